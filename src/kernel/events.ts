@@ -1,0 +1,357 @@
+// Events and processes, after SimPy's events.py. An event is pending, then
+// triggered (it has a value or an error and waits in the queue), then processed
+// (its callbacks have run). A process is a generator that yields events and is
+// resumed with each one's value; it is itself an event whose value is the
+// generator's return value. A failed event that nobody handles stops the run.
+import { SimulationError } from "./errors.js";
+import type { Simulation } from "./simulation.js";
+
+/**
+ * A function run when an event is processed. Declared through a method
+ * signature so its parameter is bivariant: that keeps `SimEvent<T>` covariant
+ * in `T`, so a `SimEvent<string>` is a `SimEvent<unknown>` and a generator that
+ * does `yield* sim.timeout(5, "x")` is a valid {@link ProcessGenerator}.
+ */
+export type EventCallback<T> = {
+  bivarianceHack(event: SimEvent<T>): void;
+}["bivarianceHack"];
+
+const PENDING = 0;
+const TRIGGERED = 1;
+const PROCESSED = 2;
+
+/** The bound on how many already-processed events a process may yield in a row without time passing. */
+const MAX_IMMEDIATE_RESUMES = 1_000_000;
+
+/**
+ * Something that happens at an instant of simulated time: a timeout, a granted
+ * resource request, the end of a process, or an event you trigger yourself.
+ * Processes wait on events by yielding them; callbacks attach with {@link SimEvent.on}.
+ *
+ * `yield* event` inside a process evaluates to the event's value with its type;
+ * a plain `yield event` evaluates to it as `unknown`.
+ *
+ * @remarks Since 0.1.0
+ */
+export class SimEvent<T = unknown> {
+  /** The simulation this event belongs to. */
+  readonly sim: Simulation;
+  /** @internal */
+  _callbacks: EventCallback<T>[] | null = [];
+  /** @internal */
+  _state = PENDING;
+  /** @internal */
+  _ok = true;
+  /** @internal */
+  _value: T | undefined = undefined;
+  /** @internal */
+  _error: unknown = undefined;
+  /** @internal */
+  _defused = false;
+
+  /** @param sim - the simulation the event belongs to */
+  constructor(sim: Simulation) {
+    this.sim = sim;
+  }
+
+  /** True once the event has a value or an error. */
+  get triggered(): boolean {
+    return this._state !== PENDING;
+  }
+
+  /** True once the event's callbacks have run. */
+  get processed(): boolean {
+    return this._state === PROCESSED;
+  }
+
+  /** True unless the event failed. Meaningful once triggered. */
+  get ok(): boolean {
+    return this._ok;
+  }
+
+  /** The event's value. Throws when the event is not triggered yet or failed. */
+  get value(): T {
+    if (this._state === PENDING) {
+      throw new SimulationError("NOT_RUNNING", "The value of a pending event is not available yet");
+    }
+    if (!this._ok) throw this._error;
+    return this._value as T;
+  }
+
+  /**
+   * Triggers the event with a value; its callbacks run at the current time,
+   * after the events already scheduled for this instant.
+   */
+  succeed(value?: T): this {
+    this.assertPending();
+    this._state = TRIGGERED;
+    this._value = value;
+    this.sim._enqueueEvent(this, 0, 0);
+    return this;
+  }
+
+  /**
+   * Triggers the event with an error. Processes waiting on it have the error
+   * thrown into them; if nothing handles it, the run stops with it.
+   */
+  fail(error: unknown): this {
+    this.assertPending();
+    this._state = TRIGGERED;
+    this._ok = false;
+    this._error = error;
+    this.sim._enqueueEvent(this, 0, 0);
+    return this;
+  }
+
+  /** Marks a failure as handled, so it does not stop the run. */
+  defuse(): this {
+    this._defused = true;
+    return this;
+  }
+
+  /**
+   * Runs `callback` when the event is processed. If it already was, the
+   * callback runs at once.
+   */
+  on(callback: EventCallback<T>): this {
+    if (this._callbacks === null) callback(this);
+    else this._callbacks.push(callback);
+    return this;
+  }
+
+  /** Lets `const v = yield* event` give the event's value with its type inside a process. */
+  *[Symbol.iterator](): Generator<SimEvent<T>, T, unknown> {
+    return (yield this) as T;
+  }
+
+  /** @internal Called by the simulation when the event leaves the queue. */
+  _process(): void {
+    this._state = PROCESSED;
+    const callbacks = this._callbacks as EventCallback<T>[];
+    this._callbacks = null;
+    for (let i = 0; i < callbacks.length; i++) (callbacks[i] as EventCallback<T>)(this);
+    if (!this._ok && !this._defused) {
+      const err = this._error;
+      if (err instanceof Error) throw err;
+      throw new SimulationError("PROCESS_FAILED", `Unhandled event failure: ${String(err)}`);
+    }
+  }
+
+  /** @internal Marks the event triggered without queueing it (timeouts queue themselves). */
+  _markTriggered(value: T): void {
+    this._state = TRIGGERED;
+    this._value = value;
+  }
+
+  private assertPending(): void {
+    if (this._state !== PENDING) {
+      throw new SimulationError(
+        "EVENT_ALREADY_TRIGGERED",
+        "This event was already triggered; an event triggers once",
+      );
+    }
+  }
+}
+
+/**
+ * The error thrown into a process by {@link Process.interrupt}. Its `cause`
+ * is what the interrupter passed.
+ *
+ * @remarks Since 0.1.0
+ */
+export class Interrupt extends Error {
+  /** @param cause - what the interrupter passed */
+  constructor(cause?: unknown) {
+    super(`Interrupted${cause === undefined ? "" : `: ${String(cause)}`}`, { cause });
+    this.name = "Interrupt";
+  }
+}
+
+/**
+ * The body of a process: a generator that yields events and receives each
+ * one's value when it is processed.
+ *
+ * @remarks Since 0.1.0
+ */
+export type ProcessGenerator<R = unknown> = Generator<SimEvent<unknown>, R, unknown>;
+
+/**
+ * A running generator function. It is an event itself: it succeeds with the
+ * generator's return value, or fails with what the generator threw.
+ *
+ * @remarks Since 0.1.0
+ */
+export class Process<R = unknown> extends SimEvent<R> {
+  private readonly generator: ProcessGenerator<R>;
+  private target: SimEvent<unknown> | null = null;
+  private readonly resumeFn: EventCallback<unknown>;
+
+  /**
+   * Use `sim.process(generator)` rather than this constructor.
+   *
+   * @param sim - the simulation
+   * @param generator - the generator object to drive
+   */
+  constructor(sim: Simulation, generator: ProcessGenerator<R>) {
+    super(sim);
+    this.generator = generator;
+    this.resumeFn = (event) => this.resume(event);
+    const start = new SimEvent<unknown>(sim);
+    start._callbacks?.push(this.resumeFn);
+    start.succeed(undefined);
+    this.target = start;
+  }
+
+  /** True while the generator has not returned or thrown. */
+  get isAlive(): boolean {
+    return this._state === PENDING;
+  }
+
+  /**
+   * Throws an {@link Interrupt} with `cause` into the process at its current
+   * `yield`, at the current time. The event it was waiting on is no longer awaited.
+   */
+  interrupt(cause?: unknown): void {
+    if (!this.isAlive) {
+      throw new SimulationError("NOT_RUNNING", "Cannot interrupt a process that has finished");
+    }
+    const signal = new SimEvent<unknown>(this.sim);
+    signal._ok = false;
+    signal._error = new Interrupt(cause);
+    signal._defused = true;
+    signal._callbacks?.push(() => {
+      if (!this.isAlive) return;
+      const waiting = this.target;
+      if (waiting?._callbacks) {
+        const i = waiting._callbacks.indexOf(this.resumeFn);
+        if (i >= 0) waiting._callbacks.splice(i, 1);
+      }
+      this.resume(signal);
+    });
+    signal._state = TRIGGERED;
+    this.sim._enqueueEvent(signal, 0, -Infinity);
+  }
+
+  private resume(event: SimEvent<unknown>): void {
+    this.target = null;
+    let current = event;
+    for (let n = 0; ; n++) {
+      let step: IteratorResult<SimEvent<unknown>, R>;
+      try {
+        if (current._ok) {
+          step = this.generator.next(current._value);
+        } else {
+          current._defused = true;
+          step = this.generator.throw(current._error);
+        }
+      } catch (error) {
+        this.fail(error);
+        return;
+      }
+      if (step.done) {
+        this.succeed(step.value);
+        return;
+      }
+      const next = step.value;
+      if (!(next instanceof SimEvent)) {
+        this.generator.return(undefined as R);
+        this.fail(
+          new SimulationError(
+            "BAD_YIELD",
+            `A process yielded ${String(next)}; expected an event (sim.timeout(ms), a request, a process, allOf/anyOf)`,
+          ),
+        );
+        return;
+      }
+      if (next.sim !== this.sim) {
+        this.fail(
+          new SimulationError("BAD_YIELD", "A process yielded an event of another simulation"),
+        );
+        return;
+      }
+      if (next._callbacks !== null) {
+        next._callbacks.push(this.resumeFn);
+        this.target = next;
+        return;
+      }
+      // Already processed: continue at once with its value, as SimPy does.
+      if (n >= MAX_IMMEDIATE_RESUMES) {
+        this.fail(
+          new SimulationError(
+            "BAD_YIELD",
+            `A process yielded ${MAX_IMMEDIATE_RESUMES} processed events in a row without time passing`,
+          ),
+        );
+        return;
+      }
+      current = next;
+    }
+  }
+}
+
+/**
+ * The value of an `anyOf` condition: which event fired first and its value.
+ *
+ * @remarks Since 0.1.0
+ */
+export interface AnyOfValue {
+  /** The position of the first processed event in the list given to `anyOf`. */
+  readonly index: number;
+  /** That event's value. */
+  readonly value: unknown;
+}
+
+/** @internal Builds the event behind `allOf` / `anyOf`. */
+export function condition(
+  sim: Simulation,
+  events: readonly SimEvent<unknown>[],
+  needAll: boolean,
+): SimEvent<unknown[]> | SimEvent<AnyOfValue> {
+  for (const e of events) {
+    if (!(e instanceof SimEvent) || e.sim !== sim) {
+      throw new SimulationError(
+        "BAD_YIELD",
+        `allOf/anyOf takes events of this simulation; got ${String(e)}`,
+      );
+    }
+  }
+  if (needAll) {
+    const result = new SimEvent<unknown[]>(sim);
+    let done = 0;
+    const check = (e: SimEvent<unknown>): void => {
+      if (result._state !== PENDING) {
+        if (!e._ok) e._defused = true;
+        return;
+      }
+      if (!e._ok) {
+        e._defused = true;
+        result.fail(e._error);
+        return;
+      }
+      done++;
+      if (done === events.length) result.succeed(events.map((x) => x._value));
+    };
+    if (events.length === 0) result.succeed([]);
+    for (const e of events) e.on(check);
+    return result;
+  }
+  const result = new SimEvent<AnyOfValue>(sim);
+  if (events.length === 0) {
+    return result.succeed({ index: -1, value: undefined });
+  }
+  events.forEach((e, index) => {
+    e.on((x) => {
+      if (result._state !== PENDING) {
+        if (!x._ok) x._defused = true;
+        return;
+      }
+      if (!x._ok) {
+        x._defused = true;
+        result.fail(x._error);
+        return;
+      }
+      result.succeed({ index, value: x._value });
+    });
+  });
+  return result;
+}

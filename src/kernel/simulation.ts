@@ -1,0 +1,350 @@
+// The simulation: a clock in milliseconds and a queue of pending events, after
+// SimPy's core.py (now, schedule, step, run). Events run in (time, priority,
+// sequence) order; only stepping moves the clock; every run is bounded.
+import { SimulationError } from "./errors.js";
+import { type AnyOfValue, condition, Process, type ProcessGenerator, SimEvent } from "./events.js";
+import { Entry, EventQueue } from "./queue.js";
+import { RandomStream, type UniformSource } from "./random.js";
+
+/**
+ * A scheduled callback, as returned by {@link Simulation.schedule} and
+ * {@link Simulation.at}; pass it to {@link Simulation.cancel}.
+ *
+ * @remarks Since 0.1.0
+ */
+export type EventHandle = Entry;
+
+/**
+ * Called for every event the simulation runs, in order (for trace hashes and debugging).
+ *
+ * @remarks Since 0.1.0
+ */
+export type TraceFn = (time: number, priority: number, sequence: number) => void;
+
+/**
+ * Options for a {@link Simulation}.
+ *
+ * @remarks Since 0.1.0
+ */
+export interface SimulationOptions {
+  /** The master seed every random stream derives from. Default 1. */
+  seed?: number | string;
+  /** Streams to replace by user generators, by label (each returns uniforms in [0, 1)). */
+  rngs?: Readonly<Record<string, UniformSource>>;
+  /** Called for every event run, in order. Off by default (costs a call per event). */
+  trace?: TraceFn;
+}
+
+/**
+ * Limits for {@link Simulation.run}. Every run is bounded: without `until` it
+ * stops when no event is left or after `maxEvents`.
+ *
+ * @remarks Since 0.1.0
+ */
+export interface RunOptions {
+  /** Stop before the first event at or after this time (ms) and set the clock to it. Default ∞. */
+  until?: number;
+  /** Stop after this many events in this call. Default 1e9. */
+  maxEvents?: number;
+}
+
+/**
+ * Why a run stopped: no events left, the `until` time reached, the event limit
+ * reached, or `stop()` called.
+ *
+ * @remarks Since 0.1.0
+ */
+export type StopReason = "empty" | "until" | "maxEvents" | "stopped";
+
+/**
+ * What {@link Simulation.run} did.
+ *
+ * @remarks Since 0.1.0
+ */
+export interface RunResult {
+  /** Why the run stopped. */
+  readonly reason: StopReason;
+  /** Events run by this call. */
+  readonly events: number;
+  /** The clock when the run stopped (ms). */
+  readonly now: number;
+  /** True when the run stopped at `maxEvents` rather than by finishing or reaching `until`. */
+  readonly limitReached: boolean;
+}
+
+/** The default bound on events per run call. */
+export const DEFAULT_MAX_EVENTS = 1_000_000_000;
+
+function checkDelay(delay: number): void {
+  if (!(delay >= 0) || delay === Number.POSITIVE_INFINITY) {
+    if (delay < 0) throw new SimulationError("NEGATIVE_DELAY", `Negative delay ${delay} ms`);
+    throw new SimulationError(
+      "BAD_TIME",
+      `Delay ${delay} ms is not a finite number of milliseconds`,
+    );
+  }
+}
+
+function checkPriority(priority: number): void {
+  if (!Number.isFinite(priority)) {
+    throw new SimulationError("BAD_PRIORITY", `Priority ${priority} is not a finite number`);
+  }
+}
+
+/**
+ * A discrete-event simulation: a clock in simulated milliseconds, a queue of
+ * events ordered by (time, priority, sequence), seeded random streams, and
+ * SimPy-style processes.
+ *
+ * @example
+ * ```ts
+ * const sim = new Simulation({ seed: 42 });
+ * sim.schedule(5, () => console.log(sim.now)); // 5
+ * sim.run();
+ * ```
+ *
+ * @remarks Since 0.1.0
+ */
+export class Simulation {
+  /** The master seed. */
+  readonly seed: number | string;
+  private clock = 0;
+  private seq = 0;
+  private processed = 0;
+  private readonly queue = new EventQueue();
+  private readonly streams = new Map<string, RandomStream>();
+  private readonly replacements: Readonly<Record<string, UniformSource>>;
+  private readonly trace: TraceFn | undefined;
+  private running = false;
+  private stopRequested = false;
+
+  /** @param options - seed, stream replacements, trace hook */
+  constructor(options: SimulationOptions = {}) {
+    const seed = options.seed ?? 1;
+    if (typeof seed === "number" && !Number.isFinite(seed)) {
+      throw new SimulationError("BAD_TIME", `Seed ${seed} is not a finite number`);
+    }
+    this.seed = seed;
+    this.replacements = options.rngs ?? {};
+    this.trace = options.trace;
+  }
+
+  /** The current simulated time in milliseconds. */
+  get now(): number {
+    return this.clock;
+  }
+
+  /** Events run since the simulation was created. */
+  get eventsProcessed(): number {
+    return this.processed;
+  }
+
+  /** Pending events (cancelled ones excluded). */
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  /**
+   * Runs `fn` after `delay` ms. Equal times run by `priority` (lower first,
+   * default 0), then in scheduling order.
+   *
+   * @returns a handle for {@link Simulation.cancel}
+   */
+  schedule(delay: number, fn: () => void, priority = 0): EventHandle {
+    checkDelay(delay);
+    checkPriority(priority);
+    const entry = new Entry(this.clock + delay, priority, this.seq++, fn, null);
+    this.queue.push(entry);
+    return entry;
+  }
+
+  /**
+   * Runs `fn` at absolute time `time` (ms), which must not be in the past.
+   *
+   * @returns a handle for {@link Simulation.cancel}
+   */
+  at(time: number, fn: () => void, priority = 0): EventHandle {
+    if (!Number.isFinite(time)) {
+      throw new SimulationError("BAD_TIME", `Time ${time} ms is not a finite number`);
+    }
+    if (time < this.clock) {
+      throw new SimulationError(
+        "PAST_TIME",
+        `Time ${time} ms is in the past (now is ${this.clock} ms)`,
+      );
+    }
+    checkPriority(priority);
+    const entry = new Entry(time, priority, this.seq++, fn, null);
+    this.queue.push(entry);
+    return entry;
+  }
+
+  /**
+   * Cancels a scheduled callback.
+   *
+   * @returns true if it was pending, false if it had already run or been cancelled
+   */
+  cancel(handle: EventHandle): boolean {
+    if (handle.cancelled || handle.fn === null) return false;
+    handle.fn = null;
+    this.queue.cancel(handle);
+    return true;
+  }
+
+  /** The time of the next event, or `Infinity` when none is pending. */
+  peek(): number {
+    const next = this.queue.peek();
+    return next === undefined ? Number.POSITIVE_INFINITY : next.time;
+  }
+
+  /**
+   * Runs the next event.
+   *
+   * @returns false when no event was pending
+   */
+  step(): boolean {
+    if (this.running) {
+      throw new SimulationError("REENTRANT_RUN", "step() was called from inside an event");
+    }
+    this.running = true;
+    try {
+      const entry = this.queue.pop();
+      if (entry === undefined) return false;
+      this.runEntry(entry);
+      return true;
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /**
+   * Runs events until none is left, the clock would reach `until`, `maxEvents`
+   * have run, or {@link Simulation.stop} is called. With `until`, the clock is
+   * set to `until` when the run gets there (events at exactly `until` stay pending).
+   */
+  run(options: RunOptions = {}): RunResult {
+    const until = options.until ?? Number.POSITIVE_INFINITY;
+    const maxEvents = options.maxEvents ?? DEFAULT_MAX_EVENTS;
+    if (Number.isNaN(until) || until < this.clock) {
+      throw new SimulationError(
+        "BAD_LIMIT",
+        `run({ until: ${until} }) must be a time at or after now (${this.clock} ms)`,
+      );
+    }
+    if (!(maxEvents >= 0) || !Number.isFinite(maxEvents)) {
+      throw new SimulationError(
+        "BAD_LIMIT",
+        `run({ maxEvents: ${maxEvents} }) must be a finite number ≥ 0`,
+      );
+    }
+    if (this.running) {
+      throw new SimulationError("REENTRANT_RUN", "run() was called from inside an event");
+    }
+    this.running = true;
+    this.stopRequested = false;
+    const queue = this.queue;
+    let events = 0;
+    let reason: StopReason = "empty";
+    try {
+      for (;;) {
+        if (this.stopRequested) {
+          reason = "stopped";
+          break;
+        }
+        if (events >= maxEvents) {
+          reason = "maxEvents";
+          break;
+        }
+        const next = queue.peek();
+        if (next === undefined) {
+          reason = "empty";
+          break;
+        }
+        if (next.time >= until) {
+          reason = "until";
+          break;
+        }
+        queue.pop();
+        this.runEntry(next);
+        events++;
+      }
+    } finally {
+      this.running = false;
+    }
+    if (reason === "until" || (reason === "empty" && until !== Number.POSITIVE_INFINITY)) {
+      this.clock = until;
+      reason = "until";
+    }
+    return { reason, events, now: this.clock, limitReached: reason === "maxEvents" };
+  }
+
+  /** Stops the current run after the event that is running now. */
+  stop(): void {
+    this.stopRequested = true;
+  }
+
+  /**
+   * The random stream for `label`, derived from (seed, label): adding a stream
+   * never changes the draws of another. The same label returns the same stream.
+   */
+  rng(label: string): RandomStream {
+    let stream = this.streams.get(label);
+    if (stream === undefined) {
+      // Own keys only: a label like "constructor" must not pick up Object.prototype members.
+      const source = Object.hasOwn(this.replacements, label) ? this.replacements[label] : undefined;
+      stream = new RandomStream(this.seed, label, source);
+      this.streams.set(label, stream);
+    }
+    return stream;
+  }
+
+  /** A new pending event that you trigger with `succeed` or `fail`. */
+  event<T = unknown>(): SimEvent<T> {
+    return new SimEvent<T>(this);
+  }
+
+  /** An event that succeeds with `value` after `delay` ms. */
+  timeout<T = undefined>(delay: number, value?: T): SimEvent<T> {
+    checkDelay(delay);
+    const ev = new SimEvent<T>(this);
+    ev._markTriggered(value as T);
+    this._enqueueEvent(ev, delay, 0);
+    return ev;
+  }
+
+  /**
+   * Starts a process from a generator (call the generator function:
+   * `sim.process(worker())`). The process starts at the current time.
+   */
+  process<R>(generator: ProcessGenerator<R>): Process<R> {
+    return new Process<R>(this, generator);
+  }
+
+  /** An event that succeeds with all values once every event has succeeded (fails with the first failure). */
+  allOf(events: readonly SimEvent<unknown>[]): SimEvent<unknown[]> {
+    return condition(this, events, true) as SimEvent<unknown[]>;
+  }
+
+  /** An event that succeeds with the first event to succeed, as `{ index, value }`. */
+  anyOf(events: readonly SimEvent<unknown>[]): SimEvent<AnyOfValue> {
+    return condition(this, events, false) as SimEvent<AnyOfValue>;
+  }
+
+  /** @internal Queues an event's processing after `delay`. */
+  _enqueueEvent(event: { _process(): void }, delay: number, priority: number): void {
+    this.queue.push(new Entry(this.clock + delay, priority, this.seq++, null, event));
+  }
+
+  private runEntry(entry: Entry): void {
+    this.clock = entry.time;
+    this.processed++;
+    if (this.trace !== undefined) this.trace(entry.time, entry.priority, entry.seq);
+    const fn = entry.fn;
+    if (fn !== null) {
+      entry.fn = null;
+      fn();
+    } else {
+      (entry.target as { _process(): void })._process();
+    }
+  }
+}

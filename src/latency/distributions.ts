@@ -1,0 +1,537 @@
+// Distribution specs: the plain-JSON way a scenario says how a cost varies, and
+// the zod schema that validates them. A spec is a bare number of ms (a constant),
+// the name of a latency-table row, or an object with a `kind`. Sampling, means and
+// descriptions live in compile.ts, mean.ts and describe.ts; this file is the
+// contract they and the scenario schema share.
+//
+// Error messages: a zod union whose every option fails structurally reports only
+// "invalid input". The union's error hook therefore re-checks the input against
+// the one option its shape calls for (number, row name, or the object's `kind`)
+// and reports that option's problems, so each message names the bad value, where
+// it is, and what was expected.
+import * as z from "zod";
+import { LatencyError } from "./errors.js";
+import { LATENCY_ROW_NAMES, type LatencyRowName, type LatencyTable } from "./table.js";
+
+/**
+ * A fixed latency.
+ *
+ * @remarks Since 0.1.0
+ */
+export interface ConstantDistribution {
+  readonly kind: "constant";
+  /** The latency in ms, ≥ 0. */
+  readonly value: number;
+}
+
+/**
+ * A latency uniform over [min, max], the default for a range in the table.
+ *
+ * @remarks Since 0.1.0
+ */
+export interface UniformDistribution {
+  readonly kind: "uniform";
+  /** The lower bound in ms, ≥ 0. */
+  readonly min: number;
+  /** The upper bound in ms, ≥ min. */
+  readonly max: number;
+}
+
+/**
+ * An exponential latency: memoryless, as for service times in M/M/c queues.
+ *
+ * @remarks Since 0.1.0
+ */
+export interface ExponentialDistribution {
+  readonly kind: "exponential";
+  /** The mean in ms, > 0. */
+  readonly mean: number;
+}
+
+/**
+ * A normal latency truncated at 0, since a latency is never negative. The mean
+ * and sd are those of the normal before truncation; the truncated mean is larger.
+ *
+ * @remarks Since 0.1.0
+ */
+export interface NormalDistribution {
+  readonly kind: "normal";
+  /** The mean in ms of the normal before truncation, ≥ 0. */
+  readonly mean: number;
+  /** The standard deviation in ms of the normal before truncation, ≥ 0. */
+  readonly sd: number;
+}
+
+/**
+ * A lognormal latency, the usual shape of measured request latency: given either
+ * by its median and 99th percentile (how latency is usually reported) or by the
+ * parameters mu and sigma of the underlying normal (of ln ms).
+ *
+ * @remarks Since 0.1.0
+ */
+export type LognormalDistribution =
+  | {
+      readonly kind: "lognormal";
+      /** The median in ms, > 0. */
+      readonly median: number;
+      /** The 99th percentile in ms, ≥ median. */
+      readonly p99: number;
+    }
+  | {
+      readonly kind: "lognormal";
+      /** The mean of ln(latency in ms); any finite number. */
+      readonly mu: number;
+      /** The standard deviation of ln(latency in ms), ≥ 0. */
+      readonly sigma: number;
+    };
+
+/**
+ * A Pareto (type I) latency: a heavy tail above a floor. With shape ≤ 1 the mean
+ * is infinite; with shape ≤ 2 the variance is.
+ *
+ * @remarks Since 0.1.0
+ */
+export interface ParetoDistribution {
+  readonly kind: "pareto";
+  /** The minimum latency in ms (x_m), > 0. */
+  readonly scale: number;
+  /** The tail index (alpha), > 0; smaller is heavier. */
+  readonly shape: number;
+}
+
+/**
+ * A latency drawn uniformly from measured samples.
+ *
+ * @remarks Since 0.1.0
+ */
+export interface EmpiricalDistribution {
+  readonly kind: "empirical";
+  /** Measured latencies in ms, each ≥ 0; at least one. */
+  readonly samples: readonly number[];
+}
+
+/**
+ * One component of a {@link MixtureDistribution}.
+ *
+ * @remarks Since 0.1.0
+ */
+export interface MixturePart {
+  /** The relative weight, ≥ 0; weights need not sum to 1. */
+  readonly weight: number;
+  /** The component's distribution. */
+  readonly dist: DistributionSpec;
+}
+
+/**
+ * A mixture: each draw first picks a part with probability weight / total weight,
+ * then draws from it. Models a fast path with a slow tail (cache hit or miss).
+ *
+ * @remarks Since 0.1.0
+ */
+export interface MixtureDistribution {
+  readonly kind: "mixture";
+  /** The components; at least one, with a positive total weight. */
+  readonly parts: readonly MixturePart[];
+}
+
+/**
+ * A distribution given as an object with a `kind`.
+ *
+ * @remarks Since 0.1.0
+ */
+export type DistributionObject =
+  | ConstantDistribution
+  | UniformDistribution
+  | ExponentialDistribution
+  | NormalDistribution
+  | LognormalDistribution
+  | ParetoDistribution
+  | EmpiricalDistribution
+  | MixtureDistribution;
+
+/**
+ * The kinds of {@link DistributionObject}.
+ *
+ * @remarks Since 0.1.0
+ */
+export type DistributionKind = DistributionObject["kind"];
+
+/**
+ * How a latency varies, in ms: a bare number ≥ 0 (a constant), the name of a
+ * latency-table row (that row's distribution), or a {@link DistributionObject}.
+ *
+ * @remarks Since 0.1.0
+ */
+export type DistributionSpec = number | LatencyRowName | DistributionObject;
+
+/**
+ * The kinds a distribution object may have, in the order the docs list them.
+ *
+ * @remarks Since 0.1.0
+ */
+export const DISTRIBUTION_KINDS: readonly DistributionKind[] = Object.freeze([
+  "constant",
+  "uniform",
+  "exponential",
+  "normal",
+  "lognormal",
+  "pareto",
+  "empirical",
+  "mixture",
+] as const);
+
+/** The standard normal's 99th percentile, Φ⁻¹(0.99). */
+const Z_99 = 2.3263478740408408;
+
+/** A value as a message shows it: numbers bare (NaN, -3), strings quoted, objects as short JSON. */
+function show(value: unknown): string {
+  if (typeof value === "number") return String(value);
+  if (typeof value === "string") return JSON.stringify(value);
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch {
+    json = undefined;
+  }
+  if (json === undefined) return String(value);
+  return json.length > 60 ? `${json.slice(0, 57)}...` : json;
+}
+
+function notANumber(input: unknown): string {
+  return input === undefined
+    ? "missing; expected a finite number"
+    : `expected a finite number, received ${show(input)}`;
+}
+
+function finiteNumber(description: string) {
+  return z.number({ error: (iss) => notANumber(iss.input) }).describe(description);
+}
+
+function nonNegative(description: string) {
+  return z
+    .number({ error: (iss) => notANumber(iss.input) })
+    .min(0, { error: (iss) => `expected a number ≥ 0, received ${show(iss.input)}` })
+    .describe(description);
+}
+
+function positive(description: string) {
+  return z
+    .number({ error: (iss) => notANumber(iss.input) })
+    .gt(0, { error: (iss) => `expected a number > 0, received ${show(iss.input)}` })
+    .describe(description);
+}
+
+/** A strict object for one kind, whose unknown-key message lists the keys it takes. */
+function kindObject<Kind extends DistributionKind, Shape extends z.core.$ZodShape>(
+  kind: Kind,
+  shape: Shape,
+  expected = ["kind", ...Object.keys(shape)].join(", "),
+) {
+  return z.strictObject(
+    { kind: z.literal(kind).describe(`Distribution kind: "${kind}"`), ...shape },
+    {
+      error: (iss) =>
+        iss.code === "unrecognized_keys"
+          ? `unknown key${iss.keys.length === 1 ? "" : "s"} ${iss.keys.map(show).join(", ")} ` +
+            `for kind ${show(kind)}; expected ${expected}`
+          : undefined,
+    },
+  );
+}
+
+const ConstantMsSchema = nonNegative("A constant latency in ms");
+
+const RowNameSchema = z
+  .enum(LATENCY_ROW_NAMES, {
+    error: (iss) =>
+      `unknown latency row ${show(iss.input)}; expected one of ${LATENCY_ROW_NAMES.join(", ")}`,
+  })
+  .describe("The name of a latency-table row: that row's distribution");
+
+const ConstantSchema = kindObject("constant", {
+  value: nonNegative("The latency in ms"),
+}).describe("A fixed latency");
+
+const UniformSchema = kindObject("uniform", {
+  min: nonNegative("The lower bound in ms"),
+  max: nonNegative("The upper bound in ms; at least min"),
+})
+  .superRefine((v, ctx) => {
+    if (v.min > v.max) {
+      ctx.addIssue({
+        code: "custom",
+        message: `expected min ≤ max, received min ${show(v.min)} and max ${show(v.max)}`,
+      });
+    }
+  })
+  .describe("A latency uniform over [min, max]");
+
+const ExponentialSchema = kindObject("exponential", {
+  mean: positive("The mean in ms"),
+}).describe("An exponential (memoryless) latency");
+
+const NormalSchema = kindObject("normal", {
+  mean: nonNegative("The mean in ms, before truncation at 0"),
+  sd: nonNegative("The standard deviation in ms, before truncation at 0"),
+}).describe("A normal latency truncated at 0");
+
+const LOGNORMAL_KEYS = "kind, median, p99 (or kind, mu, sigma)";
+
+const LognormalQuantileSchema = kindObject(
+  "lognormal",
+  {
+    median: positive("The median in ms"),
+    p99: positive("The 99th percentile in ms; at least the median"),
+  },
+  LOGNORMAL_KEYS,
+)
+  .superRefine((v, ctx) => {
+    if (v.p99 < v.median) {
+      ctx.addIssue({
+        code: "custom",
+        message: `expected p99 ≥ median, received median ${show(v.median)} and p99 ${show(v.p99)}`,
+      });
+    }
+  })
+  .describe("A lognormal latency given by its median and 99th percentile");
+
+const LognormalParameterSchema = kindObject(
+  "lognormal",
+  {
+    mu: finiteNumber("The mean of ln(latency in ms)"),
+    sigma: nonNegative("The standard deviation of ln(latency in ms)"),
+  },
+  LOGNORMAL_KEYS,
+).describe("A lognormal latency given by the parameters of ln(latency in ms)");
+
+const ParetoSchema = kindObject("pareto", {
+  scale: positive("The minimum latency in ms (x_m)"),
+  shape: positive("The tail index (alpha); the mean is infinite when ≤ 1"),
+}).describe("A Pareto (type I) latency with a heavy tail");
+
+const EmpiricalSchema = kindObject("empirical", {
+  samples: z
+    .array(nonNegative("A measured latency in ms"))
+    .min(1, { error: (iss) => `expected at least one sample, received ${show(iss.input)}` })
+    .describe("Measured latencies in ms, drawn from uniformly"),
+}).describe("A latency drawn uniformly from measured samples");
+
+const MixturePartSchema = z
+  .strictObject(
+    {
+      weight: nonNegative("The part's relative weight"),
+      dist: z.lazy(() => DistributionSpecSchema).describe("The part's distribution"),
+    },
+    {
+      error: (iss) =>
+        iss.code === "unrecognized_keys"
+          ? `unknown key${iss.keys.length === 1 ? "" : "s"} ${iss.keys.map(show).join(", ")} ` +
+            "in a mixture part; expected weight, dist"
+          : undefined,
+    },
+  )
+  .describe("One component of a mixture");
+
+const MixtureSchema = kindObject("mixture", {
+  parts: z
+    .array(MixturePartSchema)
+    .min(1, { error: (iss) => `expected at least one part, received ${show(iss.input)}` })
+    .describe("The components, picked with probability weight / total weight"),
+})
+  .superRefine((v, ctx) => {
+    if (!(v.parts.reduce((sum, part) => sum + part.weight, 0) > 0)) {
+      ctx.addIssue({
+        code: "custom",
+        message:
+          "expected weights with a positive total, received weights " +
+          v.parts.map((part) => show(part.weight)).join(", "),
+      });
+    }
+  })
+  .describe("A weighted mixture of distributions");
+
+const SCHEMA_BY_KIND = {
+  constant: ConstantSchema,
+  uniform: UniformSchema,
+  exponential: ExponentialSchema,
+  normal: NormalSchema,
+  pareto: ParetoSchema,
+  empirical: EmpiricalSchema,
+  mixture: MixtureSchema,
+} as const;
+
+/**
+ * The schema of a {@link DistributionSpec}. Rejects negative and non-finite
+ * numbers, min > max, p99 < median, empty samples, mixtures without a positive
+ * total weight, unknown keys and unknown row names, each with a message naming the
+ * value and what was expected.
+ *
+ * @remarks Since 0.1.0
+ */
+export const DistributionSpecSchema: z.ZodType<DistributionSpec, DistributionSpec> = z
+  .union(
+    [
+      ConstantMsSchema,
+      RowNameSchema,
+      ConstantSchema,
+      UniformSchema,
+      ExponentialSchema,
+      NormalSchema,
+      LognormalQuantileSchema,
+      LognormalParameterSchema,
+      ParetoSchema,
+      EmpiricalSchema,
+      MixtureSchema,
+    ],
+    {
+      error: (iss) =>
+        iss.code === "invalid_union" ? formatProblems(specProblems(iss.input, [])) : undefined,
+    },
+  )
+  .describe(
+    "A latency distribution in ms: a number (constant), a latency-table row name, " +
+      "or an object with a kind",
+  );
+
+/**
+ * One thing wrong with a spec: where (relative to the value checked) and what.
+ *
+ * @internal
+ */
+export interface SpecProblem {
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+}
+
+/** The option of the union that a value's shape calls for, or the problem if there is none. */
+function optionFor(value: unknown): z.ZodType | SpecProblem {
+  if (typeof value === "number") return ConstantMsSchema;
+  if (typeof value === "string") return RowNameSchema;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return {
+      path: [],
+      message:
+        "expected a latency: a number of ms ≥ 0, a latency row name or a distribution " +
+        `object with a kind; received ${show(value)}`,
+    };
+  }
+  const kind: unknown = (value as { kind?: unknown }).kind;
+  if (kind === "lognormal") {
+    return "mu" in value || "sigma" in value ? LognormalParameterSchema : LognormalQuantileSchema;
+  }
+  if (typeof kind === "string" && Object.hasOwn(SCHEMA_BY_KIND, kind)) {
+    return SCHEMA_BY_KIND[kind as keyof typeof SCHEMA_BY_KIND];
+  }
+  return {
+    path: ["kind"],
+    message:
+      kind === undefined
+        ? `missing distribution kind; expected one of ${DISTRIBUTION_KINDS.join(", ")}`
+        : `unknown distribution kind ${show(kind)}; expected one of ${DISTRIBUTION_KINDS.join(", ")}`,
+  };
+}
+
+function specProblems(value: unknown, at: readonly PropertyKey[]): SpecProblem[] {
+  const option = optionFor(value);
+  if (!(option instanceof z.ZodType)) return [{ ...option, path: [...at, ...option.path] }];
+  const result = option.safeParse(value);
+  if (result.success) return [{ path: at, message: `unexpected value ${show(value)}` }];
+  return issueProblems(result.error.issues, value, at);
+}
+
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let here = value;
+  for (const key of path) {
+    if (typeof here !== "object" || here === null) return undefined;
+    here = (here as Record<PropertyKey, unknown>)[key];
+  }
+  return here;
+}
+
+/**
+ * Turns zod issues for `input` into problems with full paths. A nested spec whose
+ * union collapsed into one "invalid_union" issue is re-checked at its own path, so
+ * the problem points at the field inside it.
+ *
+ * @internal
+ */
+export function issueProblems(
+  issues: readonly z.core.$ZodIssue[],
+  input: unknown,
+  at: readonly PropertyKey[] = [],
+): SpecProblem[] {
+  return issues.flatMap((issue) =>
+    issue.code === "invalid_union" && issue.errors.length > 0
+      ? specProblems(valueAt(input, issue.path), [...at, ...issue.path])
+      : [{ path: [...at, ...issue.path], message: issue.message }],
+  );
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const key of path) {
+    out += typeof key === "number" ? `[${key}]` : out === "" ? String(key) : `.${String(key)}`;
+  }
+  return out;
+}
+
+/**
+ * Problems as one line: `parts[0].dist.min: expected a number ≥ 0, received -1; ...`.
+ *
+ * @internal
+ */
+export function formatProblems(problems: readonly SpecProblem[]): string {
+  return problems
+    .map((p) => (p.path.length === 0 ? p.message : `${formatPath(p.path)}: ${p.message}`))
+    .join("; ");
+}
+
+/**
+ * Validates `value` as a spec, throwing a {@link LatencyError} that says where
+ * (`where`, e.g. "in latency row ramRead") and what is wrong.
+ *
+ * @internal
+ */
+export function parseDistributionSpec(value: unknown, where: string): DistributionSpec {
+  const result = DistributionSpecSchema.safeParse(value);
+  if (result.success) return result.data;
+  throw new LatencyError(
+    "INVALID_DISTRIBUTION",
+    `Invalid latency distribution ${where}: ${formatProblems(issueProblems(result.error.issues, value))}`,
+  );
+}
+
+/**
+ * Looks up a row for a walk over specs that has followed the rows in `trail`,
+ * failing with `ROW_CYCLE` when the row leads back to one of them.
+ *
+ * @internal
+ */
+export function followRow(
+  name: LatencyRowName,
+  table: LatencyTable,
+  trail: readonly LatencyRowName[],
+): { spec: DistributionSpec; trail: readonly LatencyRowName[] } {
+  const next = [...trail, name];
+  if (trail.includes(name)) {
+    throw new LatencyError(
+      "ROW_CYCLE",
+      `Latency rows refer to each other in a loop: ${next.join(" → ")}; ` +
+        "give one of them a distribution instead of a row name",
+    );
+  }
+  return { spec: parseDistributionSpec(table[name], `in latency row ${name}`), trail: next };
+}
+
+/**
+ * The parameters (of ln ms) of a lognormal spec. From quantiles: the median of a
+ * lognormal is e^mu, and its p99 is e^(mu + z99·sigma), so mu = ln(median) and
+ * sigma = (ln p99 − ln median) / z99.
+ *
+ * @internal
+ */
+export function lognormalParameters(spec: LognormalDistribution): { mu: number; sigma: number } {
+  if ("mu" in spec) return { mu: spec.mu, sigma: spec.sigma };
+  const mu = Math.log(spec.median);
+  return { mu, sigma: (Math.log(spec.p99) - mu) / Z_99 };
+}

@@ -1,0 +1,325 @@
+// Helpers for the queueing validation tests: an open queue (Poisson arrivals, c
+// servers, FIFO) run on the kernel's Resource, written either with callbacks or with
+// processes; the formulas of REFERENCE.md "Queueing"; and the replication statistics
+// (mean, standard error, Student t confidence interval) the tests compare them with.
+import { type RandomStream, Resource, Simulation } from "../../src/kernel/index.js";
+
+/** How the customers are written: `sim.schedule` + `request().on(...)`, or generators. */
+export type Style = "callbacks" | "processes";
+
+export interface QueueRun {
+  seed: number;
+  /** λ, customers per ms. */
+  arrivalRatePerMs: number;
+  /** c, the resource's capacity. */
+  servers: number;
+  /** Draws one service time (ms) from the "service" stream. */
+  serviceMs: (rng: RandomStream) => number;
+  /** Customers whose statistics are discarded (the queue starts empty, not in steady state). */
+  warmupCustomers: number;
+  /** Customers measured after the warm-up. */
+  customers: number;
+  style: Style;
+  /** For the fraction of measured customers who wait longer than this (ms). Default ∞. */
+  waitThresholdMs?: number;
+}
+
+export interface QueueStats {
+  /** Mean wait in queue of the measured customers (ms). */
+  meanWaitMs: number;
+  /** Mean time in system (wait + service) of the measured customers (ms). */
+  meanSojournMs: number;
+  /** Fraction of measured customers whose wait exceeded `waitThresholdMs`. */
+  fractionWaitAbove: number;
+  /** Window of the measured customers: first measured arrival to last arrival (ms). */
+  windowMs: number;
+  /**
+   * Arrival rate of the window, measured customers / windowMs: with it, λ̂ · W̄ · window is
+   * exactly Σ waits, so Little's law over the window differs from it only by the waiting
+   * that spills over the window's two ends.
+   */
+  arrivalRateInWindowPerMs: number;
+  /** Time-average number waiting (the resource's queueLength) over the window. */
+  meanQueueLength: number;
+  /** Time-average number in system (in service + waiting) over the window. */
+  meanInSystem: number;
+  /** Whole run, from t = 0 (empty) until the last departure (empty again). */
+  run: {
+    customers: number;
+    endMs: number;
+    /** ∫ N(t) dt over the whole run, N = number in system. */
+    areaInSystem: number;
+    /** Σ of every customer's time in system. */
+    totalSojournMs: number;
+  };
+}
+
+/**
+ * The integral of a step signal, kept exactly: `set` at each change; `areaAt(t)` is
+ * ∫₀ᵗ of the signal for any t at or after the last change.
+ */
+export class StepIntegral {
+  private value = 0;
+  private lastMs = 0;
+  private area = 0;
+
+  set(nowMs: number, value: number): void {
+    this.area += this.value * (nowMs - this.lastMs);
+    this.lastMs = nowMs;
+    this.value = value;
+  }
+
+  areaAt(nowMs: number): number {
+    return this.area + this.value * (nowMs - this.lastMs);
+  }
+}
+
+/**
+ * Runs one replication of a FIFO c-server queue with Poisson arrivals on the kernel's
+ * {@link Resource}. Arrivals come from `sim.rng("arrivals")`, service times from
+ * `sim.rng("service")`. Customers 0 … warmup−1 are not measured; the run ends when
+ * the last customer leaves.
+ */
+export function runQueue(options: QueueRun): QueueStats {
+  const { arrivalRatePerMs, warmupCustomers, customers } = options;
+  const total = warmupCustomers + customers;
+  const threshold = options.waitThresholdMs ?? Number.POSITIVE_INFINITY;
+  const sim = new Simulation({ seed: options.seed });
+  const arrivals = sim.rng("arrivals");
+  const service = sim.rng("service");
+  const server = new Resource(sim, { capacity: options.servers });
+  const queued = new StepIntegral();
+  const inSystem = new StepIntegral();
+  const observe = (): void => {
+    queued.set(sim.now, server.queueLength);
+    inSystem.set(sim.now, server.count + server.queueLength);
+  };
+
+  let sumWait = 0;
+  let sumSojourn = 0;
+  let totalSojourn = 0;
+  let above = 0;
+  let windowStart = Number.NaN;
+  let windowEnd = Number.NaN;
+  let queuedAreaStart = 0;
+  let queuedAreaEnd = 0;
+  let systemAreaStart = 0;
+  let systemAreaEnd = 0;
+
+  // Called at each arrival, before the customer joins: marks the measurement window.
+  const arrive = (index: number): void => {
+    if (index === warmupCustomers) {
+      windowStart = sim.now;
+      queuedAreaStart = queued.areaAt(sim.now);
+      systemAreaStart = inSystem.areaAt(sim.now);
+    }
+    if (index === total - 1) {
+      windowEnd = sim.now;
+      queuedAreaEnd = queued.areaAt(sim.now);
+      systemAreaEnd = inSystem.areaAt(sim.now);
+    }
+  };
+  const record = (index: number, waitMs: number, sojournMs: number): void => {
+    totalSojourn += sojournMs;
+    if (index < warmupCustomers) return;
+    sumWait += waitMs;
+    sumSojourn += sojournMs;
+    if (waitMs > threshold) above++;
+  };
+
+  if (options.style === "callbacks") {
+    let index = 0;
+    const next = (): void => {
+      const i = index++;
+      arrive(i);
+      if (index < total) sim.schedule(arrivals.exponential(1 / arrivalRatePerMs), next);
+      const arrivedAt = sim.now;
+      const req = server.request();
+      observe();
+      req.on(() => {
+        const waitMs = sim.now - arrivedAt;
+        sim.schedule(options.serviceMs(service), () => {
+          server.release(req);
+          observe();
+          record(i, waitMs, sim.now - arrivedAt);
+        });
+      });
+    };
+    sim.schedule(arrivals.exponential(1 / arrivalRatePerMs), next);
+  } else {
+    const customer = function* (i: number) {
+      const arrivedAt = sim.now;
+      const req = server.request();
+      observe();
+      yield req;
+      const waitMs = sim.now - arrivedAt;
+      yield sim.timeout(options.serviceMs(service));
+      server.release(req);
+      observe();
+      record(i, waitMs, sim.now - arrivedAt);
+    };
+    sim.process(
+      (function* () {
+        for (let i = 0; i < total; i++) {
+          yield sim.timeout(arrivals.exponential(1 / arrivalRatePerMs));
+          arrive(i);
+          sim.process(customer(i));
+        }
+      })(),
+    );
+  }
+
+  const result = sim.run();
+  if (result.reason !== "empty") throw new Error(`run stopped early: ${result.reason}`);
+  const windowMs = windowEnd - windowStart;
+  return {
+    meanWaitMs: sumWait / customers,
+    meanSojournMs: sumSojourn / customers,
+    fractionWaitAbove: above / customers,
+    windowMs,
+    arrivalRateInWindowPerMs: customers / windowMs,
+    meanQueueLength: (queuedAreaEnd - queuedAreaStart) / windowMs,
+    meanInSystem: (systemAreaEnd - systemAreaStart) / windowMs,
+    run: {
+      customers: total,
+      endMs: sim.now,
+      areaInSystem: inSystem.areaAt(sim.now),
+      totalSojournMs: totalSojourn,
+    },
+  };
+}
+
+/** Independent replications: the same queue with seeds seed0, seed0 + 1, … */
+export function replicate(
+  replications: number,
+  seed0: number,
+  options: Omit<QueueRun, "seed">,
+): QueueStats[] {
+  return Array.from({ length: replications }, (_, r) => runQueue({ ...options, seed: seed0 + r }));
+}
+
+// ---------------------------------------------------------------------------------
+// Formulas, REFERENCE.md "Queueing".
+
+/** M/M/1: Wq = ρ/(μ−λ). */
+export function mm1WaitMs(lambda: number, mu: number): number {
+  return lambda / mu / (mu - lambda);
+}
+
+/**
+ * Erlang C, the probability that an arrival waits in M/M/c, with a = λ/μ, ρ = a/c:
+ * C = [aᶜ/c! · 1/(1−ρ)] / [Σ_{k<c} aᵏ/k! + aᶜ/c! · 1/(1−ρ)].
+ */
+export function erlangC(servers: number, offeredLoad: number): number {
+  const rho = offeredLoad / servers;
+  if (!(rho < 1)) throw new RangeError(`Erlang C needs ρ < 1, got ${rho}`);
+  let term = 1; // aᵏ/k!, from k = 0
+  let sum = 0;
+  for (let k = 0; k < servers; k++) {
+    sum += term;
+    term *= offeredLoad / (k + 1);
+  }
+  const waiting = term / (1 - rho); // aᶜ/c! · 1/(1−ρ)
+  return waiting / (sum + waiting);
+}
+
+/** M/M/c: Lq = Cρ/(1−ρ). */
+export function mmcQueueLength(servers: number, lambda: number, mu: number): number {
+  const rho = lambda / (servers * mu);
+  return (erlangC(servers, lambda / mu) * rho) / (1 - rho);
+}
+
+/** M/M/c: Wq = C/(cμ−λ). */
+export function mmcWaitMs(servers: number, lambda: number, mu: number): number {
+  return erlangC(servers, lambda / mu) / (servers * mu - lambda);
+}
+
+/** M/M/c: P(wait > t) = C·e^(−(cμ−λ)t). */
+export function mmcWaitTail(servers: number, lambda: number, mu: number, tMs: number): number {
+  return erlangC(servers, lambda / mu) * Math.exp(-(servers * mu - lambda) * tMs);
+}
+
+/** M/G/1 (Pollaczek–Khinchine): Wq = λE[S²] / (2(1−ρ)), ρ = λE[S]. */
+export function pkWaitMs(
+  lambda: number,
+  serviceMeanMs: number,
+  serviceSecondMoment: number,
+): number {
+  return (lambda * serviceSecondMoment) / (2 * (1 - lambda * serviceMeanMs));
+}
+
+// ---------------------------------------------------------------------------------
+// Statistics of independent replications.
+
+/**
+ * A(t | ν) = P(−t < T < t) for Student's t with an integer number ν of degrees of
+ * freedom, in closed form (Abramowitz & Stegun 26.7.3 and 26.7.4), θ = atan(t/√ν).
+ */
+export function studentTCentral(t: number, df: number): number {
+  if (!Number.isInteger(df) || df < 1)
+    throw new RangeError(`df must be a positive integer, got ${df}`);
+  const theta = Math.atan(Math.abs(t) / Math.sqrt(df));
+  const c2 = Math.cos(theta) ** 2;
+  let sum = 1;
+  let term = 1;
+  if (df % 2 === 0) {
+    // sin θ · [1 + (1/2)cos²θ + (1·3)/(2·4)cos⁴θ + … up to cos^(ν−2)θ]
+    for (let k = 2; k <= df - 2; k += 2) {
+      term *= (c2 * (k - 1)) / k;
+      sum += term;
+    }
+    return Math.sin(theta) * sum;
+  }
+  if (df === 1) return (2 * theta) / Math.PI;
+  // (2/π) · {θ + sin θ cos θ · [1 + (2/3)cos²θ + (2·4)/(3·5)cos⁴θ + … up to cos^(ν−3)θ]}
+  for (let k = 2; k <= df - 3; k += 2) {
+    term *= (c2 * k) / (k + 1);
+    sum += term;
+  }
+  return (2 / Math.PI) * (theta + Math.sin(theta) * Math.cos(theta) * sum);
+}
+
+/**
+ * The two-sided quantile of Student's t: the t with P(−t < T < t) = `level`
+ * (level 0.95 gives the 0.975 quantile), by bisection on {@link studentTCentral}.
+ */
+export function studentTQuantile(level: number, df: number): number {
+  if (!(level > 0 && level < 1)) throw new RangeError(`level must be in (0, 1), got ${level}`);
+  let low = 0;
+  let high = 1;
+  while (studentTCentral(high, df) < level) high *= 2;
+  for (let i = 0; i < 200 && high - low > 1e-12 * high; i++) {
+    const mid = (low + high) / 2;
+    if (studentTCentral(mid, df) < level) low = mid;
+    else high = mid;
+  }
+  return (low + high) / 2;
+}
+
+export interface Interval {
+  mean: number;
+  /** Standard error of the mean. */
+  se: number;
+  low: number;
+  high: number;
+  halfWidth: number;
+}
+
+/**
+ * The confidence interval of the mean of independent, identically distributed samples
+ * (Student t with n − 1 degrees of freedom), at `level` (default 0.95).
+ */
+export function confidenceInterval(samples: readonly number[], level = 0.95): Interval {
+  const n = samples.length;
+  if (n < 2) throw new RangeError(`A confidence interval needs ≥ 2 samples, got ${n}`);
+  const mean = samples.reduce((s, x) => s + x, 0) / n;
+  const variance = samples.reduce((s, x) => s + (x - mean) ** 2, 0) / (n - 1);
+  const se = Math.sqrt(variance / n);
+  const halfWidth = studentTQuantile(level, n - 1) * se;
+  return { mean, se, low: mean - halfWidth, high: mean + halfWidth, halfWidth };
+}
+
+/** A readable line for failure messages. */
+export function formatInterval(ci: Interval, theory: number, level: number): string {
+  return `theory ${theory.toFixed(4)}, ${(level * 100).toPrecision(4)}% CI ${ci.low.toFixed(4)} … ${ci.high.toFixed(4)} (mean ${ci.mean.toFixed(4)})`;
+}
