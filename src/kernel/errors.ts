@@ -8,6 +8,7 @@ export type SimulationErrorCode =
   | "BAD_TIME"
   | "PAST_TIME"
   | "BAD_PRIORITY"
+  | "BAD_SEED"
   | "BAD_LIMIT"
   | "BAD_CAPACITY"
   | "BAD_UNIFORM"

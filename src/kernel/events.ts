@@ -113,9 +113,9 @@ export class SimEvent<T = unknown> {
    * Runs `callback` when the event is processed. If it already was, the
    * callback runs at once.
    */
-  on(callback: EventCallback<T>): this {
+  on(callback: (event: this) => void): this {
     if (this._callbacks === null) callback(this);
-    else this._callbacks.push(callback);
+    else this._callbacks.push(callback as EventCallback<T>);
     return this;
   }
 

@@ -12,7 +12,10 @@ import { RandomStream, type UniformSource } from "./random.js";
  *
  * @remarks Since 0.1.0
  */
-export type EventHandle = Entry;
+export interface EventHandle {
+  /** Brand: handles come only from `schedule` and `at`. */
+  readonly __eventHandle: never;
+}
 
 /**
  * Called for every event the simulation runs, in order (for trace hashes and debugging).
@@ -122,7 +125,7 @@ export class Simulation {
   constructor(options: SimulationOptions = {}) {
     const seed = options.seed ?? 1;
     if (typeof seed === "number" && !Number.isFinite(seed)) {
-      throw new SimulationError("BAD_TIME", `Seed ${seed} is not a finite number`);
+      throw new SimulationError("BAD_SEED", `Seed ${seed} is not a finite number`);
     }
     this.seed = seed;
     this.replacements = options.rngs ?? {};
@@ -155,7 +158,7 @@ export class Simulation {
     checkPriority(priority);
     const entry = new Entry(this.clock + delay, priority, this.seq++, fn, null);
     this.queue.push(entry);
-    return entry;
+    return entry as unknown as EventHandle;
   }
 
   /**
@@ -176,7 +179,7 @@ export class Simulation {
     checkPriority(priority);
     const entry = new Entry(time, priority, this.seq++, fn, null);
     this.queue.push(entry);
-    return entry;
+    return entry as unknown as EventHandle;
   }
 
   /**
@@ -185,9 +188,10 @@ export class Simulation {
    * @returns true if it was pending, false if it had already run or been cancelled
    */
   cancel(handle: EventHandle): boolean {
-    if (handle.cancelled || handle.fn === null) return false;
-    handle.fn = null;
-    this.queue.cancel(handle);
+    const entry = handle as unknown as Entry;
+    if (entry.cancelled || entry.fn === null) return false;
+    entry.fn = null;
+    this.queue.cancel(entry);
     return true;
   }
 
@@ -251,10 +255,6 @@ export class Simulation {
           reason = "stopped";
           break;
         }
-        if (events >= maxEvents) {
-          reason = "maxEvents";
-          break;
-        }
         const next = queue.peek();
         if (next === undefined) {
           reason = "empty";
@@ -262,6 +262,11 @@ export class Simulation {
         }
         if (next.time >= until) {
           reason = "until";
+          break;
+        }
+        // Checked after the two above: a run that had exactly the events it needed finished.
+        if (events >= maxEvents) {
+          reason = "maxEvents";
           break;
         }
         queue.pop();

@@ -301,9 +301,10 @@ describe("Resource", () => {
 });
 
 describe("PriorityResource", () => {
-  test.prop([
-    fc.array(fc.record({ priority: smallPriority, withdraw: fc.boolean() }), { maxLength: 30 }),
-  ])("grants waiters by (priority, request order), also after withdrawals", (requests) => {
+  test.prop(
+    [fc.array(fc.record({ priority: smallPriority, withdraw: fc.boolean() }), { maxLength: 30 })],
+    { numRuns: 1000 },
+  )("grants waiters by (priority, request order), also after withdrawals", (requests) => {
     const sim = new Simulation();
     const server = new PriorityResource(sim, { capacity: 1 });
     const blocker = server.request();

@@ -237,6 +237,29 @@ describe("PriorityResource", () => {
     expect(log).toEqual(["background@0", "urgent@10"]);
   });
 
+  it("keeps its order when a withdrawal moves a better request up the line", () => {
+    // A small case where the request moved into the withdrawn one's place must
+    // move towards the front, not the back, of the line.
+    const sim = new Simulation();
+    const server = new PriorityResource(sim, { capacity: 1 });
+    const holder = server.request();
+    const waiting = [1, 1, 2, 0, 1, -1, -1].map((p) => server.request(p));
+    const grantOrder: number[] = [];
+    waiting.forEach((req, i) => {
+      req.on(() => {
+        grantOrder.push(i);
+        sim.schedule(1, () => server.release(req));
+      });
+    });
+
+    for (const i of [1, 5, 6]) server.release(waiting[i]!);
+    sim.schedule(1, () => server.release(holder));
+    sim.run();
+
+    // Left: #0 (p1), #2 (p2), #3 (p0), #4 (p1); by priority, then request order.
+    expect(grantOrder).toEqual([3, 0, 4, 2]);
+  });
+
   it("keeps its order after withdrawing requests from the middle of the line", () => {
     const sim = new Simulation();
     const server = new PriorityResource(sim, { capacity: 1 });
@@ -248,11 +271,8 @@ describe("PriorityResource", () => {
     for (const req of waiting) req.on(() => grantOrder.push(req.priority));
 
     for (const i of withdrawn) server.release(waiting[i]!);
-    const releaseNext = (req: Request): void => {
-      server.release(req);
-    };
-    sim.schedule(1, () => releaseNext(holder));
-    for (const req of waiting) req.on(() => sim.schedule(1, () => releaseNext(req)));
+    sim.schedule(1, () => server.release(holder));
+    for (const req of waiting) req.on(() => sim.schedule(1, () => server.release(req)));
     sim.run();
 
     expect(grantOrder).toEqual([1, 2, 4, 5, 6, 8]);

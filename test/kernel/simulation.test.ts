@@ -197,6 +197,21 @@ describe("step", () => {
     expect(sim.pending).toBe(1);
   });
 
+  it("skips cancelled events and keeps the pending count right", () => {
+    const sim = new Simulation();
+    const ran: number[] = [];
+    const first = sim.schedule(1, () => ran.push(1));
+    sim.schedule(2, () => ran.push(2));
+    sim.cancel(first);
+
+    sim.step();
+
+    expect(ran).toEqual([2]);
+    expect(sim.now).toBe(2);
+    expect(sim.pending).toBe(0);
+    expect(sim.step()).toBe(false);
+  });
+
   it("returns false and leaves the clock alone when nothing is pending", () => {
     const sim = new Simulation();
     const handle = sim.schedule(3, () => {});
