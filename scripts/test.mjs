@@ -37,6 +37,7 @@ if (existsSync(json)) {
 } else {
   testsFailed += 1;
 }
+step("pack", "node", ["scripts/pack-check.mjs"]);
 step("publint", "npx", ["publint", "--strict"]);
 step("attw", "npx", ["attw", "--pack", ".", "--profile", "node16"]);
 step("docs", "npx", ["typedoc"]);

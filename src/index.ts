@@ -82,3 +82,71 @@ export {
   WindowedRate,
   type WindowedRateOptions,
 } from "./metrics/index.js";
+
+// Models (the request path's contract and the building blocks)
+export {
+  type ClientConfig,
+  type ConnectionPolicy,
+  DatabaseClient,
+  type ServerPort,
+} from "./models/client/client.js";
+export {
+  type Done,
+  ERROR_KINDS,
+  type ErrorKind,
+  Operation,
+  type OperationKind,
+  type Service,
+} from "./models/operation.js";
+export { DatabaseServer, type ServerConfig } from "./models/server/server.js";
+export {
+  createKeyChooser,
+  type KeyChooser,
+  type KeyPopularity,
+  ZipfSampler,
+} from "./models/workload/keys.js";
+export {
+  type DrawFn,
+  type RateSchedule,
+  Workload,
+  type WorkloadConfig,
+} from "./models/workload/workload.js";
+
+// Scenario, run and report
+export {
+  BUILTIN_SCENARIOS,
+  builtinScenario,
+  builtinScenarioNames,
+  ClientSchema,
+  DatabaseSchema,
+  DEFAULT_SCENARIO,
+  type DiagramEdge,
+  type DiagramNode,
+  DurationSchema,
+  diagram,
+  formatIssue,
+  type LatencySummary,
+  LatencySummarySchema,
+  type NodeReport,
+  NodeReportSchema,
+  type ParseResult,
+  parseScenario,
+  type Report,
+  ReportSchema,
+  type RunScenarioOptions,
+  renderMermaid,
+  resolveScenario,
+  roundFigure,
+  runScenario,
+  runScenarioDetailed,
+  type Scenario,
+  ScenarioError,
+  type ScenarioInput,
+  type ScenarioIssue,
+  type ScenarioRun,
+  ScenarioSchema,
+  scenarioJsonSchema,
+  type TopologyGraph,
+  topologyOf,
+  WorkloadSchema,
+} from "./scenario/index.js";

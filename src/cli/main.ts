@@ -1,0 +1,249 @@
+// The `dbsim` command. All of its logic lives in `main`, which takes the
+// arguments and the I/O it may use and returns the exit code, so tests run it
+// in-process and bin.ts is a thin wrapper around the real process.
+//
+// Exit codes: 0 ok; 2 bad input (unknown command or option, unreadable file,
+// malformed JSON, invalid scenario, bad option value), printed without a stack
+// trace; 1 an internal error (a bug: please report it).
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { version } from "../../package.json";
+import {
+  BUILTIN_SCENARIOS,
+  builtinScenarioNames,
+  DEFAULT_SCENARIO,
+  diagram,
+  formatIssue,
+  type Report,
+  runScenarioDetailed,
+  ScenarioError,
+  scenarioJsonSchema,
+} from "../scenario/index.js";
+import { describeFsError, UsageError } from "./errors.js";
+import { CSV_HELP, formatCsv, formatSummary, formatTable } from "./format.js";
+import { loadScenarioSource, resolvePath, resolveSource } from "./load.js";
+import { createProgress } from "./progress.js";
+
+/**
+ * What the CLI may touch: its output streams, whether stderr is a terminal, the
+ * file system (through two functions) and the working directory. `bin.ts`
+ * passes the real process; tests pass captures and temp files.
+ *
+ * @remarks Since 0.1.0
+ */
+export interface CliIO {
+  /** Writes text to standard output. */
+  stdout(text: string): void;
+  /** Writes text to standard error. */
+  stderr(text: string): void;
+  /** Whether standard error is a terminal: progress is shown only then. */
+  readonly isTTY: boolean;
+  /** Reads a UTF-8 text file by absolute path. */
+  readFile(path: string): Promise<string>;
+  /** Writes a UTF-8 text file by absolute path. */
+  writeFile(path: string, data: string): Promise<void>;
+  /** The directory relative paths are resolved against. */
+  readonly cwd: string;
+  /** Environment variables; `DBSIM_DEBUG=1` adds stack traces to internal errors. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** The report formats of `dbsim run`. */
+const FORMATS = ["table", "json", "csv"] as const;
+type Format = (typeof FORMATS)[number];
+
+interface RunOptions {
+  readonly seed?: number;
+  readonly duration?: string;
+  readonly format: Format;
+  readonly out?: string;
+}
+
+function parseSeed(value: string): number {
+  const n = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n)) {
+    throw new InvalidArgumentError("Expected a non-negative integer (at most 2^53 - 1).");
+  }
+  return n;
+}
+
+function render(format: Format, report: Report): string {
+  switch (format) {
+    case "json":
+      return `${JSON.stringify(report, null, 2)}\n`;
+    case "csv":
+      return formatCsv(report);
+    case "table":
+      return formatTable(report);
+  }
+}
+
+const RUN_HELP = `
+The scenario is a path to a JSON file or a built-in name (see dbsim list); without
+one, the built-in "${DEFAULT_SCENARIO}" runs. The seed and a summary of the resolved
+scenario are printed first: to stdout for the table format, to stderr for json and
+csv, so that stdout stays machine-readable. On a terminal, a long run shows its
+progress on stderr.
+
+${CSV_HELP}
+
+Examples:
+  dbsim run
+  dbsim run my-scenario.json --seed 7 --duration 30s
+  dbsim run write-heavy --format json --out report.json`;
+
+const PROGRAM_HELP = `
+Exit codes: 0 ok; 2 bad input (the message names the file, path and value);
+1 internal error (please report it with the scenario and seed).
+Set DBSIM_DEBUG=1 to see the stack trace of an internal error.`;
+
+function buildProgram(io: CliIO): Command {
+  const program = new Command();
+  program
+    .name("dbsim")
+    .description(
+      "Deterministic discrete-event simulation of database scaling architectures.\n" +
+        "Same scenario and seed, same report.",
+    )
+    .version(version, "-V, --version", "print the version")
+    .helpOption("-h, --help", "show help")
+    .helpCommand("help [command]", "show help for a command")
+    // Settings set before .command() are inherited by the subcommands.
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout(text),
+      writeErr: (text) => io.stderr(text),
+      outputError: (text, write) => write(text),
+      getOutHelpWidth: () => 80,
+      getErrHelpWidth: () => 80,
+      getOutHasColors: () => false,
+      getErrHasColors: () => false,
+    })
+    .showHelpAfterError("(add --help for usage)")
+    .addHelpText("after", PROGRAM_HELP);
+
+  program
+    .command("run")
+    .description("run a scenario and print its report")
+    .argument("[scenario]", "a scenario JSON file or a built-in name")
+    .addOption(
+      new Option("--seed <n>", "master seed (overrides the scenario's)").argParser(parseSeed),
+    )
+    .option(
+      "--duration <d>",
+      'measured duration, overriding the scenario\'s: "30s", "500ms", "2m" or ms',
+    )
+    .addOption(new Option("--format <format>", "report format").choices(FORMATS).default("table"))
+    .option("--out <file>", "write the report to this file instead of stdout")
+    .addHelpText("after", RUN_HELP)
+    .action(async (scenarioArg: string | undefined, options: RunOptions) => {
+      const source = await loadScenarioSource(scenarioArg, io);
+      const scenario = resolveSource(source, { seed: options.seed, duration: options.duration });
+      const info = options.format === "table" ? io.stdout : io.stderr;
+      info(`${formatSummary(scenario)}\n`);
+
+      const progress = createProgress(io, `running ${scenario.name}`);
+      let report: Report;
+      try {
+        report = runScenarioDetailed(scenario, { onProgress: progress.update }).report;
+      } finally {
+        progress.clear();
+      }
+      const text = render(options.format, report);
+      if (options.out === undefined) {
+        io.stdout(text);
+        return;
+      }
+      try {
+        await io.writeFile(resolvePath(io, options.out), text);
+      } catch (error) {
+        throw new UsageError([`error: cannot write ${options.out}: ${describeFsError(error)}`]);
+      }
+      io.stderr(`report written to ${options.out}\n`);
+    });
+
+  program
+    .command("validate")
+    .description('check a scenario file; prints "ok: <name>" or every problem')
+    .argument("<file>", "a scenario JSON file (or a built-in name)")
+    .action(async (file: string) => {
+      const scenario = resolveSource(await loadScenarioSource(file, io));
+      io.stdout(`ok: ${scenario.name}\n`);
+    });
+
+  program
+    .command("schema")
+    .description('print the JSON Schema of scenario files (point a file\'s "$schema" at it)')
+    .action(() => {
+      io.stdout(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`);
+    });
+
+  program
+    .command("diagram")
+    .description("print a scenario's topology as a Mermaid flowchart")
+    .argument("[scenario]", `a scenario JSON file or a built-in name (default ${DEFAULT_SCENARIO})`)
+    .action(async (scenarioArg: string | undefined) => {
+      io.stdout(diagram(resolveSource(await loadScenarioSource(scenarioArg, io))));
+    });
+
+  program
+    .command("list")
+    .description("list the built-in scenarios")
+    .action(() => {
+      const names = builtinScenarioNames();
+      const width = Math.max(...names.map((n) => n.length));
+      for (const name of names) {
+        const description = BUILTIN_SCENARIOS[name]?.description ?? "";
+        io.stdout(`${name.padEnd(width)}  ${description}\n`);
+      }
+    });
+
+  return program;
+}
+
+function reportInternalError(error: unknown, io: CliIO): number {
+  const message = error instanceof Error ? error.message : String(error);
+  io.stderr(`internal error: ${message}\n`);
+  io.stderr("please report this with the scenario and seed\n");
+  if (io.env?.DBSIM_DEBUG === "1" && error instanceof Error && error.stack !== undefined) {
+    io.stderr(`${error.stack}\n`);
+  }
+  return 1;
+}
+
+/**
+ * Runs the `dbsim` command line.
+ *
+ * @param argv - the arguments after the program name (`process.argv.slice(2)`)
+ * @param io - where output goes and how files are read and written
+ * @returns the exit code: 0 ok, 2 bad input, 1 internal error
+ *
+ * @example
+ * ```ts
+ * const code = await main(["run", "write-heavy", "--format", "json"], io);
+ * ```
+ *
+ * @remarks Since 0.1.0
+ */
+export async function main(argv: readonly string[], io: CliIO): Promise<number> {
+  try {
+    await buildProgram(io).parseAsync([...argv], { from: "user" });
+    return 0;
+  } catch (error) {
+    try {
+      if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+      if (error instanceof UsageError) {
+        io.stderr(`${error.lines.join("\n")}\n`);
+        return 2;
+      }
+      if (error instanceof ScenarioError) {
+        io.stderr(
+          `error: not a valid scenario\n${error.issues.map((i) => `  ${formatIssue(i)}\n`).join("")}`,
+        );
+        return 2;
+      }
+      return reportInternalError(error, io);
+    } catch {
+      return 1;
+    }
+  }
+}

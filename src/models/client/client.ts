@@ -1,0 +1,233 @@
+// The application's database driver. Either it opens a connection for every
+// request (PHP, serverless: set-up cost every time, and "too many clients" when
+// the server's max_connections are taken), or each application instance keeps a
+// pool of persistent connections (HikariCP-style: opened on first need, kept
+// open, a request waits FIFO for a free one up to connectionTimeout).
+// Each statement costs a network round trip plus the server's work for it.
+// Set-up costs `connectRoundTrips` round trips (TCP handshake, startup and
+// authentication) plus the server's work to start a backend.
+// Left out: TLS, retries of failed connects, connection validation queries.
+
+import { Fifo } from "../../kernel/fifo.js";
+import type { RandomStream, Simulation } from "../../kernel/index.js";
+import type { Done, Operation, Service } from "../operation.js";
+
+/**
+ * What the client needs of a database node.
+ *
+ * @remarks Since 0.1.0
+ */
+export interface ServerPort {
+  /** The node's name. */
+  readonly name: string;
+  /** Opens a connection; false when the server refuses ("too many clients"). */
+  openConnection(): boolean;
+  /** Closes a connection. */
+  closeConnection(): void;
+  /** Runs a statement of the given kind; calls `done` when the server has finished it. */
+  executeStatement(kind: "read" | "write" | "connect", done: () => void): void;
+  /** Commits a write of `key`, returning its new version. */
+  write(key: number): number;
+  /** The version of `key` the node holds. */
+  read(key: number): number;
+}
+
+/**
+ * How the client holds connections.
+ *
+ * @remarks Since 0.1.0
+ */
+export type ConnectionPolicy =
+  | { readonly mode: "per-request" }
+  | {
+      readonly mode: "persistent";
+      /** Application instances, each with its own pool. */
+      readonly instances: number;
+      /** Connections per instance. */
+      readonly poolSize: number;
+      /** How long a request waits for a free connection before failing (ms). */
+      readonly connectionTimeoutMs: number;
+    };
+
+/**
+ * Settings of a {@link DatabaseClient}.
+ *
+ * @remarks Since 0.1.0
+ */
+export interface ClientConfig {
+  /** How connections are held. */
+  readonly connections: ConnectionPolicy;
+  /** A network round trip between client and server (ms). */
+  readonly roundTripMs: (rng: RandomStream) => number;
+  /** Round trips to set up a connection. */
+  readonly connectRoundTrips: number;
+}
+
+/** One instance's pool of persistent connections. */
+class InstancePool {
+  open = 0;
+  idle = 0;
+  readonly waiters = new Fifo<Call>();
+}
+
+/** An operation in flight through the client. */
+class Call {
+  readonly op: Operation;
+  readonly done: Done;
+  pool: InstancePool | null = null;
+  statement = 0;
+  timedOut = false;
+  timer: ReturnType<Simulation["schedule"]> | null = null;
+  constructor(op: Operation, done: Done) {
+    this.op = op;
+    this.done = done;
+  }
+}
+
+/**
+ * The application's driver: takes operations, holds connections, and runs each
+ * operation's statements on a server.
+ *
+ * @remarks Since 0.1.0
+ */
+export class DatabaseClient implements Service {
+  /** Connections opened (set-ups paid). */
+  connectsOpened = 0;
+  /** Most requests waiting at once for a pooled connection since the last {@link resetWaitingMax}. */
+  waitingMax = 0;
+  private waitingNow = 0;
+  private readonly sim: Simulation;
+  private readonly config: ClientConfig;
+  private readonly server: ServerPort;
+  private readonly rng: RandomStream;
+  private readonly pools: InstancePool[] = [];
+
+  /**
+   * @param sim - the simulation
+   * @param config - connection policy and network
+   * @param server - the node it talks to
+   */
+  constructor(sim: Simulation, config: ClientConfig, server: ServerPort) {
+    this.sim = sim;
+    this.config = config;
+    this.server = server;
+    this.rng = sim.rng("client.network");
+    if (config.connections.mode === "persistent") {
+      for (let i = 0; i < config.connections.instances; i++) this.pools.push(new InstancePool());
+    }
+  }
+
+  /** Client connections waiting for a pooled connection now (those that timed out have left). */
+  get waiting(): number {
+    return this.waitingNow;
+  }
+
+  /** Restarts {@link waitingMax} from the number waiting now (at the warm-up cut). */
+  resetWaitingMax(): void {
+    this.waitingMax = this.waitingNow;
+  }
+
+  submit(op: Operation, done: Done): void {
+    const call = new Call(op, done);
+    const policy = this.config.connections;
+    if (policy.mode === "per-request") {
+      this.connect(call);
+      return;
+    }
+    const pool = this.pools[op.id % this.pools.length] as InstancePool;
+    call.pool = pool;
+    if (pool.idle > 0) {
+      pool.idle--;
+      this.runStatement(call);
+    } else if (pool.open < policy.poolSize) {
+      pool.open++;
+      this.connect(call);
+    } else {
+      pool.waiters.push(call);
+      if (++this.waitingNow > this.waitingMax) this.waitingMax = this.waitingNow;
+      call.timer = this.sim.schedule(policy.connectionTimeoutMs, () => {
+        call.timedOut = true;
+        this.waitingNow--;
+        this.finish(call, "connection_timeout");
+      });
+    }
+  }
+
+  /** Pays the set-up: round trips, then the server's backend start. */
+  private connect(call: Call): void {
+    const setup = this.roundTrips(this.config.connectRoundTrips);
+    this.sim.schedule(setup, () => {
+      if (!this.server.openConnection()) {
+        const pool = call.pool;
+        this.finish(call, "too_many_clients");
+        if (pool !== null) {
+          // The slot is free again: the next waiter tries its own connection.
+          pool.open--;
+          const next = this.takeWaiter(pool);
+          if (next !== undefined) {
+            pool.open++;
+            this.connect(next);
+          }
+        }
+        return;
+      }
+      this.connectsOpened++;
+      this.server.executeStatement("connect", () => this.runStatement(call));
+    });
+  }
+
+  private runStatement(call: Call): void {
+    const half = this.config.roundTripMs(this.rng) / 2;
+    const op = call.op;
+    this.sim.schedule(half, () => {
+      this.server.executeStatement(op.kind, () => {
+        call.statement++;
+        const last = call.statement >= op.statements;
+        if (last) {
+          op.node = this.server.name;
+          op.version = op.kind === "write" ? this.server.write(op.key) : this.server.read(op.key);
+        }
+        this.sim.schedule(half, () => {
+          if (last) this.release(call);
+          else this.runStatement(call);
+        });
+      });
+    });
+  }
+
+  /** The operation is done with its connection: close it or hand it to a waiter. */
+  private release(call: Call): void {
+    const pool = call.pool;
+    if (pool === null) {
+      this.server.closeConnection();
+    } else {
+      const next = this.takeWaiter(pool);
+      if (next === undefined) pool.idle++;
+      else this.runStatement(next);
+    }
+    this.finish(call, null);
+  }
+
+  /** The oldest request still waiting on `pool`, no longer waiting. */
+  private takeWaiter(pool: InstancePool): Call | undefined {
+    let next = pool.waiters.shift();
+    while (next?.timedOut) next = pool.waiters.shift();
+    if (next !== undefined) {
+      this.waitingNow--;
+      if (next.timer !== null) this.sim.cancel(next.timer);
+    }
+    return next;
+  }
+
+  private finish(call: Call, error: Operation["error"]): void {
+    call.op.error = error;
+    call.op.completedAt = this.sim.now;
+    call.done(call.op);
+  }
+
+  private roundTrips(n: number): number {
+    let t = 0;
+    for (let i = 0; i < n; i++) t += this.config.roundTripMs(this.rng);
+    return t;
+  }
+}

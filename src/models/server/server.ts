@@ -1,0 +1,277 @@
+// A database server. PostgreSQL runs a process per connection and the operating
+// system time-shares the cores among them, so the server is a processor-sharing
+// station: with N statements in service each one advances at R(N)/N, where
+//
+//   R(N) = min(N, c) / (1 + σ(N − 1) + κN(N − 1))       (core-ms of work per ms)
+//
+// is the Universal Scalability Law (Gunther) with the hardware ceiling of c
+// cores: for N ≤ c it is Gunther's X(N) = λN / (1 + σ(N−1) + κN(N−1)) with
+// λ = 1/E[S]; with σ = κ = 0 the number in service is the birth–death chain of
+// M/M/c, so mean response times match Erlang C (Little's law). Contention
+// penalises all N active statements, so past N* = √((1−σ)/κ) more connections
+// finish less work: the connection-pool paradox.
+//
+// Simulated with virtual time (the attained service of every active statement):
+// one pending completion event, moved whenever N changes. Left out: memory
+// pressure beyond counting it, I/O queues, locks between particular keys, and
+// the planner; a statement's work is one draw from its distribution.
+import type { EventHandle, RandomStream, Simulation } from "../../kernel/index.js";
+import { TimeWeighted } from "../../metrics/index.js";
+
+/**
+ * Settings of a {@link DatabaseServer}.
+ *
+ * @remarks Since 0.1.0
+ */
+export interface ServerConfig {
+  /** The node's name in reports and diagrams. */
+  readonly name: string;
+  /** CPU cores (the processor-sharing ceiling). */
+  readonly cores: number;
+  /** USL contention (serialisation) σ ≥ 0. */
+  readonly sigma: number;
+  /** USL coherency (crosstalk) κ ≥ 0. */
+  readonly kappa: number;
+  /** `max_connections`: opening one more fails with "too many clients". */
+  readonly maxConnections: number;
+  /** Memory per open connection (MB). */
+  readonly memoryPerConnectionMB: number;
+  /** Number of keys (the data it holds). */
+  readonly keyCount: number;
+  /** Work of a read statement (core-ms). */
+  readonly readWorkMs: (rng: RandomStream) => number;
+  /** Work of a write statement (core-ms). */
+  readonly writeWorkMs: (rng: RandomStream) => number;
+  /** Work to start a backend for a new connection (core-ms). */
+  readonly connectWorkMs: (rng: RandomStream) => number;
+}
+
+/** A statement in service. */
+class Job {
+  readonly finishV: number;
+  readonly seq: number;
+  readonly done: () => void;
+  constructor(finishV: number, seq: number, done: () => void) {
+    this.finishV = finishV;
+    this.seq = seq;
+    this.done = done;
+  }
+}
+
+function jobBefore(a: Job, b: Job): boolean {
+  return a.finishV !== b.finishV ? a.finishV < b.finishV : a.seq < b.seq;
+}
+
+/**
+ * A database node: processor-sharing cores with USL contention, a connection
+ * limit, memory per connection, and the versions of its keys.
+ *
+ * @remarks Since 0.1.0
+ */
+export class DatabaseServer {
+  /** Its settings. */
+  readonly config: ServerConfig;
+  /** Statements completed. */
+  statements = 0;
+  /** Open connections over time. */
+  readonly connections: TimeWeighted;
+  /** Busy cores over time, as min(N, c). */
+  readonly busyCores: TimeWeighted;
+  /** Statements in service over time (N). */
+  readonly inService: TimeWeighted;
+  /** The current version of every key (0 = initial). */
+  readonly versions: Uint32Array;
+  /** Writes committed: the log sequence number of the latest one. */
+  lsn = 0;
+
+  private readonly sim: Simulation;
+  private readonly rng: RandomStream;
+  private readonly heap: Job[] = [];
+  private virtual = 0;
+  private lastUpdate = 0;
+  private seq = 0;
+  private pending: EventHandle | null = null;
+  private readonly onComplete = (): void => this.complete();
+  private readonly rateTable: Float64Array;
+
+  /**
+   * @param sim - the simulation
+   * @param config - its settings
+   */
+  constructor(sim: Simulation, config: ServerConfig) {
+    this.sim = sim;
+    this.config = config;
+    this.rng = sim.rng(`node.${config.name}.work`);
+    this.connections = new TimeWeighted(sim.now);
+    this.busyCores = new TimeWeighted(sim.now);
+    this.inService = new TimeWeighted(sim.now);
+    this.versions = new Uint32Array(config.keyCount);
+    // Per-statement speed R(N)/N for N up to the connection limit (N cannot exceed it
+    // by much: each statement holds a connection), extended on demand.
+    this.rateTable = new Float64Array(Math.max(2, config.maxConnections + 1));
+    for (let n = 1; n < this.rateTable.length; n++) this.rateTable[n] = this.speed(n);
+  }
+
+  /** The node's name. */
+  get name(): string {
+    return this.config.name;
+  }
+
+  /** Statements in service now. */
+  get active(): number {
+    return this.heap.length;
+  }
+
+  /** Open connections now. */
+  get openConnections(): number {
+    return this.connections.value;
+  }
+
+  /**
+   * Total work rate with `n` statements in service, in core-ms per ms:
+   * min(n, c) / (1 + σ(n−1) + κn(n−1)).
+   */
+  capacity(n: number): number {
+    if (n <= 0) return 0;
+    const { cores, sigma, kappa } = this.config;
+    return Math.min(n, cores) / (1 + sigma * (n - 1) + kappa * n * (n - 1));
+  }
+
+  /** Opens a connection; false when `maxConnections` are open ("too many clients"). */
+  openConnection(): boolean {
+    if (this.connections.value >= this.config.maxConnections) return false;
+    this.connections.add(this.sim.now, 1);
+    return true;
+  }
+
+  /** Closes a connection. */
+  closeConnection(): void {
+    this.connections.add(this.sim.now, -1);
+  }
+
+  /**
+   * Runs `work` core-ms of a statement under processor sharing and calls `done`
+   * when it has had that much service.
+   */
+  execute(work: number, done: () => void): void {
+    this.advance();
+    const job = new Job(this.virtual + work, this.seq++, done);
+    this.push(job);
+    this.changed();
+  }
+
+  /** Runs one statement of `kind`, its work drawn from the server's distributions. */
+  executeStatement(kind: "read" | "write" | "connect", done: () => void): void {
+    const c = this.config;
+    const draw =
+      kind === "read" ? c.readWorkMs : kind === "write" ? c.writeWorkMs : c.connectWorkMs;
+    this.execute(draw(this.rng), done);
+  }
+
+  /** Applies a committed write to `key`: the next LSN and a new version. */
+  write(key: number): number {
+    this.lsn++;
+    const v = (this.versions[key] as number) + 1;
+    this.versions[key] = v;
+    return v;
+  }
+
+  /** The version of `key` held now. */
+  read(key: number): number {
+    return this.versions[key] as number;
+  }
+
+  /** Restarts the time averages at the warm-up cut. */
+  resetStats(now: number): void {
+    this.connections.reset(now);
+    this.busyCores.reset(now);
+    this.inService.reset(now);
+    this.statements = 0;
+  }
+
+  private speed(n: number): number {
+    return this.capacity(n) / n;
+  }
+
+  private rate(n: number): number {
+    return n < this.rateTable.length ? (this.rateTable[n] as number) : this.speed(n);
+  }
+
+  /** Moves virtual time to now at the speed of the current N. */
+  private advance(): void {
+    const now = this.sim.now;
+    const n = this.heap.length;
+    if (n > 0) this.virtual += (now - this.lastUpdate) * this.rate(n);
+    this.lastUpdate = now;
+  }
+
+  private complete(): void {
+    this.pending = null;
+    this.advance();
+    const heap = this.heap;
+    // The top finishes now (this event was scheduled for it); others may tie with it.
+    const first = this.pop() as Job;
+    const limit = this.virtual + 1e-9 * (1 + Math.abs(this.virtual));
+    let finished: Job[] | null = null;
+    while (heap.length > 0 && (heap[0] as Job).finishV <= limit) {
+      if (finished === null) finished = [];
+      finished.push(this.pop() as Job);
+    }
+    this.statements += 1 + (finished === null ? 0 : finished.length);
+    this.changed();
+    first.done();
+    if (finished !== null) for (const job of finished) job.done();
+  }
+
+  /** Records the new N and moves the one pending completion. */
+  private changed(): void {
+    const now = this.sim.now;
+    const n = this.heap.length;
+    this.inService.set(now, n);
+    this.busyCores.set(now, Math.min(n, this.config.cores));
+    if (this.pending !== null) {
+      this.sim.cancel(this.pending);
+      this.pending = null;
+    }
+    if (n === 0) return;
+    const remaining = Math.max(0, (this.heap[0] as Job).finishV - this.virtual);
+    this.pending = this.sim.schedule(remaining / this.rate(n), this.onComplete);
+  }
+
+  private push(job: Job): void {
+    const heap = this.heap;
+    let i = heap.length;
+    heap.push(job);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      const p = heap[parent] as Job;
+      if (!jobBefore(job, p)) break;
+      heap[i] = p;
+      i = parent;
+    }
+    heap[i] = job;
+  }
+
+  private pop(): Job | undefined {
+    const heap = this.heap;
+    const n = heap.length;
+    if (n === 0) return undefined;
+    const top = heap[0] as Job;
+    const last = heap.pop() as Job;
+    if (n > 1) {
+      let i = 0;
+      const m = heap.length;
+      for (;;) {
+        let child = 2 * i + 1;
+        if (child >= m) break;
+        const right = child + 1;
+        if (right < m && jobBefore(heap[right] as Job, heap[child] as Job)) child = right;
+        if (!jobBefore(heap[child] as Job, last)) break;
+        heap[i] = heap[child] as Job;
+        i = child;
+      }
+      heap[i] = last;
+    }
+    return top;
+  }
+}

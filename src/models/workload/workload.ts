@@ -1,0 +1,199 @@
+// The workload: who sends what, and when. Open arrivals are a Poisson process
+// whose rate may step or ramp over time (steps are exact, because the
+// exponential is memoryless; a ramp is drawn by thinning, Lewis & Shedler 1979).
+// Closed clients loop: issue, wait for the answer, think, issue again. Each
+// operation belongs to a session, is a read with probability readRatio, and is a
+// multi-statement transaction with probability transactions.share.
+import type { RandomStream, Simulation } from "../../kernel/index.js";
+import { type Done, Operation, type Service } from "../operation.js";
+import { createKeyChooser, type KeyChooser, type KeyPopularity } from "./keys.js";
+
+/**
+ * An arrival rate in operations per second, constant or changing over time.
+ *
+ * @remarks Since 0.1.0
+ */
+export type RateSchedule =
+  | { readonly kind: "constant"; readonly perSec: number }
+  | {
+      readonly kind: "steps";
+      /** From `atMs` on, the rate is `perSec`; the first step starts at 0. */
+      readonly steps: readonly { readonly atMs: number; readonly perSec: number }[];
+    }
+  | {
+      readonly kind: "ramp";
+      readonly fromPerSec: number;
+      readonly toPerSec: number;
+      readonly overMs: number;
+    };
+
+/**
+ * A sampler of non-negative numbers drawn from a random stream.
+ *
+ * @remarks Since 0.1.0
+ */
+export type DrawFn = (rng: RandomStream) => number;
+
+/**
+ * The resolved workload, as the model takes it.
+ *
+ * @remarks Since 0.1.0
+ */
+export interface WorkloadConfig {
+  /** Open Poisson arrivals at a rate, or closed clients with think time. */
+  readonly arrivals:
+    | { readonly kind: "open"; readonly rate: RateSchedule }
+    | { readonly kind: "closed"; readonly clients: number; readonly thinkMs: DrawFn };
+  /** Share of operations that are reads, in [0, 1]. */
+  readonly readRatio: number;
+  /** Share of operations that are multi-statement transactions, and their statement count (rounded, ≥ 2). */
+  readonly transactions: { readonly share: number; readonly statements: DrawFn };
+  /** The key space. */
+  readonly keys: { readonly count: number; readonly popularity: KeyPopularity };
+  /** Number of sessions (users); open arrivals pick one at random, closed client i is session i mod sessions. */
+  readonly sessions: number;
+  /** No operation is issued at or after this time (ms). */
+  readonly stopAtMs: number;
+}
+
+/**
+ * Generates operations and submits them to the front of the request path.
+ *
+ * @remarks Since 0.1.0
+ */
+export class Workload {
+  /** Operations issued so far. */
+  issued = 0;
+  private readonly sim: Simulation;
+  private readonly config: WorkloadConfig;
+  private readonly target: Service;
+  private readonly onComplete: Done;
+  private readonly arrivalRng: RandomStream;
+  private readonly opRng: RandomStream;
+  private readonly keys: KeyChooser;
+
+  /**
+   * @param sim - the simulation
+   * @param config - the resolved workload
+   * @param target - the first component on the request path
+   * @param onComplete - called with every completed operation (the report collects here)
+   */
+  constructor(sim: Simulation, config: WorkloadConfig, target: Service, onComplete: Done) {
+    this.sim = sim;
+    this.config = config;
+    this.target = target;
+    this.onComplete = onComplete;
+    this.arrivalRng = sim.rng("workload.arrivals");
+    this.opRng = sim.rng("workload.operations");
+    this.keys = createKeyChooser(
+      config.keys.popularity,
+      config.keys.count,
+      sim.rng("workload.keys"),
+    );
+  }
+
+  /** Schedules the first arrivals. Call once, at time 0. */
+  start(): void {
+    const arrivals = this.config.arrivals;
+    if (arrivals.kind === "open") {
+      this.scheduleOpen(arrivals.rate);
+      return;
+    }
+    const thinkRng = this.sim.rng("workload.think");
+    for (let c = 0; c < arrivals.clients; c++) {
+      const session = c % this.config.sessions;
+      const onDone: Done = (op) => {
+        this.onComplete(op);
+        const think = arrivals.thinkMs(thinkRng);
+        if (this.sim.now + think >= this.config.stopAtMs) return;
+        this.sim.schedule(think, issueNext);
+      };
+      const issueNext = (): void => {
+        this.target.submit(this.makeOperation(session), onDone);
+      };
+      // Start each client after one think time so they do not move in lock step.
+      const first = arrivals.thinkMs(thinkRng);
+      if (first < this.config.stopAtMs) this.sim.schedule(first, issueNext);
+    }
+  }
+
+  private scheduleOpen(rate: RateSchedule): void {
+    const next = this.nextArrival(rate, this.sim.now);
+    if (next >= this.config.stopAtMs) return;
+    this.sim.at(next, () => {
+      const op = this.makeOperation(Math.floor(this.opRng.next() * this.config.sessions));
+      this.target.submit(op, this.onComplete);
+      this.scheduleOpen(rate);
+    });
+  }
+
+  /** The time of the next open arrival after `now` (Infinity when the rate stays 0). */
+  private nextArrival(rate: RateSchedule, now: number): number {
+    const rng = this.arrivalRng;
+    switch (rate.kind) {
+      case "constant":
+        return rate.perSec > 0
+          ? now + rng.exponential(1000 / rate.perSec)
+          : Number.POSITIVE_INFINITY;
+      case "steps": {
+        let t = now;
+        for (;;) {
+          const { perSec, endMs } = stepAt(rate.steps, t);
+          const next = perSec > 0 ? t + rng.exponential(1000 / perSec) : Number.POSITIVE_INFINITY;
+          if (next < endMs) return next;
+          // Memoryless: restart the draw at the step boundary with the new rate.
+          if (endMs === Number.POSITIVE_INFINITY) return Number.POSITIVE_INFINITY;
+          t = endMs;
+        }
+      }
+      case "ramp": {
+        const max = Math.max(rate.fromPerSec, rate.toPerSec);
+        if (max <= 0) return Number.POSITIVE_INFINITY;
+        let t = now;
+        // Thinning; bounded, since the acceptance probability is at least min/max per try
+        // and the run stops at stopAtMs.
+        for (;;) {
+          t += rng.exponential(1000 / max);
+          if (t >= this.config.stopAtMs) return t;
+          const f = rate.overMs > 0 ? Math.min(1, t / rate.overMs) : 1;
+          const at = rate.fromPerSec + (rate.toPerSec - rate.fromPerSec) * f;
+          if (rng.next() * max < at) return t;
+        }
+      }
+    }
+  }
+
+  private makeOperation(session: number): Operation {
+    const rng = this.opRng;
+    const isRead = rng.next() < this.config.readRatio;
+    const tx = this.config.transactions;
+    const statements =
+      tx.share > 0 && rng.next() < tx.share ? Math.max(2, Math.round(tx.statements(rng))) : 1;
+    const key = isRead ? this.keys.read() : this.keys.write();
+    return new Operation(
+      this.issued++,
+      session,
+      isRead ? "read" : "write",
+      key,
+      statements,
+      this.sim.now,
+    );
+  }
+}
+
+function stepAt(
+  steps: readonly { readonly atMs: number; readonly perSec: number }[],
+  t: number,
+): { perSec: number; endMs: number } {
+  let perSec = 0;
+  let endMs = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < steps.length; i++) {
+    const s = steps[i] as { atMs: number; perSec: number };
+    if (s.atMs <= t) perSec = s.perSec;
+    else {
+      endMs = s.atMs;
+      break;
+    }
+  }
+  return { perSec, endMs };
+}

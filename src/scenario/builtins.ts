@@ -1,0 +1,42 @@
+// The built-in scenarios, shipped inside the package as data. `dbsim run` with no
+// argument runs read-heavy.
+import manyClients from "./builtins/many-clients.json";
+import readHeavy from "./builtins/read-heavy.json";
+import writeHeavy from "./builtins/write-heavy.json";
+import type { ScenarioInput } from "./schema.js";
+
+/**
+ * The built-in scenarios by name.
+ *
+ * @remarks Since 0.1.0
+ */
+export const BUILTIN_SCENARIOS: Readonly<Record<string, ScenarioInput>> = Object.freeze({
+  "read-heavy": readHeavy as ScenarioInput,
+  "write-heavy": writeHeavy as ScenarioInput,
+  "many-clients": manyClients as ScenarioInput,
+});
+
+/**
+ * The name of the scenario `dbsim run` uses when given none.
+ *
+ * @remarks Since 0.1.0
+ */
+export const DEFAULT_SCENARIO = "read-heavy";
+
+/**
+ * The names of the built-in scenarios, in a fixed order.
+ *
+ * @remarks Since 0.1.0
+ */
+export function builtinScenarioNames(): string[] {
+  return Object.keys(BUILTIN_SCENARIOS);
+}
+
+/**
+ * A built-in scenario by name, or undefined.
+ *
+ * @remarks Since 0.1.0
+ */
+export function builtinScenario(name: string): ScenarioInput | undefined {
+  return Object.hasOwn(BUILTIN_SCENARIOS, name) ? BUILTIN_SCENARIOS[name] : undefined;
+}

@@ -1,0 +1,43 @@
+// The scenario layer: schema, parsing, the composition root, run and report.
+
+export type { DiagramEdge, DiagramNode, TopologyGraph } from "./build.js";
+export {
+  BUILTIN_SCENARIOS,
+  builtinScenario,
+  builtinScenarioNames,
+  DEFAULT_SCENARIO,
+} from "./builtins.js";
+export { diagram, renderMermaid, topologyOf } from "./diagram.js";
+export { scenarioJsonSchema } from "./json-schema.js";
+export {
+  formatIssue,
+  type ParseResult,
+  parseScenario,
+  resolveScenario,
+  ScenarioError,
+  type ScenarioIssue,
+} from "./parse.js";
+export {
+  type LatencySummary,
+  LatencySummarySchema,
+  type NodeReport,
+  NodeReportSchema,
+  type Report,
+  ReportSchema,
+  roundFigure,
+} from "./report.js";
+export {
+  type RunScenarioOptions,
+  runScenario,
+  runScenarioDetailed,
+  type ScenarioRun,
+} from "./run.js";
+export {
+  ClientSchema,
+  DatabaseSchema,
+  DurationSchema,
+  type Scenario,
+  type ScenarioInput,
+  ScenarioSchema,
+  WorkloadSchema,
+} from "./schema.js";

@@ -1,0 +1,203 @@
+// Turning untrusted JSON into a resolved scenario, or into a list of problems
+// that each name the path, the value found and what was expected — data, like
+// zod's own issues, so the CLI and editors can show them as they like.
+import type * as z from "zod";
+import { scenarioJsonSchema } from "./json-schema.js";
+import { type Scenario, ScenarioSchema } from "./schema.js";
+
+/**
+ * One problem with a scenario.
+ *
+ * @remarks Since 0.1.0
+ */
+export interface ScenarioIssue {
+  /** Where, as a dotted path (`workload.readRatio`, `database.cores`); "" for the whole scenario. */
+  readonly path: string;
+  /** A stable code: zod's issue code (`invalid_type`, `too_big`, `unrecognized_keys`, …) or `invalid_json`. */
+  readonly code: string;
+  /** A sentence naming the value and what was expected. */
+  readonly message: string;
+}
+
+/**
+ * The result of {@link parseScenario}: the resolved scenario, or the problems.
+ *
+ * @remarks Since 0.1.0
+ */
+export type ParseResult =
+  | { readonly ok: true; readonly scenario: Scenario }
+  | { readonly ok: false; readonly issues: readonly ScenarioIssue[] };
+
+/**
+ * A scenario that failed validation. `issues` lists every problem.
+ *
+ * @remarks Since 0.1.0
+ */
+export class ScenarioError extends Error {
+  /** Every problem found. */
+  readonly issues: readonly ScenarioIssue[];
+
+  /** @param issues - the problems */
+  constructor(issues: readonly ScenarioIssue[]) {
+    super(issues.map(formatIssue).join("\n"));
+    this.name = "ScenarioError";
+    this.issues = issues;
+  }
+}
+
+/**
+ * Formats an issue as one line: `path: message`.
+ *
+ * @remarks Since 0.1.0
+ */
+export function formatIssue(issue: ScenarioIssue): string {
+  return issue.path === "" ? issue.message : `${issue.path}: ${issue.message}`;
+}
+
+/**
+ * Validates a scenario (a parsed JSON value, or JSON text) and fills in its
+ * defaults. Never throws: bad input gives `{ ok: false, issues }`.
+ *
+ * @remarks Since 0.1.0
+ */
+export function parseScenario(input: unknown): ParseResult {
+  let value = input;
+  if (typeof input === "string") {
+    try {
+      value = JSON.parse(input);
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      return {
+        ok: false,
+        issues: [{ path: "", code: "invalid_json", message: `malformed JSON: ${detail}` }],
+      };
+    }
+  }
+  const result = ScenarioSchema.safeParse(value, { reportInput: true });
+  if (result.success) return { ok: true, scenario: result.data };
+  return { ok: false, issues: result.error.issues.map(toIssue) };
+}
+
+/**
+ * Like {@link parseScenario}, but throws a {@link ScenarioError} on bad input.
+ *
+ * @remarks Since 0.1.0
+ */
+export function resolveScenario(input: unknown): Scenario {
+  const result = parseScenario(input);
+  if (!result.ok) throw new ScenarioError(result.issues);
+  return result.scenario;
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return "nothing";
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+type JsonSchemaNode = {
+  properties?: Record<string, JsonSchemaNode>;
+  anyOf?: JsonSchemaNode[];
+  oneOf?: JsonSchemaNode[];
+  items?: JsonSchemaNode;
+  additionalProperties?: JsonSchemaNode | boolean;
+  propertyNames?: { enum?: string[] };
+  description?: string;
+};
+
+let jsonSchemaCache: JsonSchemaNode | undefined;
+
+/** The JSON Schema nodes that describe the value at `path` (several where unions branch). */
+function schemaNodesAt(path: readonly PropertyKey[]): JsonSchemaNode[] {
+  jsonSchemaCache ??= scenarioJsonSchema() as JsonSchemaNode;
+  let nodes: JsonSchemaNode[] = [jsonSchemaCache];
+  for (const segment of path) {
+    const next: JsonSchemaNode[] = [];
+    const visit = (n: JsonSchemaNode): void => {
+      for (const alt of [...(n.anyOf ?? []), ...(n.oneOf ?? [])]) visit(alt);
+      if (typeof segment === "number" && n.items) next.push(n.items);
+      const prop = n.properties?.[String(segment)];
+      if (prop) next.push(prop);
+      else if (typeof n.additionalProperties === "object") next.push(n.additionalProperties);
+    };
+    for (const n of nodes) visit(n);
+    nodes = next;
+  }
+  return nodes;
+}
+
+/** The keys an object at `path` accepts. */
+function knownKeysAt(path: readonly PropertyKey[]): string[] {
+  const keys = new Set<string>();
+  const visit = (n: JsonSchemaNode): void => {
+    for (const alt of [...(n.anyOf ?? []), ...(n.oneOf ?? [])]) visit(alt);
+    for (const k of Object.keys(n.properties ?? {})) keys.add(k);
+    for (const k of n.propertyNames?.enum ?? []) keys.add(k);
+  };
+  for (const n of schemaNodesAt(path)) visit(n);
+  return [...keys].sort();
+}
+
+function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0] as number;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = prev[j] as number;
+      const cost = a[i - 1]?.toLowerCase() === b[j - 1]?.toLowerCase() ? 0 : 1;
+      prev[j] = Math.min(up + 1, (prev[j - 1] as number) + 1, diag + cost);
+      diag = up;
+    }
+  }
+  return prev[b.length] as number;
+}
+
+function unknownKeysMessage(keys: readonly string[], path: readonly PropertyKey[]): string {
+  const where = path.length > 0 ? ` in ${path.map(String).join(".")}` : "";
+  const known = knownKeysAt(path);
+  const parts = keys.map((key) => {
+    let best = "";
+    let bestDistance = Number.POSITIVE_INFINITY;
+    for (const k of known) {
+      const d = editDistance(key, k);
+      if (d < bestDistance) {
+        best = k;
+        bestDistance = d;
+      }
+    }
+    const close = bestDistance <= (key.length <= 3 ? 1 : Math.max(2, Math.floor(key.length / 3)));
+    return close ? `"${key}" (did you mean "${best}"?)` : `"${key}"`;
+  });
+  const expected = known.length > 0 ? `; expected one of ${known.join(", ")}` : "";
+  return `unknown key${keys.length > 1 ? "s" : ""} ${parts.join(", ")}${where}${expected}`;
+}
+
+function toIssue(issue: z.core.$ZodIssue): ScenarioIssue {
+  const path = issue.path.map(String).join(".");
+  if (issue.code === "unrecognized_keys") {
+    return { path, code: issue.code, message: unknownKeysMessage(issue.keys, issue.path) };
+  }
+  const got = "input" in issue ? describeValue(issue.input) : "nothing";
+  if (issue.code === "invalid_type" && issue.input === undefined) {
+    return { path, code: issue.code, message: `required: expected ${issue.expected}; got nothing` };
+  }
+  let expected = issue.message.replace(/^Invalid input: /, "");
+  if (issue.code === "invalid_union" && issue.message === "Invalid input") {
+    const described = schemaNodesAt(issue.path).find((n) => n.description)?.description;
+    expected = described ? `expected ${lowerFirst(described)}` : "does not match any accepted form";
+  }
+  return { path, code: issue.code, message: `${expected}; got ${got}` };
+}
+
+function lowerFirst(text: string): string {
+  return text.length > 1 && text[1] === text[1]?.toLowerCase()
+    ? (text[0]?.toLowerCase() ?? "") + text.slice(1)
+    : text;
+}

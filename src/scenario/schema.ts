@@ -1,0 +1,270 @@
+// The scenario: plain JSON, validated by one strict zod schema. Unknown keys are
+// errors (typos are caught); every field is described (the descriptions become
+// the JSON Schema that editors use for completion); defaults are filled in, so
+// the resolved scenario shows every value the run used.
+import * as z from "zod";
+import { DistributionSpecSchema, LatencyOverridesSchema } from "../latency/index.js";
+
+// zod 4 numbers already reject NaN and ±Infinity.
+const nonNegative = () => z.number().nonnegative();
+const positiveInt = () => z.number().int().positive();
+const share = () => z.number().min(0).max(1);
+
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
+
+/**
+ * A duration: a number of milliseconds, or a string with a unit
+ * (`"500ms"`, `"30s"`, `"2m"`, `"1h"`).
+ *
+ * @remarks Since 0.1.0
+ */
+export const DurationSchema = z
+  .union([
+    nonNegative(),
+    z.string().regex(/^\s*\d+(\.\d+)?\s*(ms|s|m|h)\s*$/, {
+      message: 'expected a duration such as 500, "500ms", "30s", "2m" or "1h"',
+    }),
+  ])
+  .transform((v) => {
+    if (typeof v === "number") return v;
+    const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)\s*$/.exec(v) as RegExpExecArray;
+    return Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS];
+  })
+  .describe('Milliseconds, or a string with a unit: "500ms", "30s", "2m", "1h"');
+
+const RateSchema = z
+  .union([
+    nonNegative().describe("A constant rate in operations per second"),
+    z.strictObject({
+      steps: z
+        .array(
+          z.strictObject({
+            at: DurationSchema.describe("When this step starts"),
+            rate: nonNegative().describe("Operations per second from then on"),
+          }),
+        )
+        .min(1)
+        .describe(
+          "Piecewise-constant rate; the first step should start at 0 (before it the rate is 0)",
+        ),
+    }),
+    z.strictObject({
+      ramp: z.strictObject({
+        from: nonNegative().describe("Rate at time 0 (operations per second)"),
+        to: nonNegative().describe("Rate at the end of the ramp (operations per second)"),
+        over: DurationSchema.describe("How long the ramp takes; the rate stays at `to` after it"),
+      }),
+    }),
+  ])
+  .describe(
+    "Open arrivals: Poisson at this rate (operations per second), constant, in steps, or a ramp",
+  );
+
+const PopularitySchema = z
+  .discriminatedUnion("kind", [
+    z.strictObject({ kind: z.literal("uniform") }),
+    z.strictObject({
+      kind: z.literal("zipf"),
+      s: z.number().positive().default(0.99).describe("Zipf exponent (YCSB uses 0.99)"),
+    }),
+    z.strictObject({
+      kind: z.literal("hotspot"),
+      keyShare: share().default(0.2).describe("Share of the keys that are hot"),
+      opShare: share().default(0.8).describe("Share of the operations that go to the hot keys"),
+    }),
+    z.strictObject({
+      kind: z.literal("recency"),
+      s: z
+        .number()
+        .positive()
+        .default(0.99)
+        .describe("Zipf exponent over distance from the newest key"),
+    }),
+  ])
+  .describe(
+    "Which keys are popular: uniform, zipf, hotspot, or recency (newest keys hottest; writes insert)",
+  );
+
+/**
+ * The `workload` section.
+ *
+ * @remarks Since 0.1.0
+ */
+export const WorkloadSchema = z
+  .strictObject({
+    rate: RateSchema.optional(),
+    clients: positiveInt()
+      .optional()
+      .describe(
+        "Closed loop: this many clients, each issuing its next operation after the previous one and a think time",
+      ),
+    thinkTime: DistributionSpecSchema.default(0).describe(
+      "Closed loop: think time between operations (ms)",
+    ),
+    readRatio: share().default(0.9).describe("Share of operations that are reads"),
+    transactions: z
+      .strictObject({
+        share: share()
+          .default(0)
+          .describe("Share of operations that are multi-statement transactions"),
+        statements: DistributionSpecSchema.default(3).describe(
+          "Statements per transaction (a draw, rounded, at least 2)",
+        ),
+      })
+      .prefault({})
+      .describe("Multi-statement transactions"),
+    keys: z
+      .strictObject({
+        count: positiveInt().max(100_000_000).default(100_000).describe("Number of keys (rows)"),
+        popularity: PopularitySchema.prefault({ kind: "zipf" }),
+      })
+      .prefault({})
+      .describe("The key space"),
+    sessions: positiveInt().default(1000).describe("Users; each operation belongs to one session"),
+  })
+  .superRefine((w, ctx) => {
+    if (w.rate === undefined && w.clients === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["rate"],
+        message: "expected either `rate` (open arrivals) or `clients` (closed loop)",
+        input: undefined,
+      });
+    } else if (w.rate !== undefined && w.clients !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["clients"],
+        message: "expected either `rate` (open arrivals) or `clients` (closed loop), not both",
+        input: w.clients,
+      });
+    }
+  })
+  .describe("Who sends what, and when");
+
+/**
+ * The `database` section: the primary node.
+ *
+ * @remarks Since 0.1.0
+ */
+export const DatabaseSchema = z
+  .strictObject({
+    engine: z.enum(["postgresql", "mysql"]).default("postgresql").describe("The engine modelled"),
+    cores: positiveInt().max(4096).default(8).describe("CPU cores"),
+    sigma: nonNegative().default(0).describe("USL contention σ: the serial share of the work"),
+    kappa: nonNegative()
+      .default(0)
+      .describe("USL coherency κ: crosstalk cost between concurrent queries"),
+    maxConnections: positiveInt()
+      .max(1_000_000)
+      .default(100)
+      .describe("max_connections: one more gets 'too many clients' (PostgreSQL default 100)"),
+    memoryPerConnectionMB: nonNegative()
+      .default(7.5)
+      .describe("Memory per open connection (MB); PostgreSQL uses roughly 5–10 MB"),
+    readTime: DistributionSpecSchema.default("simpleIndexedQuery").describe(
+      "Server work of a read statement (ms at one connection)",
+    ),
+    writeTime: DistributionSpecSchema.default("simpleIndexedQuery").describe(
+      "Server work of a write statement (ms at one connection)",
+    ),
+    connectionSetupTime: DistributionSpecSchema.default("simpleIndexedQuery").describe(
+      "Server work to start a backend for a new connection (ms)",
+    ),
+  })
+  .describe("The database server");
+
+/**
+ * The `client` section: how the application holds connections.
+ *
+ * @remarks Since 0.1.0
+ */
+export const ClientSchema = z
+  .strictObject({
+    connections: z
+      .enum(["persistent", "per-request"])
+      .default("persistent")
+      .describe(
+        "persistent: an application-side pool per instance; per-request: open and close a connection for every request",
+      ),
+    instances: positiveInt()
+      .max(100_000)
+      .default(1)
+      .describe("Application instances, each with its own pool"),
+    poolSize: positiveInt()
+      .max(100_000)
+      .default(10)
+      .describe("Persistent connections per instance"),
+    connectionTimeout: DurationSchema.default(30_000).describe(
+      "How long a request waits for a pooled connection before failing (HikariCP default 30 s)",
+    ),
+    roundTrip: DistributionSpecSchema.default("sameDatacenterRoundTrip").describe(
+      "Network round trip between application and database (ms)",
+    ),
+    connectRoundTrips: z
+      .number()
+      .int()
+      .nonnegative()
+      .max(100)
+      .default(3)
+      .describe("Round trips to open a connection (TCP handshake, startup, authentication)"),
+  })
+  .describe("The application's database driver");
+
+/**
+ * The whole scenario. Absent optional sections mean the component is absent;
+ * `workload` is required, `database` and `client` have defaults.
+ *
+ * @remarks Since 0.1.0
+ */
+export const ScenarioSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe("Path to the JSON Schema, for editors"),
+    name: z.string().max(200).default("scenario").describe("A name for reports"),
+    description: z.string().max(5000).optional().describe("What the scenario is about"),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(Number.MAX_SAFE_INTEGER)
+      .default(1)
+      .describe("Master seed: same scenario and seed, same report"),
+    duration: DurationSchema.default(60_000).describe("Measured time after the warm-up"),
+    warmup: DurationSchema.default(5_000).describe("Time run before measuring starts"),
+    latency: LatencyOverridesSchema.default({}),
+    workload: WorkloadSchema,
+    database: DatabaseSchema.prefault({}),
+    client: ClientSchema.prefault({}),
+  })
+  .superRefine((s, ctx) => {
+    if (s.duration <= 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["duration"],
+        message: "expected a duration > 0",
+        input: s.duration,
+      });
+    }
+    if (s.duration + s.warmup > 1e12) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["duration"],
+        message: "expected warmup + duration ≤ 1e12 ms (about 31 years of simulated time)",
+        input: s.duration,
+      });
+    }
+  })
+  .describe("A dbsim scenario: a workload and a scaling plan");
+
+/**
+ * A scenario as written (input of {@link parseScenario}).
+ *
+ * @remarks Since 0.1.0
+ */
+export type ScenarioInput = z.input<typeof ScenarioSchema>;
+
+/**
+ * A scenario with every default filled in.
+ *
+ * @remarks Since 0.1.0
+ */
+export type Scenario = z.output<typeof ScenarioSchema>;

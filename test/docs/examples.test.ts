@@ -1,0 +1,52 @@
+// Every example in examples/ runs and says what its comments promise.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it, vi } from "vitest";
+import { parseScenario, runScenario } from "../../src/index.js";
+
+const root = join(import.meta.dirname, "..", "..");
+
+async function captureLog(load: () => Promise<unknown>): Promise<string[]> {
+  const lines: string[] = [];
+  const spy = vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => {
+    lines.push(args.map(String).join(" "));
+  });
+  try {
+    await load();
+  } finally {
+    spy.mockRestore();
+  }
+  return lines;
+}
+
+describe("examples/", () => {
+  it("read-replica-candidate.json is a valid scenario that runs without errors", () => {
+    const json = readFileSync(join(root, "examples", "read-replica-candidate.json"), "utf8");
+    const parsed = parseScenario(json);
+    expect(parsed.ok, JSON.stringify(parsed)).toBe(true);
+    if (!parsed.ok) return;
+    const report = runScenario(parsed.scenario);
+    expect(report.errors.total).toBe(0);
+    // Steps of 1500/s then 2000/s: the window (5–35 s) averages between the two.
+    expect(report.throughput.offeredPerSec).toBeGreaterThan(1500 * 0.95);
+    expect(report.throughput.offeredPerSec).toBeLessThan(2000 * 1.05);
+  });
+
+  it("compare-connection-modes.ts shows the per-request fleet failing where pooling does not", async () => {
+    const out = await captureLog(() => import("../../examples/compare-connection-modes.js"));
+    expect(out).toHaveLength(2);
+    const errors = out.map((l) => Number(/errors (\d+)/.exec(l)?.[1]));
+    expect(errors[0]).toBe(0);
+    expect(errors[1]).toBeGreaterThan(0);
+    // 50 instances × 2 pooled connections = 100 connections, all within max_connections.
+    expect(out[0]).toContain("peak connections 50");
+  });
+
+  it("mm1.ts prints a mean wait near 9 ms", async () => {
+    const out = (await captureLog(() => import("../../examples/mm1.js"))).join("\n");
+    const m = /mean wait ([\d.]+) ms/.exec(out);
+    expect(m, out).not.toBeNull();
+    // 200 000 customers at ρ = 0.9: relative standard error ≈ 5 %; allow about 3 of them.
+    expect(Math.abs(Number(m?.[1]) / 9 - 1)).toBeLessThan(0.15);
+  });
+});
