@@ -36,8 +36,13 @@ const MAX_IMMEDIATE_RESUMES = 1_000_000;
 export class SimEvent<T = unknown> {
   /** The simulation this event belongs to. */
   readonly sim: Simulation;
-  /** @internal */
-  _callbacks: EventCallback<T>[] | null = [];
+  /**
+   * @internal The first callback. Almost every event has exactly one listener,
+   * so the array for more is made only when a second one comes.
+   */
+  _cb: EventCallback<T> | null = null;
+  /** @internal Callbacks after the first, in the order they were added. */
+  _more: EventCallback<T>[] | null = null;
   /** @internal */
   _state = PENDING;
   /** @internal */
@@ -114,22 +119,64 @@ export class SimEvent<T = unknown> {
    * callback runs at once.
    */
   on(callback: (event: this) => void): this {
-    if (this._callbacks === null) callback(this);
-    else this._callbacks.push(callback as EventCallback<T>);
+    if (this._state === PROCESSED) callback(this);
+    else this._addCallback(callback as EventCallback<T>);
     return this;
   }
 
-  /** Lets `const v = yield* event` give the event's value with its type inside a process. */
-  *[Symbol.iterator](): Generator<SimEvent<T>, T, unknown> {
-    return (yield this) as T;
+  /**
+   * Lets `const v = yield* event` give the event's value with its type inside a
+   * process. A hand-written iterator rather than a generator: `yield*` is on the
+   * hot path of every process.
+   */
+  [Symbol.iterator](): Iterator<SimEvent<T>, T, unknown> {
+    let yielded = false;
+    const event = this;
+    return {
+      next(value?: unknown): IteratorResult<SimEvent<T>, T> {
+        if (yielded) return { value: value as T, done: true };
+        yielded = true;
+        return { value: event, done: false };
+      },
+      throw(error?: unknown): IteratorResult<SimEvent<T>, T> {
+        throw error;
+      },
+      return(value?: T): IteratorResult<SimEvent<T>, T> {
+        yielded = true;
+        return { value: value as T, done: true };
+      },
+    };
+  }
+
+  /** @internal */
+  _addCallback(callback: EventCallback<T>): void {
+    if (this._cb === null && this._more === null) this._cb = callback;
+    else if (this._more === null) this._more = [callback];
+    else this._more.push(callback);
+  }
+
+  /** @internal Removes a callback added before; false when it was not there. */
+  _removeCallback(callback: EventCallback<T>): boolean {
+    if (this._cb === callback) {
+      this._cb = this._more !== null && this._more.length > 0 ? (this._more.shift() ?? null) : null;
+      return true;
+    }
+    if (this._more === null) return false;
+    const i = this._more.indexOf(callback);
+    if (i < 0) return false;
+    this._more.splice(i, 1);
+    return true;
   }
 
   /** @internal Called by the simulation when the event leaves the queue. */
   _process(): void {
     this._state = PROCESSED;
-    const callbacks = this._callbacks as EventCallback<T>[];
-    this._callbacks = null;
-    for (let i = 0; i < callbacks.length; i++) (callbacks[i] as EventCallback<T>)(this);
+    const first = this._cb;
+    const more = this._more;
+    this._cb = null;
+    this._more = null;
+    if (first !== null) first(this);
+    if (more !== null) for (let i = 0; i < more.length; i++) (more[i] as EventCallback<T>)(this);
     if (!this._ok && !this._defused) {
       const err = this._error;
       if (err instanceof Error) throw err;
@@ -197,7 +244,7 @@ export class Process<R = unknown> extends SimEvent<R> {
     this.generator = generator;
     this.resumeFn = (event) => this.resume(event);
     const start = new SimEvent<unknown>(sim);
-    start._callbacks?.push(this.resumeFn);
+    start._cb = this.resumeFn;
     start.succeed(undefined);
     this.target = start;
   }
@@ -219,15 +266,11 @@ export class Process<R = unknown> extends SimEvent<R> {
     signal._ok = false;
     signal._error = new Interrupt(cause);
     signal._defused = true;
-    signal._callbacks?.push(() => {
+    signal._cb = () => {
       if (!this.isAlive) return;
-      const waiting = this.target;
-      if (waiting?._callbacks) {
-        const i = waiting._callbacks.indexOf(this.resumeFn);
-        if (i >= 0) waiting._callbacks.splice(i, 1);
-      }
+      this.target?._removeCallback(this.resumeFn);
       this.resume(signal);
-    });
+    };
     signal._state = TRIGGERED;
     this.sim._enqueueEvent(signal, 0, -Infinity);
   }
@@ -249,7 +292,14 @@ export class Process<R = unknown> extends SimEvent<R> {
         return;
       }
       if (step.done) {
-        this.succeed(step.value);
+        if (this._cb === null) {
+          // Nobody waits on the process: it is done now, without a trip through
+          // the queue. A callback attached later runs at once (see `on`).
+          this._state = PROCESSED;
+          this._value = step.value;
+        } else {
+          this.succeed(step.value);
+        }
         return;
       }
       const next = step.value;
@@ -269,8 +319,8 @@ export class Process<R = unknown> extends SimEvent<R> {
         );
         return;
       }
-      if (next._callbacks !== null) {
-        next._callbacks.push(this.resumeFn);
+      if (next._state !== PROCESSED) {
+        next._addCallback(this.resumeFn);
         this.target = next;
         return;
       }

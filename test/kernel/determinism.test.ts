@@ -87,9 +87,10 @@ describe("a run", () => {
     const second = runQueue(42);
 
     expect(first.served).toBe(1500);
-    // "A few thousand events": each customer is at least a start, a grant, a
-    // timeout and an end, plus its arrival callback.
-    expect(first.events).toBeGreaterThan(5 * 1500);
+    // "A few thousand events": each customer is at least a start, a grant and a
+    // timeout, plus its arrival callback (a process nobody waits on ends without
+    // an event of its own).
+    expect(first.events).toBeGreaterThanOrEqual(4 * 1500);
     expect(second).toEqual(first);
   });
 

@@ -15,10 +15,13 @@
 // Warm-up: each replication starts empty. The relaxation time of M/M/1 is about
 // 1/(μ(1−√ρ)²) (≈ 380 ms at ρ = 0.9, 12 ms at ρ = 0.5); every warm-up below spans
 // tens of relaxation times, so the start-up bias is negligible next to the CI width.
+import seedrandom from "seedrandom";
 import { describe, expect, it } from "vitest";
+import { RandomStream } from "../../src/kernel/index.js";
 import {
   confidenceInterval,
   erlangC,
+  fifoWaitsMs,
   formatInterval,
   mm1WaitMs,
   mmcQueueLength,
@@ -27,13 +30,13 @@ import {
   pkWaitMs,
   type QueueStats,
   replicate,
+  runQueue,
   type Style,
   studentTQuantile,
 } from "./queueing.js";
 
 const REPLICATIONS = 20;
-const exponentialService = (meanMs: number) => (rng: { exponential(mean: number): number }) =>
-  rng.exponential(meanMs);
+const exponentialService = (meanMs: number) => (rng: RandomStream) => rng.exponential(meanMs);
 
 /** Interval checks made with FAMILY_LEVEL below (count them when adding one). */
 const FAMILY_CHECKS = 11;
@@ -60,6 +63,50 @@ describe("helpers checked against textbook values", () => {
   });
 });
 
+// Before any statistics: the kernel's Resource must produce exactly the sample path of
+// the FIFO recursion on the same draws, whichever way the customers are written.
+describe("sample path: Resource (FIFO, c slots) = the Kiefer–Wolfowitz recursion on the same draws", () => {
+  const cases: { servers: number; style: Style }[] = [1, 2, 4].flatMap((servers) =>
+    (["callbacks", "processes"] as const).map((style) => ({ servers, style })),
+  );
+
+  it.each(cases)(
+    "c = $servers, $style: every one of 20 000 waits is identical",
+    ({ servers, style }) => {
+      const lambda = 0.9 * servers;
+      const customers = 20_000;
+      const seed = 40 + servers;
+      // The same uniforms for both: the kernel gets them through its `rngs` option.
+      const kernel = runQueue({
+        seed,
+        arrivalRatePerMs: lambda,
+        servers,
+        serviceMs: (rng) => rng.exponential(1),
+        warmupCustomers: 0,
+        customers,
+        style,
+        rngs: {
+          arrivals: seedrandom.alea(`arrivals ${seed}`),
+          service: seedrandom.alea(`service ${seed}`),
+        },
+        recordWaits: true,
+      });
+      const arrivals = new RandomStream(seed, "arrivals", seedrandom.alea(`arrivals ${seed}`));
+      const service = new RandomStream(seed, "service", seedrandom.alea(`service ${seed}`));
+      const reference = fifoWaitsMs(
+        customers,
+        servers,
+        () => arrivals.exponential(1 / lambda),
+        () => service.exponential(1),
+      );
+      expect(kernel.waitsMs).toHaveLength(customers);
+      expect(kernel.waitsMs).toEqual(reference);
+      // Not a degenerate path: at ρ = 0.9 most customers wait.
+      expect(reference.filter((w) => w > 0).length).toBeGreaterThan(customers / 2);
+    },
+  );
+});
+
 describe("M/M/1: Wq = ρ/(μ−λ) (REFERENCE.md Queueing)", () => {
   const mu = 1;
 
@@ -67,7 +114,8 @@ describe("M/M/1: Wq = ρ/(μ−λ) (REFERENCE.md Queueing)", () => {
     "ρ = 0.5, $style: Wq = 0.5/(1−0.5) = 1.0 ms inside the CI of 20 × 50 000 customers",
     ({ style }) => {
       const lambda = 0.5;
-      const runs = replicate(REPLICATIONS, 100, {
+      // Other seeds per style: on equal seeds the two styles give the same path (above).
+      const runs = replicate(REPLICATIONS, style === "callbacks" ? 100 : 150, {
         arrivalRatePerMs: lambda,
         servers: 1,
         serviceMs: exponentialService(1 / mu),
@@ -184,9 +232,10 @@ describe("Little's law: L = λW, and the time-average queue length = arrival rat
       expect(Math.abs(r.run.areaInSystem / r.run.totalSojournMs - 1)).toBeLessThan(1e-9);
 
       // Over the measurement window, λ̂·W̄·window is exactly Σ of the measured waits, so
-      // the two sides differ only by the waiting that spills over the window's ends: a
-      // few customers' worth (≈ L·W ≈ 100 ms·customers at ρ = 0.9) against ∫ ≈ L·window
-      // (≈ 5·10⁵). 1 % bounds that with a wide margin.
+      // the two sides differ only by the waiting that spills over the window's two ends:
+      // with N customers present at an end, about N²/2 ms·customers (μ = 1), against an
+      // integral of ≈ L·window ≈ 5·10⁵. Reaching 1 % needs N ≈ 100, and N is geometric
+      // with mean ≈ 9 at ρ = 0.9: P ≈ 0.9¹⁰⁰ ≈ 3·10⁻⁵ per end.
       const lq = r.arrivalRateInWindowPerMs * r.meanWaitMs;
       expect(Math.abs(r.meanQueueLength / lq - 1)).toBeLessThan(0.01);
       const l = r.arrivalRateInWindowPerMs * r.meanSojournMs;

@@ -2,7 +2,12 @@
 // servers, FIFO) run on the kernel's Resource, written either with callbacks or with
 // processes; the formulas of REFERENCE.md "Queueing"; and the replication statistics
 // (mean, standard error, Student t confidence interval) the tests compare them with.
-import { type RandomStream, Resource, Simulation } from "../../src/kernel/index.js";
+import {
+  type RandomStream,
+  Resource,
+  Simulation,
+  type UniformSource,
+} from "../../src/kernel/index.js";
 
 /** How the customers are written: `sim.schedule` + `request().on(...)`, or generators. */
 export type Style = "callbacks" | "processes";
@@ -22,6 +27,10 @@ export interface QueueRun {
   style: Style;
   /** For the fraction of measured customers who wait longer than this (ms). Default ∞. */
   waitThresholdMs?: number;
+  /** Replaces the "arrivals" / "service" streams (the kernel's `rngs` option). */
+  rngs?: Readonly<Record<string, UniformSource>>;
+  /** Keep every customer's wait (warm-up included), in arrival order. */
+  recordWaits?: boolean;
 }
 
 export interface QueueStats {
@@ -43,6 +52,8 @@ export interface QueueStats {
   meanQueueLength: number;
   /** Time-average number in system (in service + waiting) over the window. */
   meanInSystem: number;
+  /** Every customer's wait in arrival order, when `recordWaits` was set. */
+  waitsMs: number[];
   /** Whole run, from t = 0 (empty) until the last departure (empty again). */
   run: {
     customers: number;
@@ -84,7 +95,9 @@ export function runQueue(options: QueueRun): QueueStats {
   const { arrivalRatePerMs, warmupCustomers, customers } = options;
   const total = warmupCustomers + customers;
   const threshold = options.waitThresholdMs ?? Number.POSITIVE_INFINITY;
-  const sim = new Simulation({ seed: options.seed });
+  const sim = new Simulation({ seed: options.seed, rngs: options.rngs ?? {} });
+  const waitsMs: number[] = [];
+  const recordWaits = options.recordWaits === true;
   const arrivals = sim.rng("arrivals");
   const service = sim.rng("service");
   const server = new Resource(sim, { capacity: options.servers });
@@ -121,6 +134,7 @@ export function runQueue(options: QueueRun): QueueStats {
   };
   const record = (index: number, waitMs: number, sojournMs: number): void => {
     totalSojourn += sojournMs;
+    if (recordWaits) waitsMs[index] = waitMs;
     if (index < warmupCustomers) return;
     sumWait += waitMs;
     sumSojourn += sojournMs;
@@ -180,6 +194,7 @@ export function runQueue(options: QueueRun): QueueStats {
     arrivalRateInWindowPerMs: customers / windowMs,
     meanQueueLength: (queuedAreaEnd - queuedAreaStart) / windowMs,
     meanInSystem: (systemAreaEnd - systemAreaStart) / windowMs,
+    waitsMs,
     run: {
       customers: total,
       endMs: sim.now,
@@ -196,6 +211,34 @@ export function replicate(
   options: Omit<QueueRun, "seed">,
 ): QueueStats[] {
   return Array.from({ length: replications }, (_, r) => runQueue({ ...options, seed: seed0 + r }));
+}
+
+/**
+ * The waits of a FIFO c-server queue by the Kiefer–Wolfowitz recursion, with no
+ * event queue: customer n arrives at Aₙ = Aₙ₋₁ + Xₙ and starts at max(Aₙ, the
+ * earliest time a server frees); that server is then busy until start + Sₙ. With c = 1
+ * this is Lindley's recursion Wₙ₊₁ = max(0, Wₙ + Sₙ − Xₙ₊₁). Draws are taken in the
+ * order the kernel's queue takes them: interarrival times in arrival order, service
+ * times in order of service start (the same order under FIFO).
+ */
+export function fifoWaitsMs(
+  customers: number,
+  servers: number,
+  interarrivalMs: () => number,
+  serviceMs: () => number,
+): number[] {
+  const free = new Array<number>(servers).fill(0);
+  const waits: number[] = [];
+  let arrivalMs = 0;
+  for (let n = 0; n < customers; n++) {
+    arrivalMs += interarrivalMs();
+    let k = 0;
+    for (let j = 1; j < servers; j++) if ((free[j] as number) < (free[k] as number)) k = j;
+    const startMs = Math.max(arrivalMs, free[k] as number);
+    waits.push(startMs - arrivalMs);
+    free[k] = startMs + serviceMs();
+  }
+  return waits;
 }
 
 // ---------------------------------------------------------------------------------
