@@ -18,6 +18,8 @@ export class RandomStream {
   /** The label this stream was derived from. */
   readonly label: string;
   private source: UniformSource;
+  /** Only user-supplied generators are checked: alea's output is in [0, 1) by construction. */
+  private checked: boolean;
   private spareNormal = Number.NaN;
 
   /**
@@ -28,18 +30,20 @@ export class RandomStream {
   constructor(seed: number | string, label: string, source?: UniformSource) {
     this.label = label;
     this.source = source ?? seedrandom.alea(`${seed}\u0000${label}`);
+    this.checked = source !== undefined;
   }
 
   /** Replaces the generator with a user function returning uniforms in [0, 1). */
   replace(source: UniformSource): void {
     this.source = source;
+    this.checked = true;
     this.spareNormal = Number.NaN;
   }
 
   /** A uniform number in [0, 1). */
   next(): number {
     const u = this.source();
-    if (!(u >= 0 && u < 1)) {
+    if (this.checked && !(u >= 0 && u < 1)) {
       throw new SimulationError(
         "BAD_UNIFORM",
         `Random stream "${this.label}" produced ${u}; expected a number in [0, 1)`,

@@ -63,17 +63,15 @@ function meanOf(
     case "empirical":
       return spec.samples.reduce((sum, x) => sum + x, 0) / spec.samples.length;
     case "mixture": {
-      let weighted = 0;
-      let total = 0;
+      const total = spec.parts.reduce((sum, part) => sum + part.weight, 0);
+      let mean = 0;
       for (const part of spec.parts) {
         // Every part is walked, so a bad row behind a weight-0 part still fails.
-        const mean = meanOf(part.dist, table, trail);
-        if (part.weight > 0) {
-          weighted += part.weight * mean;
-          total += part.weight;
-        }
+        const partMean = meanOf(part.dist, table, trail);
+        // Normalising each weight first keeps tiny weights from underflowing to 0.
+        if (part.weight > 0) mean += (part.weight / total) * partMean;
       }
-      return weighted / total;
+      return mean;
     }
   }
 }
@@ -83,33 +81,23 @@ function truncatedNormalMean(mean: number, sd: number): number {
   if (sd === 0) return mean;
   const a = mean / sd;
   const pdf = Math.exp((-a * a) / 2) / Math.sqrt(2 * Math.PI);
-  const cdf = 0.5 * erfc(-a / Math.SQRT2);
+  const cdf = 0.5 + 0.5 * erf(a / Math.SQRT2);
   return mean + (sd * pdf) / cdf;
 }
 
 /**
- * The complementary error function, with fractional error below 1.2e-7 everywhere
- * (Chebyshev fit; Press et al., Numerical Recipes, 2nd ed., §6.2, `erfcc`).
+ * erf(x) for x ≥ 0 by the series (2/√π)·e^(−x²)·Σ 2ⁿ·x^(2n+1) / (1·3·…·(2n+1))
+ * (Abramowitz & Stegun 7.1.6). Every term is positive, so nothing cancels and the
+ * result is good to a few ulps. Past x = 6, erf(x) rounds to 1.
  */
-function erfc(x: number): number {
-  const z = Math.abs(x);
-  const t = 1 / (1 + 0.5 * z);
-  const poly =
-    -z * z -
-    1.26551223 +
-    t *
-      (1.00002368 +
-        t *
-          (0.37409196 +
-            t *
-              (0.09678418 +
-                t *
-                  (-0.18628806 +
-                    t *
-                      (0.27886807 +
-                        t *
-                          (-1.13520398 +
-                            t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
-  const r = t * Math.exp(poly);
-  return x >= 0 ? r : 2 - r;
+function erf(x: number): number {
+  if (x >= 6) return 1;
+  let term = x;
+  let sum = x;
+  // At x < 6 the terms shrink from n ≈ x² on; 200 terms are far more than enough.
+  for (let n = 1; n < 200 && term > sum * 1e-17; n++) {
+    term *= (2 * x * x) / (2 * n + 1);
+    sum += term;
+  }
+  return (2 / Math.sqrt(Math.PI)) * Math.exp(-x * x) * sum;
 }

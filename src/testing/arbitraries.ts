@@ -23,7 +23,9 @@ export function arbDistributionSpec(): fc.Arbitrary<DistributionSpec> {
       .tuple(positive(50), positive(50))
       .map(([a, b]) => ({ kind: "uniform" as const, min: Math.min(a, b), max: Math.max(a, b) })),
     positive(50).map((mean) => ({ kind: "exponential" as const, mean })),
-    fc.tuple(positive(50), positive(20)).map(([mean, sd]) => ({ kind: "normal" as const, mean, sd })),
+    fc
+      .tuple(positive(50), positive(20))
+      .map(([mean, sd]) => ({ kind: "normal" as const, mean, sd })),
     fc
       .tuple(positive(20), fc.double({ min: 1, max: 20, noNaN: true }))
       .map(([median, f]) => ({ kind: "lognormal" as const, median, p99: median * f })),
