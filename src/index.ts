@@ -2,6 +2,30 @@
 // architectures. Every public name is listed here by hand, so nothing leaks by
 // accident.
 
+// Consistency: histories, checkers for the session guarantees, the online monitor
+export {
+  type CheckAllResult,
+  type CheckOptions,
+  type CheckResult,
+  ConsistencyMonitor,
+  checkAll,
+  checkMonotonicReads,
+  checkMonotonicWrites,
+  checkReadYourWrites,
+  checkWritesFollowReads,
+  DEFAULT_HISTORY_LIMIT,
+  HISTORY_BYTES_PER_OP,
+  History,
+  HistoryFormatError,
+  type HistoryInput,
+  type HistoryOp,
+  type HistoryOptions,
+  type MonitorCounts,
+  type MonotonicWritesOptions,
+  measureStaleness,
+  type StalenessResult,
+  type Violation,
+} from "./consistency/index.js";
 // Kernel
 export {
   type AnyOfValue,
@@ -29,7 +53,6 @@ export {
   type TraceFn,
   type UniformSource,
 } from "./kernel/index.js";
-
 // Latency table and distributions
 export {
   type ConstantDistribution,
@@ -66,7 +89,6 @@ export {
   type UniformDistribution,
   us,
 } from "./latency/index.js";
-
 // Metrics
 export {
   Counter,
@@ -98,7 +120,23 @@ export {
   type OperationKind,
   type Service,
 } from "./models/operation.js";
-export { DatabaseServer, type ServerConfig } from "./models/server/server.js";
+export {
+  type LagSample,
+  type Outage,
+  type ReplicaLinkConfig,
+  type ReplicaPort,
+  Replication,
+  type ReplicationConfig,
+  type ReplicationMode,
+} from "./models/replication/replication.js";
+export {
+  type ConsistencyPolicy,
+  type ReplicaStatus,
+  Router,
+  type RouterConfig,
+  type RoutingStats,
+} from "./models/routing/router.js";
+export { type CommitHook, DatabaseServer, type ServerConfig } from "./models/server/server.js";
 export {
   createKeyChooser,
   type KeyChooser,
@@ -118,6 +156,7 @@ export {
   builtinScenario,
   builtinScenarioNames,
   ClientSchema,
+  ConsistencyReportSchema,
   DatabaseSchema,
   DEFAULT_SCENARIO,
   type DiagramEdge,
@@ -125,26 +164,36 @@ export {
   DurationSchema,
   diagram,
   formatIssue,
+  type LagPoint,
+  type LagSeries,
   type LatencySummary,
   LatencySummarySchema,
+  mergePatch,
   type NodeReport,
   NodeReportSchema,
   type ParseResult,
   parseScenario,
+  ReplicationReportSchema,
+  ReplicationSchema,
   type Report,
   ReportSchema,
+  RoutingReportSchema,
+  RoutingSchema,
   type RunScenarioOptions,
   renderMermaid,
   resolveScenario,
+  resolveVariants,
   roundFigure,
   runScenario,
   runScenarioDetailed,
+  runVariants,
   type Scenario,
   ScenarioError,
   type ScenarioInput,
   type ScenarioIssue,
   type ScenarioRun,
   ScenarioSchema,
+  type ScenarioVariant,
   scenarioJsonSchema,
   type TopologyGraph,
   topologyOf,

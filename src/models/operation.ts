@@ -54,6 +54,10 @@ export class Operation {
   node = "";
   /** The version of its key that it read or wrote (0 = the initial version). */
   version = 0;
+  /** For a write, its commit LSN; for a read, the serving node's applied LSN when it read (its snapshot). */
+  lsn = 0;
+  /** For a write, when it committed at the primary (ms); NaN for reads and failures. */
+  commitMs = Number.NaN;
 
   /**
    * @param id - sequence number

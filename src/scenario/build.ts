@@ -16,6 +16,12 @@ import {
 } from "../latency/index.js";
 import { DatabaseClient } from "../models/client/client.js";
 import type { Service } from "../models/operation.js";
+import {
+  type ReplicaLinkConfig,
+  Replication,
+  type ReplicationMode,
+} from "../models/replication/replication.js";
+import { type ConsistencyPolicy, Router } from "../models/routing/router.js";
 import { DatabaseServer } from "../models/server/server.js";
 import type { RateSchedule, WorkloadConfig } from "../models/workload/workload.js";
 import type { Scenario } from "./schema.js";
@@ -62,11 +68,20 @@ export interface TopologyGraph {
   readonly edges: readonly DiagramEdge[];
 }
 
+/** @internal A database node as the report sees it. */
+export interface BuiltNode {
+  readonly server: DatabaseServer;
+  readonly role: "primary" | "replica";
+  readonly client: DatabaseClient;
+}
+
 /** @internal The built topology: the front service, the parts the report reads, the graph. */
 export interface BuiltTopology {
   readonly front: Service;
-  readonly client: DatabaseClient;
-  readonly nodes: readonly DatabaseServer[];
+  readonly nodes: readonly BuiltNode[];
+  readonly primary: DatabaseServer;
+  readonly replication: Replication | null;
+  readonly router: Router | null;
   readonly graph: TopologyGraph;
   readonly workload: WorkloadConfig;
 }
@@ -94,6 +109,7 @@ export function workloadConfig(
     transactions: { share: w.transactions.share, statements: compile(w.transactions.statements) },
     keys: { count: w.keys.count, popularity: w.keys.popularity },
     sessions: w.sessions,
+    readOwnWrites: w.readOwnWrites,
     stopAtMs,
   };
 }
@@ -118,62 +134,209 @@ function rateSchedule(rate: NonNullable<Scenario["workload"]["rate"]>): RateSche
 export function buildTopology(sim: Simulation, scenario: Scenario): BuiltTopology {
   const compile = samplerFactory(scenario);
   const db = scenario.database;
-  const primary = new DatabaseServer(sim, {
-    name: "primary",
-    cores: db.cores,
-    sigma: db.sigma,
-    kappa: db.kappa,
-    maxConnections: db.maxConnections,
-    memoryPerConnectionMB: db.memoryPerConnectionMB,
-    keyCount: scenario.workload.keys.count,
-    readWorkMs: compile(db.readTime),
-    writeWorkMs: compile(db.writeTime),
-    connectWorkMs: compile(db.connectionSetupTime),
-  });
+  const keyCount = scenario.workload.keys.count;
+  const server = (name: string, cores: number, maxConnections: number): DatabaseServer =>
+    new DatabaseServer(sim, {
+      name,
+      cores,
+      sigma: db.sigma,
+      kappa: db.kappa,
+      maxConnections,
+      memoryPerConnectionMB: db.memoryPerConnectionMB,
+      keyCount,
+      readWorkMs: compile(db.readTime),
+      writeWorkMs: compile(db.writeTime),
+      connectWorkMs: compile(db.connectionSetupTime),
+    });
   const c = scenario.client;
-  const client = new DatabaseClient(
-    sim,
-    {
-      connections:
-        c.connections === "per-request"
-          ? { mode: "per-request" }
-          : {
-              mode: "persistent",
-              instances: c.instances,
-              poolSize: c.poolSize,
-              connectionTimeoutMs: c.connectionTimeout,
-            },
-      roundTripMs: compile(c.roundTrip),
-      connectRoundTrips: c.connectRoundTrips,
-    },
-    primary,
-  );
-  const appLabel =
-    c.connections === "per-request"
-      ? `${c.instances > 1 ? `${c.instances} app instances` : "Application"}<br/>connection per request`
-      : `${c.instances > 1 ? `${c.instances} app instances` : "Application"}<br/>pool ${c.poolSize}${c.instances > 1 ? " each" : ""}`;
-  const graph: TopologyGraph = {
-    nodes: [
-      { id: "workload", label: workloadLabel(scenario), shape: "actor" },
-      { id: "app", label: appLabel, shape: "component" },
+  const clientFor = (node: DatabaseServer, rngLabel: string): DatabaseClient =>
+    new DatabaseClient(
+      sim,
       {
-        id: "primary",
-        label: `Primary (${db.engine === "mysql" ? "MySQL" : "PostgreSQL"})<br/>${db.cores} cores, max_connections ${db.maxConnections}`,
-        shape: "database",
+        connections:
+          c.connections === "per-request"
+            ? { mode: "per-request" }
+            : {
+                mode: "persistent",
+                instances: c.instances,
+                poolSize: c.poolSize,
+                connectionTimeoutMs: c.connectionTimeout,
+              },
+        roundTripMs: compile(c.roundTrip),
+        connectRoundTrips: c.connectRoundTrips,
+        rngLabel,
       },
-    ],
-    edges: [
-      { from: "workload", to: "app" },
-      { from: "app", to: "primary", label: "reads + writes" },
-    ],
-  };
+      node,
+    );
+
+  const primary = server("primary", db.cores, db.maxConnections);
+  const nodes: BuiltNode[] = [
+    { server: primary, role: "primary", client: clientFor(primary, "client.network") },
+  ];
+  const engineName = db.engine === "mysql" ? "MySQL" : "PostgreSQL";
+  const graphNodes: DiagramNode[] = [
+    { id: "workload", label: workloadLabel(scenario), shape: "actor" },
+    { id: "app", label: appLabel(scenario), shape: "component" },
+    {
+      id: "primary",
+      label: `Primary (${engineName})<br/>${db.cores} cores, max_connections ${db.maxConnections}`,
+      shape: "database",
+    },
+  ];
+  const edges: DiagramEdge[] = [{ from: "workload", to: "app" }];
+
+  let replication: Replication | null = null;
+  const rep = scenario.replication;
+  if (rep !== undefined) {
+    const specs =
+      typeof rep.replicas === "number"
+        ? Array.from({ length: rep.replicas }, () => ({}))
+        : rep.replicas;
+    const log = rep.log ?? (db.engine === "mysql" ? "binlog" : "wal");
+    const bytesPerWrite =
+      rep.bytesPerWrite ?? (log === "wal" ? 250 : rep.binlogFormat === "row" ? 400 : 150);
+    const ports: DatabaseServer[] = [];
+    const links: ReplicaLinkConfig[] = [];
+    specs.forEach((spec: ReplicaSpec, i) => {
+      const name = spec.name ?? `replica-${i + 1}`;
+      const cores = spec.cores ?? db.cores;
+      const maxConnections = spec.maxConnections ?? db.maxConnections;
+      const node = server(name, cores, maxConnections);
+      ports.push(node);
+      nodes.push({
+        server: node,
+        role: "replica",
+        client: clientFor(node, `client.network.${name}`),
+      });
+      links.push({
+        roundTripMs: compile(spec.network ?? rep.network),
+        flushMs: compile(rep.flushTime),
+        applyMs: compile(spec.applyTime ?? rep.applyTime),
+        applyWorkers: spec.applyWorkers ?? rep.applyWorkers ?? (log === "wal" ? 1 : 4),
+        outages: (spec.outages ?? [])
+          .map((o) => ({ fromMs: o.at, toMs: o.at + o.for }))
+          .sort((a, b) => a.fromMs - b.fromMs),
+      });
+      const id = diagramId(name);
+      graphNodes.push({
+        id,
+        label: `${name}<br/>${cores} cores`,
+        shape: "database",
+      });
+      const modeLabel = rep.mode === "sync" ? `sync ${rep.synchronousCommit}` : rep.mode;
+      edges.push({
+        from: "primary",
+        to: id,
+        label: `${log === "wal" ? "WAL" : `binlog (${rep.binlogFormat})`} ${modeLabel}`,
+        style: "dotted",
+      });
+    });
+    const mode: ReplicationMode =
+      rep.mode === "async"
+        ? { kind: "async" }
+        : rep.mode === "semi-sync"
+          ? { kind: "semi-sync", acks: rep.acks, timeoutMs: rep.timeout }
+          : { kind: "sync", acks: rep.acks, synchronousCommit: rep.synchronousCommit };
+    const r = new Replication(sim, { mode, bytesPerWrite, replicas: links }, ports);
+    primary.onCommit((lsn, key, version, ack) => r.commit(lsn, key, version, ack));
+    replication = r;
+  }
+
+  let router: Router | null = null;
+  const primaryClient = (nodes[0] as BuiltNode).client;
+  let front: Service = primaryClient;
+  const routing = scenario.routing;
+  const replicaNodes = nodes.filter((n) => n.role === "replica");
+  if (routing !== undefined) {
+    router = new Router(
+      sim,
+      {
+        via: routing.via,
+        proxyRoundTripMs: compile(routing.proxyHop),
+        dnsTtlMs: routing.dnsTtl,
+        instances: c.instances,
+        readBalancing: routing.readBalancing,
+        maxReplicationLagMs: routing.maxReplicationLag ?? null,
+        lagCheckIntervalMs: routing.lagCheckInterval,
+        consistency: consistencyPolicy(routing.consistency),
+        sessions: scenario.workload.sessions,
+      },
+      primaryClient,
+      replicaNodes.map((n) => n.client),
+      replication ?? NO_REPLICAS,
+    );
+    front = router;
+  }
+
+  // Edges from the application (through a proxy box when there is one).
+  let from = "app";
+  if (routing?.via === "proxy") {
+    graphNodes.splice(2, 0, {
+      id: "proxy",
+      label: "Proxy<br/>read/write split",
+      shape: "component",
+    });
+    edges.push({ from: "app", to: "proxy" });
+    from = "proxy";
+  }
+  const routed = router !== null && replicaNodes.length > 0;
+  edges.push({ from, to: "primary", label: routed ? "writes" : "reads + writes" });
+  if (routed) {
+    for (const n of replicaNodes) {
+      edges.push({
+        from,
+        to: diagramId(n.server.name),
+        label: routing?.via === "dns" ? "reads (DNS)" : "reads",
+      });
+    }
+  }
   return {
-    front: client,
-    client,
-    nodes: [primary],
-    graph,
+    front,
+    nodes,
+    primary,
+    replication,
+    router,
+    graph: { nodes: graphNodes, edges },
     workload: workloadConfig(scenario, compile),
   };
+}
+
+type ReplicaSpec =
+  | Exclude<NonNullable<Scenario["replication"]>["replicas"], number>[number]
+  | Record<string, never>;
+
+const NO_REPLICAS = {
+  lagMs: () => 0,
+  appliedLsn: () => 0,
+  waitForLsn: (_i: number, _lsn: number, _t: number, done: (applied: boolean) => void) =>
+    done(true),
+};
+
+function consistencyPolicy(c: NonNullable<Scenario["routing"]>["consistency"]): ConsistencyPolicy {
+  switch (c.policy) {
+    case "none":
+      return { policy: "none" };
+    case "read-your-writes":
+      return c.by === "window"
+        ? { policy: "read-your-writes", by: "window", windowMs: c.window }
+        : { policy: "read-your-writes", by: "lsn", maxWaitMs: c.maxWait };
+    case "monotonic-reads":
+      return c.by === "pinning"
+        ? { policy: "monotonic-reads", by: "pinning" }
+        : { policy: "monotonic-reads", by: "lsn", maxWaitMs: c.maxWait };
+  }
+}
+
+function diagramId(name: string): string {
+  return `node_${name.replace(/[^A-Za-z0-9_]/g, "_")}`;
+}
+
+function appLabel(scenario: Scenario): string {
+  const c = scenario.client;
+  const who = c.instances > 1 ? `${c.instances} app instances` : "Application";
+  return c.connections === "per-request"
+    ? `${who}<br/>connection per request`
+    : `${who}<br/>pool ${c.poolSize}${c.instances > 1 ? " each" : ""} per node`;
 }
 
 function workloadLabel(scenario: Scenario): string {

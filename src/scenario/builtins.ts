@@ -2,6 +2,7 @@
 // argument runs read-heavy.
 import manyClients from "./builtins/many-clients.json";
 import readHeavy from "./builtins/read-heavy.json";
+import readYourWrites from "./builtins/read-your-writes.json";
 import writeHeavy from "./builtins/write-heavy.json";
 import type { ScenarioInput } from "./schema.js";
 
@@ -14,6 +15,7 @@ export const BUILTIN_SCENARIOS: Readonly<Record<string, ScenarioInput>> = Object
   "read-heavy": readHeavy as ScenarioInput,
   "write-heavy": writeHeavy as ScenarioInput,
   "many-clients": manyClients as ScenarioInput,
+  "read-your-writes": readYourWrites as ScenarioInput,
 });
 
 /**

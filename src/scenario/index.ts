@@ -18,15 +18,20 @@ export {
   type ScenarioIssue,
 } from "./parse.js";
 export {
+  ConsistencyReportSchema,
   type LatencySummary,
   LatencySummarySchema,
   type NodeReport,
   NodeReportSchema,
+  ReplicationReportSchema,
   type Report,
   ReportSchema,
+  RoutingReportSchema,
   roundFigure,
 } from "./report.js";
 export {
+  type LagPoint,
+  type LagSeries,
   type RunScenarioOptions,
   runScenario,
   runScenarioDetailed,
@@ -36,8 +41,11 @@ export {
   ClientSchema,
   DatabaseSchema,
   DurationSchema,
+  ReplicationSchema,
+  RoutingSchema,
   type Scenario,
   type ScenarioInput,
   ScenarioSchema,
   WorkloadSchema,
 } from "./schema.js";
+export { mergePatch, resolveVariants, runVariants, type ScenarioVariant } from "./variants.js";

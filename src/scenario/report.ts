@@ -28,11 +28,13 @@ export const LatencySummarySchema = z.strictObject({
  */
 export const NodeReportSchema = z.strictObject({
   name: z.string(),
-  role: z.enum(["primary"]),
+  role: z.enum(["primary", "replica"]),
   cores: z.number().int().positive(),
   utilization: num().describe("Mean share of cores busy, min(N, cores)/cores"),
   concurrencyMean: num().describe("Mean statements in service (N)"),
   statementsPerSec: num(),
+  readsServed: z.number().int().nonnegative(),
+  writesServed: z.number().int().nonnegative(),
   connectionsMax: z.number().int().nonnegative(),
   connectionsMean: num(),
   memoryMB: num().describe(
@@ -57,6 +59,93 @@ export const ClientReportSchema = z.strictObject({
     .int()
     .nonnegative()
     .describe("Most requests waiting at once for a pooled connection"),
+});
+
+const SpreadSchema = z.strictObject({ mean: num(), p99: num(), max: num() });
+
+/**
+ * The replication figures.
+ *
+ * @remarks Since 0.1.0
+ */
+export const ReplicationReportSchema = z.strictObject({
+  log: z.enum(["wal", "binlog"]),
+  mode: z.enum(["async", "semi-sync", "sync"]),
+  primaryLsn: z.number().int().nonnegative(),
+  commitWaitMs: SpreadSchema.describe("Time commits waited for replicas before returning"),
+  semiSync: z.strictObject({
+    timeouts: z
+      .number()
+      .int()
+      .nonnegative()
+      .describe(
+        "Commits that returned without their acks because semi-sync timed out and the source went async",
+      ),
+    fallbacks: z.number().int().nonnegative().describe("Switches from semi-sync to async"),
+  }),
+  replicas: z.array(
+    z.strictObject({
+      name: z.string(),
+      appliedLsn: z.number().int().nonnegative(),
+      lagMs: SpreadSchema.describe("Replay lag: age of the oldest unapplied write, sampled"),
+      lagBytes: SpreadSchema.describe("Log bytes committed and not yet applied, sampled"),
+      secondsBehindSource: SpreadSchema.describe(
+        "As MySQL's Seconds_Behind_Source would show it, sampled",
+      ),
+    }),
+  ),
+});
+
+/**
+ * The routing figures.
+ *
+ * @remarks Since 0.1.0
+ */
+export const RoutingReportSchema = z.strictObject({
+  via: z.enum(["app", "proxy", "dns"]),
+  readBalancing: z.string(),
+  consistency: z.string(),
+  readsToPrimary: z.number().int().nonnegative(),
+  readsToReplicas: z.number().int().nonnegative(),
+  movedToPrimary: z.strictObject({
+    byPolicy: z
+      .number()
+      .int()
+      .nonnegative()
+      .describe("Reads the consistency policy sent to the primary"),
+    byLag: z
+      .number()
+      .int()
+      .nonnegative()
+      .describe("Reads sent to the primary because every replica was shunned"),
+  }),
+  lsnWaits: z.strictObject({
+    count: z.number().int().nonnegative(),
+    timeouts: z.number().int().nonnegative(),
+    meanWaitMs: num(),
+  }),
+  movedReadLatencyMs: num().describe("Mean latency of reads moved to the primary"),
+  replicaReadLatencyMs: num().describe("Mean latency of reads served by replicas"),
+});
+
+/**
+ * The consistency figures (counted online, per session guarantee).
+ *
+ * @remarks Since 0.1.0
+ */
+export const ConsistencyReportSchema = z.strictObject({
+  violations: z.strictObject({
+    readYourWrites: z.number().int().nonnegative(),
+    monotonicReads: z.number().int().nonnegative(),
+    monotonicWrites: z.number().int().nonnegative(),
+    writesFollowReads: z.number().int().nonnegative(),
+  }),
+  staleReads: z
+    .number()
+    .int()
+    .nonnegative()
+    .describe("Reads that returned an older version than the primary held when they were issued"),
+  versionsBehind: z.strictObject({ mean: num(), max: z.number().int().nonnegative() }),
 });
 
 /**
@@ -89,6 +178,9 @@ export const ReportSchema = z.strictObject({
   }),
   client: ClientReportSchema,
   nodes: z.array(NodeReportSchema),
+  replication: ReplicationReportSchema.optional(),
+  routing: RoutingReportSchema.optional(),
+  consistency: ConsistencyReportSchema.optional(),
 });
 
 /**

@@ -2,11 +2,12 @@
 // Measuring starts at the warm-up cut: histograms and counters restart, time
 // averages restart from the state the system is in. Operations count by their
 // completion time. The run is bounded by its end time and by maxEvents.
+import { ConsistencyMonitor, History, type HistoryOp } from "../consistency/index.js";
 import { Simulation } from "../kernel/index.js";
 import { CounterMap, Histogram } from "../metrics/index.js";
-import { ERROR_KINDS, type Operation } from "../models/operation.js";
+import { ERROR_KINDS, type Operation, type Service } from "../models/operation.js";
 import { Workload } from "../models/workload/workload.js";
-import { buildTopology, type TopologyGraph } from "./build.js";
+import { type BuiltTopology, buildTopology, type TopologyGraph } from "./build.js";
 import { resolveScenario } from "./parse.js";
 import { type LatencySummary, type Report, roundFigure } from "./report.js";
 import type { Scenario, ScenarioInput } from "./schema.js";
@@ -23,6 +24,42 @@ export interface RunScenarioOptions {
   maxEvents?: number;
   /** Called with the fraction done, 0..1, about a hundred times per run. */
   onProgress?: (fraction: number) => void;
+  /**
+   * Record every operation (warm-up included) in a {@link History} for the
+   * consistency checkers: `true`, or `{ limit }` to bound it (default limit 10^7
+   * operations; about 40 bytes each). Off by default.
+   */
+  history?: boolean | { readonly limit?: number };
+}
+
+/**
+ * One replica's lag at an instant, in the time series.
+ *
+ * @remarks Since 0.1.0
+ */
+export interface LagPoint {
+  /** Simulated time (ms). */
+  readonly tMs: number;
+  /** Age of the oldest unapplied write (ms). */
+  readonly lagMs: number;
+  /** Log bytes not yet applied. */
+  readonly lagBytes: number;
+  /** What MySQL's Seconds_Behind_Source would show. */
+  readonly secondsBehindSource: number;
+}
+
+/**
+ * A replica's lag over the run, sampled every `replication.lagSampleInterval`
+ * (thinned to at most 10 000 points: past that, every other point is dropped
+ * and the spacing doubles).
+ *
+ * @remarks Since 0.1.0
+ */
+export interface LagSeries {
+  /** The replica's name. */
+  readonly replica: string;
+  /** The samples, in time order, warm-up included. */
+  readonly points: readonly LagPoint[];
 }
 
 /**
@@ -38,6 +75,10 @@ export interface ScenarioRun {
   readonly scenario: Scenario;
   /** The topology that ran, as a graph. */
   readonly graph: TopologyGraph;
+  /** Replica lag over time (empty without replication). */
+  readonly lagSeries: readonly LagSeries[];
+  /** Every operation, when `history` was asked for; otherwise null. */
+  readonly history: History | null;
 }
 
 /**
@@ -74,45 +115,96 @@ export function runScenarioDetailed(
     options.seed === undefined ? base : resolveScenario({ ...base, seed: options.seed });
   const sim = new Simulation({ seed: scenario.seed });
   const topology = buildTopology(sim, scenario);
+  const { nodes, replication, router } = topology;
 
   const all = new Histogram();
   const read = new Histogram();
   const write = new Histogram();
+  const replicaReads = new Histogram();
+  const movedReads = new Histogram();
   const errors = new CounterMap();
+  const readsServed = new Float64Array(nodes.length);
+  const writesServed = new Float64Array(nodes.length);
+  const nodeIndex = new Map(nodes.map((n, i) => [n.server.name, i]));
   let completed = 0;
+
+  const limit = typeof options.history === "object" ? options.history.limit : undefined;
+  const history = options.history ? new History(limit === undefined ? {} : { limit }) : null;
+  const monitor = replication !== null ? new ConsistencyMonitor() : null;
+
   const onComplete = (op: Operation): void => {
+    if (history !== null) history.record(toHistoryOp(op));
+    if (monitor !== null) monitor.onComplete(toHistoryOp(op));
     if (op.error !== null) {
       errors.add(op.error, 1);
       return;
     }
     const latency = op.completedAt - op.issuedAt;
     all.record(latency);
-    (op.kind === "read" ? read : write).record(latency);
+    const at = nodeIndex.get(op.node) ?? 0;
+    if (op.kind === "read") {
+      read.record(latency);
+      readsServed[at] = (readsServed[at] as number) + 1;
+      if (at > 0) replicaReads.record(latency);
+    } else {
+      write.record(latency);
+      writesServed[at] = (writesServed[at] as number) + 1;
+    }
     completed++;
   };
-
-  const workload = new Workload(sim, topology.workload, topology.front, onComplete);
+  if (router !== null)
+    router.onMovedRead = (op) => {
+      if (op.error === null) movedReads.record(op.completedAt - op.issuedAt);
+    };
+  let front: Service = topology.front;
+  if (monitor !== null) {
+    const inner = front;
+    const primary = topology.primary;
+    front = {
+      submit(op, done) {
+        monitor.onInvoke(toHistoryOp(op), primary.read(op.key));
+        inner.submit(op, done);
+      },
+    };
+  }
+  const workload = new Workload(sim, topology.workload, front, onComplete);
   workload.start();
 
   const warmupMs = scenario.warmup;
   const endMs = warmupMs + scenario.duration;
+  const lag = replication === null ? null : new LagRecorder(topology, scenario, sim);
   let issuedAtCut = 0;
-  let connectsAtCut = 0;
+  const connectsAtCut = new Float64Array(nodes.length);
   let measuring = false;
   const cut = (): void => {
     measuring = true;
-    all.reset();
-    read.reset();
-    write.reset();
+    for (const h of [all, read, write, replicaReads, movedReads]) h.reset();
+    replication?.commitWaitMs.reset();
     errors.reset();
+    readsServed.fill(0);
+    writesServed.fill(0);
     completed = 0;
     issuedAtCut = workload.issued;
-    connectsAtCut = topology.client.connectsOpened;
-    topology.client.resetWaitingMax();
-    for (const node of topology.nodes) node.resetStats(sim.now);
+    nodes.forEach((n, i) => {
+      connectsAtCut[i] = n.client.connectsOpened;
+      n.client.resetWaitingMax();
+      n.server.resetStats(sim.now);
+    });
+    router?.resetStats();
+    monitor?.reset();
+    lag?.startMeasuring();
+    if (replication !== null) {
+      replication.semiSyncTimeouts = 0;
+      replication.semiSyncFallbacks = 0;
+    }
   };
   if (warmupMs > 0) sim.at(warmupMs, cut, -1);
   else cut();
+  if (lag !== null) {
+    lag.start(() => {
+      if (monitor !== null && replication !== null) monitor.compact(replication.minAppliedLsn());
+    });
+  }
 
   const maxEvents = options.maxEvents ?? 2_000_000_000;
   const steps = 100;
@@ -130,16 +222,25 @@ export function runScenarioDetailed(
   }
   // A run stopped by its event limit inside the warm-up measured nothing.
   if (!measuring) cut();
+  router?.stop();
+  lag?.stop();
 
-  const measuredMs = Math.max(0, Math.min(sim.now, endMs) - warmupMs);
+  const now = sim.now;
+  const measuredMs = Math.max(0, Math.min(now, endMs) - warmupMs);
   const perSec = (n: number): number => (measuredMs > 0 ? (n * 1000) / measuredMs : 0);
   const byKind: Record<string, number> = {};
   for (const kind of ERROR_KINDS) byKind[kind] = errors.get(kind);
+  let waitingMax = 0;
+  let connectsOpened = 0;
+  nodes.forEach((n, i) => {
+    waitingMax = Math.max(waitingMax, n.client.waitingMax);
+    connectsOpened += n.client.connectsOpened - (connectsAtCut[i] as number);
+  });
   const report: Report = {
     scenario: scenario.name,
     seed: scenario.seed,
     events: sim.eventsProcessed,
-    simulatedMs: roundFigure(sim.now),
+    simulatedMs: roundFigure(now),
     warmupMs: roundFigure(warmupMs),
     durationMs: roundFigure(measuredMs),
     stoppedBy,
@@ -151,26 +252,196 @@ export function runScenarioDetailed(
     errors: { total: errors.total, byKind },
     client: {
       connections: scenario.client.connections,
-      connectionsOpened: topology.client.connectsOpened - connectsAtCut,
-      waitingMax: topology.client.waitingMax,
+      connectionsOpened: connectsOpened,
+      waitingMax,
     },
-    nodes: topology.nodes.map((node) => {
-      const now = sim.now;
+    nodes: nodes.map((n, i) => {
+      const node = n.server;
       const connectionsMax = node.connections.max;
       return {
         name: node.name,
-        role: "primary" as const,
+        role: n.role,
         cores: node.config.cores,
         utilization: roundFigure(node.busyCores.mean(now) / node.config.cores),
         concurrencyMean: roundFigure(node.inService.mean(now)),
         statementsPerSec: roundFigure(perSec(node.statements)),
+        readsServed: readsServed[i] as number,
+        writesServed: writesServed[i] as number,
         connectionsMax,
         connectionsMean: roundFigure(node.connections.mean(now)),
         memoryMB: roundFigure(connectionsMax * node.config.memoryPerConnectionMB),
       };
     }),
   };
-  return { report, scenario, graph: topology.graph };
+  if (replication !== null && lag !== null) {
+    const rep = scenario.replication;
+    const log = rep?.log ?? (scenario.database.engine === "mysql" ? "binlog" : "wal");
+    report.replication = {
+      log,
+      mode: rep?.mode ?? "async",
+      primaryLsn: replication.lsn,
+      commitWaitMs: spread(replication.commitWaitMs),
+      semiSync: {
+        timeouts: replication.semiSyncTimeouts,
+        fallbacks: replication.semiSyncFallbacks,
+      },
+      replicas: lag.report(),
+    };
+  }
+  if (router !== null && scenario.routing !== undefined) {
+    const st = router.stats;
+    report.routing = {
+      via: scenario.routing.via,
+      readBalancing: scenario.routing.readBalancing,
+      consistency: policyName(scenario.routing.consistency),
+      readsToPrimary: st.readsToPrimary,
+      readsToReplicas: st.readsToReplicas,
+      movedToPrimary: { byPolicy: st.movedByPolicy, byLag: st.movedByLag },
+      lsnWaits: {
+        count: st.lsnWaits,
+        timeouts: st.lsnWaitTimeouts,
+        meanWaitMs: roundFigure(st.lsnWaits > 0 ? st.lsnWaitMs / st.lsnWaits : 0),
+      },
+      movedReadLatencyMs: roundFigure(movedReads.mean),
+      replicaReadLatencyMs: roundFigure(replicaReads.mean),
+    };
+  }
+  if (monitor !== null) {
+    const c = monitor.counts();
+    report.consistency = {
+      violations: {
+        readYourWrites: c.readYourWrites,
+        monotonicReads: c.monotonicReads,
+        monotonicWrites: c.monotonicWrites,
+        writesFollowReads: c.writesFollowReads,
+      },
+      staleReads: c.staleReads,
+      versionsBehind: {
+        mean: roundFigure(c.versionsBehindMean),
+        max: c.versionsBehindMax,
+      },
+    };
+  }
+  return {
+    report,
+    scenario,
+    graph: topology.graph,
+    lagSeries: lag?.series() ?? [],
+    history,
+  };
+}
+
+function toHistoryOp(op: Operation): HistoryOp {
+  return {
+    id: op.id,
+    session: op.session,
+    kind: op.kind,
+    key: op.key,
+    invokeMs: op.issuedAt,
+    completeMs: op.completedAt,
+    ok: op.error === null,
+    version: op.version,
+    lsn: op.lsn,
+    commitMs: op.commitMs,
+    node: op.node,
+  };
+}
+
+function policyName(c: NonNullable<Scenario["routing"]>["consistency"]): string {
+  return c.policy === "none" ? "none" : `${c.policy} (${c.by})`;
+}
+
+function spread(h: Histogram): { mean: number; p99: number; max: number } {
+  return {
+    mean: roundFigure(h.mean),
+    p99: roundFigure(h.count > 0 ? h.percentile(99) : 0),
+    max: roundFigure(h.count > 0 ? h.max : 0),
+  };
+}
+
+const MAX_SERIES_POINTS = 10_000;
+
+/** Samples every replica's lag at the scenario's interval, for the report and the series. */
+class LagRecorder {
+  private readonly topology: BuiltTopology;
+  private readonly sim: Simulation;
+  private readonly intervalMs: number;
+  private readonly names: string[];
+  private readonly lagMs: Histogram[];
+  private readonly lagBytes: Histogram[];
+  private readonly sbs: Histogram[];
+  private readonly points: LagPoint[][];
+  private stride = 1;
+  private tick = 0;
+  private timer: ReturnType<Simulation["schedule"]> | null = null;
+  private measuring = false;
+
+  constructor(topology: BuiltTopology, scenario: Scenario, sim: Simulation) {
+    this.topology = topology;
+    this.sim = sim;
+    this.intervalMs = scenario.replication?.lagSampleInterval ?? 100;
+    this.names = topology.nodes.filter((n) => n.role === "replica").map((n) => n.server.name);
+    this.lagMs = this.names.map(() => new Histogram());
+    this.lagBytes = this.names.map(() => new Histogram());
+    this.sbs = this.names.map(() => new Histogram());
+    this.points = this.names.map(() => []);
+  }
+
+  start(onSample: () => void): void {
+    const sample = (): void => {
+      this.sample();
+      onSample();
+      this.timer = this.sim.schedule(this.intervalMs, sample);
+    };
+    this.timer = this.sim.schedule(0, sample);
+  }
+
+  startMeasuring(): void {
+    this.measuring = true;
+    for (const h of [...this.lagMs, ...this.lagBytes, ...this.sbs]) h.reset();
+  }
+
+  stop(): void {
+    if (this.timer !== null) this.sim.cancel(this.timer);
+    this.timer = null;
+  }
+
+  private sample(): void {
+    const replication = this.topology.replication;
+    if (replication === null) return;
+    const keep = this.tick % this.stride === 0;
+    this.tick++;
+    for (let i = 0; i < this.names.length; i++) {
+      const s = replication.lag(i);
+      if (this.measuring) {
+        (this.lagMs[i] as Histogram).record(s.lagMs);
+        (this.lagBytes[i] as Histogram).record(s.lagBytes);
+        (this.sbs[i] as Histogram).record(s.secondsBehindSource);
+      }
+      if (keep) (this.points[i] as LagPoint[]).push({ tMs: this.sim.now, ...s });
+    }
+    if ((this.points[0]?.length ?? 0) >= MAX_SERIES_POINTS) {
+      for (let i = 0; i < this.points.length; i++) {
+        this.points[i] = (this.points[i] as LagPoint[]).filter((_, k) => k % 2 === 0);
+      }
+      this.stride *= 2;
+    }
+  }
+
+  report(): NonNullable<Report["replication"]>["replicas"] {
+    const replication = this.topology.replication;
+    return this.names.map((name, i) => ({
+      name,
+      appliedLsn: replication?.appliedLsn(i) ?? 0,
+      lagMs: spread(this.lagMs[i] as Histogram),
+      lagBytes: spread(this.lagBytes[i] as Histogram),
+      secondsBehindSource: spread(this.sbs[i] as Histogram),
+    }));
+  }
+
+  series(): LagSeries[] {
+    return this.names.map((replica, i) => ({ replica, points: this.points[i] as LagPoint[] }));
+  }
 }
 
 function summarize(h: Histogram): LatencySummary {

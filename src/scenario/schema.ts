@@ -121,6 +121,11 @@ export const WorkloadSchema = z
       .prefault({})
       .describe("The key space"),
     sessions: positiveInt().default(1000).describe("Users; each operation belongs to one session"),
+    readOwnWrites: share()
+      .default(0)
+      .describe(
+        "Share of reads that read the key the same session wrote last (read-after-write, as a user reloading the page after posting)",
+      ),
   })
   .superRefine((w, ctx) => {
     if (w.rate === undefined && w.clients === undefined) {
@@ -210,6 +215,200 @@ export const ClientSchema = z
   })
   .describe("The application's database driver");
 
+const OutageSchema = z.strictObject({
+  at: DurationSchema.describe("When the replica becomes unreachable"),
+  for: DurationSchema.describe(
+    "How long it stays unreachable; records sent meanwhile arrive after it",
+  ),
+});
+
+const ReplicaSchema = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9_-]{0,39}$/, {
+        message: "expected a name of letters, digits, _ or -",
+      })
+      .optional()
+      .describe("The replica's name (default replica-1, replica-2, …)"),
+    cores: positiveInt().max(4096).optional().describe("CPU cores (default: the primary's)"),
+    maxConnections: positiveInt()
+      .max(1_000_000)
+      .optional()
+      .describe("max_connections (default: the primary's)"),
+    network: DistributionSpecSchema.optional().describe(
+      "Round trip between the primary and this replica (default: replication.network), e.g. crossRegionRoundTrip",
+    ),
+    applyTime: DistributionSpecSchema.optional().describe(
+      "Apply work per transaction (default: replication.applyTime)",
+    ),
+    applyWorkers: positiveInt()
+      .max(256)
+      .optional()
+      .describe("Parallel appliers (default: replication.applyWorkers)"),
+    outages: z
+      .array(OutageSchema)
+      .max(1000)
+      .default([])
+      .describe("Windows when the replica is unreachable"),
+  })
+  .describe("One replica");
+
+/**
+ * The `replication` section: read replicas fed by the primary's log.
+ *
+ * @remarks Since 0.1.0
+ */
+export const ReplicationSchema = z
+  .strictObject({
+    replicas: z
+      .union([positiveInt().max(64), z.array(ReplicaSchema).min(1).max(64)])
+      .describe("How many replicas, or a list with per-replica settings"),
+    log: z
+      .enum(["wal", "binlog"])
+      .optional()
+      .describe("wal (PostgreSQL streaming) or binlog (MySQL); default from database.engine"),
+    binlogFormat: z
+      .enum(["row", "statement"])
+      .default("row")
+      .describe("MySQL binlog_format: row events carry row images, statement events the SQL text"),
+    bytesPerWrite: nonNegative()
+      .optional()
+      .describe(
+        "Log bytes per committed write (default: wal 250, binlog row 400, binlog statement 150 — estimates; measure yours)",
+      ),
+    mode: z
+      .enum(["async", "semi-sync", "sync"])
+      .default("async")
+      .describe("How commits wait for replicas"),
+    acks: positiveInt()
+      .max(64)
+      .default(1)
+      .describe("semi-sync and sync: replicas whose acknowledgement a commit waits for"),
+    timeout: DurationSchema.default(10_000).describe(
+      "semi-sync: rpl_semi_sync_source_timeout; after it the source goes async until a replica catches up",
+    ),
+    synchronousCommit: z
+      .enum(["remote_write", "on", "remote_apply"])
+      .default("on")
+      .describe(
+        "sync: PostgreSQL synchronous_commit — standby wrote, flushed, or applied the commit",
+      ),
+    network: DistributionSpecSchema.default("sameDatacenterRoundTrip").describe(
+      "Round trip between the primary and a replica (ms)",
+    ),
+    flushTime: DistributionSpecSchema.default("ssdRandomRead").describe(
+      "Time for a replica to flush received log to disk (ms)",
+    ),
+    applyTime: DistributionSpecSchema.default("ssdRandomRead").describe(
+      "Replica work to apply one transaction (core-ms): reading the page it changes",
+    ),
+    applyWorkers: positiveInt()
+      .max(256)
+      .optional()
+      .describe(
+        "Parallel appliers: default 1 for wal (PostgreSQL replays in one process), 4 for binlog (replica_parallel_workers since MySQL 8.0.27)",
+      ),
+    lagSampleInterval: DurationSchema.default(100).describe(
+      "How often lag is sampled for the report and time series",
+    ),
+  })
+  .superRefine((r, ctx) => {
+    const n = typeof r.replicas === "number" ? r.replicas : r.replicas.length;
+    if (r.mode !== "async" && r.acks > n) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["acks"],
+        message: `expected acks ≤ the number of replicas (${n})`,
+        input: r.acks,
+      });
+    }
+    if (r.lagSampleInterval <= 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["lagSampleInterval"],
+        message: "expected a duration > 0",
+        input: r.lagSampleInterval,
+      });
+    }
+  })
+  .describe("Read replicas fed by WAL or binlog replication");
+
+const ConsistencySchema = z
+  .discriminatedUnion("policy", [
+    z.strictObject({ policy: z.literal("none") }),
+    z.discriminatedUnion("by", [
+      z.strictObject({
+        policy: z.literal("read-your-writes"),
+        by: z.literal("window"),
+        window: DurationSchema.default(2_000).describe(
+          "After a write, the session reads from the primary for this long",
+        ),
+      }),
+      z.strictObject({
+        policy: z.literal("read-your-writes"),
+        by: z.literal("lsn"),
+        maxWait: DurationSchema.default(100).describe(
+          "How long a read waits for its replica to apply the session's last write before going to the primary",
+        ),
+      }),
+    ]),
+    z.discriminatedUnion("by", [
+      z.strictObject({ policy: z.literal("monotonic-reads"), by: z.literal("pinning") }),
+      z.strictObject({
+        policy: z.literal("monotonic-reads"),
+        by: z.literal("lsn"),
+        maxWait: DurationSchema.default(100).describe(
+          "How long a read waits for its replica to reach the session's last-read LSN before going to the primary",
+        ),
+      }),
+    ]),
+  ])
+  .describe("What the router guarantees each session");
+
+/**
+ * The `routing` section: how reads and writes find their node.
+ *
+ * @remarks Since 0.1.0
+ */
+export const RoutingSchema = z
+  .strictObject({
+    via: z
+      .enum(["app", "proxy", "dns"])
+      .default("app")
+      .describe(
+        "app: the application picks the connection; proxy: one extra hop per statement; dns: a read endpoint resolving to one replica per instance",
+      ),
+    proxyHop: DistributionSpecSchema.default("sameDatacenterRoundTrip").describe(
+      "via proxy: the extra round trip per statement (ms)",
+    ),
+    dnsTtl: DurationSchema.default(30_000).describe(
+      "via dns: how long a resolved read endpoint is cached",
+    ),
+    readBalancing: z
+      .enum(["round-robin", "random", "least-connections", "least-lag"])
+      .default("round-robin")
+      .describe("How reads are spread over replicas"),
+    maxReplicationLag: DurationSchema.optional().describe(
+      "A replica whose lag is strictly greater gets no reads until it is back under (checked every lagCheckInterval)",
+    ),
+    lagCheckInterval: DurationSchema.default(1_000).describe(
+      "How often lag is checked for shunning",
+    ),
+    consistency: ConsistencySchema.default({ policy: "none" }),
+  })
+  .superRefine((r, ctx) => {
+    if (r.lagCheckInterval <= 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["lagCheckInterval"],
+        message: "expected a duration > 0",
+        input: r.lagCheckInterval,
+      });
+    }
+  })
+  .describe("Read/write routing over the primary and replicas");
+
 /**
  * The whole scenario. Absent optional sections mean the component is absent;
  * `workload` is required, `database` and `client` have defaults.
@@ -234,8 +433,44 @@ export const ScenarioSchema = z
     workload: WorkloadSchema,
     database: DatabaseSchema.prefault({}),
     client: ClientSchema.prefault({}),
+    replication: ReplicationSchema.optional(),
+    routing: RoutingSchema.optional(),
+    variants: z
+      .array(
+        z.strictObject({
+          name: z.string().min(1).max(100).describe("A short name for the comparison table"),
+          description: z
+            .string()
+            .max(2000)
+            .optional()
+            .describe("What this variant changes, and why"),
+          patch: z
+            .record(z.string(), z.unknown())
+            .describe(
+              "Changes to the scenario: objects merge key by key, anything else (numbers, strings, arrays) replaces; null removes a section",
+            ),
+        }),
+      )
+      .max(20)
+      .optional()
+      .describe(
+        "Plans to compare with this one: `dbsim run` runs the scenario and each variant with the same seed and prints them side by side",
+      ),
   })
   .superRefine((s, ctx) => {
+    if (
+      s.routing !== undefined &&
+      s.replication === undefined &&
+      s.routing.consistency.policy !== "none"
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["routing", "consistency"],
+        message:
+          "expected a replication section: a consistency policy needs replicas to route around",
+        input: s.routing.consistency,
+      });
+    }
     if (s.duration <= 0) {
       ctx.addIssue({
         code: "custom",

@@ -50,6 +50,7 @@ function config(
     transactions: { share: 0, statements: constant(3) },
     keys: { count: 1000, popularity: { kind: "uniform" } },
     sessions: 100,
+    readOwnWrites: 0,
     stopAtMs: 10_000,
     ...overrides,
   };

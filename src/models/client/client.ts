@@ -26,10 +26,16 @@ export interface ServerPort {
   closeConnection(): void;
   /** Runs a statement of the given kind; calls `done` when the server has finished it. */
   executeStatement(kind: "read" | "write" | "connect", done: () => void): void;
-  /** Commits a write of `key`, returning its new version. */
-  write(key: number): number;
+  /**
+   * Commits a write of `key`: the node assigns the next LSN and a new version,
+   * and calls `done` when the commit may be acknowledged (at once, or after
+   * replicas acknowledge it, as the replication mode says).
+   */
+  commit(key: number, done: (version: number, lsn: number) => void): void;
   /** The version of `key` the node holds. */
   read(key: number): number;
+  /** The node's applied LSN (its snapshot for reads). */
+  readonly lsn: number;
 }
 
 /**
@@ -61,6 +67,8 @@ export interface ClientConfig {
   readonly roundTripMs: (rng: RandomStream) => number;
   /** Round trips to set up a connection. */
   readonly connectRoundTrips: number;
+  /** The label of the client's random stream (default "client.network"). */
+  readonly rngLabel?: string;
 }
 
 /** One instance's pool of persistent connections. */
@@ -111,7 +119,7 @@ export class DatabaseClient implements Service {
     this.sim = sim;
     this.config = config;
     this.server = server;
-    this.rng = sim.rng("client.network");
+    this.rng = sim.rng(config.rngLabel ?? "client.network");
     if (config.connections.mode === "persistent") {
       for (let i = 0; i < config.connections.instances; i++) this.pools.push(new InstancePool());
     }
@@ -183,13 +191,22 @@ export class DatabaseClient implements Service {
       this.server.executeStatement(op.kind, () => {
         call.statement++;
         const last = call.statement >= op.statements;
-        if (last) {
-          op.node = this.server.name;
-          op.version = op.kind === "write" ? this.server.write(op.key) : this.server.read(op.key);
+        if (!last) {
+          this.sim.schedule(half, () => this.runStatement(call));
+          return;
         }
-        this.sim.schedule(half, () => {
-          if (last) this.release(call);
-          else this.runStatement(call);
+        op.node = this.server.name;
+        if (op.kind === "read") {
+          op.version = this.server.read(op.key);
+          op.lsn = this.server.lsn;
+          this.sim.schedule(half, () => this.release(call));
+          return;
+        }
+        op.commitMs = this.sim.now;
+        this.server.commit(op.key, (version, lsn) => {
+          op.version = version;
+          op.lsn = lsn;
+          this.sim.schedule(half, () => this.release(call));
         });
       });
     });

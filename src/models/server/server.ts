@@ -46,6 +46,13 @@ export interface ServerConfig {
   readonly connectWorkMs: (rng: RandomStream) => number;
 }
 
+/**
+ * Runs at a commit, before it is acknowledged; calls `ack` when the commit may return.
+ *
+ * @remarks Since 0.1.0
+ */
+export type CommitHook = (lsn: number, key: number, version: number, ack: () => void) => void;
+
 /** A statement in service. */
 class Job {
   readonly finishV: number;
@@ -86,6 +93,7 @@ export class DatabaseServer {
 
   private readonly sim: Simulation;
   private readonly rng: RandomStream;
+  private commitHook: CommitHook | null = null;
   private readonly heap: Job[] = [];
   private virtual = 0;
   private lastUpdate = 0;
@@ -174,6 +182,32 @@ export class DatabaseServer {
     const v = (this.versions[key] as number) + 1;
     this.versions[key] = v;
     return v;
+  }
+
+  /**
+   * Commits a write of `key` (see {@link DatabaseServer.write}) and calls `done`
+   * when the commit may be acknowledged: at once, or when the commit hook
+   * (replication) says so.
+   */
+  commit(key: number, done: (version: number, lsn: number) => void): void {
+    const version = this.write(key);
+    const lsn = this.lsn;
+    if (this.commitHook === null) done(version, lsn);
+    else this.commitHook(lsn, key, version, () => done(version, lsn));
+  }
+
+  /**
+   * Installs what runs at every commit before it is acknowledged: replication
+   * ships the record and calls `ack` when the mode allows.
+   */
+  onCommit(hook: CommitHook | null): void {
+    this.commitHook = hook;
+  }
+
+  /** A replica makes a replicated write visible: `key` takes `version`, the applied LSN becomes `lsn`. */
+  applyReplicated(key: number, version: number, lsn: number): void {
+    this.versions[key] = version;
+    this.lsn = lsn;
   }
 
   /** The version of `key` held now. */

@@ -52,6 +52,8 @@ export interface WorkloadConfig {
   readonly keys: { readonly count: number; readonly popularity: KeyPopularity };
   /** Number of sessions (users); open arrivals pick one at random, closed client i is session i mod sessions. */
   readonly sessions: number;
+  /** Share of reads that read the key their session wrote last (when it has written one). */
+  readonly readOwnWrites: number;
   /** No operation is issued at or after this time (ms). */
   readonly stopAtMs: number;
 }
@@ -71,6 +73,8 @@ export class Workload {
   private readonly arrivalRng: RandomStream;
   private readonly opRng: RandomStream;
   private readonly keys: KeyChooser;
+  /** The key each session wrote last, or −1 (for read-after-write). */
+  private readonly lastWritten: Int32Array | null;
 
   /**
    * @param sim - the simulation
@@ -90,6 +94,7 @@ export class Workload {
       config.keys.count,
       sim.rng("workload.keys"),
     );
+    this.lastWritten = config.readOwnWrites > 0 ? new Int32Array(config.sessions).fill(-1) : null;
   }
 
   /** Schedules the first arrivals. Call once, at time 0. */
@@ -169,7 +174,20 @@ export class Workload {
     const tx = this.config.transactions;
     const statements =
       tx.share > 0 && rng.next() < tx.share ? Math.max(2, Math.round(tx.statements(rng))) : 1;
-    const key = isRead ? this.keys.read() : this.keys.write();
+    let key: number;
+    const own = this.lastWritten;
+    if (!isRead) {
+      key = this.keys.write();
+      if (own !== null) own[session] = key;
+    } else if (
+      own !== null &&
+      (own[session] as number) >= 0 &&
+      rng.next() < this.config.readOwnWrites
+    ) {
+      key = own[session] as number;
+    } else {
+      key = this.keys.read();
+    }
     return new Operation(
       this.issued++,
       session,

@@ -1,0 +1,569 @@
+// Offline checkers for the four session guarantees of Terry et al. 1994 ("Session
+// Guarantees for Weakly Consistent Replicated Data"), in the history-based form of
+// Viotti & Vukolić 2016 ("Consistency in Non-Transactional Distributed Storage
+// Systems"): read your writes, monotonic reads, monotonic writes and writes
+// follow reads, plus a staleness measure. They observe a finished history; they never
+// steer a run.
+//
+// "Before" is real time: op a precedes op b when a.completeMs <= b.invokeMs (equal
+// instants count as before). Each checker is one sweep over the relevant events
+// sorted by (time, completions before invocations, op id, position), keeping per
+// session (and key) only the best bound so far, so it runs in O(n log n). Failed
+// operations (ok = false) are skipped everywhere. The system model is the one of
+// DESIGN.md §3: one primary numbers writes by LSN and versions each key 1, 2, 3 … in
+// LSN order; replicas apply the log in LSN order.
+
+import { Histogram } from "../metrics/histogram.js";
+import { History, type HistoryOp } from "./history.js";
+
+/**
+ * A history to check: a {@link History} or an array of operations.
+ *
+ * @remarks Since 0.1.0
+ */
+export type HistoryInput = History | readonly HistoryOp[];
+
+/**
+ * One operation that breaks a guarantee and the operation that shows it.
+ *
+ * @remarks Since 0.1.0
+ */
+export interface Violation {
+  /** The operation that broke the guarantee. */
+  op: HistoryOp;
+  /** The earlier operation it conflicts with. */
+  witness: HistoryOp;
+  /** Both operations, the key, the versions or LSNs and the times, in words. */
+  message: string;
+}
+
+/**
+ * What a checker found.
+ *
+ * @remarks Since 0.1.0
+ */
+export interface CheckResult {
+  /** "read-your-writes", "monotonic-reads", "monotonic-writes" or "writes-follow-reads". */
+  guarantee: string;
+  /** True when no operation broke the guarantee. */
+  ok: boolean;
+  /** Number of operations that broke it (each counted once). */
+  count: number;
+  /** The first `maxExamples` violations by op id (then by position in the history). */
+  violations: Violation[];
+}
+
+/**
+ * Options for every checker.
+ *
+ * @remarks Since 0.1.0
+ */
+export interface CheckOptions {
+  /** The most violations returned (all are counted). Default 100. */
+  maxExamples?: number;
+}
+
+/**
+ * Options for {@link checkMonotonicWrites}: which of its two parts to check.
+ *
+ * @remarks Since 0.1.0
+ */
+export interface MonotonicWritesOptions extends CheckOptions {
+  /**
+   * "session-order" (a session's writes get increasing LSNs), "log-prefix" (every
+   * read sees exactly a prefix of the log) or "both" (default).
+   */
+  parts?: "both" | "session-order" | "log-prefix";
+}
+
+/**
+ * How far behind the primary reads were.
+ *
+ * @remarks Since 0.1.0
+ */
+export interface StalenessResult {
+  /** Successful reads measured. */
+  reads: number;
+  /** Reads that returned an older version than the primary held when they were issued. */
+  staleReads: number;
+  /** Versions between what a read returned and the latest committed when it was issued (0 when fresh); mean and max over all reads. */
+  versionsBehind: { mean: number; max: number };
+  /** How long before the read was issued the first version it missed had committed (0 when fresh); over all reads. */
+  msBehind: { mean: number; p50: number; p99: number; max: number };
+}
+
+/**
+ * The results of every checker over one history.
+ *
+ * @remarks Since 0.1.0
+ */
+export interface CheckAllResult {
+  /** True when all four guarantees hold. */
+  ok: boolean;
+  /** See {@link checkReadYourWrites}. */
+  readYourWrites: CheckResult;
+  /** See {@link checkMonotonicReads}. */
+  monotonicReads: CheckResult;
+  /** See {@link checkMonotonicWrites} (both parts). */
+  monotonicWrites: CheckResult;
+  /** See {@link checkWritesFollowReads}. */
+  writesFollowReads: CheckResult;
+  /** See {@link measureStaleness}. */
+  staleness: StalenessResult;
+}
+
+const DEFAULT_MAX_EXAMPLES = 100;
+
+function opsOf(input: HistoryInput): readonly HistoryOp[] {
+  return input instanceof History ? input.toArray() : input;
+}
+
+function maxExamplesOf(options: CheckOptions): number {
+  const max = options.maxExamples ?? DEFAULT_MAX_EXAMPLES;
+  if (!(Number.isSafeInteger(max) && max >= 0)) {
+    throw new RangeError(`maxExamples must be a non-negative integer, got ${max}`);
+  }
+  return max;
+}
+
+function hasLsn(op: HistoryOp): boolean {
+  return Number.isFinite(op.lsn);
+}
+
+/**
+ * The events of a sweep, sorted: each is `2 * position + phase`, where phase 0 is a
+ * completion (at `completionTime(op)`) and phase 1 an invocation (at `invokeMs`).
+ * Order: time, then completions before invocations, then op id, then position.
+ */
+function sweepEvents(
+  ops: readonly HistoryOp[],
+  completes: (op: HistoryOp) => boolean,
+  invokes: (op: HistoryOp) => boolean,
+  completionTime: (op: HistoryOp) => number = (op) => op.completeMs,
+): number[] {
+  const events: number[] = [];
+  const times: number[] = [];
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
+    if (!op.ok) continue;
+    if (completes(op)) {
+      events.push(2 * i);
+      times.push(completionTime(op));
+    }
+    if (invokes(op)) {
+      events.push(2 * i + 1);
+      times.push(op.invokeMs);
+    }
+  }
+  const order = events.map((_, j) => j);
+  order.sort((a, b) => {
+    const ea = events[a]!;
+    const eb = events[b]!;
+    return (
+      times[a]! - times[b]! || (ea & 1) - (eb & 1) || ops[ea >> 1]!.id - ops[eb >> 1]!.id || ea - eb
+    );
+  });
+  return order.map((j) => events[j]!);
+}
+
+/** A map keyed by two numbers (session, key), exact for any numbers. */
+class PairMap<V> {
+  private readonly outer = new Map<number, Map<number, V>>();
+
+  get(a: number, b: number): V | undefined {
+    return this.outer.get(a)?.get(b);
+  }
+
+  set(a: number, b: number, value: V): void {
+    let inner = this.outer.get(a);
+    if (inner === undefined) {
+      inner = new Map();
+      this.outer.set(a, inner);
+    }
+    inner.set(b, value);
+  }
+}
+
+/** Collects violations as positions; keeps them all, reports the first by op id. */
+class Findings {
+  private readonly found: { op: number; witness: number; message: string }[] = [];
+
+  constructor(
+    private readonly ops: readonly HistoryOp[],
+    private readonly guarantee: string,
+  ) {}
+
+  add(op: number, witness: number, message: string): void {
+    this.found.push({ op, witness, message });
+  }
+
+  result(maxExamples: number): CheckResult {
+    const ops = this.ops;
+    const sorted = this.found.sort((a, b) => ops[a.op]!.id - ops[b.op]!.id || a.op - b.op);
+    return {
+      guarantee: this.guarantee,
+      ok: sorted.length === 0,
+      count: sorted.length,
+      violations: sorted.slice(0, maxExamples).map((v) => ({
+        op: ops[v.op]!,
+        witness: ops[v.witness]!,
+        message: v.message,
+      })),
+    };
+  }
+}
+
+function where(op: HistoryOp): string {
+  return `${op.kind} ${op.id} (session ${op.session}, key ${op.key}, node ${op.node})`;
+}
+
+/**
+ * Read your writes: a read r breaks it when a write w of the same session and key
+ * that completed at or before r was invoked (`w.completeMs <= r.invokeMs`) created a
+ * newer version than r returned (`w.version > r.version`). The witness is the newest
+ * such write (largest version). Other sessions' writes do not count.
+ *
+ * @param history - the operations to check
+ * @param options - how many violations to return
+ * @remarks Since 0.1.0
+ */
+export function checkReadYourWrites(
+  history: HistoryInput,
+  options: CheckOptions = {},
+): CheckResult {
+  const maxExamples = maxExamplesOf(options);
+  const ops = opsOf(history);
+  const findings = new Findings(ops, "read-your-writes");
+  const newest = new PairMap<number>();
+  const events = sweepEvents(
+    ops,
+    (op) => op.kind === "write",
+    (op) => op.kind === "read",
+  );
+  for (const event of events) {
+    const i = event >> 1;
+    const op = ops[i]!;
+    const best = newest.get(op.session, op.key);
+    if ((event & 1) === 0) {
+      if (best === undefined || op.version > ops[best]!.version) newest.set(op.session, op.key, i);
+    } else if (best !== undefined && ops[best]!.version > op.version) {
+      const w = ops[best]!;
+      findings.add(
+        i,
+        best,
+        `${where(op)} invoked at ${op.invokeMs} ms returned version ${op.version} at ` +
+          `snapshot LSN ${op.lsn}, but ${where(w)} of the same session created version ` +
+          `${w.version} at LSN ${w.lsn} and completed at ${w.completeMs} ms`,
+      );
+    }
+  }
+  return findings.result(maxExamples);
+}
+
+/**
+ * Monotonic reads: a read r breaks it when an earlier read r0 of the same session and
+ * key (`r0.completeMs <= r.invokeMs`) returned a newer version (`r0.version >
+ * r.version`). The witness is the earlier read with the largest version.
+ *
+ * @param history - the operations to check
+ * @param options - how many violations to return
+ * @remarks Since 0.1.0
+ */
+export function checkMonotonicReads(
+  history: HistoryInput,
+  options: CheckOptions = {},
+): CheckResult {
+  const maxExamples = maxExamplesOf(options);
+  const ops = opsOf(history);
+  const findings = new Findings(ops, "monotonic-reads");
+  const newest = new PairMap<number>();
+  const isRead = (op: HistoryOp) => op.kind === "read";
+  for (const event of sweepEvents(ops, isRead, isRead)) {
+    const i = event >> 1;
+    const op = ops[i]!;
+    const best = newest.get(op.session, op.key);
+    if ((event & 1) === 0) {
+      if (best === undefined || op.version > ops[best]!.version) newest.set(op.session, op.key, i);
+    } else if (best !== undefined && ops[best]!.version > op.version) {
+      // A read that completes at its own invocation instant may be `best` here, but
+      // then no earlier read is newer than it and the test above fails: no self-match.
+      const r0 = ops[best]!;
+      findings.add(
+        i,
+        best,
+        `${where(op)} invoked at ${op.invokeMs} ms returned version ${op.version} at ` +
+          `snapshot LSN ${op.lsn}, older than version ${r0.version} that ${where(r0)} ` +
+          `returned at snapshot LSN ${r0.lsn} and completed at ${r0.completeMs} ms`,
+      );
+    }
+  }
+  return findings.result(maxExamples);
+}
+
+/** Part (a) of monotonic writes: a session's writes take increasing LSNs. */
+function checkSessionWriteOrder(ops: readonly HistoryOp[], findings: Findings): void {
+  // The two largest LSNs per session, by position: a write that completes at its own
+  // invocation instant is swept before it is invoked, and must not witness itself.
+  const top = new Map<number, { first: number; second: number }>();
+  const isWrite = (op: HistoryOp) => op.kind === "write" && hasLsn(op);
+  for (const event of sweepEvents(ops, isWrite, isWrite)) {
+    const i = event >> 1;
+    const op = ops[i]!;
+    const best = top.get(op.session);
+    if ((event & 1) === 0) {
+      if (best === undefined) top.set(op.session, { first: i, second: -1 });
+      else if (op.lsn > ops[best.first]!.lsn) {
+        best.second = best.first;
+        best.first = i;
+      } else if (best.second < 0 || op.lsn > ops[best.second]!.lsn) best.second = i;
+      continue;
+    }
+    if (best === undefined) continue;
+    const j = best.first === i ? best.second : best.first;
+    if (j < 0 || ops[j]!.lsn < op.lsn) continue;
+    const w1 = ops[j]!;
+    findings.add(
+      i,
+      j,
+      `${where(op)} invoked at ${op.invokeMs} ms created version ${op.version} at LSN ` +
+        `${op.lsn}, not after ${where(w1)} of the same session, which created version ` +
+        `${w1.version} at LSN ${w1.lsn} and completed at ${w1.completeMs} ms`,
+    );
+  }
+}
+
+/** Part (b) of monotonic writes: every read returns its key as of its snapshot LSN. */
+function checkLogPrefix(ops: readonly HistoryOp[], findings: Findings): void {
+  // Per key: positions of successful writes with an LSN, sorted by LSN; and the
+  // write that created each version.
+  const writesByKey = new Map<number, number[]>();
+  const creator = new PairMap<number>();
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
+    if (!(op.ok && op.kind === "write" && hasLsn(op))) continue;
+    let list = writesByKey.get(op.key);
+    if (list === undefined) {
+      list = [];
+      writesByKey.set(op.key, list);
+    }
+    list.push(i);
+    const known = creator.get(op.key, op.version);
+    if (known === undefined || op.lsn < ops[known]!.lsn) creator.set(op.key, op.version, i);
+  }
+  for (const list of writesByKey.values()) {
+    list.sort((a, b) => ops[a]!.lsn - ops[b]!.lsn || ops[a]!.id - ops[b]!.id || a - b);
+  }
+  for (let i = 0; i < ops.length; i++) {
+    const r = ops[i]!;
+    if (!(r.ok && r.kind === "read" && hasLsn(r) && r.lsn >= 0)) continue;
+    const head =
+      `${where(r)} invoked at ${r.invokeMs} ms read at snapshot LSN ${r.lsn} and ` +
+      `returned version ${r.version}`;
+    // It saw a write its snapshot does not include.
+    const made = r.version > 0 ? creator.get(r.key, r.version) : undefined;
+    if (made !== undefined && ops[made]!.lsn > r.lsn) {
+      const w = ops[made]!;
+      findings.add(
+        i,
+        made,
+        `${head}, but ${where(w)} created that version at LSN ${w.lsn}, after the ` +
+          `snapshot (committed at ${w.commitMs} ms)`,
+      );
+      continue;
+    }
+    // It missed a write its snapshot includes: the last write to the key at or below
+    // the snapshot LSN created a newer version than it returned. (A write absent from
+    // the history — say, before a warm-up cut — is never assumed.)
+    const list = writesByKey.get(r.key);
+    if (list === undefined) continue;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (ops[list[mid]!]!.lsn <= r.lsn) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo === 0) continue;
+    const last = list[lo - 1]!;
+    const w = ops[last]!;
+    if (w.version > r.version) {
+      findings.add(
+        i,
+        last,
+        `${head}, but ${where(w)} created version ${w.version} at LSN ${w.lsn}, within the ` +
+          `snapshot (committed at ${w.commitMs} ms)`,
+      );
+    }
+  }
+}
+
+/**
+ * Monotonic writes: a session's writes become visible everywhere in session order.
+ * Checked in two parts:
+ *
+ * (a) session order — for writes w1, w2 of one session with `w1.completeMs <=
+ * w2.invokeMs`, `w2.lsn > w1.lsn`; the witness is the earlier write with the largest LSN.
+ *
+ * (b) log prefix — every successful read with a known snapshot LSN L ≥ 0 returns
+ * exactly the version of its key as of L: the version of the last write to the key
+ * with LSN ≤ L (or 0). The witness is the write that should not have been visible
+ * (it created the version returned, past L) or that should have been (the last write
+ * at or below L, newer than what was returned).
+ *
+ * Why (b) is the observable form of MW on a log-shipped system: a node makes writes
+ * visible by applying the primary's log in LSN order, so what a node shows is the
+ * log prefix up to its applied LSN. If (a) holds, a session's later write has the
+ * larger LSN, so any prefix that holds it holds the earlier one too — MW holds
+ * exactly when every read sees a prefix. A read that sees a later write but not an
+ * earlier one is a read of a non-prefix, which is how a broken MW shows in a
+ * history. (b) checks the prefix for every pair of writes, not only same-session
+ * pairs: it tests the mechanism MW rests on. Writes absent from the history are
+ * never assumed, so a history cut at the warm-up is judged only on what it holds.
+ *
+ * @param history - the operations to check
+ * @param options - how many violations to return, and which parts to check
+ * @remarks Since 0.1.0
+ */
+export function checkMonotonicWrites(
+  history: HistoryInput,
+  options: MonotonicWritesOptions = {},
+): CheckResult {
+  const maxExamples = maxExamplesOf(options);
+  const parts = options.parts ?? "both";
+  if (parts !== "both" && parts !== "session-order" && parts !== "log-prefix") {
+    throw new RangeError(
+      `parts must be "both", "session-order" or "log-prefix", got ${JSON.stringify(parts)}`,
+    );
+  }
+  const ops = opsOf(history);
+  const findings = new Findings(ops, "monotonic-writes");
+  if (parts !== "log-prefix") checkSessionWriteOrder(ops, findings);
+  if (parts !== "session-order") checkLogPrefix(ops, findings);
+  return findings.result(maxExamples);
+}
+
+/**
+ * Writes follow reads: a write w of session s breaks it when a read r of s that
+ * completed at or before w was invoked (`r.completeMs <= w.invokeMs`) had a snapshot
+ * LSN at or above w's commit LSN (`w.lsn <= r.lsn`): w is not ordered after everything
+ * r observed. The witness is the earlier read with the largest snapshot LSN. Reads
+ * and writes without an LSN are skipped.
+ *
+ * @param history - the operations to check
+ * @param options - how many violations to return
+ * @remarks Since 0.1.0
+ */
+export function checkWritesFollowReads(
+  history: HistoryInput,
+  options: CheckOptions = {},
+): CheckResult {
+  const maxExamples = maxExamplesOf(options);
+  const ops = opsOf(history);
+  const findings = new Findings(ops, "writes-follow-reads");
+  const newest = new Map<number, number>();
+  const events = sweepEvents(
+    ops,
+    (op) => op.kind === "read" && hasLsn(op),
+    (op) => op.kind === "write" && hasLsn(op),
+  );
+  for (const event of events) {
+    const i = event >> 1;
+    const op = ops[i]!;
+    const best = newest.get(op.session);
+    if ((event & 1) === 0) {
+      if (best === undefined || op.lsn > ops[best]!.lsn) newest.set(op.session, i);
+    } else if (best !== undefined && ops[best]!.lsn >= op.lsn) {
+      const r = ops[best]!;
+      findings.add(
+        i,
+        best,
+        `${where(op)} invoked at ${op.invokeMs} ms created version ${op.version} at LSN ` +
+          `${op.lsn}, not after ${where(r)} of the same session, which returned version ` +
+          `${r.version} at snapshot LSN ${r.lsn} and completed at ${r.completeMs} ms`,
+      );
+    }
+  }
+  return findings.result(maxExamples);
+}
+
+/**
+ * How stale successful reads were, against the primary at the instant each read was
+ * issued. For a read r of key k:
+ * - `versionsBehind` = (largest version of k among writes with `commitMs <=
+ *   r.invokeMs`) − r.version, floored at 0;
+ * - `msBehind` = r.invokeMs − commitMs of the first write of k with version
+ *   r.version + 1, when that write had committed by r.invokeMs, else 0.
+ *
+ * A read is stale when `versionsBehind > 0`. Means and percentiles are over all
+ * successful reads (fresh reads count as 0); percentiles come from a {@link Histogram}
+ * (within 1 %). Everything is 0, never NaN, when there are no reads.
+ *
+ * @param history - the operations to measure
+ * @remarks Since 0.1.0
+ */
+export function measureStaleness(history: HistoryInput): StalenessResult {
+  const ops = opsOf(history);
+  const firstCommit = new PairMap<number>();
+  for (const op of ops) {
+    if (!(op.ok && op.kind === "write" && Number.isFinite(op.commitMs))) continue;
+    const known = firstCommit.get(op.key, op.version);
+    if (known === undefined || op.commitMs < known)
+      firstCommit.set(op.key, op.version, op.commitMs);
+  }
+  const latest = new Map<number, number>();
+  const lag = new Histogram();
+  let reads = 0;
+  let staleReads = 0;
+  let versionsSum = 0;
+  let versionsMax = 0;
+  const events = sweepEvents(
+    ops,
+    (op) => op.kind === "write" && Number.isFinite(op.commitMs),
+    (op) => op.kind === "read",
+    (op) => op.commitMs,
+  );
+  for (const event of events) {
+    const op = ops[event >> 1]!;
+    const newest = latest.get(op.key) ?? 0;
+    if ((event & 1) === 0) {
+      if (op.version > newest) latest.set(op.key, op.version);
+      continue;
+    }
+    reads += 1;
+    const behind = Math.max(0, newest - op.version);
+    if (behind > 0) staleReads += 1;
+    versionsSum += behind;
+    if (behind > versionsMax) versionsMax = behind;
+    const missed = firstCommit.get(op.key, op.version + 1);
+    lag.record(missed !== undefined && missed <= op.invokeMs ? op.invokeMs - missed : 0);
+  }
+  return {
+    reads,
+    staleReads,
+    versionsBehind: { mean: reads === 0 ? 0 : versionsSum / reads, max: versionsMax },
+    msBehind: { mean: lag.mean, p50: lag.percentile(50), p99: lag.percentile(99), max: lag.max },
+  };
+}
+
+/**
+ * Runs every checker (monotonic writes with both parts) and the staleness measure.
+ *
+ * @param history - the operations to check
+ * @param options - how many violations each checker returns
+ * @remarks Since 0.1.0
+ */
+export function checkAll(history: HistoryInput, options: CheckOptions = {}): CheckAllResult {
+  const ops = opsOf(history);
+  const readYourWrites = checkReadYourWrites(ops, options);
+  const monotonicReads = checkMonotonicReads(ops, options);
+  const monotonicWrites = checkMonotonicWrites(ops, options);
+  const writesFollowReads = checkWritesFollowReads(ops, options);
+  return {
+    ok: readYourWrites.ok && monotonicReads.ok && monotonicWrites.ok && writesFollowReads.ok,
+    readYourWrites,
+    monotonicReads,
+    monotonicWrites,
+    writesFollowReads,
+    staleness: measureStaleness(ops),
+  };
+}

@@ -1,0 +1,31 @@
+// The consistency layer: an operation history, offline checkers for the session
+// guarantees of Terry et al. 1994 (read your writes, monotonic reads, monotonic
+// writes, writes follow reads) with a staleness measure, and an online monitor that
+// counts the same violations in bounded memory. It imports only metrics. Every export
+// is listed by hand so nothing leaks by accident.
+export type {
+  CheckAllResult,
+  CheckOptions,
+  CheckResult,
+  HistoryInput,
+  MonotonicWritesOptions,
+  StalenessResult,
+  Violation,
+} from "./checkers.js";
+export {
+  checkAll,
+  checkMonotonicReads,
+  checkMonotonicWrites,
+  checkReadYourWrites,
+  checkWritesFollowReads,
+  measureStaleness,
+} from "./checkers.js";
+export type { HistoryOp, HistoryOptions } from "./history.js";
+export {
+  DEFAULT_HISTORY_LIMIT,
+  HISTORY_BYTES_PER_OP,
+  History,
+  HistoryFormatError,
+} from "./history.js";
+export type { MonitorCounts } from "./monitor.js";
+export { ConsistencyMonitor } from "./monitor.js";

@@ -1,0 +1,295 @@
+// The online form of the session-guarantee checks (Terry et al. 1994, "Session
+// Guarantees for Weakly Consistent Replicated Data"; Viotti & Vukolić 2016), for use
+// during a run without recording a history. Each check compares an operation with a
+// bound taken when it was invoked — the newest thing its session had completed — so
+// the monitor keeps, per session, only the newest completed write and read of each
+// key and the largest write and read LSNs, plus a few numbers per in-flight op.
+// Fed in time order, it counts what checkers.ts finds offline (for monotonic writes,
+// the session-order part only: the log-prefix part needs the whole log).
+//
+// Bounded memory, by compaction. Every node applies the one log in LSN order, so a
+// node's state is a prefix of the log, and any read issued from now on sees at least
+// the prefix up to the minimum applied LSN across all nodes, m; any write from now on
+// commits at an LSN above m (the primary's LSN is at least every node's). Hence an
+// entry whose LSN is ≤ m can never be violated again:
+// - a read-your-writes entry (the session's newest write w of a key, w.lsn ≤ m): every
+//   node holds version ≥ w.version of the key, so no later read returns less;
+// - a monotonic-reads entry (the newest version v a session read of a key, at snapshot
+//   L ≤ m): the write of v is in the prefix up to L, held everywhere, so no later read
+//   returns less than v;
+// - the monotonic-writes bound (largest LSN of the session's writes) and the
+//   writes-follow-reads bound (largest snapshot LSN of its reads), when ≤ m: any later
+//   write commits above m, so above them.
+// `compact(m)` drops those entries. What remains is what has not yet reached every
+// node, so memory is bounded by the writes and reads of the replication window, not
+// by the length of the run. Entries without an LSN (NaN) are never dropped.
+
+import type { Resettable } from "../metrics/warmup.js";
+import type { HistoryOp } from "./history.js";
+
+/**
+ * Violations and staleness counted by a {@link ConsistencyMonitor}.
+ *
+ * @remarks Since 0.1.0
+ */
+export interface MonitorCounts {
+  /** Reads that returned an older version than the session's own completed write. */
+  readYourWrites: number;
+  /** Reads that returned an older version than the session had read before. */
+  monotonicReads: number;
+  /** Writes that committed at or below the LSN of an earlier write of the session (session-order part only). */
+  monotonicWrites: number;
+  /** Writes that committed at or below the snapshot LSN of an earlier read of the session. */
+  writesFollowReads: number;
+  /** Reads that returned an older version than the `latestVersion` given at their invocation. */
+  staleReads: number;
+  /** Mean of max(0, latestVersion − version returned) over the reads given a `latestVersion`; 0 when none. */
+  versionsBehindMean: number;
+  /** Largest such difference; 0 when none. */
+  versionsBehindMax: number;
+}
+
+/** What an in-flight op needs at completion: the bounds taken at its invocation. */
+interface InFlight {
+  /** Read: RYW bound (version). Write: MW bound (LSN). */
+  first: number;
+  /** Read: MR bound (version). Write: WFR bound (LSN). */
+  second: number;
+  /** Read: the primary's version at invocation, or NaN when not given. */
+  latestVersion: number;
+}
+
+/** A version and the LSN that makes it safe to forget. */
+interface Entry {
+  version: number;
+  lsn: number;
+}
+
+/** What a session has completed, reduced to the bounds the checks need. */
+interface SessionState {
+  /** Newest version written, per key (RYW). */
+  writes: Map<number, Entry>;
+  /** Newest version read, per key (MR). */
+  reads: Map<number, Entry>;
+  /** Largest LSN of its writes (MW), or -Infinity. */
+  writeLsn: number;
+  /** Largest snapshot LSN of its reads (WFR), or -Infinity. */
+  readLsn: number;
+}
+
+function improve(map: Map<number, Entry>, key: number, version: number, lsn: number): void {
+  const entry = map.get(key);
+  if (entry === undefined) map.set(key, { version, lsn });
+  else if (version > entry.version || (version === entry.version && Number.isNaN(entry.lsn))) {
+    entry.version = version;
+    entry.lsn = lsn;
+  }
+}
+
+/**
+ * Counts session-guarantee violations online, in bounded memory.
+ *
+ * Call {@link ConsistencyMonitor.onInvoke} when an operation is issued and
+ * {@link ConsistencyMonitor.onComplete} when it completes, in simulated-time order.
+ * Its counts equal those of the offline checkers on the same operations when
+ * completions at an instant are fed before invocations at that instant (the
+ * checkers count `completeMs == invokeMs` as "before") and every operation takes
+ * some time (an operation that completes at its own invocation instant is seen only
+ * by operations invoked after its completion was fed). Call
+ * {@link ConsistencyMonitor.compact} now and then with the minimum applied LSN across
+ * all nodes to bound memory (the argument is in this file's header).
+ *
+ * Not promised: the log-prefix part of monotonic writes (see `checkMonotonicWrites`),
+ * and staleness in milliseconds. The monitor keeps no reference to the objects it is
+ * given.
+ *
+ * @example
+ * ```ts
+ * const monitor = new ConsistencyMonitor();
+ * monitor.onInvoke(op, primaryVersionOf(op.key)); // when issued
+ * monitor.onComplete(op); // when done, with version, lsn and ok filled in
+ * monitor.compact(minAppliedLsn); // now and then
+ * monitor.counts().readYourWrites;
+ * ```
+ *
+ * @remarks Since 0.1.0
+ */
+export class ConsistencyMonitor implements Resettable {
+  private readonly inFlightOps = new Map<number, InFlight>();
+  private readonly sessions = new Map<number, SessionState>();
+  private readYourWrites = 0;
+  private monotonicReads = 0;
+  private monotonicWrites = 0;
+  private writesFollowReads = 0;
+  private staleReads = 0;
+  private measuredReads = 0;
+  private versionsBehindSum = 0;
+  private versionsBehindMax = 0;
+
+  /**
+   * An operation was issued: takes its session's bounds as they are now.
+   *
+   * @param op - the operation (its id, session, kind and key are read)
+   * @param latestVersion - for a read, the primary's current version of the key, to
+   *   measure staleness; omit to leave the read out of the staleness counts
+   * @throws RangeError when the op id is already in flight or `latestVersion` is not
+   *   a finite number ≥ 0
+   */
+  onInvoke(op: Pick<HistoryOp, "id" | "session" | "kind" | "key">, latestVersion?: number): void {
+    if (this.inFlightOps.has(op.id)) {
+      throw new RangeError(`ConsistencyMonitor.onInvoke: op ${op.id} is already in flight`);
+    }
+    if (latestVersion !== undefined && !(latestVersion >= 0 && Number.isFinite(latestVersion))) {
+      throw new RangeError(
+        `ConsistencyMonitor.onInvoke: latestVersion of op ${op.id} must be a finite number >= 0, got ${latestVersion}`,
+      );
+    }
+    const state = this.sessions.get(op.session);
+    let first: number;
+    let second: number;
+    if (op.kind === "read") {
+      first = state?.writes.get(op.key)?.version ?? 0;
+      second = state?.reads.get(op.key)?.version ?? 0;
+    } else {
+      first = state?.writeLsn ?? Number.NEGATIVE_INFINITY;
+      second = state?.readLsn ?? Number.NEGATIVE_INFINITY;
+    }
+    this.inFlightOps.set(op.id, {
+      first,
+      second,
+      latestVersion: latestVersion ?? Number.NaN,
+    });
+  }
+
+  /**
+   * An operation completed: checks it against its bounds (when ok) and adds it to its
+   * session's state. Failed operations are dropped unchecked.
+   *
+   * @param op - the operation with its outcome (ok, version, lsn)
+   * @throws RangeError when the op was not in flight
+   */
+  onComplete(
+    op: Pick<HistoryOp, "id" | "session" | "kind" | "key" | "ok" | "version" | "lsn">,
+  ): void {
+    const bounds = this.inFlightOps.get(op.id);
+    if (bounds === undefined) {
+      throw new RangeError(`ConsistencyMonitor.onComplete: op ${op.id} was not in flight`);
+    }
+    this.inFlightOps.delete(op.id);
+    if (!op.ok) return;
+    const state = this.stateOf(op.session);
+    const hasLsn = Number.isFinite(op.lsn);
+    if (op.kind === "read") {
+      if (bounds.first > op.version) this.readYourWrites += 1;
+      if (bounds.second > op.version) this.monotonicReads += 1;
+      if (!Number.isNaN(bounds.latestVersion)) {
+        const behind = Math.max(0, bounds.latestVersion - op.version);
+        this.measuredReads += 1;
+        this.versionsBehindSum += behind;
+        if (behind > 0) this.staleReads += 1;
+        if (behind > this.versionsBehindMax) this.versionsBehindMax = behind;
+      }
+      improve(state.reads, op.key, op.version, op.lsn);
+      if (hasLsn && op.lsn > state.readLsn) state.readLsn = op.lsn;
+    } else {
+      if (hasLsn && bounds.first >= op.lsn) this.monotonicWrites += 1;
+      if (hasLsn && bounds.second >= op.lsn) this.writesFollowReads += 1;
+      improve(state.writes, op.key, op.version, op.lsn);
+      if (hasLsn && op.lsn > state.writeLsn) state.writeLsn = op.lsn;
+    }
+  }
+
+  /**
+   * Forgets every entry whose LSN is ≤ `minAppliedLsn`, which must be at most the
+   * applied LSN of every node that can serve a read from now on (caches included).
+   * Such entries can never be violated again (see this file's header). Costs time
+   * linear in the entries held.
+   *
+   * @param minAppliedLsn - the minimum applied LSN across all nodes
+   * @throws RangeError when `minAppliedLsn` is NaN
+   */
+  compact(minAppliedLsn: number): void {
+    if (Number.isNaN(minAppliedLsn)) {
+      throw new RangeError("ConsistencyMonitor.compact: minAppliedLsn must be a number, got NaN");
+    }
+    for (const [session, state] of this.sessions) {
+      for (const [key, entry] of state.writes) {
+        if (entry.lsn <= minAppliedLsn) state.writes.delete(key);
+      }
+      for (const [key, entry] of state.reads) {
+        if (entry.lsn <= minAppliedLsn) state.reads.delete(key);
+      }
+      if (state.writeLsn <= minAppliedLsn) state.writeLsn = Number.NEGATIVE_INFINITY;
+      if (state.readLsn <= minAppliedLsn) state.readLsn = Number.NEGATIVE_INFINITY;
+      const empty =
+        state.writes.size === 0 &&
+        state.reads.size === 0 &&
+        state.writeLsn === Number.NEGATIVE_INFINITY &&
+        state.readLsn === Number.NEGATIVE_INFINITY;
+      if (empty) this.sessions.delete(session);
+    }
+  }
+
+  /** Operations invoked and not yet completed. */
+  get inFlight(): number {
+    return this.inFlightOps.size;
+  }
+
+  /** Per-session entries held: one per (session, key) written or read, plus one per session with an LSN bound. */
+  get entries(): number {
+    let n = 0;
+    for (const state of this.sessions.values()) {
+      n += state.writes.size + state.reads.size;
+      if (
+        state.writeLsn !== Number.NEGATIVE_INFINITY ||
+        state.readLsn !== Number.NEGATIVE_INFINITY
+      ) {
+        n += 1;
+      }
+    }
+    return n;
+  }
+
+  /** The counts since construction or the last {@link ConsistencyMonitor.reset}. */
+  counts(): MonitorCounts {
+    return {
+      readYourWrites: this.readYourWrites,
+      monotonicReads: this.monotonicReads,
+      monotonicWrites: this.monotonicWrites,
+      writesFollowReads: this.writesFollowReads,
+      staleReads: this.staleReads,
+      versionsBehindMean:
+        this.measuredReads === 0 ? 0 : this.versionsBehindSum / this.measuredReads,
+      versionsBehindMax: this.versionsBehindMax,
+    };
+  }
+
+  /**
+   * Zeroes the counts and keeps the state (for the warm-up cut): operations after
+   * the cut are still checked against what their sessions did before it.
+   */
+  reset(): void {
+    this.readYourWrites = 0;
+    this.monotonicReads = 0;
+    this.monotonicWrites = 0;
+    this.writesFollowReads = 0;
+    this.staleReads = 0;
+    this.measuredReads = 0;
+    this.versionsBehindSum = 0;
+    this.versionsBehindMax = 0;
+  }
+
+  private stateOf(session: number): SessionState {
+    let state = this.sessions.get(session);
+    if (state === undefined) {
+      state = {
+        writes: new Map(),
+        reads: new Map(),
+        writeLsn: Number.NEGATIVE_INFINITY,
+        readLsn: Number.NEGATIVE_INFINITY,
+      };
+      this.sessions.set(session, state);
+    }
+    return state;
+  }
+}

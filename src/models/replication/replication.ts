@@ -1,0 +1,446 @@
+// Log shipping from a primary to replicas: PostgreSQL WAL streaming or the MySQL
+// binlog. Every commit appends a record (LSN, key, version, bytes, commit time)
+// to the log; each replica receives the records in order over its own network
+// link (a TCP stream: a record never overtakes the one before it), writes and
+// flushes them, and applies them with `applyWorkers` threads whose work runs on
+// the replica's own cores (so a replica busy with reads applies more slowly).
+// Applied records become visible in LSN order (MySQL's
+// replica_preserve_commit_order, PostgreSQL's single startup process), so a
+// replica always holds a prefix of the log.
+//
+// Modes (REFERENCE.md, Replication):
+// - async: a commit returns at once;
+// - semi-sync (MySQL AFTER_SYNC): a commit waits until `acks` replicas have
+//   received it; after `timeoutMs` without enough acks the source goes async,
+//   and back to semi-sync once a replica has caught up with the source;
+// - sync (PostgreSQL synchronous_commit with ANY `acks` standbys): a commit
+//   waits until `acks` standbys report it written (remote_write), flushed (on)
+//   or applied (remote_apply). No timeout: PostgreSQL waits forever.
+// Lag is reported as time (the age of the oldest record not yet applied, 0 when
+// caught up), bytes (pg_wal_lsn_diff of the primary's LSN and the replay LSN),
+// and as MySQL's Seconds_Behind_Source would show it: 0 whenever the applier
+// has nothing received left to apply, however much is still in transit.
+// Left out: the receiver's own CPU, WAL archiving, cascading replicas, conflicts
+// between replay and queries on the standby, network partitions other than
+// outage windows.
+import type { EventHandle, RandomStream, Simulation } from "../../kernel/index.js";
+import { Histogram } from "../../metrics/index.js";
+
+/**
+ * What replication needs of a replica's database node.
+ *
+ * @remarks Since 0.1.0
+ */
+export interface ReplicaPort {
+  /** The node's name. */
+  readonly name: string;
+  /** Runs `work` core-ms on the node's cores; calls `done` when finished. */
+  execute(work: number, done: () => void): void;
+  /** Makes a replicated write visible. */
+  applyReplicated(key: number, version: number, lsn: number): void;
+}
+
+/**
+ * A window during which a replica receives nothing (down, or cut off).
+ *
+ * @remarks Since 0.1.0
+ */
+export interface Outage {
+  /** Start (ms). */
+  readonly fromMs: number;
+  /** End (ms); records sent meanwhile arrive after it. */
+  readonly toMs: number;
+}
+
+/**
+ * One replica's link and applier.
+ *
+ * @remarks Since 0.1.0
+ */
+export interface ReplicaLinkConfig {
+  /** A network round trip between primary and this replica (ms); each direction takes half a draw. */
+  readonly roundTripMs: (rng: RandomStream) => number;
+  /** Time to flush received records to disk (ms). */
+  readonly flushMs: (rng: RandomStream) => number;
+  /** Work to apply one transaction (core-ms on the replica). */
+  readonly applyMs: (rng: RandomStream) => number;
+  /** Parallel applier threads (1 = single-threaded). */
+  readonly applyWorkers: number;
+  /** Windows when the replica is unreachable, sorted and disjoint. */
+  readonly outages: readonly Outage[];
+}
+
+/**
+ * How commits wait for replicas.
+ *
+ * @remarks Since 0.1.0
+ */
+export type ReplicationMode =
+  | { readonly kind: "async" }
+  | { readonly kind: "semi-sync"; readonly acks: number; readonly timeoutMs: number }
+  | {
+      readonly kind: "sync";
+      readonly acks: number;
+      readonly synchronousCommit: "remote_write" | "on" | "remote_apply";
+    };
+
+/**
+ * Settings of {@link Replication}.
+ *
+ * @remarks Since 0.1.0
+ */
+export interface ReplicationConfig {
+  /** How commits wait. */
+  readonly mode: ReplicationMode;
+  /** Log bytes per committed write. */
+  readonly bytesPerWrite: number;
+  /** One link per replica, in the order of the replica ports. */
+  readonly replicas: readonly ReplicaLinkConfig[];
+}
+
+/** A log record, shared by every replica's stream. */
+class LogRecord {
+  readonly lsn: number;
+  readonly key: number;
+  readonly version: number;
+  readonly commitMs: number;
+  /** Bytes of the log up to and including this record. */
+  readonly endBytes: number;
+  /** Replicas that have acknowledged it at the stage the mode waits for. */
+  acks = 0;
+  /** Called when enough acks arrived (sync, semi-sync); null when nobody waits. */
+  waiter: (() => void) | null = null;
+  timeout: EventHandle | null = null;
+  constructor(lsn: number, key: number, version: number, commitMs: number, endBytes: number) {
+    this.lsn = lsn;
+    this.key = key;
+    this.version = version;
+    this.commitMs = commitMs;
+    this.endBytes = endBytes;
+  }
+}
+
+/** Waiting for a replica to apply an LSN. */
+interface LsnWaiter {
+  readonly lsn: number;
+  readonly done: (applied: boolean) => void;
+  timer: EventHandle | null;
+  settled: boolean;
+}
+
+/** One replica's state. */
+class ReplicaState {
+  readonly port: ReplicaPort;
+  readonly link: ReplicaLinkConfig;
+  readonly rng: RandomStream;
+  /** Arrival time of the last record sent (in-order delivery). */
+  lastArrivalMs = 0;
+  lastFlushMs = 0;
+  /** Highest LSN received (written) and flushed. */
+  receivedLsn = 0;
+  flushedLsn = 0;
+  /** Highest LSN visible to queries. */
+  appliedLsn = 0;
+  appliedBytes = 0;
+  /** Records received and waiting for an applier, in LSN order. */
+  readonly applyQueue: LogRecord[] = [];
+  applyHead = 0;
+  busyWorkers = 0;
+  /** Records applied but not yet visible because an earlier one is still applying. */
+  readonly appliedAhead = new Set<number>();
+  /** Index in the shared log of the next record to make visible. */
+  nextVisible = 0;
+  readonly waiters: LsnWaiter[] = [];
+  constructor(port: ReplicaPort, link: ReplicaLinkConfig, rng: RandomStream) {
+    this.port = port;
+    this.link = link;
+    this.rng = rng;
+  }
+}
+
+/**
+ * Lag of one replica at an instant.
+ *
+ * @remarks Since 0.1.0
+ */
+export interface LagSample {
+  /** Age of the oldest committed record not yet applied (ms); 0 when caught up. */
+  readonly lagMs: number;
+  /** Log bytes committed on the primary and not yet applied. */
+  readonly lagBytes: number;
+  /** What MySQL's Seconds_Behind_Source would show (whole seconds). */
+  readonly secondsBehindSource: number;
+}
+
+/**
+ * The replication log from a primary to its replicas.
+ *
+ * @remarks Since 0.1.0
+ */
+export class Replication {
+  /** Commits that returned without their semi-sync acks (released when the source fell back to async). */
+  semiSyncTimeouts = 0;
+  /** Times the source switched from semi-sync to async. */
+  semiSyncFallbacks = 0;
+  /** How long each commit waited for replicas before it could return (ms; 0 for async). */
+  readonly commitWaitMs = new Histogram();
+  private readonly sim: Simulation;
+  private readonly config: ReplicationConfig;
+  private readonly states: ReplicaState[];
+  /** Records not yet visible on every replica; `logBase` is the index of log[0]. */
+  private log: LogRecord[] = [];
+  private logBase = 0;
+  private primaryLsn = 0;
+  private primaryBytes = 0;
+  /** False while a semi-sync source has fallen back to async. */
+  private semiSyncActive = true;
+
+  /**
+   * @param sim - the simulation
+   * @param config - mode, bytes per write, links
+   * @param replicas - the replica nodes, in the order of `config.replicas`
+   */
+  constructor(sim: Simulation, config: ReplicationConfig, replicas: readonly ReplicaPort[]) {
+    this.sim = sim;
+    this.config = config;
+    this.states = replicas.map(
+      (port, i) =>
+        new ReplicaState(
+          port,
+          config.replicas[i] as ReplicaLinkConfig,
+          sim.rng(`replication.${port.name}`),
+        ),
+    );
+  }
+
+  /** Number of replicas. */
+  get replicaCount(): number {
+    return this.states.length;
+  }
+
+  /** The primary's latest LSN. */
+  get lsn(): number {
+    return this.primaryLsn;
+  }
+
+  /** Whether a semi-sync source is waiting for acks now (false after a fallback). */
+  get semiSyncOn(): boolean {
+    return this.semiSyncActive;
+  }
+
+  /** The LSN replica `i` has made visible. */
+  appliedLsn(i: number): number {
+    return (this.states[i] as ReplicaState).appliedLsn;
+  }
+
+  /** The smallest LSN visible on every replica. */
+  minAppliedLsn(): number {
+    let min = this.primaryLsn;
+    for (const s of this.states) if (s.appliedLsn < min) min = s.appliedLsn;
+    return min;
+  }
+
+  /** Replica `i`'s lag now. */
+  lag(i: number): LagSample {
+    const s = this.states[i] as ReplicaState;
+    const now = this.sim.now;
+    const pending = this.recordAt(s.nextVisible);
+    const lagMs = pending === undefined ? 0 : now - pending.commitMs;
+    // The applier's oldest received record; none received-but-unapplied reads 0.
+    const inRelay = s.applyHead < s.applyQueue.length || s.busyWorkers > 0;
+    const sbs = inRelay && pending !== undefined ? Math.floor((now - pending.commitMs) / 1000) : 0;
+    return { lagMs, lagBytes: this.primaryBytes - s.appliedBytes, secondsBehindSource: sbs };
+  }
+
+  /** Age of replica `i`'s oldest unapplied record (ms), 0 when caught up. */
+  lagMs(i: number): number {
+    const s = this.states[i] as ReplicaState;
+    const pending = this.recordAt(s.nextVisible);
+    return pending === undefined ? 0 : this.sim.now - pending.commitMs;
+  }
+
+  /**
+   * Calls `done(true)` once replica `i` has applied `lsn` (at once if it has),
+   * or `done(false)` after `timeoutMs`.
+   */
+  waitForLsn(i: number, lsn: number, timeoutMs: number, done: (applied: boolean) => void): void {
+    const s = this.states[i] as ReplicaState;
+    if (s.appliedLsn >= lsn) {
+      done(true);
+      return;
+    }
+    const waiter: LsnWaiter = { lsn, done, timer: null, settled: false };
+    s.waiters.push(waiter);
+    waiter.timer = this.sim.schedule(timeoutMs, () => {
+      if (waiter.settled) return;
+      waiter.settled = true;
+      const at = s.waiters.indexOf(waiter);
+      if (at >= 0) s.waiters.splice(at, 1);
+      done(false);
+    });
+  }
+
+  /**
+   * The commit hook: appends a record and ships it; calls `ack` when the mode
+   * lets the commit return.
+   */
+  commit(lsn: number, key: number, version: number, ack: () => void): void {
+    const started = this.sim.now;
+    const acked = (): void => {
+      this.commitWaitMs.record(this.sim.now - started);
+      ack();
+    };
+    this.primaryLsn = lsn;
+    this.primaryBytes += this.config.bytesPerWrite;
+    const record = new LogRecord(lsn, key, version, this.sim.now, this.primaryBytes);
+    this.log.push(record);
+    const mode = this.config.mode;
+    const waits = mode.kind === "sync" || (mode.kind === "semi-sync" && this.semiSyncActive);
+    if (waits && this.states.length > 0) {
+      record.waiter = acked;
+      if (mode.kind === "semi-sync") {
+        record.timeout = this.sim.schedule(mode.timeoutMs, () => {
+          record.timeout = null;
+          if (record.waiter === null) return;
+          // The source switches semi-sync off: every commit still waiting returns.
+          if (this.semiSyncActive) {
+            this.semiSyncActive = false;
+            this.semiSyncFallbacks++;
+          }
+          this.releaseUnacknowledged();
+        });
+      }
+    }
+    for (const s of this.states) this.ship(s, record);
+    if (!waits || this.states.length === 0) acked();
+  }
+
+  /** Returns every commit still waiting for acks (semi-sync fell back to async). */
+  private releaseUnacknowledged(): void {
+    for (const record of this.log) {
+      const waiter = record.waiter;
+      if (waiter === null) continue;
+      record.waiter = null;
+      if (record.timeout !== null) this.sim.cancel(record.timeout);
+      record.timeout = null;
+      this.semiSyncTimeouts++;
+      waiter();
+    }
+  }
+
+  private recordAt(index: number): LogRecord | undefined {
+    return this.log[index - this.logBase];
+  }
+
+  /** Sends a record down a replica's link: in order, delayed past outages. */
+  private ship(s: ReplicaState, record: LogRecord): void {
+    let sendMs = this.sim.now;
+    for (const o of s.link.outages) {
+      if (sendMs >= o.fromMs && sendMs < o.toMs) sendMs = o.toMs;
+    }
+    const arrival = Math.max(s.lastArrivalMs, sendMs + s.link.roundTripMs(s.rng) / 2);
+    s.lastArrivalMs = arrival;
+    this.sim.at(arrival, () => this.received(s, record));
+  }
+
+  private received(s: ReplicaState, record: LogRecord): void {
+    s.receivedLsn = record.lsn;
+    this.stageReached(s, record, "remote_write");
+    const flushAt = Math.max(s.lastFlushMs, this.sim.now + s.link.flushMs(s.rng));
+    s.lastFlushMs = flushAt;
+    this.sim.at(flushAt, () => {
+      s.flushedLsn = record.lsn;
+      this.stageReached(s, record, "on");
+    });
+    s.applyQueue.push(record);
+    this.startApplying(s);
+  }
+
+  private startApplying(s: ReplicaState): void {
+    while (s.busyWorkers < s.link.applyWorkers && s.applyHead < s.applyQueue.length) {
+      const record = s.applyQueue[s.applyHead] as LogRecord;
+      s.applyHead++;
+      s.busyWorkers++;
+      s.port.execute(s.link.applyMs(s.rng), () => {
+        s.busyWorkers--;
+        this.applied(s, record);
+        this.startApplying(s);
+      });
+    }
+    if (s.applyHead > 1024 && s.applyHead * 2 > s.applyQueue.length) {
+      s.applyQueue.splice(0, s.applyHead);
+      s.applyHead = 0;
+    }
+  }
+
+  /** A record's apply work is done; make visible every record whose turn has come. */
+  private applied(s: ReplicaState, record: LogRecord): void {
+    s.appliedAhead.add(record.lsn);
+    for (;;) {
+      const next = this.recordAt(s.nextVisible);
+      if (next === undefined || !s.appliedAhead.delete(next.lsn)) break;
+      s.port.applyReplicated(next.key, next.version, next.lsn);
+      s.appliedLsn = next.lsn;
+      s.appliedBytes = next.endBytes;
+      s.nextVisible++;
+      this.stageReached(s, next, "remote_apply");
+    }
+    this.releaseWaiters(s);
+    this.trimLog();
+  }
+
+  private releaseWaiters(s: ReplicaState): void {
+    if (s.waiters.length === 0) return;
+    let kept = 0;
+    for (const w of s.waiters) {
+      if (w.lsn <= s.appliedLsn && !w.settled) {
+        w.settled = true;
+        if (w.timer !== null) this.sim.cancel(w.timer);
+        w.done(true);
+      } else if (!w.settled) {
+        s.waiters[kept++] = w;
+      }
+    }
+    s.waiters.length = kept;
+  }
+
+  /** Counts a replica's ack of a record at a stage, if that is the stage the mode waits for. */
+  private stageReached(
+    s: ReplicaState,
+    record: LogRecord,
+    stage: "remote_write" | "on" | "remote_apply",
+  ): void {
+    const mode = this.config.mode;
+    if (mode.kind === "async") return;
+    if (mode.kind === "semi-sync") {
+      if (stage !== "remote_write") return;
+      // Back to semi-sync once a replica has caught up with the source.
+      if (!this.semiSyncActive && record.lsn >= this.primaryLsn) this.semiSyncActive = true;
+    } else if (stage !== mode.synchronousCommit) {
+      return;
+    }
+    if (record.waiter === null) return;
+    // The ack travels back to the primary.
+    const back = s.link.roundTripMs(s.rng) / 2;
+    this.sim.schedule(back, () => {
+      record.acks++;
+      if (record.waiter !== null && record.acks >= mode.acks) {
+        const waiter = record.waiter;
+        record.waiter = null;
+        if (record.timeout !== null) this.sim.cancel(record.timeout);
+        waiter();
+      }
+    });
+  }
+
+  /** Drops records every replica has made visible. */
+  private trimLog(): void {
+    let min = Number.POSITIVE_INFINITY;
+    for (const s of this.states) if (s.nextVisible < min) min = s.nextVisible;
+    const drop = min - this.logBase;
+    if (drop > 1024 && drop * 2 > this.log.length) {
+      this.log = this.log.slice(drop);
+      this.logBase = min;
+    }
+  }
+}

@@ -1,0 +1,361 @@
+// Read/write routing in front of a primary and its replicas. Writes, and every
+// statement of a write transaction, go to the primary; reads go to a replica
+// chosen by the balancing rule, unless the consistency policy or lag shunning
+// sends them to the primary.
+//
+// - via "app": the application picks the connection (no extra hop);
+//   "proxy": every statement passes one more network hop (a round trip);
+//   "dns": a read endpoint resolves to one replica per application instance,
+//   cached for the DNS TTL (so balance is coarse, per instance).
+// - maxReplicationLag: a replica whose lag is strictly greater at a check gets
+//   no reads until a later check finds it back at or under the threshold.
+// - Consistency policies (REFERENCE.md, Session guarantees):
+//   read-your-writes by time window (a session's reads go to the primary for
+//   `windowMs` after its last write completed); read-your-writes by LSN (the
+//   replica serves the read only once it has applied the session's last write;
+//   the read waits up to `maxWaitMs`, then goes to the primary); monotonic reads
+//   by pinning (a session keeps one replica) or by LSN (the replica must have
+//   applied everything the session has already read).
+// Left out: connection-level stickiness of real drivers, DNS resolver caches
+// other than the TTL, retries.
+import type { EventHandle, RandomStream, Simulation } from "../../kernel/index.js";
+import type { Done, Operation, Service } from "../operation.js";
+
+/**
+ * What the router reads of replication: lag and applied positions.
+ *
+ * @remarks Since 0.1.0
+ */
+export interface ReplicaStatus {
+  /** Age of replica `i`'s oldest unapplied write (ms). */
+  lagMs(i: number): number;
+  /** The LSN replica `i` has applied. */
+  appliedLsn(i: number): number;
+  /** Calls `done(true)` once replica `i` has applied `lsn`, or `done(false)` after `timeoutMs`. */
+  waitForLsn(i: number, lsn: number, timeoutMs: number, done: (applied: boolean) => void): void;
+}
+
+/**
+ * A routing consistency policy.
+ *
+ * @remarks Since 0.1.0
+ */
+export type ConsistencyPolicy =
+  | { readonly policy: "none" }
+  | { readonly policy: "read-your-writes"; readonly by: "window"; readonly windowMs: number }
+  | { readonly policy: "read-your-writes"; readonly by: "lsn"; readonly maxWaitMs: number }
+  | { readonly policy: "monotonic-reads"; readonly by: "pinning" }
+  | { readonly policy: "monotonic-reads"; readonly by: "lsn"; readonly maxWaitMs: number };
+
+/**
+ * Settings of a {@link Router}.
+ *
+ * @remarks Since 0.1.0
+ */
+export interface RouterConfig {
+  /** How the application reaches the nodes. */
+  readonly via: "app" | "proxy" | "dns";
+  /** The proxy hop's round trip (via proxy). */
+  readonly proxyRoundTripMs: (rng: RandomStream) => number;
+  /** How long a resolved read endpoint is cached (via dns). */
+  readonly dnsTtlMs: number;
+  /** Application instances (via dns: each resolves on its own). */
+  readonly instances: number;
+  /** How reads are spread over replicas. */
+  readonly readBalancing: "round-robin" | "random" | "least-connections" | "least-lag";
+  /** Shun replicas whose lag is strictly greater than this (ms); null: never. */
+  readonly maxReplicationLagMs: number | null;
+  /** How often lag is checked for shunning (ms). */
+  readonly lagCheckIntervalMs: number;
+  /** The consistency policy. */
+  readonly consistency: ConsistencyPolicy;
+  /** Number of sessions (for per-session state). */
+  readonly sessions: number;
+}
+
+/**
+ * Counts of where reads went and why.
+ *
+ * @remarks Since 0.1.0
+ */
+export interface RoutingStats {
+  /** Reads sent to a replica. */
+  readsToReplicas: number;
+  /** Reads sent to the primary, for any reason. */
+  readsToPrimary: number;
+  /** Reads the consistency policy sent to the primary (window, or an LSN wait that timed out). */
+  movedByPolicy: number;
+  /** Reads sent to the primary because every replica was shunned for lag. */
+  movedByLag: number;
+  /** Reads that waited for a replica to apply an LSN. */
+  lsnWaits: number;
+  /** Of those, how many timed out and went to the primary. */
+  lsnWaitTimeouts: number;
+  /** Total time reads spent waiting for an LSN (ms). */
+  lsnWaitMs: number;
+  /** Reads per replica, by replica index. */
+  readsPerReplica: number[];
+}
+
+/**
+ * Routes operations to the primary or a replica.
+ *
+ * @remarks Since 0.1.0
+ */
+export class Router implements Service {
+  /** Where reads went and why (reset at the warm-up cut). */
+  stats: RoutingStats;
+  /** Called for every read the policy or lag moved to the primary, with its latency when it completes. */
+  onMovedRead: ((op: Operation) => void) | null = null;
+  private readonly sim: Simulation;
+  private readonly config: RouterConfig;
+  private readonly primary: Service;
+  private readonly replicas: readonly Service[];
+  private readonly status: ReplicaStatus;
+  private readonly rng: RandomStream;
+  private readonly shunned: boolean[];
+  private readonly inFlight: Int32Array;
+  private rr = 0;
+  private readonly lastWriteLsn: Float64Array;
+  private readonly lastWriteDoneMs: Float64Array;
+  private readonly lastReadLsn: Float64Array;
+  private readonly pinned: Int32Array;
+  private readonly dnsReplica: Int32Array;
+  private readonly dnsExpiresMs: Float64Array;
+  private lagTimer: EventHandle | null = null;
+
+  /**
+   * @param sim - the simulation
+   * @param config - routing settings
+   * @param primary - the service in front of the primary
+   * @param replicas - the services in front of each replica
+   * @param status - replication's lag and applied positions
+   */
+  constructor(
+    sim: Simulation,
+    config: RouterConfig,
+    primary: Service,
+    replicas: readonly Service[],
+    status: ReplicaStatus,
+  ) {
+    this.sim = sim;
+    this.config = config;
+    this.primary = primary;
+    this.replicas = replicas;
+    this.status = status;
+    this.rng = sim.rng("routing");
+    this.shunned = replicas.map(() => false);
+    this.inFlight = new Int32Array(replicas.length);
+    this.stats = Router.emptyStats(replicas.length);
+    this.lastWriteLsn = new Float64Array(config.sessions);
+    this.lastWriteDoneMs = new Float64Array(config.sessions).fill(Number.NEGATIVE_INFINITY);
+    this.lastReadLsn = new Float64Array(config.sessions);
+    this.pinned = new Int32Array(config.sessions).fill(-1);
+    this.dnsReplica = new Int32Array(config.instances).fill(-1);
+    this.dnsExpiresMs = new Float64Array(config.instances);
+    if (config.maxReplicationLagMs !== null && replicas.length > 0) this.checkLag();
+  }
+
+  private static emptyStats(replicas: number): RoutingStats {
+    return {
+      readsToReplicas: 0,
+      readsToPrimary: 0,
+      movedByPolicy: 0,
+      movedByLag: 0,
+      lsnWaits: 0,
+      lsnWaitTimeouts: 0,
+      lsnWaitMs: 0,
+      readsPerReplica: new Array<number>(replicas).fill(0),
+    };
+  }
+
+  /** Restarts the counts (warm-up cut). */
+  resetStats(): void {
+    this.stats = Router.emptyStats(this.replicas.length);
+  }
+
+  /** Whether replica `i` is shunned for lag now. */
+  isShunned(i: number): boolean {
+    return this.shunned[i] === true;
+  }
+
+  submit(op: Operation, done: Done): void {
+    if (op.kind === "write") {
+      this.send(this.primary, op, (o) => {
+        if (o.error === null) {
+          const s = o.session;
+          if (o.lsn > (this.lastWriteLsn[s] as number)) this.lastWriteLsn[s] = o.lsn;
+          this.lastWriteDoneMs[s] = this.sim.now;
+        }
+        done(o);
+      });
+      return;
+    }
+    const c = this.config.consistency;
+    if (
+      c.policy === "read-your-writes" &&
+      c.by === "window" &&
+      this.sim.now - (this.lastWriteDoneMs[op.session] as number) < c.windowMs
+    ) {
+      this.stats.movedByPolicy++;
+      this.toPrimary(op, done, true);
+      return;
+    }
+    const replica = this.chooseReplica(op);
+    if (replica < 0) {
+      if (this.replicas.length > 0) this.stats.movedByLag++;
+      this.toPrimary(op, done, this.replicas.length > 0);
+      return;
+    }
+    let needLsn = 0;
+    let maxWaitMs = 0;
+    if (c.policy === "read-your-writes" && c.by === "lsn") {
+      needLsn = this.lastWriteLsn[op.session] as number;
+      maxWaitMs = c.maxWaitMs;
+    } else if (c.policy === "monotonic-reads" && c.by === "lsn") {
+      needLsn = this.lastReadLsn[op.session] as number;
+      maxWaitMs = c.maxWaitMs;
+    }
+    if (needLsn === 0 || this.status.appliedLsn(replica) >= needLsn) {
+      this.toReplica(replica, op, done);
+      return;
+    }
+    this.stats.lsnWaits++;
+    const started = this.sim.now;
+    this.status.waitForLsn(replica, needLsn, maxWaitMs, (applied) => {
+      this.stats.lsnWaitMs += this.sim.now - started;
+      if (applied) {
+        this.toReplica(replica, op, done);
+      } else {
+        this.stats.lsnWaitTimeouts++;
+        this.stats.movedByPolicy++;
+        this.toPrimary(op, done, true);
+      }
+    });
+  }
+
+  private toPrimary(op: Operation, done: Done, moved: boolean): void {
+    this.stats.readsToPrimary++;
+    this.send(this.primary, op, (o) => {
+      this.afterRead(o);
+      if (moved && this.onMovedRead !== null) this.onMovedRead(o);
+      done(o);
+    });
+  }
+
+  private toReplica(i: number, op: Operation, done: Done): void {
+    this.stats.readsToReplicas++;
+    (this.stats.readsPerReplica[i] as number)++;
+    (this.inFlight[i] as number)++;
+    this.send(this.replicas[i] as Service, op, (o) => {
+      (this.inFlight[i] as number)--;
+      this.afterRead(o);
+      done(o);
+    });
+  }
+
+  private afterRead(op: Operation): void {
+    if (op.error === null && op.lsn > (this.lastReadLsn[op.session] as number)) {
+      this.lastReadLsn[op.session] = op.lsn;
+    }
+  }
+
+  /** Sends through the proxy hop when there is one. */
+  private send(target: Service, op: Operation, done: Done): void {
+    if (this.config.via !== "proxy") {
+      target.submit(op, done);
+      return;
+    }
+    const half = (this.config.proxyRoundTripMs(this.rng) * op.statements) / 2;
+    this.sim.schedule(half, () =>
+      target.submit(op, (o) => {
+        this.sim.schedule(half, () => done(o));
+      }),
+    );
+  }
+
+  /** The replica for a read, or −1 when none may take it. */
+  private chooseReplica(op: Operation): number {
+    const n = this.replicas.length;
+    if (n === 0) return -1;
+    const c = this.config.consistency;
+    if (c.policy === "monotonic-reads" && c.by === "pinning") {
+      const pin = this.pinned[op.session] as number;
+      if (pin >= 0 && !this.shunned[pin]) return pin;
+      const chosen = this.balance(op);
+      this.pinned[op.session] = chosen;
+      return chosen;
+    }
+    if (this.config.via === "dns") {
+      const inst = op.id % this.config.instances;
+      const now = this.sim.now;
+      let r = this.dnsReplica[inst] as number;
+      if (r < 0 || now >= (this.dnsExpiresMs[inst] as number) || this.shunned[r]) {
+        r = this.roundRobin();
+        this.dnsReplica[inst] = r;
+        this.dnsExpiresMs[inst] = now + this.config.dnsTtlMs;
+      }
+      return r;
+    }
+    return this.balance(op);
+  }
+
+  private balance(_op: Operation): number {
+    switch (this.config.readBalancing) {
+      case "round-robin":
+        return this.roundRobin();
+      case "random": {
+        const eligible = this.eligible();
+        return eligible.length === 0 ? -1 : (eligible[this.rng.int(eligible.length)] as number);
+      }
+      case "least-connections":
+        return this.argMin((i) => this.inFlight[i] as number);
+      case "least-lag":
+        return this.argMin((i) => this.status.lagMs(i));
+    }
+  }
+
+  private roundRobin(): number {
+    const n = this.replicas.length;
+    for (let k = 0; k < n; k++) {
+      const i = this.rr % n;
+      this.rr++;
+      if (!this.shunned[i]) return i;
+    }
+    return -1;
+  }
+
+  private eligible(): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < this.replicas.length; i++) if (!this.shunned[i]) out.push(i);
+    return out;
+  }
+
+  /** The eligible replica with the smallest score; ties go to the lower index. */
+  private argMin(score: (i: number) => number): number {
+    let best = -1;
+    let bestScore = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < this.replicas.length; i++) {
+      if (this.shunned[i]) continue;
+      const s = score(i);
+      if (s < bestScore) {
+        best = i;
+        bestScore = s;
+      }
+    }
+    return best;
+  }
+
+  /** Shuns replicas whose lag is strictly greater than the threshold, at every check instant. */
+  private checkLag(): void {
+    const max = this.config.maxReplicationLagMs as number;
+    for (let i = 0; i < this.replicas.length; i++) this.shunned[i] = this.status.lagMs(i) > max;
+    this.lagTimer = this.sim.schedule(this.config.lagCheckIntervalMs, () => this.checkLag());
+  }
+
+  /** Stops the periodic lag check (end of run). */
+  stop(): void {
+    if (this.lagTimer !== null) this.sim.cancel(this.lagTimer);
+    this.lagTimer = null;
+  }
+}

@@ -1,0 +1,183 @@
+// The replication model on its own: a primary's commits shipped to replica
+// ports that record what they apply, with constant network and apply times so
+// every instant can be computed by hand.
+import { describe, expect, it } from "vitest";
+import { Replication, type ReplicationConfig, Simulation } from "../../src/index.js";
+
+/** A replica node stub: runs work on `cores` processors FIFO (no sharing), records applies. */
+function stubReplica(sim: Simulation, name: string) {
+  const applied: { key: number; version: number; lsn: number; at: number }[] = [];
+  return {
+    name,
+    applied,
+    execute(work: number, done: () => void) {
+      sim.schedule(work, done);
+    },
+    applyReplicated(key: number, version: number, lsn: number) {
+      applied.push({ key, version, lsn, at: sim.now });
+    },
+  };
+}
+
+function link(overrides: Partial<ReplicationConfig["replicas"][number]> = {}) {
+  return {
+    roundTripMs: () => 2,
+    flushMs: () => 0.5,
+    applyMs: () => 1,
+    applyWorkers: 1,
+    outages: [],
+    ...overrides,
+  };
+}
+
+describe("Replication", () => {
+  it("delivers in order after half a round trip and applies one at a time", () => {
+    const sim = new Simulation();
+    const r1 = stubReplica(sim, "r1");
+    const rep = new Replication(
+      sim,
+      { mode: { kind: "async" }, bytesPerWrite: 100, replicas: [link()] },
+      [r1],
+    );
+    const acks: number[] = [];
+    // Three commits at t = 0: arrive at 1 ms, apply back to back (1 ms each).
+    for (let lsn = 1; lsn <= 3; lsn++) rep.commit(lsn, lsn, 1, () => acks.push(sim.now));
+    sim.run();
+    expect(acks).toEqual([0, 0, 0]);
+    expect(r1.applied.map((a) => [a.lsn, a.at])).toEqual([
+      [1, 2],
+      [2, 3],
+      [3, 4],
+    ]);
+    expect(rep.appliedLsn(0)).toBe(3);
+    expect(rep.lag(0)).toEqual({ lagMs: 0, lagBytes: 0, secondsBehindSource: 0 });
+  });
+
+  it("parallel appliers finish out of order but make records visible in LSN order", () => {
+    const sim = new Simulation();
+    const r1 = stubReplica(sim, "r1");
+    // LSN 1 takes 5 ms to apply, LSN 2 takes 1 ms: with two workers, 2 finishes first.
+    const times = [5, 1];
+    const rep = new Replication(
+      sim,
+      {
+        mode: { kind: "async" },
+        bytesPerWrite: 100,
+        replicas: [link({ applyWorkers: 2, applyMs: () => times.shift() ?? 1 })],
+      },
+      [r1],
+    );
+    rep.commit(1, 10, 1, () => {});
+    rep.commit(2, 20, 1, () => {});
+    sim.run();
+    expect(r1.applied.map((a) => [a.lsn, a.at])).toEqual([
+      [1, 6],
+      [2, 6],
+    ]);
+  });
+
+  it("lag counts the age of the oldest unapplied record, and bytes not yet applied", () => {
+    const sim = new Simulation();
+    const r1 = stubReplica(sim, "r1");
+    const rep = new Replication(
+      sim,
+      { mode: { kind: "async" }, bytesPerWrite: 100, replicas: [link()] },
+      [r1],
+    );
+    rep.commit(1, 1, 1, () => {});
+    sim.run({ until: 0.5 });
+    // In transit: 0.5 ms old, 100 bytes behind, and MySQL's counter is blind to it.
+    expect(rep.lag(0)).toEqual({ lagMs: 0.5, lagBytes: 100, secondsBehindSource: 0 });
+  });
+
+  it("sync remote_apply acknowledges after arrival, apply, and the way back", () => {
+    const sim = new Simulation();
+    const r1 = stubReplica(sim, "r1");
+    const rep = new Replication(
+      sim,
+      {
+        mode: { kind: "sync", acks: 1, synchronousCommit: "remote_apply" },
+        bytesPerWrite: 100,
+        replicas: [link()],
+      },
+      [r1],
+    );
+    let ackedAt = Number.NaN;
+    rep.commit(1, 1, 1, () => {
+      ackedAt = sim.now;
+    });
+    sim.run();
+    // 1 ms there, 1 ms apply, 1 ms back.
+    expect(ackedAt).toBe(3);
+    expect(rep.commitWaitMs.mean).toBe(3);
+  });
+
+  it("sync with two acks waits for the slower of two standbys", () => {
+    const sim = new Simulation();
+    const fast = stubReplica(sim, "fast");
+    const slow = stubReplica(sim, "slow");
+    const rep = new Replication(
+      sim,
+      {
+        mode: { kind: "sync", acks: 2, synchronousCommit: "remote_write" },
+        bytesPerWrite: 100,
+        replicas: [link({ roundTripMs: () => 2 }), link({ roundTripMs: () => 10 })],
+      },
+      [fast, slow],
+    );
+    let ackedAt = Number.NaN;
+    rep.commit(1, 1, 1, () => {
+      ackedAt = sim.now;
+    });
+    sim.run();
+    expect(ackedAt).toBe(10);
+  });
+
+  it("an outage holds records until it ends; semi-sync falls back, then resumes once a replica catches up", () => {
+    const sim = new Simulation();
+    const r1 = stubReplica(sim, "r1");
+    const rep = new Replication(
+      sim,
+      {
+        mode: { kind: "semi-sync", acks: 1, timeoutMs: 100 },
+        bytesPerWrite: 100,
+        replicas: [link({ outages: [{ fromMs: 0, toMs: 500 }] })],
+      },
+      [r1],
+    );
+    const acks: number[] = [];
+    rep.commit(1, 1, 1, () => acks.push(sim.now));
+    sim.schedule(50, () => rep.commit(2, 2, 1, () => acks.push(sim.now)));
+    sim.schedule(200, () => rep.commit(3, 3, 1, () => acks.push(sim.now)));
+    sim.run({ until: 400 });
+    // The timeout at 100 ms switches semi-sync off and releases both waiting commits;
+    // the commit at 200 ms returns at once (async).
+    expect(acks).toEqual([100, 100, 200]);
+    expect(rep.semiSyncFallbacks).toBe(1);
+    expect(rep.semiSyncTimeouts).toBe(2);
+    expect(rep.semiSyncOn).toBe(false);
+    sim.run();
+    // Sent when the outage ends (500), arriving 1 ms later; all received → semi-sync on.
+    expect(r1.applied[0]?.at).toBe(502);
+    expect(rep.semiSyncOn).toBe(true);
+  });
+
+  it("waitForLsn resolves when the replica applies the LSN, or times out", () => {
+    const sim = new Simulation();
+    const r1 = stubReplica(sim, "r1");
+    const rep = new Replication(
+      sim,
+      { mode: { kind: "async" }, bytesPerWrite: 100, replicas: [link()] },
+      [r1],
+    );
+    rep.commit(1, 1, 1, () => {});
+    const results: [boolean, number][] = [];
+    rep.waitForLsn(0, 1, 10, (ok) => results.push([ok, sim.now]));
+    rep.waitForLsn(0, 2, 10, (ok) => results.push([ok, sim.now]));
+    sim.run();
+    expect(results).toEqual([
+      [true, 2],
+      [false, 10],
+    ]);
+  });
+});

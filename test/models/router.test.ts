@@ -1,0 +1,208 @@
+// The router on its own: stub services that answer after a fixed delay and say
+// which node they are, and a replica status whose lag and applied LSN the test sets.
+import { describe, expect, it } from "vitest";
+import {
+  type ConsistencyPolicy,
+  Operation,
+  Router,
+  type RouterConfig,
+  type Service,
+  Simulation,
+} from "../../src/index.js";
+
+function node(
+  sim: Simulation,
+  name: string,
+  lsnOf: () => number,
+  delay = 1,
+): Service & { seen: number } {
+  return {
+    seen: 0,
+    submit(op, done) {
+      this.seen++;
+      sim.schedule(delay, () => {
+        op.node = name;
+        op.completedAt = sim.now;
+        if (op.kind === "write") op.lsn = lsnOf();
+        else op.lsn = lsnOf();
+        done(op);
+      });
+    },
+  };
+}
+
+function setup(config: Partial<RouterConfig> & { consistency?: ConsistencyPolicy }, replicas = 2) {
+  const sim = new Simulation();
+  const lag = new Array<number>(replicas).fill(0);
+  const applied = new Array<number>(replicas).fill(0);
+  let primaryLsn = 0;
+  const waiters: { i: number; lsn: number; done: (ok: boolean) => void; until: number }[] = [];
+  const status = {
+    lagMs: (i: number) => lag[i] ?? 0,
+    appliedLsn: (i: number) => applied[i] ?? 0,
+    waitForLsn(i: number, lsn: number, timeoutMs: number, done: (ok: boolean) => void) {
+      if ((applied[i] ?? 0) >= lsn) return done(true);
+      const w = { i, lsn, done, until: sim.now + timeoutMs };
+      waiters.push(w);
+      sim.schedule(timeoutMs, () => {
+        const k = waiters.indexOf(w);
+        if (k >= 0) {
+          waiters.splice(k, 1);
+          done(false);
+        }
+      });
+    },
+  };
+  const apply = (i: number, lsn: number) => {
+    applied[i] = lsn;
+    for (const w of [...waiters]) {
+      if (w.i === i && lsn >= w.lsn) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.done(true);
+      }
+    }
+  };
+  const primary = node(sim, "primary", () => (primaryLsn += 1));
+  const reps = Array.from({ length: replicas }, (_, i) =>
+    node(sim, `r${i}`, () => applied[i] ?? 0),
+  );
+  const router = new Router(
+    sim,
+    {
+      via: "app",
+      proxyRoundTripMs: () => 0,
+      dnsTtlMs: 1000,
+      instances: 1,
+      readBalancing: "round-robin",
+      maxReplicationLagMs: null,
+      lagCheckIntervalMs: 1000,
+      consistency: { policy: "none" },
+      sessions: 10,
+      ...config,
+    },
+    primary,
+    reps,
+    status,
+  );
+  let id = 0;
+  const served: string[] = [];
+  const op = (kind: "read" | "write", session = 0, at?: number) => {
+    const run = () => {
+      const o = new Operation(id++, session, kind, 1, 1, sim.now);
+      router.submit(o, (done) => served.push(done.node));
+    };
+    if (at === undefined) run();
+    else sim.at(at, run);
+  };
+  return { sim, router, lag, apply, primary, reps, op, served };
+}
+
+describe("Router", () => {
+  it("sends writes to the primary and spreads reads round-robin", () => {
+    const t = setup({});
+    t.op("write");
+    for (let i = 0; i < 4; i++) t.op("read");
+    t.sim.run();
+    // Every stub answers after 1 ms, so answers come back in submission order.
+    expect(t.served).toEqual(["primary", "r0", "r1", "r0", "r1"]);
+    expect(t.router.stats.readsToReplicas).toBe(4);
+    expect(t.router.stats.readsPerReplica).toEqual([2, 2]);
+  });
+
+  it("shuns a replica whose lag is strictly greater than the maximum, at the check instants only", () => {
+    const t = setup({ maxReplicationLagMs: 100, lagCheckIntervalMs: 1000 });
+    t.lag[0] = 100; // equal: not shunned
+    t.sim.run({ until: 1 });
+    expect(t.router.isShunned(0)).toBe(false);
+    t.lag[0] = 101; // greater, but nobody looks until the check at 1000 ms
+    t.sim.run({ until: 999 });
+    expect(t.router.isShunned(0)).toBe(false);
+    t.sim.run({ until: 1001 });
+    expect(t.router.isShunned(0)).toBe(true);
+    t.lag[0] = 100; // back at the threshold: online again at the next check
+    t.sim.run({ until: 1999 });
+    expect(t.router.isShunned(0)).toBe(true);
+    t.sim.run({ until: 2001 });
+    expect(t.router.isShunned(0)).toBe(false);
+    t.router.stop();
+  });
+
+  it("sends reads to the primary when every replica is shunned, and counts them", () => {
+    const t = setup({ maxReplicationLagMs: 10 });
+    t.lag[0] = 50;
+    t.lag[1] = 50;
+    // The first check ran when the router was built (lags 0); the next is at 1000 ms.
+    t.op("read", 0, 5);
+    t.op("read", 0, 1005);
+    t.sim.run({ until: 1100 });
+    t.router.stop();
+    expect(t.served).toEqual(["r0", "primary"]);
+    expect(t.router.stats.movedByLag).toBe(1);
+  });
+
+  it("read-your-writes by window: the session's reads go to the primary for the window after its write", () => {
+    const t = setup({ consistency: { policy: "read-your-writes", by: "window", windowMs: 100 } });
+    t.op("write", 0, 0); // completes at 1
+    t.op("read", 0, 50); // inside the window
+    t.op("read", 1, 50); // another session: replica
+    t.op("read", 0, 101); // window over (1 + 100)
+    t.sim.run();
+    expect(t.served).toEqual(["primary", "primary", "r0", "r1"]);
+    expect(t.router.stats.movedByPolicy).toBe(1);
+  });
+
+  it("read-your-writes by LSN: the read waits for its replica, or goes to the primary after maxWait", () => {
+    const t = setup({ consistency: { policy: "read-your-writes", by: "lsn", maxWaitMs: 20 } });
+    t.op("write", 0, 0); // LSN 1, completes at 1
+    t.op("read", 0, 10); // r0 has not applied LSN 1: waits
+    t.sim.at(15, () => t.apply(0, 1)); // applied at 15: the read proceeds, served at 16
+    t.op("read", 0, 30); // r1 has not applied: waits 20 ms, then the primary
+    t.sim.run();
+    expect(t.served).toEqual(["primary", "r0", "primary"]);
+    expect(t.router.stats.lsnWaits).toBe(2);
+    expect(t.router.stats.lsnWaitTimeouts).toBe(1);
+    expect(t.router.stats.lsnWaitMs).toBe(5 + 20);
+  });
+
+  it("monotonic reads by pinning keeps a session on one replica", () => {
+    const t = setup({ consistency: { policy: "monotonic-reads", by: "pinning" } });
+    for (let k = 0; k < 3; k++) {
+      t.op("read", 0);
+      t.op("read", 1);
+    }
+    t.sim.run();
+    const r = t.router.stats.readsPerReplica;
+    expect(r).toEqual([3, 3]);
+  });
+
+  it("least-lag picks the replica with the smallest lag", () => {
+    const t = setup({ readBalancing: "least-lag" });
+    t.lag[0] = 5;
+    t.lag[1] = 1;
+    t.op("read");
+    t.op("read");
+    t.sim.run();
+    expect(t.served).toEqual(["r1", "r1"]);
+  });
+
+  it("via dns: an instance keeps its resolved replica for the TTL", () => {
+    const t = setup({ via: "dns", dnsTtlMs: 100 });
+    t.op("read", 0, 0);
+    t.op("read", 0, 50);
+    t.op("read", 0, 150); // TTL expired: resolves again, to the next replica
+    t.sim.run();
+    expect(t.served).toEqual(["r0", "r0", "r1"]);
+  });
+
+  it("via proxy: each statement pays one more round trip", () => {
+    const t = setup({ via: "proxy", proxyRoundTripMs: () => 4 });
+    const o = new Operation(0, 0, "read", 1, 2, 0);
+    let doneAt = Number.NaN;
+    t.router.submit(o, () => {
+      doneAt = t.sim.now;
+    });
+    t.sim.run();
+    // 2 statements × 4 ms of proxy round trips, plus the node's 1 ms.
+    expect(doneAt).toBe(9);
+  });
+});
