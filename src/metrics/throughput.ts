@@ -155,7 +155,9 @@ export class WindowedRate {
       const endMs = Math.min(startMs + width, now);
       let count = 0;
       for (let j = i * group; j < (i + 1) * group && j < this.used; j++) count += this.counts[j]!;
-      const length = endMs > startMs ? endMs - startMs : width;
+      // A window cut very short by `now` would give an absurd (even infinite) rate;
+      // below a thousandth of the window width, rate it over the full width.
+      const length = endMs - startMs > width * 1e-3 ? endMs - startMs : width;
       out.push({ startMs, endMs, count, perSec: (count * 1000) / length });
     }
     return out;

@@ -68,6 +68,17 @@ describe("WindowedRate cap", () => {
   });
 });
 
+describe("WindowedRate edge cases", () => {
+  it("rates a window cut to a sliver by `now` over its full width, never Infinity", () => {
+    // Found by the property above: one event at 0, series ending 5e-324 ms later.
+    const rate = new WindowedRate(0, { windowMs: 10, maxWindows: 2 });
+    rate.record(0);
+    const series = rate.series(5e-324);
+    expect(series).toHaveLength(1);
+    expect(series[0]?.perSec).toBe(100);
+  });
+});
+
 describe("WindowedRate errors", () => {
   it("rejects an event before the start, naming both times", () => {
     const rate = new WindowedRate(100);
