@@ -14,7 +14,7 @@
 // LSN order; replicas apply the log in LSN order.
 
 import { Histogram } from "../metrics/histogram.js";
-import { History, type HistoryOp } from "./history.js";
+import type { History, HistoryOp } from "./history.js";
 
 /**
  * A history to check: a {@link History} or an array of operations.
@@ -115,7 +115,10 @@ export interface CheckAllResult {
 const DEFAULT_MAX_EXAMPLES = 100;
 
 function opsOf(input: HistoryInput): readonly HistoryOp[] {
-  return input instanceof History ? input.toArray() : input;
+  // Not `instanceof History`: under require(), dbsim and dbsim/testing each load
+  // their own copy of the class.
+  if (Array.isArray(input)) return input;
+  return (input as History).toArray();
 }
 
 function maxExamplesOf(options: CheckOptions): number {
@@ -487,12 +490,14 @@ export function checkWritesFollowReads(
 }
 
 /**
- * How stale successful reads were, against the primary at the instant each read was
- * issued. For a read r of key k:
- * - `versionsBehind` = (largest version of k among writes with `commitMs <=
+ * How stale successful reads were, against the writes that had been acknowledged
+ * when each read was issued (so a history holds everything it needs: a write
+ * still waiting for replicas when the run ended is not a fact yet). For a read r
+ * of key k:
+ * - `versionsBehind` = (largest version of k among writes with `completeMs <=
  *   r.invokeMs`) − r.version, floored at 0;
  * - `msBehind` = r.invokeMs − commitMs of the first write of k with version
- *   r.version + 1, when that write had committed by r.invokeMs, else 0.
+ *   r.version + 1, for a stale read, else 0 (how long the newer data had existed).
  *
  * A read is stale when `versionsBehind > 0`. Means and percentiles are over all
  * successful reads (fresh reads count as 0); percentiles come from a {@link Histogram}
@@ -518,9 +523,9 @@ export function measureStaleness(history: HistoryInput): StalenessResult {
   let versionsMax = 0;
   const events = sweepEvents(
     ops,
-    (op) => op.kind === "write" && Number.isFinite(op.commitMs),
+    (op) => op.kind === "write",
     (op) => op.kind === "read",
-    (op) => op.commitMs,
+    (op) => op.completeMs,
   );
   for (const event of events) {
     const op = ops[event >> 1]!;
@@ -535,7 +540,8 @@ export function measureStaleness(history: HistoryInput): StalenessResult {
     versionsSum += behind;
     if (behind > versionsMax) versionsMax = behind;
     const missed = firstCommit.get(op.key, op.version + 1);
-    lag.record(missed !== undefined && missed <= op.invokeMs ? op.invokeMs - missed : 0);
+    // Floored at 0: a write acknowledged before it committed (write-behind) is not "behind" yet.
+    lag.record(behind > 0 && missed !== undefined ? Math.max(0, op.invokeMs - missed) : 0);
   }
   return {
     reads,

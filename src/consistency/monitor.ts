@@ -106,7 +106,7 @@ function improve(map: Map<number, Entry>, key: number, version: number, lsn: num
  * @example
  * ```ts
  * const monitor = new ConsistencyMonitor();
- * monitor.onInvoke(op, primaryVersionOf(op.key)); // when issued
+ * monitor.onInvoke(op, newestAcknowledgedVersionOf(op.key)); // when issued
  * monitor.onComplete(op); // when done, with version, lsn and ok filled in
  * monitor.compact(minAppliedLsn); // now and then
  * monitor.counts().readYourWrites;
@@ -130,7 +130,7 @@ export class ConsistencyMonitor implements Resettable {
    * An operation was issued: takes its session's bounds as they are now.
    *
    * @param op - the operation (its id, session, kind and key are read)
-   * @param latestVersion - for a read, the primary's current version of the key, to
+   * @param latestVersion - for a read, the newest acknowledged version of the key (what the read is stale against), to
    *   measure staleness; omit to leave the read out of the staleness counts
    * @throws RangeError when the op id is already in flight or `latestVersion` is not
    *   a finite number ≥ 0

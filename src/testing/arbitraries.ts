@@ -1,9 +1,12 @@
 // fast-check arbitraries for dbsim's inputs, valid by construction, so property
-// tests can range over them: distribution specs and seeds. (Scenario and history
-// arbitraries arrive with the replication work.)
+// tests can range over them: distribution specs, seeds, whole scenarios (small
+// enough to run in milliseconds), and well-formed operation histories for people
+// testing their own consistency checkers.
 import fc from "fast-check";
+import type { HistoryOp } from "../consistency/index.js";
 import type { DistributionSpec } from "../latency/index.js";
-import { LATENCY_ROW_NAMES } from "../latency/index.js";
+import { distributionMean, LATENCY_ROW_NAMES } from "../latency/index.js";
+import type { ScenarioInput } from "../scenario/index.js";
 
 const positive = (max: number) =>
   fc.double({ min: 1e-3, max, noNaN: true, noDefaultInfinity: true });
@@ -54,4 +57,694 @@ export function arbDistributionSpec(): fc.Arbitrary<DistributionSpec> {
  */
 export function arbSeed(): fc.Arbitrary<number> {
   return fc.integer({ min: 0, max: 2 ** 31 - 1 });
+}
+
+// ---------------------------------------------------------------------------
+// Scenarios
+
+type WorkloadInput = ScenarioInput["workload"];
+type DatabaseInput = NonNullable<ScenarioInput["database"]>;
+type ClientInput = NonNullable<ScenarioInput["client"]>;
+type ReplicationInput = NonNullable<ScenarioInput["replication"]>;
+type ReplicaInput = Exclude<ReplicationInput["replicas"], number>[number];
+type OutageInput = NonNullable<ReplicaInput["outages"]>[number];
+/**
+ * The `routing` section of a scenario, as written.
+ *
+ * @remarks Since 0.1.0
+ */
+export type RoutingInput = NonNullable<ScenarioInput["routing"]>;
+type DurationInput = NonNullable<ScenarioInput["duration"]>;
+
+/**
+ * A routing consistency policy as a scenario writes it (`routing.consistency`).
+ *
+ * @remarks Since 0.1.0
+ */
+export type ConsistencyPolicyInput = NonNullable<RoutingInput["consistency"]>;
+
+/**
+ * Whether {@link arbScenario} includes a section: always, never, or either way.
+ *
+ * @remarks Since 0.1.0
+ */
+export type SectionChoice = "always" | "never" | "maybe";
+
+/**
+ * What {@link arbScenario} may be told to fix; everything left out is generated.
+ *
+ * @remarks Since 0.1.0
+ */
+export interface ArbScenarioOptions {
+  /** Whether a `replication` section (1–3 replicas) is present. Default "maybe". */
+  readonly replication?: SectionChoice;
+  /**
+   * Whether a `routing` section is present. Default "maybe"; "always" when
+   * `consistency` is given.
+   */
+  readonly routing?: SectionChoice;
+  /** The replication mode. Default: async, semi-sync or sync. */
+  readonly mode?: "async" | "semi-sync" | "sync";
+  /**
+   * The routing consistency policy. Its `policy` and `by` are kept; a `window` or
+   * `maxWait` it leaves out is generated (not the schema's default). A policy other
+   * than "none" implies replication.
+   */
+  readonly consistency?: ConsistencyPolicyInput;
+  /**
+   * Lag shunning (`routing.maxReplicationLag`): "always" sets it, "never" leaves it
+   * out. Default "maybe".
+   */
+  readonly maxReplicationLag?: SectionChoice;
+  /**
+   * true: a read-after-write workload — `readOwnWrites` 0.7–1, 1–5 sessions, 50–80 %
+   * reads. false: `readOwnWrites` 0. Default: anything.
+   */
+  readonly readAfterWrite?: boolean;
+  /**
+   * The round trip between the primary and every replica (`replication.network`,
+   * with no per-replica override), e.g. "crossRegionRoundTrip" to make lag matter.
+   * Default: generated, with a mean of at most 20 ms.
+   */
+  readonly replicaNetwork?: DistributionSpec;
+}
+
+/** Integers in [min, max] divided by `scale`: short decimals that read well in JSON. */
+function decimal(min: number, max: number, scale = 1000): fc.Arbitrary<number> {
+  return fc
+    .integer({ min: Math.round(min * scale), max: Math.round(max * scale) })
+    .map((n) => n / scale);
+}
+
+/** A duration in whole ms within [min, max], as a number or a string with a unit. */
+function duration(min: number, max: number): fc.Arbitrary<DurationInput> {
+  return fc
+    .integer({ min, max })
+    .chain((msValue) =>
+      fc.constantFrom<DurationInput>(
+        msValue,
+        `${msValue}ms`,
+        ...(msValue % 100 === 0 ? [`${msValue / 1000}s`] : []),
+      ),
+    );
+}
+
+/** A distribution from {@link arbDistributionSpec} whose mean is at most `maxMean` ms. */
+function modestSpec(maxMean: number): fc.Arbitrary<DistributionSpec> {
+  return arbDistributionSpec().filter((spec) => distributionMean(spec) <= maxMean);
+}
+
+/** A small positive service time: a table row or a short constant / exponential / uniform. */
+function serviceTime(maxMean: number): fc.Arbitrary<DistributionSpec> {
+  return fc.oneof(
+    decimal(0.05, maxMean).map((value): DistributionSpec => ({ kind: "constant", value })),
+    decimal(0.05, maxMean).map((mean): DistributionSpec => ({ kind: "exponential", mean })),
+    fc
+      .tuple(decimal(0.05, maxMean), decimal(0, maxMean))
+      .map(([min, width]): DistributionSpec => ({ kind: "uniform", min, max: min + width })),
+  );
+}
+
+/** `value` as an optional field: present or left to the schema's default. */
+function optionalField<K extends string, V>(
+  key: K,
+  value: fc.Arbitrary<V>,
+): fc.Arbitrary<Partial<Record<K, V>>> {
+  return fc.option(value, { nil: undefined }).map((v) => {
+    const out: Partial<Record<K, V>> = {};
+    if (v !== undefined) out[key] = v;
+    return out;
+  });
+}
+
+function present(choice: SectionChoice): fc.Arbitrary<boolean> {
+  return choice === "maybe" ? fc.boolean() : fc.constant(choice === "always");
+}
+
+function arbWorkload(readAfterWrite: boolean | undefined): fc.Arbitrary<WorkloadInput> {
+  const arrivals = fc.oneof(
+    fc.oneof(
+      fc.integer({ min: 50, max: 800 }).map((rate) => ({ rate })),
+      fc.array(fc.integer({ min: 50, max: 800 }), { minLength: 1, maxLength: 3 }).chain((rates) =>
+        fc
+          .array(fc.integer({ min: 1, max: 2000 }), {
+            minLength: rates.length - 1,
+            maxLength: rates.length - 1,
+          })
+          .map((ats) => ({
+            rate: {
+              steps: rates.map((rate, i) => ({ at: i === 0 ? 0 : (ats[i - 1] as number), rate })),
+            },
+          })),
+      ),
+      fc
+        .tuple(
+          fc.integer({ min: 50, max: 800 }),
+          fc.integer({ min: 50, max: 800 }),
+          duration(0, 2000),
+        )
+        .map(([from, to, over]) => ({ rate: { ramp: { from, to, over } } })),
+    ),
+    fc.record({
+      clients: fc.integer({ min: 1, max: 20 }),
+      thinkTime: fc.oneof(
+        decimal(0.5, 20).map((value): DistributionSpec => ({ kind: "constant", value })),
+        decimal(0.5, 20).map((mean): DistributionSpec => ({ kind: "exponential", mean })),
+        decimal(0.5, 20),
+      ),
+    }),
+  );
+  const popularity = fc.oneof(
+    fc.constant({ kind: "uniform" as const }),
+    fc.record({ kind: fc.constant("zipf" as const), s: decimal(0.1, 2) }),
+    fc.record({
+      kind: fc.constant("hotspot" as const),
+      keyShare: decimal(0, 1),
+      opShare: decimal(0, 1),
+    }),
+    fc.record({ kind: fc.constant("recency" as const), s: decimal(0.1, 2) }),
+  );
+  const rawShape =
+    readAfterWrite === true
+      ? fc.record({
+          readRatio: decimal(0.5, 0.8),
+          sessions: fc.integer({ min: 1, max: 5 }),
+          readOwnWrites: decimal(0.7, 1),
+        })
+      : fc.record({
+          readRatio: decimal(0, 1),
+          sessions: fc.integer({ min: 1, max: 50 }),
+          readOwnWrites:
+            readAfterWrite === false ? fc.constant(0) : fc.oneof(fc.constant(0), decimal(0, 1)),
+        });
+  return fc
+    .record({
+      arrivals,
+      shape: rawShape,
+      transactions: fc.oneof(
+        fc.constant(undefined),
+        fc.record({ share: decimal(0, 0.3) }),
+        fc.record({
+          share: decimal(0, 0.3),
+          statements: fc.oneof(
+            fc.integer({ min: 2, max: 4 }),
+            decimal(1, 4).map((mean): DistributionSpec => ({ kind: "exponential", mean })),
+          ),
+        }),
+      ),
+      keys: fc.record({ count: fc.integer({ min: 10, max: 2000 }), popularity }),
+    })
+    .map(({ arrivals: a, shape, transactions, keys }) => ({
+      ...a,
+      ...shape,
+      ...(transactions === undefined ? {} : { transactions }),
+      keys,
+    }));
+}
+
+function arbDatabase(): fc.Arbitrary<DatabaseInput> {
+  return fc
+    .record({
+      engine: fc.constantFrom("postgresql" as const, "mysql" as const),
+      cores: fc.integer({ min: 1, max: 8 }),
+      sigma: fc.oneof(fc.constant(0), decimal(0, 0.05, 10_000)),
+      kappa: fc.oneof(fc.constant(0), decimal(0, 0.0005, 1_000_000)),
+      maxConnections: fc.integer({ min: 2000, max: 5000 }),
+      times: fc.oneof(
+        fc.constant({}),
+        fc.record({ readTime: serviceTime(1), writeTime: serviceTime(2) }),
+      ),
+    })
+    .map(({ times, ...db }) => ({ ...db, ...times }));
+}
+
+function arbClient(): fc.Arbitrary<ClientInput> {
+  return fc
+    .tuple(
+      fc.oneof(
+        { weight: 4, arbitrary: fc.constant("persistent" as const) },
+        { weight: 1, arbitrary: fc.constant("per-request" as const) },
+      ),
+      fc.integer({ min: 1, max: 3 }),
+      fc.integer({ min: 5, max: 20 }),
+      fc.oneof(
+        fc.constant(undefined),
+        fc.constant<DistributionSpec>("sameDatacenterRoundTrip"),
+        serviceTime(1),
+      ),
+      fc.integer({ min: 0, max: 3 }),
+    )
+    .map(([connections, instances, poolSize, roundTrip, connectRoundTrips]) => ({
+      connections,
+      instances,
+      poolSize,
+      connectRoundTrips,
+      ...(roundTrip === undefined ? {} : { roundTrip }),
+    }));
+}
+
+function arbReplicaList(
+  count: number,
+  runMs: number,
+  network: DistributionSpec | undefined,
+): fc.Arbitrary<ReplicaInput[]> {
+  const replica = (i: number): fc.Arbitrary<ReplicaInput> =>
+    fc
+      .record({
+        named: fc.boolean(),
+        cores: optionalField("cores", fc.integer({ min: 1, max: 8 })),
+        maxConnections: optionalField("maxConnections", fc.integer({ min: 2000, max: 5000 })),
+        network: network === undefined ? optionalField("network", modestSpec(20)) : fc.constant({}),
+        applyTime: optionalField("applyTime", modestSpec(2)),
+        applyWorkers: optionalField("applyWorkers", fc.integer({ min: 1, max: 4 })),
+        outages: fc.oneof(
+          { weight: 3, arbitrary: fc.constant(null).map((): OutageInput[] => []) },
+          {
+            weight: 1,
+            arbitrary: fc
+              .tuple(fc.integer({ min: 0, max: runMs }), fc.integer({ min: 1, max: 300 }))
+              .map(([at, length]): OutageInput[] => [{ at, for: length }]),
+          },
+        ),
+      })
+      .map(({ named, cores, maxConnections, network: net, applyTime, applyWorkers, outages }) => ({
+        ...(named ? { name: `replica-${String.fromCharCode(97 + i)}` } : {}),
+        ...cores,
+        ...maxConnections,
+        ...net,
+        ...applyTime,
+        ...applyWorkers,
+        outages,
+      }));
+  return fc.tuple(...Array.from({ length: count }, (_, i) => replica(i)));
+}
+
+function arbReplication(
+  runMs: number,
+  options: ArbScenarioOptions,
+): fc.Arbitrary<ReplicationInput> {
+  const modes = options.mode === undefined ? (["async", "semi-sync", "sync"] as const) : [];
+  const mode = options.mode === undefined ? fc.constantFrom(...modes) : fc.constant(options.mode);
+  const network = options.replicaNetwork;
+  return fc.tuple(fc.integer({ min: 1, max: 3 }), mode, fc.boolean()).chain(([count, m, asList]) =>
+    fc
+      .record({
+        replicas: asList ? arbReplicaList(count, runMs, network) : fc.constant(count),
+        acks: fc.integer({ min: 1, max: count }),
+        log: optionalField("log", fc.constantFrom("wal" as const, "binlog" as const)),
+        binlogFormat: fc.constantFrom("row" as const, "statement" as const),
+        bytesPerWrite: optionalField("bytesPerWrite", fc.integer({ min: 50, max: 2000 })),
+        timeout: duration(50, 10_000),
+        synchronousCommit: fc.constantFrom(
+          "remote_write" as const,
+          "on" as const,
+          "remote_apply" as const,
+        ),
+        network: fc.option(modestSpec(20), { nil: undefined }),
+        flushTime: optionalField("flushTime", modestSpec(2)),
+        applyTime: optionalField("applyTime", modestSpec(2)),
+        applyWorkers: optionalField("applyWorkers", fc.integer({ min: 1, max: 4 })),
+        lagSampleInterval: duration(10, 200),
+      })
+      .map((r) => {
+        const net = network ?? r.network;
+        return {
+          replicas: r.replicas,
+          mode: m,
+          ...(m === "async" ? {} : { acks: r.acks }),
+          ...(m === "semi-sync" ? { timeout: r.timeout } : {}),
+          ...(m === "sync" ? { synchronousCommit: r.synchronousCommit } : {}),
+          ...r.log,
+          binlogFormat: r.binlogFormat,
+          ...r.bytesPerWrite,
+          ...(net === undefined ? {} : { network: net }),
+          ...r.flushTime,
+          ...r.applyTime,
+          ...r.applyWorkers,
+          lagSampleInterval: r.lagSampleInterval,
+        };
+      }),
+  );
+}
+
+function arbConsistency(
+  withReplicas: boolean,
+  given: ConsistencyPolicyInput | undefined,
+): fc.Arbitrary<ConsistencyPolicyInput> {
+  const window = duration(0, 2000);
+  const maxWait = duration(0, 500);
+  if (given !== undefined) {
+    if (given.policy === "none" || (given.policy === "monotonic-reads" && given.by === "pinning")) {
+      return fc.constant(given);
+    }
+    if (given.policy === "read-your-writes" && given.by === "window") {
+      return given.window === undefined
+        ? window.map((w) => ({ ...given, window: w }))
+        : fc.constant(given);
+    }
+    return given.maxWait === undefined
+      ? maxWait.map((w) => ({ ...given, maxWait: w }))
+      : fc.constant(given);
+  }
+  if (!withReplicas) return fc.constant({ policy: "none" as const });
+  return fc.oneof(
+    fc.constant({ policy: "none" as const }),
+    window.map((w) => ({ policy: "read-your-writes" as const, by: "window" as const, window: w })),
+    maxWait.map((w) => ({ policy: "read-your-writes" as const, by: "lsn" as const, maxWait: w })),
+    fc.constant({ policy: "monotonic-reads" as const, by: "pinning" as const }),
+    maxWait.map((w) => ({ policy: "monotonic-reads" as const, by: "lsn" as const, maxWait: w })),
+  );
+}
+
+function arbRouting(
+  withReplicas: boolean,
+  options: ArbScenarioOptions,
+): fc.Arbitrary<RoutingInput> {
+  return fc
+    .record({
+      via: fc.constantFrom("app" as const, "proxy" as const, "dns" as const),
+      proxyHop: optionalField("proxyHop", modestSpec(2)),
+      dnsTtl: optionalField("dnsTtl", duration(10, 5000)),
+      readBalancing: fc.constantFrom(
+        "round-robin" as const,
+        "random" as const,
+        "least-connections" as const,
+        "least-lag" as const,
+      ),
+      shun: present(options.maxReplicationLag ?? "maybe"),
+      maxReplicationLag: duration(0, 200),
+      lagCheckInterval: optionalField("lagCheckInterval", duration(10, 500)),
+      consistency: arbConsistency(withReplicas, options.consistency),
+    })
+    .map(({ shun, maxReplicationLag, proxyHop, dnsTtl, lagCheckInterval, ...r }) => ({
+      via: r.via,
+      ...proxyHop,
+      ...dnsTtl,
+      readBalancing: r.readBalancing,
+      ...(shun ? { maxReplicationLag } : {}),
+      ...lagCheckInterval,
+      consistency: r.consistency,
+    }));
+}
+
+/**
+ * Arbitrary valid scenarios (inputs of `parseScenario` / `runScenario`), valid by
+ * construction and small enough to run in milliseconds: 200–2000 ms measured after
+ * a 0–200 ms warm-up; 50–800 operations/s (constant, steps or a ramp) or 1–20 closed
+ * clients thinking 0.5–20 ms; 10–2000 keys of any popularity; 1–50 sessions; up to
+ * 30 % transactions; a 1–8 core primary with small USL σ and κ and
+ * `maxConnections` of at least 2000; optionally 1–3 replicas (async, semi-sync or
+ * sync with acks ≤ replicas; network means ≤ 20 ms, flush and apply means ≤ 2 ms;
+ * now and then an outage of up to 300 ms) and a routing section with every `via`,
+ * read balancing and consistency policy. Shrinks towards fewer and simpler parts.
+ *
+ * @example
+ * ```ts
+ * import fc from "fast-check";
+ * import { runScenarioDetailed } from "dbsim";
+ * import { arbScenario, checkReadYourWrites } from "dbsim/testing";
+ *
+ * fc.assert(
+ *   fc.property(
+ *     arbScenario({ consistency: { policy: "read-your-writes", by: "lsn" } }),
+ *     (s) => checkReadYourWrites(runScenarioDetailed(s, { history: true }).history!).ok,
+ *   ),
+ * );
+ * ```
+ *
+ * @param options - parts to force; see {@link ArbScenarioOptions}
+ * @throws RangeError when the options contradict each other (a consistency policy
+ *   other than "none" without replication, or a consistency policy without routing)
+ * @remarks Since 0.1.0
+ */
+export function arbScenario(options: ArbScenarioOptions = {}): fc.Arbitrary<ScenarioInput> {
+  const policy = options.consistency?.policy;
+  if (policy !== undefined && policy !== "none" && options.replication === "never") {
+    throw new RangeError(
+      `arbScenario: consistency policy "${policy}" needs replicas, but replication is "never"`,
+    );
+  }
+  if (options.consistency !== undefined && options.routing === "never") {
+    throw new RangeError('arbScenario: a consistency policy needs routing, but routing is "never"');
+  }
+  const replicationChoice: SectionChoice =
+    policy !== undefined && policy !== "none" ? "always" : (options.replication ?? "maybe");
+  const routingChoice: SectionChoice =
+    options.consistency !== undefined ? "always" : (options.routing ?? "maybe");
+  return fc
+    .record({
+      seed: arbSeed(),
+      durationMs: fc.integer({ min: 200, max: 2000 }),
+      warmupMs: fc.integer({ min: 0, max: 200 }),
+      asText: fc.boolean(),
+      withReplication: present(replicationChoice),
+      withRouting: present(routingChoice),
+    })
+    .chain(({ seed, durationMs, warmupMs, asText, withReplication, withRouting }) =>
+      fc
+        .record({
+          workload: arbWorkload(options.readAfterWrite),
+          database: arbDatabase(),
+          client: arbClient(),
+          replication: withReplication
+            ? arbReplication(warmupMs + durationMs, options)
+            : fc.constant(undefined),
+          routing: withRouting ? arbRouting(withReplication, options) : fc.constant(undefined),
+        })
+        .map(({ workload, database, client, replication, routing }): ScenarioInput => {
+          const scenario: ScenarioInput = {
+            name: "generated",
+            seed,
+            duration: asText ? `${durationMs}ms` : durationMs,
+            warmup: asText ? `${warmupMs}ms` : warmupMs,
+            workload,
+            database,
+            client,
+          };
+          if (replication !== undefined) scenario.replication = replication;
+          if (routing !== undefined) scenario.routing = routing;
+          return scenario;
+        }),
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Histories
+
+const UINT32_MAX = 0xffffffff;
+
+/**
+ * Arbitrary single operations that a `History` accepts: ids, sessions and keys are
+ * 32-bit unsigned integers, `completeMs ≥ invokeMs`, a successful write has a version
+ * and an LSN ≥ 1 and commits inside its interval, a read has no commit time and an
+ * LSN that may be unknown (NaN), and a failed operation carries version 0 and no LSN.
+ * Nothing relates one operation to another; use {@link arbHistory} for whole histories.
+ *
+ * @remarks Since 0.1.0
+ */
+export function arbHistoryOp(): fc.Arbitrary<HistoryOp> {
+  return fc
+    .record({
+      id: fc.integer({ min: 0, max: UINT32_MAX }),
+      session: fc.integer({ min: 0, max: UINT32_MAX }),
+      kind: fc.constantFrom("read" as const, "write" as const),
+      key: fc.integer({ min: 0, max: UINT32_MAX }),
+      invokeMs: decimal(0, 1e6),
+      durationMs: decimal(0, 1000),
+      commitAt: fc.double({ min: 0, max: 1, noNaN: true }),
+      ok: fc.boolean(),
+      version: fc.integer({ min: 1, max: UINT32_MAX }),
+      lsn: fc.integer({ min: 1, max: UINT32_MAX }),
+      readVersion: fc.integer({ min: 0, max: UINT32_MAX }),
+      readLsn: fc.oneof(fc.integer({ min: 0, max: UINT32_MAX }), fc.constant(Number.NaN)),
+      node: fc.oneof(fc.constantFrom("primary", "replica-1", "replica-2"), fc.string()),
+    })
+    .map((r): HistoryOp => {
+      const completeMs = r.invokeMs + r.durationMs;
+      const base = {
+        id: r.id,
+        session: r.session,
+        kind: r.kind,
+        key: r.key,
+        invokeMs: r.invokeMs,
+        completeMs,
+        ok: r.ok,
+        node: r.node,
+      };
+      if (!r.ok) return { ...base, version: 0, lsn: Number.NaN, commitMs: Number.NaN };
+      if (r.kind === "read") {
+        return { ...base, version: r.readVersion, lsn: r.readLsn, commitMs: Number.NaN };
+      }
+      const commitMs = Math.min(completeMs, r.invokeMs + r.commitAt * r.durationMs);
+      return { ...base, version: r.version, lsn: r.lsn, commitMs };
+    });
+}
+
+/**
+ * What {@link arbHistory} generates.
+ *
+ * @remarks Since 0.1.0
+ */
+export interface ArbHistoryOptions {
+  /** Most operations (default 40). */
+  readonly maxOps?: number;
+  /** Sessions 0 … n − 1 (default 3). */
+  readonly sessions?: number;
+  /** Keys 0 … n − 1 (default 4); few keys make conflicts likely. */
+  readonly keys?: number;
+  /** Replicas "replica-1" … that reads may be served by (default 2; 0 = only the primary). */
+  readonly replicas?: number;
+  /** Whether some operations fail (default true). */
+  readonly failures?: boolean;
+}
+
+/** One operation before the system serves it. */
+interface OpDraft {
+  session: number;
+  isWrite: boolean;
+  key: number;
+  gapMs: number;
+  durationMs: number;
+  /** Where in its interval it executes (commits, or reads), in whole ms from invocation. */
+  at: number;
+  /** 0 = primary, i = replica-i (reads only). */
+  node: number;
+  fails: boolean;
+  idGap: number;
+  /** For a write: how long after commit each replica applies it (before order is enforced). */
+  applyDelays: number[];
+}
+
+/**
+ * Arbitrary well-formed histories of a primary with lagging replicas, in the system
+ * model of the checkers: operations have unique ids (increasing with invocation, with
+ * gaps), integer ms times with `completeMs ≥ invokeMs` (zero-length operations and
+ * equal instants are common), and each executes at one instant inside its interval.
+ * Successful writes run on "primary" and get LSNs 1, 2, 3 … in commit order (ties by
+ * id), and versions 1, 2, 3 … per key in LSN order; `commitMs` is the commit instant.
+ * Each replica applies the log in LSN order, record j at
+ * `max(commit_j + delay, when it applied record j − 1)`. A successful read's `lsn` is
+ * its node's applied LSN when it executed (the primary holds every commit before it)
+ * and its `version` is its key's version as of that LSN, so every read sees a log
+ * prefix and the history keeps monotonic writes and writes-follow-reads, while reads
+ * from replicas may break read-your-writes and monotonic reads. Failed operations have
+ * version 0, no LSN (NaN) and no commit time. Operations are listed in completion
+ * order (ties by id), as a recorder would see them.
+ *
+ * @param options - sizes; see {@link ArbHistoryOptions}
+ * @throws RangeError when a size is not a non-negative integer (sessions and keys ≥ 1)
+ * @remarks Since 0.1.0
+ */
+export function arbHistory(options: ArbHistoryOptions = {}): fc.Arbitrary<HistoryOp[]> {
+  const maxOps = options.maxOps ?? 40;
+  const sessions = options.sessions ?? 3;
+  const keys = options.keys ?? 4;
+  const replicas = options.replicas ?? 2;
+  const failures = options.failures ?? true;
+  for (const [name, value, min] of [
+    ["maxOps", maxOps, 0],
+    ["sessions", sessions, 1],
+    ["keys", keys, 1],
+    ["replicas", replicas, 0],
+  ] as const) {
+    if (!(Number.isSafeInteger(value) && value >= min)) {
+      throw new RangeError(`arbHistory: ${name} must be an integer ≥ ${min}, got ${value}`);
+    }
+  }
+  const draft: fc.Arbitrary<OpDraft> = fc
+    .record({
+      session: fc.integer({ min: 0, max: sessions - 1 }),
+      isWrite: fc.boolean(),
+      key: fc.integer({ min: 0, max: keys - 1 }),
+      gapMs: fc.integer({ min: 0, max: 4 }),
+      durationMs: fc.integer({ min: 1, max: 8 }),
+      atShare: fc.integer({ min: 0, max: 8 }),
+      node: fc.integer({ min: 0, max: replicas }),
+      fails: failures ? fc.integer({ min: 0, max: 9 }).map((n) => n === 0) : fc.constant(false),
+      idGap: fc.integer({ min: 1, max: 3 }),
+      applyDelays: fc.array(fc.integer({ min: 0, max: 20 }), {
+        minLength: replicas,
+        maxLength: replicas,
+      }),
+    })
+    .map(({ atShare, ...d }) => ({ ...d, at: Math.min(atShare, d.durationMs) }));
+  return fc
+    .array(draft, { maxLength: maxOps, size: "max" })
+    .map((drafts) => serve(drafts, replicas));
+}
+
+/** Runs drafted operations against a primary and lagging replicas; see {@link arbHistory}. */
+function serve(drafts: readonly OpDraft[], replicas: number): HistoryOp[] {
+  let t = 0;
+  let id = 0;
+  const ops: HistoryOp[] = drafts.map((d) => {
+    t += d.gapMs;
+    id += d.idGap;
+    return {
+      id,
+      session: d.session,
+      kind: d.isWrite ? "write" : "read",
+      key: d.key,
+      invokeMs: t,
+      completeMs: t + d.durationMs,
+      ok: !d.fails,
+      version: 0,
+      lsn: Number.NaN,
+      commitMs: Number.NaN,
+      node: d.isWrite || d.node === 0 ? "primary" : `replica-${d.node}`,
+    };
+  });
+  // Execution instants, in (time, id) order: ids increase with position.
+  const order = ops.map((_, i) => i).filter((i) => ops[i]!.ok);
+  const execAt = (i: number): number => ops[i]!.invokeMs + drafts[i]!.at;
+  order.sort((a, b) => execAt(a) - execAt(b) || a - b);
+  // Writes first: LSNs, versions, and when each replica applies them.
+  const versions = new Map<number, number>();
+  const log: { key: number; version: number }[] = [];
+  const applied: number[][] = Array.from({ length: replicas }, () => []);
+  for (const i of order) {
+    const op = ops[i]!;
+    if (op.kind !== "write") continue;
+    const version = (versions.get(op.key) ?? 0) + 1;
+    versions.set(op.key, version);
+    log.push({ key: op.key, version });
+    op.version = version;
+    op.lsn = log.length;
+    op.commitMs = execAt(i);
+    applied.forEach((times, r) => {
+      const previous = times.length > 0 ? times[times.length - 1]! : 0;
+      times.push(Math.max(previous, op.commitMs + drafts[i]!.applyDelays[r]!));
+    });
+  }
+  // Then reads, sweeping the same order: the primary's LSN is the writes before it.
+  let primaryLsn = 0;
+  for (const i of order) {
+    const op = ops[i]!;
+    if (op.kind === "write") {
+      primaryLsn = op.lsn;
+      continue;
+    }
+    const node = drafts[i]!.node;
+    let snapshot = primaryLsn;
+    if (node > 0) {
+      const times = applied[node - 1]!;
+      let n = 0;
+      while (n < primaryLsn && times[n]! <= execAt(i)) n++;
+      snapshot = n;
+    }
+    let version = 0;
+    for (let j = snapshot - 1; j >= 0; j--) {
+      const record = log[j]!;
+      if (record.key === op.key) {
+        version = record.version;
+        break;
+      }
+    }
+    op.lsn = snapshot;
+    op.version = version;
+  }
+  return ops
+    .map((op, i) => ({ op, i }))
+    .sort((a, b) => a.op.completeMs - b.op.completeMs || a.i - b.i)
+    .map(({ op }) => op);
 }

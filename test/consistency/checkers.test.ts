@@ -313,8 +313,8 @@ describe("checkWritesFollowReads", () => {
 });
 
 describe("measureStaleness", () => {
-  it("measures versions and milliseconds behind the primary exactly", () => {
-    // Arrange: key 1 gets versions 1, 2, 3 committed at 10, 20, 30 ms
+  it("measures versions and milliseconds behind the acknowledged writes exactly", () => {
+    // Arrange: key 1 gets versions 1, 2, 3 committed at 10, 20, 30 ms, acknowledged 1 ms later
     const ops = [
       write(1, 9, 1, 9, 11, 1, 1, { commitMs: 10 }),
       write(2, 9, 1, 19, 21, 2, 2, { commitMs: 20 }),
@@ -322,18 +322,18 @@ describe("measureStaleness", () => {
       read(4, 1, 1, 25, 26, 1, 1), // v2 committed 5 ms before: 1 behind, 5 ms
       read(5, 1, 1, 35, 36, 1, 1), // v3 is latest, v2 committed 15 ms before: 2 behind, 15 ms
       read(6, 2, 1, 35, 36, 3, 3), // fresh
-      read(7, 2, 1, 20, 21, 1, 1), // v2 committed at this very instant: 1 behind, 0 ms
+      read(7, 2, 1, 20, 21, 1, 1), // v2 committed now but acknowledged only at 21: fresh
       read(8, 3, 1, 5, 6, 0, 0), // nothing committed yet: fresh
       read(9, 3, 1, 40, 41, 0, 0, { ok: false }), // failed: ignored
       write(10, 9, 1, 1, 2, 4, 4, { ok: false, commitMs: 1 }), // failed: ignored
     ];
     // Act
     const staleness = measureStaleness(ops);
-    // Assert: msBehind values are 5, 15, 0, 0, 0
+    // Assert: versions behind 1, 2, 0, 0, 0; msBehind 5, 15, 0, 0, 0
     expect(staleness).toEqual({
       reads: 5,
-      staleReads: 3,
-      versionsBehind: { mean: 0.8, max: 2 },
+      staleReads: 2,
+      versionsBehind: { mean: 0.6, max: 2 },
       msBehind: { mean: 4, p50: 0, p99: 15, max: 15 },
     });
   });

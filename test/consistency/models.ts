@@ -274,11 +274,14 @@ export function feedOrder(ops: readonly HistoryOp[]): FeedEvent[] {
   return events.sort((a, b) => a.timeMs - b.timeMs || rank(a) - rank(b) || a.op.id - b.op.id);
 }
 
-/** The primary's version of `key` at `t`: the largest among ok writes committed at or before t. */
-export function primaryVersionAt(ops: readonly HistoryOp[], key: number, t: number): number {
+/**
+ * The newest acknowledged version of `key` at `t`: the largest among ok writes
+ * completed at or before t (what a read issued at t is stale against).
+ */
+export function ackedVersionAt(ops: readonly HistoryOp[], key: number, t: number): number {
   let version = 0;
   for (const op of ops) {
-    if (op.ok && op.kind === "write" && op.key === key && op.commitMs <= t) {
+    if (op.ok && op.kind === "write" && op.key === key && op.completeMs <= t) {
       version = Math.max(version, op.version);
     }
   }

@@ -17,13 +17,13 @@ import {
 import { History, type HistoryOp } from "../../src/consistency/history.js";
 import { ConsistencyMonitor, type MonitorCounts } from "../../src/consistency/monitor.js";
 import {
+  ackedVersionAt,
   applyDelays,
   feedOrder,
   type LaggingRun,
   laggingHistory,
   linearizableHistory,
   opSpecs,
-  primaryVersionAt,
 } from "./models.js";
 
 /**
@@ -41,7 +41,7 @@ function monitorCounts(
     }
     const op = event.op;
     if (event.phase === "complete") monitor.onComplete(op);
-    else if (op.kind === "read") monitor.onInvoke(op, primaryVersionAt(ops, op.key, op.invokeMs));
+    else if (op.kind === "read") monitor.onInvoke(op, ackedVersionAt(ops, op.key, op.invokeMs));
     else monitor.onInvoke(op);
   });
   return monitor.counts();
