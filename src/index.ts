@@ -110,7 +110,6 @@ export {
   type ClientConfig,
   type ConnectionPolicy,
   DatabaseClient,
-  type ServerPort,
 } from "./models/client/client.js";
 export {
   type Done,
@@ -118,8 +117,21 @@ export {
   type ErrorKind,
   Operation,
   type OperationKind,
+  type PortConnection,
+  type ServerPort,
   type Service,
+  type SessionStateFeature,
 } from "./models/operation.js";
+export { PgBouncer, type PgBouncerConfig, type PoolStats } from "./models/pool/pgbouncer.js";
+export {
+  type ProxyServerConfig,
+  type ProxyServerStats,
+  ProxySql,
+  type ProxySqlConfig,
+  type ProxyStats,
+  type QueryRule,
+  type QueryRuleMatch,
+} from "./models/proxy/proxysql.js";
 export {
   type LagSample,
   type Outage,
@@ -172,6 +184,13 @@ export {
   type NodeReport,
   NodeReportSchema,
   type ParseResult,
+  PoolingReportSchema,
+  PoolReportSchema,
+  PoolSchema,
+  type ProxyReport,
+  ProxyReportSchema,
+  ProxySchema,
+  ProxyServerReportSchema,
   parseScenario,
   ReplicationReportSchema,
   ReplicationSchema,

@@ -29,11 +29,72 @@ function formatClient(c: Scenario["client"]): string {
   return `persistent connections, ${instances} × pool of ${c.poolSize}`;
 }
 
+function formatReplication(s: Scenario): string | undefined {
+  const r = s.replication;
+  if (r === undefined) return undefined;
+  const count = typeof r.replicas === "number" ? r.replicas : r.replicas.length;
+  const log = r.log ?? (s.database.engine === "mysql" ? "binlog" : "wal");
+  const parts = [`${count}`, `${r.mode} (${log})`];
+  const acks = `waits for ${r.acks} ack${r.acks === 1 ? "" : "s"}`;
+  if (r.mode === "semi-sync") parts.push(acks, `timeout ${formatDuration(r.timeout)}`);
+  if (r.mode === "sync") parts.push(acks, `synchronous_commit ${r.synchronousCommit}`);
+  return parts.join(", ");
+}
+
+function formatPolicy(c: NonNullable<Scenario["routing"]>["consistency"]): string {
+  if (c.policy === "none") return "none";
+  if (c.by === "window") return `${c.policy} by window (${formatDuration(c.window)})`;
+  if (c.by === "lsn") return `${c.policy} by lsn (waits up to ${formatDuration(c.maxWait)})`;
+  return `${c.policy} by ${c.by}`;
+}
+
+function formatRouting(r: Scenario["routing"]): string | undefined {
+  if (r === undefined) return undefined;
+  const parts = [
+    `via ${r.via}`,
+    `${r.readBalancing} reads`,
+    `consistency ${formatPolicy(r.consistency)}`,
+  ];
+  if (r.maxReplicationLag !== undefined) {
+    parts.push(`no reads to a replica lagging > ${formatDuration(r.maxReplicationLag)}`);
+  }
+  return parts.join(", ");
+}
+
+function formatProxy(p: Scenario["proxy"]): string | undefined {
+  if (p === undefined) return undefined;
+  const cached = p.queryRules.some((r) => r.cacheTtl !== undefined);
+  const parts = [
+    `ProxySQL, ${p.queryRules.length} query rule${p.queryRules.length === 1 ? "" : "s"}`,
+    `writer hostgroup ${p.writerHostgroup}, reader hostgroup ${p.readerHostgroup}`,
+    `multiplexing ${p.multiplexing ? "on" : "off"}`,
+  ];
+  if (cached) parts.push(`query cache ${p.queryCacheSizeMB} MB`);
+  if (p.maxReplicationLag > 0) {
+    parts.push(
+      `shuns replicas with Seconds_Behind_Master > ${p.maxReplicationLag} s (checked every ${formatDuration(p.monitorReplicationLagInterval)})`,
+    );
+  }
+  return parts.join(", ");
+}
+
+/**
+ * What the summary says about the plans of a scenario with variants: `plan`
+ * names the one plan about to run (`--variant`); `plans` lists every plan
+ * about to run, base first.
+ */
+export interface SummaryPlans {
+  /** The one plan about to run, as chosen with --variant. */
+  readonly plan?: string;
+  /** Every plan about to run, base first. */
+  readonly plans?: readonly string[];
+}
+
 /**
  * The resolved scenario in a few aligned lines: what is about to run, with the
- * seed that reproduces it.
+ * seed that reproduces it. Replicas and routing are mentioned when present.
  */
-export function formatSummary(s: Scenario): string {
+export function formatSummary(s: Scenario, plans: SummaryPlans = {}): string {
   const rows: [string, string][] = [
     ["scenario", s.name],
     ["seed", `${s.seed}  (rerun with --seed ${s.seed} to reproduce)`],
@@ -49,6 +110,17 @@ export function formatSummary(s: Scenario): string {
     ],
     ["client", formatClient(s.client)],
   ];
+  const replicas = formatReplication(s);
+  if (replicas !== undefined) rows.push(["replicas", replicas]);
+  const routing = formatRouting(s.routing);
+  if (routing !== undefined) rows.push(["routing", routing]);
+  const proxy = formatProxy(s.proxy);
+  if (proxy !== undefined) rows.push(["proxy", proxy]);
+  if (plans.plan !== undefined) rows.push(["plan", plans.plan]);
+  if (plans.plans !== undefined && plans.plans.length > 1) {
+    const variants = plans.plans.slice(1).map((name) => JSON.stringify(name));
+    rows.push(["plans", `base + ${variants.length}: ${variants.join(", ")}`]);
+  }
   const width = Math.max(...rows.map(([k]) => k.length));
   return `${rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join("\n")}\n`;
 }
@@ -138,6 +210,8 @@ export function formatTable(r: Report): string {
           "utilization",
           "concurrency",
           "statements/s",
+          "reads",
+          "writes",
           "conns max",
           "conns mean",
           "memory MB",
@@ -149,6 +223,8 @@ export function formatTable(r: Report): string {
           percent(n.utilization),
           n.concurrencyMean.toFixed(2),
           perSec(n.statementsPerSec),
+          String(n.readsServed),
+          String(n.writesServed),
           String(n.connectionsMax),
           n.connectionsMean.toFixed(2),
           n.memoryMB.toFixed(1),
@@ -157,11 +233,186 @@ export function formatTable(r: Report): string {
       "ll",
     ),
   );
+  if (r.replication !== undefined) out.push("", ...replicationLines(r.replication));
+  if (r.routing !== undefined) out.push("", ...routingLines(r.routing));
+  if (r.proxy !== undefined) out.push("", ...proxyLines(r.proxy));
+  if (r.consistency !== undefined) out.push("", ...consistencyLines(r.consistency));
   return `${out.join("\n")}\n`;
+}
+
+type Spread = { readonly mean: number; readonly p99: number; readonly max: number };
+
+const spreadMs = (s: Spread): string => `mean ${ms(s.mean)}, p99 ${ms(s.p99)}, max ${ms(s.max)}`;
+
+/** A count, or a count with its share of a total: "120 (12.0%)". */
+function countOf(n: number, total: number): string {
+  return total > 0 ? `${n} (${percent(n / total)})` : String(n);
+}
+
+function replicationLines(rep: NonNullable<Report["replication"]>): string[] {
+  const rows: string[][] = [
+    ["log", rep.log],
+    ["mode", rep.mode],
+    ["primary LSN", String(rep.primaryLsn)],
+    ["commit wait (ms)", spreadMs(rep.commitWaitMs)],
+  ];
+  if (rep.mode === "semi-sync") {
+    rows.push(
+      ["semi-sync timeouts", String(rep.semiSync.timeouts)],
+      ["semi-sync fallbacks", `${rep.semiSync.fallbacks} (switches to async)`],
+    );
+  }
+  const replicas = alignColumns(
+    [
+      ["", "applied", "lag (ms)", "", "", "lag (bytes)", "", "Seconds_Behind_Source"],
+      ["replica", "LSN", "mean", "p99", "max", "mean", "max", "max"],
+      ...rep.replicas.map((x) => [
+        x.name,
+        String(x.appliedLsn),
+        ms(x.lagMs.mean),
+        ms(x.lagMs.p99),
+        ms(x.lagMs.max),
+        x.lagBytes.mean.toFixed(1),
+        String(Math.round(x.lagBytes.max)),
+        String(x.secondsBehindSource.max),
+      ]),
+    ],
+    "l",
+  );
+  return ["Replication", ...alignColumns(rows, "ll"), "", ...replicas];
+}
+
+function routingLines(rt: NonNullable<Report["routing"]>): string[] {
+  const reads = rt.readsToPrimary + rt.readsToReplicas;
+  const moved = rt.movedToPrimary.byPolicy + rt.movedToPrimary.byLag;
+  return [
+    "Routing",
+    ...alignColumns(
+      [
+        ["via", rt.via],
+        ["read balancing", rt.readBalancing],
+        ["consistency policy", rt.consistency],
+        ["reads to primary", countOf(rt.readsToPrimary, reads)],
+        ["reads to replicas", countOf(rt.readsToReplicas, reads)],
+        ["moved to primary by policy", String(rt.movedToPrimary.byPolicy)],
+        ["moved to primary by lag", String(rt.movedToPrimary.byLag)],
+        ["LSN waits", String(rt.lsnWaits.count)],
+        ["LSN wait timeouts", String(rt.lsnWaits.timeouts)],
+        ["LSN wait mean (ms)", rt.lsnWaits.count > 0 ? ms(rt.lsnWaits.meanWaitMs) : "-"],
+        ["moved read latency mean (ms)", moved > 0 ? ms(rt.movedReadLatencyMs) : "-"],
+        ["replica read latency mean (ms)", ms(rt.replicaReadLatencyMs)],
+      ],
+      "ll",
+    ),
+  ];
+}
+
+function proxyLines(px: NonNullable<Report["proxy"]>): string[] {
+  const c = px.cache;
+  const cacheable = c.hits + c.misses;
+  const queries = px.hostgroups.reduce((sum, h) => sum + h.queries, 0);
+  const unavailable = px.hostgroupUnavailable;
+  const rows: string[][] = [
+    ["frontend connections max", String(px.frontendConnectionsMax)],
+    ["frontend connections refused", String(px.frontendRefused)],
+    [
+      "multiplexing",
+      px.multiplexing
+        ? `on; switched off by session state on ${px.multiplexingDisabled} frontend connection${px.multiplexingDisabled === 1 ? "" : "s"}`
+        : "off",
+    ],
+    ["backend connection wait (ms)", `${spreadMs(px.backendWaitMs)} (${px.backendWaits} waited)`],
+    [
+      "hostgroup_unavailable",
+      `${unavailable.noOnlineServer} no ONLINE server, ${unavailable.noBackendConnection} no backend connection`,
+    ],
+    ["unmatched queries (default hostgroup)", String(px.unmatchedQueries)],
+  ];
+  if (cacheable > 0 || c.entriesMax > 0) {
+    rows.push(
+      ["query cache hits", `${c.hits} (hit ratio ${percent(c.hitRatio)})`],
+      ["query cache misses", String(c.misses)],
+      ["query cache stale hits", countOf(c.staleHits, c.hits)],
+      ["query cache evictions", String(c.evictions)],
+      ["query cache entries max", `${c.entriesMax} of ${c.capacityEntries}`],
+    );
+  }
+  const hostgroups = alignColumns(
+    [
+      ["hostgroup", "role", "queries"],
+      ...px.hostgroups.map((h) => [String(h.hostgroup), h.role, countOf(h.queries, queries)]),
+    ],
+    "ll",
+  );
+  const rules = alignColumns(
+    [["rule", "hits"], ...px.rules.map((r) => [String(r.ruleId), String(r.hits)])],
+    "l",
+  );
+  const servers = alignColumns(
+    [
+      [
+        "hostgroup",
+        "server",
+        "weight",
+        "status",
+        "conns max",
+        "used max",
+        "opened",
+        "queries",
+        "shuns",
+        "shunned (s)",
+      ],
+      ...px.servers.map((x) => [
+        String(x.hostgroup),
+        x.server,
+        String(x.weight),
+        x.status,
+        String(x.connectionsMax),
+        String(x.connectionsUsedMax),
+        String(x.connectionsOpened),
+        String(x.queries),
+        String(x.shunEvents),
+        (x.shunnedMs / 1000).toFixed(1),
+      ]),
+    ],
+    "llrl",
+  );
+  return [
+    "Proxy (ProxySQL)",
+    ...alignColumns(rows, "ll"),
+    "",
+    ...hostgroups,
+    "",
+    ...rules,
+    "",
+    ...servers,
+  ];
+}
+
+function consistencyLines(c: NonNullable<Report["consistency"]>): string[] {
+  return [
+    "Consistency",
+    "  (violations and stale reads are counted over the measured window)",
+    ...alignColumns(
+      [
+        ["read-your-writes violations", String(c.violations.readYourWrites)],
+        ["monotonic-reads violations", String(c.violations.monotonicReads)],
+        ["monotonic-writes violations", String(c.violations.monotonicWrites)],
+        ["writes-follow-reads violations", String(c.violations.writesFollowReads)],
+        ["stale reads", String(c.staleReads)],
+        ["versions behind mean", c.versionsBehind.mean.toFixed(3)],
+        ["versions behind max", String(c.versionsBehind.max)],
+      ],
+      "ll",
+    ),
+  ];
 }
 
 /** The CSV header of {@link formatCsv}. */
 export const CSV_HEADER = "section,name,metric,value";
+
+/** The CSV header of {@link formatPlansCsv}: a `plan` column, then {@link CSV_HEADER}. */
+export const PLANS_CSV_HEADER = `plan,${CSV_HEADER}`;
 
 /** How the CSV format is laid out, for --help. */
 export const CSV_HELP = `CSV format (--format csv): one line per figure, in long form:
@@ -171,8 +422,13 @@ export const CSV_HELP = `CSV format (--format csv): one line per figure, in long
   latency,read,p99,1.234
   errors,byKind,too_many_clients,0
   nodes,primary,utilization,0.214
+  replication,replica-1,lagMs.p99,3.52
+  routing,movedToPrimary,byPolicy,0
+  consistency,violations,readYourWrites,0
 "section" is the report's top-level field ("run" for top-level figures), "name" the
-row within it (a latency kind, a node's name, ...), "metric" the figure.`;
+row within it (a latency kind, a node's or a replica's name, ...), "metric" the
+figure. A scenario with variants gets a first column, "plan" (base or the variant's
+name): ${PLANS_CSV_HEADER}.`;
 
 function csvField(value: string): string {
   return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
@@ -181,16 +437,18 @@ function csvField(value: string): string {
 type Json = string | number | boolean | null | readonly Json[] | { readonly [key: string]: Json };
 
 /**
- * The report flattened to long-format CSV (`section,name,metric,value`), one line
- * per figure. Array elements are named by their `name` field (or their index).
+ * The report's figures as `[section, name, metric, value]` rows. An array
+ * element is named by its `name` field (or its index), which takes the array's
+ * place: `nodes,primary,…`, `replication,replica-1,lagMs.p99`.
  */
-export function formatCsv(report: Report): string {
-  const lines = [CSV_HEADER];
+function csvRows(report: Report): string[][] {
+  const rows: string[][] = [];
   const emit = (segments: readonly string[], value: Json, isElement: boolean): void => {
     if (Array.isArray(value)) {
+      const parent = segments.length > 1 ? segments.slice(0, -1) : segments;
       value.forEach((item: Json, i: number) => {
         const name = isRecord(item) && typeof item.name === "string" ? item.name : String(i);
-        emit([...segments, name], item, true);
+        emit([...parent, name], item, true);
       });
       return;
     }
@@ -203,9 +461,30 @@ export function formatCsv(report: Report): string {
     const [section, ...rest] = segments.length === 1 ? ["run", ...segments] : segments;
     const name = rest.length >= 2 ? (rest[0] ?? "") : "";
     const metric = rest.length >= 2 ? rest.slice(1).join(".") : (rest[0] ?? "");
-    lines.push([section ?? "", name, metric, String(value)].map(csvField).join(","));
+    rows.push([section ?? "", name, metric, String(value)]);
   };
   emit([], report as unknown as Json, false);
+  return rows;
+}
+
+/**
+ * The report flattened to long-format CSV (`section,name,metric,value`), one line
+ * per figure. Array elements are named by their `name` field (or their index).
+ */
+export function formatCsv(report: Report): string {
+  const lines = [CSV_HEADER, ...csvRows(report).map((row) => row.map(csvField).join(","))];
+  return `${lines.join("\n")}\n`;
+}
+
+/**
+ * The reports of several plans (the base and its variants) as one long-format
+ * CSV: {@link formatCsv}'s rows, each prefixed with the plan's name.
+ */
+export function formatPlansCsv(plans: readonly { name: string; report: Report }[]): string {
+  const lines = [PLANS_CSV_HEADER];
+  for (const plan of plans) {
+    for (const row of csvRows(plan.report)) lines.push([plan.name, ...row].map(csvField).join(","));
+  }
   return `${lines.join("\n")}\n`;
 }
 

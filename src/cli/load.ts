@@ -7,9 +7,9 @@ import {
   builtinScenarioNames,
   DEFAULT_SCENARIO,
   formatIssue,
-  parseScenario,
-  type Scenario,
+  resolveVariants,
   type ScenarioIssue,
+  type ScenarioVariant,
 } from "../scenario/index.js";
 import { describeFsError, UsageError } from "./errors.js";
 
@@ -103,28 +103,43 @@ function durationValue(text: string): number | string {
   return /^\s*\d+(\.\d+)?\s*$/.test(text) ? Number(text) : text;
 }
 
-/**
- * Applies the overrides and validates the scenario with its schema. Problems
- * raise a UsageError listing each issue as `source: path: message`, where the
- * source is the file (or built-in) name, or the option that caused it.
- */
-export function resolveSource(source: ScenarioSource, overrides: ScenarioOverrides = {}): Scenario {
-  let value = source.value;
-  if (isPlainObject(value)) {
-    const copy: Record<string, unknown> = { ...value };
-    if (overrides.duration !== undefined) copy.duration = durationValue(overrides.duration);
-    if (overrides.seed !== undefined) copy.seed = overrides.seed;
-    value = copy;
+/** The scenario value with the command-line overrides applied, to the base and to every variant. */
+function applyOverrides(value: unknown, overrides: ScenarioOverrides): unknown {
+  if (!isPlainObject(value)) return value;
+  const set = (target: Record<string, unknown>, onlyIfPresent: boolean): void => {
+    if (overrides.duration !== undefined && (!onlyIfPresent || "duration" in target)) {
+      target.duration = durationValue(overrides.duration);
+    }
+    if (overrides.seed !== undefined && (!onlyIfPresent || "seed" in target)) {
+      target.seed = overrides.seed;
+    }
+  };
+  const copy: Record<string, unknown> = { ...value };
+  set(copy, false);
+  // A variant's patch that sets the seed or duration would otherwise win over the option.
+  if (Array.isArray(copy.variants)) {
+    copy.variants = copy.variants.map((variant: unknown) => {
+      if (!isPlainObject(variant) || !isPlainObject(variant.patch)) return variant;
+      const patch: Record<string, unknown> = { ...variant.patch };
+      set(patch, true);
+      return { ...variant, patch };
+    });
   }
-  const result = parseScenario(value);
-  if (result.ok) return result.scenario;
+  return copy;
+}
 
+/** The lines of a UsageError for `issues`, each naming the file or the option that caused it. */
+function issueLines(
+  source: ScenarioSource,
+  overrides: ScenarioOverrides,
+  issues: readonly ScenarioIssue[],
+): string[] {
   const fromOption = (issue: ScenarioIssue): string | undefined => {
     if (overrides.duration !== undefined && issue.path === "duration") return "--duration";
     if (overrides.seed !== undefined && issue.path === "seed") return "--seed";
     return undefined;
   };
-  const fromFile = result.issues.filter((issue) => fromOption(issue) === undefined);
+  const fromFile = issues.filter((issue) => fromOption(issue) === undefined);
   const lines: string[] = [];
   if (fromFile.length > 0) {
     const count = fromFile.length;
@@ -133,9 +148,46 @@ export function resolveSource(source: ScenarioSource, overrides: ScenarioOverrid
       ...fromFile.map((issue) => `  ${source.label}: ${formatIssue(issue)}`),
     );
   }
-  for (const issue of result.issues) {
+  for (const issue of issues) {
     const option = fromOption(issue);
     if (option !== undefined) lines.push(`error: ${option}: ${issue.message}`);
   }
-  throw new UsageError(lines);
+  return lines;
+}
+
+/**
+ * Applies the overrides (to the base and to every variant) and resolves the
+ * scenario's plans: the base first, then each variant with its patch merged in.
+ * A scenario without variants has one plan, "base". Problems raise a UsageError
+ * listing each issue as `source: path: message`, where the source is the file
+ * (or built-in) name, or the option that caused it; a variant's issues are
+ * under `variants.<i>.patch`.
+ */
+export function resolvePlans(
+  source: ScenarioSource,
+  overrides: ScenarioOverrides = {},
+): ScenarioVariant[] {
+  const result = resolveVariants(applyOverrides(source.value, overrides));
+  if (result.ok) return result.variants;
+  throw new UsageError(issueLines(source, overrides, result.issues));
+}
+
+/**
+ * The plan named `name` ("base" or a variant's name). An unknown name raises a
+ * UsageError that lists the names to choose from.
+ */
+export function selectPlan(
+  plans: readonly ScenarioVariant[],
+  name: string,
+  source: ScenarioSource,
+): ScenarioVariant {
+  const plan = plans.find((p) => p.name === name);
+  if (plan !== undefined) return plan;
+  const names = plans.map((p) => JSON.stringify(p.name)).join(", ");
+  const n = plans.length - 1;
+  const what = n === 0 ? "has no variants" : `has ${n} variant${n === 1 ? "" : "s"}`;
+  throw new UsageError([
+    `error: --variant: unknown plan "${name}": ${source.label} ${what}`,
+    `plans: ${names}`,
+  ]);
 }

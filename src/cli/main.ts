@@ -16,11 +16,13 @@ import {
   type Report,
   runScenarioDetailed,
   ScenarioError,
+  type ScenarioVariant,
   scenarioJsonSchema,
 } from "../scenario/index.js";
+import { formatComparison, formatPlansJson, type PlanReport } from "./compare.js";
 import { describeFsError, UsageError } from "./errors.js";
-import { CSV_HELP, formatCsv, formatSummary, formatTable } from "./format.js";
-import { loadScenarioSource, resolvePath, resolveSource } from "./load.js";
+import { CSV_HELP, formatCsv, formatPlansCsv, formatSummary, formatTable } from "./format.js";
+import { loadScenarioSource, resolvePath, resolvePlans, selectPlan } from "./load.js";
 import { createProgress } from "./progress.js";
 
 /**
@@ -56,6 +58,8 @@ interface RunOptions {
   readonly duration?: string;
   readonly format: Format;
   readonly out?: string;
+  readonly variant?: string;
+  readonly history?: string;
 }
 
 function parseSeed(value: string): number {
@@ -64,6 +68,37 @@ function parseSeed(value: string): number {
     throw new InvalidArgumentError("Expected a non-negative integer (at most 2^53 - 1).");
   }
   return n;
+}
+
+/** Runs every plan with one progress line across all of them. */
+function runPlans(plans: readonly ScenarioVariant[], io: CliIO): PlanReport[] {
+  const name = plans[0]?.scenario.name ?? "scenario";
+  const progress = createProgress(io, `running ${name} (${plans.length} plans)`);
+  const update = progress.update;
+  try {
+    return plans.map((plan, i) => {
+      const onProgress = (f: number): void => update?.((i + f) / plans.length);
+      const options = update === undefined ? {} : { onProgress };
+      return {
+        name: plan.name,
+        ...(plan.description === undefined ? {} : { description: plan.description }),
+        report: runScenarioDetailed(plan.scenario, options).report,
+      };
+    });
+  } finally {
+    progress.clear();
+  }
+}
+
+function renderPlans(format: Format, plans: readonly PlanReport[]): string {
+  switch (format) {
+    case "json":
+      return formatPlansJson(plans);
+    case "csv":
+      return formatPlansCsv(plans);
+    case "table":
+      return formatComparison(plans);
+  }
 }
 
 function render(format: Format, report: Report): string {
@@ -84,12 +119,19 @@ scenario are printed first: to stdout for the table format, to stderr for json a
 csv, so that stdout stays machine-readable. On a terminal, a long run shows its
 progress on stderr.
 
+A scenario with "variants" runs the base plan and every variant with the same seed
+and prints them side by side: a comparison table, or for json
+{ "variants": [{ "name", "description", "report" }] }, or for csv the rows of every
+plan with a first "plan" column. --variant NAME runs one plan ("base" or a
+variant's name) and prints its full report.
+
 ${CSV_HELP}
 
 Examples:
   dbsim run
   dbsim run my-scenario.json --seed 7 --duration 30s
-  dbsim run write-heavy --format json --out report.json`;
+  dbsim run write-heavy --format json --out report.json
+  dbsim run read-your-writes --variant "RYW by LSN"`;
 
 const PROGRAM_HELP = `
 Exit codes: 0 ok; 2 bad input (the message names the file, path and value);
@@ -134,21 +176,58 @@ function buildProgram(io: CliIO): Command {
     )
     .addOption(new Option("--format <format>", "report format").choices(FORMATS).default("table"))
     .option("--out <file>", "write the report to this file instead of stdout")
+    .option("--variant <name>", 'run one plan of a scenario with variants: "base" or a variant')
+    .option(
+      "--history <file>",
+      "record every operation and write the history as JSON lines (one plan only)",
+    )
     .addHelpText("after", RUN_HELP)
     .action(async (scenarioArg: string | undefined, options: RunOptions) => {
       const source = await loadScenarioSource(scenarioArg, io);
-      const scenario = resolveSource(source, { seed: options.seed, duration: options.duration });
+      const plans = resolvePlans(source, { seed: options.seed, duration: options.duration });
       const info = options.format === "table" ? io.stdout : io.stderr;
-      info(`${formatSummary(scenario)}\n`);
-
-      const progress = createProgress(io, `running ${scenario.name}`);
-      let report: Report;
-      try {
-        report = runScenarioDetailed(scenario, { onProgress: progress.update }).report;
-      } finally {
-        progress.clear();
+      let text: string;
+      if (plans.length === 1 || options.variant !== undefined) {
+        const plan =
+          options.variant === undefined ? plans[0] : selectPlan(plans, options.variant, source);
+        if (plan === undefined) throw new Error("a scenario resolves to at least one plan");
+        const scenario = plan.scenario;
+        info(`${formatSummary(scenario, plans.length > 1 ? { plan: plan.name } : {})}\n`);
+        const progress = createProgress(io, `running ${scenario.name}`);
+        let report: Report;
+        let history: string | null = null;
+        try {
+          const run = runScenarioDetailed(scenario, {
+            onProgress: progress.update,
+            ...(options.history === undefined ? {} : { history: true }),
+          });
+          report = run.report;
+          history = run.history?.toJSONLines() ?? null;
+        } finally {
+          progress.clear();
+        }
+        text = render(options.format, report);
+        if (options.history !== undefined && history !== null) {
+          try {
+            await io.writeFile(resolvePath(io, options.history), history);
+          } catch (error) {
+            throw new UsageError([
+              `error: cannot write ${options.history}: ${describeFsError(error)}`,
+            ]);
+          }
+          io.stderr(`history written to ${options.history}\n`);
+        }
+      } else {
+        if (options.history !== undefined) {
+          throw new UsageError([
+            "error: --history records one plan: add --variant NAME to pick it",
+          ]);
+        }
+        const base = plans[0]?.scenario;
+        if (base === undefined) throw new Error("a scenario resolves to at least one plan");
+        info(`${formatSummary(base, { plans: plans.map((p) => p.name) })}\n`);
+        text = renderPlans(options.format, runPlans(plans, io));
       }
-      const text = render(options.format, report);
       if (options.out === undefined) {
         io.stdout(text);
         return;
@@ -166,8 +245,12 @@ function buildProgram(io: CliIO): Command {
     .description('check a scenario file; prints "ok: <name>" or every problem')
     .argument("<file>", "a scenario JSON file (or a built-in name)")
     .action(async (file: string) => {
-      const scenario = resolveSource(await loadScenarioSource(file, io));
-      io.stdout(`ok: ${scenario.name}\n`);
+      const plans = resolvePlans(await loadScenarioSource(file, io));
+      const name = plans[0]?.scenario.name ?? "";
+      const n = plans.length - 1;
+      io.stdout(
+        n === 0 ? `ok: ${name}\n` : `ok: ${name} (base + ${n} variant${n === 1 ? "" : "s"})\n`,
+      );
     });
 
   program
@@ -181,8 +264,12 @@ function buildProgram(io: CliIO): Command {
     .command("diagram")
     .description("print a scenario's topology as a Mermaid flowchart")
     .argument("[scenario]", `a scenario JSON file or a built-in name (default ${DEFAULT_SCENARIO})`)
-    .action(async (scenarioArg: string | undefined) => {
-      io.stdout(diagram(resolveSource(await loadScenarioSource(scenarioArg, io))));
+    .option("--variant <name>", 'the plan to draw: "base" (the default) or a variant')
+    .action(async (scenarioArg: string | undefined, options: { readonly variant?: string }) => {
+      const source = await loadScenarioSource(scenarioArg, io);
+      const plans = resolvePlans(source);
+      const plan = selectPlan(plans, options.variant ?? "base", source);
+      io.stdout(diagram(plan.scenario));
     });
 
   program

@@ -11,15 +11,52 @@
 export type ErrorKind =
   /** The server refused a new connection: `max_connections` reached. */
   | "too_many_clients"
-  /** The client waited longer than its connection timeout for a connection. */
-  | "connection_timeout";
+  /** The client waited longer than its connection timeout for a pooled connection. */
+  | "connection_timeout"
+  /** pgbouncer refused a client connection: `max_client_conn` reached. */
+  | "max_client_conn"
+  /** pgbouncer found no server connection within `query_wait_timeout`. */
+  | "query_wait_timeout"
+  /** pgbouncer in statement mode refused a multi-statement transaction. */
+  | "statement_mode_transaction"
+  /** ProxySQL refused a client connection: `mysql-max_connections` reached. */
+  | "proxy_max_connections"
+  /**
+   * ProxySQL found no backend connection within `mysql-connect_timeout_server_max`:
+   * the query's hostgroup had no ONLINE server (empty, or every server shunned),
+   * or every server's `max_connections` were in use.
+   */
+  | "hostgroup_unavailable";
 
 /**
  * The error kinds, in report order.
  *
  * @remarks Since 0.1.0
  */
-export const ERROR_KINDS: readonly ErrorKind[] = ["too_many_clients", "connection_timeout"];
+export const ERROR_KINDS: readonly ErrorKind[] = [
+  "too_many_clients",
+  "connection_timeout",
+  "max_client_conn",
+  "query_wait_timeout",
+  "statement_mode_transaction",
+  "proxy_max_connections",
+  "hostgroup_unavailable",
+];
+
+/**
+ * Session state an operation may rely on, which pgbouncer's transaction and
+ * statement modes break (pgbouncer 1.25 docs) — except protocol-level prepared
+ * statements, which work there when `max_prepared_statements` > 0.
+ *
+ * @remarks Since 0.1.0
+ */
+export type SessionStateFeature =
+  | "set"
+  | "listen"
+  | "advisory-lock"
+  | "sql-prepare"
+  | "temp-table"
+  | "protocol-prepare";
 
 /**
  * Read or write.
@@ -58,6 +95,13 @@ export class Operation {
   lsn = 0;
   /** For a write, when it committed at the primary (ms); NaN for reads and failures. */
   commitMs = Number.NaN;
+  /** The session state the operation relies on, or null (see {@link SessionStateFeature}). */
+  sessionState: SessionStateFeature | null = null;
+  /**
+   * A locking read (`SELECT … FOR UPDATE`): it takes row locks, so it must run
+   * on the primary; proxies route on it. Always false for writes.
+   */
+  forUpdate = false;
 
   /**
    * @param id - sequence number
@@ -87,6 +131,43 @@ export class Operation {
   get isTransaction(): boolean {
     return this.statements > 1;
   }
+}
+
+/**
+ * An open connection, as a {@link ServerPort} hands it out. Opaque to the caller.
+ *
+ * @remarks Since 0.1.0
+ */
+export type PortConnection = object;
+
+/**
+ * A connection-oriented endpoint: a database node, or a pooler in front of one.
+ * The client opens connections to it and runs an operation's statements on one.
+ *
+ * @remarks Since 0.1.0
+ */
+export interface ServerPort {
+  /** The endpoint's name. */
+  readonly name: string;
+  /**
+   * Opens a connection (the caller has paid its own network round trips); calls
+   * `done` with the connection, or with null and the error that refused it.
+   */
+  connect(done: (conn: PortConnection | null, error: ErrorKind | null) => void): void;
+  /** Closes a connection. */
+  disconnect(conn: PortConnection): void;
+  /**
+   * Runs statement `index` (0-based) of `op` on `conn`. On the last statement
+   * the node reads or commits and fills in `op.node`, `op.version`, `op.lsn`
+   * (and `op.commitMs` for writes). Calls `done` with null, or with the error
+   * the statement ended with.
+   */
+  execute(
+    conn: PortConnection,
+    op: Operation,
+    index: number,
+    done: (error: ErrorKind | null) => void,
+  ): void;
 }
 
 /**

@@ -15,7 +15,9 @@ import {
   type Sampler,
 } from "../latency/index.js";
 import { DatabaseClient } from "../models/client/client.js";
-import type { Service } from "../models/operation.js";
+import type { ServerPort, Service } from "../models/operation.js";
+import { PgBouncer } from "../models/pool/pgbouncer.js";
+import { type ProxyServerConfig, ProxySql, type QueryRule } from "../models/proxy/proxysql.js";
 import {
   type ReplicaLinkConfig,
   Replication,
@@ -72,7 +74,10 @@ export interface TopologyGraph {
 export interface BuiltNode {
   readonly server: DatabaseServer;
   readonly role: "primary" | "replica";
-  readonly client: DatabaseClient;
+  /** The application's driver for this node; null behind a proxy (one driver talks to the proxy). */
+  readonly client: DatabaseClient | null;
+  /** The pgbouncer in front of it, when the scenario has a pool. */
+  readonly pool: PgBouncer | null;
 }
 
 /** @internal The built topology: the front service, the parts the report reads, the graph. */
@@ -82,6 +87,9 @@ export interface BuiltTopology {
   readonly primary: DatabaseServer;
   readonly replication: Replication | null;
   readonly router: Router | null;
+  readonly proxy: ProxySql | null;
+  /** Every application driver (one per node, or the one in front of the proxy). */
+  readonly clients: readonly DatabaseClient[];
   readonly graph: TopologyGraph;
   readonly workload: WorkloadConfig;
 }
@@ -110,6 +118,8 @@ export function workloadConfig(
     keys: { count: w.keys.count, popularity: w.keys.popularity },
     sessions: w.sessions,
     readOwnWrites: w.readOwnWrites,
+    lockingReads: w.lockingReads,
+    ...(w.sessionState === undefined ? {} : { sessionState: w.sessionState }),
     stopAtMs,
   };
 }
@@ -149,7 +159,43 @@ export function buildTopology(sim: Simulation, scenario: Scenario): BuiltTopolog
       connectWorkMs: compile(db.connectionSetupTime),
     });
   const c = scenario.client;
-  const clientFor = (node: DatabaseServer, rngLabel: string): DatabaseClient =>
+  const p = scenario.pool;
+  const poolFor = (node: DatabaseServer): PgBouncer | null =>
+    p === undefined
+      ? null
+      : new PgBouncer(
+          sim,
+          {
+            name: `pgbouncer-${node.name}`,
+            poolMode: p.poolMode,
+            defaultPoolSize: p.defaultPoolSize,
+            minPoolSize: p.minPoolSize,
+            reservePoolSize: p.reservePoolSize,
+            reservePoolTimeoutMs: p.reservePoolTimeout,
+            maxClientConn: p.maxClientConn,
+            maxDbConnections: p.maxDbConnections,
+            queryWaitTimeoutMs: p.queryWaitTimeout,
+            serverIdleTimeoutMs: p.serverIdleTimeout,
+            serverLifetimeMs: p.serverLifetime,
+            serverConnectTimeoutMs: p.serverConnectTimeout,
+            serverLoginRetryMs: p.serverLoginRetry,
+            maxPreparedStatements: p.maxPreparedStatements,
+            serverRoundTripMs: compile(p.serverRoundTrip),
+            serverConnectRoundTrips: p.serverConnectRoundTrips,
+          },
+          node,
+        );
+  const px = scenario.proxy;
+  const builtNode = (
+    server: DatabaseServer,
+    role: "primary" | "replica",
+    rngLabel: string,
+  ): BuiltNode => {
+    const pool = poolFor(server);
+    const client = px === undefined ? clientFor(pool ?? server, rngLabel) : null;
+    return { server, role, pool, client };
+  };
+  const clientFor = (node: ServerPort, rngLabel: string): DatabaseClient =>
     new DatabaseClient(
       sim,
       {
@@ -170,9 +216,7 @@ export function buildTopology(sim: Simulation, scenario: Scenario): BuiltTopolog
     );
 
   const primary = server("primary", db.cores, db.maxConnections);
-  const nodes: BuiltNode[] = [
-    { server: primary, role: "primary", client: clientFor(primary, "client.network") },
-  ];
+  const nodes: BuiltNode[] = [builtNode(primary, "primary", "client.network")];
   const engineName = db.engine === "mysql" ? "MySQL" : "PostgreSQL";
   const graphNodes: DiagramNode[] = [
     { id: "workload", label: workloadLabel(scenario), shape: "actor" },
@@ -203,11 +247,7 @@ export function buildTopology(sim: Simulation, scenario: Scenario): BuiltTopolog
       const maxConnections = spec.maxConnections ?? db.maxConnections;
       const node = server(name, cores, maxConnections);
       ports.push(node);
-      nodes.push({
-        server: node,
-        role: "replica",
-        client: clientFor(node, `client.network.${name}`),
-      });
+      nodes.push(builtNode(node, "replica", `client.network.${name}`));
       links.push({
         roundTripMs: compile(spec.network ?? rep.network),
         flushMs: compile(rep.flushTime),
@@ -243,11 +283,71 @@ export function buildTopology(sim: Simulation, scenario: Scenario): BuiltTopolog
   }
 
   let router: Router | null = null;
-  const primaryClient = (nodes[0] as BuiltNode).client;
-  let front: Service = primaryClient;
+  let proxy: ProxySql | null = null;
+  const primaryNode = nodes[0] as BuiltNode;
+  const clients: DatabaseClient[] = [];
+  for (const n of nodes) if (n.client !== null) clients.push(n.client);
+  let front: Service;
   const routing = scenario.routing;
   const replicaNodes = nodes.filter((n) => n.role === "replica");
-  if (routing !== undefined) {
+  if (px !== undefined) {
+    // The application's one driver talks to ProxySQL, which fans out to every node.
+    const port = (n: BuiltNode): ServerPort => n.pool ?? n.server;
+    const row = (n: BuiltNode, hostgroup: number, weight: number): ProxyServerConfig => ({
+      hostgroup,
+      port: port(n),
+      weight,
+      maxConnections: px.maxBackendConnections,
+      maxReplicationLagS: 0,
+      secondsBehindMaster: null,
+    });
+    const servers: ProxyServerConfig[] = [row(primaryNode, px.writerHostgroup, 1)];
+    if (px.readers.primaryWeight > 0) {
+      servers.push(row(primaryNode, px.readerHostgroup, px.readers.primaryWeight));
+    }
+    replicaNodes.forEach((n, i) => {
+      const lagOf = replication;
+      servers.push({
+        ...row(n, px.readerHostgroup, px.readers.replicaWeights?.[i] ?? 1),
+        maxReplicationLagS: px.maxReplicationLag,
+        secondsBehindMaster: lagOf === null ? null : () => lagOf.lag(i).secondsBehindSource,
+      });
+    });
+    proxy = new ProxySql(
+      sim,
+      {
+        name: "proxysql",
+        maxConnections: px.maxConnections,
+        defaultHostgroup: px.writerHostgroup,
+        queryRules: px.queryRules.map(
+          (r): QueryRule => ({
+            ruleId: r.ruleId,
+            match: r.match,
+            destinationHostgroup: r.destinationHostgroup ?? null,
+            cacheTtlMs: r.cacheTtl ?? null,
+            apply: r.apply,
+          }),
+        ),
+        multiplexing: px.multiplexing,
+        backendRoundTripMs: compile(px.backendRoundTrip),
+        backendConnectRoundTrips: px.backendConnectRoundTrips,
+        queryCacheSizeMB: px.queryCacheSizeMB,
+        queryCacheEntryBytes: px.queryCacheEntryBytes,
+        cacheHitMs: compile(px.queryCacheHitTime),
+        monitorReplicationLagIntervalMs: px.monitorReplicationLagInterval,
+        connectTimeoutServerMaxMs: px.connectTimeoutServerMax,
+      },
+      servers,
+      (key) => primary.read(key),
+    );
+    const client = clientFor(proxy, "client.network");
+    clients.push(client);
+    front = client;
+  } else {
+    front = primaryNode.client as DatabaseClient;
+  }
+  const primaryClient = primaryNode.client;
+  if (routing !== undefined && primaryClient !== null) {
     router = new Router(
       sim,
       {
@@ -262,10 +362,62 @@ export function buildTopology(sim: Simulation, scenario: Scenario): BuiltTopolog
         sessions: scenario.workload.sessions,
       },
       primaryClient,
-      replicaNodes.map((n) => n.client),
+      replicaNodes.map((n) => n.client as DatabaseClient),
       replication ?? NO_REPLICAS,
     );
     front = router;
+  }
+
+  // With a pool, every database node gets a pgbouncer box in front of it.
+  const entry = (nodeId: string): string => (p === undefined ? nodeId : `pool_${nodeId}`);
+  if (p !== undefined) {
+    for (const n of nodes) {
+      const id = n.role === "primary" ? "primary" : diagramId(n.server.name);
+      const at = graphNodes.findIndex((g) => g.id === id);
+      graphNodes.splice(at, 0, {
+        id: `pool_${id}`,
+        label: `PgBouncer<br/>${p.poolMode} mode, pool ${p.defaultPoolSize}`,
+        shape: "component",
+      });
+      edges.push({
+        from: `pool_${id}`,
+        to: id,
+        label: `≤ ${p.defaultPoolSize + p.reservePoolSize} connections`,
+      });
+    }
+  }
+
+  if (px !== undefined) {
+    graphNodes.splice(2, 0, { id: "proxysql", label: proxyLabel(px), shape: "component" });
+    edges.push({ from: "app", to: "proxysql", label: "frontend connections" });
+    const lagNote = px.maxReplicationLag > 0 ? `, shunned if lag > ${px.maxReplicationLag} s` : "";
+    const primaryReads =
+      px.readers.primaryWeight > 0
+        ? ` + ${px.readerHostgroup} (reader, weight ${px.readers.primaryWeight})`
+        : "";
+    edges.push({
+      from: "proxysql",
+      to: entry("primary"),
+      label: `hostgroup ${px.writerHostgroup} (writer)${primaryReads}`,
+    });
+    replicaNodes.forEach((n, i) => {
+      edges.push({
+        from: "proxysql",
+        to: entry(diagramId(n.server.name)),
+        label: `hostgroup ${px.readerHostgroup} (reader), weight ${px.readers.replicaWeights?.[i] ?? 1}${lagNote}`,
+      });
+    });
+    return {
+      front,
+      nodes,
+      primary,
+      replication,
+      router,
+      proxy,
+      clients,
+      graph: { nodes: graphNodes, edges },
+      workload: workloadConfig(scenario, compile),
+    };
   }
 
   // Edges from the application (through a proxy box when there is one).
@@ -280,12 +432,12 @@ export function buildTopology(sim: Simulation, scenario: Scenario): BuiltTopolog
     from = "proxy";
   }
   const routed = router !== null && replicaNodes.length > 0;
-  edges.push({ from, to: "primary", label: routed ? "writes" : "reads + writes" });
+  edges.push({ from, to: entry("primary"), label: routed ? "writes" : "reads + writes" });
   if (routed) {
     for (const n of replicaNodes) {
       edges.push({
         from,
-        to: diagramId(n.server.name),
+        to: entry(diagramId(n.server.name)),
         label: routing?.via === "dns" ? "reads (DNS)" : "reads",
       });
     }
@@ -296,6 +448,8 @@ export function buildTopology(sim: Simulation, scenario: Scenario): BuiltTopolog
     primary,
     replication,
     router,
+    proxy,
+    clients,
     graph: { nodes: graphNodes, edges },
     workload: workloadConfig(scenario, compile),
   };
@@ -327,6 +481,34 @@ function consistencyPolicy(c: NonNullable<Scenario["routing"]>["consistency"]): 
   }
 }
 
+/** The ProxySQL box: its rules in order, what is unmatched, multiplexing. */
+function proxyLabel(px: NonNullable<Scenario["proxy"]>): string {
+  const lines = ["ProxySQL"];
+  const rules = [...px.queryRules].sort((a, b) => a.ruleId - b.ruleId);
+  for (const r of rules) {
+    const what: string[] = [];
+    if (r.match.kind !== undefined) what.push(r.match.kind === "read" ? "reads" : "writes");
+    if (r.match.forUpdate !== undefined)
+      what.push(r.match.forUpdate ? "FOR UPDATE" : "not FOR UPDATE");
+    if (r.match.inTransaction !== undefined) {
+      what.push(r.match.inTransaction ? "in transactions" : "single statements");
+    }
+    const to: string[] = [];
+    if (r.destinationHostgroup !== undefined) to.push(`→ HG ${r.destinationHostgroup}`);
+    if (r.cacheTtl !== undefined) {
+      const ttl = r.cacheTtl >= 1000 ? `${r.cacheTtl / 1000} s` : `${r.cacheTtl} ms`;
+      to.push(`cache TTL ${ttl}`);
+    }
+    if (!r.apply) to.push("(continue)");
+    lines.push(
+      `rule ${r.ruleId}: ${what.length > 0 ? what.join(", ") : "all"} ${to.join(", ")}`.trimEnd(),
+    );
+  }
+  lines.push(`default → HG ${px.writerHostgroup}`);
+  lines.push(`multiplexing ${px.multiplexing ? "on" : "off"}`);
+  return lines.join("<br/>");
+}
+
 function diagramId(name: string): string {
   return `node_${name.replace(/[^A-Za-z0-9_]/g, "_")}`;
 }
@@ -334,6 +516,11 @@ function diagramId(name: string): string {
 function appLabel(scenario: Scenario): string {
   const c = scenario.client;
   const who = c.instances > 1 ? `${c.instances} app instances` : "Application";
+  if (scenario.proxy !== undefined) {
+    return c.connections === "per-request"
+      ? `${who}<br/>connection per request to ProxySQL`
+      : `${who}<br/>pool ${c.poolSize}${c.instances > 1 ? " each" : ""} to ProxySQL`;
+  }
   return c.connections === "per-request"
     ? `${who}<br/>connection per request`
     : `${who}<br/>pool ${c.poolSize}${c.instances > 1 ? " each" : ""} per node`;

@@ -1,6 +1,8 @@
 // The built-in scenarios, shipped inside the package as data. `dbsim run` with no
 // argument runs read-heavy.
 import manyClients from "./builtins/many-clients.json";
+import poolSize from "./builtins/pool-size.json";
+import proxysql from "./builtins/proxysql.json";
 import readHeavy from "./builtins/read-heavy.json";
 import readYourWrites from "./builtins/read-your-writes.json";
 import writeHeavy from "./builtins/write-heavy.json";
@@ -16,6 +18,8 @@ export const BUILTIN_SCENARIOS: Readonly<Record<string, ScenarioInput>> = Object
   "write-heavy": writeHeavy as ScenarioInput,
   "many-clients": manyClients as ScenarioInput,
   "read-your-writes": readYourWrites as ScenarioInput,
+  "pool-size": poolSize as ScenarioInput,
+  proxysql: proxysql as ScenarioInput,
 });
 
 /**

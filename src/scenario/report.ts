@@ -144,8 +144,147 @@ export const ConsistencyReportSchema = z.strictObject({
     .number()
     .int()
     .nonnegative()
-    .describe("Reads that returned an older version than the primary held when they were issued"),
+    .describe(
+      "Reads that returned an older version than the newest write acknowledged when they were issued",
+    ),
   versionsBehind: z.strictObject({ mean: num(), max: z.number().int().nonnegative() }),
+});
+
+/**
+ * One pgbouncer's figures, named after SHOW POOLS and SHOW STATS.
+ *
+ * @remarks Since 0.1.0
+ */
+export const PoolReportSchema = z.strictObject({
+  name: z.string(),
+  node: z.string(),
+  clientsMax: z
+    .number()
+    .int()
+    .nonnegative()
+    .describe("Client connections, most at once (cl_active + cl_waiting + idle)"),
+  clientsMean: num(),
+  clientsWaitingMax: z.number().int().nonnegative().describe("cl_waiting, most at once"),
+  clientsWaitingMean: num().describe("cl_waiting, time average"),
+  serversActiveMax: z.number().int().nonnegative().describe("sv_active, most at once"),
+  serversActiveMean: num(),
+  serverConnectionsMax: z
+    .number()
+    .int()
+    .nonnegative()
+    .describe("Server connections open, most at once"),
+  serverConnectionsOpened: z.number().int().nonnegative(),
+  serverLoginFailures: z.number().int().nonnegative(),
+  waitMs: z
+    .strictObject({ mean: num(), p99: num(), max: num() })
+    .describe("Time clients waited for a server connection (avg_wait_time, maxwait)"),
+  xactPerSec: num().describe("Transactions per second (total_xact_count over the window)"),
+  queryPerSec: num().describe("Statements per second (total_query_count over the window)"),
+  sessionStateBroken: z
+    .number()
+    .int()
+    .nonnegative()
+    .describe("Operations relying on session state that this pool mode breaks"),
+});
+
+/**
+ * The pooling figures: totals over every pool, and each pool.
+ *
+ * @remarks Since 0.1.0
+ */
+export const PoolingReportSchema = z.strictObject({
+  poolMode: z.enum(["session", "transaction", "statement"]),
+  waitMs: z.strictObject({ mean: num(), p99: num(), max: num() }),
+  clientsWaitingMax: z.number().int().nonnegative(),
+  serverConnectionsMax: z
+    .number()
+    .int()
+    .nonnegative()
+    .describe("Sum over pools of each pool's most server connections"),
+  pools: z.array(PoolReportSchema),
+});
+
+const count = () => z.number().int().nonnegative();
+
+/**
+ * One `mysql_servers` row's figures, after ProxySQL's stats_mysql_connection_pool.
+ *
+ * @remarks Since 0.1.0
+ */
+export const ProxyServerReportSchema = z.strictObject({
+  name: z.string().describe('"hostgroup <id>/<server>": a server in two hostgroups is two rows'),
+  hostgroup: count(),
+  server: z.string(),
+  weight: count(),
+  status: z.enum(["ONLINE", "SHUNNED"]).describe("Status at the end of the run"),
+  connectionsMax: count().describe("Backend connections open (ConnUsed + ConnFree), most at once"),
+  connectionsUsedMax: count().describe("Backend connections in use (ConnUsed), most at once"),
+  connectionsOpened: count().describe("Backend connections opened (ConnOK)"),
+  connectErrors: count().describe("Backend connection attempts the server refused (ConnERR)"),
+  queries: count().describe("Statements run on it"),
+  shunEvents: count().describe("Times the monitor shunned it for replication lag"),
+  shunnedMs: num().describe("Time it spent SHUNNED in the window (ms)"),
+});
+
+/**
+ * The ProxySQL figures.
+ *
+ * @remarks Since 0.1.0
+ */
+export const ProxyReportSchema = z.strictObject({
+  frontendConnectionsMax: count().describe("Client connections to ProxySQL, most at once"),
+  frontendConnectionsMean: num(),
+  frontendRefused: count().describe("Client connections refused past mysql-max_connections"),
+  multiplexing: z.boolean().describe("mysql-multiplexing"),
+  multiplexingDisabled: count().describe(
+    "Frontend connections whose multiplexing session state switched off for good",
+  ),
+  hostgroups: z
+    .array(
+      z.strictObject({
+        name: z.string(),
+        hostgroup: count(),
+        role: z.enum(["writer", "reader"]),
+        queries: count().describe("Statements sent to its servers"),
+      }),
+    )
+    .describe("Queries per hostgroup (cache hits are in none)"),
+  rules: z
+    .array(
+      z.strictObject({
+        name: z.string(),
+        ruleId: count(),
+        hits: count().describe("Statements the rule matched (stats_mysql_query_rules.hits)"),
+      }),
+    )
+    .describe("Hits per query rule, in ruleId order"),
+  unmatchedQueries: count().describe(
+    "Statements no rule gave a destination: they went to the default (writer) hostgroup",
+  ),
+  cache: z.strictObject({
+    hits: count().describe("Reads answered from the query cache"),
+    misses: count().describe("Cacheable reads that found no live entry"),
+    hitRatio: num().describe("hits / (hits + misses); 0 when nothing was cacheable"),
+    staleHits: count().describe(
+      "Hits that returned an older version than the primary held: writes do not invalidate",
+    ),
+    evictions: count().describe("Entries evicted (least recently used) to stay within the size"),
+    entriesMax: count().describe("Entries held, most at once"),
+    capacityEntries: count().describe("query_cache_size_MB ÷ the entry size estimate"),
+  }),
+  backendWaitMs: SpreadSchema.describe(
+    "Time queries waited for a backend connection (every acquire, waits of 0 included)",
+  ),
+  backendWaits: count().describe("Queries that had to wait for a backend connection"),
+  hostgroupUnavailable: z.strictObject({
+    noOnlineServer: count().describe(
+      "Queries failed: no ONLINE server in their hostgroup within connectTimeoutServerMax",
+    ),
+    noBackendConnection: count().describe(
+      "Queries failed: no backend connection came free within connectTimeoutServerMax",
+    ),
+  }),
+  servers: z.array(ProxyServerReportSchema),
 });
 
 /**
@@ -178,8 +317,10 @@ export const ReportSchema = z.strictObject({
   }),
   client: ClientReportSchema,
   nodes: z.array(NodeReportSchema),
+  pool: PoolingReportSchema.optional(),
   replication: ReplicationReportSchema.optional(),
   routing: RoutingReportSchema.optional(),
+  proxy: ProxyReportSchema.optional(),
   consistency: ConsistencyReportSchema.optional(),
 });
 
@@ -189,6 +330,13 @@ export const ReportSchema = z.strictObject({
  * @remarks Since 0.1.0
  */
 export type Report = z.infer<typeof ReportSchema>;
+
+/**
+ * The ProxySQL figures of a report (see {@link ProxyReportSchema}).
+ *
+ * @remarks Since 0.1.0
+ */
+export type ProxyReport = z.infer<typeof ProxyReportSchema>;
 
 /**
  * Latency percentiles of one kind of operation, in ms.

@@ -6,6 +6,7 @@ import { ConsistencyMonitor, History, type HistoryOp } from "../consistency/inde
 import { Simulation } from "../kernel/index.js";
 import { CounterMap, Histogram } from "../metrics/index.js";
 import { ERROR_KINDS, type Operation, type Service } from "../models/operation.js";
+import type { ProxySql } from "../models/proxy/proxysql.js";
 import { Workload } from "../models/workload/workload.js";
 import { type BuiltTopology, buildTopology, type TopologyGraph } from "./build.js";
 import { resolveScenario } from "./parse.js";
@@ -115,7 +116,7 @@ export function runScenarioDetailed(
     options.seed === undefined ? base : resolveScenario({ ...base, seed: options.seed });
   const sim = new Simulation({ seed: scenario.seed });
   const topology = buildTopology(sim, scenario);
-  const { nodes, replication, router } = topology;
+  const { nodes, replication, router, proxy, clients } = topology;
 
   const all = new Histogram();
   const read = new Histogram();
@@ -135,20 +136,31 @@ export function runScenarioDetailed(
   const onComplete = (op: Operation): void => {
     if (history !== null) history.record(toHistoryOp(op));
     if (monitor !== null) monitor.onComplete(toHistoryOp(op));
+    if (
+      acked !== null &&
+      op.kind === "write" &&
+      op.error === null &&
+      op.version > (acked[op.key] as number)
+    ) {
+      acked[op.key] = op.version;
+    }
     if (op.error !== null) {
       errors.add(op.error, 1);
       return;
     }
     const latency = op.completedAt - op.issuedAt;
     all.record(latency);
-    const at = nodeIndex.get(op.node) ?? 0;
+    // A read answered by a proxy's query cache has no node of its own.
+    const at = nodeIndex.get(op.node);
     if (op.kind === "read") {
       read.record(latency);
-      readsServed[at] = (readsServed[at] as number) + 1;
-      if (at > 0) replicaReads.record(latency);
+      if (at !== undefined) {
+        readsServed[at] = (readsServed[at] as number) + 1;
+        if (at > 0) replicaReads.record(latency);
+      }
     } else {
       write.record(latency);
-      writesServed[at] = (writesServed[at] as number) + 1;
+      if (at !== undefined) writesServed[at] = (writesServed[at] as number) + 1;
     }
     completed++;
   };
@@ -157,12 +169,13 @@ export function runScenarioDetailed(
       if (op.error === null) movedReads.record(op.completedAt - op.issuedAt);
     };
   let front: Service = topology.front;
+  // The newest acknowledged version of every key: what a read is stale against.
+  const acked = monitor !== null ? new Uint32Array(scenario.workload.keys.count) : null;
   if (monitor !== null) {
     const inner = front;
-    const primary = topology.primary;
     front = {
       submit(op, done) {
-        monitor.onInvoke(toHistoryOp(op), primary.read(op.key));
+        monitor.onInvoke(toHistoryOp(op), (acked as Uint32Array)[op.key]);
         inner.submit(op, done);
       },
     };
@@ -174,7 +187,7 @@ export function runScenarioDetailed(
   const endMs = warmupMs + scenario.duration;
   const lag = replication === null ? null : new LagRecorder(topology, scenario, sim);
   let issuedAtCut = 0;
-  const connectsAtCut = new Float64Array(nodes.length);
+  const connectsAtCut = new Float64Array(clients.length);
   let measuring = false;
   const cut = (): void => {
     measuring = true;
@@ -185,11 +198,15 @@ export function runScenarioDetailed(
     writesServed.fill(0);
     completed = 0;
     issuedAtCut = workload.issued;
-    nodes.forEach((n, i) => {
-      connectsAtCut[i] = n.client.connectsOpened;
-      n.client.resetWaitingMax();
-      n.server.resetStats(sim.now);
+    clients.forEach((c, i) => {
+      connectsAtCut[i] = c.connectsOpened;
+      c.resetWaitingMax();
     });
+    for (const n of nodes) {
+      n.server.resetStats(sim.now);
+      n.pool?.resetStats(sim.now);
+    }
+    proxy?.resetStats(sim.now);
     router?.resetStats();
     monitor?.reset();
     lag?.startMeasuring();
@@ -202,7 +219,10 @@ export function runScenarioDetailed(
   else cut();
   if (lag !== null) {
     lag.start(() => {
-      if (monitor !== null && replication !== null) monitor.compact(replication.minAppliedLsn());
+      if (monitor === null || replication === null) return;
+      // Cached results are nodes too: a hit returns what the cache holds.
+      const cached = proxy === null ? Number.POSITIVE_INFINITY : proxy.cacheLsnFloor();
+      monitor.compact(Math.min(replication.minAppliedLsn(), cached));
     });
   }
 
@@ -223,6 +243,7 @@ export function runScenarioDetailed(
   // A run stopped by its event limit inside the warm-up measured nothing.
   if (!measuring) cut();
   router?.stop();
+  proxy?.stop();
   lag?.stop();
 
   const now = sim.now;
@@ -232,9 +253,9 @@ export function runScenarioDetailed(
   for (const kind of ERROR_KINDS) byKind[kind] = errors.get(kind);
   let waitingMax = 0;
   let connectsOpened = 0;
-  nodes.forEach((n, i) => {
-    waitingMax = Math.max(waitingMax, n.client.waitingMax);
-    connectsOpened += n.client.connectsOpened - (connectsAtCut[i] as number);
+  clients.forEach((c, i) => {
+    waitingMax = Math.max(waitingMax, c.waitingMax);
+    connectsOpened += c.connectsOpened - (connectsAtCut[i] as number);
   });
   const report: Report = {
     scenario: scenario.name,
@@ -273,6 +294,44 @@ export function runScenarioDetailed(
       };
     }),
   };
+  const pools = nodes.filter((n) => n.pool !== null);
+  if (pools.length > 0 && scenario.pool !== undefined) {
+    const allWaits = new Histogram();
+    let waitingMax = 0;
+    let serversMax = 0;
+    report.pool = {
+      poolMode: scenario.pool.poolMode,
+      waitMs: { mean: 0, p99: 0, max: 0 },
+      clientsWaitingMax: 0,
+      serverConnectionsMax: 0,
+      pools: pools.map((n) => {
+        const b = n.pool as NonNullable<typeof n.pool>;
+        allWaits.merge(b.waitMs);
+        waitingMax = Math.max(waitingMax, b.waiting.max);
+        serversMax += b.serversOpen.max;
+        return {
+          name: b.name,
+          node: n.server.name,
+          clientsMax: b.clients.max,
+          clientsMean: roundFigure(b.clients.mean(now)),
+          clientsWaitingMax: b.waiting.max,
+          clientsWaitingMean: roundFigure(b.waiting.mean(now)),
+          serversActiveMax: b.serversActive.max,
+          serversActiveMean: roundFigure(b.serversActive.mean(now)),
+          serverConnectionsMax: b.serversOpen.max,
+          serverConnectionsOpened: b.stats.serverConnectionsOpened,
+          serverLoginFailures: b.stats.serverLoginFailures,
+          waitMs: spread(b.waitMs),
+          xactPerSec: roundFigure(perSec(b.stats.xactCount)),
+          queryPerSec: roundFigure(perSec(b.stats.queryCount)),
+          sessionStateBroken: b.stats.sessionStateBroken,
+        };
+      }),
+    };
+    report.pool.waitMs = spread(allWaits);
+    report.pool.clientsWaitingMax = waitingMax;
+    report.pool.serverConnectionsMax = serversMax;
+  }
   if (replication !== null && lag !== null) {
     const rep = scenario.replication;
     const log = rep?.log ?? (scenario.database.engine === "mysql" ? "binlog" : "wal");
@@ -305,6 +364,9 @@ export function runScenarioDetailed(
       movedReadLatencyMs: roundFigure(movedReads.mean),
       replicaReadLatencyMs: roundFigure(replicaReads.mean),
     };
+  }
+  if (proxy !== null && scenario.proxy !== undefined) {
+    report.proxy = proxyReport(proxy, scenario.proxy, now);
   }
   if (monitor !== null) {
     const c = monitor.counts();
@@ -344,6 +406,63 @@ function toHistoryOp(op: Operation): HistoryOp {
     lsn: op.lsn,
     commitMs: op.commitMs,
     node: op.node,
+  };
+}
+
+function proxyReport(
+  proxy: ProxySql,
+  px: NonNullable<Scenario["proxy"]>,
+  now: number,
+): NonNullable<Report["proxy"]> {
+  const st = proxy.stats;
+  const cacheable = st.cacheHits + st.cacheMisses;
+  return {
+    frontendConnectionsMax: proxy.frontends.max,
+    frontendConnectionsMean: roundFigure(proxy.frontends.mean(now)),
+    frontendRefused: st.frontendRefused,
+    multiplexing: px.multiplexing,
+    multiplexingDisabled: st.multiplexingDisabled,
+    hostgroups: proxy.hostgroupIds.map((id, i) => ({
+      name: `hostgroup ${id}`,
+      hostgroup: id,
+      role: id === px.writerHostgroup ? ("writer" as const) : ("reader" as const),
+      queries: st.hostgroupQueries[i] as number,
+    })),
+    rules: proxy.rules.map((r, i) => ({
+      name: `rule ${r.ruleId}`,
+      ruleId: r.ruleId,
+      hits: st.ruleHits[i] as number,
+    })),
+    unmatchedQueries: st.unmatchedQueries,
+    cache: {
+      hits: st.cacheHits,
+      misses: st.cacheMisses,
+      hitRatio: roundFigure(cacheable > 0 ? st.cacheHits / cacheable : 0),
+      staleHits: st.cacheStaleHits,
+      evictions: st.cacheEvictions,
+      entriesMax: proxy.cacheEntriesMax,
+      capacityEntries: proxy.cacheCapacity,
+    },
+    backendWaitMs: spread(proxy.backendWaitMs),
+    backendWaits: st.backendWaits,
+    hostgroupUnavailable: {
+      noOnlineServer: st.noOnlineServer,
+      noBackendConnection: st.backendWaitTimeouts,
+    },
+    servers: proxy.serverStats(now).map((x) => ({
+      name: `hostgroup ${x.hostgroup}/${x.server}`,
+      hostgroup: x.hostgroup,
+      server: x.server,
+      weight: x.weight,
+      status: x.status,
+      connectionsMax: x.connectionsMax,
+      connectionsUsedMax: x.connectionsUsedMax,
+      connectionsOpened: x.connectionsOpened,
+      connectErrors: x.connectErrors,
+      queries: x.queries,
+      shunEvents: x.shunEvents,
+      shunnedMs: roundFigure(x.shunnedMs),
+    })),
   };
 }
 

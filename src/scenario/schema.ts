@@ -121,6 +121,25 @@ export const WorkloadSchema = z
       .prefault({})
       .describe("The key space"),
     sessions: positiveInt().default(1000).describe("Users; each operation belongs to one session"),
+    sessionState: z
+      .strictObject({
+        share: share().describe("Share of the sessions that rely on session state"),
+        feature: z
+          .enum(["set", "listen", "advisory-lock", "sql-prepare", "temp-table", "protocol-prepare"])
+          .default("set")
+          .describe(
+            "What they rely on: SET, LISTEN, session advisory locks, SQL PREPARE, temp tables, or protocol-level prepared statements",
+          ),
+      })
+      .optional()
+      .describe(
+        "Sessions that rely on session state, which pgbouncer's transaction and statement modes break",
+      ),
+    lockingReads: share()
+      .default(0)
+      .describe(
+        "Share of reads that are locking reads, SELECT … FOR UPDATE: they take row locks, so they must run on the primary (ProxySQL's usual first rule sends them there)",
+      ),
     readOwnWrites: share()
       .default(0)
       .describe(
@@ -214,6 +233,319 @@ export const ClientSchema = z
       .describe("Round trips to open a connection (TCP handshake, startup, authentication)"),
   })
   .describe("The application's database driver");
+
+/**
+ * The `pool` section: a pgbouncer in front of every database node. Names and
+ * defaults are pgbouncer 1.25's.
+ *
+ * @remarks Since 0.1.0
+ */
+export const PoolSchema = z
+  .strictObject({
+    poolMode: z
+      .enum(["session", "transaction", "statement"])
+      .default("session")
+      .describe(
+        "pool_mode: when a server connection goes back to the pool (pgbouncer's default: session)",
+      ),
+    defaultPoolSize: positiveInt()
+      .max(100_000)
+      .default(20)
+      .describe("default_pool_size: server connections per pool"),
+    minPoolSize: z
+      .number()
+      .int()
+      .nonnegative()
+      .max(100_000)
+      .default(0)
+      .describe("min_pool_size: server connections kept open"),
+    reservePoolSize: z
+      .number()
+      .int()
+      .nonnegative()
+      .max(100_000)
+      .default(0)
+      .describe("reserve_pool_size: extra connections once a client has waited reservePoolTimeout"),
+    reservePoolTimeout: DurationSchema.default(5_000).describe("reserve_pool_timeout"),
+    maxClientConn: positiveInt()
+      .max(10_000_000)
+      .default(100)
+      .describe("max_client_conn: client connections accepted"),
+    maxDbConnections: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(0)
+      .describe("max_db_connections: server connections at most; 0 = unlimited"),
+    queryWaitTimeout: DurationSchema.default(120_000).describe(
+      "query_wait_timeout: a client waiting longer for a server is disconnected; 0 = never",
+    ),
+    serverIdleTimeout: DurationSchema.default(600_000).describe("server_idle_timeout; 0 = never"),
+    serverLifetime: DurationSchema.default(3_600_000).describe("server_lifetime; 0 = unlimited"),
+    serverConnectTimeout: DurationSchema.default(15_000).describe("server_connect_timeout"),
+    serverLoginRetry: DurationSchema.default(15_000).describe("server_login_retry"),
+    maxPreparedStatements: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(200)
+      .describe(
+        "max_prepared_statements: > 0 lets protocol-level prepared statements work in transaction mode",
+      ),
+    serverRoundTrip: DistributionSpecSchema.default("sameDatacenterRoundTrip").describe(
+      "Round trip between pgbouncer and the database (ms); the client's roundTrip is then application ↔ pgbouncer",
+    ),
+    serverConnectRoundTrips: z
+      .number()
+      .int()
+      .nonnegative()
+      .max(100)
+      .default(3)
+      .describe("Round trips for pgbouncer to open a server connection"),
+  })
+  .describe("pgbouncer in front of every database node (one pool per node)");
+
+const hostgroupId = () => z.number().int().nonnegative().max(2_147_483_647);
+
+const QueryRuleSchema = z
+  .strictObject({
+    ruleId: positiveInt()
+      .max(2_147_483_647)
+      .describe("rule_id: rules are tried in increasing ruleId; each ruleId at most once"),
+    match: z
+      .strictObject({
+        kind: z
+          .enum(["read", "write"])
+          .optional()
+          .describe("read: a SELECT; write: INSERT, UPDATE or DELETE (absent: either)"),
+        forUpdate: z
+          .boolean()
+          .optional()
+          .describe(
+            "true: a locking read, SELECT … FOR UPDATE; false: anything else (absent: either)",
+          ),
+        inTransaction: z
+          .boolean()
+          .optional()
+          .describe(
+            "true: a statement of a multi-statement transaction; false: a single statement (absent: either)",
+          ),
+      })
+      .default({})
+      .describe(
+        "What the rule matches — the features a match_digest regex would key on; {} matches every query",
+      ),
+    destinationHostgroup: hostgroupId()
+      .optional()
+      .describe(
+        "destination_hostgroup: where matching queries go (the writer or the reader hostgroup); a later matching rule may change it unless this one applies",
+      ),
+    cacheTtl: DurationSchema.optional().describe(
+      "cache_ttl: matching single-statement reads are answered from the query cache for this long after the result is stored (writes never invalidate it; writes are never cached)",
+    ),
+    apply: z
+      .boolean()
+      .default(false)
+      .describe("apply: stop at this rule when it matches (ProxySQL's default: false, go on)"),
+  })
+  .describe("One mysql_query_rules row");
+
+type QueryRuleOutput = z.output<typeof QueryRuleSchema>;
+
+/** ProxySQL's usual read/write split: locking reads to the writer, other reads to the readers. */
+function defaultQueryRules(writer: number, reader: number): QueryRuleOutput[] {
+  return [
+    { ruleId: 1, match: { forUpdate: true }, destinationHostgroup: writer, apply: true },
+    { ruleId: 2, match: { kind: "read" }, destinationHostgroup: reader, apply: true },
+  ];
+}
+
+/**
+ * The last rule that gives a write (single statement, or in a transaction) its
+ * destination, when that destination is `hostgroup`; else undefined. Follows
+ * the rules as the proxy does: ruleId order, a later match overrides, apply stops.
+ */
+function ruleSendingWritesTo(
+  rules: readonly QueryRuleOutput[],
+  hostgroup: number,
+): { index: number; inTransaction: boolean } | undefined {
+  const order = rules
+    .map((_, i) => i)
+    .sort((a, b) => (rules[a]?.ruleId ?? 0) - (rules[b]?.ruleId ?? 0));
+  for (const inTransaction of [false, true]) {
+    let setter = -1;
+    let destination: number | undefined;
+    for (const i of order) {
+      const r = rules[i] as QueryRuleOutput;
+      const m = r.match;
+      if (m.kind === "read" || m.forUpdate === true) continue;
+      if (m.inTransaction !== undefined && m.inTransaction !== inTransaction) continue;
+      if (r.destinationHostgroup !== undefined) {
+        destination = r.destinationHostgroup;
+        setter = i;
+      }
+      if (r.apply) break;
+    }
+    if (destination === hostgroup) return { index: setter, inTransaction };
+  }
+  return undefined;
+}
+
+/**
+ * The `proxy` section: a ProxySQL between the application and the database
+ * nodes. Names and defaults are ProxySQL 2.x's.
+ *
+ * @remarks Since 0.1.0
+ */
+export const ProxySchema = z
+  .strictObject({
+    maxConnections: positiveInt()
+      .max(10_000_000)
+      .default(2048)
+      .describe("mysql-max_connections: client connections ProxySQL accepts; one more is refused"),
+    writerHostgroup: hostgroupId().default(10).describe("The writer hostgroup's id: the primary"),
+    readerHostgroup: hostgroupId()
+      .default(20)
+      .describe(
+        "The reader hostgroup's id: the replicas (and the primary, if readers.primaryWeight > 0)",
+      ),
+    readers: z
+      .strictObject({
+        primaryWeight: z
+          .number()
+          .int()
+          .nonnegative()
+          .max(10_000_000)
+          .default(0)
+          .describe(
+            "The primary's weight in the reader hostgroup; 0 leaves it out (the usual set-up)",
+          ),
+        replicaWeights: z
+          .array(z.number().int().positive().max(10_000_000))
+          .max(64)
+          .optional()
+          .describe(
+            "Each replica's weight in the reader hostgroup, in replica order (default 1 each)",
+          ),
+      })
+      .prefault({})
+      .describe("Who serves the reader hostgroup, and how reads are spread (mysql_servers.weight)"),
+    queryRules: z
+      .array(QueryRuleSchema)
+      .max(1000)
+      .optional()
+      .describe(
+        "mysql_query_rules (default: rule 1 sends locking reads to the writer hostgroup, rule 2 other reads to the reader hostgroup, both with apply; anything unmatched goes to the writer, the user's default hostgroup)",
+      ),
+    multiplexing: z
+      .boolean()
+      .default(true)
+      .describe(
+        "mysql-multiplexing: lend backend connections per statement (off inside transactions, and for good after session state)",
+      ),
+    maxBackendConnections: positiveInt()
+      .max(1_000_000)
+      .default(1000)
+      .describe("mysql_servers.max_connections: backend connections per server and hostgroup"),
+    backendRoundTrip: DistributionSpecSchema.default("sameDatacenterRoundTrip").describe(
+      "Round trip between ProxySQL and a backend (ms), per statement; the client's roundTrip is then application ↔ ProxySQL",
+    ),
+    backendConnectRoundTrips: z
+      .number()
+      .int()
+      .nonnegative()
+      .max(100)
+      .default(3)
+      .describe(
+        "Round trips for ProxySQL to open a backend connection (TCP, handshake, authentication)",
+      ),
+    queryCacheSizeMB: nonNegative()
+      .max(1_000_000)
+      .default(256)
+      .describe("mysql-query_cache_size_MB: the query cache's memory (0 = nothing is cached)"),
+    queryCacheEntryBytes: positiveInt()
+      .max(1_000_000_000)
+      .default(1024)
+      .describe(
+        "Estimated bytes per cache entry (a small result set, its key and bookkeeping — an estimate; measure yours): the cache holds queryCacheSizeMB ÷ this many entries, least recently used evicted first",
+      ),
+    queryCacheHitTime: DistributionSpecSchema.default("ramRead").describe(
+      "Cost of answering a read from the query cache (ms): a lookup in ProxySQL's memory",
+    ),
+    monitorReplicationLagInterval: DurationSchema.default(10_000).describe(
+      "mysql-monitor_replication_lag_interval: how often the monitor reads each replica's Seconds_Behind_Master",
+    ),
+    maxReplicationLag: z
+      .number()
+      .int()
+      .nonnegative()
+      .max(31_536_000)
+      .default(0)
+      .describe(
+        "mysql_servers.max_replication_lag, in whole seconds: a replica whose Seconds_Behind_Master is strictly greater at a check is SHUNNED until a later check finds it at or under; 0 = off (ProxySQL's default). Seconds_Behind_Master does not see lag in transit",
+      ),
+    connectTimeoutServerMax: DurationSchema.default(10_000).describe(
+      "mysql-connect_timeout_server_max: a query that finds no ONLINE server or no backend connection within this fails (hostgroup_unavailable)",
+    ),
+  })
+  .superRefine((p, ctx) => {
+    if (p.writerHostgroup === p.readerHostgroup) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["readerHostgroup"],
+        message: `expected a reader hostgroup other than the writer hostgroup (${p.writerHostgroup})`,
+        input: p.readerHostgroup,
+      });
+    }
+    if (p.monitorReplicationLagInterval <= 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["monitorReplicationLagInterval"],
+        message: "expected a duration > 0",
+        input: p.monitorReplicationLagInterval,
+      });
+    }
+    const rules = p.queryRules;
+    if (rules === undefined) return;
+    const seen = new Set<number>();
+    rules.forEach((r, i) => {
+      if (seen.has(r.ruleId)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["queryRules", i, "ruleId"],
+          message: "expected a ruleId no other rule has",
+          input: r.ruleId,
+        });
+      }
+      seen.add(r.ruleId);
+      const d = r.destinationHostgroup;
+      if (d !== undefined && d !== p.writerHostgroup && d !== p.readerHostgroup) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["queryRules", i, "destinationHostgroup"],
+          message: `expected the writer hostgroup (${p.writerHostgroup}) or the reader hostgroup (${p.readerHostgroup}); no servers are in hostgroup ${d}`,
+          input: d,
+        });
+      }
+    });
+    const bad = ruleSendingWritesTo(rules, p.readerHostgroup);
+    if (bad !== undefined) {
+      const rule = rules[bad.index] as QueryRuleOutput;
+      ctx.addIssue({
+        code: "custom",
+        path: ["queryRules", bad.index, "destinationHostgroup"],
+        message: `rule ${rule.ruleId} sends writes${bad.inTransaction ? " in transactions" : ""} to the reader hostgroup (${p.readerHostgroup}): replicas are read-only (read_only=1), so every such write would fail; match reads only (match.kind "read") or send it to the writer hostgroup (${p.writerHostgroup})`,
+        input: p.readerHostgroup,
+      });
+    }
+  })
+  .transform((p) => ({
+    ...p,
+    queryRules: p.queryRules ?? defaultQueryRules(p.writerHostgroup, p.readerHostgroup),
+  }))
+  .describe(
+    "ProxySQL between the application and the nodes: query rules route to the writer or reader hostgroup, multiplexing, a query cache, lag shunning",
+  );
 
 const OutageSchema = z.strictObject({
   at: DurationSchema.describe("When the replica becomes unreachable"),
@@ -433,8 +765,10 @@ export const ScenarioSchema = z
     workload: WorkloadSchema,
     database: DatabaseSchema.prefault({}),
     client: ClientSchema.prefault({}),
+    pool: PoolSchema.optional(),
     replication: ReplicationSchema.optional(),
     routing: RoutingSchema.optional(),
+    proxy: ProxySchema.optional(),
     variants: z
       .array(
         z.strictObject({
@@ -458,6 +792,21 @@ export const ScenarioSchema = z
       ),
   })
   .superRefine((s, ctx) => {
+    const seen = new Set<string>(["base"]);
+    (s.variants ?? []).forEach((v, i) => {
+      if (seen.has(v.name)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["variants", i, "name"],
+          message:
+            v.name === "base"
+              ? 'expected a variant name other than "base" (the scenario itself)'
+              : "expected a name no other variant has",
+          input: v.name,
+        });
+      }
+      seen.add(v.name);
+    });
     if (
       s.routing !== undefined &&
       s.replication === undefined &&
@@ -471,6 +820,7 @@ export const ScenarioSchema = z
         input: s.routing.consistency,
       });
     }
+    checkProxy(s, ctx);
     if (s.duration <= 0) {
       ctx.addIssue({
         code: "custom",
@@ -489,6 +839,50 @@ export const ScenarioSchema = z
     }
   })
   .describe("A dbsim scenario: a workload and a scaling plan");
+
+/** The proxy's checks that need the rest of the scenario: routing, replicas. */
+function checkProxy(
+  s: {
+    readonly proxy?: z.output<typeof ProxySchema> | undefined;
+    readonly routing?: unknown;
+    readonly replication?: z.output<typeof ReplicationSchema> | undefined;
+  },
+  ctx: z.RefinementCtx,
+): void {
+  const p = s.proxy;
+  if (p === undefined) return;
+  if (s.routing !== undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["proxy"],
+      message:
+        "expected either `routing` (the application or a plain proxy splits reads and writes) or `proxy` (ProxySQL's query rules do), not both",
+      input: p,
+    });
+  }
+  const rep = s.replication;
+  const replicas =
+    rep === undefined ? 0 : typeof rep.replicas === "number" ? rep.replicas : rep.replicas.length;
+  const weights = p.readers.replicaWeights;
+  if (weights !== undefined && weights.length !== replicas) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["proxy", "readers", "replicaWeights"],
+      message: `expected one weight per replica (${replicas})`,
+      input: weights,
+    });
+  }
+  if (replicas > 0 || p.readers.primaryWeight > 0) return;
+  p.queryRules.forEach((r, i) => {
+    if (r.destinationHostgroup !== p.readerHostgroup) return;
+    ctx.addIssue({
+      code: "custom",
+      path: ["proxy", "queryRules", i, "destinationHostgroup"],
+      message: `rule ${r.ruleId} sends queries to the reader hostgroup (${p.readerHostgroup}), which has no servers: every such query would wait connectTimeoutServerMax and fail (hostgroup_unavailable); add replicas (a replication section), put the primary in it (proxy.readers.primaryWeight > 0), or give queryRules that do not use it (the default rules send reads there)`,
+      input: r.destinationHostgroup,
+    });
+  });
+}
 
 /**
  * A scenario as written (input of {@link parseScenario}).

@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pkg from "../../package.json";
-import { CSV_HEADER } from "../../src/cli/format.js";
+import { VARIANT_HINT } from "../../src/cli/compare.js";
+import { CSV_HEADER, PLANS_CSV_HEADER } from "../../src/cli/format.js";
 import { type CliIO, main } from "../../src/cli/main.js";
 import { createProgress } from "../../src/cli/progress.js";
 import { builtinScenarioNames, ReportSchema } from "../../src/scenario/index.js";
@@ -23,6 +24,37 @@ const TINY = {
   warmup: "500ms",
   workload: { rate: 200, readRatio: 0.8 },
   database: { cores: 4 },
+};
+
+/** Two async replicas behind app routing; half the reads read the session's own last write. */
+const REPLICATED = {
+  name: "replicated",
+  seed: 11,
+  duration: "2s",
+  warmup: "500ms",
+  workload: { rate: 300, readRatio: 0.8, readOwnWrites: 0.5, sessions: 50 },
+  database: { cores: 4 },
+  replication: { replicas: 2, network: { kind: "lognormal", median: 2, p99: 20 } },
+  routing: { via: "app" },
+};
+
+const PLANS = ["base", "RYW by LSN", "three semi-sync"] as const;
+
+/** REPLICATED with two variants. */
+const WITH_VARIANTS = {
+  ...REPLICATED,
+  name: "with-variants",
+  variants: [
+    {
+      name: "RYW by LSN",
+      description: "Reads wait for the replica to apply the session's last write.",
+      patch: { routing: { consistency: { policy: "read-your-writes", by: "lsn" } } },
+    },
+    {
+      name: "three semi-sync",
+      patch: { replication: { replicas: 3, mode: "semi-sync" } },
+    },
+  ],
 };
 
 let dir = "";
@@ -75,6 +107,8 @@ function numbers(value: unknown, path = "$"): [string, number][] {
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "dbsim-cli-"));
   scenarioFile("tiny.json", TINY);
+  scenarioFile("replicated.json", REPLICATED);
+  scenarioFile("variants.json", WITH_VARIANTS);
 });
 
 afterAll(() => {
@@ -176,6 +210,311 @@ describe("dbsim run", () => {
   });
 });
 
+describe("dbsim run with replication and routing", () => {
+  it("prints the Replication, Routing and Consistency sections, and per-replica rows", async () => {
+    const r = await cli(["run", "replicated.json"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe("");
+    // The summary mentions the replicas and the routing.
+    expect(r.stdout).toMatch(/^replicas\s+2, async \(wal\)$/m);
+    expect(r.stdout).toMatch(/^routing\s+via app, round-robin reads, consistency none$/m);
+    for (const section of ["Nodes", "Replication", "Routing", "Consistency"]) {
+      expect(r.stdout).toMatch(new RegExp(`^${section}$`, "m"));
+    }
+    expect(r.stdout).toMatch(/^ {2}name\s+role\s+cores\s+.*\breads\s+writes\b/m);
+    expect(r.stdout).toMatch(/^ {2}primary\s+primary\s+4\s/m);
+    expect(r.stdout).toMatch(/^ {2}replica-2\s+replica\s+4\s/m);
+    expect(r.stdout).toMatch(/^ {2}log\s+wal$/m);
+    expect(r.stdout).toMatch(/^ {2}mode\s+async$/m);
+    expect(r.stdout).not.toContain("semi-sync timeouts");
+    // One row per replica: name, applied LSN, lag ms mean/p99/max, lag bytes mean/max, SBS max.
+    for (const name of ["replica-1", "replica-2"]) {
+      expect(r.stdout).toMatch(
+        new RegExp(
+          `^ {2}${name}\\s+\\d+(\\s+\\d+\\.\\d{3}){3}\\s+\\d+\\.\\d\\s+\\d+\\s+\\d+$`,
+          "m",
+        ),
+      );
+    }
+    expect(r.stdout).toContain("Seconds_Behind_Source");
+    expect(r.stdout).toMatch(/^ {2}consistency policy\s+none$/m);
+    expect(r.stdout).toMatch(/^ {2}reads to replicas\s+\d+ \(\d+\.\d%\)$/m);
+    expect(r.stdout).toMatch(/^ {2}moved to primary by lag\s+\d+$/m);
+    expect(r.stdout).toMatch(/^ {2}LSN wait timeouts\s+\d+$/m);
+    expect(r.stdout).toMatch(/^ {2}replica read latency mean \(ms\)\s+\d+\.\d{3}$/m);
+    expect(r.stdout).toMatch(/^ {2}read-your-writes violations\s+\d+$/m);
+    expect(r.stdout).toMatch(/^ {2}stale reads\s+\d+$/m);
+    expect(r.stdout).toMatch(/^ {2}versions behind max\s+\d+$/m);
+    expect(r.stdout).toContain("counted over the measured window");
+  });
+
+  it("shows semi-sync timeouts and fallbacks in semi-sync mode", async () => {
+    const semi = { ...REPLICATED, replication: { replicas: 2, mode: "semi-sync" } };
+    const r = await cli(["run", scenarioFile("semi.json", semi)]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^replicas\s+2, semi-sync \(wal\), waits for 1 ack, timeout 10 s$/m);
+    expect(r.stdout).toMatch(/^ {2}semi-sync timeouts\s+\d+$/m);
+    expect(r.stdout).toMatch(/^ {2}semi-sync fallbacks\s+\d+/m);
+  });
+
+  it("flattens replication, routing and consistency into CSV rows, replicas by name", async () => {
+    const r = await cli(["run", "replicated.json", "--format", "csv"]);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split("\n");
+    expect(lines[0]).toBe(CSV_HEADER);
+    for (const line of lines) expect(line.split(",")).toHaveLength(4);
+    expect(lines).toContain("replication,,log,wal");
+    expect(lines).toContain("replication,,mode,async");
+    expect(lines).toContain("replication,semiSync,timeouts,0");
+    expect(lines).toContain("routing,,via,app");
+    expect(lines).toContain("nodes,replica-1,role,replica");
+    for (const name of ["replica-1", "replica-2"]) {
+      for (const metric of ["appliedLsn", "lagMs.p99", "lagBytes.max", "secondsBehindSource.max"]) {
+        expect(lines.some((l) => l.startsWith(`replication,${name},${metric},`))).toBe(true);
+      }
+    }
+    expect(lines.some((l) => /^replication,commitWaitMs,p99,[\d.e-]+$/.test(l))).toBe(true);
+    expect(lines.some((l) => /^routing,movedToPrimary,byPolicy,\d+$/.test(l))).toBe(true);
+    expect(lines.some((l) => /^routing,lsnWaits,meanWaitMs,[\d.e-]+$/.test(l))).toBe(true);
+    expect(lines.some((l) => /^consistency,violations,readYourWrites,\d+$/.test(l))).toBe(true);
+    expect(lines.some((l) => /^consistency,,staleReads,\d+$/.test(l))).toBe(true);
+    expect(lines.some((l) => l.startsWith("replication,replicas,"))).toBe(false);
+  });
+});
+
+describe("dbsim run with variants", () => {
+  it("prints a comparison table: one row per plan, base first, then descriptions and a hint", async () => {
+    const r = await cli(["run", "variants.json"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toMatch(/^plans\s+base \+ 2: "RYW by LSN", "three semi-sync"$/m);
+    expect(r.stdout).toContain("with-variants: seed 11, 2 s measured after 500 ms of warm-up");
+    const rows = r.stdout
+      .split("\n")
+      .filter((l) => PLANS.some((name) => l.startsWith(`  ${name}  `) && /\d\.\d%$/.test(l)));
+    expect(rows).toHaveLength(3);
+    PLANS.forEach((name, i) => {
+      expect(rows[i]?.startsWith(`  ${name}  `)).toBe(true);
+      // completed/s, read p50, read p99, write p99, errors, reads to primary, RYW, MR, stale,
+      // max replica lag, primary utilization
+      const cells =
+        rows[i]
+          ?.slice(2 + name.length)
+          .trim()
+          .split(/\s+/) ?? [];
+      expect(cells).toHaveLength(11);
+    });
+    expect(r.stdout).toMatch(/^ {2}plan\s+\/s\s+p50\s+p99\s+p99\s+errors\s+primary/m);
+    expect(r.stdout).toMatch(/^ {2}RYW by LSN\s+Reads wait for the replica/m);
+    expect(r.stdout).toContain(VARIANT_HINT);
+    expect(r.stdout).not.toContain("Latency (ms)");
+  });
+
+  it("prints { variants: [...] } in JSON: every plan's report, same seed, base first", async () => {
+    const r = await cli(["run", "variants.json", "--format", "json", "--seed", "5"]);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as {
+      variants: { name: string; description?: string; report: unknown }[];
+    };
+    expect(Object.keys(doc)).toEqual(["variants"]);
+    expect(doc.variants.map((v) => v.name)).toEqual([...PLANS]);
+    expect(doc.variants[0]?.description).toBeUndefined();
+    expect(doc.variants[1]?.description).toContain("Reads wait");
+    const reports = doc.variants.map((v) => ReportSchema.parse(v.report));
+    for (const report of reports) expect(report.seed).toBe(5);
+    expect(reports[0]?.routing?.consistency).toBe("none");
+    expect(reports[1]?.routing?.consistency).toBe("read-your-writes (lsn)");
+    expect(reports[2]?.replication?.mode).toBe("semi-sync");
+    expect(reports[2]?.replication?.replicas).toHaveLength(3);
+    expect(r.stderr).toMatch(/^seed\s+5\b/m);
+  });
+
+  it("prefixes every CSV row with the plan", async () => {
+    const r = await cli(["run", "variants.json", "--format", "csv"]);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split("\n");
+    expect(lines[0]).toBe(PLANS_CSV_HEADER);
+    for (const line of lines.slice(1)) {
+      expect(PLANS.some((name) => line.startsWith(`${name},`))).toBe(true);
+      expect(line.split(",")).toHaveLength(5);
+    }
+    for (const name of PLANS) {
+      expect(lines).toContain(`${name},run,,seed,11`);
+      expect(lines.some((l) => l.startsWith(`${name},replication,replica-1,lagMs.p99,`))).toBe(
+        true,
+      );
+    }
+    expect(lines.some((l) => l.startsWith("three semi-sync,replication,replica-3,"))).toBe(true);
+    expect(lines.some((l) => l.startsWith("base,replication,replica-3,"))).toBe(false);
+  });
+
+  it("--seed and --duration apply to every plan, even one whose patch sets them", async () => {
+    const patched = {
+      ...TINY,
+      name: "patched",
+      variants: [{ name: "long", patch: { duration: "1s", seed: 3 } }],
+    };
+    const file = scenarioFile("patched.json", patched);
+    const seeds = async (argv: string[]): Promise<[number, number][]> => {
+      const r = await cli(["run", file, "--format", "json", ...argv]);
+      expect(r.code).toBe(0);
+      const doc = JSON.parse(r.stdout) as { variants: { report: unknown }[] };
+      return doc.variants.map((v) => {
+        const report = ReportSchema.parse(v.report);
+        return [report.seed, report.durationMs];
+      });
+    };
+    expect(await seeds([])).toEqual([
+      [42, 2000],
+      [3, 1000],
+    ]);
+    expect(await seeds(["--seed", "9", "--duration", "500ms"])).toEqual([
+      [9, 500],
+      [9, 500],
+    ]);
+    // The comparison says where a plan's seed or window differs from the base's.
+    const table = await cli(["run", file]);
+    expect(table.stdout).toContain('note: "long" ran with seed 3');
+    expect(table.stdout).toContain('note: "long" measured 1 s after 500 ms of warm-up');
+  });
+
+  it("--variant runs one plan and prints its full report, the same as in the comparison", async () => {
+    const table = await cli(["run", "variants.json", "--variant", "RYW by LSN"]);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^plan\s+RYW by LSN$/m);
+    for (const section of ["Latency (ms)", "Nodes", "Replication", "Routing", "Consistency"]) {
+      expect(table.stdout).toContain(`\n${section}\n`);
+    }
+    expect(table.stdout).toMatch(/^ {2}consistency policy\s+read-your-writes \(lsn\)$/m);
+    expect(table.stdout).not.toContain(VARIANT_HINT);
+
+    const all = JSON.parse((await cli(["run", "variants.json", "--format", "json"])).stdout) as {
+      variants: { report: unknown }[];
+    };
+    for (const [i, name] of PLANS.entries()) {
+      const one = await cli(["run", "variants.json", "--format", "json", "--variant", name]);
+      expect(one.code).toBe(0);
+      expect(ReportSchema.parse(JSON.parse(one.stdout))).toEqual(all.variants[i]?.report);
+    }
+  });
+
+  it("--variant with an unknown name exits 2 and names the choices", async () => {
+    const r = await cli(["run", "variants.json", "--variant", "RYW by lsn"]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain('error: --variant: unknown plan "RYW by lsn"');
+    expect(r.stderr).toContain('"base", "RYW by LSN", "three semi-sync"');
+    expect(r.stderr).not.toContain(STACK_LINE);
+    const plain = await cli(["run", "tiny.json", "--variant", "fast"]);
+    expect(plain.code).toBe(2);
+    expect(plain.stderr).toContain("tiny.json has no variants");
+    expect(plain.stderr).toContain('plans: "base"');
+  });
+
+  it("--variant base on a scenario without variants prints the usual report", async () => {
+    const a = await cli(["run", "tiny.json", "--format", "json"]);
+    const b = await cli(["run", "tiny.json", "--format", "json", "--variant", "base"]);
+    expect(b.code).toBe(0);
+    expect(b).toEqual(a);
+  });
+
+  it("validate checks the variants: ok with the count, or the patch path and exit 2", async () => {
+    expect(await cli(["validate", "variants.json"])).toEqual({
+      code: 0,
+      stdout: "ok: with-variants (base + 2 variants)\n",
+      stderr: "",
+    });
+    const bad = {
+      ...REPLICATED,
+      variants: [{ name: "no cores", patch: { database: { cores: 0 } } }],
+    };
+    const r = await cli(["validate", scenarioFile("bad-patch.json", bad)]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain("error: bad-patch.json is not a valid scenario (1 problem)");
+    expect(r.stderr).toContain(
+      'bad-patch.json: variants.0.patch.database.cores: Too small: expected number to be >0; got 0 (variant "no cores")',
+    );
+    expect(r.stderr).not.toContain(STACK_LINE);
+    // run rejects it the same way, before running anything.
+    const run = await cli(["run", "bad-patch.json"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("variants.0.patch.database.cores");
+  });
+
+  it("diagram draws the base plan, or the plan named by --variant", async () => {
+    const base = await cli(["diagram", "variants.json"]);
+    expect(base.code).toBe(0);
+    expect(base.stdout).toContain("replica-2");
+    expect(base.stdout).not.toContain("replica-3");
+    const three = await cli(["diagram", "variants.json", "--variant", "three semi-sync"]);
+    expect(three.code).toBe(0);
+    expect(three.stdout).toContain("replica-3");
+    const unknown = await cli(["diagram", "variants.json", "--variant", "four"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('"base", "RYW by LSN", "three semi-sync"');
+  });
+});
+
+/** Two replicas behind ProxySQL, with cached reads, locking reads and lag shunning. */
+const PROXIED = {
+  name: "proxied",
+  seed: 5,
+  duration: "2s",
+  warmup: "500ms",
+  workload: { rate: 300, readRatio: 0.8, lockingReads: 0.1, keys: { count: 100 } },
+  database: { engine: "mysql", cores: 4 },
+  replication: { replicas: 2 },
+  proxy: {
+    maxReplicationLag: 5,
+    queryRules: [
+      { ruleId: 1, match: { forUpdate: true }, destinationHostgroup: 10, apply: true },
+      { ruleId: 2, match: { kind: "read" }, destinationHostgroup: 20, cacheTtl: "1s", apply: true },
+    ],
+  },
+};
+
+describe("dbsim run with ProxySQL", () => {
+  it("prints the proxy in the summary and a Proxy section with hostgroups, rules and servers", async () => {
+    const r = await cli(["run", scenarioFile("proxied.json", PROXIED)]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toMatch(
+      /^proxy\s+ProxySQL, 2 query rules, writer hostgroup 10, reader hostgroup 20, multiplexing on, query cache 256 MB, shuns replicas with Seconds_Behind_Master > 5 s \(checked every 10 s\)$/m,
+    );
+    expect(r.stdout).toMatch(/^Proxy \(ProxySQL\)$/m);
+    expect(r.stdout).toMatch(/^ {2}frontend connections max\s+\d+$/m);
+    expect(r.stdout).toMatch(/^ {2}query cache hits\s+\d+ \(hit ratio \d+\.\d%\)$/m);
+    expect(r.stdout).toMatch(/^ {2}query cache stale hits\s+\d+/m);
+    expect(r.stdout).toMatch(
+      /^ {2}hostgroup_unavailable\s+0 no ONLINE server, 0 no backend connection$/m,
+    );
+    expect(r.stdout).toMatch(/^ {2}10\s+writer\s+\d+ \(\d+\.\d%\)$/m);
+    expect(r.stdout).toMatch(/^ {2}20\s+reader\s+\d+ \(\d+\.\d%\)$/m);
+    expect(r.stdout).toMatch(/^ {2}2\s+\d+$/m);
+    for (const [hg, server] of [
+      ["10", "primary"],
+      ["20", "replica-1"],
+      ["20", "replica-2"],
+    ]) {
+      expect(r.stdout).toMatch(new RegExp(`^ {2}${hg}\\s+${server}\\s+1\\s+ONLINE\\s+\\d+`, "m"));
+    }
+  });
+
+  it("flattens the proxy into CSV rows: rules, hostgroups and servers by name", async () => {
+    const r = await cli(["run", scenarioFile("proxied.json", PROXIED), "--format", "csv"]);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split("\n");
+    for (const line of lines) expect(line.split(",")).toHaveLength(4);
+    expect(lines.some((l) => /^proxy,rule 2,hits,\d+$/.test(l))).toBe(true);
+    expect(lines.some((l) => /^proxy,hostgroup 20,queries,\d+$/.test(l))).toBe(true);
+    expect(lines.some((l) => /^proxy,hostgroup 20\/replica-1,shunnedMs,\d+$/.test(l))).toBe(true);
+    expect(lines.some((l) => /^proxy,cache,hitRatio,[\d.e-]+$/.test(l))).toBe(true);
+    expect(lines.some((l) => /^proxy,,frontendConnectionsMax,\d+$/.test(l))).toBe(true);
+    expect(lines).toContain("errors,byKind,hostgroup_unavailable,0");
+  });
+});
+
 describe("progress line", () => {
   it("draws a \\r percentage line on a TTY after the delay, and clears it", () => {
     let err = "";
@@ -216,7 +555,10 @@ describe("other commands", () => {
       stdout: "ok: tiny\n",
       stderr: "",
     });
-    expect((await cli(["validate", "many-clients"])).stdout).toBe("ok: many-clients\n");
+    expect((await cli(["validate", "write-heavy"])).stdout).toBe("ok: write-heavy\n");
+    expect((await cli(["validate", "many-clients"])).stdout).toBe(
+      "ok: many-clients (base + 1 variant)\n",
+    );
   });
 
   it("schema prints the JSON Schema", async () => {
@@ -234,12 +576,33 @@ describe("other commands", () => {
     expect((await cli(["diagram"])).stdout.startsWith("flowchart")).toBe(true);
   });
 
+  it("run --history writes every operation as JSON lines", async () => {
+    const r = await cli(["run", "tiny.json", "--format", "json", "--history", "h.jsonl"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("history written to h.jsonl");
+    const report = JSON.parse(r.stdout) as { latency: { all: { count: number } } };
+    const lines = readFileSync(join(dir, "h.jsonl"), "utf8").trimEnd().split("\n");
+    // Warm-up included: at least as many operations as the report measured.
+    expect(lines.length).toBeGreaterThanOrEqual(report.latency.all.count);
+    const first = JSON.parse(lines[0] ?? "{}") as Record<string, unknown>;
+    expect(Object.keys(first)).toEqual(
+      expect.arrayContaining(["id", "session", "kind", "key", "invokeMs", "completeMs", "version"]),
+    );
+  });
+
   it("list names the built-ins with their descriptions, one per line", async () => {
     const r = await cli(["list"]);
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split("\n");
-    expect(builtinScenarioNames()).toEqual(["read-heavy", "write-heavy", "many-clients"]);
-    expect(lines).toHaveLength(3);
+    expect(builtinScenarioNames()).toEqual([
+      "read-heavy",
+      "write-heavy",
+      "many-clients",
+      "read-your-writes",
+      "pool-size",
+      "proxysql",
+    ]);
+    expect(lines).toHaveLength(6);
     builtinScenarioNames().forEach((name, i) => {
       expect(lines[i]).toMatch(new RegExp(`^${name}\\s+\\S.{20,}`));
     });
@@ -256,6 +619,9 @@ describe("other commands", () => {
     expect(runHelp.code).toBe(0);
     expect(runHelp.stdout).toContain("--format <format>");
     expect(runHelp.stdout).toContain(CSV_HEADER);
+    expect(runHelp.stdout).toContain(PLANS_CSV_HEADER);
+    expect(runHelp.stdout).toContain("--variant <name>");
+    expect((await cli(["diagram", "--help"])).stdout).toContain("--variant <name>");
     expect((await cli(["help", "validate"])).stdout).toContain("Usage: dbsim validate");
     const version = await cli(["--version"]);
     expect(version).toEqual({ code: 0, stdout: `${pkg.version}\n`, stderr: "" });

@@ -42,6 +42,24 @@ describe("examples/", () => {
     expect(out[0]).toContain("peak connections 50");
   });
 
+  it("pool-sizing.ts shows throughput peaking near the USL's N* and falling beyond, with p99 growing past the peak", async () => {
+    const out = await captureLog(() => import("../../examples/pool-sizing.js"));
+    const rows = out
+      .map((l) => /^\s*(\d+)\s+(\d+)\s+(\d+)\s+([\d.]+)\s+([\d.]+)$/.exec(l))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => ({ size: Number(m[1]), completed: Number(m[2]), p99: Number(m[5]) }));
+    expect(rows.length).toBeGreaterThan(8);
+    const peak = rows.reduce((a, b) => (b.completed > a.completed ? b : a));
+    // N* = √((1 − 0.03)/0.01) ≈ 9.8: the best pool size sampled is next to it.
+    expect(peak.size).toBeGreaterThanOrEqual(8);
+    expect(peak.size).toBeLessThanOrEqual(12);
+    const after = rows.filter((r) => r.size >= peak.size);
+    for (let i = 1; i < after.length; i++) {
+      expect(after[i]?.completed).toBeLessThan(after[i - 1]?.completed ?? 0);
+      expect(after[i]?.p99).toBeGreaterThan(after[i - 1]?.p99 ?? 0);
+    }
+  });
+
   it("mm1.ts prints a mean wait near 9 ms", async () => {
     const out = (await captureLog(() => import("../../examples/mm1.js"))).join("\n");
     const m = /mean wait ([\d.]+) ms/.exec(out);

@@ -26,7 +26,7 @@ function fieldNames(node: Node, out = new Set<string>()): Set<string> {
 
 describe("docs cover the scenario schema", () => {
   const root = join(import.meta.dirname, "..", "..");
-  const docs = ["scenario.md", "replication.md"]
+  const docs = ["scenario.md", "replication.md", "pooling.md", "proxy.md"]
     .map((f) => readFileSync(join(root, "docs", f), "utf8"))
     .join("\n");
   for (const name of [...fieldNames(scenarioJsonSchema() as Node)].sort()) {

@@ -10,7 +10,7 @@ function stubReplica(sim: Simulation, name: string) {
   return {
     name,
     applied,
-    execute(work: number, done: () => void) {
+    runWork(work: number, done: () => void) {
       sim.schedule(work, done);
     },
     applyReplicated(key: number, version: number, lsn: number) {

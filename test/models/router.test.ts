@@ -109,6 +109,15 @@ describe("Router", () => {
     expect(t.router.stats.readsPerReplica).toEqual([2, 2]);
   });
 
+  it("sends locking reads (FOR UPDATE) to the primary", () => {
+    const t = setup({});
+    const o = new Operation(0, 0, "read", 1, 1, 0);
+    o.forUpdate = true;
+    t.router.submit(o, (done) => t.served.push(done.node));
+    t.sim.run();
+    expect(t.served).toEqual(["primary"]);
+  });
+
   it("shuns a replica whose lag is strictly greater than the maximum, at the check instants only", () => {
     const t = setup({ maxReplicationLagMs: 100, lagCheckIntervalMs: 1000 });
     t.lag[0] = 100; // equal: not shunned

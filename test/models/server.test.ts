@@ -5,7 +5,7 @@
 // Gunther's min(N, c)/(1 + σ(N−1) + κN(N−1)), whose peak sits at N* = √((1−σ)/κ).
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
-import { DatabaseServer, type ServerConfig, Simulation } from "../../src/index.js";
+import { DatabaseServer, Operation, type ServerConfig, Simulation } from "../../src/index.js";
 
 function server(sim: Simulation, overrides: Partial<ServerConfig> = {}): DatabaseServer {
   return new DatabaseServer(sim, {
@@ -33,7 +33,7 @@ function finishTimes(
   const finished = statements.map(() => Number.NaN);
   statements.forEach(({ at, work }, i) => {
     sim.at(at, () =>
-      db.execute(work, () => {
+      db.runWork(work, () => {
         finished[i] = sim.now;
       }),
     );
@@ -137,8 +137,8 @@ describe("processor sharing", () => {
   it("counts completed statements and tracks the number in service", () => {
     const sim = new Simulation();
     const db = server(sim, { cores: 1 });
-    db.execute(4, () => {});
-    db.execute(4, () => {});
+    db.runWork(4, () => {});
+    db.runWork(4, () => {});
     expect(db.active).toBe(2);
     sim.run();
     expect(sim.now).toBeCloseTo(8, 9);
@@ -149,17 +149,42 @@ describe("processor sharing", () => {
     expect(db.busyCores.mean(sim.now)).toBeCloseTo(1, 9);
   });
 
-  it("executeStatement draws its work from the configured read, write and connect distributions", () => {
+  it("execute draws read and write work from their distributions; connect from the connect one", () => {
     const sim = new Simulation();
     const db = server(sim, { cores: 4 });
     const done: Record<string, number> = {};
-    for (const kind of ["read", "write", "connect"] as const) {
-      db.executeStatement(kind, () => {
-        done[kind] = sim.now;
-      });
-    }
+    const read = new Operation(0, 0, "read", 1, 1, 0);
+    const write = new Operation(1, 0, "write", 2, 1, 0);
+    db.connect((conn) => {
+      done.connect = sim.now;
+      if (conn === null) return;
+    });
+    db.execute({}, read, 0, () => {
+      done.read = sim.now;
+    });
+    db.execute({}, write, 0, () => {
+      done.write = sim.now;
+    });
     sim.run();
     expect(done).toEqual({ read: 3, write: 4, connect: 2 });
+    // The last statement fills in the outcome: the read saw version 0, the write made 1.
+    expect([read.node, read.version, write.node, write.version, write.lsn]).toEqual([
+      db.name,
+      0,
+      db.name,
+      1,
+      1,
+    ]);
+  });
+
+  it("refuses a connection past maxConnections with too_many_clients", () => {
+    const sim = new Simulation();
+    const db = server(sim, { maxConnections: 1 });
+    const results: (string | null)[] = [];
+    db.connect((_c, e) => results.push(e));
+    db.connect((_c, e) => results.push(e));
+    sim.run();
+    expect(results).toEqual(["too_many_clients", null]);
   });
 });
 

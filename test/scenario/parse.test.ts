@@ -45,6 +45,8 @@ describe("defaults", () => {
       transactions: { share: 0, statements: 3 },
       keys: { count: 100_000, popularity: { kind: "zipf", s: 0.99 } },
       sessions: 1000,
+      lockingReads: 0,
+      readOwnWrites: 0,
     });
     expect(s.database).toEqual({
       engine: "postgresql",
@@ -216,7 +218,9 @@ describe("issues name the path and the value", () => {
   it("an unknown key close to a known one suggests it and lists the accepted keys", () => {
     const issue = issueAt({ workload: { rate: 1, readRaito: 0.5 } }, "workload");
     expect(issue.message).toContain('"readRaito" (did you mean "readRatio"?)');
-    expect(issue.message).toContain("expected one of clients, keys, rate, readRatio");
+    expect(issue.message).toContain(
+      "expected one of clients, keys, lockingReads, rate, readOwnWrites, readRatio",
+    );
   });
 
   it("a rate of the wrong form says which forms are accepted", () => {

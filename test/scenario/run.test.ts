@@ -74,8 +74,15 @@ describe("determinism", () => {
 });
 
 describe("built-in scenarios, shortened to 1 s warm-up + 3 s", () => {
-  it("are the three documented ones", () => {
-    expect(builtinScenarioNames()).toEqual(["read-heavy", "write-heavy", "many-clients"]);
+  it("are the six documented ones", () => {
+    expect(builtinScenarioNames()).toEqual([
+      "read-heavy",
+      "write-heavy",
+      "many-clients",
+      "read-your-writes",
+      "pool-size",
+      "proxysql",
+    ]);
   });
 
   for (const name of builtinScenarioNames()) {

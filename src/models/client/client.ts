@@ -5,38 +5,20 @@
 // open, a request waits FIFO for a free one up to connectionTimeout).
 // Each statement costs a network round trip plus the server's work for it.
 // Set-up costs `connectRoundTrips` round trips (TCP handshake, startup and
-// authentication) plus the server's work to start a backend.
+// authentication) plus what the endpoint charges (a database starts a backend;
+// a pooler hands out a client connection almost for free).
 // Left out: TLS, retries of failed connects, connection validation queries.
 
 import { Fifo } from "../../kernel/fifo.js";
 import type { RandomStream, Simulation } from "../../kernel/index.js";
-import type { Done, Operation, Service } from "../operation.js";
-
-/**
- * What the client needs of a database node.
- *
- * @remarks Since 0.1.0
- */
-export interface ServerPort {
-  /** The node's name. */
-  readonly name: string;
-  /** Opens a connection; false when the server refuses ("too many clients"). */
-  openConnection(): boolean;
-  /** Closes a connection. */
-  closeConnection(): void;
-  /** Runs a statement of the given kind; calls `done` when the server has finished it. */
-  executeStatement(kind: "read" | "write" | "connect", done: () => void): void;
-  /**
-   * Commits a write of `key`: the node assigns the next LSN and a new version,
-   * and calls `done` when the commit may be acknowledged (at once, or after
-   * replicas acknowledge it, as the replication mode says).
-   */
-  commit(key: number, done: (version: number, lsn: number) => void): void;
-  /** The version of `key` the node holds. */
-  read(key: number): number;
-  /** The node's applied LSN (its snapshot for reads). */
-  readonly lsn: number;
-}
+import type {
+  Done,
+  ErrorKind,
+  Operation,
+  PortConnection,
+  ServerPort,
+  Service,
+} from "../operation.js";
 
 /**
  * How the client holds connections.
@@ -73,8 +55,9 @@ export interface ClientConfig {
 
 /** One instance's pool of persistent connections. */
 class InstancePool {
+  /** Connections opened or being opened. */
   open = 0;
-  idle = 0;
+  readonly idle: PortConnection[] = [];
   readonly waiters = new Fifo<Call>();
 }
 
@@ -83,6 +66,7 @@ class Call {
   readonly op: Operation;
   readonly done: Done;
   pool: InstancePool | null = null;
+  conn: PortConnection | null = null;
   statement = 0;
   timedOut = false;
   timer: ReturnType<Simulation["schedule"]> | null = null;
@@ -144,8 +128,9 @@ export class DatabaseClient implements Service {
     }
     const pool = this.pools[op.id % this.pools.length] as InstancePool;
     call.pool = pool;
-    if (pool.idle > 0) {
-      pool.idle--;
+    const idle = pool.idle.pop();
+    if (idle !== undefined) {
+      call.conn = idle;
       this.runStatement(call);
     } else if (pool.open < policy.poolSize) {
       pool.open++;
@@ -161,26 +146,29 @@ export class DatabaseClient implements Service {
     }
   }
 
-  /** Pays the set-up: round trips, then the server's backend start. */
+  /** Pays the set-up round trips, then opens a connection at the endpoint. */
   private connect(call: Call): void {
     const setup = this.roundTrips(this.config.connectRoundTrips);
     this.sim.schedule(setup, () => {
-      if (!this.server.openConnection()) {
-        const pool = call.pool;
-        this.finish(call, "too_many_clients");
-        if (pool !== null) {
-          // The slot is free again: the next waiter tries its own connection.
-          pool.open--;
-          const next = this.takeWaiter(pool);
-          if (next !== undefined) {
-            pool.open++;
-            this.connect(next);
+      this.server.connect((conn, error) => {
+        if (conn === null) {
+          const pool = call.pool;
+          this.finish(call, error ?? "too_many_clients");
+          if (pool !== null) {
+            // The slot is free again: the next waiter tries its own connection.
+            pool.open--;
+            const next = this.takeWaiter(pool);
+            if (next !== undefined) {
+              pool.open++;
+              this.connect(next);
+            }
           }
+          return;
         }
-        return;
-      }
-      this.connectsOpened++;
-      this.server.executeStatement("connect", () => this.runStatement(call));
+        this.connectsOpened++;
+        call.conn = conn;
+        this.runStatement(call);
+      });
     });
   }
 
@@ -188,41 +176,31 @@ export class DatabaseClient implements Service {
     const half = this.config.roundTripMs(this.rng) / 2;
     const op = call.op;
     this.sim.schedule(half, () => {
-      this.server.executeStatement(op.kind, () => {
+      this.server.execute(call.conn as PortConnection, op, call.statement, (error) => {
         call.statement++;
-        const last = call.statement >= op.statements;
-        if (!last) {
-          this.sim.schedule(half, () => this.runStatement(call));
-          return;
-        }
-        op.node = this.server.name;
-        if (op.kind === "read") {
-          op.version = this.server.read(op.key);
-          op.lsn = this.server.lsn;
-          this.sim.schedule(half, () => this.release(call));
-          return;
-        }
-        op.commitMs = this.sim.now;
-        this.server.commit(op.key, (version, lsn) => {
-          op.version = version;
-          op.lsn = lsn;
-          this.sim.schedule(half, () => this.release(call));
+        this.sim.schedule(half, () => {
+          if (error === null && call.statement < op.statements) this.runStatement(call);
+          else this.release(call, error);
         });
       });
     });
   }
 
-  /** The operation is done with its connection: close it or hand it to a waiter. */
-  private release(call: Call): void {
+  /** The operation is done with its connection: close it, or hand it to a waiter. */
+  private release(call: Call, error: ErrorKind | null): void {
     const pool = call.pool;
+    const conn = call.conn as PortConnection;
     if (pool === null) {
-      this.server.closeConnection();
+      this.server.disconnect(conn);
     } else {
       const next = this.takeWaiter(pool);
-      if (next === undefined) pool.idle++;
-      else this.runStatement(next);
+      if (next === undefined) pool.idle.push(conn);
+      else {
+        next.conn = conn;
+        this.runStatement(next);
+      }
     }
-    this.finish(call, null);
+    this.finish(call, error);
   }
 
   /** The oldest request still waiting on `pool`, no longer waiting. */
@@ -236,7 +214,7 @@ export class DatabaseClient implements Service {
     return next;
   }
 
-  private finish(call: Call, error: Operation["error"]): void {
+  private finish(call: Call, error: ErrorKind | null): void {
     call.op.error = error;
     call.op.completedAt = this.sim.now;
     call.done(call.op);

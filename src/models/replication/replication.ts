@@ -35,7 +35,7 @@ export interface ReplicaPort {
   /** The node's name. */
   readonly name: string;
   /** Runs `work` core-ms on the node's cores; calls `done` when finished. */
-  execute(work: number, done: () => void): void;
+  runWork(work: number, done: () => void): void;
   /** Makes a replicated write visible. */
   applyReplicated(key: number, version: number, lsn: number): void;
 }
@@ -361,7 +361,7 @@ export class Replication {
       const record = s.applyQueue[s.applyHead] as LogRecord;
       s.applyHead++;
       s.busyWorkers++;
-      s.port.execute(s.link.applyMs(s.rng), () => {
+      s.port.runWork(s.link.applyMs(s.rng), () => {
         s.busyWorkers--;
         this.applied(s, record);
         this.startApplying(s);

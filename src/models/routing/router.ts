@@ -1,5 +1,6 @@
-// Read/write routing in front of a primary and its replicas. Writes, and every
-// statement of a write transaction, go to the primary; reads go to a replica
+// Read/write routing in front of a primary and its replicas. Writes, every
+// statement of a write transaction, and locking reads (SELECT … FOR UPDATE) go
+// to the primary; other reads go to a replica
 // chosen by the balancing rule, unless the consistency policy or lag shunning
 // sends them to the primary.
 //
@@ -180,7 +181,8 @@ export class Router implements Service {
   }
 
   submit(op: Operation, done: Done): void {
-    if (op.kind === "write") {
+    // Writes, and locking reads (SELECT … FOR UPDATE), need the primary.
+    if (op.kind === "write" || op.forUpdate) {
       this.send(this.primary, op, (o) => {
         if (o.error === null) {
           const s = o.session;

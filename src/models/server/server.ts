@@ -17,6 +17,7 @@
 // the planner; a statement's work is one draw from its distribution.
 import type { EventHandle, RandomStream, Simulation } from "../../kernel/index.js";
 import { TimeWeighted } from "../../metrics/index.js";
+import type { ErrorKind, Operation, PortConnection, ServerPort } from "../operation.js";
 
 /**
  * Settings of a {@link DatabaseServer}.
@@ -53,6 +54,9 @@ export interface ServerConfig {
  */
 export type CommitHook = (lsn: number, key: number, version: number, ack: () => void) => void;
 
+/** The token a server hands out for a connection (it counts connections, not identities). */
+const SERVER_CONNECTION: PortConnection = Object.freeze({ server: true });
+
 /** A statement in service. */
 class Job {
   readonly finishV: number;
@@ -75,7 +79,7 @@ function jobBefore(a: Job, b: Job): boolean {
  *
  * @remarks Since 0.1.0
  */
-export class DatabaseServer {
+export class DatabaseServer implements ServerPort {
   /** Its settings. */
   readonly config: ServerConfig;
   /** Statements completed. */
@@ -145,6 +149,57 @@ export class DatabaseServer {
     return Math.min(n, cores) / (1 + sigma * (n - 1) + kappa * n * (n - 1));
   }
 
+  /**
+   * Opens a connection: refused with `too_many_clients` when `maxConnections`
+   * are open, else the server starts a backend (`connectWorkMs` of work) and
+   * hands the connection over.
+   */
+  connect(done: (conn: PortConnection | null, error: ErrorKind | null) => void): void {
+    if (!this.openConnection()) {
+      done(null, "too_many_clients");
+      return;
+    }
+    this.runWork(this.config.connectWorkMs(this.rng), () => done(SERVER_CONNECTION, null));
+  }
+
+  /** Closes a connection. */
+  disconnect(_conn: PortConnection): void {
+    this.closeConnection();
+  }
+
+  /**
+   * Runs statement `index` of `op`: its work on the cores, then, on the last
+   * statement, the read of the key's version or the commit (which may wait for
+   * replicas, as the commit hook says).
+   */
+  execute(
+    _conn: PortConnection,
+    op: Operation,
+    index: number,
+    done: (error: ErrorKind | null) => void,
+  ): void {
+    const work = op.kind === "read" ? this.config.readWorkMs : this.config.writeWorkMs;
+    this.runWork(work(this.rng), () => {
+      if (index < op.statements - 1) {
+        done(null);
+        return;
+      }
+      op.node = this.config.name;
+      if (op.kind === "read") {
+        op.version = this.read(op.key);
+        op.lsn = this.lsn;
+        done(null);
+        return;
+      }
+      op.commitMs = this.sim.now;
+      this.commit(op.key, (version, lsn) => {
+        op.version = version;
+        op.lsn = lsn;
+        done(null);
+      });
+    });
+  }
+
   /** Opens a connection; false when `maxConnections` are open ("too many clients"). */
   openConnection(): boolean {
     if (this.connections.value >= this.config.maxConnections) return false;
@@ -161,19 +216,11 @@ export class DatabaseServer {
    * Runs `work` core-ms of a statement under processor sharing and calls `done`
    * when it has had that much service.
    */
-  execute(work: number, done: () => void): void {
+  runWork(work: number, done: () => void): void {
     this.advance();
     const job = new Job(this.virtual + work, this.seq++, done);
     this.push(job);
     this.changed();
-  }
-
-  /** Runs one statement of `kind`, its work drawn from the server's distributions. */
-  executeStatement(kind: "read" | "write" | "connect", done: () => void): void {
-    const c = this.config;
-    const draw =
-      kind === "read" ? c.readWorkMs : kind === "write" ? c.writeWorkMs : c.connectWorkMs;
-    this.execute(draw(this.rng), done);
   }
 
   /** Applies a committed write to `key`: the next LSN and a new version. */

@@ -3,10 +3,18 @@
 // exponential is memoryless; a ramp is drawn by thinning, Lewis & Shedler 1979).
 // Closed clients loop: issue, wait for the answer, think, issue again. Each
 // operation belongs to a session, is a read with probability readRatio, and is a
-// multi-statement transaction with probability transactions.share.
+// multi-statement transaction with probability transactions.share; a share of
+// the reads (lockingReads) are locking reads, SELECT … FOR UPDATE.
 import type { RandomStream, Simulation } from "../../kernel/index.js";
-import { type Done, Operation, type Service } from "../operation.js";
+import { type Done, Operation, type Service, type SessionStateFeature } from "../operation.js";
 import { createKeyChooser, type KeyChooser, type KeyPopularity } from "./keys.js";
+
+/**
+ * New operations are issued after everything else that happens at the same
+ * instant, so an answer delivered at t always counts as before a request made
+ * at t (the checkers' and the monitor's rule for equal instants).
+ */
+const ARRIVAL_PRIORITY = 1;
 
 /**
  * An arrival rate in operations per second, constant or changing over time.
@@ -54,6 +62,10 @@ export interface WorkloadConfig {
   readonly sessions: number;
   /** Share of reads that read the key their session wrote last (when it has written one). */
   readonly readOwnWrites: number;
+  /** Share of reads that are locking reads, `SELECT … FOR UPDATE` (default 0). */
+  readonly lockingReads?: number;
+  /** A share of the sessions relies on a session-state feature (every operation of theirs). */
+  readonly sessionState?: { readonly share: number; readonly feature: SessionStateFeature };
   /** No operation is issued at or after this time (ms). */
   readonly stopAtMs: number;
 }
@@ -70,6 +82,11 @@ export class Workload {
   private readonly config: WorkloadConfig;
   private readonly target: Service;
   private readonly onComplete: Done;
+  /** Stamps the completion time where the application sees it, then reports it. */
+  private readonly completed: Done = (op) => {
+    op.completedAt = this.sim.now;
+    this.onComplete(op);
+  };
   private readonly arrivalRng: RandomStream;
   private readonly opRng: RandomStream;
   private readonly keys: KeyChooser;
@@ -108,28 +125,32 @@ export class Workload {
     for (let c = 0; c < arrivals.clients; c++) {
       const session = c % this.config.sessions;
       const onDone: Done = (op) => {
-        this.onComplete(op);
+        this.completed(op);
         const think = arrivals.thinkMs(thinkRng);
         if (this.sim.now + think >= this.config.stopAtMs) return;
-        this.sim.schedule(think, issueNext);
+        this.sim.schedule(think, issueNext, ARRIVAL_PRIORITY);
       };
       const issueNext = (): void => {
         this.target.submit(this.makeOperation(session), onDone);
       };
       // Start each client after one think time so they do not move in lock step.
       const first = arrivals.thinkMs(thinkRng);
-      if (first < this.config.stopAtMs) this.sim.schedule(first, issueNext);
+      if (first < this.config.stopAtMs) this.sim.schedule(first, issueNext, ARRIVAL_PRIORITY);
     }
   }
 
   private scheduleOpen(rate: RateSchedule): void {
     const next = this.nextArrival(rate, this.sim.now);
     if (next >= this.config.stopAtMs) return;
-    this.sim.at(next, () => {
-      const op = this.makeOperation(Math.floor(this.opRng.next() * this.config.sessions));
-      this.target.submit(op, this.onComplete);
-      this.scheduleOpen(rate);
-    });
+    this.sim.at(
+      next,
+      () => {
+        const op = this.makeOperation(Math.floor(this.opRng.next() * this.config.sessions));
+        this.target.submit(op, this.completed);
+        this.scheduleOpen(rate);
+      },
+      ARRIVAL_PRIORITY,
+    );
   }
 
   /** The time of the next open arrival after `now` (Infinity when the rate stays 0). */
@@ -188,7 +209,7 @@ export class Workload {
     } else {
       key = this.keys.read();
     }
-    return new Operation(
+    const op = new Operation(
       this.issued++,
       session,
       isRead ? "read" : "write",
@@ -196,7 +217,22 @@ export class Workload {
       statements,
       this.sim.now,
     );
+    const state = this.config.sessionState;
+    if (state !== undefined && usesSessionState(session, state.share))
+      op.sessionState = state.feature;
+    // Drawn only when asked for, so scenarios without locking reads keep their draws.
+    const locking = this.config.lockingReads ?? 0;
+    if (isRead && locking > 0 && rng.next() < locking) op.forUpdate = true;
+    return op;
   }
+}
+
+/**
+ * Whether session `s` is one of the share that uses session state: a fixed
+ * pseudo-random choice (Knuth's multiplicative hash), the same in every run.
+ */
+function usesSessionState(s: number, share: number): boolean {
+  return (Math.imul(s + 1, 0x9e3779b1) >>> 0) / 2 ** 32 < share;
 }
 
 function stepAt(

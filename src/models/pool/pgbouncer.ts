@@ -1,0 +1,438 @@
+// A pgbouncer-style connection pooler in front of one database node, after
+// pgbouncer 1.25's doc/config.md and usage.md. Clients connect to the pooler
+// cheaply (no backend is started); the pooler keeps a pool of server connections
+// and lends one to a client:
+// - pool_mode=session: from the client's first statement until it disconnects;
+// - transaction: for one transaction (here: one operation) — the mode that
+//   multiplexes best, and that breaks session state (SET, LISTEN, SQL PREPARE,
+//   WITH HOLD cursors, session advisory locks);
+// - statement: for one statement; multi-statement transactions are refused.
+// Waiting clients queue first come, first served (cl_waiting). Once the oldest
+// has waited reserve_pool_timeout, up to reserve_pool_size extra connections
+// open. A client that gets no server within query_wait_timeout is disconnected
+// with an error. Past max_client_conn new clients are refused. Server
+// connections close after server_idle_timeout idle (down to min_pool_size) and
+// are not reused past server_lifetime. Opening one costs round trips to the
+// server plus its backend start; a server that refuses (max_connections) is
+// tried again after server_login_retry.
+// Left out: auth_query, several databases or users per pooler (one pool per
+// node), server_check_query, TLS, pause/resume, the admin console.
+
+import { Fifo } from "../../kernel/fifo.js";
+import type { EventHandle, RandomStream, Simulation } from "../../kernel/index.js";
+import { Histogram, TimeWeighted } from "../../metrics/index.js";
+import type { ErrorKind, Operation, PortConnection, ServerPort } from "../operation.js";
+
+/**
+ * Settings of a {@link PgBouncer}, named as pgbouncer's (in ms where pgbouncer
+ * uses seconds).
+ *
+ * @remarks Since 0.1.0
+ */
+export interface PgBouncerConfig {
+  /** The pooler's name in reports. */
+  readonly name: string;
+  /** When a server connection goes back to the pool. */
+  readonly poolMode: "session" | "transaction" | "statement";
+  /** Server connections per pool (default 20). */
+  readonly defaultPoolSize: number;
+  /** Server connections kept open even when idle (default 0). */
+  readonly minPoolSize: number;
+  /** Extra connections allowed once a client has waited reservePoolTimeoutMs (default 0). */
+  readonly reservePoolSize: number;
+  /** How long the oldest client waits before the reserve opens (default 5 s). */
+  readonly reservePoolTimeoutMs: number;
+  /** Client connections accepted at most (default 100). */
+  readonly maxClientConn: number;
+  /** Server connections to the database at most; 0 = no limit (default). */
+  readonly maxDbConnections: number;
+  /** A client waiting longer than this for a server is disconnected (default 120 s; 0 = never). */
+  readonly queryWaitTimeoutMs: number;
+  /** An idle server connection closes after this (default 600 s; 0 = never). */
+  readonly serverIdleTimeoutMs: number;
+  /** A server connection older than this is closed when released (default 3600 s; 0 = never). */
+  readonly serverLifetimeMs: number;
+  /** A server connection attempt that takes longer fails (default 15 s). */
+  readonly serverConnectTimeoutMs: number;
+  /** After a failed server login, wait this long before trying again (default 15 s). */
+  readonly serverLoginRetryMs: number;
+  /** Protocol-level prepared statements tracked per connection; > 0 makes them work in transaction mode (default 200). */
+  readonly maxPreparedStatements: number;
+  /** Round trip between the pooler and the database (ms). */
+  readonly serverRoundTripMs: (rng: RandomStream) => number;
+  /** Round trips to open a server connection (TCP, startup, authentication). */
+  readonly serverConnectRoundTrips: number;
+}
+
+/** A server connection held by the pooler. */
+class ServerConn {
+  readonly backend: PortConnection;
+  readonly openedAt: number;
+  /** Opened from the reserve pool. */
+  readonly reserve: boolean;
+  idleTimer: EventHandle | null = null;
+  constructor(backend: PortConnection, openedAt: number, reserve: boolean) {
+    this.backend = backend;
+    this.openedAt = openedAt;
+    this.reserve = reserve;
+  }
+}
+
+/** A client connection to the pooler. */
+class ClientConn {
+  /** The server connection it holds (session mode, or inside a transaction). */
+  server: ServerConn | null = null;
+  closed = false;
+}
+
+/** A client waiting for a server connection. */
+class Waiter {
+  readonly client: ClientConn;
+  readonly since: number;
+  readonly grant: (server: ServerConn | null, error: ErrorKind | null) => void;
+  timer: EventHandle | null = null;
+  done = false;
+  constructor(
+    client: ClientConn,
+    since: number,
+    grant: (server: ServerConn | null, error: ErrorKind | null) => void,
+  ) {
+    this.client = client;
+    this.since = since;
+    this.grant = grant;
+  }
+}
+
+/**
+ * SHOW POOLS / SHOW STATS style figures (reset at the warm-up cut).
+ *
+ * @remarks Since 0.1.0
+ */
+export interface PoolStats {
+  /** Transactions (operations) that got a server connection. */
+  xactCount: number;
+  /** Statements run. */
+  queryCount: number;
+  /** Operations that relied on session state while the pool mode does not keep it. */
+  sessionStateBroken: number;
+  /** Failed server connection attempts. */
+  serverLoginFailures: number;
+  /** Server connections opened. */
+  serverConnectionsOpened: number;
+}
+
+/**
+ * A pgbouncer in front of one database node. It is a {@link ServerPort} for
+ * the application's driver and a client of the node's port.
+ *
+ * @remarks Since 0.1.0
+ */
+export class PgBouncer implements ServerPort {
+  /** The pooler's settings. */
+  readonly config: PgBouncerConfig;
+  /** Client connections (cl_active + cl_waiting + idle clients). */
+  readonly clients: TimeWeighted;
+  /** Clients waiting for a server connection (cl_waiting). */
+  readonly waiting: TimeWeighted;
+  /** Server connections lent out (sv_active). */
+  readonly serversActive: TimeWeighted;
+  /** Server connections open (sv_active + sv_idle + opening). */
+  readonly serversOpen: TimeWeighted;
+  /** Time clients waited for a server connection (every grant, waits of 0 included). */
+  readonly waitMs = new Histogram();
+  /** Counters. */
+  stats: PoolStats = PgBouncer.emptyStats();
+
+  private readonly sim: Simulation;
+  private readonly backend: ServerPort;
+  private readonly rng: RandomStream;
+  private readonly idle: ServerConn[] = [];
+  private readonly waiters = new Fifo<Waiter>();
+  private opening = 0;
+  private reserveInUse = 0;
+  private reserveTimer: EventHandle | null = null;
+  private retryTimer: EventHandle | null = null;
+
+  /**
+   * @param sim - the simulation
+   * @param config - pgbouncer's settings
+   * @param backend - the database node behind it
+   */
+  constructor(sim: Simulation, config: PgBouncerConfig, backend: ServerPort) {
+    this.sim = sim;
+    this.config = config;
+    this.backend = backend;
+    this.rng = sim.rng(`pool.${config.name}`);
+    this.clients = new TimeWeighted(sim.now);
+    this.waiting = new TimeWeighted(sim.now);
+    this.serversActive = new TimeWeighted(sim.now);
+    this.serversOpen = new TimeWeighted(sim.now);
+    for (let i = 0; i < config.minPoolSize; i++) this.openServer(false);
+  }
+
+  private static emptyStats(): PoolStats {
+    return {
+      xactCount: 0,
+      queryCount: 0,
+      sessionStateBroken: 0,
+      serverLoginFailures: 0,
+      serverConnectionsOpened: 0,
+    };
+  }
+
+  /** The pooler's name. */
+  get name(): string {
+    return this.config.name;
+  }
+
+  /** Restarts the figures at the warm-up cut. */
+  resetStats(now: number): void {
+    this.stats = PgBouncer.emptyStats();
+    this.waitMs.reset();
+    for (const t of [this.clients, this.waiting, this.serversActive, this.serversOpen])
+      t.reset(now);
+  }
+
+  connect(done: (conn: PortConnection | null, error: ErrorKind | null) => void): void {
+    if (this.clients.value >= this.config.maxClientConn) {
+      done(null, "max_client_conn");
+      return;
+    }
+    this.clients.add(this.sim.now, 1);
+    done(new ClientConn(), null);
+  }
+
+  disconnect(conn: PortConnection): void {
+    const client = conn as ClientConn;
+    if (client.closed) return;
+    client.closed = true;
+    this.clients.add(this.sim.now, -1);
+    if (client.server !== null) {
+      const server = client.server;
+      client.server = null;
+      this.release(server);
+    }
+  }
+
+  execute(
+    conn: PortConnection,
+    op: Operation,
+    index: number,
+    done: (error: ErrorKind | null) => void,
+  ): void {
+    const client = conn as ClientConn;
+    const mode = this.config.poolMode;
+    if (index === 0) {
+      if (mode === "statement" && op.statements > 1) {
+        done("statement_mode_transaction");
+        return;
+      }
+      const state = op.sessionState;
+      const survives =
+        state === null ||
+        mode === "session" ||
+        (state === "protocol-prepare" && this.config.maxPreparedStatements > 0);
+      if (!survives) this.stats.sessionStateBroken++;
+    }
+    const run = (server: ServerConn): void => {
+      this.stats.queryCount++;
+      const half = this.config.serverRoundTripMs(this.rng) / 2;
+      this.sim.schedule(half, () => {
+        this.backend.execute(server.backend, op, index, (error) => {
+          this.sim.schedule(half, () => {
+            const last = index >= op.statements - 1 || error !== null;
+            if (mode === "statement" || (mode === "transaction" && last)) {
+              client.server = null;
+              this.release(server);
+            }
+            done(error);
+          });
+        });
+      });
+    };
+    if (client.server !== null) {
+      run(client.server);
+      return;
+    }
+    this.acquire(client, (server, error) => {
+      if (server === null) {
+        done(error);
+        return;
+      }
+      this.stats.xactCount += index === 0 ? 1 : 0;
+      client.server = server;
+      run(server);
+    });
+  }
+
+  /** Lends a server connection: an idle one, a new one, or after a wait. */
+  private acquire(
+    client: ClientConn,
+    grant: (server: ServerConn | null, error: ErrorKind | null) => void,
+  ): void {
+    const now = this.sim.now;
+    if (this.waiting.value === 0) {
+      const idle = this.idle.pop();
+      if (idle !== undefined) {
+        this.lend(idle);
+        this.waitMs.record(0);
+        grant(idle, null);
+        return;
+      }
+    }
+    const waiter = new Waiter(client, now, grant);
+    this.waiters.push(waiter);
+    this.waiting.add(now, 1);
+    if (this.config.queryWaitTimeoutMs > 0) {
+      waiter.timer = this.sim.schedule(this.config.queryWaitTimeoutMs, () => {
+        if (waiter.done) return;
+        waiter.done = true;
+        this.waiting.add(this.sim.now, -1);
+        // pgbouncer closes the client connection with "query_wait_timeout".
+        grant(null, "query_wait_timeout");
+      });
+    }
+    if (this.canOpen(false)) this.openServer(false);
+    this.checkReserve();
+  }
+
+  private lend(server: ServerConn): void {
+    if (server.idleTimer !== null) {
+      this.sim.cancel(server.idleTimer);
+      server.idleTimer = null;
+    }
+    this.serversActive.add(this.sim.now, 1);
+  }
+
+  /** A server connection comes back: to the oldest waiter, to the idle list, or closed. */
+  private release(server: ServerConn): void {
+    const now = this.sim.now;
+    this.serversActive.add(now, -1);
+    const lifetime = this.config.serverLifetimeMs;
+    if (lifetime > 0 && now - server.openedAt >= lifetime) {
+      this.closeServer(server);
+      if (this.waiters.length > 0 && this.canOpen(false)) this.openServer(false);
+      return;
+    }
+    this.handOut(server);
+  }
+
+  /** Gives a free server connection to the oldest waiter, or makes it idle. */
+  private handOut(server: ServerConn): void {
+    const now = this.sim.now;
+    const waiter = this.nextWaiter();
+    if (waiter !== undefined) {
+      this.serversActive.add(now, 1);
+      this.waitMs.record(now - waiter.since);
+      waiter.grant(server, null);
+      return;
+    }
+    this.idle.push(server);
+    const idleTimeout = this.config.serverIdleTimeoutMs;
+    if (idleTimeout > 0) {
+      server.idleTimer = this.sim.schedule(idleTimeout, () => {
+        server.idleTimer = null;
+        const i = this.idle.indexOf(server);
+        if (i < 0 || this.serversOpen.value <= this.config.minPoolSize) return;
+        this.idle.splice(i, 1);
+        this.closeServer(server);
+      });
+    }
+  }
+
+  private nextWaiter(): Waiter | undefined {
+    for (;;) {
+      const w = this.waiters.shift();
+      if (w === undefined) return undefined;
+      if (w.done) continue;
+      w.done = true;
+      if (w.timer !== null) this.sim.cancel(w.timer);
+      this.waiting.add(this.sim.now, -1);
+      return w;
+    }
+  }
+
+  private oldestWaiter(): Waiter | undefined {
+    for (;;) {
+      const w = this.waiters.peek();
+      if (w === undefined || !w.done) return w;
+      this.waiters.shift();
+    }
+  }
+
+  /** Whether one more server connection may open: a normal one, or one from the reserve. */
+  private canOpen(reserve: boolean): boolean {
+    const open = this.serversOpen.value;
+    const maxDb = this.config.maxDbConnections;
+    if (maxDb > 0 && open >= maxDb) return false;
+    if (reserve) return this.reserveInUse < this.config.reservePoolSize;
+    return open - this.reserveInUse < this.config.defaultPoolSize;
+  }
+
+  /**
+   * Opens a reserve connection for the oldest waiter once it has waited
+   * reserve_pool_timeout, and looks again for the next one. Bounded: each pass
+   * opens a connection or stops, and the reserve is finite.
+   */
+  private checkReserve(): void {
+    if (this.config.reservePoolSize === 0 || this.reserveTimer !== null) return;
+    const oldest = this.oldestWaiter();
+    if (oldest === undefined || !this.canOpen(true)) return;
+    const due = Math.max(this.sim.now, oldest.since + this.config.reservePoolTimeoutMs);
+    this.reserveTimer = this.sim.at(due, () => {
+      this.reserveTimer = null;
+      const first = this.oldestWaiter();
+      if (first === undefined) return;
+      const waited = this.sim.now - first.since >= this.config.reservePoolTimeoutMs;
+      if (waited && this.waiting.value > this.opening && this.canOpen(true)) {
+        this.reserveInUse++;
+        this.openServer(true);
+      }
+      if (this.waiting.value > this.opening) this.checkReserve();
+    });
+  }
+
+  /** Opens a server connection: round trips, then the node's connect. */
+  private openServer(reserve: boolean): void {
+    this.serversOpen.add(this.sim.now, 1);
+    this.opening++;
+    let setup = 0;
+    for (let i = 0; i < this.config.serverConnectRoundTrips; i++) {
+      setup += this.config.serverRoundTripMs(this.rng);
+    }
+    const started = this.sim.now;
+    this.sim.schedule(setup, () => {
+      this.backend.connect((backend, _error) => {
+        this.opening--;
+        const tooSlow = this.sim.now - started > this.config.serverConnectTimeoutMs;
+        if (backend === null || tooSlow) {
+          if (backend !== null) this.backend.disconnect(backend);
+          this.stats.serverLoginFailures++;
+          this.serversOpen.add(this.sim.now, -1);
+          if (reserve) this.reserveInUse--;
+          this.scheduleRetry();
+          return;
+        }
+        this.stats.serverConnectionsOpened++;
+        const server = new ServerConn(backend, this.sim.now, reserve);
+        this.serversActive.add(this.sim.now, 1);
+        this.release(server);
+      });
+    });
+  }
+
+  /** After a failed login, try again later if clients still wait. */
+  private scheduleRetry(): void {
+    if (this.retryTimer !== null) return;
+    this.retryTimer = this.sim.schedule(this.config.serverLoginRetryMs, () => {
+      this.retryTimer = null;
+      if (this.oldestWaiter() !== undefined && this.canOpen(false)) this.openServer(false);
+    });
+  }
+
+  private closeServer(server: ServerConn): void {
+    this.serversOpen.add(this.sim.now, -1);
+    if (server.reserve) this.reserveInUse--;
+    this.backend.disconnect(server.backend);
+  }
+}
