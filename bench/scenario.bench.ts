@@ -5,15 +5,29 @@
 //   npx tsx bench/scenario.bench.ts                      # read-heavy, 10^6 requests, 3 runs
 //   npx tsx bench/scenario.bench.ts --requests 10000000 --runs 1   # the memory check
 //   npx tsx bench/scenario.bench.ts --scenario write-heavy
+//   npx tsx bench/scenario.bench.ts --single                 # read-heavy on its primary alone
+//   npx tsx bench/scenario.bench.ts --pool transaction       # pgbouncer in front of every node
+//   npx tsx bench/scenario.bench.ts --history --runs 1       # record every operation too
+//   npm run build && npx tsx bench/scenario.bench.ts --dist  # the built package
 import { cpus } from "node:os";
 import { parseArgs } from "node:util";
-import { builtinScenario, resolveScenario, runScenario } from "../src/index.js";
+
+// --dist measures the built package (what users run; build it first); without it, the
+// source through tsx, whose transform wraps every closure in a naming helper.
+const dbsim = (await import(
+  process.argv.includes("--dist") ? "../dist/index.js" : "../src/index.js"
+)) as typeof import("../src/index.js");
+const { builtinScenario, resolveScenario, runScenarioDetailed } = dbsim;
 
 const { values } = parseArgs({
   options: {
     scenario: { type: "string", default: "read-heavy" },
     requests: { type: "string", default: "1000000" },
     runs: { type: "string", default: "3" },
+    single: { type: "boolean", default: false },
+    pool: { type: "string" },
+    history: { type: "boolean", default: false },
+    dist: { type: "boolean", default: false },
   },
 });
 const name = values.scenario;
@@ -26,19 +40,42 @@ const rate = base.workload.rate;
 if (typeof rate !== "number") throw new Error("the bench needs a constant-rate scenario");
 // Simulated time for the wanted number of requests, warm-up included.
 const durationMs = (requests / rate) * 1000 - base.warmup;
-const scenario = resolveScenario({ ...base, duration: durationMs });
+const { replication, routing, variants: _variants, ...rest } = base;
+const scenario = resolveScenario({
+  ...rest,
+  duration: durationMs,
+  ...(values.single ? {} : { replication, routing }),
+  ...(values.pool === undefined
+    ? {}
+    : { pool: { poolMode: values.pool as "session" | "transaction" | "statement" } }),
+});
+const topology = [
+  scenario.replication
+    ? `${typeof scenario.replication.replicas === "number" ? scenario.replication.replicas : scenario.replication.replicas.length} replicas`
+    : "primary only",
+  scenario.pool ? `pgbouncer ${scenario.pool.poolMode}` : "no pooler",
+  values.history ? "history on" : "history off",
+].join(", ");
 
 console.log(
   `node ${process.version}, ${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores`,
 );
 console.log(
-  `scenario ${name}: ${requests.toExponential(0)} requests at ${rate}/s (${(durationMs / 1000).toFixed(0)} s simulated + warm-up)`,
+  `scenario ${name} (${topology}${values.dist ? ", built package" : ", source via tsx"}): ${requests.toExponential(0)} requests at ${rate}/s (${(durationMs / 1000).toFixed(0)} s simulated + warm-up)`,
 );
 let sink = 0;
 const rates: number[] = [];
 for (let i = 0; i < runs; i++) {
   const t0 = performance.now();
-  const report = runScenario(scenario);
+  const run = runScenarioDetailed(
+    scenario,
+    values.history ? { history: { limit: requests * 2 } } : {},
+  );
+  const report = run.report;
+  if (run.history !== null)
+    console.log(
+      `history: ${run.history.length} operations, ${(run.history.byteLength / 1e6).toFixed(1)} MB`,
+    );
   const wallMs = performance.now() - t0;
   sink += report.latency.all.count;
   const perSec = requests / (wallMs / 1000);

@@ -407,39 +407,28 @@ export function buildTopology(sim: Simulation, scenario: Scenario): BuiltTopolog
         label: `hostgroup ${px.readerHostgroup} (reader), weight ${px.readers.replicaWeights?.[i] ?? 1}${lagNote}`,
       });
     });
-    return {
-      front,
-      nodes,
-      primary,
-      replication,
-      router,
-      proxy,
-      clients,
-      graph: { nodes: graphNodes, edges },
-      workload: workloadConfig(scenario, compile),
-    };
-  }
-
-  // Edges from the application (through a proxy box when there is one).
-  let from = "app";
-  if (routing?.via === "proxy") {
-    graphNodes.splice(2, 0, {
-      id: "proxy",
-      label: "Proxy<br/>read/write split",
-      shape: "component",
-    });
-    edges.push({ from: "app", to: "proxy" });
-    from = "proxy";
-  }
-  const routed = router !== null && replicaNodes.length > 0;
-  edges.push({ from, to: entry("primary"), label: routed ? "writes" : "reads + writes" });
-  if (routed) {
-    for (const n of replicaNodes) {
-      edges.push({
-        from,
-        to: entry(diagramId(n.server.name)),
-        label: routing?.via === "dns" ? "reads (DNS)" : "reads",
+  } else {
+    // Edges from the application (through a proxy box when routing says so).
+    const routed = router !== null && replicaNodes.length > 0;
+    let from = "app";
+    if (routing?.via === "proxy") {
+      graphNodes.splice(2, 0, {
+        id: "proxy",
+        label: "Proxy<br/>read/write split",
+        shape: "component",
       });
+      edges.push({ from: "app", to: "proxy" });
+      from = "proxy";
+    }
+    edges.push({ from, to: entry("primary"), label: routed ? "writes" : "reads + writes" });
+    if (routed) {
+      for (const n of replicaNodes) {
+        edges.push({
+          from,
+          to: entry(diagramId(n.server.name)),
+          label: routing?.via === "dns" ? "reads (DNS)" : "reads",
+        });
+      }
     }
   }
   return {

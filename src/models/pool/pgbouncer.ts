@@ -78,11 +78,38 @@ class ServerConn {
   }
 }
 
-/** A client connection to the pooler. */
+/**
+ * A client connection to the pooler. It runs one statement at a time, so the
+ * statement in flight lives here and the callbacks are bound once per
+ * connection rather than made per statement (the pooler's hot path).
+ */
 class ClientConn {
   /** The server connection it holds (session mode, or inside a transaction). */
   server: ServerConn | null = null;
   closed = false;
+  op: Operation | null = null;
+  index = 0;
+  done: ((error: ErrorKind | null) => void) | null = null;
+  half = 0;
+  error: ErrorKind | null = null;
+  /** Receives a server connection (or a refusal) from the pool. */
+  readonly granted: (server: ServerConn | null, error: ErrorKind | null) => void;
+  /** The statement reaches the server. */
+  readonly arrive: () => void;
+  /** The server has run it. */
+  readonly ran: (error: ErrorKind | null) => void;
+  /** The answer is back at the pooler. */
+  readonly answer: () => void;
+
+  constructor(bouncer: PgBouncer) {
+    this.granted = (server, error) => bouncer._granted(this, server, error);
+    this.arrive = () => bouncer._arrive(this);
+    this.ran = (error) => {
+      this.error = error;
+      bouncer._schedule(this.half, this.answer);
+    };
+    this.answer = () => bouncer._answer(this);
+  }
 }
 
 /** A client waiting for a server connection. */
@@ -199,7 +226,7 @@ export class PgBouncer implements ServerPort {
       return;
     }
     this.clients.add(this.sim.now, 1);
-    done(new ClientConn(), null);
+    done(new ClientConn(this), null);
   }
 
   disconnect(conn: PortConnection): void {
@@ -234,35 +261,62 @@ export class PgBouncer implements ServerPort {
         (state === "protocol-prepare" && this.config.maxPreparedStatements > 0);
       if (!survives) this.stats.sessionStateBroken++;
     }
-    const run = (server: ServerConn): void => {
-      this.stats.queryCount++;
-      const half = this.config.serverRoundTripMs(this.rng) / 2;
-      this.sim.schedule(half, () => {
-        this.backend.execute(server.backend, op, index, (error) => {
-          this.sim.schedule(half, () => {
-            const last = index >= op.statements - 1 || error !== null;
-            if (mode === "statement" || (mode === "transaction" && last)) {
-              client.server = null;
-              this.release(server);
-            }
-            done(error);
-          });
-        });
-      });
-    };
-    if (client.server !== null) {
-      run(client.server);
+    client.op = op;
+    client.index = index;
+    client.done = done;
+    if (client.server !== null) this.run(client);
+    else this.acquire(client, client.granted);
+  }
+
+  /** @internal The pool answered a client's request for a server connection. */
+  _granted(client: ClientConn, server: ServerConn | null, error: ErrorKind | null): void {
+    if (server === null) {
+      this.finishStatement(client, error);
       return;
     }
-    this.acquire(client, (server, error) => {
-      if (server === null) {
-        done(error);
-        return;
-      }
-      this.stats.xactCount += index === 0 ? 1 : 0;
-      client.server = server;
-      run(server);
-    });
+    if (client.index === 0) this.stats.xactCount++;
+    client.server = server;
+    this.run(client);
+  }
+
+  /** Sends the client's statement over the pooler ↔ server link. */
+  private run(client: ClientConn): void {
+    this.stats.queryCount++;
+    client.half = this.config.serverRoundTripMs(this.rng) / 2;
+    this.sim.schedule(client.half, client.arrive);
+  }
+
+  /** @internal The statement reached the server. */
+  _arrive(client: ClientConn): void {
+    const server = client.server as ServerConn;
+    this.backend.execute(server.backend, client.op as Operation, client.index, client.ran);
+  }
+
+  /** @internal */
+  _schedule(delay: number, fn: () => void): void {
+    this.sim.schedule(delay, fn);
+  }
+
+  /** @internal The answer is back: release the server connection as the mode says. */
+  _answer(client: ClientConn): void {
+    const op = client.op as Operation;
+    const error = client.error;
+    const last = client.index >= op.statements - 1 || error !== null;
+    const mode = this.config.poolMode;
+    if (mode === "statement" || (mode === "transaction" && last)) {
+      const server = client.server as ServerConn;
+      client.server = null;
+      this.release(server);
+    }
+    this.finishStatement(client, error);
+  }
+
+  private finishStatement(client: ClientConn, error: ErrorKind | null): void {
+    const done = client.done as (error: ErrorKind | null) => void;
+    client.op = null;
+    client.done = null;
+    client.error = null;
+    done(error);
   }
 
   /** Lends a server connection: an idle one, a new one, or after a wait. */
