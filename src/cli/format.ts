@@ -233,6 +233,7 @@ export function formatTable(r: Report): string {
       "ll",
     ),
   );
+  if (r.pool !== undefined) out.push("", ...poolLines(r.pool));
   if (r.replication !== undefined) out.push("", ...replicationLines(r.replication));
   if (r.routing !== undefined) out.push("", ...routingLines(r.routing));
   if (r.proxy !== undefined) out.push("", ...proxyLines(r.proxy));
@@ -280,6 +281,56 @@ function replicationLines(rep: NonNullable<Report["replication"]>): string[] {
     "l",
   );
   return ["Replication", ...alignColumns(rows, "ll"), "", ...replicas];
+}
+
+function poolLines(pool: NonNullable<Report["pool"]>): string[] {
+  return [
+    `Pool (pgbouncer, ${pool.poolMode} mode)`,
+    ...alignColumns(
+      [
+        ["wait for a server connection (ms)", spreadMs(pool.waitMs)],
+        ["clients waiting, most at once", String(pool.clientsWaitingMax)],
+        ["server connections, sum of peaks", String(pool.serverConnectionsMax)],
+      ],
+      "ll",
+    ),
+    "",
+    ...alignColumns(
+      [
+        [
+          "pool",
+          "cl max",
+          "cl_waiting max",
+          "cl_waiting mean",
+          "sv_active max",
+          "sv max",
+          "opened",
+          "login fails",
+          "wait mean",
+          "wait p99",
+          "xact/s",
+          "query/s",
+          "state broken",
+        ],
+        ...pool.pools.map((p) => [
+          p.name,
+          String(p.clientsMax),
+          String(p.clientsWaitingMax),
+          p.clientsWaitingMean.toFixed(2),
+          String(p.serversActiveMax),
+          String(p.serverConnectionsMax),
+          String(p.serverConnectionsOpened),
+          String(p.serverLoginFailures),
+          ms(p.waitMs.mean),
+          ms(p.waitMs.p99),
+          perSec(p.xactPerSec),
+          perSec(p.queryPerSec),
+          String(p.sessionStateBroken),
+        ]),
+      ],
+      "ll",
+    ),
+  ];
 }
 
 function routingLines(rt: NonNullable<Report["routing"]>): string[] {

@@ -576,6 +576,20 @@ describe("other commands", () => {
     expect((await cli(["diagram"])).stdout.startsWith("flowchart")).toBe(true);
   });
 
+  it("a scenario with a pool shows the pgbouncer section in the table", async () => {
+    const r = await cli([
+      "run",
+      "many-clients",
+      "--variant",
+      "pgbouncer transaction",
+      "--duration",
+      "1s",
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Pool (pgbouncer, transaction mode)");
+    expect(r.stdout).toMatch(/pgbouncer-primary\s+\d+/);
+  });
+
   it("run --history writes every operation as JSON lines", async () => {
     const r = await cli(["run", "tiny.json", "--format", "json", "--history", "h.jsonl"]);
     expect(r.code).toBe(0);
