@@ -173,6 +173,8 @@ export const PoolReportSchema = z.strictObject({
     .int()
     .nonnegative()
     .describe("Server connections open, most at once"),
+  serversIdleMax: z.number().int().nonnegative().describe("sv_idle, most at once"),
+  serversIdleMean: num().describe("sv_idle, time average"),
   serverConnectionsOpened: z.number().int().nonnegative(),
   serverLoginFailures: z.number().int().nonnegative(),
   waitMs: z

@@ -329,6 +329,8 @@ export function runScenarioDetailed(
           serversActiveMax: b.serversActive.max,
           serversActiveMean: roundFigure(b.serversActive.mean(now)),
           serverConnectionsMax: b.serversOpen.max,
+          serversIdleMax: b.serversIdle.max,
+          serversIdleMean: roundFigure(b.serversIdle.mean(now)),
           serverConnectionsOpened: b.stats.serverConnectionsOpened,
           serverLoginFailures: b.stats.serverLoginFailures,
           waitMs: spread(b.waitMs),

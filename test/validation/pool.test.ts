@@ -166,6 +166,12 @@ describe("pgbouncer: an exhausted pool", () => {
     ]);
     expect(t.bouncer.waitMs.max).toBe(500);
     expect(t.bouncer.serversOpen.max).toBe(3);
+    // All three go idle (two at 5 s, the reserve at 5.5 s), then server_idle_timeout
+    // (600 s) closes them: min_pool_size is 0.
+    expect(t.bouncer.serversIdle.max).toBe(3);
+    expect(t.bouncer.serversIdle.value).toBe(0);
+    expect(t.bouncer.serversOpen.value).toBe(0);
+    expect(t.sim.now).toBe(5500 + 600_000);
   });
 
   it("past max_client_conn new clients are refused", () => {

@@ -165,6 +165,8 @@ export class PgBouncer implements ServerPort {
   readonly serversActive: TimeWeighted;
   /** Server connections open (sv_active + sv_idle + opening). */
   readonly serversOpen: TimeWeighted;
+  /** Server connections idle in the pool (sv_idle). */
+  readonly serversIdle: TimeWeighted;
   /** Time clients waited for a server connection (every grant, waits of 0 included). */
   readonly waitMs = new Histogram();
   /** Counters. */
@@ -194,6 +196,7 @@ export class PgBouncer implements ServerPort {
     this.waiting = new TimeWeighted(sim.now);
     this.serversActive = new TimeWeighted(sim.now);
     this.serversOpen = new TimeWeighted(sim.now);
+    this.serversIdle = new TimeWeighted(sim.now);
     for (let i = 0; i < config.minPoolSize; i++) this.openServer(false);
   }
 
@@ -327,6 +330,7 @@ export class PgBouncer implements ServerPort {
     const now = this.sim.now;
     if (this.waiting.value === 0) {
       const idle = this.idle.pop();
+      this.serversIdle.set(now, this.idle.length);
       if (idle !== undefined) {
         this.lend(idle);
         this.waitMs.record(0);
@@ -382,6 +386,7 @@ export class PgBouncer implements ServerPort {
       return;
     }
     this.idle.push(server);
+    this.serversIdle.set(now, this.idle.length);
     const idleTimeout = this.config.serverIdleTimeoutMs;
     if (idleTimeout > 0) {
       server.idleTimer = this.sim.schedule(idleTimeout, () => {
@@ -389,6 +394,7 @@ export class PgBouncer implements ServerPort {
         const i = this.idle.indexOf(server);
         if (i < 0 || this.serversOpen.value <= this.config.minPoolSize) return;
         this.idle.splice(i, 1);
+        this.serversIdle.set(this.sim.now, this.idle.length);
         this.closeServer(server);
       });
     }
