@@ -75,6 +75,10 @@ type OutageInput = NonNullable<ReplicaInput["outages"]>[number];
  */
 export type RoutingInput = NonNullable<ScenarioInput["routing"]>;
 type DurationInput = NonNullable<ScenarioInput["duration"]>;
+type PoolInput = NonNullable<ScenarioInput["pool"]>;
+type ProxyInput = NonNullable<ScenarioInput["proxy"]>;
+type QueryRuleInput = NonNullable<ProxyInput["queryRules"]>[number];
+type SessionStateInput = NonNullable<WorkloadInput["sessionState"]>;
 
 /**
  * A routing consistency policy as a scenario writes it (`routing.consistency`).
@@ -112,8 +116,9 @@ export interface ArbScenarioOptions {
    */
   readonly consistency?: ConsistencyPolicyInput;
   /**
-   * Lag shunning (`routing.maxReplicationLag`): "always" sets it, "never" leaves it
-   * out. Default "maybe".
+   * Lag shunning (`routing.maxReplicationLag`, or a proxy's `maxReplicationLag` of
+   * 1–2 s): "always" sets it, "never" leaves it out. Default "maybe" (for a proxy:
+   * 0–2 s, or left out).
    */
   readonly maxReplicationLag?: SectionChoice;
   /**
@@ -127,6 +132,30 @@ export interface ArbScenarioOptions {
    * Default: generated, with a mean of at most 20 ms.
    */
   readonly replicaNetwork?: DistributionSpec;
+  /**
+   * Whether a `pool` section (a pgbouncer in front of every node) is present.
+   * Default "never", so scenarios are generated as without pooling.
+   */
+  readonly pool?: SectionChoice;
+  /** The pool mode, when a pool is present. Default: session, transaction or statement. */
+  readonly poolMode?: "session" | "transaction" | "statement";
+  /**
+   * Whether a `proxy` section (a ProxySQL) is present. Default "never". A proxy never
+   * comes with a `routing` section: "always" rules routing out, and a proxy that is
+   * "maybe" present is left out when routing is drawn or forced.
+   */
+  readonly proxy?: SectionChoice;
+  /**
+   * Whether `workload.sessionState` is set (a share of 0–0.5 of the sessions relying on
+   * any session-state feature). Default "maybe" when a pool or a proxy may be present,
+   * else "never".
+   */
+  readonly sessionState?: SectionChoice;
+  /**
+   * Whether `workload.lockingReads` is set (0–0.3 of the reads). Default "maybe" when a
+   * pool or a proxy may be present, else "never".
+   */
+  readonly lockingReads?: SectionChoice;
 }
 
 /** Integers in [min, max] divided by `scale`: short decimals that read well in JSON. */
@@ -181,7 +210,67 @@ function present(choice: SectionChoice): fc.Arbitrary<boolean> {
   return choice === "maybe" ? fc.boolean() : fc.constant(choice === "always");
 }
 
-function arbWorkload(readAfterWrite: boolean | undefined): fc.Arbitrary<WorkloadInput> {
+/** `value` as a section: always there, never (undefined), or either way. */
+function section<V>(choice: SectionChoice, value: fc.Arbitrary<V>): fc.Arbitrary<V | undefined> {
+  if (choice === "never") return fc.constant(undefined);
+  return choice === "always" ? value : fc.option(value, { nil: undefined });
+}
+
+/** A round trip between two components: the table's row, or a short generated one. */
+function roundTrip(): fc.Arbitrary<DistributionSpec> {
+  return fc.oneof(
+    fc.constant<DistributionSpec>("sameDatacenterRoundTrip"),
+    serviceTime(1),
+    modestSpec(2),
+  );
+}
+
+/** Which workload parts that only pools and proxies react to are generated. */
+interface StateChoices {
+  readonly sessionState: SectionChoice;
+  readonly lockingReads: SectionChoice;
+}
+
+function arbSessionState(): fc.Arbitrary<SessionStateInput> {
+  return fc
+    .record({
+      share: decimal(0, 0.5),
+      feature: optionalField(
+        "feature",
+        fc.constantFrom(
+          "set" as const,
+          "listen" as const,
+          "advisory-lock" as const,
+          "sql-prepare" as const,
+          "temp-table" as const,
+          "protocol-prepare" as const,
+        ),
+      ),
+    })
+    .map(({ share, feature }) => ({ share, ...feature }));
+}
+
+function arbWorkload(
+  readAfterWrite: boolean | undefined,
+  state: StateChoices,
+): fc.Arbitrary<WorkloadInput> {
+  const workload = arbBaseWorkload(readAfterWrite);
+  // Left as it was when neither part is asked for, so such scenarios keep their draws.
+  if (state.sessionState === "never" && state.lockingReads === "never") return workload;
+  return fc
+    .tuple(
+      workload,
+      section(state.sessionState, arbSessionState()),
+      section(state.lockingReads, decimal(0, 0.3)),
+    )
+    .map(([w, sessionState, lockingReads]) => ({
+      ...w,
+      ...(sessionState === undefined ? {} : { sessionState }),
+      ...(lockingReads === undefined ? {} : { lockingReads }),
+    }));
+}
+
+function arbBaseWorkload(readAfterWrite: boolean | undefined): fc.Arbitrary<WorkloadInput> {
   const arrivals = fc.oneof(
     fc.oneof(
       fc.integer({ min: 50, max: 800 }).map((rate) => ({ rate })),
@@ -262,14 +351,23 @@ function arbWorkload(readAfterWrite: boolean | undefined): fc.Arbitrary<Workload
     }));
 }
 
-function arbDatabase(): fc.Arbitrary<DatabaseInput> {
+/**
+ * A node's max_connections: 2000–5000, more than the clients can ever hold; `tight`
+ * (behind a pool or a proxy, which must keep within it) also 1–60.
+ */
+function maxConnections(tight: boolean): fc.Arbitrary<number> {
+  const ample = fc.integer({ min: 2000, max: 5000 });
+  return tight ? fc.oneof(ample, fc.integer({ min: 1, max: 60 })) : ample;
+}
+
+function arbDatabase(tight: boolean): fc.Arbitrary<DatabaseInput> {
   return fc
     .record({
       engine: fc.constantFrom("postgresql" as const, "mysql" as const),
       cores: fc.integer({ min: 1, max: 8 }),
       sigma: fc.oneof(fc.constant(0), decimal(0, 0.05, 10_000)),
       kappa: fc.oneof(fc.constant(0), decimal(0, 0.0005, 1_000_000)),
-      maxConnections: fc.integer({ min: 2000, max: 5000 }),
+      maxConnections: maxConnections(tight),
       times: fc.oneof(
         fc.constant({}),
         fc.record({ readTime: serviceTime(1), writeTime: serviceTime(2) }),
@@ -307,13 +405,14 @@ function arbReplicaList(
   count: number,
   runMs: number,
   network: DistributionSpec | undefined,
+  tight: boolean,
 ): fc.Arbitrary<ReplicaInput[]> {
   const replica = (i: number): fc.Arbitrary<ReplicaInput> =>
     fc
       .record({
         named: fc.boolean(),
         cores: optionalField("cores", fc.integer({ min: 1, max: 8 })),
-        maxConnections: optionalField("maxConnections", fc.integer({ min: 2000, max: 5000 })),
+        maxConnections: optionalField("maxConnections", maxConnections(tight)),
         network: network === undefined ? optionalField("network", modestSpec(20)) : fc.constant({}),
         applyTime: optionalField("applyTime", modestSpec(2)),
         applyWorkers: optionalField("applyWorkers", fc.integer({ min: 1, max: 4 })),
@@ -342,6 +441,7 @@ function arbReplicaList(
 function arbReplication(
   runMs: number,
   options: ArbScenarioOptions,
+  tight: boolean,
 ): fc.Arbitrary<ReplicationInput> {
   const modes = options.mode === undefined ? (["async", "semi-sync", "sync"] as const) : [];
   const mode = options.mode === undefined ? fc.constantFrom(...modes) : fc.constant(options.mode);
@@ -349,7 +449,7 @@ function arbReplication(
   return fc.tuple(fc.integer({ min: 1, max: 3 }), mode, fc.boolean()).chain(([count, m, asList]) =>
     fc
       .record({
-        replicas: asList ? arbReplicaList(count, runMs, network) : fc.constant(count),
+        replicas: asList ? arbReplicaList(count, runMs, network, tight) : fc.constant(count),
         acks: fc.integer({ min: 1, max: count }),
         log: optionalField("log", fc.constantFrom("wal" as const, "binlog" as const)),
         binlogFormat: fc.constantFrom("row" as const, "statement" as const),
@@ -447,6 +547,195 @@ function arbRouting(
     }));
 }
 
+/** The pool modes, in the order the schema lists them. */
+const POOL_MODES = ["session", "transaction", "statement"] as const;
+
+function arbPool(poolMode: PoolInput["poolMode"]): fc.Arbitrary<PoolInput> {
+  return fc.integer({ min: 1, max: 20 }).chain((defaultPoolSize) =>
+    fc
+      .record({
+        poolMode: poolMode === undefined ? fc.constantFrom(...POOL_MODES) : fc.constant(poolMode),
+        minPoolSize: optionalField("minPoolSize", fc.integer({ min: 0, max: defaultPoolSize })),
+        reservePoolSize: optionalField("reservePoolSize", fc.integer({ min: 0, max: 3 })),
+        reservePoolTimeout: optionalField("reservePoolTimeout", duration(0, 500)),
+        maxClientConn: optionalField(
+          "maxClientConn",
+          fc.oneof(fc.integer({ min: 1, max: 50 }), fc.integer({ min: 1000, max: 10_000 })),
+        ),
+        maxDbConnections: optionalField(
+          "maxDbConnections",
+          fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 30 })),
+        ),
+        queryWaitTimeout: optionalField(
+          "queryWaitTimeout",
+          fc.oneof(duration(1, 500), fc.constant(0)),
+        ),
+        serverIdleTimeout: optionalField("serverIdleTimeout", duration(0, 1000)),
+        serverLifetime: optionalField("serverLifetime", duration(0, 2000)),
+        serverConnectTimeout: optionalField("serverConnectTimeout", duration(1, 1000)),
+        serverLoginRetry: optionalField("serverLoginRetry", duration(1, 1000)),
+        maxPreparedStatements: optionalField(
+          "maxPreparedStatements",
+          fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 200 })),
+        ),
+        serverRoundTrip: optionalField("serverRoundTrip", roundTrip()),
+        serverConnectRoundTrips: optionalField(
+          "serverConnectRoundTrips",
+          fc.integer({ min: 0, max: 3 }),
+        ),
+      })
+      .map((r) => ({
+        poolMode: r.poolMode,
+        defaultPoolSize,
+        ...r.minPoolSize,
+        ...r.reservePoolSize,
+        ...r.reservePoolTimeout,
+        ...r.maxClientConn,
+        ...r.maxDbConnections,
+        ...r.queryWaitTimeout,
+        ...r.serverIdleTimeout,
+        ...r.serverLifetime,
+        ...r.serverConnectTimeout,
+        ...r.serverLoginRetry,
+        ...r.maxPreparedStatements,
+        ...r.serverRoundTrip,
+        ...r.serverConnectRoundTrips,
+      })),
+  );
+}
+
+/**
+ * Query rule sets for a writer hostgroup `w` and a reader hostgroup `r`; the read
+ * rule gets `ttl` when it is given. Only `withReaders` sets send anything to `r`, and
+ * no set sends a write there.
+ */
+function ruleSets(
+  w: number,
+  r: number,
+  ttl: DurationInput | undefined,
+  withReaders: boolean,
+): (QueryRuleInput[] | undefined)[] {
+  const cache = ttl === undefined ? {} : { cacheTtl: ttl };
+  const writerOnly: QueryRuleInput[][] = [
+    [],
+    [{ ruleId: 1, match: {}, destinationHostgroup: w, apply: true }],
+    // No destination: cached reads go to the default (writer) hostgroup.
+    [{ ruleId: 1, match: { kind: "read", forUpdate: false }, ...cache }],
+    [
+      { ruleId: 3, match: { kind: "write" }, destinationHostgroup: w },
+      { ruleId: 4, match: { kind: "read" }, destinationHostgroup: w, ...cache, apply: true },
+    ],
+  ];
+  if (!withReaders) return writerOnly;
+  return [
+    // The schema's default: locking reads to the writer, other reads to the readers.
+    undefined,
+    [
+      { ruleId: 1, match: { forUpdate: true }, destinationHostgroup: w, apply: true },
+      { ruleId: 2, match: { kind: "read" }, destinationHostgroup: r, ...cache, apply: true },
+    ],
+    [
+      { ruleId: 10, match: { forUpdate: true }, destinationHostgroup: w, apply: true },
+      { ruleId: 20, match: { inTransaction: true }, destinationHostgroup: w, apply: true },
+      { ruleId: 30, match: { kind: "read" }, destinationHostgroup: r, ...cache, apply: true },
+    ],
+    // Without apply, a later matching rule overrides: locking reads end on the writer.
+    [
+      { ruleId: 5, match: { kind: "read" }, destinationHostgroup: r, ...cache },
+      { ruleId: 7, match: { forUpdate: true }, destinationHostgroup: w, apply: true },
+    ],
+    // Locking reads unprotected: they go to the readers too.
+    [
+      {
+        ruleId: 1,
+        match: { kind: "read", inTransaction: false },
+        destinationHostgroup: r,
+        ...cache,
+      },
+    ],
+    ...writerOnly,
+  ];
+}
+
+function arbProxy(replicas: number, lag: SectionChoice): fc.Arbitrary<ProxyInput> {
+  const weight = fc.integer({ min: 1, max: 3 });
+  return fc
+    .record({
+      hostgroups: fc.oneof(
+        fc.constant(null),
+        fc
+          .tuple(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 1, max: 50 }), fc.boolean())
+          .map(([a, d, swap]): [number, number] => (swap ? [a + d, a] : [a, a + d])),
+      ),
+      primaryWeight: fc.oneof(
+        { weight: replicas === 0 ? 1 : 3, arbitrary: fc.constant(0) },
+        { weight: 1, arbitrary: weight },
+      ),
+      replicaWeights:
+        replicas === 0
+          ? fc.constant(undefined)
+          : fc.option(fc.array(weight, { minLength: replicas, maxLength: replicas }), {
+              nil: undefined,
+            }),
+      ttl: fc.option(duration(10, 2000), { nil: undefined }),
+      rulesAt: fc.nat(),
+      reversed: fc.boolean(),
+      maxConnections: optionalField(
+        "maxConnections",
+        fc.oneof(fc.integer({ min: 1, max: 50 }), fc.integer({ min: 1000, max: 5000 })),
+      ),
+      multiplexing: optionalField("multiplexing", fc.boolean()),
+      maxBackendConnections: fc.integer({ min: 1, max: 20 }),
+      backendRoundTrip: optionalField("backendRoundTrip", roundTrip()),
+      backendConnectRoundTrips: optionalField(
+        "backendConnectRoundTrips",
+        fc.integer({ min: 0, max: 3 }),
+      ),
+      queryCacheSizeMB: optionalField("queryCacheSizeMB", decimal(0, 0.05, 10_000)),
+      queryCacheEntryBytes: optionalField(
+        "queryCacheEntryBytes",
+        fc.integer({ min: 100, max: 4096 }),
+      ),
+      queryCacheHitTime: optionalField("queryCacheHitTime", serviceTime(0.5)),
+      monitorReplicationLagInterval: optionalField(
+        "monitorReplicationLagInterval",
+        duration(20, 1000),
+      ),
+      maxReplicationLag:
+        lag === "always"
+          ? fc.integer({ min: 1, max: 2 }).map((s) => ({ maxReplicationLag: s }))
+          : lag === "never"
+            ? fc.constant({})
+            : optionalField("maxReplicationLag", fc.integer({ min: 0, max: 2 })),
+      connectTimeoutServerMax: optionalField("connectTimeoutServerMax", duration(10, 2000)),
+    })
+    .map(({ hostgroups, primaryWeight, replicaWeights, ttl, rulesAt, reversed, ...p }) => {
+      const [w, r] = hostgroups ?? [10, 20];
+      const sets = ruleSets(w, r, ttl, replicas > 0 || primaryWeight > 0);
+      const rules = sets[rulesAt % sets.length];
+      const readers = {
+        ...(primaryWeight > 0 ? { primaryWeight } : {}),
+        ...(replicaWeights === undefined ? {} : { replicaWeights }),
+      };
+      return {
+        ...(hostgroups === null ? {} : { writerHostgroup: w, readerHostgroup: r }),
+        ...(Object.keys(readers).length > 0 ? { readers } : {}),
+        ...(rules === undefined ? {} : { queryRules: reversed ? [...rules].reverse() : rules }),
+        ...p.maxConnections,
+        ...p.multiplexing,
+        maxBackendConnections: p.maxBackendConnections,
+        ...p.backendRoundTrip,
+        ...p.backendConnectRoundTrips,
+        ...p.queryCacheSizeMB,
+        ...p.queryCacheEntryBytes,
+        ...p.queryCacheHitTime,
+        ...p.monitorReplicationLagInterval,
+        ...p.maxReplicationLag,
+        ...p.connectTimeoutServerMax,
+      };
+    });
+}
+
 /**
  * Arbitrary valid scenarios (inputs of `parseScenario` / `runScenario`), valid by
  * construction and small enough to run in milliseconds: 200–2000 ms measured after
@@ -456,7 +745,18 @@ function arbRouting(
  * `maxConnections` of at least 2000; optionally 1–3 replicas (async, semi-sync or
  * sync with acks ≤ replicas; network means ≤ 20 ms, flush and apply means ≤ 2 ms;
  * now and then an outage of up to 300 ms) and a routing section with every `via`,
- * read balancing and consistency policy. Shrinks towards fewer and simpler parts.
+ * read balancing and consistency policy. When asked for (see
+ * {@link ArbScenarioOptions}): a pgbouncer `pool` in any mode (pool size 1–20,
+ * reserve 0–3, min_pool_size ≤ pool size, max_db_connections 0 or 1–30,
+ * max_client_conn 1–50 or 1000–10 000, query_wait_timeout up to 500 ms or 0, short
+ * idle and lifetime timeouts and login retries, round trips with means ≤ 2 ms); a
+ * ProxySQL `proxy` instead of routing (rule sets that send nothing to an empty reader
+ * hostgroup and no write to the readers, an optional cache_ttl on the read rule of up
+ * to 2 s and a cache of 0–51 entries, lag shunning at 0–2 s, multiplexing on or off,
+ * 1–20 backend connections per server, 1–50 or 1000–5000 frontend connections); with
+ * either, nodes may have as few as 1–60 `maxConnections`, and the workload may have
+ * sessions relying on session state (share 0–0.5, any feature) and locking reads
+ * (0–0.3). Shrinks towards fewer and simpler parts.
  *
  * @example
  * ```ts
@@ -474,7 +774,8 @@ function arbRouting(
  *
  * @param options - parts to force; see {@link ArbScenarioOptions}
  * @throws RangeError when the options contradict each other (a consistency policy
- *   other than "none" without replication, or a consistency policy without routing)
+ *   other than "none" without replication, a consistency policy without routing, or a
+ *   proxy "always" with routing forced by `routing: "always"` or a consistency policy)
  * @remarks Since 0.1.0
  */
 export function arbScenario(options: ArbScenarioOptions = {}): fc.Arbitrary<ScenarioInput> {
@@ -487,10 +788,27 @@ export function arbScenario(options: ArbScenarioOptions = {}): fc.Arbitrary<Scen
   if (options.consistency !== undefined && options.routing === "never") {
     throw new RangeError('arbScenario: a consistency policy needs routing, but routing is "never"');
   }
+  const proxyChoice = options.proxy ?? "never";
+  if (proxyChoice === "always" && (options.routing === "always" || options.consistency)) {
+    throw new RangeError(
+      'arbScenario: a proxy never comes with routing, but proxy is "always" and routing is forced',
+    );
+  }
   const replicationChoice: SectionChoice =
     policy !== undefined && policy !== "none" ? "always" : (options.replication ?? "maybe");
   const routingChoice: SectionChoice =
-    options.consistency !== undefined ? "always" : (options.routing ?? "maybe");
+    options.consistency !== undefined
+      ? "always"
+      : proxyChoice === "always"
+        ? "never"
+        : (options.routing ?? "maybe");
+  const poolChoice = options.pool ?? "never";
+  const stateDefault: SectionChoice =
+    poolChoice === "never" && proxyChoice === "never" ? "never" : "maybe";
+  const state: StateChoices = {
+    sessionState: options.sessionState ?? stateDefault,
+    lockingReads: options.lockingReads ?? stateDefault,
+  };
   return fc
     .record({
       seed: arbSeed(),
@@ -499,33 +817,65 @@ export function arbScenario(options: ArbScenarioOptions = {}): fc.Arbitrary<Scen
       asText: fc.boolean(),
       withReplication: present(replicationChoice),
       withRouting: present(routingChoice),
+      withPool: present(poolChoice),
+      proxyDrawn: present(proxyChoice),
     })
-    .chain(({ seed, durationMs, warmupMs, asText, withReplication, withRouting }) =>
-      fc
-        .record({
-          workload: arbWorkload(options.readAfterWrite),
-          database: arbDatabase(),
-          client: arbClient(),
-          replication: withReplication
-            ? arbReplication(warmupMs + durationMs, options)
-            : fc.constant(undefined),
-          routing: withRouting ? arbRouting(withReplication, options) : fc.constant(undefined),
-        })
-        .map(({ workload, database, client, replication, routing }): ScenarioInput => {
-          const scenario: ScenarioInput = {
-            name: "generated",
-            seed,
-            duration: asText ? `${durationMs}ms` : durationMs,
-            warmup: asText ? `${warmupMs}ms` : warmupMs,
-            workload,
-            database,
-            client,
-          };
-          if (replication !== undefined) scenario.replication = replication;
-          if (routing !== undefined) scenario.routing = routing;
-          return scenario;
-        }),
+    .chain(
+      ({
+        seed,
+        durationMs,
+        warmupMs,
+        asText,
+        withReplication,
+        withRouting,
+        withPool,
+        proxyDrawn,
+      }) => {
+        const withProxy = proxyDrawn && !withRouting;
+        // Behind a pool or a proxy, nodes may have few connections: those must keep within them.
+        const tight = withPool || withProxy;
+        const scenario = fc
+          .record({
+            workload: arbWorkload(options.readAfterWrite, state),
+            database: arbDatabase(tight),
+            client: arbClient(),
+            replication: withReplication
+              ? arbReplication(warmupMs + durationMs, options, tight)
+              : fc.constant(undefined),
+            routing: withRouting ? arbRouting(withReplication, options) : fc.constant(undefined),
+            pool: withPool ? arbPool(options.poolMode) : fc.constant(undefined),
+          })
+          .map(({ workload, database, client, replication, routing, pool }): ScenarioInput => {
+            const scenario: ScenarioInput = {
+              name: "generated",
+              seed,
+              duration: asText ? `${durationMs}ms` : durationMs,
+              warmup: asText ? `${warmupMs}ms` : warmupMs,
+              workload,
+              database,
+              client,
+            };
+            if (pool !== undefined) scenario.pool = pool;
+            if (replication !== undefined) scenario.replication = replication;
+            if (routing !== undefined) scenario.routing = routing;
+            return scenario;
+          });
+        if (!withProxy) return scenario;
+        return scenario.chain((s) =>
+          arbProxy(replicaCountOf(s.replication), options.maxReplicationLag ?? "maybe").map(
+            (proxy): ScenarioInput => ({ ...s, proxy }),
+          ),
+        );
+      },
     );
+}
+
+/** How many replicas a replication section (as written) has; 0 without one. */
+function replicaCountOf(replication: ReplicationInput | undefined): number {
+  if (replication === undefined) return 0;
+  return typeof replication.replicas === "number"
+    ? replication.replicas
+    : replication.replicas.length;
 }
 
 // ---------------------------------------------------------------------------

@@ -44,6 +44,31 @@ const POLICIES: readonly ConsistencyPolicyInput[] = [
   { policy: "monotonic-reads", by: "lsn" },
 ];
 
+/** Option sets with a pool or a proxy: each choice forced, and those the pooling properties use. */
+const POOLED_OPTION_SETS: readonly ArbScenarioOptions[] = [
+  { pool: "always" },
+  { pool: "maybe" },
+  { proxy: "always" },
+  { proxy: "maybe" },
+  { pool: "always", proxy: "always" },
+  { pool: "maybe", proxy: "maybe" },
+  { proxy: "always", replication: "never" },
+  { proxy: "always", replication: "always", maxReplicationLag: "always" },
+  { proxy: "always", maxReplicationLag: "never" },
+  { proxy: "maybe", routing: "always" },
+  { proxy: "maybe", consistency: { policy: "read-your-writes", by: "lsn" } },
+  ...(["session", "transaction", "statement"] as const).map((poolMode) => ({
+    pool: "always" as const,
+    poolMode,
+  })),
+  { pool: "always", poolMode: "statement", proxy: "always" },
+  { pool: "always", sessionState: "always" },
+  { pool: "always", sessionState: "always", proxy: "always" },
+  { pool: "always", sessionState: "never", lockingReads: "never" },
+  { proxy: "always", lockingReads: "always" },
+  { sessionState: "always", lockingReads: "always" },
+];
+
 /** Option sets: nothing, each choice forced, and the combinations the property tests use. */
 const OPTION_SETS: readonly ArbScenarioOptions[] = [
   {},
@@ -67,11 +92,28 @@ const OPTION_SETS: readonly ArbScenarioOptions[] = [
     readAfterWrite: true,
     replicaNetwork: "crossRegionRoundTrip",
   },
+  ...POOLED_OPTION_SETS,
 ];
 
 const optionsAndScenario = fc
   .constantFrom(...OPTION_SETS)
   .chain((options) => arbScenario(options).map((scenario) => ({ options, scenario })));
+
+const pooledOptionsAndScenario = fc
+  .constantFrom(...POOLED_OPTION_SETS)
+  .chain((options) => arbScenario(options).map((scenario) => ({ options, scenario })));
+
+/** Scenarios with a pool, a proxy, or both. */
+const pooledScenario = fc.oneof(
+  arbScenario({ pool: "always" }),
+  arbScenario({ proxy: "always" }),
+  arbScenario({ pool: "always", proxy: "always" }),
+);
+
+/** `value` is within [min, max], or is the schema's default `fallback`. */
+function inRangeOrDefault(value: number, min: number, max: number, fallback: number): boolean {
+  return value === fallback || (value >= min && value <= max);
+}
 
 describe("arbScenario", () => {
   test.prop([arbScenario()], { numRuns: 300 })("always passes parseScenario", (scenario) => {
@@ -83,6 +125,16 @@ describe("arbScenario", () => {
 
   test.prop([optionsAndScenario], { numRuns: 300 })(
     "passes parseScenario whatever it is told to fix",
+    ({ scenario }) => {
+      // Act
+      const result = parseScenario(scenario);
+      // Assert
+      expect(result.ok ? [] : result.issues).toEqual([]);
+    },
+  );
+
+  test.prop([pooledOptionsAndScenario], { numRuns: 300 })(
+    "passes parseScenario with a pool, a proxy or both, whatever it is told to fix",
     ({ scenario }) => {
       // Act
       const result = parseScenario(scenario);
@@ -157,9 +209,66 @@ describe("arbScenario", () => {
     },
   );
 
-  test.prop([arbScenario()], { numRuns: 100 })("is plain JSON", (scenario) => {
-    expect(JSON.parse(JSON.stringify(scenario))).toEqual(scenario);
-  });
+  test.prop([pooledScenario], { numRuns: 200 })(
+    "with a pool or a proxy, stays in the documented, quick-to-run ranges",
+    (input) => {
+      // Act
+      const s = parsed(input);
+      // Assert
+      const p = s.pool;
+      if (p !== undefined) {
+        expect(p.defaultPoolSize).toBeGreaterThanOrEqual(1);
+        expect(p.defaultPoolSize).toBeLessThanOrEqual(20);
+        expect(p.minPoolSize).toBeLessThanOrEqual(p.defaultPoolSize);
+        expect(p.reservePoolSize).toBeLessThanOrEqual(3);
+        expect(p.maxDbConnections).toBeLessThanOrEqual(30);
+        expect(inRangeOrDefault(p.maxClientConn, 1, 50, 100) || p.maxClientConn >= 1000).toBe(true);
+        expect(p.maxClientConn).toBeLessThanOrEqual(10_000);
+        // query_wait_timeout: short enough to fire in a run of at most 2.2 s, or never.
+        expect(inRangeOrDefault(p.queryWaitTimeout, 0, 500, 120_000)).toBe(true);
+        expect(inRangeOrDefault(p.reservePoolTimeout, 0, 500, 5_000)).toBe(true);
+        expect(inRangeOrDefault(p.serverIdleTimeout, 0, 1000, 600_000)).toBe(true);
+        expect(inRangeOrDefault(p.serverLifetime, 0, 2000, 3_600_000)).toBe(true);
+        expect(inRangeOrDefault(p.serverLoginRetry, 1, 1000, 15_000)).toBe(true);
+        expect(inRangeOrDefault(p.serverConnectTimeout, 1, 1000, 15_000)).toBe(true);
+        expect(distributionMean(p.serverRoundTrip)).toBeLessThanOrEqual(2);
+        expect(p.serverConnectRoundTrips).toBeLessThanOrEqual(3);
+      }
+      const x = s.proxy;
+      if (x !== undefined) {
+        expect(s.routing).toBeUndefined();
+        expect(x.maxBackendConnections).toBeGreaterThanOrEqual(1);
+        expect(x.maxBackendConnections).toBeLessThanOrEqual(20);
+        expect(x.maxConnections <= 50 || x.maxConnections >= 1000).toBe(true);
+        expect(x.maxReplicationLag).toBeLessThanOrEqual(2);
+        expect(inRangeOrDefault(x.queryCacheSizeMB, 0, 0.05, 256)).toBe(true);
+        expect(inRangeOrDefault(x.monitorReplicationLagInterval, 20, 1000, 10_000)).toBe(true);
+        expect(inRangeOrDefault(x.connectTimeoutServerMax, 10, 2000, 10_000)).toBe(true);
+        expect(distributionMean(x.backendRoundTrip)).toBeLessThanOrEqual(2);
+        for (const rule of x.queryRules) {
+          if (rule.cacheTtl !== undefined) expect(rule.cacheTtl).toBeLessThanOrEqual(2000);
+        }
+        // The reader hostgroup is used only when it has servers (parseScenario checks
+        // that no write goes there).
+        const readers = replicaCount(s) + x.readers.primaryWeight;
+        if (readers === 0) {
+          for (const rule of x.queryRules) {
+            expect(rule.destinationHostgroup).not.toBe(x.readerHostgroup);
+          }
+        }
+      }
+      expect(s.workload.sessionState?.share ?? 0).toBeLessThanOrEqual(0.5);
+      expect(s.workload.lockingReads).toBeLessThanOrEqual(0.3);
+      expect(s.database.maxConnections).toBeGreaterThanOrEqual(1);
+    },
+  );
+
+  test.prop([fc.oneof(arbScenario(), pooledScenario)], { numRuns: 100 })(
+    "is plain JSON",
+    (scenario) => {
+      expect(JSON.parse(JSON.stringify(scenario))).toEqual(scenario);
+    },
+  );
 
   test.prop([optionsAndScenario], { numRuns: 400 })(
     "honours every option it is given",
@@ -179,10 +288,12 @@ describe("arbScenario", () => {
         if (options.consistency.policy !== "none") expect(s.replication).toBeDefined();
       }
       if (options.maxReplicationLag === "always") {
-        expect(s.routing?.maxReplicationLag).toBeDefined();
+        if (s.proxy === undefined) expect(s.routing?.maxReplicationLag).toBeDefined();
+        else expect(s.proxy.maxReplicationLag).toBeGreaterThanOrEqual(1);
       }
       if (options.maxReplicationLag === "never") {
         expect(s.routing?.maxReplicationLag).toBeUndefined();
+        expect(s.proxy?.maxReplicationLag ?? 0).toBe(0);
       }
       if (options.readAfterWrite === true) {
         expect(s.workload.readOwnWrites).toBeGreaterThanOrEqual(0.7);
@@ -198,8 +309,123 @@ describe("arbScenario", () => {
           for (const replica of replicas) expect(replica.network).toBeUndefined();
         }
       }
+      // Pools and proxies: "never" unless asked for, and a proxy never with routing.
+      const pool = options.pool ?? "never";
+      const proxy = options.proxy ?? "never";
+      if (pool === "always") expect(s.pool).toBeDefined();
+      if (pool === "never") expect(s.pool).toBeUndefined();
+      if (proxy === "always") expect(s.proxy).toBeDefined();
+      if (proxy === "never") expect(s.proxy).toBeUndefined();
+      if (s.proxy !== undefined) expect(s.routing).toBeUndefined();
+      if (options.poolMode !== undefined && s.pool !== undefined) {
+        expect(s.pool.poolMode).toBe(options.poolMode);
+      }
+      // Session state and locking reads: "maybe" by default with a pool or a proxy asked for.
+      const stateDefault = pool === "never" && proxy === "never" ? "never" : "maybe";
+      const sessionState = options.sessionState ?? stateDefault;
+      const lockingReads = options.lockingReads ?? stateDefault;
+      if (sessionState === "always") expect(input.workload.sessionState).toBeDefined();
+      if (sessionState === "never") expect(input.workload.sessionState).toBeUndefined();
+      if (lockingReads === "always") expect(input.workload.lockingReads).toBeDefined();
+      if (lockingReads === "never") expect(input.workload.lockingReads).toBeUndefined();
     },
   );
+
+  it("generates every pool mode, proxy set-up and session-state feature", () => {
+    // Arrange
+    const seen = new Set<string>();
+    // Act
+    for (const input of fc.sample(arbScenario({ pool: "maybe", proxy: "maybe" }), {
+      seed: 7,
+      numRuns: 400,
+    })) {
+      const s = parsed(input);
+      const p = s.pool;
+      if (p !== undefined) {
+        seen.add(`poolMode:${p.poolMode}`);
+        if (p.reservePoolSize > 0) seen.add("pool:reserve");
+        if (p.minPoolSize > 0) seen.add("pool:min");
+        if (p.maxDbConnections > 0) seen.add("pool:maxDb");
+        if (p.queryWaitTimeout <= 500) seen.add("pool:shortQueryWait");
+        if (p.maxPreparedStatements === 0) seen.add("pool:noPreparedStatements");
+      }
+      const x = s.proxy;
+      const rules = input.proxy?.queryRules;
+      if (x !== undefined) {
+        seen.add(replicaCount(s) > 0 ? "proxy:replicas" : "proxy:noReplicas");
+        seen.add(`proxy:multiplexing:${x.multiplexing}`);
+        if (x.maxReplicationLag > 0) seen.add("proxy:lag");
+        if (x.readers.primaryWeight > 0) seen.add("proxy:primaryReads");
+        if (x.queryRules.some((r) => r.cacheTtl !== undefined)) seen.add("proxy:cache");
+        if (x.queryRules.some((r) => !r.apply)) seen.add("proxy:noApply");
+        seen.add(rules === undefined ? "rules:default" : `rules:${rules.length > 0}`);
+      }
+      if (s.pool !== undefined && s.proxy !== undefined) seen.add("pool+proxy");
+      if (s.pool !== undefined || s.proxy !== undefined) {
+        if (s.database.maxConnections <= 60) seen.add("tightNode");
+      }
+      const state = s.workload.sessionState;
+      if (state !== undefined) seen.add(`feature:${state.feature}`);
+      if (s.workload.lockingReads > 0) seen.add("lockingReads");
+    }
+    // Assert
+    expect([...seen].sort()).toEqual(
+      [
+        "poolMode:session",
+        "poolMode:transaction",
+        "poolMode:statement",
+        "pool:reserve",
+        "pool:min",
+        "pool:maxDb",
+        "pool:shortQueryWait",
+        "pool:noPreparedStatements",
+        "proxy:replicas",
+        "proxy:noReplicas",
+        "proxy:multiplexing:true",
+        "proxy:multiplexing:false",
+        "proxy:lag",
+        "proxy:primaryReads",
+        "proxy:cache",
+        "proxy:noApply",
+        "rules:default",
+        "rules:true",
+        "rules:false",
+        "pool+proxy",
+        "tightNode",
+        "feature:set",
+        "feature:listen",
+        "feature:advisory-lock",
+        "feature:sql-prepare",
+        "feature:temp-table",
+        "feature:protocol-prepare",
+        "lockingReads",
+      ].sort(),
+    );
+  });
+
+  it("leaves pools, proxies, session state and locking reads out unless asked, with the same draws", () => {
+    // Arrange: the option sets that leave pool and proxy out, with and without saying so.
+    const base = fc.sample(arbScenario({ replication: "always" }), { seed: 3, numRuns: 50 });
+    // Act
+    const explicit = fc.sample(
+      arbScenario({
+        replication: "always",
+        pool: "never",
+        proxy: "never",
+        sessionState: "never",
+        lockingReads: "never",
+      }),
+      { seed: 3, numRuns: 50 },
+    );
+    // Assert
+    expect(explicit).toEqual(base);
+    for (const s of base) {
+      expect(s.pool).toBeUndefined();
+      expect(s.proxy).toBeUndefined();
+      expect(s.workload.sessionState).toBeUndefined();
+      expect(s.workload.lockingReads).toBeUndefined();
+    }
+  });
 
   it("generates every replication mode, routing path, balancing and consistency policy", () => {
     // Arrange
@@ -287,6 +513,11 @@ describe("arbScenario", () => {
     expect(() =>
       arbScenario({ replication: "never", consistency: { policy: "none" } }),
     ).not.toThrow();
+    expect(() => arbScenario({ proxy: "always", routing: "always" })).toThrow(RangeError);
+    expect(() => arbScenario({ proxy: "always", consistency: { policy: "none" } })).toThrow(
+      RangeError,
+    );
+    expect(() => arbScenario({ proxy: "maybe", routing: "always" })).not.toThrow();
   });
 });
 

@@ -197,7 +197,8 @@ export class PgBouncer implements ServerPort {
     this.serversActive = new TimeWeighted(sim.now);
     this.serversOpen = new TimeWeighted(sim.now);
     this.serversIdle = new TimeWeighted(sim.now);
-    for (let i = 0; i < config.minPoolSize; i++) this.openServer(false);
+    // min_pool_size opens through the same capped path as any connection (max_db_connections).
+    for (let i = 0; i < config.minPoolSize && this.canOpen(false); i++) this.openServer(false);
   }
 
   private static emptyStats(): PoolStats {
@@ -350,7 +351,7 @@ export class PgBouncer implements ServerPort {
         grant(null, "query_wait_timeout");
       });
     }
-    if (this.canOpen(false)) this.openServer(false);
+    if (this.retryTimer === null && this.canOpen(false)) this.openServer(false);
     this.checkReserve();
   }
 
@@ -369,7 +370,9 @@ export class PgBouncer implements ServerPort {
     const lifetime = this.config.serverLifetimeMs;
     if (lifetime > 0 && now - server.openedAt >= lifetime) {
       this.closeServer(server);
-      if (this.waiters.length > 0 && this.canOpen(false)) this.openServer(false);
+      if (this.waiting.value > 0 && this.retryTimer === null && this.canOpen(false)) {
+        this.openServer(false);
+      }
       return;
     }
     this.handOut(server);
@@ -435,7 +438,9 @@ export class PgBouncer implements ServerPort {
    * opens a connection or stops, and the reserve is finite.
    */
   private checkReserve(): void {
+    // After a failed login every new connection, reserve included, waits server_login_retry.
     if (this.config.reservePoolSize === 0 || this.reserveTimer !== null) return;
+    if (this.retryTimer !== null) return;
     const oldest = this.oldestWaiter();
     if (oldest === undefined || !this.canOpen(true)) return;
     const due = Math.max(this.sim.now, oldest.since + this.config.reservePoolTimeoutMs);
@@ -443,7 +448,8 @@ export class PgBouncer implements ServerPort {
       this.reserveTimer = null;
       const first = this.oldestWaiter();
       if (first === undefined) return;
-      const waited = this.sim.now - first.since >= this.config.reservePoolTimeoutMs;
+      // Compared with the due time, not by subtraction: (since + t) − since can round below t.
+      const waited = this.sim.now >= first.since + this.config.reservePoolTimeoutMs;
       if (waited && this.waiting.value > this.opening && this.canOpen(true)) {
         this.reserveInUse++;
         this.openServer(true);
@@ -487,6 +493,7 @@ export class PgBouncer implements ServerPort {
     this.retryTimer = this.sim.schedule(this.config.serverLoginRetryMs, () => {
       this.retryTimer = null;
       if (this.oldestWaiter() !== undefined && this.canOpen(false)) this.openServer(false);
+      this.checkReserve();
     });
   }
 
