@@ -11,6 +11,8 @@ import type { Simulation } from "./simulation.js";
  * signature so its parameter is bivariant: that keeps `SimEvent<T>` covariant
  * in `T`, so a `SimEvent<string>` is a `SimEvent<unknown>` and a generator that
  * does `yield* sim.timeout(5, "x")` is a valid {@link ProcessGenerator}.
+ *
+ * @remarks Since 0.1.0
  */
 export type EventCallback<T> = {
   bivarianceHack(event: SimEvent<T>): void;

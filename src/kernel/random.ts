@@ -5,7 +5,11 @@
 import seedrandom from "seedrandom";
 import { SimulationError } from "./errors.js";
 
-/** A source of uniform numbers in [0, 1). Any function of this shape can replace a stream's generator. */
+/**
+ * A source of uniform numbers in [0, 1). Any function of this shape can replace a stream's generator.
+ *
+ * @remarks Since 0.1.0
+ */
 export type UniformSource = () => number;
 
 /**

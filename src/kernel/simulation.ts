@@ -75,7 +75,11 @@ export interface RunResult {
   readonly limitReached: boolean;
 }
 
-/** The default bound on events per run call. */
+/**
+ * The default bound on events per `run` call.
+ *
+ * @remarks Since 0.1.0
+ */
 export const DEFAULT_MAX_EVENTS = 1_000_000_000;
 
 function checkDelay(delay: number): void {
