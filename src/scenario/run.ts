@@ -132,6 +132,8 @@ export function runScenarioDetailed(
   const limit = typeof options.history === "object" ? options.history.limit : undefined;
   const history = options.history ? new History(limit === undefined ? {} : { limit }) : null;
   const monitor = replication !== null ? new ConsistencyMonitor() : null;
+  // The newest acknowledged version of every key: what a read is stale against.
+  const acked = monitor !== null ? new Uint32Array(scenario.workload.keys.count) : null;
 
   // One scratch record, refilled per operation: History and the monitor copy what they keep.
   const scratch = toHistoryOp(new Operation(0, 0, "read", 0, 1, 0));
@@ -174,8 +176,6 @@ export function runScenarioDetailed(
       if (op.error === null) movedReads.record(op.completedAt - op.issuedAt);
     };
   let front: Service = topology.front;
-  // The newest acknowledged version of every key: what a read is stale against.
-  const acked = monitor !== null ? new Uint32Array(scenario.workload.keys.count) : null;
   if (monitor !== null) {
     const inner = front;
     front = {
