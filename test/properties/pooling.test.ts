@@ -26,14 +26,10 @@
 // (the public `Workload`, same seed) and checks the replay against the history first.
 import { fc, test } from "@fast-check/vitest";
 import {
-  compileDistribution,
-  type DistributionSpec,
   ERROR_KINDS,
   type ErrorKind,
   type Operation,
-  type RateSchedule,
   type Report,
-  resolveLatencyTable,
   runScenario,
   runScenarioDetailed,
   type Scenario,
@@ -41,10 +37,10 @@ import {
   type ScenarioRun,
   Simulation,
   Workload,
-  type WorkloadConfig,
 } from "dbsim";
 import { arbScenario, type HistoryOp } from "dbsim/testing";
 import { describe, expect, it } from "vitest";
+import { samplerFactory, workloadConfig } from "../../src/scenario/build.js";
 
 /**
  * Events a run may take. Generated runs (≤ 2.2 s simulated, ≤ 800 operations/s or
@@ -310,22 +306,6 @@ describe("accounting", () => {
 // ---------------------------------------------------------------------------
 // The workload's own operations, replayed
 
-function rateSchedule(rate: NonNullable<Scenario["workload"]["rate"]>): RateSchedule {
-  if (typeof rate === "number") return { kind: "constant", perSec: rate };
-  if ("steps" in rate) {
-    const steps = rate.steps
-      .map((step) => ({ atMs: step.at, perSec: step.rate }))
-      .sort((a, b) => a.atMs - b.atMs);
-    return { kind: "steps", steps };
-  }
-  return {
-    kind: "ramp",
-    fromPerSec: rate.ramp.from,
-    toPerSec: rate.ramp.to,
-    overMs: rate.ramp.over,
-  };
-}
-
 /**
  * The operations the scenario's workload issues, from the public `Workload` with the
  * scenario's seed and nothing behind it: nothing answers, so open arrivals keep coming
@@ -334,24 +314,9 @@ function rateSchedule(rate: NonNullable<Scenario["workload"]["rate"]>): RateSche
  */
 function replayWorkload(s: Scenario): Operation[] {
   const sim = new Simulation({ seed: s.seed });
-  const table = resolveLatencyTable(s.latency);
-  const draw = (spec: DistributionSpec) => compileDistribution(spec, table);
-  const w = s.workload;
   const endMs = s.warmup + s.duration;
-  const config: WorkloadConfig = {
-    arrivals:
-      w.clients !== undefined
-        ? { kind: "closed", clients: w.clients, thinkMs: draw(w.thinkTime) }
-        : { kind: "open", rate: rateSchedule(w.rate ?? 0) },
-    readRatio: w.readRatio,
-    transactions: { share: w.transactions.share, statements: draw(w.transactions.statements) },
-    keys: { count: w.keys.count, popularity: w.keys.popularity },
-    sessions: w.sessions,
-    readOwnWrites: w.readOwnWrites,
-    lockingReads: w.lockingReads,
-    ...(w.sessionState === undefined ? {} : { sessionState: w.sessionState }),
-    stopAtMs: endMs,
-  };
+  // The same configuration the run builds, from the composition root itself.
+  const config = workloadConfig(s, samplerFactory(s));
   const issued: Operation[] = [];
   const workload = new Workload(sim, config, { submit: (op) => issued.push(op) }, () => {});
   workload.start();
