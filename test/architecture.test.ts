@@ -1,6 +1,8 @@
-// Guards the direction of imports (DESIGN.md §1): the kernel imports nothing of
-// ours and no package but seedrandom; models never import each other; only the
-// CLI and Node adapters touch Node built-ins, so the library runs in browsers.
+// Guards the direction of imports (LAYER_IMPORTS below): each layer imports only
+// the layers below it; the kernel imports nothing of ours and no package but
+// seedrandom; models never import each other; only the CLI and Node adapters
+// touch Node built-ins or packages other than zod and seedrandom (and fast-check
+// for dbsim/testing), so the library runs in browsers.
 import { readdirSync, readFileSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { posix } from "node:path";
@@ -26,6 +28,61 @@ const MODELS = "src/models/";
 const NODE_ALLOWED = ["src/cli/", "src/node/"];
 const KERNEL_PACKAGES = new Set(["seedrandom"]);
 const NODE_BUILTINS = new Set(builtinModules);
+
+/**
+ * The layers under src/ and the layers each may import directly; what those may
+ * import is allowed too (the closure below). `index` is the public barrel
+ * (src/index.ts); `playground` may use the public API only.
+ */
+const LAYER_IMPORTS: Readonly<Record<string, readonly string[]>> = {
+  kernel: [],
+  latency: ["kernel"],
+  metrics: ["kernel"],
+  placement: [],
+  models: ["kernel", "metrics", "placement"],
+  consistency: ["metrics"],
+  scenario: ["kernel", "latency", "metrics", "placement", "models", "consistency"],
+  experiment: ["scenario"],
+  index: ["scenario", "experiment"],
+  testing: ["scenario"],
+  node: ["experiment", "scenario"],
+  cli: ["node", "experiment", "scenario", "index", "testing"],
+  playground: ["index"],
+};
+
+/** Packages the browser-safe layers may import (the CLI and Node adapters may import any). */
+const LAYER_PACKAGES: Readonly<Record<string, readonly string[]>> = {
+  kernel: ["seedrandom"],
+  latency: ["zod"],
+  scenario: ["zod"],
+  experiment: ["zod"],
+  testing: ["fast-check", "zod"],
+};
+
+/**
+ * Every layer `layer` may import: its own, and the closure of LAYER_IMPORTS —
+ * except the playground, which may use the public barrel and nothing behind it.
+ */
+function reachableLayers(layer: string): Set<string> {
+  if (layer === "playground") return new Set(["playground", "index"]);
+  const seen = new Set<string>([layer]);
+  const stack = [...(LAYER_IMPORTS[layer] ?? [])];
+  while (stack.length > 0) {
+    const next = stack.pop() as string;
+    if (seen.has(next)) continue;
+    seen.add(next);
+    stack.push(...(LAYER_IMPORTS[next] ?? []));
+  }
+  return seen;
+}
+
+/** The layer a path under src/ belongs to (`src/index.ts` is `index`), or undefined outside src/. */
+function layerOf(path: string): string | undefined {
+  if (!path.startsWith("src/")) return undefined;
+  const rest = path.slice("src/".length).split("/");
+  if (rest.length === 1) return rest[0] === "index.ts" ? "index" : "root";
+  return rest[0];
+}
 
 /**
  * Every module specifier a file imports: `import … from`, `import "x"`,
@@ -100,6 +157,7 @@ function checkArchitecture(files: readonly SourceFile[]): Violation[] {
   const violations: Violation[] = [];
   for (const file of files) {
     const ownModel = modelOf(file.path);
+    const ownLayer = layerOf(file.path);
     for (const specifier of importsOf(file.text)) {
       const target = isRelative(specifier) ? resolveRelative(file.path, specifier) : undefined;
       const report = (rule: string): void => {
@@ -126,9 +184,39 @@ function checkArchitecture(files: readonly SourceFile[]): Violation[] {
       if (!nodeAllowed && target === undefined && isNodeBuiltin(specifier)) {
         report("only src/cli/ and src/node/ import Node built-ins");
       }
+
+      if (ownLayer !== undefined) checkLayer(ownLayer, specifier, target, nodeAllowed, report);
     }
   }
   return violations;
+}
+
+/** The layer order and the packages each layer may use. */
+function checkLayer(
+  ownLayer: string,
+  specifier: string,
+  target: string | undefined,
+  nodeAllowed: boolean,
+  report: (rule: string) => void,
+): void {
+  // The kernel has rules of its own above, with sharper messages.
+  if (ownLayer === "kernel") return;
+  if (!(ownLayer in LAYER_IMPORTS)) {
+    report(`src/${ownLayer}/ is not a layer of the architecture`);
+    return;
+  }
+  if (target !== undefined) {
+    const targetLayer = layerOf(target);
+    if (targetLayer === undefined || targetLayer === ownLayer) return;
+    if (!reachableLayers(ownLayer).has(targetLayer)) {
+      report(`layer order: ${ownLayer} may not import ${targetLayer}`);
+    }
+    return;
+  }
+  if (nodeAllowed || isNodeBuiltin(specifier)) return;
+  const name = packageName(specifier);
+  const allowed = [...reachableLayers(ownLayer)].flatMap((l) => LAYER_PACKAGES[l] ?? []);
+  if (!allowed.includes(name)) report(`layer ${ownLayer} imports no package ${name}`);
 }
 
 /** Every source file under `dir` (relative to `root`), recursively, sorted. */
@@ -160,7 +248,7 @@ describe("the source tree", () => {
     expect(paths).toContain("src/kernel/index.ts");
   });
 
-  it("follows the import rules of DESIGN.md §1", () => {
+  it("follows the import rules of the architecture", () => {
     expect(checkArchitecture(sources)).toEqual([]);
   });
 });
@@ -322,6 +410,107 @@ describe("the architecture check", () => {
     );
   });
 
+  it.each([
+    [
+      "src/models/pool/pool.ts",
+      'import { resolve } from "../../latency/index.js";',
+      "models",
+      "latency",
+    ],
+    [
+      "src/models/pool/pool.ts",
+      'import type { Report } from "../../scenario/report.js";',
+      "models",
+      "scenario",
+    ],
+    [
+      "src/consistency/checkers.ts",
+      'import { Operation } from "../models/operation.js";',
+      "consistency",
+      "models",
+    ],
+    [
+      "src/metrics/histogram.ts",
+      'import { mean } from "../latency/mean.js";',
+      "metrics",
+      "latency",
+    ],
+    [
+      "src/latency/table.ts",
+      'import { Histogram } from "../metrics/index.js";',
+      "latency",
+      "metrics",
+    ],
+    ["src/scenario/run.ts", 'import { main } from "../cli/main.js";', "scenario", "cli"],
+    [
+      "src/scenario/run.ts",
+      'import { sweep } from "../experiment/sweep.js";',
+      "scenario",
+      "experiment",
+    ],
+    [
+      "src/placement/ring.ts",
+      'import { Simulation } from "../kernel/index.js";',
+      "placement",
+      "kernel",
+    ],
+    ["src/experiment/sweep.ts", 'import { pool } from "../node/pool.js";', "experiment", "node"],
+    [
+      "src/playground/main.ts",
+      'import { runScenario } from "../scenario/run.js";',
+      "playground",
+      "scenario",
+    ],
+    ["src/index.ts", 'export { main } from "./cli/main.js";', "index", "cli"],
+  ])("catches %s importing against the layer order", (path, text, from, to) => {
+    const planted = [...clean.filter((f) => f.path !== path), { path, text }];
+
+    const violations = checkArchitecture(planted);
+
+    expect(violations.map((v) => v.rule)).toEqual([`layer order: ${from} may not import ${to}`]);
+  });
+
+  it("lets a layer import what its dependencies may (the order is transitive)", () => {
+    const planted = [
+      ...clean,
+      {
+        path: "src/consistency/history.ts",
+        text: 'import { Simulation } from "../kernel/index.js";',
+      },
+      { path: "src/cli/format.ts", text: 'import { describe } from "../latency/describe.js";' },
+      {
+        path: "src/scenario/run.ts",
+        text: 'import { Router } from "../models/routing/router.js";',
+      },
+    ];
+
+    expect(checkArchitecture(planted)).toEqual([]);
+  });
+
+  it("catches a browser-safe layer importing a package it may not", () => {
+    const planted = [
+      ...clean,
+      { path: "src/models/pool/pool.ts", text: 'import * as z from "zod";' },
+      { path: "src/scenario/run.ts", text: 'import { Command } from "commander";' },
+      { path: "src/scenario/arb.ts", text: 'import fc from "fast-check";' },
+      { path: "src/cli/main.ts", text: 'import { Command } from "commander";' },
+    ];
+
+    expect(checkArchitecture(planted).map((v) => v.rule)).toEqual([
+      "layer models imports no package zod",
+      "layer scenario imports no package commander",
+      "layer scenario imports no package fast-check",
+    ]);
+  });
+
+  it("catches a folder under src/ that is no layer", () => {
+    const planted = [...clean, { path: "src/utils/x.ts", text: 'import { a } from "./a.js";' }];
+
+    expect(checkArchitecture(planted).map((v) => v.rule)).toEqual([
+      "src/utils/ is not a layer of the architecture",
+    ]);
+  });
+
   it("does not mistake a package whose name starts like a built-in for one", () => {
     const planted = [
       ...clean,
@@ -331,6 +520,8 @@ describe("the architecture check", () => {
       },
     ];
 
-    expect(checkArchitecture(planted)).toEqual([]);
+    expect(checkArchitecture(planted).map((v) => v.rule)).not.toContain(
+      "only src/cli/ and src/node/ import Node built-ins",
+    );
   });
 });
