@@ -2,6 +2,8 @@
 // through main() with an in-memory file system. Exit 0 when every guarantee holds, 1
 // when one is broken, 2 for a file that cannot be read or a malformed line (named by
 // line, field, value and what was expected).
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { type CliIO, main } from "../../src/cli/main.js";
 import { History, type HistoryOp, runScenarioDetailed } from "../../src/index.js";
@@ -158,5 +160,33 @@ describe("dbsim check", () => {
     expect(parsed.monotonicReadsPerKey.count).toBe(violations?.monotonicReadsPerKey);
     expect(parsed.readYourWrites.count).toBe(violations?.readYourWrites);
     expect(result.code).toBe(parsed.ok ? 0 : 1);
+  });
+});
+
+describe("docs/consistency.md", () => {
+  const doc = readFileSync(
+    fileURLToPath(new URL("../../docs/consistency.md", import.meta.url)),
+    "utf8",
+  );
+
+  it("its example history breaks monotonic reads over all keys once, as it says", async () => {
+    const block = /```json\n([\s\S]*?)```/.exec(doc)?.[1] ?? "";
+    const result = await check(block, "--format", "json");
+    const parsed = JSON.parse(result.stdout);
+    expect(result.code).toBe(1);
+    expect(parsed.monotonicReads.count).toBe(1);
+    expect(parsed.monotonicReads.violations[0].op.id).toBe(2);
+    expect(parsed.monotonicReads.violations[0].witness.id).toBe(1);
+    expect(parsed.monotonicReadsPerKey.count).toBe(0);
+    expect(parsed.readYourWrites.count + parsed.monotonicWrites.count).toBe(0);
+  });
+
+  it("shows the error a malformed line really gets", async () => {
+    const shown = /```text\n(error: .*)\n```/.exec(doc)?.[1] ?? "";
+    const good =
+      '{"id":1,"session":1,"kind":"read","key":1,"invokeMs":0,"completeMs":1,"ok":true,"version":0,"node":"n"}\n';
+    const t = memoryIO({ "/data/ops.jsonl": `${good}${good.replace('"read"', '"scan"')}` });
+    expect(await main(["check", "ops.jsonl"], t.io)).toBe(2);
+    expect(t.stderr()).toBe(`${shown}\n`);
   });
 });
