@@ -15,7 +15,11 @@ import {
 import { describeFsError, UsageError } from "./errors.js";
 import { resolvePath } from "./load.js";
 
-/** What `dbsim check` needs of the CLI's I/O. */
+/**
+ * What `dbsim check` needs of the CLI's I/O.
+ *
+ * @remarks Since 0.2.0
+ */
 export interface CheckIO {
   /** Writes text to standard output. */
   stdout(text: string): void;

@@ -132,6 +132,18 @@ const FIELDS = [
   "node",
 ] as const;
 const FIELD_SET: ReadonlySet<string> = new Set(FIELDS);
+/** What each required field must hold, for the "missing" message. */
+const EXPECTED: Readonly<Record<string, string>> = {
+  id: `an integer in [0, ${0xffffffff}]`,
+  session: `an integer in [0, ${0xffffffff}]`,
+  kind: '"read" or "write"',
+  key: `an integer in [0, ${0xffffffff}]`,
+  invokeMs: "a finite number",
+  completeMs: "a finite number",
+  ok: "true or false",
+  version: `an integer in [0, ${0xffffffff}]`,
+  node: "a string",
+};
 /** Fields a line may leave out or set to null: unknown (NaN). */
 const OPTIONAL_FIELDS: ReadonlySet<string> = new Set(["lsn", "versionLsn", "commitMs"]);
 
@@ -266,7 +278,7 @@ export function parseHistoryLine(line: string, lineNumber: number): HistoryOp {
   }
   for (const name of FIELDS) {
     if (!(name in fields) && !OPTIONAL_FIELDS.has(name)) {
-      throw new HistoryFormatError(lineNumber, name, "missing");
+      throw new HistoryFormatError(lineNumber, name, `missing: expected ${EXPECTED[name]}`);
     }
   }
   const unknown = (value: unknown) => (value === null || value === undefined ? Number.NaN : value);
@@ -358,10 +370,15 @@ export class History implements Iterable<HistoryOp> {
    */
   static fromJSONLines(text: string, options: HistoryOptions = {}): History {
     const history = new History(options);
-    const lines = text.split("\n");
-    if (lines[lines.length - 1] === "") lines.pop();
-    for (let i = 0; i < lines.length; i++) {
-      history.record(parseHistoryLine(lines[i] as string, i + 1));
+    // Line by line without splitting: a large file is not held twice.
+    let start = 0;
+    let lineNumber = 1;
+    while (start < text.length) {
+      const end = text.indexOf("\n", start);
+      const stop = end < 0 ? text.length : end;
+      history.record(parseHistoryLine(text.slice(start, stop), lineNumber));
+      start = stop + 1;
+      lineNumber++;
     }
     return history;
   }

@@ -104,7 +104,9 @@ describe("dbsim check", () => {
     expect(json.code).toBe(2);
     expect(json.stderr).toMatch(/^error: h\.jsonl: Line 2: not valid JSON/);
     const missing = await check('{"id":2}\n');
-    expect(missing.stderr).toBe('error: h.jsonl: Line 1, field "session": missing\n');
+    expect(missing.stderr).toBe(
+      'error: h.jsonl: Line 1, field "session": missing: expected an integer in [0, 4294967295]\n',
+    );
     expect(json.stdout).toBe("");
   });
 
