@@ -389,32 +389,41 @@ export function checkMonotonicReads(
   const findings = new Findings(ops, "monotonic-reads");
   const versionLsns = versionLsnsOf(ops);
   const flagged = new Uint8Array(ops.length);
-  const newest = new Map<number, number>();
+  // The two largest version LSNs per session, by position: a read that completes at
+  // its own invocation instant is swept before it is invoked, and must not witness
+  // itself (it can exceed its own snapshot only in a history that breaks the log
+  // prefix, which monotonic writes reports).
+  const top = new Map<number, { first: number; second: number }>();
   let unchecked = 0;
   const isRead = (op: HistoryOp) => op.kind === "read";
   for (const event of sweepEvents(ops, isRead, isRead)) {
     const i = event >> 1;
     const op = ops[i]!;
-    const best = newest.get(op.session);
+    const best = top.get(op.session);
     if ((event & 1) === 0) {
       const mine = versionLsns[i]!;
-      if (!Number.isNaN(mine) && (best === undefined || mine > versionLsns[best]!)) {
-        newest.set(op.session, i);
-      }
+      if (Number.isNaN(mine)) continue;
+      if (best === undefined) top.set(op.session, { first: i, second: -1 });
+      else if (mine > versionLsns[best.first]!) {
+        best.second = best.first;
+        best.first = i;
+      } else if (best.second < 0 || mine > versionLsns[best.second]!) best.second = i;
       continue;
     }
     if (!hasLsn(op)) {
       unchecked += 1;
       continue;
     }
-    if (best === undefined || !(versionLsns[best]! > op.lsn)) continue;
-    const r0 = ops[best]!;
+    if (best === undefined) continue;
+    const j = best.first === i ? best.second : best.first;
+    if (j < 0 || !(versionLsns[j]! > op.lsn)) continue;
+    const r0 = ops[j]!;
     flagged[i] = 1;
     findings.add(
       i,
-      best,
+      j,
       `${where(op)} invoked at ${op.invokeMs} ms read at snapshot LSN ${op.lsn}, which ` +
-        `lacks the write at LSN ${versionLsns[best]} that ${where(r0)} observed (it ` +
+        `lacks the write at LSN ${versionLsns[j]} that ${where(r0)} observed (it ` +
         `returned version ${r0.version} of key ${r0.key} and completed at ${r0.completeMs} ms)`,
     );
   }

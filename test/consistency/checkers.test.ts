@@ -210,6 +210,17 @@ describe("checkMonotonicReads over all keys (Terry et al. 1994)", () => {
     expect(result.unchecked).toBe(2);
   });
 
+  it("does not let a zero-length read witness itself, but lets the next-newest read", () => {
+    // Read 2 completes at its invocation instant, with a version LSN above its own
+    // snapshot (a broken log prefix, for monotonic writes to report).
+    const alone = [read(2, 1, 2, 5, 5, 1, 4, { versionLsn: 9 })];
+    expect(checkMonotonicReads(alone).ok).toBe(true);
+    const after = [read(1, 1, 1, 0, 1, 1, 6, { versionLsn: 6 }), ...alone];
+    expect(checkMonotonicReads(after).violations.map((v) => [v.op.id, v.witness.id])).toEqual([
+      [2, 1],
+    ]);
+  });
+
   it("counts a read that breaks both forms once", () => {
     const ops = [
       read(1, 1, 1, 0, 1, 2, 8, { versionLsn: 7 }),
