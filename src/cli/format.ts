@@ -449,7 +449,8 @@ function consistencyLines(c: NonNullable<Report["consistency"]>): string[] {
     ...alignColumns(
       [
         ["read-your-writes violations", String(c.violations.readYourWrites)],
-        ["monotonic-reads violations", String(c.violations.monotonicReads)],
+        ["monotonic-reads violations (any key)", String(c.violations.monotonicReads)],
+        ["  of which per key", String(c.violations.monotonicReadsPerKey)],
         ["monotonic-writes violations", String(c.violations.monotonicWrites)],
         ["writes-follow-reads violations", String(c.violations.writesFollowReads)],
         ["stale reads", String(c.staleReads)],

@@ -19,6 +19,7 @@ import {
   type ScenarioVariant,
   scenarioJsonSchema,
 } from "../scenario/index.js";
+import { addCheckCommand } from "./check.js";
 import { formatComparison, formatPlansJson, type PlanReport } from "./compare.js";
 import { describeFsError, UsageError } from "./errors.js";
 import { CSV_HELP, formatCsv, formatPlansCsv, formatSummary, formatTable } from "./format.js";
@@ -138,7 +139,7 @@ Exit codes: 0 ok; 2 bad input (the message names the file, path and value);
 1 internal error (please report it with the scenario and seed).
 Set DBSIM_DEBUG=1 to see the stack trace of an internal error.`;
 
-function buildProgram(io: CliIO): Command {
+function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
   const program = new Command();
   program
     .name("dbsim")
@@ -284,6 +285,7 @@ function buildProgram(io: CliIO): Command {
       }
     });
 
+  addCheckCommand(program, io, setExitCode);
   return program;
 }
 
@@ -302,7 +304,8 @@ function reportInternalError(error: unknown, io: CliIO): number {
  *
  * @param argv - the arguments after the program name (`process.argv.slice(2)`)
  * @param io - where output goes and how files are read and written
- * @returns the exit code: 0 ok, 2 bad input, 1 internal error
+ * @returns the exit code: 0 ok, 2 bad input, 1 internal error (or, for `dbsim check`,
+ *   a broken guarantee)
  *
  * @example
  * ```ts
@@ -313,8 +316,11 @@ function reportInternalError(error: unknown, io: CliIO): number {
  */
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
   try {
-    await buildProgram(io).parseAsync([...argv], { from: "user" });
-    return 0;
+    let exitCode = 0;
+    await buildProgram(io, (code) => {
+      exitCode = code;
+    }).parseAsync([...argv], { from: "user" });
+    return exitCode;
   } catch (error) {
     try {
       if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;

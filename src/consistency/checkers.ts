@@ -1,17 +1,18 @@
 // Offline checkers for the four session guarantees of Terry et al. 1994 ("Session
 // Guarantees for Weakly Consistent Replicated Data"), in the history-based form of
 // Viotti & Vukolić 2016 ("Consistency in Non-Transactional Distributed Storage
-// Systems"): read your writes, monotonic reads, monotonic writes and writes
-// follow reads, plus a staleness measure. They observe a finished history; they never
+// Systems"): read your writes, monotonic reads (over all keys, from log positions,
+// and per key, from versions alone), monotonic writes and writes follow reads, plus
+// a staleness measure. They observe a finished history; they never
 // steer a run.
 //
 // "Before" is real time: op a precedes op b when a.completeMs <= b.invokeMs (equal
 // instants count as before). Each checker is one sweep over the relevant events
 // sorted by (time, completions before invocations, op id, position), keeping per
 // session (and key) only the best bound so far, so it runs in O(n log n). Failed
-// operations (ok = false) are skipped everywhere. The system model is the one of
-// DESIGN.md §3: one primary numbers writes by LSN and versions each key 1, 2, 3 … in
-// LSN order; replicas apply the log in LSN order.
+// operations (ok = false) are skipped everywhere. The system model: one primary
+// numbers writes by LSN and versions each key 1, 2, 3 … in LSN order; replicas apply
+// the log in LSN order, so a node's state is the log prefix up to its applied LSN.
 
 import { Histogram } from "../metrics/histogram.js";
 import type { History, HistoryOp } from "./history.js";
@@ -51,6 +52,14 @@ export interface CheckResult {
   count: number;
   /** The first `maxExamples` violations by op id (then by position in the history). */
   violations: Violation[];
+  /**
+   * Successful reads this checker could not judge in full for lack of log positions
+   * (set by {@link checkMonotonicReads} only: reads with no snapshot LSN, which it
+   * checks per key only). 0 when every read carried what the check needs.
+   *
+   * @remarks Since 0.2.0
+   */
+  unchecked?: number;
 }
 
 /**
@@ -102,8 +111,15 @@ export interface CheckAllResult {
   ok: boolean;
   /** See {@link checkReadYourWrites}. */
   readYourWrites: CheckResult;
-  /** See {@link checkMonotonicReads}. */
+  /** See {@link checkMonotonicReads}: over all keys of a session (Terry et al.'s definition). */
   monotonicReads: CheckResult;
+  /**
+   * See {@link checkMonotonicReadsPerKey}: the weaker per-key form, which needs
+   * versions only (for black-box histories).
+   *
+   * @remarks Since 0.2.0
+   */
+  monotonicReadsPerKey: CheckResult;
   /** See {@link checkMonotonicWrites} (both parts). */
   monotonicWrites: CheckResult;
   /** See {@link checkWritesFollowReads}. */
@@ -264,21 +280,33 @@ export function checkReadYourWrites(
 }
 
 /**
- * Monotonic reads: a read r breaks it when an earlier read r0 of the same session and
- * key (`r0.completeMs <= r.invokeMs`) returned a newer version (`r0.version >
- * r.version`). The witness is the earlier read with the largest version.
+ * Monotonic reads, per key: a read r breaks it when an earlier read r0 of the same
+ * session and key (`r0.completeMs <= r.invokeMs`) returned a newer version
+ * (`r0.version > r.version`). The witness is the earlier read with the largest
+ * version. It needs versions only, so it suits black-box histories with no log
+ * positions; it misses a session that reads a newer state and then an older one on
+ * another key, which {@link checkMonotonicReads} catches.
  *
  * @param history - the operations to check
  * @param options - how many violations to return
- * @remarks Since 0.1.0
+ * @remarks Since 0.2.0 (this was `checkMonotonicReads` in 0.1.0)
  */
-export function checkMonotonicReads(
+export function checkMonotonicReadsPerKey(
   history: HistoryInput,
   options: CheckOptions = {},
 ): CheckResult {
   const maxExamples = maxExamplesOf(options);
   const ops = opsOf(history);
-  const findings = new Findings(ops, "monotonic-reads");
+  const findings = new Findings(ops, "monotonic-reads-per-key");
+  sweepPerKeyReads(ops, (i, best) => findings.add(i, best, perKeyMessage(ops, i, best)));
+  return findings.result(maxExamples);
+}
+
+/** Calls `found(read, witness)` for every per-key monotonic-reads violation. */
+function sweepPerKeyReads(
+  ops: readonly HistoryOp[],
+  found: (read: number, witness: number) => void,
+): void {
   const newest = new PairMap<number>();
   const isRead = (op: HistoryOp) => op.kind === "read";
   for (const event of sweepEvents(ops, isRead, isRead)) {
@@ -290,17 +318,121 @@ export function checkMonotonicReads(
     } else if (best !== undefined && ops[best]!.version > op.version) {
       // A read that completes at its own invocation instant may be `best` here, but
       // then no earlier read is newer than it and the test above fails: no self-match.
-      const r0 = ops[best]!;
-      findings.add(
-        i,
-        best,
-        `${where(op)} invoked at ${op.invokeMs} ms returned version ${op.version} at ` +
-          `snapshot LSN ${op.lsn}, older than version ${r0.version} that ${where(r0)} ` +
-          `returned at snapshot LSN ${r0.lsn} and completed at ${r0.completeMs} ms`,
-      );
+      found(i, best);
     }
   }
-  return findings.result(maxExamples);
+}
+
+function perKeyMessage(ops: readonly HistoryOp[], i: number, best: number): string {
+  const op = ops[i]!;
+  const r0 = ops[best]!;
+  return (
+    `${where(op)} invoked at ${op.invokeMs} ms returned version ${op.version} at ` +
+    `snapshot LSN ${op.lsn}, older than version ${r0.version} that ${where(r0)} ` +
+    `returned at snapshot LSN ${r0.lsn} and completed at ${r0.completeMs} ms`
+  );
+}
+
+/**
+ * The commit LSN of the version each read returned: its `versionLsn` when known, else
+ * that of the write in the history that created the version (0 for version 0), else NaN.
+ */
+function versionLsnsOf(ops: readonly HistoryOp[]): Float64Array {
+  const creator = new PairMap<number>();
+  for (const op of ops) {
+    if (!(op.ok && op.kind === "write" && hasLsn(op))) continue;
+    const known = creator.get(op.key, op.version);
+    if (known === undefined || op.lsn < known) creator.set(op.key, op.version, op.lsn);
+  }
+  const out = new Float64Array(ops.length).fill(Number.NaN);
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
+    if (!(op.ok && op.kind === "read")) continue;
+    const own = op.versionLsn ?? Number.NaN;
+    if (Number.isFinite(own)) out[i] = own;
+    else if (op.version === 0) out[i] = 0;
+    else out[i] = creator.get(op.key, op.version) ?? Number.NaN;
+  }
+  return out;
+}
+
+/**
+ * Monotonic reads (Terry et al. 1994): if read r0 precedes read r in a session
+ * (`r0.completeMs <= r.invokeMs`), r must be served by a state that holds every write
+ * r0 observed — its RelevantWrites — on any key. On a log-shipped system a node's state
+ * is the log prefix up to its applied LSN, and the writes r0 observed are those up to
+ * the write that created the version it returned, so r breaks the guarantee when
+ *
+ * - its snapshot LSN is below the largest version LSN among the session's earlier
+ *   reads (`r.lsn < max r0.versionLsn`), on any key; or
+ * - an earlier read of the same key returned a newer version (the per-key form of
+ *   {@link checkMonotonicReadsPerKey}, which needs no positions).
+ *
+ * A read's version LSN is its `versionLsn`, or else the LSN of the write in the
+ * history that created the version (0 for version 0). Reads with no snapshot LSN are
+ * judged by the per-key part only and counted in `unchecked`; earlier reads whose
+ * version LSN cannot be found add no bound. Each read is counted once; the witness is
+ * the earlier read with the largest version LSN (or, for the per-key part alone, the
+ * newest version). LSNs are compared within one log: check one cluster's history at
+ * a time.
+ *
+ * @param history - the operations to check
+ * @param options - how many violations to return
+ * @remarks Since 0.1.0 (per key only before 0.2.0; that check is now {@link checkMonotonicReadsPerKey})
+ */
+export function checkMonotonicReads(
+  history: HistoryInput,
+  options: CheckOptions = {},
+): CheckResult {
+  const maxExamples = maxExamplesOf(options);
+  const ops = opsOf(history);
+  const findings = new Findings(ops, "monotonic-reads");
+  const versionLsns = versionLsnsOf(ops);
+  const flagged = new Uint8Array(ops.length);
+  // The two largest version LSNs per session, by position: a read that completes at
+  // its own invocation instant is swept before it is invoked, and must not witness
+  // itself (it can exceed its own snapshot only in a history that breaks the log
+  // prefix, which monotonic writes reports).
+  const top = new Map<number, { first: number; second: number }>();
+  let unchecked = 0;
+  const isRead = (op: HistoryOp) => op.kind === "read";
+  for (const event of sweepEvents(ops, isRead, isRead)) {
+    const i = event >> 1;
+    const op = ops[i]!;
+    const best = top.get(op.session);
+    if ((event & 1) === 0) {
+      const mine = versionLsns[i]!;
+      if (Number.isNaN(mine)) continue;
+      if (best === undefined) top.set(op.session, { first: i, second: -1 });
+      else if (mine > versionLsns[best.first]!) {
+        best.second = best.first;
+        best.first = i;
+      } else if (best.second < 0 || mine > versionLsns[best.second]!) best.second = i;
+      continue;
+    }
+    if (!hasLsn(op)) {
+      unchecked += 1;
+      continue;
+    }
+    if (best === undefined) continue;
+    const j = best.first === i ? best.second : best.first;
+    if (j < 0 || !(versionLsns[j]! > op.lsn)) continue;
+    const r0 = ops[j]!;
+    flagged[i] = 1;
+    findings.add(
+      i,
+      j,
+      `${where(op)} invoked at ${op.invokeMs} ms read at snapshot LSN ${op.lsn}, which ` +
+        `lacks the write at LSN ${versionLsns[j]} that ${where(r0)} observed (it ` +
+        `returned version ${r0.version} of key ${r0.key} and completed at ${r0.completeMs} ms)`,
+    );
+  }
+  sweepPerKeyReads(ops, (i, best) => {
+    if (flagged[i] === 1) return;
+    flagged[i] = 1;
+    findings.add(i, best, perKeyMessage(ops, i, best));
+  });
+  return { ...findings.result(maxExamples), unchecked };
 }
 
 /** Part (a) of monotonic writes: a session's writes take increasing LSNs. */
@@ -552,7 +684,9 @@ export function measureStaleness(history: HistoryInput): StalenessResult {
 }
 
 /**
- * Runs every checker (monotonic writes with both parts) and the staleness measure.
+ * Runs every checker (monotonic reads over all keys and per key, monotonic writes
+ * with both parts) and the staleness measure. `ok` is over the four guarantees (the
+ * per-key monotonic-reads check is implied by the full one).
  *
  * @param history - the operations to check
  * @param options - how many violations each checker returns
@@ -562,12 +696,14 @@ export function checkAll(history: HistoryInput, options: CheckOptions = {}): Che
   const ops = opsOf(history);
   const readYourWrites = checkReadYourWrites(ops, options);
   const monotonicReads = checkMonotonicReads(ops, options);
+  const monotonicReadsPerKey = checkMonotonicReadsPerKey(ops, options);
   const monotonicWrites = checkMonotonicWrites(ops, options);
   const writesFollowReads = checkWritesFollowReads(ops, options);
   return {
     ok: readYourWrites.ok && monotonicReads.ok && monotonicWrites.ok && writesFollowReads.ok,
     readYourWrites,
     monotonicReads,
+    monotonicReadsPerKey,
     monotonicWrites,
     writesFollowReads,
     staleness: measureStaleness(ops),

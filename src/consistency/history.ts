@@ -35,6 +35,14 @@ export interface HistoryOp {
   version: number;
   /** Write: its commit LSN. Read: the serving node's applied LSN when the read executed (its snapshot). NaN when unknown. */
   lsn: number;
+  /**
+   * The commit LSN of the version it read or wrote: for a write, its own LSN; for a
+   * read, the LSN of the write that created the version returned (0 for version 0).
+   * NaN or absent when unknown; the checkers then look for that write in the history.
+   *
+   * @remarks Since 0.2.0
+   */
+  versionLsn?: number;
   /** Write: the commit instant at the primary (ms). Read: NaN. */
   commitMs: number;
   /** The name of the node that served it. */
@@ -55,16 +63,16 @@ export interface HistoryOptions {
 }
 
 /**
- * Bytes of column storage per operation slot: three Float64 times (24), five
- * Uint32 integers — id, session, key, version, LSN — (20), a Uint16 node index (2)
- * and a Uint8 of flags (1).
+ * Bytes of column storage per operation slot: three Float64 times (24), six
+ * Uint32 integers — id, session, key, version, LSN, version LSN — (24), a Uint16
+ * node index (2) and a Uint8 of flags (1). (47 before 0.2.0, without the version LSN.)
  *
  * @remarks Since 0.1.0
  */
-export const HISTORY_BYTES_PER_OP = 47;
+export const HISTORY_BYTES_PER_OP = 51;
 
 /**
- * The default {@link HistoryOptions.limit}: ten million operations, about 470 MB of
+ * The default {@link HistoryOptions.limit}: ten million operations, about 510 MB of
  * columns.
  *
  * @remarks Since 0.1.0
@@ -106,8 +114,9 @@ const INITIAL_CAPACITY = 1024;
 const FLAG_WRITE = 1;
 const FLAG_OK = 2;
 const FLAG_LSN_UNKNOWN = 4;
+const FLAG_VERSION_LSN_UNKNOWN = 8;
 
-/** The fields of a JSON line, in the order `toJSONLines` writes them. */
+/** The fields of a JSON line, in the order {@link historyOpToJSONLine} writes them. */
 const FIELDS = [
   "id",
   "session",
@@ -118,10 +127,25 @@ const FIELDS = [
   "ok",
   "version",
   "lsn",
+  "versionLsn",
   "commitMs",
   "node",
 ] as const;
 const FIELD_SET: ReadonlySet<string> = new Set(FIELDS);
+/** What each required field must hold, for the "missing" message. */
+const EXPECTED: Readonly<Record<string, string>> = {
+  id: `an integer in [0, ${0xffffffff}]`,
+  session: `an integer in [0, ${0xffffffff}]`,
+  kind: '"read" or "write"',
+  key: `an integer in [0, ${0xffffffff}]`,
+  invokeMs: "a finite number",
+  completeMs: "a finite number",
+  ok: "true or false",
+  version: `an integer in [0, ${0xffffffff}]`,
+  node: "a string",
+};
+/** Fields a line may leave out or set to null: unknown (NaN). */
+const OPTIONAL_FIELDS: ReadonlySet<string> = new Set(["lsn", "versionLsn", "commitMs"]);
 
 function show(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);
@@ -165,13 +189,17 @@ function problemOf(op: Record<string, unknown>): { field: string; problem: strin
   if (typeof op.ok !== "boolean") {
     return { field: "ok", problem: `expected true or false, got ${show(op.ok)}` };
   }
-  if (!Number.isNaN(op.lsn)) {
-    const problem = uint32Problem(op.lsn);
-    if (problem !== undefined) return { field: "lsn", problem: `${problem} (or NaN)` };
+  for (const field of ["lsn", "versionLsn"] as const) {
+    if (field === "versionLsn" && op[field] === undefined) continue;
+    if (Number.isNaN(op[field])) continue;
+    const problem = uint32Problem(op[field]);
+    if (problem !== undefined) return { field, problem: `${problem} (or NaN when unknown)` };
   }
   if (!Number.isNaN(op.commitMs)) {
     const problem = finiteProblem(op.commitMs);
-    if (problem !== undefined) return { field: "commitMs", problem: `${problem} (or NaN)` };
+    if (problem !== undefined) {
+      return { field: "commitMs", problem: `${problem} (or NaN when unknown)` };
+    }
   }
   if (typeof op.node !== "string") {
     return { field: "node", problem: `expected a string, got ${show(op.node)}` };
@@ -180,16 +208,104 @@ function problemOf(op: Record<string, unknown>): { field: string; problem: strin
 }
 
 /**
+ * One operation as one line of the JSON-lines history format (no trailing newline):
+ * a JSON object with the fields of {@link HistoryOp} in a fixed order — id, session,
+ * kind, key, invokeMs, completeMs, ok, version, lsn, versionLsn, commitMs, node —
+ * with NaN (unknown) written as null, so equal operations give equal bytes. The
+ * inverse of {@link parseHistoryLine}; docs/consistency.md describes the format.
+ *
+ * @param op - the operation
+ * @returns the line, without "\n"
+ * @remarks Since 0.2.0
+ */
+export function historyOpToJSONLine(op: HistoryOp): string {
+  const versionLsn = op.versionLsn ?? Number.NaN;
+  return JSON.stringify({
+    id: op.id,
+    session: op.session,
+    kind: op.kind,
+    key: op.key,
+    invokeMs: op.invokeMs,
+    completeMs: op.completeMs,
+    ok: op.ok,
+    version: op.version,
+    lsn: Number.isNaN(op.lsn) ? null : op.lsn,
+    versionLsn: Number.isNaN(versionLsn) ? null : versionLsn,
+    commitMs: Number.isNaN(op.commitMs) ? null : op.commitMs,
+    node: op.node,
+  });
+}
+
+/**
+ * Reads one line of the JSON-lines history format: a JSON object with the fields of
+ * {@link HistoryOp}, in any order. `id`, `session`, `kind`, `key`, `invokeMs`,
+ * `completeMs`, `ok`, `version` and `node` are required; `lsn`, `versionLsn` and
+ * `commitMs` may be null or left out (unknown). Unknown fields are errors. A
+ * trailing "\r" is ignored.
+ *
+ * @param line - the text of the line
+ * @param lineNumber - its 1-based number, for the error
+ * @returns a fresh operation (unknown numbers are NaN)
+ * @throws HistoryFormatError naming the line, the field, the value and what was expected
+ * @remarks Since 0.2.0
+ */
+export function parseHistoryLine(line: string, lineNumber: number): HistoryOp {
+  const text = line.endsWith("\r") ? line.slice(0, -1) : line;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new HistoryFormatError(
+      lineNumber,
+      undefined,
+      text.trim() === "" ? "empty line" : `not valid JSON (${reason})`,
+    );
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    const got = Array.isArray(parsed) ? "an array" : show(parsed);
+    throw new HistoryFormatError(lineNumber, undefined, `expected a JSON object, got ${got}`);
+  }
+  const fields = parsed as Record<string, unknown>;
+  for (const name of Object.keys(fields)) {
+    if (!FIELD_SET.has(name)) {
+      throw new HistoryFormatError(
+        lineNumber,
+        name,
+        `unknown field; expected only ${FIELDS.join(", ")}`,
+      );
+    }
+  }
+  for (const name of FIELDS) {
+    if (!(name in fields) && !OPTIONAL_FIELDS.has(name)) {
+      throw new HistoryFormatError(lineNumber, name, `missing: expected ${EXPECTED[name]}`);
+    }
+  }
+  const unknown = (value: unknown) => (value === null || value === undefined ? Number.NaN : value);
+  const op = {
+    ...fields,
+    lsn: unknown(fields.lsn),
+    versionLsn: unknown(fields.versionLsn),
+    commitMs: unknown(fields.commitMs),
+  };
+  const problem = problemOf(op);
+  if (problem !== undefined) {
+    throw new HistoryFormatError(lineNumber, problem.field, problem.problem);
+  }
+  return op as unknown as HistoryOp;
+}
+
+/**
  * A recorded run: operations in recording order, stored column by column in typed
  * arrays.
  *
- * Memory: {@link HISTORY_BYTES_PER_OP} = 47 bytes per slot, plus one string per
+ * Memory: {@link HISTORY_BYTES_PER_OP} = 51 bytes per slot, plus one string per
  * distinct node name. Capacity starts at 1024 slots and doubles (never past the
- * limit), so a history of n operations holds between 47·n and 94·n bytes of columns
- * (49.3 bytes per op at n = 10⁶, where capacity is 2²⁰).
+ * limit), so a history of n operations holds between 51·n and 102·n bytes of columns
+ * (53.5 bytes per op at n = 10⁶, where capacity is 2²⁰).
  *
  * Limits: ids, sessions, keys, versions and LSNs are integers in [0, 2³² − 1] (an LSN
- * may also be NaN); at most 65 536 distinct node names; at most `limit` operations.
+ * or version LSN may also be NaN: unknown); at most 65 536 distinct node names; at most `limit` operations.
  *
  * @example
  * ```ts
@@ -215,6 +331,7 @@ export class History implements Iterable<HistoryOp> {
   private keyCol = new Uint32Array(0);
   private versionCol = new Uint32Array(0);
   private lsnCol = new Uint32Array(0);
+  private versionLsnCol = new Uint32Array(0);
   private nodeCol = new Uint16Array(0);
   private flagCol = new Uint8Array(0);
   private readonly nodeNames: string[] = [];
@@ -244,51 +361,24 @@ export class History implements Iterable<HistoryOp> {
   }
 
   /**
-   * Reads the output of {@link History.toJSONLines}: one JSON object per line, with
-   * exactly the fields of {@link HistoryOp} in any order (`lsn` and `commitMs` may
-   * be null for NaN). A final newline is allowed; other blank lines are not.
+   * Reads the output of {@link History.toJSONLines}, or a history recorded elsewhere:
+   * one line per operation as {@link parseHistoryLine} reads it. A final newline is
+   * allowed; other blank lines are not.
    *
    * @throws HistoryFormatError naming the line and field of the first bad line
    * @throws RangeError when there are more operations than the limit
    */
   static fromJSONLines(text: string, options: HistoryOptions = {}): History {
     const history = new History(options);
-    const lines = text.split("\n");
-    if (lines[lines.length - 1] === "") lines.pop();
-    for (let i = 0; i < lines.length; i++) {
-      const lineNumber = i + 1;
-      const line = lines[i]!.endsWith("\r") ? lines[i]!.slice(0, -1) : lines[i]!;
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(line);
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        throw new HistoryFormatError(
-          lineNumber,
-          undefined,
-          line.trim() === "" ? "empty line" : `not valid JSON (${reason})`,
-        );
-      }
-      if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-        throw new HistoryFormatError(lineNumber, undefined, `expected a JSON object`);
-      }
-      const fields = parsed as Record<string, unknown>;
-      for (const name of Object.keys(fields)) {
-        if (!FIELD_SET.has(name)) throw new HistoryFormatError(lineNumber, name, "unknown field");
-      }
-      for (const name of FIELDS) {
-        if (!(name in fields)) throw new HistoryFormatError(lineNumber, name, "missing");
-      }
-      const op = {
-        ...fields,
-        lsn: fields.lsn === null ? Number.NaN : fields.lsn,
-        commitMs: fields.commitMs === null ? Number.NaN : fields.commitMs,
-      };
-      const problem = problemOf(op);
-      if (problem !== undefined) {
-        throw new HistoryFormatError(lineNumber, problem.field, problem.problem);
-      }
-      history.record(op as HistoryOp);
+    // Line by line without splitting: a large file is not held twice.
+    let start = 0;
+    let lineNumber = 1;
+    while (start < text.length) {
+      const end = text.indexOf("\n", start);
+      const stop = end < 0 ? text.length : end;
+      history.record(parseHistoryLine(text.slice(start, stop), lineNumber));
+      start = stop + 1;
+      lineNumber++;
     }
     return history;
   }
@@ -337,11 +427,14 @@ export class History implements Iterable<HistoryOp> {
       this.nodeIndex.set(op.node, node);
     }
     const lsnUnknown = Number.isNaN(op.lsn);
+    const versionLsn = op.versionLsn ?? Number.NaN;
+    const versionLsnUnknown = Number.isNaN(versionLsn);
     this.idCol[i] = op.id;
     this.sessionCol[i] = op.session;
     this.keyCol[i] = op.key;
     this.versionCol[i] = op.version;
     this.lsnCol[i] = lsnUnknown ? 0 : op.lsn;
+    this.versionLsnCol[i] = versionLsnUnknown ? 0 : versionLsn;
     this.invokeCol[i] = op.invokeMs;
     this.completeCol[i] = op.completeMs;
     this.commitCol[i] = op.commitMs;
@@ -349,7 +442,8 @@ export class History implements Iterable<HistoryOp> {
     this.flagCol[i] =
       (op.kind === "write" ? FLAG_WRITE : 0) |
       (op.ok ? FLAG_OK : 0) |
-      (lsnUnknown ? FLAG_LSN_UNKNOWN : 0);
+      (lsnUnknown ? FLAG_LSN_UNKNOWN : 0) |
+      (versionLsnUnknown ? FLAG_VERSION_LSN_UNKNOWN : 0);
     this.size = i + 1;
   }
 
@@ -373,6 +467,7 @@ export class History implements Iterable<HistoryOp> {
       ok: (flags & FLAG_OK) !== 0,
       version: this.versionCol[index]!,
       lsn: flags & FLAG_LSN_UNKNOWN ? Number.NaN : this.lsnCol[index]!,
+      versionLsn: flags & FLAG_VERSION_LSN_UNKNOWN ? Number.NaN : this.versionLsnCol[index]!,
       commitMs: this.commitCol[index]!,
       node: this.nodeNames[this.nodeCol[index]!]!,
     };
@@ -391,29 +486,13 @@ export class History implements Iterable<HistoryOp> {
   }
 
   /**
-   * One JSON object per operation, in recording order, each line ending in "\n"
-   * (empty string when empty). Keys come in a fixed order (id, session, kind, key,
-   * invokeMs, completeMs, ok, version, lsn, commitMs, node) and NaN is written as
-   * null, so equal histories give equal bytes.
+   * One line per operation as {@link historyOpToJSONLine} writes it, in recording
+   * order, each ending in "\n" (empty string when empty); equal histories give equal
+   * bytes.
    */
   toJSONLines(): string {
     let text = "";
-    for (let i = 0; i < this.size; i++) {
-      const op = this.get(i);
-      text += `${JSON.stringify({
-        id: op.id,
-        session: op.session,
-        kind: op.kind,
-        key: op.key,
-        invokeMs: op.invokeMs,
-        completeMs: op.completeMs,
-        ok: op.ok,
-        version: op.version,
-        lsn: op.lsn,
-        commitMs: op.commitMs,
-        node: op.node,
-      })}\n`;
-    }
+    for (let i = 0; i < this.size; i++) text += `${historyOpToJSONLine(this.get(i))}\n`;
     return text;
   }
 
@@ -437,6 +516,7 @@ export class History implements Iterable<HistoryOp> {
     this.keyCol = u32(this.keyCol);
     this.versionCol = u32(this.versionCol);
     this.lsnCol = u32(this.lsnCol);
+    this.versionLsnCol = u32(this.versionLsnCol);
     const nodes = new Uint16Array(capacity);
     nodes.set(this.nodeCol.subarray(0, n));
     this.nodeCol = nodes;

@@ -15,6 +15,7 @@ export type {
 export {
   checkAll,
   checkMonotonicReads,
+  checkMonotonicReadsPerKey,
   checkMonotonicWrites,
   checkReadYourWrites,
   checkWritesFollowReads,
@@ -26,6 +27,8 @@ export {
   HISTORY_BYTES_PER_OP,
   History,
   HistoryFormatError,
+  historyOpToJSONLine,
+  parseHistoryLine,
 } from "./history.js";
 export type { MonitorCounts } from "./monitor.js";
 export { ConsistencyMonitor } from "./monitor.js";

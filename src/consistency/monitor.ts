@@ -3,7 +3,8 @@
 // during a run without recording a history. Each check compares an operation with a
 // bound taken when it was invoked — the newest thing its session had completed — so
 // the monitor keeps, per session, only the newest completed write and read of each
-// key and the largest write and read LSNs, plus a few numbers per in-flight op.
+// key, the largest write and read LSNs and the largest LSN of a version it read (the
+// writes its reads observed, on any key), plus a few numbers per in-flight op.
 // Fed in time order, it counts what checkers.ts finds offline (for monotonic writes,
 // the session-order part only: the log-prefix part needs the whole log).
 //
@@ -19,7 +20,9 @@
 //   returns less than v;
 // - the monotonic-writes bound (largest LSN of the session's writes) and the
 //   writes-follow-reads bound (largest snapshot LSN of its reads), when ≤ m: any later
-//   write commits above m, so above them.
+//   write commits above m, so above them;
+// - the monotonic-reads bound over all keys (largest LSN of a version the session
+//   read), when ≤ m: every later read's snapshot is at least m.
 // `compact(m)` drops those entries. What remains is what has not yet reached every
 // node, so memory is bounded by the writes and reads of the replication window, not
 // by the length of the run. Entries without an LSN (NaN) are never dropped.
@@ -35,8 +38,19 @@ import type { HistoryOp } from "./history.js";
 export interface MonitorCounts {
   /** Reads that returned an older version than the session's own completed write. */
   readYourWrites: number;
-  /** Reads that returned an older version than the session had read before. */
+  /**
+   * Reads that broke monotonic reads over all keys (Terry et al.): served at a
+   * snapshot LSN below the LSN of a version an earlier read of the session returned,
+   * or returning an older version of a key than the session had read before.
+   */
   monotonicReads: number;
+  /**
+   * Reads that returned an older version of their key than the session had read
+   * before: the per-key form, which needs versions only.
+   *
+   * @remarks Since 0.2.0
+   */
+  monotonicReadsPerKey: number;
   /** Writes that committed at or below the LSN of an earlier write of the session (session-order part only). */
   monotonicWrites: number;
   /** Writes that committed at or below the snapshot LSN of an earlier read of the session. */
@@ -55,6 +69,8 @@ interface InFlight {
   first: number;
   /** Read: MR bound (version). Write: WFR bound (LSN). */
   second: number;
+  /** Read: MR bound over all keys (largest version LSN read). Write: unused. */
+  third: number;
   /** Read: the primary's version at invocation, or NaN when not given. */
   latestVersion: number;
 }
@@ -75,6 +91,8 @@ interface SessionState {
   writeLsn: number;
   /** Largest snapshot LSN of its reads (WFR), or -Infinity. */
   readLsn: number;
+  /** Largest LSN of a version its reads returned (MR over all keys), or -Infinity. */
+  readVersionLsn: number;
 }
 
 function improve(map: Map<number, Entry>, key: number, version: number, lsn: number): void {
@@ -91,7 +109,9 @@ function improve(map: Map<number, Entry>, key: number, version: number, lsn: num
  *
  * Call {@link ConsistencyMonitor.onInvoke} when an operation is issued and
  * {@link ConsistencyMonitor.onComplete} when it completes, in simulated-time order.
- * Its counts equal those of the offline checkers on the same operations when
+ * Its counts equal those of the offline checkers on the same operations (for
+ * monotonic reads over all keys, when every successful read carries its
+ * `versionLsn`: the monitor cannot look up the write that created a version) when
  * completions at an instant are fed before invocations at that instant (the
  * checkers count `completeMs == invokeMs` as "before") and every operation takes
  * some time (an operation that completes at its own invocation instant is seen only
@@ -119,6 +139,7 @@ export class ConsistencyMonitor implements Resettable {
   private readonly sessions = new Map<number, SessionState>();
   private readYourWrites = 0;
   private monotonicReads = 0;
+  private monotonicReadsPerKey = 0;
   private monotonicWrites = 0;
   private writesFollowReads = 0;
   private staleReads = 0;
@@ -147,9 +168,11 @@ export class ConsistencyMonitor implements Resettable {
     const state = this.sessions.get(op.session);
     let first: number;
     let second: number;
+    let third = Number.NEGATIVE_INFINITY;
     if (op.kind === "read") {
       first = state?.writes.get(op.key)?.version ?? 0;
       second = state?.reads.get(op.key)?.version ?? 0;
+      third = state?.readVersionLsn ?? Number.NEGATIVE_INFINITY;
     } else {
       first = state?.writeLsn ?? Number.NEGATIVE_INFINITY;
       second = state?.readLsn ?? Number.NEGATIVE_INFINITY;
@@ -157,6 +180,7 @@ export class ConsistencyMonitor implements Resettable {
     this.inFlightOps.set(op.id, {
       first,
       second,
+      third,
       latestVersion: latestVersion ?? Number.NaN,
     });
   }
@@ -165,11 +189,15 @@ export class ConsistencyMonitor implements Resettable {
    * An operation completed: checks it against its bounds (when ok) and adds it to its
    * session's state. Failed operations are dropped unchecked.
    *
-   * @param op - the operation with its outcome (ok, version, lsn)
+   * @param op - the operation with its outcome (ok, version, lsn, and for a read the
+   *   version's LSN: without it the read adds no bound to monotonic reads over all keys)
    * @throws RangeError when the op was not in flight
    */
   onComplete(
-    op: Pick<HistoryOp, "id" | "session" | "kind" | "key" | "ok" | "version" | "lsn">,
+    op: Pick<
+      HistoryOp,
+      "id" | "session" | "kind" | "key" | "ok" | "version" | "lsn" | "versionLsn"
+    >,
   ): void {
     const bounds = this.inFlightOps.get(op.id);
     if (bounds === undefined) {
@@ -181,7 +209,9 @@ export class ConsistencyMonitor implements Resettable {
     const hasLsn = Number.isFinite(op.lsn);
     if (op.kind === "read") {
       if (bounds.first > op.version) this.readYourWrites += 1;
-      if (bounds.second > op.version) this.monotonicReads += 1;
+      const perKey = bounds.second > op.version;
+      if (perKey) this.monotonicReadsPerKey += 1;
+      if (perKey || (hasLsn && bounds.third > op.lsn)) this.monotonicReads += 1;
       if (!Number.isNaN(bounds.latestVersion)) {
         const behind = Math.max(0, bounds.latestVersion - op.version);
         this.measuredReads += 1;
@@ -191,6 +221,8 @@ export class ConsistencyMonitor implements Resettable {
       }
       improve(state.reads, op.key, op.version, op.lsn);
       if (hasLsn && op.lsn > state.readLsn) state.readLsn = op.lsn;
+      const versionLsn = op.versionLsn ?? Number.NaN;
+      if (versionLsn > state.readVersionLsn) state.readVersionLsn = versionLsn;
     } else {
       if (hasLsn && bounds.first >= op.lsn) this.monotonicWrites += 1;
       if (hasLsn && bounds.second >= op.lsn) this.writesFollowReads += 1;
@@ -221,11 +253,15 @@ export class ConsistencyMonitor implements Resettable {
       }
       if (state.writeLsn <= minAppliedLsn) state.writeLsn = Number.NEGATIVE_INFINITY;
       if (state.readLsn <= minAppliedLsn) state.readLsn = Number.NEGATIVE_INFINITY;
+      if (state.readVersionLsn <= minAppliedLsn) {
+        state.readVersionLsn = Number.NEGATIVE_INFINITY;
+      }
       const empty =
         state.writes.size === 0 &&
         state.reads.size === 0 &&
         state.writeLsn === Number.NEGATIVE_INFINITY &&
-        state.readLsn === Number.NEGATIVE_INFINITY;
+        state.readLsn === Number.NEGATIVE_INFINITY &&
+        state.readVersionLsn === Number.NEGATIVE_INFINITY;
       if (empty) this.sessions.delete(session);
     }
   }
@@ -242,7 +278,8 @@ export class ConsistencyMonitor implements Resettable {
       n += state.writes.size + state.reads.size;
       if (
         state.writeLsn !== Number.NEGATIVE_INFINITY ||
-        state.readLsn !== Number.NEGATIVE_INFINITY
+        state.readLsn !== Number.NEGATIVE_INFINITY ||
+        state.readVersionLsn !== Number.NEGATIVE_INFINITY
       ) {
         n += 1;
       }
@@ -255,6 +292,7 @@ export class ConsistencyMonitor implements Resettable {
     return {
       readYourWrites: this.readYourWrites,
       monotonicReads: this.monotonicReads,
+      monotonicReadsPerKey: this.monotonicReadsPerKey,
       monotonicWrites: this.monotonicWrites,
       writesFollowReads: this.writesFollowReads,
       staleReads: this.staleReads,
@@ -271,6 +309,7 @@ export class ConsistencyMonitor implements Resettable {
   reset(): void {
     this.readYourWrites = 0;
     this.monotonicReads = 0;
+    this.monotonicReadsPerKey = 0;
     this.monotonicWrites = 0;
     this.writesFollowReads = 0;
     this.staleReads = 0;
@@ -287,6 +326,7 @@ export class ConsistencyMonitor implements Resettable {
         reads: new Map(),
         writeLsn: Number.NEGATIVE_INFINITY,
         readLsn: Number.NEGATIVE_INFINITY,
+        readVersionLsn: Number.NEGATIVE_INFINITY,
       };
       this.sessions.set(session, state);
     }

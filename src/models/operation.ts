@@ -93,6 +93,15 @@ export class Operation {
   version = 0;
   /** For a write, its commit LSN; for a read, the serving node's applied LSN when it read (its snapshot). */
   lsn = 0;
+  /**
+   * The commit LSN of the version it read or wrote (0 for the initial version): for
+   * a write, its commit LSN; for a read, the LSN of the write that created the
+   * version returned, at most `lsn`. Monotonic reads over all keys compares it with
+   * later reads' snapshots.
+   *
+   * @remarks Since 0.2.0
+   */
+  versionLsn = 0;
   /** For a write, when it committed at the primary (ms); NaN for reads and failures. */
   commitMs = Number.NaN;
   /** The session state the operation relies on, or null (see {@link SessionStateFeature}). */
@@ -158,8 +167,8 @@ export interface ServerPort {
   disconnect(conn: PortConnection): void;
   /**
    * Runs statement `index` (0-based) of `op` on `conn`. On the last statement
-   * the node reads or commits and fills in `op.node`, `op.version`, `op.lsn`
-   * (and `op.commitMs` for writes). Calls `done` with null, or with the error
+   * the node reads or commits and fills in `op.node`, `op.version`, `op.lsn`,
+   * `op.versionLsn` (and `op.commitMs` for writes). Calls `done` with null, or with the error
    * the statement ended with.
    */
   execute(

@@ -136,7 +136,20 @@ export const RoutingReportSchema = z.strictObject({
 export const ConsistencyReportSchema = z.strictObject({
   violations: z.strictObject({
     readYourWrites: z.number().int().nonnegative(),
-    monotonicReads: z.number().int().nonnegative(),
+    monotonicReads: z
+      .number()
+      .int()
+      .nonnegative()
+      .describe(
+        "Reads served at a snapshot that lacks a write an earlier read of the session observed, on any key (Terry et al. 1994), or that returned an older version of a key than the session had read",
+      ),
+    monotonicReadsPerKey: z
+      .number()
+      .int()
+      .nonnegative()
+      .describe(
+        "Reads that returned an older version of their key than the session had read before: the per-key form (since 0.2.0), which misses a session that goes back in time on another key",
+      ),
     monotonicWrites: z.number().int().nonnegative(),
     writesFollowReads: z.number().int().nonnegative(),
   }),

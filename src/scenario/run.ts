@@ -386,6 +386,7 @@ export function runScenarioDetailed(
       violations: {
         readYourWrites: c.readYourWrites,
         monotonicReads: c.monotonicReads,
+        monotonicReadsPerKey: c.monotonicReadsPerKey,
         monotonicWrites: c.monotonicWrites,
         writesFollowReads: c.writesFollowReads,
       },
@@ -415,6 +416,7 @@ function fillHistoryOp(h: HistoryOp, op: Operation): void {
   h.ok = op.error === null;
   h.version = op.version;
   h.lsn = op.lsn;
+  h.versionLsn = op.versionLsn;
   h.commitMs = op.commitMs;
   h.node = op.node;
 }
@@ -430,6 +432,7 @@ function toHistoryOp(op: Operation): HistoryOp {
     ok: op.error === null,
     version: op.version,
     lsn: op.lsn,
+    versionLsn: op.versionLsn,
     commitMs: op.commitMs,
     node: op.node,
   };

@@ -886,8 +886,9 @@ const UINT32_MAX = 0xffffffff;
 /**
  * Arbitrary single operations that a `History` accepts: ids, sessions and keys are
  * 32-bit unsigned integers, `completeMs ≥ invokeMs`, a successful write has a version
- * and an LSN ≥ 1 and commits inside its interval, a read has no commit time and an
- * LSN that may be unknown (NaN), and a failed operation carries version 0 and no LSN.
+ * and an LSN ≥ 1 (its version LSN too) and commits inside its interval, a read has no
+ * commit time and an LSN and version LSN that may be unknown (NaN), and a failed
+ * operation carries version 0 and no LSNs.
  * Nothing relates one operation to another; use {@link arbHistory} for whole histories.
  *
  * @remarks Since 0.1.0
@@ -907,6 +908,7 @@ export function arbHistoryOp(): fc.Arbitrary<HistoryOp> {
       lsn: fc.integer({ min: 1, max: UINT32_MAX }),
       readVersion: fc.integer({ min: 0, max: UINT32_MAX }),
       readLsn: fc.oneof(fc.integer({ min: 0, max: UINT32_MAX }), fc.constant(Number.NaN)),
+      readVersionLsn: fc.oneof(fc.integer({ min: 0, max: UINT32_MAX }), fc.constant(Number.NaN)),
       node: fc.oneof(fc.constantFrom("primary", "replica-1", "replica-2"), fc.string()),
     })
     .map((r): HistoryOp => {
@@ -921,12 +923,21 @@ export function arbHistoryOp(): fc.Arbitrary<HistoryOp> {
         ok: r.ok,
         node: r.node,
       };
-      if (!r.ok) return { ...base, version: 0, lsn: Number.NaN, commitMs: Number.NaN };
+      const unknown = Number.NaN;
+      if (!r.ok) {
+        return { ...base, version: 0, lsn: unknown, versionLsn: unknown, commitMs: unknown };
+      }
       if (r.kind === "read") {
-        return { ...base, version: r.readVersion, lsn: r.readLsn, commitMs: Number.NaN };
+        return {
+          ...base,
+          version: r.readVersion,
+          lsn: r.readLsn,
+          versionLsn: r.readVersionLsn,
+          commitMs: unknown,
+        };
       }
       const commitMs = Math.min(completeMs, r.invokeMs + r.commitAt * r.durationMs);
-      return { ...base, version: r.version, lsn: r.lsn, commitMs };
+      return { ...base, version: r.version, lsn: r.lsn, versionLsn: r.lsn, commitMs };
     });
 }
 
@@ -974,11 +985,12 @@ interface OpDraft {
  * id), and versions 1, 2, 3 … per key in LSN order; `commitMs` is the commit instant.
  * Each replica applies the log in LSN order, record j at
  * `max(commit_j + delay, when it applied record j − 1)`. A successful read's `lsn` is
- * its node's applied LSN when it executed (the primary holds every commit before it)
- * and its `version` is its key's version as of that LSN, so every read sees a log
+ * its node's applied LSN when it executed (the primary holds every commit before it),
+ * its `version` is its key's version as of that LSN and its `versionLsn` the LSN of
+ * the write that created that version (0 for version 0), so every read sees a log
  * prefix and the history keeps monotonic writes and writes-follow-reads, while reads
  * from replicas may break read-your-writes and monotonic reads. Failed operations have
- * version 0, no LSN (NaN) and no commit time. Operations are listed in completion
+ * version 0, no LSNs (NaN) and no commit time; a write's `versionLsn` is its LSN. Operations are listed in completion
  * order (ties by id), as a recorder would see them.
  *
  * @param options - sizes; see {@link ArbHistoryOptions}
@@ -1040,6 +1052,7 @@ function serve(drafts: readonly OpDraft[], replicas: number): HistoryOp[] {
       ok: !d.fails,
       version: 0,
       lsn: Number.NaN,
+      versionLsn: Number.NaN,
       commitMs: Number.NaN,
       node: d.isWrite || d.node === 0 ? "primary" : `replica-${d.node}`,
     };
@@ -1060,6 +1073,7 @@ function serve(drafts: readonly OpDraft[], replicas: number): HistoryOp[] {
     log.push({ key: op.key, version });
     op.version = version;
     op.lsn = log.length;
+    op.versionLsn = op.lsn;
     op.commitMs = execAt(i);
     applied.forEach((times, r) => {
       const previous = times.length > 0 ? times[times.length - 1]! : 0;
@@ -1083,15 +1097,18 @@ function serve(drafts: readonly OpDraft[], replicas: number): HistoryOp[] {
       snapshot = n;
     }
     let version = 0;
+    let versionLsn = 0;
     for (let j = snapshot - 1; j >= 0; j--) {
       const record = log[j]!;
       if (record.key === op.key) {
         version = record.version;
+        versionLsn = j + 1;
         break;
       }
     }
     op.lsn = snapshot;
     op.version = version;
+    op.versionLsn = versionLsn;
   }
   return ops
     .map((op, i) => ({ op, i }))

@@ -16,6 +16,7 @@ export type {
 export {
   checkAll,
   checkMonotonicReads,
+  checkMonotonicReadsPerKey,
   checkMonotonicWrites,
   checkReadYourWrites,
   checkWritesFollowReads,

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import {
   checkAll,
   checkMonotonicReads,
+  checkMonotonicReadsPerKey,
   checkMonotonicWrites,
   checkReadYourWrites,
   checkWritesFollowReads,
@@ -151,6 +152,83 @@ describe("checkMonotonicReads", () => {
   it("does not let a zero-length read witness itself", () => {
     const ops = [read(1, 1, 5, 2, 2, 3, 3), read(2, 1, 5, 2, 2, 3, 3)];
     expect(checkMonotonicReads(ops).ok).toBe(true);
+  });
+});
+
+describe("checkMonotonicReads over all keys (Terry et al. 1994)", () => {
+  // Terry, Demers, Petersen, Spreitzer, Theimer, Welch, "Session Guarantees for Weakly
+  // Consistent Replicated Data", PDIS 1994: if read R1 precedes read R2 in a session,
+  // RelevantWrites(S1, t1, R1) ⊆ DB(S2, t2) — the later read's server holds every write
+  // the earlier one observed, whatever key it reads.
+  it("catches a session that reads key 1 at a newer snapshot, then key 2 at an older one", () => {
+    // Arrange: read 1 returns key 1's version 2, written at LSN 7 (snapshot 8); read 2
+    // of key 2 is served at snapshot 4, a state without LSN 7
+    const r1 = read(1, 1, 1, 0, 1, 2, 8, { versionLsn: 7, node: "replica-1" });
+    const r2 = read(2, 1, 2, 2, 3, 0, 4, { versionLsn: 0, node: "replica-2" });
+    // Act
+    const full = checkMonotonicReads([r1, r2]);
+    const perKey = checkMonotonicReadsPerKey([r1, r2]);
+    // Assert
+    expect(full.count).toBe(1);
+    expect(full.violations[0]!.op).toEqual(r2);
+    expect(full.violations[0]!.witness).toEqual(r1);
+    expect(full.violations[0]!.message).toBe(
+      "read 2 (session 1, key 2, node replica-2) invoked at 2 ms read at snapshot LSN 4, " +
+        "which lacks the write at LSN 7 that read 1 (session 1, key 1, node replica-1) " +
+        "observed (it returned version 2 of key 1 and completed at 1 ms)",
+    );
+    expect(perKey.ok).toBe(true);
+    expect(full.unchecked).toBe(0);
+  });
+
+  it("passes a later read whose snapshot holds the observed write, however old its key's version", () => {
+    // Snapshot 7 holds LSN 7; key 2's version 0 is simply current there.
+    const ops = [
+      read(1, 1, 1, 0, 1, 2, 8, { versionLsn: 7 }),
+      read(2, 1, 2, 2, 3, 0, 7, { versionLsn: 0 }),
+    ];
+    expect(checkMonotonicReads(ops).ok).toBe(true);
+  });
+
+  it("finds a version's LSN from the write in the history when the read does not carry it", () => {
+    const ops = [
+      write(1, 2, 1, 0, 1, 1, 6), // another session's write: key 1 version 1 at LSN 6
+      read(2, 1, 1, 2, 3, 1, 6), // versionLsn unknown: taken from write 1
+      read(3, 1, 2, 4, 5, 0, 5),
+    ];
+    expect(checkMonotonicReads(ops).violations.map((v) => v.op.id)).toEqual([3]);
+  });
+
+  it("judges reads without a snapshot LSN per key only, and counts them as unchecked", () => {
+    const ops = [
+      read(1, 1, 1, 0, 1, 2, 8, { versionLsn: 7 }),
+      read(2, 1, 2, 2, 3, 0, Number.NaN),
+      read(3, 1, 1, 4, 5, 1, Number.NaN), // older version of key 1: caught per key
+    ];
+    const result = checkMonotonicReads(ops);
+    expect(result.violations.map((v) => v.op.id)).toEqual([3]);
+    expect(result.unchecked).toBe(2);
+  });
+
+  it("does not let a zero-length read witness itself, but lets the next-newest read", () => {
+    // Read 2 completes at its invocation instant, with a version LSN above its own
+    // snapshot (a broken log prefix, for monotonic writes to report).
+    const alone = [read(2, 1, 2, 5, 5, 1, 4, { versionLsn: 9 })];
+    expect(checkMonotonicReads(alone).ok).toBe(true);
+    const after = [read(1, 1, 1, 0, 1, 1, 6, { versionLsn: 6 }), ...alone];
+    expect(checkMonotonicReads(after).violations.map((v) => [v.op.id, v.witness.id])).toEqual([
+      [2, 1],
+    ]);
+  });
+
+  it("counts a read that breaks both forms once", () => {
+    const ops = [
+      read(1, 1, 1, 0, 1, 2, 8, { versionLsn: 7 }),
+      read(2, 1, 1, 2, 3, 1, 4, { versionLsn: 3 }),
+    ];
+    expect(checkMonotonicReads(ops).count).toBe(1);
+    expect(checkMonotonicReadsPerKey(ops).count).toBe(1);
+    expect(checkMonotonicReadsPerKey(ops).guarantee).toBe("monotonic-reads-per-key");
   });
 });
 

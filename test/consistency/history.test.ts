@@ -7,6 +7,8 @@ import {
   History,
   HistoryFormatError,
   type HistoryOp,
+  historyOpToJSONLine,
+  parseHistoryLine,
 } from "../../src/consistency/history.js";
 import { read, write } from "./models.js";
 
@@ -26,6 +28,7 @@ const anyOp: fc.Arbitrary<HistoryOp> = fc
     ok: fc.boolean(),
     version: uint32,
     lsn: fc.oneof(uint32, fc.constant(Number.NaN)),
+    versionLsn: fc.oneof(uint32, fc.constant(Number.NaN)),
     commitMs: fc.oneof(time, fc.constant(Number.NaN)),
     node: fc.string({ maxLength: 12 }),
   })
@@ -59,20 +62,43 @@ describe("History", () => {
     // Assert
     expect(text).toBe(
       '{"id":3,"session":1,"kind":"read","key":5,"invokeMs":1.5,"completeMs":2,"ok":true,' +
-        '"version":0,"lsn":null,"commitMs":null,"node":"r\\"1"}\n' +
+        '"version":0,"lsn":null,"versionLsn":null,"commitMs":null,"node":"r\\"1"}\n' +
         '{"id":4,"session":2,"kind":"write","key":6,"invokeMs":3,"completeMs":4,"ok":true,' +
-        '"version":1,"lsn":7,"commitMs":3.5,"node":"primary"}\n',
+        '"version":1,"lsn":7,"versionLsn":7,"commitMs":3.5,"node":"primary"}\n',
     );
     expect(new History().toJSONLines()).toBe("");
   });
 
   it("reads fields in any order and CRLF line ends", () => {
     const text =
-      '{"node":"p","commitMs":1,"lsn":1,"version":1,"ok":true,"completeMs":2,"invokeMs":0,' +
-      '"key":5,"kind":"write","session":1,"id":0}\r\n';
+      '{"node":"p","commitMs":1,"versionLsn":1,"lsn":1,"version":1,"ok":true,"completeMs":2,' +
+      '"invokeMs":0,"key":5,"kind":"write","session":1,"id":0}\r\n';
     expect(History.fromJSONLines(text).get(0)).toEqual(
       write(0, 1, 5, 0, 2, 1, 1, { commitMs: 1, node: "p" }),
     );
+  });
+
+  it("takes lsn, versionLsn and commitMs as unknown (NaN) when null or left out", () => {
+    // A black-box system knows no log positions: its lines carry none.
+    const text =
+      '{"id":0,"session":1,"kind":"read","key":5,"invokeMs":0,"completeMs":2,"ok":true,' +
+      '"version":3,"node":"db"}\n' +
+      '{"id":1,"session":1,"kind":"read","key":5,"invokeMs":3,"completeMs":4,"ok":true,' +
+      '"version":3,"lsn":null,"versionLsn":null,"commitMs":null,"node":"db"}\n';
+    const ops = History.fromJSONLines(text).toArray();
+    for (const op of ops) {
+      expect(op.lsn).toBeNaN();
+      expect(op.versionLsn).toBeNaN();
+      expect(op.commitMs).toBeNaN();
+    }
+  });
+
+  it("serialises and parses one line at a time, the same bytes as toJSONLines", () => {
+    const op = write(4, 2, 6, 3, 4, 1, 7, { commitMs: 3.5 });
+    const line = historyOpToJSONLine(op);
+    expect(`${line}\n`).toBe(History.from([op]).toJSONLines());
+    expect(parseHistoryLine(line, 9)).toEqual(op);
+    expect(() => parseHistoryLine('{"id":1}', 9)).toThrow('Line 9, field "session": missing');
   });
 
   it("names the line and field of a malformed line", () => {
@@ -84,7 +110,11 @@ describe("History", () => {
     // Act / Assert
     expect(line2("{not json")).toThrow(HistoryFormatError);
     expect(line2("{not json")).toThrow(/^Line 2: not valid JSON/);
-    expect(line2("[1]")).toThrow("Line 2: expected a JSON object");
+    expect(line2("[1]")).toThrow("Line 2: expected a JSON object, got an array");
+    expect(line2('"x"')).toThrow('Line 2: expected a JSON object, got "x"');
+    expect(line2(fields({ versionLsn: -2 }))).toThrow(
+      'Line 2, field "versionLsn": expected an integer in [0, 4294967295], got -2 (or NaN when unknown)',
+    );
     expect(line2("")).toThrow("Line 2: empty line");
     expect(line2(fields({ version: -1 }))).toThrow(
       'Line 2, field "version": expected an integer in [0, 4294967295], got -1',
@@ -95,7 +125,9 @@ describe("History", () => {
     expect(line2(fields({ completeMs: -1 }))).toThrow(
       'Line 2, field "completeMs": expected at or after invokeMs 0, got -1',
     );
-    expect(line2(fields({ extra: 1 }))).toThrow('Line 2, field "extra": unknown field');
+    expect(line2(fields({ extra: 1 }))).toThrow(
+      'Line 2, field "extra": unknown field; expected only id,',
+    );
     expect(line2(JSON.stringify({ ...JSON.parse(good), ok: undefined }))).toThrow(
       'Line 2, field "ok": missing',
     );
@@ -140,11 +172,12 @@ describe("History", () => {
     );
   });
 
-  it("grows by doubling from 1024 slots of 47 bytes", () => {
+  it("grows by doubling from 1024 slots of 51 bytes", () => {
     const history = new History();
     expect(history.byteLength).toBe(0);
     for (let id = 0; id < 1025; id++) history.record(read(id, 1, 5, 0, 1, 0, 0));
-    expect(history.byteLength).toBe(2048 * 47);
+    // 3 Float64 (24) + 6 Uint32 (24) + Uint16 (2) + Uint8 (1) per slot.
+    expect(history.byteLength).toBe(2048 * 51);
   });
 
   it("rejects indices out of range", () => {

@@ -26,13 +26,17 @@ export function write(
     ok: true,
     version,
     lsn,
+    versionLsn: lsn,
     commitMs: completeMs,
     node: "primary",
     ...extra,
   };
 }
 
-/** A successful read served by "replica-1" at snapshot `lsn`. */
+/**
+ * A successful read served by "replica-1" at snapshot `lsn`; the LSN of the version it
+ * returned is unknown (NaN) unless `extra` gives it.
+ */
 export function read(
   id: number,
   session: number,
@@ -53,6 +57,7 @@ export function read(
     ok: true,
     version,
     lsn,
+    versionLsn: Number.NaN,
     commitMs: Number.NaN,
     node: "replica-1",
     ...extra,
@@ -139,6 +144,7 @@ function serve(
 export function linearizableHistory(specs: readonly OpSpec[]): HistoryOp[] {
   let lsn = 0;
   const versions = new Map<number, number>();
+  const versionLsns = new Map<number, number>();
   return serve(
     specs,
     (spec) => spec.invokeMs + spec.at * spec.durationMs,
@@ -156,10 +162,12 @@ export function linearizableHistory(specs: readonly OpSpec[]): HistoryOp[] {
         lsn += 1;
         const version = (versions.get(spec.key) ?? 0) + 1;
         versions.set(spec.key, version);
-        return { ...base, kind: "write", version, lsn, commitMs: instant };
+        versionLsns.set(spec.key, lsn);
+        return { ...base, kind: "write", version, lsn, versionLsn: lsn, commitMs: instant };
       }
       const version = versions.get(spec.key) ?? 0;
-      return { ...base, kind: "read", version, lsn, commitMs: Number.NaN };
+      const versionLsn = versionLsns.get(spec.key) ?? 0;
+      return { ...base, kind: "read", version, lsn, versionLsn, commitMs: Number.NaN };
     },
   );
 }
@@ -235,16 +243,19 @@ export function laggingHistory(specs: readonly OpSpec[], delays: readonly number
           kind: "write",
           version: lsns.length,
           lsn,
+          versionLsn: lsn,
           commitMs: instant,
           node: "primary",
         };
       }
       const snapshot = spec.node === 0 ? lsn : countAtOrBefore(applyMs[spec.node - 1]!, instant);
+      const version = countAtOrBefore(lsns, snapshot);
       return {
         ...base,
         kind: "read",
-        version: countAtOrBefore(lsns, snapshot),
+        version,
         lsn: snapshot,
+        versionLsn: version === 0 ? 0 : lsns[version - 1]!,
         commitMs: Number.NaN,
         node: spec.node === 0 ? "primary" : `replica-${spec.node}`,
       };

@@ -31,12 +31,37 @@ describe("ConsistencyMonitor", () => {
     expect(monitor.counts()).toEqual({
       readYourWrites: 2,
       monotonicReads: 1,
+      monotonicReadsPerKey: 1,
       monotonicWrites: 0,
       writesFollowReads: 0,
       staleReads: 0,
       versionsBehindMean: 0,
       versionsBehindMax: 0,
     });
+  });
+
+  it("counts a read that goes back in time on another key under monotonic reads, not per key", () => {
+    // Terry et al. 1994: a later read must be served by a state holding every write
+    // an earlier read observed. Read 2 observed key 1's version 1, written at LSN 8;
+    // read 3 of key 2 runs at snapshot 5, which lacks LSN 8.
+    const ops = [
+      read(2, 1, 1, 0, 1, 1, 9, { versionLsn: 8 }),
+      read(3, 1, 2, 2, 3, 0, 5, { versionLsn: 0 }),
+      read(4, 2, 2, 2, 3, 0, 5, { versionLsn: 0 }), // another session: nothing to violate
+      read(5, 1, 2, 4, 5, 1, 8, { versionLsn: 8 }), // snapshot holds LSN 8: fine
+    ];
+    const monitor = new ConsistencyMonitor();
+    feed(monitor, ops);
+    expect(monitor.counts().monotonicReads).toBe(1);
+    expect(monitor.counts().monotonicReadsPerKey).toBe(0);
+  });
+
+  it("forgets the monotonic-reads bound over all keys once every node holds it", () => {
+    const monitor = new ConsistencyMonitor();
+    feed(monitor, [read(2, 1, 1, 0, 1, 1, 9, { versionLsn: 8 })]);
+    expect(monitor.entries).toBe(2); // the key's entry and the session's LSN bounds
+    monitor.compact(9); // entry (snapshot 9) and bounds (read LSN 9, version LSN 8) all ≤ 9
+    expect(monitor.entries).toBe(0);
   });
 
   it("counts monotonic-writes (session order) and writes-follow-reads violations", () => {

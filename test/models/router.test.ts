@@ -2,10 +2,13 @@
 // which node they are, and a replica status whose lag and applied LSN the test sets.
 import { describe, expect, it } from "vitest";
 import {
+  BUILTIN_SCENARIOS,
   type ConsistencyPolicy,
   Operation,
   Router,
   type RouterConfig,
+  runScenario,
+  type ScenarioInput,
   type Service,
   Simulation,
 } from "../../src/index.js";
@@ -194,6 +197,34 @@ describe("Router", () => {
     expect(t.served).toEqual(["r1", "r1"]);
   });
 
+  it("least-lag: replicas tied at the smallest lag take turns, least recently chosen first", () => {
+    // MaxScale readwritesplit, rwsplit_select_backends.cc, best_score(): "In the case
+    // of a tie, use the least recently used backend" — the rule its LEAST_BEHIND_MASTER
+    // criterion applies. With every lag 0, that is round-robin.
+    const t = setup({ readBalancing: "least-lag" }, 3);
+    for (let k = 0; k < 6; k++) t.op("read");
+    t.sim.run();
+    expect(t.served).toEqual(["r0", "r1", "r2", "r0", "r1", "r2"]);
+  });
+
+  it("least-lag: a tie among some replicas rotates among those only", () => {
+    const t = setup({ readBalancing: "least-lag" }, 3);
+    t.lag[0] = 2; // r1 and r2 tie at 0; r0 never wins
+    for (let k = 0; k < 4; k++) t.op("read");
+    t.sim.run();
+    expect(t.served).toEqual(["r1", "r2", "r1", "r2"]);
+  });
+
+  it("least-connections: replicas tied at the fewest reads in flight take turns", () => {
+    // HAProxy configuration manual, `balance leastconn`: "Round-robin is performed
+    // within groups of servers of the same load". Each read completes before the
+    // next is sent, so all ties are at 0 in flight.
+    const t = setup({ readBalancing: "least-connections" }, 2);
+    for (let k = 0; k < 4; k++) t.op("read", 0, 10 * k);
+    t.sim.run();
+    expect(t.served).toEqual(["r0", "r1", "r0", "r1"]);
+  });
+
   it("via dns: an instance keeps its resolved replica for the TTL", () => {
     const t = setup({ via: "dns", dnsTtlMs: 100 });
     t.op("read", 0, 0);
@@ -213,5 +244,27 @@ describe("Router", () => {
     t.sim.run();
     // 2 statements × 4 ms of proxy round trips, plus the node's 1 ms.
     expect(doneAt).toBe(9);
+  });
+});
+
+describe("least-lag in a whole run", () => {
+  it("spreads the built-in read-heavy plan's reads evenly over two equal replicas", () => {
+    // Two identical async replicas at light load are both caught up (lag 0) most
+    // of the time, so nearly every choice is a tie; rotating ties must give each
+    // about half the reads, as round-robin does. Before ties rotated, the first
+    // replica took about 95 % of them and saturated.
+    const base = BUILTIN_SCENARIOS["read-heavy"] as ScenarioInput;
+    const scenario = {
+      ...base,
+      duration: "3s",
+      warmup: "1s",
+      workload: { ...(base.workload as object), rate: 2400 },
+      routing: { via: "app", readBalancing: "least-lag" },
+    } as ScenarioInput;
+    const report = runScenario(scenario);
+    const reads = report.nodes.slice(1).map((n) => n.readsServed);
+    const total = (reads[0] as number) + (reads[1] as number);
+    expect(total).toBeGreaterThan(5000);
+    for (const r of reads) expect(Math.abs(r / total - 0.5)).toBeLessThan(0.05);
   });
 });

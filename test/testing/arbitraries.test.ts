@@ -697,6 +697,7 @@ describe("the dbsim/testing entry", () => {
         "arbSeed",
         "checkAll",
         "checkMonotonicReads",
+        "checkMonotonicReadsPerKey",
         "checkMonotonicWrites",
         "checkReadYourWrites",
         "checkWritesFollowReads",

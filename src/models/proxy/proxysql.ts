@@ -310,6 +310,7 @@ class CacheEntry {
   readonly key: number;
   version = 0;
   lsn = 0;
+  versionLsn = 0;
   expiresAt = 0;
   /** Less recently used neighbour. */
   prev: CacheEntry;
@@ -677,6 +678,7 @@ export class ProxySql implements ServerPort {
     op.node = this.config.name;
     op.version = entry.version;
     op.lsn = entry.lsn;
+    op.versionLsn = entry.versionLsn;
     this.sim.schedule(this.config.cacheHitMs(this.cacheRng), () => done(null));
     return true;
   }
@@ -694,6 +696,7 @@ export class ProxySql implements ServerPort {
     }
     entry.version = op.version;
     entry.lsn = op.lsn;
+    entry.versionLsn = op.versionLsn;
     entry.expiresAt = this.sim.now + ttl;
     entry.linkBefore(this.lru);
     this.recordStore(this.sim.now, op.lsn);

@@ -10,7 +10,7 @@
 //   cached for the DNS TTL (so balance is coarse, per instance).
 // - maxReplicationLag: a replica whose lag is strictly greater at a check gets
 //   no reads until a later check finds it back at or under the threshold.
-// - Consistency policies (REFERENCE.md, Session guarantees):
+// - Consistency policies (session guarantees of Terry et al. 1994):
 //   read-your-writes by time window (a session's reads go to the primary for
 //   `windowMs` after its last write completed); read-your-writes by LSN (the
 //   replica serves the read only once it has applied the session's last write;
@@ -117,6 +117,9 @@ export class Router implements Service {
   private readonly shunned: boolean[];
   private readonly inFlight: Int32Array;
   private rr = 0;
+  /** Per replica, when `argMin` last chose it, as a count of its choices (−1: never). */
+  private readonly lastChosen: Float64Array;
+  private choices = 0;
   private readonly lastWriteLsn: Float64Array;
   private readonly lastWriteDoneMs: Float64Array;
   private readonly lastReadLsn: Float64Array;
@@ -147,6 +150,7 @@ export class Router implements Service {
     this.rng = sim.rng("routing");
     this.shunned = replicas.map(() => false);
     this.inFlight = new Int32Array(replicas.length);
+    this.lastChosen = new Float64Array(replicas.length).fill(-1);
     this.stats = Router.emptyStats(replicas.length);
     this.lastWriteLsn = new Float64Array(config.sessions);
     this.lastWriteDoneMs = new Float64Array(config.sessions).fill(Number.NEGATIVE_INFINITY);
@@ -333,18 +337,30 @@ export class Router implements Service {
     return out;
   }
 
-  /** The eligible replica with the smallest score; ties go to the lower index. */
+  /**
+   * The eligible replica with the smallest score. Among replicas tied at the
+   * minimum, the one chosen least recently wins (never used counts
+   * as oldest; then the lower index), so equal scores take turns round-robin —
+   * MaxScale readwritesplit's `best_score` breaks ties the same way, and HAProxy's
+   * `leastconn` round-robins within servers of equal load. A strict `<` alone
+   * handed every tie to the first replica.
+   */
   private argMin(score: (i: number) => number): number {
     let best = -1;
     let bestScore = Number.POSITIVE_INFINITY;
     for (let i = 0; i < this.replicas.length; i++) {
       if (this.shunned[i]) continue;
       const s = score(i);
-      if (s < bestScore) {
+      const older =
+        best >= 0 &&
+        s === bestScore &&
+        (this.lastChosen[i] as number) < (this.lastChosen[best] as number);
+      if (s < bestScore || older) {
         best = i;
         bestScore = s;
       }
     }
+    if (best >= 0) this.lastChosen[best] = this.choices++;
     return best;
   }
 

@@ -92,6 +92,13 @@ export class DatabaseServer implements ServerPort {
   readonly inService: TimeWeighted;
   /** The current version of every key (0 = initial). */
   readonly versions: Uint32Array;
+  /**
+   * The commit LSN of every key's current version (0 for the initial version): what
+   * a read reports as `op.versionLsn`, so checkers can tell which writes it observed.
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly versionLsns: Uint32Array;
   /** Writes committed: the log sequence number of the latest one. */
   lsn = 0;
 
@@ -118,6 +125,7 @@ export class DatabaseServer implements ServerPort {
     this.busyCores = new TimeWeighted(sim.now);
     this.inService = new TimeWeighted(sim.now);
     this.versions = new Uint32Array(config.keyCount);
+    this.versionLsns = new Uint32Array(config.keyCount);
     // Per-statement speed R(N)/N for N up to the connection limit (N cannot exceed it
     // by much: each statement holds a connection), extended on demand.
     this.rateTable = new Float64Array(Math.max(2, config.maxConnections + 1));
@@ -187,6 +195,7 @@ export class DatabaseServer implements ServerPort {
       op.node = this.config.name;
       if (op.kind === "read") {
         op.version = this.read(op.key);
+        op.versionLsn = this.versionLsns[op.key] as number;
         op.lsn = this.lsn;
         done(null);
         return;
@@ -195,6 +204,7 @@ export class DatabaseServer implements ServerPort {
       this.commit(op.key, (version, lsn) => {
         op.version = version;
         op.lsn = lsn;
+        op.versionLsn = lsn;
         done(null);
       });
     });
@@ -228,6 +238,7 @@ export class DatabaseServer implements ServerPort {
     this.lsn++;
     const v = (this.versions[key] as number) + 1;
     this.versions[key] = v;
+    this.versionLsns[key] = this.lsn;
     return v;
   }
 
@@ -254,6 +265,7 @@ export class DatabaseServer implements ServerPort {
   /** A replica makes a replicated write visible: `key` takes `version`, the applied LSN becomes `lsn`. */
   applyReplicated(key: number, version: number, lsn: number): void {
     this.versions[key] = version;
+    this.versionLsns[key] = lsn;
     this.lsn = lsn;
   }
 
