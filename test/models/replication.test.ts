@@ -40,14 +40,15 @@ describe("Replication", () => {
       [r1],
     );
     const acks: number[] = [];
-    // Three commits at t = 0: arrive at 1 ms, apply back to back (1 ms each).
+    // Three commits at t = 0: arrive at 1 ms, flushed together at 1.5 ms (WAL is
+    // replayed only once flushed), then applied back to back (1 ms each).
     for (let lsn = 1; lsn <= 3; lsn++) rep.commit(lsn, lsn, 1, () => acks.push(sim.now));
     sim.run();
     expect(acks).toEqual([0, 0, 0]);
     expect(r1.applied.map((a) => [a.lsn, a.at])).toEqual([
-      [1, 2],
-      [2, 3],
-      [3, 4],
+      [1, 2.5],
+      [2, 3.5],
+      [3, 4.5],
     ]);
     expect(rep.appliedLsn(0)).toBe(3);
     expect(rep.lag(0)).toEqual({ lagMs: 0, lagBytes: 0, secondsBehindSource: 0 });
@@ -70,9 +71,10 @@ describe("Replication", () => {
     rep.commit(1, 10, 1, () => {});
     rep.commit(2, 20, 1, () => {});
     sim.run();
+    // Both arrive at 1 ms and are flushed at 1.5 ms; LSN 1 is applied at 6.5 ms.
     expect(r1.applied.map((a) => [a.lsn, a.at])).toEqual([
-      [1, 6],
-      [2, 6],
+      [1, 6.5],
+      [2, 6.5],
     ]);
   });
 
@@ -107,9 +109,54 @@ describe("Replication", () => {
       ackedAt = sim.now;
     });
     sim.run();
-    // 1 ms there, 1 ms apply, 1 ms back.
-    expect(ackedAt).toBe(3);
-    expect(rep.commitWaitMs.mean).toBe(3);
+    // 1 ms there, 0.5 ms flush, then 1 ms apply (replay reads only flushed WAL), 1 ms back.
+    expect(ackedAt).toBe(3.5);
+    expect(rep.commitWaitMs.mean).toBe(3.5);
+  });
+
+  // PostgreSQL's startup process replays WAL only up to what the walreceiver has
+  // flushed (src/backend/access/transam/xlogrecovery.c, WaitForWALToBecomeAvailable:
+  // flushedUpto = GetWalRcvFlushRecPtr(...)), so remote_apply costs
+  // round trip + flush + apply and can never return before `on`.
+  it("sync levels with a flush longer than the apply: remote_write 10, on 13, remote_apply 14", () => {
+    const ackAt = (synchronousCommit: "remote_write" | "on" | "remote_apply") => {
+      const sim = new Simulation();
+      const rep = new Replication(
+        sim,
+        {
+          mode: { kind: "sync", acks: 1, synchronousCommit },
+          bytesPerWrite: 100,
+          replicas: [link({ roundTripMs: () => 10, flushMs: () => 3, applyMs: () => 1 })],
+        },
+        [stubReplica(sim, "r1")],
+      );
+      let at = Number.NaN;
+      rep.commit(1, 1, 1, () => {
+        at = sim.now;
+      });
+      sim.run();
+      return at;
+    };
+    expect([ackAt("remote_write"), ackAt("on"), ackAt("remote_apply")]).toEqual([10, 13, 14]);
+  });
+
+  it("a MySQL applier reads the relay log once written: apply overlaps the flush", () => {
+    const sim = new Simulation();
+    const r1 = stubReplica(sim, "r1");
+    const rep = new Replication(
+      sim,
+      {
+        mode: { kind: "async" },
+        bytesPerWrite: 100,
+        replicas: [link({ roundTripMs: () => 10, flushMs: () => 3, applyMs: () => 1 })],
+        replayFrom: "received",
+      },
+      [r1],
+    );
+    rep.commit(1, 1, 1, () => {});
+    sim.run();
+    // 5 ms there, 1 ms apply; the 3 ms relay-log sync is not in the way.
+    expect(r1.applied.map((a) => a.at)).toEqual([6]);
   });
 
   it("sync with two acks waits for the slower of two standbys", () => {
@@ -157,8 +204,9 @@ describe("Replication", () => {
     expect(rep.semiSyncTimeouts).toBe(2);
     expect(rep.semiSyncOn).toBe(false);
     sim.run();
-    // Sent when the outage ends (500), arriving 1 ms later; all received → semi-sync on.
-    expect(r1.applied[0]?.at).toBe(502);
+    // Sent when the outage ends (500), arriving 1 ms later, flushed 0.5 ms after,
+    // applied 1 ms after that; all received → semi-sync on.
+    expect(r1.applied[0]?.at).toBe(502.5);
     expect(rep.semiSyncOn).toBe(true);
   });
 
@@ -175,8 +223,9 @@ describe("Replication", () => {
     rep.waitForLsn(0, 1, 10, (ok) => results.push([ok, sim.now]));
     rep.waitForLsn(0, 2, 10, (ok) => results.push([ok, sim.now]));
     sim.run();
+    // Arrival 1 ms + flush 0.5 ms + apply 1 ms.
     expect(results).toEqual([
-      [true, 2],
+      [true, 2.5],
       [false, 10],
     ]);
   });

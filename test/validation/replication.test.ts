@@ -137,7 +137,11 @@ describe("semi-sync and sync commits", () => {
     expect(report.errors.total).toBe(0);
   });
 
-  const level = (synchronousCommit: "remote_write" | "on" | "remote_apply", rttMs: number) =>
+  const level = (
+    synchronousCommit: "remote_write" | "on" | "remote_apply",
+    rttMs: number,
+    flushTime = 0.5,
+  ) =>
     runScenario({
       seed: 9,
       duration: 10_000,
@@ -150,7 +154,7 @@ describe("semi-sync and sync commits", () => {
         mode: "sync",
         synchronousCommit,
         network: rttMs,
-        flushTime: 0.5,
+        flushTime,
         applyTime: 1,
       },
     });
@@ -170,9 +174,22 @@ describe("semi-sync and sync commits", () => {
     const [write, on, apply] = [wait("remote_write"), wait("on"), wait("remote_apply")];
     expect(on).toBeGreaterThanOrEqual(write);
     expect(apply).toBeGreaterThanOrEqual(on);
-    // The stages cost what they are given: flush 0.5 ms, apply 1 ms.
+    // The stages cost what they are given, one after the other: flush 0.5 ms,
+    // then apply 1 ms (replay reads only flushed WAL).
     expect(on - write).toBeCloseTo(0.5, 1);
-    expect(apply - write).toBeCloseTo(1, 1);
+    expect(apply - on).toBeCloseTo(1, 1);
+  });
+
+  // PostgreSQL replays only WAL the walreceiver has flushed: the startup process
+  // reads up to GetWalRcvFlushRecPtr() (src/backend/access/transam/xlogrecovery.c,
+  // WaitForWALToBecomeAvailable). So with a 10 ms round trip, a 3 ms flush and a
+  // 1 ms apply: remote_write 10, on 13, remote_apply 14 — never before `on`.
+  it("remote_apply = round trip + flush + apply when the flush is longer than the apply", () => {
+    const wait = (l: "remote_write" | "on" | "remote_apply") =>
+      level(l, 10, 3).replication?.commitWaitMs.mean ?? 0;
+    expect(wait("remote_write")).toBeCloseTo(10, 1);
+    expect(wait("on")).toBeCloseTo(13, 1);
+    expect(wait("remote_apply")).toBeCloseTo(14, 1);
   });
 
   it("one session committing serially to a standby 10 ms away stays under 1000/r = 100 commits/s", () => {

@@ -4,6 +4,8 @@
 // link (a TCP stream: a record never overtakes the one before it), writes and
 // flushes them, and applies them with `applyWorkers` threads whose work runs on
 // the replica's own cores (so a replica busy with reads applies more slowly).
+// PostgreSQL replays only flushed WAL, so there apply starts after the flush;
+// MySQL's applier reads the relay log once written (`replayFrom`).
 // Applied records become visible in LSN order (MySQL's
 // replica_preserve_commit_order, PostgreSQL's single startup process), so a
 // replica always holds a prefix of the log.
@@ -96,6 +98,18 @@ export interface ReplicationConfig {
   readonly bytesPerWrite: number;
   /** One link per replica, in the order of the replica ports. */
   readonly replicas: readonly ReplicaLinkConfig[];
+  /**
+   * Where the applier may read up to. `"flushed"` (the default): PostgreSQL's
+   * startup process replays only WAL the walreceiver has flushed
+   * (xlogrecovery.c, WaitForWALToBecomeAvailable reads up to
+   * GetWalRcvFlushRecPtr), so a record is applied after its flush, never in
+   * parallel with it. `"received"`: MySQL's applier reads the relay log as soon
+   * as the receiver has written an event (the relay log is synced only every
+   * `sync_relay_log` events, 10 000 by default), so apply overlaps the flush.
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly replayFrom?: "flushed" | "received";
 }
 
 /** A log record, shared by every replica's stream. */
@@ -348,10 +362,16 @@ export class Replication {
     this.stageReached(s, record, "remote_write");
     const flushAt = Math.max(s.lastFlushMs, this.sim.now + s.link.flushMs(s.rng));
     s.lastFlushMs = flushAt;
+    const afterFlush = this.config.replayFrom !== "received";
     this.sim.at(flushAt, () => {
       s.flushedLsn = record.lsn;
       this.stageReached(s, record, "on");
+      if (afterFlush) this.queueForApply(s, record);
     });
+    if (!afterFlush) this.queueForApply(s, record);
+  }
+
+  private queueForApply(s: ReplicaState, record: LogRecord): void {
     s.applyQueue.push(record);
     this.startApplying(s);
   }
