@@ -239,7 +239,7 @@ export const ProxyReportSchema = z.strictObject({
   frontendRefused: count().describe("Client connections refused past mysql-max_connections"),
   multiplexing: z.boolean().describe("mysql-multiplexing"),
   multiplexingDisabled: count().describe(
-    "Frontend connections whose multiplexing session state switched off for good",
+    "Frontend connections with multiplexing switched off by session state at some time in the window: those still open and pinned at the warm-up cut plus those switched off after it",
   ),
   hostgroups: z
     .array(

@@ -174,6 +174,29 @@ describe("pgbouncer: an exhausted pool", () => {
     expect(t.sim.now).toBe(5500 + 600_000);
   });
 
+  // pgbouncer's SHOW POOLS (doc/usage.md): sv_active are server connections
+  // linked to a client, sv_idle those unused and immediately usable; with the
+  // ones still logging in they are the pool's server connections. So in the
+  // measured window sv_active + sv_idle can never exceed the connections open,
+  // and idle time before the warm-up cut is not part of the window.
+  it("SHOW POOLS gauges restart at the warm-up cut: sv_active + sv_idle ≤ connections open", () => {
+    const t = pool({ minPoolSize: 10, defaultPoolSize: 10 }, 1000);
+    // Warm-up: the 10 min_pool_size connections sit idle for 1 s.
+    t.sim.run({ until: 1000 });
+    expect(t.bouncer.serversIdle.value).toBe(10);
+    // Measured window: all 10 busy with 1 s transactions from 1 s to 2 s.
+    for (let c = 0; c < 10; c++) t.start(c);
+    t.bouncer.resetStats(t.sim.now);
+    t.sim.run({ until: 2000 });
+    const now = t.sim.now;
+    expect(t.bouncer.serversActive.mean(now)).toBeCloseTo(10, 6);
+    expect(t.bouncer.serversIdle.mean(now)).toBeCloseTo(0, 6);
+    expect(t.bouncer.serversIdle.max).toBe(0);
+    expect(t.bouncer.serversActive.mean(now) + t.bouncer.serversIdle.mean(now)).toBeLessThanOrEqual(
+      t.bouncer.serversOpen.max,
+    );
+  });
+
   it("past max_client_conn new clients are refused", () => {
     const t = pool({ maxClientConn: 2 }, 1);
     const errors: (string | null)[] = [];

@@ -163,7 +163,11 @@ export interface ProxyStats {
   cacheMisses: number;
   /** Entries evicted to stay within the cache's size. */
   cacheEvictions: number;
-  /** Frontend connections whose multiplexing session state switched off. */
+  /**
+   * Frontend connections with multiplexing switched off by session state at some
+   * time in the window: those still open and pinned at the warm-up cut, plus
+   * those switched off after it.
+   */
   multiplexingDisabled: number;
   /** Queries that got a backend connection (each statement outside a held connection). */
   backendAcquires: number;
@@ -381,6 +385,8 @@ export class ProxySql implements ServerPort {
   /** Entries the cache may hold: query_cache_size_MB ÷ entry size. */
   readonly cacheCapacity: number;
   private monitorTimer: EventHandle | null = null;
+  /** Open frontends whose multiplexing session state switched off. */
+  private pinnedFrontends = 0;
 
   /**
    * @param sim - the simulation
@@ -465,6 +471,8 @@ export class ProxySql implements ServerPort {
   /** Restarts the figures at the warm-up cut. */
   resetStats(now: number): void {
     this.stats = this.emptyStats();
+    // A frontend pinned before the cut is still pinned in the window: it counts.
+    this.stats.multiplexingDisabled = this.pinnedFrontends;
     this.backendWaitMs.reset();
     this.frontends.reset(now);
     this.cacheEntriesMax = this.cache.size;
@@ -551,6 +559,7 @@ export class ProxySql implements ServerPort {
     if (fe.closed) return;
     fe.closed = true;
     this.frontends.add(this.sim.now, -1);
+    if (fe.multiplexingDisabled) this.pinnedFrontends--;
     // Held backend connections go back to the pool (ProxySQL resets them first; not
     // charged); one still running a statement goes back when the statement ends.
     for (const bc of fe.held.splice(0)) if (bc !== fe.current) this.release(bc);
@@ -570,6 +579,7 @@ export class ProxySql implements ServerPort {
     if (index === 0) {
       if (op.sessionState !== null && this.config.multiplexing && !fe.multiplexingDisabled) {
         fe.multiplexingDisabled = true;
+        this.pinnedFrontends++;
         this.stats.multiplexingDisabled++;
       }
       if (cacheTtl > 0 && this.answerFromCache(op, done)) return;
