@@ -336,6 +336,7 @@ export function buildTopology(sim: Simulation, scenario: Scenario): BuiltTopolog
         queryCacheEntryBytes: px.queryCacheEntryBytes,
         cacheHitMs: compile(px.queryCacheHitTime),
         monitorReplicationLagIntervalMs: px.monitorReplicationLagInterval,
+        monitorSlaveLagWhenNullS: px.monitorSlaveLagWhenNull,
         connectTimeoutServerMaxMs: px.connectTimeoutServerMax,
       },
       servers,

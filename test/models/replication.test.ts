@@ -51,7 +51,16 @@ describe("Replication", () => {
       [3, 4.5],
     ]);
     expect(rep.appliedLsn(0)).toBe(3);
-    expect(rep.lag(0)).toEqual({ lagMs: 0, lagBytes: 0, secondsBehindSource: 0 });
+    expect(rep.lag(0)).toEqual({
+      oldestUnappliedAgeMs: 0,
+      lagMs: 0,
+      lagBytes: 0,
+      secondsBehindSource: 0,
+    });
+    // Replay lag per record, commit to visible: 2.5, 3.5 and 4.5 ms.
+    expect(rep.replayLagMs(0).count).toBe(3);
+    expect(rep.replayLagMs(0).mean).toBeCloseTo(3.5, 9);
+    expect(rep.replayLagMs(0).max).toBeCloseTo(4.5, 2);
   });
 
   it("parallel appliers finish out of order but make records visible in LSN order", () => {
@@ -89,7 +98,48 @@ describe("Replication", () => {
     rep.commit(1, 1, 1, () => {});
     sim.run({ until: 0.5 });
     // In transit: 0.5 ms old, 100 bytes behind, and MySQL's counter is blind to it.
-    expect(rep.lag(0)).toEqual({ lagMs: 0.5, lagBytes: 100, secondsBehindSource: 0 });
+    expect(rep.lag(0)).toEqual({
+      oldestUnappliedAgeMs: 0.5,
+      lagMs: 0.5,
+      lagBytes: 100,
+      secondsBehindSource: 0,
+    });
+  });
+
+  // MySQL, sql/rpl_replica.cc, show_slave_status_send_data: "if (SQL thread
+  // processed all the available relay log) { if (IO thread is running) print 0;
+  // else print NULL; } else compute Seconds_Behind_Source".
+  it("Seconds_Behind_Source: a number while applying, NULL once drained with the receiver cut off, 0 after", () => {
+    const sim = new Simulation();
+    const r1 = stubReplica(sim, "r1");
+    const rep = new Replication(
+      sim,
+      {
+        mode: { kind: "async" },
+        bytesPerWrite: 100,
+        // 2 s of apply work per record, cut off from 1 s to 10 s.
+        replicas: [link({ applyMs: () => 2000, outages: [{ fromMs: 1000, toMs: 10_000 }] })],
+        replayFrom: "received",
+      },
+      [r1],
+    );
+    rep.commit(1, 1, 1, () => {});
+    sim.schedule(5000, () => rep.commit(2, 2, 1, () => {}));
+    const seen: [number, number | null][] = [];
+    for (const t of [500, 1500, 2500, 3000, 9000, 10_500, 12_000, 12_500]) {
+      sim.at(t, () => seen.push([t, rep.lag(0).secondsBehindSource]));
+    }
+    sim.run();
+    expect(seen).toEqual([
+      [500, 0], // received at 1 ms, applying: 0 whole seconds behind
+      [1500, 1], // still applying after the cut: a number
+      [2500, null], // applied at 2001 ms, relay log drained, receiver cut off
+      [3000, null],
+      [9000, null], // the write at 5 s waits for the link: still NULL, not 0
+      [10_500, 5], // sent at 10 s, received at 10 001 ms, applying: 10.5 s − 5 s
+      [12_000, 7], // still applying until 12 001 ms
+      [12_500, 0], // caught up and connected
+    ]);
   });
 
   it("sync remote_apply acknowledges after arrival, apply, and the way back", () => {

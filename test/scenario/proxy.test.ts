@@ -48,6 +48,8 @@ describe("proxy: defaults", () => {
       queryCacheEntryBytes: 1024,
       queryCacheHitTime: "ramRead",
       monitorReplicationLagInterval: 10_000,
+      // ProxySQL's mysql-monitor_slave_lag_when_null default (seconds).
+      monitorSlaveLagWhenNull: 60,
       maxReplicationLag: 0,
       connectTimeoutServerMax: 10_000,
     });

@@ -169,7 +169,8 @@ describe("ProxySQL lag shunning is blind to lag in transit (REFERENCE.md, Replic
     const replica = report.replication?.replicas[0];
     const row = report.proxy?.servers.find((s) => s.server === "replica-1");
     // Every write reaches the replica 2 s after commit: replay lag ≈ 2 s, always > 1 s...
-    expect(replica?.lagMs.mean).toBeGreaterThan(1_900);
+    expect(replica?.replayLagMs.mean).toBeGreaterThan(1_900);
+    expect(replica?.replayLagMs.mean).toBeLessThan(2_100);
     // ...but the applier is idle between arrivals, so Seconds_Behind_Master reads 0.
     expect(replica?.secondsBehindSource.p99).toBe(0);
     expect(row?.shunEvents).toBe(0);
@@ -185,6 +186,65 @@ describe("ProxySQL lag shunning is blind to lag in transit (REFERENCE.md, Replic
     expect(report.replication?.replicas[0]?.secondsBehindSource.max).toBeGreaterThan(1);
     expect(row?.shunEvents).toBeGreaterThan(0);
     expect(row?.shunnedMs).toBeGreaterThan(10_000);
+  });
+});
+
+/**
+ * Two MySQL replicas behind ProxySQL; replica-1's receiver is cut off from the
+ * source between 10 s and 40 s (the run measures 5 s to 50 s).
+ */
+function cutOff(monitorSlaveLagWhenNull?: number): ScenarioInput {
+  return {
+    seed: 12,
+    duration: 45_000,
+    warmup: 5_000,
+    workload: { rate: 200, readRatio: 0.8, keys: { count: 100, popularity: { kind: "uniform" } } },
+    database: { engine: "mysql", readTime: 0.2, writeTime: 0.2, connectionSetupTime: 0 },
+    client: { poolSize: 50, roundTrip: 0.5, connectRoundTrips: 0 },
+    replication: {
+      replicas: [{ outages: [{ at: 10_000, for: 30_000 }] }, {}],
+      lagSampleInterval: 100,
+    },
+    proxy: {
+      maxReplicationLag: 10,
+      monitorReplicationLagInterval: 1_000,
+      ...(monitorSlaveLagWhenNull === undefined ? {} : { monitorSlaveLagWhenNull }),
+    },
+  };
+}
+
+// MySQL (sql/rpl_replica.cc, show_slave_status_send_data): Seconds_Behind_Source
+// is NULL when the applier has processed all the relay log and the I/O thread is
+// not connected. ProxySQL (lib/MySQL_Monitor.cpp) stores
+// repl_lag = mysql-monitor_slave_lag_when_null (default 60) when the column is
+// NULL, and MySQL_HostGroups_Manager::replication_lag_action shuns a server whose
+// lag is greater than its max_replication_lag.
+describe("A cut-off replica: Seconds_Behind_Source NULL, ProxySQL takes it as monitor_slave_lag_when_null", () => {
+  it("shuns the cut-off reader for the outage and serves no reads from it meanwhile", () => {
+    const report = runScenario(cutOff());
+    const sbs = report.replication?.replicas[0]?.secondsBehindSource;
+    // Samples every 100 ms from 5 s: those at 10.0, 10.1, … 39.9 s fall in the
+    // outage, when the applier has drained what it received (within a
+    // millisecond) and the receiver is cut off — 300 NULLs of 450.
+    expect(sbs?.samples).toBe(450);
+    expect(sbs?.nullSamples).toBeGreaterThanOrEqual(298);
+    expect(sbs?.nullSamples).toBeLessThanOrEqual(300);
+    expect(report.replication?.replicas[1]?.secondsBehindSource.nullSamples).toBe(0);
+    const row = report.proxy?.servers.find((x) => x.server === "replica-1");
+    // 60 > 10: shunned from the first check after the cut, ONLINE at the first
+    // check after the link is back (checks every second).
+    expect(row?.shunEvents).toBe(1);
+    expect(row?.shunnedMs).toBeGreaterThan(29_000);
+    expect(row?.shunnedMs).toBeLessThanOrEqual(31_000);
+    expect(row?.status).toBe("ONLINE");
+  });
+
+  it("with monitor_slave_lag_when_null at or under max_replication_lag it stays ONLINE and serves stale reads", () => {
+    const report = runScenario(cutOff(10));
+    const row = report.proxy?.servers.find((x) => x.server === "replica-1");
+    expect(row?.shunEvents).toBe(0);
+    // About half of 30 s × 160 reads/s went to a replica frozen at 10 s.
+    expect(report.consistency?.staleReads).toBeGreaterThan(1_000);
   });
 });
 

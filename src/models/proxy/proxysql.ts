@@ -39,6 +39,9 @@
 //   Seconds_Behind_Master reads 0 whenever the applier has drained the relay
 //   log, so lag in transit (the network, a slow receiver) is invisible to it,
 //   as in MySQL; only a check that catches an event being applied sees its age.
+//   It reads NULL once the applier has drained the relay log while the receiver
+//   is cut off; the monitor then takes mysql-monitor_slave_lag_when_null (60 s),
+//   so a cut-off replica is shunned when that exceeds max_replication_lag.
 // Left out: regex matching on query text, flagIN/flagOUT chains, mirroring,
 // query rewriting, users and schemas (one user, whose default hostgroup is the
 // writer), connection errors and shun_on_failures, the ping and read_only
@@ -107,8 +110,12 @@ export interface ProxyServerConfig {
   readonly maxConnections: number;
   /** `max_replication_lag` in seconds; 0 = never shunned for lag. */
   readonly maxReplicationLagS: number;
-  /** Seconds_Behind_Master as the monitor reads it; null for a server that is not a replica. */
-  readonly secondsBehindMaster: (() => number) | null;
+  /**
+   * Seconds_Behind_Master as the monitor reads it — a number, or `null` for
+   * MySQL's NULL (the monitor then takes `monitorSlaveLagWhenNullS`); null
+   * instead of a function for a server that is not a replica.
+   */
+  readonly secondsBehindMaster: (() => number | null) | null;
 }
 
 /**
@@ -139,6 +146,13 @@ export interface ProxySqlConfig {
   readonly cacheHitMs: (rng: RandomStream) => number;
   /** `mysql-monitor_replication_lag_interval` (default 10 000 ms). */
   readonly monitorReplicationLagIntervalMs: number;
+  /**
+   * `mysql-monitor_slave_lag_when_null` (seconds, default 60): the lag the
+   * monitor assumes when Seconds_Behind_Master is NULL. Absent: 60.
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly monitorSlaveLagWhenNullS?: number;
   /** `mysql-connect_timeout_server_max` (default 10 000 ms). */
   readonly connectTimeoutServerMaxMs: number;
 }
@@ -883,7 +897,10 @@ export class ProxySql implements ServerPort {
     for (const row of this.rows) {
       const { maxReplicationLagS, secondsBehindMaster } = row.config;
       if (maxReplicationLagS <= 0 || secondsBehindMaster === null) continue;
-      const shun = secondsBehindMaster() > maxReplicationLagS;
+      // MySQL_Monitor.cpp: repl_lag = mysql_thread___monitor_slave_lag_when_null,
+      // replaced by Seconds_Behind_Master when the column is not NULL.
+      const lagS = secondsBehindMaster() ?? this.config.monitorSlaveLagWhenNullS ?? 60;
+      const shun = lagS > maxReplicationLagS;
       if (shun && !row.shunned) {
         row.shunned = true;
         row.shunEvents++;
