@@ -3,7 +3,8 @@
 // applied. The oldest unapplied age, the byte lag and Seconds_Behind_Source
 // are sampled every `lagSampleInterval`; the age's maximum is made exact from
 // the apply events (the age peaks just before each apply, when the record
-// applied was the oldest one pending) and the age at the end of the window.
+// applied was the oldest one pending) and the age at the end of the window,
+// and the byte lag's from the commits (where it peaks).
 import type { Simulation } from "../kernel/index.js";
 import { Histogram } from "../metrics/index.js";
 import type { Replication } from "../models/replication/replication.js";
@@ -170,7 +171,12 @@ export class LagRecorder {
         replayLagMs: spread(replay),
         oldestUnappliedAgeMs: age,
         lagMs: age,
-        lagBytes: spread(r.bytes),
+        lagBytes: {
+          ...spread(r.bytes),
+          max: roundFigure(
+            Math.max(r.bytes.count > 0 ? r.bytes.max : 0, this.replication.lagBytesMax(i)),
+          ),
+        },
         secondsBehindSource: { ...spread(r.sbs), samples: r.samples, nullSamples: r.nullSamples },
       };
     });

@@ -114,7 +114,9 @@ export const ReplicationReportSchema = z.strictObject({
       lagMs: SpreadSchema.describe(
         "Deprecated since 0.2.0, removed in 0.3.0: the same figures as oldestUnappliedAgeMs",
       ),
-      lagBytes: SpreadSchema.describe("Log bytes committed and not yet applied, sampled"),
+      lagBytes: SpreadSchema.describe(
+        "Log bytes committed and not yet applied: mean and p99 over the lag samples; max exact (the byte lag peaks at commits)",
+      ),
       secondsBehindSource: SecondsBehindSourceSchema,
     }),
   ),

@@ -153,6 +153,9 @@ describe("replay lag per record, and exact maxima (a quiet replica)", () => {
     expect(r.oldestUnappliedAgeMs.max).toBeCloseTo(2.5, 2);
     // The deprecated alias carries the same figures.
     expect(r.lagMs).toEqual(r.oldestUnappliedAgeMs);
+    // Each write is applied long before the next: the byte lag peaks at one
+    // record (dbsim's default of 250 bytes per WAL write) at every commit.
+    expect(r.lagBytes.max).toBe(250);
   });
 });
 

@@ -170,6 +170,8 @@ class ReplicaState {
   readonly waiters: LsnWaiter[] = [];
   /** Commit-to-visible delay of each record made visible since the last reset (ms). */
   readonly replayLagMs = new Histogram();
+  /** Most log bytes committed and not yet applied since the last reset (peaks at commits). */
+  lagBytesMax = 0;
   constructor(port: ReplicaPort, link: ReplicaLinkConfig, rng: RandomStream) {
     this.port = port;
     this.link = link;
@@ -327,7 +329,20 @@ export class Replication {
    * @remarks Since 0.2.0
    */
   resetLagStats(): void {
-    for (const s of this.states) s.replayLagMs.reset();
+    for (const s of this.states) {
+      s.replayLagMs.reset();
+      s.lagBytesMax = this.primaryBytes - s.appliedBytes;
+    }
+  }
+
+  /**
+   * The most log bytes replica `i` had committed and not applied since the last
+   * {@link Replication.resetLagStats}: exact, since the byte lag peaks at commits.
+   *
+   * @remarks Since 0.2.0
+   */
+  lagBytesMax(i: number): number {
+    return (this.states[i] as ReplicaState).lagBytesMax;
   }
 
   /**
@@ -365,6 +380,10 @@ export class Replication {
     this.primaryBytes += this.config.bytesPerWrite;
     const record = new LogRecord(lsn, key, version, this.sim.now, this.primaryBytes);
     this.log.push(record);
+    for (const s of this.states) {
+      const behind = this.primaryBytes - s.appliedBytes;
+      if (behind > s.lagBytesMax) s.lagBytesMax = behind;
+    }
     const mode = this.config.mode;
     const waits = mode.kind === "sync" || (mode.kind === "semi-sync" && this.semiSyncActive);
     if (waits && this.states.length > 0) {
