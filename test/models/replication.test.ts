@@ -1,6 +1,7 @@
 // The replication model on its own: a primary's commits shipped to replica
 // ports that record what they apply, with constant network and apply times so
 // every instant can be computed by hand.
+import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import { Replication, type ReplicationConfig, Simulation } from "../../src/index.js";
 
@@ -189,6 +190,43 @@ describe("Replication", () => {
     };
     expect([ackAt("remote_write"), ackAt("on"), ackAt("remote_apply")]).toEqual([10, 13, 14]);
   });
+
+  // For any costs, each level adds its stage to the previous one: replay follows
+  // the flush (xlogrecovery.c reads up to GetWalRcvFlushRecPtr), so
+  // remote_apply never returns before `on`.
+  test.prop([
+    fc.integer({ min: 1, max: 10_000 }),
+    fc.integer({ min: 0, max: 10_000 }),
+    fc.integer({ min: 0, max: 10_000 }),
+  ])(
+    "sync levels wait round trip, + flush, + flush + apply (µs-grid costs)",
+    (rttUs, flushUs, applyUs) => {
+      const [rtt, flush, apply] = [rttUs / 1000, flushUs / 1000, applyUs / 1000];
+      const ackAt = (synchronousCommit: "remote_write" | "on" | "remote_apply") => {
+        const sim = new Simulation();
+        const rep = new Replication(
+          sim,
+          {
+            mode: { kind: "sync", acks: 1, synchronousCommit },
+            bytesPerWrite: 100,
+            replicas: [
+              link({ roundTripMs: () => rtt, flushMs: () => flush, applyMs: () => apply }),
+            ],
+          },
+          [stubReplica(sim, "r1")],
+        );
+        let at = Number.NaN;
+        rep.commit(1, 1, 1, () => {
+          at = sim.now;
+        });
+        sim.run();
+        return at;
+      };
+      expect(ackAt("remote_write")).toBeCloseTo(rtt, 9);
+      expect(ackAt("on")).toBeCloseTo(rtt + flush, 9);
+      expect(ackAt("remote_apply")).toBeCloseTo(rtt + flush + apply, 9);
+    },
+  );
 
   it("a MySQL applier reads the relay log once written: apply overlaps the flush", () => {
     const sim = new Simulation();
