@@ -6,6 +6,7 @@
 // - the exhausted-pool rules: query_wait_timeout disconnects, the reserve opens
 //   once the oldest waiter has waited reserve_pool_timeout;
 // - statement mode refuses multi-statement transactions.
+import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import {
   DatabaseServer,
@@ -196,6 +197,35 @@ describe("pgbouncer: an exhausted pool", () => {
       t.bouncer.serversOpen.max,
     );
   });
+
+  test.prop([
+    fc.integer({ min: 0, max: 5 }),
+    fc.integer({ min: 1, max: 10 }),
+    fc.array(fc.integer({ min: 0, max: 3000 }), { maxLength: 30 }),
+    fc.integer({ min: 0, max: 3000 }),
+  ])(
+    "for any load and any cut: mean sv_active + mean sv_idle ≤ most connections open",
+    (minPool, poolSize, starts, cutMs) => {
+      const t = pool(
+        {
+          minPoolSize: Math.min(minPool, poolSize),
+          defaultPoolSize: poolSize,
+          serverIdleTimeoutMs: 700,
+        },
+        400,
+      );
+      starts.forEach((at, c) => {
+        t.sim.at(at, () => t.start(c));
+      });
+      t.sim.at(cutMs, () => t.bouncer.resetStats(t.sim.now));
+      t.sim.run({ until: 4000 });
+      const b = t.bouncer;
+      expect(b.serversIdle.max).toBeLessThanOrEqual(b.serversOpen.max);
+      expect(b.serversActive.mean(4000) + b.serversIdle.mean(4000)).toBeLessThanOrEqual(
+        b.serversOpen.max + 1e-9,
+      );
+    },
+  );
 
   it("past max_client_conn new clients are refused", () => {
     const t = pool({ maxClientConn: 2 }, 1);
