@@ -46,7 +46,9 @@ export interface ReplicaPort {
 }
 
 /**
- * A window during which a replica receives nothing (down, or cut off).
+ * A window during which a replica's receiver is cut off from the primary: it
+ * receives nothing, and once it has applied what it had, MySQL's
+ * Seconds_Behind_Source reads NULL. The replica itself keeps serving reads.
  *
  * @remarks Since 0.1.0
  */
