@@ -1,15 +1,19 @@
-// Validation of the ProxySQL model against REFERENCE.md:
-// - ProxySQL: "A reader is shunned while its lag > max_replication_lag (strictly
-//   greater), checked every 10 s by default; back ONLINE when lag ≤ the
-//   threshold" — so status changes only at check instants;
-// - Replication: "Seconds_Behind_Source … reads 0 when the applier has drained
-//   the relay log even if the receiver lags, so events in transit are invisible
-//   to it" — so a far replica with a fast applier is never shunned while it
-//   serves stale data;
-// - ProxySQL: "Typical: ^SELECT.*FOR UPDATE → writer, ^SELECT → reader";
-// - Caches: "TTL caches, one key with Poisson rate λ and TTL T: expire-after-write
-//   H = λT / (1 + λT)" — ProxySQL's cache stores a result when a miss completes
-//   and serves it until cache_ttl has passed, which is expire-after-write.
+// Validation of the ProxySQL model against ProxySQL's and MySQL's source and docs:
+// - lib/MySQL_HostGroups_Manager.cpp, replication_lag_action: an ONLINE server
+//   is shunned when its lag is > max_replication_lag (strictly greater) and
+//   comes back when it is <=, at the monitor's checks
+//   (mysql-monitor_replication_lag_interval, 10 s by default) — so status
+//   changes only at check instants;
+// - MySQL sql/rpl_replica.cc, show_slave_status_send_data: Seconds_Behind_Source
+//   is 0 once the applier has processed all the relay log while the receiver is
+//   connected, NULL if it is not — so a far replica with a fast applier is never
+//   shunned while it serves stale data, and a cut-off one reads NULL, which
+//   lib/MySQL_Monitor.cpp replaces by mysql-monitor_slave_lag_when_null;
+// - ProxySQL's read/write split how-to: ^SELECT.*FOR UPDATE → writer,
+//   ^SELECT → reader;
+// - the cache stores a result when a miss completes and serves it until
+//   cache_ttl has passed (expire-after-write): with Poisson reads at λ, each
+//   miss opens a window T holding λT hits on average, so H = λT / (1 + λT).
 import { describe, expect, it } from "vitest";
 import {
   type ErrorKind,
@@ -37,7 +41,7 @@ function instantNode(name: string): ServerPort {
   };
 }
 
-describe("ProxySQL lag shunning (REFERENCE.md, ProxySQL: strictly greater, at check instants)", () => {
+describe("ProxySQL lag shunning (replication_lag_action: strictly greater, at check instants)", () => {
   // Seconds_Behind_Master of reader A over time: exactly the threshold (5 s) until
   // 25 s, one second more until 45 s, the threshold again after.
   const maxLagS = 5;
@@ -160,7 +164,7 @@ function farReplica(applyTime: number): ScenarioInput {
   };
 }
 
-describe("ProxySQL lag shunning is blind to lag in transit (REFERENCE.md, Replication: Seconds_Behind_Source)", () => {
+describe("ProxySQL lag shunning is blind to lag in transit (rpl_replica.cc: Seconds_Behind_Source)", () => {
   it("never shuns a cross-region reader whose applier keeps up, though its reads are 2 s stale", () => {
     // Applying takes 10 µs, so the applier is busy 0.02 % of the time. Only then
     // does Seconds_Behind_Master show the 2 s an event spent in transit; the
@@ -248,7 +252,7 @@ describe("A cut-off replica: Seconds_Behind_Source NULL, ProxySQL takes it as mo
   });
 });
 
-describe("ProxySQL read/write split (REFERENCE.md, ProxySQL: FOR UPDATE → writer, SELECT → reader)", () => {
+describe("ProxySQL read/write split (FOR UPDATE → writer, SELECT → reader)", () => {
   it("serves plain reads from the readers by weight, locking reads and writes from the writer", () => {
     const report = runScenario({
       seed: 4,
@@ -283,7 +287,7 @@ describe("ProxySQL read/write split (REFERENCE.md, ProxySQL: FOR UPDATE → writ
   });
 });
 
-describe("ProxySQL query cache hit ratio = λT/(1+λT) for one key (REFERENCE.md, Caches: expire-after-write)", () => {
+describe("ProxySQL query cache hit ratio = λT/(1+λT) for one key (expire-after-write)", () => {
   /** Poisson reads of one key at λ per second, cached for T ms, with every cost zero. */
   function oneKey(lambdaPerSec: number, ttlMs: number, seed: number): ScenarioInput {
     return {
