@@ -33,7 +33,7 @@ function readsToPrimary(r: Report): number {
 function maxReplicaLag(r: Report): string {
   const replicas = r.replication?.replicas ?? [];
   if (replicas.length === 0) return NONE;
-  return ms(Math.max(...replicas.map((x) => x.lagMs.max)));
+  return ms(Math.max(...replicas.map((x) => x.oldestUnappliedAgeMs.max)));
 }
 
 function primaryUtilization(r: Report): string {

@@ -265,22 +265,42 @@ function replicationLines(rep: NonNullable<Report["replication"]>): string[] {
   }
   const replicas = alignColumns(
     [
-      ["", "applied", "lag (ms)", "", "", "lag (bytes)", "", "Seconds_Behind_Source"],
-      ["replica", "LSN", "mean", "p99", "max", "mean", "max", "max"],
+      [
+        "",
+        "applied",
+        "replay lag (ms)",
+        "",
+        "",
+        "oldest unapplied (ms)",
+        "",
+        "lag (bytes)",
+        "",
+        "Seconds_Behind_Source",
+        "",
+      ],
+      ["replica", "LSN", "mean", "p99", "max", "mean", "max", "mean", "max", "max", "NULL"],
       ...rep.replicas.map((x) => [
         x.name,
         String(x.appliedLsn),
-        ms(x.lagMs.mean),
-        ms(x.lagMs.p99),
-        ms(x.lagMs.max),
+        ms(x.replayLagMs.mean),
+        ms(x.replayLagMs.p99),
+        ms(x.replayLagMs.max),
+        ms(x.oldestUnappliedAgeMs.mean),
+        ms(x.oldestUnappliedAgeMs.max),
         x.lagBytes.mean.toFixed(1),
         String(Math.round(x.lagBytes.max)),
         String(x.secondsBehindSource.max),
+        nullShare(x.secondsBehindSource),
       ]),
     ],
     "l",
   );
   return ["Replication", ...alignColumns(rows, "ll"), "", ...replicas];
+}
+
+/** Samples at which Seconds_Behind_Source was NULL, with their share: "12 of 600". */
+function nullShare(s: { readonly samples: number; readonly nullSamples: number }): string {
+  return s.nullSamples === 0 ? "0" : `${s.nullSamples} of ${s.samples}`;
 }
 
 function poolLines(pool: NonNullable<Report["pool"]>): string[] {
@@ -476,7 +496,7 @@ export const CSV_HELP = `CSV format (--format csv): one line per figure, in long
   latency,read,p99,1.234
   errors,byKind,too_many_clients,0
   nodes,primary,utilization,0.214
-  replication,replica-1,lagMs.p99,3.52
+  replication,replica-1,replayLagMs.p99,3.52
   routing,movedToPrimary,byPolicy,0
   consistency,violations,readYourWrites,0
 "section" is the report's top-level field ("run" for top-level figures), "name" the
@@ -493,7 +513,7 @@ type Json = string | number | boolean | null | readonly Json[] | { readonly [key
 /**
  * The report's figures as `[section, name, metric, value]` rows. An array
  * element is named by its `name` field (or its index), which takes the array's
- * place: `nodes,primary,…`, `replication,replica-1,lagMs.p99`.
+ * place: `nodes,primary,…`, `replication,replica-1,replayLagMs.p99`.
  */
 function csvRows(report: Report): string[][] {
   const rows: string[][] = [];

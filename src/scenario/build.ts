@@ -277,7 +277,8 @@ export function buildTopology(sim: Simulation, scenario: Scenario): BuiltTopolog
         : rep.mode === "semi-sync"
           ? { kind: "semi-sync", acks: rep.acks, timeoutMs: rep.timeout }
           : { kind: "sync", acks: rep.acks, synchronousCommit: rep.synchronousCommit };
-    const r = new Replication(sim, { mode, bytesPerWrite, replicas: links }, ports);
+    const replayFrom = log === "wal" ? "flushed" : "received";
+    const r = new Replication(sim, { mode, bytesPerWrite, replicas: links, replayFrom }, ports);
     primary.onCommit((lsn, key, version, ack) => r.commit(lsn, key, version, ack));
     replication = r;
   }
@@ -335,6 +336,7 @@ export function buildTopology(sim: Simulation, scenario: Scenario): BuiltTopolog
         queryCacheEntryBytes: px.queryCacheEntryBytes,
         cacheHitMs: compile(px.queryCacheHitTime),
         monitorReplicationLagIntervalMs: px.monitorReplicationLagInterval,
+        monitorSlaveLagWhenNullS: px.monitorSlaveLagWhenNull,
         connectTimeoutServerMaxMs: px.connectTimeoutServerMax,
       },
       servers,

@@ -63,6 +63,24 @@ export const ClientReportSchema = z.strictObject({
 
 const SpreadSchema = z.strictObject({ mean: num(), p99: num(), max: num() });
 
+const SecondsBehindSourceSchema = z
+  .strictObject({
+    mean: num(),
+    p99: num(),
+    max: num(),
+    samples: z.number().int().nonnegative().describe("Lag samples in the window"),
+    nullSamples: z
+      .number()
+      .int()
+      .nonnegative()
+      .describe(
+        "Samples at which MySQL would show NULL: the applier had applied all it received while the receiver was cut off (an outage). ProxySQL takes NULL as mysql-monitor_slave_lag_when_null",
+      ),
+  })
+  .describe(
+    "As MySQL's Seconds_Behind_Source would show it, sampled: mean, p99 and max over the samples that were a number (0 when none was), and how many were NULL",
+  );
+
 /**
  * The replication figures.
  *
@@ -87,11 +105,19 @@ export const ReplicationReportSchema = z.strictObject({
     z.strictObject({
       name: z.string(),
       appliedLsn: z.number().int().nonnegative(),
-      lagMs: SpreadSchema.describe("Replay lag: age of the oldest unapplied write, sampled"),
-      lagBytes: SpreadSchema.describe("Log bytes committed and not yet applied, sampled"),
-      secondsBehindSource: SpreadSchema.describe(
-        "As MySQL's Seconds_Behind_Source would show it, sampled",
+      replayLagMs: SpreadSchema.describe(
+        "Replay lag (ms), per record: for every write the replica made visible in the window, the time from its commit on the primary. Exact, not sampled. PostgreSQL's pg_stat_replication.replay_lag measures the same delay at the primary, so it adds the standby's reply trip",
       ),
+      oldestUnappliedAgeMs: SpreadSchema.describe(
+        "Age of the oldest committed write not yet visible on the replica (ms; 0 when caught up): how stale its data is. Mean and p99 over the lag samples; max exact (the age peaks just before each apply, and at the end of the window)",
+      ),
+      lagMs: SpreadSchema.describe(
+        "Deprecated since 0.2.0, removed in 0.3.0: the same figures as oldestUnappliedAgeMs",
+      ),
+      lagBytes: SpreadSchema.describe(
+        "Log bytes committed and not yet applied: mean and p99 over the lag samples; max exact (the byte lag peaks at commits)",
+      ),
+      secondsBehindSource: SecondsBehindSourceSchema,
     }),
   ),
 });
@@ -252,7 +278,7 @@ export const ProxyReportSchema = z.strictObject({
   frontendRefused: count().describe("Client connections refused past mysql-max_connections"),
   multiplexing: z.boolean().describe("mysql-multiplexing"),
   multiplexingDisabled: count().describe(
-    "Frontend connections whose multiplexing session state switched off for good",
+    "Frontend connections with multiplexing switched off by session state at some time in the window: those still open and pinned at the warm-up cut plus those switched off after it",
   ),
   hostgroups: z
     .array(

@@ -8,10 +8,13 @@ import { CounterMap, Histogram } from "../metrics/index.js";
 import { ERROR_KINDS, Operation, type Service } from "../models/operation.js";
 import type { ProxySql } from "../models/proxy/proxysql.js";
 import { Workload } from "../models/workload/workload.js";
-import { type BuiltTopology, buildTopology, type TopologyGraph } from "./build.js";
+import { buildTopology, type TopologyGraph } from "./build.js";
+import { LagRecorder, type LagSeries } from "./lag.js";
 import { resolveScenario } from "./parse.js";
 import { type LatencySummary, type Report, roundFigure } from "./report.js";
 import type { Scenario, ScenarioInput } from "./schema.js";
+
+export type { LagPoint, LagSeries } from "./lag.js";
 
 /**
  * Options for {@link runScenario}.
@@ -31,36 +34,6 @@ export interface RunScenarioOptions {
    * operations; about 40 bytes each). Off by default.
    */
   history?: boolean | { readonly limit?: number };
-}
-
-/**
- * One replica's lag at an instant, in the time series.
- *
- * @remarks Since 0.1.0
- */
-export interface LagPoint {
-  /** Simulated time (ms). */
-  readonly tMs: number;
-  /** Age of the oldest unapplied write (ms). */
-  readonly lagMs: number;
-  /** Log bytes not yet applied. */
-  readonly lagBytes: number;
-  /** What MySQL's Seconds_Behind_Source would show. */
-  readonly secondsBehindSource: number;
-}
-
-/**
- * A replica's lag over the run, sampled every `replication.lagSampleInterval`
- * (thinned to at most 10 000 points: past that, every other point is dropped
- * and the spacing doubles).
- *
- * @remarks Since 0.1.0
- */
-export interface LagSeries {
-  /** The replica's name. */
-  readonly replica: string;
-  /** The samples, in time order, warm-up included. */
-  readonly points: readonly LagPoint[];
 }
 
 /**
@@ -190,7 +163,15 @@ export function runScenarioDetailed(
 
   const warmupMs = scenario.warmup;
   const endMs = warmupMs + scenario.duration;
-  const lag = replication === null ? null : new LagRecorder(topology, scenario, sim);
+  const lag =
+    replication === null
+      ? null
+      : new LagRecorder(
+          sim,
+          replication,
+          nodes.filter((n) => n.role === "replica").map((n) => n.server.name),
+          scenario.replication?.lagSampleInterval ?? 100,
+        );
   let issuedAtCut = 0;
   const connectsAtCut = new Float64Array(clients.length);
   let measuring = false;
@@ -505,91 +486,6 @@ function spread(h: Histogram): { mean: number; p99: number; max: number } {
     p99: roundFigure(h.count > 0 ? h.percentile(99) : 0),
     max: roundFigure(h.count > 0 ? h.max : 0),
   };
-}
-
-const MAX_SERIES_POINTS = 10_000;
-
-/** Samples every replica's lag at the scenario's interval, for the report and the series. */
-class LagRecorder {
-  private readonly topology: BuiltTopology;
-  private readonly sim: Simulation;
-  private readonly intervalMs: number;
-  private readonly names: string[];
-  private readonly lagMs: Histogram[];
-  private readonly lagBytes: Histogram[];
-  private readonly sbs: Histogram[];
-  private readonly points: LagPoint[][];
-  private stride = 1;
-  private tick = 0;
-  private timer: ReturnType<Simulation["schedule"]> | null = null;
-  private measuring = false;
-
-  constructor(topology: BuiltTopology, scenario: Scenario, sim: Simulation) {
-    this.topology = topology;
-    this.sim = sim;
-    this.intervalMs = scenario.replication?.lagSampleInterval ?? 100;
-    this.names = topology.nodes.filter((n) => n.role === "replica").map((n) => n.server.name);
-    this.lagMs = this.names.map(() => new Histogram());
-    this.lagBytes = this.names.map(() => new Histogram());
-    this.sbs = this.names.map(() => new Histogram());
-    this.points = this.names.map(() => []);
-  }
-
-  start(onSample: () => void): void {
-    const sample = (): void => {
-      this.sample();
-      onSample();
-      this.timer = this.sim.schedule(this.intervalMs, sample);
-    };
-    this.timer = this.sim.schedule(0, sample);
-  }
-
-  startMeasuring(): void {
-    this.measuring = true;
-    for (const h of [...this.lagMs, ...this.lagBytes, ...this.sbs]) h.reset();
-  }
-
-  stop(): void {
-    if (this.timer !== null) this.sim.cancel(this.timer);
-    this.timer = null;
-  }
-
-  private sample(): void {
-    const replication = this.topology.replication;
-    if (replication === null) return;
-    const keep = this.tick % this.stride === 0;
-    this.tick++;
-    for (let i = 0; i < this.names.length; i++) {
-      const s = replication.lag(i);
-      if (this.measuring) {
-        (this.lagMs[i] as Histogram).record(s.lagMs);
-        (this.lagBytes[i] as Histogram).record(s.lagBytes);
-        (this.sbs[i] as Histogram).record(s.secondsBehindSource);
-      }
-      if (keep) (this.points[i] as LagPoint[]).push({ tMs: this.sim.now, ...s });
-    }
-    if ((this.points[0]?.length ?? 0) >= MAX_SERIES_POINTS) {
-      for (let i = 0; i < this.points.length; i++) {
-        this.points[i] = (this.points[i] as LagPoint[]).filter((_, k) => k % 2 === 0);
-      }
-      this.stride *= 2;
-    }
-  }
-
-  report(): NonNullable<Report["replication"]>["replicas"] {
-    const replication = this.topology.replication;
-    return this.names.map((name, i) => ({
-      name,
-      appliedLsn: replication?.appliedLsn(i) ?? 0,
-      lagMs: spread(this.lagMs[i] as Histogram),
-      lagBytes: spread(this.lagBytes[i] as Histogram),
-      secondsBehindSource: spread(this.sbs[i] as Histogram),
-    }));
-  }
-
-  series(): LagSeries[] {
-    return this.names.map((replica, i) => ({ replica, points: this.points[i] as LagPoint[] }));
-  }
 }
 
 function summarize(h: Histogram): LatencySummary {

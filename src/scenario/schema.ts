@@ -484,6 +484,15 @@ export const ProxySchema = z
       .describe(
         "mysql_servers.max_replication_lag, in whole seconds: a replica whose Seconds_Behind_Master is strictly greater at a check is SHUNNED until a later check finds it at or under; 0 = off (ProxySQL's default). Seconds_Behind_Master does not see lag in transit",
       ),
+    monitorSlaveLagWhenNull: z
+      .number()
+      .int()
+      .nonnegative()
+      .max(31_536_000)
+      .default(60)
+      .describe(
+        "mysql-monitor_slave_lag_when_null, in whole seconds: the lag the monitor assumes when Seconds_Behind_Master is NULL (the replica has applied all it received and its receiver is cut off); above maxReplicationLag the replica is SHUNNED",
+      ),
     connectTimeoutServerMax: DurationSchema.default(10_000).describe(
       "mysql-connect_timeout_server_max: a query that finds no ONLINE server or no backend connection within this fails (hostgroup_unavailable)",
     ),

@@ -227,11 +227,13 @@ describe("dbsim run with replication and routing", () => {
     expect(r.stdout).toMatch(/^ {2}log\s+wal$/m);
     expect(r.stdout).toMatch(/^ {2}mode\s+async$/m);
     expect(r.stdout).not.toContain("semi-sync timeouts");
-    // One row per replica: name, applied LSN, lag ms mean/p99/max, lag bytes mean/max, SBS max.
+    // One row per replica.
     for (const name of ["replica-1", "replica-2"]) {
       expect(r.stdout).toMatch(
         new RegExp(
-          `^ {2}${name}\\s+\\d+(\\s+\\d+\\.\\d{3}){3}\\s+\\d+\\.\\d\\s+\\d+\\s+\\d+$`,
+          // LSN; replay lag mean, p99, max; oldest unapplied mean, max; bytes mean, max;
+          // Seconds_Behind_Source max and NULL samples.
+          `^ {2}${name}\\s+\\d+(\\s+\\d+\\.\\d{3}){5}\\s+\\d+\\.\\d\\s+\\d+\\s+\\d+\\s+\\d+$`,
           "m",
         ),
       );
@@ -269,7 +271,14 @@ describe("dbsim run with replication and routing", () => {
     expect(lines).toContain("routing,,via,app");
     expect(lines).toContain("nodes,replica-1,role,replica");
     for (const name of ["replica-1", "replica-2"]) {
-      for (const metric of ["appliedLsn", "lagMs.p99", "lagBytes.max", "secondsBehindSource.max"]) {
+      for (const metric of [
+        "appliedLsn",
+        "replayLagMs.p99",
+        "oldestUnappliedAgeMs.max",
+        "lagBytes.max",
+        "secondsBehindSource.max",
+        "secondsBehindSource.nullSamples",
+      ]) {
         expect(lines.some((l) => l.startsWith(`replication,${name},${metric},`))).toBe(true);
       }
     }
@@ -340,9 +349,9 @@ describe("dbsim run with variants", () => {
     }
     for (const name of PLANS) {
       expect(lines).toContain(`${name},run,,seed,11`);
-      expect(lines.some((l) => l.startsWith(`${name},replication,replica-1,lagMs.p99,`))).toBe(
-        true,
-      );
+      expect(
+        lines.some((l) => l.startsWith(`${name},replication,replica-1,replayLagMs.p99,`)),
+      ).toBe(true);
     }
     expect(lines.some((l) => l.startsWith("three semi-sync,replication,replica-3,"))).toBe(true);
     expect(lines.some((l) => l.startsWith("base,replication,replica-3,"))).toBe(false);

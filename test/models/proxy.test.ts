@@ -349,6 +349,33 @@ describe("ProxySql: multiplexing", () => {
     expect(writer?.connectionsUsedMax).toBe(2);
   });
 
+  // The report's multiplexingDisabled is documented as a number of frontend
+  // connections (docs/proxy.md): a frontend pinned before the warm-up cut and
+  // still open is pinned in the window, so the cut must not drop it.
+  it("counts frontends still pinned at the warm-up cut, not only switch-offs after it", () => {
+    const s = setup();
+    const a = frontend(s.proxy);
+    const b = frontend(s.proxy);
+    const c = frontend(s.proxy);
+    for (const [fe, key] of [
+      [a, 1],
+      [b, 2],
+    ] as const) {
+      const set = op("write", key);
+      set.sessionState = "set";
+      run(s, fe, set);
+    }
+    s.sim.run({ until: 20 });
+    s.proxy.disconnect(b);
+    s.proxy.resetStats(s.sim.now);
+    // `a` stays pinned; `b` is gone; `c` pins itself after the cut.
+    const set = op("write", 3);
+    set.sessionState = "set";
+    run(s, c, set);
+    s.sim.run({ until: 40 });
+    expect(s.proxy.stats.multiplexingDisabled).toBe(2);
+  });
+
   it("switches multiplexing off for good once a frontend uses session state", () => {
     const s = setup();
     const a = frontend(s.proxy);

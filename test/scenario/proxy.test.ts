@@ -48,6 +48,8 @@ describe("proxy: defaults", () => {
       queryCacheEntryBytes: 1024,
       queryCacheHitTime: "ramRead",
       monitorReplicationLagInterval: 10_000,
+      // ProxySQL's mysql-monitor_slave_lag_when_null default (seconds).
+      monitorSlaveLagWhenNull: 60,
       maxReplicationLag: 0,
       connectTimeoutServerMax: 10_000,
     });
@@ -248,5 +250,24 @@ describe("proxy: composition, diagram and report", () => {
   it("is the same report for the same seed", () => {
     const input = { ...BASE, workload: { ...BASE.workload, lockingReads: 0.2 } };
     expect(JSON.stringify(runScenario(input))).toBe(JSON.stringify(runScenario(input)));
+  });
+});
+
+describe("proxy: multiplexingDisabled counts frontends, warm-up or not", () => {
+  // docs/proxy.md promises the number of frontend connections with multiplexing
+  // off. With every session relying on session state and persistent driver
+  // connections, every frontend is pinned by its first statement, almost all of
+  // them within the warm-up; the measured window must still count them all.
+  it("frontends pinned before the cut are counted in the window", () => {
+    const report = runScenario({
+      ...BASE,
+      duration: 1_000,
+      warmup: 2_000,
+      workload: { rate: 2_000, readRatio: 0.8, keys: { count: 200 }, sessionState: { share: 1 } },
+      client: { connections: "persistent", instances: 1, poolSize: 100 },
+    });
+    const frontends = report.proxy?.frontendConnectionsMax ?? 0;
+    expect(frontends).toBeGreaterThan(10);
+    expect(report.proxy?.multiplexingDisabled).toBe(frontends);
   });
 });

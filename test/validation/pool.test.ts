@@ -1,4 +1,5 @@
-// Validation of the pgbouncer model against REFERENCE.md (PgBouncer; Queueing):
+// Validation of the pgbouncer model against queueing theory and pgbouncer's
+// documentation (doc/config.md, doc/usage.md):
 // - a transaction pool of c server connections in front of a server with c
 //   cores, Poisson arrivals and exponential work is an M/M/c queue whose waiting
 //   line is the pool's (cl_waiting): Erlang C's Wq and P(wait > t);
@@ -6,6 +7,7 @@
 // - the exhausted-pool rules: query_wait_timeout disconnects, the reserve opens
 //   once the oldest waiter has waited reserve_pool_timeout;
 // - statement mode refuses multi-statement transactions.
+import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import {
   DatabaseServer,
@@ -173,6 +175,58 @@ describe("pgbouncer: an exhausted pool", () => {
     expect(t.bouncer.serversOpen.value).toBe(0);
     expect(t.sim.now).toBe(5500 + 600_000);
   });
+
+  // pgbouncer's SHOW POOLS (doc/usage.md): sv_active are server connections
+  // linked to a client, sv_idle those unused and immediately usable; with the
+  // ones still logging in they are the pool's server connections. So in the
+  // measured window sv_active + sv_idle can never exceed the connections open,
+  // and idle time before the warm-up cut is not part of the window.
+  it("SHOW POOLS gauges restart at the warm-up cut: sv_active + sv_idle ≤ connections open", () => {
+    const t = pool({ minPoolSize: 10, defaultPoolSize: 10 }, 1000);
+    // Warm-up: the 10 min_pool_size connections sit idle for 1 s.
+    t.sim.run({ until: 1000 });
+    expect(t.bouncer.serversIdle.value).toBe(10);
+    // Measured window: all 10 busy with 1 s transactions from 1 s to 2 s.
+    for (let c = 0; c < 10; c++) t.start(c);
+    t.bouncer.resetStats(t.sim.now);
+    t.sim.run({ until: 2000 });
+    const now = t.sim.now;
+    expect(t.bouncer.serversActive.mean(now)).toBeCloseTo(10, 6);
+    expect(t.bouncer.serversIdle.mean(now)).toBeCloseTo(0, 6);
+    expect(t.bouncer.serversIdle.max).toBe(0);
+    expect(t.bouncer.serversActive.mean(now) + t.bouncer.serversIdle.mean(now)).toBeLessThanOrEqual(
+      t.bouncer.serversOpen.max,
+    );
+  });
+
+  test.prop([
+    fc.integer({ min: 0, max: 5 }),
+    fc.integer({ min: 1, max: 10 }),
+    fc.array(fc.integer({ min: 0, max: 3000 }), { maxLength: 30 }),
+    fc.integer({ min: 0, max: 3000 }),
+  ])(
+    "for any load and any cut: mean sv_active + mean sv_idle ≤ most connections open",
+    (minPool, poolSize, starts, cutMs) => {
+      const t = pool(
+        {
+          minPoolSize: Math.min(minPool, poolSize),
+          defaultPoolSize: poolSize,
+          serverIdleTimeoutMs: 700,
+        },
+        400,
+      );
+      starts.forEach((at, c) => {
+        t.sim.at(at, () => t.start(c));
+      });
+      t.sim.at(cutMs, () => t.bouncer.resetStats(t.sim.now));
+      t.sim.run({ until: 4000 });
+      const b = t.bouncer;
+      expect(b.serversIdle.max).toBeLessThanOrEqual(b.serversOpen.max);
+      expect(b.serversActive.mean(4000) + b.serversIdle.mean(4000)).toBeLessThanOrEqual(
+        b.serversOpen.max + 1e-9,
+      );
+    },
+  );
 
   it("past max_client_conn new clients are refused", () => {
     const t = pool({ maxClientConn: 2 }, 1);

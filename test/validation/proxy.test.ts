@@ -1,15 +1,19 @@
-// Validation of the ProxySQL model against REFERENCE.md:
-// - ProxySQL: "A reader is shunned while its lag > max_replication_lag (strictly
-//   greater), checked every 10 s by default; back ONLINE when lag ≤ the
-//   threshold" — so status changes only at check instants;
-// - Replication: "Seconds_Behind_Source … reads 0 when the applier has drained
-//   the relay log even if the receiver lags, so events in transit are invisible
-//   to it" — so a far replica with a fast applier is never shunned while it
-//   serves stale data;
-// - ProxySQL: "Typical: ^SELECT.*FOR UPDATE → writer, ^SELECT → reader";
-// - Caches: "TTL caches, one key with Poisson rate λ and TTL T: expire-after-write
-//   H = λT / (1 + λT)" — ProxySQL's cache stores a result when a miss completes
-//   and serves it until cache_ttl has passed, which is expire-after-write.
+// Validation of the ProxySQL model against ProxySQL's and MySQL's source and docs:
+// - lib/MySQL_HostGroups_Manager.cpp, replication_lag_action: an ONLINE server
+//   is shunned when its lag is > max_replication_lag (strictly greater) and
+//   comes back when it is <=, at the monitor's checks
+//   (mysql-monitor_replication_lag_interval, 10 s by default) — so status
+//   changes only at check instants;
+// - MySQL sql/rpl_replica.cc, show_slave_status_send_data: Seconds_Behind_Source
+//   is 0 once the applier has processed all the relay log while the receiver is
+//   connected, NULL if it is not — so a far replica with a fast applier is never
+//   shunned while it serves stale data, and a cut-off one reads NULL, which
+//   lib/MySQL_Monitor.cpp replaces by mysql-monitor_slave_lag_when_null;
+// - ProxySQL's read/write split how-to: ^SELECT.*FOR UPDATE → writer,
+//   ^SELECT → reader;
+// - the cache stores a result when a miss completes and serves it until
+//   cache_ttl has passed (expire-after-write): with Poisson reads at λ, each
+//   miss opens a window T holding λT hits on average, so H = λT / (1 + λT).
 import { describe, expect, it } from "vitest";
 import {
   type ErrorKind,
@@ -37,7 +41,7 @@ function instantNode(name: string): ServerPort {
   };
 }
 
-describe("ProxySQL lag shunning (REFERENCE.md, ProxySQL: strictly greater, at check instants)", () => {
+describe("ProxySQL lag shunning (replication_lag_action: strictly greater, at check instants)", () => {
   // Seconds_Behind_Master of reader A over time: exactly the threshold (5 s) until
   // 25 s, one second more until 45 s, the threshold again after.
   const maxLagS = 5;
@@ -160,7 +164,7 @@ function farReplica(applyTime: number): ScenarioInput {
   };
 }
 
-describe("ProxySQL lag shunning is blind to lag in transit (REFERENCE.md, Replication: Seconds_Behind_Source)", () => {
+describe("ProxySQL lag shunning is blind to lag in transit (rpl_replica.cc: Seconds_Behind_Source)", () => {
   it("never shuns a cross-region reader whose applier keeps up, though its reads are 2 s stale", () => {
     // Applying takes 10 µs, so the applier is busy 0.02 % of the time. Only then
     // does Seconds_Behind_Master show the 2 s an event spent in transit; the
@@ -169,7 +173,8 @@ describe("ProxySQL lag shunning is blind to lag in transit (REFERENCE.md, Replic
     const replica = report.replication?.replicas[0];
     const row = report.proxy?.servers.find((s) => s.server === "replica-1");
     // Every write reaches the replica 2 s after commit: replay lag ≈ 2 s, always > 1 s...
-    expect(replica?.lagMs.mean).toBeGreaterThan(1_900);
+    expect(replica?.replayLagMs.mean).toBeGreaterThan(1_900);
+    expect(replica?.replayLagMs.mean).toBeLessThan(2_100);
     // ...but the applier is idle between arrivals, so Seconds_Behind_Master reads 0.
     expect(replica?.secondsBehindSource.p99).toBe(0);
     expect(row?.shunEvents).toBe(0);
@@ -188,7 +193,66 @@ describe("ProxySQL lag shunning is blind to lag in transit (REFERENCE.md, Replic
   });
 });
 
-describe("ProxySQL read/write split (REFERENCE.md, ProxySQL: FOR UPDATE → writer, SELECT → reader)", () => {
+/**
+ * Two MySQL replicas behind ProxySQL; replica-1's receiver is cut off from the
+ * source between 10 s and 40 s (the run measures 5 s to 50 s).
+ */
+function cutOff(monitorSlaveLagWhenNull?: number): ScenarioInput {
+  return {
+    seed: 12,
+    duration: 45_000,
+    warmup: 5_000,
+    workload: { rate: 200, readRatio: 0.8, keys: { count: 100, popularity: { kind: "uniform" } } },
+    database: { engine: "mysql", readTime: 0.2, writeTime: 0.2, connectionSetupTime: 0 },
+    client: { poolSize: 50, roundTrip: 0.5, connectRoundTrips: 0 },
+    replication: {
+      replicas: [{ outages: [{ at: 10_000, for: 30_000 }] }, {}],
+      lagSampleInterval: 100,
+    },
+    proxy: {
+      maxReplicationLag: 10,
+      monitorReplicationLagInterval: 1_000,
+      ...(monitorSlaveLagWhenNull === undefined ? {} : { monitorSlaveLagWhenNull }),
+    },
+  };
+}
+
+// MySQL (sql/rpl_replica.cc, show_slave_status_send_data): Seconds_Behind_Source
+// is NULL when the applier has processed all the relay log and the I/O thread is
+// not connected. ProxySQL (lib/MySQL_Monitor.cpp) stores
+// repl_lag = mysql-monitor_slave_lag_when_null (default 60) when the column is
+// NULL, and MySQL_HostGroups_Manager::replication_lag_action shuns a server whose
+// lag is greater than its max_replication_lag.
+describe("A cut-off replica: Seconds_Behind_Source NULL, ProxySQL takes it as monitor_slave_lag_when_null", () => {
+  it("shuns the cut-off reader for the outage and serves no reads from it meanwhile", () => {
+    const report = runScenario(cutOff());
+    const sbs = report.replication?.replicas[0]?.secondsBehindSource;
+    // Samples every 100 ms from 5 s: those at 10.0, 10.1, … 39.9 s fall in the
+    // outage, when the applier has drained what it received (within a
+    // millisecond) and the receiver is cut off — 300 NULLs of 450.
+    expect(sbs?.samples).toBe(450);
+    expect(sbs?.nullSamples).toBeGreaterThanOrEqual(298);
+    expect(sbs?.nullSamples).toBeLessThanOrEqual(300);
+    expect(report.replication?.replicas[1]?.secondsBehindSource.nullSamples).toBe(0);
+    const row = report.proxy?.servers.find((x) => x.server === "replica-1");
+    // 60 > 10: shunned from the first check after the cut, ONLINE at the first
+    // check after the link is back (checks every second).
+    expect(row?.shunEvents).toBe(1);
+    expect(row?.shunnedMs).toBeGreaterThan(29_000);
+    expect(row?.shunnedMs).toBeLessThanOrEqual(31_000);
+    expect(row?.status).toBe("ONLINE");
+  });
+
+  it("with monitor_slave_lag_when_null at or under max_replication_lag it stays ONLINE and serves stale reads", () => {
+    const report = runScenario(cutOff(10));
+    const row = report.proxy?.servers.find((x) => x.server === "replica-1");
+    expect(row?.shunEvents).toBe(0);
+    // About half of 30 s × 160 reads/s went to a replica frozen at 10 s.
+    expect(report.consistency?.staleReads).toBeGreaterThan(1_000);
+  });
+});
+
+describe("ProxySQL read/write split (FOR UPDATE → writer, SELECT → reader)", () => {
   it("serves plain reads from the readers by weight, locking reads and writes from the writer", () => {
     const report = runScenario({
       seed: 4,
@@ -223,7 +287,7 @@ describe("ProxySQL read/write split (REFERENCE.md, ProxySQL: FOR UPDATE → writ
   });
 });
 
-describe("ProxySQL query cache hit ratio = λT/(1+λT) for one key (REFERENCE.md, Caches: expire-after-write)", () => {
+describe("ProxySQL query cache hit ratio = λT/(1+λT) for one key (expire-after-write)", () => {
   /** Poisson reads of one key at λ per second, cached for T ms, with every cost zero. */
   function oneKey(lambdaPerSec: number, ttlMs: number, seed: number): ScenarioInput {
     return {

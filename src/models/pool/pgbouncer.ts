@@ -220,8 +220,15 @@ export class PgBouncer implements ServerPort {
   resetStats(now: number): void {
     this.stats = PgBouncer.emptyStats();
     this.waitMs.reset();
-    for (const t of [this.clients, this.waiting, this.serversActive, this.serversOpen])
-      t.reset(now);
+    // Every SHOW POOLS gauge restarts together, so sv_active + sv_idle ≤ open in the window too.
+    const gauges = [
+      this.clients,
+      this.waiting,
+      this.serversActive,
+      this.serversOpen,
+      this.serversIdle,
+    ];
+    for (const t of gauges) t.reset(now);
   }
 
   connect(done: (conn: PortConnection | null, error: ErrorKind | null) => void): void {

@@ -1,6 +1,7 @@
 // A ProxySQL-style proxy between the application and the database nodes, after
 // ProxySQL 2.x's documentation (mysql_servers, mysql_query_rules, the query
-// cache, the monitor) and REFERENCE.md (ProxySQL). The application's driver
+// cache, the monitor) and source (lib/MySQL_Monitor.cpp,
+// lib/MySQL_HostGroups_Manager.cpp). The application's driver
 // opens frontend connections to it (refused past mysql-max_connections); each
 // query is routed by the query rules to a hostgroup — writer (the primary) or
 // reader (replicas by weight, optionally the primary) — and runs on a backend
@@ -39,6 +40,9 @@
 //   Seconds_Behind_Master reads 0 whenever the applier has drained the relay
 //   log, so lag in transit (the network, a slow receiver) is invisible to it,
 //   as in MySQL; only a check that catches an event being applied sees its age.
+//   It reads NULL once the applier has drained the relay log while the receiver
+//   is cut off; the monitor then takes mysql-monitor_slave_lag_when_null (60 s),
+//   so a cut-off replica is shunned when that exceeds max_replication_lag.
 // Left out: regex matching on query text, flagIN/flagOUT chains, mirroring,
 // query rewriting, users and schemas (one user, whose default hostgroup is the
 // writer), connection errors and shun_on_failures, the ping and read_only
@@ -107,8 +111,12 @@ export interface ProxyServerConfig {
   readonly maxConnections: number;
   /** `max_replication_lag` in seconds; 0 = never shunned for lag. */
   readonly maxReplicationLagS: number;
-  /** Seconds_Behind_Master as the monitor reads it; null for a server that is not a replica. */
-  readonly secondsBehindMaster: (() => number) | null;
+  /**
+   * Seconds_Behind_Master as the monitor reads it — a number, or `null` for
+   * MySQL's NULL (the monitor then takes `monitorSlaveLagWhenNullS`); null
+   * instead of a function for a server that is not a replica.
+   */
+  readonly secondsBehindMaster: (() => number | null) | null;
 }
 
 /**
@@ -139,6 +147,13 @@ export interface ProxySqlConfig {
   readonly cacheHitMs: (rng: RandomStream) => number;
   /** `mysql-monitor_replication_lag_interval` (default 10 000 ms). */
   readonly monitorReplicationLagIntervalMs: number;
+  /**
+   * `mysql-monitor_slave_lag_when_null` (seconds, default 60): the lag the
+   * monitor assumes when Seconds_Behind_Master is NULL. Absent: 60.
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly monitorSlaveLagWhenNullS?: number;
   /** `mysql-connect_timeout_server_max` (default 10 000 ms). */
   readonly connectTimeoutServerMaxMs: number;
 }
@@ -163,7 +178,11 @@ export interface ProxyStats {
   cacheMisses: number;
   /** Entries evicted to stay within the cache's size. */
   cacheEvictions: number;
-  /** Frontend connections whose multiplexing session state switched off. */
+  /**
+   * Frontend connections with multiplexing switched off by session state at some
+   * time in the window: those still open and pinned at the warm-up cut, plus
+   * those switched off after it.
+   */
   multiplexingDisabled: number;
   /** Queries that got a backend connection (each statement outside a held connection). */
   backendAcquires: number;
@@ -382,6 +401,8 @@ export class ProxySql implements ServerPort {
   /** Entries the cache may hold: query_cache_size_MB ÷ entry size. */
   readonly cacheCapacity: number;
   private monitorTimer: EventHandle | null = null;
+  /** Open frontends whose multiplexing session state switched off. */
+  private pinnedFrontends = 0;
 
   /**
    * @param sim - the simulation
@@ -466,6 +487,8 @@ export class ProxySql implements ServerPort {
   /** Restarts the figures at the warm-up cut. */
   resetStats(now: number): void {
     this.stats = this.emptyStats();
+    // A frontend pinned before the cut is still pinned in the window: it counts.
+    this.stats.multiplexingDisabled = this.pinnedFrontends;
     this.backendWaitMs.reset();
     this.frontends.reset(now);
     this.cacheEntriesMax = this.cache.size;
@@ -552,6 +575,7 @@ export class ProxySql implements ServerPort {
     if (fe.closed) return;
     fe.closed = true;
     this.frontends.add(this.sim.now, -1);
+    if (fe.multiplexingDisabled) this.pinnedFrontends--;
     // Held backend connections go back to the pool (ProxySQL resets them first; not
     // charged); one still running a statement goes back when the statement ends.
     for (const bc of fe.held.splice(0)) if (bc !== fe.current) this.release(bc);
@@ -571,6 +595,7 @@ export class ProxySql implements ServerPort {
     if (index === 0) {
       if (op.sessionState !== null && this.config.multiplexing && !fe.multiplexingDisabled) {
         fe.multiplexingDisabled = true;
+        this.pinnedFrontends++;
         this.stats.multiplexingDisabled++;
       }
       if (cacheTtl > 0 && this.answerFromCache(op, done)) return;
@@ -876,7 +901,10 @@ export class ProxySql implements ServerPort {
     for (const row of this.rows) {
       const { maxReplicationLagS, secondsBehindMaster } = row.config;
       if (maxReplicationLagS <= 0 || secondsBehindMaster === null) continue;
-      const shun = secondsBehindMaster() > maxReplicationLagS;
+      // MySQL_Monitor.cpp: repl_lag = mysql_thread___monitor_slave_lag_when_null,
+      // replaced by Seconds_Behind_Master when the column is not NULL.
+      const lagS = secondsBehindMaster() ?? this.config.monitorSlaveLagWhenNullS ?? 60;
+      const shun = lagS > maxReplicationLagS;
       if (shun && !row.shunned) {
         row.shunned = true;
         row.shunEvents++;

@@ -4,11 +4,13 @@
 // link (a TCP stream: a record never overtakes the one before it), writes and
 // flushes them, and applies them with `applyWorkers` threads whose work runs on
 // the replica's own cores (so a replica busy with reads applies more slowly).
+// PostgreSQL replays only flushed WAL, so there apply starts after the flush;
+// MySQL's applier reads the relay log once written (`replayFrom`).
 // Applied records become visible in LSN order (MySQL's
 // replica_preserve_commit_order, PostgreSQL's single startup process), so a
 // replica always holds a prefix of the log.
 //
-// Modes (REFERENCE.md, Replication):
+// Modes (PostgreSQL docs, synchronous_commit; MySQL manual, semisynchronous replication):
 // - async: a commit returns at once;
 // - semi-sync (MySQL AFTER_SYNC): a commit waits until `acks` replicas have
 //   received it; after `timeoutMs` without enough acks the source goes async,
@@ -16,10 +18,13 @@
 // - sync (PostgreSQL synchronous_commit with ANY `acks` standbys): a commit
 //   waits until `acks` standbys report it written (remote_write), flushed (on)
 //   or applied (remote_apply). No timeout: PostgreSQL waits forever.
-// Lag is reported as time (the age of the oldest record not yet applied, 0 when
-// caught up), bytes (pg_wal_lsn_diff of the primary's LSN and the replay LSN),
-// and as MySQL's Seconds_Behind_Source would show it: 0 whenever the applier
-// has nothing received left to apply, however much is still in transit.
+// Lag is reported as replay lag (per record, commit to visible on the replica),
+// the age of the oldest record not yet applied (0 when caught up), bytes
+// (pg_wal_lsn_diff of the primary's LSN and the replay LSN), and as MySQL's
+// Seconds_Behind_Source would show it (rpl_replica.cc, show_slave_status_send_data):
+// 0 when the applier has applied all it received and the receiver is connected,
+// however much is still in transit; NULL when it has applied all it received
+// and the receiver is cut off (an outage).
 // Left out: the receiver's own CPU, WAL archiving, cascading replicas, conflicts
 // between replay and queries on the standby, network partitions other than
 // outage windows.
@@ -41,7 +46,9 @@ export interface ReplicaPort {
 }
 
 /**
- * A window during which a replica receives nothing (down, or cut off).
+ * A window during which a replica's receiver is cut off from the primary: it
+ * receives nothing, and once it has applied what it had, MySQL's
+ * Seconds_Behind_Source reads NULL. The replica itself keeps serving reads.
  *
  * @remarks Since 0.1.0
  */
@@ -96,6 +103,18 @@ export interface ReplicationConfig {
   readonly bytesPerWrite: number;
   /** One link per replica, in the order of the replica ports. */
   readonly replicas: readonly ReplicaLinkConfig[];
+  /**
+   * Where the applier may read up to. `"flushed"` (the default): PostgreSQL's
+   * startup process replays only WAL the walreceiver has flushed
+   * (xlogrecovery.c, WaitForWALToBecomeAvailable reads up to
+   * GetWalRcvFlushRecPtr), so a record is applied after its flush, never in
+   * parallel with it. `"received"`: MySQL's applier reads the relay log as soon
+   * as the receiver has written an event (the relay log is synced only every
+   * `sync_relay_log` events, 10 000 by default), so apply overlaps the flush.
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly replayFrom?: "flushed" | "received";
 }
 
 /** A log record, shared by every replica's stream. */
@@ -151,6 +170,10 @@ class ReplicaState {
   /** Index in the shared log of the next record to make visible. */
   nextVisible = 0;
   readonly waiters: LsnWaiter[] = [];
+  /** Commit-to-visible delay of each record made visible since the last reset (ms). */
+  readonly replayLagMs = new Histogram();
+  /** Most log bytes committed and not yet applied since the last reset (peaks at commits). */
+  lagBytesMax = 0;
   constructor(port: ReplicaPort, link: ReplicaLinkConfig, rng: RandomStream) {
     this.port = port;
     this.link = link;
@@ -164,12 +187,26 @@ class ReplicaState {
  * @remarks Since 0.1.0
  */
 export interface LagSample {
-  /** Age of the oldest committed record not yet applied (ms); 0 when caught up. */
+  /**
+   * Age of the oldest committed record not yet visible on the replica (ms); 0 when caught up.
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly oldestUnappliedAgeMs: number;
+  /**
+   * The same figure as {@link LagSample.oldestUnappliedAgeMs}.
+   *
+   * @deprecated Since 0.2.0: read `oldestUnappliedAgeMs`; removed in 0.3.0.
+   */
   readonly lagMs: number;
   /** Log bytes committed on the primary and not yet applied. */
   readonly lagBytes: number;
-  /** What MySQL's Seconds_Behind_Source would show (whole seconds). */
-  readonly secondsBehindSource: number;
+  /**
+   * What MySQL's Seconds_Behind_Source would show (whole seconds), or `null` —
+   * MySQL's NULL — when the applier has applied all it received while the
+   * receiver is cut off from the source (an outage).
+   */
+  readonly secondsBehindSource: number | null;
 }
 
 /**
@@ -243,13 +280,30 @@ export class Replication {
   /** Replica `i`'s lag now. */
   lag(i: number): LagSample {
     const s = this.states[i] as ReplicaState;
+    const age = this.lagMs(i);
+    return {
+      oldestUnappliedAgeMs: age,
+      lagMs: age,
+      lagBytes: this.primaryBytes - s.appliedBytes,
+      secondsBehindSource: this.secondsBehindSource(s),
+    };
+  }
+
+  /**
+   * MySQL's rule (sql/rpl_replica.cc, show_slave_status_send_data): with the
+   * applier at the receiver's position, 0 if the receiver is connected, else
+   * NULL; otherwise now minus the source timestamp of the event being applied.
+   */
+  private secondsBehindSource(s: ReplicaState): number | null {
+    if (s.appliedLsn >= s.receivedLsn) return this.receiverConnected(s) ? 0 : null;
+    const pending = this.recordAt(s.nextVisible) as LogRecord;
+    return Math.floor((this.sim.now - pending.commitMs) / 1000);
+  }
+
+  private receiverConnected(s: ReplicaState): boolean {
     const now = this.sim.now;
-    const pending = this.recordAt(s.nextVisible);
-    const lagMs = pending === undefined ? 0 : now - pending.commitMs;
-    // The applier's oldest received record; none received-but-unapplied reads 0.
-    const inRelay = s.applyHead < s.applyQueue.length || s.busyWorkers > 0;
-    const sbs = inRelay && pending !== undefined ? Math.floor((now - pending.commitMs) / 1000) : 0;
-    return { lagMs, lagBytes: this.primaryBytes - s.appliedBytes, secondsBehindSource: sbs };
+    for (const o of s.link.outages) if (now >= o.fromMs && now < o.toMs) return false;
+    return true;
   }
 
   /** Age of replica `i`'s oldest unapplied record (ms), 0 when caught up. */
@@ -257,6 +311,40 @@ export class Replication {
     const s = this.states[i] as ReplicaState;
     const pending = this.recordAt(s.nextVisible);
     return pending === undefined ? 0 : this.sim.now - pending.commitMs;
+  }
+
+  /**
+   * Replay lag of replica `i`: for every record it made visible since the last
+   * {@link Replication.resetLagStats}, the time from its commit on the primary.
+   * At the instant a record becomes visible it was the oldest unapplied one, so
+   * these are also the peaks of the oldest-unapplied age.
+   *
+   * @remarks Since 0.2.0
+   */
+  replayLagMs(i: number): Histogram {
+    return (this.states[i] as ReplicaState).replayLagMs;
+  }
+
+  /**
+   * Restarts the replay-lag histograms (the warm-up cut).
+   *
+   * @remarks Since 0.2.0
+   */
+  resetLagStats(): void {
+    for (const s of this.states) {
+      s.replayLagMs.reset();
+      s.lagBytesMax = this.primaryBytes - s.appliedBytes;
+    }
+  }
+
+  /**
+   * The most log bytes replica `i` had committed and not applied since the last
+   * {@link Replication.resetLagStats}: exact, since the byte lag peaks at commits.
+   *
+   * @remarks Since 0.2.0
+   */
+  lagBytesMax(i: number): number {
+    return (this.states[i] as ReplicaState).lagBytesMax;
   }
 
   /**
@@ -294,6 +382,10 @@ export class Replication {
     this.primaryBytes += this.config.bytesPerWrite;
     const record = new LogRecord(lsn, key, version, this.sim.now, this.primaryBytes);
     this.log.push(record);
+    for (const s of this.states) {
+      const behind = this.primaryBytes - s.appliedBytes;
+      if (behind > s.lagBytesMax) s.lagBytesMax = behind;
+    }
     const mode = this.config.mode;
     const waits = mode.kind === "sync" || (mode.kind === "semi-sync" && this.semiSyncActive);
     if (waits && this.states.length > 0) {
@@ -348,10 +440,16 @@ export class Replication {
     this.stageReached(s, record, "remote_write");
     const flushAt = Math.max(s.lastFlushMs, this.sim.now + s.link.flushMs(s.rng));
     s.lastFlushMs = flushAt;
+    const afterFlush = this.config.replayFrom !== "received";
     this.sim.at(flushAt, () => {
       s.flushedLsn = record.lsn;
       this.stageReached(s, record, "on");
+      if (afterFlush) this.queueForApply(s, record);
     });
+    if (!afterFlush) this.queueForApply(s, record);
+  }
+
+  private queueForApply(s: ReplicaState, record: LogRecord): void {
     s.applyQueue.push(record);
     this.startApplying(s);
   }
@@ -383,6 +481,7 @@ export class Replication {
       s.appliedLsn = next.lsn;
       s.appliedBytes = next.endBytes;
       s.nextVisible++;
+      s.replayLagMs.record(this.sim.now - next.commitMs);
       this.stageReached(s, next, "remote_apply");
     }
     this.releaseWaiters(s);
