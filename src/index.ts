@@ -216,5 +216,9 @@ export {
   scenarioJsonSchema,
   type TopologyGraph,
   topologyOf,
+  type Verdict,
+  type VerdictReason,
+  VerdictReasonSchema,
+  VerdictSchema,
   WorkloadSchema,
 } from "./scenario/index.js";
