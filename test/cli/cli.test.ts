@@ -295,16 +295,16 @@ describe("dbsim run with variants", () => {
     expect(rows).toHaveLength(3);
     PLANS.forEach((name, i) => {
       expect(rows[i]?.startsWith(`  ${name}  `)).toBe(true);
-      // completed/s, read p50, read p99, write p99, errors, reads to primary, RYW, MR, stale,
-      // max replica lag, primary utilization
+      // verdict, completed/s, read p50, read p99, write p99, errors, reads to primary, RYW, MR,
+      // stale, max replica lag, busiest node and its utilization
       const cells =
         rows[i]
           ?.slice(2 + name.length)
           .trim()
           .split(/\s+/) ?? [];
-      expect(cells).toHaveLength(11);
+      expect(cells).toHaveLength(13);
     });
-    expect(r.stdout).toMatch(/^ {2}plan\s+\/s\s+p50\s+p99\s+p99\s+errors\s+primary/m);
+    expect(r.stdout).toMatch(/^ {2}plan\s+verdict\s+\/s\s+p50\s+p99\s+p99\s+errors\s+primary/m);
     expect(r.stdout).toMatch(/^ {2}RYW by LSN\s+Reads wait for the replica/m);
     expect(r.stdout).toContain(VARIANT_HINT);
     expect(r.stdout).not.toContain("Latency (ms)");
@@ -604,7 +604,7 @@ describe("other commands", () => {
     );
   });
 
-  it("list names the built-ins with their descriptions, one per line", async () => {
+  it("list names the built-ins with their descriptions, wrapped", async () => {
     const r = await cli(["list"]);
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split("\n");
@@ -616,10 +616,13 @@ describe("other commands", () => {
       "pool-size",
       "proxysql",
     ]);
-    expect(lines).toHaveLength(6);
+    // Descriptions wrap to 80 columns, continuation lines indented under the first.
+    const first = lines.filter((l) => !l.startsWith(" "));
+    expect(first).toHaveLength(6);
     builtinScenarioNames().forEach((name, i) => {
-      expect(lines[i]).toMatch(new RegExp(`^${name}\\s+\\S.{20,}`));
+      expect(first[i]).toMatch(new RegExp(`^${name}\\s+\\S.{20,}`));
     });
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);
   });
 
   it("--help and --version exit 0 on stdout", async () => {
