@@ -9,7 +9,7 @@ const HEADLINES: Record<Verdict["status"], string> = {
   ok: "ok — the plan carried its offered load",
   saturated: "SATURATED — it carried its load, with a node at least 90 % busy",
   failing: "FAILING — more than 1 % of operations failed",
-  overloaded: "OVERLOADED — the plan did not keep up, so its figures grow with the run's length",
+  overloaded: "OVERLOADED — it did not keep up: its figures grow with the run's length",
   "cut-short": "CUT SHORT — the run hit its event limit",
 };
 
@@ -24,13 +24,16 @@ function growth(x: number): string {
 
 /** The verdict as lines of text, the first being its headline. */
 export function verdictLines(v: Verdict): string[] {
-  const lines = [
-    `Verdict: ${HEADLINES[v.status]}`,
-    `  offered ${v.offeredPerSec.toFixed(1)} ops/s, completed ${v.completedPerSec.toFixed(1)} ops/s, ` +
+  const lines = [`Verdict: ${HEADLINES[v.status]}`];
+  const figures = [
+    `offered ${v.offeredPerSec.toFixed(1)} ops/s, completed ${v.completedPerSec.toFixed(1)} ops/s, ` +
       `failed ${v.failedPerSec.toFixed(1)} ops/s`,
-    `  in flight: ${whole(v.inFlightAtStart)} when the window opened, ${whole(v.inFlightAtEnd)} at the end ` +
+    `in flight: ${whole(v.inFlightAtStart)} when the window opened, ${whole(v.inFlightAtEnd)} at the end ` +
       `(fitted growth ${growth(v.inFlightGrowth)} over ${v.inFlightByWindow.length} windows)`,
   ];
+  for (const text of figures) {
+    for (const line of wrapText(text, WIDTH - 4)) lines.push(`  ${line}`);
+  }
   for (const r of v.reasons) {
     wrapText(r.message, WIDTH - 4).forEach((line, i) => {
       lines.push(`${i === 0 ? "  - " : "    "}${line}`);
