@@ -542,6 +542,7 @@ export const CSV_HELP = `CSV format (--format csv): one line per figure, in long
   replication,replica-1,lagMs.p99,3.52
   routing,movedToPrimary,byPolicy,0
   consistency,violations,readYourWrites,0
+  verdict,,status,ok
 "section" is the report's top-level field ("run" for top-level figures), "name" the
 row within it (a latency kind, a node's or a replica's name, ...), "metric" the
 figure. A scenario with variants gets a first column, "plan" (base or the variant's
