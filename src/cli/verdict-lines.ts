@@ -10,7 +10,7 @@ const HEADLINES: Record<Verdict["status"], string> = {
   saturated: "SATURATED — it carried its load, with a node at least 90 % busy",
   failing: "FAILING — more than 1 % of operations failed",
   overloaded: "OVERLOADED — it did not keep up: its figures grow with the run's length",
-  "cut-short": "CUT SHORT — the run hit its event limit",
+  "cut-short": "CUT SHORT — the run stopped before its end",
 };
 
 /** An integer with thousands separators. */

@@ -10,29 +10,52 @@ import type { Simulation } from "../kernel/index.js";
 import type { Service } from "../models/operation.js";
 import { roundFigure, type Verdict, type VerdictReason } from "./report.js";
 
-/** Windows the measured period is cut into: at least 10 for a slope, few enough to stay small. */
+/**
+ * Windows the measured period is cut into: at least 10 for a slope, few enough to stay small.
+ *
+ * @remarks Since 0.2.0
+ */
 export const VERDICT_WINDOWS = 20;
 /** Replica backlog samples per window. */
 const SAMPLES_PER_WINDOW = 10;
 /**
  * Growth of a backlog over the window, as a share of the work finished in it,
  * past which it is "growing": offered load above capacity by more than 0.5 %.
+ *
+ * @remarks Since 0.2.0
  */
 export const GROWTH_SHARE = 0.005;
-/** ... and never fewer operations than this: a handful is a burst, not a trend. */
+/**
+ * The least growth called a trend, in operations: a handful is a burst.
+ *
+ * @remarks Since 0.2.0
+ */
 export const GROWTH_FLOOR = 10;
-/** Share of finished operations that failed, past which the run is "failing". */
+/**
+ * Share of finished operations that failed, past which the run is "failing".
+ *
+ * @remarks Since 0.2.0
+ */
 export const FAILED_SHARE = 0.01;
-/** Utilisation at or above which a node is "saturated". */
+/**
+ * Utilisation at or above which a node is "saturated".
+ *
+ * @remarks Since 0.2.0
+ */
 export const SATURATED_UTILIZATION = 0.9;
 
 /**
  * What the verdict reads of the replication model: its own log positions, not
  * the report's lag fields.
+ *
+ * @remarks Since 0.2.0
  */
 export interface ReplicationProbe {
+  /** Number of replicas. */
   readonly replicaCount: number;
+  /** The primary's latest log position. */
   readonly lsn: number;
+  /** The log position replica `i` has applied. */
   appliedLsn(i: number): number;
 }
 
@@ -48,6 +71,8 @@ interface Series {
  * {@link VERDICT_WINDOWS} windows. {@link counting} wraps the front of the request
  * path, {@link finished} is called for every operation, {@link start} at the
  * warm-up cut and {@link stop} after the run.
+ *
+ * @remarks Since 0.2.0
  */
 export class VerdictRecorder {
   private readonly sim: Simulation;
@@ -114,7 +139,9 @@ export class VerdictRecorder {
     const now = this.sim.now;
     this.roll(now);
     // The last window ends exactly at the end of the run, where no event runs.
-    if (now >= this.endMs && this.work.means.length < VERDICT_WINDOWS) this.closeWindow(now);
+    if (now >= this.endMs && this.windowMs > 0 && this.work.means.length < VERDICT_WINDOWS) {
+      this.closeWindow(now);
+    }
     this.work.atEnd = this.inFlight;
     this.writtenAtEnd = this.replication?.lsn ?? 0;
     this.backlogs.forEach((b, i) => {
@@ -194,9 +221,12 @@ export class VerdictRecorder {
 
 /**
  * The run's figures the verdict needs besides the recorder's.
+ *
+ * @remarks Since 0.2.0
  */
 export interface VerdictRun {
-  readonly stoppedBy: "end" | "eventLimit";
+  /** Why the run stopped: "end", or anything else (an event limit, …) cuts it short. */
+  readonly stoppedBy: string;
   readonly simulatedMs: number;
   readonly measuredMs: number;
   readonly offered: number;
@@ -233,6 +263,8 @@ const STATUS_OF: Record<VerdictReason["code"], Verdict["status"]> = {
  * Growth of `y` over its whole span by least squares: the fitted slope per
  * window times the number of windows. 0 for fewer than 10 windows, which is too
  * few to call a trend.
+ *
+ * @remarks Since 0.2.0
  */
 export function fittedGrowth(y: readonly number[]): number {
   const n = y.length;
@@ -254,7 +286,7 @@ function judge(run: VerdictRun, rec: Recorded): Verdict {
   const failed = Object.values(run.failedByKind).reduce((a, b) => a + b, 0);
   const finished = run.completed + failed;
   const reasons: VerdictReason[] = [];
-  if (run.stoppedBy === "eventLimit") reasons.push(cutShort(run));
+  if (run.stoppedBy !== "end") reasons.push(cutShort(run));
   const growth = fittedGrowth(rec.work.means);
   if (growth > Math.max(GROWTH_SHARE * finished, GROWTH_FLOOR)) {
     reasons.push(backlogGrowing(growth, finished, rec));
@@ -313,8 +345,8 @@ function cutShort(run: VerdictRun): VerdictReason {
     code: "cut-short",
     subject: "",
     message:
-      `the run hit its event limit at ${whole(run.simulatedMs)} ms of simulated time: ` +
-      "the figures cover only what ran",
+      `the run ${run.stoppedBy === "eventLimit" ? "hit its event limit" : `stopped early (${run.stoppedBy})`} ` +
+      `at ${whole(run.simulatedMs)} ms of simulated time: the figures cover only what ran`,
     figures: { simulatedMs: roundFigure(run.simulatedMs), measuredMs: roundFigure(run.measuredMs) },
   };
 }
