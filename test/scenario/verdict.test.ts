@@ -3,7 +3,7 @@
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import { builtinScenario, ReportSchema, runScenario, type ScenarioInput } from "../../src/index.js";
-import { fittedGrowth, VERDICT_WINDOWS } from "../../src/scenario/verdict.js";
+import { fittedGrowth, VERDICT_WINDOWS } from "../../src/scenario/verdict-rules.js";
 
 const base: ScenarioInput = {
   seed: 3,
