@@ -3,7 +3,6 @@
 import { describeDistribution, type LatencyTable, resolveLatencyTable } from "../latency/index.js";
 import type { LatencySummary, Report, Scenario } from "../scenario/index.js";
 import { verdictLines } from "./verdict-lines.js";
-
 import { wrapText } from "./wrap.js";
 
 export { wrapText };
