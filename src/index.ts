@@ -219,5 +219,9 @@ export {
   scenarioJsonSchema,
   type TopologyGraph,
   topologyOf,
+  type Verdict,
+  type VerdictReason,
+  VerdictReasonSchema,
+  VerdictSchema,
   WorkloadSchema,
 } from "./scenario/index.js";

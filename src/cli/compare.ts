@@ -1,7 +1,7 @@
 // Side-by-side renderings of a scenario's plans (the base and its variants, run
 // with the same seed): the comparison table for a terminal and the JSON document.
 import type { Report } from "../scenario/index.js";
-import { alignColumns, formatDuration } from "./format.js";
+import { alignColumns, formatDuration, formatFigure, NO_DATA, wrapText } from "./format.js";
 
 /**
  * One plan's run: "base" or a variant's name, its description, and its report.
@@ -20,9 +20,9 @@ export interface PlanReport {
 /** The hint printed under the comparison table. */
 export const VARIANT_HINT = "(run with --variant NAME for a full report)";
 
-const ms = (x: number): string => x.toFixed(3);
+const ms = formatFigure;
 const percent = (x: number): string => `${(x * 100).toFixed(1)}%`;
-const NONE = "-";
+const NONE = NO_DATA;
 
 /** Reads sent to the primary: the router's count, or without a router the primary's reads. */
 function readsToPrimary(r: Report): number {
@@ -36,15 +36,24 @@ function maxReplicaLag(r: Report): string {
   return ms(Math.max(...replicas.map((x) => x.oldestUnappliedAgeMs.max)));
 }
 
-function primaryUtilization(r: Report): string {
-  const primary = r.nodes.find((n) => n.role === "primary");
-  return primary === undefined ? NONE : percent(primary.utilization);
+/** The busiest node: with replicas or pools the primary is often not the bottleneck. */
+function busiestNode(r: Report): [string, string] {
+  let busiest = r.nodes[0];
+  for (const n of r.nodes)
+    if (busiest === undefined || n.utilization > busiest.utilization) busiest = n;
+  return busiest === undefined ? [NONE, NONE] : [busiest.name, percent(busiest.utilization)];
+}
+
+/** A latency figure, or no data when no operation of that kind completed. */
+function latency(count: number, x: number): string {
+  return count > 0 ? ms(x) : NONE;
 }
 
 // The comparison table's columns as [top, bottom] header cells; planRow gives the
 // cells in the same order.
 const COLUMNS: readonly (readonly [string, string])[] = [
   ["", "plan"],
+  ["", "verdict"],
   ["completed", "/s"],
   ["read", "p50"],
   ["read", "p99"],
@@ -55,7 +64,8 @@ const COLUMNS: readonly (readonly [string, string])[] = [
   ["MR", "viol."],
   ["stale", "reads"],
   ["replica lag", "max"],
-  ["primary", "util."],
+  ["busiest", "node"],
+  ["", "util."],
 ];
 
 function planRow(plan: PlanReport): string[] {
@@ -63,34 +73,19 @@ function planRow(plan: PlanReport): string[] {
   const c = r.consistency;
   return [
     plan.name,
+    r.verdict.status,
     r.throughput.completedPerSec.toFixed(1),
-    ms(r.latency.read.p50),
-    ms(r.latency.read.p99),
-    ms(r.latency.write.p99),
+    latency(r.latency.read.count, r.latency.read.p50),
+    latency(r.latency.read.count, r.latency.read.p99),
+    latency(r.latency.write.count, r.latency.write.p99),
     String(r.errors.total),
     String(readsToPrimary(r)),
     c === undefined ? NONE : String(c.violations.readYourWrites),
     c === undefined ? NONE : String(c.violations.monotonicReads),
     c === undefined ? NONE : String(c.staleReads),
     maxReplicaLag(r),
-    primaryUtilization(r),
+    ...busiestNode(r),
   ];
-}
-
-/** Words of `text` in lines of at most `width` characters (a longer word gets a line). */
-export function wrapText(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let line = "";
-  for (const word of text.split(/\s+/).filter((w) => w !== "")) {
-    if (line !== "" && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else {
-      line = line === "" ? word : `${line} ${word}`;
-    }
-  }
-  if (line !== "") lines.push(line);
-  return lines;
 }
 
 /** Notes on plans whose seed or measured duration differs from the base's (a patch set it). */
@@ -118,10 +113,27 @@ function differences(plans: readonly PlanReport[]): string[] {
   return notes;
 }
 
+/** Why each plan that is not ok got its verdict, one wrapped paragraph per reason. */
+function verdictNotes(plans: readonly PlanReport[]): string[] {
+  const flagged = plans.filter((p) => p.report.verdict.reasons.length > 0);
+  if (flagged.length === 0) return [];
+  const out = ["", "Verdicts (plans that are not ok)"];
+  for (const p of flagged) {
+    out.push(`  ${p.name}: ${p.report.verdict.status}`);
+    for (const r of p.report.verdict.reasons) {
+      wrapText(r.message, 74).forEach((line, i) => {
+        out.push(`${i === 0 ? "    - " : "      "}${line}`);
+      });
+    }
+  }
+  return out;
+}
+
 /**
  * The plans side by side for a terminal: one row per plan (base first) with
- * throughput, latency, errors, routing, consistency and lag figures, then each
- * variant's description and a hint on how to see one plan's full report.
+ * its verdict, throughput, latency, errors, routing, consistency and lag
+ * figures and its busiest node; then the reasons of every verdict that is not
+ * ok, each variant's description, and a hint on how to see one plan's full report.
  *
  * @remarks Since 0.1.0
  */
@@ -138,8 +150,9 @@ export function formatComparison(plans: readonly PlanReport[]): string {
     "Plans (latency and lag in ms; RYW read-your-writes, MR monotonic-reads)",
     ...alignColumns(
       [COLUMNS.map(([top]) => top), COLUMNS.map(([, bottom]) => bottom), ...plans.map(planRow)],
-      "l",
+      "ll",
     ),
+    ...verdictNotes(plans),
   ];
   const described = plans.filter((p) => p.description !== undefined && p.description !== "");
   if (described.length > 0) {

@@ -1,6 +1,11 @@
 // Text renderings for the terminal: the resolved-scenario summary printed before
 // a run, the plain-text report table, and the long-format CSV.
+import { describeDistribution, type LatencyTable, resolveLatencyTable } from "../latency/index.js";
 import type { LatencySummary, Report, Scenario } from "../scenario/index.js";
+import { verdictLines } from "./verdict-lines.js";
+import { wrapText } from "./wrap.js";
+
+export { wrapText };
 
 /** Formats a duration in ms for people: "60 s", "500 ms", "2.5 s". */
 export function formatDuration(ms: number): string {
@@ -17,10 +22,23 @@ function formatRate(rate: NonNullable<Scenario["workload"]["rate"]>): string {
   return `ramp ${from} → ${to} ops/s over ${formatDuration(over)}`;
 }
 
-function formatWorkload(w: Scenario["workload"]): string {
+function formatWorkload(s: Scenario): string {
+  const w = s.workload;
   if (w.rate !== undefined) return `open arrivals (Poisson), ${formatRate(w.rate)}`;
-  const think = typeof w.thinkTime === "number" ? `${w.thinkTime} ms` : JSON.stringify(w.thinkTime);
+  const think =
+    typeof w.thinkTime === "number"
+      ? formatDuration(w.thinkTime)
+      : describeDistribution(w.thinkTime, latencyTable(s));
   return `closed loop, ${w.clients ?? 0} clients, think time ${think}`;
+}
+
+/** The scenario's latency table, for naming rows; the published one if its overrides do not resolve. */
+function latencyTable(s: Scenario): LatencyTable | undefined {
+  try {
+    return resolveLatencyTable(s.latency);
+  } catch {
+    return undefined;
+  }
 }
 
 function formatClient(c: Scenario["client"]): string {
@@ -102,7 +120,7 @@ export function formatSummary(s: Scenario, plans: SummaryPlans = {}): string {
       "duration",
       `${formatDuration(s.duration)} measured after ${formatDuration(s.warmup)} of warm-up`,
     ],
-    ["workload", formatWorkload(s.workload)],
+    ["workload", formatWorkload(s)],
     ["read ratio", String(s.workload.readRatio)],
     [
       "database",
@@ -126,6 +144,24 @@ export function formatSummary(s: Scenario, plans: SummaryPlans = {}): string {
 }
 
 /**
+ * Names with their descriptions, each description wrapped to `width` columns
+ * (80, as the help text) and indented under its first line.
+ */
+export function formatList(entries: readonly (readonly [string, string])[], width = 80): string {
+  const nameWidth = Math.max(0, ...entries.map(([name]) => name.length));
+  const indent = " ".repeat(nameWidth + 2);
+  const lines: string[] = [];
+  for (const [name, description] of entries) {
+    const text = wrapText(description, Math.max(20, width - indent.length));
+    if (text.length === 0) lines.push(name);
+    text.forEach((line, i) => {
+      lines.push(`${i === 0 ? name.padEnd(nameWidth + 2) : indent}${line}`);
+    });
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/**
  * Lays out rows as columns separated by two spaces. `align` has one letter per
  * column, "l" or "r"; columns past its end are right-aligned.
  */
@@ -141,14 +177,29 @@ export function alignColumns(rows: readonly (readonly string[])[], align = "l"):
   return rows.map((row) => `  ${row.map(pad).join("  ")}`.trimEnd());
 }
 
-const ms = (x: number): string => x.toFixed(3);
+/**
+ * A figure to four significant digits and at most three decimals: 0.005, 4.094,
+ * 16.31, 227.5, 7822. Latencies come from a histogram with 0.4 % relative error,
+ * so further digits would be noise.
+ */
+export function formatFigure(x: number): string {
+  const size = Math.abs(x);
+  const decimals = size >= 1000 ? 0 : size >= 100 ? 1 : size >= 10 ? 2 : 3;
+  return x.toFixed(decimals);
+}
+
+/** Shown where a figure has no data (a latency row with no operations). */
+export const NO_DATA = "–";
+
+const ms = formatFigure;
 const perSec = (x: number): string => x.toFixed(1);
 const percent = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
 const LATENCY_COLUMNS = ["count", "mean", "p50", "p90", "p95", "p99", "p999", "max"] as const;
 
 function latencyRow(kind: string, l: LatencySummary): string[] {
-  return [kind, String(l.count), ...LATENCY_COLUMNS.slice(1).map((c) => ms(l[c]))];
+  const figures = LATENCY_COLUMNS.slice(1).map((c) => (l.count > 0 ? ms(l[c]) : NO_DATA));
+  return [kind, String(l.count), ...figures];
 }
 
 /** The report as a plain-text table for a terminal. */
@@ -163,6 +214,8 @@ export function formatTable(r: Report): string {
       `warning: the run hit its event limit at ${formatDuration(r.simulatedMs)}; figures cover the time run`,
     );
   }
+
+  out.push("", ...verdictLines(r.verdict));
 
   out.push("", "Throughput");
   out.push(
@@ -183,8 +236,11 @@ export function formatTable(r: Report): string {
   );
 
   out.push("", "Errors");
+  // Only the kinds that happened: the JSON lists every kind, most cannot occur in a given topology.
   const errorRows: string[][] = [["total", String(r.errors.total)]];
-  for (const [kind, n] of Object.entries(r.errors.byKind)) errorRows.push([kind, String(n)]);
+  for (const [kind, n] of Object.entries(r.errors.byKind)) {
+    if (n > 0) errorRows.push([kind, String(n)]);
+  }
   out.push(...alignColumns(errorRows));
 
   out.push("", "Client");
@@ -192,7 +248,7 @@ export function formatTable(r: Report): string {
     ...alignColumns(
       [
         ["connections", r.client.connections],
-        ["connections opened", String(r.client.connectionsOpened)],
+        ["connections opened", connectionsOpened(r)],
         ["waiting max", String(r.client.waitingMax)],
       ],
       "ll",
@@ -239,6 +295,13 @@ export function formatTable(r: Report): string {
   if (r.proxy !== undefined) out.push("", ...proxyLines(r.proxy));
   if (r.consistency !== undefined) out.push("", ...consistencyLines(r.consistency));
   return `${out.join("\n")}\n`;
+}
+
+/** Persistent pools open during the warm-up and stay open: say so rather than print a bare 0. */
+function connectionsOpened(r: Report): string {
+  const n = String(r.client.connectionsOpened);
+  if (r.client.connections !== "persistent" || r.warmupMs === 0) return n;
+  return `${n} in the window (not counting those opened during the warm-up, which stay open)`;
 }
 
 type Spread = { readonly mean: number; readonly p99: number; readonly max: number };
@@ -371,8 +434,8 @@ function routingLines(rt: NonNullable<Report["routing"]>): string[] {
         ["moved to primary by lag", String(rt.movedToPrimary.byLag)],
         ["LSN waits", String(rt.lsnWaits.count)],
         ["LSN wait timeouts", String(rt.lsnWaits.timeouts)],
-        ["LSN wait mean (ms)", rt.lsnWaits.count > 0 ? ms(rt.lsnWaits.meanWaitMs) : "-"],
-        ["moved read latency mean (ms)", moved > 0 ? ms(rt.movedReadLatencyMs) : "-"],
+        ["LSN wait mean (ms)", rt.lsnWaits.count > 0 ? ms(rt.lsnWaits.meanWaitMs) : NO_DATA],
+        ["moved read latency mean (ms)", moved > 0 ? ms(rt.movedReadLatencyMs) : NO_DATA],
         ["replica read latency mean (ms)", ms(rt.replicaReadLatencyMs)],
       ],
       "ll",
@@ -499,6 +562,7 @@ export const CSV_HELP = `CSV format (--format csv): one line per figure, in long
   replication,replica-1,replayLagMs.p99,3.52
   routing,movedToPrimary,byPolicy,0
   consistency,violations,readYourWrites,0
+  verdict,,status,ok
 "section" is the report's top-level field ("run" for top-level figures), "name" the
 row within it (a latency kind, a node's or a replica's name, ...), "metric" the
 figure. A scenario with variants gets a first column, "plan" (base or the variant's
@@ -521,8 +585,10 @@ function csvRows(report: Report): string[][] {
     if (Array.isArray(value)) {
       const parent = segments.length > 1 ? segments.slice(0, -1) : segments;
       value.forEach((item: Json, i: number) => {
-        const name = isRecord(item) && typeof item.name === "string" ? item.name : String(i);
-        emit([...parent, name], item, true);
+        // A list of plain figures (a series) keeps its name: verdict,,inFlightByWindow.0
+        if (!isRecord(item))
+          emit([...segments.slice(0, -1), `${segments.at(-1)}.${i}`], item, false);
+        else emit([...parent, elementName(item, i)], item, true);
       });
       return;
     }
@@ -560,6 +626,17 @@ export function formatPlansCsv(plans: readonly { name: string; report: Report }[
     for (const row of csvRows(plan.report)) lines.push([plan.name, ...row].map(csvField).join(","));
   }
   return `${lines.join("\n")}\n`;
+}
+
+/** A list element's CSV name: its `name`, else its `code` (and `subject`), else its index. */
+function elementName(item: { readonly [key: string]: Json }, index: number): string {
+  if (typeof item.name === "string") return item.name;
+  if (typeof item.code === "string") {
+    return typeof item.subject === "string" && item.subject !== ""
+      ? `${item.code} ${item.subject}`
+      : item.code;
+  }
+  return String(index);
 }
 
 function isRecord(value: Json): value is { readonly [key: string]: Json } {

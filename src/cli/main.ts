@@ -22,7 +22,14 @@ import {
 import { addCheckCommand } from "./check.js";
 import { formatComparison, formatPlansJson, type PlanReport } from "./compare.js";
 import { describeFsError, UsageError } from "./errors.js";
-import { CSV_HELP, formatCsv, formatPlansCsv, formatSummary, formatTable } from "./format.js";
+import {
+  CSV_HELP,
+  formatCsv,
+  formatList,
+  formatPlansCsv,
+  formatSummary,
+  formatTable,
+} from "./format.js";
 import { loadScenarioSource, resolvePath, resolvePlans, selectPlan } from "./load.js";
 import { createProgress } from "./progress.js";
 
@@ -277,12 +284,9 @@ function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
     .command("list")
     .description("list the built-in scenarios")
     .action(() => {
-      const names = builtinScenarioNames();
-      const width = Math.max(...names.map((n) => n.length));
-      for (const name of names) {
-        const description = BUILTIN_SCENARIOS[name]?.description ?? "";
-        io.stdout(`${name.padEnd(width)}  ${description}\n`);
-      }
+      io.stdout(
+        formatList(builtinScenarioNames().map((n) => [n, BUILTIN_SCENARIOS[n]?.description ?? ""])),
+      );
     });
 
   addCheckCommand(program, io, setExitCode);

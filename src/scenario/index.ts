@@ -33,6 +33,10 @@ export {
   ReportSchema,
   RoutingReportSchema,
   roundFigure,
+  type Verdict,
+  type VerdictReason,
+  VerdictReasonSchema,
+  VerdictSchema,
 } from "./report.js";
 export {
   type LagPoint,

@@ -329,6 +329,62 @@ export const ProxyReportSchema = z.strictObject({
 });
 
 /**
+ * One reason behind a {@link VerdictSchema | verdict}: a code a program can
+ * match, a sentence for people, and the figures it rests on.
+ *
+ * @remarks Since 0.2.0
+ */
+export const VerdictReasonSchema = z.strictObject({
+  code: z
+    .enum([
+      "cut-short",
+      "backlog-growing",
+      "replica-falling-behind",
+      "requests-failed",
+      "node-saturated",
+    ])
+    .describe("What was found; docs/report.md gives each code's rule"),
+  subject: z.string().describe('The node or replica it concerns, or "" for the whole run'),
+  message: z.string(),
+  figures: z.record(z.string(), num()),
+});
+
+/**
+ * Whether the figures describe a plan that carries its offered load: offered
+ * against completed, the work left in flight, whether the backlog or a
+ * replica's unapplied log grew through the window, and nodes near capacity.
+ *
+ * @remarks Since 0.2.0
+ */
+export const VerdictSchema = z.strictObject({
+  status: z
+    .enum(["ok", "saturated", "failing", "overloaded", "cut-short"])
+    .describe("The most severe reason's status; ok when there is none"),
+  reasons: z.array(VerdictReasonSchema),
+  offeredPerSec: num().describe("Operations issued per second in the window"),
+  completedPerSec: num().describe("Operations completed without error per second"),
+  failedPerSec: num().describe("Operations that ended in an error per second"),
+  inFlightAtStart: count().describe("Operations issued and not yet finished when the window began"),
+  inFlightAtEnd: count().describe(
+    "Operations issued and not yet finished when the run ended (issued − completed − failed)",
+  ),
+  inFlightGrowth: num().describe(
+    "Growth of the work in flight over the window, by a least-squares line through the window means",
+  ),
+  windowMs: num().describe("Length of each of the equal windows the measured period is cut into"),
+  inFlightByWindow: z.array(num()).describe("Time-average work in flight in each window"),
+  replicas: z.array(
+    z.strictObject({
+      name: z.string(),
+      backlogAtStart: count().describe("Log records committed and not yet applied"),
+      backlogAtEnd: count(),
+      backlogGrowth: num().describe("Least-squares growth of the backlog over the window"),
+      backlogByWindow: z.array(num()).describe("Mean backlog in each window (10 samples each)"),
+    }),
+  ),
+});
+
+/**
  * The report of a run.
  *
  * @remarks Since 0.1.0
@@ -363,6 +419,7 @@ export const ReportSchema = z.strictObject({
   routing: RoutingReportSchema.optional(),
   proxy: ProxyReportSchema.optional(),
   consistency: ConsistencyReportSchema.optional(),
+  verdict: VerdictSchema,
 });
 
 /**
@@ -378,6 +435,20 @@ export type Report = z.infer<typeof ReportSchema>;
  * @remarks Since 0.1.0
  */
 export type ProxyReport = z.infer<typeof ProxyReportSchema>;
+
+/**
+ * The verdict of a report (see {@link VerdictSchema}).
+ *
+ * @remarks Since 0.2.0
+ */
+export type Verdict = z.infer<typeof VerdictSchema>;
+
+/**
+ * One reason of a verdict (see {@link VerdictReasonSchema}).
+ *
+ * @remarks Since 0.2.0
+ */
+export type VerdictReason = z.infer<typeof VerdictReasonSchema>;
 
 /**
  * Latency percentiles of one kind of operation, in ms.

@@ -13,6 +13,7 @@ import { LagRecorder, type LagSeries } from "./lag.js";
 import { resolveScenario } from "./parse.js";
 import { type LatencySummary, type Report, roundFigure } from "./report.js";
 import type { Scenario, ScenarioInput } from "./schema.js";
+import { VerdictRecorder } from "./verdict.js";
 
 export type { LagPoint, LagSeries } from "./lag.js";
 
@@ -110,7 +111,9 @@ export function runScenarioDetailed(
 
   // One scratch record, refilled per operation: History and the monitor copy what they keep.
   const scratch = toHistoryOp(new Operation(0, 0, "read", 0, 1, 0));
+  const verdict = new VerdictRecorder(sim, scenario.warmup + scenario.duration, replication);
   const onComplete = (op: Operation): void => {
+    verdict.finished();
     if (history !== null || monitor !== null) {
       fillHistoryOp(scratch, op);
       history?.record(scratch);
@@ -148,7 +151,7 @@ export function runScenarioDetailed(
     router.onMovedRead = (op) => {
       if (op.error === null) movedReads.record(op.completedAt - op.issuedAt);
     };
-  let front: Service = topology.front;
+  let front: Service = verdict.counting(topology.front);
   if (monitor !== null) {
     const inner = front;
     front = {
@@ -196,6 +199,7 @@ export function runScenarioDetailed(
     router?.resetStats();
     monitor?.reset();
     lag?.startMeasuring();
+    verdict.start();
     if (replication !== null) {
       replication.semiSyncTimeouts = 0;
       replication.semiSyncFallbacks = 0;
@@ -236,6 +240,7 @@ export function runScenarioDetailed(
   router?.stop();
   proxy?.stop();
   lag?.stop();
+  verdict.stop();
 
   const now = sim.now;
   const measuredMs = Math.max(0, Math.min(now, endMs) - warmupMs);
@@ -248,7 +253,7 @@ export function runScenarioDetailed(
     waitingMax = Math.max(waitingMax, c.waitingMax);
     connectsOpened += c.connectsOpened - (connectsAtCut[i] as number);
   });
-  const report: Report = {
+  const report: Omit<Report, "verdict"> = {
     scenario: scenario.name,
     seed: scenario.seed,
     events: sim.eventsProcessed,
@@ -378,8 +383,18 @@ export function runScenarioDetailed(
       },
     };
   }
+  const judged = verdict.verdict({
+    stoppedBy,
+    simulatedMs: now,
+    measuredMs,
+    offered: workload.issued - issuedAtCut,
+    completed,
+    failedByKind: byKind,
+    nodes: report.nodes,
+    replicaNames: report.replication?.replicas.map((r) => r.name) ?? [],
+  });
   return {
-    report,
+    report: { ...report, verdict: judged },
     scenario,
     graph: topology.graph,
     lagSeries: lag?.series() ?? [],

@@ -1,0 +1,268 @@
+// The verdict's rules (docs/report.md): which findings make a run saturated,
+// failing, overloaded or cut short, with the thresholds and the least-squares
+// growth they rest on, and the sentences that explain each finding.
+import { roundFigure, type Verdict, type VerdictReason } from "./report.js";
+
+/**
+ * Windows the measured period is cut into: at least 10 for a slope, few enough to stay small.
+ *
+ * @remarks Since 0.2.0
+ */
+export const VERDICT_WINDOWS = 20;
+/**
+ * Growth of a backlog over the window, as a share of the work finished in it,
+ * past which it is "growing": offered load above capacity by more than 0.5 %.
+ *
+ * @remarks Since 0.2.0
+ */
+export const GROWTH_SHARE = 0.005;
+/**
+ * The least growth called a trend, in operations: a handful is a burst.
+ *
+ * @remarks Since 0.2.0
+ */
+export const GROWTH_FLOOR = 10;
+/**
+ * Share of finished operations that failed, past which the run is "failing".
+ *
+ * @remarks Since 0.2.0
+ */
+export const FAILED_SHARE = 0.01;
+/**
+ * Utilisation at or above which a node is "saturated".
+ *
+ * @remarks Since 0.2.0
+ */
+export const SATURATED_UTILIZATION = 0.9;
+
+/**
+ * Window means of one signal, with its value at both ends of the measured period.
+ *
+ * @remarks Since 0.2.0
+ */
+export interface WindowSeries {
+  /** The value when the measured period began. */
+  atStart: number;
+  /** The value when the run ended. */
+  atEnd: number;
+  /** The mean of each closed window, in time order. */
+  readonly means: number[];
+}
+
+/**
+ * The run's figures the verdict needs besides the recorder's.
+ *
+ * @remarks Since 0.2.0
+ */
+export interface VerdictRun {
+  /** Why the run stopped: "end", or anything else (an event limit, …) cuts it short. */
+  readonly stoppedBy: string;
+  /** Simulated time when the run stopped (ms). */
+  readonly simulatedMs: number;
+  /** Length of the measured window (ms). */
+  readonly measuredMs: number;
+  /** Operations issued in the window. */
+  readonly offered: number;
+  /** Operations completed without error in the window. */
+  readonly completed: number;
+  /** Operations that failed in the window, by error kind. */
+  readonly failedByKind: Readonly<Record<string, number>>;
+  /** Every node's utilisation. */
+  readonly nodes: readonly { readonly name: string; readonly utilization: number }[];
+  /** The replicas' names, in the replication model's order. */
+  readonly replicaNames: readonly string[];
+}
+
+/**
+ * What the recorder hands the rules.
+ *
+ * @remarks Since 0.2.0
+ */
+export interface RecordedWindows {
+  /** Length of each window (ms). */
+  readonly windowMs: number;
+  /** Work in flight. */
+  readonly work: WindowSeries;
+  /** Each replica's unapplied log records. */
+  readonly replicas: readonly (WindowSeries & { readonly name: string })[];
+  /** Log records the primary wrote in the window. */
+  readonly written: number;
+}
+
+const SEVERITY: Record<Verdict["status"], number> = {
+  ok: 0,
+  saturated: 1,
+  failing: 2,
+  overloaded: 3,
+  "cut-short": 4,
+};
+
+const STATUS_OF: Record<VerdictReason["code"], Verdict["status"]> = {
+  "node-saturated": "saturated",
+  "requests-failed": "failing",
+  "backlog-growing": "overloaded",
+  "replica-falling-behind": "overloaded",
+  "cut-short": "cut-short",
+};
+
+/**
+ * Growth of `y` over its whole span by least squares: the fitted slope per
+ * window times the number of windows. 0 for fewer than 10 windows, which is too
+ * few to call a trend.
+ *
+ * @remarks Since 0.2.0
+ */
+export function fittedGrowth(y: readonly number[]): number {
+  const n = y.length;
+  if (n < 10) return 0;
+  const xMean = (n - 1) / 2;
+  let yMean = 0;
+  for (const v of y) yMean += v;
+  yMean /= n;
+  let sxy = 0;
+  let sxx = 0;
+  y.forEach((v, x) => {
+    sxy += (x - xMean) * (v - yMean);
+    sxx += (x - xMean) * (x - xMean);
+  });
+  return (sxy / sxx) * n;
+}
+
+/**
+ * The verdict: every rule of docs/report.md applied to the run and its windows.
+ *
+ * @remarks Since 0.2.0
+ */
+export function judgeVerdict(run: VerdictRun, rec: RecordedWindows): Verdict {
+  const failed = Object.values(run.failedByKind).reduce((a, b) => a + b, 0);
+  const finished = run.completed + failed;
+  const reasons: VerdictReason[] = [];
+  if (run.stoppedBy !== "end") reasons.push(cutShort(run));
+  const growth = fittedGrowth(rec.work.means);
+  if (growth > Math.max(GROWTH_SHARE * finished, GROWTH_FLOOR)) {
+    reasons.push(backlogGrowing(growth, finished, rec));
+  }
+  const replicas = rec.replicas.map((r) => ({ ...r, growth: fittedGrowth(r.means) }));
+  for (const r of replicas) {
+    if (r.growth > Math.max(GROWTH_SHARE * rec.written, GROWTH_FLOOR)) {
+      reasons.push(replicaBehind(r, rec.written));
+    }
+  }
+  if (failed > 0 && failed > FAILED_SHARE * finished) {
+    reasons.push(requestsFailed(failed, finished, run.failedByKind));
+  }
+  for (const node of run.nodes) {
+    if (node.utilization >= SATURATED_UTILIZATION) reasons.push(saturated(node));
+  }
+  let status: Verdict["status"] = "ok";
+  for (const r of reasons) {
+    const s = STATUS_OF[r.code];
+    if (SEVERITY[s] > SEVERITY[status]) status = s;
+  }
+  const perSec = (n: number): number =>
+    roundFigure(run.measuredMs > 0 ? (n * 1000) / run.measuredMs : 0);
+  return {
+    status,
+    reasons,
+    offeredPerSec: perSec(run.offered),
+    completedPerSec: perSec(run.completed),
+    failedPerSec: perSec(failed),
+    inFlightAtStart: rec.work.atStart,
+    inFlightAtEnd: rec.work.atEnd,
+    inFlightGrowth: roundFigure(growth),
+    windowMs: roundFigure(rec.windowMs),
+    inFlightByWindow: rec.work.means.map(roundFigure),
+    replicas: replicas.map((r) => ({
+      name: r.name,
+      backlogAtStart: r.atStart,
+      backlogAtEnd: r.atEnd,
+      backlogGrowth: roundFigure(r.growth),
+      backlogByWindow: r.means.map(roundFigure),
+    })),
+  };
+}
+
+const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
+
+/** An integer with thousands separators, without Intl (reports are byte-identical everywhere). */
+function whole(x: number): string {
+  const digits = String(Math.abs(Math.round(x)));
+  const grouped = digits.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return x < -0.5 ? `-${grouped}` : grouped;
+}
+
+function cutShort(run: VerdictRun): VerdictReason {
+  return {
+    code: "cut-short",
+    subject: "",
+    message:
+      `the run ${run.stoppedBy === "eventLimit" ? "hit its event limit" : `stopped early (${run.stoppedBy})`} ` +
+      `at ${whole(run.simulatedMs)} ms of simulated time: the figures cover only what ran`,
+    figures: { simulatedMs: roundFigure(run.simulatedMs), measuredMs: roundFigure(run.measuredMs) },
+  };
+}
+
+function backlogGrowing(growth: number, finished: number, rec: RecordedWindows): VerdictReason {
+  return {
+    code: "backlog-growing",
+    subject: "",
+    message:
+      `work in flight grew by ${whole(growth)} operations over the window (a line fitted ` +
+      `through ${rec.work.means.length} window means), ${pct(growth / Math.max(1, finished))} of ` +
+      `the ${whole(finished)} that finished, and ${whole(rec.work.atEnd)} were in flight at the ` +
+      "end: the plan does not keep up with the offered load, and latency grows with the run's length",
+    figures: {
+      growth: roundFigure(growth),
+      finished,
+      inFlightAtStart: rec.work.atStart,
+      inFlightAtEnd: rec.work.atEnd,
+    },
+  };
+}
+
+function replicaBehind(
+  r: WindowSeries & { readonly name: string; readonly growth: number },
+  written: number,
+): VerdictReason {
+  return {
+    code: "replica-falling-behind",
+    subject: r.name,
+    message:
+      `${r.name}'s unapplied log grew by ${whole(r.growth)} records over the window, ` +
+      `${pct(r.growth / Math.max(1, written))} of the ${whole(written)} written, ` +
+      `${whole(r.atEnd)} unapplied at the end: it does not keep up and its lag grows without bound`,
+    figures: {
+      growth: roundFigure(r.growth),
+      written,
+      backlogAtStart: r.atStart,
+      backlogAtEnd: r.atEnd,
+    },
+  };
+}
+
+function requestsFailed(
+  failed: number,
+  finished: number,
+  byKind: Readonly<Record<string, number>>,
+): VerdictReason {
+  const kinds = Object.entries(byKind).filter(([, n]) => n > 0);
+  return {
+    code: "requests-failed",
+    subject: "",
+    message:
+      `${whole(failed)} of ${whole(finished)} operations failed (${pct(failed / finished)}): ` +
+      kinds.map(([kind, n]) => `${kind} ${whole(n)}`).join(", "),
+    figures: { failed, finished, ...Object.fromEntries(kinds) },
+  };
+}
+
+function saturated(node: { readonly name: string; readonly utilization: number }): VerdictReason {
+  return {
+    code: "node-saturated",
+    subject: node.name,
+    message:
+      `${node.name} was busy ${pct(node.utilization)} of the time (at least ` +
+      `${pct(SATURATED_UTILIZATION)}): close to capacity, so a little more load costs a lot of latency`,
+    figures: { utilization: node.utilization },
+  };
+}

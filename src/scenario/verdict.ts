@@ -1,0 +1,188 @@
+// The report's verdict: does the plan carry its offered load, or are the figures
+// those of a system falling behind? The recorder cuts the measured period into a
+// fixed number of windows (bounded memory) and keeps, per window, the time-average
+// work in flight (exact: it changes only at issues and finishes) and each replica's
+// unapplied log (sampled ten times a window, since it changes inside the model).
+// A least-squares line through the window means says whether they grew: one
+// sample at the end cannot tell a trend from a burst. The rules and their
+// thresholds are in docs/report.md.
+import type { Simulation } from "../kernel/index.js";
+import type { Service } from "../models/operation.js";
+import type { Verdict } from "./report.js";
+import {
+  judgeVerdict,
+  VERDICT_WINDOWS,
+  type VerdictRun,
+  type WindowSeries,
+} from "./verdict-rules.js";
+
+/** Replica backlog samples per window. */
+const SAMPLES_PER_WINDOW = 10;
+
+/**
+ * What the verdict reads of the replication model: its own log positions, not
+ * the report's lag fields.
+ *
+ * @remarks Since 0.2.0
+ */
+export interface ReplicationProbe {
+  /** Number of replicas. */
+  readonly replicaCount: number;
+  /** The primary's latest log position. */
+  readonly lsn: number;
+  /** The log position replica `i` has applied. */
+  appliedLsn(i: number): number;
+}
+
+/**
+ * Records work in flight and replica backlogs over the measured period in
+ * {@link VERDICT_WINDOWS} windows. {@link counting} wraps the front of the request
+ * path, {@link finished} is called for every operation, {@link start} at the
+ * warm-up cut and {@link stop} after the run.
+ *
+ * @remarks Since 0.2.0
+ */
+export class VerdictRecorder {
+  private readonly sim: Simulation;
+  private readonly endMs: number;
+  private readonly replication: ReplicationProbe | null;
+  private inFlight = 0;
+  private started = false;
+  private windowMs = 0;
+  private windowEnd = Number.POSITIVE_INFINITY;
+  private lastChange = 0;
+  private area = 0;
+  private readonly work: WindowSeries = { atStart: 0, atEnd: 0, means: [] };
+  private readonly backlogs: WindowSeries[];
+  private readonly sampleSums: number[];
+  private samples = 0;
+  private timer: ReturnType<Simulation["at"]> | null = null;
+  private writtenAtStart = 0;
+  private writtenAtEnd = 0;
+
+  constructor(sim: Simulation, endMs: number, replication: ReplicationProbe | null) {
+    this.sim = sim;
+    this.endMs = endMs;
+    this.replication = replication;
+    const replicas = replication?.replicaCount ?? 0;
+    this.backlogs = Array.from({ length: replicas }, () => ({ atStart: 0, atEnd: 0, means: [] }));
+    this.sampleSums = new Array<number>(replicas).fill(0);
+  }
+
+  /** `front`, counting each operation submitted to it as issued. */
+  counting(front: Service): Service {
+    return {
+      submit: (op, done) => {
+        this.change(1);
+        front.submit(op, done);
+      },
+    };
+  }
+
+  /** An operation finished, with or without an error. */
+  finished(): void {
+    this.change(-1);
+  }
+
+  /** The measured period begins now. */
+  start(): void {
+    const now = this.sim.now;
+    this.started = true;
+    this.windowMs = (this.endMs - now) / VERDICT_WINDOWS;
+    this.windowEnd = this.windowMs > 0 ? now + this.windowMs : Number.POSITIVE_INFINITY;
+    this.lastChange = now;
+    this.work.atStart = this.inFlight;
+    this.writtenAtStart = this.replication?.lsn ?? 0;
+    this.backlogs.forEach((b, i) => {
+      b.atStart = this.backlog(i);
+    });
+    if (this.backlogs.length > 0 && this.windowMs > 0) this.scheduleSample(0);
+  }
+
+  /** The run is over: closes every window that ended by now. */
+  stop(): void {
+    if (this.timer !== null) this.sim.cancel(this.timer);
+    this.timer = null;
+    if (!this.started) return;
+    const now = this.sim.now;
+    this.roll(now);
+    // The last window ends exactly at the end of the run, where no event runs.
+    if (now >= this.endMs && this.windowMs > 0 && this.work.means.length < VERDICT_WINDOWS) {
+      this.closeWindow(now);
+    }
+    this.work.atEnd = this.inFlight;
+    this.writtenAtEnd = this.replication?.lsn ?? 0;
+    this.backlogs.forEach((b, i) => {
+      b.atEnd = this.backlog(i);
+    });
+  }
+
+  /** Work in flight now. */
+  get inFlightNow(): number {
+    return this.inFlight;
+  }
+
+  /** The verdict, from what was recorded and the run's other figures. */
+  verdict(run: VerdictRun): Verdict {
+    return judgeVerdict(run, {
+      windowMs: this.windowMs,
+      work: this.work,
+      replicas: this.backlogs.map((b, i) => ({
+        name: run.replicaNames[i] ?? `replica-${i + 1}`,
+        ...b,
+      })),
+      written: this.writtenAtEnd - this.writtenAtStart,
+    });
+  }
+
+  private change(delta: number): void {
+    const now = this.sim.now;
+    if (this.started) {
+      if (now >= this.windowEnd) this.roll(now);
+      this.area += this.inFlight * (now - this.lastChange);
+      this.lastChange = now;
+    }
+    this.inFlight += delta;
+  }
+
+  /** Closes every window that ended at or before `now`. */
+  private roll(now: number): void {
+    while (now >= this.windowEnd && this.work.means.length < VERDICT_WINDOWS) {
+      this.closeWindow(this.windowEnd);
+    }
+  }
+
+  private closeWindow(at: number): void {
+    this.area += this.inFlight * (at - this.lastChange);
+    this.lastChange = at;
+    this.work.means.push(this.area / this.windowMs);
+    this.area = 0;
+    this.windowEnd =
+      this.work.means.length < VERDICT_WINDOWS ? at + this.windowMs : Number.POSITIVE_INFINITY;
+  }
+
+  private backlog(i: number): number {
+    const replication = this.replication;
+    return replication === null ? 0 : replication.lsn - replication.appliedLsn(i);
+  }
+
+  /** Samples at the middle of each tenth of a window, so every sample runs before the end. */
+  private scheduleSample(j: number): void {
+    const step = this.windowMs / SAMPLES_PER_WINDOW;
+    const start = this.endMs - VERDICT_WINDOWS * this.windowMs;
+    this.timer = this.sim.at(start + (j + 0.5) * step, () => {
+      this.backlogs.forEach((_, i) => {
+        this.sampleSums[i] = (this.sampleSums[i] as number) + this.backlog(i);
+      });
+      if (++this.samples === SAMPLES_PER_WINDOW) {
+        this.backlogs.forEach((b, i) => {
+          b.means.push((this.sampleSums[i] as number) / SAMPLES_PER_WINDOW);
+          this.sampleSums[i] = 0;
+        });
+        this.samples = 0;
+      }
+      if (j + 1 < VERDICT_WINDOWS * SAMPLES_PER_WINDOW) this.scheduleSample(j + 1);
+      else this.timer = null;
+    });
+  }
+}
