@@ -18,6 +18,7 @@ export {
   History,
   HistoryFormatError,
   type HistoryInput,
+  historyLine,
   type HistoryOp,
   type HistoryOptions,
   type MonitorCounts,

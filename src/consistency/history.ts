@@ -180,6 +180,30 @@ function problemOf(op: Record<string, unknown>): { field: string; problem: strin
 }
 
 /**
+ * One operation as one line of a JSON-lines history, ending in "\n": the keys in
+ * a fixed order (id, session, kind, key, invokeMs, completeMs, ok, version, lsn,
+ * commitMs, node), NaN written as null. The one place the line format is written:
+ * {@link History.toJSONLines} and the CLI's streamed `--history` file both use it.
+ *
+ * @remarks Since 0.2.0
+ */
+export function historyLine(op: HistoryOp): string {
+  return `${JSON.stringify({
+    id: op.id,
+    session: op.session,
+    kind: op.kind,
+    key: op.key,
+    invokeMs: op.invokeMs,
+    completeMs: op.completeMs,
+    ok: op.ok,
+    version: op.version,
+    lsn: op.lsn,
+    commitMs: op.commitMs,
+    node: op.node,
+  })}\n`;
+}
+
+/**
  * A recorded run: operations in recording order, stored column by column in typed
  * arrays.
  *
@@ -398,22 +422,7 @@ export class History implements Iterable<HistoryOp> {
    */
   toJSONLines(): string {
     let text = "";
-    for (let i = 0; i < this.size; i++) {
-      const op = this.get(i);
-      text += `${JSON.stringify({
-        id: op.id,
-        session: op.session,
-        kind: op.kind,
-        key: op.key,
-        invokeMs: op.invokeMs,
-        completeMs: op.completeMs,
-        ok: op.ok,
-        version: op.version,
-        lsn: op.lsn,
-        commitMs: op.commitMs,
-        node: op.node,
-      })}\n`;
-    }
+    for (let i = 0; i < this.size; i++) text += historyLine(this.get(i));
     return text;
   }
 

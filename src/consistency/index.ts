@@ -26,6 +26,7 @@ export {
   HISTORY_BYTES_PER_OP,
   History,
   HistoryFormatError,
+  historyLine,
 } from "./history.js";
 export type { MonitorCounts } from "./monitor.js";
 export { ConsistencyMonitor } from "./monitor.js";
