@@ -35,15 +35,17 @@ export const DurationSchema = z
     }),
   ])
   .transform((v, ctx) => {
-    if (typeof v === "number" && v <= MAX_DURATION_MS) return v;
-    const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)\s*$/.exec(String(v));
-    const ms = m === null ? v : Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS];
-    if (typeof ms === "number" && ms <= MAX_DURATION_MS) return ms;
-    // A string of 400 digits is a valid pattern yet resolves to Infinity ms.
+    let ms = v as number;
+    if (typeof v === "string") {
+      const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)\s*$/.exec(v) as RegExpExecArray;
+      ms = Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS];
+    }
+    if (ms <= MAX_DURATION_MS) return ms;
+    // A string of 400 digits matches the pattern yet resolves to Infinity ms.
     ctx.addIssue({
       code: "custom",
       input: v,
-      message: `expected a duration of at most 1e15 ms (about 31,700 years); ${typeof v === "string" ? `resolves to ${ms} ms` : "too long"}`,
+      message: `expected a duration of at most 1e15 ms (about 31,700 years)${typeof v === "string" ? `; resolves to ${ms} ms` : ""}`,
     });
     return z.NEVER;
   })

@@ -23,7 +23,9 @@ export interface ScenarioVariant {
 
 /**
  * Merges a patch into a value: plain objects merge key by key; anything else
- * replaces; `null` removes the key.
+ * replaces; `null` removes the key. Every key of the patch becomes an own key of
+ * the result, `"__proto__"` included (so validation reports it as unknown); a
+ * merged object's prototype is always `Object.prototype`.
  *
  * @remarks Since 0.1.0
  */
