@@ -217,6 +217,60 @@ function nonFinite(value: unknown, path = "report"): string[] {
   return Object.entries(value).flatMap(([key, child]) => nonFinite(child, `${path}.${key}`));
 }
 
+/** Values that once made parseScenario throw: deep nesting, null prototypes with BigInts, loops. */
+const hostile = fc.oneof(
+  fc.integer({ min: 0, max: 5000 }).map((depth) => {
+    let value: unknown = 1;
+    for (let i = 0; i < depth; i++) value = [value];
+    return value;
+  }),
+  fc.integer({ min: 0, max: 700 }).map((depth) => {
+    let value: unknown = 1;
+    for (let i = 0; i < depth; i++)
+      value = { kind: "mixture", parts: [{ weight: 1, dist: value }] };
+    return value;
+  }),
+  fc.bigInt().map((big) => Object.assign(Object.create(null) as object, { a: big, b: [big] })),
+  fc.constant(null).map(() => {
+    const loop: Record<string, unknown> = { kind: "mixture" };
+    loop.parts = [{ weight: 1, dist: loop }];
+    return loop;
+  }),
+  fc.anything({ withBigInt: true, withNullPrototype: true, withBoxedValues: true, maxDepth: 4 }),
+);
+
+/** A field of a valid scenario where a value may go. */
+const slot = fc.constantFrom(
+  ["workload", "rate"],
+  ["workload", "thinkTime"],
+  ["database", "readTime"],
+  ["database", "sigma"],
+  ["latency", "ramRead"],
+  ["proxy", "readerHostgroup"],
+  ["proxy", "queryRules"],
+  ["replication", "replicas"],
+  ["routing", "consistency"],
+  ["variants"],
+  ["duration"],
+);
+
+describe("parseScenario never throws", () => {
+  test.prop([slot, hostile], { numRuns: 200 })(
+    "on a hostile value in any field, it returns issues or a scenario",
+    ([section, field], value) => {
+      const input: Record<string, unknown> = { workload: { rate: 10 } };
+      if (field === undefined) input[section as string] = value;
+      else
+        input[section as string] = {
+          ...((input[section as string] as object) ?? {}),
+          [field]: value,
+        };
+      const result = parseScenario(input);
+      expect(typeof result.ok).toBe("boolean");
+    },
+  );
+});
+
 describe("whatever validates runs", () => {
   test.prop([scenario], { numRuns: 300 })(
     "parseScenario never throws; what it accepts runs, with only finite figures",
