@@ -85,7 +85,7 @@ export function parseScenario(input: unknown): ParseResult {
     if (deep !== undefined) return { ok: false, issues: [tooDeepIssue(deep)] };
     const result = ScenarioSchema.safeParse(value, { reportInput: true });
     if (result.success) return { ok: true, scenario: result.data };
-    return { ok: false, issues: result.error.issues.map(toIssue) };
+    return { ok: false, issues: result.error.issues.flatMap(intoBranch).map(toIssue) };
   } catch (error) {
     // The promise is "never throws": an input that trips a check nobody foresaw (a
     // getter that throws, say) is still reported as an issue, not an exception.
@@ -106,6 +106,21 @@ export function resolveScenario(input: unknown): Scenario {
   const result = parseScenario(input);
   if (!result.ok) throw new ScenarioError(result.issues);
   return result.scenario;
+}
+
+/**
+ * A union zod could not match reports only "Invalid input" at the union. When
+ * exactly one of its options got past the value's shape (every problem of that
+ * option is inside the value, none at its root), the problems are that option's:
+ * report them at their own paths (`replication.replicas.0.outages.0.for`).
+ */
+function intoBranch(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
+  if (issue.code !== "invalid_union" || issue.message !== "Invalid input") return [issue];
+  const shaped = issue.errors.filter((b) => b.length > 0 && b.every((i) => i.path.length > 0));
+  if (shaped.length !== 1) return [issue];
+  return (shaped[0] as z.core.$ZodIssue[]).flatMap((inner) =>
+    intoBranch({ ...inner, path: [...issue.path, ...inner.path] } as z.core.$ZodIssue),
+  );
 }
 
 function tooDeepIssue(path: readonly PropertyKey[]): ScenarioIssue {
