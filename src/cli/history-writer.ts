@@ -20,6 +20,7 @@ const CHUNK_CHARS = 1 << 20;
  * @param option - the option as typed, for the message (`--out`)
  * @param typed - the path as the user typed it
  * @param path - the same path, resolved
+ * @remarks Since 0.2.0
  */
 export async function checkWritable(option: string, typed: string, path: string): Promise<void> {
   const fail = (why: string): never => {
@@ -55,6 +56,7 @@ export async function checkWritable(option: string, typed: string, path: string)
  *
  * @returns the number of operations written
  * @throws the file system's error when the file cannot be opened or written
+ * @remarks Since 0.2.0
  */
 export async function writeHistoryFile(path: string, ops: Iterable<HistoryOp>): Promise<number> {
   const file = await open(path, "w");
