@@ -7,6 +7,7 @@
 // trace; 1 an internal error (a bug: please report it).
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { version } from "../../package.json";
+import type { History } from "../consistency/history.js";
 import {
   BUILTIN_SCENARIOS,
   builtinScenarioNames,
@@ -30,6 +31,7 @@ import {
   formatSummary,
   formatTable,
 } from "./format.js";
+import { checkWritable, writeHistoryFile } from "./history-writer.js";
 import { loadScenarioSource, resolvePath, resolvePlans, selectPlan } from "./load.js";
 import { createProgress } from "./progress.js";
 
@@ -193,6 +195,13 @@ function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
     .action(async (scenarioArg: string | undefined, options: RunOptions) => {
       const source = await loadScenarioSource(scenarioArg, io);
       const plans = resolvePlans(source, { seed: options.seed, duration: options.duration });
+      // Before the run, so a mistyped folder costs a second, not the whole run.
+      if (options.out !== undefined) {
+        await checkWritable("--out", options.out, resolvePath(io, options.out));
+      }
+      if (options.history !== undefined) {
+        await checkWritable("--history", options.history, resolvePath(io, options.history));
+      }
       const info = options.format === "table" ? io.stdout : io.stderr;
       let text: string;
       if (plans.length === 1 || options.variant !== undefined) {
@@ -203,21 +212,21 @@ function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
         info(`${formatSummary(scenario, plans.length > 1 ? { plan: plan.name } : {})}\n`);
         const progress = createProgress(io, `running ${scenario.name}`);
         let report: Report;
-        let history: string | null = null;
+        let history: History | null = null;
         try {
           const run = runScenarioDetailed(scenario, {
             onProgress: progress.update,
             ...(options.history === undefined ? {} : { history: true }),
           });
           report = run.report;
-          history = run.history?.toJSONLines() ?? null;
+          history = run.history;
         } finally {
           progress.clear();
         }
         text = render(options.format, report);
         if (options.history !== undefined && history !== null) {
           try {
-            await io.writeFile(resolvePath(io, options.history), history);
+            await writeHistoryFile(resolvePath(io, options.history), history);
           } catch (error) {
             throw new UsageError([
               `error: cannot write ${options.history}: ${describeFsError(error)}`,

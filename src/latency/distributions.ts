@@ -10,7 +10,17 @@
 // and reports that option's problems, so each message names the bad value, where
 // it is, and what was expected.
 import * as z from "zod";
+import {
+  lnMaxExponential,
+  lnMaxLognormal,
+  lnMaxNormal,
+  lnMaxPareto,
+  MAX_DRAW_MS,
+  showLnDraw,
+  withinDrawLimit,
+} from "./bounds.js";
 import { LatencyError } from "./errors.js";
+import { MAX_NESTING_DEPTH, tooDeepAt } from "./nesting.js";
 import { LATENCY_ROW_NAMES, type LatencyRowName, type LatencyTable } from "./table.js";
 
 /**
@@ -214,6 +224,32 @@ function nonNegative(description: string) {
     .describe(description);
 }
 
+/** A latency in ms that a draw returns as is: ≥ 0 and at most {@link MAX_DRAW_MS}. */
+function latencyMs(description: string) {
+  return nonNegative(description).max(MAX_DRAW_MS, {
+    error: (iss) => `expected at most ${MAX_DRAW_MS} ms, received ${show(iss.input)}`,
+  });
+}
+
+/**
+ * A refinement that refuses parameters whose largest draw (ln of it from `lnMax`)
+ * passes {@link MAX_DRAW_MS}, reporting at `path` with what the parameters give.
+ */
+function drawLimit<T>(lnMax: (value: T) => number, path: string, advice: string) {
+  return (value: T, ctx: z.RefinementCtx<T>): void => {
+    const ln = lnMax(value);
+    if (withinDrawLimit(ln)) return;
+    ctx.addIssue({
+      code: "custom",
+      path: [path],
+      input: (value as Record<string, unknown>)[path],
+      message:
+        `expected parameters whose draws stay within ${MAX_DRAW_MS} ms; ` +
+        `these give draws up to ${showLnDraw(ln)}; ${advice}`,
+    });
+  };
+}
+
 function positive(description: string) {
   return z
     .number({ error: (iss) => notANumber(iss.input) })
@@ -239,7 +275,7 @@ function kindObject<Kind extends DistributionKind, Shape extends z.core.$ZodShap
   );
 }
 
-const ConstantMsSchema = nonNegative("A constant latency in ms");
+const ConstantMsSchema = latencyMs("A constant latency in ms");
 
 const RowNameSchema = z
   .enum(LATENCY_ROW_NAMES, {
@@ -249,12 +285,12 @@ const RowNameSchema = z
   .describe("The name of a latency-table row: that row's distribution");
 
 const ConstantSchema = kindObject("constant", {
-  value: nonNegative("The latency in ms"),
+  value: latencyMs("The latency in ms"),
 }).describe("A fixed latency");
 
 const UniformSchema = kindObject("uniform", {
-  min: nonNegative("The lower bound in ms"),
-  max: nonNegative("The upper bound in ms; at least min"),
+  min: latencyMs("The lower bound in ms"),
+  max: latencyMs("The upper bound in ms; at least min"),
 })
   .superRefine((v, ctx) => {
     if (v.min > v.max) {
@@ -268,12 +304,16 @@ const UniformSchema = kindObject("uniform", {
 
 const ExponentialSchema = kindObject("exponential", {
   mean: positive("The mean in ms"),
-}).describe("An exponential (memoryless) latency");
+})
+  .superRefine(drawLimit((v) => lnMaxExponential(v.mean), "mean", "lower the mean"))
+  .describe("An exponential (memoryless) latency");
 
 const NormalSchema = kindObject("normal", {
   mean: nonNegative("The mean in ms, before truncation at 0"),
   sd: nonNegative("The standard deviation in ms, before truncation at 0"),
-}).describe("A normal latency truncated at 0");
+})
+  .superRefine(drawLimit((v) => lnMaxNormal(v.mean, v.sd), "sd", "lower the mean or the sd"))
+  .describe("A normal latency truncated at 0");
 
 const LOGNORMAL_KEYS = "kind, median, p99 (or kind, mu, sigma)";
 
@@ -291,7 +331,10 @@ const LognormalQuantileSchema = kindObject(
         code: "custom",
         message: `expected p99 ≥ median, received median ${show(v.median)} and p99 ${show(v.p99)}`,
       });
+      return;
     }
+    const { mu, sigma } = lognormalParameters(v);
+    drawLimit(() => lnMaxLognormal(mu, sigma), "p99", "lower the p99 or the median")(v, ctx);
   })
   .describe("A lognormal latency given by its median and 99th percentile");
 
@@ -302,16 +345,22 @@ const LognormalParameterSchema = kindObject(
     sigma: nonNegative("The standard deviation of ln(latency in ms)"),
   },
   LOGNORMAL_KEYS,
-).describe("A lognormal latency given by the parameters of ln(latency in ms)");
+)
+  .superRefine(drawLimit((v) => lnMaxLognormal(v.mu, v.sigma), "sigma", "lower mu or sigma"))
+  .describe("A lognormal latency given by the parameters of ln(latency in ms)");
 
 const ParetoSchema = kindObject("pareto", {
   scale: positive("The minimum latency in ms (x_m)"),
   shape: positive("The tail index (alpha); the mean is infinite when ≤ 1"),
-}).describe("A Pareto (type I) latency with a heavy tail");
+})
+  .superRefine(
+    drawLimit((v) => lnMaxPareto(v.scale, v.shape), "shape", "raise the shape or lower the scale"),
+  )
+  .describe("A Pareto (type I) latency with a heavy tail");
 
 const EmpiricalSchema = kindObject("empirical", {
   samples: z
-    .array(nonNegative("A measured latency in ms"))
+    .array(latencyMs("A measured latency in ms"))
     .min(1, { error: (iss) => `expected at least one sample, received ${show(iss.input)}` })
     .describe("Measured latencies in ms, drawn from uniformly"),
 }).describe("A latency drawn uniformly from measured samples");
@@ -339,16 +388,46 @@ const MixtureSchema = kindObject("mixture", {
     .describe("The components, picked with probability weight / total weight"),
 })
   .superRefine((v, ctx) => {
-    if (!(v.parts.reduce((sum, part) => sum + part.weight, 0) > 0)) {
+    const total = v.parts.reduce((sum, part) => sum + part.weight, 0);
+    if (!(total > 0 && Number.isFinite(total))) {
+      // A total that overflows to Infinity turns every weight's share into 0 or NaN.
       ctx.addIssue({
         code: "custom",
         message:
-          "expected weights with a positive total, received weights " +
+          `expected weights with a ${total > 0 ? "finite" : "positive"} total, received weights ` +
           v.parts.map((part) => show(part.weight)).join(", "),
+      });
+    }
+    // Reported where the limit is first passed on the way in, once per too-deep chain.
+    if (mixtureDepth(v) === MAX_MIXTURE_DEPTH + 1) {
+      ctx.addIssue({
+        code: "custom",
+        message: `expected mixtures nested at most ${MAX_MIXTURE_DEPTH} deep (a mixture inside a mixture's part counts one more); this one holds ${MAX_MIXTURE_DEPTH + 1} levels`,
       });
     }
   })
   .describe("A weighted mixture of distributions");
+
+/**
+ * How deep mixtures may nest: a mixture is level 1, a mixture in one of its parts
+ * level 2, and so on. Sampling, means and descriptions recurse through the levels.
+ *
+ * @remarks Since 0.2.0
+ */
+export const MAX_MIXTURE_DEPTH = 8;
+
+/** Levels of mixture in `spec` (1 for a mixture of plain parts), counted without recursion. */
+function mixtureDepth(spec: MixtureDistribution): number {
+  let deepest = 0;
+  const stack: { spec: DistributionSpec; level: number }[] = [{ spec, level: 1 }];
+  while (stack.length > 0) {
+    const item = stack.pop() as { spec: DistributionSpec; level: number };
+    if (typeof item.spec !== "object" || item.spec.kind !== "mixture") continue;
+    deepest = Math.max(deepest, item.level);
+    for (const part of item.spec.parts) stack.push({ spec: part.dist, level: item.level + 1 });
+  }
+  return deepest;
+}
 
 const SCHEMA_BY_KIND = {
   constant: ConstantSchema,
@@ -493,6 +572,13 @@ export function formatProblems(problems: readonly SpecProblem[]): string {
  * @internal
  */
 export function parseDistributionSpec(value: unknown, where: string): DistributionSpec {
+  const deep = tooDeepAt(value, MAX_NESTING_DEPTH);
+  if (deep !== undefined) {
+    throw new LatencyError(
+      "INVALID_DISTRIBUTION",
+      `Invalid latency distribution ${where}: ${formatPath(deep)}: nested more than ${MAX_NESTING_DEPTH} levels deep`,
+    );
+  }
   const result = DistributionSpecSchema.safeParse(value);
   if (result.success) return result.data;
   throw new LatencyError(

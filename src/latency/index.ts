@@ -1,5 +1,6 @@
 // The latency layer's public surface: the published table, distribution specs and
 // their samplers. Every export is listed by hand so nothing leaks by accident.
+export { MAX_DRAW_MS } from "./bounds.js";
 export { compileDistribution, type Sampler } from "./compile.js";
 export { describeDistribution } from "./describe.js";
 export {
@@ -12,6 +13,7 @@ export {
   type EmpiricalDistribution,
   type ExponentialDistribution,
   type LognormalDistribution,
+  MAX_MIXTURE_DEPTH,
   type MixtureDistribution,
   type MixturePart,
   type NormalDistribution,

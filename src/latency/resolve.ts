@@ -4,6 +4,7 @@
 // before any model draws from the table.
 import * as z from "zod";
 import { compileDistribution } from "./compile.js";
+import { rowCycles } from "./cycles.js";
 import { describeDistribution } from "./describe.js";
 import {
   type DistributionSpec,
@@ -12,6 +13,7 @@ import {
   issueProblems,
 } from "./distributions.js";
 import { LatencyError } from "./errors.js";
+import { MAX_NESTING_DEPTH, tooDeepAt } from "./nesting.js";
 import {
   DEFAULT_LATENCY_TABLE,
   LATENCY_ROW_NAMES,
@@ -54,6 +56,20 @@ export const LatencyOverridesSchema: z.ZodType<LatencyOverrides, LatencyOverride
           : undefined,
     },
   )
+  .superRefine((overrides, ctx) => {
+    for (const cycle of rowCycles({ ...DEFAULT_LATENCY_TABLE, ...overrides })) {
+      const first = cycle[0] as LatencyRowName;
+      ctx.addIssue({
+        code: "custom",
+        path: [first],
+        input: overrides[first],
+        params: { latencyErrorCode: "ROW_CYCLE" },
+        message:
+          `latency rows refer to each other in a loop: ${cycle.join(" → ")}; ` +
+          "give one of them a distribution instead of a row name",
+      });
+    }
+  })
   .describe("Overrides of latency-table rows, each by any distribution");
 
 function deepFreeze<T>(value: T): T {
@@ -76,10 +92,20 @@ function deepFreeze<T>(value: T): T {
  * @remarks Since 0.1.0
  */
 export function resolveLatencyTable(overrides: LatencyOverrides = {}): LatencyTable {
-  const result = LatencyOverridesSchema.safeParse(overrides);
-  if (!result.success) {
+  const deep = tooDeepAt(overrides, MAX_NESTING_DEPTH);
+  if (deep !== undefined) {
     throw new LatencyError(
       "INVALID_DISTRIBUTION",
+      `Invalid latency overrides: ${deep.map(String).join(".")}: nested more than ${MAX_NESTING_DEPTH} levels deep`,
+    );
+  }
+  const result = LatencyOverridesSchema.safeParse(overrides);
+  if (!result.success) {
+    const loops = result.error.issues.every(
+      (issue) => issue.code === "custom" && issue.params?.latencyErrorCode === "ROW_CYCLE",
+    );
+    throw new LatencyError(
+      loops ? "ROW_CYCLE" : "INVALID_DISTRIBUTION",
       `Invalid latency overrides: ${formatProblems(issueProblems(result.error.issues, overrides))}`,
     );
   }

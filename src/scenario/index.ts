@@ -50,6 +50,7 @@ export {
   ClientSchema,
   DatabaseSchema,
   DurationSchema,
+  MAX_DURATION_MS,
   PoolSchema,
   ProxySchema,
   ReplicationSchema,

@@ -2,6 +2,7 @@
 // that each name the path, the value found and what was expected — data, like
 // zod's own issues, so the CLI and editors can show them as they like.
 import type * as z from "zod";
+import { MAX_NESTING_DEPTH, tooDeepAt } from "../latency/nesting.js";
 import { scenarioJsonSchema } from "./json-schema.js";
 import { type Scenario, ScenarioSchema } from "./schema.js";
 
@@ -13,7 +14,11 @@ import { type Scenario, ScenarioSchema } from "./schema.js";
 export interface ScenarioIssue {
   /** Where, as a dotted path (`workload.readRatio`, `database.cores`); "" for the whole scenario. */
   readonly path: string;
-  /** A stable code: zod's issue code (`invalid_type`, `too_big`, `unrecognized_keys`, …) or `invalid_json`. */
+  /**
+   * A stable code: zod's issue code (`invalid_type`, `too_big`, `unrecognized_keys`, …),
+   * `invalid_json`, `too_deep` (input nested more than 64 levels) or `invalid_input`
+   * (a value that could not be inspected).
+   */
   readonly code: string;
   /** A sentence naming the value and what was expected. */
   readonly message: string;
@@ -73,9 +78,23 @@ export function parseScenario(input: unknown): ParseResult {
       };
     }
   }
-  const result = ScenarioSchema.safeParse(value, { reportInput: true });
-  if (result.success) return { ok: true, scenario: result.data };
-  return { ok: false, issues: result.error.issues.map(toIssue) };
+  try {
+    // zod walks nested input recursively: measure the depth first, without recursion,
+    // so a deeply nested file is an issue rather than a stack overflow.
+    const deep = tooDeepAt(value, MAX_NESTING_DEPTH);
+    if (deep !== undefined) return { ok: false, issues: [tooDeepIssue(deep)] };
+    const result = ScenarioSchema.safeParse(value, { reportInput: true });
+    if (result.success) return { ok: true, scenario: result.data };
+    return { ok: false, issues: result.error.issues.flatMap(intoBranch).map(toIssue) };
+  } catch (error) {
+    // The promise is "never throws": an input that trips a check nobody foresaw (a
+    // getter that throws, say) is still reported as an issue, not an exception.
+    const detail = error instanceof Error ? error.message : safeString(error);
+    return {
+      ok: false,
+      issues: [{ path: "", code: "invalid_input", message: `cannot be validated: ${detail}` }],
+    };
+  }
 }
 
 /**
@@ -89,16 +108,49 @@ export function resolveScenario(input: unknown): Scenario {
   return result.scenario;
 }
 
+/**
+ * A union zod could not match reports only "Invalid input" at the union. When
+ * exactly one of its options got past the value's shape (every problem of that
+ * option is inside the value, none at its root), the problems are that option's:
+ * report them at their own paths (`replication.replicas.0.outages.0.for`).
+ */
+function intoBranch(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
+  if (issue.code !== "invalid_union" || issue.message !== "Invalid input") return [issue];
+  const shaped = issue.errors.filter((b) => b.length > 0 && b.every((i) => i.path.length > 0));
+  if (shaped.length !== 1) return [issue];
+  return (shaped[0] as z.core.$ZodIssue[]).flatMap((inner) =>
+    intoBranch({ ...inner, path: [...issue.path, ...inner.path] } as z.core.$ZodIssue),
+  );
+}
+
+function tooDeepIssue(path: readonly PropertyKey[]): ScenarioIssue {
+  return {
+    path: path.map(String).join("."),
+    code: "too_deep",
+    message: `expected input nested at most ${MAX_NESTING_DEPTH} levels deep (objects and arrays count one level each); got more`,
+  };
+}
+
 function describeValue(value: unknown): string {
   if (value === undefined) return "nothing";
   if (typeof value === "number" && !Number.isFinite(value)) return String(value);
+  if (typeof value === "bigint") return `${value}n (a BigInt)`;
   let text: string;
   try {
-    text = JSON.stringify(value) ?? String(value);
+    text = JSON.stringify(value) ?? safeString(value);
   } catch {
-    text = String(value);
+    text = safeString(value);
   }
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** String(value), or a tag such as "[object Object]" when that throws (a null-prototype object). */
+function safeString(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
 }
 
 type JsonSchemaNode = {

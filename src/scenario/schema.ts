@@ -13,6 +13,15 @@ const share = () => z.number().min(0).max(1);
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
 
 /**
+ * The longest duration a field takes, in ms: far longer than a run (warm-up plus
+ * duration is at most 1e12 ms), so a timeout can still mean "never", yet small
+ * enough that sums of durations stay finite.
+ *
+ * @remarks Since 0.2.0
+ */
+export const MAX_DURATION_MS = 1e15;
+
+/**
  * A duration: a number of milliseconds, or a string with a unit
  * (`"500ms"`, `"30s"`, `"2m"`, `"1h"`).
  *
@@ -25,10 +34,20 @@ export const DurationSchema = z
       message: 'expected a duration such as 500, "500ms", "30s", "2m" or "1h"',
     }),
   ])
-  .transform((v) => {
-    if (typeof v === "number") return v;
-    const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)\s*$/.exec(v) as RegExpExecArray;
-    return Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS];
+  .transform((v, ctx) => {
+    let ms = v as number;
+    if (typeof v === "string") {
+      const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)\s*$/.exec(v) as RegExpExecArray;
+      ms = Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS];
+    }
+    if (ms <= MAX_DURATION_MS) return ms;
+    // A string of 400 digits matches the pattern yet resolves to Infinity ms.
+    ctx.addIssue({
+      code: "custom",
+      input: v,
+      message: `expected a duration of at most 1e15 ms (about 31,700 years)${typeof v === "string" ? `; resolves to ${ms} ms` : ""}`,
+    });
+    return z.NEVER;
   })
   .describe('Milliseconds, or a string with a unit: "500ms", "30s", "2m", "1h"');
 
@@ -174,10 +193,16 @@ export const DatabaseSchema = z
   .strictObject({
     engine: z.enum(["postgresql", "mysql"]).default("postgresql").describe("The engine modelled"),
     cores: positiveInt().max(4096).default(8).describe("CPU cores"),
-    sigma: nonNegative().default(0).describe("USL contention σ: the serial share of the work"),
-    kappa: nonNegative()
+    // Gunther's USL takes 0 ≤ σ, κ < 1; 1 is let in as the fully serial limit. Larger
+    // values overflow the slowdown at many connections (κ near 1e308 gives Infinity).
+    sigma: nonNegative()
+      .max(1)
       .default(0)
-      .describe("USL coherency κ: crosstalk cost between concurrent queries"),
+      .describe("USL contention σ: the serial share of the work, in [0, 1]"),
+    kappa: nonNegative()
+      .max(1)
+      .default(0)
+      .describe("USL coherency κ: crosstalk cost between concurrent queries, in [0, 1]"),
     maxConnections: positiveInt()
       .max(1_000_000)
       .default(100)
@@ -872,6 +897,9 @@ function checkProxy(
   const rep = s.replication;
   const replicas =
     rep === undefined ? 0 : typeof rep.replicas === "number" ? rep.replicas : rep.replicas.length;
+  // When the proxy section has problems of its own, zod skips its transform, so the
+  // defaults (queryRules) are missing: its issues are reported, nothing more to check.
+  if (p.queryRules === undefined || p.readers === undefined) return;
   const weights = p.readers.replicaWeights;
   if (weights !== undefined && weights.length !== replicas) {
     ctx.addIssue({

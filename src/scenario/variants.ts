@@ -23,7 +23,9 @@ export interface ScenarioVariant {
 
 /**
  * Merges a patch into a value: plain objects merge key by key; anything else
- * replaces; `null` removes the key.
+ * replaces; `null` removes the key. Every key of the patch becomes an own key of
+ * the result, `"__proto__"` included (so validation reports it as unknown); a
+ * merged object's prototype is always `Object.prototype`.
  *
  * @remarks Since 0.1.0
  */
@@ -31,8 +33,18 @@ export function mergePatch(base: unknown, patch: unknown): unknown {
   if (!isPlainObject(patch) || !isPlainObject(base)) return patch;
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(patch)) {
-    if (value === null) delete out[key];
-    else out[key] = mergePatch(out[key], value);
+    if (value === null) {
+      delete out[key];
+      continue;
+    }
+    // Defined, not assigned: assigning "__proto__" would set the result's prototype
+    // and drop the key, so validation could not report it as unknown.
+    Object.defineProperty(out, key, {
+      value: mergePatch(Object.hasOwn(out, key) ? out[key] : undefined, value),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return out;
 }
@@ -57,9 +69,10 @@ export function resolveVariants(
   const out: ScenarioVariant[] = [{ name: "base", scenario: base }];
   const issues: ScenarioIssue[] = [];
   const raw = (typeof input === "string" ? JSON.parse(input) : input) as Record<string, unknown>;
-  const { variants: _ignored, ...rawBase } = raw;
+  const { variants: rawList, ...rawBase } = raw;
   (list ?? []).forEach((v, i) => {
-    const merged = mergePatch(rawBase, v.patch);
+    // The patch as written: zod's record copies keys by assignment, which drops "__proto__".
+    const merged = mergePatch(rawBase, (rawList as { patch: unknown }[])[i]?.patch);
     const result = parseScenario(merged);
     if (!result.ok) {
       for (const issue of result.issues) {
