@@ -40,9 +40,7 @@ describe("examples/", () => {
   it('every example scenario\'s "$schema" resolves to the shipped scenario.schema.json, which is what `dbsim schema` prints', () => {
     const shipped = join(root, "scenario.schema.json");
     // Regenerate with `npm run schema` after changing the scenario schema.
-    expect(readFileSync(shipped, "utf8")).toBe(
-      `${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`,
-    );
+    expect(JSON.parse(readFileSync(shipped, "utf8"))).toEqual(scenarioJsonSchema());
     const files = readdirSync(join(root, "examples")).filter((f) => f.endsWith(".json"));
     expect(files.length).toBeGreaterThan(0);
     for (const file of files) {
