@@ -1,4 +1,4 @@
-// Guards the direction of imports (DESIGN.md §1): the kernel imports nothing of
+// Guards the direction of imports between the layers: the kernel imports nothing of
 // ours and no package but seedrandom; models never import each other; only the
 // CLI and Node adapters touch Node built-ins, so the library runs in browsers.
 import { readdirSync, readFileSync } from "node:fs";
@@ -160,7 +160,7 @@ describe("the source tree", () => {
     expect(paths).toContain("src/kernel/index.ts");
   });
 
-  it("follows the import rules of DESIGN.md §1", () => {
+  it("follows the layers' import rules", () => {
     expect(checkArchitecture(sources)).toEqual([]);
   });
 });

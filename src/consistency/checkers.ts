@@ -10,7 +10,7 @@
 // sorted by (time, completions before invocations, op id, position), keeping per
 // session (and key) only the best bound so far, so it runs in O(n log n). Failed
 // operations (ok = false) are skipped everywhere. The system model is the one of
-// DESIGN.md §3: one primary numbers writes by LSN and versions each key 1, 2, 3 … in
+// docs/models.md: one primary numbers writes by LSN and versions each key 1, 2, 3 … in
 // LSN order; replicas apply the log in LSN order.
 
 import { Histogram } from "../metrics/histogram.js";

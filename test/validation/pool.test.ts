@@ -1,4 +1,5 @@
-// Validation of the pgbouncer model against REFERENCE.md (PgBouncer; Queueing):
+// Validation of the pgbouncer model against pgbouncer's documentation
+// (https://www.pgbouncer.org/config.html) and queueing theory (docs/reference.md):
 // - a transaction pool of c server connections in front of a server with c
 //   cores, Poisson arrivals and exponential work is an M/M/c queue whose waiting
 //   line is the pool's (cl_waiting): Erlang C's Wq and P(wait > t);

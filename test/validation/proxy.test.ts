@@ -1,4 +1,5 @@
-// Validation of the ProxySQL model against REFERENCE.md:
+// Validation of the ProxySQL model against ProxySQL's and MySQL's documented
+// behaviour and TTL-cache theory (sources in docs/reference.md):
 // - ProxySQL: "A reader is shunned while its lag > max_replication_lag (strictly
 //   greater), checked every 10 s by default; back ONLINE when lag ≤ the
 //   threshold" — so status changes only at check instants;
@@ -37,7 +38,7 @@ function instantNode(name: string): ServerPort {
   };
 }
 
-describe("ProxySQL lag shunning (REFERENCE.md, ProxySQL: strictly greater, at check instants)", () => {
+describe("ProxySQL lag shunning (ProxySQL docs, mysql_servers.max_replication_lag: strictly greater, at check instants)", () => {
   // Seconds_Behind_Master of reader A over time: exactly the threshold (5 s) until
   // 25 s, one second more until 45 s, the threshold again after.
   const maxLagS = 5;
@@ -160,7 +161,7 @@ function farReplica(applyTime: number): ScenarioInput {
   };
 }
 
-describe("ProxySQL lag shunning is blind to lag in transit (REFERENCE.md, Replication: Seconds_Behind_Source)", () => {
+describe("ProxySQL lag shunning is blind to lag in transit (MySQL manual, SHOW REPLICA STATUS: Seconds_Behind_Source)", () => {
   it("never shuns a cross-region reader whose applier keeps up, though its reads are 2 s stale", () => {
     // Applying takes 10 µs, so the applier is busy 0.02 % of the time. Only then
     // does Seconds_Behind_Master show the 2 s an event spent in transit; the
@@ -188,7 +189,7 @@ describe("ProxySQL lag shunning is blind to lag in transit (REFERENCE.md, Replic
   });
 });
 
-describe("ProxySQL read/write split (REFERENCE.md, ProxySQL: FOR UPDATE → writer, SELECT → reader)", () => {
+describe("ProxySQL read/write split (ProxySQL docs, mysql_query_rules: FOR UPDATE → writer, SELECT → reader)", () => {
   it("serves plain reads from the readers by weight, locking reads and writes from the writer", () => {
     const report = runScenario({
       seed: 4,
@@ -223,7 +224,7 @@ describe("ProxySQL read/write split (REFERENCE.md, ProxySQL: FOR UPDATE → writ
   });
 });
 
-describe("ProxySQL query cache hit ratio = λT/(1+λT) for one key (REFERENCE.md, Caches: expire-after-write)", () => {
+describe("ProxySQL query cache hit ratio = λT/(1+λT) for one key (Jung, Berger & Balakrishnan, INFOCOM 2003: expire-after-write)", () => {
   /** Poisson reads of one key at λ per second, cached for T ms, with every cost zero. */
   function oneKey(lambdaPerSec: number, ttlMs: number, seed: number): ScenarioInput {
     return {

@@ -1,6 +1,7 @@
 // A ProxySQL-style proxy between the application and the database nodes, after
 // ProxySQL 2.x's documentation (mysql_servers, mysql_query_rules, the query
-// cache, the monitor) and REFERENCE.md (ProxySQL). The application's driver
+// cache, the monitor; https://proxysql.com/documentation/) and its source
+// (sysown/proxysql: lib/MySQL_Monitor.cpp, lib/Query_Cache.cpp). The application's driver
 // opens frontend connections to it (refused past mysql-max_connections); each
 // query is routed by the query rules to a hostgroup — writer (the primary) or
 // reader (replicas by weight, optionally the primary) — and runs on a backend
