@@ -1,4 +1,5 @@
 import { defineConfig } from "tsup";
+import { fastCheckLoader } from "./scripts/fast-check-loader";
 
 export default defineConfig([
   {
@@ -13,6 +14,8 @@ export default defineConfig([
     // tinyqueue is ESM-only: bundle it so the CJS build needs no require(esm).
     noExternal: ["tinyqueue"],
     external: ["seedrandom", "zod", "fast-check"],
+    // dbsim/testing loads fast-check with a clear error when it is missing.
+    esbuildPlugins: [fastCheckLoader],
   },
   {
     // The `dbsim` command (package.json "bin"): Node-only, ESM, with a shebang.

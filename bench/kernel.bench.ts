@@ -1,4 +1,4 @@
-// The kernel against a bare event loop (DESIGN.md §8): the same M/M/1 queue
+// The kernel against a bare event loop: the same M/M/1 queue
 // (λ = 0.9, μ = 1 per ms, one FIFO server, 10^6 customers) written four ways in one
 // process, timed interleaved after a warm-up, and reported as a ratio to the bare loop.
 //
@@ -242,4 +242,4 @@ console.log(
     .map((x) => x.toFixed(2))
     .join(", ")}`,
 );
-console.log("Targets (DESIGN.md §8): kernel callbacks ≤ 1.5× bare, processes ≤ 4× bare.");
+console.log("Targets: kernel callbacks ≤ 1.5× bare, processes ≤ 4× bare.");

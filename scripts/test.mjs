@@ -1,35 +1,68 @@
 // The whole test command: every step runs, each one counts as passed or failed,
 // and the run ends with the plain line "N passed, N failed" that CI reads.
 // Vitest's own tests are counted one by one from its JSON report.
-import { spawnSync } from "node:child_process";
+//
+// Independent steps run at the same time (the machine's cores are the limit, not
+// the steps): typecheck, lint and the API docs start with the build; the tests,
+// the packed-tarball check, publint and attw start once the build is done (the
+// CLI tests run the built binary, the others read dist/). Each step's output is
+// printed in one block when it ends, with its wall time.
+import { spawn } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 
 const env = { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" };
-const results = [];
-let testsPassed = 0;
-let testsFailed = 0;
+const json = ".test-results.json";
 
 function step(name, cmd, args) {
-  process.stdout.write(`\n=== ${name}: ${cmd} ${args.join(" ")}\n`);
-  const r = spawnSync(cmd, args, { stdio: "inherit", env, shell: process.platform === "win32" });
-  const ok = r.status === 0;
-  results.push({ name, ok });
-  process.stdout.write(`=== ${name}: ${ok ? "ok" : `FAILED (exit ${r.status ?? r.signal})`}\n`);
-  return ok;
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { env, shell: process.platform === "win32" });
+    const chunks = [];
+    child.stdout.on("data", (c) => chunks.push(c));
+    child.stderr.on("data", (c) => chunks.push(c));
+    child.on("error", (error) => chunks.push(Buffer.from(`${error.message}\n`)));
+    child.on("close", (code, signal) => {
+      const ok = code === 0;
+      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      process.stdout.write(
+        `\n=== ${name}: ${cmd} ${args.join(" ")}\n${Buffer.concat(chunks).toString()}` +
+          `=== ${name}: ${ok ? "ok" : `FAILED (exit ${code ?? signal})`} in ${seconds} s\n`,
+      );
+      resolve({ name, ok });
+    });
+  });
 }
 
-step("typecheck", "npx", ["tsc", "--noEmit"]);
-step("lint", "npx", ["biome", "check", "."]);
-const json = ".test-results.json";
+const skipped = (name, why) => {
+  process.stdout.write(`\n=== ${name}: FAILED (not run: ${why})\n`);
+  return { name, ok: false };
+};
+
 rmSync(json, { force: true });
-step("build", "npx", ["tsup"]);
-const vitestOk = step("vitest", "npx", [
-  "vitest",
-  "run",
-  "--reporter=default",
-  "--reporter=json",
-  `--outputFile.json=${json}`,
+const build = step("build", "npx", ["tsup"]);
+const afterBuild = (name, cmd, args) =>
+  build.then((b) => (b.ok ? step(name, cmd, args) : skipped(name, "the build failed")));
+
+const results = await Promise.all([
+  step("typecheck", "npx", ["tsc", "--noEmit"]),
+  step("lint", "npx", ["biome", "check", "."]),
+  build,
+  step("docs", "npx", ["typedoc"]),
+  afterBuild("vitest", "npx", [
+    "vitest",
+    "run",
+    "--reporter=default",
+    "--reporter=json",
+    `--outputFile.json=${json}`,
+  ]),
+  afterBuild("pack", "node", ["scripts/pack-check.mjs"]),
+  afterBuild("publint", "npx", ["publint", "--strict"]),
+  afterBuild("attw", "npx", ["attw", "--pack", ".", "--profile", "node16"]),
 ]);
+
+let testsPassed = 0;
+let testsFailed = 0;
+const vitestOk = results.find((r) => r.name === "vitest")?.ok === true;
 if (existsSync(json)) {
   const report = JSON.parse(readFileSync(json, "utf8"));
   testsPassed = report.numPassedTests ?? 0;
@@ -37,10 +70,6 @@ if (existsSync(json)) {
 } else {
   testsFailed += 1;
 }
-step("pack", "node", ["scripts/pack-check.mjs"]);
-step("publint", "npx", ["publint", "--strict"]);
-step("attw", "npx", ["attw", "--pack", ".", "--profile", "node16"]);
-step("docs", "npx", ["typedoc"]);
 
 const stepsFailed = results.filter((r) => !r.ok);
 const passed = testsPassed + results.filter((r) => r.ok && r.name !== "vitest").length;

@@ -10,9 +10,9 @@
 // instants count as before). Each checker is one sweep over the relevant events
 // sorted by (time, completions before invocations, op id, position), keeping per
 // session (and key) only the best bound so far, so it runs in O(n log n). Failed
-// operations (ok = false) are skipped everywhere. The system model: one primary
-// numbers writes by LSN and versions each key 1, 2, 3 … in LSN order; replicas apply
-// the log in LSN order, so a node's state is the log prefix up to its applied LSN.
+// operations (ok = false) are skipped everywhere. The system model is the one of
+// docs/models.md: one primary numbers writes by LSN and versions each key 1, 2, 3 … in
+// LSN order; replicas apply the log in LSN order.
 
 import { Histogram } from "../metrics/histogram.js";
 import type { History, HistoryOp } from "./history.js";

@@ -1,6 +1,6 @@
 // The published latency table: the costs every model charges, as data. The figures
 // are the widely circulated "latency numbers every programmer should know" (after
-// Jeff Dean and Peter Norvig), rounded as dbsim's reference gives them; the query
+// Jeff Dean and Peter Norvig), rounded as docs/reference.md gives them; the query
 // and cross-region rows are ranges, since those costs vary by workload and by
 // which regions talk. Versions of the table differ in detail (Norvig's lists L2 at
 // 7 ns); dbsim follows one version and lets a scenario override any row.
@@ -62,7 +62,7 @@ export type LatencyTable = Readonly<Record<LatencyRowName, DistributionSpec>>;
 
 const SOURCE =
   '"Latency numbers every programmer should know" (after Jeff Dean and Peter Norvig), ' +
-  "as rounded in dbsim's reference table";
+  "as rounded in dbsim's docs/reference.md, which compares it with the sources";
 
 function row(name: LatencyRowName, label: string, lowMs: number, highMs: number): LatencyRow {
   // Deriving the distribution from the bounds keeps the two from disagreeing.

@@ -58,18 +58,22 @@ const RateSchema = z
       steps: z
         .array(
           z.strictObject({
-            at: DurationSchema.describe("When this step starts"),
+            at: DurationSchema.describe(
+              "When this step starts, counted from the start of the run: the warm-up included",
+            ),
             rate: nonNegative().describe("Operations per second from then on"),
           }),
         )
         .min(1)
         .describe(
-          "Piecewise-constant rate; the first step should start at 0 (before it the rate is 0)",
+          "Piecewise-constant rate; `at` counts from the start of the warm-up, and the first step should start at 0 (before it the rate is 0)",
         ),
     }),
     z.strictObject({
       ramp: z.strictObject({
-        from: nonNegative().describe("Rate at time 0 (operations per second)"),
+        from: nonNegative().describe(
+          "Rate at time 0, the start of the warm-up (operations per second)",
+        ),
         to: nonNegative().describe("Rate at the end of the ramp (operations per second)"),
         over: DurationSchema.describe("How long the ramp takes; the rate stays at `to` after it"),
       }),

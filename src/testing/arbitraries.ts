@@ -2,11 +2,12 @@
 // tests can range over them: distribution specs, seeds, whole scenarios (small
 // enough to run in milliseconds), and well-formed operation histories for people
 // testing their own consistency checkers.
-import fc from "fast-check";
+import type { Arbitrary } from "fast-check";
 import type { HistoryOp } from "../consistency/index.js";
 import type { DistributionSpec } from "../latency/index.js";
 import { distributionMean, LATENCY_ROW_NAMES } from "../latency/index.js";
-import type { ScenarioInput } from "../scenario/index.js";
+import type { ScenarioInput } from "../scenario/schema.js";
+import { fc } from "./fast-check.js";
 
 const positive = (max: number) =>
   fc.double({ min: 1e-3, max, noNaN: true, noDefaultInfinity: true });
@@ -17,8 +18,8 @@ const positive = (max: number) =>
  *
  * @remarks Since 0.1.0
  */
-export function arbDistributionSpec(): fc.Arbitrary<DistributionSpec> {
-  const leaf: fc.Arbitrary<DistributionSpec> = fc.oneof(
+export function arbDistributionSpec(): Arbitrary<DistributionSpec> {
+  const leaf: Arbitrary<DistributionSpec> = fc.oneof(
     positive(100),
     fc.constantFrom(...LATENCY_ROW_NAMES),
     positive(100).map((value) => ({ kind: "constant" as const, value })),
@@ -55,7 +56,7 @@ export function arbDistributionSpec(): fc.Arbitrary<DistributionSpec> {
  *
  * @remarks Since 0.1.0
  */
-export function arbSeed(): fc.Arbitrary<number> {
+export function arbSeed(): Arbitrary<number> {
   return fc.integer({ min: 0, max: 2 ** 31 - 1 });
 }
 
@@ -159,14 +160,14 @@ export interface ArbScenarioOptions {
 }
 
 /** Integers in [min, max] divided by `scale`: short decimals that read well in JSON. */
-function decimal(min: number, max: number, scale = 1000): fc.Arbitrary<number> {
+function decimal(min: number, max: number, scale = 1000): Arbitrary<number> {
   return fc
     .integer({ min: Math.round(min * scale), max: Math.round(max * scale) })
     .map((n) => n / scale);
 }
 
 /** A duration in whole ms within [min, max], as a number or a string with a unit. */
-function duration(min: number, max: number): fc.Arbitrary<DurationInput> {
+function duration(min: number, max: number): Arbitrary<DurationInput> {
   return fc
     .integer({ min, max })
     .chain((msValue) =>
@@ -179,12 +180,12 @@ function duration(min: number, max: number): fc.Arbitrary<DurationInput> {
 }
 
 /** A distribution from {@link arbDistributionSpec} whose mean is at most `maxMean` ms. */
-function modestSpec(maxMean: number): fc.Arbitrary<DistributionSpec> {
+function modestSpec(maxMean: number): Arbitrary<DistributionSpec> {
   return arbDistributionSpec().filter((spec) => distributionMean(spec) <= maxMean);
 }
 
 /** A small positive service time: a table row or a short constant / exponential / uniform. */
-function serviceTime(maxMean: number): fc.Arbitrary<DistributionSpec> {
+function serviceTime(maxMean: number): Arbitrary<DistributionSpec> {
   return fc.oneof(
     decimal(0.05, maxMean).map((value): DistributionSpec => ({ kind: "constant", value })),
     decimal(0.05, maxMean).map((mean): DistributionSpec => ({ kind: "exponential", mean })),
@@ -197,8 +198,8 @@ function serviceTime(maxMean: number): fc.Arbitrary<DistributionSpec> {
 /** `value` as an optional field: present or left to the schema's default. */
 function optionalField<K extends string, V>(
   key: K,
-  value: fc.Arbitrary<V>,
-): fc.Arbitrary<Partial<Record<K, V>>> {
+  value: Arbitrary<V>,
+): Arbitrary<Partial<Record<K, V>>> {
   return fc.option(value, { nil: undefined }).map((v) => {
     const out: Partial<Record<K, V>> = {};
     if (v !== undefined) out[key] = v;
@@ -206,18 +207,18 @@ function optionalField<K extends string, V>(
   });
 }
 
-function present(choice: SectionChoice): fc.Arbitrary<boolean> {
+function present(choice: SectionChoice): Arbitrary<boolean> {
   return choice === "maybe" ? fc.boolean() : fc.constant(choice === "always");
 }
 
 /** `value` as a section: always there, never (undefined), or either way. */
-function section<V>(choice: SectionChoice, value: fc.Arbitrary<V>): fc.Arbitrary<V | undefined> {
+function section<V>(choice: SectionChoice, value: Arbitrary<V>): Arbitrary<V | undefined> {
   if (choice === "never") return fc.constant(undefined);
   return choice === "always" ? value : fc.option(value, { nil: undefined });
 }
 
 /** A round trip between two components: the table's row, or a short generated one. */
-function roundTrip(): fc.Arbitrary<DistributionSpec> {
+function roundTrip(): Arbitrary<DistributionSpec> {
   return fc.oneof(
     fc.constant<DistributionSpec>("sameDatacenterRoundTrip"),
     serviceTime(1),
@@ -231,7 +232,7 @@ interface StateChoices {
   readonly lockingReads: SectionChoice;
 }
 
-function arbSessionState(): fc.Arbitrary<SessionStateInput> {
+function arbSessionState(): Arbitrary<SessionStateInput> {
   return fc
     .record({
       share: decimal(0, 0.5),
@@ -253,7 +254,7 @@ function arbSessionState(): fc.Arbitrary<SessionStateInput> {
 function arbWorkload(
   readAfterWrite: boolean | undefined,
   state: StateChoices,
-): fc.Arbitrary<WorkloadInput> {
+): Arbitrary<WorkloadInput> {
   const workload = arbBaseWorkload(readAfterWrite);
   // Left as it was when neither part is asked for, so such scenarios keep their draws.
   if (state.sessionState === "never" && state.lockingReads === "never") return workload;
@@ -270,7 +271,7 @@ function arbWorkload(
     }));
 }
 
-function arbBaseWorkload(readAfterWrite: boolean | undefined): fc.Arbitrary<WorkloadInput> {
+function arbBaseWorkload(readAfterWrite: boolean | undefined): Arbitrary<WorkloadInput> {
   const arrivals = fc.oneof(
     fc.oneof(
       fc.integer({ min: 50, max: 800 }).map((rate) => ({ rate })),
@@ -355,12 +356,12 @@ function arbBaseWorkload(readAfterWrite: boolean | undefined): fc.Arbitrary<Work
  * A node's max_connections: 2000–5000, more than the clients can ever hold; `tight`
  * (behind a pool or a proxy, which must keep within it) also 1–60.
  */
-function maxConnections(tight: boolean): fc.Arbitrary<number> {
+function maxConnections(tight: boolean): Arbitrary<number> {
   const ample = fc.integer({ min: 2000, max: 5000 });
   return tight ? fc.oneof(ample, fc.integer({ min: 1, max: 60 })) : ample;
 }
 
-function arbDatabase(tight: boolean): fc.Arbitrary<DatabaseInput> {
+function arbDatabase(tight: boolean): Arbitrary<DatabaseInput> {
   return fc
     .record({
       engine: fc.constantFrom("postgresql" as const, "mysql" as const),
@@ -376,7 +377,7 @@ function arbDatabase(tight: boolean): fc.Arbitrary<DatabaseInput> {
     .map(({ times, ...db }) => ({ ...db, ...times }));
 }
 
-function arbClient(): fc.Arbitrary<ClientInput> {
+function arbClient(): Arbitrary<ClientInput> {
   return fc
     .tuple(
       fc.oneof(
@@ -406,8 +407,8 @@ function arbReplicaList(
   runMs: number,
   network: DistributionSpec | undefined,
   tight: boolean,
-): fc.Arbitrary<ReplicaInput[]> {
-  const replica = (i: number): fc.Arbitrary<ReplicaInput> =>
+): Arbitrary<ReplicaInput[]> {
+  const replica = (i: number): Arbitrary<ReplicaInput> =>
     fc
       .record({
         named: fc.boolean(),
@@ -442,7 +443,7 @@ function arbReplication(
   runMs: number,
   options: ArbScenarioOptions,
   tight: boolean,
-): fc.Arbitrary<ReplicationInput> {
+): Arbitrary<ReplicationInput> {
   const modes = options.mode === undefined ? (["async", "semi-sync", "sync"] as const) : [];
   const mode = options.mode === undefined ? fc.constantFrom(...modes) : fc.constant(options.mode);
   const network = options.replicaNetwork;
@@ -490,7 +491,7 @@ function arbReplication(
 function arbConsistency(
   withReplicas: boolean,
   given: ConsistencyPolicyInput | undefined,
-): fc.Arbitrary<ConsistencyPolicyInput> {
+): Arbitrary<ConsistencyPolicyInput> {
   const window = duration(0, 2000);
   const maxWait = duration(0, 500);
   if (given !== undefined) {
@@ -516,10 +517,7 @@ function arbConsistency(
   );
 }
 
-function arbRouting(
-  withReplicas: boolean,
-  options: ArbScenarioOptions,
-): fc.Arbitrary<RoutingInput> {
+function arbRouting(withReplicas: boolean, options: ArbScenarioOptions): Arbitrary<RoutingInput> {
   return fc
     .record({
       via: fc.constantFrom("app" as const, "proxy" as const, "dns" as const),
@@ -550,7 +548,7 @@ function arbRouting(
 /** The pool modes, in the order the schema lists them. */
 const POOL_MODES = ["session", "transaction", "statement"] as const;
 
-function arbPool(poolMode: PoolInput["poolMode"]): fc.Arbitrary<PoolInput> {
+function arbPool(poolMode: PoolInput["poolMode"]): Arbitrary<PoolInput> {
   return fc.integer({ min: 1, max: 20 }).chain((defaultPoolSize) =>
     fc
       .record({
@@ -657,7 +655,7 @@ function ruleSets(
   ];
 }
 
-function arbProxy(replicas: number, lag: SectionChoice): fc.Arbitrary<ProxyInput> {
+function arbProxy(replicas: number, lag: SectionChoice): Arbitrary<ProxyInput> {
   const weight = fc.integer({ min: 1, max: 3 });
   return fc
     .record({
@@ -778,7 +776,7 @@ function arbProxy(replicas: number, lag: SectionChoice): fc.Arbitrary<ProxyInput
  *   proxy "always" with routing forced by `routing: "always"` or a consistency policy)
  * @remarks Since 0.1.0
  */
-export function arbScenario(options: ArbScenarioOptions = {}): fc.Arbitrary<ScenarioInput> {
+export function arbScenario(options: ArbScenarioOptions = {}): Arbitrary<ScenarioInput> {
   const policy = options.consistency?.policy;
   if (policy !== undefined && policy !== "none" && options.replication === "never") {
     throw new RangeError(
@@ -893,7 +891,7 @@ const UINT32_MAX = 0xffffffff;
  *
  * @remarks Since 0.1.0
  */
-export function arbHistoryOp(): fc.Arbitrary<HistoryOp> {
+export function arbHistoryOp(): Arbitrary<HistoryOp> {
   return fc
     .record({
       id: fc.integer({ min: 0, max: UINT32_MAX }),
@@ -997,7 +995,7 @@ interface OpDraft {
  * @throws RangeError when a size is not a non-negative integer (sessions and keys ≥ 1)
  * @remarks Since 0.1.0
  */
-export function arbHistory(options: ArbHistoryOptions = {}): fc.Arbitrary<HistoryOp[]> {
+export function arbHistory(options: ArbHistoryOptions = {}): Arbitrary<HistoryOp[]> {
   const maxOps = options.maxOps ?? 40;
   const sessions = options.sessions ?? 3;
   const keys = options.keys ?? 4;
@@ -1013,7 +1011,7 @@ export function arbHistory(options: ArbHistoryOptions = {}): fc.Arbitrary<Histor
       throw new RangeError(`arbHistory: ${name} must be an integer ≥ ${min}, got ${value}`);
     }
   }
-  const draft: fc.Arbitrary<OpDraft> = fc
+  const draft: Arbitrary<OpDraft> = fc
     .record({
       session: fc.integer({ min: 0, max: sessions - 1 }),
       isWrite: fc.boolean(),

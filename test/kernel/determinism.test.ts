@@ -1,4 +1,4 @@
-// Reproducibility (DESIGN.md §2): one master seed; the same program and seed
+// Reproducibility (docs/kernel.md): one master seed; the same program and seed
 // give the same run, event for event and draw for draw; each random stream is
 // derived from (seed, label), so adding a stream never shifts another's draws;
 // any stream can be replaced by a user function returning uniforms in [0, 1).

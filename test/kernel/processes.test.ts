@@ -1,4 +1,4 @@
-// Processes, SimPy-style (DESIGN.md §2): generators that yield events and are
+// Processes, SimPy-style (docs/kernel.md): generators that yield events and are
 // resumed with their values; a process is itself an event; failures are thrown
 // into waiters and stop the run when nobody handles them; allOf/anyOf; interrupts.
 import { describe, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-// Resource and PriorityResource (DESIGN.md §2): a fixed number of slots, a
+// Resource and PriorityResource (docs/kernel.md): a fixed number of slots, a
 // waiting line served first come first served (or by priority, then FIFO),
 // release frees a slot or withdraws a waiting request.
 import { describe, expect, it } from "vitest";

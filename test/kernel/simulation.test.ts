@@ -1,4 +1,4 @@
-// The simulation's contract (DESIGN.md §2): time in ms, events in (time,
+// The simulation's contract (docs/kernel.md): time in ms, events in (time,
 // priority, sequence) order, only stepping moves the clock, every run bounded,
 // typed errors that name the bad value.
 import { describe, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-// Store (DESIGN.md §2): a FIFO store of items with a capacity; `put` waits for
+// Store (docs/kernel.md): a FIFO store of items with a capacity; `put` waits for
 // room, `get` waits for an item; both waiting lines are first come, first served.
 import { describe, expect, it } from "vitest";
 import { Simulation, type SimulationError, Store } from "../../src/kernel/index.js";

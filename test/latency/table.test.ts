@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { isLatencyRowName, LATENCY_ROW_NAMES, LATENCY_TABLE } from "../../src/latency/index.js";
 
-// The published table (REFERENCE.md, "Latency table (the defaults)"; DESIGN.md §5),
+// The published table ("Latency numbers every programmer should know", after Jeff
+// Dean and Peter Norvig, as docs/reference.md gives it with its sources),
 // transcribed here in ms by hand, independently of the unit helpers:
 // L1 0.5 ns, L2 4 ns, RAM 100 ns, SSD random read 100 µs, same-datacenter round
 // trip 500 µs, simple indexed query 1–5 ms, cross-region round trip 10–100 ms.

@@ -4,7 +4,7 @@
 // the seed and the shrunk counterexample of any failure; rerun it with
 // `{ seed, path }` in the property's parameters.
 //
-// What must hold for every run (DESIGN.md §3: one primary numbers writes by LSN,
+// What must hold for every run (docs/models.md: one primary numbers writes by LSN,
 // replicas apply the log in LSN order, a read returns the version its node holds):
 // - read-your-writes by LSN never breaks read your writes (the replica serves the
 //   read only once it has applied the session's last write, else the primary does);

@@ -1,5 +1,5 @@
 // The scenario's JSON Schema, for editors: it describes the sections of
-// DESIGN.md §6, carries the field descriptions, and is plain JSON.
+// docs/scenario.md, carries the field descriptions, and is plain JSON.
 import { describe, expect, it } from "vitest";
 import { scenarioJsonSchema } from "../../src/index.js";
 

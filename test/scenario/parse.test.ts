@@ -1,5 +1,5 @@
 // parseScenario: untrusted JSON in, a resolved scenario or a list of issues out.
-// Defaults are those DESIGN.md and REFERENCE.md name (PostgreSQL's
+// Defaults are those docs/scenario.md and docs/reference.md name (PostgreSQL's
 // max_connections 100, 5–10 MB per connection → 7.5, HikariCP's 30 s timeout);
 // every bad input is reported at its path with a message that names the value;
 // and no input whatsoever makes it throw.

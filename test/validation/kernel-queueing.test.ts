@@ -1,5 +1,6 @@
 // The kernel (Simulation, Resource, callbacks and processes) against queueing theory,
-// REFERENCE.md "Queueing". Each check runs independent replications (fixed seeds, one
+// Kleinrock, Queueing Systems vol. 1 (1975), and Little (1961); the formulas are in
+// docs/reference.md. Each check runs independent replications (fixed seeds, one
 // per replication) after a warm-up that is discarded, and asserts that the theoretical
 // value lies inside a Student-t confidence interval of the replication means. The width
 // of every interval comes from the replications' own spread, not from a tolerance tuned
@@ -107,7 +108,7 @@ describe("sample path: Resource (FIFO, c slots) = the Kiefer–Wolfowitz recursi
   );
 });
 
-describe("M/M/1: Wq = ρ/(μ−λ) (REFERENCE.md Queueing)", () => {
+describe("M/M/1: Wq = ρ/(μ−λ) (Kleinrock 1975, §3.2)", () => {
   const mu = 1;
 
   it.each<{ style: Style }>([{ style: "callbacks" }, { style: "processes" }])(
@@ -156,7 +157,7 @@ describe("M/M/1: Wq = ρ/(μ−λ) (REFERENCE.md Queueing)", () => {
   });
 });
 
-describe("M/M/c (Erlang C): Wq = C/(cμ−λ), P(wait > t) = C·e^(−(cμ−λ)t) (REFERENCE.md Queueing)", () => {
+describe("M/M/c (Erlang C): Wq = C/(cμ−λ), P(wait > t) = C·e^(−(cμ−λ)t) (Kleinrock 1975, §3.5)", () => {
   const mu = 1;
   const cases = [
     { servers: 2, rho: 0.8, tMs: 1 },
@@ -188,7 +189,7 @@ describe("M/M/c (Erlang C): Wq = C/(cμ−λ), P(wait > t) = C·e^(−(cμ−λ)
   );
 });
 
-describe("M/D/1 (Pollaczek–Khinchine): Wq = λE[S²]/(2(1−ρ)) (REFERENCE.md Queueing)", () => {
+describe("M/D/1 (Pollaczek–Khinchine): Wq = λE[S²]/(2(1−ρ)) (Kleinrock 1975, ch. 5)", () => {
   it("λ = 0.8, S = 1 ms, processes: Wq = 0.8·1/(2·0.2) = 2.0 ms inside the CI of 20 × 100 000 customers", () => {
     const lambda = 0.8;
     const serviceMs = 1;
@@ -209,7 +210,7 @@ describe("M/D/1 (Pollaczek–Khinchine): Wq = λE[S²]/(2(1−ρ)) (REFERENCE.md
   });
 });
 
-describe("Little's law: L = λW, and the time-average queue length = arrival rate × mean wait (REFERENCE.md Queueing)", () => {
+describe("Little's law: L = λW, and the time-average queue length = arrival rate × mean wait (Little 1961)", () => {
   const mu = 1;
   const cases: { name: string; servers: number; lambda: number; style: Style }[] = [
     { name: "M/M/1 ρ = 0.9", servers: 1, lambda: 0.9, style: "callbacks" },

@@ -1,5 +1,5 @@
-// Validation of the pgbouncer model against queueing theory and pgbouncer's
-// documentation (doc/config.md, doc/usage.md):
+// Validation of the pgbouncer model against pgbouncer's documentation
+// (https://www.pgbouncer.org/config.html) and queueing theory (docs/reference.md):
 // - a transaction pool of c server connections in front of a server with c
 //   cores, Poisson arrivals and exponential work is an M/M/c queue whose waiting
 //   line is the pool's (cl_waiting): Erlang C's Wq and P(wait > t);

@@ -252,7 +252,7 @@ describe("A cut-off replica: Seconds_Behind_Source NULL, ProxySQL takes it as mo
   });
 });
 
-describe("ProxySQL read/write split (FOR UPDATE → writer, SELECT → reader)", () => {
+describe("ProxySQL read/write split (ProxySQL docs, mysql_query_rules: FOR UPDATE → writer, SELECT → reader)", () => {
   it("serves plain reads from the readers by weight, locking reads and writes from the writer", () => {
     const report = runScenario({
       seed: 4,
@@ -287,7 +287,7 @@ describe("ProxySQL read/write split (FOR UPDATE → writer, SELECT → reader)",
   });
 });
 
-describe("ProxySQL query cache hit ratio = λT/(1+λT) for one key (expire-after-write)", () => {
+describe("ProxySQL query cache hit ratio = λT/(1+λT) for one key (Jung, Berger & Balakrishnan, INFOCOM 2003: expire-after-write)", () => {
   /** Poisson reads of one key at λ per second, cached for T ms, with every cost zero. */
   function oneKey(lambdaPerSec: number, ttlMs: number, seed: number): ScenarioInput {
     return {

@@ -1,6 +1,6 @@
 // Helpers for the queueing validation tests: an open queue (Poisson arrivals, c
 // servers, FIFO) run on the kernel's Resource, written either with callbacks or with
-// processes; the formulas of REFERENCE.md "Queueing"; and the replication statistics
+// processes; the queueing formulas (Kleinrock 1975; docs/reference.md); and the replication statistics
 // (mean, standard error, Student t confidence interval) the tests compare them with.
 import {
   type RandomStream,
@@ -242,7 +242,7 @@ export function fifoWaitsMs(
 }
 
 // ---------------------------------------------------------------------------------
-// Formulas, REFERENCE.md "Queueing".
+// Formulas: Kleinrock, Queueing Systems vol. 1 (1975), §3.2, §3.5 and ch. 5.
 
 /** M/M/1: Wq = ρ/(μ−λ). */
 export function mm1WaitMs(lambda: number, mu: number): number {

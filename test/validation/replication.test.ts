@@ -1,5 +1,6 @@
 // Validation of replication through the public API (runScenario), against the
-// arithmetic of a replication backlog and the real systems' documented waits:
+// arithmetic of a replication backlog (MySQL manual, replica_parallel_workers;
+// docs/reference.md):
 // - one apply thread needing a ms per transaction saturates at 1000/a tx/s;
 //   above it the backlog, and so the lag, grows linearly. With writes at λ and
 //   applies at μ (per ms), after t ms λt records are committed and μt applied,

@@ -1,5 +1,5 @@
 // Validation of the database server model through the public API (runScenario),
-// against theory from REFERENCE.md:
+// against queueing theory and the USL (sources in docs/reference.md):
 // - M/M/c (Erlang C): with σ = κ = 0 the server is processor sharing over c cores,
 //   whose number-in-system is the birth–death chain of M/M/c (departure rate
 //   μ·min(N, c)), so its mean response time is Erlang C's Wq + 1/μ (Little's law).

@@ -10,7 +10,8 @@
 // replica_preserve_commit_order, PostgreSQL's single startup process), so a
 // replica always holds a prefix of the log.
 //
-// Modes (PostgreSQL docs, synchronous_commit; MySQL manual, semisynchronous replication):
+// Modes (PostgreSQL docs, "synchronous_commit"; MySQL 8.4 manual, 19.4.10
+// "Semisynchronous Replication"; facts gathered in docs/reference.md):
 // - async: a commit returns at once;
 // - semi-sync (MySQL AFTER_SYNC): a commit waits until `acks` replicas have
 //   received it; after `timeoutMs` without enough acks the source goes async,

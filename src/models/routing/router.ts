@@ -10,7 +10,7 @@
 //   cached for the DNS TTL (so balance is coarse, per instance).
 // - maxReplicationLag: a replica whose lag is strictly greater at a check gets
 //   no reads until a later check finds it back at or under the threshold.
-// - Consistency policies (session guarantees of Terry et al. 1994):
+// - Consistency policies (session guarantees, Terry et al., PDIS 1994):
 //   read-your-writes by time window (a session's reads go to the primary for
 //   `windowMs` after its last write completed); read-your-writes by LSN (the
 //   replica serves the read only once it has applied the session's last write;
