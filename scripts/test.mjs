@@ -57,7 +57,7 @@ const results = await Promise.all([
   ]),
   afterBuild("pack", "node", ["scripts/pack-check.mjs"]),
   afterBuild("publint", "npx", ["publint", "--strict"]),
-  afterBuild("attw", "npx", ["attw", "--pack", ".", "--profile", "node16"]),
+  afterBuild("attw", "npx", ["attw", "--pack", "."]),
 ]);
 
 let testsPassed = 0;
