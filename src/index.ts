@@ -30,9 +30,11 @@ export {
 export {
   type AnyOfValue,
   DEFAULT_MAX_EVENTS,
+  DEFAULT_MAX_EVENTS_PER_INSTANT,
   type EventCallback,
   type EventHandle,
   Interrupt,
+  LivelockError,
   PriorityResource,
   Process,
   type ProcessGenerator,
