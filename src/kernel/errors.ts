@@ -57,20 +57,31 @@ export class LivelockError extends SimulationError {
   readonly events: number;
   /** The name of the callback or event type that was about to run again (`"anonymous callback"` when it has none). */
   readonly handler: string;
+  /** The component that retries, when the caller could tell (e.g. `"database primary (max_connections 10)"`). */
+  readonly component: string | undefined;
 
   /**
    * @param timeMs - the instant
    * @param events - events run at it
    * @param handler - the name of the next callback or event type
+   * @param context - what the caller knows: the component, and a hint at the fix
    */
-  constructor(timeMs: number, events: number, handler: string) {
+  constructor(
+    timeMs: number,
+    events: number,
+    handler: string,
+    context?: { readonly component: string; readonly hint: string },
+  ) {
     super(
       "LIVELOCK",
-      `Livelock: ${events} events ran at ${timeMs} ms without the clock moving (next: ${handler}); something retries at no time cost`,
+      context === undefined
+        ? `Livelock: ${events} events ran at ${timeMs} ms without the clock moving (next: ${handler}); something retries at no time cost`
+        : `Livelock in ${context.component}: ${events} events ran at ${timeMs} ms without the clock moving; ${context.hint}`,
     );
     this.name = "LivelockError";
     this.timeMs = timeMs;
     this.events = events;
     this.handler = handler;
+    this.component = context?.component;
   }
 }

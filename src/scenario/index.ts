@@ -8,6 +8,15 @@ export {
   DEFAULT_SCENARIO,
 } from "./builtins.js";
 export { diagram, renderMermaid, topologyOf } from "./diagram.js";
+export {
+  checkWorkLimits,
+  DEFAULT_LIMITS,
+  estimateWork,
+  type MemoryItem,
+  type RunLimits,
+  type WorkEstimate,
+  WorkLimitError,
+} from "./estimate.js";
 export { scenarioJsonSchema } from "./json-schema.js";
 export {
   formatIssue,
@@ -55,4 +64,5 @@ export {
   ScenarioSchema,
   WorkloadSchema,
 } from "./schema.js";
+export type { AbortSignalLike, RunProgress, StoppedBy } from "./stops.js";
 export { mergePatch, resolveVariants, runVariants, type ScenarioVariant } from "./variants.js";

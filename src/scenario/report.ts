@@ -295,6 +295,9 @@ export const ProxyReportSchema = z.strictObject({
  * @remarks Since 0.1.0
  */
 export const ReportSchema = z.strictObject({
+  version: z
+    .string()
+    .describe("The dbsim version that made the report: figures move as the models improve"),
   scenario: z.string(),
   seed: z.number().int().nonnegative(),
   events: z.number().int().nonnegative().describe("Events the kernel ran"),
@@ -302,8 +305,14 @@ export const ReportSchema = z.strictObject({
   warmupMs: num(),
   durationMs: num().describe("The measured window"),
   stoppedBy: z
-    .enum(["end", "eventLimit"])
-    .describe("eventLimit: the run hit maxEvents before its end"),
+    .enum(["end", "eventLimit", "aborted", "overloaded"])
+    .describe(
+      "end: the run reached its end time; eventLimit: it hit maxEvents first; aborted: its abort signal fired; overloaded: more operations were in flight than limits.maxInFlight. Figures cover the time run",
+    ),
+  stopDetail: z
+    .string()
+    .optional()
+    .describe("When stoppedBy is not end: what stopped the run, when, and the limit"),
   throughput: z.strictObject({
     offeredPerSec: num().describe("Operations issued per second in the window"),
     completedPerSec: num().describe("Operations completed without error per second in the window"),
