@@ -208,8 +208,9 @@ function memoryItems(
   const items: MemoryItem[] = [{ what: "the simulator and its statistics", bytes: BASE_BYTES }];
   // Every node holds the version of every key (4 bytes); the run keeps the newest acked one.
   const keyBytes = keys * 4 * (nodes + (scenario.replication === undefined ? 0 : 1));
+  const acked = scenario.replication === undefined ? "" : " + the newest acknowledged";
   items.push({
-    what: `key versions (${formatCount(keys)} keys × ${nodes} nodes)`,
+    what: `key versions (${formatCount(keys)} keys × ${nodes} node${nodes === 1 ? "" : "s"}${acked})`,
     bytes: keyBytes,
   });
   const perSession = routerBytesPerSession(scenario) + (w.readOwnWrites > 0 ? 4 : 0);
@@ -340,7 +341,10 @@ function formatBytes(n: number): string {
 function formatCpuTime(operations: number): string {
   const seconds = operations / 300_000;
   if (!Number.isFinite(seconds) || seconds > 3.2e7) return "more than a year";
-  if (seconds >= 86_400) return `about ${Math.round(seconds / 86_400)} days`;
+  if (seconds >= 86_400) {
+    const days = Math.round(seconds / 86_400);
+    return `about ${days} day${days === 1 ? "" : "s"}`;
+  }
   if (seconds >= 3600) return `about ${Math.round(seconds / 3600)} h`;
   return `about ${Math.max(1, Math.round(seconds / 60))} min`;
 }

@@ -106,7 +106,7 @@ export function stopDetail(
     case "aborted":
       return `the run was aborted at ${at}; figures cover the time run`;
     case "overloaded":
-      return `overloaded: ${formatCount(workload.inFlight)} operations in flight at ${at} (limit maxInFlight ${formatCount(maxInFlight)}, about ${formatCount((maxInFlight * BYTES_PER_IN_FLIGHT) / 2 ** 20)} MB); the plan completes less than is offered, and going on would exhaust memory; figures cover the time run`;
+      return `overloaded: ${formatCount(workload.inFlight)} operations in flight at ${at} (limit maxInFlight ${formatCount(maxInFlight)}, about ${formatCount(Math.round((maxInFlight * BYTES_PER_IN_FLIGHT) / 2 ** 20))} MB); the plan completes less than is offered, and going on would exhaust memory; figures cover the time run`;
   }
 }
 
