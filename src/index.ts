@@ -209,6 +209,7 @@ export {
   type RunProgress,
   type RunScenarioOptions,
   renderMermaid,
+  resolveLimits,
   resolveScenario,
   resolveVariants,
   roundFigure,

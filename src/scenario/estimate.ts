@@ -280,15 +280,34 @@ export class WorkLimitError extends Error {
 }
 
 /**
+ * The limits with defaults filled in; a RangeError names a limit that is not
+ * a number > 0 (`Infinity` is allowed: no limit).
+ *
+ * @remarks Since 0.2.0
+ */
+export function resolveLimits(limits: RunLimits = {}): Required<RunLimits> {
+  const out = { ...DEFAULT_LIMITS };
+  for (const key of Object.keys(DEFAULT_LIMITS) as (keyof RunLimits)[]) {
+    const value = limits[key];
+    if (value === undefined) continue;
+    if (typeof value !== "number" || !(value > 0)) {
+      throw new RangeError(
+        `limits.${key} must be a number > 0 (Infinity for no limit); got ${String(value)}`,
+      );
+    }
+    out[key] = value;
+  }
+  return out;
+}
+
+/**
  * Throws a {@link WorkLimitError} when `estimate` passes one of `limits`
  * (defaults: {@link DEFAULT_LIMITS}).
  *
  * @remarks Since 0.2.0
  */
 export function checkWorkLimits(estimate: WorkEstimate, limits: RunLimits = {}): void {
-  const maxOperations = limits.maxOperations ?? DEFAULT_LIMITS.maxOperations;
-  const maxEvents = limits.maxEvents ?? DEFAULT_LIMITS.maxEvents;
-  const maxMemoryBytes = limits.maxMemoryBytes ?? DEFAULT_LIMITS.maxMemoryBytes;
+  const { maxOperations, maxEvents, maxMemoryBytes } = resolveLimits(limits);
   if (!(estimate.memoryBytes <= maxMemoryBytes)) {
     throw new WorkLimitError("maxMemoryBytes", maxMemoryBytes, estimate);
   }

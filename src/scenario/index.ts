@@ -14,6 +14,7 @@ export {
   estimateWork,
   type MemoryItem,
   type RunLimits,
+  resolveLimits,
   type WorkEstimate,
   WorkLimitError,
 } from "./estimate.js";

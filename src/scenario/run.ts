@@ -10,7 +10,7 @@ import type { ProxySql } from "../models/proxy/proxysql.js";
 import { Workload } from "../models/workload/workload.js";
 import { VERSION } from "../version.js";
 import { type BuiltTopology, buildTopology, type TopologyGraph } from "./build.js";
-import { checkWorkLimits, DEFAULT_LIMITS, estimateWork, type RunLimits } from "./estimate.js";
+import { checkWorkLimits, estimateWork, type RunLimits, resolveLimits } from "./estimate.js";
 import { resolveScenario } from "./parse.js";
 import { type LatencySummary, type Report, roundFigure } from "./report.js";
 import type { Scenario, ScenarioInput } from "./schema.js";
@@ -152,11 +152,11 @@ export function runScenarioDetailed(
   const base = resolveScenario(input);
   const scenario: Scenario =
     options.seed === undefined ? base : resolveScenario({ ...base, seed: options.seed });
-  const limits = options.limits ?? {};
+  const limits = resolveLimits(options.limits);
   if (options.force !== true) {
     checkWorkLimits(estimateWork(scenario, { history: options.history ?? false }), limits);
   }
-  const maxInFlight = limits.maxInFlight ?? DEFAULT_LIMITS.maxInFlight;
+  const maxInFlight = limits.maxInFlight;
   const sim = new Simulation({
     seed: scenario.seed,
     maxEventsPerInstant: maxEventsPerInstant(scenario),

@@ -159,6 +159,14 @@ describe("the work estimate (item 8)", () => {
     const forced = runScenario(small, { limits: { maxOperations: 50 }, force: true });
     expect(forced.stoppedBy).toBe("end");
   });
+
+  it("a limit that is not a number > 0 is named", () => {
+    for (const bad of [0, -1, Number.NaN]) {
+      expect(() =>
+        runScenario({ workload: { rate: 1 } }, { limits: { maxInFlight: bad } }),
+      ).toThrow(`limits.maxInFlight must be a number > 0 (Infinity for no limit); got ${bad}`);
+    }
+  });
 });
 
 describe("memory (item 9, 10d)", () => {
