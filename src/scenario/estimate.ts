@@ -3,8 +3,9 @@
 // the memory it holds from the start (per-key versions on every node, per-session
 // routing state, closed-loop clients). runScenario refuses a scenario whose
 // estimate is past its limits with a WorkLimitError; `force` runs it anyway.
-// The figures are rough — within a factor of about two of what a run measures —
-// and err on the high side; the per-item costs were measured on Node 20.
+// The figures are rough and err on the high side: events within a factor of
+// about three of what an open-arrival run takes, and for a closed loop an upper
+// bound (a loaded server slows the loop); per-item costs were measured on Node 20.
 import { DEFAULT_HISTORY_LIMIT, HISTORY_BYTES_PER_OP } from "../consistency/index.js";
 import { type DistributionSpec, distributionMean, resolveLatencyTable } from "../latency/index.js";
 import type { Scenario } from "./schema.js";

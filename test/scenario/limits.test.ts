@@ -12,6 +12,8 @@ import { Router } from "../../src/models/routing/router.js";
 import { Workload } from "../../src/models/workload/workload.js";
 import { samplerFactory, workloadConfig } from "../../src/scenario/build.js";
 import {
+  builtinScenario,
+  builtinScenarioNames,
   DEFAULT_LIMITS,
   estimateWork,
   parseScenario,
@@ -124,6 +126,19 @@ describe("the work estimate (item 8)", () => {
     );
     expect(e.operations).toBe((10 * 10_000) / 10);
   });
+
+  for (const name of builtinScenarioNames()) {
+    it(`${name}: the event estimate errs high — at least the events the run takes, and for open arrivals at most 3.5 times them`, () => {
+      const scenario = resolveScenario({ ...builtinScenario(name), duration: 3000, warmup: 1000 });
+      const estimate = estimateWork(scenario);
+      const { events } = runScenario(scenario);
+      expect(estimate.events).toBeGreaterThanOrEqual(events);
+      // A closed loop's estimate is an upper bound only: a loaded server slows the loop.
+      if (scenario.workload.clients === undefined) {
+        expect(estimate.events).toBeLessThanOrEqual(3.5 * events);
+      }
+    });
+  }
 
   it("refuses duration 1000h: about 3.6e+9 operations, over the limit, with the way round it", () => {
     const e = refusal({ workload: { rate: 1000 }, duration: "1000h" });
