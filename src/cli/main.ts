@@ -274,7 +274,14 @@ function buildProgram(io: CliIO): Command {
         const base = plans[0]?.scenario;
         if (base === undefined) throw new Error("a scenario resolves to at least one plan");
         info(`${formatSummary(base, { plans: plans.map((p) => p.name) })}\n`);
-        text = renderPlans(options.format, runPlans(plans, io, runLimits(options)));
+        const reports = runPlans(plans, io, runLimits(options));
+        text = renderPlans(options.format, reports);
+        if (options.format !== "table" || options.out) {
+          for (const { name, report } of reports) {
+            if (report.stopDetail !== undefined)
+              io.stderr(`warning: "${name}": ${report.stopDetail}\n`);
+          }
+        }
       }
       if (options.out === undefined) {
         io.stdout(text);

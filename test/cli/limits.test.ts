@@ -104,6 +104,13 @@ describe("dbsim run and the limits", () => {
     expect(r.stdout).toContain("warning: the run hit its event limit (100 events)");
   });
 
+  it("with variants, every plan that stopped early is named on stderr (json)", async () => {
+    const r = await cli(["run", "many-clients", "--max-events", "1000", "--format", "json"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('warning: "base": the run hit its event limit (1,000 events)');
+    expect(r.stderr).toContain('warning: "pgbouncer transaction": the run hit its event limit');
+  });
+
   it("a bad --max-events value exits 2 naming the option", async () => {
     for (const bad of ["0", "-5", "1.5", "lots"]) {
       const r = await cli(["run", "tiny.json", "--max-events", bad]);
