@@ -8,17 +8,15 @@ export {
   DEFAULT_SCENARIO,
 } from "./builtins.js";
 export { diagram, renderMermaid, topologyOf } from "./diagram.js";
+export { estimateWork, type MemoryItem, type WorkEstimate } from "./estimate.js";
+export { scenarioJsonSchema } from "./json-schema.js";
 export {
   checkWorkLimits,
   DEFAULT_LIMITS,
-  estimateWork,
-  type MemoryItem,
   type RunLimits,
   resolveLimits,
-  type WorkEstimate,
   WorkLimitError,
-} from "./estimate.js";
-export { scenarioJsonSchema } from "./json-schema.js";
+} from "./limits.js";
 export {
   formatIssue,
   type ParseResult,
