@@ -255,6 +255,7 @@ export class Simulation {
     try {
       const entry = this.queue.pop();
       if (entry === undefined) return false;
+      this.atInstant = entry.time === this.clock ? this.atInstant + 1 : 1;
       this.runEntry(entry);
       return true;
     } finally {
@@ -325,6 +326,8 @@ export class Simulation {
       this.running = false;
     }
     if (reason === "until" || (reason === "empty" && until !== Number.POSITIVE_INFINITY)) {
+      // A new instant: what ran at the last one does not count toward it.
+      if (until !== this.clock) this.atInstant = 0;
       this.clock = until;
       reason = "until";
     }

@@ -77,6 +77,23 @@ describe("livelock detection", () => {
     expect(sim.eventsProcessed).toBe(100);
   });
 
+  it("the count is per instant: events just before until and at until are two instants", () => {
+    const sim = new Simulation({ maxEventsPerInstant: 100 });
+    for (let i = 0; i < 100; i++) sim.at(5, () => {});
+    for (let i = 0; i < 100; i++) sim.at(10, () => {});
+    sim.run({ until: 10 }); // 100 events at 5, then the clock is set to 10
+    expect(() => sim.run()).not.toThrow();
+    expect(sim.eventsProcessed).toBe(200);
+  });
+
+  it("step() counts too: a run after steps at the same instant goes on from their count", () => {
+    const sim = new Simulation({ maxEventsPerInstant: 100 });
+    spinAt(sim, 2);
+    for (let i = 0; i < 100; i++) sim.step();
+    expect(() => sim.run({ maxEvents: 10 })).toThrow(LivelockError);
+    expect(sim.eventsProcessed).toBe(100);
+  });
+
   it("Infinity turns the check off; a bound below 1 or NaN is refused", () => {
     const sim = new Simulation({ maxEventsPerInstant: Number.POSITIVE_INFINITY });
     spinAt(sim, 0);

@@ -70,7 +70,7 @@ export interface WorkloadConfig {
   readonly stopAtMs: number;
   /**
    * Most operations issued and not yet complete at once. Issuing one more stops
-   * the simulation instead (see {@link Workload.overloaded}), so a plan that
+   * the simulation instead (see {@link Workload.overloadedAtMs}), so a plan that
    * cannot keep up ends the run honestly rather than queueing until memory runs
    * out. Default: no bound.
    *
