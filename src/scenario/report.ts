@@ -365,13 +365,18 @@ export type NodeReport = z.infer<typeof NodeReportSchema>;
 
 /**
  * Rounds a figure for the report: 6 significant digits, so reports are short
- * and do not carry last-bit noise. Non-finite values become 0 (a report never
- * holds NaN).
+ * and do not carry last-bit noise. A non-finite value throws a RangeError: a
+ * report never holds NaN, and a figure silently shown as 0 would lie (inputs
+ * that could overflow are bounded by the schema, so this is a bug to report).
  *
- * @remarks Since 0.1.0
+ * @remarks Since 0.1.0; throws on non-finite values since 0.2.0 (0 before)
  */
 export function roundFigure(x: number): number {
-  if (!Number.isFinite(x)) return 0;
+  if (!Number.isFinite(x)) {
+    throw new RangeError(
+      `a report figure came out as ${x}, not a finite number (a bug: please report the scenario and seed)`,
+    );
+  }
   if (x === 0) return 0;
   return Number(x.toPrecision(6));
 }

@@ -19,6 +19,7 @@ import {
   parseScenario,
   ReportSchema,
   resolveScenario,
+  roundFigure,
   runScenario,
   runScenarioDetailed,
   ScenarioError,
@@ -259,6 +260,14 @@ describe("memory (item 9, 10d)", () => {
       paths({ workload: { rate: 1 }, database: { readTime: { kind: "empirical", samples } } }),
     ).toContain("database.readTime");
     expect(() => resolveScenario({ workload: { rate: 1, sessions: 1e10 } })).toThrow(ScenarioError);
+  });
+
+  it("a figure that is not finite is an error, never a silent 0 (memoryPerConnectionMB 1e308 once reported 0 MB)", () => {
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+      expect(() => roundFigure(bad)).toThrow(RangeError);
+      expect(() => roundFigure(bad)).toThrow(`a report figure came out as ${bad}`);
+    }
+    expect(roundFigure(1e12 * 7.5)).toBe(7.5e12);
   });
 
   it("requests piling up stop the run as overloaded, with the count in stopDetail", () => {
