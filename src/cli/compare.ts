@@ -103,10 +103,9 @@ function differences(plans: readonly PlanReport[]): string[] {
     }
   }
   for (const { name, report: r } of plans) {
-    if (r.stoppedBy === "eventLimit") {
+    if (r.stoppedBy !== "end") {
       notes.push(
-        `warning: "${name}" hit its event limit at ${formatDuration(r.simulatedMs)}; ` +
-          "its figures cover the time run",
+        `warning: "${name}": ${r.stopDetail ?? `stopped (${r.stoppedBy}) at ${formatDuration(r.simulatedMs)}; its figures cover the time run`}`,
       );
     }
   }

@@ -209,9 +209,9 @@ export function formatTable(r: Report): string {
     `${r.scenario}: seed ${r.seed}, ${formatDuration(r.durationMs)} measured after ` +
       `${formatDuration(r.warmupMs)} of warm-up, ${r.events} events`,
   );
-  if (r.stoppedBy === "eventLimit") {
+  if (r.stoppedBy !== "end") {
     out.push(
-      `warning: the run hit its event limit at ${formatDuration(r.simulatedMs)}; figures cover the time run`,
+      `warning: ${r.stopDetail ?? `the run stopped (${r.stoppedBy}) at ${formatDuration(r.simulatedMs)}; figures cover the time run`}`,
     );
   }
 

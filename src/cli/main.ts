@@ -3,11 +3,13 @@
 // in-process and bin.ts is a thin wrapper around the real process.
 //
 // Exit codes: 0 ok; 2 bad input (unknown command or option, unreadable file,
-// malformed JSON, invalid scenario, bad option value), printed without a stack
-// trace; 1 an internal error (a bug: please report it).
+// malformed JSON, invalid scenario, bad option value, a scenario refused by its
+// work estimate or stopped by a livelock), printed without a stack trace; 1 an
+// internal error (a bug: please report it).
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { version } from "../../package.json";
 import type { History } from "../consistency/history.js";
+import { LivelockError } from "../kernel/index.js";
 import {
   BUILTIN_SCENARIOS,
   builtinScenarioNames,
@@ -15,10 +17,12 @@ import {
   diagram,
   formatIssue,
   type Report,
+  type RunScenarioOptions,
   runScenarioDetailed,
   ScenarioError,
   type ScenarioVariant,
   scenarioJsonSchema,
+  WorkLimitError,
 } from "../scenario/index.js";
 import { addCheckCommand } from "./check.js";
 import { formatComparison, formatPlansJson, type PlanReport } from "./compare.js";
@@ -70,6 +74,26 @@ interface RunOptions {
   readonly out?: string;
   readonly variant?: string;
   readonly history?: string;
+  readonly maxEvents?: number;
+  readonly force?: boolean;
+}
+
+/** The run options every plan gets from the command line. */
+function runLimits(options: RunOptions): RunScenarioOptions {
+  return {
+    ...(options.maxEvents === undefined ? {} : { maxEvents: options.maxEvents }),
+    ...(options.force === true ? { force: true } : {}),
+  };
+}
+
+function parseMaxEvents(value: string): number {
+  const n = Number(value.replace(/_/g, ""));
+  if (!/^\s*[\d_]+(e\d+)?\s*$/i.test(value) || !Number.isSafeInteger(n) || n < 1) {
+    throw new InvalidArgumentError(
+      "Expected a whole number of events ≥ 1, such as 1000000 or 1e6.",
+    );
+  }
+  return n;
 }
 
 function parseSeed(value: string): number {
@@ -81,14 +105,18 @@ function parseSeed(value: string): number {
 }
 
 /** Runs every plan with one progress line across all of them. */
-function runPlans(plans: readonly ScenarioVariant[], io: CliIO): PlanReport[] {
+function runPlans(
+  plans: readonly ScenarioVariant[],
+  io: CliIO,
+  limits: RunScenarioOptions,
+): PlanReport[] {
   const name = plans[0]?.scenario.name ?? "scenario";
   const progress = createProgress(io, `running ${name} (${plans.length} plans)`);
   const update = progress.update;
   try {
     return plans.map((plan, i) => {
       const onProgress = (f: number): void => update?.((i + f) / plans.length);
-      const options = update === undefined ? {} : { onProgress };
+      const options = update === undefined ? limits : { ...limits, onProgress };
       return {
         name: plan.name,
         ...(plan.description === undefined ? {} : { description: plan.description }),
@@ -135,6 +163,11 @@ and prints them side by side: a comparison table, or for json
 plan with a first "plan" column. --variant NAME runs one plan ("base" or a
 variant's name) and prints its full report.
 
+Before it runs, a scenario's operations, events and memory are estimated; one
+that would not finish or fit (more than 2e8 operations, 2e9 events or 4 GiB)
+is refused with the estimate, and --force runs it anyway. A run with more than
+2e6 operations in flight stops as "overloaded" rather than exhaust memory.
+
 ${CSV_HELP}
 
 Examples:
@@ -144,7 +177,8 @@ Examples:
   dbsim run read-your-writes --variant "RYW by LSN"`;
 
 const PROGRAM_HELP = `
-Exit codes: 0 ok; 2 bad input (the message names the file, path and value);
+Exit codes: 0 ok; 2 bad input (the message names the file, path and value), a
+scenario refused by its work estimate, or a run whose clock stood still;
 1 internal error (please report it with the scenario and seed).
 Set DBSIM_DEBUG=1 to see the stack trace of an internal error.`;
 
@@ -191,6 +225,16 @@ function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
       "--history <file>",
       "record every operation and write the history as JSON lines (one plan only)",
     )
+    .addOption(
+      new Option(
+        "--max-events <n>",
+        "stop the run after this many kernel events (default 2e9); the report says so",
+      ).argParser(parseMaxEvents),
+    )
+    .option(
+      "--force",
+      "run even when the estimate of operations, events or memory passes the limits",
+    )
     .addHelpText("after", RUN_HELP)
     .action(async (scenarioArg: string | undefined, options: RunOptions) => {
       const source = await loadScenarioSource(scenarioArg, io);
@@ -215,6 +259,7 @@ function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
         let history: History | null = null;
         try {
           const run = runScenarioDetailed(scenario, {
+            ...runLimits(options),
             onProgress: progress.update,
             ...(options.history === undefined ? {} : { history: true }),
           });
@@ -224,6 +269,9 @@ function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
           progress.clear();
         }
         text = render(options.format, report);
+        if (report.stopDetail !== undefined && (options.format !== "table" || options.out)) {
+          io.stderr(`warning: ${report.stopDetail}\n`);
+        }
         if (options.history !== undefined && history !== null) {
           try {
             await writeHistoryFile(resolvePath(io, options.history), history);
@@ -243,7 +291,14 @@ function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
         const base = plans[0]?.scenario;
         if (base === undefined) throw new Error("a scenario resolves to at least one plan");
         info(`${formatSummary(base, { plans: plans.map((p) => p.name) })}\n`);
-        text = renderPlans(options.format, runPlans(plans, io));
+        const reports = runPlans(plans, io, runLimits(options));
+        text = renderPlans(options.format, reports);
+        if (options.format !== "table" || options.out) {
+          for (const { name, report } of reports) {
+            if (report.stopDetail !== undefined)
+              io.stderr(`warning: "${name}": ${report.stopDetail}\n`);
+          }
+        }
       }
       if (options.out === undefined) {
         io.stdout(text);
@@ -339,6 +394,14 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
       if (error instanceof UsageError) {
         io.stderr(`${error.lines.join("\n")}\n`);
+        return 2;
+      }
+      if (error instanceof WorkLimitError) {
+        io.stderr(`error: refused to run: ${error.message}\n`);
+        return 2;
+      }
+      if (error instanceof LivelockError) {
+        io.stderr(`error: the run cannot go on: ${error.message}\n`);
         return 2;
       }
       if (error instanceof ScenarioError) {

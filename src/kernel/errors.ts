@@ -18,7 +18,8 @@ export type SimulationErrorCode =
   | "PROCESS_FAILED"
   | "NOT_RUNNING"
   | "REENTRANT_RUN"
-  | "EVENT_ALREADY_TRIGGERED";
+  | "EVENT_ALREADY_TRIGGERED"
+  | "LIVELOCK";
 
 /**
  * An error raised by the simulation kernel. Its `code` says what went wrong and
@@ -38,5 +39,49 @@ export class SimulationError extends Error {
     super(message);
     this.name = "SimulationError";
     this.code = code;
+  }
+}
+
+/**
+ * Thrown by {@link Simulation.run} when more events than
+ * `SimulationOptions.maxEventsPerInstant` run at one instant: the clock stands
+ * still (something retries at no time cost), so the run would never reach its
+ * end. The queue is left as it was, before the event that tripped the limit.
+ *
+ * @remarks Since 0.2.0
+ */
+export class LivelockError extends SimulationError {
+  /** The instant the clock stood still at (ms). */
+  readonly timeMs: number;
+  /** Events run at that instant before the run stopped. */
+  readonly events: number;
+  /** The name of the callback or event type that was about to run again (`"anonymous callback"` when it has none). */
+  readonly handler: string;
+  /** The component that retries, when the caller could tell (e.g. `"database primary (max_connections 10)"`). */
+  readonly component: string | undefined;
+
+  /**
+   * @param timeMs - the instant
+   * @param events - events run at it
+   * @param handler - the name of the next callback or event type
+   * @param context - what the caller knows: the component, and a hint at the fix
+   */
+  constructor(
+    timeMs: number,
+    events: number,
+    handler: string,
+    context?: { readonly component: string; readonly hint: string },
+  ) {
+    super(
+      "LIVELOCK",
+      context === undefined
+        ? `Livelock: ${events} events ran at ${timeMs} ms without the clock moving (next: ${handler}); something retries at no time cost`
+        : `Livelock in ${context.component}: ${events} events ran at ${timeMs} ms without the clock moving; ${context.hint}`,
+    );
+    this.name = "LivelockError";
+    this.timeMs = timeMs;
+    this.events = events;
+    this.handler = handler;
+    this.component = context?.component;
   }
 }

@@ -1,6 +1,6 @@
 // The kernel: clock, event queue, processes, resources, random streams. It
 // imports nothing of dbsim outside this folder (a test guards that).
-export { SimulationError, type SimulationErrorCode } from "./errors.js";
+export { LivelockError, SimulationError, type SimulationErrorCode } from "./errors.js";
 export {
   type AnyOfValue,
   type EventCallback,
@@ -18,6 +18,7 @@ export {
 } from "./resource.js";
 export {
   DEFAULT_MAX_EVENTS,
+  DEFAULT_MAX_EVENTS_PER_INSTANT,
   type EventHandle,
   type RunOptions,
   type RunResult,

@@ -1,7 +1,7 @@
 // The simulation: a clock in milliseconds and a queue of pending events, after
 // SimPy's core.py (now, schedule, step, run). Events run in (time, priority,
 // sequence) order; only stepping moves the clock; every run is bounded.
-import { SimulationError } from "./errors.js";
+import { LivelockError, SimulationError } from "./errors.js";
 import { type AnyOfValue, condition, Process, type ProcessGenerator, SimEvent } from "./events.js";
 import { Entry, EventQueue } from "./queue.js";
 import { RandomStream, type UniformSource } from "./random.js";
@@ -36,6 +36,15 @@ export interface SimulationOptions {
   rngs?: Readonly<Record<string, UniformSource>>;
   /** Called for every event run, in order. Off by default (costs a call per event). */
   trace?: TraceFn;
+  /**
+   * Most events {@link Simulation.run} lets run at one instant before it
+   * throws a {@link LivelockError} (the clock standing still means something
+   * retries at no time cost). Default {@link DEFAULT_MAX_EVENTS_PER_INSTANT};
+   * `Infinity` turns the check off.
+   *
+   * @remarks Since 0.2.0
+   */
+  maxEventsPerInstant?: number;
 }
 
 /**
@@ -82,6 +91,14 @@ export interface RunResult {
  */
 export const DEFAULT_MAX_EVENTS = 1_000_000_000;
 
+/**
+ * The default bound on events at one instant (see
+ * {@link SimulationOptions.maxEventsPerInstant}).
+ *
+ * @remarks Since 0.2.0
+ */
+export const DEFAULT_MAX_EVENTS_PER_INSTANT = 1_000_000;
+
 function checkDelay(delay: number): void {
   if (!(delay >= 0) || delay === Number.POSITIVE_INFINITY) {
     if (delay < 0) throw new SimulationError("NEGATIVE_DELAY", `Negative delay ${delay} ms`);
@@ -96,6 +113,15 @@ function checkPriority(priority: number): void {
   if (!Number.isFinite(priority)) {
     throw new SimulationError("BAD_PRIORITY", `Priority ${priority} is not a finite number`);
   }
+}
+
+function livelock(next: Entry, events: number): LivelockError {
+  const fn = next.fn;
+  const handler =
+    fn !== null
+      ? fn.name || "anonymous callback"
+      : ((next.target as object | null)?.constructor.name ?? "event");
+  return new LivelockError(next.time, events, handler);
 }
 
 /**
@@ -124,6 +150,9 @@ export class Simulation {
   private readonly trace: TraceFn | undefined;
   private running = false;
   private stopRequested = false;
+  private readonly maxPerInstant: number;
+  /** Events run at the current instant so far, across `run` calls. */
+  private atInstant = 0;
 
   /** @param options - seed, stream replacements, trace hook */
   constructor(options: SimulationOptions = {}) {
@@ -132,6 +161,14 @@ export class Simulation {
       throw new SimulationError("BAD_SEED", `Seed ${seed} is not a finite number`);
     }
     this.seed = seed;
+    const perInstant = options.maxEventsPerInstant ?? DEFAULT_MAX_EVENTS_PER_INSTANT;
+    if (!(perInstant >= 1)) {
+      throw new SimulationError(
+        "BAD_LIMIT",
+        `maxEventsPerInstant ${perInstant} is not a number ≥ 1 (Infinity turns the check off)`,
+      );
+    }
+    this.maxPerInstant = perInstant;
     this.replacements = options.rngs ?? {};
     this.trace = options.trace;
   }
@@ -218,6 +255,7 @@ export class Simulation {
     try {
       const entry = this.queue.pop();
       if (entry === undefined) return false;
+      this.atInstant = entry.time === this.clock ? this.atInstant + 1 : 1;
       this.runEntry(entry);
       return true;
     } finally {
@@ -251,6 +289,8 @@ export class Simulation {
     this.running = true;
     this.stopRequested = false;
     const queue = this.queue;
+    const maxPerInstant = this.maxPerInstant;
+    let atInstant = this.atInstant;
     let events = 0;
     let reason: StopReason = "empty";
     try {
@@ -273,14 +313,21 @@ export class Simulation {
           reason = "maxEvents";
           break;
         }
+        // One compare per event; the counter only grows while the clock stands still.
+        if (next.time === this.clock) {
+          if (++atInstant > maxPerInstant) throw livelock(next, atInstant - 1);
+        } else atInstant = 1;
         queue.pop();
         this.runEntry(next);
         events++;
       }
     } finally {
+      this.atInstant = atInstant;
       this.running = false;
     }
     if (reason === "until" || (reason === "empty" && until !== Number.POSITIVE_INFINITY)) {
+      // A new instant: what ran at the last one does not count toward it.
+      if (until !== this.clock) this.atInstant = 0;
       this.clock = until;
       reason = "until";
     }

@@ -362,7 +362,12 @@ const EmpiricalSchema = kindObject("empirical", {
   samples: z
     .array(latencyMs("A measured latency in ms"))
     .min(1, { error: (iss) => `expected at least one sample, received ${show(iss.input)}` })
-    .describe("Measured latencies in ms, drawn from uniformly"),
+    // A million samples parse to about 180 MB; past that, give a histogram as a mixture.
+    .max(1_000_000, {
+      error: (iss) =>
+        `expected at most 1000000 samples, received ${Array.isArray(iss.input) ? iss.input.length : show(iss.input)}`,
+    })
+    .describe("Measured latencies in ms, drawn from uniformly (at most a million)"),
 }).describe("A latency drawn uniformly from measured samples");
 
 const MixturePartSchema = z

@@ -8,7 +8,15 @@ export {
   DEFAULT_SCENARIO,
 } from "./builtins.js";
 export { diagram, renderMermaid, topologyOf } from "./diagram.js";
+export { estimateWork, type MemoryItem, type WorkEstimate } from "./estimate.js";
 export { scenarioJsonSchema } from "./json-schema.js";
+export {
+  checkWorkLimits,
+  DEFAULT_LIMITS,
+  type RunLimits,
+  resolveLimits,
+  WorkLimitError,
+} from "./limits.js";
 export {
   formatIssue,
   type ParseResult,
@@ -60,4 +68,5 @@ export {
   ScenarioSchema,
   WorkloadSchema,
 } from "./schema.js";
+export type { AbortSignalLike, RunProgress, StoppedBy } from "./stops.js";
 export { mergePatch, resolveVariants, runVariants, type ScenarioVariant } from "./variants.js";

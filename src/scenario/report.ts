@@ -390,6 +390,9 @@ export const VerdictSchema = z.strictObject({
  * @remarks Since 0.1.0
  */
 export const ReportSchema = z.strictObject({
+  version: z
+    .string()
+    .describe("The dbsim version that made the report: figures move as the models improve"),
   scenario: z.string(),
   seed: z.number().int().nonnegative(),
   events: z.number().int().nonnegative().describe("Events the kernel ran"),
@@ -397,8 +400,14 @@ export const ReportSchema = z.strictObject({
   warmupMs: num(),
   durationMs: num().describe("The measured window"),
   stoppedBy: z
-    .enum(["end", "eventLimit"])
-    .describe("eventLimit: the run hit maxEvents before its end"),
+    .enum(["end", "eventLimit", "aborted", "overloaded"])
+    .describe(
+      "end: the run reached its end time; eventLimit: it hit maxEvents first; aborted: its abort signal fired; overloaded: more operations were in flight than limits.maxInFlight. Figures cover the time run",
+    ),
+  stopDetail: z
+    .string()
+    .optional()
+    .describe("When stoppedBy is not end: what stopped the run, when, and the limit"),
   throughput: z.strictObject({
     offeredPerSec: num().describe("Operations issued per second in the window"),
     completedPerSec: num().describe("Operations completed without error per second in the window"),
@@ -466,13 +475,18 @@ export type NodeReport = z.infer<typeof NodeReportSchema>;
 
 /**
  * Rounds a figure for the report: 6 significant digits, so reports are short
- * and do not carry last-bit noise. Non-finite values become 0 (a report never
- * holds NaN).
+ * and do not carry last-bit noise. A non-finite value throws a RangeError: a
+ * report never holds NaN, and a figure silently shown as 0 would lie (inputs
+ * that could overflow are bounded by the schema, so this is a bug to report).
  *
- * @remarks Since 0.1.0
+ * @remarks Since 0.1.0; throws on non-finite values since 0.2.0 (0 before)
  */
 export function roundFigure(x: number): number {
-  if (!Number.isFinite(x)) return 0;
+  if (!Number.isFinite(x)) {
+    throw new RangeError(
+      `a report figure came out as ${x}, not a finite number (a bug: please report the scenario and seed)`,
+    );
+  }
   if (x === 0) return 0;
   return Number(x.toPrecision(6));
 }

@@ -3,17 +3,28 @@
 // averages restart from the state the system is in. Operations count by their
 // completion time. The run is bounded by its end time and by maxEvents.
 import { ConsistencyMonitor, History, type HistoryOp } from "../consistency/index.js";
-import { Simulation } from "../kernel/index.js";
+import { DEFAULT_MAX_EVENTS_PER_INSTANT, LivelockError, Simulation } from "../kernel/index.js";
 import { CounterMap, Histogram } from "../metrics/index.js";
 import { ERROR_KINDS, Operation, type Service } from "../models/operation.js";
 import type { ProxySql } from "../models/proxy/proxysql.js";
 import { Workload } from "../models/workload/workload.js";
 import { buildTopology, type TopologyGraph } from "./build.js";
+import { estimateWork } from "./estimate.js";
 import { LagRecorder, type LagSeries } from "./lag.js";
+import { checkWorkLimits, type RunLimits, resolveLimits } from "./limits.js";
 import { resolveScenario } from "./parse.js";
 import { type LatencySummary, type Report, roundFigure } from "./report.js";
 import type { Scenario, ScenarioInput } from "./schema.js";
+import {
+  type AbortSignalLike,
+  explainLivelock,
+  InstantErrors,
+  type RunProgress,
+  runInSlices,
+  stopDetail,
+} from "./stops.js";
 import { VerdictRecorder } from "./verdict.js";
+import { VERSION } from "./version.js";
 
 export type { LagPoint, LagSeries } from "./lag.js";
 
@@ -27,8 +38,36 @@ export interface RunScenarioOptions {
   seed?: number;
   /** Bound on kernel events (default 2e9): a run that hits it stops and says so (`stoppedBy: "eventLimit"`). */
   maxEvents?: number;
-  /** Called with the fraction done, 0..1, about a hundred times per run. */
-  onProgress?: (fraction: number) => void;
+  /**
+   * Called with the fraction done, 0..1, and where the run is: at least a
+   * hundred times per run, and at least every 2^20 events (a fraction of a
+   * second), so a long run shows progress from its first second.
+   */
+  onProgress?: (fraction: number, progress: RunProgress) => void;
+  /**
+   * Stops the run between two slices of events once it is aborted: the report
+   * comes back with `stoppedBy: "aborted"` and figures for the time run. The run
+   * is synchronous, so abort it from `onProgress` (or from another thread
+   * through shared memory); a timer's abort cannot fire while it runs.
+   *
+   * @remarks Since 0.2.0
+   */
+  signal?: AbortSignalLike;
+  /**
+   * Limits checked against the run's estimate before it starts (a
+   * {@link WorkLimitError} when passed) and, for `maxInFlight`, while it runs.
+   * Defaults: {@link DEFAULT_LIMITS}.
+   *
+   * @remarks Since 0.2.0
+   */
+  limits?: RunLimits;
+  /**
+   * Run even when the estimate passes `limits` (the in-flight bound still
+   * applies: it is what keeps the process alive).
+   *
+   * @remarks Since 0.2.0
+   */
+  force?: boolean;
   /**
    * Record every operation (warm-up included) in a {@link History} for the
    * consistency checkers: `true`, or `{ limit }` to bound it (default limit 10^7
@@ -88,7 +127,15 @@ export function runScenarioDetailed(
   const base = resolveScenario(input);
   const scenario: Scenario =
     options.seed === undefined ? base : resolveScenario({ ...base, seed: options.seed });
-  const sim = new Simulation({ seed: scenario.seed });
+  const limits = resolveLimits(options.limits);
+  if (options.force !== true) {
+    checkWorkLimits(estimateWork(scenario, { history: options.history ?? false }), limits);
+  }
+  const maxInFlight = limits.maxInFlight;
+  const sim = new Simulation({
+    seed: scenario.seed,
+    maxEventsPerInstant: maxEventsPerInstant(scenario),
+  });
   const topology = buildTopology(sim, scenario);
   const { nodes, replication, router, proxy, clients } = topology;
 
@@ -98,6 +145,7 @@ export function runScenarioDetailed(
   const replicaReads = new Histogram();
   const movedReads = new Histogram();
   const errors = new CounterMap();
+  const instantErrors = new InstantErrors();
   const readsServed = new Float64Array(nodes.length);
   const writesServed = new Float64Array(nodes.length);
   const nodeIndex = new Map(nodes.map((n, i) => [n.server.name, i]));
@@ -129,6 +177,7 @@ export function runScenarioDetailed(
     }
     if (op.error !== null) {
       errors.add(op.error, 1);
+      instantErrors.add(op.error, sim.now);
       return;
     }
     const latency = op.completedAt - op.issuedAt;
@@ -161,7 +210,7 @@ export function runScenarioDetailed(
       },
     };
   }
-  const workload = new Workload(sim, topology.workload, front, onComplete);
+  const workload = new Workload(sim, { ...topology.workload, maxInFlight }, front, onComplete);
   workload.start();
 
   const warmupMs = scenario.warmup;
@@ -222,18 +271,12 @@ export function runScenarioDetailed(
   }
 
   const maxEvents = options.maxEvents ?? 2_000_000_000;
-  const steps = 100;
-  let eventsLeft = maxEvents;
-  let stoppedBy: Report["stoppedBy"] = "end";
-  for (let i = 1; i <= steps; i++) {
-    const until = i === steps ? endMs : (endMs * i) / steps;
-    const result = sim.run({ until, maxEvents: eventsLeft });
-    eventsLeft -= result.events;
-    options.onProgress?.(i / steps);
-    if (result.reason === "maxEvents") {
-      stoppedBy = "eventLimit";
-      break;
-    }
+  let stoppedBy: Report["stoppedBy"];
+  try {
+    stoppedBy = runInSlices(sim, workload, endMs, maxEvents, options);
+  } catch (error) {
+    if (!(error instanceof LivelockError)) throw error;
+    throw explainLivelock(error, scenario, instantErrors.dominant(error.timeMs));
   }
   // A run stopped by its event limit inside the warm-up measured nothing.
   if (!measuring) cut();
@@ -253,7 +296,9 @@ export function runScenarioDetailed(
     waitingMax = Math.max(waitingMax, c.waitingMax);
     connectsOpened += c.connectsOpened - (connectsAtCut[i] as number);
   });
+  const detail = stopDetail(stoppedBy, sim, workload, maxEvents, maxInFlight);
   const report: Omit<Report, "verdict"> = {
+    version: VERSION,
     scenario: scenario.name,
     seed: scenario.seed,
     events: sim.eventsProcessed,
@@ -261,6 +306,7 @@ export function runScenarioDetailed(
     warmupMs: roundFigure(warmupMs),
     durationMs: roundFigure(measuredMs),
     stoppedBy,
+    ...(detail === undefined ? {} : { stopDetail: detail }),
     throughput: {
       offeredPerSec: roundFigure(perSec(workload.issued - issuedAtCut)),
       completedPerSec: roundFigure(perSec(completed)),
@@ -515,4 +561,17 @@ function summarize(h: Histogram): LatencySummary {
     p999: roundFigure(s.p999),
     max: roundFigure(s.max),
   };
+}
+
+/**
+ * The kernel's bound on events at one instant: 10^6, or 100 per entity that
+ * could legitimately act at once (clients, connections), whichever is larger.
+ */
+function maxEventsPerInstant(scenario: Scenario): number {
+  const c = scenario.client;
+  const entities =
+    (scenario.workload.clients ?? 0) +
+    scenario.database.maxConnections +
+    (c.connections === "persistent" ? c.instances * c.poolSize : 0);
+  return Math.max(DEFAULT_MAX_EVENTS_PER_INSTANT, 100 * entities);
 }

@@ -117,6 +117,7 @@ export const WorkloadSchema = z
   .strictObject({
     rate: RateSchema.optional(),
     clients: positiveInt()
+      .max(1_000_000_000)
       .optional()
       .describe(
         "Closed loop: this many clients, each issuing its next operation after the previous one and a think time",
@@ -143,7 +144,12 @@ export const WorkloadSchema = z
       })
       .prefault({})
       .describe("The key space"),
-    sessions: positiveInt().default(1000).describe("Users; each operation belongs to one session"),
+    sessions: positiveInt()
+      .max(1_000_000_000)
+      .default(1000)
+      .describe(
+        "Users; each operation belongs to one session (per-session state is kept only by the policies and readOwnWrites that need it)",
+      ),
     sessionState: z
       .strictObject({
         share: share().describe("Share of the sessions that rely on session state"),
@@ -212,6 +218,7 @@ export const DatabaseSchema = z
       .default(100)
       .describe("max_connections: one more gets 'too many clients' (PostgreSQL default 100)"),
     memoryPerConnectionMB: nonNegative()
+      .max(1_000_000)
       .default(7.5)
       .describe("Memory per open connection (MB); PostgreSQL uses roughly 5–10 MB"),
     readTime: DistributionSpecSchema.default("simpleIndexedQuery").describe(
@@ -643,6 +650,7 @@ export const ReplicationSchema = z
       .default("row")
       .describe("MySQL binlog_format: row events carry row images, statement events the SQL text"),
     bytesPerWrite: nonNegative()
+      .max(1_000_000_000)
       .optional()
       .describe(
         "Log bytes per committed write (default: wal 250, binlog row 400, binlog statement 150 — estimates; measure yours)",

@@ -70,7 +70,7 @@ export interface RouterConfig {
   readonly lagCheckIntervalMs: number;
   /** The consistency policy. */
   readonly consistency: ConsistencyPolicy;
-  /** Number of sessions (for per-session state). */
+  /** Number of sessions (for per-session state, which only a consistency policy allocates). */
   readonly sessions: number;
 }
 
@@ -120,10 +120,12 @@ export class Router implements Service {
   /** Per replica, when `argMin` last chose it, as a count of its choices (−1: never). */
   private readonly lastChosen: Float64Array;
   private choices = 0;
-  private readonly lastWriteLsn: Float64Array;
-  private readonly lastWriteDoneMs: Float64Array;
-  private readonly lastReadLsn: Float64Array;
-  private readonly pinned: Int32Array;
+  // Per-session state, allocated only for the policy that reads it (null otherwise):
+  // a billion sessions with no policy cost nothing.
+  private readonly lastWriteLsn: Float64Array | null;
+  private readonly lastWriteDoneMs: Float64Array | null;
+  private readonly lastReadLsn: Float64Array | null;
+  private readonly pinned: Int32Array | null;
   private readonly dnsReplica: Int32Array;
   private readonly dnsExpiresMs: Float64Array;
   private lagTimer: EventHandle | null = null;
@@ -152,10 +154,15 @@ export class Router implements Service {
     this.inFlight = new Int32Array(replicas.length);
     this.lastChosen = new Float64Array(replicas.length).fill(-1);
     this.stats = Router.emptyStats(replicas.length);
-    this.lastWriteLsn = new Float64Array(config.sessions);
-    this.lastWriteDoneMs = new Float64Array(config.sessions).fill(Number.NEGATIVE_INFINITY);
-    this.lastReadLsn = new Float64Array(config.sessions);
-    this.pinned = new Int32Array(config.sessions).fill(-1);
+    const c = config.consistency;
+    const n = config.sessions;
+    const ryw = c.policy === "read-your-writes";
+    const mr = c.policy === "monotonic-reads";
+    this.lastWriteLsn = ryw && c.by === "lsn" ? new Float64Array(n) : null;
+    this.lastWriteDoneMs =
+      ryw && c.by === "window" ? new Float64Array(n).fill(Number.NEGATIVE_INFINITY) : null;
+    this.lastReadLsn = mr && c.by === "lsn" ? new Float64Array(n) : null;
+    this.pinned = mr && c.by === "pinning" ? new Int32Array(n).fill(-1) : null;
     this.dnsReplica = new Int32Array(config.instances).fill(-1);
     this.dnsExpiresMs = new Float64Array(config.instances);
     if (config.maxReplicationLagMs !== null && replicas.length > 0) this.checkLag();
@@ -190,8 +197,9 @@ export class Router implements Service {
       this.send(this.primary, op, (o) => {
         if (o.error === null) {
           const s = o.session;
-          if (o.lsn > (this.lastWriteLsn[s] as number)) this.lastWriteLsn[s] = o.lsn;
-          this.lastWriteDoneMs[s] = this.sim.now;
+          const lsns = this.lastWriteLsn;
+          if (lsns !== null && o.lsn > (lsns[s] as number)) lsns[s] = o.lsn;
+          if (this.lastWriteDoneMs !== null) this.lastWriteDoneMs[s] = this.sim.now;
         }
         done(o);
       });
@@ -201,7 +209,7 @@ export class Router implements Service {
     if (
       c.policy === "read-your-writes" &&
       c.by === "window" &&
-      this.sim.now - (this.lastWriteDoneMs[op.session] as number) < c.windowMs
+      this.sim.now - ((this.lastWriteDoneMs as Float64Array)[op.session] as number) < c.windowMs
     ) {
       this.stats.movedByPolicy++;
       this.toPrimary(op, done, true);
@@ -216,10 +224,10 @@ export class Router implements Service {
     let needLsn = 0;
     let maxWaitMs = 0;
     if (c.policy === "read-your-writes" && c.by === "lsn") {
-      needLsn = this.lastWriteLsn[op.session] as number;
+      needLsn = (this.lastWriteLsn as Float64Array)[op.session] as number;
       maxWaitMs = c.maxWaitMs;
     } else if (c.policy === "monotonic-reads" && c.by === "lsn") {
-      needLsn = this.lastReadLsn[op.session] as number;
+      needLsn = (this.lastReadLsn as Float64Array)[op.session] as number;
       maxWaitMs = c.maxWaitMs;
     }
     if (needLsn === 0 || this.status.appliedLsn(replica) >= needLsn) {
@@ -261,8 +269,9 @@ export class Router implements Service {
   }
 
   private afterRead(op: Operation): void {
-    if (op.error === null && op.lsn > (this.lastReadLsn[op.session] as number)) {
-      this.lastReadLsn[op.session] = op.lsn;
+    const lsns = this.lastReadLsn;
+    if (lsns !== null && op.error === null && op.lsn > (lsns[op.session] as number)) {
+      lsns[op.session] = op.lsn;
     }
   }
 
@@ -284,12 +293,12 @@ export class Router implements Service {
   private chooseReplica(op: Operation): number {
     const n = this.replicas.length;
     if (n === 0) return -1;
-    const c = this.config.consistency;
-    if (c.policy === "monotonic-reads" && c.by === "pinning") {
-      const pin = this.pinned[op.session] as number;
+    const pinned = this.pinned;
+    if (pinned !== null) {
+      const pin = pinned[op.session] as number;
       if (pin >= 0 && !this.shunned[pin]) return pin;
       const chosen = this.balance(op);
-      this.pinned[op.session] = chosen;
+      pinned[op.session] = chosen;
       return chosen;
     }
     if (this.config.via === "dns") {

@@ -68,6 +68,15 @@ export interface WorkloadConfig {
   readonly sessionState?: { readonly share: number; readonly feature: SessionStateFeature };
   /** No operation is issued at or after this time (ms). */
   readonly stopAtMs: number;
+  /**
+   * Most operations issued and not yet complete at once. Issuing one more stops
+   * the simulation instead (see {@link Workload.overloadedAtMs}), so a plan that
+   * cannot keep up ends the run honestly rather than queueing until memory runs
+   * out. Default: no bound.
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly maxInFlight?: number;
 }
 
 /**
@@ -78,6 +87,15 @@ export interface WorkloadConfig {
 export class Workload {
   /** Operations issued so far. */
   issued = 0;
+  /** Operations completed so far (errors included). */
+  completedCount = 0;
+  /**
+   * The time (ms) the workload stopped the simulation because `maxInFlight`
+   * operations were in flight, or null while it has not.
+   *
+   * @remarks Since 0.2.0
+   */
+  overloadedAtMs: number | null = null;
   private readonly sim: Simulation;
   private readonly config: WorkloadConfig;
   private readonly target: Service;
@@ -85,8 +103,10 @@ export class Workload {
   /** Stamps the completion time where the application sees it, then reports it. */
   private readonly completed: Done = (op) => {
     op.completedAt = this.sim.now;
+    this.completedCount++;
     this.onComplete(op);
   };
+  private readonly maxInFlight: number;
   private readonly arrivalRng: RandomStream;
   private readonly opRng: RandomStream;
   private readonly keys: KeyChooser;
@@ -112,6 +132,20 @@ export class Workload {
       sim.rng("workload.keys"),
     );
     this.lastWritten = config.readOwnWrites > 0 ? new Int32Array(config.sessions).fill(-1) : null;
+    this.maxInFlight = config.maxInFlight ?? Number.POSITIVE_INFINITY;
+  }
+
+  /** Operations issued and not yet complete. */
+  get inFlight(): number {
+    return this.issued - this.completedCount;
+  }
+
+  /** False (and the simulation stopped) when one more operation would pass `maxInFlight`. */
+  private admit(): boolean {
+    if (this.issued - this.completedCount < this.maxInFlight) return true;
+    if (this.overloadedAtMs === null) this.overloadedAtMs = this.sim.now;
+    this.sim.stop();
+    return false;
   }
 
   /** Schedules the first arrivals. Call once, at time 0. */
@@ -131,7 +165,7 @@ export class Workload {
         this.sim.schedule(think, issueNext, ARRIVAL_PRIORITY);
       };
       const issueNext = (): void => {
-        this.target.submit(this.makeOperation(session), onDone);
+        if (this.admit()) this.target.submit(this.makeOperation(session), onDone);
       };
       // Start each client after one think time so they do not move in lock step.
       const first = arrivals.thinkMs(thinkRng);
@@ -139,18 +173,38 @@ export class Workload {
     }
   }
 
-  private scheduleOpen(rate: RateSchedule): void {
-    const next = this.nextArrival(rate, this.sim.now);
-    if (next >= this.config.stopAtMs) return;
-    this.sim.at(
-      next,
-      () => {
-        const op = this.makeOperation(Math.floor(this.opRng.next() * this.config.sessions));
-        this.target.submit(op, this.completed);
-        this.scheduleOpen(rate);
-      },
-      ARRIVAL_PRIORITY,
-    );
+  private scheduleOpen(rate: RateSchedule, from: number = this.sim.now): void {
+    if (rate.kind === "ramp") {
+      this.scheduleRamp(rate, from);
+      return;
+    }
+    const next = this.nextArrival(rate, from);
+    if (next < this.config.stopAtMs) this.sim.at(next, () => this.arrive(rate), ARRIVAL_PRIORITY);
+  }
+
+  private arrive(rate: RateSchedule): void {
+    if (!this.admit()) return;
+    const op = this.makeOperation(Math.floor(this.opRng.next() * this.config.sessions));
+    this.target.submit(op, this.completed);
+    this.scheduleOpen(rate);
+  }
+
+  /**
+   * A ramp is drawn by thinning (Lewis & Shedler 1979): candidates at the peak
+   * rate, each kept with probability rate(t) / peak. Every candidate is an
+   * event of its own, kept or not, so the run's event bound and the kernel's
+   * check for a clock standing still (a peak rate whose gaps underflow) apply.
+   */
+  private scheduleRamp(rate: Extract<RateSchedule, { kind: "ramp" }>, from: number): void {
+    const peak = Math.max(rate.fromPerSec, rate.toPerSec);
+    if (peak <= 0) return;
+    const rng = this.arrivalRng;
+    const t = from + rng.exponential(1000 / peak);
+    if (t >= this.config.stopAtMs) return;
+    const f = rate.overMs > 0 ? Math.min(1, t / rate.overMs) : 1;
+    const at = rate.fromPerSec + (rate.toPerSec - rate.fromPerSec) * f;
+    if (rng.next() * peak < at) this.sim.at(t, () => this.arrive(rate), ARRIVAL_PRIORITY);
+    else this.sim.at(t, () => this.scheduleRamp(rate, t), ARRIVAL_PRIORITY);
   }
 
   /** The time of the next open arrival after `now` (Infinity when the rate stays 0). */
@@ -172,20 +226,9 @@ export class Workload {
           t = endMs;
         }
       }
-      case "ramp": {
-        const max = Math.max(rate.fromPerSec, rate.toPerSec);
-        if (max <= 0) return Number.POSITIVE_INFINITY;
-        let t = now;
-        // Thinning; bounded, since the acceptance probability is at least min/max per try
-        // and the run stops at stopAtMs.
-        for (;;) {
-          t += rng.exponential(1000 / max);
-          if (t >= this.config.stopAtMs) return t;
-          const f = rate.overMs > 0 ? Math.min(1, t / rate.overMs) : 1;
-          const at = rate.fromPerSec + (rate.toPerSec - rate.fromPerSec) * f;
-          if (rng.next() * max < at) return t;
-        }
-      }
+      case "ramp":
+        // Drawn candidate by candidate in scheduleRamp.
+        return Number.POSITIVE_INFINITY;
     }
   }
 
