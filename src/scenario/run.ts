@@ -129,7 +129,13 @@ export function runScenarioDetailed(
     options.seed === undefined ? base : resolveScenario({ ...base, seed: options.seed });
   const limits = resolveLimits(options.limits);
   if (options.force !== true) {
-    checkWorkLimits(estimateWork(scenario, { history: options.history ?? false }), limits);
+    // A run the caller bounds by its own event count cannot outlast that bound:
+    // only the memory held from the start can still refuse it.
+    const bounded = options.maxEvents !== undefined && options.maxEvents <= limits.maxEvents;
+    const checked = bounded
+      ? { ...limits, maxEvents: Number.POSITIVE_INFINITY, maxOperations: Number.POSITIVE_INFINITY }
+      : limits;
+    checkWorkLimits(estimateWork(scenario, { history: options.history ?? false }), checked);
   }
   const maxInFlight = limits.maxInFlight;
   const sim = new Simulation({

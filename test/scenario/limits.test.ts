@@ -176,6 +176,16 @@ describe("the work estimate (item 8)", () => {
     expect(forced.stoppedBy).toBe("end");
   });
 
+  it("a run the caller bounds by maxEvents is not refused for its length, only for memory", () => {
+    const long: ScenarioInput = { workload: { rate: 1000 }, duration: "1000h" };
+    const bounded = runScenario(long, { maxEvents: 10_000 });
+    expect(bounded.stoppedBy).toBe("eventLimit");
+    expect(bounded.events).toBeLessThanOrEqual(10_000);
+    // A bound above the events limit bounds nothing the limit does not.
+    expect(refusal(long, { maxEvents: 3e9 }).limit).toBe("maxOperations");
+    expect(refusal({ workload: { clients: 1e8 } }, { maxEvents: 10 }).limit).toBe("maxMemoryBytes");
+  });
+
   it("a limit that is not a number > 0 is named", () => {
     for (const bad of [0, -1, Number.NaN]) {
       expect(() =>
