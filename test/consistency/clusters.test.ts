@@ -114,6 +114,37 @@ describe("a session on two shards whose logs are far apart", () => {
   });
 });
 
+describe("the online monitor with several clusters", () => {
+  it("compacts one cluster's entries by that cluster's floor only", () => {
+    // Arrange: session 1 writes key 5 at LSN 3 in both clusters
+    const monitor = new ConsistencyMonitor();
+    for (const cluster of [0, 1]) {
+      const op = write(cluster, 1, 5, 0, 1, 1, 3, { cluster });
+      monitor.onInvoke(op);
+      monitor.onComplete(op);
+    }
+    // One RYW entry (key 5) and one LSN bound per (session, cluster).
+    expect(monitor.entries).toBe(4);
+    // Act: every node of cluster 1 has applied LSN 3; cluster 0's have not
+    monitor.compact(3, 1);
+    // Assert: cluster 1's entries are gone, cluster 0's still catch a stale read
+    expect(monitor.entries).toBe(2);
+    const stale = read(2, 1, 5, 2, 3, 0, 2, { cluster: 0 });
+    monitor.onInvoke(stale);
+    monitor.onComplete(stale);
+    expect(monitor.counts().readYourWrites).toBe(1);
+  });
+
+  it("names an operation whose cluster is not an integer in [0, 65535]", () => {
+    const monitor = new ConsistencyMonitor();
+    for (const cluster of [-1, 1.5, 65_536, Number.NaN]) {
+      expect(() => monitor.onInvoke(read(9, 1, 5, 0, 1, 0, 0, { cluster }))).toThrow(
+        `ConsistencyMonitor: cluster of op 9 must be an integer in [0, 65535], got ${cluster}`,
+      );
+    }
+  });
+});
+
 /** One cluster's run, its LSNs moved `offset` ahead, ids made 2·id + cluster. */
 function asCluster(run: LaggingRun, cluster: number, offset: number): HistoryOp[] {
   const shift = (lsn: number) => (Number.isFinite(lsn) ? lsn + offset : lsn);
