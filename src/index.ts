@@ -122,12 +122,15 @@ export {
   type Done,
   ERROR_KINDS,
   type ErrorKind,
+  type KeyRange,
   Operation,
   type OperationKind,
   type PortConnection,
   type ServerPort,
   type Service,
   type SessionStateFeature,
+  type VersionHolder,
+  type VersionOracle,
 } from "./models/operation.js";
 export { PgBouncer, type PgBouncerConfig, type PoolStats } from "./models/pool/pgbouncer.js";
 export {

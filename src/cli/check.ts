@@ -48,18 +48,21 @@ function parseCount(min: number): (value: string) => number {
 const CHECK_HELP = `
 The file holds one operation per line, a JSON object such as
   {"id":7,"session":3,"kind":"read","key":42,"invokeMs":10.5,"completeMs":12,
-   "ok":true,"version":2,"lsn":118,"versionLsn":97,"commitMs":null,"node":"replica-1"}
+   "ok":true,"version":2,"lsn":118,"versionLsn":97,"commitMs":null,"cluster":0,
+   "node":"replica-1"}
 id, session, kind ("read" or "write"), key, invokeMs, completeMs, ok, version and
 node are required; lsn (a write's commit position, a read's snapshot: the serving
 node's applied position), versionLsn (the commit position of the version read or
-written) and commitMs may be null or left out when unknown. dbsim run --history
-writes this format; docs/consistency.md describes it in full.
+written) and commitMs may be null or left out when unknown; cluster (the shard it
+ran on) may be left out for 0. dbsim run --history writes this format;
+docs/consistency.md describes it in full.
 
 Monotonic reads is checked two ways: over all keys (Terry et al. 1994: a later read
 must be served by a state holding every write an earlier read of the session
 observed), which needs log positions, and per key (a later read never returns an
 older version of a key), which needs versions only and suits black-box systems.
-Positions are compared as one log: check one replication cluster at a time.
+Positions and versions are compared within a cluster only (each shard has its
+own log), so a history of several clusters is judged as each cluster alone.
 
 Exit codes: 0 every guarantee holds; 1 a guarantee is broken (or an internal error,
 which prints "internal error"); 2 the file cannot be read or a line is malformed.

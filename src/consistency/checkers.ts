@@ -12,65 +12,30 @@
 // session (and key) only the best bound so far, so it runs in O(n log n). Failed
 // operations (ok = false) are skipped everywhere. The system model is the one of
 // docs/models.md: one primary numbers writes by LSN and versions each key 1, 2, 3 … in
-// LSN order; replicas apply the log in LSN order.
+// LSN order; replicas apply the log in LSN order. A sharded history holds several
+// such logs, one per cluster: every checker judges each cluster's operations on
+// their own (a session's state is per session and cluster) and adds up the findings.
 
-import { Histogram } from "../metrics/histogram.js";
-import type { History, HistoryOp } from "./history.js";
+import type { HistoryOp } from "./history.js";
+import { measureStaleness, type StalenessResult } from "./staleness.js";
+import {
+  type Adder,
+  type CheckOptions,
+  type CheckResult,
+  eachCluster,
+  Findings,
+  type HistoryInput,
+  hasLsn,
+  maxExamplesOf,
+  opsOf,
+  PairMap,
+  sweepEvents,
+  where,
+} from "./sweep.js";
 
-/**
- * A history to check: a {@link History} or an array of operations.
- *
- * @remarks Since 0.1.0
- */
-export type HistoryInput = History | readonly HistoryOp[];
-
-/**
- * One operation that breaks a guarantee and the operation that shows it.
- *
- * @remarks Since 0.1.0
- */
-export interface Violation {
-  /** The operation that broke the guarantee. */
-  op: HistoryOp;
-  /** The earlier operation it conflicts with. */
-  witness: HistoryOp;
-  /** Both operations, the key, the versions or LSNs and the times, in words. */
-  message: string;
-}
-
-/**
- * What a checker found.
- *
- * @remarks Since 0.1.0
- */
-export interface CheckResult {
-  /** "read-your-writes", "monotonic-reads", "monotonic-writes" or "writes-follow-reads". */
-  guarantee: string;
-  /** True when no operation broke the guarantee. */
-  ok: boolean;
-  /** Number of operations that broke it (each counted once). */
-  count: number;
-  /** The first `maxExamples` violations by op id (then by position in the history). */
-  violations: Violation[];
-  /**
-   * Successful reads this checker could not judge in full for lack of log positions
-   * (set by {@link checkMonotonicReads} only: reads with no snapshot LSN, which it
-   * checks per key only). 0 when every read carried what the check needs.
-   *
-   * @remarks Since 0.2.0
-   */
-  unchecked?: number;
-}
-
-/**
- * Options for every checker.
- *
- * @remarks Since 0.1.0
- */
-export interface CheckOptions {
-  /** The most violations returned (all are counted). Default 100. */
-  maxExamples?: number;
-}
+export type { StalenessResult } from "./staleness.js";
+export { measureStaleness } from "./staleness.js";
+export type { CheckOptions, CheckResult, HistoryInput, Violation } from "./sweep.js";
 
 /**
  * Options for {@link checkMonotonicWrites}: which of its two parts to check.
@@ -83,22 +48,6 @@ export interface MonotonicWritesOptions extends CheckOptions {
    * read sees exactly a prefix of the log) or "both" (default).
    */
   parts?: "both" | "session-order" | "log-prefix";
-}
-
-/**
- * How far behind the primary reads were.
- *
- * @remarks Since 0.1.0
- */
-export interface StalenessResult {
-  /** Successful reads measured. */
-  reads: number;
-  /** Reads that returned an older version than the primary held when they were issued. */
-  staleReads: number;
-  /** Versions between what a read returned and the latest committed when it was issued (0 when fresh); mean and max over all reads. */
-  versionsBehind: { mean: number; max: number };
-  /** How long before the read was issued the first version it missed had committed (0 when fresh); over all reads. */
-  msBehind: { mean: number; p50: number; p99: number; max: number };
 }
 
 /**
@@ -128,119 +77,11 @@ export interface CheckAllResult {
   staleness: StalenessResult;
 }
 
-const DEFAULT_MAX_EXAMPLES = 100;
-
-function opsOf(input: HistoryInput): readonly HistoryOp[] {
-  // Not `instanceof History`: under require(), dbsim and dbsim/testing each load
-  // their own copy of the class.
-  if (Array.isArray(input)) return input;
-  return (input as History).toArray();
-}
-
-function maxExamplesOf(options: CheckOptions): number {
-  const max = options.maxExamples ?? DEFAULT_MAX_EXAMPLES;
-  if (!(Number.isSafeInteger(max) && max >= 0)) {
-    throw new RangeError(`maxExamples must be a non-negative integer, got ${max}`);
-  }
-  return max;
-}
-
-function hasLsn(op: HistoryOp): boolean {
-  return Number.isFinite(op.lsn);
-}
-
-/**
- * The events of a sweep, sorted: each is `2 * position + phase`, where phase 0 is a
- * completion (at `completionTime(op)`) and phase 1 an invocation (at `invokeMs`).
- * Order: time, then completions before invocations, then op id, then position.
- */
-function sweepEvents(
-  ops: readonly HistoryOp[],
-  completes: (op: HistoryOp) => boolean,
-  invokes: (op: HistoryOp) => boolean,
-  completionTime: (op: HistoryOp) => number = (op) => op.completeMs,
-): number[] {
-  const events: number[] = [];
-  const times: number[] = [];
-  for (let i = 0; i < ops.length; i++) {
-    const op = ops[i]!;
-    if (!op.ok) continue;
-    if (completes(op)) {
-      events.push(2 * i);
-      times.push(completionTime(op));
-    }
-    if (invokes(op)) {
-      events.push(2 * i + 1);
-      times.push(op.invokeMs);
-    }
-  }
-  const order = events.map((_, j) => j);
-  order.sort((a, b) => {
-    const ea = events[a]!;
-    const eb = events[b]!;
-    return (
-      times[a]! - times[b]! || (ea & 1) - (eb & 1) || ops[ea >> 1]!.id - ops[eb >> 1]!.id || ea - eb
-    );
-  });
-  return order.map((j) => events[j]!);
-}
-
-/** A map keyed by two numbers (session, key), exact for any numbers. */
-class PairMap<V> {
-  private readonly outer = new Map<number, Map<number, V>>();
-
-  get(a: number, b: number): V | undefined {
-    return this.outer.get(a)?.get(b);
-  }
-
-  set(a: number, b: number, value: V): void {
-    let inner = this.outer.get(a);
-    if (inner === undefined) {
-      inner = new Map();
-      this.outer.set(a, inner);
-    }
-    inner.set(b, value);
-  }
-}
-
-/** Collects violations as positions; keeps them all, reports the first by op id. */
-class Findings {
-  private readonly found: { op: number; witness: number; message: string }[] = [];
-
-  constructor(
-    private readonly ops: readonly HistoryOp[],
-    private readonly guarantee: string,
-  ) {}
-
-  add(op: number, witness: number, message: string): void {
-    this.found.push({ op, witness, message });
-  }
-
-  result(maxExamples: number): CheckResult {
-    const ops = this.ops;
-    const sorted = this.found.sort((a, b) => ops[a.op]!.id - ops[b.op]!.id || a.op - b.op);
-    return {
-      guarantee: this.guarantee,
-      ok: sorted.length === 0,
-      count: sorted.length,
-      violations: sorted.slice(0, maxExamples).map((v) => ({
-        op: ops[v.op]!,
-        witness: ops[v.witness]!,
-        message: v.message,
-      })),
-    };
-  }
-}
-
-function where(op: HistoryOp): string {
-  return `${op.kind} ${op.id} (session ${op.session}, key ${op.key}, node ${op.node})`;
-}
-
 /**
  * Read your writes: a read r breaks it when a write w of the same session and key
  * that completed at or before r was invoked (`w.completeMs <= r.invokeMs`) created a
  * newer version than r returned (`w.version > r.version`). The witness is the newest
- * such write (largest version). Other sessions' writes do not count.
+ * such write (largest version). Other sessions' and other clusters' writes do not count.
  *
  * @param history - the operations to check
  * @param options - how many violations to return
@@ -251,8 +92,14 @@ export function checkReadYourWrites(
   options: CheckOptions = {},
 ): CheckResult {
   const maxExamples = maxExamplesOf(options);
-  const ops = opsOf(history);
-  const findings = new Findings(ops, "read-your-writes");
+  const all = opsOf(history);
+  const findings = new Findings(all, "read-your-writes");
+  eachCluster(all, (ops, positionOf) => sweepReadYourWrites(ops, findings.forCluster(positionOf)));
+  return findings.result(maxExamples);
+}
+
+/** Read your writes over one cluster's operations. */
+function sweepReadYourWrites(ops: readonly HistoryOp[], add: Adder): void {
   const newest = new PairMap<number>();
   const events = sweepEvents(
     ops,
@@ -267,7 +114,7 @@ export function checkReadYourWrites(
       if (best === undefined || op.version > ops[best]!.version) newest.set(op.session, op.key, i);
     } else if (best !== undefined && ops[best]!.version > op.version) {
       const w = ops[best]!;
-      findings.add(
+      add(
         i,
         best,
         `${where(op)} invoked at ${op.invokeMs} ms returned version ${op.version} at ` +
@@ -276,7 +123,6 @@ export function checkReadYourWrites(
       );
     }
   }
-  return findings.result(maxExamples);
 }
 
 /**
@@ -296,9 +142,12 @@ export function checkMonotonicReadsPerKey(
   options: CheckOptions = {},
 ): CheckResult {
   const maxExamples = maxExamplesOf(options);
-  const ops = opsOf(history);
-  const findings = new Findings(ops, "monotonic-reads-per-key");
-  sweepPerKeyReads(ops, (i, best) => findings.add(i, best, perKeyMessage(ops, i, best)));
+  const all = opsOf(history);
+  const findings = new Findings(all, "monotonic-reads-per-key");
+  eachCluster(all, (ops, positionOf) => {
+    const add = findings.forCluster(positionOf);
+    sweepPerKeyReads(ops, (i, best) => add(i, best, perKeyMessage(ops, i, best)));
+  });
   return findings.result(maxExamples);
 }
 
@@ -373,8 +222,8 @@ function versionLsnsOf(ops: readonly HistoryOp[]): Float64Array {
  * judged by the per-key part only and counted in `unchecked`; earlier reads whose
  * version LSN cannot be found add no bound. Each read is counted once; the witness is
  * the earlier read with the largest version LSN (or, for the per-key part alone, the
- * newest version). LSNs are compared within one log: check one cluster's history at
- * a time.
+ * newest version). Positions are compared within a cluster only: reads of another
+ * cluster, of the same session, neither bound nor witness.
  *
  * @param history - the operations to check
  * @param options - how many violations to return
@@ -385,8 +234,20 @@ export function checkMonotonicReads(
   options: CheckOptions = {},
 ): CheckResult {
   const maxExamples = maxExamplesOf(options);
-  const ops = opsOf(history);
-  const findings = new Findings(ops, "monotonic-reads");
+  const all = opsOf(history);
+  const findings = new Findings(all, "monotonic-reads");
+  let unchecked = 0;
+  eachCluster(all, (ops, positionOf) => {
+    unchecked += sweepMonotonicReads(ops, findings.forCluster(positionOf));
+  });
+  return { ...findings.result(maxExamples), unchecked };
+}
+
+/**
+ * Monotonic reads over one cluster's operations; returns the reads it could judge
+ * per key only.
+ */
+function sweepMonotonicReads(ops: readonly HistoryOp[], add: Adder): number {
   const versionLsns = versionLsnsOf(ops);
   const flagged = new Uint8Array(ops.length);
   // The two largest version LSNs per session, by position: a read that completes at
@@ -419,7 +280,7 @@ export function checkMonotonicReads(
     if (j < 0 || !(versionLsns[j]! > op.lsn)) continue;
     const r0 = ops[j]!;
     flagged[i] = 1;
-    findings.add(
+    add(
       i,
       j,
       `${where(op)} invoked at ${op.invokeMs} ms read at snapshot LSN ${op.lsn}, which ` +
@@ -430,13 +291,13 @@ export function checkMonotonicReads(
   sweepPerKeyReads(ops, (i, best) => {
     if (flagged[i] === 1) return;
     flagged[i] = 1;
-    findings.add(i, best, perKeyMessage(ops, i, best));
+    add(i, best, perKeyMessage(ops, i, best));
   });
-  return { ...findings.result(maxExamples), unchecked };
+  return unchecked;
 }
 
 /** Part (a) of monotonic writes: a session's writes take increasing LSNs. */
-function checkSessionWriteOrder(ops: readonly HistoryOp[], findings: Findings): void {
+function checkSessionWriteOrder(ops: readonly HistoryOp[], add: Adder): void {
   // The two largest LSNs per session, by position: a write that completes at its own
   // invocation instant is swept before it is invoked, and must not witness itself.
   const top = new Map<number, { first: number; second: number }>();
@@ -457,7 +318,7 @@ function checkSessionWriteOrder(ops: readonly HistoryOp[], findings: Findings): 
     const j = best.first === i ? best.second : best.first;
     if (j < 0 || ops[j]!.lsn < op.lsn) continue;
     const w1 = ops[j]!;
-    findings.add(
+    add(
       i,
       j,
       `${where(op)} invoked at ${op.invokeMs} ms created version ${op.version} at LSN ` +
@@ -468,7 +329,7 @@ function checkSessionWriteOrder(ops: readonly HistoryOp[], findings: Findings): 
 }
 
 /** Part (b) of monotonic writes: every read returns its key as of its snapshot LSN. */
-function checkLogPrefix(ops: readonly HistoryOp[], findings: Findings): void {
+function checkLogPrefix(ops: readonly HistoryOp[], add: Adder): void {
   // Per key: positions of successful writes with an LSN, sorted by LSN; and the
   // write that created each version.
   const writesByKey = new Map<number, number[]>();
@@ -498,7 +359,7 @@ function checkLogPrefix(ops: readonly HistoryOp[], findings: Findings): void {
     const made = r.version > 0 ? creator.get(r.key, r.version) : undefined;
     if (made !== undefined && ops[made]!.lsn > r.lsn) {
       const w = ops[made]!;
-      findings.add(
+      add(
         i,
         made,
         `${head}, but ${where(w)} created that version at LSN ${w.lsn}, after the ` +
@@ -522,7 +383,7 @@ function checkLogPrefix(ops: readonly HistoryOp[], findings: Findings): void {
     const last = list[lo - 1]!;
     const w = ops[last]!;
     if (w.version > r.version) {
-      findings.add(
+      add(
         i,
         last,
         `${head}, but ${where(w)} created version ${w.version} at LSN ${w.lsn}, within the ` +
@@ -570,10 +431,13 @@ export function checkMonotonicWrites(
       `parts must be "both", "session-order" or "log-prefix", got ${JSON.stringify(parts)}`,
     );
   }
-  const ops = opsOf(history);
-  const findings = new Findings(ops, "monotonic-writes");
-  if (parts !== "log-prefix") checkSessionWriteOrder(ops, findings);
-  if (parts !== "session-order") checkLogPrefix(ops, findings);
+  const all = opsOf(history);
+  const findings = new Findings(all, "monotonic-writes");
+  eachCluster(all, (ops, positionOf) => {
+    const add = findings.forCluster(positionOf);
+    if (parts !== "log-prefix") checkSessionWriteOrder(ops, add);
+    if (parts !== "session-order") checkLogPrefix(ops, add);
+  });
   return findings.result(maxExamples);
 }
 
@@ -593,8 +457,16 @@ export function checkWritesFollowReads(
   options: CheckOptions = {},
 ): CheckResult {
   const maxExamples = maxExamplesOf(options);
-  const ops = opsOf(history);
-  const findings = new Findings(ops, "writes-follow-reads");
+  const all = opsOf(history);
+  const findings = new Findings(all, "writes-follow-reads");
+  eachCluster(all, (ops, positionOf) =>
+    sweepWritesFollowReads(ops, findings.forCluster(positionOf)),
+  );
+  return findings.result(maxExamples);
+}
+
+/** Writes follow reads over one cluster's operations. */
+function sweepWritesFollowReads(ops: readonly HistoryOp[], add: Adder): void {
   const newest = new Map<number, number>();
   const events = sweepEvents(
     ops,
@@ -609,7 +481,7 @@ export function checkWritesFollowReads(
       if (best === undefined || op.lsn > ops[best]!.lsn) newest.set(op.session, i);
     } else if (best !== undefined && ops[best]!.lsn >= op.lsn) {
       const r = ops[best]!;
-      findings.add(
+      add(
         i,
         best,
         `${where(op)} invoked at ${op.invokeMs} ms created version ${op.version} at LSN ` +
@@ -618,69 +490,6 @@ export function checkWritesFollowReads(
       );
     }
   }
-  return findings.result(maxExamples);
-}
-
-/**
- * How stale successful reads were, against the writes that had been acknowledged
- * when each read was issued (so a history holds everything it needs: a write
- * still waiting for replicas when the run ended is not a fact yet). For a read r
- * of key k:
- * - `versionsBehind` = (largest version of k among writes with `completeMs <=
- *   r.invokeMs`) − r.version, floored at 0;
- * - `msBehind` = r.invokeMs − commitMs of the first write of k with version
- *   r.version + 1, for a stale read, else 0 (how long the newer data had existed).
- *
- * A read is stale when `versionsBehind > 0`. Means and percentiles are over all
- * successful reads (fresh reads count as 0); percentiles come from a {@link Histogram}
- * (within 1 %). Everything is 0, never NaN, when there are no reads.
- *
- * @param history - the operations to measure
- * @remarks Since 0.1.0
- */
-export function measureStaleness(history: HistoryInput): StalenessResult {
-  const ops = opsOf(history);
-  const firstCommit = new PairMap<number>();
-  for (const op of ops) {
-    if (!(op.ok && op.kind === "write" && Number.isFinite(op.commitMs))) continue;
-    const known = firstCommit.get(op.key, op.version);
-    if (known === undefined || op.commitMs < known)
-      firstCommit.set(op.key, op.version, op.commitMs);
-  }
-  const latest = new Map<number, number>();
-  const lag = new Histogram();
-  let reads = 0;
-  let staleReads = 0;
-  let versionsSum = 0;
-  let versionsMax = 0;
-  const events = sweepEvents(
-    ops,
-    (op) => op.kind === "write",
-    (op) => op.kind === "read",
-    (op) => op.completeMs,
-  );
-  for (const event of events) {
-    const op = ops[event >> 1]!;
-    const newest = latest.get(op.key) ?? 0;
-    if ((event & 1) === 0) {
-      if (op.version > newest) latest.set(op.key, op.version);
-      continue;
-    }
-    reads += 1;
-    const behind = Math.max(0, newest - op.version);
-    if (behind > 0) staleReads += 1;
-    versionsSum += behind;
-    if (behind > versionsMax) versionsMax = behind;
-    const missed = firstCommit.get(op.key, op.version + 1);
-    // Floored at 0: a write acknowledged before it committed (write-behind) is not "behind" yet.
-    lag.record(behind > 0 && missed !== undefined ? Math.max(0, op.invokeMs - missed) : 0);
-  }
-  return {
-    reads,
-    staleReads,
-    versionsBehind: { mean: reads === 0 ? 0 : versionsSum / reads, max: versionsMax },
-    msBehind: { mean: lag.mean, p50: lag.percentile(50), p99: lag.percentile(99), max: lag.max },
-  };
 }
 
 /**

@@ -5,6 +5,10 @@
 // & Vukolić 2016 ("Consistency in Non-Transactional Distributed Storage Systems"):
 // operations with invocation and response times, grouped by session.
 //
+// Each operation names the cluster (shard: one primary, its replicas, their log) it
+// ran on; versions and LSNs are those of that cluster's log, so the checkers compare
+// them only within a cluster. An unsharded run has one cluster, 0.
+//
 // Storage is columnar, in growable typed arrays, so a long run can keep millions of
 // operations without millions of objects. Records are copied in; `get` builds a
 // fresh object each time. The history keeps what it is given: it does not check that
@@ -45,6 +49,13 @@ export interface HistoryOp {
   versionLsn?: number;
   /** Write: the commit instant at the primary (ms). Read: NaN. */
   commitMs: number;
+  /**
+   * The cluster (shard) it ran on, an integer in [0, 65 535]; absent means 0. Its
+   * `version`, `lsn` and `versionLsn` are of that cluster's keys and log.
+   *
+   * @remarks Since 0.2.0
+   */
+  cluster?: number;
   /** The name of the node that served it. */
   node: string;
 }
@@ -65,14 +76,15 @@ export interface HistoryOptions {
 /**
  * Bytes of column storage per operation slot: three Float64 times (24), six
  * Uint32 integers — id, session, key, version, LSN, version LSN — (24), a Uint16
- * node index (2) and a Uint8 of flags (1). (47 before 0.2.0, without the version LSN.)
+ * cluster (2), a Uint16 node index (2) and a Uint8 of flags (1). (47 before 0.2.0,
+ * without the version LSN and the cluster.)
  *
  * @remarks Since 0.1.0
  */
-export const HISTORY_BYTES_PER_OP = 51;
+export const HISTORY_BYTES_PER_OP = 53;
 
 /**
- * The default {@link HistoryOptions.limit}: ten million operations, about 510 MB of
+ * The default {@link HistoryOptions.limit}: ten million operations, about 530 MB of
  * columns.
  *
  * @remarks Since 0.1.0
@@ -109,6 +121,7 @@ export class HistoryFormatError extends Error {
 }
 
 const UINT32_MAX = 0xffffffff;
+const MAX_CLUSTER = 0xffff;
 const MAX_NODES = 0x10000;
 const INITIAL_CAPACITY = 1024;
 const FLAG_WRITE = 1;
@@ -129,6 +142,7 @@ const FIELDS = [
   "lsn",
   "versionLsn",
   "commitMs",
+  "cluster",
   "node",
 ] as const;
 const FIELD_SET: ReadonlySet<string> = new Set(FIELDS);
@@ -145,7 +159,7 @@ const EXPECTED: Readonly<Record<string, string>> = {
   node: "a string",
 };
 /** Fields a line may leave out or set to null: unknown (NaN). */
-const OPTIONAL_FIELDS: ReadonlySet<string> = new Set(["lsn", "versionLsn", "commitMs"]);
+const OPTIONAL_FIELDS: ReadonlySet<string> = new Set(["lsn", "versionLsn", "commitMs", "cluster"]);
 
 function show(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);
@@ -201,6 +215,16 @@ function problemOf(op: Record<string, unknown>): { field: string; problem: strin
       return { field: "commitMs", problem: `${problem} (or NaN when unknown)` };
     }
   }
+  const cluster = op.cluster;
+  if (
+    cluster !== undefined &&
+    !(Number.isInteger(cluster) && (cluster as number) >= 0 && (cluster as number) <= MAX_CLUSTER)
+  ) {
+    return {
+      field: "cluster",
+      problem: `expected an integer in [0, ${MAX_CLUSTER}] (or absent: 0), got ${show(cluster)}`,
+    };
+  }
   if (typeof op.node !== "string") {
     return { field: "node", problem: `expected a string, got ${show(op.node)}` };
   }
@@ -210,8 +234,9 @@ function problemOf(op: Record<string, unknown>): { field: string; problem: strin
 /**
  * One operation as one line of the JSON-lines history format (no trailing newline):
  * a JSON object with the fields of {@link HistoryOp} in a fixed order — id, session,
- * kind, key, invokeMs, completeMs, ok, version, lsn, versionLsn, commitMs, node —
- * with NaN (unknown) written as null, so equal operations give equal bytes. The
+ * kind, key, invokeMs, completeMs, ok, version, lsn, versionLsn, commitMs, cluster,
+ * node — with NaN (unknown) written as null and an absent cluster as 0, so equal
+ * operations give equal bytes. The
  * inverse of {@link parseHistoryLine}; docs/consistency.md describes the format.
  *
  * @param op - the operation
@@ -232,6 +257,7 @@ export function historyOpToJSONLine(op: HistoryOp): string {
     lsn: Number.isNaN(op.lsn) ? null : op.lsn,
     versionLsn: Number.isNaN(versionLsn) ? null : versionLsn,
     commitMs: Number.isNaN(op.commitMs) ? null : op.commitMs,
+    cluster: op.cluster ?? 0,
     node: op.node,
   });
 }
@@ -240,12 +266,12 @@ export function historyOpToJSONLine(op: HistoryOp): string {
  * Reads one line of the JSON-lines history format: a JSON object with the fields of
  * {@link HistoryOp}, in any order. `id`, `session`, `kind`, `key`, `invokeMs`,
  * `completeMs`, `ok`, `version` and `node` are required; `lsn`, `versionLsn` and
- * `commitMs` may be null or left out (unknown). Unknown fields are errors. A
- * trailing "\r" is ignored.
+ * `commitMs` may be null or left out (unknown); `cluster` may be left out (0, as in
+ * files written before 0.2.0). Unknown fields are errors. A trailing "\r" is ignored.
  *
  * @param line - the text of the line
  * @param lineNumber - its 1-based number, for the error
- * @returns a fresh operation (unknown numbers are NaN)
+ * @returns a fresh operation (unknown numbers are NaN; `cluster` always set)
  * @throws HistoryFormatError naming the line, the field, the value and what was expected
  * @remarks Since 0.2.0
  */
@@ -287,6 +313,7 @@ export function parseHistoryLine(line: string, lineNumber: number): HistoryOp {
     lsn: unknown(fields.lsn),
     versionLsn: unknown(fields.versionLsn),
     commitMs: unknown(fields.commitMs),
+    cluster: fields.cluster === undefined ? 0 : fields.cluster,
   };
   const problem = problemOf(op);
   if (problem !== undefined) {
@@ -299,13 +326,14 @@ export function parseHistoryLine(line: string, lineNumber: number): HistoryOp {
  * A recorded run: operations in recording order, stored column by column in typed
  * arrays.
  *
- * Memory: {@link HISTORY_BYTES_PER_OP} = 51 bytes per slot, plus one string per
+ * Memory: {@link HISTORY_BYTES_PER_OP} = 53 bytes per slot, plus one string per
  * distinct node name. Capacity starts at 1024 slots and doubles (never past the
- * limit), so a history of n operations holds between 51·n and 102·n bytes of columns
- * (53.5 bytes per op at n = 10⁶, where capacity is 2²⁰).
+ * limit), so a history of n operations holds between 53·n and 106·n bytes of columns
+ * (55.6 bytes per op at n = 10⁶, where capacity is 2²⁰).
  *
  * Limits: ids, sessions, keys, versions and LSNs are integers in [0, 2³² − 1] (an LSN
- * or version LSN may also be NaN: unknown); at most 65 536 distinct node names; at most `limit` operations.
+ * or version LSN may also be NaN: unknown); clusters are integers in [0, 65 535]; at
+ * most 65 536 distinct node names; at most `limit` operations.
  *
  * @example
  * ```ts
@@ -332,6 +360,7 @@ export class History implements Iterable<HistoryOp> {
   private versionCol = new Uint32Array(0);
   private lsnCol = new Uint32Array(0);
   private versionLsnCol = new Uint32Array(0);
+  private clusterCol = new Uint16Array(0);
   private nodeCol = new Uint16Array(0);
   private flagCol = new Uint8Array(0);
   private readonly nodeNames: string[] = [];
@@ -438,6 +467,7 @@ export class History implements Iterable<HistoryOp> {
     this.invokeCol[i] = op.invokeMs;
     this.completeCol[i] = op.completeMs;
     this.commitCol[i] = op.commitMs;
+    this.clusterCol[i] = op.cluster ?? 0;
     this.nodeCol[i] = node;
     this.flagCol[i] =
       (op.kind === "write" ? FLAG_WRITE : 0) |
@@ -469,6 +499,7 @@ export class History implements Iterable<HistoryOp> {
       lsn: flags & FLAG_LSN_UNKNOWN ? Number.NaN : this.lsnCol[index]!,
       versionLsn: flags & FLAG_VERSION_LSN_UNKNOWN ? Number.NaN : this.versionLsnCol[index]!,
       commitMs: this.commitCol[index]!,
+      cluster: this.clusterCol[index]!,
       node: this.nodeNames[this.nodeCol[index]!]!,
     };
   }
@@ -517,9 +548,13 @@ export class History implements Iterable<HistoryOp> {
     this.versionCol = u32(this.versionCol);
     this.lsnCol = u32(this.lsnCol);
     this.versionLsnCol = u32(this.versionLsnCol);
-    const nodes = new Uint16Array(capacity);
-    nodes.set(this.nodeCol.subarray(0, n));
-    this.nodeCol = nodes;
+    const u16 = (old: Uint16Array) => {
+      const next = new Uint16Array(capacity);
+      next.set(old.subarray(0, n));
+      return next;
+    };
+    this.clusterCol = u16(this.clusterCol);
+    this.nodeCol = u16(this.nodeCol);
     const flags = new Uint8Array(capacity);
     flags.set(this.flagCol.subarray(0, n));
     this.flagCol = flags;

@@ -8,11 +8,17 @@
 // Fed in time order, it counts what checkers.ts finds offline (for monotonic writes,
 // the session-order part only: the log-prefix part needs the whole log).
 //
-// Bounded memory, by compaction. Every node applies the one log in LSN order, so a
-// node's state is a prefix of the log, and any read issued from now on sees at least
-// the prefix up to the minimum applied LSN across all nodes, m; any write from now on
-// commits at an LSN above m (the primary's LSN is at least every node's). Hence an
-// entry whose LSN is ≤ m can never be violated again:
+// Versions and LSNs belong to one cluster's log (a shard has its own primary), so the
+// state is kept per (session, cluster) and an operation is compared only with its
+// session's operations in the same cluster. The states of cluster 0 — every state of
+// an unsharded run — sit in a map of their own, reached without a second lookup.
+//
+// Bounded memory, by compaction, cluster by cluster. Every node of a cluster applies
+// its log in LSN order, so a node's state is a prefix of the log, and any read issued
+// from now on sees at least the prefix up to the minimum applied LSN across the
+// cluster's nodes, m; any write from now on commits at an LSN above m (the primary's
+// LSN is at least every node's). Hence an entry whose LSN is ≤ m can never be
+// violated again:
 // - a read-your-writes entry (the session's newest write w of a key, w.lsn ≤ m): every
 //   node holds version ≥ w.version of the key, so no later read returns less;
 // - a monotonic-reads entry (the newest version v a session read of a key, at snapshot
@@ -23,12 +29,15 @@
 //   write commits above m, so above them;
 // - the monotonic-reads bound over all keys (largest LSN of a version the session
 //   read), when ≤ m: every later read's snapshot is at least m.
-// `compact(m)` drops those entries. What remains is what has not yet reached every
+// `compact(m, cluster)` drops those entries. What remains is what has not yet reached every
 // node, so memory is bounded by the writes and reads of the replication window, not
 // by the length of the run. Entries without an LSN (NaN) are never dropped.
 
 import type { Resettable } from "../metrics/warmup.js";
 import type { HistoryOp } from "./history.js";
+
+/** The largest cluster number, as the history stores it. */
+const MAX_CLUSTER = 0xffff;
 
 /**
  * Violations and staleness counted by a {@link ConsistencyMonitor}.
@@ -81,7 +90,7 @@ interface Entry {
   lsn: number;
 }
 
-/** What a session has completed, reduced to the bounds the checks need. */
+/** What a session has completed in one cluster, reduced to the bounds the checks need. */
 interface SessionState {
   /** Newest version written, per key (RYW). */
   writes: Map<number, Entry>;
@@ -115,9 +124,11 @@ function improve(map: Map<number, Entry>, key: number, version: number, lsn: num
  * completions at an instant are fed before invocations at that instant (the
  * checkers count `completeMs == invokeMs` as "before") and every operation takes
  * some time (an operation that completes at its own invocation instant is seen only
- * by operations invoked after its completion was fed). Call
- * {@link ConsistencyMonitor.compact} now and then with the minimum applied LSN across
- * all nodes to bound memory (the argument is in this file's header).
+ * by operations invoked after its completion was fed). An operation is compared only
+ * with its session's operations in the same cluster (`cluster`, absent = 0). Call
+ * {@link ConsistencyMonitor.compact} now and then, per cluster, with the minimum
+ * applied LSN across that cluster's nodes to bound memory (the argument is in this
+ * file's header).
  *
  * Not promised: the log-prefix part of monotonic writes (see `checkMonotonicWrites`),
  * and staleness in milliseconds. The monitor keeps no reference to the objects it is
@@ -126,9 +137,9 @@ function improve(map: Map<number, Entry>, key: number, version: number, lsn: num
  * @example
  * ```ts
  * const monitor = new ConsistencyMonitor();
- * monitor.onInvoke(op, newestAcknowledgedVersionOf(op.key)); // when issued
+ * monitor.onInvoke(op, oracle.newestAckedVersion(op.cluster, op.key)); // when issued
  * monitor.onComplete(op); // when done, with version, lsn and ok filled in
- * monitor.compact(minAppliedLsn); // now and then
+ * monitor.compact(replication.oldestLsnInUse(), 0); // now and then, per cluster
  * monitor.counts().readYourWrites;
  * ```
  *
@@ -136,7 +147,10 @@ function improve(map: Map<number, Entry>, key: number, version: number, lsn: num
  */
 export class ConsistencyMonitor implements Resettable {
   private readonly inFlightOps = new Map<number, InFlight>();
-  private readonly sessions = new Map<number, SessionState>();
+  /** Cluster 0's session states, the only ones of an unsharded run. */
+  private readonly firstCluster = new Map<number, SessionState>();
+  /** Every cluster's session states, by cluster then session. */
+  private readonly clusters = new Map<number, Map<number, SessionState>>([[0, this.firstCluster]]);
   private readYourWrites = 0;
   private monotonicReads = 0;
   private monotonicReadsPerKey = 0;
@@ -150,13 +164,17 @@ export class ConsistencyMonitor implements Resettable {
   /**
    * An operation was issued: takes its session's bounds as they are now.
    *
-   * @param op - the operation (its id, session, kind and key are read)
-   * @param latestVersion - for a read, the newest acknowledged version of the key (what the read is stale against), to
-   *   measure staleness; omit to leave the read out of the staleness counts
-   * @throws RangeError when the op id is already in flight or `latestVersion` is not
-   *   a finite number ≥ 0
+   * @param op - the operation (its id, session, kind, key and cluster — absent: 0 — are read)
+   * @param latestVersion - for a read, the newest acknowledged version of the key in
+   *   its cluster (what the read is stale against), to measure staleness; omit to
+   *   leave the read out of the staleness counts
+   * @throws RangeError when the op id is already in flight, the cluster is not an
+   *   integer in [0, 65 535] or `latestVersion` is not a finite number ≥ 0
    */
-  onInvoke(op: Pick<HistoryOp, "id" | "session" | "kind" | "key">, latestVersion?: number): void {
+  onInvoke(
+    op: Pick<HistoryOp, "id" | "session" | "kind" | "key" | "cluster">,
+    latestVersion?: number,
+  ): void {
     if (this.inFlightOps.has(op.id)) {
       throw new RangeError(`ConsistencyMonitor.onInvoke: op ${op.id} is already in flight`);
     }
@@ -165,7 +183,9 @@ export class ConsistencyMonitor implements Resettable {
         `ConsistencyMonitor.onInvoke: latestVersion of op ${op.id} must be a finite number >= 0, got ${latestVersion}`,
       );
     }
-    const state = this.sessions.get(op.session);
+    const cluster = op.cluster ?? 0;
+    const states = cluster === 0 ? this.firstCluster : this.clusterStates(cluster, op.id);
+    const state = states.get(op.session);
     let first: number;
     let second: number;
     let third = Number.NEGATIVE_INFINITY;
@@ -190,13 +210,14 @@ export class ConsistencyMonitor implements Resettable {
    * session's state. Failed operations are dropped unchecked.
    *
    * @param op - the operation with its outcome (ok, version, lsn, and for a read the
-   *   version's LSN: without it the read adds no bound to monotonic reads over all keys)
+   *   version's LSN: without it the read adds no bound to monotonic reads over all keys),
+   *   and the cluster it was invoked with
    * @throws RangeError when the op was not in flight
    */
   onComplete(
     op: Pick<
       HistoryOp,
-      "id" | "session" | "kind" | "key" | "ok" | "version" | "lsn" | "versionLsn"
+      "id" | "session" | "kind" | "key" | "ok" | "version" | "lsn" | "versionLsn" | "cluster"
     >,
   ): void {
     const bounds = this.inFlightOps.get(op.id);
@@ -205,7 +226,9 @@ export class ConsistencyMonitor implements Resettable {
     }
     this.inFlightOps.delete(op.id);
     if (!op.ok) return;
-    const state = this.stateOf(op.session);
+    const cluster = op.cluster ?? 0;
+    const states = cluster === 0 ? this.firstCluster : this.clusterStates(cluster, op.id);
+    const state = this.stateOf(states, op.session);
     const hasLsn = Number.isFinite(op.lsn);
     if (op.kind === "read") {
       if (bounds.first > op.version) this.readYourWrites += 1;
@@ -232,19 +255,24 @@ export class ConsistencyMonitor implements Resettable {
   }
 
   /**
-   * Forgets every entry whose LSN is ≤ `minAppliedLsn`, which must be at most the
-   * applied LSN of every node that can serve a read from now on (caches included).
-   * Such entries can never be violated again (see this file's header). Costs time
-   * linear in the entries held.
+   * Forgets every entry of `cluster` whose LSN is ≤ `minAppliedLsn`, which must be at
+   * most the applied LSN of every node of that cluster that can serve a read from now
+   * on (caches included: the least `oldestLsnInUse()` of its version holders). Such
+   * entries can never be violated again (see this file's header). Costs time linear
+   * in the cluster's entries.
    *
-   * @param minAppliedLsn - the minimum applied LSN across all nodes
+   * @param minAppliedLsn - the minimum applied LSN across the cluster's nodes
+   * @param cluster - the cluster (default 0, the one of an unsharded run)
    * @throws RangeError when `minAppliedLsn` is NaN
+   * @remarks Since 0.1.0 (`cluster` since 0.2.0)
    */
-  compact(minAppliedLsn: number): void {
+  compact(minAppliedLsn: number, cluster = 0): void {
     if (Number.isNaN(minAppliedLsn)) {
       throw new RangeError("ConsistencyMonitor.compact: minAppliedLsn must be a number, got NaN");
     }
-    for (const [session, state] of this.sessions) {
+    const states = this.clusters.get(cluster);
+    if (states === undefined) return;
+    for (const [session, state] of states) {
       for (const [key, entry] of state.writes) {
         if (entry.lsn <= minAppliedLsn) state.writes.delete(key);
       }
@@ -262,7 +290,7 @@ export class ConsistencyMonitor implements Resettable {
         state.writeLsn === Number.NEGATIVE_INFINITY &&
         state.readLsn === Number.NEGATIVE_INFINITY &&
         state.readVersionLsn === Number.NEGATIVE_INFINITY;
-      if (empty) this.sessions.delete(session);
+      if (empty) states.delete(session);
     }
   }
 
@@ -271,19 +299,13 @@ export class ConsistencyMonitor implements Resettable {
     return this.inFlightOps.size;
   }
 
-  /** Per-session entries held: one per (session, key) written or read, plus one per session with an LSN bound. */
+  /**
+   * Per-session entries held: one per (session, cluster, key) written or read, plus
+   * one per (session, cluster) with an LSN bound.
+   */
   get entries(): number {
     let n = 0;
-    for (const state of this.sessions.values()) {
-      n += state.writes.size + state.reads.size;
-      if (
-        state.writeLsn !== Number.NEGATIVE_INFINITY ||
-        state.readLsn !== Number.NEGATIVE_INFINITY ||
-        state.readVersionLsn !== Number.NEGATIVE_INFINITY
-      ) {
-        n += 1;
-      }
-    }
+    for (const states of this.clusters.values()) n += entriesOf(states);
     return n;
   }
 
@@ -318,8 +340,23 @@ export class ConsistencyMonitor implements Resettable {
     this.versionsBehindMax = 0;
   }
 
-  private stateOf(session: number): SessionState {
-    let state = this.sessions.get(session);
+  /** The session states of a cluster other than 0, made on first use. */
+  private clusterStates(cluster: number, id: number): Map<number, SessionState> {
+    let states = this.clusters.get(cluster);
+    if (states === undefined) {
+      if (!(Number.isInteger(cluster) && cluster > 0 && cluster <= MAX_CLUSTER)) {
+        throw new RangeError(
+          `ConsistencyMonitor: cluster of op ${id} must be an integer in [0, ${MAX_CLUSTER}], got ${cluster}`,
+        );
+      }
+      states = new Map();
+      this.clusters.set(cluster, states);
+    }
+    return states;
+  }
+
+  private stateOf(states: Map<number, SessionState>, session: number): SessionState {
+    let state = states.get(session);
     if (state === undefined) {
       state = {
         writes: new Map(),
@@ -328,8 +365,24 @@ export class ConsistencyMonitor implements Resettable {
         readLsn: Number.NEGATIVE_INFINITY,
         readVersionLsn: Number.NEGATIVE_INFINITY,
       };
-      this.sessions.set(session, state);
+      states.set(session, state);
     }
     return state;
   }
+}
+
+/** Entries held by one cluster's session states (see `ConsistencyMonitor.entries`). */
+function entriesOf(states: Map<number, SessionState>): number {
+  let n = 0;
+  for (const state of states.values()) {
+    n += state.writes.size + state.reads.size;
+    if (
+      state.writeLsn !== Number.NEGATIVE_INFINITY ||
+      state.readLsn !== Number.NEGATIVE_INFINITY ||
+      state.readVersionLsn !== Number.NEGATIVE_INFINITY
+    ) {
+      n += 1;
+    }
+  }
+  return n;
 }

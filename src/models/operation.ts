@@ -66,6 +66,19 @@ export type SessionStateFeature =
 export type OperationKind = "read" | "write";
 
 /**
+ * A half-open range of keys, `from` ≤ key < `to`, as a scan reads it (Vitess's
+ * key ranges and range sharding split the key space the same way).
+ *
+ * @remarks Since 0.2.0
+ */
+export interface KeyRange {
+  /** The first key in the range. */
+  readonly from: number;
+  /** The first key past the range (`to` > `from`). */
+  readonly to: number;
+}
+
+/**
  * One request of the workload, with its outcome filled in on the way back.
  *
  * @remarks Since 0.1.0
@@ -77,8 +90,23 @@ export class Operation {
   readonly session: number;
   /** Read or write. */
   readonly kind: OperationKind;
-  /** The key it reads or writes. */
+  /** The key it reads or writes; for a scan, the first key of its {@link Operation.range}. */
   readonly key: number;
+  /**
+   * The cluster (shard: one primary, its replicas and their log) it runs on: 0 in
+   * an unsharded plan, and until a shard router on its path sets it. Log positions
+   * (`lsn`, `versionLsn`) and versions are those of this cluster.
+   *
+   * @remarks Since 0.2.0
+   */
+  cluster = 0;
+  /**
+   * For a scan, the keys it reads, `[from, to)`; null for a point operation, which
+   * reads or writes `key` alone.
+   *
+   * @remarks Since 0.2.0
+   */
+  range: KeyRange | null = null;
   /** Statements it runs: 1 for a single statement, more for a multi-statement transaction. */
   readonly statements: number;
   /** When the workload issued it (ms). */
@@ -195,4 +223,47 @@ export type Done = (op: Operation) => void;
 export interface Service {
   /** Sends the operation through this component. */
   submit(op: Operation, done: Done): void;
+}
+
+/**
+ * What the composition root knows of every cluster's writes, handed to the
+ * components that must judge a version (a cache counting stale hits, the
+ * consistency monitor measuring staleness) so that none reads a primary directly.
+ * Versions are per (cluster, key): 1, 2, 3 … in the cluster's LSN order, 0 the
+ * initial value.
+ *
+ * @remarks Since 0.2.0
+ */
+export interface VersionOracle {
+  /**
+   * The newest version of `key` in `cluster` whose write has been acknowledged to
+   * its client: what a read issued now is stale against.
+   */
+  newestAckedVersion(cluster: number, key: number): number;
+  /**
+   * The newest version of `key` committed at `cluster`'s primary, acknowledged or
+   * not (a synchronous commit waits for replicas after this): what the primary
+   * would return now.
+   */
+  newestCommittedVersion(cluster: number, key: number): number;
+}
+
+/**
+ * A component that holds versions of one cluster's keys and may serve them later —
+ * a replica (its applied log prefix), a proxy's query cache, an application cache.
+ * It reports the oldest log position it may still serve, so that what every holder
+ * has moved past can be forgotten (history compaction: see
+ * `ConsistencyMonitor.compact`). A component that holds versions of several
+ * clusters offers one holder per cluster.
+ *
+ * @remarks Since 0.2.0
+ */
+export interface VersionHolder {
+  /**
+   * A lower bound, in its cluster's log, on the snapshot LSN of every read it may
+   * serve from now on (a replica: its applied LSN; a cache: the snapshot of the read
+   * that filled an entry still servable); +Infinity when it holds nothing it may
+   * serve. A read it serves sees at least the log prefix up to this LSN.
+   */
+  oldestLsnInUse(): number;
 }

@@ -466,6 +466,7 @@ function fillHistoryOp(h: HistoryOp, op: Operation): void {
   h.lsn = op.lsn;
   h.versionLsn = op.versionLsn;
   h.commitMs = op.commitMs;
+  h.cluster = op.cluster;
   h.node = op.node;
 }
 
@@ -482,6 +483,7 @@ function toHistoryOp(op: Operation): HistoryOp {
     lsn: op.lsn,
     versionLsn: op.versionLsn,
     commitMs: op.commitMs,
+    cluster: op.cluster,
     node: op.node,
   };
 }

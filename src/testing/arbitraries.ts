@@ -886,7 +886,7 @@ const UINT32_MAX = 0xffffffff;
  * 32-bit unsigned integers, `completeMs ≥ invokeMs`, a successful write has a version
  * and an LSN ≥ 1 (its version LSN too) and commits inside its interval, a read has no
  * commit time and an LSN and version LSN that may be unknown (NaN), and a failed
- * operation carries version 0 and no LSNs.
+ * operation carries version 0 and no LSNs. The cluster is 0 or any in [0, 65 535].
  * Nothing relates one operation to another; use {@link arbHistory} for whole histories.
  *
  * @remarks Since 0.1.0
@@ -907,6 +907,7 @@ export function arbHistoryOp(): Arbitrary<HistoryOp> {
       readVersion: fc.integer({ min: 0, max: UINT32_MAX }),
       readLsn: fc.oneof(fc.integer({ min: 0, max: UINT32_MAX }), fc.constant(Number.NaN)),
       readVersionLsn: fc.oneof(fc.integer({ min: 0, max: UINT32_MAX }), fc.constant(Number.NaN)),
+      cluster: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 0xffff })),
       node: fc.oneof(fc.constantFrom("primary", "replica-1", "replica-2"), fc.string()),
     })
     .map((r): HistoryOp => {
@@ -919,6 +920,7 @@ export function arbHistoryOp(): Arbitrary<HistoryOp> {
         invokeMs: r.invokeMs,
         completeMs,
         ok: r.ok,
+        cluster: r.cluster,
         node: r.node,
       };
       const unknown = Number.NaN;
@@ -988,8 +990,9 @@ interface OpDraft {
  * the write that created that version (0 for version 0), so every read sees a log
  * prefix and the history keeps monotonic writes and writes-follow-reads, while reads
  * from replicas may break read-your-writes and monotonic reads. Failed operations have
- * version 0, no LSNs (NaN) and no commit time; a write's `versionLsn` is its LSN. Operations are listed in completion
- * order (ties by id), as a recorder would see them.
+ * version 0, no LSNs (NaN) and no commit time; a write's `versionLsn` is its LSN. All
+ * run on cluster 0. Operations are listed in completion order (ties by id), as a
+ * recorder would see them.
  *
  * @param options - sizes; see {@link ArbHistoryOptions}
  * @throws RangeError when a size is not a non-negative integer (sessions and keys ≥ 1)
@@ -1052,6 +1055,7 @@ function serve(drafts: readonly OpDraft[], replicas: number): HistoryOp[] {
       lsn: Number.NaN,
       versionLsn: Number.NaN,
       commitMs: Number.NaN,
+      cluster: 0,
       node: d.isWrite || d.node === 0 ? "primary" : `replica-${d.node}`,
     };
   });

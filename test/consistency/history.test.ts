@@ -30,6 +30,7 @@ const anyOp: fc.Arbitrary<HistoryOp> = fc
     lsn: fc.oneof(uint32, fc.constant(Number.NaN)),
     versionLsn: fc.oneof(uint32, fc.constant(Number.NaN)),
     commitMs: fc.oneof(time, fc.constant(Number.NaN)),
+    cluster: fc.integer({ min: 0, max: 0xffff }),
     node: fc.string({ maxLength: 12 }),
   })
   .map(({ durationMs, ...op }) => ({ ...op, completeMs: op.invokeMs + durationMs }));
@@ -62,9 +63,9 @@ describe("History", () => {
     // Assert
     expect(text).toBe(
       '{"id":3,"session":1,"kind":"read","key":5,"invokeMs":1.5,"completeMs":2,"ok":true,' +
-        '"version":0,"lsn":null,"versionLsn":null,"commitMs":null,"node":"r\\"1"}\n' +
+        '"version":0,"lsn":null,"versionLsn":null,"commitMs":null,"cluster":0,"node":"r\\"1"}\n' +
         '{"id":4,"session":2,"kind":"write","key":6,"invokeMs":3,"completeMs":4,"ok":true,' +
-        '"version":1,"lsn":7,"versionLsn":7,"commitMs":3.5,"node":"primary"}\n',
+        '"version":1,"lsn":7,"versionLsn":7,"commitMs":3.5,"cluster":0,"node":"primary"}\n',
     );
     expect(new History().toJSONLines()).toBe("");
   });
@@ -172,12 +173,12 @@ describe("History", () => {
     );
   });
 
-  it("grows by doubling from 1024 slots of 51 bytes", () => {
+  it("grows by doubling from 1024 slots of 53 bytes", () => {
     const history = new History();
     expect(history.byteLength).toBe(0);
     for (let id = 0; id < 1025; id++) history.record(read(id, 1, 5, 0, 1, 0, 0));
-    // 3 Float64 (24) + 6 Uint32 (24) + Uint16 (2) + Uint8 (1) per slot.
-    expect(history.byteLength).toBe(2048 * 51);
+    // 3 Float64 (24) + 6 Uint32 (24) + 2 Uint16, cluster and node (4) + Uint8 (1) per slot.
+    expect(history.byteLength).toBe(2048 * 53);
   });
 
   it("rejects indices out of range", () => {

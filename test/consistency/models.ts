@@ -5,7 +5,7 @@
 import { fc } from "@fast-check/vitest";
 import type { HistoryOp } from "../../src/consistency/history.js";
 
-/** A successful write: commits at `commitMs` (default: its completion), on the primary. */
+/** A successful write: commits at `commitMs` (default: its completion), on the primary of cluster 0. */
 export function write(
   id: number,
   session: number,
@@ -28,6 +28,7 @@ export function write(
     lsn,
     versionLsn: lsn,
     commitMs: completeMs,
+    cluster: 0,
     node: "primary",
     ...extra,
   };
@@ -59,6 +60,7 @@ export function read(
     lsn,
     versionLsn: Number.NaN,
     commitMs: Number.NaN,
+    cluster: 0,
     node: "replica-1",
     ...extra,
   };

@@ -60,6 +60,7 @@ import type {
   OperationKind,
   PortConnection,
   ServerPort,
+  VersionHolder,
 } from "../operation.js";
 
 /**
@@ -361,7 +362,7 @@ class CacheEntry {
  *
  * @remarks Since 0.1.0
  */
-export class ProxySql implements ServerPort {
+export class ProxySql implements ServerPort, VersionHolder {
   /** Its settings. */
   readonly config: ProxySqlConfig;
   /** The query rules, in `ruleId` order (the order of {@link ProxyStats.ruleHits}). */
@@ -548,6 +549,16 @@ export class ProxySql implements ServerPort {
     }
     const lsn = this.floorLsns[this.floorHead];
     return lsn === undefined ? Number.POSITIVE_INFINITY : lsn;
+  }
+
+  /**
+   * {@link VersionHolder}: the query cache serves what it stored, so its floor is
+   * {@link ProxySql.cacheLsnFloor}.
+   *
+   * @remarks Since 0.2.0
+   */
+  oldestLsnInUse(): number {
+    return this.cacheLsnFloor();
   }
 
   private recordStore(now: number, lsn: number): void {

@@ -31,6 +31,7 @@
 // outage windows.
 import type { EventHandle, RandomStream, Simulation } from "../../kernel/index.js";
 import { Histogram } from "../../metrics/index.js";
+import type { VersionHolder } from "../operation.js";
 
 /**
  * What replication needs of a replica's database node.
@@ -215,7 +216,7 @@ export interface LagSample {
  *
  * @remarks Since 0.1.0
  */
-export class Replication {
+export class Replication implements VersionHolder {
   /** Commits that returned without their semi-sync acks (released when the source fell back to async). */
   semiSyncTimeouts = 0;
   /** Times the source switched from semi-sync to async. */
@@ -276,6 +277,16 @@ export class Replication {
     let min = this.primaryLsn;
     for (const s of this.states) if (s.appliedLsn < min) min = s.appliedLsn;
     return min;
+  }
+
+  /**
+   * {@link VersionHolder}: the primary and every replica serve reads from at least
+   * the log prefix up to {@link Replication.minAppliedLsn}.
+   *
+   * @remarks Since 0.2.0
+   */
+  oldestLsnInUse(): number {
+    return this.minAppliedLsn();
   }
 
   /** Replica `i`'s lag now. */

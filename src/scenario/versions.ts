@@ -1,0 +1,72 @@
+// The version oracle the composition root hands to components: the newest version
+// of a key each cluster has acknowledged to a client (what a read is stale against)
+// and the newest its primary has committed. Components ask it instead of reading a
+// primary, so a cache or a proxy works the same in front of one cluster or of many.
+import type { Operation, VersionOracle } from "../models/operation.js";
+
+/**
+ * What the oracle reads of a cluster's primary: its current version of a key
+ * (`DatabaseServer.read`).
+ *
+ * @internal
+ */
+export interface PrimaryVersions {
+  read(key: number): number;
+}
+
+/**
+ * A {@link VersionOracle} over clusters 0 … n − 1, n the number of primaries given.
+ * The acknowledged versions are what the completion hook reports, through
+ * {@link ClusterVersionOracle.acknowledge}; the committed ones are read from each
+ * cluster's primary.
+ *
+ * @internal
+ */
+export class ClusterVersionOracle implements VersionOracle {
+  private readonly primaries: readonly PrimaryVersions[];
+  /** Per cluster, the newest acknowledged version of every key. */
+  private readonly acked: Uint32Array[];
+
+  /**
+   * @param primaries - each cluster's primary, in cluster order
+   * @param keyCount - keys per cluster (keys are 0 … keyCount − 1)
+   */
+  constructor(primaries: readonly PrimaryVersions[], keyCount: number) {
+    this.primaries = primaries;
+    this.acked = primaries.map(() => new Uint32Array(keyCount));
+  }
+
+  /**
+   * An operation completed: a successful write's version is now acknowledged (a
+   * write acknowledged late, after a newer one, does not lower it).
+   */
+  acknowledge(op: Operation): void {
+    if (op.kind !== "write" || op.error !== null) return;
+    const acked = this.ackedOf(op.cluster);
+    if (op.version > (acked[op.key] as number)) acked[op.key] = op.version;
+  }
+
+  /** {@inheritDoc VersionOracle.newestAckedVersion} */
+  newestAckedVersion(cluster: number, key: number): number {
+    return this.ackedOf(cluster)[key] as number;
+  }
+
+  /** {@inheritDoc VersionOracle.newestCommittedVersion} */
+  newestCommittedVersion(cluster: number, key: number): number {
+    const primary = this.primaries[cluster];
+    if (primary === undefined) throw this.noCluster(cluster);
+    return primary.read(key);
+  }
+
+  private ackedOf(cluster: number): Uint32Array {
+    const acked = this.acked[cluster];
+    if (acked === undefined) throw this.noCluster(cluster);
+    return acked;
+  }
+
+  private noCluster(cluster: number): RangeError {
+    return new RangeError(
+      `Version oracle: cluster must be an integer in [0, ${this.acked.length - 1}], got ${cluster}`,
+    );
+  }
+}
