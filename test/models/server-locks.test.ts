@@ -18,16 +18,20 @@ import {
   RowLocks,
 } from "../../src/models/server/locks.js";
 
-function setup(config: Partial<RowLockConfig> = {}) {
+function setup(config: RowLockConfig = { engine: "postgresql", lockTimeoutMs: 0 }) {
   const sim = new Simulation({ seed: 1 });
-  const locks = new RowLocks(sim, { engine: "postgresql", lockTimeoutMs: 0, ...config });
+  const locks = new RowLocks(sim, config);
   const log: string[] = [];
+  // As a client does: an error rolls the transaction back.
   const lock = (txn: LockTransaction, name: string, row: number) =>
-    locks.acquire(txn, row, (error: LockErrorKind | null) =>
-      log.push(`${sim.now} ${name} ${row} ${error ?? "granted"}`),
-    );
+    locks.acquire(txn, row, (error: LockErrorKind | null) => {
+      log.push(`${sim.now} ${name} ${row} ${error ?? "granted"}`);
+      if (error !== null) locks.release(txn);
+    });
   return { sim, locks, log, lock };
 }
+
+const INNODB: RowLockConfig = { engine: "innodb", innodbLockWaitTimeoutMs: 50_000 };
 
 describe("row locks: FIFO waiters, held until the transaction ends", () => {
   it("grants a free row at once, queues the others in arrival order, hands over on release", () => {
@@ -54,8 +58,17 @@ describe("row locks: FIFO waiters, held until the transaction ends", () => {
     expect(a.held).toEqual([1]);
   });
 
+  it("innodb_lock_wait_timeout ends the wait with lock_timeout too", () => {
+    const { sim, locks, log, lock } = setup({ engine: "innodb", innodbLockWaitTimeoutMs: 50 });
+    const [a, b] = [locks.begin(), locks.begin()];
+    lock(a, "a", 3);
+    sim.at(10, () => lock(b, "b", 3));
+    sim.run();
+    expect(log).toEqual(["0 a 3 granted", "60 b 3 lock_timeout"]);
+  });
+
   it("lock_timeout ends the wait with lock_timeout and leaves the queue behind it intact", () => {
-    const { sim, locks, log, lock } = setup({ lockTimeoutMs: 50 });
+    const { sim, locks, log, lock } = setup({ engine: "postgresql", lockTimeoutMs: 50 });
     const [a, b, c] = [locks.begin(), locks.begin(), locks.begin()];
     lock(a, "a", 3);
     sim.at(10, () => lock(b, "b", 3));
@@ -67,7 +80,7 @@ describe("row locks: FIFO waiters, held until the transaction ends", () => {
   });
 
   it("lock_timeout 0 waits for ever, as in PostgreSQL", () => {
-    const { sim, locks, log, lock } = setup({ lockTimeoutMs: 0 });
+    const { sim, locks, log, lock } = setup({ engine: "postgresql", lockTimeoutMs: 0 });
     const [a, b] = [locks.begin(), locks.begin()];
     lock(a, "a", 3);
     lock(b, "b", 3);
@@ -81,15 +94,22 @@ describe("row locks: FIFO waiters, held until the transaction ends", () => {
     expect(
       () => new RowLocks(sim, { engine: "postgresql", lockTimeoutMs: 0, deadlockTimeoutMs: 0.5 }),
     ).toThrow(/deadlockTimeoutMs 0.5/);
-    expect(() => new RowLocks(sim, { engine: "innodb", lockTimeoutMs: -1 })).toThrow(
+    expect(() => new RowLocks(sim, { engine: "postgresql", lockTimeoutMs: -1 })).toThrow(
       /lockTimeoutMs -1/,
+    );
+    expect(() => new RowLocks(sim, { engine: "innodb", innodbLockWaitTimeoutMs: 0 })).toThrow(
+      /innodbLockWaitTimeoutMs 0/,
     );
   });
 });
 
 describe("deadlocks: two transactions locking two rows in opposite orders", () => {
   it("PostgreSQL: found after deadlock_timeout by the waiter whose timer fires first, which is aborted", () => {
-    const { sim, locks, log, lock } = setup({ engine: "postgresql", deadlockTimeoutMs: 1000 });
+    const { sim, locks, log, lock } = setup({
+      engine: "postgresql",
+      lockTimeoutMs: 0,
+      deadlockTimeoutMs: 1000,
+    });
     const [t1, t2] = [locks.begin(), locks.begin()];
     lock(t1, "t1", 1);
     lock(t2, "t2", 2);
@@ -112,7 +132,11 @@ describe("deadlocks: two transactions locking two rows in opposite orders", () =
   });
 
   it("PostgreSQL: a wait that is not part of a cycle survives its deadlock check", () => {
-    const { sim, locks, log, lock } = setup({ engine: "postgresql", deadlockTimeoutMs: 100 });
+    const { sim, locks, log, lock } = setup({
+      engine: "postgresql",
+      lockTimeoutMs: 0,
+      deadlockTimeoutMs: 100,
+    });
     const [a, b] = [locks.begin(), locks.begin()];
     lock(a, "a", 1);
     lock(b, "b", 1);
@@ -123,19 +147,24 @@ describe("deadlocks: two transactions locking two rows in opposite orders", () =
   });
 
   it("InnoDB: found at once; with equal weights the transaction that closed the cycle is the victim", () => {
-    const { sim, locks, log, lock } = setup({ engine: "innodb" });
+    const { sim, locks, log, lock } = setup(INNODB);
     const [t1, t2] = [locks.begin(), locks.begin()];
     lock(t1, "t1", 1);
     lock(t2, "t2", 2);
     sim.at(10, () => lock(t1, "t1", 2));
     sim.at(20, () => lock(t2, "t2", 1));
     sim.run();
-    expect(log).toEqual(["0 t1 1 granted", "0 t2 2 granted", "20 t2 1 deadlock"]);
+    expect(log).toEqual([
+      "0 t1 1 granted",
+      "0 t2 2 granted",
+      "20 t2 1 deadlock",
+      "20 t1 2 granted",
+    ]);
     expect(locks.deadlocks).toBe(1);
   });
 
   it("InnoDB: the lighter transaction (fewer locks) is the victim even if it did not close the cycle", () => {
-    const { sim, locks, log, lock } = setup({ engine: "innodb" });
+    const { sim, locks, log, lock } = setup(INNODB);
     const [light, heavy] = [locks.begin(), locks.begin()];
     lock(light, "light", 1);
     lock(heavy, "heavy", 2);
@@ -144,10 +173,8 @@ describe("deadlocks: two transactions locking two rows in opposite orders", () =
     sim.at(10, () => lock(light, "light", 2));
     sim.at(20, () => lock(heavy, "heavy", 1));
     sim.run();
-    expect(log.slice(-1)).toEqual(["20 light 2 deadlock"]);
-    // The victim's caller rolls back; then the heavy one gets row 1.
-    locks.release(light);
-    expect(log.slice(-1)).toEqual(["20 heavy 1 granted"]);
+    // The victim rolls back; then the heavy one gets row 1.
+    expect(log.slice(-2)).toEqual(["20 light 2 deadlock", "20 heavy 1 granted"]);
   });
 
   it("counts lock waits per row: the hottest row comes first", () => {

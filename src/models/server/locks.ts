@@ -25,20 +25,29 @@ import { type HotRow, HotRows } from "./hot-rows.js";
 export type LockErrorKind = "lock_timeout" | "deadlock";
 
 /**
- * Settings of {@link RowLocks}.
+ * Settings of {@link RowLocks}, named as the engine's: PostgreSQL's `lock_timeout`
+ * and `deadlock_timeout`, or InnoDB's `innodb_lock_wait_timeout` (deadlocks found
+ * at once, `innodb_deadlock_detect` on).
  *
  * @remarks Since 0.2.0
  */
-export interface RowLockConfig {
-  /** Whose deadlock handling: PostgreSQL (after `deadlock_timeout`) or InnoDB (at once). */
-  readonly engine: "postgresql" | "innodb";
-  /** `lock_timeout` / `innodb_lock_wait_timeout` in ms; 0 = wait for ever. */
-  readonly lockTimeoutMs: number;
-  /** PostgreSQL `deadlock_timeout` in ms (default 1000, at least 1). Ignored for InnoDB. */
-  readonly deadlockTimeoutMs?: number;
-  /** Rows kept by the hottest-rows counter (default 10). */
-  readonly hotRowsK?: number;
-}
+export type RowLockConfig =
+  | {
+      readonly engine: "postgresql";
+      /** `lock_timeout` in ms; 0 = wait for ever (PostgreSQL's default). */
+      readonly lockTimeoutMs: number;
+      /** `deadlock_timeout` in ms (default 1000, at least 1). */
+      readonly deadlockTimeoutMs?: number;
+      /** Rows kept by the hottest-rows counter (default 10). */
+      readonly hotRowsK?: number;
+    }
+  | {
+      readonly engine: "innodb";
+      /** `innodb_lock_wait_timeout` in ms (MySQL's is in seconds, default 50); it has no "never". */
+      readonly innodbLockWaitTimeoutMs: number;
+      /** Rows kept by the hottest-rows counter (default 10). */
+      readonly hotRowsK?: number;
+    };
 
 /** A request waiting for a row. */
 class Waiter {
@@ -89,6 +98,7 @@ export class RowLocks {
   readonly hotRows: HotRows;
   private readonly sim: Simulation;
   private readonly locks = new Map<number, RowLock>();
+  private readonly lockTimeoutMs: number;
   private readonly deadlockTimeoutMs: number;
   private nextId = 0;
   private open = 0;
@@ -98,19 +108,32 @@ export class RowLocks {
    * @param config - timeouts and engine
    */
   constructor(sim: Simulation, config: RowLockConfig) {
-    if (!(config.lockTimeoutMs >= 0) || !Number.isFinite(config.lockTimeoutMs)) {
-      throw new RangeError(
-        `row locks: lockTimeoutMs ${config.lockTimeoutMs} is not a number ≥ 0 (0 = no timeout)`,
-      );
-    }
-    const deadlockTimeoutMs = config.deadlockTimeoutMs ?? 1000;
-    if (!(deadlockTimeoutMs >= 1) || !Number.isFinite(deadlockTimeoutMs)) {
-      throw new RangeError(
-        `row locks: deadlockTimeoutMs ${deadlockTimeoutMs} is below PostgreSQL's minimum of 1 ms`,
-      );
+    let timeoutMs: number;
+    let deadlockTimeoutMs = Number.POSITIVE_INFINITY;
+    if (config.engine === "postgresql") {
+      timeoutMs = config.lockTimeoutMs;
+      if (!(timeoutMs >= 0) || !Number.isFinite(timeoutMs)) {
+        throw new RangeError(
+          `row locks: lockTimeoutMs ${timeoutMs} is not a number ≥ 0 (0 = no timeout)`,
+        );
+      }
+      deadlockTimeoutMs = config.deadlockTimeoutMs ?? 1000;
+      if (!(deadlockTimeoutMs >= 1) || !Number.isFinite(deadlockTimeoutMs)) {
+        throw new RangeError(
+          `row locks: deadlockTimeoutMs ${deadlockTimeoutMs} is below PostgreSQL's minimum of 1 ms`,
+        );
+      }
+    } else {
+      timeoutMs = config.innodbLockWaitTimeoutMs;
+      if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs)) {
+        throw new RangeError(
+          `row locks: innodbLockWaitTimeoutMs ${timeoutMs} is not a positive number (InnoDB always times out)`,
+        );
+      }
     }
     this.sim = sim;
     this.config = config;
+    this.lockTimeoutMs = timeoutMs;
     this.deadlockTimeoutMs = deadlockTimeoutMs;
     this.hotRows = new HotRows(config.hotRowsK ?? 10);
   }
@@ -152,8 +175,8 @@ export class RowLocks {
     lock.waiters.push(waiter);
     txn.waiting = waiter;
     this.hotRows.add(row);
-    if (this.config.lockTimeoutMs > 0) {
-      waiter.timeout = this.sim.schedule(this.config.lockTimeoutMs, () => {
+    if (this.lockTimeoutMs > 0) {
+      waiter.timeout = this.sim.schedule(this.lockTimeoutMs, () => {
         waiter.timeout = null;
         this.timeouts++;
         this.giveUp(waiter, "lock_timeout");

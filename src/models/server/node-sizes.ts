@@ -1,8 +1,12 @@
-// Looks a node size preset up by name, lets explicit fields override it, and
-// prices it from a table the caller supplies (dollars per hour by preset name).
-// No price ships with dbsim: see node-sizes.data.ts for why. Within one family
-// every step doubles vCPUs and memory, so a per-hour price that is linear per vCPU
-// makes the cost per unit of capacity flat; docs/server.md says where that stops.
+// Node sizes: a preset looked up by name (the Amazon RDS classes listed in
+// node-sizes.data.ts, hardware from the RDS User Guide's table), explicit fields
+// overriding it, and its cost from a price table the caller supplies (dollars per
+// hour by preset name). No price ships with dbsim: see node-sizes.data.ts for why.
+// Within one family every step doubles vCPUs and memory, so a per-hour price
+// linear per vCPU makes the cost per unit of capacity flat; docs/server.md says
+// where that stops (the largest sizes, licensing).
+// Left out: storage and I/O charges, Multi-AZ standbys, reserved pricing, burst
+// credits of "up to" network and EBS figures.
 import { NODE_SIZES, type NodeSizeSpec } from "./node-sizes.data.js";
 
 /**
