@@ -7,6 +7,8 @@
 //   Wq = λE[S²] / (2(1−ρ)) (Kleinrock 1975, vol. 1 §5.5);
 // - group commit: N closed-loop committers and nothing else commit N/F per unit
 //   time; open arrivals at λ ≫ 1/F give batches of λF and a latency of 1.5F;
+// - the disk station alone under Poisson reads with exponential service: M/M/c,
+//   Erlang C's Wq = C/(cμ−λ);
 // - the buffer pool's LRU under Zipf references, against Che's approximation
 //   (Che, Tung & Wang, IEEE JSAC 20(7), 2002; Fricker, Robert & Roberts, ITC 2012).
 // Simulated figures are compared through 99 % Student-t intervals over 20 batch
@@ -21,7 +23,7 @@ import { DatabaseServer } from "../../src/models/server/server.js";
 import { StatementPipeline } from "../../src/models/server/statement.js";
 import { WalFlusher } from "../../src/models/server/wal.js";
 import { mvaProcessorSharing } from "./mva.js";
-import { confidenceInterval, formatInterval, pkWaitMs } from "./queueing.js";
+import { confidenceInterval, formatInterval, mmcWaitMs, pkWaitMs } from "./queueing.js";
 
 const BATCHES = 20;
 const LEVEL = 0.99;
@@ -127,6 +129,50 @@ describe("closed network: processor-sharing cores + disk as a delay station = lo
     const at = (clients: number) => mvaProcessorSharing(clients, 2, 1, 1).throughputPerMs;
     expect(at(4)).toBeGreaterThan(at(2) * 1.2);
   });
+});
+
+describe("disk station: M/M/c under Poisson reads (Erlang C)", () => {
+  for (const { parallelism, rho } of [
+    { parallelism: 1, rho: 0.6 },
+    { parallelism: 4, rho: 0.8 },
+  ]) {
+    it(`c = ${parallelism}, ρ = ${rho}: mean queue wait inside the 99 % CI of Erlang C's`, () => {
+      const sim = new Simulation({ seed: 11 });
+      const serviceMs = 0.1; // the SSD random read row's 100 µs
+      const disk = new DiskStation(sim, {
+        name: "db",
+        parallelism,
+        readMs: (rng) => rng.exponential(serviceMs),
+      });
+      const lambda = (rho * parallelism) / serviceMs; // per ms
+      const arrivals = sim.rng("test.arrivals");
+      const warmup = 5_000;
+      const perBatch = 10_000;
+      const total = warmup + BATCHES * perBatch;
+      const means: number[] = [];
+      let issued = 0;
+      const arrive = (): void => {
+        issued++;
+        disk.read(() => {});
+        if (issued === warmup) disk.resetStats(sim.now);
+        if ((issued - warmup) % perBatch === 0 && issued > warmup) {
+          means.push(disk.queueWaitMs.sum / disk.queueWaitMs.count);
+          disk.resetStats(sim.now);
+        }
+        if (issued < total) sim.schedule(arrivals.exponential(1 / lambda), arrive);
+      };
+      arrive();
+      sim.run();
+      // queueWaitMs records each wait when the request starts service, so a batch's
+      // mean covers the requests that started in it — the same customers up to the
+      // few in the queue at the batch's two ends.
+      const theory = mmcWaitMs(parallelism, lambda, 1 / serviceMs);
+      const ci = confidenceInterval(means, LEVEL);
+      expect(means).toHaveLength(BATCHES);
+      expect(theory, formatInterval(ci, theory, LEVEL)).toBeGreaterThanOrEqual(ci.low);
+      expect(theory, formatInterval(ci, theory, LEVEL)).toBeLessThanOrEqual(ci.high);
+    });
+  }
 });
 
 describe("one hot row: the lock is an M/G/1 queue (Pollaczek–Khinchine)", () => {
