@@ -22,7 +22,7 @@ import { RowLocks } from "../../src/models/server/locks.js";
 import { DatabaseServer } from "../../src/models/server/server.js";
 import { StatementPipeline } from "../../src/models/server/statement.js";
 import { WalFlusher } from "../../src/models/server/wal.js";
-import { mvaProcessorSharing } from "./mva.js";
+import { mvaLoadDependent } from "./mva.js";
 import { confidenceInterval, formatInterval, mmcWaitMs, pkWaitMs } from "./queueing.js";
 
 const BATCHES = 20;
@@ -43,27 +43,31 @@ function bareServer(sim: Simulation, cores: number, cpuMeanMs: number): Database
   });
 }
 
-describe("closed network: processor-sharing cores + disk as a delay station = load-dependent MVA", () => {
+describe("closed network: processor-sharing cores + the disk = load-dependent MVA", () => {
   // Each client thinks (exponential, mean Z), runs one statement whose two pages
-  // both miss (an empty pool) and are read one after the other from a disk with a
-  // slot for every client (so it never queues: a delay station), then its CPU on c
-  // cores. Delay demand = Z + 2·io; CPU demand D. BCMP: means are insensitive to
-  // the distributions at PS and IS stations.
+  // both miss (an empty pool) and are read one after the other from the disk
+  // (exponential, mean io each), then its CPU (exponential, mean D) on c cores.
+  // With a disk slot for every client the disk is a delay station (demand 2·io
+  // joins Z); with fewer slots it is a FCFS station with exponential service and
+  // rate min(j, slots)/io, load-dependent too. BCMP: product form either way.
   const cpuMs = 1;
   const ioMs = 0.5;
   const thinkMs = 2;
-  for (const { clients, cores } of [
-    { clients: 1, cores: 1 },
-    { clients: 4, cores: 2 },
-    { clients: 10, cores: 2 },
-    { clients: 16, cores: 4 },
+  for (const { clients, cores, diskSlots } of [
+    { clients: 1, cores: 1, diskSlots: 1 },
+    { clients: 4, cores: 2, diskSlots: 4 },
+    { clients: 10, cores: 2, diskSlots: 10 },
+    { clients: 16, cores: 4, diskSlots: 16 },
+    { clients: 8, cores: 2, diskSlots: 1 },
+    { clients: 12, cores: 4, diskSlots: 2 },
   ]) {
-    it(`N = ${clients}, c = ${cores}: throughput and response time inside the 99 % CI of MVA's`, () => {
+    const station = diskSlots >= clients ? "a delay station" : `${diskSlots} slot(s), queueing`;
+    it(`N = ${clients}, c = ${cores}, disk ${station}: throughput and response time inside the 99 % CI of MVA's`, () => {
       const sim = new Simulation({ seed: 40 + clients });
       const server = bareServer(sim, cores, cpuMs);
       const disk = new DiskStation(sim, {
         name: "db",
-        parallelism: clients,
+        parallelism: diskSlots,
         readMs: (rng) => rng.exponential(ioMs),
       });
       const pool = new BufferPool({
@@ -103,12 +107,22 @@ describe("closed network: processor-sharing cores + disk as a delay station = lo
       for (let i = 0; i < clients; i++) client();
       sim.run({ until: warmupMs + BATCHES * batchMs });
 
-      const theory = mvaProcessorSharing(clients, cores, cpuMs, thinkMs + 2 * ioMs);
+      const theory =
+        diskSlots >= clients
+          ? mvaLoadDependent(clients, [{ demandMs: cpuMs, servers: cores }], thinkMs + 2 * ioMs)
+          : mvaLoadDependent(
+              clients,
+              [
+                { demandMs: cpuMs, servers: cores },
+                { demandMs: 2 * ioMs, servers: diskSlots },
+              ],
+              thinkMs,
+            );
+      const rTheory = clients / theory.throughputPerMs - thinkMs; // response time law
       const throughputs = completions.map((n) => n / batchMs);
       const responses = responseSums.map((s, i) => s / (completions[i] as number));
       const xCi = confidenceInterval(throughputs, LEVEL);
       const rCi = confidenceInterval(responses, LEVEL);
-      const rTheory = theory.cpuResidenceMs + 2 * ioMs;
       expect(pool.hits).toBe(0);
       expect(xCi.halfWidth / xCi.mean).toBeLessThan(0.05); // the test has power
       expect(
@@ -126,7 +140,8 @@ describe("closed network: processor-sharing cores + disk as a delay station = lo
 
   it("MVA: the peak lies above the core count when statements wait on the disk (X(2c) > 1.2 X(c))", () => {
     // With I/O demand equal to the CPU demand, c clients leave the cores idle half the time.
-    const at = (clients: number) => mvaProcessorSharing(clients, 2, 1, 1).throughputPerMs;
+    const at = (clients: number) =>
+      mvaLoadDependent(clients, [{ demandMs: 1, servers: 2 }], 1).throughputPerMs;
     expect(at(4)).toBeGreaterThan(at(2) * 1.2);
   });
 });
