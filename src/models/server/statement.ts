@@ -1,0 +1,162 @@
+// A statement as the server spends time on it, composed of the mechanisms beside
+// this file: its pages (index leaf + heap page of its key) through the buffer pool,
+// the missing ones read from the node's disk one after the other (no core held);
+// for a write, the row lock (held until the transaction ends; waits hold no core);
+// then its CPU — parse, plan and execute plus a RAM read per page found — on the
+// node's processor-sharing cores (DatabaseServer.runWork). A commit of a
+// transaction that wrote flushes the log (group commit) before its locks go.
+// Every mechanism is optional: with none, a statement is its CPU work alone,
+// which is the pure processor-sharing server (Erlang C and the USL still hold).
+// Left out: the network round trip (the client's), scans touching many pages,
+// page writes and checkpoints, lock waits of reads (MVCC readers do not block).
+import type { BufferPool } from "./buffer-pool.js";
+import type { DiskStation } from "./disk.js";
+import type { LockErrorKind, LockTransaction, RowLocks } from "./locks.js";
+import type { DatabaseServer } from "./server.js";
+import type { WalFlusher } from "./wal.js";
+
+/**
+ * The mechanisms a {@link StatementPipeline} uses; null = off.
+ *
+ * @remarks Since 0.2.0
+ */
+export interface ServerMechanisms {
+  /** The buffer pool; off = every page is in memory. */
+  readonly bufferPool: BufferPool | null;
+  /** The disk that serves the pool's misses; required when the pool is on. */
+  readonly disk: DiskStation | null;
+  /** Row locks; off = writes never wait. */
+  readonly locks: RowLocks | null;
+  /** The log flush; off = a commit needs no flush. */
+  readonly wal: WalFlusher | null;
+  /** CPU per page found in the pool (core-ms): the latency table's RAM read row. */
+  readonly ramReadMs: number;
+}
+
+/**
+ * A transaction on one node, as the pipeline tracks it.
+ *
+ * @remarks Since 0.2.0
+ */
+export class ServerTransaction {
+  /** Its locks, when row locks are on. */
+  readonly locks: LockTransaction | null;
+  /** True once it has written (its commit then needs a flush). */
+  wrote = false;
+  /** True once committed or rolled back. */
+  ended = false;
+  /** @param locks - its lock-manager transaction, or null */
+  constructor(locks: LockTransaction | null) {
+    this.locks = locks;
+  }
+}
+
+/**
+ * Runs statements and commits through the mechanisms of one node.
+ *
+ * @remarks Since 0.2.0
+ */
+export class StatementPipeline {
+  private readonly server: DatabaseServer;
+  private readonly mechanisms: ServerMechanisms;
+  private open = 0;
+
+  /**
+   * @param server - the node whose cores run the CPU work
+   * @param mechanisms - the optional mechanisms
+   */
+  constructor(server: DatabaseServer, mechanisms: ServerMechanisms) {
+    if (mechanisms.bufferPool !== null && mechanisms.disk === null) {
+      throw new RangeError(`node ${server.name}: a buffer pool needs a disk for its misses`);
+    }
+    if (!(mechanisms.ramReadMs >= 0)) {
+      throw new RangeError(`node ${server.name}: ramReadMs ${mechanisms.ramReadMs} is not ≥ 0`);
+    }
+    this.server = server;
+    this.mechanisms = mechanisms;
+  }
+
+  /** Transactions begun and not ended (what `commit_siblings` counts, plus one). */
+  get openTransactions(): number {
+    return this.open;
+  }
+
+  /** Starts a transaction. */
+  begin(): ServerTransaction {
+    this.open++;
+    const locks = this.mechanisms.locks;
+    return new ServerTransaction(locks === null ? null : locks.begin());
+  }
+
+  /**
+   * Runs one statement on `key` with `cpuMs` of parse/plan/execute work. On a
+   * lock error the transaction is rolled back and `done` gets the error kind.
+   */
+  statement(
+    txn: ServerTransaction,
+    key: number,
+    kind: "read" | "write",
+    cpuMs: number,
+    done: (error: LockErrorKind | null) => void,
+  ): void {
+    const pool = this.mechanisms.bufferPool;
+    const misses = pool === null ? 0 : pool.accessKey(key);
+    const hits = pool === null ? 0 : 2 - misses;
+    const work = cpuMs + hits * this.mechanisms.ramReadMs;
+    const compute = (): void => this.server.runWork(work, () => done(null));
+    const lockThenCompute = (): void => {
+      const locks = this.mechanisms.locks;
+      if (kind === "read" || locks === null || txn.locks === null) {
+        if (kind === "write") txn.wrote = true;
+        compute();
+        return;
+      }
+      txn.wrote = true;
+      locks.acquire(txn.locks, key, (error) => {
+        if (error === null) compute();
+        else {
+          this.rollback(txn);
+          done(error);
+        }
+      });
+    };
+    this.readPages(misses, lockThenCompute);
+  }
+
+  /** Commits: flushes the log if it wrote (group commit), then frees its locks. */
+  commit(txn: ServerTransaction, done: () => void): void {
+    const wal = this.mechanisms.wal;
+    if (wal === null || !txn.wrote) {
+      this.end(txn);
+      done();
+      return;
+    }
+    wal.commit(() => {
+      this.end(txn);
+      done();
+    });
+  }
+
+  /** Rolls back: frees its locks (no flush: an abort need not be durable). */
+  rollback(txn: ServerTransaction): void {
+    this.end(txn);
+  }
+
+  private end(txn: ServerTransaction): void {
+    if (txn.ended) return;
+    txn.ended = true;
+    this.open--;
+    const locks = this.mechanisms.locks;
+    if (locks !== null && txn.locks !== null) locks.release(txn.locks);
+  }
+
+  /** Reads `count` pages from disk one after another, then calls `then`. */
+  private readPages(count: number, then: () => void): void {
+    const disk = this.mechanisms.disk;
+    if (count === 0 || disk === null) {
+      then();
+      return;
+    }
+    disk.read(() => this.readPages(count - 1, then));
+  }
+}
