@@ -38,6 +38,8 @@ export {
   type EventHandle,
   Interrupt,
   LivelockError,
+  LruTtlMap,
+  MinHeap,
   PriorityResource,
   Process,
   type ProcessGenerator,
@@ -57,6 +59,8 @@ export {
   type StoreOptions,
   type TraceFn,
   type UniformSource,
+  type WaitHandle,
+  WaitLine,
 } from "./kernel/index.js";
 // Latency table and distributions
 export {

@@ -1,6 +1,7 @@
 // Guards the direction of imports (LAYER_IMPORTS below): each layer imports only
 // the layers below it; the kernel imports nothing of ours and no package but
-// seedrandom; models never import each other; only the CLI and Node adapters
+// seedrandom, and the rest of src/ reaches it only through its index (so its
+// internals stay internal); models never import each other; only the CLI and Node adapters
 // touch Node built-ins or packages other than zod and seedrandom (and fast-check
 // for dbsim/testing), so the library runs in browsers.
 import { readdirSync, readFileSync } from "node:fs";
@@ -24,6 +25,8 @@ interface Violation {
 
 const SOURCE_EXTENSION = /\.(?:[cm]?ts|tsx|[cm]?js|jsx)$/;
 const KERNEL = "src/kernel/";
+/** The one kernel file the rest of src/ may import (any source extension). */
+const KERNEL_INDEX = /^src\/kernel\/index\.(?:[cm]?ts|[cm]?js)$/;
 const MODELS = "src/models/";
 const NODE_ALLOWED = ["src/cli/", "src/node/"];
 const KERNEL_PACKAGES = new Set(["seedrandom"]);
@@ -171,6 +174,15 @@ function checkArchitecture(files: readonly SourceFile[]): Violation[] {
         if (target === undefined && !KERNEL_PACKAGES.has(packageName(specifier))) {
           report("the kernel imports no package but seedrandom");
         }
+      }
+
+      if (
+        !file.path.startsWith(KERNEL) &&
+        target !== undefined &&
+        target.startsWith(KERNEL) &&
+        !KERNEL_INDEX.test(target)
+      ) {
+        report("outside the kernel, import it only through src/kernel/index.ts");
       }
 
       if (ownModel !== undefined && target !== undefined) {
@@ -361,6 +373,47 @@ describe("the architecture check", () => {
       file: "src/kernel/events.ts",
       rule: "the kernel imports only from src/kernel/",
     });
+  });
+
+  it.each([
+    ["src/models/pool/pool.ts", 'import { Fifo } from "../../kernel/fifo.js";'],
+    ["src/models/server/server.ts", 'import { MinHeap } from "../../kernel/heap.ts";'],
+    [
+      "src/models/proxy/proxysql.ts",
+      'import type { EventHandle } from "../../kernel/simulation.js";',
+    ],
+    ["src/models/client/client.ts", 'export { WaitLine } from "../../kernel/wait-line.js";'],
+    ["src/latency/compile.ts", 'import type { RandomStream } from "../kernel/random.js";'],
+    ["src/scenario/run.ts", 'const q = await import("../kernel/queue.js");'],
+  ])("catches %s importing a kernel internal instead of its index", (path, text) => {
+    const planted = [...clean.filter((f) => f.path !== path), { path, text }];
+
+    const violations = checkArchitecture(planted);
+
+    expect(violations).toEqual([
+      {
+        file: path,
+        specifier: text.match(/"([^"]+)"/)?.[1],
+        rule: "outside the kernel, import it only through src/kernel/index.ts",
+      },
+    ]);
+  });
+
+  it("lets the kernel's own files import each other, and everyone its index", () => {
+    const planted = [
+      ...clean,
+      { path: "src/kernel/wait-line.ts", text: 'import { Fifo } from "./fifo.js";' },
+      {
+        path: "src/models/proxy/cache.ts",
+        text: 'import { LruTtlMap } from "../../kernel/index.js";',
+      },
+      {
+        path: "src/scenario/run.ts",
+        text: 'import type { Simulation } from "../kernel/index.ts";',
+      },
+    ];
+
+    expect(checkArchitecture(planted)).toEqual([]);
   });
 
   it("catches the kernel importing a package other than seedrandom", () => {

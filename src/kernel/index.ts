@@ -1,5 +1,6 @@
-// The kernel: clock, event queue, processes, resources, random streams. It
-// imports nothing of dbsim outside this folder (a test guards that).
+// The kernel: clock, event queue, processes, resources, wait lines, a heap, an
+// LRU+TTL map, random streams. It imports nothing of dbsim outside this folder,
+// and the layers above import it only through this file (a test guards both).
 export { LivelockError, SimulationError, type SimulationErrorCode } from "./errors.js";
 export {
   type AnyOfValue,
@@ -9,6 +10,8 @@ export {
   type ProcessGenerator,
   SimEvent,
 } from "./events.js";
+export { MinHeap } from "./heap.js";
+export { LruTtlMap } from "./lru-ttl.js";
 export { RandomStream, type UniformSource } from "./random.js";
 export {
   PriorityResource,
@@ -28,3 +31,4 @@ export {
   type TraceFn,
 } from "./simulation.js";
 export { Store, type StoreOptions } from "./store.js";
+export { type WaitHandle, WaitLine } from "./wait-line.js";

@@ -5,6 +5,7 @@
 import { SimulationError } from "./errors.js";
 import { SimEvent } from "./events.js";
 import { Fifo } from "./fifo.js";
+import { MinHeap } from "./heap.js";
 import type { Simulation } from "./simulation.js";
 
 /**
@@ -171,7 +172,7 @@ export class Resource {
  * @remarks Since 0.1.0
  */
 export class PriorityResource extends Resource {
-  private readonly heap: Request[] = [];
+  private readonly heap = new MinHeap<Request>();
 
   /** @internal */
   protected override waitingCount(): number {
@@ -180,63 +181,17 @@ export class PriorityResource extends Resource {
 
   /** @internal */
   protected override enqueue(req: Request): void {
-    const heap = this.heap;
-    heap.push(req);
-    let i = heap.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!before(req, heap[parent] as Request)) break;
-      heap[i] = heap[parent] as Request;
-      i = parent;
-    }
-    heap[i] = req;
+    // Requests join in request order, so the heap's FIFO among equal keys is request order.
+    this.heap.push(req.priority, req);
   }
 
   /** @internal */
   protected override dequeue(): Request | undefined {
-    const heap = this.heap;
-    if (heap.length === 0) return undefined;
-    const top = heap[0];
-    const last = heap.pop() as Request;
-    if (heap.length > 0) this.siftDown(last, 0);
-    return top;
+    return this.heap.pop();
   }
 
   /** @internal */
   protected override dequeueSpecific(req: Request): void {
-    const i = this.heap.indexOf(req);
-    if (i < 0) return;
-    const last = this.heap.pop() as Request;
-    if (i < this.heap.length) {
-      this.siftDown(last, i);
-      // The moved element may also need to go up.
-      let j = this.heap.indexOf(last);
-      while (j > 0) {
-        const parent = (j - 1) >> 1;
-        if (!before(last, this.heap[parent] as Request)) break;
-        this.heap[j] = this.heap[parent] as Request;
-        this.heap[parent] = last;
-        j = parent;
-      }
-    }
+    this.heap.remove(req);
   }
-
-  private siftDown(req: Request, i: number): void {
-    const heap = this.heap;
-    const n = heap.length;
-    for (;;) {
-      let child = 2 * i + 1;
-      if (child >= n) break;
-      const right = child + 1;
-      if (right < n && before(heap[right] as Request, heap[child] as Request)) child = right;
-      if (!before(heap[child] as Request, req)) break;
-      heap[i] = heap[child] as Request;
-      i = child;
-    }
-    heap[i] = req;
-  }
-}
-
-function before(a: Request, b: Request): boolean {
-  return a.priority !== b.priority ? a.priority < b.priority : a._order < b._order;
 }

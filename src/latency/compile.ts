@@ -3,7 +3,7 @@
 // names, lognormal parameters from quantiles, mixture weights) happens here, once,
 // so a draw is a call into the random stream and nothing else: no allocation, no
 // branching on the kind.
-import type { RandomStream } from "../kernel/random.js";
+import type { RandomStream } from "../kernel/index.js";
 import {
   type DistributionSpec,
   followRow,

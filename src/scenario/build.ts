@@ -300,7 +300,7 @@ export function buildTopology(sim: Simulation, scenario: Scenario): BuiltTopolog
       weight,
       maxConnections: px.maxBackendConnections,
       maxReplicationLagS: 0,
-      secondsBehindMaster: null,
+      secondsBehindSource: null,
     });
     const servers: ProxyServerConfig[] = [row(primaryNode, px.writerHostgroup, 1)];
     if (px.readers.primaryWeight > 0) {
@@ -311,7 +311,7 @@ export function buildTopology(sim: Simulation, scenario: Scenario): BuiltTopolog
       servers.push({
         ...row(n, px.readerHostgroup, px.readers.replicaWeights?.[i] ?? 1),
         maxReplicationLagS: px.maxReplicationLag,
-        secondsBehindMaster: lagOf === null ? null : () => lagOf.lag(i).secondsBehindSource,
+        secondsBehindSource: lagOf === null ? null : () => lagOf.lag(i).secondsBehindSource,
       });
     });
     proxy = new ProxySql(

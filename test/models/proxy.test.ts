@@ -101,7 +101,7 @@ function setup(
     weight: 1,
     maxConnections: 1000,
     maxReplicationLagS: 0,
-    secondsBehindMaster: null,
+    secondsBehindSource: null,
   });
   const rows = servers?.(primary, replica) ?? [row(primary, WRITER), row(replica, READER)];
   const proxy = new ProxySql(
@@ -421,7 +421,7 @@ describe("ProxySql: limits", () => {
         weight: 1,
         maxConnections: 1,
         maxReplicationLagS: 0,
-        secondsBehindMaster: null,
+        secondsBehindSource: null,
       },
     ]);
     const done: number[] = [];
@@ -443,7 +443,7 @@ describe("ProxySql: limits", () => {
         weight: 1,
         maxConnections: 1000,
         maxReplicationLagS: 0,
-        secondsBehindMaster: null,
+        secondsBehindSource: null,
       },
     ]);
     const read = op("read");
@@ -468,7 +468,7 @@ describe("ProxySql: limits", () => {
           weight: 1,
           maxConnections: 10,
           maxReplicationLagS: 0,
-          secondsBehindMaster: null,
+          secondsBehindSource: null,
         },
         {
           hostgroup: READER,
@@ -476,7 +476,7 @@ describe("ProxySql: limits", () => {
           weight: 1,
           maxConnections: 10,
           maxReplicationLagS: 1,
-          secondsBehindMaster: () => lagS,
+          secondsBehindSource: () => lagS,
         },
       ],
     );

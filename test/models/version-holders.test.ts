@@ -108,7 +108,7 @@ describe("ProxySql's query cache as a VersionHolder", () => {
           weight: 1,
           maxConnections: 10,
           maxReplicationLagS: 0,
-          secondsBehindMaster: null,
+          secondsBehindSource: null,
         },
       ],
       () => 1,

@@ -59,7 +59,7 @@ describe("ProxySQL lag shunning (replication_lag_action: strictly greater, at ch
       weight: 1,
       maxConnections: 100,
       maxReplicationLagS: sbm === null ? 0 : maxLagS,
-      secondsBehindMaster: sbm,
+      secondsBehindSource: sbm,
     });
     const proxy = new ProxySql(
       sim,

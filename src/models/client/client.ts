@@ -9,8 +9,7 @@
 // a pooler hands out a client connection almost for free).
 // Left out: TLS, retries of failed connects, connection validation queries.
 
-import { Fifo } from "../../kernel/fifo.js";
-import type { RandomStream, Simulation } from "../../kernel/index.js";
+import { type RandomStream, type Simulation, WaitLine } from "../../kernel/index.js";
 import type {
   Done,
   ErrorKind,
@@ -58,7 +57,11 @@ class InstancePool {
   /** Connections opened or being opened. */
   open = 0;
   readonly idle: PortConnection[] = [];
-  readonly waiters = new Fifo<Call>();
+  /** Requests waiting for a connection, each up to connectionTimeout. */
+  readonly waiters: WaitLine<Call>;
+  constructor(waiters: WaitLine<Call>) {
+    this.waiters = waiters;
+  }
 }
 
 /** An operation in flight through the client. */
@@ -68,8 +71,6 @@ class Call {
   pool: InstancePool | null = null;
   conn: PortConnection | null = null;
   statement = 0;
-  timedOut = false;
-  timer: ReturnType<Simulation["schedule"]> | null = null;
   constructor(op: Operation, done: Done) {
     this.op = op;
     this.done = done;
@@ -105,7 +106,13 @@ export class DatabaseClient implements Service {
     this.server = server;
     this.rng = sim.rng(config.rngLabel ?? "client.network");
     if (config.connections.mode === "persistent") {
-      for (let i = 0; i < config.connections.instances; i++) this.pools.push(new InstancePool());
+      const timedOut = (call: Call): void => {
+        this.waitingNow--;
+        this.finish(call, "connection_timeout");
+      };
+      for (let i = 0; i < config.connections.instances; i++) {
+        this.pools.push(new InstancePool(new WaitLine(sim, timedOut)));
+      }
     }
   }
 
@@ -136,13 +143,8 @@ export class DatabaseClient implements Service {
       pool.open++;
       this.connect(call);
     } else {
-      pool.waiters.push(call);
+      pool.waiters.push(call, policy.connectionTimeoutMs);
       if (++this.waitingNow > this.waitingMax) this.waitingMax = this.waitingNow;
-      call.timer = this.sim.schedule(policy.connectionTimeoutMs, () => {
-        call.timedOut = true;
-        this.waitingNow--;
-        this.finish(call, "connection_timeout");
-      });
     }
   }
 
@@ -205,12 +207,8 @@ export class DatabaseClient implements Service {
 
   /** The oldest request still waiting on `pool`, no longer waiting. */
   private takeWaiter(pool: InstancePool): Call | undefined {
-    let next = pool.waiters.shift();
-    while (next?.timedOut) next = pool.waiters.shift();
-    if (next !== undefined) {
-      this.waitingNow--;
-      if (next.timer !== null) this.sim.cancel(next.timer);
-    }
+    const next = pool.waiters.shift();
+    if (next !== undefined) this.waitingNow--;
     return next;
   }
 

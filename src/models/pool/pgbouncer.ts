@@ -18,8 +18,12 @@
 // Left out: auth_query, several databases or users per pooler (one pool per
 // node), server_check_query, TLS, pause/resume, the admin console.
 
-import { Fifo } from "../../kernel/fifo.js";
-import type { EventHandle, RandomStream, Simulation } from "../../kernel/index.js";
+import {
+  type EventHandle,
+  type RandomStream,
+  type Simulation,
+  WaitLine,
+} from "../../kernel/index.js";
 import { Histogram, TimeWeighted } from "../../metrics/index.js";
 import type { ErrorKind, Operation, PortConnection, ServerPort } from "../operation.js";
 
@@ -92,6 +96,8 @@ class ClientConn {
   done: ((error: ErrorKind | null) => void) | null = null;
   half = 0;
   error: ErrorKind | null = null;
+  /** When it joined the line for a server connection (cl_waiting). */
+  waitingSince = 0;
   /** Receives a server connection (or a refusal) from the pool. */
   readonly granted: (server: ServerConn | null, error: ErrorKind | null) => void;
   /** The statement reaches the server. */
@@ -109,24 +115,6 @@ class ClientConn {
       bouncer._schedule(this.half, this.answer);
     };
     this.answer = () => bouncer._answer(this);
-  }
-}
-
-/** A client waiting for a server connection. */
-class Waiter {
-  readonly client: ClientConn;
-  readonly since: number;
-  readonly grant: (server: ServerConn | null, error: ErrorKind | null) => void;
-  timer: EventHandle | null = null;
-  done = false;
-  constructor(
-    client: ClientConn,
-    since: number,
-    grant: (server: ServerConn | null, error: ErrorKind | null) => void,
-  ) {
-    this.client = client;
-    this.since = since;
-    this.grant = grant;
   }
 }
 
@@ -176,7 +164,8 @@ export class PgBouncer implements ServerPort {
   private readonly backend: ServerPort;
   private readonly rng: RandomStream;
   private readonly idle: ServerConn[] = [];
-  private readonly waiters = new Fifo<Waiter>();
+  /** Clients waiting for a server connection, oldest first (cl_waiting). */
+  private readonly waiters: WaitLine<ClientConn>;
   private opening = 0;
   private reserveInUse = 0;
   private reserveTimer: EventHandle | null = null;
@@ -197,6 +186,11 @@ export class PgBouncer implements ServerPort {
     this.serversActive = new TimeWeighted(sim.now);
     this.serversOpen = new TimeWeighted(sim.now);
     this.serversIdle = new TimeWeighted(sim.now);
+    this.waiters = new WaitLine(sim, (client) => {
+      this.waiting.add(this.sim.now, -1);
+      // pgbouncer closes the client connection with "query_wait_timeout".
+      client.granted(null, "query_wait_timeout");
+    });
     // min_pool_size opens through the same capped path as any connection (max_db_connections).
     for (let i = 0; i < config.minPoolSize && this.canOpen(false); i++) this.openServer(false);
   }
@@ -276,7 +270,7 @@ export class PgBouncer implements ServerPort {
     client.index = index;
     client.done = done;
     if (client.server !== null) this.run(client);
-    else this.acquire(client, client.granted);
+    else this.acquire(client);
   }
 
   /** @internal The pool answered a client's request for a server connection. */
@@ -331,10 +325,7 @@ export class PgBouncer implements ServerPort {
   }
 
   /** Lends a server connection: an idle one, a new one, or after a wait. */
-  private acquire(
-    client: ClientConn,
-    grant: (server: ServerConn | null, error: ErrorKind | null) => void,
-  ): void {
+  private acquire(client: ClientConn): void {
     const now = this.sim.now;
     if (this.waiting.value === 0) {
       const idle = this.idle.pop();
@@ -342,22 +333,14 @@ export class PgBouncer implements ServerPort {
       if (idle !== undefined) {
         this.lend(idle);
         this.waitMs.record(0);
-        grant(idle, null);
+        client.granted(idle, null);
         return;
       }
     }
-    const waiter = new Waiter(client, now, grant);
-    this.waiters.push(waiter);
+    client.waitingSince = now;
+    const timeout = this.config.queryWaitTimeoutMs;
+    this.waiters.push(client, timeout > 0 ? timeout : Number.POSITIVE_INFINITY);
     this.waiting.add(now, 1);
-    if (this.config.queryWaitTimeoutMs > 0) {
-      waiter.timer = this.sim.schedule(this.config.queryWaitTimeoutMs, () => {
-        if (waiter.done) return;
-        waiter.done = true;
-        this.waiting.add(this.sim.now, -1);
-        // pgbouncer closes the client connection with "query_wait_timeout".
-        grant(null, "query_wait_timeout");
-      });
-    }
     if (this.retryTimer === null && this.canOpen(false)) this.openServer(false);
     this.checkReserve();
   }
@@ -388,11 +371,11 @@ export class PgBouncer implements ServerPort {
   /** Gives a free server connection to the oldest waiter, or makes it idle. */
   private handOut(server: ServerConn): void {
     const now = this.sim.now;
-    const waiter = this.nextWaiter();
-    if (waiter !== undefined) {
+    const client = this.nextWaiter();
+    if (client !== undefined) {
       this.serversActive.add(now, 1);
-      this.waitMs.record(now - waiter.since);
-      waiter.grant(server, null);
+      this.waitMs.record(now - client.waitingSince);
+      client.granted(server, null);
       return;
     }
     this.idle.push(server);
@@ -410,24 +393,10 @@ export class PgBouncer implements ServerPort {
     }
   }
 
-  private nextWaiter(): Waiter | undefined {
-    for (;;) {
-      const w = this.waiters.shift();
-      if (w === undefined) return undefined;
-      if (w.done) continue;
-      w.done = true;
-      if (w.timer !== null) this.sim.cancel(w.timer);
-      this.waiting.add(this.sim.now, -1);
-      return w;
-    }
-  }
-
-  private oldestWaiter(): Waiter | undefined {
-    for (;;) {
-      const w = this.waiters.peek();
-      if (w === undefined || !w.done) return w;
-      this.waiters.shift();
-    }
+  private nextWaiter(): ClientConn | undefined {
+    const client = this.waiters.shift();
+    if (client !== undefined) this.waiting.add(this.sim.now, -1);
+    return client;
   }
 
   /** Whether one more server connection may open: a normal one, or one from the reserve. */
@@ -448,15 +417,15 @@ export class PgBouncer implements ServerPort {
     // After a failed login every new connection, reserve included, waits server_login_retry.
     if (this.config.reservePoolSize === 0 || this.reserveTimer !== null) return;
     if (this.retryTimer !== null) return;
-    const oldest = this.oldestWaiter();
+    const oldest = this.waiters.peek();
     if (oldest === undefined || !this.canOpen(true)) return;
-    const due = Math.max(this.sim.now, oldest.since + this.config.reservePoolTimeoutMs);
+    const due = Math.max(this.sim.now, oldest.waitingSince + this.config.reservePoolTimeoutMs);
     this.reserveTimer = this.sim.at(due, () => {
       this.reserveTimer = null;
-      const first = this.oldestWaiter();
+      const first = this.waiters.peek();
       if (first === undefined) return;
       // Compared with the due time, not by subtraction: (since + t) − since can round below t.
-      const waited = this.sim.now >= first.since + this.config.reservePoolTimeoutMs;
+      const waited = this.sim.now >= first.waitingSince + this.config.reservePoolTimeoutMs;
       if (waited && this.waiting.value > this.opening && this.canOpen(true)) {
         this.reserveInUse++;
         this.openServer(true);
@@ -499,7 +468,7 @@ export class PgBouncer implements ServerPort {
     if (this.retryTimer !== null) return;
     this.retryTimer = this.sim.schedule(this.config.serverLoginRetryMs, () => {
       this.retryTimer = null;
-      if (this.oldestWaiter() !== undefined && this.canOpen(false)) this.openServer(false);
+      if (this.waiters.length > 0 && this.canOpen(false)) this.openServer(false);
       this.checkReserve();
     });
   }

@@ -15,7 +15,12 @@
 // one pending completion event, moved whenever N changes. Left out: memory
 // pressure beyond counting it, I/O queues, locks between particular keys, and
 // the planner; a statement's work is one draw from its distribution.
-import type { EventHandle, RandomStream, Simulation } from "../../kernel/index.js";
+import {
+  type EventHandle,
+  MinHeap,
+  type RandomStream,
+  type Simulation,
+} from "../../kernel/index.js";
 import { TimeWeighted } from "../../metrics/index.js";
 import type { ErrorKind, Operation, PortConnection, ServerPort } from "../operation.js";
 
@@ -57,22 +62,6 @@ export type CommitHook = (lsn: number, key: number, version: number, ack: () => 
 /** The token a server hands out for a connection (it counts connections, not identities). */
 const SERVER_CONNECTION: PortConnection = Object.freeze({ server: true });
 
-/** A statement in service. */
-class Job {
-  readonly finishV: number;
-  readonly seq: number;
-  readonly done: () => void;
-  constructor(finishV: number, seq: number, done: () => void) {
-    this.finishV = finishV;
-    this.seq = seq;
-    this.done = done;
-  }
-}
-
-function jobBefore(a: Job, b: Job): boolean {
-  return a.finishV !== b.finishV ? a.finishV < b.finishV : a.seq < b.seq;
-}
-
 /**
  * A database node: processor-sharing cores with USL contention, a connection
  * limit, memory per connection, and the versions of its keys.
@@ -105,10 +94,10 @@ export class DatabaseServer implements ServerPort {
   private readonly sim: Simulation;
   private readonly rng: RandomStream;
   private commitHook: CommitHook | null = null;
-  private readonly heap: Job[] = [];
+  /** Statements in service by the virtual time they finish at (ties: the first started first). */
+  private readonly heap = new MinHeap<() => void>();
   private virtual = 0;
   private lastUpdate = 0;
-  private seq = 0;
   private pending: EventHandle | null = null;
   private readonly onComplete = (): void => this.complete();
   private readonly rateTable: Float64Array;
@@ -228,8 +217,7 @@ export class DatabaseServer implements ServerPort {
    */
   runWork(work: number, done: () => void): void {
     this.advance();
-    const job = new Job(this.virtual + work, this.seq++, done);
-    this.push(job);
+    this.heap.push(this.virtual + work, done);
     this.changed();
   }
 
@@ -303,17 +291,17 @@ export class DatabaseServer implements ServerPort {
     this.advance();
     const heap = this.heap;
     // The top finishes now (this event was scheduled for it); others may tie with it.
-    const first = this.pop() as Job;
+    const first = heap.pop() as () => void;
     const limit = this.virtual + 1e-9 * (1 + Math.abs(this.virtual));
-    let finished: Job[] | null = null;
-    while (heap.length > 0 && (heap[0] as Job).finishV <= limit) {
+    let finished: (() => void)[] | null = null;
+    while (heap.peekKey() <= limit) {
       if (finished === null) finished = [];
-      finished.push(this.pop() as Job);
+      finished.push(heap.pop() as () => void);
     }
     this.statements += 1 + (finished === null ? 0 : finished.length);
     this.changed();
-    first.done();
-    if (finished !== null) for (const job of finished) job.done();
+    first();
+    if (finished !== null) for (const done of finished) done();
   }
 
   /** Records the new N and moves the one pending completion. */
@@ -327,44 +315,7 @@ export class DatabaseServer implements ServerPort {
       this.pending = null;
     }
     if (n === 0) return;
-    const remaining = Math.max(0, (this.heap[0] as Job).finishV - this.virtual);
+    const remaining = Math.max(0, this.heap.peekKey() - this.virtual);
     this.pending = this.sim.schedule(remaining / this.rate(n), this.onComplete);
-  }
-
-  private push(job: Job): void {
-    const heap = this.heap;
-    let i = heap.length;
-    heap.push(job);
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      const p = heap[parent] as Job;
-      if (!jobBefore(job, p)) break;
-      heap[i] = p;
-      i = parent;
-    }
-    heap[i] = job;
-  }
-
-  private pop(): Job | undefined {
-    const heap = this.heap;
-    const n = heap.length;
-    if (n === 0) return undefined;
-    const top = heap[0] as Job;
-    const last = heap.pop() as Job;
-    if (n > 1) {
-      let i = 0;
-      const m = heap.length;
-      for (;;) {
-        let child = 2 * i + 1;
-        if (child >= m) break;
-        const right = child + 1;
-        if (right < m && jobBefore(heap[right] as Job, heap[child] as Job)) child = right;
-        if (!jobBefore(heap[child] as Job, last)) break;
-        heap[i] = heap[child] as Job;
-        i = child;
-      }
-      heap[i] = last;
-    }
-    return top;
   }
 }
