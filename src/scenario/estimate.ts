@@ -136,7 +136,7 @@ function countEvents(scenario: Scenario, operations: number, mean: MeanFn): numb
   if (scenario.client.connections === "per-request") perOp += 3;
   if (scenario.pool !== undefined) perOp += 2;
   if (scenario.proxy !== undefined) perOp += 2;
-  if (scenario.routing?.via === "proxy") perOp += 2;
+  if (scenario.routing?.via === "proxy-hop") perOp += 2;
   const replicas = replicaCount(scenario);
   const writes = operations * (1 - w.readRatio) * statements;
   const totalMs = scenario.warmup + scenario.duration;

@@ -520,7 +520,7 @@ function arbConsistency(
 function arbRouting(withReplicas: boolean, options: ArbScenarioOptions): Arbitrary<RoutingInput> {
   return fc
     .record({
-      via: fc.constantFrom("app" as const, "proxy" as const, "dns" as const),
+      via: fc.constantFrom("app" as const, "proxy-hop" as const, "dns" as const),
       proxyHop: optionalField("proxyHop", modestSpec(2)),
       dnsTtl: optionalField("dnsTtl", duration(10, 5000)),
       readBalancing: fc.constantFrom(
