@@ -51,8 +51,7 @@ function formatReplication(s: Scenario): string | undefined {
   const r = s.replication;
   if (r === undefined) return undefined;
   const count = typeof r.replicas === "number" ? r.replicas : r.replicas.length;
-  const log = r.log ?? (s.database.engine === "mysql" ? "binlog" : "wal");
-  const parts = [`${count}`, `${r.mode} (${log})`];
+  const parts = [`${count}`, `${r.mode} (${r.log})`];
   const acks = `waits for ${r.acks} ack${r.acks === 1 ? "" : "s"}`;
   if (r.mode === "semi-sync") parts.push(acks, `timeout ${formatDuration(r.timeout)}`);
   if (r.mode === "sync") parts.push(acks, `synchronous_commit ${r.synchronousCommit}`);

@@ -124,10 +124,9 @@ export class LagRecorder {
   }
 
   /** The warm-up cut: the report's figures restart (the series keeps its points). */
-  startMeasuring(): void {
+  reset(): void {
     this.measuring = true;
     for (const r of this.replicas) r.reset();
-    this.replication.resetLagStats();
   }
 
   /** Stops sampling (end of run). */

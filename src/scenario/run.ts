@@ -9,7 +9,6 @@ import { DEFAULT_MAX_EVENTS_PER_INSTANT, LivelockError, Simulation } from "../ke
 import type { Operation } from "../models/operation.js";
 import { Workload } from "../models/workload/workload.js";
 import { type BuiltTopology, buildTopology } from "./build.js";
-import type { ComponentStats, MeasuredWindow } from "./components/component.js";
 import { REPORT_SECTIONS } from "./components/index.js";
 import { estimateWork } from "./estimate.js";
 import { roundFigure } from "./fields.js";
@@ -179,9 +178,42 @@ export function runScenarioDetailed(
   for (const stats of topology.stats.values()) stats.stop?.();
   verdict.stop();
 
+  const { report, measuredMs } = readReport(scenario, sim, topology, measure, observers, {
+    stoppedBy,
+    detail: stopDetail(stoppedBy, sim, running, maxEvents, maxInFlight),
+  });
+  const judged = verdict.verdict({
+    stoppedBy,
+    simulatedMs: sim.now,
+    measuredMs,
+    offered: measure.offered,
+    completed: measure.completed,
+    failedByKind: report.errors.byKind,
+    nodes: report.nodes,
+    replicaNames: report.replication?.replicas.map((r) => r.name) ?? [],
+  });
+  return {
+    report: { ...report, verdict: judged },
+    scenario,
+    graph: topology.graph,
+    lagSeries: [...topology.stats.values()].flatMap((s) => s.series?.() ?? []),
+    history: observers.history,
+  };
+}
+
+/** The report of a finished run, but its verdict: the run's figures, then each component's section. */
+function readReport(
+  scenario: Scenario,
+  sim: Simulation,
+  topology: BuiltTopology,
+  measure: Measurement,
+  observers: ConsistencyObservers,
+  stop: { readonly stoppedBy: Report["stoppedBy"]; readonly detail: string | undefined },
+): { report: Omit<Report, "verdict">; measuredMs: number } {
   const now = sim.now;
+  const endMs = scenario.warmup + scenario.duration;
   const measuredMs = Math.max(0, Math.min(now, endMs) - scenario.warmup);
-  const detail = stopDetail(stoppedBy, sim, running, maxEvents, maxInFlight);
+  const perSec = perSecond(measuredMs);
   const report: Record<string, unknown> = {
     version: VERSION,
     scenario: scenario.name,
@@ -190,36 +222,23 @@ export function runScenarioDetailed(
     simulatedMs: roundFigure(now),
     warmupMs: roundFigure(scenario.warmup),
     durationMs: roundFigure(measuredMs),
-    stoppedBy,
-    ...(detail === undefined ? {} : { stopDetail: detail }),
+    stoppedBy: stop.stoppedBy,
+    ...(stop.detail === undefined ? {} : { stopDetail: stop.detail }),
     throughput: {
-      offeredPerSec: roundFigure(perSecond(measuredMs)(measure.offered)),
-      completedPerSec: roundFigure(perSecond(measuredMs)(measure.completed)),
+      offeredPerSec: roundFigure(perSec(measure.offered)),
+      completedPerSec: roundFigure(perSec(measure.completed)),
     },
     latency: measure.latency(),
     errors: { total: measure.errorsTotal, byKind: measure.errorsByKind() },
   };
-  addSections(report, topology.stats, measure.window(now, measuredMs, report));
+  const window = measure.window(now, measuredMs, report);
+  for (const key of Object.keys(REPORT_SECTIONS)) {
+    const section = topology.stats.get(key)?.section?.(window);
+    if (section !== undefined) report[key] = section;
+  }
   const consistency = observers.section();
   if (consistency !== undefined) report.consistency = consistency;
-  const partial = report as Omit<Report, "verdict">;
-  const judged = verdict.verdict({
-    stoppedBy,
-    simulatedMs: now,
-    measuredMs,
-    offered: measure.offered,
-    completed: measure.completed,
-    failedByKind: partial.errors.byKind,
-    nodes: partial.nodes,
-    replicaNames: partial.replication?.replicas.map((r) => r.name) ?? [],
-  });
-  return {
-    report: { ...partial, verdict: judged },
-    scenario,
-    graph: topology.graph,
-    lagSeries: [...topology.stats.values()].flatMap((s) => s.series?.() ?? []),
-    history: observers.history,
-  };
+  return { report: report as Omit<Report, "verdict">, measuredMs };
 }
 
 /** The resolved scenario of a run (seed override applied), checked against the limits. */
@@ -261,18 +280,6 @@ function startSamplers(
     observers.compact(floor);
   };
   for (const stats of all) stats.start?.(tick);
-}
-
-/** The components' report sections, in report order. */
-function addSections(
-  report: Record<string, unknown>,
-  stats: ReadonlyMap<string, ComponentStats>,
-  window: MeasuredWindow,
-): void {
-  for (const key of Object.keys(REPORT_SECTIONS)) {
-    const section = stats.get(key)?.section?.(window);
-    if (section !== undefined) report[key] = section;
-  }
 }
 
 /**

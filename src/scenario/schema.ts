@@ -7,6 +7,7 @@
 import * as z from "zod";
 import { LatencyOverridesSchema } from "../latency/index.js";
 import { COMPONENTS, SCENARIO_SECTIONS } from "./components/index.js";
+import { type ResolvedReplication, withEngineDefaults } from "./components/replication.js";
 import {
   DistributionSpecSchema,
   DurationSchema,
@@ -239,6 +240,13 @@ export const ScenarioSchema = z
       });
     }
   })
+  .transform(
+    // The defaults that depend on another section are resolved here, once.
+    (s): Omit<typeof s, "replication"> & { replication?: ResolvedReplication } =>
+      s.replication === undefined
+        ? (s as Omit<typeof s, "replication">)
+        : { ...s, replication: withEngineDefaults(s.replication, s.database.engine) },
+  )
   .describe("A dbsim scenario: a workload and a scaling plan");
 
 /**

@@ -101,23 +101,19 @@ export const client: Component<typeof ClientSection, typeof ClientReportSchema> 
     });
     const toProxy = ways.length === 1 && ways[0]?.role === "proxy";
     context.graph.front({ id: "app", label: appLabel(c, toProxy), shape: "component" });
-    const connectsAtCut = new Float64Array(drivers.length);
     return {
       downstream: { ways },
       stats: {
-        reset() {
-          drivers.forEach((d, i) => {
-            connectsAtCut[i] = d.connectsOpened;
-            d.resetWaitingMax();
-          });
+        reset(now) {
+          for (const d of drivers) d.resetStats(now);
         },
         section(): z.output<typeof ClientReportSchema> {
           let waitingMax = 0;
           let connectionsOpened = 0;
-          drivers.forEach((d, i) => {
+          for (const d of drivers) {
             waitingMax = Math.max(waitingMax, d.waitingMax);
-            connectionsOpened += d.connectsOpened - (connectsAtCut[i] as number);
-          });
+            connectionsOpened += d.connectsOpened;
+          }
           return { connections: c.connections, connectionsOpened, waitingMax };
         },
       },

@@ -128,6 +128,18 @@ export interface Built {
 }
 
 /**
+ * The scenario as the cross-section checks see it: parsed, before the defaults
+ * that depend on other sections are filled in.
+ *
+ * @remarks Since 0.2.0
+ */
+export type ParsedScenario = Omit<Scenario, "replication"> & {
+  readonly replication?:
+    | { readonly replicas: NonNullable<Scenario["replication"]>["replicas"] }
+    | undefined;
+};
+
+/**
  * A mechanism as the scenario layer knows it.
  *
  * @typeParam S - the zod schema of its scenario section
@@ -139,8 +151,8 @@ export interface Component<S extends z.ZodType = z.ZodType, R extends z.ZodType 
   readonly key: string;
   /** The section's schema, as it sits in the scenario (optional, or with defaults). */
   readonly schema: S;
-  /** Checks that need other sections; `scenario` is the parsed scenario. */
-  check?(scenario: Scenario, ctx: z.RefinementCtx): void;
+  /** Checks that need other sections, on the parsed scenario (before the defaults that depend on other sections). */
+  check?(scenario: ParsedScenario, ctx: z.RefinementCtx): void;
   /** Builds it in front of `downstream`; absent sections return `downstream` unchanged. */
   build(context: BuildContext, downstream: Downstream): Built;
   /** Its report section: the key and schema (as it sits in the report). */

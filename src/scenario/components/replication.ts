@@ -195,6 +195,34 @@ export const ReplicationReportSchema = z.strictObject({
   ),
 });
 
+/**
+ * The replication section with the defaults that depend on the engine filled
+ * in: the log (WAL for PostgreSQL, binlog for MySQL), the log bytes per write
+ * and the appliers, so the resolved scenario shows every value a run uses.
+ *
+ * @internal
+ */
+export function withEngineDefaults(
+  rep: z.output<typeof ReplicationSchema>,
+  engine: "postgresql" | "mysql",
+): ResolvedReplication {
+  const log = rep.log ?? (engine === "mysql" ? "binlog" : "wal");
+  return {
+    ...rep,
+    log,
+    bytesPerWrite:
+      rep.bytesPerWrite ?? (log === "wal" ? 250 : rep.binlogFormat === "row" ? 400 : 150),
+    applyWorkers: rep.applyWorkers ?? (log === "wal" ? 1 : 4),
+  };
+}
+
+/** @internal A replication section with every default resolved. */
+export type ResolvedReplication = z.output<typeof ReplicationSchema> & {
+  readonly log: "wal" | "binlog";
+  readonly bytesPerWrite: number;
+  readonly applyWorkers: number;
+};
+
 const ReplicationSection = ReplicationSchema.optional();
 const ReplicationReportSection = ReplicationReportSchema.optional();
 type ReplicationSpec = z.output<typeof ReplicationSchema>;
@@ -221,9 +249,7 @@ export const replication: Component<typeof ReplicationSection, typeof Replicatio
       typeof rep.replicas === "number"
         ? Array.from({ length: rep.replicas }, () => ({}))
         : rep.replicas;
-    const log = rep.log ?? (db.engine === "mysql" ? "binlog" : "wal");
-    const bytesPerWrite =
-      rep.bytesPerWrite ?? (log === "wal" ? 250 : rep.binlogFormat === "row" ? 400 : 150);
+    const { log, bytesPerWrite } = rep;
     const modeLabel = rep.mode === "sync" ? `sync ${rep.synchronousCommit}` : rep.mode;
     const logLabel = `${log === "wal" ? "WAL" : `binlog (${rep.binlogFormat})`} ${modeLabel}`;
     const ports = [];
@@ -239,7 +265,7 @@ export const replication: Component<typeof ReplicationSection, typeof Replicatio
         roundTripMs: compile(spec.network ?? rep.network),
         flushMs: compile(rep.flushTime),
         applyMs: compile(spec.applyTime ?? rep.applyTime),
-        applyWorkers: spec.applyWorkers ?? rep.applyWorkers ?? (log === "wal" ? 1 : 4),
+        applyWorkers: spec.applyWorkers ?? rep.applyWorkers,
         outages: (spec.outages ?? [])
           .map((o) => ({ fromMs: o.at, toMs: o.at + o.for }))
           .sort((a, b) => a.fromMs - b.fromMs),
@@ -264,11 +290,9 @@ export const replication: Component<typeof ReplicationSection, typeof Replicatio
     return {
       downstream: { ways: [...downstream.ways, ...ways] },
       stats: {
-        reset() {
-          r.commitWaitMs.reset();
-          lag.startMeasuring();
-          r.semiSyncTimeouts = 0;
-          r.semiSyncFallbacks = 0;
+        reset(now) {
+          r.resetStats(now);
+          lag.reset();
         },
         start: (tick) => lag.start(tick),
         stop: () => lag.stop(),
