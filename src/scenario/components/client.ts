@@ -3,6 +3,7 @@
 import * as z from "zod";
 import { DatabaseClient } from "../../models/client/client.js";
 import { DistributionSpecSchema, DurationSchema, positiveInt } from "../fields.js";
+import { alignColumns } from "../table-text.js";
 import type { Component, Way } from "./component.js";
 
 /**
@@ -73,6 +74,20 @@ export const client: Component<typeof ClientSection, typeof ClientReportSchema> 
   schema: ClientSection,
   report: { key: "client", schema: ClientReportSchema },
   errorKinds: ["connection_timeout"],
+  table(section, report) {
+    return [
+      "Client",
+      ...alignColumns(
+        [
+          ["connections", section.connections],
+          ["connections opened", connectionsOpened(section, report.warmupMs)],
+          ["waiting max", String(section.waitingMax)],
+        ],
+        "ll",
+      ),
+    ];
+  },
+
   build(context, downstream) {
     const { sim, scenario, compile } = context;
     const c = scenario.client;
@@ -132,4 +147,11 @@ function appLabel(c: z.output<typeof ClientSchema>, toProxy: boolean): string {
   return c.connections === "per-request"
     ? `${who}<br/>connection per request`
     : `${who}<br/>pool ${c.poolSize}${each} per node`;
+}
+
+/** Persistent pools open during the warm-up and stay open: say so rather than print a bare 0. */
+function connectionsOpened(c: z.output<typeof ClientReportSchema>, warmupMs: number): string {
+  const n = String(c.connectionsOpened);
+  if (c.connections !== "persistent" || warmupMs === 0) return n;
+  return `${n} in the window (not counting those opened during the warm-up, which stay open)`;
 }

@@ -159,4 +159,6 @@ export interface Component<S extends z.ZodType = z.ZodType, R extends z.ZodType 
   readonly report: { readonly key: string; readonly schema: R };
   /** Error kinds its model ends operations with. */
   readonly errorKinds: readonly ErrorKind[];
+  /** Its section of the report's table: a heading and aligned rows. */
+  table?(section: NonNullable<z.output<R>>, report: { readonly warmupMs: number }): string[];
 }

@@ -4,6 +4,7 @@
 import * as z from "zod";
 import { DatabaseServer } from "../../models/server/server.js";
 import { DistributionSpecSchema, nonNegative, positiveInt, roundFigure } from "../fields.js";
+import { alignColumns, percentText, perSecText } from "../table-text.js";
 import type { BuildContext, Component } from "./component.js";
 
 const num = () => z.number();
@@ -109,6 +110,8 @@ export const database: Component<typeof DatabaseSection, typeof NodesReport> = {
   schema: DatabaseSection,
   report: { key: "nodes", schema: NodesReport },
   errorKinds: ["too_many_clients"],
+  table: (section) => nodesTable(section),
+
   build(context, downstream) {
     const db = context.scenario.database;
     const server = buildServer(context, "primary", db.cores, db.maxConnections);
@@ -160,4 +163,42 @@ function nodeRow(
     connectionsMean: roundFigure(node.connections.mean(now)),
     memoryMB: roundFigure(connectionsMax * node.config.memoryPerConnectionMB),
   };
+}
+
+/** The nodes' section of the report's table. */
+function nodesTable(nodes: z.output<typeof NodesReport>): string[] {
+  return [
+    "Nodes",
+    ...alignColumns(
+      [
+        [
+          "name",
+          "role",
+          "cores",
+          "utilization",
+          "concurrency",
+          "statements/s",
+          "reads",
+          "writes",
+          "conns max",
+          "conns mean",
+          "memory MB",
+        ],
+        ...nodes.map((n) => [
+          n.name,
+          n.role,
+          String(n.cores),
+          percentText(n.utilization),
+          n.concurrencyMean.toFixed(2),
+          perSecText(n.statementsPerSec),
+          String(n.readsServed),
+          String(n.writesServed),
+          String(n.connectionsMax),
+          n.connectionsMean.toFixed(2),
+          n.memoryMB.toFixed(1),
+        ]),
+      ],
+      "ll",
+    ),
+  ];
 }

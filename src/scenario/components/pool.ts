@@ -10,6 +10,7 @@ import {
   roundFigure,
   spread,
 } from "../fields.js";
+import { alignColumns, formatFigure, perSecText, spreadMs } from "../table-text.js";
 import type { Component, MeasuredWindow, Way } from "./component.js";
 
 const num = () => z.number();
@@ -155,6 +156,8 @@ export const pool: Component<typeof PoolSection, typeof PoolingSection> = {
   schema: PoolSection,
   report: { key: "pool", schema: PoolingSection },
   errorKinds: ["max_client_conn", "query_wait_timeout", "statement_mode_transaction"],
+  table: (section) => poolTable(section),
+
   build(context, downstream) {
     const p = context.scenario.pool;
     if (p === undefined) return { downstream };
@@ -249,4 +252,57 @@ function poolingReport(
     serverConnectionsMax,
     pools: rows,
   };
+}
+
+/** The pool section of the report's table. */
+function poolTable(pool: PoolingReport): string[] {
+  return [
+    `Pool (pgbouncer, ${pool.poolMode} mode)`,
+    ...alignColumns(
+      [
+        ["wait for a server connection (ms)", spreadMs(pool.waitMs)],
+        ["clients waiting, most at once", String(pool.clientsWaitingMax)],
+        ["server connections, sum of peaks", String(pool.serverConnectionsMax)],
+      ],
+      "ll",
+    ),
+    "",
+    ...alignColumns(
+      [
+        [
+          "pool",
+          "cl max",
+          "cl_waiting max",
+          "cl_waiting mean",
+          "sv_active max",
+          "sv_idle max",
+          "sv max",
+          "opened",
+          "login fails",
+          "wait mean",
+          "wait p99",
+          "xact/s",
+          "query/s",
+          "state broken",
+        ],
+        ...pool.pools.map((p) => [
+          p.name,
+          String(p.clientsMax),
+          String(p.clientsWaitingMax),
+          p.clientsWaitingMean.toFixed(2),
+          String(p.serversActiveMax),
+          String(p.serversIdleMax),
+          String(p.serverConnectionsMax),
+          String(p.serverConnectionsOpened),
+          String(p.serverLoginFailures),
+          formatFigure(p.waitMs.mean),
+          formatFigure(p.waitMs.p99),
+          perSecText(p.xactPerSec),
+          perSecText(p.queryPerSec),
+          String(p.sessionStateBroken),
+        ]),
+      ],
+      "ll",
+    ),
+  ];
 }

@@ -4,12 +4,14 @@
 import type * as z from "zod";
 import { type ProxyServerConfig, ProxySql, type QueryRule } from "../../models/proxy/proxysql.js";
 import { roundFigure, spread } from "../fields.js";
+import { alignColumns, countOf, percentText, spreadMs } from "../table-text.js";
 import type { BuildContext, Component, Downstream, Way } from "./component.js";
 import { checkProxy, ProxyReportSchema, ProxySchema } from "./proxy-section.js";
 
 const ProxySection = ProxySchema.optional();
 const ProxyReportSection = ProxyReportSchema.optional();
 type ProxySpec = z.output<typeof ProxySchema>;
+type ProxyReport = z.output<typeof ProxyReportSchema>;
 
 /**
  * ProxySQL: takes every way in and offers one, the proxy.
@@ -22,6 +24,8 @@ export const proxy: Component<typeof ProxySection, typeof ProxyReportSection> = 
   report: { key: "proxy", schema: ProxyReportSection },
   errorKinds: ["proxy_max_connections", "hostgroup_unavailable"],
   check: checkProxy,
+  table: (section) => proxyTable(section),
+
   build(context, downstream) {
     const px = context.scenario.proxy;
     if (px === undefined) return { downstream };
@@ -210,4 +214,93 @@ function proxyReport(
       shunnedMs: roundFigure(x.shunnedMs),
     })),
   };
+}
+
+/** The ProxySQL section of the report's table. */
+function proxyTable(px: ProxyReport): string[] {
+  const queries = px.hostgroups.reduce((sum, h) => sum + h.queries, 0);
+  const rows = proxyRows(px);
+  const hostgroups = alignColumns(
+    [
+      ["hostgroup", "role", "queries"],
+      ...px.hostgroups.map((h) => [String(h.hostgroup), h.role, countOf(h.queries, queries)]),
+    ],
+    "ll",
+  );
+  const rules = alignColumns(
+    [["rule", "hits"], ...px.rules.map((r) => [String(r.ruleId), String(r.hits)])],
+    "l",
+  );
+  const servers = alignColumns(
+    [
+      [
+        "hostgroup",
+        "server",
+        "weight",
+        "status",
+        "conns max",
+        "used max",
+        "opened",
+        "queries",
+        "shuns",
+        "shunned (s)",
+      ],
+      ...px.servers.map((x) => [
+        String(x.hostgroup),
+        x.server,
+        String(x.weight),
+        x.status,
+        String(x.connectionsMax),
+        String(x.connectionsUsedMax),
+        String(x.connectionsOpened),
+        String(x.queries),
+        String(x.shunEvents),
+        (x.shunnedMs / 1000).toFixed(1),
+      ]),
+    ],
+    "llrl",
+  );
+  return [
+    "Proxy (ProxySQL)",
+    ...alignColumns(rows, "ll"),
+    "",
+    ...hostgroups,
+    "",
+    ...rules,
+    "",
+    ...servers,
+  ];
+}
+
+/** The ProxySQL figures as label and value rows. */
+function proxyRows(px: ProxyReport): string[][] {
+  const c = px.cache;
+  const cacheable = c.hits + c.misses;
+  const unavailable = px.hostgroupUnavailable;
+  const rows: string[][] = [
+    ["frontend connections max", String(px.frontendConnectionsMax)],
+    ["frontend connections refused", String(px.frontendRefused)],
+    [
+      "multiplexing",
+      px.multiplexing
+        ? `on; switched off by session state on ${px.multiplexingDisabled} frontend connection${px.multiplexingDisabled === 1 ? "" : "s"}`
+        : "off",
+    ],
+    ["backend connection wait (ms)", `${spreadMs(px.backendWaitMs)} (${px.backendWaits} waited)`],
+    [
+      "hostgroup_unavailable",
+      `${unavailable.noOnlineServer} no ONLINE server, ${unavailable.noBackendConnection} no backend connection`,
+    ],
+    ["unmatched queries (default hostgroup)", String(px.unmatchedQueries)],
+  ];
+  if (cacheable > 0 || c.entriesMax > 0) {
+    rows.push(
+      ["query cache hits", `${c.hits} (hit ratio ${percentText(c.hitRatio)})`],
+      ["query cache misses", String(c.misses)],
+      ["query cache stale hits", countOf(c.staleHits, c.hits)],
+      ["query cache evictions", String(c.evictions)],
+      ["query cache entries max", `${c.entriesMax} of ${c.capacityEntries}`],
+    );
+  }
+  return rows;
 }

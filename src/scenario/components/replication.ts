@@ -18,6 +18,7 @@ import {
 } from "../fields.js";
 import { diagramId } from "../graph.js";
 import { LagRecorder } from "../lag.js";
+import { alignColumns, formatFigure, spreadMs } from "../table-text.js";
 import type { Component, Way } from "./component.js";
 import { buildServer } from "./database.js";
 
@@ -238,6 +239,8 @@ export const replication: Component<typeof ReplicationSection, typeof Replicatio
   schema: ReplicationSection,
   report: { key: "replication", schema: ReplicationReportSection },
   errorKinds: [],
+  table: (section) => replicationTable(section),
+
   build(context, downstream) {
     const rep = context.scenario.replication;
     if (rep === undefined) return { downstream };
@@ -310,3 +313,57 @@ export const replication: Component<typeof ReplicationSection, typeof Replicatio
     };
   },
 };
+
+/** The replication section of the report's table. */
+function replicationTable(rep: z.output<typeof ReplicationReportSchema>): string[] {
+  const rows: string[][] = [
+    ["log", rep.log],
+    ["mode", rep.mode],
+    ["primary LSN", String(rep.primaryLsn)],
+    ["commit wait (ms)", spreadMs(rep.commitWaitMs)],
+  ];
+  if (rep.mode === "semi-sync") {
+    rows.push(
+      ["semi-sync timeouts", String(rep.semiSync.timeouts)],
+      ["semi-sync fallbacks", `${rep.semiSync.fallbacks} (switches to async)`],
+    );
+  }
+  const replicas = alignColumns(
+    [
+      [
+        "",
+        "applied",
+        "replay lag (ms)",
+        "",
+        "",
+        "oldest unapplied (ms)",
+        "",
+        "lag (bytes)",
+        "",
+        "Seconds_Behind_Source",
+        "",
+      ],
+      ["replica", "LSN", "mean", "p99", "max", "mean", "max", "mean", "max", "max", "NULL"],
+      ...rep.replicas.map((x) => [
+        x.name,
+        String(x.appliedLsn),
+        formatFigure(x.replayLagMs.mean),
+        formatFigure(x.replayLagMs.p99),
+        formatFigure(x.replayLagMs.max),
+        formatFigure(x.oldestUnappliedAgeMs.mean),
+        formatFigure(x.oldestUnappliedAgeMs.max),
+        x.lagBytes.mean.toFixed(1),
+        String(Math.round(x.lagBytes.max)),
+        String(x.secondsBehindSource.max),
+        nullShare(x.secondsBehindSource),
+      ]),
+    ],
+    "l",
+  );
+  return ["Replication", ...alignColumns(rows, "ll"), "", ...replicas];
+}
+
+/** Samples at which Seconds_Behind_Source was NULL, with their share: "12 of 600". */
+function nullShare(s: { readonly samples: number; readonly nullSamples: number }): string {
+  return s.nullSamples === 0 ? "0" : `${s.nullSamples} of ${s.samples}`;
+}

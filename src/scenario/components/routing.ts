@@ -10,6 +10,7 @@ import {
   requirePositiveDuration,
   roundFigure,
 } from "../fields.js";
+import { alignColumns, countOf, formatFigure, NO_DATA } from "../table-text.js";
 import type { BuildContext, Component, Downstream } from "./component.js";
 
 const num = () => z.number();
@@ -133,6 +134,8 @@ export const routing: Component<typeof RoutingSection, typeof RoutingReportSecti
   schema: RoutingSection,
   report: { key: "routing", schema: RoutingReportSection },
   errorKinds: [],
+  table: (section) => routingTable(section),
+
   check(s, ctx) {
     const r = s.routing;
     if (r === undefined || s.replication !== undefined || r.consistency.policy === "none") return;
@@ -253,4 +256,33 @@ function consistencyPolicy(c: RoutingSpec["consistency"]): ConsistencyPolicy {
         ? { policy: "monotonic-reads", by: "pinning" }
         : { policy: "monotonic-reads", by: "lsn", maxWaitMs: c.maxWait };
   }
+}
+
+/** The routing section of the report's table. */
+function routingTable(rt: z.output<typeof RoutingReportSchema>): string[] {
+  const reads = rt.readsToPrimary + rt.readsToReplicas;
+  const moved = rt.movedToPrimary.byPolicy + rt.movedToPrimary.byLag;
+  return [
+    "Routing",
+    ...alignColumns(
+      [
+        ["via", rt.via],
+        ["read balancing", rt.readBalancing],
+        ["consistency policy", rt.consistency],
+        ["reads to primary", countOf(rt.readsToPrimary, reads)],
+        ["reads to replicas", countOf(rt.readsToReplicas, reads)],
+        ["moved to primary by policy", String(rt.movedToPrimary.byPolicy)],
+        ["moved to primary by lag", String(rt.movedToPrimary.byLag)],
+        ["LSN waits", String(rt.lsnWaits.count)],
+        ["LSN wait timeouts", String(rt.lsnWaits.timeouts)],
+        [
+          "LSN wait mean (ms)",
+          rt.lsnWaits.count > 0 ? formatFigure(rt.lsnWaits.meanWaitMs) : NO_DATA,
+        ],
+        ["moved read latency mean (ms)", moved > 0 ? formatFigure(rt.movedReadLatencyMs) : NO_DATA],
+        ["replica read latency mean (ms)", formatFigure(rt.replicaReadLatencyMs)],
+      ],
+      "ll",
+    ),
+  ];
 }
