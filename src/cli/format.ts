@@ -3,6 +3,7 @@
 import { describeDistribution, type LatencyTable, resolveLatencyTable } from "../latency/index.js";
 import {
   alignColumns,
+  componentSummaries,
   componentTables,
   formatDuration,
   formatFigure,
@@ -47,60 +48,6 @@ function latencyTable(s: Scenario): LatencyTable | undefined {
   }
 }
 
-function formatClient(c: Scenario["client"]): string {
-  const instances = `${c.instances} instance${c.instances === 1 ? "" : "s"}`;
-  if (c.connections === "per-request") return `per-request connections, ${instances}`;
-  return `persistent connections, ${instances} × pool of ${c.poolSize}`;
-}
-
-function formatReplication(s: Scenario): string | undefined {
-  const r = s.replication;
-  if (r === undefined) return undefined;
-  const count = typeof r.replicas === "number" ? r.replicas : r.replicas.length;
-  const parts = [`${count}`, `${r.mode} (${r.log})`];
-  const acks = `waits for ${r.acks} ack${r.acks === 1 ? "" : "s"}`;
-  if (r.mode === "semi-sync") parts.push(acks, `timeout ${formatDuration(r.timeout)}`);
-  if (r.mode === "sync") parts.push(acks, `synchronous_commit ${r.synchronousCommit}`);
-  return parts.join(", ");
-}
-
-function formatPolicy(c: NonNullable<Scenario["routing"]>["consistency"]): string {
-  if (c.policy === "none") return "none";
-  if (c.by === "window") return `${c.policy} by window (${formatDuration(c.window)})`;
-  if (c.by === "lsn") return `${c.policy} by lsn (waits up to ${formatDuration(c.maxWait)})`;
-  return `${c.policy} by ${c.by}`;
-}
-
-function formatRouting(r: Scenario["routing"]): string | undefined {
-  if (r === undefined) return undefined;
-  const parts = [
-    `via ${r.via}`,
-    `${r.readBalancing} reads`,
-    `consistency ${formatPolicy(r.consistency)}`,
-  ];
-  if (r.maxReplicationLag !== undefined) {
-    parts.push(`no reads to a replica lagging > ${formatDuration(r.maxReplicationLag)}`);
-  }
-  return parts.join(", ");
-}
-
-function formatProxy(p: Scenario["proxy"]): string | undefined {
-  if (p === undefined) return undefined;
-  const cached = p.queryRules.some((r) => r.cacheTtl !== undefined);
-  const parts = [
-    `ProxySQL, ${p.queryRules.length} query rule${p.queryRules.length === 1 ? "" : "s"}`,
-    `writer hostgroup ${p.writerHostgroup}, reader hostgroup ${p.readerHostgroup}`,
-    `multiplexing ${p.multiplexing ? "on" : "off"}`,
-  ];
-  if (cached) parts.push(`query cache ${p.queryCacheSizeMB} MB`);
-  if (p.maxReplicationLag > 0) {
-    parts.push(
-      `shuns replicas with Seconds_Behind_Master > ${p.maxReplicationLag} s (checked every ${formatDuration(p.monitorReplicationLagInterval)})`,
-    );
-  }
-  return parts.join(", ");
-}
-
 /**
  * What the summary says about the plans of a scenario with variants: `plan`
  * names the one plan about to run (`--variant`); `plans` lists every plan
@@ -127,18 +74,8 @@ export function formatSummary(s: Scenario, plans: SummaryPlans = {}): string {
     ],
     ["workload", formatWorkload(s)],
     ["read ratio", String(s.workload.readRatio)],
-    [
-      "database",
-      `${s.database.engine}, ${s.database.cores} cores, maxConnections ${s.database.maxConnections}`,
-    ],
-    ["client", formatClient(s.client)],
+    ...componentSummaries(s),
   ];
-  const replicas = formatReplication(s);
-  if (replicas !== undefined) rows.push(["replicas", replicas]);
-  const routing = formatRouting(s.routing);
-  if (routing !== undefined) rows.push(["routing", routing]);
-  const proxy = formatProxy(s.proxy);
-  if (proxy !== undefined) rows.push(["proxy", proxy]);
   if (plans.plan !== undefined) rows.push(["plan", plans.plan]);
   if (plans.plans !== undefined && plans.plans.length > 1) {
     const variants = plans.plans.slice(1).map((name) => JSON.stringify(name));

@@ -77,5 +77,5 @@ export {
   percentText,
   perSecText,
 } from "./table-text.js";
-export { componentTables } from "./tables.js";
+export { componentSummaries, componentTables } from "./tables.js";
 export { mergePatch, resolveVariants, runVariants, type ScenarioVariant } from "./variants.js";

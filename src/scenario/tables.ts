@@ -1,6 +1,8 @@
-// The components' sections of the report's table, in report order.
-import { COMPONENTS, REPORT_SECTIONS } from "./components/index.js";
+// The components' lines in the summary of a resolved scenario, and their
+// sections of the report's table.
+import { COMPONENTS, REPORT_SECTIONS, SCENARIO_SECTIONS } from "./components/index.js";
 import type { Report } from "./report.js";
+import type { Scenario } from "./schema.js";
 
 /**
  * The table sections of the components a report has, in report order, each
@@ -18,4 +20,18 @@ export function componentTables(report: Report): string[] {
     out.push("", ...component.table(section, report));
   }
   return out;
+}
+
+/**
+ * The components' lines in the summary of a resolved scenario, in scenario order.
+ *
+ * @internal
+ */
+export function componentSummaries(scenario: Scenario): [string, string][] {
+  const rows: [string, string][] = [];
+  for (const key of Object.keys(SCENARIO_SECTIONS)) {
+    const row = COMPONENTS.find((c) => c.key === key)?.summary?.(scenario);
+    if (row !== undefined) rows.push([row[0], row[1]]);
+  }
+  return rows;
 }

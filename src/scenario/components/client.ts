@@ -87,6 +87,7 @@ export const client: Component<typeof ClientSection, typeof ClientReportSchema> 
       ),
     ];
   },
+  summary: (s) => ["client", clientSummary(s.client)],
 
   build(context, downstream) {
     const { sim, scenario, compile } = context;
@@ -154,4 +155,11 @@ function connectionsOpened(c: z.output<typeof ClientReportSchema>, warmupMs: num
   const n = String(c.connectionsOpened);
   if (c.connections !== "persistent" || warmupMs === 0) return n;
   return `${n} in the window (not counting those opened during the warm-up, which stay open)`;
+}
+
+/** The client in the summary of a resolved scenario. */
+function clientSummary(c: z.output<typeof ClientSchema>): string {
+  const instances = `${c.instances} instance${c.instances === 1 ? "" : "s"}`;
+  if (c.connections === "per-request") return `per-request connections, ${instances}`;
+  return `persistent connections, ${instances} × pool of ${c.poolSize}`;
 }

@@ -159,6 +159,8 @@ export interface Component<S extends z.ZodType = z.ZodType, R extends z.ZodType 
   readonly report: { readonly key: string; readonly schema: R };
   /** Error kinds its model ends operations with. */
   readonly errorKinds: readonly ErrorKind[];
+  /** Its line in the summary of a resolved scenario printed before a run: a label and a text; undefined for none. */
+  summary?(scenario: Scenario): readonly [string, string] | undefined;
   /** Its section of the report's table: a heading and aligned rows. */
   table?(section: NonNullable<z.output<R>>, report: { readonly warmupMs: number }): string[];
 }

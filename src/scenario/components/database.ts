@@ -111,6 +111,10 @@ export const database: Component<typeof DatabaseSection, typeof NodesReport> = {
   report: { key: "nodes", schema: NodesReport },
   errorKinds: ["too_many_clients"],
   table: (section) => nodesTable(section),
+  summary: ({ database: db }) => [
+    "database",
+    `${db.engine}, ${db.cores} cores, maxConnections ${db.maxConnections}`,
+  ],
 
   build(context, downstream) {
     const db = context.scenario.database;

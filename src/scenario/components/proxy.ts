@@ -4,7 +4,7 @@
 import type * as z from "zod";
 import { type ProxyServerConfig, ProxySql, type QueryRule } from "../../models/proxy/proxysql.js";
 import { roundFigure, spread } from "../fields.js";
-import { alignColumns, countOf, percentText, spreadMs } from "../table-text.js";
+import { alignColumns, countOf, formatDuration, percentText, spreadMs } from "../table-text.js";
 import type { BuildContext, Component, Downstream, Way } from "./component.js";
 import { checkProxy, ProxyReportSchema, ProxySchema } from "./proxy-section.js";
 
@@ -25,6 +25,7 @@ export const proxy: Component<typeof ProxySection, typeof ProxyReportSection> = 
   errorKinds: ["proxy_max_connections", "hostgroup_unavailable"],
   check: checkProxy,
   table: (section) => proxyTable(section),
+  summary: (s) => (s.proxy === undefined ? undefined : ["proxy", proxySummary(s.proxy)]),
 
   build(context, downstream) {
     const px = context.scenario.proxy;
@@ -303,4 +304,21 @@ function proxyRows(px: ProxyReport): string[][] {
     );
   }
   return rows;
+}
+
+/** ProxySQL in the summary of a resolved scenario. */
+function proxySummary(p: ProxySpec): string {
+  const cached = p.queryRules.some((r) => r.cacheTtl !== undefined);
+  const parts = [
+    `ProxySQL, ${p.queryRules.length} query rule${p.queryRules.length === 1 ? "" : "s"}`,
+    `writer hostgroup ${p.writerHostgroup}, reader hostgroup ${p.readerHostgroup}`,
+    `multiplexing ${p.multiplexing ? "on" : "off"}`,
+  ];
+  if (cached) parts.push(`query cache ${p.queryCacheSizeMB} MB`);
+  if (p.maxReplicationLag > 0) {
+    parts.push(
+      `shuns replicas with Seconds_Behind_Master > ${p.maxReplicationLag} s (checked every ${formatDuration(p.monitorReplicationLagInterval)})`,
+    );
+  }
+  return parts.join(", ");
 }

@@ -18,7 +18,7 @@ import {
 } from "../fields.js";
 import { diagramId } from "../graph.js";
 import { LagRecorder } from "../lag.js";
-import { alignColumns, formatFigure, spreadMs } from "../table-text.js";
+import { alignColumns, formatDuration, formatFigure, spreadMs } from "../table-text.js";
 import type { Component, Way } from "./component.js";
 import { buildServer } from "./database.js";
 
@@ -240,6 +240,8 @@ export const replication: Component<typeof ReplicationSection, typeof Replicatio
   report: { key: "replication", schema: ReplicationReportSection },
   errorKinds: [],
   table: (section) => replicationTable(section),
+  summary: (s) =>
+    s.replication === undefined ? undefined : ["replicas", replicationSummary(s.replication)],
 
   build(context, downstream) {
     const rep = context.scenario.replication;
@@ -366,4 +368,14 @@ function replicationTable(rep: z.output<typeof ReplicationReportSchema>): string
 /** Samples at which Seconds_Behind_Source was NULL, with their share: "12 of 600". */
 function nullShare(s: { readonly samples: number; readonly nullSamples: number }): string {
   return s.nullSamples === 0 ? "0" : `${s.nullSamples} of ${s.samples}`;
+}
+
+/** The replicas in the summary of a resolved scenario. */
+function replicationSummary(r: ResolvedReplication): string {
+  const count = typeof r.replicas === "number" ? r.replicas : r.replicas.length;
+  const parts = [`${count}`, `${r.mode} (${r.log})`];
+  const acks = `waits for ${r.acks} ack${r.acks === 1 ? "" : "s"}`;
+  if (r.mode === "semi-sync") parts.push(acks, `timeout ${formatDuration(r.timeout)}`);
+  if (r.mode === "sync") parts.push(acks, `synchronous_commit ${r.synchronousCommit}`);
+  return parts.join(", ");
 }

@@ -10,7 +10,7 @@ import {
   requirePositiveDuration,
   roundFigure,
 } from "../fields.js";
-import { alignColumns, countOf, formatFigure, NO_DATA } from "../table-text.js";
+import { alignColumns, countOf, formatDuration, formatFigure, NO_DATA } from "../table-text.js";
 import type { BuildContext, Component, Downstream } from "./component.js";
 
 const num = () => z.number();
@@ -135,6 +135,7 @@ export const routing: Component<typeof RoutingSection, typeof RoutingReportSecti
   report: { key: "routing", schema: RoutingReportSection },
   errorKinds: [],
   table: (section) => routingTable(section),
+  summary: (s) => (s.routing === undefined ? undefined : ["routing", routingSummary(s.routing)]),
 
   check(s, ctx) {
     const r = s.routing;
@@ -285,4 +286,24 @@ function routingTable(rt: z.output<typeof RoutingReportSchema>): string[] {
       "ll",
     ),
   ];
+}
+
+/** The routing in the summary of a resolved scenario. */
+function routingSummary(r: RoutingSpec): string {
+  const parts = [
+    `via ${r.via}`,
+    `${r.readBalancing} reads`,
+    `consistency ${policySummary(r.consistency)}`,
+  ];
+  if (r.maxReplicationLag !== undefined) {
+    parts.push(`no reads to a replica lagging > ${formatDuration(r.maxReplicationLag)}`);
+  }
+  return parts.join(", ");
+}
+
+function policySummary(c: RoutingSpec["consistency"]): string {
+  if (c.policy === "none") return "none";
+  if (c.by === "window") return `${c.policy} by window (${formatDuration(c.window)})`;
+  if (c.by === "lsn") return `${c.policy} by lsn (waits up to ${formatDuration(c.maxWait)})`;
+  return `${c.policy} by ${c.by}`;
 }
