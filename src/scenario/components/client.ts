@@ -89,6 +89,8 @@ export const client: Component<typeof ClientSection, typeof ClientReportSchema> 
   },
   summary: (s) => ["client", clientSummary(s.client)],
 
+  // Per-request connections: the connect round trips and the close.
+  estimate: (s) => ({ eventsPerOperation: s.client.connections === "per-request" ? 3 : 0 }),
   build(context, downstream) {
     const { sim, scenario, compile } = context;
     const c = scenario.client;

@@ -140,6 +140,33 @@ export type ParsedScenario = Omit<Scenario, "replication"> & {
 };
 
 /**
+ * What the work estimate tells a component about the run.
+ *
+ * @remarks Since 0.2.0
+ */
+export interface EstimateInput {
+  /** Warm-up plus duration (ms). */
+  readonly totalMs: number;
+  /** Operations the workload will issue. */
+  readonly operations: number;
+  /** Statements those operations write. */
+  readonly writes: number;
+}
+
+/**
+ * A component's share of a run's work: kernel events per operation, events for
+ * the writes, periodic events over the run, and memory it holds from the start.
+ *
+ * @remarks Since 0.2.0
+ */
+export interface WorkShare {
+  readonly eventsPerOperation?: number;
+  readonly writeEvents?: number;
+  readonly periodicEvents?: number;
+  readonly memory?: readonly { readonly what: string; readonly bytes: number }[];
+}
+
+/**
  * A mechanism as the scenario layer knows it.
  *
  * @typeParam S - the zod schema of its scenario section
@@ -159,6 +186,8 @@ export interface Component<S extends z.ZodType = z.ZodType, R extends z.ZodType 
   readonly report: { readonly key: string; readonly schema: R };
   /** Error kinds its model ends operations with. */
   readonly errorKinds: readonly ErrorKind[];
+  /** What it adds to the work estimate of a run (estimate.ts), before it runs. */
+  estimate?(scenario: Scenario, run: EstimateInput): WorkShare;
   /** Its line in the summary of a resolved scenario printed before a run: a label and a text; undefined for none. */
   summary?(scenario: Scenario): readonly [string, string] | undefined;
   /** Its section of the report's table: a heading and aligned rows. */

@@ -158,6 +158,8 @@ export const pool: Component<typeof PoolSection, typeof PoolingSection> = {
   errorKinds: ["max_client_conn", "query_wait_timeout", "statement_mode_transaction"],
   table: (section) => poolTable(section),
 
+  // pgbouncer's hop: the statement in and the answer out.
+  estimate: (s) => ({ eventsPerOperation: s.pool === undefined ? 0 : 2 }),
   build(context, downstream) {
     const p = context.scenario.pool;
     if (p === undefined) return { downstream };

@@ -7,6 +7,7 @@ import { roundFigure, spread } from "../fields.js";
 import { alignColumns, countOf, formatDuration, percentText, spreadMs } from "../table-text.js";
 import type { BuildContext, Component, Downstream, Way } from "./component.js";
 import { checkProxy, ProxyReportSchema, ProxySchema } from "./proxy-section.js";
+import { replicaCount } from "./replication.js";
 
 const ProxySection = ProxySchema.optional();
 const ProxyReportSection = ProxyReportSchema.optional();
@@ -27,6 +28,14 @@ export const proxy: Component<typeof ProxySection, typeof ProxyReportSection> = 
   table: (section) => proxyTable(section),
   summary: (s) => (s.proxy === undefined ? undefined : ["proxy", proxySummary(s.proxy)]),
 
+  estimate(s, run) {
+    const px = s.proxy;
+    if (px === undefined) return {};
+    const replicas = replicaCount(s);
+    // ProxySQL's hop; its monitor reads every replica's lag once per interval.
+    const monitor = replicas > 0 ? (run.totalMs / px.monitorReplicationLagInterval) * replicas : 0;
+    return { eventsPerOperation: 2, periodicEvents: monitor };
+  },
   build(context, downstream) {
     const px = context.scenario.proxy;
     if (px === undefined) return { downstream };

@@ -243,6 +243,15 @@ export const replication: Component<typeof ReplicationSection, typeof Replicatio
   summary: (s) =>
     s.replication === undefined ? undefined : ["replicas", replicationSummary(s.replication)],
 
+  estimate(s, run) {
+    const rep = s.replication;
+    if (rep === undefined) return {};
+    // Each write travels to every replica: arrival, flush, apply; lag is sampled.
+    return {
+      writeEvents: run.writes * replicaCount(s) * 3,
+      periodicEvents: run.totalMs / rep.lagSampleInterval,
+    };
+  },
   build(context, downstream) {
     const rep = context.scenario.replication;
     if (rep === undefined) return { downstream };
@@ -378,4 +387,17 @@ function replicationSummary(r: ResolvedReplication): string {
   if (r.mode === "semi-sync") parts.push(acks, `timeout ${formatDuration(r.timeout)}`);
   if (r.mode === "sync") parts.push(acks, `synchronous_commit ${r.synchronousCommit}`);
   return parts.join(", ");
+}
+
+/**
+ * How many replicas a scenario has (0 without replication).
+ *
+ * @internal
+ */
+export function replicaCount(scenario: {
+  readonly replication?: { readonly replicas: number | readonly unknown[] } | undefined;
+}): number {
+  const rep = scenario.replication;
+  if (rep === undefined) return 0;
+  return typeof rep.replicas === "number" ? rep.replicas : rep.replicas.length;
 }

@@ -137,6 +137,15 @@ export const routing: Component<typeof RoutingSection, typeof RoutingReportSecti
   table: (section) => routingTable(section),
   summary: (s) => (s.routing === undefined ? undefined : ["routing", routingSummary(s.routing)]),
 
+  estimate(s, run) {
+    const r = s.routing;
+    if (r === undefined) return {};
+    return {
+      // The proxy hop's two halves; the lag checks when lag shunning is on.
+      eventsPerOperation: r.via === "proxy-hop" ? 2 : 0,
+      periodicEvents: r.maxReplicationLag === undefined ? 0 : run.totalMs / r.lagCheckInterval,
+    };
+  },
   check(s, ctx) {
     const r = s.routing;
     if (r === undefined || s.replication !== undefined || r.consistency.policy === "none") return;
