@@ -5,6 +5,7 @@
 // the `proxy` (ProxySQL) section.
 import { describe, expect, it } from "vitest";
 import {
+  ERROR_KINDS,
   ReportSchema,
   resolveScenario,
   runScenarioDetailed,
@@ -29,6 +30,13 @@ describe("the component registry", () => {
     expect([...keys].sort()).toEqual(Object.keys(SCENARIO_SECTIONS).sort());
     expect([...reportKeys].sort()).toEqual(Object.keys(REPORT_SECTIONS).sort());
     expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it("gives every error kind an owner: the components' error kinds are ERROR_KINDS, each once", () => {
+    // Act
+    const owned = COMPONENTS.flatMap((c) => c.errorKinds);
+    // Assert
+    expect([...owned].sort()).toEqual([...ERROR_KINDS].sort());
   });
 
   it("composes the scenario schema and the report schema from the sections, in their order", () => {
