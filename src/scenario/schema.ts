@@ -7,7 +7,7 @@
 import * as z from "zod";
 import { LatencyOverridesSchema } from "../latency/index.js";
 import { COMPONENTS, SCENARIO_SECTIONS } from "./components/index.js";
-import { type ResolvedReplication, withEngineDefaults } from "./components/replication.js";
+import { ReplicationSchema, withEngineDefaults } from "./components/replication.js";
 import {
   DistributionSpecSchema,
   DurationSchema,
@@ -21,9 +21,9 @@ export { ClientSchema } from "./components/client.js";
 export { DatabaseSchema } from "./components/database.js";
 export { PoolSchema } from "./components/pool.js";
 export { ProxySchema } from "./components/proxy-section.js";
-export { ReplicationSchema } from "./components/replication.js";
 export { RoutingSchema } from "./components/routing.js";
 export { DurationSchema, MAX_DURATION_MS } from "./fields.js";
+export { ReplicationSchema };
 
 const RateSchema = z
   .union([
@@ -242,7 +242,15 @@ export const ScenarioSchema = z
   })
   .transform(
     // The defaults that depend on another section are resolved here, once.
-    (s): Omit<typeof s, "replication"> & { replication?: ResolvedReplication } =>
+    (
+      s,
+    ): Omit<typeof s, "replication"> & {
+      replication?: z.output<typeof ReplicationSchema> & {
+        readonly log: "wal" | "binlog";
+        readonly bytesPerWrite: number;
+        readonly applyWorkers: number;
+      };
+    } =>
       s.replication === undefined
         ? (s as Omit<typeof s, "replication">)
         : { ...s, replication: withEngineDefaults(s.replication, s.database.engine) },
