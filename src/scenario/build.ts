@@ -28,12 +28,24 @@ import type { Scenario } from "./schema.js";
 
 export type { DiagramEdge, DiagramNode, TopologyGraph } from "./graph.js";
 
-/** @internal The built topology: the front service, what each component measures, the graph. */
-export interface BuiltTopology {
-  readonly front: Service;
+/**
+ * One cluster: a primary, its replicas and the replication between them. An
+ * unsharded plan has one; a sharded plan will have one per shard.
+ *
+ * @internal
+ */
+export interface BuiltCluster {
   /** Database nodes, primary first. */
   readonly nodes: readonly NodeEntry[];
+  /** The log from the primary to the replicas; null without replicas. */
   readonly replication: Replication | null;
+}
+
+/** @internal The built topology: the front service, its clusters, what each component measures, the graph. */
+export interface BuiltTopology {
+  readonly front: Service;
+  /** The clusters, each a primary with its replicas (one today). */
+  readonly clusters: readonly BuiltCluster[];
   /** What each built component measures, by its report section's key. */
   readonly stats: ReadonlyMap<string, ComponentStats>;
   readonly graph: TopologyGraph;
@@ -113,8 +125,7 @@ export function buildTopology(sim: Simulation, scenario: Scenario): BuiltTopolog
   graph.firstArrow({ from: "workload", to: "app" });
   return {
     front,
-    nodes: context.nodes,
-    replication: context.shared.replication,
+    clusters: [{ nodes: context.nodes, replication: context.shared.replication }],
     stats,
     graph,
     workload: workloadConfig(scenario, compile),

@@ -136,16 +136,18 @@ export function runScenarioDetailed(
   });
   const topology = buildTopology(sim, scenario);
   const endMs = scenario.warmup + scenario.duration;
+  // One cluster until sharding: the monitor and the verdict read its replication.
+  const replication = topology.clusters[0]?.replication ?? null;
   const observers = new ConsistencyObservers(
     scenario.workload.keys.count,
-    topology.replication !== null,
+    replication !== null,
     options.history,
   );
-  const verdict = new VerdictRecorder(sim, endMs, topology.replication);
+  const verdict = new VerdictRecorder(sim, endMs, replication);
   let workload: Workload | null = null;
   const measure = new Measurement(
     scenario.warmup,
-    topology.nodes.map((n) => n.server.name),
+    topology.clusters.flatMap((c) => c.nodes.map((n) => n.server.name)),
     () => workload?.issued ?? 0,
   );
   const onComplete = (op: Operation): void => {
