@@ -1,17 +1,24 @@
 // Text renderings for the terminal: the resolved-scenario summary printed before
 // a run, the plain-text report table, and the long-format CSV.
 import { describeDistribution, type LatencyTable, resolveLatencyTable } from "../latency/index.js";
-import type { LatencySummary, Report, Scenario } from "../scenario/index.js";
+import {
+  alignColumns,
+  componentSummaries,
+  componentTables,
+  formatDuration,
+  formatFigure,
+  type LatencySummary,
+  NO_DATA,
+  perSecText as perSec,
+  type Report,
+  type Scenario,
+} from "../scenario/index.js";
 import { verdictLines } from "./verdict-lines.js";
 import { wrapText } from "./wrap.js";
 
-export { wrapText };
+export { alignColumns, formatDuration, formatFigure, NO_DATA, wrapText };
 
-/** Formats a duration in ms for people: "60 s", "500 ms", "2.5 s". */
-export function formatDuration(ms: number): string {
-  if (ms >= 1000) return `${Number((ms / 1000).toPrecision(6))} s`;
-  return `${Number(ms.toPrecision(6))} ms`;
-}
+const ms = formatFigure;
 
 function formatRate(rate: NonNullable<Scenario["workload"]["rate"]>): string {
   if (typeof rate === "number") return `${rate} ops/s`;
@@ -41,61 +48,6 @@ function latencyTable(s: Scenario): LatencyTable | undefined {
   }
 }
 
-function formatClient(c: Scenario["client"]): string {
-  const instances = `${c.instances} instance${c.instances === 1 ? "" : "s"}`;
-  if (c.connections === "per-request") return `per-request connections, ${instances}`;
-  return `persistent connections, ${instances} × pool of ${c.poolSize}`;
-}
-
-function formatReplication(s: Scenario): string | undefined {
-  const r = s.replication;
-  if (r === undefined) return undefined;
-  const count = typeof r.replicas === "number" ? r.replicas : r.replicas.length;
-  const log = r.log ?? (s.database.engine === "mysql" ? "binlog" : "wal");
-  const parts = [`${count}`, `${r.mode} (${log})`];
-  const acks = `waits for ${r.acks} ack${r.acks === 1 ? "" : "s"}`;
-  if (r.mode === "semi-sync") parts.push(acks, `timeout ${formatDuration(r.timeout)}`);
-  if (r.mode === "sync") parts.push(acks, `synchronous_commit ${r.synchronousCommit}`);
-  return parts.join(", ");
-}
-
-function formatPolicy(c: NonNullable<Scenario["routing"]>["consistency"]): string {
-  if (c.policy === "none") return "none";
-  if (c.by === "window") return `${c.policy} by window (${formatDuration(c.window)})`;
-  if (c.by === "lsn") return `${c.policy} by lsn (waits up to ${formatDuration(c.maxWait)})`;
-  return `${c.policy} by ${c.by}`;
-}
-
-function formatRouting(r: Scenario["routing"]): string | undefined {
-  if (r === undefined) return undefined;
-  const parts = [
-    `via ${r.via}`,
-    `${r.readBalancing} reads`,
-    `consistency ${formatPolicy(r.consistency)}`,
-  ];
-  if (r.maxReplicationLag !== undefined) {
-    parts.push(`no reads to a replica lagging > ${formatDuration(r.maxReplicationLag)}`);
-  }
-  return parts.join(", ");
-}
-
-function formatProxy(p: Scenario["proxy"]): string | undefined {
-  if (p === undefined) return undefined;
-  const cached = p.queryRules.some((r) => r.cacheTtl !== undefined);
-  const parts = [
-    `ProxySQL, ${p.queryRules.length} query rule${p.queryRules.length === 1 ? "" : "s"}`,
-    `writer hostgroup ${p.writerHostgroup}, reader hostgroup ${p.readerHostgroup}`,
-    `multiplexing ${p.multiplexing ? "on" : "off"}`,
-  ];
-  if (cached) parts.push(`query cache ${p.queryCacheSizeMB} MB`);
-  if (p.maxReplicationLag > 0) {
-    parts.push(
-      `shuns replicas with Seconds_Behind_Master > ${p.maxReplicationLag} s (checked every ${formatDuration(p.monitorReplicationLagInterval)})`,
-    );
-  }
-  return parts.join(", ");
-}
-
 /**
  * What the summary says about the plans of a scenario with variants: `plan`
  * names the one plan about to run (`--variant`); `plans` lists every plan
@@ -122,18 +74,8 @@ export function formatSummary(s: Scenario, plans: SummaryPlans = {}): string {
     ],
     ["workload", formatWorkload(s)],
     ["read ratio", String(s.workload.readRatio)],
-    [
-      "database",
-      `${s.database.engine}, ${s.database.cores} cores, maxConnections ${s.database.maxConnections}`,
-    ],
-    ["client", formatClient(s.client)],
+    ...componentSummaries(s),
   ];
-  const replicas = formatReplication(s);
-  if (replicas !== undefined) rows.push(["replicas", replicas]);
-  const routing = formatRouting(s.routing);
-  if (routing !== undefined) rows.push(["routing", routing]);
-  const proxy = formatProxy(s.proxy);
-  if (proxy !== undefined) rows.push(["proxy", proxy]);
   if (plans.plan !== undefined) rows.push(["plan", plans.plan]);
   if (plans.plans !== undefined && plans.plans.length > 1) {
     const variants = plans.plans.slice(1).map((name) => JSON.stringify(name));
@@ -160,40 +102,6 @@ export function formatList(entries: readonly (readonly [string, string])[], widt
   }
   return `${lines.join("\n")}\n`;
 }
-
-/**
- * Lays out rows as columns separated by two spaces. `align` has one letter per
- * column, "l" or "r"; columns past its end are right-aligned.
- */
-export function alignColumns(rows: readonly (readonly string[])[], align = "l"): string[] {
-  const widths: number[] = [];
-  for (const row of rows) {
-    row.forEach((cell, i) => {
-      widths[i] = Math.max(widths[i] ?? 0, cell.length);
-    });
-  }
-  const pad = (cell: string, i: number): string =>
-    (align[i] ?? "r") === "l" ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0);
-  return rows.map((row) => `  ${row.map(pad).join("  ")}`.trimEnd());
-}
-
-/**
- * A figure to four significant digits and at most three decimals: 0.005, 4.094,
- * 16.31, 227.5, 7822. Latencies come from a histogram with 0.4 % relative error,
- * so further digits would be noise.
- */
-export function formatFigure(x: number): string {
-  const size = Math.abs(x);
-  const decimals = size >= 1000 ? 0 : size >= 100 ? 1 : size >= 10 ? 2 : 3;
-  return x.toFixed(decimals);
-}
-
-/** Shown where a figure has no data (a latency row with no operations). */
-export const NO_DATA = "–";
-
-const ms = formatFigure;
-const perSec = (x: number): string => x.toFixed(1);
-const percent = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
 const LATENCY_COLUMNS = ["count", "mean", "p50", "p90", "p95", "p99", "p999", "max"] as const;
 
@@ -243,286 +151,9 @@ export function formatTable(r: Report): string {
   }
   out.push(...alignColumns(errorRows));
 
-  out.push("", "Client");
-  out.push(
-    ...alignColumns(
-      [
-        ["connections", r.client.connections],
-        ["connections opened", connectionsOpened(r)],
-        ["waiting max", String(r.client.waitingMax)],
-      ],
-      "ll",
-    ),
-  );
-
-  out.push("", "Nodes");
-  out.push(
-    ...alignColumns(
-      [
-        [
-          "name",
-          "role",
-          "cores",
-          "utilization",
-          "concurrency",
-          "statements/s",
-          "reads",
-          "writes",
-          "conns max",
-          "conns mean",
-          "memory MB",
-        ],
-        ...r.nodes.map((n) => [
-          n.name,
-          n.role,
-          String(n.cores),
-          percent(n.utilization),
-          n.concurrencyMean.toFixed(2),
-          perSec(n.statementsPerSec),
-          String(n.readsServed),
-          String(n.writesServed),
-          String(n.connectionsMax),
-          n.connectionsMean.toFixed(2),
-          n.memoryMB.toFixed(1),
-        ]),
-      ],
-      "ll",
-    ),
-  );
-  if (r.pool !== undefined) out.push("", ...poolLines(r.pool));
-  if (r.replication !== undefined) out.push("", ...replicationLines(r.replication));
-  if (r.routing !== undefined) out.push("", ...routingLines(r.routing));
-  if (r.proxy !== undefined) out.push("", ...proxyLines(r.proxy));
+  out.push(...componentTables(r));
   if (r.consistency !== undefined) out.push("", ...consistencyLines(r.consistency));
   return `${out.join("\n")}\n`;
-}
-
-/** Persistent pools open during the warm-up and stay open: say so rather than print a bare 0. */
-function connectionsOpened(r: Report): string {
-  const n = String(r.client.connectionsOpened);
-  if (r.client.connections !== "persistent" || r.warmupMs === 0) return n;
-  return `${n} in the window (not counting those opened during the warm-up, which stay open)`;
-}
-
-type Spread = { readonly mean: number; readonly p99: number; readonly max: number };
-
-const spreadMs = (s: Spread): string => `mean ${ms(s.mean)}, p99 ${ms(s.p99)}, max ${ms(s.max)}`;
-
-/** A count, or a count with its share of a total: "120 (12.0%)". */
-function countOf(n: number, total: number): string {
-  return total > 0 ? `${n} (${percent(n / total)})` : String(n);
-}
-
-function replicationLines(rep: NonNullable<Report["replication"]>): string[] {
-  const rows: string[][] = [
-    ["log", rep.log],
-    ["mode", rep.mode],
-    ["primary LSN", String(rep.primaryLsn)],
-    ["commit wait (ms)", spreadMs(rep.commitWaitMs)],
-  ];
-  if (rep.mode === "semi-sync") {
-    rows.push(
-      ["semi-sync timeouts", String(rep.semiSync.timeouts)],
-      ["semi-sync fallbacks", `${rep.semiSync.fallbacks} (switches to async)`],
-    );
-  }
-  const replicas = alignColumns(
-    [
-      [
-        "",
-        "applied",
-        "replay lag (ms)",
-        "",
-        "",
-        "oldest unapplied (ms)",
-        "",
-        "lag (bytes)",
-        "",
-        "Seconds_Behind_Source",
-        "",
-      ],
-      ["replica", "LSN", "mean", "p99", "max", "mean", "max", "mean", "max", "max", "NULL"],
-      ...rep.replicas.map((x) => [
-        x.name,
-        String(x.appliedLsn),
-        ms(x.replayLagMs.mean),
-        ms(x.replayLagMs.p99),
-        ms(x.replayLagMs.max),
-        ms(x.oldestUnappliedAgeMs.mean),
-        ms(x.oldestUnappliedAgeMs.max),
-        x.lagBytes.mean.toFixed(1),
-        String(Math.round(x.lagBytes.max)),
-        String(x.secondsBehindSource.max),
-        nullShare(x.secondsBehindSource),
-      ]),
-    ],
-    "l",
-  );
-  return ["Replication", ...alignColumns(rows, "ll"), "", ...replicas];
-}
-
-/** Samples at which Seconds_Behind_Source was NULL, with their share: "12 of 600". */
-function nullShare(s: { readonly samples: number; readonly nullSamples: number }): string {
-  return s.nullSamples === 0 ? "0" : `${s.nullSamples} of ${s.samples}`;
-}
-
-function poolLines(pool: NonNullable<Report["pool"]>): string[] {
-  return [
-    `Pool (pgbouncer, ${pool.poolMode} mode)`,
-    ...alignColumns(
-      [
-        ["wait for a server connection (ms)", spreadMs(pool.waitMs)],
-        ["clients waiting, most at once", String(pool.clientsWaitingMax)],
-        ["server connections, sum of peaks", String(pool.serverConnectionsMax)],
-      ],
-      "ll",
-    ),
-    "",
-    ...alignColumns(
-      [
-        [
-          "pool",
-          "cl max",
-          "cl_waiting max",
-          "cl_waiting mean",
-          "sv_active max",
-          "sv_idle max",
-          "sv max",
-          "opened",
-          "login fails",
-          "wait mean",
-          "wait p99",
-          "xact/s",
-          "query/s",
-          "state broken",
-        ],
-        ...pool.pools.map((p) => [
-          p.name,
-          String(p.clientsMax),
-          String(p.clientsWaitingMax),
-          p.clientsWaitingMean.toFixed(2),
-          String(p.serversActiveMax),
-          String(p.serversIdleMax),
-          String(p.serverConnectionsMax),
-          String(p.serverConnectionsOpened),
-          String(p.serverLoginFailures),
-          ms(p.waitMs.mean),
-          ms(p.waitMs.p99),
-          perSec(p.xactPerSec),
-          perSec(p.queryPerSec),
-          String(p.sessionStateBroken),
-        ]),
-      ],
-      "ll",
-    ),
-  ];
-}
-
-function routingLines(rt: NonNullable<Report["routing"]>): string[] {
-  const reads = rt.readsToPrimary + rt.readsToReplicas;
-  const moved = rt.movedToPrimary.byPolicy + rt.movedToPrimary.byLag;
-  return [
-    "Routing",
-    ...alignColumns(
-      [
-        ["via", rt.via],
-        ["read balancing", rt.readBalancing],
-        ["consistency policy", rt.consistency],
-        ["reads to primary", countOf(rt.readsToPrimary, reads)],
-        ["reads to replicas", countOf(rt.readsToReplicas, reads)],
-        ["moved to primary by policy", String(rt.movedToPrimary.byPolicy)],
-        ["moved to primary by lag", String(rt.movedToPrimary.byLag)],
-        ["LSN waits", String(rt.lsnWaits.count)],
-        ["LSN wait timeouts", String(rt.lsnWaits.timeouts)],
-        ["LSN wait mean (ms)", rt.lsnWaits.count > 0 ? ms(rt.lsnWaits.meanWaitMs) : NO_DATA],
-        ["moved read latency mean (ms)", moved > 0 ? ms(rt.movedReadLatencyMs) : NO_DATA],
-        ["replica read latency mean (ms)", ms(rt.replicaReadLatencyMs)],
-      ],
-      "ll",
-    ),
-  ];
-}
-
-function proxyLines(px: NonNullable<Report["proxy"]>): string[] {
-  const c = px.cache;
-  const cacheable = c.hits + c.misses;
-  const queries = px.hostgroups.reduce((sum, h) => sum + h.queries, 0);
-  const unavailable = px.hostgroupUnavailable;
-  const rows: string[][] = [
-    ["frontend connections max", String(px.frontendConnectionsMax)],
-    ["frontend connections refused", String(px.frontendRefused)],
-    [
-      "multiplexing",
-      px.multiplexing
-        ? `on; switched off by session state on ${px.multiplexingDisabled} frontend connection${px.multiplexingDisabled === 1 ? "" : "s"}`
-        : "off",
-    ],
-    ["backend connection wait (ms)", `${spreadMs(px.backendWaitMs)} (${px.backendWaits} waited)`],
-    [
-      "hostgroup_unavailable",
-      `${unavailable.noOnlineServer} no ONLINE server, ${unavailable.noBackendConnection} no backend connection`,
-    ],
-    ["unmatched queries (default hostgroup)", String(px.unmatchedQueries)],
-  ];
-  if (cacheable > 0 || c.entriesMax > 0) {
-    rows.push(
-      ["query cache hits", `${c.hits} (hit ratio ${percent(c.hitRatio)})`],
-      ["query cache misses", String(c.misses)],
-      ["query cache stale hits", countOf(c.staleHits, c.hits)],
-      ["query cache evictions", String(c.evictions)],
-      ["query cache entries max", `${c.entriesMax} of ${c.capacityEntries}`],
-    );
-  }
-  const hostgroups = alignColumns(
-    [
-      ["hostgroup", "role", "queries"],
-      ...px.hostgroups.map((h) => [String(h.hostgroup), h.role, countOf(h.queries, queries)]),
-    ],
-    "ll",
-  );
-  const rules = alignColumns(
-    [["rule", "hits"], ...px.rules.map((r) => [String(r.ruleId), String(r.hits)])],
-    "l",
-  );
-  const servers = alignColumns(
-    [
-      [
-        "hostgroup",
-        "server",
-        "weight",
-        "status",
-        "conns max",
-        "used max",
-        "opened",
-        "queries",
-        "shuns",
-        "shunned (s)",
-      ],
-      ...px.servers.map((x) => [
-        String(x.hostgroup),
-        x.server,
-        String(x.weight),
-        x.status,
-        String(x.connectionsMax),
-        String(x.connectionsUsedMax),
-        String(x.connectionsOpened),
-        String(x.queries),
-        String(x.shunEvents),
-        (x.shunnedMs / 1000).toFixed(1),
-      ]),
-    ],
-    "llrl",
-  );
-  return [
-    "Proxy (ProxySQL)",
-    ...alignColumns(rows, "ll"),
-    "",
-    ...hostgroups,
-    "",
-    ...rules,
-    "",
-    ...servers,
-  ];
 }
 
 function consistencyLines(c: NonNullable<Report["consistency"]>): string[] {

@@ -94,6 +94,25 @@ export class WarmupGate {
         `Warm-up cut at ${now} ms is before the warm-up instant ${this.warmupMs} ms`,
       );
     }
+    this.resetAll(now);
+  }
+
+  /**
+   * For a run that ended inside its warm-up: resets every tracked statistic at
+   * `now`, before the warm-up instant, so the figures cover nothing rather than
+   * the warm-up.
+   *
+   * @throws RangeError when the cut already ran
+   * @remarks Since 0.2.0
+   */
+  cutEarly(now: number): void {
+    if (this.isCut) {
+      throw new RangeError(`Warm-up cut at ${now} ms, but it already ran at ${this.cutAt} ms`);
+    }
+    this.resetAll(now);
+  }
+
+  private resetAll(now: number): void {
     this.cutAt = now;
     for (const stat of this.tracked) stat.reset(now);
   }

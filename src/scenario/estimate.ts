@@ -8,6 +8,9 @@
 // bound (a loaded server slows the loop); per-item costs were measured on Node 20.
 import { DEFAULT_HISTORY_LIMIT, HISTORY_BYTES_PER_OP } from "../consistency/index.js";
 import { type DistributionSpec, distributionMean, resolveLatencyTable } from "../latency/index.js";
+import type { EstimateInput, WorkShare } from "./components/component.js";
+import { COMPONENTS, SCENARIO_SECTIONS } from "./components/index.js";
+import { replicaCount } from "./components/replication.js";
 import type { Scenario } from "./schema.js";
 
 /**
@@ -121,40 +124,37 @@ function countOperations(scenario: Scenario, mean: MeanFn): { operations: number
   };
 }
 
-function replicaCount(scenario: Scenario): number {
-  const rep = scenario.replication;
-  if (rep === undefined) return 0;
-  return typeof rep.replicas === "number" ? rep.replicas : rep.replicas.length;
-}
-
 function countEvents(scenario: Scenario, operations: number, mean: MeanFn): number {
   const w = scenario.workload;
   const statements = 1 + w.transactions.share * Math.max(1, mean(w.transactions.statements) - 1);
-  // An arrival, half a round trip each way and the server's work per statement,
-  // and the hops the scenario adds (measured 5–7 events per operation on the built-ins).
-  let perOp = 2 + 3 * statements;
-  if (scenario.client.connections === "per-request") perOp += 3;
-  if (scenario.pool !== undefined) perOp += 2;
-  if (scenario.proxy !== undefined) perOp += 2;
-  if (scenario.routing?.via === "proxy") perOp += 2;
-  const replicas = replicaCount(scenario);
-  const writes = operations * (1 - w.readRatio) * statements;
   const totalMs = scenario.warmup + scenario.duration;
+  const writes = operations * (1 - w.readRatio) * statements;
+  // An arrival, half a round trip each way and the server's work per statement,
+  // and the hops the components add (measured 5–7 events per operation on the built-ins).
+  let perOp = 2 + 3 * statements;
+  let writeEvents = 0;
   let periodic = 0;
-  const rep = scenario.replication;
-  if (rep !== undefined) periodic += totalMs / rep.lagSampleInterval;
-  const routing = scenario.routing;
-  if (routing?.maxReplicationLag !== undefined) periodic += totalMs / routing.lagCheckInterval;
-  if (scenario.proxy !== undefined && replicas > 0) {
-    periodic += (totalMs / scenario.proxy.monitorReplicationLagInterval) * replicas;
+  for (const share of componentShares(scenario, { totalMs, operations, writes })) {
+    perOp += share.eventsPerOperation ?? 0;
+    writeEvents += share.writeEvents ?? 0;
+    periodic += share.periodicEvents ?? 0;
   }
   // A ramp is drawn by thinning: every candidate at the peak rate is an event.
   const rate = w.rate;
   if (typeof rate === "object" && "ramp" in rate) {
     periodic += (Math.max(rate.ramp.from, rate.ramp.to) * totalMs) / 1000;
   }
-  // Each write travels to every replica: arrival, flush, apply.
-  return operations * perOp + writes * replicas * 3 + periodic;
+  return operations * perOp + writeEvents + periodic;
+}
+
+/** Each component's share of the work, in scenario order. */
+function componentShares(scenario: Scenario, run: EstimateInput): WorkShare[] {
+  const shares: WorkShare[] = [];
+  for (const key of Object.keys(SCENARIO_SECTIONS)) {
+    const share = COMPONENTS.find((c) => c.key === key)?.estimate?.(scenario, run);
+    if (share !== undefined) shares.push(share);
+  }
+  return shares;
 }
 
 /** Bytes of per-session state the router keeps for a consistency policy. */
@@ -172,6 +172,11 @@ function memoryItems(
 ): MemoryItem[] {
   const w = scenario.workload;
   const nodes = 1 + replicaCount(scenario);
+  const componentMemory = componentShares(scenario, {
+    totalMs: scenario.warmup + scenario.duration,
+    operations,
+    writes: 0,
+  }).flatMap((share) => share.memory ?? []);
   const keys = w.keys.count;
   const items: MemoryItem[] = [{ what: "the simulator and its statistics", bytes: BASE_BYTES }];
   // Every node holds the version of every key (4 bytes); the run keeps the newest acked one.
@@ -215,6 +220,7 @@ function memoryItems(
       bytes: slots * HISTORY_BYTES_PER_OP,
     });
   }
+  items.push(...componentMemory);
   return items.filter((m) => m.bytes > 0);
 }
 

@@ -1,6 +1,5 @@
 // The scenario layer: schema, parsing, the composition root, run and report.
 
-export type { DiagramEdge, DiagramNode, TopologyGraph } from "./build.js";
 export {
   BUILTIN_SCENARIOS,
   builtinScenario,
@@ -9,6 +8,7 @@ export {
 } from "./builtins.js";
 export { diagram, renderMermaid, topologyOf } from "./diagram.js";
 export { estimateWork, type MemoryItem, type WorkEstimate } from "./estimate.js";
+export type { DiagramEdge, DiagramNode, TopologyGraph } from "./graph.js";
 export { scenarioJsonSchema } from "./json-schema.js";
 export {
   checkWorkLimits,
@@ -69,4 +69,13 @@ export {
   WorkloadSchema,
 } from "./schema.js";
 export type { AbortSignalLike, RunProgress, StoppedBy } from "./stops.js";
+export {
+  alignColumns,
+  formatDuration,
+  formatFigure,
+  NO_DATA,
+  percentText,
+  perSecText,
+} from "./table-text.js";
+export { componentSummaries, componentTables } from "./tables.js";
 export { mergePatch, resolveVariants, runVariants, type ScenarioVariant } from "./variants.js";

@@ -5,10 +5,13 @@
 // the apply events (the age peaks just before each apply, when the record
 // applied was the oldest one pending) and the age at the end of the window,
 // and the byte lag's from the commits (where it peaks).
+
+import type * as z from "zod";
 import type { Simulation } from "../kernel/index.js";
 import { Histogram } from "../metrics/index.js";
 import type { Replication } from "../models/replication/replication.js";
-import { type Report, roundFigure } from "./report.js";
+import type { ReplicationReportSchema } from "./components/replication.js";
+import { roundFigure } from "./fields.js";
 
 /**
  * One replica's lag at an instant, in the time series.
@@ -54,7 +57,7 @@ export interface LagSeries {
   readonly points: readonly LagPoint[];
 }
 
-type ReplicaLagReport = NonNullable<Report["replication"]>["replicas"][number];
+type ReplicaLagReport = z.output<typeof ReplicationReportSchema>["replicas"][number];
 
 const MAX_SERIES_POINTS = 10_000;
 
@@ -121,10 +124,9 @@ export class LagRecorder {
   }
 
   /** The warm-up cut: the report's figures restart (the series keeps its points). */
-  startMeasuring(): void {
+  reset(): void {
     this.measuring = true;
     for (const r of this.replicas) r.reset();
-    this.replication.resetLagStats();
   }
 
   /** Stops sampling (end of run). */

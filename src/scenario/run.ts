@@ -1,24 +1,28 @@
-// runScenario: build the topology, run warm-up + duration, and read the report.
-// Measuring starts at the warm-up cut: histograms and counters restart, time
-// averages restart from the state the system is in. Operations count by their
-// completion time. The run is bounded by its end time and by maxEvents.
-import { ConsistencyMonitor, History, type HistoryOp } from "../consistency/index.js";
+// runScenario: build the topology (a fold over the component registry), run
+// warm-up + duration, and read the report. What is measured, and the warm-up
+// cut that restarts it, is in measure.ts; each component measures its own part
+// and writes its own report section. The run is bounded by its end time and by
+// maxEvents.
+
+import type { History } from "../consistency/index.js";
 import { DEFAULT_MAX_EVENTS_PER_INSTANT, LivelockError, Simulation } from "../kernel/index.js";
-import { CounterMap, Histogram } from "../metrics/index.js";
-import { ERROR_KINDS, Operation, type Service } from "../models/operation.js";
-import type { ProxySql } from "../models/proxy/proxysql.js";
+import type { Operation } from "../models/operation.js";
 import { Workload } from "../models/workload/workload.js";
-import { buildTopology, type TopologyGraph } from "./build.js";
+import { type BuiltTopology, buildTopology } from "./build.js";
+import { REPORT_SECTIONS } from "./components/index.js";
 import { estimateWork } from "./estimate.js";
-import { LagRecorder, type LagSeries } from "./lag.js";
+import { roundFigure } from "./fields.js";
+import type { TopologyGraph } from "./graph.js";
+import type { LagSeries } from "./lag.js";
 import { checkWorkLimits, type RunLimits, resolveLimits } from "./limits.js";
+import { Measurement, perSecond } from "./measure.js";
+import { ConsistencyObservers } from "./observe.js";
 import { resolveScenario } from "./parse.js";
-import { type LatencySummary, type Report, roundFigure } from "./report.js";
+import type { Report } from "./report.js";
 import type { Scenario, ScenarioInput } from "./schema.js";
 import {
   type AbortSignalLike,
   explainLivelock,
-  InstantErrors,
   type RunProgress,
   runInSlices,
   stopDetail,
@@ -124,6 +128,123 @@ export function runScenarioDetailed(
   input: ScenarioInput | Scenario,
   options: RunScenarioOptions = {},
 ): ScenarioRun {
+  const scenario = resolveRun(input, options);
+  const maxInFlight = resolveLimits(options.limits).maxInFlight;
+  const sim = new Simulation({
+    seed: scenario.seed,
+    maxEventsPerInstant: maxEventsPerInstant(scenario),
+  });
+  const topology = buildTopology(sim, scenario);
+  const endMs = scenario.warmup + scenario.duration;
+  // One cluster until sharding: the monitor and the verdict read its replication.
+  const replication = topology.clusters[0]?.replication ?? null;
+  const observers = new ConsistencyObservers(
+    scenario.workload.keys.count,
+    replication !== null,
+    options.history,
+  );
+  const verdict = new VerdictRecorder(sim, endMs, replication);
+  let workload: Workload | null = null;
+  const measure = new Measurement(
+    scenario.warmup,
+    topology.clusters.flatMap((c) => c.nodes.map((n) => n.server.name)),
+    () => workload?.issued ?? 0,
+  );
+  const onComplete = (op: Operation): void => {
+    verdict.finished();
+    observers.complete(op);
+    measure.complete(op, sim.now);
+  };
+  const front = observers.wrap(verdict.counting(topology.front));
+  const running = new Workload(sim, { ...topology.workload, maxInFlight }, front, onComplete);
+  workload = running;
+  running.start();
+  for (const stats of topology.stats.values()) measure.track(stats);
+  measure.track(observers);
+  measure.track({ reset: () => verdict.start() });
+  const gate = measure.gate;
+  if (scenario.warmup > 0) sim.at(scenario.warmup, () => gate.cut(sim.now), -1);
+  else gate.cut(sim.now);
+  startSamplers(sim, topology, observers);
+
+  const maxEvents = options.maxEvents ?? 2_000_000_000;
+  let stoppedBy: Report["stoppedBy"];
+  try {
+    stoppedBy = runInSlices(sim, running, endMs, maxEvents, options);
+  } catch (error) {
+    if (!(error instanceof LivelockError)) throw error;
+    throw explainLivelock(error, scenario, measure.instantErrors.dominant(error.timeMs));
+  }
+  // A run stopped by its event limit inside the warm-up measured nothing.
+  if (!gate.isCut) gate.cutEarly(sim.now);
+  for (const stats of topology.stats.values()) stats.stop?.();
+  verdict.stop();
+
+  const { report, measuredMs } = readReport(scenario, sim, topology, measure, observers, {
+    stoppedBy,
+    detail: stopDetail(stoppedBy, sim, running, maxEvents, maxInFlight),
+  });
+  const judged = verdict.verdict({
+    stoppedBy,
+    simulatedMs: sim.now,
+    measuredMs,
+    offered: measure.offered,
+    completed: measure.completed,
+    failedByKind: report.errors.byKind,
+    nodes: report.nodes,
+    replicaNames: report.replication?.replicas.map((r) => r.name) ?? [],
+  });
+  return {
+    report: { ...report, verdict: judged },
+    scenario,
+    graph: topology.graph,
+    lagSeries: [...topology.stats.values()].flatMap((s) => s.series?.() ?? []),
+    history: observers.history,
+  };
+}
+
+/** The report of a finished run, but its verdict: the run's figures, then each component's section. */
+function readReport(
+  scenario: Scenario,
+  sim: Simulation,
+  topology: BuiltTopology,
+  measure: Measurement,
+  observers: ConsistencyObservers,
+  stop: { readonly stoppedBy: Report["stoppedBy"]; readonly detail: string | undefined },
+): { report: Omit<Report, "verdict">; measuredMs: number } {
+  const now = sim.now;
+  const endMs = scenario.warmup + scenario.duration;
+  const measuredMs = Math.max(0, Math.min(now, endMs) - scenario.warmup);
+  const perSec = perSecond(measuredMs);
+  const report: Record<string, unknown> = {
+    version: VERSION,
+    scenario: scenario.name,
+    seed: scenario.seed,
+    events: sim.eventsProcessed,
+    simulatedMs: roundFigure(now),
+    warmupMs: roundFigure(scenario.warmup),
+    durationMs: roundFigure(measuredMs),
+    stoppedBy: stop.stoppedBy,
+    ...(stop.detail === undefined ? {} : { stopDetail: stop.detail }),
+    throughput: {
+      offeredPerSec: roundFigure(perSec(measure.offered)),
+      completedPerSec: roundFigure(perSec(measure.completed)),
+    },
+    latency: measure.latency(),
+    errors: { total: measure.errorsTotal, byKind: measure.errorsByKind() },
+  };
+  const window = measure.window(now, measuredMs, report);
+  for (const key of Object.keys(REPORT_SECTIONS)) {
+    const section = topology.stats.get(key)?.section?.(window);
+    if (section !== undefined) report[key] = section;
+  }
+  const consistency = observers.section();
+  if (consistency !== undefined) report.consistency = consistency;
+  return { report: report as Omit<Report, "verdict">, measuredMs };
+}
+
+/** The resolved scenario of a run (seed override applied), checked against the limits. */
+function resolveRun(input: ScenarioInput | Scenario, options: RunScenarioOptions): Scenario {
   const base = resolveScenario(input);
   const scenario: Scenario =
     options.seed === undefined ? base : resolveScenario({ ...base, seed: options.seed });
@@ -137,438 +258,30 @@ export function runScenarioDetailed(
       : limits;
     checkWorkLimits(estimateWork(scenario, { history: options.history ?? false }), checked);
   }
-  const maxInFlight = limits.maxInFlight;
-  const sim = new Simulation({
-    seed: scenario.seed,
-    maxEventsPerInstant: maxEventsPerInstant(scenario),
-  });
-  const topology = buildTopology(sim, scenario);
-  const { nodes, replication, router, proxy, clients } = topology;
-
-  const all = new Histogram();
-  const read = new Histogram();
-  const write = new Histogram();
-  const replicaReads = new Histogram();
-  const movedReads = new Histogram();
-  const errors = new CounterMap();
-  const instantErrors = new InstantErrors();
-  const readsServed = new Float64Array(nodes.length);
-  const writesServed = new Float64Array(nodes.length);
-  const nodeIndex = new Map(nodes.map((n, i) => [n.server.name, i]));
-  let completed = 0;
-
-  const limit = typeof options.history === "object" ? options.history.limit : undefined;
-  const history = options.history ? new History(limit === undefined ? {} : { limit }) : null;
-  const monitor = replication !== null ? new ConsistencyMonitor() : null;
-  // The newest acknowledged version of every key: what a read is stale against.
-  const acked = monitor !== null ? new Uint32Array(scenario.workload.keys.count) : null;
-
-  // One scratch record, refilled per operation: History and the monitor copy what they keep.
-  const scratch = toHistoryOp(new Operation(0, 0, "read", 0, 1, 0));
-  const verdict = new VerdictRecorder(sim, scenario.warmup + scenario.duration, replication);
-  const onComplete = (op: Operation): void => {
-    verdict.finished();
-    if (history !== null || monitor !== null) {
-      fillHistoryOp(scratch, op);
-      history?.record(scratch);
-      monitor?.onComplete(scratch);
-    }
-    if (
-      acked !== null &&
-      op.kind === "write" &&
-      op.error === null &&
-      op.version > (acked[op.key] as number)
-    ) {
-      acked[op.key] = op.version;
-    }
-    if (op.error !== null) {
-      errors.add(op.error, 1);
-      instantErrors.add(op.error, sim.now);
-      return;
-    }
-    const latency = op.completedAt - op.issuedAt;
-    all.record(latency);
-    // A read answered by a proxy's query cache has no node of its own.
-    const at = nodeIndex.get(op.node);
-    if (op.kind === "read") {
-      read.record(latency);
-      if (at !== undefined) {
-        readsServed[at] = (readsServed[at] as number) + 1;
-        if (at > 0) replicaReads.record(latency);
-      }
-    } else {
-      write.record(latency);
-      if (at !== undefined) writesServed[at] = (writesServed[at] as number) + 1;
-    }
-    completed++;
-  };
-  if (router !== null)
-    router.onMovedRead = (op) => {
-      if (op.error === null) movedReads.record(op.completedAt - op.issuedAt);
-    };
-  let front: Service = verdict.counting(topology.front);
-  if (monitor !== null) {
-    const inner = front;
-    front = {
-      submit(op, done) {
-        monitor.onInvoke(op, (acked as Uint32Array)[op.key]);
-        inner.submit(op, done);
-      },
-    };
-  }
-  const workload = new Workload(sim, { ...topology.workload, maxInFlight }, front, onComplete);
-  workload.start();
-
-  const warmupMs = scenario.warmup;
-  const endMs = warmupMs + scenario.duration;
-  const lag =
-    replication === null
-      ? null
-      : new LagRecorder(
-          sim,
-          replication,
-          nodes.filter((n) => n.role === "replica").map((n) => n.server.name),
-          scenario.replication?.lagSampleInterval ?? 100,
-        );
-  let issuedAtCut = 0;
-  const connectsAtCut = new Float64Array(clients.length);
-  let measuring = false;
-  const cut = (): void => {
-    measuring = true;
-    for (const h of [all, read, write, replicaReads, movedReads]) h.reset();
-    replication?.commitWaitMs.reset();
-    errors.reset();
-    readsServed.fill(0);
-    writesServed.fill(0);
-    completed = 0;
-    issuedAtCut = workload.issued;
-    clients.forEach((c, i) => {
-      connectsAtCut[i] = c.connectsOpened;
-      c.resetWaitingMax();
-    });
-    for (const n of nodes) {
-      n.server.resetStats(sim.now);
-      n.pool?.resetStats(sim.now);
-    }
-    proxy?.resetStats(sim.now);
-    router?.resetStats();
-    monitor?.reset();
-    lag?.startMeasuring();
-    verdict.start();
-    if (replication !== null) {
-      replication.semiSyncTimeouts = 0;
-      replication.semiSyncFallbacks = 0;
-    }
-  };
-  if (warmupMs > 0) sim.at(warmupMs, cut, -1);
-  else cut();
-  if (lag !== null) {
-    // Compacting walks every entry: once per simulated second bounds the memory
-    // without paying for it at every lag sample.
-    let compactedAt = Number.NEGATIVE_INFINITY;
-    lag.start(() => {
-      if (monitor === null || replication === null) return;
-      if (sim.now - compactedAt < 1000) return;
-      compactedAt = sim.now;
-      // Cached results are nodes too: a hit returns what the cache holds.
-      const cached = proxy === null ? Number.POSITIVE_INFINITY : proxy.cacheLsnFloor();
-      monitor.compact(Math.min(replication.minAppliedLsn(), cached));
-    });
-  }
-
-  const maxEvents = options.maxEvents ?? 2_000_000_000;
-  let stoppedBy: Report["stoppedBy"];
-  try {
-    stoppedBy = runInSlices(sim, workload, endMs, maxEvents, options);
-  } catch (error) {
-    if (!(error instanceof LivelockError)) throw error;
-    throw explainLivelock(error, scenario, instantErrors.dominant(error.timeMs));
-  }
-  // A run stopped by its event limit inside the warm-up measured nothing.
-  if (!measuring) cut();
-  router?.stop();
-  proxy?.stop();
-  lag?.stop();
-  verdict.stop();
-
-  const now = sim.now;
-  const measuredMs = Math.max(0, Math.min(now, endMs) - warmupMs);
-  const perSec = (n: number): number => (measuredMs > 0 ? (n * 1000) / measuredMs : 0);
-  const byKind: Record<string, number> = {};
-  for (const kind of ERROR_KINDS) byKind[kind] = errors.get(kind);
-  let waitingMax = 0;
-  let connectsOpened = 0;
-  clients.forEach((c, i) => {
-    waitingMax = Math.max(waitingMax, c.waitingMax);
-    connectsOpened += c.connectsOpened - (connectsAtCut[i] as number);
-  });
-  const detail = stopDetail(stoppedBy, sim, workload, maxEvents, maxInFlight);
-  const report: Omit<Report, "verdict"> = {
-    version: VERSION,
-    scenario: scenario.name,
-    seed: scenario.seed,
-    events: sim.eventsProcessed,
-    simulatedMs: roundFigure(now),
-    warmupMs: roundFigure(warmupMs),
-    durationMs: roundFigure(measuredMs),
-    stoppedBy,
-    ...(detail === undefined ? {} : { stopDetail: detail }),
-    throughput: {
-      offeredPerSec: roundFigure(perSec(workload.issued - issuedAtCut)),
-      completedPerSec: roundFigure(perSec(completed)),
-    },
-    latency: { read: summarize(read), write: summarize(write), all: summarize(all) },
-    errors: { total: errors.total, byKind },
-    client: {
-      connections: scenario.client.connections,
-      connectionsOpened: connectsOpened,
-      waitingMax,
-    },
-    nodes: nodes.map((n, i) => {
-      const node = n.server;
-      const connectionsMax = node.connections.max;
-      return {
-        name: node.name,
-        role: n.role,
-        cores: node.config.cores,
-        utilization: roundFigure(node.busyCores.mean(now) / node.config.cores),
-        concurrencyMean: roundFigure(node.inService.mean(now)),
-        statementsPerSec: roundFigure(perSec(node.statements)),
-        readsServed: readsServed[i] as number,
-        writesServed: writesServed[i] as number,
-        connectionsMax,
-        connectionsMean: roundFigure(node.connections.mean(now)),
-        memoryMB: roundFigure(connectionsMax * node.config.memoryPerConnectionMB),
-      };
-    }),
-  };
-  const pools = nodes.filter((n) => n.pool !== null);
-  if (pools.length > 0 && scenario.pool !== undefined) {
-    const allWaits = new Histogram();
-    let waitingMax = 0;
-    let serversMax = 0;
-    report.pool = {
-      poolMode: scenario.pool.poolMode,
-      waitMs: { mean: 0, p99: 0, max: 0 },
-      clientsWaitingMax: 0,
-      serverConnectionsMax: 0,
-      pools: pools.map((n) => {
-        const b = n.pool as NonNullable<typeof n.pool>;
-        allWaits.merge(b.waitMs);
-        waitingMax = Math.max(waitingMax, b.waiting.max);
-        serversMax += b.serversOpen.max;
-        return {
-          name: b.name,
-          node: n.server.name,
-          clientsMax: b.clients.max,
-          clientsMean: roundFigure(b.clients.mean(now)),
-          clientsWaitingMax: b.waiting.max,
-          clientsWaitingMean: roundFigure(b.waiting.mean(now)),
-          serversActiveMax: b.serversActive.max,
-          serversActiveMean: roundFigure(b.serversActive.mean(now)),
-          serverConnectionsMax: b.serversOpen.max,
-          serversIdleMax: b.serversIdle.max,
-          serversIdleMean: roundFigure(b.serversIdle.mean(now)),
-          serverConnectionsOpened: b.stats.serverConnectionsOpened,
-          serverLoginFailures: b.stats.serverLoginFailures,
-          waitMs: spread(b.waitMs),
-          xactPerSec: roundFigure(perSec(b.stats.xactCount)),
-          queryPerSec: roundFigure(perSec(b.stats.queryCount)),
-          sessionStateBroken: b.stats.sessionStateBroken,
-        };
-      }),
-    };
-    report.pool.waitMs = spread(allWaits);
-    report.pool.clientsWaitingMax = waitingMax;
-    report.pool.serverConnectionsMax = serversMax;
-  }
-  if (replication !== null && lag !== null) {
-    const rep = scenario.replication;
-    const log = rep?.log ?? (scenario.database.engine === "mysql" ? "binlog" : "wal");
-    report.replication = {
-      log,
-      mode: rep?.mode ?? "async",
-      primaryLsn: replication.lsn,
-      commitWaitMs: spread(replication.commitWaitMs),
-      semiSync: {
-        timeouts: replication.semiSyncTimeouts,
-        fallbacks: replication.semiSyncFallbacks,
-      },
-      replicas: lag.report(),
-    };
-  }
-  if (router !== null && scenario.routing !== undefined) {
-    const st = router.stats;
-    report.routing = {
-      via: scenario.routing.via,
-      readBalancing: scenario.routing.readBalancing,
-      consistency: policyName(scenario.routing.consistency),
-      readsToPrimary: st.readsToPrimary,
-      readsToReplicas: st.readsToReplicas,
-      movedToPrimary: { byPolicy: st.movedByPolicy, byLag: st.movedByLag },
-      lsnWaits: {
-        count: st.lsnWaits,
-        timeouts: st.lsnWaitTimeouts,
-        meanWaitMs: roundFigure(st.lsnWaits > 0 ? st.lsnWaitMs / st.lsnWaits : 0),
-      },
-      movedReadLatencyMs: roundFigure(movedReads.mean),
-      replicaReadLatencyMs: roundFigure(replicaReads.mean),
-    };
-  }
-  if (proxy !== null && scenario.proxy !== undefined) {
-    report.proxy = proxyReport(proxy, scenario.proxy, now);
-  }
-  if (monitor !== null) {
-    const c = monitor.counts();
-    report.consistency = {
-      violations: {
-        readYourWrites: c.readYourWrites,
-        monotonicReads: c.monotonicReads,
-        monotonicReadsPerKey: c.monotonicReadsPerKey,
-        monotonicWrites: c.monotonicWrites,
-        writesFollowReads: c.writesFollowReads,
-      },
-      staleReads: c.staleReads,
-      versionsBehind: {
-        mean: roundFigure(c.versionsBehindMean),
-        max: c.versionsBehindMax,
-      },
-    };
-  }
-  const judged = verdict.verdict({
-    stoppedBy,
-    simulatedMs: now,
-    measuredMs,
-    offered: workload.issued - issuedAtCut,
-    completed,
-    failedByKind: byKind,
-    nodes: report.nodes,
-    replicaNames: report.replication?.replicas.map((r) => r.name) ?? [],
-  });
-  return {
-    report: { ...report, verdict: judged },
-    scenario,
-    graph: topology.graph,
-    lagSeries: lag?.series() ?? [],
-    history,
-  };
+  return scenario;
 }
 
-function fillHistoryOp(h: HistoryOp, op: Operation): void {
-  h.id = op.id;
-  h.session = op.session;
-  h.kind = op.kind;
-  h.key = op.key;
-  h.invokeMs = op.issuedAt;
-  h.completeMs = op.completedAt;
-  h.ok = op.error === null;
-  h.version = op.version;
-  h.lsn = op.lsn;
-  h.versionLsn = op.versionLsn;
-  h.commitMs = op.commitMs;
-  h.cluster = op.cluster;
-  h.node = op.node;
-}
-
-function toHistoryOp(op: Operation): HistoryOp {
-  return {
-    id: op.id,
-    session: op.session,
-    kind: op.kind,
-    key: op.key,
-    invokeMs: op.issuedAt,
-    completeMs: op.completedAt,
-    ok: op.error === null,
-    version: op.version,
-    lsn: op.lsn,
-    versionLsn: op.versionLsn,
-    commitMs: op.commitMs,
-    cluster: op.cluster,
-    node: op.node,
+/**
+ * Starts the components' samplers. After each sample the history's memory is
+ * compacted to the oldest log position any node or cache still serves data at:
+ * compacting walks every entry, so once per simulated second bounds the memory
+ * without paying for it at every lag sample.
+ */
+function startSamplers(
+  sim: Simulation,
+  topology: BuiltTopology,
+  observers: ConsistencyObservers,
+): void {
+  const all = [...topology.stats.values()];
+  let compactedAt = Number.NEGATIVE_INFINITY;
+  const tick = (): void => {
+    if (!observers.monitoring || sim.now - compactedAt < 1000) return;
+    compactedAt = sim.now;
+    let floor = Number.POSITIVE_INFINITY;
+    for (const stats of all) floor = Math.min(floor, stats.lsnFloor?.() ?? floor);
+    observers.compact(floor);
   };
-}
-
-function proxyReport(
-  proxy: ProxySql,
-  px: NonNullable<Scenario["proxy"]>,
-  now: number,
-): NonNullable<Report["proxy"]> {
-  const st = proxy.stats;
-  const cacheable = st.cacheHits + st.cacheMisses;
-  return {
-    frontendConnectionsMax: proxy.frontends.max,
-    frontendConnectionsMean: roundFigure(proxy.frontends.mean(now)),
-    frontendRefused: st.frontendRefused,
-    multiplexing: px.multiplexing,
-    multiplexingDisabled: st.multiplexingDisabled,
-    hostgroups: proxy.hostgroupIds.map((id, i) => ({
-      name: `hostgroup ${id}`,
-      hostgroup: id,
-      role: id === px.writerHostgroup ? ("writer" as const) : ("reader" as const),
-      queries: st.hostgroupQueries[i] as number,
-    })),
-    rules: proxy.rules.map((r, i) => ({
-      name: `rule ${r.ruleId}`,
-      ruleId: r.ruleId,
-      hits: st.ruleHits[i] as number,
-    })),
-    unmatchedQueries: st.unmatchedQueries,
-    cache: {
-      hits: st.cacheHits,
-      misses: st.cacheMisses,
-      hitRatio: roundFigure(cacheable > 0 ? st.cacheHits / cacheable : 0),
-      staleHits: st.cacheStaleHits,
-      evictions: st.cacheEvictions,
-      entriesMax: proxy.cacheEntriesMax,
-      capacityEntries: proxy.cacheCapacity,
-    },
-    backendWaitMs: spread(proxy.backendWaitMs),
-    backendWaits: st.backendWaits,
-    hostgroupUnavailable: {
-      noOnlineServer: st.noOnlineServer,
-      noBackendConnection: st.backendWaitTimeouts,
-    },
-    servers: proxy.serverStats(now).map((x) => ({
-      name: `hostgroup ${x.hostgroup}/${x.server}`,
-      hostgroup: x.hostgroup,
-      server: x.server,
-      weight: x.weight,
-      status: x.status,
-      connectionsMax: x.connectionsMax,
-      connectionsUsedMax: x.connectionsUsedMax,
-      connectionsOpened: x.connectionsOpened,
-      connectErrors: x.connectErrors,
-      queries: x.queries,
-      shunEvents: x.shunEvents,
-      shunnedMs: roundFigure(x.shunnedMs),
-    })),
-  };
-}
-
-function policyName(c: NonNullable<Scenario["routing"]>["consistency"]): string {
-  return c.policy === "none" ? "none" : `${c.policy} (${c.by})`;
-}
-
-function spread(h: Histogram): { mean: number; p99: number; max: number } {
-  return {
-    mean: roundFigure(h.mean),
-    p99: roundFigure(h.count > 0 ? h.percentile(99) : 0),
-    max: roundFigure(h.count > 0 ? h.max : 0),
-  };
-}
-
-function summarize(h: Histogram): LatencySummary {
-  const s = h.summary();
-  return {
-    count: s.count,
-    mean: roundFigure(s.mean),
-    p50: roundFigure(s.p50),
-    p90: roundFigure(s.p90),
-    p95: roundFigure(s.p95),
-    p99: roundFigure(s.p99),
-    p999: roundFigure(s.p999),
-    max: roundFigure(s.max),
-  };
+  for (const stats of all) stats.start?.(tick);
 }
 
 /**

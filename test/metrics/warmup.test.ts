@@ -47,6 +47,23 @@ describe("WarmupGate", () => {
     expect(() => gate.cut(1200)).toThrow(/1200 ms.*1000 ms/);
   });
 
+  it("cuts early for a run that ended inside its warm-up: everything restarts there, once", () => {
+    // Arrange
+    const gate = new WarmupGate(1000);
+    const latency = gate.track(new Histogram());
+    const queue = gate.track(new TimeWeighted(0, 0));
+    latency.record(50);
+    queue.set(100, 4);
+    // Act: the run stopped at 400 ms, before the warm-up instant
+    gate.cutEarly(400);
+    // Assert: nothing of the warm-up is left; the queue carries its value from 400 ms
+    expect(latency.count).toBe(0);
+    expect(queue.mean(600)).toBe(4);
+    expect(gate.isCut).toBe(true);
+    expect(() => gate.cutEarly(500)).toThrow(/already ran at 400 ms/);
+    expect(() => gate.cut(1000)).toThrow(/already ran/);
+  });
+
   it("rejects a negative warm-up", () => {
     expect(() => new WarmupGate(-5)).toThrow(/-5/);
   });

@@ -112,6 +112,22 @@ describe("Router", () => {
     expect(t.router.stats.readsPerReplica).toEqual([2, 2]);
   });
 
+  it("keeps the latency of the reads it moved to the primary and of those replicas served, and resets both", () => {
+    // Arrange: a 1 s read-your-writes window; stubs answer after 1 ms
+    const t = setup({ consistency: { policy: "read-your-writes", by: "window", windowMs: 1000 } });
+    t.op("write", 0, 0);
+    t.op("read", 0, 5); // within the session's window: moved to the primary
+    t.op("read", 1, 5); // another session: a replica
+    // Act
+    t.sim.run();
+    // Assert: each read took the stub's 1 ms, measured by the router itself
+    expect(t.router.stats.movedByPolicy).toBe(1);
+    expect([t.router.movedReadMs.count, t.router.movedReadMs.mean]).toEqual([1, 1]);
+    expect([t.router.replicaReadMs.count, t.router.replicaReadMs.mean]).toEqual([1, 1]);
+    t.router.resetStats(t.sim.now);
+    expect([t.router.movedReadMs.count, t.router.replicaReadMs.count]).toEqual([0, 0]);
+  });
+
   it("sends locking reads (FOR UPDATE) to the primary", () => {
     const t = setup({});
     const o = new Operation(0, 0, "read", 1, 1, 0);

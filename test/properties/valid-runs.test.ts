@@ -184,7 +184,7 @@ const replication = fc.record(
 
 const routing = fc.record(
   {
-    via: fc.constantFrom("app", "proxy", "dns"),
+    via: fc.constantFrom("app", "proxy-hop", "dns"),
     proxyHop: dist,
     dnsTtl: duration,
     readBalancing: fc.constantFrom("round-robin", "random", "least-connections", "least-lag"),

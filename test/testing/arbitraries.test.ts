@@ -453,7 +453,7 @@ describe("arbScenario", () => {
         "mode:semi-sync",
         "mode:sync",
         "via:app",
-        "via:proxy",
+        "via:proxy-hop",
         "via:dns",
         "balancing:round-robin",
         "balancing:random",

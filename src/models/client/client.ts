@@ -84,9 +84,9 @@ class Call {
  * @remarks Since 0.1.0
  */
 export class DatabaseClient implements Service {
-  /** Connections opened (set-ups paid). */
+  /** Connections opened (set-ups paid) since the last {@link resetStats}. */
   connectsOpened = 0;
-  /** Most requests waiting at once for a pooled connection since the last {@link resetWaitingMax}. */
+  /** Most requests waiting at once for a pooled connection since the last {@link resetStats}. */
   waitingMax = 0;
   private waitingNow = 0;
   private readonly sim: Simulation;
@@ -121,7 +121,23 @@ export class DatabaseClient implements Service {
     return this.waitingNow;
   }
 
-  /** Restarts {@link waitingMax} from the number waiting now (at the warm-up cut). */
+  /**
+   * Restarts the figures at the warm-up cut: {@link waitingMax} from the number
+   * waiting now, {@link connectsOpened} from 0.
+   *
+   * @param _now - the cut's time, unused (every model's reset takes it)
+   * @remarks Since 0.2.0
+   */
+  resetStats(_now?: number): void {
+    this.waitingMax = this.waitingNow;
+    this.connectsOpened = 0;
+  }
+
+  /**
+   * Restarts {@link waitingMax} from the number waiting now (at the warm-up cut).
+   *
+   * @deprecated Since 0.2.0: call {@link DatabaseClient.resetStats}; removed in 0.3.0.
+   */
   resetWaitingMax(): void {
     this.waitingMax = this.waitingNow;
   }

@@ -338,6 +338,20 @@ export class Replication implements VersionHolder {
   }
 
   /**
+   * Restarts every figure at the warm-up cut: the commit waits, the semi-sync
+   * counts, and the replay-lag histograms.
+   *
+   * @param _now - the cut's time, unused (every model's reset takes it)
+   * @remarks Since 0.2.0
+   */
+  resetStats(_now?: number): void {
+    this.commitWaitMs.reset();
+    this.semiSyncTimeouts = 0;
+    this.semiSyncFallbacks = 0;
+    this.resetLagStats();
+  }
+
+  /**
    * Restarts the replay-lag histograms (the warm-up cut).
    *
    * @remarks Since 0.2.0

@@ -20,6 +20,7 @@
 // Left out: connection-level stickiness of real drivers, DNS resolver caches
 // other than the TTL, retries.
 import type { EventHandle, RandomStream, Simulation } from "../../kernel/index.js";
+import { Histogram } from "../../metrics/index.js";
 import type { Done, Operation, Service } from "../operation.js";
 
 /**
@@ -106,7 +107,25 @@ export interface RoutingStats {
 export class Router implements Service {
   /** Where reads went and why (reset at the warm-up cut). */
   stats: RoutingStats;
-  /** Called for every read the policy or lag moved to the primary, with its latency when it completes. */
+  /**
+   * Latency of the reads the policy or lag moved to the primary that succeeded,
+   * from issue to the primary's answer (ms; reset at the warm-up cut).
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly movedReadMs = new Histogram();
+  /**
+   * Latency of the reads replicas served, from issue to the answer back at the
+   * router (ms; reset at the warm-up cut).
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly replicaReadMs = new Histogram();
+  /**
+   * Called for every read the policy or lag moved to the primary, with its latency when it completes.
+   *
+   * @deprecated Since 0.2.0: read {@link Router.movedReadMs}; removed in 0.3.0.
+   */
   onMovedRead: ((op: Operation) => void) | null = null;
   private readonly sim: Simulation;
   private readonly config: RouterConfig;
@@ -181,9 +200,16 @@ export class Router implements Service {
     };
   }
 
-  /** Restarts the counts (warm-up cut). */
-  resetStats(): void {
+  /**
+   * Restarts the counts and latencies (the warm-up cut).
+   *
+   * @param _now - the cut's time, unused (every model's reset takes it)
+   * @remarks Since 0.1.0; resets the latency histograms since 0.2.0
+   */
+  resetStats(_now?: number): void {
     this.stats = Router.emptyStats(this.replicas.length);
+    this.movedReadMs.reset();
+    this.replicaReadMs.reset();
   }
 
   /** Whether replica `i` is shunned for lag now. */
@@ -252,7 +278,11 @@ export class Router implements Service {
     this.stats.readsToPrimary++;
     this.send(this.primary, op, (o) => {
       this.afterRead(o);
-      if (moved && this.onMovedRead !== null) this.onMovedRead(o);
+      if (moved) {
+        // The driver's answer, before the return half of a proxy hop.
+        if (o.error === null) this.movedReadMs.record(o.completedAt - o.issuedAt);
+        if (this.onMovedRead !== null) this.onMovedRead(o);
+      }
       done(o);
     });
   }
@@ -264,6 +294,7 @@ export class Router implements Service {
     this.send(this.replicas[i] as Service, op, (o) => {
       (this.inFlight[i] as number)--;
       this.afterRead(o);
+      if (o.error === null) this.replicaReadMs.record(this.sim.now - o.issuedAt);
       done(o);
     });
   }

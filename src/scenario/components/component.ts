@@ -1,0 +1,195 @@
+// The seam every mechanism meets to enter a scenario: one object per component
+// (this folder, one file each), listed in request-path order in index.ts. The
+// composition root folds over that list from the back; the runner resets and
+// reads what each built component measures. Nothing outside this folder needs
+// to know a component by name.
+import type * as z from "zod";
+import type { Simulation } from "../../kernel/index.js";
+import type { DistributionSpec, Sampler } from "../../latency/index.js";
+import type { Resettable } from "../../metrics/index.js";
+import type { ErrorKind, ServerPort, Service } from "../../models/operation.js";
+import type { Replication } from "../../models/replication/replication.js";
+import type { DatabaseServer } from "../../models/server/server.js";
+import type { GraphBuilder } from "../graph.js";
+import type { LagSeries } from "../lag.js";
+import type { Scenario } from "../schema.js";
+
+/**
+ * One way into the database tier, as seen by the component in front: a node
+ * (or what fronts it), or the single way in through a proxy that fans out.
+ *
+ * @remarks Since 0.2.0
+ */
+export interface Way {
+  /** The node's name, or the proxy's. */
+  readonly name: string;
+  /** Whether it leads to the primary, a replica, or a proxy in front of them all. */
+  readonly role: "primary" | "replica" | "proxy";
+  /** Where connections are opened: the node, or what sits in front of it. */
+  readonly port: ServerPort;
+  /** The driver that submits operations along this way, once the client is built. */
+  readonly service: Service | null;
+  /** The diagram box an arrow along this way points at. */
+  readonly diagramId: string;
+}
+
+/**
+ * What lies behind a component when it is built: the ways in, primary first.
+ *
+ * @remarks Since 0.2.0
+ */
+export interface Downstream {
+  readonly ways: readonly Way[];
+  /** The one service in front of every way, once a component has made it (the router). */
+  readonly front?: Service;
+}
+
+/**
+ * A database node as the runner and report see it.
+ *
+ * @remarks Since 0.2.0
+ */
+export interface NodeEntry {
+  readonly server: DatabaseServer;
+  readonly role: "primary" | "replica";
+}
+
+/**
+ * What a component is built with: the simulation, the resolved scenario, a
+ * sampler compiler, the database nodes built so far, and the diagram.
+ *
+ * @remarks Since 0.2.0
+ */
+export interface BuildContext {
+  readonly sim: Simulation;
+  readonly scenario: Scenario;
+  readonly compile: (spec: DistributionSpec) => Sampler;
+  /** Database nodes, primary first (the database and replication components add them). */
+  readonly nodes: NodeEntry[];
+  readonly graph: GraphBuilder;
+  /** Parts a component offers those built after it (the replication link, for the router and proxy). */
+  readonly shared: SharedParts;
+}
+
+/**
+ * Parts one component offers the components built after it (and the runner).
+ *
+ * @remarks Since 0.2.0
+ */
+export interface SharedParts {
+  /** The replication link, when the scenario has replicas. */
+  replication: Replication | null;
+}
+
+/**
+ * The measured window, as the report producers read it.
+ *
+ * @remarks Since 0.2.0
+ */
+export interface MeasuredWindow {
+  /** Simulated time at the end of the run (ms). */
+  readonly now: number;
+  /** Operations per second over the measured window. */
+  perSec(n: number): number;
+  /** Reads and writes each node served in the window, by node name. */
+  served(node: string): { readonly reads: number; readonly writes: number };
+  /** Sections produced so far (a component may read those before it). */
+  readonly report: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * A built component's measurement: restarted once at the warm-up cut, stopped
+ * at the end, read for its report section.
+ *
+ * @remarks Since 0.2.0
+ */
+export interface ComponentStats extends Resettable {
+  /** Starts its samplers when the run starts; `tick` runs after each sample (the runner compacts the history there). */
+  start?(tick: () => void): void;
+  /** Ends its timers at the end of the run. */
+  stop?(): void;
+  /** Its time series (replica lag). */
+  series?(): readonly LagSeries[];
+  /** Its report section, or undefined for none. */
+  section?(window: MeasuredWindow): unknown;
+  /** The oldest log position it still serves data at (for history compaction); +∞ for none. */
+  lsnFloor?(): number;
+}
+
+/**
+ * What {@link Component.build} returns: what lies behind the next component,
+ * and what this one measures.
+ *
+ * @remarks Since 0.2.0
+ */
+export interface Built {
+  readonly downstream: Downstream;
+  readonly stats?: ComponentStats;
+}
+
+/**
+ * The scenario as the cross-section checks see it: parsed, before the defaults
+ * that depend on other sections are filled in.
+ *
+ * @remarks Since 0.2.0
+ */
+export type ParsedScenario = Omit<Scenario, "replication"> & {
+  readonly replication?:
+    | { readonly replicas: NonNullable<Scenario["replication"]>["replicas"] }
+    | undefined;
+};
+
+/**
+ * What the work estimate tells a component about the run.
+ *
+ * @remarks Since 0.2.0
+ */
+export interface EstimateInput {
+  /** Warm-up plus duration (ms). */
+  readonly totalMs: number;
+  /** Operations the workload will issue. */
+  readonly operations: number;
+  /** Statements those operations write. */
+  readonly writes: number;
+}
+
+/**
+ * A component's share of a run's work: kernel events per operation, events for
+ * the writes, periodic events over the run, and memory it holds from the start.
+ *
+ * @remarks Since 0.2.0
+ */
+export interface WorkShare {
+  readonly eventsPerOperation?: number;
+  readonly writeEvents?: number;
+  readonly periodicEvents?: number;
+  readonly memory?: readonly { readonly what: string; readonly bytes: number }[];
+}
+
+/**
+ * A mechanism as the scenario layer knows it.
+ *
+ * @typeParam S - the zod schema of its scenario section
+ * @typeParam R - the zod schema of its report section
+ * @remarks Since 0.2.0
+ */
+export interface Component<S extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
+  /** Its section of the scenario (`pool`, `replication`, …). */
+  readonly key: string;
+  /** The section's schema, as it sits in the scenario (optional, or with defaults). */
+  readonly schema: S;
+  /** Checks that need other sections, on the parsed scenario (before the defaults that depend on other sections). */
+  check?(scenario: ParsedScenario, ctx: z.RefinementCtx): void;
+  /** Builds it in front of `downstream`; absent sections return `downstream` unchanged. */
+  build(context: BuildContext, downstream: Downstream): Built;
+  /** Its report section: the key and schema (as it sits in the report). */
+  readonly report: { readonly key: string; readonly schema: R };
+  /** Error kinds its model ends operations with. */
+  readonly errorKinds: readonly ErrorKind[];
+  /** What it adds to the work estimate of a run (estimate.ts), before it runs. */
+  estimate?(scenario: Scenario, run: EstimateInput): WorkShare;
+  /** Its line in the summary of a resolved scenario printed before a run: a label and a text; undefined for none. */
+  summary?(scenario: Scenario): readonly [string, string] | undefined;
+  /** Its section of the report's table: a heading and aligned rows. */
+  table?(section: NonNullable<z.output<R>>, report: { readonly warmupMs: number }): string[];
+}

@@ -1,0 +1,50 @@
+// The registry: every component, in request-path order (front to back). The
+// composition root folds over COMPONENTS from the back, so each component is
+// built in front of what lies behind it; the scenario schema and the report
+// schema take their sections from SCENARIO_SECTIONS and REPORT_SECTIONS, whose
+// order is the order of the keys in a resolved scenario and in a report (kept
+// as it was before the registry, so reports stay byte for byte the same).
+// Adding a component: its file here, and one line in each list below.
+import { client } from "./client.js";
+import type { Component } from "./component.js";
+import { database } from "./database.js";
+import { pool } from "./pool.js";
+import { proxy } from "./proxy.js";
+import { replication } from "./replication.js";
+import { routing } from "./routing.js";
+
+/**
+ * Every component, front to back along the request path:
+ * router → driver per node (or one to ProxySQL) → ProxySQL → pgbouncer per node →
+ * replicas and their log → the primary.
+ *
+ * @internal
+ */
+export const COMPONENTS: readonly Component[] = [
+  routing,
+  client,
+  proxy,
+  pool,
+  replication,
+  database,
+];
+
+/** @internal The components' scenario sections, in the order of a resolved scenario. */
+export const SCENARIO_SECTIONS = {
+  database: database.schema,
+  client: client.schema,
+  pool: pool.schema,
+  replication: replication.schema,
+  routing: routing.schema,
+  proxy: proxy.schema,
+} as const;
+
+/** @internal The components' report sections, in the order of a report. */
+export const REPORT_SECTIONS = {
+  client: client.report.schema,
+  nodes: database.report.schema,
+  pool: pool.report.schema,
+  replication: replication.report.schema,
+  routing: routing.report.schema,
+  proxy: proxy.report.schema,
+} as const;

@@ -1,0 +1,138 @@
+// Measurement apart from running: the run's own recorders (latency, errors,
+// throughput, what each node served) and the one warm-up gate every statistic
+// is reset by. Measuring starts at the warm-up cut: histograms and counters
+// restart, time averages restart from the state the system is in. Operations
+// count by their completion time (Law & Kelton, "Simulation Modeling and
+// Analysis", §9.5.1: deletion of the initial transient).
+import { CounterMap, Histogram, type Resettable, WarmupGate } from "../metrics/index.js";
+import { ERROR_KINDS, type Operation } from "../models/operation.js";
+import type { MeasuredWindow } from "./components/component.js";
+import { roundFigure } from "./fields.js";
+import type { LatencySummary } from "./report.js";
+import { InstantErrors } from "./stops.js";
+
+/** @internal The run's recorders and its warm-up gate. */
+export class Measurement {
+  /** The one warm-up gate: every statistic of the run is tracked by it. */
+  readonly gate: WarmupGate;
+  /** Errors by the instant they happened (to explain a livelock). */
+  readonly instantErrors = new InstantErrors();
+  private readonly all = new Histogram();
+  private readonly read = new Histogram();
+  private readonly write = new Histogram();
+  private readonly errors = new CounterMap();
+  private readonly readsServed: Float64Array;
+  private readonly writesServed: Float64Array;
+  private readonly nodeIndex: Map<string, number>;
+  private completedCount = 0;
+  private issuedAtCut = 0;
+
+  /**
+   * @param warmupMs - the warm-up instant
+   * @param nodes - the database nodes' names, primary first
+   * @param issued - operations issued so far (the workload's count)
+   */
+  constructor(
+    warmupMs: number,
+    nodes: readonly string[],
+    private readonly issued: () => number,
+  ) {
+    this.gate = new WarmupGate(warmupMs);
+    this.nodeIndex = new Map(nodes.map((name, i) => [name, i]));
+    this.readsServed = new Float64Array(nodes.length);
+    this.writesServed = new Float64Array(nodes.length);
+    this.gate.track(this);
+  }
+
+  /** Registers another statistic with the gate. */
+  track(stat: Resettable): void {
+    this.gate.track(stat);
+  }
+
+  /** Restarts the run's own figures (called by the gate). */
+  reset(): void {
+    for (const h of [this.all, this.read, this.write]) h.reset();
+    this.errors.reset();
+    this.readsServed.fill(0);
+    this.writesServed.fill(0);
+    this.completedCount = 0;
+    this.issuedAtCut = this.issued();
+  }
+
+  /** Records a finished operation. */
+  complete(op: Operation, now: number): void {
+    if (op.error !== null) {
+      this.errors.add(op.error, 1);
+      this.instantErrors.add(op.error, now);
+      return;
+    }
+    const latency = op.completedAt - op.issuedAt;
+    this.all.record(latency);
+    // A read answered by a proxy's query cache has no node of its own.
+    const at = this.nodeIndex.get(op.node);
+    if (op.kind === "read") {
+      this.read.record(latency);
+      if (at !== undefined) this.readsServed[at] = (this.readsServed[at] as number) + 1;
+    } else {
+      this.write.record(latency);
+      if (at !== undefined) this.writesServed[at] = (this.writesServed[at] as number) + 1;
+    }
+    this.completedCount++;
+  }
+
+  /** Operations issued since the cut. */
+  get offered(): number {
+    return this.issued() - this.issuedAtCut;
+  }
+
+  /** Operations completed without error since the cut. */
+  get completed(): number {
+    return this.completedCount;
+  }
+
+  /** Failed operations since the cut, by kind (every kind listed). */
+  errorsByKind(): Record<string, number> {
+    const byKind: Record<string, number> = {};
+    for (const kind of ERROR_KINDS) byKind[kind] = this.errors.get(kind);
+    return byKind;
+  }
+
+  /** Failed operations since the cut. */
+  get errorsTotal(): number {
+    return this.errors.total;
+  }
+
+  /** Latency of reads, writes and all operations since the cut. */
+  latency(): { read: LatencySummary; write: LatencySummary; all: LatencySummary } {
+    return { read: summarize(this.read), write: summarize(this.write), all: summarize(this.all) };
+  }
+
+  /** The measured window for the components' report sections. */
+  window(now: number, measuredMs: number, report: Record<string, unknown>): MeasuredWindow {
+    const served = (name: string): { reads: number; writes: number } => {
+      const at = this.nodeIndex.get(name);
+      if (at === undefined) return { reads: 0, writes: 0 };
+      return { reads: this.readsServed[at] as number, writes: this.writesServed[at] as number };
+    };
+    return { now, perSec: perSecond(measuredMs), served, report };
+  }
+}
+
+/** @internal Counts over a window of `measuredMs` as a rate per second (0 for an empty window). */
+export function perSecond(measuredMs: number): (n: number) => number {
+  return (n) => (measuredMs > 0 ? (n * 1000) / measuredMs : 0);
+}
+
+function summarize(h: Histogram): LatencySummary {
+  const s = h.summary();
+  return {
+    count: s.count,
+    mean: roundFigure(s.mean),
+    p50: roundFigure(s.p50),
+    p90: roundFigure(s.p90),
+    p95: roundFigure(s.p95),
+    p99: roundFigure(s.p99),
+    p999: roundFigure(s.p999),
+    max: roundFigure(s.max),
+  };
+}

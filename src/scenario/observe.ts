@@ -1,0 +1,134 @@
+// The consistency observers of a run: the recorded history (when asked for) and
+// the online monitor (when there are replicas to be stale). They watch
+// operations go in and come out; they never steer the run.
+import { ConsistencyMonitor, History, type HistoryOp } from "../consistency/index.js";
+import { Operation, type Service } from "../models/operation.js";
+import { roundFigure } from "./fields.js";
+import type { Report } from "./report.js";
+
+/** @internal The history and the monitor of one run. */
+export class ConsistencyObservers {
+  /** Every operation, when the history was asked for; otherwise null. */
+  readonly history: History | null;
+  private readonly monitor: ConsistencyMonitor | null;
+  /** The newest acknowledged version of every key: what a read is stale against. */
+  private readonly acked: Uint32Array | null;
+  // One scratch record, refilled per operation: History and the monitor copy what they keep.
+  private readonly scratch = toHistoryOp(new Operation(0, 0, "read", 0, 1, 0));
+
+  /**
+   * @param keyCount - the number of keys
+   * @param replicated - whether the plan has replicas (the monitor runs only then)
+   * @param history - the run's `history` option
+   */
+  constructor(
+    keyCount: number,
+    replicated: boolean,
+    history: boolean | { readonly limit?: number } | undefined,
+  ) {
+    const limit = typeof history === "object" ? history.limit : undefined;
+    this.history = history ? new History(limit === undefined ? {} : { limit }) : null;
+    this.monitor = replicated ? new ConsistencyMonitor() : null;
+    this.acked = replicated ? new Uint32Array(keyCount) : null;
+  }
+
+  /** Whether the monitor runs (and so wants its memory compacted). */
+  get monitoring(): boolean {
+    return this.monitor !== null;
+  }
+
+  /** `front`, telling the monitor of each operation as it is issued. */
+  wrap(front: Service): Service {
+    const monitor = this.monitor;
+    const acked = this.acked;
+    if (monitor === null || acked === null) return front;
+    return {
+      submit(op, done) {
+        monitor.onInvoke(op, acked[op.key] as number);
+        front.submit(op, done);
+      },
+    };
+  }
+
+  /** Records a finished operation. */
+  complete(op: Operation): void {
+    if (this.history !== null || this.monitor !== null) {
+      fillHistoryOp(this.scratch, op);
+      this.history?.record(this.scratch);
+      this.monitor?.onComplete(this.scratch);
+    }
+    const acked = this.acked;
+    if (
+      acked !== null &&
+      op.kind === "write" &&
+      op.error === null &&
+      op.version > (acked[op.key] as number)
+    ) {
+      acked[op.key] = op.version;
+    }
+  }
+
+  /** The warm-up cut: the monitor's counts restart. */
+  reset(): void {
+    this.monitor?.reset();
+  }
+
+  /** Forgets what no later read can be checked against: every node is at or past `lsn`. */
+  compact(lsn: number): void {
+    this.monitor?.compact(lsn);
+  }
+
+  /** The report's consistency section, when the monitor ran. */
+  section(): Report["consistency"] {
+    if (this.monitor === null) return undefined;
+    const c = this.monitor.counts();
+    return {
+      violations: {
+        readYourWrites: c.readYourWrites,
+        monotonicReads: c.monotonicReads,
+        monotonicReadsPerKey: c.monotonicReadsPerKey,
+        monotonicWrites: c.monotonicWrites,
+        writesFollowReads: c.writesFollowReads,
+      },
+      staleReads: c.staleReads,
+      versionsBehind: {
+        mean: roundFigure(c.versionsBehindMean),
+        max: c.versionsBehindMax,
+      },
+    };
+  }
+}
+
+function fillHistoryOp(h: HistoryOp, op: Operation): void {
+  h.id = op.id;
+  h.session = op.session;
+  h.kind = op.kind;
+  h.key = op.key;
+  h.invokeMs = op.issuedAt;
+  h.completeMs = op.completedAt;
+  h.ok = op.error === null;
+  h.version = op.version;
+  h.lsn = op.lsn;
+  h.versionLsn = op.versionLsn;
+  h.commitMs = op.commitMs;
+  h.cluster = op.cluster;
+  h.node = op.node;
+}
+
+function toHistoryOp(op: Operation): HistoryOp {
+  return {
+    id: op.id,
+    session: op.session,
+    kind: op.kind,
+    key: op.key,
+    invokeMs: op.issuedAt,
+    completeMs: op.completedAt,
+    ok: op.error === null,
+    version: op.version,
+    lsn: op.lsn,
+    versionLsn: op.versionLsn,
+    commitMs: op.commitMs,
+    cluster: op.cluster,
+    node: op.node,
+  };
+}

@@ -1,0 +1,37 @@
+// The components' lines in the summary of a resolved scenario, and their
+// sections of the report's table.
+import { COMPONENTS, REPORT_SECTIONS, SCENARIO_SECTIONS } from "./components/index.js";
+import type { Report } from "./report.js";
+import type { Scenario } from "./schema.js";
+
+/**
+ * The table sections of the components a report has, in report order, each
+ * after a blank line.
+ *
+ * @internal
+ */
+export function componentTables(report: Report): string[] {
+  const out: string[] = [];
+  const sections = report as unknown as Readonly<Record<string, unknown>>;
+  for (const key of Object.keys(REPORT_SECTIONS)) {
+    const section = sections[key];
+    const component = COMPONENTS.find((c) => c.report.key === key);
+    if (section === undefined || section === null || component?.table === undefined) continue;
+    out.push("", ...component.table(section, report));
+  }
+  return out;
+}
+
+/**
+ * The components' lines in the summary of a resolved scenario, in scenario order.
+ *
+ * @internal
+ */
+export function componentSummaries(scenario: Scenario): [string, string][] {
+  const rows: [string, string][] = [];
+  for (const key of Object.keys(SCENARIO_SECTIONS)) {
+    const row = COMPONENTS.find((c) => c.key === key)?.summary?.(scenario);
+    if (row !== undefined) rows.push([row[0], row[1]]);
+  }
+  return rows;
+}
