@@ -29,6 +29,51 @@ export {
   type StalenessResult,
   type Violation,
 } from "./consistency/index.js";
+// Experiments: sweeps, replications, statistics, shards and their merge
+export {
+  assemblePartial,
+  batchMeansInterval,
+  type Comparison,
+  deriveSeed,
+  type Experiment,
+  ExperimentError,
+  type ExperimentInput,
+  type ExperimentParseResult,
+  type ExperimentPlan,
+  type ExperimentResult,
+  ExperimentSchema,
+  executeRun,
+  experimentHash,
+  experimentJsonSchema,
+  formatExperimentCsv,
+  formatExperimentJson,
+  type Interval,
+  MergeError,
+  type MetricSummary,
+  mergePartials,
+  mser5,
+  type PairedComparison,
+  type PartialResult,
+  type PointRuns,
+  pairedComparison,
+  parseExperiment,
+  parsePartial,
+  planRuns,
+  type RoundedInterval,
+  type RunExperimentOptions,
+  type RunRecord,
+  type RunTask,
+  resolveExperiment,
+  runExperiment,
+  runExperimentPartial,
+  type SampleSummary,
+  type Shard,
+  studentTQuantile,
+  summarizeSample,
+  tInterval,
+  type WarmupSuggestion,
+  welchInterval,
+} from "./experiment/index.js";
 // Kernel
 export {
   type AnyOfValue,
@@ -111,7 +156,6 @@ export {
   WindowedRate,
   type WindowedRateOptions,
 } from "./metrics/index.js";
-
 // Models (the request path's contract and the building blocks)
 export {
   type ClientConfig,
@@ -168,7 +212,6 @@ export {
   Workload,
   type WorkloadConfig,
 } from "./models/workload/workload.js";
-
 // Scenario, run and report
 export {
   type AbortSignalLike,

@@ -1,0 +1,327 @@
+// Results of an experiment. A partial result holds the raw figures of one
+// shard's runs; the final result is computed from partials alone (one, for a
+// sweep in one process), so `dbsim merge` of n shards gives the bytes one
+// process gives: the same records, in point and replication order, through the
+// same arithmetic.
+import * as z from "zod";
+import { roundFigure } from "../scenario/index.js";
+import { VERSION } from "../scenario/version.js";
+import { type Experiment, ExperimentSchema } from "./schema.js";
+import { type Interval, pairedComparison, type SampleSummary, summarizeSample } from "./stats.js";
+
+/**
+ * One run's figures: its replication, its seed and the value of each metric
+ * (in the experiment's order; null where the report had none).
+ *
+ * @remarks Since 0.2.0
+ */
+export interface RunRecord {
+  readonly replication: number;
+  readonly seed: number;
+  readonly values: readonly (number | null)[];
+}
+
+/**
+ * The runs of one point.
+ *
+ * @remarks Since 0.2.0
+ */
+export interface PointRuns {
+  readonly index: number;
+  readonly parameters: Readonly<Record<string, unknown>>;
+  readonly runs: readonly RunRecord[];
+}
+
+/**
+ * What `dbsim sweep --shard i/n` writes: the runs of one shard's points, with
+ * what `dbsim merge` needs to check that partials belong together.
+ *
+ * @remarks Since 0.2.0
+ */
+export interface PartialResult {
+  readonly kind: "dbsim-experiment-partial";
+  /** The dbsim version that ran the shard. */
+  readonly dbsimVersion: string;
+  /** The experiment's hash (see experimentHash). */
+  readonly experimentHash: string;
+  readonly shard: { readonly index: number; readonly count: number };
+  /** Points in the whole grid. */
+  readonly pointCount: number;
+  readonly experiment: Experiment;
+  readonly points: readonly PointRuns[];
+}
+
+/**
+ * Figures rounded to 6 significant digits, like a report's.
+ *
+ * @remarks Since 0.2.0
+ */
+export interface RoundedInterval {
+  readonly low: number;
+  readonly high: number;
+  readonly halfWidth: number;
+}
+
+/**
+ * A metric's summary at one point.
+ *
+ * @remarks Since 0.2.0
+ */
+export interface MetricSummary {
+  readonly n: number;
+  readonly mean: number;
+  readonly sd: number | null;
+  readonly ci95: RoundedInterval | null;
+}
+
+/**
+ * A point's comparison with the baseline point on one metric: the difference of
+ * means (point − baseline), its paired 95 % interval (pairs of runs on the same
+ * seed; meaningful for variance reduction under common random numbers) and the
+ * unpaired (Welch) interval beside it.
+ *
+ * @remarks Since 0.2.0
+ */
+export interface Comparison {
+  readonly point: number;
+  readonly baseline: number;
+  readonly metric: string;
+  readonly difference: number;
+  readonly paired: RoundedInterval | null;
+  readonly unpaired: RoundedInterval | null;
+}
+
+/**
+ * The result of an experiment.
+ *
+ * @remarks Since 0.2.0
+ */
+export interface ExperimentResult {
+  readonly kind: "dbsim-experiment";
+  readonly dbsimVersion: string;
+  readonly experimentHash: string;
+  readonly name: string;
+  readonly seed: number;
+  readonly replications: number;
+  readonly commonRandomNumbers: boolean;
+  readonly metrics: readonly string[];
+  readonly points: readonly {
+    readonly index: number;
+    readonly parameters: Readonly<Record<string, unknown>>;
+    readonly summary: Readonly<Record<string, MetricSummary>>;
+    readonly runs: readonly RunRecord[];
+  }[];
+  readonly comparisons: readonly Comparison[];
+}
+
+/**
+ * Partial results that cannot be merged; the message says why.
+ *
+ * @remarks Since 0.2.0
+ */
+export class MergeError extends Error {
+  /** @param message - what does not match */
+  constructor(message: string) {
+    super(message);
+    this.name = "MergeError";
+  }
+}
+
+const RunRecordSchema = z.strictObject({
+  replication: z.number().int().min(0),
+  seed: z.number().int().min(0),
+  values: z.array(z.number().nullable()),
+});
+
+/**
+ * The schema of a partial result file.
+ *
+ * @remarks Since 0.2.0
+ */
+export const PartialResultSchema = z.strictObject({
+  kind: z.literal("dbsim-experiment-partial"),
+  dbsimVersion: z.string(),
+  experimentHash: z.string(),
+  shard: z.strictObject({ index: z.number().int().min(0), count: z.number().int().min(1) }),
+  pointCount: z.number().int().min(1),
+  experiment: z.unknown(),
+  points: z.array(
+    z.strictObject({
+      index: z.number().int().min(0),
+      parameters: z.record(z.string(), z.unknown()),
+      runs: z.array(RunRecordSchema),
+    }),
+  ),
+});
+
+/**
+ * Checks that partial results come from the same experiment, the same dbsim
+ * version (this one) and the same cut into shards, with each shard exactly once;
+ * throws a {@link MergeError} naming the mismatch.
+ *
+ * @remarks Since 0.2.0
+ */
+export function checkPartials(partials: readonly PartialResult[], names?: readonly string[]): void {
+  const name = (i: number): string => names?.[i] ?? `partial ${i + 1}`;
+  if (partials.length === 0)
+    throw new MergeError("nothing to merge: expected at least one partial result");
+  const first = partials[0] as PartialResult;
+  partials.forEach((p, i) => {
+    if (p.dbsimVersion !== VERSION) {
+      throw new MergeError(
+        `${name(i)} was made by dbsim ${p.dbsimVersion}; this is dbsim ${VERSION}: run every shard and the merge with one version`,
+      );
+    }
+    if (p.experimentHash !== first.experimentHash) {
+      throw new MergeError(
+        `${name(i)} is of another experiment (hash ${p.experimentHash}) than ${name(0)} (hash ${first.experimentHash})`,
+      );
+    }
+    if (p.shard.count !== first.shard.count) {
+      throw new MergeError(
+        `${name(i)} is shard ${p.shard.index}/${p.shard.count}, but ${name(0)} is one of ${first.shard.count} shards`,
+      );
+    }
+  });
+  const seen = new Map<number, number>();
+  partials.forEach((p, i) => {
+    const before = seen.get(p.shard.index);
+    if (before !== undefined) {
+      throw new MergeError(
+        `shard ${p.shard.index}/${p.shard.count} appears twice: ${name(before)} and ${name(i)}`,
+      );
+    }
+    seen.set(p.shard.index, i);
+  });
+  for (let s = 0; s < first.shard.count; s++) {
+    if (!seen.has(s)) throw new MergeError(`shard ${s}/${first.shard.count} is missing`);
+  }
+}
+
+/**
+ * Merges partial results into the final result (see {@link checkPartials}).
+ *
+ * @remarks Since 0.2.0
+ */
+export function mergePartials(
+  partials: readonly PartialResult[],
+  names?: readonly string[],
+): ExperimentResult {
+  checkPartials(partials, names);
+  return finalizeResult(partials);
+}
+
+/**
+ * Reads a partial result from parsed JSON, or throws a {@link MergeError} naming
+ * the first problem.
+ *
+ * @remarks Since 0.2.0
+ */
+export function parsePartial(value: unknown, name = "partial result"): PartialResult {
+  const parsed = PartialResultSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0] as z.core.$ZodIssue;
+    const at = issue.path.length > 0 ? ` at ${issue.path.join(".")}` : "";
+    throw new MergeError(
+      `${name} is not a partial result of dbsim sweep --shard${at}: ${issue.message}`,
+    );
+  }
+  const experiment = ExperimentSchema.safeParse(parsed.data.experiment);
+  if (!experiment.success) {
+    throw new MergeError(
+      `${name}: its experiment is not valid: ${experiment.error.issues[0]?.message}`,
+    );
+  }
+  return { ...parsed.data, experiment: experiment.data } as PartialResult;
+}
+
+/**
+ * The final result from partials that together hold every point.
+ *
+ * @remarks Since 0.2.0
+ */
+export function finalizeResult(partials: readonly PartialResult[]): ExperimentResult {
+  const first = partials[0] as PartialResult;
+  const { experiment } = first;
+  const points = partials.flatMap((p) => p.points).sort((a, b) => a.index - b.index);
+  if (points.length !== first.pointCount) {
+    throw new MergeError(`expected ${first.pointCount} points; the partials hold ${points.length}`);
+  }
+  const metrics = experiment.metrics;
+  const column = (runs: readonly RunRecord[], m: number): number[] =>
+    runs.map((r) => r.values[m]).filter((v): v is number => typeof v === "number");
+  const summarized = points.map((p) => ({
+    index: p.index,
+    parameters: p.parameters,
+    summary: Object.fromEntries(
+      metrics.map((name, m) => [name, roundSummary(summarizeSample(column(p.runs, m)))]),
+    ),
+    runs: p.runs,
+  }));
+  return {
+    kind: "dbsim-experiment",
+    dbsimVersion: first.dbsimVersion,
+    experimentHash: first.experimentHash,
+    name: experiment.name,
+    seed: experiment.seed,
+    replications: experiment.replications,
+    commonRandomNumbers: experiment.commonRandomNumbers,
+    metrics,
+    points: summarized,
+    comparisons: compareWithBaseline(experiment, points),
+  };
+}
+
+function compareWithBaseline(experiment: Experiment, points: readonly PointRuns[]): Comparison[] {
+  const baselineIndex = experiment.baseline;
+  if (baselineIndex === undefined) return [];
+  const baseline = points[baselineIndex] as PointRuns;
+  const out: Comparison[] = [];
+  for (const point of points) {
+    if (point.index === baselineIndex) continue;
+    experiment.metrics.forEach((metric, m) => {
+      const a: number[] = [];
+      const b: number[] = [];
+      point.runs.forEach((run, r) => {
+        const x = run.values[m];
+        const y = baseline.runs[r]?.values[m];
+        if (typeof x === "number" && typeof y === "number") {
+          a.push(x);
+          b.push(y);
+        }
+      });
+      const { paired, unpaired } = pairedComparison(a, b);
+      const diff =
+        a.length === 0
+          ? 0
+          : (paired?.mean ?? a.reduce((s, x, i) => s + x - (b[i] as number), 0) / a.length);
+      out.push({
+        point: point.index,
+        baseline: baselineIndex,
+        metric,
+        difference: roundFigure(diff),
+        paired: roundInterval(paired),
+        unpaired: roundInterval(unpaired),
+      });
+    });
+  }
+  return out;
+}
+
+function roundInterval(ci: Interval | null): RoundedInterval | null {
+  if (ci === null) return null;
+  return {
+    low: roundFigure(ci.low),
+    high: roundFigure(ci.high),
+    halfWidth: roundFigure(ci.halfWidth),
+  };
+}
+
+function roundSummary(s: SampleSummary): MetricSummary {
+  return {
+    n: s.n,
+    mean: roundFigure(s.mean),
+    sd: s.sd === null ? null : roundFigure(s.sd),
+    ci95: roundInterval(s.ci95),
+  };
+}

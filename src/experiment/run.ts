@@ -1,0 +1,210 @@
+// Running an experiment in this thread: the plan of runs (points × replications,
+// optionally one shard's points), each run a pure function of its scenario and
+// seed, and the records gathered by (point, replication), not by completion
+// order. The Node entry (dbsim/node) runs the same tasks on worker threads.
+import { runScenario, type Scenario } from "../scenario/index.js";
+import { VERSION } from "../scenario/version.js";
+import { canonicalJson, fnv1a64 } from "./hash.js";
+import { metricValue } from "./metrics.js";
+import { type ExperimentPlan, resolveExperiment } from "./parse.js";
+import {
+  type ExperimentResult,
+  finalizeResult,
+  type PartialResult,
+  type PointRuns,
+  type RunRecord,
+} from "./result.js";
+import { deriveSeed } from "./seeds.js";
+
+/**
+ * One run of an experiment: what a worker needs, and nothing else (plain data,
+ * so it crosses a thread boundary).
+ *
+ * @remarks Since 0.2.0
+ */
+export interface RunTask {
+  /** The point's index in the grid. */
+  readonly point: number;
+  /** The replication's index, from 0. */
+  readonly replication: number;
+  /** The run's seed, derived from the master seed, the point and the replication. */
+  readonly seed: number;
+  /** The point's resolved scenario. */
+  readonly scenario: Scenario;
+  /** The report paths to read. */
+  readonly metrics: readonly string[];
+}
+
+/**
+ * Which of n slices of the grid to run: point p belongs to shard p mod count,
+ * so each shard gets points from every part of the grid.
+ *
+ * @remarks Since 0.2.0
+ */
+export interface Shard {
+  /** This shard, 0 ≤ index < count. */
+  readonly index: number;
+  /** How many shards the grid is cut into. */
+  readonly count: number;
+}
+
+/** The whole grid as one shard. */
+export const WHOLE: Shard = Object.freeze({ index: 0, count: 1 });
+
+/**
+ * Options of {@link runExperiment}.
+ *
+ * @remarks Since 0.2.0
+ */
+export interface RunExperimentOptions {
+  /** Run only this slice of the points. */
+  readonly shard?: Shard;
+  /** Called after each run with the runs done and the runs planned. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * The hash that identifies an experiment in partial results: its resolved
+ * fields and base scenario, key order aside.
+ *
+ * @remarks Since 0.2.0
+ */
+export function experimentHash(plan: ExperimentPlan): string {
+  return fnv1a64(canonicalJson({ experiment: plan.experiment, base: plan.baseScenario }));
+}
+
+/**
+ * The runs of one shard, point by point, replication by replication.
+ *
+ * @remarks Since 0.2.0
+ */
+export function planRuns(plan: ExperimentPlan, shard: Shard = WHOLE): RunTask[] {
+  checkShard(shard);
+  const { experiment } = plan;
+  const tasks: RunTask[] = [];
+  for (const point of plan.points) {
+    if (point.index % shard.count !== shard.index) continue;
+    for (let r = 0; r < experiment.replications; r++) {
+      const seedPoint = experiment.commonRandomNumbers ? 0 : point.index;
+      tasks.push({
+        point: point.index,
+        replication: r,
+        seed: deriveSeed(experiment.seed, seedPoint, r),
+        scenario: point.scenario,
+        metrics: experiment.metrics,
+      });
+    }
+  }
+  return tasks;
+}
+
+/**
+ * Runs one task: the point's scenario on the task's seed, and the chosen
+ * figures of its report (null where the report has none).
+ *
+ * @remarks Since 0.2.0
+ */
+export function executeRun(task: RunTask): RunRecord {
+  const report = runScenario(task.scenario, { seed: task.seed });
+  return {
+    replication: task.replication,
+    seed: task.seed,
+    values: task.metrics.map((m) => metricValue(report, m)),
+  };
+}
+
+/**
+ * A partial result from the records of a shard's runs (in any order).
+ *
+ * @remarks Since 0.2.0
+ */
+export function assemblePartial(
+  plan: ExperimentPlan,
+  shard: Shard,
+  tasks: readonly RunTask[],
+  records: readonly RunRecord[],
+): PartialResult {
+  const byPoint = new Map<number, RunRecord[]>();
+  tasks.forEach((task, i) => {
+    const list = byPoint.get(task.point) ?? [];
+    list.push(records[i] as RunRecord);
+    byPoint.set(task.point, list);
+  });
+  const points: PointRuns[] = plan.points
+    .filter((p) => byPoint.has(p.index))
+    .map((p) => ({
+      index: p.index,
+      parameters: p.parameters,
+      runs: [...(byPoint.get(p.index) ?? [])].sort((a, b) => a.replication - b.replication),
+    }));
+  return {
+    kind: "dbsim-experiment-partial",
+    dbsimVersion: VERSION,
+    experimentHash: experimentHash(plan),
+    shard: { index: shard.index, count: shard.count },
+    pointCount: plan.points.length,
+    experiment: plan.experiment,
+    points,
+  };
+}
+
+/**
+ * Runs one shard of an experiment in this thread and returns its partial result.
+ *
+ * @remarks Since 0.2.0
+ */
+export function runExperimentPartial(
+  input: unknown,
+  options: RunExperimentOptions = {},
+): PartialResult {
+  const plan = isPlan(input) ? input : resolveExperiment(input);
+  const shard = options.shard ?? WHOLE;
+  const tasks = planRuns(plan, shard);
+  const records = tasks.map((task, i) => {
+    const record = executeRun(task);
+    options.onProgress?.(i + 1, tasks.length);
+    return record;
+  });
+  return assemblePartial(plan, shard, tasks, records);
+}
+
+/**
+ * Runs a whole experiment in this thread: every point, every replication, and
+ * the summaries (mean, standard deviation, Student-t 95 % interval per metric and
+ * point; paired and unpaired comparisons with the baseline point). Throws an
+ * {@link ExperimentError} listing every problem of a bad experiment.
+ *
+ * @example
+ * ```ts
+ * const result = runExperiment({
+ *   scenario: "read-heavy",
+ *   parameters: { "workload.rate": [600, 1200] },
+ *   replications: 3,
+ *   metrics: ["latency.read.p99"],
+ * });
+ * ```
+ *
+ * @remarks Since 0.2.0
+ */
+export function runExperiment(
+  input: unknown,
+  options: RunExperimentOptions = {},
+): ExperimentResult {
+  const { shard: _ignored, ...rest } = options;
+  return finalizeResult([runExperimentPartial(input, rest)]);
+}
+
+function isPlan(input: unknown): input is ExperimentPlan {
+  return typeof input === "object" && input !== null && "points" in input && "experiment" in input;
+}
+
+function checkShard(shard: Shard): void {
+  if (!Number.isSafeInteger(shard.count) || shard.count < 1) {
+    throw new RangeError(`shard count: expected an integer ≥ 1; got ${shard.count}`);
+  }
+  if (!Number.isSafeInteger(shard.index) || shard.index < 0 || shard.index >= shard.count) {
+    throw new RangeError(
+      `shard index: expected an integer from 0 to ${shard.count - 1}; got ${shard.index}`,
+    );
+  }
+}
