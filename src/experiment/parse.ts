@@ -210,6 +210,10 @@ function toIssue(issue: z.core.$ZodIssue): ScenarioIssue {
     };
   }
   const input = "input" in issue ? issue.input : undefined;
+  if (issue.code === "invalid_key") {
+    const inner = issue.issues[0]?.message ?? "expected a valid key";
+    return { path, code: issue.code, message: `${inner}; got ${describeValue(input)}` };
+  }
   if (issue.code === "invalid_type" && input === undefined) {
     return { path, code: issue.code, message: `required: expected ${issue.expected}; got nothing` };
   }

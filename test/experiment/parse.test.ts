@@ -1,0 +1,89 @@
+// Bad experiment files: every problem names the path, the value and what was expected.
+import { describe, expect, it } from "vitest";
+import { parseExperiment } from "../../src/index.js";
+
+function messages(input: unknown): string[] {
+  const result = parseExperiment(input);
+  if (result.ok) throw new Error("expected problems");
+  return result.issues.map((i) => `${i.path}: ${i.message}`);
+}
+
+describe("experiment files: problems name the path, the value and what was expected", () => {
+  it("a replication count that is not a positive integer", () => {
+    expect(messages({ scenario: "read-heavy", replications: 0 })).toEqual([
+      "replications: Too small: expected number to be >=1; got 0",
+    ]);
+  });
+  it("an unknown key, with the keys that exist", () => {
+    const [line] = messages({ scenario: "read-heavy", replication: 3 });
+    expect(line).toMatch(/^: unknown key "replication"; expected one of .*replications/);
+  });
+  it("an unknown built-in scenario, with the names that exist", () => {
+    const [line] = messages({ scenario: "read-hevy" });
+    expect(line).toMatch(/^scenario: expected .*read-heavy.*; got "read-hevy"$/);
+  });
+  it("a metric the report does not have, with what it has there", () => {
+    expect(messages({ scenario: "read-heavy", metrics: ["latency.red.p99"] })).toEqual([
+      'metrics.0: the report has no "red" under latency; expected one of all, read, write',
+    ]);
+  });
+  it("a metric that is not a number", () => {
+    expect(messages({ scenario: "read-heavy", metrics: ["nodes.0.name"] })[0]).toMatch(
+      /^metrics\.0: nodes\.0\.name is not a number in the report/,
+    );
+  });
+  it("a swept value the scenario refuses: the parameter, the point and the scenario's own message", () => {
+    expect(
+      messages({ scenario: "read-heavy", parameters: { "workload.rate": [100, -5] } }),
+    ).toEqual([
+      "parameters.workload.rate: at point 1 (workload.rate = -5): workload.rate: Too small: expected number to be >=0; got -5",
+    ]);
+  });
+  it("a swept path with a typo: the parameter, with the scenario's did-you-mean", () => {
+    const [line] = messages({ scenario: "read-heavy", parameters: { "database.cors": [4] } });
+    expect(line).toMatch(
+      /^parameters\.database\.cors: at point 0 .*"cors" \(did you mean "cores"\?\)/,
+    );
+  });
+  it("a parameter path that is not a dotted path", () => {
+    const [line] = messages({ scenario: "read-heavy", parameters: { "workload..rate": [1] } });
+    expect(line).toMatch(/^parameters\.workload\.\.rate: .*dotted path/);
+  });
+  it("a baseline outside the grid", () => {
+    expect(
+      messages({
+        scenario: "read-heavy",
+        parameters: { "workload.rate": [100, 200] },
+        baseline: 2,
+      }),
+    ).toEqual(["baseline: expected a point index below 2 (the grid's size); got 2"]);
+  });
+  it("malformed JSON text", () => {
+    expect(messages("{ nope")[0]).toMatch(/^: malformed JSON/);
+  });
+  it("a good file: every point's scenario resolved, the first parameter slowest", () => {
+    const result = parseExperiment({
+      scenario: "read-heavy",
+      parameters: { "workload.rate": [100, 200], "database.cores": [2, 4, 8] },
+    });
+    if (!result.ok) throw new Error(JSON.stringify(result.issues));
+    expect(
+      result.plan.points.map((p) => [p.scenario.workload.rate, p.scenario.database.cores]),
+    ).toEqual([
+      [100, 2],
+      [100, 4],
+      [100, 8],
+      [200, 2],
+      [200, 4],
+      [200, 8],
+    ]);
+  });
+  it("null removes a section: replicas 0 as no replication", () => {
+    const result = parseExperiment({
+      scenario: "read-heavy",
+      parameters: { replication: [null, { replicas: 1 }], routing: [null] },
+    });
+    if (!result.ok) throw new Error(JSON.stringify(result.issues));
+    expect(result.plan.points.map((p) => p.scenario.replication?.replicas ?? 0)).toEqual([0, 1]);
+  });
+});
