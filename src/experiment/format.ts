@@ -23,7 +23,7 @@ function csvField(value: unknown): string {
 
 /**
  * The result as long-format CSV: a header, then one row per run and metric with
- * the point, each swept parameter, the replication, the run's seed, the metric
+ * the point, each swept parameter, the replication (column "replicate", so a swept path named "replication" keeps its own column), the run's seed, the metric
  * and its value (empty where the report had none). Objects in parameters are
  * written as JSON.
  *
@@ -32,7 +32,7 @@ function csvField(value: unknown): string {
 export function formatExperimentCsv(result: ExperimentResult): string {
   const paths = Object.keys(result.points[0]?.parameters ?? {});
   const lines = [
-    ["point", ...paths, "replication", "seed", "metric", "value"].map(csvField).join(","),
+    ["point", ...paths, "replicate", "seed", "metric", "value"].map(csvField).join(","),
   ];
   for (const point of result.points) {
     const params = paths.map((p) => csvField(point.parameters[p]));

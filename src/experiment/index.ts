@@ -4,6 +4,13 @@
 export { formatExperimentCsv, formatExperimentJson } from "./format.js";
 export { type GridPoint, gridPoints, pointScenario, setPath } from "./grid.js";
 export { canonicalJson, fnv1a64 } from "./hash.js";
+export {
+  mergeHistograms,
+  type PooledPercentiles,
+  type PortableHistogram,
+  pooledPercentiles,
+  portableHistogram,
+} from "./histogram.js";
 export { metricPathProblem, metricValue } from "./metrics.js";
 export {
   ExperimentError,
@@ -24,6 +31,7 @@ export {
   type PartialResult,
   PartialResultSchema,
   type PointRuns,
+  type PooledLatency,
   parsePartial,
   type RoundedInterval,
   type RunRecord,

@@ -6,6 +6,12 @@
 import * as z from "zod";
 import { roundFigure } from "../scenario/index.js";
 import { VERSION } from "../scenario/version.js";
+import {
+  mergeHistograms,
+  type PooledPercentiles,
+  type PortableHistogram,
+  pooledPercentiles,
+} from "./histogram.js";
 import { type Experiment, ExperimentSchema } from "./schema.js";
 import { type Interval, pairedComparison, type SampleSummary, summarizeSample } from "./stats.js";
 
@@ -19,7 +25,18 @@ export interface RunRecord {
   readonly replication: number;
   readonly seed: number;
   readonly values: readonly (number | null)[];
+  /** The run's latency histograms, when the experiment pools percentiles. */
+  readonly histograms?: Readonly<Record<PooledLatency, PortableHistogram>>;
 }
+
+/**
+ * The latency distributions whose percentiles can be pooled across replications.
+ *
+ * @remarks Since 0.2.0
+ */
+export type PooledLatency = "latency.read" | "latency.write" | "latency.all";
+
+const POOLED: readonly PooledLatency[] = ["latency.read", "latency.write", "latency.all"];
 
 /**
  * The runs of one point.
@@ -109,6 +126,8 @@ export interface ExperimentResult {
     readonly index: number;
     readonly parameters: Readonly<Record<string, unknown>>;
     readonly summary: Readonly<Record<string, MetricSummary>>;
+    /** Latency percentiles of every replication's requests pooled (when asked for). */
+    readonly pooled?: Readonly<Record<PooledLatency, PooledPercentiles>>;
     readonly runs: readonly RunRecord[];
   }[];
   readonly comparisons: readonly Comparison[];
@@ -127,10 +146,25 @@ export class MergeError extends Error {
   }
 }
 
+const PortableHistogramSchema = z.strictObject({
+  count: z.number().int().min(0),
+  zeros: z.number().int().min(0),
+  min: z.number().min(0),
+  max: z.number().min(0),
+  buckets: z.array(z.tuple([z.number().int(), z.number().int().min(1)])),
+});
+
 const RunRecordSchema = z.strictObject({
   replication: z.number().int().min(0),
   seed: z.number().int().min(0),
   values: z.array(z.number().nullable()),
+  histograms: z
+    .strictObject({
+      "latency.read": PortableHistogramSchema,
+      "latency.write": PortableHistogramSchema,
+      "latency.all": PortableHistogramSchema,
+    })
+    .optional(),
 });
 
 /**
@@ -253,10 +287,12 @@ export function finalizeResult(partials: readonly PartialResult[]): ExperimentRe
   const summarized = points.map((p) => ({
     index: p.index,
     parameters: p.parameters,
+    ...(experiment.pooledPercentiles ? { pooled: pool(p.runs) } : {}),
     summary: Object.fromEntries(
       metrics.map((name, m) => [name, roundSummary(summarizeSample(column(p.runs, m)))]),
     ),
-    runs: p.runs,
+    // The histograms served the pooling; the result keeps each run's figures only.
+    runs: p.runs.map(({ histograms: _histograms, ...run }) => run),
   }));
   return {
     kind: "dbsim-experiment",
@@ -304,6 +340,25 @@ function compareWithBaseline(experiment: Experiment, points: readonly PointRuns[
         unpaired: roundInterval(unpaired),
       });
     });
+  }
+  return out;
+}
+
+/** Each latency distribution's percentiles over the runs' histograms merged. */
+function pool(runs: readonly RunRecord[]): Record<PooledLatency, PooledPercentiles> {
+  const out = {} as Record<PooledLatency, PooledPercentiles>;
+  for (const name of POOLED) {
+    const merged = mergeHistograms(runs.flatMap((r) => (r.histograms ? [r.histograms[name]] : [])));
+    const p = pooledPercentiles(merged);
+    out[name] = {
+      count: p.count,
+      p50: roundFigure(p.p50),
+      p90: roundFigure(p.p90),
+      p95: roundFigure(p.p95),
+      p99: roundFigure(p.p99),
+      p999: roundFigure(p.p999),
+      max: roundFigure(p.max),
+    };
   }
   return out;
 }

@@ -2,9 +2,11 @@
 // optionally one shard's points), each run a pure function of its scenario and
 // seed, and the records gathered by (point, replication), not by completion
 // order. The Node entry (dbsim/node) runs the same tasks on worker threads.
-import { runScenario, type Scenario } from "../scenario/index.js";
+import type { History } from "../consistency/index.js";
+import { runScenario, runScenarioDetailed, type Scenario } from "../scenario/index.js";
 import { VERSION } from "../scenario/version.js";
 import { canonicalJson, fnv1a64 } from "./hash.js";
+import { type PortableHistogram, portableHistogram } from "./histogram.js";
 import { metricValue } from "./metrics.js";
 import { type ExperimentPlan, resolveExperiment } from "./parse.js";
 import {
@@ -12,6 +14,7 @@ import {
   finalizeResult,
   type PartialResult,
   type PointRuns,
+  type PooledLatency,
   type RunRecord,
 } from "./result.js";
 import { deriveSeed } from "./seeds.js";
@@ -33,6 +36,8 @@ export interface RunTask {
   readonly scenario: Scenario;
   /** The report paths to read. */
   readonly metrics: readonly string[];
+  /** Whether to return the run's latency histograms (for pooled percentiles). */
+  readonly histograms: boolean;
 }
 
 /**
@@ -92,6 +97,7 @@ export function planRuns(plan: ExperimentPlan, shard: Shard = WHOLE): RunTask[] 
         seed: deriveSeed(experiment.seed, seedPoint, r),
         scenario: point.scenario,
         metrics: experiment.metrics,
+        histograms: experiment.pooledPercentiles,
       });
     }
   }
@@ -105,11 +111,42 @@ export function planRuns(plan: ExperimentPlan, shard: Shard = WHOLE): RunTask[] 
  * @remarks Since 0.2.0
  */
 export function executeRun(task: RunTask): RunRecord {
-  const report = runScenario(task.scenario, { seed: task.seed });
+  if (!task.histograms) {
+    const report = runScenario(task.scenario, { seed: task.seed });
+    return {
+      replication: task.replication,
+      seed: task.seed,
+      values: task.metrics.map((m) => metricValue(report, m)),
+    };
+  }
+  const run = runScenarioDetailed(task.scenario, { seed: task.seed, history: true });
   return {
     replication: task.replication,
     seed: task.seed,
-    values: task.metrics.map((m) => metricValue(report, m)),
+    values: task.metrics.map((m) => metricValue(run.report, m)),
+    histograms: latencyHistograms(run.history, run.report.warmupMs),
+  };
+}
+
+/**
+ * The run's latency histograms rebuilt from its history: the operations that
+ * succeeded and completed in the measured window (at or after the warm-up cut),
+ * as the report's own latency histograms count them.
+ */
+function latencyHistograms(
+  history: History | null,
+  warmupMs: number,
+): Record<PooledLatency, PortableHistogram> {
+  const read: number[] = [];
+  const write: number[] = [];
+  for (const op of history ?? []) {
+    if (!op.ok || op.completeMs < warmupMs) continue;
+    (op.kind === "read" ? read : write).push(op.completeMs - op.invokeMs);
+  }
+  return {
+    "latency.read": portableHistogram(read),
+    "latency.write": portableHistogram(write),
+    "latency.all": portableHistogram([...read, ...write]),
   };
 }
 

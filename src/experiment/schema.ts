@@ -53,6 +53,12 @@ export const ExperimentSchema = z
       .max(100)
       .default(["throughput.completedPerSec", "latency.all.mean", "latency.all.p99"])
       .describe("Report figures to summarise, as paths into the report"),
+    pooledPercentiles: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Also give, per point, the latency percentiles of all replications' requests pooled, from their histograms merged exactly (each run records its operations: slower, more memory)",
+      ),
     baseline: z
       .number()
       .int()

@@ -55,7 +55,7 @@ describe("dbsim sweep and dbsim merge", () => {
   it("the CSV of merged shards (the index given as $INDEX/$COUNT) equals the one-process CSV", async () => {
     const whole = await run(["sweep", "exp.json", "--workers", "1", "--format", "csv"]);
     expect(whole.code).toBe(0);
-    expect(whole.stdout.split("\n")[0]).toBe("point,database.cores,replication,seed,metric,value");
+    expect(whole.stdout.split("\n")[0]).toBe("point,database.cores,replicate,seed,metric,value");
     expect(whole.stdout.trim().split("\n")).toHaveLength(1 + 3 * 2 * 2);
     for (const index of ["0", "1"]) {
       const env = { JOB_COMPLETION_INDEX: index };
