@@ -22,10 +22,10 @@ export function canonicalJson(value: unknown): string {
 }
 
 /**
- * A 64-bit FNV-1a hash (Fowler, Noll & Vo; draft-eastlake-fnv) of the UTF-16 code
- * units of `text`, as 16 hex digits. Computed in two 32-bit halves with
- * Math.imul-free arithmetic on BigInt would be slower; this uses BigInt once per
- * character, which is fine for files of kilobytes.
+ * A 64-bit FNV-1a hash (Fowler, Noll & Vo; offset basis and prime from
+ * draft-eastlake-fnv) of the UTF-16 code units of `text`, as 16 hex digits.
+ * BigInt arithmetic per character: slow for megabytes, fine for an experiment
+ * file of kilobytes.
  *
  * @remarks Since 0.2.0
  */

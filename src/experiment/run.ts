@@ -225,10 +225,9 @@ export function runExperimentPartial(
  */
 export function runExperiment(
   input: unknown,
-  options: RunExperimentOptions = {},
+  options: Omit<RunExperimentOptions, "shard"> = {},
 ): ExperimentResult {
-  const { shard: _ignored, ...rest } = options;
-  return finalizeResult([runExperimentPartial(input, rest)]);
+  return finalizeResult([runExperimentPartial(input, options)]);
 }
 
 function isPlan(input: unknown): input is ExperimentPlan {

@@ -97,6 +97,13 @@ describe("dbsim sweep and dbsim merge", () => {
     );
   });
 
+  it("dbsim --help lists sweep and merge; sweep --help gives the job-array recipe", async () => {
+    const help = await run(["--help"]);
+    expect(help.stdout).toMatch(/^ {2}sweep\b/m);
+    expect(help.stdout).toMatch(/^ {2}merge\b/m);
+    expect((await run(["sweep", "--help"])).stdout).toContain("--shard $JOB_COMPLETION_INDEX/4");
+  });
+
   it("a malformed --shard: exit 2 with what is expected", async () => {
     const r = await run(["sweep", "exp.json", "--shard", "2/2"]);
     expect(r.code).toBe(2);
