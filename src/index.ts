@@ -35,6 +35,7 @@ export {
   batchMeansInterval,
   type Comparison,
   checkPartials,
+  checkRunLimits,
   deriveSeed,
   type Experiment,
   ExperimentError,

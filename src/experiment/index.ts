@@ -38,6 +38,7 @@ export {
 } from "./result.js";
 export {
   assemblePartial,
+  checkRunLimits,
   executeRun,
   experimentHash,
   planRuns,

@@ -3,12 +3,20 @@
 // seed, and the records gathered by (point, replication), not by completion
 // order. The Node entry (dbsim/node) runs the same tasks on worker threads.
 import type { History } from "../consistency/index.js";
-import { runScenario, runScenarioDetailed, type Scenario } from "../scenario/index.js";
+import {
+  checkWorkLimits,
+  estimateWork,
+  runScenario,
+  runScenarioDetailed,
+  type Scenario,
+  type ScenarioIssue,
+  WorkLimitError,
+} from "../scenario/index.js";
 import { VERSION } from "../scenario/version.js";
 import { canonicalJson, fnv1a64 } from "./hash.js";
 import { type PortableHistogram, portableHistogram } from "./histogram.js";
 import { metricValue } from "./metrics.js";
-import { type ExperimentPlan, resolveExperiment } from "./parse.js";
+import { ExperimentError, type ExperimentPlan, resolveExperiment } from "./parse.js";
 import {
   type ExperimentResult,
   finalizeResult,
@@ -105,6 +113,36 @@ export function planRuns(plan: ExperimentPlan, shard: Shard = WHOLE): RunTask[] 
 }
 
 /**
+ * Checks, before anything runs, that every run of a shard passes the work
+ * limits a run checks for itself (operations, events, memory: see
+ * `checkWorkLimits`), so a sweep is refused at once rather than a run failing on
+ * a worker thread; throws an {@link ExperimentError} naming each point refused.
+ *
+ * @remarks Since 0.2.0
+ */
+export function checkRunLimits(plan: ExperimentPlan, shard: Shard = WHOLE): void {
+  const issues: ScenarioIssue[] = [];
+  for (const point of plan.points) {
+    if (point.index % shard.count !== shard.index) continue;
+    try {
+      const history = plan.experiment.pooledPercentiles;
+      checkWorkLimits(estimateWork(point.scenario, { history }));
+    } catch (error) {
+      if (!(error instanceof WorkLimitError)) throw error;
+      const where = Object.entries(point.parameters)
+        .map(([p, v]) => `${p} = ${JSON.stringify(v)}`)
+        .join(", ");
+      issues.push({
+        path: Object.keys(point.parameters).length > 0 ? "parameters" : "scenario",
+        code: "too_big",
+        message: `point ${point.index}${where === "" ? "" : ` (${where})`} would be refused: ${error.message}`,
+      });
+    }
+  }
+  if (issues.length > 0) throw new ExperimentError(issues);
+}
+
+/**
  * Runs one task: the point's scenario on the task's seed, and the chosen
  * figures of its report (null where the report has none).
  *
@@ -197,6 +235,7 @@ export function runExperimentPartial(
   const plan = isPlan(input) ? input : resolveExperiment(input);
   const shard = options.shard ?? WHOLE;
   const tasks = planRuns(plan, shard);
+  checkRunLimits(plan, shard);
   const records = tasks.map((task, i) => {
     const record = executeRun(task);
     options.onProgress?.(i + 1, tasks.length);

@@ -6,6 +6,7 @@ import { availableParallelism } from "node:os";
 import { Piscina } from "piscina";
 import {
   assemblePartial,
+  checkRunLimits,
   type ExperimentPlan,
   type ExperimentResult,
   finalizeResult,
@@ -64,6 +65,7 @@ export async function runPartialOnWorkers(
   const plan: ExperimentPlan = resolveExperiment(input);
   const shard = options.shard ?? WHOLE;
   const tasks: RunTask[] = planRuns(plan, shard);
+  checkRunLimits(plan, shard);
   const workers = checkWorkers(options.workers ?? availableParallelism());
   const { filename, execArgv } = workerModule();
   const pool = new Piscina<RunTask, RunRecord>({

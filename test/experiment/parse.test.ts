@@ -1,6 +1,6 @@
 // Bad experiment files: every problem names the path, the value and what was expected.
 import { describe, expect, it } from "vitest";
-import { parseExperiment } from "../../src/index.js";
+import { ExperimentError, parseExperiment, runExperiment } from "../../src/index.js";
 
 function messages(input: unknown): string[] {
   const result = parseExperiment(input);
@@ -85,5 +85,20 @@ describe("experiment files: problems name the path, the value and what was expec
     });
     if (!result.ok) throw new Error(JSON.stringify(result.issues));
     expect(result.plan.points.map((p) => p.scenario.replication?.replicas ?? 0)).toEqual([0, 1]);
+  });
+});
+
+describe("runs the work limits would refuse are refused before the sweep starts", () => {
+  it("names the point, its values and the limit", () => {
+    const run = () =>
+      runExperiment({
+        scenario: "read-heavy",
+        parameters: { duration: ["100s"], "workload.rate": [100, 4_000_000] },
+        replications: 1,
+      });
+    expect(run).toThrow(ExperimentError);
+    expect(run).toThrow(
+      /^parameters: point 1 \(duration = "100s", workload.rate = 4000000\) would be refused: .*operations/,
+    );
   });
 });
