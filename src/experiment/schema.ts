@@ -20,7 +20,9 @@ export const ExperimentSchema = z
     description: z.string().max(5000).optional(),
     scenario: z
       .union([z.string().min(1).max(200), z.record(z.string(), z.unknown())])
-      .describe("The base scenario: a built-in scenario's name, or a scenario object"),
+      .describe(
+        "The base scenario: a built-in scenario's name, a scenario object, or (for dbsim sweep) a .json file beside the experiment file",
+      ),
     parameters: z
       .record(DottedPath, z.array(z.unknown()).min(1).max(1000))
       .default({})

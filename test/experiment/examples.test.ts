@@ -1,9 +1,9 @@
 // The experiment files in examples/experiments/ are valid as shipped (their
 // scenario files resolved as `dbsim sweep` resolves them: beside the file).
 import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseExperiment } from "../../src/index.js";
+import { experimentJsonSchema, parseExperiment } from "../../src/index.js";
 
 const dir = join(import.meta.dirname, "..", "..", "examples", "experiments");
 
@@ -14,6 +14,14 @@ describe("examples/experiments", () => {
   );
   it("has the capacity study and the paired comparison", () => {
     expect(experiments).toEqual(expect.arrayContaining(["capacity.json", "pool-size-crn.json"]));
+  });
+  it('the shipped experiment.schema.json is experimentJsonSchema(), and every example\'s "$schema" points at it', () => {
+    const shipped = join(dir, "..", "..", "experiment.schema.json");
+    expect(JSON.parse(readFileSync(shipped, "utf8"))).toEqual(experimentJsonSchema());
+    for (const file of experiments) {
+      const { $schema } = JSON.parse(readFileSync(join(dir, file), "utf8"));
+      expect(resolve(dir, $schema), file).toBe(shipped);
+    }
   });
   for (const file of experiments) {
     it(`${file} is a valid experiment`, () => {
