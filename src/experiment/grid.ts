@@ -1,6 +1,7 @@
-// The points of a sweep: every combination of the parameters' values, the first
-// parameter varying slowest (like nested loops written in the file's order), and
-// each point's scenario: the base with the point's values set at their paths.
+// The points of a sweep: every combination of the axes' values, the first axis
+// varying slowest (like nested loops written in the file's order), and each
+// point's scenario: the base with the point's values set at their paths. An axis
+// is a parameter (one path) or a zipped group (several paths that move together).
 
 /**
  * One point of the grid: its index and the value of each swept path.
@@ -15,25 +16,58 @@ export interface GridPoint {
 }
 
 /**
- * Every point of the grid over `parameters` (path → values); one point with no
- * parameters when there are none.
+ * One axis of the grid: for each of its values, the paths it sets. A parameter
+ * sets one path; a zipped group sets several together.
  *
  * @remarks Since 0.2.0
  */
-export function gridPoints(parameters: Readonly<Record<string, readonly unknown[]>>): GridPoint[] {
-  let combos: [string, unknown][][] = [[]];
-  for (const [path, values] of Object.entries(parameters)) {
-    const next: [string, unknown][][] = [];
-    for (const combo of combos) for (const v of values) next.push([...combo, [path, v]]);
+export type GridAxis = readonly (readonly (readonly [string, unknown])[])[];
+
+/**
+ * An evenly spaced range of numbers, `from` to `to` inclusive by `step`.
+ *
+ * @remarks Since 0.2.0
+ */
+export interface ValueRange {
+  readonly from: number;
+  readonly to: number;
+  readonly step: number;
+}
+
+/**
+ * The values of a range: from, from + step, … up to `to` (inclusive, allowing for
+ * floating-point error), each rounded to 12 significant digits so 0.1 steps read
+ * 0.3, not 0.30000000000000004.
+ *
+ * @remarks Since 0.2.0
+ */
+export function rangeValues(range: ValueRange): number[] {
+  const count = Math.floor((range.to - range.from) / range.step + 1e-9) + 1;
+  return Array.from({ length: Math.max(0, count) }, (_, i) =>
+    Number((range.from + i * range.step).toPrecision(12)),
+  );
+}
+
+/**
+ * Every point of the grid: the cartesian product of the axes, the first axis
+ * varying slowest; one point with no parameters when there are no axes.
+ *
+ * @remarks Since 0.2.0
+ */
+export function gridPoints(axes: readonly GridAxis[]): GridPoint[] {
+  let combos: (readonly [string, unknown])[][] = [[]];
+  for (const axis of axes) {
+    const next: (readonly [string, unknown])[][] = [];
+    for (const combo of combos) for (const settings of axis) next.push([...combo, ...settings]);
     combos = next;
   }
   return combos.map((combo, index) => ({ index, parameters: Object.fromEntries(combo) }));
 }
 
 /** The number of points of the grid, without building it. */
-export function gridSize(parameters: Readonly<Record<string, readonly unknown[]>>): number {
+export function gridSize(axes: readonly GridAxis[]): number {
   let n = 1;
-  for (const values of Object.values(parameters)) n *= values.length;
+  for (const axis of axes) n *= axis.length;
   return n;
 }
 

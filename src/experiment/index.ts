@@ -2,7 +2,15 @@
 // statistics, and the partial results of shards with their merge. Browser-safe:
 // the worker pool lives in the Node-only entry (dbsim/node).
 export { formatExperimentCsv, formatExperimentJson } from "./format.js";
-export { type GridPoint, gridPoints, pointScenario, setPath } from "./grid.js";
+export {
+  type GridAxis,
+  type GridPoint,
+  gridPoints,
+  pointScenario,
+  rangeValues,
+  setPath,
+  type ValueRange,
+} from "./grid.js";
 export { canonicalJson, fnv1a64 } from "./hash.js";
 export {
   mergeHistograms,

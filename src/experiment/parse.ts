@@ -11,7 +11,14 @@ import {
   type Scenario,
   type ScenarioIssue,
 } from "../scenario/index.js";
-import { type GridPoint, gridPoints, gridSize, pointScenario } from "./grid.js";
+import {
+  type GridAxis,
+  type GridPoint,
+  gridPoints,
+  gridSize,
+  pointScenario,
+  rangeValues,
+} from "./grid.js";
 import { metricPathProblem } from "./metrics.js";
 import { type Experiment, ExperimentSchema } from "./schema.js";
 
@@ -94,7 +101,8 @@ export function parseExperiment(input: unknown): ExperimentParseResult {
     if (problem !== undefined)
       issues.push({ path: `metrics.${i}`, code: "invalid_metric", message: problem });
   });
-  const size = gridSize(experiment.parameters);
+  const { axes, where } = experimentAxes(experiment, issues);
+  const size = gridSize(axes);
   if (size * experiment.replications > MAX_EXPERIMENT_RUNS) {
     issues.push({
       path: "parameters",
@@ -110,7 +118,7 @@ export function parseExperiment(input: unknown): ExperimentParseResult {
     });
   }
   if (issues.length > 0 || base === undefined) return fail(issues);
-  const points = resolvePoints(experiment, base, issues);
+  const points = resolvePoints(axes, where, base, issues);
   if (issues.length > 0) return fail(issues);
   return { ok: true, plan: { experiment, baseScenario: base, points } };
 }
@@ -143,15 +151,65 @@ function resolveBase(experiment: Experiment, issues: ScenarioIssue[]): unknown {
   return builtin;
 }
 
+/**
+ * The grid's axes — each parameter, then each zipped group — and where each swept
+ * path is written in the file (for messages); zipped groups of unequal lengths
+ * and paths swept twice are problems.
+ */
+function experimentAxes(
+  experiment: Experiment,
+  issues: ScenarioIssue[],
+): { axes: GridAxis[]; where: Map<string, string> } {
+  const where = new Map<string, string>();
+  const axes: GridAxis[] = [];
+  const claim = (path: string, at: string): void => {
+    const before = where.get(path);
+    if (before !== undefined) {
+      issues.push({
+        path: at,
+        code: "duplicate_path",
+        message: `${path} is swept twice (also at ${before}); expected each path once`,
+      });
+    }
+    where.set(path, at);
+  };
+  for (const [path, values] of Object.entries(experiment.parameters)) {
+    claim(path, `parameters.${path}`);
+    const list = Array.isArray(values) ? values : rangeValues(values);
+    axes.push(list.map((v) => [[path, v] as const]));
+  }
+  experiment.zip.forEach((group, g) => {
+    const entries = Object.entries(group);
+    const [first, firstValues] = entries[0] ?? ["", []];
+    for (const [path, values] of entries) {
+      claim(path, `zip.${g}.${path}`);
+      if (values.length !== firstValues.length) {
+        issues.push({
+          path: `zip.${g}.${path}`,
+          code: "invalid_length",
+          message: `expected ${firstValues.length} values, as many as ${first} has in its group; got ${values.length}`,
+        });
+      }
+    }
+    if (entries.length > 0) {
+      axes.push(
+        firstValues.map((_, i) => entries.map(([path, values]) => [path, values[i]] as const)),
+      );
+    }
+  });
+  return { axes, where };
+}
+
 /** Every point's scenario, resolved; a problem is reported once, at the first point that has it. */
 function resolvePoints(
-  experiment: Experiment,
+  axes: readonly GridAxis[],
+  location: ReadonlyMap<string, string>,
   base: unknown,
   issues: ScenarioIssue[],
 ): (GridPoint & { scenario: Scenario })[] {
   const seen = new Set<string>();
   const out: (GridPoint & { scenario: Scenario })[] = [];
-  for (const point of gridPoints(experiment.parameters)) {
+  for (const point of gridPoints(axes)) {
     const result = parseScenario(pointScenario(base, point));
     if (result.ok) {
       out.push({ ...point, scenario: result.scenario });
@@ -177,7 +235,7 @@ function resolvePoints(
         .map(([p, v]) => `${p} = ${JSON.stringify(v)}`)
         .join(", ");
       issues.push({
-        path: `parameters.${swept}`,
+        path: location.get(swept) ?? `parameters.${swept}`,
         code: issue.code,
         message: `at point ${point.index} (${where}): ${issue.path}: ${issue.message}`,
       });

@@ -8,6 +8,20 @@ const DottedPath = z.string().regex(/^[A-Za-z_$][\w$]*(\.([A-Za-z_$][\w$]*|\d+))
   message: 'expected a dotted path such as "workload.rate" or "nodes.0.utilization"',
 });
 
+const Values = z.union([
+  z.array(z.unknown()).min(1).max(1000),
+  z
+    .strictObject({
+      from: z.number(),
+      to: z.number(),
+      step: z.number().positive(),
+    })
+    .refine((r) => r.to >= r.from && (r.to - r.from) / r.step < 1000, {
+      message: "expected a range with to ≥ from and at most 1000 values",
+    })
+    .describe("An evenly spaced range of numbers, from and to inclusive"),
+]);
+
 /**
  * The schema of an experiment file.
  *
@@ -24,10 +38,17 @@ export const ExperimentSchema = z
         "The base scenario: a built-in scenario's name, a scenario object, or (for dbsim sweep) a .json file beside the experiment file",
       ),
     parameters: z
-      .record(DottedPath, z.array(z.unknown()).min(1).max(1000))
+      .record(DottedPath, Values)
       .default({})
       .describe(
-        "Paths into the scenario and the values each takes; the points are every combination, the first path varying slowest. A null value removes the key (a section left out).",
+        "Paths into the scenario and the values each takes (a list, or a range {from, to, step}); the points are every combination, the first path varying slowest. A null value removes the key (a section left out).",
+      ),
+    zip: z
+      .array(z.record(DottedPath, z.array(z.unknown()).min(1).max(1000)))
+      .max(100)
+      .default([])
+      .describe(
+        "Groups of paths whose values move together (the i-th value of each), each group one more axis after the parameters",
       ),
     replications: z
       .number()

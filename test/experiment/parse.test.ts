@@ -102,3 +102,62 @@ describe("runs the work limits would refuse are refused before the sweep starts"
     );
   });
 });
+
+describe("ranges and zipped axes", () => {
+  it("a range {from, to, step} gives from, from + step, … to, inclusive", () => {
+    const result = parseExperiment({
+      scenario: "read-heavy",
+      parameters: { "workload.readRatio": { from: 0.7, to: 0.9, step: 0.1 } },
+    });
+    if (!result.ok) throw new Error(JSON.stringify(result.issues));
+    expect(result.plan.points.map((p) => p.parameters["workload.readRatio"])).toEqual([
+      0.7, 0.8, 0.9,
+    ]);
+  });
+  it("a zipped group moves its paths together, one axis after the parameters", () => {
+    const result = parseExperiment({
+      scenario: "read-heavy",
+      parameters: { "database.cores": [4, 8] },
+      zip: [{ "workload.rate": [600, 1200, 2400], "client.poolSize": [5, 10, 20] }],
+    });
+    if (!result.ok) throw new Error(JSON.stringify(result.issues));
+    expect(
+      result.plan.points.map((p) => [
+        p.scenario.database.cores,
+        p.scenario.workload.rate,
+        p.scenario.client.poolSize,
+      ]),
+    ).toEqual([
+      [4, 600, 5],
+      [4, 1200, 10],
+      [4, 2400, 20],
+      [8, 600, 5],
+      [8, 1200, 10],
+      [8, 2400, 20],
+    ]);
+  });
+  it("a zipped group of unequal lengths, a path swept twice, a bad value inside a group", () => {
+    expect(
+      messages({
+        scenario: "read-heavy",
+        parameters: { "workload.rate": [600] },
+        zip: [{ "database.cores": [4, 8], "client.poolSize": [5], "workload.rate": [1] }],
+      }),
+    ).toEqual([
+      "zip.0.client.poolSize: expected 2 values, as many as database.cores has in its group; got 1",
+      "zip.0.workload.rate: workload.rate is swept twice (also at parameters.workload.rate); expected each path once",
+      "zip.0.workload.rate: expected 2 values, as many as database.cores has in its group; got 1",
+    ]);
+    expect(messages({ scenario: "read-heavy", zip: [{ "database.cores": [4, -1] }] })).toEqual([
+      "zip.0.database.cores: at point 1 (database.cores = -1): database.cores: Too small: expected number to be >0; got -1",
+    ]);
+  });
+  it("a range with to below from", () => {
+    expect(
+      messages({
+        scenario: "read-heavy",
+        parameters: { "workload.rate": { from: 5, to: 1, step: 1 } },
+      })[0],
+    ).toMatch(/^parameters\.workload\.rate: .*expected a range with to ≥ from/);
+  });
+});
