@@ -72,6 +72,7 @@ export {
   resolveExperiment,
   runExperiment,
   runExperimentPartial,
+  runPlanPartial,
   type SampleSummary,
   type Shard,
   studentTCentral,

@@ -54,6 +54,7 @@ export {
   type RunTask,
   runExperiment,
   runExperimentPartial,
+  runPlanPartial,
   type Shard,
   WHOLE,
 } from "./run.js";

@@ -225,6 +225,7 @@ export function assemblePartial(
 
 /**
  * Runs one shard of an experiment in this thread and returns its partial result.
+ * Throws an {@link ExperimentError} listing every problem of a bad experiment.
  *
  * @remarks Since 0.2.0
  */
@@ -232,7 +233,18 @@ export function runExperimentPartial(
   input: unknown,
   options: RunExperimentOptions = {},
 ): PartialResult {
-  const plan = isPlan(input) ? input : resolveExperiment(input);
+  return runPlanPartial(resolveExperiment(input), options);
+}
+
+/**
+ * Runs one shard of a validated experiment plan in this thread.
+ *
+ * @remarks Since 0.2.0
+ */
+export function runPlanPartial(
+  plan: ExperimentPlan,
+  options: RunExperimentOptions = {},
+): PartialResult {
   const shard = options.shard ?? WHOLE;
   const tasks = planRuns(plan, shard);
   checkRunLimits(plan, shard);
@@ -267,10 +279,6 @@ export function runExperiment(
   options: Omit<RunExperimentOptions, "shard"> = {},
 ): ExperimentResult {
   return finalizeResult([runExperimentPartial(input, options)]);
-}
-
-function isPlan(input: unknown): input is ExperimentPlan {
-  return typeof input === "object" && input !== null && "points" in input && "experiment" in input;
 }
 
 function checkShard(shard: Shard): void {
