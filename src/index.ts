@@ -49,6 +49,7 @@ export {
   experimentJsonSchema,
   formatExperimentCsv,
   formatExperimentJson,
+  formatExperimentJsonLines,
   type GridPoint,
   type Interval,
   MergeError,

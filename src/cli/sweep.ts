@@ -12,6 +12,7 @@ import {
   finalizeResult,
   formatExperimentCsv,
   formatExperimentJson,
+  formatExperimentJsonLines,
   MergeError,
   mergePartials,
   type PartialResult,
@@ -41,7 +42,7 @@ export interface SweepIO extends ProgressIO {
   readonly cwd: string;
 }
 
-const FORMATS = ["json", "csv"] as const;
+const FORMATS = ["json", "csv", "jsonl"] as const;
 type Format = (typeof FORMATS)[number];
 
 interface SweepOptions {
@@ -123,7 +124,8 @@ async function emit(
 }
 
 function render(result: ExperimentResult, format: Format): string {
-  return format === "csv" ? formatExperimentCsv(result) : formatExperimentJson(result);
+  if (format === "csv") return formatExperimentCsv(result);
+  return format === "jsonl" ? formatExperimentJsonLines(result) : formatExperimentJson(result);
 }
 
 async function sweep(io: SweepIO, file: string, options: SweepOptions): Promise<void> {

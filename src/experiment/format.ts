@@ -53,3 +53,31 @@ export function formatExperimentCsv(result: ExperimentResult): string {
   }
   return `${lines.join("\n")}\n`;
 }
+
+/**
+ * The result as JSON lines: one object per run and metric, with the same fields
+ * as a CSV row (`point`, `parameters`, `replicate`, `seed`, `metric`, `value`),
+ * the parameters kept as JSON values.
+ *
+ * @remarks Since 0.2.0
+ */
+export function formatExperimentJsonLines(result: ExperimentResult): string {
+  const lines: string[] = [];
+  for (const point of result.points) {
+    for (const run of point.runs) {
+      result.metrics.forEach((metric, m) => {
+        lines.push(
+          JSON.stringify({
+            point: point.index,
+            parameters: point.parameters,
+            replicate: run.replication,
+            seed: run.seed,
+            metric,
+            value: run.values[m] ?? null,
+          }),
+        );
+      });
+    }
+  }
+  return lines.length === 0 ? "" : `${lines.join("\n")}\n`;
+}

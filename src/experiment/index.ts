@@ -1,7 +1,11 @@
 // Experiments: sweeps over a scenario's parameters with replications, their
 // statistics, and the partial results of shards with their merge. Browser-safe:
 // the worker pool lives in the Node-only entry (dbsim/node).
-export { formatExperimentCsv, formatExperimentJson } from "./format.js";
+export {
+  formatExperimentCsv,
+  formatExperimentJson,
+  formatExperimentJsonLines,
+} from "./format.js";
 export {
   type GridAxis,
   type GridPoint,

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import {
   formatExperimentCsv,
   formatExperimentJson,
+  formatExperimentJsonLines,
   type MergeError,
   mergePartials,
   type PartialResult,
@@ -47,11 +48,12 @@ function shards(n: number, experiment: unknown = EXPERIMENT): PartialResult[] {
 describe("dbsim merge of n shards equals one process, byte for byte", () => {
   const whole = runExperiment(EXPERIMENT);
   for (const n of [2, 3, 7]) {
-    it(`n = ${n}${n > 5 ? " (more shards than points)" : ""}: JSON and CSV`, () => {
+    it(`n = ${n}${n > 5 ? " (more shards than points)" : ""}: JSON, CSV and JSON lines`, () => {
       // Merge in reverse order: the order of the files does not matter.
       const merged = mergePartials(shards(n).reverse());
       expect(formatExperimentJson(merged)).toBe(formatExperimentJson(whole));
       expect(formatExperimentCsv(merged)).toBe(formatExperimentCsv(whole));
+      expect(formatExperimentJsonLines(merged)).toBe(formatExperimentJsonLines(whole));
     });
   }
 
@@ -109,5 +111,30 @@ describe("dbsim merge refuses partials that do not belong together", () => {
     expect(() => parsePartial({ kind: "dbsim-experiment" }, "result.json")).toThrow(
       /^result\.json is not a partial result of dbsim sweep --shard at kind/,
     );
+  });
+});
+
+describe("long formats", () => {
+  it("CSV and JSON lines: one row per run × metric, the same values", () => {
+    const result = runExperiment({
+      ...EXPERIMENT,
+      parameters: { ...EXPERIMENT.parameters, "workload.rate": [300, 600] },
+    });
+    const csv = formatExperimentCsv(result).trim().split("\n");
+    const jsonl = formatExperimentJsonLines(result)
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    const rows = 2 * EXPERIMENT.replications * EXPERIMENT.metrics.length;
+    expect(csv).toHaveLength(1 + rows);
+    expect(jsonl).toHaveLength(rows);
+    expect(csv[0]).toBe(
+      "point,duration,warmup,workload.keys.count,workload.rate,replicate,seed,metric,value",
+    );
+    const last = jsonl[rows - 1];
+    expect(csv[rows]).toBe(
+      `1,2s,500ms,10000,600,1,${last.seed},${last.metric},${last.value ?? ""}`,
+    );
+    expect(last).toMatchObject({ point: 1, parameters: { "workload.rate": 600 }, replicate: 1 });
   });
 });
