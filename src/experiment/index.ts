@@ -23,6 +23,7 @@ export {
   pooledPercentiles,
   portableHistogram,
 } from "./histogram.js";
+export { checkPartials, mergePartials, PartialResultSchema, parsePartial } from "./merge.js";
 export { metricPathProblem, metricValue } from "./metrics.js";
 export {
   ExperimentError,
@@ -34,17 +35,13 @@ export {
 } from "./parse.js";
 export {
   type Comparison,
-  checkPartials,
   type ExperimentResult,
   finalizeResult,
   MergeError,
   type MetricSummary,
-  mergePartials,
   type PartialResult,
-  PartialResultSchema,
   type PointRuns,
   type PooledLatency,
-  parsePartial,
   type RoundedInterval,
   type RunRecord,
 } from "./result.js";
