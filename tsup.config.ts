@@ -8,7 +8,7 @@ export default defineConfig([
     dts: true,
     sourcemap: true,
     // tsup builds the configs in parallel: keep the CLI's output (next config) out of the clean.
-    clean: ["!cli.js", "!cli.js.map"],
+    clean: ["!cli.js", "!cli.js.map", "!node*"],
     target: "es2022",
     platform: "neutral",
     // tinyqueue is ESM-only: bundle it so the CJS build needs no require(esm).
@@ -16,6 +16,23 @@ export default defineConfig([
     external: ["seedrandom", "zod", "fast-check"],
     // dbsim/testing loads fast-check with a clear error when it is missing.
     esbuildPlugins: [fastCheckLoader],
+  },
+  {
+    // dbsim/node (Node-only): experiments on worker threads. Each worker loads
+    // dist/node-worker.js, the ESM build of src/node/worker.ts; the CJS build of
+    // node.cjs points its workers there too (shims gives it import.meta.url).
+    entry: { node: "src/node/index.ts", "node-worker": "src/node/worker.ts" },
+    format: ["esm", "cjs"],
+    platform: "node",
+    target: "node20",
+    dts: { entry: { node: "src/node/index.ts" } },
+    sourcemap: true,
+    clean: false,
+    shims: true,
+    // No shared chunks: the first config's clean could remove them while this one builds.
+    splitting: false,
+    noExternal: ["tinyqueue"],
+    external: ["piscina", "seedrandom", "zod"],
   },
   {
     // The `dbsim` command (package.json "bin"): Node-only, ESM, with a shebang.
@@ -28,6 +45,6 @@ export default defineConfig([
     sourcemap: true,
     clean: false,
     noExternal: ["tinyqueue"],
-    external: ["commander", "seedrandom", "zod"],
+    external: ["commander", "piscina", "seedrandom", "zod"],
   },
 ]);

@@ -29,6 +29,60 @@ export {
   type StalenessResult,
   type Violation,
 } from "./consistency/index.js";
+// Experiments: sweeps, replications, statistics, shards and their merge
+export {
+  assemblePartial,
+  batchMeansInterval,
+  type Comparison,
+  checkPartials,
+  checkRunLimits,
+  deriveSeed,
+  type Experiment,
+  ExperimentError,
+  type ExperimentInput,
+  type ExperimentParseResult,
+  type ExperimentPlan,
+  type ExperimentResult,
+  ExperimentSchema,
+  executeRun,
+  experimentHash,
+  experimentJsonSchema,
+  formatExperimentCsv,
+  formatExperimentJson,
+  formatExperimentJsonLines,
+  type GridPoint,
+  type Interval,
+  MergeError,
+  type MetricSummary,
+  mergePartials,
+  mser5,
+  type PairedComparison,
+  type PartialResult,
+  type PointRuns,
+  type PooledLatency,
+  type PooledPercentiles,
+  type PortableHistogram,
+  pairedComparison,
+  parseExperiment,
+  parsePartial,
+  planRuns,
+  type RoundedInterval,
+  type RunExperimentOptions,
+  type RunRecord,
+  type RunTask,
+  resolveExperiment,
+  runExperiment,
+  runExperimentPartial,
+  runPlanPartial,
+  type SampleSummary,
+  type Shard,
+  studentTCentral,
+  studentTQuantile,
+  summarizeSample,
+  tInterval,
+  type WarmupSuggestion,
+  welchInterval,
+} from "./experiment/index.js";
 // Kernel
 export {
   type AnyOfValue,
@@ -115,7 +169,6 @@ export {
   WindowedRate,
   type WindowedRateOptions,
 } from "./metrics/index.js";
-
 // Models (the request path's contract and the building blocks)
 export {
   type ClientConfig,
@@ -175,7 +228,6 @@ export {
   Workload,
   type WorkloadConfig,
 } from "./models/workload/workload.js";
-
 // Scenario, run and report
 export {
   type AbortSignalLike,

@@ -38,6 +38,7 @@ import {
 import { checkWritable, writeHistoryFile } from "./history-writer.js";
 import { loadScenarioSource, resolvePath, resolvePlans, selectPlan } from "./load.js";
 import { createProgress } from "./progress.js";
+import { addSweepCommands } from "./sweep.js";
 
 /**
  * What the CLI may touch: its output streams, whether stderr is a terminal, the
@@ -354,6 +355,7 @@ function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
     });
 
   addCheckCommand(program, io, setExitCode);
+  addSweepCommands(program, io);
   return program;
 }
 

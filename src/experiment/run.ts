@@ -1,0 +1,293 @@
+// Running an experiment in this thread: the plan of runs (points × replications,
+// optionally one shard's points), each run a pure function of its scenario and
+// seed, and the records gathered by (point, replication), not by completion
+// order. The Node entry (dbsim/node) runs the same tasks on worker threads.
+import type { History } from "../consistency/index.js";
+import {
+  checkWorkLimits,
+  estimateWork,
+  runScenario,
+  runScenarioDetailed,
+  type Scenario,
+  type ScenarioIssue,
+  WorkLimitError,
+} from "../scenario/index.js";
+import { VERSION } from "../scenario/version.js";
+import { canonicalJson, fnv1a64 } from "./hash.js";
+import { type PortableHistogram, portableHistogram } from "./histogram.js";
+import { metricValue } from "./metrics.js";
+import { ExperimentError, type ExperimentPlan, resolveExperiment } from "./parse.js";
+import {
+  type ExperimentResult,
+  finalizeResult,
+  type PartialResult,
+  type PointRuns,
+  type PooledLatency,
+  type RunRecord,
+} from "./result.js";
+import { deriveSeed } from "./seeds.js";
+
+/**
+ * One run of an experiment: what a worker needs, and nothing else (plain data,
+ * so it crosses a thread boundary).
+ *
+ * @remarks Since 0.2.0
+ */
+export interface RunTask {
+  /** The point's index in the grid. */
+  readonly point: number;
+  /** The replication's index, from 0. */
+  readonly replication: number;
+  /** The run's seed, derived from the master seed, the point and the replication. */
+  readonly seed: number;
+  /** The point's resolved scenario. */
+  readonly scenario: Scenario;
+  /** The report paths to read. */
+  readonly metrics: readonly string[];
+  /** Whether to return the run's latency histograms (for pooled percentiles). */
+  readonly histograms: boolean;
+}
+
+/**
+ * Which of n slices of the grid to run: point p belongs to shard p mod count,
+ * so each shard gets points from every part of the grid.
+ *
+ * @remarks Since 0.2.0
+ */
+export interface Shard {
+  /** This shard, 0 ≤ index < count. */
+  readonly index: number;
+  /** How many shards the grid is cut into. */
+  readonly count: number;
+}
+
+/** The whole grid as one shard. */
+export const WHOLE: Shard = Object.freeze({ index: 0, count: 1 });
+
+/**
+ * Options of {@link runExperiment}.
+ *
+ * @remarks Since 0.2.0
+ */
+export interface RunExperimentOptions {
+  /** Run only this slice of the points. */
+  readonly shard?: Shard;
+  /** Called after each run with the runs done and the runs planned. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * The hash that identifies an experiment in partial results: its resolved
+ * fields and base scenario, key order aside.
+ *
+ * @remarks Since 0.2.0
+ */
+export function experimentHash(plan: ExperimentPlan): string {
+  return fnv1a64(canonicalJson({ experiment: plan.experiment, base: plan.baseScenario }));
+}
+
+/**
+ * The runs of one shard, point by point, replication by replication.
+ *
+ * @remarks Since 0.2.0
+ */
+export function planRuns(plan: ExperimentPlan, shard: Shard = WHOLE): RunTask[] {
+  checkShard(shard);
+  const { experiment } = plan;
+  const tasks: RunTask[] = [];
+  for (const point of plan.points) {
+    if (point.index % shard.count !== shard.index) continue;
+    for (let r = 0; r < experiment.replications; r++) {
+      const seedPoint = experiment.commonRandomNumbers ? 0 : point.index;
+      tasks.push({
+        point: point.index,
+        replication: r,
+        seed: deriveSeed(experiment.seed, seedPoint, r),
+        scenario: point.scenario,
+        metrics: experiment.metrics,
+        histograms: experiment.pooledPercentiles,
+      });
+    }
+  }
+  return tasks;
+}
+
+/**
+ * Checks, before anything runs, that every run of a shard passes the work
+ * limits a run checks for itself (operations, events, memory: see
+ * `checkWorkLimits`), so a sweep is refused at once rather than a run failing on
+ * a worker thread; throws an {@link ExperimentError} naming each point refused.
+ *
+ * @remarks Since 0.2.0
+ */
+export function checkRunLimits(plan: ExperimentPlan, shard: Shard = WHOLE): void {
+  const issues: ScenarioIssue[] = [];
+  for (const point of plan.points) {
+    if (point.index % shard.count !== shard.index) continue;
+    try {
+      const history = plan.experiment.pooledPercentiles;
+      checkWorkLimits(estimateWork(point.scenario, { history }));
+    } catch (error) {
+      if (!(error instanceof WorkLimitError)) throw error;
+      const where = Object.entries(point.parameters)
+        .map(([p, v]) => `${p} = ${JSON.stringify(v)}`)
+        .join(", ");
+      issues.push({
+        path: Object.keys(point.parameters).length > 0 ? "parameters" : "scenario",
+        code: "too_big",
+        message: `point ${point.index}${where === "" ? "" : ` (${where})`} would be refused: ${error.message}`,
+      });
+    }
+  }
+  if (issues.length > 0) throw new ExperimentError(issues);
+}
+
+/**
+ * Runs one task: the point's scenario on the task's seed, and the chosen
+ * figures of its report (null where the report has none).
+ *
+ * @remarks Since 0.2.0
+ */
+export function executeRun(task: RunTask): RunRecord {
+  if (!task.histograms) {
+    const report = runScenario(task.scenario, { seed: task.seed });
+    return {
+      replication: task.replication,
+      seed: task.seed,
+      values: task.metrics.map((m) => metricValue(report, m)),
+    };
+  }
+  const run = runScenarioDetailed(task.scenario, { seed: task.seed, history: true });
+  return {
+    replication: task.replication,
+    seed: task.seed,
+    values: task.metrics.map((m) => metricValue(run.report, m)),
+    histograms: latencyHistograms(run.history, run.report.warmupMs),
+  };
+}
+
+/**
+ * The run's latency histograms rebuilt from its history: the operations that
+ * succeeded and completed in the measured window (at or after the warm-up cut),
+ * as the report's own latency histograms count them.
+ */
+function latencyHistograms(
+  history: History | null,
+  warmupMs: number,
+): Record<PooledLatency, PortableHistogram> {
+  const read: number[] = [];
+  const write: number[] = [];
+  for (const op of history ?? []) {
+    if (!op.ok || op.completeMs < warmupMs) continue;
+    (op.kind === "read" ? read : write).push(op.completeMs - op.invokeMs);
+  }
+  return {
+    "latency.read": portableHistogram(read),
+    "latency.write": portableHistogram(write),
+    "latency.all": portableHistogram([...read, ...write]),
+  };
+}
+
+/**
+ * A partial result from the records of a shard's runs (in any order).
+ *
+ * @remarks Since 0.2.0
+ */
+export function assemblePartial(
+  plan: ExperimentPlan,
+  shard: Shard,
+  tasks: readonly RunTask[],
+  records: readonly RunRecord[],
+): PartialResult {
+  const byPoint = new Map<number, RunRecord[]>();
+  tasks.forEach((task, i) => {
+    const list = byPoint.get(task.point) ?? [];
+    list.push(records[i] as RunRecord);
+    byPoint.set(task.point, list);
+  });
+  const points: PointRuns[] = plan.points
+    .filter((p) => byPoint.has(p.index))
+    .map((p) => ({
+      index: p.index,
+      parameters: p.parameters,
+      runs: [...(byPoint.get(p.index) ?? [])].sort((a, b) => a.replication - b.replication),
+    }));
+  return {
+    kind: "dbsim-experiment-partial",
+    dbsimVersion: VERSION,
+    experimentHash: experimentHash(plan),
+    shard: { index: shard.index, count: shard.count },
+    pointCount: plan.points.length,
+    experiment: plan.experiment,
+    points,
+  };
+}
+
+/**
+ * Runs one shard of an experiment in this thread and returns its partial result.
+ * Throws an {@link ExperimentError} listing every problem of a bad experiment.
+ *
+ * @remarks Since 0.2.0
+ */
+export function runExperimentPartial(
+  input: unknown,
+  options: RunExperimentOptions = {},
+): PartialResult {
+  return runPlanPartial(resolveExperiment(input), options);
+}
+
+/**
+ * Runs one shard of a validated experiment plan in this thread.
+ *
+ * @remarks Since 0.2.0
+ */
+export function runPlanPartial(
+  plan: ExperimentPlan,
+  options: RunExperimentOptions = {},
+): PartialResult {
+  const shard = options.shard ?? WHOLE;
+  const tasks = planRuns(plan, shard);
+  checkRunLimits(plan, shard);
+  const records = tasks.map((task, i) => {
+    const record = executeRun(task);
+    options.onProgress?.(i + 1, tasks.length);
+    return record;
+  });
+  return assemblePartial(plan, shard, tasks, records);
+}
+
+/**
+ * Runs a whole experiment in this thread: every point, every replication, and
+ * the summaries (mean, standard deviation, Student-t 95 % interval per metric and
+ * point; paired and unpaired comparisons with the baseline point). Throws an
+ * {@link ExperimentError} listing every problem of a bad experiment.
+ *
+ * @example
+ * ```ts
+ * const result = runExperiment({
+ *   scenario: "read-heavy",
+ *   parameters: { "workload.rate": [600, 1200] },
+ *   replications: 3,
+ *   metrics: ["latency.read.p99"],
+ * });
+ * ```
+ *
+ * @remarks Since 0.2.0
+ */
+export function runExperiment(
+  input: unknown,
+  options: Omit<RunExperimentOptions, "shard"> = {},
+): ExperimentResult {
+  return finalizeResult([runExperimentPartial(input, options)]);
+}
+
+function checkShard(shard: Shard): void {
+  if (!Number.isSafeInteger(shard.count) || shard.count < 1) {
+    throw new RangeError(`shard count: expected an integer ≥ 1; got ${shard.count}`);
+  }
+  if (!Number.isSafeInteger(shard.index) || shard.index < 0 || shard.index >= shard.count) {
+    throw new RangeError(
+      `shard index: expected an integer from 0 to ${shard.count - 1}; got ${shard.index}`,
+    );
+  }
+}

@@ -1,0 +1,112 @@
+// Runs an experiment's runs on worker threads with piscina (a well-kept pool:
+// piscinajs/piscina). Each run is a pure function of its task and its record is
+// stored at the task's position, so the result does not depend on the number of
+// workers nor on which finished first.
+import { availableParallelism } from "node:os";
+import { Piscina } from "piscina";
+import {
+  assemblePartial,
+  checkRunLimits,
+  type ExperimentPlan,
+  type ExperimentResult,
+  finalizeResult,
+  type PartialResult,
+  planRuns,
+  type RunRecord,
+  type RunTask,
+  resolveExperiment,
+  type Shard,
+  WHOLE,
+} from "../experiment/index.js";
+
+/**
+ * Options of {@link runExperimentOnWorkers}.
+ *
+ * @remarks Since 0.2.0
+ */
+export interface WorkerOptions {
+  /** Worker threads (default: the machine's available parallelism). */
+  readonly workers?: number;
+  /** Run only this slice of the points. */
+  readonly shard?: Shard;
+  /** Called after each run with the runs done and the runs planned. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * The worker module: the built `node-worker.js` beside this file, or, when this
+ * file runs as TypeScript (tests, tsx), `worker.ts` loaded through tsx.
+ */
+function workerModule(): { filename: string; execArgv: string[] } {
+  const self = import.meta.url;
+  if (self.endsWith(".ts")) {
+    return { filename: new URL("./worker.ts", self).href, execArgv: ["--import", "tsx"] };
+  }
+  return { filename: new URL("./node-worker.js", self).href, execArgv: [] };
+}
+
+function checkWorkers(workers: number): number {
+  if (!Number.isSafeInteger(workers) || workers < 1 || workers > 1024) {
+    throw new RangeError(`workers: expected an integer from 1 to 1024; got ${workers}`);
+  }
+  return workers;
+}
+
+/**
+ * Runs one shard of an experiment on worker threads and returns its partial
+ * result — the same bytes as {@link runExperimentPartial} in one thread.
+ *
+ * @remarks Since 0.2.0
+ */
+export async function runPartialOnWorkers(
+  input: unknown,
+  options: WorkerOptions = {},
+): Promise<PartialResult> {
+  const plan: ExperimentPlan = resolveExperiment(input);
+  const shard = options.shard ?? WHOLE;
+  const tasks: RunTask[] = planRuns(plan, shard);
+  checkRunLimits(plan, shard);
+  const workers = checkWorkers(options.workers ?? availableParallelism());
+  const { filename, execArgv } = workerModule();
+  const pool = new Piscina<RunTask, RunRecord>({
+    filename,
+    execArgv,
+    minThreads: Math.min(workers, tasks.length || 1),
+    maxThreads: Math.min(workers, tasks.length || 1),
+    // One task per thread at a time: a second queued task would only hold memory.
+    concurrentTasksPerWorker: 1,
+  });
+  try {
+    let done = 0;
+    const records = await Promise.all(
+      tasks.map(async (task) => {
+        const record = await pool.run(task);
+        done++;
+        options.onProgress?.(done, tasks.length);
+        return record;
+      }),
+    );
+    return assemblePartial(plan, shard, tasks, records);
+  } finally {
+    await pool.destroy();
+  }
+}
+
+/**
+ * Runs a whole experiment on worker threads: the same result, byte for byte, as
+ * `runExperiment` in one thread, for any number of workers.
+ *
+ * @example
+ * ```ts
+ * import { runExperimentOnWorkers } from "dbsim/node";
+ * const result = await runExperimentOnWorkers(experiment, { workers: 4 });
+ * ```
+ *
+ * @remarks Since 0.2.0
+ */
+export async function runExperimentOnWorkers(
+  input: unknown,
+  options: Omit<WorkerOptions, "shard"> = {},
+): Promise<ExperimentResult> {
+  return finalizeResult([await runPartialOnWorkers(input, options)]);
+}

@@ -1,0 +1,12 @@
+// The module each worker thread loads (built as dist/node-worker.js): one run of
+// an experiment per task, a pure function of the task.
+import { executeRun, type RunRecord, type RunTask } from "../experiment/index.js";
+
+/**
+ * Runs one task of an experiment on a worker thread.
+ *
+ * @remarks Since 0.2.0
+ */
+export default function runTask(task: RunTask): RunRecord {
+  return executeRun(task);
+}
