@@ -326,7 +326,7 @@ function proxySummary(p: ProxySpec): string {
   if (cached) parts.push(`query cache ${p.queryCacheSizeMB} MB`);
   if (p.maxReplicationLag > 0) {
     parts.push(
-      `shuns replicas with Seconds_Behind_Master > ${p.maxReplicationLag} s (checked every ${formatDuration(p.monitorReplicationLagInterval)})`,
+      `shuns replicas with Seconds_Behind_Source > ${p.maxReplicationLag} s (checked every ${formatDuration(p.monitorReplicationLagInterval)})`,
     );
   }
   return parts.join(", ");
