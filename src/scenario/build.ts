@@ -13,8 +13,9 @@ import {
   resolveLatencyTable,
   type Sampler,
 } from "../latency/index.js";
-import type { Service } from "../models/operation.js";
+import type { Service, VersionHolder, VersionOracle } from "../models/operation.js";
 import type { Replication } from "../models/replication/replication.js";
+import type { DatabaseServer } from "../models/server/server.js";
 import type { RateSchedule, WorkloadConfig } from "../models/workload/workload.js";
 import type {
   BuildContext,
@@ -25,6 +26,7 @@ import type {
 import { COMPONENTS } from "./components/index.js";
 import { GraphBuilder, type TopologyGraph } from "./graph.js";
 import type { Scenario } from "./schema.js";
+import { ClusterVersionOracle } from "./versions.js";
 
 export type { DiagramEdge, DiagramNode, TopologyGraph } from "./graph.js";
 
@@ -35,10 +37,14 @@ export type { DiagramEdge, DiagramNode, TopologyGraph } from "./graph.js";
  * @internal
  */
 export interface BuiltCluster {
+  /** Its primary: where its writes commit, in its own log. */
+  readonly primary: DatabaseServer;
   /** Database nodes, primary first. */
   readonly nodes: readonly NodeEntry[];
   /** The log from the primary to the replicas; null without replicas. */
   readonly replication: Replication | null;
+  /** What holds versions of its keys and may serve them later: its replication, then any cache in front. */
+  readonly holders: readonly VersionHolder[];
 }
 
 /** @internal The built topology: the front service, its clusters, what each component measures, the graph. */
@@ -46,6 +52,8 @@ export interface BuiltTopology {
   readonly front: Service;
   /** The clusters, each a primary with its replicas (one today). */
   readonly clusters: readonly BuiltCluster[];
+  /** What each cluster has committed and acknowledged: the run tells it of every completion. */
+  readonly versions: ClusterVersionOracle;
   /** What each built component measures, by its report section's key. */
   readonly stats: ReadonlyMap<string, ComponentStats>;
   readonly graph: TopologyGraph;
@@ -102,6 +110,18 @@ function rateSchedule(rate: NonNullable<Scenario["workload"]["rate"]>): RateSche
 export function buildTopology(sim: Simulation, scenario: Scenario): BuiltTopology {
   const compile = samplerFactory(scenario);
   const graph = new GraphBuilder();
+  // The oracle reads the clusters' primaries, which the fold builds: components
+  // get a view of it that answers once the fold is done (they read it while running).
+  let oracle: ClusterVersionOracle | null = null;
+  const built = (): ClusterVersionOracle => {
+    if (oracle === null)
+      throw new Error("the version oracle was read before the topology was built");
+    return oracle;
+  };
+  const versions: VersionOracle = {
+    newestAckedVersion: (cluster, key) => built().newestAckedVersion(cluster, key),
+    newestCommittedVersion: (cluster, key) => built().newestCommittedVersion(cluster, key),
+  };
   const context: BuildContext = {
     sim,
     scenario,
@@ -109,23 +129,37 @@ export function buildTopology(sim: Simulation, scenario: Scenario): BuiltTopolog
     nodes: [],
     graph,
     shared: { replication: null },
+    versions,
   };
   const stats = new Map<string, ComponentStats>();
-  const built = COMPONENTS.reduceRight<Downstream>(
+  const holders: VersionHolder[] = [];
+  const front = COMPONENTS.reduceRight<Downstream>(
     (downstream, component) => {
       const result = component.build(context, downstream);
       if (result.stats !== undefined) stats.set(component.report.key, result.stats);
+      if (result.holders !== undefined) holders.push(...result.holders);
       return result.downstream;
     },
     { ways: [] },
   );
-  const front = built.front ?? built.ways[0]?.service;
-  if (front === undefined || front === null) throw new Error("the registry built no front service");
+  const service = front.front ?? front.ways[0]?.service;
+  if (service === undefined || service === null)
+    throw new Error("the registry built no front service");
   graph.front({ id: "workload", label: workloadLabel(scenario), shape: "actor" });
   graph.firstArrow({ from: "workload", to: "app" });
+  const primary = context.nodes[0]?.server;
+  if (primary === undefined) throw new Error("the registry built no primary");
+  const clusters: BuiltCluster[] = [
+    { primary, nodes: context.nodes, replication: context.shared.replication, holders },
+  ];
+  oracle = new ClusterVersionOracle(
+    clusters.map((c) => c.primary),
+    scenario.workload.keys.count,
+  );
   return {
-    front,
-    clusters: [{ nodes: context.nodes, replication: context.shared.replication }],
+    front: service,
+    clusters,
+    versions: oracle,
     stats,
     graph,
     workload: workloadConfig(scenario, compile),

@@ -7,7 +7,13 @@ import type * as z from "zod";
 import type { Simulation } from "../../kernel/index.js";
 import type { DistributionSpec, Sampler } from "../../latency/index.js";
 import type { Resettable } from "../../metrics/index.js";
-import type { ErrorKind, ServerPort, Service } from "../../models/operation.js";
+import type {
+  ErrorKind,
+  ServerPort,
+  Service,
+  VersionHolder,
+  VersionOracle,
+} from "../../models/operation.js";
 import type { Replication } from "../../models/replication/replication.js";
 import type { DatabaseServer } from "../../models/server/server.js";
 import type { GraphBuilder } from "../graph.js";
@@ -69,6 +75,12 @@ export interface BuildContext {
   readonly graph: GraphBuilder;
   /** Parts a component offers those built after it (the replication link, for the router and proxy). */
   readonly shared: SharedParts;
+  /**
+   * What every cluster has committed and acknowledged, for a component that must
+   * judge a version (a cache): ask it rather than read a primary. Read it while
+   * the run runs, not while building (it answers once every cluster is built).
+   */
+  readonly versions: VersionOracle;
 }
 
 /**
@@ -112,8 +124,6 @@ export interface ComponentStats extends Resettable {
   series?(): readonly LagSeries[];
   /** Its report section, or undefined for none. */
   section?(window: MeasuredWindow): unknown;
-  /** The oldest log position it still serves data at (for history compaction); +∞ for none. */
-  lsnFloor?(): number;
 }
 
 /**
@@ -125,6 +135,12 @@ export interface ComponentStats extends Resettable {
 export interface Built {
   readonly downstream: Downstream;
   readonly stats?: ComponentStats;
+  /**
+   * What it holds versions of the cluster's keys in and may serve later (a
+   * replication link, a cache): the history is compacted to the oldest log
+   * position any of them still serves.
+   */
+  readonly holders?: readonly VersionHolder[];
 }
 
 /**

@@ -303,6 +303,7 @@ export const replication: Component<typeof ReplicationSection, typeof Replicatio
     const lag = new LagRecorder(sim, r, names, rep.lagSampleInterval);
     return {
       downstream: { ways: [...downstream.ways, ...ways] },
+      holders: [r],
       stats: {
         reset(now) {
           r.resetStats(now);
@@ -310,7 +311,6 @@ export const replication: Component<typeof ReplicationSection, typeof Replicatio
         },
         start: (tick) => lag.start(tick),
         stop: () => lag.stop(),
-        lsnFloor: () => r.minAppliedLsn(),
         series: () => lag.series(),
         section: (): z.output<typeof ReplicationReportSchema> => ({
           log,
