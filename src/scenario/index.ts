@@ -6,6 +6,7 @@ export {
   builtinScenarioNames,
   DEFAULT_SCENARIO,
 } from "./builtins.js";
+export type { ComparisonColumn } from "./components/component.js";
 export { diagram, renderMermaid, topologyOf } from "./diagram.js";
 export { estimateWork, type MemoryItem, type WorkEstimate } from "./estimate.js";
 export type { DiagramEdge, DiagramNode, TopologyGraph } from "./graph.js";
@@ -77,5 +78,5 @@ export {
   percentText,
   perSecText,
 } from "./table-text.js";
-export { componentSummaries, componentTables } from "./tables.js";
+export { componentColumns, componentSummaries, componentTables } from "./tables.js";
 export { mergePatch, resolveVariants, runVariants, type ScenarioVariant } from "./variants.js";

@@ -18,6 +18,7 @@ import type { Replication } from "../../models/replication/replication.js";
 import type { DatabaseServer } from "../../models/server/server.js";
 import type { GraphBuilder } from "../graph.js";
 import type { LagSeries } from "../lag.js";
+import type { Report } from "../report.js";
 import type { Scenario } from "../schema.js";
 
 /**
@@ -183,6 +184,25 @@ export interface WorkShare {
 }
 
 /**
+ * A column of the variant comparison (`dbsim run` on a scenario with variants):
+ * one cell per plan, read from the plan's report.
+ *
+ * @remarks Since 0.2.0
+ */
+export interface ComparisonColumn {
+  /** Its header, on two lines: top, bottom. */
+  readonly header: readonly [string, string];
+  /**
+   * Where it sits, columns in ascending rank: the run's own columns are at 10
+   * … 70 (plan, verdict, throughput, latency, errors) and 90 … 110
+   * (consistency), see `cli/compare.ts`; a tie keeps registry order.
+   */
+  readonly rank: number;
+  /** Its cell for one plan. */
+  cell(report: Report): string;
+}
+
+/**
  * A mechanism as the scenario layer knows it.
  *
  * @typeParam S - the zod schema of its scenario section
@@ -208,4 +228,6 @@ export interface Component<S extends z.ZodType = z.ZodType, R extends z.ZodType 
   summary?(scenario: Scenario): readonly [string, string] | undefined;
   /** Its section of the report's table: a heading and aligned rows. */
   table?(section: NonNullable<z.output<R>>, report: { readonly warmupMs: number }): string[];
+  /** Its columns in the variant comparison. */
+  readonly compare?: readonly ComparisonColumn[];
 }

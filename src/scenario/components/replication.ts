@@ -18,7 +18,8 @@ import {
 } from "../fields.js";
 import { diagramId } from "../graph.js";
 import { LagRecorder } from "../lag.js";
-import { alignColumns, formatDuration, formatFigure, spreadMs } from "../table-text.js";
+import type { Report } from "../report.js";
+import { alignColumns, formatDuration, formatFigure, NO_DATA, spreadMs } from "../table-text.js";
 import type { Component, Way } from "./component.js";
 import { buildServer } from "./database.js";
 
@@ -239,6 +240,7 @@ export const replication: Component<typeof ReplicationSection, typeof Replicatio
   schema: ReplicationSection,
   report: { key: "replication", schema: ReplicationReportSection },
   errorKinds: [],
+  compare: [{ header: ["replica lag", "max"], rank: 120, cell: (r) => maxReplicaLag(r) }],
   table: (section) => replicationTable(section),
   summary: (s) =>
     s.replication === undefined ? undefined : ["replicas", replicationSummary(s.replication)],
@@ -400,4 +402,11 @@ export function replicaCount(scenario: {
   const rep = scenario.replication;
   if (rep === undefined) return 0;
   return typeof rep.replicas === "number" ? rep.replicas : rep.replicas.length;
+}
+
+/** The oldest unapplied change's greatest age over the replicas (ms), or no data without replicas. */
+function maxReplicaLag(r: Report): string {
+  const replicas = r.replication?.replicas ?? [];
+  if (replicas.length === 0) return NO_DATA;
+  return formatFigure(Math.max(...replicas.map((x) => x.oldestUnappliedAgeMs.max)));
 }
