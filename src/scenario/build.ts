@@ -26,6 +26,7 @@ import type {
 import { COMPONENTS } from "./components/index.js";
 import { GraphBuilder, type TopologyGraph } from "./graph.js";
 import type { Scenario } from "./schema.js";
+import type { TimelineEntry } from "./timeline.js";
 import { ClusterVersionOracle } from "./versions.js";
 
 export type { DiagramEdge, DiagramNode, TopologyGraph } from "./graph.js";
@@ -130,6 +131,10 @@ export function buildTopology(sim: Simulation, scenario: Scenario): BuiltTopolog
     graph,
     shared: { replication: null },
     versions,
+    events: <K extends TimelineEntry["kind"]>(kind: K) =>
+      (scenario.timeline ?? []).filter(
+        (e): e is Extract<TimelineEntry, { kind: K }> => e.kind === kind,
+      ),
   };
   const stats = new Map<string, ComponentStats>();
   const holders: VersionHolder[] = [];

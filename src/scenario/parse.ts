@@ -236,6 +236,9 @@ function toIssue(issue: z.core.$ZodIssue): ScenarioIssue {
   if (issue.code === "unrecognized_keys") {
     return { path, code: issue.code, message: unknownKeysMessage(issue.keys, issue.path) };
   }
+  if (issue.code === "invalid_union" && "discriminator" in issue) {
+    return discriminatorIssue(issue, path);
+  }
   const got = "input" in issue ? describeValue(issue.input) : "nothing";
   if (issue.code === "invalid_type" && issue.input === undefined) {
     return { path, code: issue.code, message: `required: expected ${issue.expected}; got nothing` };
@@ -246,6 +249,20 @@ function toIssue(issue: z.core.$ZodIssue): ScenarioIssue {
     expected = described ? `expected ${lowerFirst(described)}` : "does not match any accepted form";
   }
   return { path, code: issue.code, message: `${expected}; got ${got}` };
+}
+
+/** A discriminated union's tag that names no option: the tag's value, not the whole object. */
+function discriminatorIssue(issue: z.core.$ZodIssueInvalidUnion, path: string): ScenarioIssue {
+  const key = String(issue.discriminator);
+  const { input } = issue;
+  const value =
+    typeof input === "object" && input !== null ? (input as Record<string, unknown>)[key] : input;
+  const options = ((issue as { options?: unknown[] }).options ?? []).map((o) => JSON.stringify(o));
+  return {
+    path,
+    code: issue.code,
+    message: `expected ${key} to be one of ${options.join(", ")}; got ${describeValue(value)}`,
+  };
 }
 
 function lowerFirst(text: string): string {

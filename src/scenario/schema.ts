@@ -16,6 +16,7 @@ import {
   requirePositiveDuration,
   share,
 } from "./fields.js";
+import { liftTimeline, TimelineSchema } from "./timeline.js";
 
 export { ClientSchema } from "./components/client.js";
 export { DatabaseSchema } from "./components/database.js";
@@ -191,6 +192,7 @@ export const ScenarioSchema = z
     latency: LatencyOverridesSchema.default({}),
     workload: WorkloadSchema,
     ...SCENARIO_SECTIONS,
+    timeline: TimelineSchema,
     variants: z
       .array(
         z.strictObject({
@@ -241,7 +243,8 @@ export const ScenarioSchema = z
     }
   })
   .transform(
-    // The defaults that depend on another section are resolved here, once.
+    // The defaults that depend on another section are resolved here, once; timed
+    // fields of the sections move into the timeline.
     (
       s,
     ): Omit<typeof s, "replication"> & {
@@ -251,9 +254,11 @@ export const ScenarioSchema = z
         readonly applyWorkers: number;
       };
     } =>
-      s.replication === undefined
-        ? (s as Omit<typeof s, "replication">)
-        : { ...s, replication: withEngineDefaults(s.replication, s.database.engine) },
+      liftTimeline(
+        s.replication === undefined
+          ? (s as Omit<typeof s, "replication">)
+          : { ...s, replication: withEngineDefaults(s.replication, s.database.engine) },
+      ),
   )
   .describe("A dbsim scenario: a workload and a scaling plan");
 

@@ -20,6 +20,8 @@ import type { GraphBuilder } from "../graph.js";
 import type { LagSeries } from "../lag.js";
 import type { Report } from "../report.js";
 import type { Scenario } from "../schema.js";
+import type { TimelineEntry } from "../timeline.js";
+import type { TimedEvent } from "../timeline-fields.js";
 
 /**
  * One way into the database tier, as seen by the component in front: a node
@@ -76,6 +78,13 @@ export interface BuildContext {
   readonly graph: GraphBuilder;
   /** Parts a component offers those built after it (the replication link, for the router and proxy). */
   readonly shared: SharedParts;
+  /**
+   * The timeline's entries of one kind, in time order. Today's kinds become a
+   * model's schedule when it is built (an outage window, a rate step), at no
+   * kernel event; a kind that must act at its instant schedules itself with
+   * `sim.at(event.at, …)`.
+   */
+  events<K extends TimelineEntry["kind"]>(kind: K): readonly Extract<TimelineEntry, { kind: K }>[];
   /**
    * What every cluster has committed and acknowledged, for a component that must
    * judge a version (a cache): ask it rather than read a primary. Read it while
@@ -214,6 +223,17 @@ export interface Component<S extends z.ZodType = z.ZodType, R extends z.ZodType 
   readonly key: string;
   /** The section's schema, as it sits in the scenario (optional, or with defaults). */
   readonly schema: S;
+  /** The timeline event kinds it handles: each a schema made by `timedEvent` (scenario/timeline-fields.ts). */
+  readonly events?: readonly z.ZodType[];
+  /**
+   * Moves timed fields of its own section (sugar written before the timeline)
+   * into timeline events, when the scenario is resolved; the section comes back
+   * without them.
+   */
+  lift?(section: NonNullable<z.output<S>>): {
+    readonly section: NonNullable<z.output<S>>;
+    readonly events: readonly TimedEvent[];
+  };
   /** Checks that need other sections, on the parsed scenario (before the defaults that depend on other sections). */
   check?(scenario: ParsedScenario, ctx: z.RefinementCtx): void;
   /** Builds it in front of `downstream`; absent sections return `downstream` unchanged. */

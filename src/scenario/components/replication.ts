@@ -22,6 +22,7 @@ import type { Report } from "../report.js";
 import { alignColumns, formatDuration, formatFigure, NO_DATA, spreadMs } from "../table-text.js";
 import type { Component, Way } from "./component.js";
 import { buildServer } from "./database.js";
+import { checkOutageEvents, liftOutages, ReplicaOutageEvent } from "./replica-outage.js";
 
 const num = () => z.number();
 
@@ -60,7 +61,9 @@ const ReplicaSchema = z
       .array(OutageSchema)
       .max(1000)
       .default([])
-      .describe("Windows when the replica is unreachable"),
+      .describe(
+        "Windows when the replica is unreachable; the same as `replica-outage` entries of the scenario's `timeline`, where the resolved scenario lists them",
+      ),
   })
   .describe("One replica");
 
@@ -240,6 +243,9 @@ export const replication: Component<typeof ReplicationSection, typeof Replicatio
   schema: ReplicationSection,
   report: { key: "replication", schema: ReplicationReportSection },
   errorKinds: [],
+  events: [ReplicaOutageEvent],
+  lift: liftOutages,
+  check: checkOutageEvents,
   compare: [{ header: ["replica lag", "max"], rank: 120, cell: (r) => maxReplicaLag(r) }],
   table: (section) => replicationTable(section),
   summary: (s) =>
@@ -282,7 +288,10 @@ export const replication: Component<typeof ReplicationSection, typeof Replicatio
         flushMs: compile(rep.flushTime),
         applyMs: compile(spec.applyTime ?? rep.applyTime),
         applyWorkers: spec.applyWorkers ?? rep.applyWorkers,
-        outages: (spec.outages ?? [])
+        outages: [
+          ...(spec.outages ?? []),
+          ...context.events("replica-outage").filter((e) => e.replica === name),
+        ]
           .map((o) => ({ fromMs: o.at, toMs: o.at + o.for }))
           .sort((a, b) => a.fromMs - b.fromMs),
       });
