@@ -25,6 +25,7 @@ import type {
 } from "./components/component.js";
 import { COMPONENTS } from "./components/index.js";
 import { GraphBuilder, type TopologyGraph } from "./graph.js";
+import { type RateOf, rateOf } from "./rate-steps.js";
 import type { Scenario } from "./schema.js";
 import type { TimelineEntry } from "./timeline.js";
 import { ClusterVersionOracle } from "./versions.js";
@@ -77,7 +78,7 @@ export function workloadConfig(
   const arrivals: WorkloadConfig["arrivals"] =
     w.clients !== undefined
       ? { kind: "closed", clients: w.clients, thinkMs: compile(w.thinkTime) }
-      : { kind: "open", rate: rateSchedule(w.rate ?? 0) };
+      : { kind: "open", rate: rateSchedule(rateOf(scenario) ?? 0) };
   return {
     arrivals,
     readRatio: w.readRatio,
@@ -91,7 +92,7 @@ export function workloadConfig(
   };
 }
 
-function rateSchedule(rate: NonNullable<Scenario["workload"]["rate"]>): RateSchedule {
+function rateSchedule(rate: RateOf): RateSchedule {
   if (typeof rate === "number") return { kind: "constant", perSec: rate };
   if ("steps" in rate) {
     const steps = [...rate.steps]
@@ -175,7 +176,7 @@ function workloadLabel(scenario: Scenario): string {
   const w = scenario.workload;
   const reads = `${Math.round(w.readRatio * 100)}% reads`;
   if (w.clients !== undefined) return `${w.clients} clients<br/>${reads}`;
-  const rate = w.rate ?? 0;
+  const rate = rateOf(scenario) ?? 0;
   const text =
     typeof rate === "number" ? `${rate} ops/s` : "steps" in rate ? "stepped rate" : "ramped rate";
   return `Workload<br/>${text}, ${reads}`;

@@ -26,6 +26,7 @@ export {
   ScenarioError,
   type ScenarioIssue,
 } from "./parse.js";
+export { type RateOf, rateOf } from "./rate-steps.js";
 export {
   ConsistencyReportSchema,
   type LatencySummary,
@@ -79,4 +80,6 @@ export {
   perSecText,
 } from "./table-text.js";
 export { componentColumns, componentSummaries, componentTables } from "./tables.js";
+export { type TimelineEntry, TimelineEntrySchema, TimelineSchema } from "./timeline.js";
+export type { TimedEvent } from "./timeline-fields.js";
 export { mergePatch, resolveVariants, runVariants, type ScenarioVariant } from "./variants.js";

@@ -5,12 +5,16 @@
 // its kinds when it is built (BuildContext.events). Fields that said when
 // before the timeline existed (a replica's `outages`) are sugar: resolving the
 // scenario moves them here (Component.lift), so the resolved scenario shows
-// every timed event in one list, in time order.
+// every timed event in one list, in time order. The workload's rate steps are
+// the one kind that is not a component's (rate-steps.ts).
 import * as z from "zod";
 import { COMPONENTS, TIMELINE_EVENTS } from "./components/index.js";
+import { liftRateSteps, RateEvent } from "./rate-steps.js";
 import type { TimedEvent } from "./timeline-fields.js";
 
-const KINDS = TIMELINE_EVENTS.map((e) => e.shape.kind.value);
+// The workload's kind, then the components'.
+const EVENTS = [RateEvent, ...TIMELINE_EVENTS] as const;
+const KINDS = EVENTS.map((e) => e.shape.kind.value);
 
 /**
  * One entry of the timeline: one of the components' event kinds.
@@ -18,7 +22,7 @@ const KINDS = TIMELINE_EVENTS.map((e) => e.shape.kind.value);
  * @remarks Since 0.2.0
  */
 export const TimelineEntrySchema = z
-  .discriminatedUnion("kind", TIMELINE_EVENTS)
+  .discriminatedUnion("kind", EVENTS)
   .describe(`A timed event: { at, kind, … } with kind one of ${KINDS.join(", ")}`);
 
 /**
@@ -49,9 +53,15 @@ export type TimelineEntry = z.output<typeof TimelineEntrySchema>;
  *
  * @internal
  */
-export function liftTimeline<T extends { readonly timeline?: readonly TimelineEntry[] }>(s: T): T {
-  const out: Record<string, unknown> = { ...s };
-  const lifted: TimedEvent[] = [];
+export function liftTimeline<
+  T extends {
+    readonly workload: Parameters<typeof liftRateSteps>[0];
+    readonly timeline?: readonly TimelineEntry[];
+  },
+>(s: T): T {
+  const { workload, events: steps } = liftRateSteps(s.workload);
+  const out: Record<string, unknown> = { ...s, workload };
+  const lifted: TimedEvent[] = [...steps];
   for (const component of COMPONENTS) {
     const section = out[component.key];
     if (component.lift === undefined || section === undefined || section === null) continue;

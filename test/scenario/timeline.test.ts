@@ -73,7 +73,7 @@ describe("the timeline", () => {
         { at: 10, kind: "replica-outage", replica: "replica-1", for: 4 },
       ],
     });
-    expect(resolved.timeline?.map((e) => [e.at, e.for])).toEqual([
+    expect(resolved.timeline?.map((e) => [e.at, e.kind === "replica-outage" ? e.for : 0])).toEqual([
       [10, 4],
       [50, 2],
       [100, 3],
@@ -88,6 +88,31 @@ describe("the timeline", () => {
   it("takes its kinds from the components", () => {
     expect([...TIMELINE_EVENTS]).toEqual(COMPONENTS.flatMap((c) => c.events ?? []));
   });
+
+  it("runs rate steps written in the timeline as the same steps written in the workload (same report bytes)", () => {
+    // Arrange: 100/s, then 400/s from 700 ms (warm-up included)
+    const steps = { at: 0, rate: 100 };
+    const old: ScenarioInput = {
+      ...BASE,
+      workload: { ...BASE.workload, rate: { steps: [steps, { at: "700ms", rate: 400 }] } },
+    };
+    const timeline: ScenarioInput = {
+      ...BASE,
+      workload: { ...BASE.workload, rate: "timeline" },
+      timeline: [
+        { at: 0, kind: "rate", rate: 100 },
+        { at: "700ms", kind: "rate", rate: 400 },
+      ],
+    };
+    // Act
+    const a = runScenario(old);
+    const b = runScenario(timeline);
+    // Assert: the same bytes; and the step did happen (more than 100/s were offered)
+    expect(JSON.stringify(b)).toBe(JSON.stringify(a));
+    expect(a.throughput.offeredPerSec).toBeGreaterThan(200);
+    expect(resolveScenario(old).timeline).toEqual(resolveScenario(timeline).timeline);
+    expect(resolveScenario(old).workload.rate).toBe("timeline");
+  });
 });
 
 describe("the timeline: bad entries", () => {
@@ -97,7 +122,7 @@ describe("the timeline: bad entries", () => {
       {
         path: "timeline.0.kind",
         code: "invalid_union",
-        message: 'expected kind to be one of "replica-outage"; got "cache-loss"',
+        message: 'expected kind to be one of "rate", "replica-outage"; got "cache-loss"',
       },
     ]);
   });
@@ -129,6 +154,26 @@ describe("the timeline: bad entries", () => {
     ]);
   });
 
+  it("names rate entries the workload does not follow, and a workload following none", () => {
+    const entry = { at: 0, kind: "rate", rate: 5 } as const;
+    expect(issues({ ...BASE, timeline: [entry] })).toEqual([
+      {
+        path: "timeline.0.kind",
+        code: "custom",
+        message:
+          'expected a workload that follows the timeline\'s rates (`workload.rate: "timeline"`); the workload\'s rate is 300; got "rate"',
+      },
+    ]);
+    expect(issues({ ...BASE, workload: { rate: "timeline" } })).toEqual([
+      {
+        path: "timeline",
+        code: "custom",
+        message:
+          'expected at least one `rate` entry, for `workload.rate: "timeline"` to follow; got nothing',
+      },
+    ]);
+  });
+
   it("names a bad instant, a missing field and an unknown field at their paths", () => {
     const found = issues({
       ...TIMELINE_WAY,
@@ -142,7 +187,7 @@ describe("the timeline: bad entries", () => {
     expect(found[0]?.message).toMatch(/^expected a duration .*; got "soon"$/);
     expect(found[1]?.message).toBe("required: expected string; got nothing");
     expect(found[2]?.message).toMatch(
-      /^unknown key "until" in timeline\.2; expected one of at, for, kind, replica$/,
+      /^unknown key "until" in timeline\.2; expected one of at, for, kind, rate, replica$/,
     );
   });
 });
