@@ -187,7 +187,7 @@ describe("the timeline: bad entries", () => {
     expect(found[0]?.message).toMatch(/^expected a duration .*; got "soon"$/);
     expect(found[1]?.message).toBe("required: expected string; got nothing");
     expect(found[2]?.message).toMatch(
-      /^unknown key "until" in timeline\.2; expected one of at, for, kind, rate, replica$/,
+      /^unknown key "until" in timeline\.2; expected one of at, for, kind, replica$/,
     );
   });
 });
