@@ -150,10 +150,11 @@ export function runScenarioDetailed(
     topology.clusters.flatMap((c) => c.nodes.map((n) => n.server.name)),
     () => workload?.issued ?? 0,
   );
+  const versions = topology.versions;
   const onComplete = (op: Operation): void => {
     verdict.finished();
     observers.complete(op);
-    topology.versions.acknowledge(op);
+    versions.acknowledge(op);
     measure.complete(op, sim.now);
   };
   const front = observers.wrap(verdict.counting(topology.front));
