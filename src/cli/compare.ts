@@ -1,6 +1,6 @@
 // Side-by-side renderings of a scenario's plans (the base and its variants, run
 // with the same seed): the comparison table for a terminal and the JSON document.
-import type { Report } from "../scenario/index.js";
+import { type ComparisonColumn, componentColumns, type Report } from "../scenario/index.js";
 import { alignColumns, formatDuration, formatFigure, NO_DATA, wrapText } from "./format.js";
 
 /**
@@ -21,71 +21,52 @@ export interface PlanReport {
 export const VARIANT_HINT = "(run with --variant NAME for a full report)";
 
 const ms = formatFigure;
-const percent = (x: number): string => `${(x * 100).toFixed(1)}%`;
 const NONE = NO_DATA;
-
-/** Reads sent to the primary: the router's count, or without a router the primary's reads. */
-function readsToPrimary(r: Report): number {
-  if (r.routing !== undefined) return r.routing.readsToPrimary;
-  return r.nodes.find((n) => n.role === "primary")?.readsServed ?? 0;
-}
-
-function maxReplicaLag(r: Report): string {
-  const replicas = r.replication?.replicas ?? [];
-  if (replicas.length === 0) return NONE;
-  return ms(Math.max(...replicas.map((x) => x.oldestUnappliedAgeMs.max)));
-}
-
-/** The busiest node: with replicas or pools the primary is often not the bottleneck. */
-function busiestNode(r: Report): [string, string] {
-  let busiest = r.nodes[0];
-  for (const n of r.nodes)
-    if (busiest === undefined || n.utilization > busiest.utilization) busiest = n;
-  return busiest === undefined ? [NONE, NONE] : [busiest.name, percent(busiest.utilization)];
-}
 
 /** A latency figure, or no data when no operation of that kind completed. */
 function latency(count: number, x: number): string {
   return count > 0 ? ms(x) : NONE;
 }
 
-// The comparison table's columns as [top, bottom] header cells; planRow gives the
-// cells in the same order.
-const COLUMNS: readonly (readonly [string, string])[] = [
-  ["", "plan"],
-  ["", "verdict"],
-  ["completed", "/s"],
-  ["read", "p50"],
-  ["read", "p99"],
-  ["write", "p99"],
-  ["", "errors"],
-  ["reads to", "primary"],
-  ["RYW", "viol."],
-  ["MR", "viol."],
-  ["stale", "reads"],
-  ["replica lag", "max"],
-  ["busiest", "node"],
-  ["", "util."],
+/** A consistency figure, or no data when the run had no monitor (no replicas). */
+function violations(pick: (c: NonNullable<Report["consistency"]>) => number) {
+  return (r: Report): string => (r.consistency === undefined ? NONE : String(pick(r.consistency)));
+}
+
+// The run's own columns; the components add theirs (Component.compare) by rank.
+const RUN_COLUMNS: readonly ComparisonColumn[] = [
+  { header: ["", "plan"], rank: 10, cell: () => "" },
+  { header: ["", "verdict"], rank: 20, cell: (r) => r.verdict.status },
+  { header: ["completed", "/s"], rank: 30, cell: (r) => r.throughput.completedPerSec.toFixed(1) },
+  {
+    header: ["read", "p50"],
+    rank: 40,
+    cell: (r) => latency(r.latency.read.count, r.latency.read.p50),
+  },
+  {
+    header: ["read", "p99"],
+    rank: 50,
+    cell: (r) => latency(r.latency.read.count, r.latency.read.p99),
+  },
+  {
+    header: ["write", "p99"],
+    rank: 60,
+    cell: (r) => latency(r.latency.write.count, r.latency.write.p99),
+  },
+  { header: ["", "errors"], rank: 70, cell: (r) => String(r.errors.total) },
+  { header: ["RYW", "viol."], rank: 90, cell: violations((c) => c.violations.readYourWrites) },
+  { header: ["MR", "viol."], rank: 100, cell: violations((c) => c.violations.monotonicReads) },
+  { header: ["stale", "reads"], rank: 110, cell: violations((c) => c.staleReads) },
 ];
 
-function planRow(plan: PlanReport): string[] {
-  const r = plan.report;
-  const c = r.consistency;
-  return [
-    plan.name,
-    r.verdict.status,
-    r.throughput.completedPerSec.toFixed(1),
-    latency(r.latency.read.count, r.latency.read.p50),
-    latency(r.latency.read.count, r.latency.read.p99),
-    latency(r.latency.write.count, r.latency.write.p99),
-    String(r.errors.total),
-    String(readsToPrimary(r)),
-    c === undefined ? NONE : String(c.violations.readYourWrites),
-    c === undefined ? NONE : String(c.violations.monotonicReads),
-    c === undefined ? NONE : String(c.staleReads),
-    maxReplicaLag(r),
-    ...busiestNode(r),
-  ];
+/** Every column in rank order (a stable sort: ties keep the run's, then the registry's order). */
+function columns(): ComparisonColumn[] {
+  return [...RUN_COLUMNS, ...componentColumns()].sort((a, b) => a.rank - b.rank);
+}
+
+/** One plan's row: its name, then every other column's cell. */
+function planRow(plan: PlanReport, cols: readonly ComparisonColumn[]): string[] {
+  return [plan.name, ...cols.slice(1).map((c) => c.cell(plan.report))];
 }
 
 /** Notes on plans whose seed or measured duration differs from the base's (a patch set it). */
@@ -128,6 +109,19 @@ function verdictNotes(plans: readonly PlanReport[]): string[] {
   return out;
 }
 
+/** The comparison table: two header lines, then one row per plan. */
+function comparisonTable(plans: readonly PlanReport[]): string[] {
+  const cols = columns();
+  return alignColumns(
+    [
+      cols.map((c) => c.header[0]),
+      cols.map((c) => c.header[1]),
+      ...plans.map((p) => planRow(p, cols)),
+    ],
+    "ll",
+  );
+}
+
 /**
  * The plans side by side for a terminal: one row per plan (base first) with
  * its verdict, throughput, latency, errors, routing, consistency and lag
@@ -147,10 +141,7 @@ export function formatComparison(plans: readonly PlanReport[]): string {
     ...differences(plans),
     "",
     "Plans (latency and lag in ms; RYW read-your-writes, MR monotonic-reads)",
-    ...alignColumns(
-      [COLUMNS.map(([top]) => top), COLUMNS.map(([, bottom]) => bottom), ...plans.map(planRow)],
-      "ll",
-    ),
+    ...comparisonTable(plans),
     ...verdictNotes(plans),
   ];
   const described = plans.filter((p) => p.description !== undefined && p.description !== "");

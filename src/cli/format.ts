@@ -10,7 +10,9 @@ import {
   type LatencySummary,
   NO_DATA,
   perSecText as perSec,
+  type RateOf,
   type Report,
+  rateOf,
   type Scenario,
 } from "../scenario/index.js";
 import { verdictLines } from "./verdict-lines.js";
@@ -20,7 +22,7 @@ export { alignColumns, formatDuration, formatFigure, NO_DATA, wrapText };
 
 const ms = formatFigure;
 
-function formatRate(rate: NonNullable<Scenario["workload"]["rate"]>): string {
+function formatRate(rate: RateOf): string {
   if (typeof rate === "number") return `${rate} ops/s`;
   if ("steps" in rate) {
     return `in steps ${rate.steps.map((s) => `${s.rate} ops/s at ${formatDuration(s.at)}`).join(", ")}`;
@@ -31,7 +33,8 @@ function formatRate(rate: NonNullable<Scenario["workload"]["rate"]>): string {
 
 function formatWorkload(s: Scenario): string {
   const w = s.workload;
-  if (w.rate !== undefined) return `open arrivals (Poisson), ${formatRate(w.rate)}`;
+  const rate = rateOf(s);
+  if (rate !== undefined) return `open arrivals (Poisson), ${formatRate(rate)}`;
   const think =
     typeof w.thinkTime === "number"
       ? formatDuration(w.thinkTime)

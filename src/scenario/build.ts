@@ -13,8 +13,9 @@ import {
   resolveLatencyTable,
   type Sampler,
 } from "../latency/index.js";
-import type { Service } from "../models/operation.js";
+import type { Service, VersionHolder, VersionOracle } from "../models/operation.js";
 import type { Replication } from "../models/replication/replication.js";
+import type { DatabaseServer } from "../models/server/server.js";
 import type { RateSchedule, WorkloadConfig } from "../models/workload/workload.js";
 import type {
   BuildContext,
@@ -24,7 +25,10 @@ import type {
 } from "./components/component.js";
 import { COMPONENTS } from "./components/index.js";
 import { GraphBuilder, type TopologyGraph } from "./graph.js";
+import { type RateOf, rateOf } from "./rate-steps.js";
 import type { Scenario } from "./schema.js";
+import type { TimelineEntry } from "./timeline.js";
+import { ClusterVersionOracle } from "./versions.js";
 
 export type { DiagramEdge, DiagramNode, TopologyGraph } from "./graph.js";
 
@@ -35,10 +39,14 @@ export type { DiagramEdge, DiagramNode, TopologyGraph } from "./graph.js";
  * @internal
  */
 export interface BuiltCluster {
+  /** Its primary: where its writes commit, in its own log. */
+  readonly primary: DatabaseServer;
   /** Database nodes, primary first. */
   readonly nodes: readonly NodeEntry[];
   /** The log from the primary to the replicas; null without replicas. */
   readonly replication: Replication | null;
+  /** What holds versions of its keys and may serve them later: its replication, then any cache in front. */
+  readonly holders: readonly VersionHolder[];
 }
 
 /** @internal The built topology: the front service, its clusters, what each component measures, the graph. */
@@ -46,6 +54,8 @@ export interface BuiltTopology {
   readonly front: Service;
   /** The clusters, each a primary with its replicas (one today). */
   readonly clusters: readonly BuiltCluster[];
+  /** What each cluster has committed and acknowledged: the run tells it of every completion. */
+  readonly versions: ClusterVersionOracle;
   /** What each built component measures, by its report section's key. */
   readonly stats: ReadonlyMap<string, ComponentStats>;
   readonly graph: TopologyGraph;
@@ -68,7 +78,7 @@ export function workloadConfig(
   const arrivals: WorkloadConfig["arrivals"] =
     w.clients !== undefined
       ? { kind: "closed", clients: w.clients, thinkMs: compile(w.thinkTime) }
-      : { kind: "open", rate: rateSchedule(w.rate ?? 0) };
+      : { kind: "open", rate: rateSchedule(rateOf(scenario) ?? 0) };
   return {
     arrivals,
     readRatio: w.readRatio,
@@ -82,7 +92,7 @@ export function workloadConfig(
   };
 }
 
-function rateSchedule(rate: NonNullable<Scenario["workload"]["rate"]>): RateSchedule {
+function rateSchedule(rate: RateOf): RateSchedule {
   if (typeof rate === "number") return { kind: "constant", perSec: rate };
   if ("steps" in rate) {
     const steps = [...rate.steps]
@@ -102,6 +112,18 @@ function rateSchedule(rate: NonNullable<Scenario["workload"]["rate"]>): RateSche
 export function buildTopology(sim: Simulation, scenario: Scenario): BuiltTopology {
   const compile = samplerFactory(scenario);
   const graph = new GraphBuilder();
+  // The oracle reads the clusters' primaries, which the fold builds: components
+  // get a view of it that answers once the fold is done (they read it while running).
+  let oracle: ClusterVersionOracle | null = null;
+  const built = (): ClusterVersionOracle => {
+    if (oracle === null)
+      throw new Error("the version oracle was read before the topology was built");
+    return oracle;
+  };
+  const versions: VersionOracle = {
+    newestAckedVersion: (cluster, key) => built().newestAckedVersion(cluster, key),
+    newestCommittedVersion: (cluster, key) => built().newestCommittedVersion(cluster, key),
+  };
   const context: BuildContext = {
     sim,
     scenario,
@@ -109,23 +131,41 @@ export function buildTopology(sim: Simulation, scenario: Scenario): BuiltTopolog
     nodes: [],
     graph,
     shared: { replication: null },
+    versions,
+    events: <K extends TimelineEntry["kind"]>(kind: K) =>
+      (scenario.timeline ?? []).filter(
+        (e): e is Extract<TimelineEntry, { kind: K }> => e.kind === kind,
+      ),
   };
   const stats = new Map<string, ComponentStats>();
-  const built = COMPONENTS.reduceRight<Downstream>(
+  const holders: VersionHolder[] = [];
+  const front = COMPONENTS.reduceRight<Downstream>(
     (downstream, component) => {
       const result = component.build(context, downstream);
       if (result.stats !== undefined) stats.set(component.report.key, result.stats);
+      if (result.holders !== undefined) holders.push(...result.holders);
       return result.downstream;
     },
     { ways: [] },
   );
-  const front = built.front ?? built.ways[0]?.service;
-  if (front === undefined || front === null) throw new Error("the registry built no front service");
+  const service = front.front ?? front.ways[0]?.service;
+  if (service === undefined || service === null)
+    throw new Error("the registry built no front service");
   graph.front({ id: "workload", label: workloadLabel(scenario), shape: "actor" });
   graph.firstArrow({ from: "workload", to: "app" });
+  const primary = context.nodes[0]?.server;
+  if (primary === undefined) throw new Error("the registry built no primary");
+  const clusters: BuiltCluster[] = [
+    { primary, nodes: context.nodes, replication: context.shared.replication, holders },
+  ];
+  oracle = new ClusterVersionOracle(
+    clusters.map((c) => c.primary),
+    scenario.workload.keys.count,
+  );
   return {
-    front,
-    clusters: [{ nodes: context.nodes, replication: context.shared.replication }],
+    front: service,
+    clusters,
+    versions: oracle,
     stats,
     graph,
     workload: workloadConfig(scenario, compile),
@@ -136,7 +176,7 @@ function workloadLabel(scenario: Scenario): string {
   const w = scenario.workload;
   const reads = `${Math.round(w.readRatio * 100)}% reads`;
   if (w.clients !== undefined) return `${w.clients} clients<br/>${reads}`;
-  const rate = w.rate ?? 0;
+  const rate = rateOf(scenario) ?? 0;
   const text =
     typeof rate === "number" ? `${rate} ops/s` : "steps" in rate ? "stepped rate" : "ramped rate";
   return `Workload<br/>${text}, ${reads}`;

@@ -11,6 +11,7 @@ import { type DistributionSpec, distributionMean, resolveLatencyTable } from "..
 import type { EstimateInput, WorkShare } from "./components/component.js";
 import { COMPONENTS, SCENARIO_SECTIONS } from "./components/index.js";
 import { replicaCount } from "./components/replication.js";
+import { rateOf } from "./rate-steps.js";
 import type { Scenario } from "./schema.js";
 
 /**
@@ -98,7 +99,7 @@ function countOperations(scenario: Scenario, mean: MeanFn): { operations: number
       basis: `${formatCount(w.clients)} clients × ${seconds} ÷ a cycle of at least ${formatCount(cycleMs)} ms`,
     };
   }
-  const rate = w.rate ?? 0;
+  const rate = rateOf(scenario) ?? 0;
   if (typeof rate === "number") {
     return {
       operations: (rate * totalMs) / 1000,

@@ -6,6 +6,7 @@ export {
   builtinScenarioNames,
   DEFAULT_SCENARIO,
 } from "./builtins.js";
+export type { ComparisonColumn } from "./components/component.js";
 export { diagram, renderMermaid, topologyOf } from "./diagram.js";
 export { estimateWork, type MemoryItem, type WorkEstimate } from "./estimate.js";
 export type { DiagramEdge, DiagramNode, TopologyGraph } from "./graph.js";
@@ -25,6 +26,7 @@ export {
   ScenarioError,
   type ScenarioIssue,
 } from "./parse.js";
+export { type RateOf, rateOf } from "./rate-steps.js";
 export {
   ConsistencyReportSchema,
   type LatencySummary,
@@ -77,5 +79,7 @@ export {
   percentText,
   perSecText,
 } from "./table-text.js";
-export { componentSummaries, componentTables } from "./tables.js";
+export { componentColumns, componentSummaries, componentTables } from "./tables.js";
+export { type TimelineEntry, TimelineEntrySchema, TimelineSchema } from "./timeline.js";
+export type { TimedEvent } from "./timeline-fields.js";
 export { mergePatch, resolveVariants, runVariants, type ScenarioVariant } from "./variants.js";

@@ -2,7 +2,7 @@
 // the online monitor (when there are replicas to be stale). They watch
 // operations go in and come out; they never steer the run.
 import { ConsistencyMonitor, History, type HistoryOp } from "../consistency/index.js";
-import { Operation, type Service } from "../models/operation.js";
+import { Operation, type Service, type VersionOracle } from "../models/operation.js";
 import { roundFigure } from "./fields.js";
 import type { Report } from "./report.js";
 
@@ -11,25 +11,22 @@ export class ConsistencyObservers {
   /** Every operation, when the history was asked for; otherwise null. */
   readonly history: History | null;
   private readonly monitor: ConsistencyMonitor | null;
-  /** The newest acknowledged version of every key: what a read is stale against. */
-  private readonly acked: Uint32Array | null;
   // One scratch record, refilled per operation: History and the monitor copy what they keep.
   private readonly scratch = toHistoryOp(new Operation(0, 0, "read", 0, 1, 0));
 
   /**
-   * @param keyCount - the number of keys
+   * @param versions - the newest acknowledged version of a key: what a read is stale against
    * @param replicated - whether the plan has replicas (the monitor runs only then)
    * @param history - the run's `history` option
    */
   constructor(
-    keyCount: number,
+    private readonly versions: VersionOracle,
     replicated: boolean,
     history: boolean | { readonly limit?: number } | undefined,
   ) {
     const limit = typeof history === "object" ? history.limit : undefined;
     this.history = history ? new History(limit === undefined ? {} : { limit }) : null;
     this.monitor = replicated ? new ConsistencyMonitor() : null;
-    this.acked = replicated ? new Uint32Array(keyCount) : null;
   }
 
   /** Whether the monitor runs (and so wants its memory compacted). */
@@ -40,11 +37,11 @@ export class ConsistencyObservers {
   /** `front`, telling the monitor of each operation as it is issued. */
   wrap(front: Service): Service {
     const monitor = this.monitor;
-    const acked = this.acked;
-    if (monitor === null || acked === null) return front;
+    const versions = this.versions;
+    if (monitor === null) return front;
     return {
       submit(op, done) {
-        monitor.onInvoke(op, acked[op.key] as number);
+        monitor.onInvoke(op, versions.newestAckedVersion(op.cluster, op.key));
         front.submit(op, done);
       },
     };
@@ -57,15 +54,6 @@ export class ConsistencyObservers {
       this.history?.record(this.scratch);
       this.monitor?.onComplete(this.scratch);
     }
-    const acked = this.acked;
-    if (
-      acked !== null &&
-      op.kind === "write" &&
-      op.error === null &&
-      op.version > (acked[op.key] as number)
-    ) {
-      acked[op.key] = op.version;
-    }
   }
 
   /** The warm-up cut: the monitor's counts restart. */
@@ -73,9 +61,9 @@ export class ConsistencyObservers {
     this.monitor?.reset();
   }
 
-  /** Forgets what no later read can be checked against: every node is at or past `lsn`. */
-  compact(lsn: number): void {
-    this.monitor?.compact(lsn);
+  /** Forgets what no later read of `cluster` can be checked against: every holder of its versions is at or past `lsn`. */
+  compact(lsn: number, cluster: number): void {
+    this.monitor?.compact(lsn, cluster);
   }
 
   /** The report's consistency section, when the monitor ran. */

@@ -161,6 +161,7 @@ type JsonSchemaNode = {
   additionalProperties?: JsonSchemaNode | boolean;
   propertyNames?: { enum?: string[] };
   description?: string;
+  const?: unknown;
 };
 
 let jsonSchemaCache: JsonSchemaNode | undefined;
@@ -184,11 +185,23 @@ function schemaNodesAt(path: readonly PropertyKey[]): JsonSchemaNode[] {
   return nodes;
 }
 
-/** The keys an object at `path` accepts. */
-function knownKeysAt(path: readonly PropertyKey[]): string[] {
+/**
+ * Whether a union's alternative can be the one `input` meant: none of its
+ * constant fields (a discriminated union's tag) says otherwise.
+ */
+function mayBe(alt: JsonSchemaNode, input: unknown): boolean {
+  if (typeof input !== "object" || input === null) return true;
+  const fields = input as Record<string, unknown>;
+  return Object.entries(alt.properties ?? {}).every(
+    ([k, p]) => p.const === undefined || !(k in fields) || fields[k] === p.const,
+  );
+}
+
+/** The keys an object at `path` accepts (of a union, the alternatives `input` may be). */
+function knownKeysAt(path: readonly PropertyKey[], input: unknown): string[] {
   const keys = new Set<string>();
   const visit = (n: JsonSchemaNode): void => {
-    for (const alt of [...(n.anyOf ?? []), ...(n.oneOf ?? [])]) visit(alt);
+    for (const alt of [...(n.anyOf ?? []), ...(n.oneOf ?? [])]) if (mayBe(alt, input)) visit(alt);
     for (const k of Object.keys(n.properties ?? {})) keys.add(k);
     for (const k of n.propertyNames?.enum ?? []) keys.add(k);
   };
@@ -211,9 +224,13 @@ function editDistance(a: string, b: string): number {
   return prev[b.length] as number;
 }
 
-function unknownKeysMessage(keys: readonly string[], path: readonly PropertyKey[]): string {
+function unknownKeysMessage(
+  keys: readonly string[],
+  path: readonly PropertyKey[],
+  input: unknown,
+): string {
   const where = path.length > 0 ? ` in ${path.map(String).join(".")}` : "";
-  const known = knownKeysAt(path);
+  const known = knownKeysAt(path, input);
   const parts = keys.map((key) => {
     let best = "";
     let bestDistance = Number.POSITIVE_INFINITY;
@@ -234,7 +251,11 @@ function unknownKeysMessage(keys: readonly string[], path: readonly PropertyKey[
 function toIssue(issue: z.core.$ZodIssue): ScenarioIssue {
   const path = issue.path.map(String).join(".");
   if (issue.code === "unrecognized_keys") {
-    return { path, code: issue.code, message: unknownKeysMessage(issue.keys, issue.path) };
+    const message = unknownKeysMessage(issue.keys, issue.path, issue.input);
+    return { path, code: issue.code, message };
+  }
+  if (issue.code === "invalid_union" && "discriminator" in issue) {
+    return discriminatorIssue(issue, path);
   }
   const got = "input" in issue ? describeValue(issue.input) : "nothing";
   if (issue.code === "invalid_type" && issue.input === undefined) {
@@ -246,6 +267,20 @@ function toIssue(issue: z.core.$ZodIssue): ScenarioIssue {
     expected = described ? `expected ${lowerFirst(described)}` : "does not match any accepted form";
   }
   return { path, code: issue.code, message: `${expected}; got ${got}` };
+}
+
+/** A discriminated union's tag that names no option: the tag's value, not the whole object. */
+function discriminatorIssue(issue: z.core.$ZodIssueInvalidUnion, path: string): ScenarioIssue {
+  const key = String(issue.discriminator);
+  const { input } = issue;
+  const value =
+    typeof input === "object" && input !== null ? (input as Record<string, unknown>)[key] : input;
+  const options = ((issue as { options?: unknown[] }).options ?? []).map((o) => JSON.stringify(o));
+  return {
+    path,
+    code: issue.code,
+    message: `expected ${key} to be one of ${options.join(", ")}; got ${describeValue(value)}`,
+  };
 }
 
 function lowerFirst(text: string): string {

@@ -139,7 +139,7 @@ export function runScenarioDetailed(
   // One cluster until sharding: the monitor and the verdict read its replication.
   const replication = topology.clusters[0]?.replication ?? null;
   const observers = new ConsistencyObservers(
-    scenario.workload.keys.count,
+    topology.versions,
     replication !== null,
     options.history,
   );
@@ -150,9 +150,11 @@ export function runScenarioDetailed(
     topology.clusters.flatMap((c) => c.nodes.map((n) => n.server.name)),
     () => workload?.issued ?? 0,
   );
+  const versions = topology.versions;
   const onComplete = (op: Operation): void => {
     verdict.finished();
     observers.complete(op);
+    versions.acknowledge(op);
     measure.complete(op, sim.now);
   };
   const front = observers.wrap(verdict.counting(topology.front));
@@ -262,10 +264,10 @@ function resolveRun(input: ScenarioInput | Scenario, options: RunScenarioOptions
 }
 
 /**
- * Starts the components' samplers. After each sample the history's memory is
- * compacted to the oldest log position any node or cache still serves data at:
- * compacting walks every entry, so once per simulated second bounds the memory
- * without paying for it at every lag sample.
+ * Starts the components' samplers. After each sample each cluster's history is
+ * compacted to the oldest log position any of its version holders (its nodes,
+ * a cache in front) still serves: compacting walks every entry, so once per
+ * simulated second bounds the memory without paying for it at every lag sample.
  */
 function startSamplers(
   sim: Simulation,
@@ -277,9 +279,9 @@ function startSamplers(
   const tick = (): void => {
     if (!observers.monitoring || sim.now - compactedAt < 1000) return;
     compactedAt = sim.now;
-    let floor = Number.POSITIVE_INFINITY;
-    for (const stats of all) floor = Math.min(floor, stats.lsnFloor?.() ?? floor);
-    observers.compact(floor);
+    topology.clusters.forEach((c, i) => {
+      observers.compact(Math.min(...c.holders.map((h) => h.oldestLsnInUse())), i);
+    });
   };
   for (const stats of all) stats.start?.(tick);
 }

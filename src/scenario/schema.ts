@@ -16,6 +16,8 @@ import {
   requirePositiveDuration,
   share,
 } from "./fields.js";
+import { checkRateEvents } from "./rate-steps.js";
+import { liftTimeline, TimelineSchema } from "./timeline.js";
 
 export { ClientSchema } from "./components/client.js";
 export { DatabaseSchema } from "./components/database.js";
@@ -40,9 +42,14 @@ const RateSchema = z
         )
         .min(1)
         .describe(
-          "Piecewise-constant rate; `at` counts from the start of the warm-up, and the first step should start at 0 (before it the rate is 0)",
+          "Piecewise-constant rate; `at` counts from the start of the warm-up, and the first step should start at 0 (before it the rate is 0). Resolved, the steps are `rate` entries of the scenario's timeline",
         ),
     }),
+    z
+      .literal("timeline")
+      .describe(
+        "Open arrivals at the rates of the timeline's `rate` entries (what `steps` resolve to)",
+      ),
     z.strictObject({
       ramp: z.strictObject({
         from: nonNegative().describe(
@@ -54,7 +61,7 @@ const RateSchema = z
     }),
   ])
   .describe(
-    "Open arrivals: Poisson at this rate (operations per second), constant, in steps, or a ramp",
+    'Open arrivals: Poisson at this rate (operations per second), constant, in steps, or a ramp, or "timeline"',
   );
 
 const PopularitySchema = z
@@ -191,6 +198,7 @@ export const ScenarioSchema = z
     latency: LatencyOverridesSchema.default({}),
     workload: WorkloadSchema,
     ...SCENARIO_SECTIONS,
+    timeline: TimelineSchema,
     variants: z
       .array(
         z.strictObject({
@@ -230,6 +238,7 @@ export const ScenarioSchema = z
       seen.add(v.name);
     });
     for (const component of COMPONENTS) component.check?.(s, ctx);
+    checkRateEvents(s, ctx);
     requirePositiveDuration(s.duration, ["duration"], ctx);
     if (s.duration + s.warmup > 1e12) {
       ctx.addIssue({
@@ -241,7 +250,8 @@ export const ScenarioSchema = z
     }
   })
   .transform(
-    // The defaults that depend on another section are resolved here, once.
+    // The defaults that depend on another section are resolved here, once; timed
+    // fields of the sections move into the timeline.
     (
       s,
     ): Omit<typeof s, "replication"> & {
@@ -251,9 +261,11 @@ export const ScenarioSchema = z
         readonly applyWorkers: number;
       };
     } =>
-      s.replication === undefined
-        ? (s as Omit<typeof s, "replication">)
-        : { ...s, replication: withEngineDefaults(s.replication, s.database.engine) },
+      liftTimeline(
+        s.replication === undefined
+          ? (s as Omit<typeof s, "replication">)
+          : { ...s, replication: withEngineDefaults(s.replication, s.database.engine) },
+      ),
   )
   .describe("A dbsim scenario: a workload and a scaling plan");
 

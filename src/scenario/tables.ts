@@ -1,5 +1,6 @@
 // The components' lines in the summary of a resolved scenario, and their
 // sections of the report's table.
+import type { ComparisonColumn } from "./components/component.js";
 import { COMPONENTS, REPORT_SECTIONS, SCENARIO_SECTIONS } from "./components/index.js";
 import type { Report } from "./report.js";
 import type { Scenario } from "./schema.js";
@@ -34,4 +35,14 @@ export function componentSummaries(scenario: Scenario): [string, string][] {
     if (row !== undefined) rows.push([row[0], row[1]]);
   }
   return rows;
+}
+
+/**
+ * The components' columns in the variant comparison, in registry order (the
+ * comparison sorts them by rank among its own).
+ *
+ * @internal
+ */
+export function componentColumns(): ComparisonColumn[] {
+  return COMPONENTS.flatMap((c) => c.compare ?? []);
 }

@@ -26,14 +26,21 @@ export class ClusterVersionOracle implements VersionOracle {
   private readonly primaries: readonly PrimaryVersions[];
   /** Per cluster, the newest acknowledged version of every key. */
   private readonly acked: Uint32Array[];
+  // Cluster 0's, at hand: every operation of an unsharded plan asks for it.
+  private readonly first: Uint32Array;
 
   /**
    * @param primaries - each cluster's primary, in cluster order
    * @param keyCount - keys per cluster (keys are 0 … keyCount − 1)
+   * @throws RangeError when there is no primary
    */
   constructor(primaries: readonly PrimaryVersions[], keyCount: number) {
     this.primaries = primaries;
     this.acked = primaries.map(() => new Uint32Array(keyCount));
+    const first = this.acked[0];
+    if (first === undefined)
+      throw new RangeError("Version oracle: expected at least one cluster, got none");
+    this.first = first;
   }
 
   /**
@@ -42,13 +49,13 @@ export class ClusterVersionOracle implements VersionOracle {
    */
   acknowledge(op: Operation): void {
     if (op.kind !== "write" || op.error !== null) return;
-    const acked = this.ackedOf(op.cluster);
+    const acked = op.cluster === 0 ? this.first : this.ackedOf(op.cluster);
     if (op.version > (acked[op.key] as number)) acked[op.key] = op.version;
   }
 
   /** {@inheritDoc VersionOracle.newestAckedVersion} */
   newestAckedVersion(cluster: number, key: number): number {
-    return this.ackedOf(cluster)[key] as number;
+    return (cluster === 0 ? this.first : this.ackedOf(cluster))[key] as number;
   }
 
   /** {@inheritDoc VersionOracle.newestCommittedVersion} */

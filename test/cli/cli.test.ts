@@ -491,7 +491,7 @@ describe("dbsim run with ProxySQL", () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe("");
     expect(r.stdout).toMatch(
-      /^proxy\s+ProxySQL, 2 query rules, writer hostgroup 10, reader hostgroup 20, multiplexing on, query cache 256 MB, shuns replicas with Seconds_Behind_Master > 5 s \(checked every 10 s\)$/m,
+      /^proxy\s+ProxySQL, 2 query rules, writer hostgroup 10, reader hostgroup 20, multiplexing on, query cache 256 MB, shuns replicas with Seconds_Behind_Source > 5 s \(checked every 10 s\)$/m,
     );
     expect(r.stdout).toMatch(/^Proxy \(ProxySQL\)$/m);
     expect(r.stdout).toMatch(/^ {2}frontend connections max\s+\d+$/m);

@@ -129,12 +129,12 @@ describe("durations", () => {
     });
     expect(s.warmup).toBe(60_000);
     expect(s.client.connectionTimeout).toBe(250);
-    expect(s.workload.rate).toEqual({
-      steps: [
-        { at: 0, rate: 5 },
-        { at: 2000, rate: 10 },
-      ],
-    });
+    // Rate steps resolve into the scenario's timeline (one list of timed events).
+    expect(s.workload.rate).toBe("timeline");
+    expect(s.timeline).toEqual([
+      { at: 0, kind: "rate", rate: 5 },
+      { at: 2000, kind: "rate", rate: 10 },
+    ]);
     const ramp = resolveScenario({ workload: { rate: { ramp: { from: 0, to: 9, over: "3s" } } } });
     expect(ramp.workload.rate).toEqual({ ramp: { from: 0, to: 9, over: 3000 } });
   });
@@ -225,7 +225,7 @@ describe("issues name the path and the value", () => {
 
   it("a rate of the wrong form says which forms are accepted", () => {
     const issue = issueAt({ workload: { rate: "fast" } }, "workload.rate");
-    expect(issue.message).toMatch(/constant, in steps, or a ramp; got "fast"$/);
+    expect(issue.message).toMatch(/constant, in steps, or a ramp, or "timeline"; got "fast"$/);
   });
 
   it("a missing workload", () => {

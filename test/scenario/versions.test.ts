@@ -55,4 +55,10 @@ describe("ClusterVersionOracle", () => {
     expect(() => oracle.newestCommittedVersion(1, 0)).toThrow(message);
     expect(() => oracle.acknowledge(written(0, 0, 1, 1))).toThrow(message);
   });
+
+  it("needs at least one cluster", () => {
+    expect(() => new ClusterVersionOracle([], 4)).toThrow(
+      "Version oracle: expected at least one cluster, got none",
+    );
+  });
 });

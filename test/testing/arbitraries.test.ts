@@ -4,12 +4,14 @@
 // definitions, not with the checkers under test, except where a guarantee is the
 // promise); its re-exports are the very functions of the consistency layer; and only
 // it imports fast-check.
+
 import { readdirSync, readFileSync } from "node:fs";
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import * as consistency from "../../src/consistency/index.js";
 import { distributionMean } from "../../src/latency/index.js";
 import { parseScenario, type Scenario, type ScenarioInput } from "../../src/scenario/index.js";
+import { rateOf } from "../../src/scenario/rate-steps.js";
 import * as testing from "../../src/testing/index.js";
 import {
   type ArbScenarioOptions,
@@ -155,14 +157,16 @@ describe("arbScenario", () => {
       expect(s.warmup).toBeLessThanOrEqual(200);
       const w = s.workload;
       if (w.clients === undefined) {
+        // Stepped rates resolve into the timeline: rateOf reads them back.
+        const rate = rateOf(s);
         const rates =
-          typeof w.rate === "number"
-            ? [w.rate]
-            : w.rate === undefined
+          typeof rate === "number"
+            ? [rate]
+            : rate === undefined
               ? []
-              : "steps" in w.rate
-                ? w.rate.steps.map((step) => step.rate)
-                : [w.rate.ramp.from, w.rate.ramp.to];
+              : "steps" in rate
+                ? rate.steps.map((step) => step.rate)
+                : [rate.ramp.from, rate.ramp.to];
         expect(rates.length).toBeGreaterThan(0);
         for (const rate of rates) {
           expect(rate).toBeGreaterThanOrEqual(50);

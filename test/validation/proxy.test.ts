@@ -42,7 +42,7 @@ function instantNode(name: string): ServerPort {
 }
 
 describe("ProxySQL lag shunning (replication_lag_action: strictly greater, at check instants)", () => {
-  // Seconds_Behind_Master of reader A over time: exactly the threshold (5 s) until
+  // Seconds_Behind_Source of reader A over time: exactly the threshold (5 s) until
   // 25 s, one second more until 45 s, the threshold again after.
   const maxLagS = 5;
   const sbmAt = (t: number): number => (t < 25_000 ? 5 : t < 45_000 ? 6 : 5);
@@ -167,7 +167,7 @@ function farReplica(applyTime: number): ScenarioInput {
 describe("ProxySQL lag shunning is blind to lag in transit (rpl_replica.cc: Seconds_Behind_Source)", () => {
   it("never shuns a cross-region reader whose applier keeps up, though its reads are 2 s stale", () => {
     // Applying takes 10 µs, so the applier is busy 0.02 % of the time. Only then
-    // does Seconds_Behind_Master show the 2 s an event spent in transit; the
+    // does Seconds_Behind_Source show the 2 s an event spent in transit; the
     // monitor's checks (every second) find the relay log drained and read 0.
     const report = runScenario(farReplica(0.01));
     const replica = report.replication?.replicas[0];
@@ -175,7 +175,7 @@ describe("ProxySQL lag shunning is blind to lag in transit (rpl_replica.cc: Seco
     // Every write reaches the replica 2 s after commit: replay lag ≈ 2 s, always > 1 s...
     expect(replica?.replayLagMs.mean).toBeGreaterThan(1_900);
     expect(replica?.replayLagMs.mean).toBeLessThan(2_100);
-    // ...but the applier is idle between arrivals, so Seconds_Behind_Master reads 0.
+    // ...but the applier is idle between arrivals, so Seconds_Behind_Source reads 0.
     expect(replica?.secondsBehindSource.p99).toBe(0);
     expect(row?.shunEvents).toBe(0);
     expect(row?.shunnedMs).toBe(0);
@@ -183,7 +183,7 @@ describe("ProxySQL lag shunning is blind to lag in transit (rpl_replica.cc: Seco
     expect(report.consistency?.staleReads).toBeGreaterThan(1_000);
   });
 
-  it("does shun the same reader when its applier falls behind (Seconds_Behind_Master grows)", () => {
+  it("does shun the same reader when its applier falls behind (Seconds_Behind_Source grows)", () => {
     // 20 applies/s needing 60 ms each saturate one thread: the relay log backs up.
     const report = runScenario(farReplica(60));
     const row = report.proxy?.servers.find((s) => s.server === "replica-1");

@@ -7,12 +7,21 @@ import type * as z from "zod";
 import type { Simulation } from "../../kernel/index.js";
 import type { DistributionSpec, Sampler } from "../../latency/index.js";
 import type { Resettable } from "../../metrics/index.js";
-import type { ErrorKind, ServerPort, Service } from "../../models/operation.js";
+import type {
+  ErrorKind,
+  ServerPort,
+  Service,
+  VersionHolder,
+  VersionOracle,
+} from "../../models/operation.js";
 import type { Replication } from "../../models/replication/replication.js";
 import type { DatabaseServer } from "../../models/server/server.js";
 import type { GraphBuilder } from "../graph.js";
 import type { LagSeries } from "../lag.js";
+import type { Report } from "../report.js";
 import type { Scenario } from "../schema.js";
+import type { TimelineEntry } from "../timeline.js";
+import type { TimedEvent } from "../timeline-fields.js";
 
 /**
  * One way into the database tier, as seen by the component in front: a node
@@ -69,6 +78,19 @@ export interface BuildContext {
   readonly graph: GraphBuilder;
   /** Parts a component offers those built after it (the replication link, for the router and proxy). */
   readonly shared: SharedParts;
+  /**
+   * The timeline's entries of one kind, in time order. Today's kinds become a
+   * model's schedule when it is built (an outage window, a rate step), at no
+   * kernel event; a kind that must act at its instant schedules itself with
+   * `sim.at(event.at, …)`.
+   */
+  events<K extends TimelineEntry["kind"]>(kind: K): readonly Extract<TimelineEntry, { kind: K }>[];
+  /**
+   * What every cluster has committed and acknowledged, for a component that must
+   * judge a version (a cache): ask it rather than read a primary. Read it while
+   * the run runs, not while building (it answers once every cluster is built).
+   */
+  readonly versions: VersionOracle;
 }
 
 /**
@@ -112,8 +134,6 @@ export interface ComponentStats extends Resettable {
   series?(): readonly LagSeries[];
   /** Its report section, or undefined for none. */
   section?(window: MeasuredWindow): unknown;
-  /** The oldest log position it still serves data at (for history compaction); +∞ for none. */
-  lsnFloor?(): number;
 }
 
 /**
@@ -125,6 +145,12 @@ export interface ComponentStats extends Resettable {
 export interface Built {
   readonly downstream: Downstream;
   readonly stats?: ComponentStats;
+  /**
+   * What it holds versions of the cluster's keys in and may serve later (a
+   * replication link, a cache): the history is compacted to the oldest log
+   * position any of them still serves.
+   */
+  readonly holders?: readonly VersionHolder[];
 }
 
 /**
@@ -167,6 +193,25 @@ export interface WorkShare {
 }
 
 /**
+ * A column of the variant comparison (`dbsim run` on a scenario with variants):
+ * one cell per plan, read from the plan's report.
+ *
+ * @remarks Since 0.2.0
+ */
+export interface ComparisonColumn {
+  /** Its header, on two lines: top, bottom. */
+  readonly header: readonly [string, string];
+  /**
+   * Where it sits, columns in ascending rank: the run's own columns are at 10
+   * … 70 (plan, verdict, throughput, latency, errors) and 90 … 110
+   * (consistency), see `cli/compare.ts`; a tie keeps registry order.
+   */
+  readonly rank: number;
+  /** Its cell for one plan. */
+  cell(report: Report): string;
+}
+
+/**
  * A mechanism as the scenario layer knows it.
  *
  * @typeParam S - the zod schema of its scenario section
@@ -178,6 +223,17 @@ export interface Component<S extends z.ZodType = z.ZodType, R extends z.ZodType 
   readonly key: string;
   /** The section's schema, as it sits in the scenario (optional, or with defaults). */
   readonly schema: S;
+  /** The timeline event kinds it handles: each a schema made by `timedEvent` (scenario/timeline-fields.ts). */
+  readonly events?: readonly z.ZodType[];
+  /**
+   * Moves timed fields of its own section (sugar written before the timeline)
+   * into timeline events, when the scenario is resolved; the section comes back
+   * without them.
+   */
+  lift?(section: NonNullable<z.output<S>>): {
+    readonly section: NonNullable<z.output<S>>;
+    readonly events: readonly TimedEvent[];
+  };
   /** Checks that need other sections, on the parsed scenario (before the defaults that depend on other sections). */
   check?(scenario: ParsedScenario, ctx: z.RefinementCtx): void;
   /** Builds it in front of `downstream`; absent sections return `downstream` unchanged. */
@@ -192,4 +248,6 @@ export interface Component<S extends z.ZodType = z.ZodType, R extends z.ZodType 
   summary?(scenario: Scenario): readonly [string, string] | undefined;
   /** Its section of the report's table: a heading and aligned rows. */
   table?(section: NonNullable<z.output<R>>, report: { readonly warmupMs: number }): string[];
+  /** Its columns in the variant comparison. */
+  readonly compare?: readonly ComparisonColumn[];
 }

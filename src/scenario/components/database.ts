@@ -4,7 +4,8 @@
 import * as z from "zod";
 import { DatabaseServer } from "../../models/server/server.js";
 import { DistributionSpecSchema, nonNegative, positiveInt, roundFigure } from "../fields.js";
-import { alignColumns, percentText, perSecText } from "../table-text.js";
+import type { Report } from "../report.js";
+import { alignColumns, NO_DATA, percentText, perSecText } from "../table-text.js";
 import type { BuildContext, Component } from "./component.js";
 
 const num = () => z.number();
@@ -110,6 +111,18 @@ export const database: Component<typeof DatabaseSection, typeof NodesReport> = {
   schema: DatabaseSection,
   report: { key: "nodes", schema: NodesReport },
   errorKinds: ["too_many_clients"],
+  // The busiest node: with replicas or pools the primary is often not the bottleneck.
+  compare: [
+    { header: ["busiest", "node"], rank: 130, cell: (r) => busiestNode(r)?.name ?? NO_DATA },
+    {
+      header: ["", "util."],
+      rank: 140,
+      cell: (r) => {
+        const node = busiestNode(r);
+        return node === undefined ? NO_DATA : percentText(node.utilization);
+      },
+    },
+  ],
   table: (section) => nodesTable(section),
   summary: ({ database: db }) => [
     "database",
@@ -205,4 +218,12 @@ function nodesTable(nodes: z.output<typeof NodesReport>): string[] {
       "ll",
     ),
   ];
+}
+
+function busiestNode(r: Report): Report["nodes"][number] | undefined {
+  let busiest = r.nodes[0];
+  for (const n of r.nodes) {
+    if (busiest === undefined || n.utilization > busiest.utilization) busiest = n;
+  }
+  return busiest;
 }

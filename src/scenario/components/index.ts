@@ -4,12 +4,14 @@
 // schema take their sections from SCENARIO_SECTIONS and REPORT_SECTIONS, whose
 // order is the order of the keys in a resolved scenario and in a report (kept
 // as it was before the registry, so reports stay byte for byte the same).
-// Adding a component: its file here, and one line in each list below.
+// Adding a component: its file here, and one line in each list below (in
+// TIMELINE_EVENTS too when it handles timed events).
 import { client } from "./client.js";
 import type { Component } from "./component.js";
 import { database } from "./database.js";
 import { pool } from "./pool.js";
 import { proxy } from "./proxy.js";
+import { ReplicaOutageEvent } from "./replica-outage.js";
 import { replication } from "./replication.js";
 import { routing } from "./routing.js";
 
@@ -38,6 +40,12 @@ export const SCENARIO_SECTIONS = {
   routing: routing.schema,
   proxy: proxy.schema,
 } as const;
+
+/**
+ * @internal The components' timeline event kinds (each component's `events`),
+ * as one typed list: the timeline's discriminated union is composed from it.
+ */
+export const TIMELINE_EVENTS = [ReplicaOutageEvent] as const;
 
 /** @internal The components' report sections, in the order of a report. */
 export const REPORT_SECTIONS = {

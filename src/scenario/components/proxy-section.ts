@@ -181,7 +181,7 @@ export const ProxySchema = z
       "Cost of answering a read from the query cache (ms): a lookup in ProxySQL's memory",
     ),
     monitorReplicationLagInterval: DurationSchema.default(10_000).describe(
-      "mysql-monitor_replication_lag_interval: how often the monitor reads each replica's Seconds_Behind_Master",
+      "mysql-monitor_replication_lag_interval: how often the monitor reads each replica's Seconds_Behind_Source",
     ),
     maxReplicationLag: z
       .number()
@@ -190,7 +190,7 @@ export const ProxySchema = z
       .max(31_536_000)
       .default(0)
       .describe(
-        "mysql_servers.max_replication_lag, in whole seconds: a replica whose Seconds_Behind_Master is strictly greater at a check is SHUNNED until a later check finds it at or under; 0 = off (ProxySQL's default). Seconds_Behind_Master does not see lag in transit",
+        "mysql_servers.max_replication_lag, in whole seconds: a replica whose Seconds_Behind_Source is strictly greater at a check is SHUNNED until a later check finds it at or under; 0 = off (ProxySQL's default). Seconds_Behind_Source does not see lag in transit",
       ),
     monitorSlaveLagWhenNull: z
       .number()
@@ -199,7 +199,7 @@ export const ProxySchema = z
       .max(31_536_000)
       .default(60)
       .describe(
-        "mysql-monitor_slave_lag_when_null, in whole seconds: the lag the monitor assumes when Seconds_Behind_Master is NULL (the replica has applied all it received and its receiver is cut off); above maxReplicationLag the replica is SHUNNED",
+        "mysql-monitor_slave_lag_when_null, in whole seconds: the lag the monitor assumes when Seconds_Behind_Source is NULL (the replica has applied all it received and its receiver is cut off); above maxReplicationLag the replica is SHUNNED",
       ),
     connectTimeoutServerMax: DurationSchema.default(10_000).describe(
       "mysql-connect_timeout_server_max: a query that finds no ONLINE server or no backend connection within this fails (hostgroup_unavailable)",

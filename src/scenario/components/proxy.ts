@@ -50,10 +50,10 @@ export const proxy: Component<typeof ProxySection, typeof ProxyReportSection> = 
     };
     return {
       downstream: { ways: [way] },
+      holders: [model],
       stats: {
         reset: (now) => model.resetStats(now),
         stop: () => model.stop(),
-        lsnFloor: () => model.cacheLsnFloor(),
         section: ({ now }) => proxyReport(model, px, now),
       },
     };
@@ -61,7 +61,7 @@ export const proxy: Component<typeof ProxySection, typeof ProxyReportSection> = 
 };
 
 function buildProxy(context: BuildContext, downstream: Downstream, px: ProxySpec): ProxySql {
-  const { sim, compile } = context;
+  const { sim, compile, versions } = context;
   const replication = context.shared.replication;
   const row = (way: Way, hostgroup: number, weight: number): ProxyServerConfig => ({
     hostgroup,
@@ -84,8 +84,6 @@ function buildProxy(context: BuildContext, downstream: Downstream, px: ProxySpec
         replication === null ? null : () => replication.lag(i).secondsBehindSource,
     });
   });
-  const primaryServer = context.nodes[0]?.server;
-  if (primaryServer === undefined) throw new Error("ProxySQL is built in front of the nodes");
   return new ProxySql(
     sim,
     {
@@ -112,7 +110,8 @@ function buildProxy(context: BuildContext, downstream: Downstream, px: ProxySpec
       connectTimeoutServerMaxMs: px.connectTimeoutServerMax,
     },
     servers,
-    (key) => primaryServer.read(key),
+    // One cluster behind the proxy: its stale-hit count compares with cluster 0's primary.
+    (key) => versions.newestCommittedVersion(0, key),
   );
 }
 
@@ -326,7 +325,7 @@ function proxySummary(p: ProxySpec): string {
   if (cached) parts.push(`query cache ${p.queryCacheSizeMB} MB`);
   if (p.maxReplicationLag > 0) {
     parts.push(
-      `shuns replicas with Seconds_Behind_Master > ${p.maxReplicationLag} s (checked every ${formatDuration(p.monitorReplicationLagInterval)})`,
+      `shuns replicas with Seconds_Behind_Source > ${p.maxReplicationLag} s (checked every ${formatDuration(p.monitorReplicationLagInterval)})`,
     );
   }
   return parts.join(", ");

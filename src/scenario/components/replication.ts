@@ -18,9 +18,11 @@ import {
 } from "../fields.js";
 import { diagramId } from "../graph.js";
 import { LagRecorder } from "../lag.js";
-import { alignColumns, formatDuration, formatFigure, spreadMs } from "../table-text.js";
+import type { Report } from "../report.js";
+import { alignColumns, formatDuration, formatFigure, NO_DATA, spreadMs } from "../table-text.js";
 import type { Component, Way } from "./component.js";
 import { buildServer } from "./database.js";
+import { checkOutageEvents, liftOutages, ReplicaOutageEvent } from "./replica-outage.js";
 
 const num = () => z.number();
 
@@ -59,7 +61,9 @@ const ReplicaSchema = z
       .array(OutageSchema)
       .max(1000)
       .default([])
-      .describe("Windows when the replica is unreachable"),
+      .describe(
+        "Windows when the replica is unreachable; the same as `replica-outage` entries of the scenario's `timeline`, where the resolved scenario lists them",
+      ),
   })
   .describe("One replica");
 
@@ -239,6 +243,10 @@ export const replication: Component<typeof ReplicationSection, typeof Replicatio
   schema: ReplicationSection,
   report: { key: "replication", schema: ReplicationReportSection },
   errorKinds: [],
+  events: [ReplicaOutageEvent],
+  lift: liftOutages,
+  check: checkOutageEvents,
+  compare: [{ header: ["replica lag", "max"], rank: 120, cell: (r) => maxReplicaLag(r) }],
   table: (section) => replicationTable(section),
   summary: (s) =>
     s.replication === undefined ? undefined : ["replicas", replicationSummary(s.replication)],
@@ -280,7 +288,10 @@ export const replication: Component<typeof ReplicationSection, typeof Replicatio
         flushMs: compile(rep.flushTime),
         applyMs: compile(spec.applyTime ?? rep.applyTime),
         applyWorkers: spec.applyWorkers ?? rep.applyWorkers,
-        outages: (spec.outages ?? [])
+        outages: [
+          ...(spec.outages ?? []),
+          ...context.events("replica-outage").filter((e) => e.replica === name),
+        ]
           .map((o) => ({ fromMs: o.at, toMs: o.at + o.for }))
           .sort((a, b) => a.fromMs - b.fromMs),
       });
@@ -303,6 +314,7 @@ export const replication: Component<typeof ReplicationSection, typeof Replicatio
     const lag = new LagRecorder(sim, r, names, rep.lagSampleInterval);
     return {
       downstream: { ways: [...downstream.ways, ...ways] },
+      holders: [r],
       stats: {
         reset(now) {
           r.resetStats(now);
@@ -310,7 +322,6 @@ export const replication: Component<typeof ReplicationSection, typeof Replicatio
         },
         start: (tick) => lag.start(tick),
         stop: () => lag.stop(),
-        lsnFloor: () => r.minAppliedLsn(),
         series: () => lag.series(),
         section: (): z.output<typeof ReplicationReportSchema> => ({
           log,
@@ -400,4 +411,11 @@ export function replicaCount(scenario: {
   const rep = scenario.replication;
   if (rep === undefined) return 0;
   return typeof rep.replicas === "number" ? rep.replicas : rep.replicas.length;
+}
+
+/** The oldest unapplied change's greatest age over the replicas (ms), or no data without replicas. */
+function maxReplicaLag(r: Report): string {
+  const replicas = r.replication?.replicas ?? [];
+  if (replicas.length === 0) return NO_DATA;
+  return formatFigure(Math.max(...replicas.map((x) => x.oldestUnappliedAgeMs.max)));
 }

@@ -133,6 +133,17 @@ export const routing: Component<typeof RoutingSection, typeof RoutingReportSecti
   key: "routing",
   schema: RoutingSection,
   report: { key: "routing", schema: RoutingReportSection },
+  compare: [
+    {
+      header: ["reads to", "primary"],
+      rank: 80,
+      // Without a router every read a node served on the primary went there.
+      cell: (r) =>
+        String(
+          r.routing?.readsToPrimary ?? r.nodes.find((n) => n.role === "primary")?.readsServed ?? 0,
+        ),
+    },
+  ],
   errorKinds: [],
   table: (section) => routingTable(section),
   summary: (s) => (s.routing === undefined ? undefined : ["routing", routingSummary(s.routing)]),
