@@ -7,6 +7,7 @@ import { MAX_NESTING_DEPTH, tooDeepAt } from "../latency/nesting.js";
 import {
   builtinScenario,
   builtinScenarioNames,
+  formatIssue,
   parseScenario,
   type Scenario,
   type ScenarioIssue,
@@ -59,7 +60,7 @@ export class ExperimentError extends Error {
 
   /** @param issues - the problems */
   constructor(issues: readonly ScenarioIssue[]) {
-    super(issues.map((i) => (i.path === "" ? i.message : `${i.path}: ${i.message}`)).join("\n"));
+    super(issues.map(formatIssue).join("\n"));
     this.name = "ExperimentError";
     this.issues = issues;
   }

@@ -294,50 +294,11 @@ export function pkWaitMs(
 // ---------------------------------------------------------------------------------
 // Statistics of independent replications.
 
-/**
- * A(t | ν) = P(−t < T < t) for Student's t with an integer number ν of degrees of
- * freedom, in closed form (Abramowitz & Stegun 26.7.3 and 26.7.4), θ = atan(t/√ν).
- */
-export function studentTCentral(t: number, df: number): number {
-  if (!Number.isInteger(df) || df < 1)
-    throw new RangeError(`df must be a positive integer, got ${df}`);
-  const theta = Math.atan(Math.abs(t) / Math.sqrt(df));
-  const c2 = Math.cos(theta) ** 2;
-  let sum = 1;
-  let term = 1;
-  if (df % 2 === 0) {
-    // sin θ · [1 + (1/2)cos²θ + (1·3)/(2·4)cos⁴θ + … up to cos^(ν−2)θ]
-    for (let k = 2; k <= df - 2; k += 2) {
-      term *= (c2 * (k - 1)) / k;
-      sum += term;
-    }
-    return Math.sin(theta) * sum;
-  }
-  if (df === 1) return (2 * theta) / Math.PI;
-  // (2/π) · {θ + sin θ cos θ · [1 + (2/3)cos²θ + (2·4)/(3·5)cos⁴θ + … up to cos^(ν−3)θ]}
-  for (let k = 2; k <= df - 3; k += 2) {
-    term *= (c2 * k) / (k + 1);
-    sum += term;
-  }
-  return (2 / Math.PI) * (theta + Math.sin(theta) * Math.cos(theta) * sum);
-}
+// The t quantile is the library's own (src/experiment/stats.ts), checked against
+// NIST's t table in test/experiment/stats.test.ts.
+import { studentTQuantile } from "../../src/experiment/stats.js";
 
-/**
- * The two-sided quantile of Student's t: the t with P(−t < T < t) = `level`
- * (level 0.95 gives the 0.975 quantile), by bisection on {@link studentTCentral}.
- */
-export function studentTQuantile(level: number, df: number): number {
-  if (!(level > 0 && level < 1)) throw new RangeError(`level must be in (0, 1), got ${level}`);
-  let low = 0;
-  let high = 1;
-  while (studentTCentral(high, df) < level) high *= 2;
-  for (let i = 0; i < 200 && high - low > 1e-12 * high; i++) {
-    const mid = (low + high) / 2;
-    if (studentTCentral(mid, df) < level) low = mid;
-    else high = mid;
-  }
-  return (low + high) / 2;
-}
+export { studentTCentral, studentTQuantile } from "../../src/experiment/stats.js";
 
 export interface Interval {
   mean: number;
