@@ -194,8 +194,8 @@ async function table(): Promise<void> {
   rows.push({
     what: "a sweep on 2 workers vs 1",
     "server mechanisms": "–",
-    "requests per CPU-s": `${sweep.cpuSpeedup.toFixed(2)}x (CPU bound)`,
-    "per wall-s": `${sweep.wallSpeedup.toFixed(2)}x (wall)`,
+    "requests per CPU-s": `${sweep.cpuSpeedup.toFixed(3)}x (CPU bound)`,
+    "per wall-s": `${sweep.wallSpeedup.toFixed(3)}x (wall)`,
     "GC % of wall": "",
     target: "≥ 1.8x",
     met: sweep.cpuSpeedup >= 1.8 ? "yes" : "NO",

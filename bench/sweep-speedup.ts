@@ -48,7 +48,7 @@ export async function sweepSpeedup(dist: boolean, replications: number): Promise
   const wallSpeedup = one.wallMs / two.wallMs;
   const cpuSpeedup = one.cpuMs / (two.cpuMs / 2);
   console.log(
-    `  speed-up 2 workers vs 1: ${wallSpeedup.toFixed(2)}x wall, ${cpuSpeedup.toFixed(2)}x on CPU time; target ≥ 1.8x: ${cpuSpeedup >= 1.8 ? "met" : "NOT met"}`,
+    `  speed-up 2 workers vs 1: ${wallSpeedup.toFixed(3)}x wall, ${cpuSpeedup.toFixed(3)}x on CPU time; target ≥ 1.8x: ${cpuSpeedup >= 1.8 ? "met" : "NOT met"}`,
   );
   return { wallSpeedup, cpuSpeedup };
 }
