@@ -9,9 +9,9 @@ import {
   builtinScenarioNames,
   formatIssue,
   parseScenario,
-  type Scenario,
-  type ScenarioIssue,
 } from "../scenario/index.js";
+import type { ScenarioIssue } from "../scenario/parse.js";
+import type { Scenario } from "../scenario/schema.js";
 import {
   type GridAxis,
   type GridPoint,

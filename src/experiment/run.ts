@@ -8,10 +8,10 @@ import {
   estimateWork,
   runScenario,
   runScenarioDetailed,
-  type Scenario,
-  type ScenarioIssue,
   WorkLimitError,
 } from "../scenario/index.js";
+import type { ScenarioIssue } from "../scenario/parse.js";
+import type { Scenario } from "../scenario/schema.js";
 import { VERSION } from "../scenario/version.js";
 import { canonicalJson, fnv1a64 } from "./hash.js";
 import { type PortableHistogram, portableHistogram } from "./histogram.js";

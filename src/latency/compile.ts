@@ -4,12 +4,8 @@
 // so a draw is a call into the random stream and nothing else: no allocation, no
 // branching on the kind.
 import type { RandomStream } from "../kernel/index.js";
-import {
-  type DistributionSpec,
-  followRow,
-  lognormalParameters,
-  parseDistributionSpec,
-} from "./distributions.js";
+import type { DistributionSpec } from "./distribution-types.js";
+import { followRow, lognormalParameters, parseDistributionSpec } from "./distributions.js";
 import { DEFAULT_LATENCY_TABLE, type LatencyRowName, type LatencyTable } from "./table.js";
 
 /**

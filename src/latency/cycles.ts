@@ -3,7 +3,7 @@
 // loop in it leaves every row on it without a value. Validation finds loops here,
 // once each, so a scenario that names one fails to validate instead of failing
 // when the run compiles its table.
-import type { DistributionSpec } from "./distributions.js";
+import type { DistributionSpec } from "./distribution-types.js";
 import { LATENCY_ROW_NAMES, type LatencyRowName } from "./table.js";
 
 /** The row names a spec refers to, directly or in mixture parts (no recursion). */

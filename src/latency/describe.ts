@@ -1,7 +1,7 @@
 // Short human descriptions of distribution specs ("uniform 1–5 ms"), for reports,
 // the CLI's resolved-parameters banner and diagrams. Each figure is shown in the
 // unit that suits its size (ns, µs, ms, s) to four significant digits.
-import type { DistributionSpec } from "./distributions.js";
+import type { DistributionSpec } from "./distribution-types.js";
 import { DEFAULT_LATENCY_TABLE, type LatencyRowName, type LatencyTable } from "./table.js";
 
 interface Unit {

@@ -30,22 +30,6 @@ import { LatencyError } from "./errors.js";
 import { MAX_NESTING_DEPTH, tooDeepAt } from "./nesting.js";
 import { LATENCY_ROW_NAMES, type LatencyRowName, type LatencyTable } from "./table.js";
 
-export type {
-  ConstantDistribution,
-  DistributionKind,
-  DistributionObject,
-  DistributionSpec,
-  EmpiricalDistribution,
-  ExponentialDistribution,
-  LognormalDistribution,
-  MixtureDistribution,
-  MixturePart,
-  NormalDistribution,
-  ParetoDistribution,
-  UniformDistribution,
-} from "./distribution-types.js";
-export { DISTRIBUTION_KINDS } from "./distribution-types.js";
-
 /** The standard normal's 99th percentile, Φ⁻¹(0.99). */
 const Z_99 = 2.3263478740408408;
 

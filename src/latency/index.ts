@@ -9,17 +9,16 @@ export {
   type DistributionKind,
   type DistributionObject,
   type DistributionSpec,
-  DistributionSpecSchema,
   type EmpiricalDistribution,
   type ExponentialDistribution,
   type LognormalDistribution,
-  MAX_MIXTURE_DEPTH,
   type MixtureDistribution,
   type MixturePart,
   type NormalDistribution,
   type ParetoDistribution,
   type UniformDistribution,
-} from "./distributions.js";
+} from "./distribution-types.js";
+export { DistributionSpecSchema, MAX_MIXTURE_DEPTH } from "./distributions.js";
 export { LatencyError, type LatencyErrorCode } from "./errors.js";
 export { distributionMean } from "./mean.js";
 export {

@@ -3,12 +3,8 @@
 // that compare sampled means with theory. Formulas are the textbook ones (Johnson,
 // Kotz & Balakrishnan, Continuous Univariate Distributions, vol. 1): for the normal
 // truncated below at 0, the truncated-normal mean μ + σ·φ(α)/(1 − Φ(α)), α = −μ/σ.
-import {
-  type DistributionSpec,
-  followRow,
-  lognormalParameters,
-  parseDistributionSpec,
-} from "./distributions.js";
+import type { DistributionSpec } from "./distribution-types.js";
+import { followRow, lognormalParameters, parseDistributionSpec } from "./distributions.js";
 import { DEFAULT_LATENCY_TABLE, type LatencyRowName, type LatencyTable } from "./table.js";
 
 /**

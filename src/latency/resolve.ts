@@ -6,12 +6,8 @@ import * as z from "zod";
 import { compileDistribution } from "./compile.js";
 import { rowCycles } from "./cycles.js";
 import { describeDistribution } from "./describe.js";
-import {
-  type DistributionSpec,
-  DistributionSpecSchema,
-  formatProblems,
-  issueProblems,
-} from "./distributions.js";
+import type { DistributionSpec } from "./distribution-types.js";
+import { DistributionSpecSchema, formatProblems, issueProblems } from "./distributions.js";
 import { LatencyError } from "./errors.js";
 import { MAX_NESTING_DEPTH, tooDeepAt } from "./nesting.js";
 import {

@@ -7,7 +7,7 @@
 //
 // This module is data only (it imports just the unit helpers at run time), so the
 // schemas in distributions.ts can depend on the row names without an import cycle.
-import type { DistributionSpec } from "./distributions.js";
+import type { DistributionSpec } from "./distribution-types.js";
 import { ms, ns, us } from "./units.js";
 
 /**
