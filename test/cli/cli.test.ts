@@ -2,7 +2,6 @@
 // scenario files in a temp dir; plus one spawn of the built binary.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,9 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pkg from "../../package.json";
 import { VARIANT_HINT } from "../../src/cli/compare.js";
 import { CSV_HEADER, PLANS_CSV_HEADER } from "../../src/cli/format.js";
-import { type CliIO, main } from "../../src/cli/main.js";
+import type { CliIO } from "../../src/cli/main.js";
 import { createProgress } from "../../src/cli/progress.js";
 import { builtinScenarioNames, ReportSchema } from "../../src/scenario/index.js";
+import { runCli } from "./harness.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const STACK_LINE = "    at ";
@@ -65,25 +65,8 @@ interface Result {
   readonly stderr: string;
 }
 
-async function cli(argv: string[], overrides: Partial<CliIO> = {}): Promise<Result> {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIO = {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    isTTY: false,
-    readFile: (path) => readFile(path, "utf8"),
-    writeFile: (path, data) => writeFile(path, data, "utf8"),
-    cwd: dir,
-    env: {},
-    ...overrides,
-  };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
+function cli(argv: string[], overrides: Partial<CliIO> = {}): Promise<Result> {
+  return runCli(argv, dir, overrides);
 }
 
 function scenarioFile(name: string, content: unknown): string {

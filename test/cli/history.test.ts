@@ -3,18 +3,17 @@
 // chunk at a time in the one line format historyOpToJSONLine defines (it used to be built
 // as one string: 856 MB at 10⁶ operations, "Invalid string length" at 3·10⁶).
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { checkWritable, writeHistoryFile } from "../../src/cli/history-writer.js";
-import { type CliIO, main } from "../../src/cli/main.js";
 import {
   History,
   type HistoryOp,
   historyOpToJSONLine,
   runScenarioDetailed,
 } from "../../src/index.js";
+import { type CliResult, runCli } from "./harness.js";
 
 /** Thousands of operations: more than one 1 MB chunk of lines. */
 const BUSY = {
@@ -37,24 +36,8 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIO = {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    isTTY: false,
-    readFile: (path) => readFile(path, "utf8"),
-    writeFile: (path, data) => writeFile(path, data, "utf8"),
-    cwd: dir,
-    env: {},
-  };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
+function cli(argv: string[]): Promise<CliResult> {
+  return runCli(argv, dir);
 }
 
 describe("--out and --history are checked before the run", () => {

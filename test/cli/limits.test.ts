@@ -4,35 +4,18 @@
 // bounds the run; a run that stops early says so on stderr; the progress line
 // gives the time left.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CliIO, main } from "../../src/cli/main.js";
 import { createProgress, progressLine } from "../../src/cli/progress.js";
 import { ReportSchema } from "../../src/scenario/index.js";
+import { type CliResult, runCli } from "./harness.js";
 
 const STACK_LINE = "    at ";
 let dir = "";
 
-async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIO = {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    isTTY: false,
-    readFile: (path) => readFile(path, "utf8"),
-    writeFile: (path, data) => writeFile(path, data, "utf8"),
-    cwd: dir,
-    env: {},
-  };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
+function cli(argv: string[]): Promise<CliResult> {
+  return runCli(argv, dir);
 }
 
 function scenarioFile(name: string, content: unknown): string {

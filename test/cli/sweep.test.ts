@@ -2,11 +2,10 @@
 // temp dir: shards merged equal the one-process output; bad files exit 2 with
 // the path, the value and what was expected.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CliIO, main } from "../../src/cli/main.js";
+import { type CliResult, runCli } from "./harness.js";
 
 let dir = "";
 beforeAll(() => {
@@ -32,23 +31,8 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIO = {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    isTTY: false,
-    readFile: (p) => readFile(p, "utf8"),
-    writeFile: (p, d) => writeFile(p, d, "utf8"),
-    cwd: dir,
-  };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
+function run(argv: string[]): Promise<CliResult> {
+  return runCli(argv, dir);
 }
 
 describe("dbsim sweep and dbsim merge", () => {
