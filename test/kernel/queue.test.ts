@@ -1,0 +1,100 @@
+// The event queue against a linear-scan model: whatever is pushed, popped and
+// cancelled, the queue hands out the live entry with the least (time, priority,
+// sequence) — the order the kernel promises (ties in time by priority, then in
+// scheduling order). The model is a plain array scanned for its minimum; nothing
+// here comes from the queue's own output. Sizes reach past the queue's initial
+// capacity (growth) and past 1024 cancelled entries (compaction).
+import { fc, test } from "@fast-check/vitest";
+import { describe, expect, it } from "vitest";
+import { Entry, EventQueue } from "../../src/kernel/queue.js";
+
+function precedes(a: Entry, b: Entry): boolean {
+  if (a.time !== b.time) return a.time < b.time;
+  if (a.priority !== b.priority) return a.priority < b.priority;
+  return a.seq < b.seq;
+}
+
+/** Removes and returns the least live entry of the model. */
+function takeLeast(model: Entry[]): Entry | undefined {
+  let best = -1;
+  for (let i = 0; i < model.length; i++) {
+    if (best < 0 || precedes(model[i] as Entry, model[best] as Entry)) best = i;
+  }
+  return best < 0 ? undefined : model.splice(best, 1)[0];
+}
+
+type Op =
+  | { kind: "push"; time: number; priority: number }
+  | { kind: "pop" }
+  | { kind: "cancel"; pick: number };
+
+// Few distinct times and priorities, so ties (the sequence tie-break) are common.
+const opArb: fc.Arbitrary<Op> = fc.oneof(
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      kind: fc.constant("push" as const),
+      time: fc.integer({ min: 0, max: 20 }),
+      priority: fc.integer({ min: -1, max: 1 }),
+    }),
+  },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("pop" as const) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant("cancel" as const), pick: fc.nat() }),
+  },
+);
+
+describe("EventQueue", () => {
+  test.prop([fc.array(opArb, { maxLength: 400 })])(
+    "pops the least live (time, priority, sequence) at every step",
+    (ops) => {
+      const queue = new EventQueue();
+      const model: Entry[] = [];
+      let seq = 0;
+      for (const op of ops) {
+        if (op.kind === "push") {
+          const e = new Entry(op.time, op.priority, seq++, () => {}, null);
+          queue.push(e);
+          model.push(e);
+        } else if (op.kind === "pop") {
+          expect(queue.pop()).toBe(takeLeast(model));
+        } else if (model.length > 0) {
+          const [e] = model.splice(op.pick % model.length, 1);
+          queue.cancel(e as Entry);
+        }
+        expect(queue.length).toBe(model.length);
+        const head = model.reduce<Entry | undefined>(
+          (m, e) => (m === undefined || precedes(e, m) ? e : m),
+          undefined,
+        );
+        expect(queue.peek()).toBe(head);
+      }
+    },
+  );
+
+  it("keeps the order through compaction (most of 5000 entries cancelled)", () => {
+    const queue = new EventQueue();
+    const model: Entry[] = [];
+    // A fixed LCG (Numerical Recipes constants) gives reproducible, unsorted times.
+    let x = 12345;
+    const next = (): number => {
+      x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+      return x;
+    };
+    for (let seq = 0; seq < 5000; seq++) {
+      const e = new Entry(next() % 100, next() % 3, seq, () => {}, null);
+      queue.push(e);
+      model.push(e);
+    }
+    // Cancel two in three: past 1024 and past half the heap, so the queue compacts.
+    for (const e of model.filter((e) => e.seq % 3 !== 0)) queue.cancel(e);
+    const live = model.filter((e) => e.seq % 3 === 0);
+    expect(queue.length).toBe(live.length);
+    const expected = [...live].sort((a, b) => (precedes(a, b) ? -1 : 1));
+    const popped: Entry[] = [];
+    for (let e = queue.pop(); e !== undefined; e = queue.pop()) popped.push(e);
+    expect(popped).toEqual(expected);
+    expect(popped.every((e, i) => e === expected[i])).toBe(true);
+  });
+});
