@@ -2,8 +2,9 @@
 // A bare heap is not stable, so the sequence number is part of every key and
 // equal (time, priority) pairs come out in the order they were scheduled.
 //
-// The keys live in typed arrays beside the heap's array of entries, so a sift reads
-// contiguous numbers instead of following a pointer to an entry object per compare:
+// The times live in a typed array beside the heap's array of entries, so a sift reads
+// contiguous numbers instead of following a pointer to an entry object per compare
+// (only a tie in time reads the entries' priority and sequence):
 // with 10^4 pending events the entries no longer fit in the cache and each pointer
 // chase is a miss (bench/pending.bench.ts measures this against the binary heap of
 // entry pointers this replaces). Four children per node halve the levels a pop
@@ -45,12 +46,16 @@ export class Entry {
 const ARITY = 4;
 const INITIAL_CAPACITY = 64;
 
+/** (priority, sequence) of a before b's; only asked when their times are equal. */
+function tieBefore(a: Entry, b: Entry): boolean {
+  return a.priority < b.priority || (a.priority === b.priority && a.seq < b.seq);
+}
+
 /** @internal */
 export class EventQueue {
+  /** Slot i's time: the key's first part, the only one most compares need. */
   private times = new Float64Array(INITIAL_CAPACITY);
-  private priorities = new Float64Array(INITIAL_CAPACITY);
-  private seqs = new Float64Array(INITIAL_CAPACITY);
-  /** The heap's entries; slot i's key is (times[i], priorities[i], seqs[i]). */
+  /** Slot i's entry, whose priority and sequence break ties in time. */
   private entries: (Entry | null)[] = new Array<Entry | null>(INITIAL_CAPACITY).fill(null);
   private size = 0;
   /** Entries in the heap that were cancelled and not yet popped. */
@@ -63,31 +68,18 @@ export class EventQueue {
   push(entry: Entry): void {
     if (this.size === this.times.length) this.grow();
     const times = this.times;
-    const priorities = this.priorities;
-    const seqs = this.seqs;
     const entries = this.entries;
     const t = entry.time;
-    const p = entry.priority;
-    const s = entry.seq;
     let i = this.size++;
     while (i > 0) {
       const parent = (i - 1) >> 2;
       const pt = times[parent] as number;
-      // Stop unless the new key is strictly before the parent's (sequences are unique).
-      if (t > pt) break;
-      if (t === pt) {
-        const pp = priorities[parent] as number;
-        if (p > pp || (p === pp && s > (seqs[parent] as number))) break;
-      }
+      if (t > pt || (t === pt && !tieBefore(entry, entries[parent] as Entry))) break;
       times[i] = pt;
-      priorities[i] = priorities[parent] as number;
-      seqs[i] = seqs[parent] as number;
       entries[i] = entries[parent] as Entry;
       i = parent;
     }
     times[i] = t;
-    priorities[i] = p;
-    seqs[i] = s;
     entries[i] = entry;
   }
 
@@ -126,25 +118,15 @@ export class EventQueue {
     const top = entries[0] as Entry;
     const last = n - 1;
     this.size = last;
-    if (last > 0) {
-      this.siftDown(
-        0,
-        this.times[last] as number,
-        this.priorities[last] as number,
-        this.seqs[last] as number,
-        entries[last] as Entry,
-      );
-    }
+    if (last > 0) this.siftDown(0, this.times[last] as number, entries[last] as Entry);
     // Let the collector have the entry (and its callback) once it has left the heap.
     entries[last] = null;
     return top;
   }
 
-  /** Places the key (t, p, s) with its entry at slot i or below. */
-  private siftDown(i: number, t: number, p: number, s: number, entry: Entry): void {
+  /** Places `entry`, whose time is t, at slot i or below. */
+  private siftDown(i: number, t: number, entry: Entry): void {
     const times = this.times;
-    const priorities = this.priorities;
-    const seqs = this.seqs;
     const entries = this.entries;
     const n = this.size;
     for (;;) {
@@ -156,40 +138,25 @@ export class EventQueue {
       const end = first + ARITY < n ? first + ARITY : n;
       for (let k = first + 1; k < end; k++) {
         const kt = times[k] as number;
-        if (kt < ct || (kt === ct && keyBefore(priorities, seqs, k, c))) {
+        if (kt < ct || (kt === ct && tieBefore(entries[k] as Entry, entries[c] as Entry))) {
           c = k;
           ct = kt;
         }
       }
-      if (t < ct) break;
-      if (t === ct) {
-        const cp = priorities[c] as number;
-        if (p < cp || (p === cp && s < (seqs[c] as number))) break;
-      }
+      if (t < ct || (t === ct && tieBefore(entry, entries[c] as Entry))) break;
       times[i] = ct;
-      priorities[i] = priorities[c] as number;
-      seqs[i] = seqs[c] as number;
       entries[i] = entries[c] as Entry;
       i = c;
     }
     times[i] = t;
-    priorities[i] = p;
-    seqs[i] = s;
     entries[i] = entry;
   }
 
   private grow(): void {
-    const capacity = this.times.length * 2;
-    const times = new Float64Array(capacity);
+    const times = new Float64Array(this.times.length * 2);
     times.set(this.times);
     this.times = times;
-    const priorities = new Float64Array(capacity);
-    priorities.set(this.priorities);
-    this.priorities = priorities;
-    const seqs = new Float64Array(capacity);
-    seqs.set(this.seqs);
-    this.seqs = seqs;
-    for (let i = this.entries.length; i < capacity; i++) this.entries.push(null);
+    for (let i = this.entries.length; i < times.length; i++) this.entries.push(null);
   }
 
   private compact(): void {
@@ -200,28 +167,13 @@ export class EventQueue {
       if (e.cancelled) continue;
       entries[live] = e;
       this.times[live] = e.time;
-      this.priorities[live] = e.priority;
-      this.seqs[live] = e.seq;
       live++;
     }
     for (let i = live; i < this.size; i++) entries[i] = null;
     this.size = live;
     this.cancelledCount = 0;
     for (let i = (live - 2) >> 2; i >= 0; i--) {
-      this.siftDown(
-        i,
-        this.times[i] as number,
-        this.priorities[i] as number,
-        this.seqs[i] as number,
-        entries[i] as Entry,
-      );
+      this.siftDown(i, this.times[i] as number, entries[i] as Entry);
     }
   }
-}
-
-/** Slot k's (priority, sequence) before slot c's, their times being equal. */
-function keyBefore(priorities: Float64Array, seqs: Float64Array, k: number, c: number): boolean {
-  const kp = priorities[k] as number;
-  const cp = priorities[c] as number;
-  return kp < cp || (kp === cp && (seqs[k] as number) < (seqs[c] as number));
 }
