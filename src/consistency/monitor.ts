@@ -32,9 +32,16 @@
 // `compact(m, cluster)` drops those entries. What remains is what has not yet reached every
 // node, so memory is bounded by the writes and reads of the replication window, not
 // by the length of the run. Entries without an LSN (NaN) are never dropped.
+//
+// Allocation-free once warm: the per-key entries and the in-flight bounds live in
+// typed-array hash tables (num-table.ts) that are emptied in place, and a session's
+// state, once made, is emptied by compaction rather than deleted and made again, so
+// memory is also bounded by the number of (session, cluster) pairs seen, which a
+// scenario bounds by its workload's sessions.
 
 import type { Resettable } from "../metrics/warmup.js";
 import type { HistoryOp } from "./history.js";
+import { NumTable } from "./num-table.js";
 
 /** The largest cluster number, as the history stores it. */
 const MAX_CLUSTER = 0xffff;
@@ -72,45 +79,78 @@ export interface MonitorCounts {
   versionsBehindMax: number;
 }
 
-/** What an in-flight op needs at completion: the bounds taken at its invocation. */
-interface InFlight {
-  /** Read: RYW bound (version). Write: MW bound (LSN). */
-  first: number;
-  /** Read: MR bound (version). Write: WFR bound (LSN). */
-  second: number;
-  /** Read: MR bound over all keys (largest version LSN read). Write: unused. */
-  third: number;
-  /** Read: the primary's version at invocation, or NaN when not given. */
-  latestVersion: number;
-}
+// What an in-flight op needs at completion, the bounds taken at its invocation, as the
+// four values of its slot in the in-flight table:
+/** Read: RYW bound (version). Write: MW bound (LSN). */
+const FIRST = 0;
+/** Read: MR bound (version). Write: WFR bound (LSN). */
+const SECOND = 1;
+/** Read: MR bound over all keys (largest version LSN read). Write: unused. */
+const THIRD = 2;
+/** Read: the primary's version at invocation, or NaN when not given. */
+const LATEST = 3;
 
-/** A version and the LSN that makes it safe to forget. */
-interface Entry {
-  version: number;
-  lsn: number;
-}
+// A per-key entry's two values: a version and the LSN that makes it safe to forget.
+const VERSION = 0;
+const LSN = 1;
 
 /** What a session has completed in one cluster, reduced to the bounds the checks need. */
 interface SessionState {
-  /** Newest version written, per key (RYW). */
-  writes: Map<number, Entry>;
-  /** Newest version read, per key (MR). */
-  reads: Map<number, Entry>;
+  /** Newest version written, per key (RYW): [VERSION, LSN]. */
+  readonly writes: NumTable;
+  /** Newest version read, per key (MR): [VERSION, LSN]. */
+  readonly reads: NumTable;
   /** Largest LSN of its writes (MW), or -Infinity. */
   writeLsn: number;
   /** Largest snapshot LSN of its reads (WFR), or -Infinity. */
   readLsn: number;
   /** Largest LSN of a version its reads returned (MR over all keys), or -Infinity. */
   readVersionLsn: number;
+  /** Whether it is in its cluster's `live` list. */
+  live: boolean;
 }
 
-function improve(map: Map<number, Entry>, key: number, version: number, lsn: number): void {
-  const entry = map.get(key);
-  if (entry === undefined) map.set(key, { version, lsn });
-  else if (version > entry.version || (version === entry.version && Number.isNaN(entry.lsn))) {
-    entry.version = version;
-    entry.lsn = lsn;
+/** One cluster's session states. */
+interface ClusterStates {
+  /** Every session's state, once made: emptied by compaction, never deleted. */
+  readonly bySession: Map<number, SessionState>;
+  /**
+   * The states that may hold something, the only ones compaction walks (most sessions
+   * of a large workload are idle at any moment); compaction drops the ones it empties.
+   */
+  readonly live: SessionState[];
+  /**
+   * How many of `live` are in use: the list is emptied by moving this back, never by
+   * shortening the array, whose store would then be made again as sessions return.
+   */
+  liveCount: number;
+}
+
+function newClusterStates(): ClusterStates {
+  return { bySession: new Map(), live: [], liveCount: 0 };
+}
+
+function improve(table: NumTable, key: number, version: number, lsn: number): void {
+  const at = table.find(key);
+  if (at < 0) {
+    const made = table.insert(key);
+    table.data[made + VERSION] = version;
+    table.data[made + LSN] = lsn;
+    return;
   }
+  const data = table.data;
+  const old = data[at + VERSION] as number;
+  if (version > old || (version === old && Number.isNaN(data[at + LSN]))) {
+    data[at + VERSION] = version;
+    data[at + LSN] = lsn;
+  }
+}
+
+/** The version of `key`'s entry in `table`, or 0 when it has none. */
+function versionOf(table: NumTable | undefined, key: number): number {
+  if (table === undefined) return 0;
+  const at = table.find(key);
+  return at < 0 ? 0 : (table.data[at + VERSION] as number);
 }
 
 /**
@@ -146,11 +186,12 @@ function improve(map: Map<number, Entry>, key: number, version: number, lsn: num
  * @remarks Since 0.1.0
  */
 export class ConsistencyMonitor implements Resettable {
-  private readonly inFlightOps = new Map<number, InFlight>();
+  /** The bounds of each op in flight, by op id: [FIRST, SECOND, THIRD, LATEST]. */
+  private readonly inFlightOps = new NumTable(4);
   /** Cluster 0's session states, the only ones of an unsharded run. */
-  private readonly firstCluster = new Map<number, SessionState>();
+  private readonly firstCluster = newClusterStates();
   /** Every cluster's session states, by cluster then session. */
-  private readonly clusters = new Map<number, Map<number, SessionState>>([[0, this.firstCluster]]);
+  private readonly clusters = new Map<number, ClusterStates>([[0, this.firstCluster]]);
   private readYourWrites = 0;
   private monotonicReads = 0;
   private monotonicReadsPerKey = 0;
@@ -175,7 +216,7 @@ export class ConsistencyMonitor implements Resettable {
     op: Pick<HistoryOp, "id" | "session" | "kind" | "key" | "cluster">,
     latestVersion?: number,
   ): void {
-    if (this.inFlightOps.has(op.id)) {
+    if (this.inFlightOps.find(op.id) >= 0) {
       throw new RangeError(`ConsistencyMonitor.onInvoke: op ${op.id} is already in flight`);
     }
     if (latestVersion !== undefined && !(latestVersion >= 0 && Number.isFinite(latestVersion))) {
@@ -185,24 +226,26 @@ export class ConsistencyMonitor implements Resettable {
     }
     const cluster = op.cluster ?? 0;
     const states = cluster === 0 ? this.firstCluster : this.clusterStates(cluster, op.id);
-    const state = states.get(op.session);
+    // A state off the live list is empty: the defaults hold, and its tables stay cold.
+    const found = states.bySession.get(op.session);
+    const state = found?.live === true ? found : undefined;
     let first: number;
     let second: number;
     let third = Number.NEGATIVE_INFINITY;
     if (op.kind === "read") {
-      first = state?.writes.get(op.key)?.version ?? 0;
-      second = state?.reads.get(op.key)?.version ?? 0;
+      first = versionOf(state?.writes, op.key);
+      second = versionOf(state?.reads, op.key);
       third = state?.readVersionLsn ?? Number.NEGATIVE_INFINITY;
     } else {
       first = state?.writeLsn ?? Number.NEGATIVE_INFINITY;
       second = state?.readLsn ?? Number.NEGATIVE_INFINITY;
     }
-    this.inFlightOps.set(op.id, {
-      first,
-      second,
-      third,
-      latestVersion: latestVersion ?? Number.NaN,
-    });
+    const at = this.inFlightOps.insert(op.id);
+    const bounds = this.inFlightOps.data;
+    bounds[at + FIRST] = first;
+    bounds[at + SECOND] = second;
+    bounds[at + THIRD] = third;
+    bounds[at + LATEST] = latestVersion ?? Number.NaN;
   }
 
   /**
@@ -220,23 +263,28 @@ export class ConsistencyMonitor implements Resettable {
       "id" | "session" | "kind" | "key" | "ok" | "version" | "lsn" | "versionLsn" | "cluster"
     >,
   ): void {
-    const bounds = this.inFlightOps.get(op.id);
-    if (bounds === undefined) {
+    const at = this.inFlightOps.find(op.id);
+    if (at < 0) {
       throw new RangeError(`ConsistencyMonitor.onComplete: op ${op.id} was not in flight`);
     }
-    this.inFlightOps.delete(op.id);
+    const bounds = this.inFlightOps.data;
+    const first = bounds[at + FIRST] as number;
+    const second = bounds[at + SECOND] as number;
+    const third = bounds[at + THIRD] as number;
+    const latestVersion = bounds[at + LATEST] as number;
+    this.inFlightOps.removeAt(at);
     if (!op.ok) return;
     const cluster = op.cluster ?? 0;
     const states = cluster === 0 ? this.firstCluster : this.clusterStates(cluster, op.id);
     const state = this.stateOf(states, op.session);
     const hasLsn = Number.isFinite(op.lsn);
     if (op.kind === "read") {
-      if (bounds.first > op.version) this.readYourWrites += 1;
-      const perKey = bounds.second > op.version;
+      if (first > op.version) this.readYourWrites += 1;
+      const perKey = second > op.version;
       if (perKey) this.monotonicReadsPerKey += 1;
-      if (perKey || (hasLsn && bounds.third > op.lsn)) this.monotonicReads += 1;
-      if (!Number.isNaN(bounds.latestVersion)) {
-        const behind = Math.max(0, bounds.latestVersion - op.version);
+      if (perKey || (hasLsn && third > op.lsn)) this.monotonicReads += 1;
+      if (!Number.isNaN(latestVersion)) {
+        const behind = Math.max(0, latestVersion - op.version);
         this.measuredReads += 1;
         this.versionsBehindSum += behind;
         if (behind > 0) this.staleReads += 1;
@@ -247,8 +295,8 @@ export class ConsistencyMonitor implements Resettable {
       const versionLsn = op.versionLsn ?? Number.NaN;
       if (versionLsn > state.readVersionLsn) state.readVersionLsn = versionLsn;
     } else {
-      if (hasLsn && bounds.first >= op.lsn) this.monotonicWrites += 1;
-      if (hasLsn && bounds.second >= op.lsn) this.writesFollowReads += 1;
+      if (hasLsn && first >= op.lsn) this.monotonicWrites += 1;
+      if (hasLsn && second >= op.lsn) this.writesFollowReads += 1;
       improve(state.writes, op.key, op.version, op.lsn);
       if (hasLsn && op.lsn > state.writeLsn) state.writeLsn = op.lsn;
     }
@@ -259,7 +307,7 @@ export class ConsistencyMonitor implements Resettable {
    * most the applied LSN of every node of that cluster that can serve a read from now
    * on (caches included: the least `oldestLsnInUse()` of its version holders). Such
    * entries can never be violated again (see this file's header). Costs time linear
-   * in the cluster's entries.
+   * in the cluster's sessions and the most entries each has held; allocates nothing.
    *
    * @param minAppliedLsn - the minimum applied LSN across the cluster's nodes
    * @param cluster - the cluster (default 0, the one of an unsharded run)
@@ -272,26 +320,22 @@ export class ConsistencyMonitor implements Resettable {
     }
     const states = this.clusters.get(cluster);
     if (states === undefined) return;
-    for (const [session, state] of states) {
-      for (const [key, entry] of state.writes) {
-        if (entry.lsn <= minAppliedLsn) state.writes.delete(key);
-      }
-      for (const [key, entry] of state.reads) {
-        if (entry.lsn <= minAppliedLsn) state.reads.delete(key);
-      }
+    const live = states.live;
+    let kept = 0;
+    for (let i = 0; i < states.liveCount; i++) {
+      const state = live[i] as SessionState;
+      state.writes.removeWhereAtMost(LSN, minAppliedLsn);
+      state.reads.removeWhereAtMost(LSN, minAppliedLsn);
       if (state.writeLsn <= minAppliedLsn) state.writeLsn = Number.NEGATIVE_INFINITY;
       if (state.readLsn <= minAppliedLsn) state.readLsn = Number.NEGATIVE_INFINITY;
       if (state.readVersionLsn <= minAppliedLsn) {
         state.readVersionLsn = Number.NEGATIVE_INFINITY;
       }
-      const empty =
-        state.writes.size === 0 &&
-        state.reads.size === 0 &&
-        state.writeLsn === Number.NEGATIVE_INFINITY &&
-        state.readLsn === Number.NEGATIVE_INFINITY &&
-        state.readVersionLsn === Number.NEGATIVE_INFINITY;
-      if (empty) states.delete(session);
+      if (isEmpty(state)) state.live = false;
+      else live[kept++] = state;
     }
+    // Dropped states past `kept` stay referenced until overwritten: they are kept in bySession anyway.
+    states.liveCount = kept;
   }
 
   /** Operations invoked and not yet completed. */
@@ -341,7 +385,7 @@ export class ConsistencyMonitor implements Resettable {
   }
 
   /** The session states of a cluster other than 0, made on first use. */
-  private clusterStates(cluster: number, id: number): Map<number, SessionState> {
+  private clusterStates(cluster: number, id: number): ClusterStates {
     let states = this.clusters.get(cluster);
     if (states === undefined) {
       if (!(Number.isInteger(cluster) && cluster > 0 && cluster <= MAX_CLUSTER)) {
@@ -349,32 +393,39 @@ export class ConsistencyMonitor implements Resettable {
           `ConsistencyMonitor: cluster of op ${id} must be an integer in [0, ${MAX_CLUSTER}], got ${cluster}`,
         );
       }
-      states = new Map();
+      states = newClusterStates();
       this.clusters.set(cluster, states);
     }
     return states;
   }
 
-  private stateOf(states: Map<number, SessionState>, session: number): SessionState {
-    let state = states.get(session);
+  /** The session's state, made on first use, listed as live (it is about to hold something). */
+  private stateOf(states: ClusterStates, session: number): SessionState {
+    let state = states.bySession.get(session);
     if (state === undefined) {
       state = {
-        writes: new Map(),
-        reads: new Map(),
+        writes: new NumTable(2),
+        reads: new NumTable(2),
         writeLsn: Number.NEGATIVE_INFINITY,
         readLsn: Number.NEGATIVE_INFINITY,
         readVersionLsn: Number.NEGATIVE_INFINITY,
+        live: false,
       };
-      states.set(session, state);
+      states.bySession.set(session, state);
+    }
+    if (!state.live) {
+      state.live = true;
+      states.live[states.liveCount++] = state;
     }
     return state;
   }
 }
 
 /** Entries held by one cluster's session states (see `ConsistencyMonitor.entries`). */
-function entriesOf(states: Map<number, SessionState>): number {
+function entriesOf(states: ClusterStates): number {
   let n = 0;
-  for (const state of states.values()) {
+  for (let i = 0; i < states.liveCount; i++) {
+    const state = states.live[i] as SessionState;
     n += state.writes.size + state.reads.size;
     if (
       state.writeLsn !== Number.NEGATIVE_INFINITY ||
@@ -385,4 +436,14 @@ function entriesOf(states: Map<number, SessionState>): number {
     }
   }
   return n;
+}
+
+function isEmpty(state: SessionState): boolean {
+  return (
+    state.writes.size === 0 &&
+    state.reads.size === 0 &&
+    state.writeLsn === Number.NEGATIVE_INFINITY &&
+    state.readLsn === Number.NEGATIVE_INFINITY &&
+    state.readVersionLsn === Number.NEGATIVE_INFINITY
+  );
 }
