@@ -33,15 +33,14 @@
 // node, so memory is bounded by the writes and reads of the replication window, not
 // by the length of the run. Entries without an LSN (NaN) are never dropped.
 //
-// Allocation-free once warm: the per-key entries and the in-flight bounds live in
-// typed-array hash tables (num-table.ts) that are emptied in place, and a session's
-// state, once made, is emptied by compaction rather than deleted and made again, so
-// memory is also bounded by the number of (session, cluster) pairs seen, which a
-// scenario bounds by its workload's sessions.
+// Allocation-free once warm: the in-flight bounds and every cluster's session states
+// (session-states.ts) live in typed-array hash tables (num-table.ts), entries removed
+// in place, not in an object per session or per entry.
 
 import type { Resettable } from "../metrics/warmup.js";
 import type { HistoryOp } from "./history.js";
 import { NumTable } from "./num-table.js";
+import { READ_LSN, READ_VERSION_LSN, SessionStates, WRITE_LSN } from "./session-states.js";
 
 /** The largest cluster number, as the history stores it. */
 const MAX_CLUSTER = 0xffff;
@@ -90,69 +89,6 @@ const THIRD = 2;
 /** Read: the primary's version at invocation, or NaN when not given. */
 const LATEST = 3;
 
-// A per-key entry's two values: a version and the LSN that makes it safe to forget.
-const VERSION = 0;
-const LSN = 1;
-
-/** What a session has completed in one cluster, reduced to the bounds the checks need. */
-interface SessionState {
-  /** Newest version written, per key (RYW): [VERSION, LSN]. */
-  readonly writes: NumTable;
-  /** Newest version read, per key (MR): [VERSION, LSN]. */
-  readonly reads: NumTable;
-  /** Largest LSN of its writes (MW), or -Infinity. */
-  writeLsn: number;
-  /** Largest snapshot LSN of its reads (WFR), or -Infinity. */
-  readLsn: number;
-  /** Largest LSN of a version its reads returned (MR over all keys), or -Infinity. */
-  readVersionLsn: number;
-  /** Whether it is in its cluster's `live` list. */
-  live: boolean;
-}
-
-/** One cluster's session states. */
-interface ClusterStates {
-  /** Every session's state, once made: emptied by compaction, never deleted. */
-  readonly bySession: Map<number, SessionState>;
-  /**
-   * The states that may hold something, the only ones compaction walks (most sessions
-   * of a large workload are idle at any moment); compaction drops the ones it empties.
-   */
-  readonly live: SessionState[];
-  /**
-   * How many of `live` are in use: the list is emptied by moving this back, never by
-   * shortening the array, whose store would then be made again as sessions return.
-   */
-  liveCount: number;
-}
-
-function newClusterStates(): ClusterStates {
-  return { bySession: new Map(), live: [], liveCount: 0 };
-}
-
-function improve(table: NumTable, key: number, version: number, lsn: number): void {
-  const at = table.find(key);
-  if (at < 0) {
-    const made = table.insert(key);
-    table.data[made + VERSION] = version;
-    table.data[made + LSN] = lsn;
-    return;
-  }
-  const data = table.data;
-  const old = data[at + VERSION] as number;
-  if (version > old || (version === old && Number.isNaN(data[at + LSN]))) {
-    data[at + VERSION] = version;
-    data[at + LSN] = lsn;
-  }
-}
-
-/** The version of `key`'s entry in `table`, or 0 when it has none. */
-function versionOf(table: NumTable | undefined, key: number): number {
-  if (table === undefined) return 0;
-  const at = table.find(key);
-  return at < 0 ? 0 : (table.data[at + VERSION] as number);
-}
-
 /**
  * Counts session-guarantee violations online, in bounded memory.
  *
@@ -189,9 +125,9 @@ export class ConsistencyMonitor implements Resettable {
   /** The bounds of each op in flight, by op id: [FIRST, SECOND, THIRD, LATEST]. */
   private readonly inFlightOps = new NumTable(4);
   /** Cluster 0's session states, the only ones of an unsharded run. */
-  private readonly firstCluster = newClusterStates();
+  private readonly firstCluster = new SessionStates();
   /** Every cluster's session states, by cluster then session. */
-  private readonly clusters = new Map<number, ClusterStates>([[0, this.firstCluster]]);
+  private readonly clusters = new Map<number, SessionStates>([[0, this.firstCluster]]);
   private readYourWrites = 0;
   private monotonicReads = 0;
   private monotonicReadsPerKey = 0;
@@ -226,19 +162,17 @@ export class ConsistencyMonitor implements Resettable {
     }
     const cluster = op.cluster ?? 0;
     const states = cluster === 0 ? this.firstCluster : this.clusterStates(cluster, op.id);
-    // A state off the live list is empty: the defaults hold, and its tables stay cold.
-    const found = states.bySession.get(op.session);
-    const state = found?.live === true ? found : undefined;
+    const session = op.session;
     let first: number;
     let second: number;
     let third = Number.NEGATIVE_INFINITY;
     if (op.kind === "read") {
-      first = versionOf(state?.writes, op.key);
-      second = versionOf(state?.reads, op.key);
-      third = state?.readVersionLsn ?? Number.NEGATIVE_INFINITY;
+      first = states.writtenVersion(session, op.key);
+      second = states.readVersion(session, op.key);
+      third = states.bound(session, READ_VERSION_LSN);
     } else {
-      first = state?.writeLsn ?? Number.NEGATIVE_INFINITY;
-      second = state?.readLsn ?? Number.NEGATIVE_INFINITY;
+      first = states.bound(session, WRITE_LSN);
+      second = states.bound(session, READ_LSN);
     }
     const at = this.inFlightOps.insert(op.id);
     const bounds = this.inFlightOps.data;
@@ -276,7 +210,7 @@ export class ConsistencyMonitor implements Resettable {
     if (!op.ok) return;
     const cluster = op.cluster ?? 0;
     const states = cluster === 0 ? this.firstCluster : this.clusterStates(cluster, op.id);
-    const state = this.stateOf(states, op.session);
+    const session = op.session;
     const hasLsn = Number.isFinite(op.lsn);
     if (op.kind === "read") {
       if (first > op.version) this.readYourWrites += 1;
@@ -290,15 +224,14 @@ export class ConsistencyMonitor implements Resettable {
         if (behind > 0) this.staleReads += 1;
         if (behind > this.versionsBehindMax) this.versionsBehindMax = behind;
       }
-      improve(state.reads, op.key, op.version, op.lsn);
-      if (hasLsn && op.lsn > state.readLsn) state.readLsn = op.lsn;
-      const versionLsn = op.versionLsn ?? Number.NaN;
-      if (versionLsn > state.readVersionLsn) state.readVersionLsn = versionLsn;
+      states.read(session, op.key, op.version, op.lsn);
+      if (hasLsn) states.raise(session, READ_LSN, op.lsn);
+      states.raise(session, READ_VERSION_LSN, op.versionLsn ?? Number.NaN);
     } else {
       if (hasLsn && first >= op.lsn) this.monotonicWrites += 1;
       if (hasLsn && second >= op.lsn) this.writesFollowReads += 1;
-      improve(state.writes, op.key, op.version, op.lsn);
-      if (hasLsn && op.lsn > state.writeLsn) state.writeLsn = op.lsn;
+      states.wrote(session, op.key, op.version, op.lsn);
+      if (hasLsn) states.raise(session, WRITE_LSN, op.lsn);
     }
   }
 
@@ -320,22 +253,7 @@ export class ConsistencyMonitor implements Resettable {
     }
     const states = this.clusters.get(cluster);
     if (states === undefined) return;
-    const live = states.live;
-    let kept = 0;
-    for (let i = 0; i < states.liveCount; i++) {
-      const state = live[i] as SessionState;
-      state.writes.removeWhereAtMost(LSN, minAppliedLsn);
-      state.reads.removeWhereAtMost(LSN, minAppliedLsn);
-      if (state.writeLsn <= minAppliedLsn) state.writeLsn = Number.NEGATIVE_INFINITY;
-      if (state.readLsn <= minAppliedLsn) state.readLsn = Number.NEGATIVE_INFINITY;
-      if (state.readVersionLsn <= minAppliedLsn) {
-        state.readVersionLsn = Number.NEGATIVE_INFINITY;
-      }
-      if (isEmpty(state)) state.live = false;
-      else live[kept++] = state;
-    }
-    // Dropped states past `kept` stay referenced until overwritten: they are kept in bySession anyway.
-    states.liveCount = kept;
+    states.compact(minAppliedLsn);
   }
 
   /** Operations invoked and not yet completed. */
@@ -349,7 +267,7 @@ export class ConsistencyMonitor implements Resettable {
    */
   get entries(): number {
     let n = 0;
-    for (const states of this.clusters.values()) n += entriesOf(states);
+    for (const states of this.clusters.values()) n += states.entries;
     return n;
   }
 
@@ -385,7 +303,7 @@ export class ConsistencyMonitor implements Resettable {
   }
 
   /** The session states of a cluster other than 0, made on first use. */
-  private clusterStates(cluster: number, id: number): ClusterStates {
+  private clusterStates(cluster: number, id: number): SessionStates {
     let states = this.clusters.get(cluster);
     if (states === undefined) {
       if (!(Number.isInteger(cluster) && cluster > 0 && cluster <= MAX_CLUSTER)) {
@@ -393,57 +311,9 @@ export class ConsistencyMonitor implements Resettable {
           `ConsistencyMonitor: cluster of op ${id} must be an integer in [0, ${MAX_CLUSTER}], got ${cluster}`,
         );
       }
-      states = newClusterStates();
+      states = new SessionStates();
       this.clusters.set(cluster, states);
     }
     return states;
   }
-
-  /** The session's state, made on first use, listed as live (it is about to hold something). */
-  private stateOf(states: ClusterStates, session: number): SessionState {
-    let state = states.bySession.get(session);
-    if (state === undefined) {
-      state = {
-        writes: new NumTable(2),
-        reads: new NumTable(2),
-        writeLsn: Number.NEGATIVE_INFINITY,
-        readLsn: Number.NEGATIVE_INFINITY,
-        readVersionLsn: Number.NEGATIVE_INFINITY,
-        live: false,
-      };
-      states.bySession.set(session, state);
-    }
-    if (!state.live) {
-      state.live = true;
-      states.live[states.liveCount++] = state;
-    }
-    return state;
-  }
-}
-
-/** Entries held by one cluster's session states (see `ConsistencyMonitor.entries`). */
-function entriesOf(states: ClusterStates): number {
-  let n = 0;
-  for (let i = 0; i < states.liveCount; i++) {
-    const state = states.live[i] as SessionState;
-    n += state.writes.size + state.reads.size;
-    if (
-      state.writeLsn !== Number.NEGATIVE_INFINITY ||
-      state.readLsn !== Number.NEGATIVE_INFINITY ||
-      state.readVersionLsn !== Number.NEGATIVE_INFINITY
-    ) {
-      n += 1;
-    }
-  }
-  return n;
-}
-
-function isEmpty(state: SessionState): boolean {
-  return (
-    state.writes.size === 0 &&
-    state.reads.size === 0 &&
-    state.writeLsn === Number.NEGATIVE_INFINITY &&
-    state.readLsn === Number.NEGATIVE_INFINITY &&
-    state.readVersionLsn === Number.NEGATIVE_INFINITY
-  );
 }
