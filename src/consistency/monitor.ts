@@ -152,9 +152,6 @@ export class ConsistencyMonitor implements Resettable {
     op: Pick<HistoryOp, "id" | "session" | "kind" | "key" | "cluster">,
     latestVersion?: number,
   ): void {
-    if (this.inFlightOps.find(op.id) >= 0) {
-      throw new RangeError(`ConsistencyMonitor.onInvoke: op ${op.id} is already in flight`);
-    }
     if (latestVersion !== undefined && !(latestVersion >= 0 && Number.isFinite(latestVersion))) {
       throw new RangeError(
         `ConsistencyMonitor.onInvoke: latestVersion of op ${op.id} must be a finite number >= 0, got ${latestVersion}`,
@@ -174,7 +171,11 @@ export class ConsistencyMonitor implements Resettable {
       first = states.bound(session, WRITE_LSN);
       second = states.bound(session, READ_LSN);
     }
+    const held = this.inFlightOps.size;
     const at = this.inFlightOps.insert(op.id);
+    if (this.inFlightOps.size === held) {
+      throw new RangeError(`ConsistencyMonitor.onInvoke: op ${op.id} is already in flight`);
+    }
     const bounds = this.inFlightOps.data;
     bounds[at + FIRST] = first;
     bounds[at + SECOND] = second;

@@ -57,7 +57,11 @@ export class NumTable {
    */
   insert(a: number, b = 0): number {
     const found = this.find(a, b);
-    if (found >= 0) return found;
+    return found >= 0 ? found : this.add(a, b);
+  }
+
+  /** As `insert`, for a key known to be absent (one probe sequence fewer). */
+  add(a: number, b = 0): number {
     // Load at most 1/2: probe sequences stay short.
     if ((this.count + 1) * 2 > this.mask + 1) this.grow();
     const at = this.place(a, b);

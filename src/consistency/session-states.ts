@@ -61,7 +61,7 @@ export class SessionStates {
     if (at >= 0 && !(lsn > (this.bounds.data[at + field] as number))) return;
     if (at < 0) {
       if (!(lsn > NONE)) return;
-      at = this.bounds.insert(session);
+      at = this.bounds.add(session);
       this.bounds.data.fill(NONE, at, at + 3);
     }
     this.bounds.data[at + field] = lsn;
@@ -95,7 +95,7 @@ function improve(
 ): void {
   const at = table.find(session, key);
   if (at < 0) {
-    const made = table.insert(session, key);
+    const made = table.add(session, key);
     table.data[made + VERSION] = version;
     table.data[made + LSN] = lsn;
     return;
