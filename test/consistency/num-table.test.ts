@@ -22,6 +22,36 @@ const op = fc.oneof(
 );
 
 describe("NumTable", () => {
+  it("holds what a Map holds in a table of 8 slots, where probe runs wrap past the end", () => {
+    // Up to 4 keys stay in the smallest table (load at most 1/2): runs that cross
+    // the last slot test the cyclic case of the shift rule.
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }), fc.boolean()), { maxLength: 60 }),
+        fc.integer({ min: 0, max: 1000 }),
+        (steps, base) => {
+          const table = new NumTable(1);
+          const model = new Set<number>();
+          for (const [k, add] of steps) {
+            const key = base * 4 + k;
+            if (add) {
+              table.insert(key);
+              model.add(key);
+            } else {
+              const at = table.find(key);
+              expect(at >= 0).toBe(model.has(key));
+              if (at >= 0) table.removeAt(at);
+              model.delete(key);
+            }
+            for (let j = 0; j < 4; j++)
+              expect(table.find(base * 4 + j) >= 0).toBe(model.has(base * 4 + j));
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
   it("holds what a Map holds after any sequence of sets, removals and bulk removals", () => {
     fc.assert(
       fc.property(fc.array(op, { maxLength: 300 }), (ops) => {
