@@ -30,8 +30,9 @@
 // - the monotonic-reads bound over all keys (largest LSN of a version the session
 //   read), when ≤ m: every later read's snapshot is at least m.
 // `compact(m, cluster)` drops those entries. What remains is what has not yet reached every
-// node, so memory is bounded by the writes and reads of the replication window, not
-// by the length of the run. Entries without an LSN (NaN) are never dropped.
+// node, so memory is bounded by the writes and reads of the replication window (the
+// most it has held at once: the tables keep their size), not by the length of the
+// run. Entries without an LSN (NaN) are never dropped.
 //
 // Allocation-free once warm: the in-flight bounds and every cluster's session states
 // (session-states.ts) live in typed-array hash tables (num-table.ts), entries removed
@@ -241,7 +242,7 @@ export class ConsistencyMonitor implements Resettable {
    * most the applied LSN of every node of that cluster that can serve a read from now
    * on (caches included: the least `oldestLsnInUse()` of its version holders). Such
    * entries can never be violated again (see this file's header). Costs time linear
-   * in the cluster's sessions and the most entries each has held; allocates nothing.
+   * in the most entries the cluster has held at once; allocates nothing.
    *
    * @param minAppliedLsn - the minimum applied LSN across the cluster's nodes
    * @param cluster - the cluster (default 0, the one of an unsharded run)
