@@ -30,11 +30,18 @@
 // - the monotonic-reads bound over all keys (largest LSN of a version the session
 //   read), when ≤ m: every later read's snapshot is at least m.
 // `compact(m, cluster)` drops those entries. What remains is what has not yet reached every
-// node, so memory is bounded by the writes and reads of the replication window, not
-// by the length of the run. Entries without an LSN (NaN) are never dropped.
+// node, so memory is bounded by the writes and reads of the replication window (the
+// most it has held at once: the tables keep their size), not by the length of the
+// run. Entries without an LSN (NaN) are never dropped.
+//
+// Allocation-free once warm: the in-flight bounds and every cluster's session states
+// (session-states.ts) live in typed-array hash tables (num-table.ts), entries removed
+// in place, not in an object per session or per entry.
 
 import type { Resettable } from "../metrics/warmup.js";
 import type { HistoryOp } from "./history.js";
+import { NumTable } from "./num-table.js";
+import { READ_LSN, READ_VERSION_LSN, SessionStates, WRITE_LSN } from "./session-states.js";
 
 /** The largest cluster number, as the history stores it. */
 const MAX_CLUSTER = 0xffff;
@@ -72,46 +79,16 @@ export interface MonitorCounts {
   versionsBehindMax: number;
 }
 
-/** What an in-flight op needs at completion: the bounds taken at its invocation. */
-interface InFlight {
-  /** Read: RYW bound (version). Write: MW bound (LSN). */
-  first: number;
-  /** Read: MR bound (version). Write: WFR bound (LSN). */
-  second: number;
-  /** Read: MR bound over all keys (largest version LSN read). Write: unused. */
-  third: number;
-  /** Read: the primary's version at invocation, or NaN when not given. */
-  latestVersion: number;
-}
-
-/** A version and the LSN that makes it safe to forget. */
-interface Entry {
-  version: number;
-  lsn: number;
-}
-
-/** What a session has completed in one cluster, reduced to the bounds the checks need. */
-interface SessionState {
-  /** Newest version written, per key (RYW). */
-  writes: Map<number, Entry>;
-  /** Newest version read, per key (MR). */
-  reads: Map<number, Entry>;
-  /** Largest LSN of its writes (MW), or -Infinity. */
-  writeLsn: number;
-  /** Largest snapshot LSN of its reads (WFR), or -Infinity. */
-  readLsn: number;
-  /** Largest LSN of a version its reads returned (MR over all keys), or -Infinity. */
-  readVersionLsn: number;
-}
-
-function improve(map: Map<number, Entry>, key: number, version: number, lsn: number): void {
-  const entry = map.get(key);
-  if (entry === undefined) map.set(key, { version, lsn });
-  else if (version > entry.version || (version === entry.version && Number.isNaN(entry.lsn))) {
-    entry.version = version;
-    entry.lsn = lsn;
-  }
-}
+// What an in-flight op needs at completion, the bounds taken at its invocation, as the
+// four values of its slot in the in-flight table:
+/** Read: RYW bound (version). Write: MW bound (LSN). */
+const FIRST = 0;
+/** Read: MR bound (version). Write: WFR bound (LSN). */
+const SECOND = 1;
+/** Read: MR bound over all keys (largest version LSN read). Write: unused. */
+const THIRD = 2;
+/** Read: the primary's version at invocation, or NaN when not given. */
+const LATEST = 3;
 
 /**
  * Counts session-guarantee violations online, in bounded memory.
@@ -146,11 +123,12 @@ function improve(map: Map<number, Entry>, key: number, version: number, lsn: num
  * @remarks Since 0.1.0
  */
 export class ConsistencyMonitor implements Resettable {
-  private readonly inFlightOps = new Map<number, InFlight>();
+  /** The bounds of each op in flight, by op id: [FIRST, SECOND, THIRD, LATEST]. */
+  private readonly inFlightOps = new NumTable(4);
   /** Cluster 0's session states, the only ones of an unsharded run. */
-  private readonly firstCluster = new Map<number, SessionState>();
+  private readonly firstCluster = new SessionStates();
   /** Every cluster's session states, by cluster then session. */
-  private readonly clusters = new Map<number, Map<number, SessionState>>([[0, this.firstCluster]]);
+  private readonly clusters = new Map<number, SessionStates>([[0, this.firstCluster]]);
   private readYourWrites = 0;
   private monotonicReads = 0;
   private monotonicReadsPerKey = 0;
@@ -175,9 +153,6 @@ export class ConsistencyMonitor implements Resettable {
     op: Pick<HistoryOp, "id" | "session" | "kind" | "key" | "cluster">,
     latestVersion?: number,
   ): void {
-    if (this.inFlightOps.has(op.id)) {
-      throw new RangeError(`ConsistencyMonitor.onInvoke: op ${op.id} is already in flight`);
-    }
     if (latestVersion !== undefined && !(latestVersion >= 0 && Number.isFinite(latestVersion))) {
       throw new RangeError(
         `ConsistencyMonitor.onInvoke: latestVersion of op ${op.id} must be a finite number >= 0, got ${latestVersion}`,
@@ -185,24 +160,28 @@ export class ConsistencyMonitor implements Resettable {
     }
     const cluster = op.cluster ?? 0;
     const states = cluster === 0 ? this.firstCluster : this.clusterStates(cluster, op.id);
-    const state = states.get(op.session);
+    const session = op.session;
     let first: number;
     let second: number;
     let third = Number.NEGATIVE_INFINITY;
     if (op.kind === "read") {
-      first = state?.writes.get(op.key)?.version ?? 0;
-      second = state?.reads.get(op.key)?.version ?? 0;
-      third = state?.readVersionLsn ?? Number.NEGATIVE_INFINITY;
+      first = states.writtenVersion(session, op.key);
+      second = states.readVersion(session, op.key);
+      third = states.bound(session, READ_VERSION_LSN);
     } else {
-      first = state?.writeLsn ?? Number.NEGATIVE_INFINITY;
-      second = state?.readLsn ?? Number.NEGATIVE_INFINITY;
+      first = states.bound(session, WRITE_LSN);
+      second = states.bound(session, READ_LSN);
     }
-    this.inFlightOps.set(op.id, {
-      first,
-      second,
-      third,
-      latestVersion: latestVersion ?? Number.NaN,
-    });
+    const held = this.inFlightOps.size;
+    const at = this.inFlightOps.insert(op.id);
+    if (this.inFlightOps.size === held) {
+      throw new RangeError(`ConsistencyMonitor.onInvoke: op ${op.id} is already in flight`);
+    }
+    const bounds = this.inFlightOps.data;
+    bounds[at + FIRST] = first;
+    bounds[at + SECOND] = second;
+    bounds[at + THIRD] = third;
+    bounds[at + LATEST] = latestVersion ?? Number.NaN;
   }
 
   /**
@@ -220,37 +199,41 @@ export class ConsistencyMonitor implements Resettable {
       "id" | "session" | "kind" | "key" | "ok" | "version" | "lsn" | "versionLsn" | "cluster"
     >,
   ): void {
-    const bounds = this.inFlightOps.get(op.id);
-    if (bounds === undefined) {
+    const at = this.inFlightOps.find(op.id);
+    if (at < 0) {
       throw new RangeError(`ConsistencyMonitor.onComplete: op ${op.id} was not in flight`);
     }
-    this.inFlightOps.delete(op.id);
+    const bounds = this.inFlightOps.data;
+    const first = bounds[at + FIRST] as number;
+    const second = bounds[at + SECOND] as number;
+    const third = bounds[at + THIRD] as number;
+    const latestVersion = bounds[at + LATEST] as number;
+    this.inFlightOps.removeAt(at);
     if (!op.ok) return;
     const cluster = op.cluster ?? 0;
     const states = cluster === 0 ? this.firstCluster : this.clusterStates(cluster, op.id);
-    const state = this.stateOf(states, op.session);
+    const session = op.session;
     const hasLsn = Number.isFinite(op.lsn);
     if (op.kind === "read") {
-      if (bounds.first > op.version) this.readYourWrites += 1;
-      const perKey = bounds.second > op.version;
+      if (first > op.version) this.readYourWrites += 1;
+      const perKey = second > op.version;
       if (perKey) this.monotonicReadsPerKey += 1;
-      if (perKey || (hasLsn && bounds.third > op.lsn)) this.monotonicReads += 1;
-      if (!Number.isNaN(bounds.latestVersion)) {
-        const behind = Math.max(0, bounds.latestVersion - op.version);
+      if (perKey || (hasLsn && third > op.lsn)) this.monotonicReads += 1;
+      if (!Number.isNaN(latestVersion)) {
+        const behind = Math.max(0, latestVersion - op.version);
         this.measuredReads += 1;
         this.versionsBehindSum += behind;
         if (behind > 0) this.staleReads += 1;
         if (behind > this.versionsBehindMax) this.versionsBehindMax = behind;
       }
-      improve(state.reads, op.key, op.version, op.lsn);
-      if (hasLsn && op.lsn > state.readLsn) state.readLsn = op.lsn;
-      const versionLsn = op.versionLsn ?? Number.NaN;
-      if (versionLsn > state.readVersionLsn) state.readVersionLsn = versionLsn;
+      states.read(session, op.key, op.version, op.lsn);
+      if (hasLsn) states.raise(session, READ_LSN, op.lsn);
+      states.raise(session, READ_VERSION_LSN, op.versionLsn ?? Number.NaN);
     } else {
-      if (hasLsn && bounds.first >= op.lsn) this.monotonicWrites += 1;
-      if (hasLsn && bounds.second >= op.lsn) this.writesFollowReads += 1;
-      improve(state.writes, op.key, op.version, op.lsn);
-      if (hasLsn && op.lsn > state.writeLsn) state.writeLsn = op.lsn;
+      if (hasLsn && first >= op.lsn) this.monotonicWrites += 1;
+      if (hasLsn && second >= op.lsn) this.writesFollowReads += 1;
+      states.wrote(session, op.key, op.version, op.lsn);
+      if (hasLsn) states.raise(session, WRITE_LSN, op.lsn);
     }
   }
 
@@ -259,7 +242,7 @@ export class ConsistencyMonitor implements Resettable {
    * most the applied LSN of every node of that cluster that can serve a read from now
    * on (caches included: the least `oldestLsnInUse()` of its version holders). Such
    * entries can never be violated again (see this file's header). Costs time linear
-   * in the cluster's entries.
+   * in the most entries the cluster has held at once; allocates nothing.
    *
    * @param minAppliedLsn - the minimum applied LSN across the cluster's nodes
    * @param cluster - the cluster (default 0, the one of an unsharded run)
@@ -272,26 +255,7 @@ export class ConsistencyMonitor implements Resettable {
     }
     const states = this.clusters.get(cluster);
     if (states === undefined) return;
-    for (const [session, state] of states) {
-      for (const [key, entry] of state.writes) {
-        if (entry.lsn <= minAppliedLsn) state.writes.delete(key);
-      }
-      for (const [key, entry] of state.reads) {
-        if (entry.lsn <= minAppliedLsn) state.reads.delete(key);
-      }
-      if (state.writeLsn <= minAppliedLsn) state.writeLsn = Number.NEGATIVE_INFINITY;
-      if (state.readLsn <= minAppliedLsn) state.readLsn = Number.NEGATIVE_INFINITY;
-      if (state.readVersionLsn <= minAppliedLsn) {
-        state.readVersionLsn = Number.NEGATIVE_INFINITY;
-      }
-      const empty =
-        state.writes.size === 0 &&
-        state.reads.size === 0 &&
-        state.writeLsn === Number.NEGATIVE_INFINITY &&
-        state.readLsn === Number.NEGATIVE_INFINITY &&
-        state.readVersionLsn === Number.NEGATIVE_INFINITY;
-      if (empty) states.delete(session);
-    }
+    states.compact(minAppliedLsn);
   }
 
   /** Operations invoked and not yet completed. */
@@ -305,7 +269,7 @@ export class ConsistencyMonitor implements Resettable {
    */
   get entries(): number {
     let n = 0;
-    for (const states of this.clusters.values()) n += entriesOf(states);
+    for (const states of this.clusters.values()) n += states.entries;
     return n;
   }
 
@@ -341,7 +305,7 @@ export class ConsistencyMonitor implements Resettable {
   }
 
   /** The session states of a cluster other than 0, made on first use. */
-  private clusterStates(cluster: number, id: number): Map<number, SessionState> {
+  private clusterStates(cluster: number, id: number): SessionStates {
     let states = this.clusters.get(cluster);
     if (states === undefined) {
       if (!(Number.isInteger(cluster) && cluster > 0 && cluster <= MAX_CLUSTER)) {
@@ -349,40 +313,9 @@ export class ConsistencyMonitor implements Resettable {
           `ConsistencyMonitor: cluster of op ${id} must be an integer in [0, ${MAX_CLUSTER}], got ${cluster}`,
         );
       }
-      states = new Map();
+      states = new SessionStates();
       this.clusters.set(cluster, states);
     }
     return states;
   }
-
-  private stateOf(states: Map<number, SessionState>, session: number): SessionState {
-    let state = states.get(session);
-    if (state === undefined) {
-      state = {
-        writes: new Map(),
-        reads: new Map(),
-        writeLsn: Number.NEGATIVE_INFINITY,
-        readLsn: Number.NEGATIVE_INFINITY,
-        readVersionLsn: Number.NEGATIVE_INFINITY,
-      };
-      states.set(session, state);
-    }
-    return state;
-  }
-}
-
-/** Entries held by one cluster's session states (see `ConsistencyMonitor.entries`). */
-function entriesOf(states: Map<number, SessionState>): number {
-  let n = 0;
-  for (const state of states.values()) {
-    n += state.writes.size + state.reads.size;
-    if (
-      state.writeLsn !== Number.NEGATIVE_INFINITY ||
-      state.readLsn !== Number.NEGATIVE_INFINITY ||
-      state.readVersionLsn !== Number.NEGATIVE_INFINITY
-    ) {
-      n += 1;
-    }
-  }
-  return n;
 }

@@ -1,0 +1,109 @@
+// What the sessions of one cluster have completed, reduced to the bounds the consistency
+// monitor's checks need (see monitor.ts), in three flat tables shared by every session
+// rather than one object per session: the newest version written and read per
+// (session, key), and per session the largest LSN of its writes, of its reads'
+// snapshots and of the versions its reads returned. Compaction walks three contiguous
+// arrays and allocates nothing; a session that holds nothing takes no room.
+
+import { NumTable } from "./num-table.js";
+
+// A per-key entry's values: a version and the LSN that makes it safe to forget.
+const VERSION = 0;
+const LSN = 1;
+
+/** Largest LSN of the session's writes (MW). */
+export const WRITE_LSN = 0;
+/** Largest snapshot LSN of its reads (WFR). */
+export const READ_LSN = 1;
+/** Largest LSN of a version its reads returned (MR over all keys). */
+export const READ_VERSION_LSN = 2;
+
+const NONE = Number.NEGATIVE_INFINITY;
+
+/** @internal One cluster's session states. */
+export class SessionStates {
+  /** (session, key) → newest version written [VERSION, LSN] (RYW). */
+  private readonly writes = new NumTable(2);
+  /** (session, key) → newest version read [VERSION, LSN] (MR). */
+  private readonly reads = new NumTable(2);
+  /** session → [WRITE_LSN, READ_LSN, READ_VERSION_LSN], -Infinity for none; held while one is finite. */
+  private readonly bounds = new NumTable(3);
+
+  /** The newest version the session wrote of the key, or 0. */
+  writtenVersion(session: number, key: number): number {
+    return versionOf(this.writes, session, key);
+  }
+
+  /** The newest version the session read of the key, or 0. */
+  readVersion(session: number, key: number): number {
+    return versionOf(this.reads, session, key);
+  }
+
+  /** One of the session's LSN bounds (WRITE_LSN, READ_LSN, READ_VERSION_LSN), or -Infinity. */
+  bound(session: number, field: number): number {
+    const at = this.bounds.find(session);
+    return at < 0 ? NONE : (this.bounds.data[at + field] as number);
+  }
+
+  /** A completed write: its version of the key, when newer. */
+  wrote(session: number, key: number, version: number, lsn: number): void {
+    improve(this.writes, session, key, version, lsn);
+  }
+
+  /** A completed read: the version it returned, when newer. */
+  read(session: number, key: number, version: number, lsn: number): void {
+    improve(this.reads, session, key, version, lsn);
+  }
+
+  /** Raises one of the session's LSN bounds to `lsn` (a NaN or smaller `lsn` changes nothing). */
+  raise(session: number, field: number, lsn: number): void {
+    let at = this.bounds.find(session);
+    if (at >= 0 && !(lsn > (this.bounds.data[at + field] as number))) return;
+    if (at < 0) {
+      if (!(lsn > NONE)) return;
+      at = this.bounds.add(session);
+      this.bounds.data.fill(NONE, at, at + 3);
+    }
+    this.bounds.data[at + field] = lsn;
+  }
+
+  /** Forgets every entry and bound whose LSN is ≤ `lsn` (NaN ones never). */
+  compact(lsn: number): void {
+    this.writes.removeWhereAtMost(LSN, lsn);
+    this.reads.removeWhereAtMost(LSN, lsn);
+    this.bounds.lowerAtMost(lsn, NONE);
+  }
+
+  /** One per (session, key) written or read, plus one per session with an LSN bound. */
+  get entries(): number {
+    return this.writes.size + this.reads.size + this.bounds.size;
+  }
+}
+
+function versionOf(table: NumTable, session: number, key: number): number {
+  const at = table.find(session, key);
+  return at < 0 ? 0 : (table.data[at + VERSION] as number);
+}
+
+/** Keeps the newer version; at equal versions, one with an LSN over one without. */
+function improve(
+  table: NumTable,
+  session: number,
+  key: number,
+  version: number,
+  lsn: number,
+): void {
+  const at = table.find(session, key);
+  if (at < 0) {
+    const made = table.add(session, key);
+    table.data[made + VERSION] = version;
+    table.data[made + LSN] = lsn;
+    return;
+  }
+  const data = table.data;
+  const old = data[at + VERSION] as number;
+  if (version > old || (version === old && Number.isNaN(data[at + LSN]))) {
+    data[at + VERSION] = version;
+    data[at + LSN] = lsn;
+  }
+}
