@@ -11,22 +11,8 @@ import {
   resolveScenario,
   ScenarioError,
   type ScenarioInput,
-  type ScenarioIssue,
 } from "../../src/index.js";
-
-function issuesOf(input: unknown): readonly ScenarioIssue[] {
-  const result = parseScenario(input);
-  if (result.ok) throw new Error(`expected issues, got a scenario for ${JSON.stringify(input)}`);
-  return result.issues;
-}
-
-/** The one issue at `path`; fails when there is none. */
-function issueAt(input: unknown, path: string): ScenarioIssue {
-  const issues = issuesOf(input);
-  const found = issues.find((i) => i.path === path);
-  expect(found, `issues: ${JSON.stringify(issues)}`).toBeDefined();
-  return found as ScenarioIssue;
-}
+import { issueAt, issuesOf } from "./issues.js";
 
 const minimal = { workload: { rate: 10 } } as const;
 

@@ -13,19 +13,7 @@ import {
   runScenario,
   type ScenarioIssue,
 } from "../../src/index.js";
-
-function issuesOf(input: unknown): readonly ScenarioIssue[] {
-  const result = parseScenario(input);
-  if (result.ok) throw new Error(`expected issues, got a scenario for ${JSON.stringify(input)}`);
-  return result.issues;
-}
-
-function issueAt(input: unknown, path: string): ScenarioIssue {
-  const issues = issuesOf(input);
-  const found = issues.find((i) => i.path === path);
-  expect(found, `issues: ${JSON.stringify(issues)}`).toBeDefined();
-  return found as ScenarioIssue;
-}
+import { issueAt, issuesOf } from "./issues.js";
 
 /** Short and busy enough that every component draws many times. */
 const BASE = { duration: 300, warmup: 0, workload: { rate: 2_000 } } as const;
