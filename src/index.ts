@@ -177,7 +177,6 @@ export {
 } from "./models/client/client.js";
 export {
   type Done,
-  ERROR_KINDS,
   type ErrorKind,
   type KeyRange,
   Operation,
@@ -244,6 +243,7 @@ export {
   type DiagramNode,
   DurationSchema,
   diagram,
+  ERROR_KINDS,
   estimateWork,
   formatIssue,
   type LagPoint,

@@ -4,44 +4,16 @@
 // hot path free of allocation). Models never import each other; they meet here.
 
 /**
- * The kinds of error an operation can end with.
+ * The name of an error an operation can end with, in snake_case after the real
+ * system's own wording (`too_many_clients`, `query_wait_timeout`, …). Each model
+ * folder names the kinds its model ends operations with, and its component
+ * declares them (`Component.errorKinds`); the report lists every declared kind,
+ * in the order of `ERROR_KINDS`. A string, so that a new component adds its
+ * kinds without touching this contract.
  *
- * @remarks Since 0.1.0
+ * @remarks Since 0.1.0; a string since 0.2.0 (a closed union before).
  */
-export type ErrorKind =
-  /** The server refused a new connection: `max_connections` reached. */
-  | "too_many_clients"
-  /** The client waited longer than its connection timeout for a pooled connection. */
-  | "connection_timeout"
-  /** pgbouncer refused a client connection: `max_client_conn` reached. */
-  | "max_client_conn"
-  /** pgbouncer found no server connection within `query_wait_timeout`. */
-  | "query_wait_timeout"
-  /** pgbouncer in statement mode refused a multi-statement transaction. */
-  | "statement_mode_transaction"
-  /** ProxySQL refused a client connection: `mysql-max_connections` reached. */
-  | "proxy_max_connections"
-  /**
-   * ProxySQL found no backend connection within `mysql-connect_timeout_server_max`:
-   * the query's hostgroup had no ONLINE server (empty, or every server shunned),
-   * or every server's `max_connections` were in use.
-   */
-  | "hostgroup_unavailable";
-
-/**
- * The error kinds, in report order.
- *
- * @remarks Since 0.1.0
- */
-export const ERROR_KINDS: readonly ErrorKind[] = [
-  "too_many_clients",
-  "connection_timeout",
-  "max_client_conn",
-  "query_wait_timeout",
-  "statement_mode_transaction",
-  "proxy_max_connections",
-  "hostgroup_unavailable",
-];
+export type ErrorKind = string;
 
 /**
  * Session state an operation may rely on, which pgbouncer's transaction and

@@ -7,6 +7,7 @@ export {
   DEFAULT_SCENARIO,
 } from "./builtins.js";
 export type { ComparisonColumn } from "./components/component.js";
+export { ERROR_KINDS } from "./components/index.js";
 export { diagram, renderMermaid, topologyOf } from "./diagram.js";
 export { estimateWork, type MemoryItem, type WorkEstimate } from "./estimate.js";
 export type { DiagramEdge, DiagramNode, TopologyGraph } from "./graph.js";

@@ -5,8 +5,9 @@
 // count by their completion time (Law & Kelton, "Simulation Modeling and
 // Analysis", §9.5.1: deletion of the initial transient).
 import { CounterMap, Histogram, type Resettable, WarmupGate } from "../metrics/index.js";
-import { ERROR_KINDS, type Operation } from "../models/operation.js";
+import type { Operation } from "../models/operation.js";
 import type { MeasuredWindow } from "./components/component.js";
+import { ERROR_KINDS } from "./components/index.js";
 import { roundFigure } from "./fields.js";
 import type { LatencySummary } from "./report.js";
 import { InstantErrors } from "./stops.js";
@@ -62,6 +63,10 @@ export class Measurement {
   /** Records a finished operation. */
   complete(op: Operation, now: number): void {
     if (op.error !== null) {
+      // A kind no component declares would count in the total but not by kind.
+      if (!ERROR_KINDS.includes(op.error)) {
+        throw new Error(`internal: no component declares the error kind ${op.error}`);
+      }
       this.errors.add(op.error, 1);
       this.instantErrors.add(op.error, now);
       return;

@@ -8,6 +8,7 @@
 import { LivelockError, type Simulation } from "../kernel/index.js";
 import type { ErrorKind } from "../models/operation.js";
 import type { Workload } from "../models/workload/workload.js";
+import { errorCause } from "./components/index.js";
 import { BYTES_PER_IN_FLIGHT, formatCount } from "./estimate.js";
 import type { Scenario } from "./schema.js";
 
@@ -149,29 +150,10 @@ export function explainLivelock(
     w.clients !== undefined
       ? "the closed-loop clients issue their next operation at once (workload.thinkTime)"
       : "the workload keeps arriving at the same instant (workload.rate: the gaps between arrivals round to 0 at this time)";
-  const component = kind === null ? `the workload (${error.handler})` : componentOf(kind, scenario);
+  const component = kind === null ? `the workload (${error.handler})` : errorCause(kind, scenario);
   const hint =
     kind === null
       ? `${retrier}; lower the rate or give the run a shorter duration`
       : `every operation fails at once with ${kind} and ${retrier}, so the clock never moves; give the clients a think time, or let the component accept more`;
   return new LivelockError(error.timeMs, error.events, error.handler, { component, hint });
-}
-
-function componentOf(kind: ErrorKind, scenario: Scenario): string {
-  switch (kind) {
-    case "too_many_clients":
-      return `the database (max_connections ${scenario.database.maxConnections} refuses new connections)`;
-    case "max_client_conn":
-      return `pgbouncer (maxClientConn ${scenario.pool?.maxClientConn} refuses new clients)`;
-    case "statement_mode_transaction":
-      return "pgbouncer (statement pool mode refuses multi-statement transactions)";
-    case "query_wait_timeout":
-      return "pgbouncer (queryWaitTimeout)";
-    case "proxy_max_connections":
-      return `ProxySQL (maxConnections ${scenario.proxy?.maxConnections} refuses new clients)`;
-    case "hostgroup_unavailable":
-      return "ProxySQL (no server available in the hostgroup)";
-    case "connection_timeout":
-      return `the application's connection pool (connectionTimeout ${scenario.client.connectionTimeout} ms)`;
-  }
 }

@@ -34,9 +34,26 @@ describe("the component registry", () => {
 
   it("gives every error kind an owner: the components' error kinds are ERROR_KINDS, each once", () => {
     // Act
-    const owned = COMPONENTS.flatMap((c) => c.errorKinds);
+    const owned = COMPONENTS.flatMap((c) => c.errorKinds.map((e) => e.kind));
     // Assert
     expect([...owned].sort()).toEqual([...ERROR_KINDS].sort());
+  });
+
+  it("explains a livelock by the declaring component's cause: the setting to change", () => {
+    // Arrange: every client retries at once and every connection is refused
+    const input: ScenarioInput = {
+      workload: { clients: 50, thinkTime: 0 },
+      database: { maxConnections: 1 },
+      client: { connections: "per-request", connectRoundTrips: 0 },
+      duration: 500,
+      warmup: 0,
+    };
+    // Act
+    const result = () => runScenarioDetailed(input, { seed: 1 });
+    // Assert
+    expect(result).toThrow(
+      /Livelock in the database \(max_connections 1 refuses new connections\).*too_many_clients/,
+    );
   });
 
   it("composes the scenario schema and the report schema from the sections, in their order", () => {

@@ -2,6 +2,7 @@
 // them), or one in front of ProxySQL. It holds the application's connections.
 import * as z from "zod";
 import { DatabaseClient } from "../../models/client/client.js";
+import type { ClientErrorKind } from "../../models/client/errors.js";
 import { DistributionSpecSchema, DurationSchema, positiveInt } from "../fields.js";
 import { alignColumns } from "../table-text.js";
 import type { Component, Way } from "./component.js";
@@ -73,7 +74,13 @@ export const client: Component<typeof ClientSection, typeof ClientReportSchema> 
   key: "client",
   schema: ClientSection,
   report: { key: "client", schema: ClientReportSchema },
-  errorKinds: ["connection_timeout"],
+  errorKinds: [
+    {
+      kind: "connection_timeout" satisfies ClientErrorKind,
+      cause: (s) =>
+        `the application's connection pool (connectionTimeout ${s.client.connectionTimeout} ms)`,
+    },
+  ],
   table(section, report) {
     return [
       "Client",

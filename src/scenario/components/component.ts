@@ -212,6 +212,20 @@ export interface ComparisonColumn {
 }
 
 /**
+ * An error kind a component's model ends operations with, and what causes it in
+ * a given scenario: the component and the setting to change (a livelock's
+ * explanation names it).
+ *
+ * @remarks Since 0.2.0
+ */
+export interface ErrorKindSpec {
+  /** The kind, as operations and the report's `errors.byKind` carry it. */
+  readonly kind: ErrorKind;
+  /** The component and setting behind it, e.g. "pgbouncer (queryWaitTimeout)". */
+  cause(scenario: Scenario): string;
+}
+
+/**
  * A mechanism as the scenario layer knows it.
  *
  * @typeParam S - the zod schema of its scenario section
@@ -240,8 +254,8 @@ export interface Component<S extends z.ZodType = z.ZodType, R extends z.ZodType 
   build(context: BuildContext, downstream: Downstream): Built;
   /** Its report section: the key and schema (as it sits in the report). */
   readonly report: { readonly key: string; readonly schema: R };
-  /** Error kinds its model ends operations with. */
-  readonly errorKinds: readonly ErrorKind[];
+  /** Error kinds its model ends operations with, each with what causes it. */
+  readonly errorKinds: readonly ErrorKindSpec[];
   /** What it adds to the work estimate of a run (estimate.ts), before it runs. */
   estimate?(scenario: Scenario, run: EstimateInput): WorkShare;
   /** Its line in the summary of a resolved scenario printed before a run: a label and a text; undefined for none. */

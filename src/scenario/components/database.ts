@@ -2,6 +2,7 @@
 // added by the replication component, with the same server model). Each node's
 // figures are its report row.
 import * as z from "zod";
+import type { ServerErrorKind } from "../../models/server/errors.js";
 import { DatabaseServer } from "../../models/server/server.js";
 import { DistributionSpecSchema, nonNegative, positiveInt, roundFigure } from "../fields.js";
 import type { Report } from "../report.js";
@@ -110,7 +111,13 @@ export const database: Component<typeof DatabaseSection, typeof NodesReport> = {
   key: "database",
   schema: DatabaseSection,
   report: { key: "nodes", schema: NodesReport },
-  errorKinds: ["too_many_clients"],
+  errorKinds: [
+    {
+      kind: "too_many_clients" satisfies ServerErrorKind,
+      cause: (s) =>
+        `the database (max_connections ${s.database.maxConnections} refuses new connections)`,
+    },
+  ],
   // The busiest node: with replicas or pools the primary is often not the bottleneck.
   compare: [
     { header: ["busiest", "node"], rank: 130, cell: (r) => busiestNode(r)?.name ?? NO_DATA },

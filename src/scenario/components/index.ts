@@ -6,6 +6,8 @@
 // as it was before the registry, so reports stay byte for byte the same).
 // Adding a component: its file here, and one line in each list below (in
 // TIMELINE_EVENTS too when it handles timed events).
+import type { ErrorKind } from "../../models/operation.js";
+import type { Scenario } from "../schema.js";
 import { client } from "./client.js";
 import type { Component } from "./component.js";
 import { database } from "./database.js";
@@ -56,3 +58,26 @@ export const REPORT_SECTIONS = {
   routing: routing.report.schema,
   proxy: proxy.report.schema,
 } as const;
+
+/**
+ * Every error kind the components declare, in the order of the report's
+ * `errors.byKind`: by scenario section (SCENARIO_SECTIONS), then as each
+ * component lists them.
+ *
+ * @remarks Since 0.1.0; composed from the components since 0.2.0.
+ */
+export const ERROR_KINDS: readonly ErrorKind[] = Object.keys(SCENARIO_SECTIONS).flatMap(
+  (key) => COMPONENTS.find((c) => c.key === key)?.errorKinds.map((e) => e.kind) ?? [],
+);
+
+/**
+ * @internal What causes an error kind in this scenario: the component that
+ * declares it and the setting to change.
+ */
+export function errorCause(kind: ErrorKind, scenario: Scenario): string {
+  for (const c of COMPONENTS) {
+    const spec = c.errorKinds.find((e) => e.kind === kind);
+    if (spec !== undefined) return spec.cause(scenario);
+  }
+  throw new Error(`internal: no component declares the error kind ${kind}`);
+}

@@ -2,6 +2,7 @@
 // figures (SHOW POOLS / SHOW STATS) in the report.
 import * as z from "zod";
 import { Histogram } from "../../metrics/index.js";
+import type { PoolErrorKind } from "../../models/pool/errors.js";
 import { PgBouncer } from "../../models/pool/pgbouncer.js";
 import {
   DistributionSpecSchema,
@@ -155,7 +156,20 @@ export const pool: Component<typeof PoolSection, typeof PoolingSection> = {
   key: "pool",
   schema: PoolSection,
   report: { key: "pool", schema: PoolingSection },
-  errorKinds: ["max_client_conn", "query_wait_timeout", "statement_mode_transaction"],
+  errorKinds: [
+    {
+      kind: "max_client_conn" satisfies PoolErrorKind,
+      cause: (s) => `pgbouncer (maxClientConn ${s.pool?.maxClientConn} refuses new clients)`,
+    },
+    {
+      kind: "query_wait_timeout" satisfies PoolErrorKind,
+      cause: () => "pgbouncer (queryWaitTimeout)",
+    },
+    {
+      kind: "statement_mode_transaction" satisfies PoolErrorKind,
+      cause: () => "pgbouncer (statement pool mode refuses multi-statement transactions)",
+    },
+  ],
   table: (section) => poolTable(section),
 
   // pgbouncer's hop: the statement in and the answer out.

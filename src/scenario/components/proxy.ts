@@ -2,6 +2,7 @@
 // reader hostgroups over the ways in, its query rules, its box and arrows, and
 // its report section. The schemas are in proxy-section.ts.
 import type * as z from "zod";
+import type { ProxyErrorKind } from "../../models/proxy/errors.js";
 import { type ProxyServerConfig, ProxySql, type QueryRule } from "../../models/proxy/proxysql.js";
 import { roundFigure, spread } from "../fields.js";
 import { alignColumns, countOf, formatDuration, percentText, spreadMs } from "../table-text.js";
@@ -23,7 +24,16 @@ export const proxy: Component<typeof ProxySection, typeof ProxyReportSection> = 
   key: "proxy",
   schema: ProxySection,
   report: { key: "proxy", schema: ProxyReportSection },
-  errorKinds: ["proxy_max_connections", "hostgroup_unavailable"],
+  errorKinds: [
+    {
+      kind: "proxy_max_connections" satisfies ProxyErrorKind,
+      cause: (s) => `ProxySQL (maxConnections ${s.proxy?.maxConnections} refuses new clients)`,
+    },
+    {
+      kind: "hostgroup_unavailable" satisfies ProxyErrorKind,
+      cause: () => "ProxySQL (no server available in the hostgroup)",
+    },
+  ],
   check: checkProxy,
   table: (section) => proxyTable(section),
   summary: (s) => (s.proxy === undefined ? undefined : ["proxy", proxySummary(s.proxy)]),
