@@ -11,6 +11,7 @@ import {
   roundTrip,
   serviceTime,
 } from "./arb-fields.js";
+import type { SectionArbitrary } from "./arb-sections.js";
 import type {
   ArbScenarioOptions,
   ConsistencyPolicyInput,
@@ -360,4 +361,71 @@ export function arbProxy(replicas: number, lag: SectionChoice): Arbitrary<ProxyI
         ...p.connectTimeoutServerMax,
       };
     });
+}
+
+/** The replication section; a consistency policy other than "none" needs it. */
+export const replicationSection: SectionArbitrary = {
+  key: "replication",
+  choice: (options) => {
+    const policy = options.consistency?.policy;
+    if (policy === undefined || policy === "none") return options.replication ?? "maybe";
+    if (options.replication === "never") {
+      throw new RangeError(
+        `arbScenario: consistency policy "${policy}" needs replicas, but replication is "never"`,
+      );
+    }
+    return "always";
+  },
+  arbitrary: ({ runMs, options, tight }) => arbReplication(runMs, options, tight),
+};
+
+/** The routing section; a consistency policy needs it, a proxy "always" rules it out. */
+export const routingSection: SectionArbitrary = {
+  key: "routing",
+  choice: (options) => {
+    if (options.consistency !== undefined) {
+      if (options.routing === "never") {
+        throw new RangeError(
+          'arbScenario: a consistency policy needs routing, but routing is "never"',
+        );
+      }
+      return "always";
+    }
+    return options.proxy === "always" ? "never" : (options.routing ?? "maybe");
+  },
+  arbitrary: ({ included, options }) => arbRouting(included.has("replication"), options),
+};
+
+/** The pool (pgbouncer) section: "never" unless asked for. */
+export const poolSection: SectionArbitrary = {
+  key: "pool",
+  choice: (options) => options.pool ?? "never",
+  sharesConnections: true,
+  arbitrary: ({ options }) => arbPool(options.poolMode),
+};
+
+/** The proxy (ProxySQL) section: "never" unless asked for, and never with routing. */
+export const proxySection: SectionArbitrary = {
+  key: "proxy",
+  choice: (options) => {
+    const choice = options.proxy ?? "never";
+    if (choice === "always" && (options.routing === "always" || options.consistency)) {
+      throw new RangeError(
+        'arbScenario: a proxy never comes with routing, but proxy is "always" and routing is forced',
+      );
+    }
+    return choice;
+  },
+  excludedBy: ["routing"],
+  sharesConnections: true,
+  arbitrary: ({ drawn, options }) =>
+    arbProxy(replicaCountOf(drawn.replication), options.maxReplicationLag ?? "maybe"),
+};
+
+/** How many replicas a replication section (as written) has; 0 without one. */
+function replicaCountOf(replication: ReplicationInput | undefined): number {
+  if (replication === undefined) return 0;
+  return typeof replication.replicas === "number"
+    ? replication.replicas
+    : replication.replicas.length;
 }

@@ -2,6 +2,7 @@
 import type { Arbitrary } from "fast-check";
 import type { DistributionSpec } from "../latency/index.js";
 import { decimal, duration, optionalField, section, serviceTime } from "./arb-fields.js";
+import type { SectionArbitrary } from "./arb-sections.js";
 import type {
   ClientInput,
   DatabaseInput,
@@ -186,3 +187,17 @@ export function arbClient(): Arbitrary<ClientInput> {
       ...(roundTrip === undefined ? {} : { roundTrip }),
     }));
 }
+
+/** The database section: always there. */
+export const databaseSection: SectionArbitrary = {
+  key: "database",
+  choice: () => "always",
+  arbitrary: ({ tight }) => arbDatabase(tight),
+};
+
+/** The client (the application's driver) section: always there. */
+export const clientSection: SectionArbitrary = {
+  key: "client",
+  choice: () => "always",
+  arbitrary: () => arbClient(),
+};

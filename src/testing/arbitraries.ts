@@ -5,9 +5,9 @@
 import type { Arbitrary } from "fast-check";
 import type { ScenarioInput } from "../scenario/schema.js";
 import { arbSeed, present } from "./arb-fields.js";
-import { arbPool, arbProxy, arbReplication, arbRouting } from "./arb-plan.js";
-import type { ArbScenarioOptions, ReplicationInput, SectionChoice } from "./arb-types.js";
-import { arbClient, arbDatabase, arbWorkload, type StateChoices } from "./arb-workload.js";
+import { SECTION_ARBITRARIES } from "./arb-sections.js";
+import type { ArbScenarioOptions, SectionChoice } from "./arb-types.js";
+import { arbWorkload, type StateChoices } from "./arb-workload.js";
 import { fc } from "./fast-check.js";
 
 export { arbDistributionSpec, arbSeed } from "./arb-fields.js";
@@ -19,51 +19,30 @@ export type {
   SectionChoice,
 } from "./arb-types.js";
 
-/** The sections arbScenario draws, from its options; throws when they contradict each other. */
-function sectionChoices(options: ArbScenarioOptions): {
-  replication: SectionChoice;
-  routing: SectionChoice;
-  pool: SectionChoice;
-  proxy: SectionChoice;
-  state: StateChoices;
-} {
-  const policy = options.consistency?.policy;
-  if (policy !== undefined && policy !== "none" && options.replication === "never") {
-    throw new RangeError(
-      `arbScenario: consistency policy "${policy}" needs replicas, but replication is "never"`,
-    );
-  }
-  if (options.consistency !== undefined && options.routing === "never") {
-    throw new RangeError('arbScenario: a consistency policy needs routing, but routing is "never"');
-  }
-  const proxyChoice = options.proxy ?? "never";
-  if (proxyChoice === "always" && (options.routing === "always" || options.consistency)) {
-    throw new RangeError(
-      'arbScenario: a proxy never comes with routing, but proxy is "always" and routing is forced',
-    );
-  }
-  const replicationChoice: SectionChoice =
-    policy !== undefined && policy !== "none" ? "always" : (options.replication ?? "maybe");
-  const routingChoice: SectionChoice =
-    options.consistency !== undefined
-      ? "always"
-      : proxyChoice === "always"
-        ? "never"
-        : (options.routing ?? "maybe");
-  const poolChoice = options.pool ?? "never";
-  const stateDefault: SectionChoice =
-    poolChoice === "never" && proxyChoice === "never" ? "never" : "maybe";
-  const state: StateChoices = {
+/** Whether each workload part that only pools and proxies react to is generated. */
+function stateChoices(
+  options: ArbScenarioOptions,
+  choices: readonly SectionChoice[],
+): StateChoices {
+  const sharing = SECTION_ARBITRARIES.some(
+    (section, i) => section.sharesConnections === true && choices[i] !== "never",
+  );
+  const stateDefault: SectionChoice = sharing ? "maybe" : "never";
+  return {
     sessionState: options.sessionState ?? stateDefault,
     lockingReads: options.lockingReads ?? stateDefault,
   };
-  return {
-    replication: replicationChoice,
-    routing: routingChoice,
-    pool: poolChoice,
-    proxy: proxyChoice,
-    state,
-  };
+}
+
+/** The sections a scenario has, from the drawn presence: a section is left out when one it never comes with is in. */
+function includedSections(drawn: readonly boolean[]): Set<string> {
+  const included = new Set<string>();
+  SECTION_ARBITRARIES.forEach((section, i) => {
+    if (drawn[i] !== true) return;
+    if ((section.excludedBy ?? []).some((key) => included.has(key))) return;
+    included.add(section.key);
+  });
+  return included;
 }
 
 /**
@@ -109,73 +88,43 @@ function sectionChoices(options: ArbScenarioOptions): {
  * @remarks Since 0.1.0
  */
 export function arbScenario(options: ArbScenarioOptions = {}): Arbitrary<ScenarioInput> {
-  const choices = sectionChoices(options);
-  const state = choices.state;
+  const choices = SECTION_ARBITRARIES.map((section) => section.choice(options));
+  const state = stateChoices(options, choices);
   return fc
     .record({
       seed: arbSeed(),
       durationMs: fc.integer({ min: 200, max: 2000 }),
       warmupMs: fc.integer({ min: 0, max: 200 }),
       asText: fc.boolean(),
-      withReplication: present(choices.replication),
-      withRouting: present(choices.routing),
-      withPool: present(choices.pool),
-      proxyDrawn: present(choices.proxy),
+      presence: fc.tuple(...choices.map(present)),
     })
-    .chain(
-      ({
-        seed,
-        durationMs,
-        warmupMs,
-        asText,
-        withReplication,
-        withRouting,
-        withPool,
-        proxyDrawn,
-      }) => {
-        const withProxy = proxyDrawn && !withRouting;
-        // Behind a pool or a proxy, nodes may have few connections: those must keep within them.
-        const tight = withPool || withProxy;
-        const scenario = fc
-          .record({
-            workload: arbWorkload(options.readAfterWrite, state),
-            database: arbDatabase(tight),
-            client: arbClient(),
-            replication: withReplication
-              ? arbReplication(warmupMs + durationMs, options, tight)
-              : fc.constant(undefined),
-            routing: withRouting ? arbRouting(withReplication, options) : fc.constant(undefined),
-            pool: withPool ? arbPool(options.poolMode) : fc.constant(undefined),
-          })
-          .map(({ workload, database, client, replication, routing, pool }): ScenarioInput => {
-            const scenario: ScenarioInput = {
-              name: "generated",
-              seed,
-              duration: asText ? `${durationMs}ms` : durationMs,
-              warmup: asText ? `${warmupMs}ms` : warmupMs,
-              workload,
-              database,
-              client,
-            };
-            if (pool !== undefined) scenario.pool = pool;
-            if (replication !== undefined) scenario.replication = replication;
-            if (routing !== undefined) scenario.routing = routing;
-            return scenario;
-          });
-        if (!withProxy) return scenario;
-        return scenario.chain((s) =>
-          arbProxy(replicaCountOf(s.replication), options.maxReplicationLag ?? "maybe").map(
-            (proxy): ScenarioInput => ({ ...s, proxy }),
-          ),
-        );
-      },
-    );
-}
-
-/** How many replicas a replication section (as written) has; 0 without one. */
-function replicaCountOf(replication: ReplicationInput | undefined): number {
-  if (replication === undefined) return 0;
-  return typeof replication.replicas === "number"
-    ? replication.replicas
-    : replication.replicas.length;
+    .chain(({ seed, durationMs, warmupMs, asText, presence }) => {
+      const included = includedSections(presence);
+      const tight = SECTION_ARBITRARIES.some(
+        (section) => section.sharesConnections === true && included.has(section.key),
+      );
+      const runMs = warmupMs + durationMs;
+      const base = arbWorkload(options.readAfterWrite, state).map(
+        (workload): Partial<ScenarioInput> => ({
+          name: "generated",
+          seed,
+          duration: asText ? `${durationMs}ms` : durationMs,
+          warmup: asText ? `${warmupMs}ms` : warmupMs,
+          workload,
+        }),
+      );
+      // Each section drawn after those before it, which it may depend on (a proxy's weights on the replicas).
+      const drawn = SECTION_ARBITRARIES.reduce<Arbitrary<Partial<ScenarioInput>>>(
+        (scenario, section) =>
+          included.has(section.key)
+            ? scenario.chain((before) =>
+                section
+                  .arbitrary({ options, runMs, included, tight, drawn: before })
+                  .map((value) => ({ ...before, [section.key]: value })),
+              )
+            : scenario,
+        base,
+      );
+      return drawn.map((scenario) => scenario as ScenarioInput);
+    });
 }

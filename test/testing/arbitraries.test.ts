@@ -10,8 +10,10 @@ import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import * as consistency from "../../src/consistency/index.js";
 import { distributionMean } from "../../src/latency/index.js";
+import { SCENARIO_SECTIONS } from "../../src/scenario/components/index.js";
 import { parseScenario, type Scenario, type ScenarioInput } from "../../src/scenario/index.js";
 import { rateOf } from "../../src/scenario/rate-steps.js";
+import { SECTION_ARBITRARIES } from "../../src/testing/arb-sections.js";
 import * as testing from "../../src/testing/index.js";
 import {
   type ArbScenarioOptions,
@@ -118,6 +120,18 @@ function inRangeOrDefault(value: number, min: number, max: number, fallback: num
 }
 
 describe("arbScenario", () => {
+  it("draws every component's section: the testing registry lists the scenario's sections, in order", () => {
+    // A component added to the scenario registry without an arbitrary fails here.
+    expect(SECTION_ARBITRARIES.map((s) => s.key)).toEqual(
+      Object.keys(SCENARIO_SECTIONS).filter((key) =>
+        SECTION_ARBITRARIES.some((s) => s.key === key),
+      ),
+    );
+    expect([...SECTION_ARBITRARIES.map((s) => s.key)].sort()).toEqual(
+      Object.keys(SCENARIO_SECTIONS).sort(),
+    );
+  });
+
   test.prop([arbScenario()], { numRuns: 300 })("always passes parseScenario", (scenario) => {
     // Act
     const result = parseScenario(scenario);
