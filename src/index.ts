@@ -227,6 +227,22 @@ export {
   Workload,
   type WorkloadConfig,
 } from "./models/workload/workload.js";
+// Placement: key → shard or node functions of the real systems
+export {
+  citusShardIndex,
+  citusShardRanges,
+  pgHashInt4,
+  pgHashInt8,
+  pgHashUint32,
+} from "./placement/citus.js";
+export {
+  checkKeyRanges,
+  type KeyRangePrefix,
+  keyRangeIndex,
+  parseKeyRange,
+  vitessHash,
+  vitessHashPrefix,
+} from "./placement/vitess.js";
 // Scenario, run and report
 export {
   type AbortSignalLike,
