@@ -228,6 +228,23 @@ export {
   Workload,
   type WorkloadConfig,
 } from "./models/workload/workload.js";
+export {
+  crc16Xmodem,
+  hashMod,
+  jumpHash,
+  jumpHashInt,
+  type KetamaMode,
+  KetamaRing,
+  type KetamaServer,
+  ketamaKeyHash,
+  keyBytes,
+  md5,
+  REDIS_CLUSTER_SLOTS,
+  RedisClusterSlots,
+  redisHashSlot,
+  redisSlotRanges,
+  rendezvousHash,
+} from "./placement/index.js";
 // Scenario, run and report
 export {
   type AbortSignalLike,
