@@ -236,6 +236,23 @@ export {
   pgHashUint32,
 } from "./placement/citus.js";
 export {
+  crc16Xmodem,
+  hashMod,
+  jumpHash,
+  jumpHashInt,
+  type KetamaMode,
+  KetamaRing,
+  type KetamaServer,
+  ketamaKeyHash,
+  keyBytes,
+  md5,
+  REDIS_CLUSTER_SLOTS,
+  RedisClusterSlots,
+  redisHashSlot,
+  redisSlotRanges,
+  rendezvousHash,
+} from "./placement/index.js";
+export {
   checkKeyRanges,
   type KeyRangePrefix,
   keyRangeIndex,
