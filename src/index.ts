@@ -216,6 +216,15 @@ export {
 } from "./models/routing/router.js";
 export { type CommitHook, DatabaseServer, type ServerConfig } from "./models/server/server.js";
 export {
+  ShardMap,
+  type ShardStrategy,
+} from "./models/sharding/shard-map.js";
+export {
+  type FanOut,
+  ShardRouter,
+  type ShardRouterConfig,
+} from "./models/sharding/shard-router.js";
+export {
   createKeyChooser,
   type KeyChooser,
   type KeyPopularity,
@@ -227,15 +236,11 @@ export {
   Workload,
   type WorkloadConfig,
 } from "./models/workload/workload.js";
-// Placement: key → shard or node functions of the real systems
+// Placement: key → node or shard functions of the real systems
 export {
+  checkKeyRanges,
   citusShardIndex,
   citusShardRanges,
-  pgHashInt4,
-  pgHashInt8,
-  pgHashUint32,
-} from "./placement/citus.js";
-export {
   crc16Xmodem,
   hashMod,
   jumpHash,
@@ -243,23 +248,23 @@ export {
   type KetamaMode,
   KetamaRing,
   type KetamaServer,
+  type KeyRangePrefix,
   ketamaKeyHash,
   keyBytes,
+  keyRangeIndex,
   md5,
+  parseKeyRange,
+  pgHashInt4,
+  pgHashInt8,
+  pgHashUint32,
   REDIS_CLUSTER_SLOTS,
   RedisClusterSlots,
   redisHashSlot,
   redisSlotRanges,
   rendezvousHash,
-} from "./placement/index.js";
-export {
-  checkKeyRanges,
-  type KeyRangePrefix,
-  keyRangeIndex,
-  parseKeyRange,
   vitessHash,
   vitessHashPrefix,
-} from "./placement/vitess.js";
+} from "./placement/index.js";
 // Scenario, run and report
 export {
   type AbortSignalLike,

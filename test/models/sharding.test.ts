@@ -1,0 +1,154 @@
+// The shard map and router as models: every strategy places every key on one
+// of its shards; range boundaries and keyranges are checked; moving to n + 1
+// shards moves n/(n+1) of the keys under hash-mod and 1/(n+1) under jump (the
+// table-level form of the placement properties); the router sends point
+// operations to their shard and marks their cluster, and scatters reads that
+// span shards, failing the whole when a part fails.
+import { fc, test } from "@fast-check/vitest";
+import { describe, expect, it } from "vitest";
+import { Simulation } from "../../src/kernel/index.js";
+import { type Done, Operation, type Service } from "../../src/models/operation.js";
+import { ShardMap, type ShardStrategy } from "../../src/models/sharding/shard-map.js";
+import { ShardRouter } from "../../src/models/sharding/shard-router.js";
+
+const KEYS = 4000;
+
+describe("ShardMap", () => {
+  const strategies: ShardStrategy[] = [
+    { strategy: "hash-mod", shards: 7 },
+    { strategy: "consistent-hash", shards: 7 },
+    { strategy: "jump", shards: 7 },
+    { strategy: "rendezvous", shards: 7 },
+    { strategy: "citus", shards: 7 },
+    { strategy: "range", boundaries: [500, 1000, 1500, 2000, 2500, 3000] },
+    {
+      strategy: "keyspace",
+      keyranges: ["-20", "20-40", "40-60", "60-80", "80-a0", "a0-c0", "c0-"],
+    },
+  ];
+
+  it.each(strategies.map((s) => [s.strategy, s] as const))(
+    "%s: every key on one of 7 shards, every shard holding keys",
+    (_, strategy) => {
+      const map = new ShardMap(strategy, KEYS);
+      const counts = map.keysPerShard();
+      expect(map.shards).toBe(7);
+      expect(counts.reduce((a, b) => a + b, 0)).toBe(KEYS);
+      expect(Math.min(...counts)).toBeGreaterThan(0);
+    },
+  );
+
+  it("range: shard i holds [boundary i−1, boundary i)", () => {
+    const map = new ShardMap({ strategy: "range", boundaries: [10, 20] }, 30);
+    expect([0, 9, 10, 19, 20, 29].map((k) => map.shardOf(k))).toEqual([0, 0, 1, 1, 2, 2]);
+  });
+
+  it.each([
+    [[10, 10], /boundary 1 \(10\) is not an integer above boundary 0 \(10\)/],
+    [[0], /boundary 0 \(0\) is not an integer above 0/],
+    [[20, 10], /boundary 1 \(10\)/],
+  ])("range boundaries %j are refused", (boundaries, message) => {
+    expect(() => new ShardMap({ strategy: "range", boundaries }, 30)).toThrow(message);
+  });
+
+  it("refuses a shard count of 0 and keyranges with a gap", () => {
+    expect(() => new ShardMap({ strategy: "jump", shards: 0 }, 10)).toThrow(/not 0/);
+    expect(() => new ShardMap({ strategy: "keyspace", keyranges: ["-40", "80-"] }, 10)).toThrow(
+      /gap/,
+    );
+  });
+
+  it("growing 10 → 11 shards moves 10/11 of the keys under hash-mod and 1/11 under jump", () => {
+    const moved = (s: "hash-mod" | "jump") =>
+      new ShardMap({ strategy: s, shards: 10 }, KEYS).movedTo(
+        new ShardMap({ strategy: s, shards: 11 }, KEYS),
+      ) / KEYS;
+    // Binomial spread over 4000 keys: 5 sd ≈ 0.023 at p = 10/11, 0.023 at p = 1/11.
+    expect(Math.abs(moved("hash-mod") - 10 / 11)).toBeLessThan(0.025);
+    expect(Math.abs(moved("jump") - 1 / 11)).toBeLessThan(0.025);
+  });
+
+  it("a directory move changes one key's shard", () => {
+    const map = new ShardMap({ strategy: "jump", shards: 4 }, 100);
+    const before = map.shardOf(42);
+    map.move(42, (before + 1) % 4);
+    expect(map.shardOf(42)).toBe((before + 1) % 4);
+    expect(() => map.move(1, 4)).toThrow(/not one of 0 … 3/);
+  });
+});
+
+/** A shard answering after a fixed delay; `fail` makes it end operations with an error. */
+function shard(sim: Simulation, delayMs: number, seen: Operation[], fail = false): Service {
+  return {
+    submit(op: Operation, done: Done): void {
+      seen.push(op);
+      sim.schedule(delayMs, () => {
+        op.completedAt = sim.now;
+        if (fail) op.error = "too_many_clients";
+        done(op);
+      });
+    },
+  };
+}
+
+describe("ShardRouter", () => {
+  function setup(failShard = -1) {
+    const sim = new Simulation({ seed: 1 });
+    const map = new ShardMap({ strategy: "range", boundaries: [100, 200, 300] }, 400);
+    const seen: Operation[][] = [[], [], [], []];
+    const shards = seen.map((s, i) => shard(sim, 1 + i, s, i === failShard));
+    const router = new ShardRouter(sim, { map, shards, rowsPerShard: 10, mergeMsPerRow: 0.01 });
+    return { sim, router, seen };
+  }
+
+  test.prop([fc.integer({ min: 0, max: 399 }), fc.constantFrom("read" as const, "write" as const)])(
+    "a point operation goes to its key's shard, which becomes its cluster",
+    (key, kind) => {
+      const { sim, router, seen } = setup();
+      const op = new Operation(0, 0, kind, key, 1, 0);
+      router.submit(op, () => {});
+      sim.run();
+      const expected = Math.floor(key / 100);
+      expect(op.cluster).toBe(expected);
+      expect(seen.map((s) => s.length)).toEqual([0, 1, 2, 3].map((i) => (i === expected ? 1 : 0)));
+    },
+  );
+
+  it("a scan over two shards waits for the slower, then merges 20 rows", () => {
+    const { sim, router, seen } = setup();
+    const op = new Operation(0, 0, "read", 150, 1, 0);
+    op.range = { from: 150, to: 250 };
+    let doneAt = Number.NaN;
+    router.submit(op, (o) => {
+      doneAt = o.completedAt;
+    });
+    sim.run();
+    // Shards 1 and 2 answer after 2 and 3 ms; 2 × 10 rows at 0.01 ms.
+    expect(seen.map((s) => s.length)).toEqual([0, 1, 1, 0]);
+    expect(doneAt).toBeCloseTo(3 + 0.2, 12);
+    expect(router.meanFanOut).toBe(2);
+    expect(router.singleShardShare).toBe(0);
+  });
+
+  it("a cross-shard query over all shards touches each once; a write never scatters", () => {
+    const { sim, router, seen } = setup();
+    const query = new Operation(0, 0, "read", 5, 1, 0);
+    router.fanOut(query, { shards: "all" });
+    const write = new Operation(1, 0, "write", 5, 1, 0);
+    write.range = { from: 0, to: 400 };
+    router.submit(query, () => {});
+    router.submit(write, () => {});
+    sim.run();
+    expect(seen.map((s) => s.length)).toEqual([2, 1, 1, 1]);
+    expect(router.singleShardShare).toBe(0.5);
+  });
+
+  it("a failed part fails the whole with its error", () => {
+    const { sim, router } = setup(2);
+    const op = new Operation(0, 0, "read", 0, 1, 0);
+    router.fanOut(op, { shards: 3 });
+    router.submit(op, () => {});
+    sim.run();
+    expect(op.error).toBe("too_many_clients");
+  });
+});
