@@ -215,6 +215,7 @@ export {
   type RoutingStats,
 } from "./models/routing/router.js";
 export { type CommitHook, DatabaseServer, type ServerConfig } from "./models/server/server.js";
+export { type DirectoryConfig, DirectoryLookup } from "./models/sharding/directory.js";
 export {
   ShardMap,
   type ShardStrategy,

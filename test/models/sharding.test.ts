@@ -8,6 +8,7 @@ import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import { Simulation } from "../../src/kernel/index.js";
 import { type Done, Operation, type Service } from "../../src/models/operation.js";
+import { DirectoryLookup } from "../../src/models/sharding/directory.js";
 import { ShardMap, type ShardStrategy } from "../../src/models/sharding/shard-map.js";
 import { ShardRouter } from "../../src/models/sharding/shard-router.js";
 
@@ -150,5 +151,62 @@ describe("ShardRouter", () => {
     router.submit(op, () => {});
     sim.run();
     expect(op.error).toBe("too_many_clients");
+  });
+});
+
+describe("DirectoryLookup", () => {
+  it("a move makes the cached answer stale: one misroute, then a fresh lookup", () => {
+    // Arrange
+    const sim = new Simulation({ seed: 1 });
+    const map = new ShardMap({ strategy: "jump", shards: 4 }, 100);
+    const arrived: number[] = [];
+    const next: Service = {
+      submit(op: Operation, done: Done) {
+        arrived.push(map.shardOf(op.key));
+        done(op);
+      },
+    };
+    const directory = new DirectoryLookup(
+      sim,
+      { map, workers: 1, lookupMs: () => 1, cacheTtlMs: 1000, cacheEntries: 10 },
+      next,
+    );
+    const read = (at: number) =>
+      sim.at(at, () => directory.submit(new Operation(at, 0, "read", 42, 1, at), () => {}));
+    // Act: cached at t = 1; moved at t = 5; read again at 10 and 20
+    read(0);
+    read(2);
+    const target = (map.shardOf(42) + 1) % 4;
+    sim.at(5, () => map.move(42, target));
+    read(10);
+    read(20);
+    sim.run();
+    // Assert
+    expect(directory.lookups).toBe(2);
+    expect(directory.cacheHits).toBe(2);
+    expect(directory.misroutes).toBe(1);
+    expect(arrived.at(-1)).toBe(target);
+  });
+
+  it("queues lookups beyond its workers, first come first served", () => {
+    const sim = new Simulation({ seed: 1 });
+    const map = new ShardMap({ strategy: "jump", shards: 2 }, 10);
+    const order: number[] = [];
+    const next: Service = {
+      submit(op: Operation, done: Done) {
+        order.push(op.id);
+        done(op);
+      },
+    };
+    const directory = new DirectoryLookup(
+      sim,
+      { map, workers: 2, lookupMs: () => 1, cacheTtlMs: 0, cacheEntries: 0 },
+      next,
+    );
+    for (let i = 0; i < 5; i++) directory.submit(new Operation(i, 0, "read", i, 1, 0), () => {});
+    sim.run();
+    expect(order).toEqual([0, 1, 2, 3, 4]);
+    expect(directory.waitingMax).toBe(3);
+    expect(sim.now).toBe(3);
   });
 });
