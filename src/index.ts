@@ -248,6 +248,7 @@ export {
   formatIssue,
   type LagPoint,
   type LagSeries,
+  type LatencyHistograms,
   type LatencySummary,
   LatencySummarySchema,
   MAX_DURATION_MS,

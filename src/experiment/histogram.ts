@@ -88,6 +88,18 @@ export function portableHistogram(values: Iterable<number>): PortableHistogram {
   return finish(count, zeros, min, max, counts);
 }
 
+/**
+ * The portable form of a metrics {@link Histogram}: its buckets as they are,
+ * so it equals {@link portableHistogram} of the values it recorded (for a
+ * histogram with the default range).
+ *
+ * @remarks Since 0.2.0
+ */
+export function histogramToPortable(h: Histogram): PortableHistogram {
+  if (h.count === 0) return { count: 0, zeros: 0, min: 0, max: 0, buckets: [] };
+  return { count: h.count, zeros: h.zeros, min: h.min, max: h.max, buckets: h.buckets() };
+}
+
 function finish(
   count: number,
   zeros: number,

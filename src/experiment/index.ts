@@ -17,6 +17,7 @@ export {
 } from "./grid.js";
 export { canonicalJson, fnv1a64 } from "./hash.js";
 export {
+  histogramToPortable,
   mergeHistograms,
   type PooledPercentiles,
   type PortableHistogram,

@@ -51,6 +51,7 @@ export {
 export {
   type LagPoint,
   type LagSeries,
+  type LatencyHistograms,
   type RunScenarioOptions,
   runScenario,
   runScenarioDetailed,
