@@ -2,24 +2,26 @@
 // the output goes, run one plan (with its history) or every plan side by side,
 // then write the report.
 import { type Command, InvalidArgumentError, Option } from "commander";
-import type { History } from "../consistency/history.js";
+import { runReportHtml } from "../experiment/index.js";
 import {
   DEFAULT_SCENARIO,
   type Report,
   type RunScenarioOptions,
   runScenarioDetailed,
+  type ScenarioRun,
   type ScenarioVariant,
 } from "../scenario/index.js";
 import { formatComparison, formatPlansJson, type PlanReport } from "./compare.js";
 import { describeFsError, UsageError } from "./errors.js";
 import { CSV_HELP, formatCsv, formatPlansCsv, formatSummary, formatTable } from "./format.js";
 import { checkWritable, writeHistoryFile } from "./history-writer.js";
+import { htmlPlanOf } from "./html-output.js";
 import { loadScenarioSource, resolvePath, resolvePlans, selectPlan } from "./load.js";
 import type { CliIO } from "./main.js";
 import { createProgress } from "./progress.js";
 
 /** The report formats of `dbsim run`. */
-const FORMATS = ["table", "json", "csv"] as const;
+const FORMATS = ["table", "json", "csv", "html"] as const;
 type Format = (typeof FORMATS)[number];
 
 interface RunOptions {
@@ -64,7 +66,7 @@ function runPlans(
   plans: readonly ScenarioVariant[],
   io: CliIO,
   limits: RunScenarioOptions,
-): PlanReport[] {
+): (PlanReport & { readonly run: ScenarioRun })[] {
   const name = plans[0]?.scenario.name ?? "scenario";
   const progress = createProgress(io, `running ${name} (${plans.length} plans)`);
   const update = progress.update;
@@ -72,10 +74,12 @@ function runPlans(
     return plans.map((plan, i) => {
       const onProgress = (f: number): void => update?.((i + f) / plans.length);
       const options = update === undefined ? limits : { ...limits, onProgress };
+      const run = runScenarioDetailed(plan.scenario, options);
       return {
         name: plan.name,
         ...(plan.description === undefined ? {} : { description: plan.description }),
-        report: runScenarioDetailed(plan.scenario, options).report,
+        report: run.report,
+        run,
       };
     });
   } finally {
@@ -83,8 +87,13 @@ function runPlans(
   }
 }
 
-function renderPlans(format: Format, plans: readonly PlanReport[]): string {
+function renderPlans(
+  format: Format,
+  plans: readonly (PlanReport & { readonly run: ScenarioRun })[],
+): string {
   switch (format) {
+    case "html":
+      return runReportHtml(plans.map((p) => htmlPlanOf(p.name, p.description, p.run)));
     case "json":
       return formatPlansJson(plans);
     case "csv":
@@ -94,7 +103,7 @@ function renderPlans(format: Format, plans: readonly PlanReport[]): string {
   }
 }
 
-function render(format: Format, report: Report): string {
+function render(format: Exclude<Format, "html">, report: Report): string {
   switch (format) {
     case "json":
       return `${JSON.stringify(report, null, 2)}\n`;
@@ -109,7 +118,9 @@ const RUN_HELP = `
 The scenario is a path to a JSON file or a built-in name (see dbsim list); without
 one, the built-in "${DEFAULT_SCENARIO}" runs. The seed and a summary of the resolved
 scenario are printed first: to stdout for the table format, to stderr for json and
-csv, so that stdout stays machine-readable. On a terminal, a long run shows its
+csv and html, so that stdout stays machine-readable. The html format is one
+self-contained file (no script, nothing fetched): figures, latency CDFs, series
+over time and the topology, for every plan. On a terminal, a long run shows its
 progress on stderr.
 
 A scenario with "variants" runs the base plan and every variant with the same seed
@@ -129,6 +140,7 @@ Examples:
   dbsim run
   dbsim run my-scenario.json --seed 7 --duration 30s
   dbsim run write-heavy --format json --out report.json
+  dbsim run read-your-writes --format html --out report.html
   dbsim run read-your-writes --variant "RYW by LSN"`;
 
 /**
@@ -198,20 +210,21 @@ async function runOnePlan(
   const info = options.format === "table" ? io.stdout : io.stderr;
   info(`${formatSummary(scenario, plans.length > 1 ? { plan: plan.name } : {})}\n`);
   const progress = createProgress(io, `running ${scenario.name}`);
-  let report: Report;
-  let history: History | null = null;
+  let run: ScenarioRun;
   try {
-    const run = runScenarioDetailed(scenario, {
+    run = runScenarioDetailed(scenario, {
       ...runLimits(options),
       onProgress: progress.update,
       ...(options.history === undefined ? {} : { history: true }),
     });
-    report = run.report;
-    history = run.history;
   } finally {
     progress.clear();
   }
-  const text = render(options.format, report);
+  const { report, history } = run;
+  const text =
+    options.format === "html"
+      ? runReportHtml([htmlPlanOf(plan.name, plan.description, run)])
+      : render(options.format, report);
   if (report.stopDetail !== undefined && (options.format !== "table" || options.out)) {
     io.stderr(`warning: ${report.stopDetail}\n`);
   }

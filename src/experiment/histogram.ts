@@ -181,3 +181,23 @@ export function pooledPercentiles(h: PortableHistogram): PooledPercentiles {
     max: h.max,
   };
 }
+
+/**
+ * The cumulative distribution of a portable histogram: for each non-empty
+ * bucket, its midpoint (clamped to the exact min and max, as percentiles are)
+ * and the share of values up to and including it. Zeros, which have no
+ * bucket, count towards the first share; the last point is the exact maximum
+ * at share 1, as `percentile(100)` gives it.
+ *
+ * @remarks Since 0.2.0
+ */
+export function histogramCdf(h: PortableHistogram): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  let seen = h.zeros;
+  for (const [key, c] of h.buckets) {
+    seen += c;
+    const x = seen === h.count ? h.max : Math.min(h.max, Math.max(h.min, bucketMidpoint(key)));
+    out.push([x, seen / h.count]);
+  }
+  return out;
+}

@@ -17,6 +17,7 @@ export {
 } from "./grid.js";
 export { canonicalJson, fnv1a64 } from "./hash.js";
 export {
+  histogramCdf,
   histogramToPortable,
   mergeHistograms,
   type PooledPercentiles,
@@ -24,6 +25,16 @@ export {
   pooledPercentiles,
   portableHistogram,
 } from "./histogram.js";
+export {
+  type ChartSeries,
+  type ChartSpec,
+  type ExperimentHtmlOptions,
+  experimentReportHtml,
+  type HtmlRunPlan,
+  lineChart,
+  runReportHtml,
+  topologySvg,
+} from "./html/index.js";
 export { checkPartials, mergePartials, PartialResultSchema, parsePartial } from "./merge.js";
 export { metricPathProblem, metricValue } from "./metrics.js";
 export {
