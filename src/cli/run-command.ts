@@ -13,6 +13,7 @@ import {
 } from "../scenario/index.js";
 import { formatComparison, formatPlansJson, type PlanReport } from "./compare.js";
 import { describeFsError, UsageError } from "./errors.js";
+import { estimateLines } from "./estimate-lines.js";
 import { CSV_HELP, formatCsv, formatPlansCsv, formatSummary, formatTable } from "./format.js";
 import { checkWritable, writeHistoryFile } from "./history-writer.js";
 import { htmlPlanOf } from "./html-output.js";
@@ -33,6 +34,7 @@ interface RunOptions {
   readonly history?: string;
   readonly maxEvents?: number;
   readonly force?: boolean;
+  readonly estimate?: boolean;
 }
 
 /** The run options every plan gets from the command line. */
@@ -134,6 +136,14 @@ that would not finish or fit (more than 2e8 operations, 2e9 events or 4 GiB)
 is refused with the estimate, and --force runs it anyway. A run with more than
 2e6 operations in flight stops as "overloaded" rather than exhaust memory.
 
+--estimate adds, for each plan, the exact steady state of the product-form
+network the plan reduces to (exact Mean Value Analysis for closed clients,
+Erlang C for open arrivals): throughput, mean latency and utilization beside the
+simulated ones. Plans with replication, pgbouncer, ProxySQL, routing policies,
+timed events or a pool that makes requests wait get the reasons instead: the
+estimate does not guess. It goes where the summary goes (stdout for the table,
+stderr otherwise), after the run.
+
 ${CSV_HELP}
 
 Examples:
@@ -176,6 +186,10 @@ export function addRunCommand(program: Command, io: CliIO): void {
     .option(
       "--force",
       "run even when the estimate of operations, events or memory passes the limits",
+    )
+    .option(
+      "--estimate",
+      "also print the exact product-form estimate (MVA) beside the simulated figures, or why it does not apply",
     )
     .addHelpText("after", RUN_HELP)
     .action(async (scenarioArg: string | undefined, options: RunOptions) => {
@@ -228,6 +242,9 @@ async function runOnePlan(
   if (report.stopDetail !== undefined && (options.format !== "table" || options.out)) {
     io.stderr(`warning: ${report.stopDetail}\n`);
   }
+  if (options.estimate === true) {
+    return besideReport(text, `\n${estimateLines(null, scenario, report)}`, options, io);
+  }
   if (options.history !== undefined && history !== null) {
     try {
       await writeHistoryFile(resolvePath(io, options.history), history);
@@ -254,7 +271,19 @@ function runEveryPlan(plans: readonly ScenarioVariant[], options: RunOptions, io
       if (report.stopDetail !== undefined) io.stderr(`warning: "${name}": ${report.stopDetail}\n`);
     }
   }
-  return renderPlans(options.format, reports);
+  const text = renderPlans(options.format, reports);
+  if (options.estimate !== true) return text;
+  const block = reports.map(
+    ({ name, run }) => `\n${estimateLines(name, run.scenario, run.report)}`,
+  );
+  return besideReport(text, block.join(""), options, io);
+}
+
+/** The table printed to stdout gets `extra` after it; any other output keeps its bytes and `extra` goes to stderr. */
+function besideReport(text: string, extra: string, options: RunOptions, io: CliIO): string {
+  if (options.format === "table" && options.out === undefined) return text + extra;
+  io.stderr(extra);
+  return text;
 }
 
 /** The report to stdout, or to `--out`. */

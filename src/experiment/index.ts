@@ -38,6 +38,17 @@ export {
 export { checkPartials, mergePartials, PartialResultSchema, parsePartial } from "./merge.js";
 export { metricPathProblem, metricValue } from "./metrics.js";
 export {
+  type AnalyticEstimate,
+  analyticEstimate,
+  type ClosedSolution,
+  closedMva,
+  closedOneStation,
+  erlangC,
+  type LoadDependentStation,
+  MAX_MVA_CUSTOMERS,
+  openResponseMs,
+} from "./mva/index.js";
+export {
   ExperimentError,
   type ExperimentParseResult,
   type ExperimentPlan,
