@@ -2,24 +2,27 @@
 // the output goes, run one plan (with its history) or every plan side by side,
 // then write the report.
 import { type Command, InvalidArgumentError, Option } from "commander";
-import type { History } from "../consistency/history.js";
+import { runReportHtml } from "../experiment/index.js";
 import {
   DEFAULT_SCENARIO,
   type Report,
   type RunScenarioOptions,
   runScenarioDetailed,
+  type ScenarioRun,
   type ScenarioVariant,
 } from "../scenario/index.js";
 import { formatComparison, formatPlansJson, type PlanReport } from "./compare.js";
 import { describeFsError, UsageError } from "./errors.js";
+import { estimateLines } from "./estimate-lines.js";
 import { CSV_HELP, formatCsv, formatPlansCsv, formatSummary, formatTable } from "./format.js";
 import { checkWritable, writeHistoryFile } from "./history-writer.js";
+import { htmlPlanOf } from "./html-output.js";
 import { loadScenarioSource, resolvePath, resolvePlans, selectPlan } from "./load.js";
 import type { CliIO } from "./main.js";
 import { createProgress } from "./progress.js";
 
 /** The report formats of `dbsim run`. */
-const FORMATS = ["table", "json", "csv"] as const;
+const FORMATS = ["table", "json", "csv", "html"] as const;
 type Format = (typeof FORMATS)[number];
 
 interface RunOptions {
@@ -31,6 +34,7 @@ interface RunOptions {
   readonly history?: string;
   readonly maxEvents?: number;
   readonly force?: boolean;
+  readonly estimate?: boolean;
 }
 
 /** The run options every plan gets from the command line. */
@@ -64,7 +68,7 @@ function runPlans(
   plans: readonly ScenarioVariant[],
   io: CliIO,
   limits: RunScenarioOptions,
-): PlanReport[] {
+): (PlanReport & { readonly run: ScenarioRun })[] {
   const name = plans[0]?.scenario.name ?? "scenario";
   const progress = createProgress(io, `running ${name} (${plans.length} plans)`);
   const update = progress.update;
@@ -72,10 +76,12 @@ function runPlans(
     return plans.map((plan, i) => {
       const onProgress = (f: number): void => update?.((i + f) / plans.length);
       const options = update === undefined ? limits : { ...limits, onProgress };
+      const run = runScenarioDetailed(plan.scenario, options);
       return {
         name: plan.name,
         ...(plan.description === undefined ? {} : { description: plan.description }),
-        report: runScenarioDetailed(plan.scenario, options).report,
+        report: run.report,
+        run,
       };
     });
   } finally {
@@ -83,8 +89,13 @@ function runPlans(
   }
 }
 
-function renderPlans(format: Format, plans: readonly PlanReport[]): string {
+function renderPlans(
+  format: Format,
+  plans: readonly (PlanReport & { readonly run: ScenarioRun })[],
+): string {
   switch (format) {
+    case "html":
+      return runReportHtml(plans.map((p) => htmlPlanOf(p.name, p.description, p.run)));
     case "json":
       return formatPlansJson(plans);
     case "csv":
@@ -94,7 +105,7 @@ function renderPlans(format: Format, plans: readonly PlanReport[]): string {
   }
 }
 
-function render(format: Format, report: Report): string {
+function render(format: Exclude<Format, "html">, report: Report): string {
   switch (format) {
     case "json":
       return `${JSON.stringify(report, null, 2)}\n`;
@@ -109,7 +120,9 @@ const RUN_HELP = `
 The scenario is a path to a JSON file or a built-in name (see dbsim list); without
 one, the built-in "${DEFAULT_SCENARIO}" runs. The seed and a summary of the resolved
 scenario are printed first: to stdout for the table format, to stderr for json and
-csv, so that stdout stays machine-readable. On a terminal, a long run shows its
+csv and html, so that stdout stays machine-readable. The html format is one
+self-contained file (no script, nothing fetched): figures, latency CDFs, series
+over time and the topology, for every plan. On a terminal, a long run shows its
 progress on stderr.
 
 A scenario with "variants" runs the base plan and every variant with the same seed
@@ -123,12 +136,21 @@ that would not finish or fit (more than 2e8 operations, 2e9 events or 4 GiB)
 is refused with the estimate, and --force runs it anyway. A run with more than
 2e6 operations in flight stops as "overloaded" rather than exhaust memory.
 
+--estimate adds, for each plan, the exact steady state of the product-form
+network the plan reduces to (exact Mean Value Analysis for closed clients,
+Erlang C for open arrivals): throughput, mean latency and utilization beside the
+simulated ones. Plans with replication, pgbouncer, ProxySQL, routing policies,
+timed events or a pool that makes requests wait get the reasons instead: the
+estimate does not guess. It goes where the summary goes (stdout for the table,
+stderr otherwise), after the run.
+
 ${CSV_HELP}
 
 Examples:
   dbsim run
   dbsim run my-scenario.json --seed 7 --duration 30s
   dbsim run write-heavy --format json --out report.json
+  dbsim run read-your-writes --format html --out report.html
   dbsim run read-your-writes --variant "RYW by LSN"`;
 
 /**
@@ -165,6 +187,10 @@ export function addRunCommand(program: Command, io: CliIO): void {
       "--force",
       "run even when the estimate of operations, events or memory passes the limits",
     )
+    .option(
+      "--estimate",
+      "also print the exact product-form estimate (MVA) beside the simulated figures, or why it does not apply",
+    )
     .addHelpText("after", RUN_HELP)
     .action(async (scenarioArg: string | undefined, options: RunOptions) => {
       const source = await loadScenarioSource(scenarioArg, io);
@@ -198,22 +224,26 @@ async function runOnePlan(
   const info = options.format === "table" ? io.stdout : io.stderr;
   info(`${formatSummary(scenario, plans.length > 1 ? { plan: plan.name } : {})}\n`);
   const progress = createProgress(io, `running ${scenario.name}`);
-  let report: Report;
-  let history: History | null = null;
+  let run: ScenarioRun;
   try {
-    const run = runScenarioDetailed(scenario, {
+    run = runScenarioDetailed(scenario, {
       ...runLimits(options),
       onProgress: progress.update,
       ...(options.history === undefined ? {} : { history: true }),
     });
-    report = run.report;
-    history = run.history;
   } finally {
     progress.clear();
   }
-  const text = render(options.format, report);
+  const { report, history } = run;
+  const text =
+    options.format === "html"
+      ? runReportHtml([htmlPlanOf(plan.name, plan.description, run)])
+      : render(options.format, report);
   if (report.stopDetail !== undefined && (options.format !== "table" || options.out)) {
     io.stderr(`warning: ${report.stopDetail}\n`);
+  }
+  if (options.estimate === true) {
+    return besideReport(text, `\n${estimateLines(null, scenario, report)}`, options, io);
   }
   if (options.history !== undefined && history !== null) {
     try {
@@ -241,7 +271,19 @@ function runEveryPlan(plans: readonly ScenarioVariant[], options: RunOptions, io
       if (report.stopDetail !== undefined) io.stderr(`warning: "${name}": ${report.stopDetail}\n`);
     }
   }
-  return renderPlans(options.format, reports);
+  const text = renderPlans(options.format, reports);
+  if (options.estimate !== true) return text;
+  const block = reports.map(
+    ({ name, run }) => `\n${estimateLines(name, run.scenario, run.report)}`,
+  );
+  return besideReport(text, block.join(""), options, io);
+}
+
+/** The table printed to stdout gets `extra` after it; any other output keeps its bytes and `extra` goes to stderr. */
+function besideReport(text: string, extra: string, options: RunOptions, io: CliIO): string {
+  if (options.format === "table" && options.out === undefined) return text + extra;
+  io.stderr(extra);
+  return text;
 }
 
 /** The report to stdout, or to `--out`. */

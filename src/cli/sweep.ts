@@ -9,6 +9,7 @@ import { type Command, InvalidArgumentError, Option } from "commander";
 import {
   ExperimentError,
   type ExperimentResult,
+  experimentReportHtml,
   finalizeResult,
   formatExperimentCsv,
   formatExperimentJson,
@@ -17,11 +18,12 @@ import {
   mergePartials,
   type PartialResult,
   parsePartial,
+  resolveExperiment,
   runExperimentPartial,
   type Shard,
 } from "../experiment/index.js";
 import { runPartialOnWorkers } from "../node/pool.js";
-import { formatIssue } from "../scenario/index.js";
+import { formatIssue, topologyOf } from "../scenario/index.js";
 import { describeFsError, UsageError } from "./errors.js";
 import { resolvePath } from "./load.js";
 import { createProgress, type ProgressIO } from "./progress.js";
@@ -42,7 +44,7 @@ export interface SweepIO extends ProgressIO {
   readonly cwd: string;
 }
 
-const FORMATS = ["json", "csv", "jsonl"] as const;
+const FORMATS = ["json", "csv", "jsonl", "html"] as const;
 type Format = (typeof FORMATS)[number];
 
 interface SweepOptions {
@@ -123,8 +125,13 @@ async function emit(
   io.stderr(`${what} written to ${out}\n`);
 }
 
-function render(result: ExperimentResult, format: Format): string {
+function render(result: ExperimentResult, format: Format, experiment: unknown): string {
   if (format === "csv") return formatExperimentCsv(result);
+  if (format === "html") {
+    // The first point's topology: what the grid starts from.
+    const scenario = resolveExperiment(experiment).points[0]?.scenario;
+    return experimentReportHtml(result, scenario ? { graph: topologyOf(scenario) } : {});
+  }
   return format === "jsonl" ? formatExperimentJsonLines(result) : formatExperimentJson(result);
 }
 
@@ -175,7 +182,7 @@ async function sweep(io: SweepIO, file: string, options: SweepOptions): Promise<
     );
     return;
   }
-  await emit(io, render(finalizeResult([partial]), options.format), options.out, "result");
+  await emit(io, render(finalizeResult([partial]), options.format, input), options.out, "result");
 }
 
 async function merge(io: SweepIO, files: readonly string[], options: SweepOptions): Promise<void> {
@@ -183,7 +190,12 @@ async function merge(io: SweepIO, files: readonly string[], options: SweepOption
   try {
     for (const file of files)
       partials.push(parsePartial(parseJson(await readText(io, file), file), file));
-    await emit(io, render(mergePartials(partials, files), options.format), options.out, "result");
+    await emit(
+      io,
+      render(mergePartials(partials, files), options.format, partials[0]?.experiment),
+      options.out,
+      "result",
+    );
   } catch (error) {
     if (error instanceof MergeError)
       throw new UsageError([`error: cannot merge: ${error.message}`]);

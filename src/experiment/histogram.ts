@@ -88,6 +88,18 @@ export function portableHistogram(values: Iterable<number>): PortableHistogram {
   return finish(count, zeros, min, max, counts);
 }
 
+/**
+ * The portable form of a metrics {@link Histogram}: its buckets as they are,
+ * so it equals {@link portableHistogram} of the values it recorded (for a
+ * histogram with the default range).
+ *
+ * @remarks Since 0.2.0
+ */
+export function histogramToPortable(h: Histogram): PortableHistogram {
+  if (h.count === 0) return { count: 0, zeros: 0, min: 0, max: 0, buckets: [] };
+  return { count: h.count, zeros: h.zeros, min: h.min, max: h.max, buckets: h.buckets() };
+}
+
 function finish(
   count: number,
   zeros: number,
@@ -168,4 +180,24 @@ export function pooledPercentiles(h: PortableHistogram): PooledPercentiles {
     p999: histogram.percentile(99.9),
     max: h.max,
   };
+}
+
+/**
+ * The cumulative distribution of a portable histogram: for each non-empty
+ * bucket, its midpoint (clamped to the exact min and max, as percentiles are)
+ * and the share of values up to and including it. Zeros, which have no
+ * bucket, count towards the first share; the last point is the exact maximum
+ * at share 1, as `percentile(100)` gives it.
+ *
+ * @remarks Since 0.2.0
+ */
+export function histogramCdf(h: PortableHistogram): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  let seen = h.zeros;
+  for (const [key, c] of h.buckets) {
+    seen += c;
+    const x = seen === h.count ? h.max : Math.min(h.max, Math.max(h.min, bucketMidpoint(key)));
+    out.push([x, seen / h.count]);
+  }
+  return out;
 }

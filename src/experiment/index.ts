@@ -17,14 +17,37 @@ export {
 } from "./grid.js";
 export { canonicalJson, fnv1a64 } from "./hash.js";
 export {
+  histogramCdf,
+  histogramToPortable,
   mergeHistograms,
   type PooledPercentiles,
   type PortableHistogram,
   pooledPercentiles,
   portableHistogram,
 } from "./histogram.js";
+export {
+  type ChartSeries,
+  type ChartSpec,
+  type ExperimentHtmlOptions,
+  experimentReportHtml,
+  type HtmlRunPlan,
+  lineChart,
+  runReportHtml,
+  topologySvg,
+} from "./html/index.js";
 export { checkPartials, mergePartials, PartialResultSchema, parsePartial } from "./merge.js";
 export { metricPathProblem, metricValue } from "./metrics.js";
+export {
+  type AnalyticEstimate,
+  analyticEstimate,
+  type ClosedSolution,
+  closedMva,
+  closedOneStation,
+  erlangC,
+  type LoadDependentStation,
+  MAX_MVA_CUSTOMERS,
+  openResponseMs,
+} from "./mva/index.js";
 export {
   ExperimentError,
   type ExperimentParseResult,

@@ -2,11 +2,9 @@
 // optionally one shard's points), each run a pure function of its scenario and
 // seed, and the records gathered by (point, replication), not by completion
 // order. The Node entry (dbsim/node) runs the same tasks on worker threads.
-import type { History } from "../consistency/index.js";
 import {
   checkWorkLimits,
   estimateWork,
-  runScenario,
   runScenarioDetailed,
   WorkLimitError,
 } from "../scenario/index.js";
@@ -14,7 +12,7 @@ import type { ScenarioIssue } from "../scenario/parse.js";
 import type { Scenario } from "../scenario/schema.js";
 import { VERSION } from "../scenario/version.js";
 import { canonicalJson, fnv1a64 } from "./hash.js";
-import { type PortableHistogram, portableHistogram } from "./histogram.js";
+import { histogramToPortable, type PortableHistogram } from "./histogram.js";
 import { metricValue } from "./metrics.js";
 import { ExperimentError, type ExperimentPlan, resolveExperiment } from "./parse.js";
 import {
@@ -125,8 +123,7 @@ export function checkRunLimits(plan: ExperimentPlan, shard: Shard = WHOLE): void
   for (const point of plan.points) {
     if (point.index % shard.count !== shard.index) continue;
     try {
-      const history = plan.experiment.pooledPercentiles;
-      checkWorkLimits(estimateWork(point.scenario, { history }));
+      checkWorkLimits(estimateWork(point.scenario));
     } catch (error) {
       if (!(error instanceof WorkLimitError)) throw error;
       const where = Object.entries(point.parameters)
@@ -149,43 +146,20 @@ export function checkRunLimits(plan: ExperimentPlan, shard: Shard = WHOLE): void
  * @remarks Since 0.2.0
  */
 export function executeRun(task: RunTask): RunRecord {
-  if (!task.histograms) {
-    const report = runScenario(task.scenario, { seed: task.seed });
-    return {
-      replication: task.replication,
-      seed: task.seed,
-      values: task.metrics.map((m) => metricValue(report, m)),
-    };
-  }
-  const run = runScenarioDetailed(task.scenario, { seed: task.seed, history: true });
-  return {
+  const run = runScenarioDetailed(task.scenario, { seed: task.seed });
+  const record = {
     replication: task.replication,
     seed: task.seed,
     values: task.metrics.map((m) => metricValue(run.report, m)),
-    histograms: latencyHistograms(run.history, run.report.warmupMs),
   };
-}
-
-/**
- * The run's latency histograms rebuilt from its history: the operations that
- * succeeded and completed in the measured window (at or after the warm-up cut),
- * as the report's own latency histograms count them.
- */
-function latencyHistograms(
-  history: History | null,
-  warmupMs: number,
-): Record<PooledLatency, PortableHistogram> {
-  const read: number[] = [];
-  const write: number[] = [];
-  for (const op of history ?? []) {
-    if (!op.ok || op.completeMs < warmupMs) continue;
-    (op.kind === "read" ? read : write).push(op.completeMs - op.invokeMs);
-  }
-  return {
-    "latency.read": portableHistogram(read),
-    "latency.write": portableHistogram(write),
-    "latency.all": portableHistogram([...read, ...write]),
+  if (!task.histograms) return record;
+  const h = run.latencyHistograms;
+  const histograms: Record<PooledLatency, PortableHistogram> = {
+    "latency.read": histogramToPortable(h.read),
+    "latency.write": histogramToPortable(h.write),
+    "latency.all": histogramToPortable(h.all),
   };
+  return { ...record, histograms };
 }
 
 /**

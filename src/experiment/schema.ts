@@ -80,7 +80,7 @@ export const ExperimentSchema = z
       .boolean()
       .default(false)
       .describe(
-        "Also give, per point, the latency percentiles of all replications' requests pooled, from their histograms merged exactly (each run records its operations: slower, more memory)",
+        "Also give, per point, the latency percentiles of all replications' requests pooled, from their latency histograms merged exactly",
       ),
     baseline: z
       .number()

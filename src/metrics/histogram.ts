@@ -199,6 +199,32 @@ export class Histogram {
     return this.valueSum;
   }
 
+  /**
+   * Values recorded as exactly 0 (they have no bucket).
+   *
+   * @remarks Since 0.2.0
+   */
+  get zeros(): number {
+    return this.zeroCount;
+  }
+
+  /**
+   * The non-empty buckets as `[key, count]` pairs, keys increasing: the key is
+   * the bucket's index in the log-linear layout (the top bits of the double),
+   * the same for every histogram, so buckets of different runs add exactly.
+   *
+   * @remarks Since 0.2.0
+   */
+  buckets(): Array<[number, number]> {
+    const out: Array<[number, number]> = [];
+    const counts = this.counts;
+    for (let i = 0; i < counts.length; i++) {
+      const c = counts[i]!;
+      if (c > 0) out.push([this.baseKey + i, c]);
+    }
+    return out;
+  }
+
   /** Exact mean (sum / count); 0 when empty. */
   get mean(): number {
     return this.valueCount === 0 ? 0 : this.valueSum / this.valueCount;

@@ -52,6 +52,7 @@ export {
 export {
   type LagPoint,
   type LagSeries,
+  type LatencyHistograms,
   type RunScenarioOptions,
   runScenario,
   runScenarioDetailed,

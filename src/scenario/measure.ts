@@ -12,6 +12,18 @@ import { roundFigure } from "./fields.js";
 import type { LatencySummary } from "./report.js";
 import { InstantErrors } from "./stops.js";
 
+/**
+ * The latency of the measured window's successful operations, in ms, by kind:
+ * the histograms the report's latency percentiles are read from.
+ *
+ * @remarks Since 0.2.0
+ */
+export interface LatencyHistograms {
+  readonly read: Histogram;
+  readonly write: Histogram;
+  readonly all: Histogram;
+}
+
 /** @internal The run's recorders and its warm-up gate. */
 export class Measurement {
   /** The one warm-up gate: every statistic of the run is tracked by it. */
@@ -110,6 +122,11 @@ export class Measurement {
   /** Latency of reads, writes and all operations since the cut. */
   latency(): { read: LatencySummary; write: LatencySummary; all: LatencySummary } {
     return { read: summarize(this.read), write: summarize(this.write), all: summarize(this.all) };
+  }
+
+  /** The latency histograms behind {@link Measurement.latency}. */
+  histograms(): LatencyHistograms {
+    return { read: this.read, write: this.write, all: this.all };
   }
 
   /** The measured window for the components' report sections. */

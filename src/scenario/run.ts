@@ -15,7 +15,7 @@ import { roundFigure } from "./fields.js";
 import type { TopologyGraph } from "./graph.js";
 import type { LagSeries } from "./lag.js";
 import { checkWorkLimits, type RunLimits, resolveLimits } from "./limits.js";
-import { Measurement, perSecond } from "./measure.js";
+import { type LatencyHistograms, Measurement, perSecond } from "./measure.js";
 import { ConsistencyObservers } from "./observe.js";
 import { resolveScenario } from "./parse.js";
 import type { Report } from "./report.js";
@@ -31,6 +31,7 @@ import { VerdictRecorder } from "./verdict.js";
 import { VERSION } from "./version.js";
 
 export type { LagPoint, LagSeries } from "./lag.js";
+export type { LatencyHistograms } from "./measure.js";
 
 /**
  * Options for {@link runScenario}.
@@ -97,6 +98,13 @@ export interface ScenarioRun {
   readonly lagSeries: readonly LagSeries[];
   /** Every operation, when `history` was asked for; otherwise null. */
   readonly history: History | null;
+  /**
+   * The histograms the report's latency figures come from (measured window,
+   * successful operations), for pooling percentiles or drawing a CDF.
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly latencyHistograms: LatencyHistograms;
 }
 
 /**
@@ -202,6 +210,7 @@ export function runScenarioDetailed(
     graph: topology.graph,
     lagSeries: [...topology.stats.values()].flatMap((s) => s.series?.() ?? []),
     history: observers.history,
+    latencyHistograms: measure.histograms(),
   };
 }
 

@@ -764,7 +764,7 @@ const BAD_INPUT: BadCase[] = [
     name: "bad --format",
     argv: ["run", "tiny.json", "--format", "xml"],
     expect: [
-      "error: option '--format <format>' argument 'xml' is invalid. Allowed choices are table, json, csv.",
+      "error: option '--format <format>' argument 'xml' is invalid. Allowed choices are table, json, csv, html.",
     ],
   },
   {

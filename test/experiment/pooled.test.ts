@@ -8,6 +8,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+  histogramToPortable,
   mergeHistograms,
   pooledPercentiles,
   portableHistogram,
@@ -88,6 +89,23 @@ describe("pooled percentiles", () => {
     const runs = result.points[1]?.runs ?? [];
     const averaged = runs.reduce((s, r) => s + (r.values[0] ?? 0), 0) / runs.length;
     expect(pooled?.p99).not.toBe(roundFigure(averaged));
+  });
+
+  it("a run hands out the histograms its report reads: the same buckets as rebuilt from its history", () => {
+    const task = planRuns(resolveExperiment(EXPERIMENT))[4];
+    const run = runScenarioDetailed(task?.scenario as never, { seed: task?.seed, history: true });
+    const read: number[] = [];
+    const all: number[] = [];
+    for (const op of run.history ?? []) {
+      if (!op.ok || op.completeMs < run.report.warmupMs) continue;
+      all.push(op.completeMs - op.invokeMs);
+      if (op.kind === "read") read.push(op.completeMs - op.invokeMs);
+    }
+    expect(read.length).toBeGreaterThan(100);
+    expect(histogramToPortable(run.latencyHistograms.read)).toEqual(portableHistogram(read));
+    expect(histogramToPortable(run.latencyHistograms.all)).toEqual(portableHistogram(all));
+    expect(run.latencyHistograms.read.count).toBe(run.report.latency.read.count);
+    expect(roundFigure(run.latencyHistograms.all.percentile(99))).toBe(run.report.latency.all.p99);
   });
 
   it("shards carry the histograms: the merged output equals the one-process output", () => {

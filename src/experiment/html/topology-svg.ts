@@ -1,0 +1,128 @@
+// The topology graph drawn as SVG, left to right: a node's column is the
+// longest chain of request arrows (solid) that leads to it, so the workload
+// stands first and the databases last; a replica fed only by a dotted
+// replication arrow sits under its primary. Labels keep the graph's own line
+// breaks (`<br/>`), and the boxes are sized from the text, so no layout library
+// or font metrics are needed.
+import type { DiagramNode, TopologyGraph } from "../../scenario/index.js";
+import { escapeXml } from "./svg.js";
+
+const CHAR_PX = 6.6;
+const LINE_PX = 15;
+const PAD = 8;
+const COLUMN_GAP = 90;
+const ROW_GAP = 22;
+
+interface Box {
+  readonly node: DiagramNode;
+  readonly lines: readonly string[];
+  readonly width: number;
+  readonly height: number;
+  x: number;
+  y: number;
+}
+
+/** Each node's column: the longest solid path to it; dotted-only nodes share their source's. */
+function columns(graph: TopologyGraph): Map<string, number> {
+  const column = new Map(graph.nodes.map((n) => [n.id, 0]));
+  // Longest path by relaxation, bounded by the node count (a cycle cannot run on).
+  for (let round = 0; round < graph.nodes.length; round++) {
+    let changed = false;
+    for (const e of graph.edges) {
+      if (e.style === "dotted") continue;
+      const next = (column.get(e.from) ?? 0) + 1;
+      if (next > (column.get(e.to) ?? 0) && next < graph.nodes.length) {
+        column.set(e.to, next);
+        changed = true;
+      }
+    }
+    if (!changed) break;
+  }
+  for (const e of graph.edges) {
+    if (e.style !== "dotted") continue;
+    const fedBySolid = graph.edges.some((s) => s.style !== "dotted" && s.to === e.to);
+    if (!fedBySolid) column.set(e.to, column.get(e.from) ?? 0);
+  }
+  return column;
+}
+
+function layout(graph: TopologyGraph): { boxes: Map<string, Box>; width: number; height: number } {
+  const column = columns(graph);
+  const byColumn: Box[][] = [];
+  const boxes = new Map<string, Box>();
+  for (const node of graph.nodes) {
+    const lines = node.label.split(/<br\s*\/?>/i);
+    const width = Math.max(...lines.map((l) => l.length)) * CHAR_PX + 2 * PAD;
+    const box: Box = { node, lines, width, height: lines.length * LINE_PX + 2 * PAD, x: 0, y: 0 };
+    boxes.set(node.id, box);
+    const c = column.get(node.id) ?? 0;
+    const list = byColumn[c] ?? [];
+    list.push(box);
+    byColumn[c] = list;
+  }
+  let x = PAD;
+  let height = 0;
+  for (const list of byColumn) {
+    if (list === undefined) continue;
+    const columnWidth = Math.max(...list.map((b) => b.width));
+    let y = PAD;
+    for (const box of list) {
+      box.x = x + (columnWidth - box.width) / 2;
+      box.y = y;
+      y += box.height + ROW_GAP;
+    }
+    height = Math.max(height, y - ROW_GAP + PAD);
+    x += columnWidth + COLUMN_GAP;
+  }
+  return { boxes, width: x - COLUMN_GAP + PAD, height };
+}
+
+function boxSvg(box: Box): string {
+  const { node, x, y, width, height } = box;
+  const radius = node.shape === "actor" ? height / 2 : node.shape === "database" ? 10 : 3;
+  const fill = node.shape === "database" ? "#eef4fb" : node.shape === "actor" ? "#f4f4f4" : "#fff";
+  const text = box.lines
+    .map(
+      (line, i) =>
+        `<text x="${(x + width / 2).toFixed(1)}" y="${(y + PAD + LINE_PX * (i + 0.75)).toFixed(1)}" text-anchor="middle"${i === 0 ? ' font-weight="bold"' : ""}>${escapeXml(line)}</text>`,
+    )
+    .join("");
+  return `<g class="node" data-id="${escapeXml(node.id)}"><rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${width.toFixed(1)}" height="${height.toFixed(1)}" rx="${radius.toFixed(1)}" fill="${fill}" stroke="#333"/>${text}</g>`;
+}
+
+function edgeSvg(
+  from: Box,
+  to: Box,
+  label: string | undefined,
+  dotted: boolean,
+  markerId: string,
+): string {
+  const sameColumn = Math.abs(from.x + from.width / 2 - (to.x + to.width / 2)) < 1;
+  const [x1, y1, x2, y2] = sameColumn
+    ? [from.x + from.width / 2, from.y + from.height, to.x + to.width / 2, to.y]
+    : [from.x + from.width, from.y + from.height / 2, to.x, to.y + to.height / 2];
+  const dash = dotted ? ' stroke-dasharray="4 3"' : "";
+  const text =
+    label === undefined
+      ? ""
+      : `<text x="${((x1 + x2) / 2).toFixed(1)}" y="${((y1 + y2) / 2 - 4).toFixed(1)}" text-anchor="middle" font-size="10" fill="#555">${escapeXml(label)}</text>`;
+  return `<g class="edge"><path d="M${x1.toFixed(1)},${y1.toFixed(1)}L${x2.toFixed(1)},${y2.toFixed(1)}" stroke="#555" fill="none" marker-end="url(#${markerId})"${dash}/>${text}</g>`;
+}
+
+/**
+ * The topology graph as a self-contained SVG element (boxes, arrows, labels).
+ *
+ * @remarks Since 0.2.0
+ */
+export function topologySvg(graph: TopologyGraph, id = "topology"): string {
+  const markerId = `${id}-arrow`;
+  const { boxes, width, height } = layout(graph);
+  const edges = graph.edges.flatMap((e) => {
+    const from = boxes.get(e.from);
+    const to = boxes.get(e.to);
+    return from && to ? [edgeSvg(from, to, e.label, e.style === "dotted", markerId)] : [];
+  });
+  const nodes = [...boxes.values()].map(boxSvg);
+  const marker = `<defs><marker id="${markerId}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#555"/></marker></defs>`;
+  return `<svg class="topology" id="${escapeXml(id)}" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width.toFixed(1)} ${height.toFixed(1)}" width="${width.toFixed(1)}" height="${height.toFixed(1)}" font-size="11" font-family="sans-serif" role="img" aria-label="topology">${marker}${edges.join("")}${nodes.join("")}</svg>`;
+}
