@@ -21,6 +21,7 @@ import os from "node:os";
 import seedrandom from "seedrandom";
 import { Simulation } from "../src/kernel/index.js";
 import { Entry, EventQueue } from "../src/kernel/queue.js";
+import { Heap4Queue } from "./heap4-queue.js";
 import { loadAverage } from "./measure.js";
 import { PointerHeapQueue } from "./pointer-heap-queue.js";
 
@@ -142,6 +143,7 @@ function onQueue(queue: QueueLike, clients: number): Result {
 const variants = [
   { name: "kernel (Simulation)", fn: kernel },
   { name: "pointer heap (old)", fn: (n: number) => onQueue(new PointerHeapQueue(), n) },
+  { name: "4-ary heap (before)", fn: (n: number) => onQueue(new Heap4Queue(), n) },
   { name: "kernel queue (loop)", fn: (n: number) => onQueue(new EventQueue(), n) },
 ];
 

@@ -13,6 +13,20 @@
 // ACM J. Exp. Algorithmics 1, 1996: d-ary heaps with d = 4 beat binary heaps once the heap
 // outgrows the cache). Written out by hand (no comparator closure): it is the
 // kernel's hot path.
+//
+// With many pending events (10^4 closed-loop clients each holding a think timer) the
+// heap's logarithm dominates: a pop walks log4 N levels, four compares per level. So
+// once the heap holds more than `spillAt` entries, the far future leaves it, after the
+// ladder queue (W. T. Tang, R. S. M. Goh, I. L.-J. Thng, "Ladder queue: an O(1) priority
+// queue structure for large-scale discrete event simulation", ACM TOMACS 15(3), 2005)
+// and the calendar queue before it (R. Brown, CACM 31(10), 1988): unsorted buckets of
+// equal width in time, each entry appended in O(1), and an unsorted "top" beyond them.
+// Only the earliest bucket is ever in the heap. The order stays exact: an entry's place
+// is a monotone function of its time alone (bucket index = floor((t - start) / width)),
+// so every entry in the heap precedes every entry outside it, and entries with equal
+// times always share a place, where the heap breaks the tie by (priority, sequence).
+// When the buckets run dry the top is spread over a fresh set of them (the ladder's
+// "rung" built from its top); each entry moves at most top -> bucket -> heap.
 
 /**
  * One scheduled entry. Opaque to users: `Simulation.schedule` returns it as an
@@ -45,6 +59,22 @@ export class Entry {
 
 const ARITY = 4;
 const INITIAL_CAPACITY = 64;
+/** Heap size at which the far future moves out to buckets. */
+const SPILL_AT = 64;
+/** Entries per bucket aimed at when the top is spread over buckets. */
+const PER_BUCKET = 2;
+
+/**
+ * Tuning for tests, which need the buckets with a few entries.
+ *
+ * @internal
+ */
+export interface EventQueueOptions {
+  /** Heap size at which the far future moves out to buckets (default 64). */
+  spillAt?: number;
+  /** Entries per bucket aimed at (default 2). */
+  perBucket?: number;
+}
 
 /** (priority, sequence) of a before b's; only asked when their times are equal. */
 function tieBefore(a: Entry, b: Entry): boolean {
@@ -57,15 +87,56 @@ export class EventQueue {
   private times = new Float64Array(INITIAL_CAPACITY);
   /** Slot i's entry, whose priority and sequence break ties in time. */
   private entries: (Entry | null)[] = new Array<Entry | null>(INITIAL_CAPACITY).fill(null);
+  /** Entries in the heap. */
   private size = 0;
-  /** Entries in the heap that were cancelled and not yet popped. */
+  /** Entries anywhere (heap, buckets, top) that were cancelled and not yet dropped. */
   private cancelledCount = 0;
+  /** True while the far future is kept in buckets and the top. */
+  private bucketed = false;
+  /** Heap size that makes the queue bucketed. */
+  private spillAt: number;
+  private readonly minSpill: number;
+  private readonly perBucket: number;
+  /** Bucket index of time t: floor((t - start) * invWidth). */
+  private start = 0;
+  private invWidth = 0;
+  /** Buckets in use this round; those at or below `cur` have gone to the heap. */
+  private bucketCount = 0;
+  private cur = -1;
+  private buckets: Entry[][] = [];
+  /** Entries beyond the last bucket, unsorted. */
+  private top: Entry[] = [];
+  /** Entries in the buckets and the top. */
+  private farCount = 0;
+
+  constructor(options: EventQueueOptions = {}) {
+    this.minSpill = options.spillAt ?? SPILL_AT;
+    this.spillAt = this.minSpill;
+    this.perBucket = options.perBucket ?? PER_BUCKET;
+  }
 
   get length(): number {
-    return this.size - this.cancelledCount;
+    return this.size + this.farCount - this.cancelledCount;
   }
 
   push(entry: Entry): void {
+    if (this.bucketed) {
+      const b = Math.floor((entry.time - this.start) * this.invWidth);
+      if (b > this.cur) {
+        if (b < this.bucketCount) (this.buckets[b] as Entry[]).push(entry);
+        else this.top.push(entry);
+        this.farCount++;
+        return;
+      }
+    } else if (this.size >= this.spillAt) {
+      this.spill();
+      this.push(entry);
+      return;
+    }
+    this.heapPush(entry);
+  }
+
+  private heapPush(entry: Entry): void {
     if (this.size === this.times.length) this.grow();
     const times = this.times;
     const entries = this.entries;
@@ -95,7 +166,7 @@ export class EventQueue {
   /** The first live entry without removing it. */
   peek(): Entry | undefined {
     for (;;) {
-      if (this.size === 0) return undefined;
+      if (this.size === 0 && !this.refill()) return undefined;
       const top = this.entries[0] as Entry;
       if (!top.cancelled) return top;
       this.popRaw();
@@ -108,12 +179,14 @@ export class EventQueue {
     entry.cancelled = true;
     this.cancelledCount++;
     // Bound memory when most pending entries are cancelled (e.g. timeouts that rarely fire).
-    if (this.cancelledCount > 1024 && this.cancelledCount * 2 > this.size) this.compact();
+    if (this.cancelledCount > 1024 && this.cancelledCount * 2 > this.size + this.farCount) {
+      this.compact();
+    }
   }
 
   private popRaw(): Entry | undefined {
+    if (this.size === 0 && !this.refill()) return undefined;
     const n = this.size;
-    if (n === 0) return undefined;
     const entries = this.entries;
     const top = entries[0] as Entry;
     const last = n - 1;
@@ -171,9 +244,133 @@ export class EventQueue {
     }
     for (let i = live; i < this.size; i++) entries[i] = null;
     this.size = live;
-    this.cancelledCount = 0;
     for (let i = (live - 2) >> 2; i >= 0; i--) {
       this.siftDown(i, this.times[i] as number, entries[i] as Entry);
     }
+    this.farCount = 0;
+    for (let b = this.cur + 1; b < this.bucketCount; b++) {
+      this.farCount += dropCancelled(this.buckets[b] as Entry[]);
+    }
+    this.farCount += dropCancelled(this.top);
+    this.cancelledCount = 0;
   }
+
+  /** Moves every heap entry to the top and spreads the top over buckets. */
+  private spill(): void {
+    const entries = this.entries;
+    for (let i = 0; i < this.size; i++) {
+      this.top.push(entries[i] as Entry);
+      entries[i] = null;
+    }
+    this.farCount += this.size;
+    this.size = 0;
+    this.bucketed = true;
+    this.cur = -1;
+    this.bucketCount = 0;
+    this.rebucket();
+  }
+
+  /**
+   * The heap is empty: brings the next non-empty bucket into it, spreading the top
+   * over fresh buckets when they have all been used. False when nothing is pending.
+   */
+  private refill(): boolean {
+    if (!this.bucketed) return false;
+    const buckets = this.buckets;
+    while (this.size === 0) {
+      let b = this.cur + 1;
+      while (b < this.bucketCount && (buckets[b] as Entry[]).length === 0) b++;
+      if (b < this.bucketCount) {
+        this.cur = b;
+        this.takeBucket(buckets[b] as Entry[]);
+      } else if (this.top.length > 0) {
+        this.cur = this.bucketCount - 1;
+        this.rebucket();
+      } else {
+        this.cur = this.bucketCount - 1;
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Pushes a bucket's live entries into the (empty) heap and empties the bucket. */
+  private takeBucket(bucket: Entry[]): void {
+    for (let i = 0; i < bucket.length; i++) {
+      const e = bucket[i] as Entry;
+      if (e.cancelled) this.cancelledCount--;
+      else this.heapPush(e);
+    }
+    this.farCount -= bucket.length;
+    bucket.length = 0;
+  }
+
+  /**
+   * Spreads the top over new buckets from its least to its greatest time; with the
+   * heap empty and every old bucket used, the new start may be anywhere at or before
+   * the least pending time. Few entries (or one time) go back to a plain heap.
+   */
+  private rebucket(): void {
+    const top = this.top;
+    let lo = Number.POSITIVE_INFINITY;
+    let hi = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < top.length; i++) {
+      const t = (top[i] as Entry).time;
+      if (t < lo) lo = t;
+      if (t > hi) hi = t;
+    }
+    const count = Math.ceil(top.length / this.perBucket);
+    if (top.length < this.minSpill / 2 || !(hi > lo) || count < 2) {
+      this.unbucket();
+      return;
+    }
+    // (count - 1) / span: the greatest time maps just below `count`, whatever the rounding.
+    const invWidth = (count - 1) / (hi - lo);
+    if (!Number.isFinite(invWidth)) {
+      this.unbucket();
+      return;
+    }
+    while (this.buckets.length < count) this.buckets.push([]);
+    this.start = lo;
+    this.invWidth = invWidth;
+    this.bucketCount = count;
+    this.cur = -1;
+    const buckets = this.buckets;
+    let kept = 0;
+    for (let i = 0; i < top.length; i++) {
+      const e = top[i] as Entry;
+      const b = Math.floor((e.time - lo) * invWidth);
+      if (b < count) (buckets[b] as Entry[]).push(e);
+      else top[kept++] = e;
+    }
+    top.length = kept;
+  }
+
+  /** Back to one heap: every pending entry in it, the buckets unused. */
+  private unbucket(): void {
+    const top = this.top;
+    for (let i = 0; i < top.length; i++) {
+      const e = top[i] as Entry;
+      if (e.cancelled) this.cancelledCount--;
+      else this.heapPush(e);
+    }
+    top.length = 0;
+    this.farCount = 0;
+    this.bucketed = false;
+    this.bucketCount = 0;
+    this.cur = -1;
+    // Not straight back: a heap that hovers near the threshold would spill every few pushes.
+    this.spillAt = Math.max(this.minSpill, 2 * this.size);
+  }
+}
+
+/** Removes cancelled entries in place; returns how many are left. */
+function dropCancelled(list: Entry[]): number {
+  let kept = 0;
+  for (let i = 0; i < list.length; i++) {
+    const e = list[i] as Entry;
+    if (!e.cancelled) list[kept++] = e;
+  }
+  list.length = kept;
+  return kept;
 }

@@ -3,10 +3,14 @@
 // sequence) — the order the kernel promises (ties in time by priority, then in
 // scheduling order). The model is a plain array scanned for its minimum; nothing
 // here comes from the queue's own output. Sizes reach past the queue's initial
-// capacity (growth) and past 1024 cancelled entries (compaction).
+// capacity (growth) and past 1024 cancelled entries (compaction). With a small spill
+// threshold the same runs go through the far-future buckets: spreading the top over
+// buckets, bringing a bucket into the heap, going back to one heap, and pushes that
+// land in the heap, a bucket or the top (the ladder queue of Tang, Goh and Thng,
+// ACM TOMACS 2005, must give exactly the heap's order).
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
-import { Entry, EventQueue } from "../../src/kernel/queue.js";
+import { Entry, EventQueue, type EventQueueOptions } from "../../src/kernel/queue.js";
 
 function precedes(a: Entry, b: Entry): boolean {
   if (a.time !== b.time) return a.time < b.time;
@@ -45,11 +49,65 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   },
 );
 
-describe("EventQueue", () => {
+/** The default and tunings that send a few entries through the buckets. */
+const tunings: [string, EventQueueOptions][] = [
+  ["default", {}],
+  ["spill at 4, 1 per bucket", { spillAt: 4, perBucket: 1 }],
+  ["spill at 8, 2 per bucket", { spillAt: 8, perBucket: 2 }],
+];
+
+type SimOp = { kind: "schedule"; delay: number; priority: number } | { kind: "step" };
+
+// Delays as the kernel sees them (from the clock, never into the past): zero (same
+// instant), a few distinct small ones (ties), and far ones (beyond the buckets).
+const simOpArb: fc.Arbitrary<SimOp> = fc.oneof(
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant("schedule" as const),
+      delay: fc.oneof(
+        fc.constantFrom(0, 0.5, 1, 2),
+        fc.double({ min: 0, max: 1000, noNaN: true }),
+        fc.integer({ min: 0, max: 100_000 }),
+      ),
+      priority: fc.integer({ min: -1, max: 1 }),
+    }),
+  },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("step" as const) }) },
+);
+
+describe.each(tunings)("EventQueue (%s)", (_name, options) => {
+  test.prop([fc.array(simOpArb, { maxLength: 600 })])(
+    "pops the least (time, priority, sequence) with the clock moving forward",
+    (ops) => {
+      const queue = new EventQueue(options);
+      const model: Entry[] = [];
+      let now = 0;
+      let seq = 0;
+      for (const op of ops) {
+        if (op.kind === "schedule") {
+          const e = new Entry(now + op.delay, op.priority, seq++, () => {}, null);
+          queue.push(e);
+          model.push(e);
+        } else {
+          const e = queue.pop();
+          expect(e).toBe(takeLeast(model));
+          if (e !== undefined) now = e.time;
+        }
+        expect(queue.length).toBe(model.length);
+      }
+      // Drain: every remaining entry in order.
+      for (let e = takeLeast(model); e !== undefined; e = takeLeast(model)) {
+        expect(queue.pop()).toBe(e);
+      }
+      expect(queue.pop()).toBeUndefined();
+    },
+  );
+
   test.prop([fc.array(opArb, { maxLength: 400 })])(
     "pops the least live (time, priority, sequence) at every step",
     (ops) => {
-      const queue = new EventQueue();
+      const queue = new EventQueue(options);
       const model: Entry[] = [];
       let seq = 0;
       for (const op of ops) {
@@ -74,7 +132,7 @@ describe("EventQueue", () => {
   );
 
   it("keeps the order through compaction (most of 5000 entries cancelled)", () => {
-    const queue = new EventQueue();
+    const queue = new EventQueue(options);
     const model: Entry[] = [];
     // A fixed LCG (Numerical Recipes constants) gives reproducible, unsorted times.
     let x = 12345;

@@ -104,6 +104,28 @@ describe("persistent pool", () => {
     expect(done[0]?.version).toBe(1);
   });
 
+  it("each transaction of k statements runs all k, one after another on one connection", () => {
+    // The driver keeps no state from one operation to the next: each is submitted after
+    // the one before has finished, and the second also runs 3 statements (3·(1 + 3) ms),
+    // the third 2.
+    const { sim, done, submit } = setup({
+      connections: pool(1),
+      connectRoundTrips: 0,
+      connectWork: 0,
+    });
+    submit(0, "write", 3);
+    sim.run();
+    submit(1, "write", 3);
+    sim.run();
+    submit(2, "read", 2);
+    sim.run();
+    expect(done.map((op) => [op.id, op.completedAt])).toEqual([
+      [0, 12],
+      [1, 24],
+      [2, 32],
+    ]);
+  });
+
   it("requests beyond the pool wait FIFO for a connection", () => {
     const { sim, done, submit } = setup({
       connections: pool(1),

@@ -64,16 +64,40 @@ class InstancePool {
   }
 }
 
-/** An operation in flight through the client. */
+/**
+ * An operation in flight through the client. It is its own kernel event (the two
+ * halves of each statement's round trip) and carries the one callback the server
+ * answers, so a statement allocates nothing; finished calls are reused.
+ */
 class Call {
-  readonly op: Operation;
-  readonly done: Done;
+  op!: Operation;
+  done!: Done;
   pool: InstancePool | null = null;
   conn: PortConnection | null = null;
   statement = 0;
-  constructor(op: Operation, done: Done) {
-    this.op = op;
-    this.done = done;
+  /** Half this statement's round trip (ms), drawn once for both directions. */
+  half = 0;
+  /** The server's answer to this statement. */
+  error: ErrorKind | null = null;
+  /** Whether the next event is the answer's arrival (else the statement's). */
+  answered = false;
+  private readonly client: DatabaseClient;
+  /** The server's callback for every statement of every operation this call carries. */
+  readonly onExecuted: (error: ErrorKind | null) => void;
+
+  constructor(client: DatabaseClient) {
+    this.client = client;
+    this.onExecuted = (error) => {
+      this.statement++;
+      this.error = error;
+      this.answered = true;
+      client._answerLater(this);
+    };
+  }
+
+  /** @internal The kernel runs this when the call's event comes due. */
+  _process(): void {
+    this.client._arrived(this);
   }
 }
 
@@ -94,6 +118,8 @@ export class DatabaseClient implements Service {
   private readonly server: ServerPort;
   private readonly rng: RandomStream;
   private readonly pools: InstancePool[] = [];
+  /** Finished calls, reused by later operations. */
+  private readonly spare: Call[] = [];
 
   /**
    * @param sim - the simulation
@@ -143,7 +169,12 @@ export class DatabaseClient implements Service {
   }
 
   submit(op: Operation, done: Done): void {
-    const call = new Call(op, done);
+    const call = this.spare.pop() ?? new Call(this);
+    call.op = op;
+    call.done = done;
+    call.pool = null;
+    call.conn = null;
+    call.statement = 0;
     const policy = this.config.connections;
     if (policy.mode === "per-request") {
       this.connect(call);
@@ -191,17 +222,23 @@ export class DatabaseClient implements Service {
   }
 
   private runStatement(call: Call): void {
-    const half = this.config.roundTripMs(this.rng) / 2;
-    const op = call.op;
-    this.sim.schedule(half, () => {
-      this.server.execute(call.conn as PortConnection, op, call.statement, (error) => {
-        call.statement++;
-        this.sim.schedule(half, () => {
-          if (error === null && call.statement < op.statements) this.runStatement(call);
-          else this.release(call, error);
-        });
-      });
-    });
+    call.half = this.config.roundTripMs(this.rng) / 2;
+    call.answered = false;
+    this.sim._enqueueEvent(call, call.half, 0);
+  }
+
+  /** @internal The statement has crossed the network (or its answer has). */
+  _arrived(call: Call): void {
+    if (!call.answered) {
+      this.server.execute(call.conn as PortConnection, call.op, call.statement, call.onExecuted);
+    } else if (call.error === null && call.statement < call.op.statements) {
+      this.runStatement(call);
+    } else this.release(call, call.error);
+  }
+
+  /** @internal The server has answered: the answer crosses the network back. */
+  _answerLater(call: Call): void {
+    this.sim._enqueueEvent(call, call.half, 0);
   }
 
   /** The operation is done with its connection: close it, or hand it to a waiter. */
@@ -229,9 +266,14 @@ export class DatabaseClient implements Service {
   }
 
   private finish(call: Call, error: ErrorKind | null): void {
-    call.op.error = error;
-    call.op.completedAt = this.sim.now;
-    call.done(call.op);
+    const op = call.op;
+    const done = call.done;
+    call.pool = null;
+    call.conn = null;
+    this.spare.push(call);
+    op.error = error;
+    op.completedAt = this.sim.now;
+    done(op);
   }
 
   private roundTrips(n: number): number {

@@ -99,6 +99,29 @@ export interface RoutingStats {
   readsPerReplica: number[];
 }
 
+/** Where a routed operation went, which decides what its answer updates. */
+const WRITE = 0;
+const TO_PRIMARY = 1;
+const TO_REPLICA = 2;
+
+/**
+ * One operation on its way through the router, with the one callback its node
+ * answers: a request allocates no closure here; answered records are reused.
+ */
+class Routed {
+  done: Done | null = null;
+  /** WRITE, TO_PRIMARY or TO_REPLICA. */
+  route = WRITE;
+  /** The replica it went to (TO_REPLICA). */
+  replica = -1;
+  /** Whether the policy or lag moved the read to the primary (TO_PRIMARY). */
+  moved = false;
+  readonly onAnswer: Done;
+  constructor(router: Router) {
+    this.onAnswer = (o) => router._answered(this, o);
+  }
+}
+
 /**
  * Routes operations to the primary or a replica.
  *
@@ -148,6 +171,8 @@ export class Router implements Service {
   private readonly dnsReplica: Int32Array;
   private readonly dnsExpiresMs: Float64Array;
   private lagTimer: EventHandle | null = null;
+  /** Answered records, reused by later operations. */
+  private readonly spare: Routed[] = [];
 
   /**
    * @param sim - the simulation
@@ -220,15 +245,7 @@ export class Router implements Service {
   submit(op: Operation, done: Done): void {
     // Writes, and locking reads (SELECT … FOR UPDATE), need the primary.
     if (op.kind === "write" || op.forUpdate) {
-      this.send(this.primary, op, (o) => {
-        if (o.error === null) {
-          const s = o.session;
-          const lsns = this.lastWriteLsn;
-          if (lsns !== null && o.lsn > (lsns[s] as number)) lsns[s] = o.lsn;
-          if (this.lastWriteDoneMs !== null) this.lastWriteDoneMs[s] = this.sim.now;
-        }
-        done(o);
-      });
+      this.send(this.primary, op, this.routed(done, WRITE, -1, false));
       return;
     }
     const c = this.config.consistency;
@@ -276,27 +293,54 @@ export class Router implements Service {
 
   private toPrimary(op: Operation, done: Done, moved: boolean): void {
     this.stats.readsToPrimary++;
-    this.send(this.primary, op, (o) => {
-      this.afterRead(o);
-      if (moved) {
-        // The driver's answer, before the return half of a proxy hop.
-        if (o.error === null) this.movedReadMs.record(o.completedAt - o.issuedAt);
-        if (this.onMovedRead !== null) this.onMovedRead(o);
-      }
-      done(o);
-    });
+    this.send(this.primary, op, this.routed(done, TO_PRIMARY, -1, moved));
   }
 
   private toReplica(i: number, op: Operation, done: Done): void {
     this.stats.readsToReplicas++;
     (this.stats.readsPerReplica[i] as number)++;
     (this.inFlight[i] as number)++;
-    this.send(this.replicas[i] as Service, op, (o) => {
-      (this.inFlight[i] as number)--;
+    this.send(this.replicas[i] as Service, op, this.routed(done, TO_REPLICA, i, false));
+  }
+
+  /** A record for one operation: a spare one refilled, or a new one. */
+  private routed(done: Done, route: number, replica: number, moved: boolean): Done {
+    const r = this.spare.pop() ?? new Routed(this);
+    r.done = done;
+    r.route = route;
+    r.replica = replica;
+    r.moved = moved;
+    return r.onAnswer;
+  }
+
+  /** @internal A node has answered the operation `r` carries. */
+  _answered(r: Routed, o: Operation): void {
+    const done = r.done as Done;
+    const route = r.route;
+    const replica = r.replica;
+    const moved = r.moved;
+    r.done = null;
+    this.spare.push(r);
+    if (route === WRITE) {
+      if (o.error === null) {
+        const s = o.session;
+        const lsns = this.lastWriteLsn;
+        if (lsns !== null && o.lsn > (lsns[s] as number)) lsns[s] = o.lsn;
+        if (this.lastWriteDoneMs !== null) this.lastWriteDoneMs[s] = this.sim.now;
+      }
+    } else if (route === TO_PRIMARY) {
+      this.afterRead(o);
+      if (moved) {
+        // The driver's answer, before the return half of a proxy hop.
+        if (o.error === null) this.movedReadMs.record(o.completedAt - o.issuedAt);
+        if (this.onMovedRead !== null) this.onMovedRead(o);
+      }
+    } else {
+      (this.inFlight[replica] as number)--;
       this.afterRead(o);
       if (o.error === null) this.replicaReadMs.record(this.sim.now - o.issuedAt);
-      done(o);
-    });
+    }
+    done(o);
   }
 
   private afterRead(op: Operation): void {

@@ -106,6 +106,12 @@ export class Workload {
     this.completedCount++;
     this.onComplete(op);
   };
+  /** The open arrivals' rate (set by `start`); one callback per workload, not per arrival. */
+  private openRate: RateSchedule | null = null;
+  private readonly arriveNow = (): void => this.arrive(this.openRate as RateSchedule);
+  /** A ramp's rejected candidate: the next one is drawn from its time, which is now. */
+  private readonly nextCandidate = (): void =>
+    this.scheduleRamp(this.openRate as Extract<RateSchedule, { kind: "ramp" }>, this.sim.now);
   private readonly maxInFlight: number;
   private readonly arrivalRng: RandomStream;
   private readonly opRng: RandomStream;
@@ -152,6 +158,7 @@ export class Workload {
   start(): void {
     const arrivals = this.config.arrivals;
     if (arrivals.kind === "open") {
+      this.openRate = arrivals.rate;
       this.scheduleOpen(arrivals.rate);
       return;
     }
@@ -179,7 +186,7 @@ export class Workload {
       return;
     }
     const next = this.nextArrival(rate, from);
-    if (next < this.config.stopAtMs) this.sim.at(next, () => this.arrive(rate), ARRIVAL_PRIORITY);
+    if (next < this.config.stopAtMs) this.sim.at(next, this.arriveNow, ARRIVAL_PRIORITY);
   }
 
   private arrive(rate: RateSchedule): void {
@@ -203,8 +210,8 @@ export class Workload {
     if (t >= this.config.stopAtMs) return;
     const f = rate.overMs > 0 ? Math.min(1, t / rate.overMs) : 1;
     const at = rate.fromPerSec + (rate.toPerSec - rate.fromPerSec) * f;
-    if (rng.next() * peak < at) this.sim.at(t, () => this.arrive(rate), ARRIVAL_PRIORITY);
-    else this.sim.at(t, () => this.scheduleRamp(rate, t), ARRIVAL_PRIORITY);
+    if (rng.next() * peak < at) this.sim.at(t, this.arriveNow, ARRIVAL_PRIORITY);
+    else this.sim.at(t, this.nextCandidate, ARRIVAL_PRIORITY);
   }
 
   /** The time of the next open arrival after `now` (Infinity when the rate stays 0). */
