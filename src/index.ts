@@ -258,6 +258,7 @@ export {
   citusShardRanges,
   crc16Xmodem,
   hashMod,
+  intKeyHash,
   jumpHash,
   jumpHashInt,
   type KetamaMode,
@@ -277,6 +278,7 @@ export {
   redisHashSlot,
   redisSlotRanges,
   rendezvousHash,
+  rendezvousWeight,
   vitessHash,
   vitessHashPrefix,
 } from "./placement/index.js";

@@ -10,7 +10,7 @@
 // built from different labels. The CV estimated from N shares has a relative
 // standard error of about 1/√(2N) (normal theory); the tolerance is 4 of them.
 import { describe, expect, it } from "vitest";
-import { KetamaRing, type KetamaMode } from "../../src/placement/index.js";
+import { type KetamaMode, KetamaRing } from "../../src/placement/index.js";
 
 const GRID = 2 ** 16;
 const STEP = 2 ** 32 / GRID;

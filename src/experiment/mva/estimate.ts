@@ -8,7 +8,8 @@
 // pgbouncer and ProxySQL (connections held across queues), routing policies,
 // timed events, and any setting the estimate does not know (a newer mechanism).
 import { distributionMean, resolveLatencyTable } from "../../latency/index.js";
-import { resolveScenario, type Scenario, type ScenarioInput } from "../../scenario/index.js";
+import { resolveScenario } from "../../scenario/parse.js";
+import type { Scenario, ScenarioInput } from "../../scenario/schema.js";
 import { type ClosedSolution, closedOneStation, openResponseMs } from "./queueing.js";
 
 /**
