@@ -239,6 +239,7 @@ export {
   ShardRouter,
   type ShardRouterConfig,
 } from "./models/sharding/shard-router.js";
+export { TenantLayout } from "./models/sharding/tenants.js";
 export {
   createKeyChooser,
   type KeyChooser,

@@ -19,6 +19,7 @@ import {
   rendezvousHash,
   vitessHashPrefix,
 } from "../../placement/index.js";
+import type { TenantLayout } from "./tenants.js";
 
 /**
  * How keys are spread over shards.
@@ -57,15 +58,27 @@ export class ShardMap {
   /**
    * @param strategy - the layout
    * @param keys - the key space, 0 … keys − 1
+   * @param tenants - shard by tenant: place each tenant (its id is what the
+   *   strategy hashes or ranges) with all its keys; omitted: place each key
    */
-  constructor(strategy: ShardStrategy, keys: number) {
+  constructor(strategy: ShardStrategy, keys: number, tenants?: TenantLayout) {
     if (!Number.isInteger(keys) || keys < 1) {
       throw new RangeError(`a shard map needs a key count ≥ 1, not ${keys}`);
+    }
+    if (tenants !== undefined && tenants.keys !== keys) {
+      throw new RangeError(`the tenant layout covers ${tenants.keys} keys, not ${keys}`);
     }
     const place = placement(strategy);
     this.shards = place.shards;
     this.table = new Uint16Array(keys);
-    for (let key = 0; key < keys; key++) this.table[key] = place.shardOf(key);
+    if (tenants === undefined) {
+      for (let key = 0; key < keys; key++) this.table[key] = place.shardOf(key);
+      return;
+    }
+    for (let t = 0; t < tenants.tenants; t++) {
+      const { from, to } = tenants.keysOf(t);
+      this.table.fill(place.shardOf(t), from, to);
+    }
   }
 
   /** Keys in the key space. */
