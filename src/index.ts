@@ -231,6 +231,11 @@ export {
 export { type CommitHook, DatabaseServer, type ServerConfig } from "./models/server/server.js";
 export { type DirectoryConfig, DirectoryLookup } from "./models/sharding/directory.js";
 export {
+  Migration,
+  type MigrationConfig,
+  type MigrationFigures,
+} from "./models/sharding/migration.js";
+export {
   ShardMap,
   type ShardStrategy,
 } from "./models/sharding/shard-map.js";

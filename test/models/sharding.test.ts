@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { Simulation } from "../../src/kernel/index.js";
 import { type Done, Operation, type Service } from "../../src/models/operation.js";
 import { DirectoryLookup } from "../../src/models/sharding/directory.js";
+import { Migration } from "../../src/models/sharding/migration.js";
 import { ShardMap, type ShardStrategy } from "../../src/models/sharding/shard-map.js";
 import { ShardRouter } from "../../src/models/sharding/shard-router.js";
 
@@ -208,5 +209,83 @@ describe("DirectoryLookup", () => {
     expect(order).toEqual([0, 1, 2, 3, 4]);
     expect(directory.waitingMax).toBe(3);
     expect(sim.now).toBe(3);
+  });
+});
+
+describe("Migration", () => {
+  function grow(keys: number) {
+    const sim = new Simulation({ seed: 1 });
+    const live = new ShardMap({ strategy: "jump", shards: 10 }, keys);
+    live.grow(11);
+    const target = new ShardMap({ strategy: "jump", shards: 11 }, keys);
+    const handed: number[] = new Array(11).fill(0);
+    const migration = new Migration(sim, live, target, {
+      rowsPerSec: 1000,
+      batchRows: 100,
+      copyMs: 0.1,
+      cutoverMs: 5,
+      rowBytes: 200,
+      work: (shard, ms, done) => {
+        handed[shard] = (handed[shard] as number) + ms;
+        sim.schedule(ms, done);
+      },
+    });
+    return { sim, live, target, handed, migration };
+  }
+
+  it("switches every moved key to its new shard, batch by batch, at the throttle's pace", () => {
+    // Arrange
+    const { sim, live, target, handed, migration } = grow(10_000);
+    const toMove = migration.figures().keysToMove;
+    // Act
+    migration.start();
+    sim.run();
+    // Assert: the live layout is the target; each batch took its rows at 1000/s, then 5 ms
+    const f = migration.figures();
+    expect(live.movedTo(target)).toBe(0);
+    expect(f.keysMoved).toBe(toMove);
+    expect(f.bytesMoved).toBe(toMove * 200);
+    const batches = Math.ceil(toMove / 100);
+    expect(f.finishedMs - f.startedMs).toBeCloseTo(toMove + 5 * batches, 6);
+    // Every moved row cost copyMs on its source and on its target (shard 10)
+    expect(handed[10]).toBeCloseTo(0.1 * toMove, 6);
+    expect(handed.reduce((a, b) => a + b, 0)).toBeCloseTo(2 * 0.1 * toMove, 6);
+  });
+
+  it("pauses a batch's writes during its cut-over, and no others", () => {
+    const { sim, target, live, migration } = grow(1000);
+    const moving = Array.from({ length: 1000 }, (_, k) => k).filter(
+      (k) => live.shardOf(k) !== target.shardOf(k),
+    );
+    const staying = Array.from({ length: 1000 }, (_, k) => k).find(
+      (k) => live.shardOf(k) === target.shardOf(k),
+    ) as number;
+    migration.start();
+    // The first batch (the first 100 moved keys) is copied at 1 ms per row, then cut over.
+    const copyEnd = Math.min(100, moving.length);
+    sim.run({ until: copyEnd + 1 });
+    expect(migration.writeDelayMs(moving[0] as number)).toBeCloseTo(4, 6);
+    expect(migration.writeDelayMs(staying)).toBe(0);
+    sim.run();
+    expect(migration.writeDelayMs(moving[0] as number)).toBe(0);
+  });
+
+  it("refuses layouts of different shard counts and a zero throttle", () => {
+    const sim = new Simulation({ seed: 1 });
+    const a = new ShardMap({ strategy: "jump", shards: 10 }, 100);
+    const b = new ShardMap({ strategy: "jump", shards: 11 }, 100);
+    const config = {
+      rowsPerSec: 1,
+      batchRows: 1,
+      copyMs: 0,
+      cutoverMs: 0,
+      rowBytes: 0,
+      work: () => {},
+    };
+    expect(() => new Migration(sim, a, b, config)).toThrow(/grow the live map/);
+    a.grow(11);
+    expect(() => new Migration(sim, a, b, { ...config, rowsPerSec: 0 })).toThrow(
+      /rowsPerSec must be > 0, not 0/,
+    );
   });
 });

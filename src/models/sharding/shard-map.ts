@@ -51,8 +51,7 @@ export type ShardStrategy =
  * @remarks Since 0.2.0
  */
 export class ShardMap {
-  /** Shards in the layout. */
-  readonly shards: number;
+  private shardCount: number;
   private readonly table: Uint16Array;
 
   /**
@@ -69,7 +68,7 @@ export class ShardMap {
       throw new RangeError(`the tenant layout covers ${tenants.keys} keys, not ${keys}`);
     }
     const place = placement(strategy);
-    this.shards = place.shards;
+    this.shardCount = place.shards;
     this.table = new Uint16Array(keys);
     if (tenants === undefined) {
       for (let key = 0; key < keys; key++) this.table[key] = place.shardOf(key);
@@ -79,6 +78,24 @@ export class ShardMap {
       const { from, to } = tenants.keysOf(t);
       this.table.fill(place.shardOf(t), from, to);
     }
+  }
+
+  /** Shards in the layout. */
+  get shards(): number {
+    return this.shardCount;
+  }
+
+  /**
+   * Adds empty shards (numbered after the existing ones), keys where they are:
+   * the live layout at the start of a resharding that adds shards.
+   */
+  grow(shards: number): void {
+    if (!Number.isInteger(shards) || shards < this.shardCount || shards > MAX_SHARDS) {
+      throw new RangeError(
+        `a layout of ${this.shardCount} shards can grow to ${this.shardCount} … ${MAX_SHARDS}, not ${shards}`,
+      );
+    }
+    this.shardCount = shards;
   }
 
   /** Keys in the key space. */
@@ -93,14 +110,14 @@ export class ShardMap {
 
   /** Keys each shard holds. */
   keysPerShard(): number[] {
-    const counts = new Array<number>(this.shards).fill(0);
+    const counts = new Array<number>(this.shardCount).fill(0);
     for (const s of this.table) counts[s] = (counts[s] as number) + 1;
     return counts;
   }
 
   /** Moves one key to another shard (a directory's move of a tenant's row). */
   move(key: number, shard: number): void {
-    if (!(shard >= 0 && shard < this.shards && Number.isInteger(shard))) {
+    if (!(shard >= 0 && shard < this.shardCount && Number.isInteger(shard))) {
       throw new RangeError(`shard ${shard} is not one of 0 … ${this.shards - 1}`);
     }
     this.table[key] = shard;
