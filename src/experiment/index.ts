@@ -57,6 +57,12 @@ export {
   resolveExperiment,
 } from "./parse.js";
 export {
+  type PointPrecision,
+  type Precision,
+  pointPrecision,
+  roundSizes,
+} from "./precision.js";
+export {
   type Comparison,
   type ExperimentResult,
   finalizeResult,
@@ -73,6 +79,7 @@ export {
   checkRunLimits,
   executeRun,
   experimentHash,
+  experimentRounds,
   planRuns,
   type RunExperimentOptions,
   type RunTask,
