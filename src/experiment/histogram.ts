@@ -90,7 +90,7 @@ export function portableHistogram(values: Iterable<number>): PortableHistogram {
 
 /**
  * The portable form of a metrics {@link Histogram}: its buckets as they are,
- * so it equals {@link portableHistogram} of the values it recorded (for a
+ * so it equals `portableHistogram` of the values it recorded (for a
  * histogram with the default range).
  *
  * @remarks Since 0.2.0

@@ -31,7 +31,12 @@ export interface PointPrecision {
   readonly relativeHalfWidth: Readonly<Record<string, number | null>>;
 }
 
-/** The replication counts after each round: the first round, then batches up to the maximum. */
+/**
+ * The replication counts after each round: the first round, then batches up
+ * to the maximum.
+ *
+ * @remarks Since 0.2.0
+ */
 export function roundSizes(experiment: Experiment, precision: Precision): number[] {
   const sizes = [experiment.replications];
   const batch = precision.batch ?? experiment.replications;
@@ -69,7 +74,11 @@ function relativeWidths(
   return out;
 }
 
-/** Whether the first `n` runs of a point are precise enough. */
+/**
+ * Whether the first `n` runs of a point are precise enough.
+ *
+ * @internal
+ */
 export function isPrecise(
   values: readonly (readonly (number | null)[])[],
   metrics: number,

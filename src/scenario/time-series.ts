@@ -15,7 +15,11 @@ import { roundFigure } from "./fields.js";
 import type { LagSeries } from "./lag.js";
 import type { Scenario } from "./schema.js";
 
-/** At most this many windows: the window must be at least the measured period ÷ this. */
+/**
+ * At most this many windows: the window must be at least the measured period ÷ this.
+ *
+ * @remarks Since 0.2.0
+ */
 export const MAX_WINDOWS = 10_000;
 
 const num = () => z.number();
