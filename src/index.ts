@@ -39,7 +39,6 @@ export {
   type Comparison,
   checkPartials,
   checkRunLimits,
-  closedMva,
   closedOneStation,
   deriveSeed,
   type Experiment,

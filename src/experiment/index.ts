@@ -41,11 +41,9 @@ export {
   type AnalyticEstimate,
   analyticEstimate,
   type ClosedSolution,
-  closedMva,
   closedOneStation,
   erlangC,
   type LoadDependentStation,
-  MAX_MVA_CUSTOMERS,
   openResponseMs,
 } from "./mva/index.js";
 export {
