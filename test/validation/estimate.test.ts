@@ -162,6 +162,16 @@ describe("the estimate against the simulation", () => {
   });
 });
 
+describe("variants", () => {
+  it("a scenario with variants: the estimate is the base plan's", () => {
+    const withVariants: ScenarioInput = {
+      ...PRODUCT_FORM,
+      variants: [{ name: "replicated", patch: { replication: { replicas: 1 } } }],
+    };
+    expect(analyticEstimate(withVariants)).toEqual(analyticEstimate(PRODUCT_FORM));
+  });
+});
+
 describe("where it does not apply, it says why", () => {
   const cases: [string, ScenarioInput, RegExp][] = [
     ["replication", { ...PRODUCT_FORM, replication: { replicas: 1 } }, /^replication:/],
