@@ -5,6 +5,7 @@ import { type Command, InvalidArgumentError, Option } from "commander";
 import { runReportHtml } from "../experiment/index.js";
 import {
   DEFAULT_SCENARIO,
+  DurationSchema,
   type Report,
   type RunScenarioOptions,
   runScenarioDetailed,
@@ -35,11 +36,13 @@ interface RunOptions {
   readonly maxEvents?: number;
   readonly force?: boolean;
   readonly estimate?: boolean;
+  readonly timeSeries?: number;
 }
 
 /** The run options every plan gets from the command line. */
 function runLimits(options: RunOptions): RunScenarioOptions {
   return {
+    ...(options.timeSeries === undefined ? {} : { timeSeries: { windowMs: options.timeSeries } }),
     ...(options.maxEvents === undefined ? {} : { maxEvents: options.maxEvents }),
     ...(options.force === true ? { force: true } : {}),
   };
@@ -53,6 +56,16 @@ function parseMaxEvents(value: string): number {
     );
   }
   return n;
+}
+
+function parseWindow(value: string): number {
+  const parsed = DurationSchema.safeParse(/^\s*[\d.]+\s*$/.test(value) ? Number(value) : value);
+  if (!parsed.success || !(parsed.data > 0)) {
+    throw new InvalidArgumentError(
+      'Expected a window length > 0: "1s", "500ms" or a number of ms.',
+    );
+  }
+  return parsed.data;
 }
 
 function parseSeed(value: string): number {
@@ -186,6 +199,12 @@ export function addRunCommand(program: Command, io: CliIO): void {
     .option(
       "--force",
       "run even when the estimate of operations, events or memory passes the limits",
+    )
+    .addOption(
+      new Option(
+        "--time-series <window>",
+        'add per-window figures to the report (throughput, errors, latency, CPU per node, waiting, replica lag): "1s", "500ms" or ms',
+      ).argParser(parseWindow),
     )
     .option(
       "--estimate",

@@ -48,6 +48,8 @@ const FORMATS = ["json", "csv", "jsonl", "html"] as const;
 type Format = (typeof FORMATS)[number];
 
 interface SweepOptions {
+  readonly precision?: number;
+  readonly maxReplications?: number;
   readonly workers?: number;
   readonly shard?: Shard;
   readonly format: Format;
@@ -63,6 +65,81 @@ function parseWorkers(value: string): number {
     );
   }
   return n;
+}
+
+function parsePrecision(value: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(value);
+  const share = m === null ? Number.NaN : Number(m[1]) / (m[2] === "%" ? 100 : 1);
+  if (!(share > 0 && share < 1)) {
+    throw new InvalidArgumentError(
+      `Expected a share of the mean between 0 and 1, such as 5% or 0.05; got ${JSON.stringify(value)}.`,
+    );
+  }
+  return share;
+}
+
+function parseMaxReplications(value: string): number {
+  const n = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < 2 || n > 10_000) {
+    throw new InvalidArgumentError(
+      `Expected an integer from 2 to 10000, got ${JSON.stringify(value)}.`,
+    );
+  }
+  return n;
+}
+
+/** The experiment with --precision and --max-replications laid over its own `precision`. */
+function withPrecision(input: unknown, options: SweepOptions): unknown {
+  if (options.precision === undefined && options.maxReplications === undefined) return input;
+  if (typeof input !== "object" || input === null || Array.isArray(input)) return input;
+  const own = (input as { precision?: unknown }).precision;
+  const base = typeof own === "object" && own !== null ? own : {};
+  if (options.precision === undefined && !("relativeHalfWidth" in base)) {
+    throw new UsageError(["error: --max-replications bounds --precision: give --precision too"]);
+  }
+  return {
+    ...input,
+    precision: {
+      ...base,
+      ...(options.precision === undefined ? {} : { relativeHalfWidth: options.precision }),
+      ...(options.maxReplications === undefined
+        ? {}
+        : { maxReplications: options.maxReplications }),
+    },
+  };
+}
+
+/** What the precision rule did, for stderr: runs per point, the last metric to converge, the points that did not. */
+function precisionLines(result: ExperimentResult): string {
+  const target = result.precision;
+  if (target === undefined) return "";
+  const pct = (v: number): string => `${Number((v * 100).toPrecision(3))} %`;
+  const counts = result.points.map((p) => p.runs.length);
+  const converged = result.points.filter((p) => p.precision?.converged);
+  const lines = [
+    `precision ±${pct(target.relativeHalfWidth)}: ${converged.length} of ${result.points.length} points converged; ${Math.min(...counts)} to ${Math.max(...counts)} runs per point (${counts.reduce((a, b) => a + b, 0)} in all)`,
+  ];
+  const slowest = [...converged].sort(
+    (a, b) => b.runs.length - a.runs.length || a.index - b.index,
+  )[0];
+  if (slowest?.precision?.lastToConverge) {
+    lines.push(
+      `  the last metric to converge: ${slowest.precision.lastToConverge} (point ${slowest.index}, ${slowest.runs.length} runs)`,
+    );
+  }
+  for (const p of result.points) {
+    if (p.precision === undefined || p.precision.converged) continue;
+    const wide = p.precision.notConverged
+      .map((m) => {
+        const w = p.precision?.relativeHalfWidth[m];
+        return `${m} at ±${w === null || w === undefined ? "∞" : pct(w)}`;
+      })
+      .join(", ");
+    lines.push(
+      `  warning: point ${p.index} stopped at the maximum of ${target.maxReplications} runs with ${wide} of its mean: raise --max-replications or loosen --precision`,
+    );
+  }
+  return `${lines.join("\n")}\n`;
 }
 
 function parseShard(value: string): Shard {
@@ -141,7 +218,7 @@ async function sweep(io: SweepIO, file: string, options: SweepOptions): Promise<
       "error: --shard writes a partial result, which is JSON; give --format to dbsim merge instead",
     ]);
   }
-  const input = await loadExperiment(io, file);
+  const input = withPrecision(await loadExperiment(io, file), options);
   const progress = createProgress(options.quiet === true ? { ...io, isTTY: false } : io, "sweep");
   const onProgress =
     progress.update === undefined
@@ -182,7 +259,9 @@ async function sweep(io: SweepIO, file: string, options: SweepOptions): Promise<
     );
     return;
   }
-  await emit(io, render(finalizeResult([partial]), options.format, input), options.out, "result");
+  const result = finalizeResult([partial]);
+  await emit(io, render(result, options.format, input), options.out, "result");
+  io.stderr(precisionLines(result));
 }
 
 async function merge(io: SweepIO, files: readonly string[], options: SweepOptions): Promise<void> {
@@ -213,6 +292,13 @@ the replication, so the output is the same for any --workers and any sharding.
 Job arrays: run shard i of n on each machine, then merge:
   dbsim sweep exp.json --shard $JOB_COMPLETION_INDEX/4 --out part-$JOB_COMPLETION_INDEX.json
   dbsim merge part-*.json --format csv --out result.csv
+With --precision 5%, each point runs its replications, then rounds of as many
+more while any metric's 95 % interval is wider than ±5 % of its mean, up to
+--max-replications (default 100); stderr says how many runs it took, which
+metric converged last, and which points stopped at the maximum. The rounds are
+decided per point in replication order, so the output is the same for any
+--workers and any --shard. The experiment file's "precision" does the same.
+
 docs/experiments.md has the statistics and the Kubernetes and Slurm recipes.`;
 
 /**
@@ -235,6 +321,18 @@ export function addSweepCommands(program: Command, io: SweepIO): void {
         "--shard <i/n>",
         "run the i-th of n slices of the points (i from 0) and write a partial result",
       ).argParser(parseShard),
+    )
+    .addOption(
+      new Option(
+        "--precision <share>",
+        "add replications to each point until every metric's 95 % CI half-width is within this share of its mean (5% or 0.05)",
+      ).argParser(parsePrecision),
+    )
+    .addOption(
+      new Option(
+        "--max-replications <n>",
+        "with --precision: at most this many replications per point (default 100)",
+      ).argParser(parseMaxReplications),
     )
     .addOption(new Option("--format <format>", "output format").choices(FORMATS).default("json"))
     .option("--out <file>", "write the output to this file instead of stdout")

@@ -41,11 +41,9 @@ export {
   type AnalyticEstimate,
   analyticEstimate,
   type ClosedSolution,
-  closedMva,
   closedOneStation,
   erlangC,
   type LoadDependentStation,
-  MAX_MVA_CUSTOMERS,
   openResponseMs,
 } from "./mva/index.js";
 export {
@@ -56,6 +54,12 @@ export {
   parseExperiment,
   resolveExperiment,
 } from "./parse.js";
+export {
+  type PointPrecision,
+  type Precision,
+  pointPrecision,
+  roundSizes,
+} from "./precision.js";
 export {
   type Comparison,
   type ExperimentResult,
@@ -73,6 +77,7 @@ export {
   checkRunLimits,
   executeRun,
   experimentHash,
+  experimentRounds,
   planRuns,
   type RunExperimentOptions,
   type RunTask,

@@ -104,11 +104,27 @@ export function parseExperiment(input: unknown): ExperimentParseResult {
   });
   const { axes, where } = experimentAxes(experiment, issues);
   const size = gridSize(axes);
-  if (size * experiment.replications > MAX_EXPERIMENT_RUNS) {
+  const precision = experiment.precision;
+  if (precision !== undefined && precision.maxReplications < Math.max(2, experiment.replications)) {
+    issues.push({
+      path: "precision.maxReplications",
+      code: "too_small",
+      message: `expected at least the ${experiment.replications} replications of the first round (and at least 2, for an interval); got ${precision.maxReplications}`,
+    });
+  }
+  if (precision !== undefined && experiment.replications < 2) {
+    issues.push({
+      path: "replications",
+      code: "too_small",
+      message: `expected at least 2 replications in the first round when a precision is asked for (an interval needs two runs); got ${experiment.replications}`,
+    });
+  }
+  const mostPerPoint = Math.max(experiment.replications, precision?.maxReplications ?? 0);
+  if (size * mostPerPoint > MAX_EXPERIMENT_RUNS) {
     issues.push({
       path: "parameters",
       code: "too_big",
-      message: `expected at most ${MAX_EXPERIMENT_RUNS} runs (points × replications); got ${size} points × ${experiment.replications}`,
+      message: `expected at most ${MAX_EXPERIMENT_RUNS} runs (points × replications); got ${size} points × ${mostPerPoint}`,
     });
   }
   if (experiment.baseline !== undefined && experiment.baseline >= size) {

@@ -10,6 +10,7 @@ import {
   type PortableHistogram,
   pooledPercentiles,
 } from "./histogram.js";
+import { type PointPrecision, type Precision, pointPrecision } from "./precision.js";
 import type { Experiment } from "./schema.js";
 import { type Interval, pairedComparison, type SampleSummary, summarizeSample } from "./stats.js";
 
@@ -126,9 +127,13 @@ export interface ExperimentResult {
     readonly summary: Readonly<Record<string, MetricSummary>>;
     /** Latency percentiles of every replication's requests pooled (when asked for). */
     readonly pooled?: Readonly<Record<PooledLatency, PooledPercentiles>>;
+    /** How precise the point's metrics became (when the experiment asks for a precision). */
+    readonly precision?: PointPrecision;
     readonly runs: readonly RunRecord[];
   }[];
   readonly comparisons: readonly Comparison[];
+  /** The precision asked for, when the runs' number followed it (see Experiment.precision). */
+  readonly precision?: Precision;
 }
 
 /**
@@ -163,6 +168,17 @@ export function finalizeResult(partials: readonly PartialResult[]): ExperimentRe
     index: p.index,
     parameters: p.parameters,
     ...(experiment.pooledPercentiles ? { pooled: pool(p.runs) } : {}),
+    ...(experiment.precision === undefined
+      ? {}
+      : {
+          precision: roundPrecision(
+            pointPrecision(
+              experiment,
+              experiment.precision,
+              p.runs.map((r) => r.values),
+            ),
+          ),
+        }),
     summary: Object.fromEntries(
       metrics.map((name, m) => [name, roundSummary(summarizeSample(column(p.runs, m)))]),
     ),
@@ -180,6 +196,16 @@ export function finalizeResult(partials: readonly PartialResult[]): ExperimentRe
     metrics,
     points: summarized,
     comparisons: compareWithBaseline(experiment, points),
+    ...(experiment.precision === undefined ? {} : { precision: experiment.precision }),
+  };
+}
+
+function roundPrecision(p: PointPrecision): PointPrecision {
+  return {
+    ...p,
+    relativeHalfWidth: Object.fromEntries(
+      Object.entries(p.relativeHalfWidth).map(([k, v]) => [k, v === null ? null : roundFigure(v)]),
+    ),
   };
 }
 

@@ -15,6 +15,7 @@ import { canonicalJson, fnv1a64 } from "./hash.js";
 import { histogramToPortable, type PortableHistogram } from "./histogram.js";
 import { metricValue } from "./metrics.js";
 import { ExperimentError, type ExperimentPlan, resolveExperiment } from "./parse.js";
+import { isPrecise, roundSizes } from "./precision.js";
 import {
   type ExperimentResult,
   finalizeResult,
@@ -91,23 +92,76 @@ export function experimentHash(plan: ExperimentPlan): string {
  */
 export function planRuns(plan: ExperimentPlan, shard: Shard = WHOLE): RunTask[] {
   checkShard(shard);
-  const { experiment } = plan;
   const tasks: RunTask[] = [];
   for (const point of plan.points) {
     if (point.index % shard.count !== shard.index) continue;
-    for (let r = 0; r < experiment.replications; r++) {
-      const seedPoint = experiment.commonRandomNumbers ? 0 : point.index;
-      tasks.push({
-        point: point.index,
-        replication: r,
-        seed: deriveSeed(experiment.seed, seedPoint, r),
-        scenario: point.scenario,
-        metrics: experiment.metrics,
-        histograms: experiment.pooledPercentiles,
-      });
-    }
+    for (let r = 0; r < plan.experiment.replications; r++) tasks.push(taskFor(plan, point, r));
   }
   return tasks;
+}
+
+/** Replication `r` of a point: its seed from the master seed, the point (0 under CRN) and `r`. */
+function taskFor(
+  plan: ExperimentPlan,
+  point: ExperimentPlan["points"][number],
+  r: number,
+): RunTask {
+  const { experiment } = plan;
+  const seedPoint = experiment.commonRandomNumbers ? 0 : point.index;
+  return {
+    point: point.index,
+    replication: r,
+    seed: deriveSeed(experiment.seed, seedPoint, r),
+    scenario: point.scenario,
+    metrics: experiment.metrics,
+    histograms: experiment.pooledPercentiles,
+  };
+}
+
+/**
+ * The runs of one shard as rounds: the generator yields each round's tasks
+ * and takes their records back (in the order given), and returns the partial
+ * result. Without a precision there is one round, every planned run; with one,
+ * the first `replications` of every point, then `batch` more for each point
+ * whose intervals are still too wide (see precision.ts). A driver runs each
+ * round in this thread or on workers: the rounds do not depend on which.
+ *
+ * @remarks Since 0.2.0
+ */
+export function* experimentRounds(
+  plan: ExperimentPlan,
+  shard: Shard = WHOLE,
+): Generator<RunTask[], PartialResult, RunRecord[]> {
+  const precision = plan.experiment.precision;
+  if (precision === undefined) {
+    const tasks = planRuns(plan, shard);
+    return assemblePartial(plan, shard, tasks, yield tasks);
+  }
+  checkShard(shard);
+  const sizes = roundSizes(plan.experiment, precision);
+  const allTasks: RunTask[] = [];
+  const allRecords: RunRecord[] = [];
+  const values = new Map<number, (readonly (number | null)[])[]>();
+  let active = plan.points.filter((p) => p.index % shard.count === shard.index);
+  for (let round = 0; round < sizes.length && active.length > 0; round++) {
+    const from = round === 0 ? 0 : (sizes[round - 1] as number);
+    const to = sizes[round] as number;
+    const tasks = active.flatMap((point) =>
+      Array.from({ length: to - from }, (_, i) => taskFor(plan, point, from + i)),
+    );
+    const records = yield tasks;
+    tasks.forEach((task, i) => {
+      const record = records[i] as RunRecord;
+      allTasks.push(task);
+      allRecords.push(record);
+      const list = values.get(task.point) ?? [];
+      list[task.replication] = record.values;
+      values.set(task.point, list);
+    });
+    const metrics = plan.experiment.metrics.length;
+    active = active.filter((p) => !isPrecise(values.get(p.index) ?? [], metrics, to, precision));
+  }
+  return assemblePartial(plan, shard, allTasks, allRecords);
 }
 
 /**
@@ -220,14 +274,24 @@ export function runPlanPartial(
   options: RunExperimentOptions = {},
 ): PartialResult {
   const shard = options.shard ?? WHOLE;
-  const tasks = planRuns(plan, shard);
+  checkShard(shard);
   checkRunLimits(plan, shard);
-  const records = tasks.map((task, i) => {
-    const record = executeRun(task);
-    options.onProgress?.(i + 1, tasks.length);
-    return record;
-  });
-  return assemblePartial(plan, shard, tasks, records);
+  const rounds = experimentRounds(plan, shard);
+  let planned = 0;
+  let done = 0;
+  let step = rounds.next();
+  while (!step.done) {
+    const tasks = step.value;
+    planned += tasks.length;
+    step = rounds.next(
+      tasks.map((task) => {
+        const record = executeRun(task);
+        options.onProgress?.(++done, planned);
+        return record;
+      }),
+    );
+  }
+  return step.value;
 }
 
 /**

@@ -82,6 +82,36 @@ export const ExperimentSchema = z
       .describe(
         "Also give, per point, the latency percentiles of all replications' requests pooled, from their latency histograms merged exactly",
       ),
+    precision: z
+      .strictObject({
+        relativeHalfWidth: z
+          .number()
+          .gt(0)
+          .lt(1)
+          .describe(
+            "Stop adding replications to a point once every metric's 95 % interval half-width is at most this share of its mean (0.05 for ±5 %)",
+          ),
+        maxReplications: z
+          .number()
+          .int()
+          .min(2)
+          .max(10_000)
+          .default(100)
+          .describe("Never more replications per point than this"),
+        batch: z
+          .number()
+          .int()
+          .min(1)
+          .max(10_000)
+          .optional()
+          .describe(
+            "Replications added per round to a point not yet precise enough (default: `replications`, the first round)",
+          ),
+      })
+      .optional()
+      .describe(
+        "Run length from the precision wanted: `replications` first, then rounds of `batch` more to each point whose intervals are still too wide, up to `maxReplications`",
+      ),
     baseline: z
       .number()
       .int()

@@ -5,13 +5,12 @@
 import { availableParallelism } from "node:os";
 import { Piscina } from "piscina";
 import {
-  assemblePartial,
   checkRunLimits,
   type ExperimentPlan,
   type ExperimentResult,
+  experimentRounds,
   finalizeResult,
   type PartialResult,
-  planRuns,
   type RunRecord,
   type RunTask,
   resolveExperiment,
@@ -64,29 +63,38 @@ export async function runPartialOnWorkers(
 ): Promise<PartialResult> {
   const plan: ExperimentPlan = resolveExperiment(input);
   const shard = options.shard ?? WHOLE;
-  const tasks: RunTask[] = planRuns(plan, shard);
+  const rounds = experimentRounds(plan, shard);
+  let step = rounds.next();
   checkRunLimits(plan, shard);
   const workers = checkWorkers(options.workers ?? availableParallelism());
   const { filename, execArgv } = workerModule();
+  const threads = Math.min(workers, step.done ? 1 : step.value.length || 1);
   const pool = new Piscina<RunTask, RunRecord>({
     filename,
     execArgv,
-    minThreads: Math.min(workers, tasks.length || 1),
-    maxThreads: Math.min(workers, tasks.length || 1),
+    minThreads: threads,
+    maxThreads: threads,
     // One task per thread at a time: a second queued task would only hold memory.
     concurrentTasksPerWorker: 1,
   });
   try {
     let done = 0;
-    const records = await Promise.all(
-      tasks.map(async (task) => {
-        const record = await pool.run(task);
-        done++;
-        options.onProgress?.(done, tasks.length);
-        return record;
-      }),
-    );
-    return assemblePartial(plan, shard, tasks, records);
+    let planned = 0;
+    // Each round runs whole before the next is decided: the rounds are those of one thread.
+    while (!step.done) {
+      const tasks = step.value;
+      planned += tasks.length;
+      const records = await Promise.all(
+        tasks.map(async (task) => {
+          const record = await pool.run(task);
+          done++;
+          options.onProgress?.(done, planned);
+          return record;
+        }),
+      );
+      step = rounds.next(records);
+    }
+    return step.value;
   } finally {
     await pool.destroy();
   }

@@ -82,6 +82,12 @@ export {
   perSecText,
 } from "./table-text.js";
 export { componentColumns, componentSummaries, componentTables } from "./tables.js";
+export {
+  MAX_WINDOWS,
+  type TimeSeriesReport,
+  TimeSeriesReportSchema,
+  TimeSeriesWindowSchema,
+} from "./time-series.js";
 export { type TimelineEntry, TimelineEntrySchema, TimelineSchema } from "./timeline.js";
 export type { TimedEvent } from "./timeline-fields.js";
 export { mergePatch, resolveVariants, runVariants, type ScenarioVariant } from "./variants.js";

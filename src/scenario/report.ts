@@ -8,6 +8,7 @@ import type { NodeReportSchema } from "./components/database.js";
 import { REPORT_SECTIONS } from "./components/index.js";
 import type { ProxyReportSchema } from "./components/proxy-section.js";
 import { count } from "./fields.js";
+import { TimeSeriesReportSchema } from "./time-series.js";
 
 export { ClientReportSchema } from "./components/client.js";
 export { NodeReportSchema } from "./components/database.js";
@@ -166,6 +167,9 @@ export const ReportSchema = z.strictObject({
   ...REPORT_SECTIONS,
   consistency: ConsistencyReportSchema.optional(),
   verdict: VerdictSchema,
+  timeSeries: TimeSeriesReportSchema.optional().describe(
+    "Per-window figures of the measured period, when the run asked for them (RunScenarioOptions.timeSeries)",
+  ),
 });
 
 /**

@@ -102,9 +102,20 @@ describe.runIf(present || process.env.CI === "true")("HTML reports in headless C
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it("dbsim run --format html: three plans' CDFs, series over time and three topologies", async () => {
+  it("dbsim run --format html --time-series: three plans' CDFs, series over time and three topologies", async () => {
     const run = await runCli(
-      ["run", "read-your-writes", "--duration", "1s", "--format", "html", "--out", "run.html"],
+      [
+        "run",
+        "read-your-writes",
+        "--duration",
+        "1s",
+        "--time-series",
+        "250ms",
+        "--format",
+        "html",
+        "--out",
+        "run.html",
+      ],
       dir,
     );
     expect(run.stderr).toContain("report written to run.html");
@@ -124,6 +135,11 @@ describe.runIf(present || process.env.CI === "true")("HTML reports in headless C
     expect(byCaption.get("Work in flight (time-average per window)")?.paths).toBe(3);
     // Two replicas per plan.
     expect(byCaption.get("Replication backlog (mean per window)")?.paths).toBe(6);
+    // The report's own windows: offered and completed, p50 and p99, per plan; CPU of three nodes per plan.
+    expect(byCaption.get("Throughput per window")?.paths).toBe(6);
+    expect(byCaption.get("Latency per window")?.paths).toBe(6);
+    expect(byCaption.get("CPU per node (busy share of cores)")?.paths).toBe(9);
+    expect(byCaption.get("Replica lag per window (mean of samples)")?.paths).toBe(6);
     // Workload, app, primary, two replicas, for each plan.
     expect(facts.topologyNodes).toEqual([5, 5, 5]);
   });

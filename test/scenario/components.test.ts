@@ -67,7 +67,8 @@ describe("the component registry", () => {
       Object.keys(SCENARIO_SECTIONS),
     );
     expect(reportKeys.filter((k) => k in REPORT_SECTIONS)).toEqual(Object.keys(REPORT_SECTIONS));
-    expect(reportKeys.slice(-2)).toEqual(["consistency", "verdict"]);
+    // The optional per-window figures come last, after the verdict on the whole period.
+    expect(reportKeys.slice(-3)).toEqual(["consistency", "verdict", "timeSeries"]);
   });
 
   it("builds back to front: each box of the diagram stands in front of what it wraps", () => {

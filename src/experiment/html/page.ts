@@ -26,7 +26,7 @@ export interface PageSection {
   readonly html: string;
 }
 
-/** A table from a header row and body rows (cells are text, escaped here). */
+/** @internal A table from a header row and body rows (cells are text, escaped here). */
 export function htmlTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const head = `<tr>${header.map((h) => `<th>${escapeXml(h)}</th>`).join("")}</tr>`;
   const body = rows.map((r) => `<tr>${r.map((c) => `<td>${escapeXml(c)}</td>`).join("")}</tr>`);

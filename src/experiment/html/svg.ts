@@ -3,7 +3,11 @@
 // from outside, and coordinates printed with one decimal, so the same data
 // gives the same bytes in Node and in a browser.
 
-/** A point of a series: [x, y]. */
+/**
+ * A point of a series: [x, y].
+ *
+ * @remarks Since 0.2.0
+ */
 export type XY = readonly [number, number];
 
 /**
@@ -47,12 +51,12 @@ const PALETTE = [
   "#17becf",
 ] as const;
 
-/** The colour of the i-th series. */
+/** @internal The colour of the i-th series. */
 export function seriesColor(i: number): string {
   return PALETTE[i % PALETTE.length] as string;
 }
 
-/** Text safe inside XML and HTML, in text and in attributes. */
+/** @internal Text safe inside XML and HTML, in text and in attributes. */
 export function escapeXml(text: string): string {
   return text
     .replaceAll("&", "&amp;")
@@ -62,7 +66,7 @@ export function escapeXml(text: string): string {
     .replaceAll("'", "&#39;");
 }
 
-/** A number for people: four significant digits, no locale. */
+/** @internal A number for people: four significant digits, no locale. */
 export function formatNumber(v: number): string {
   if (!Number.isFinite(v)) return String(v);
   if (v !== 0 && (Math.abs(v) >= 1e6 || Math.abs(v) < 1e-3)) {
@@ -75,7 +79,7 @@ function coord(v: number): string {
   return (Math.round(v * 10) / 10).toFixed(1);
 }
 
-/** Round ticks covering [low, high] (Heckbert's 1-2-5 steps, about five of them). */
+/** @internal Round ticks covering [low, high] (Heckbert's 1-2-5 steps, about five of them). */
 export function niceTicks(low: number, high: number): number[] {
   if (!(high > low)) return [low];
   const raw = (high - low) / 5;

@@ -12,6 +12,9 @@ const LINE_PX = 15;
 const PAD = 8;
 const COLUMN_GAP = 90;
 const ROW_GAP = 22;
+/** How far an arrow within a column bulges out to the right, and the room kept for it and its label. */
+const BULGE_PX = 40;
+const RIGHT_ROOM_PX = 130;
 
 interface Box {
   readonly node: DiagramNode;
@@ -74,7 +77,7 @@ function layout(graph: TopologyGraph): { boxes: Map<string, Box>; width: number;
     height = Math.max(height, y - ROW_GAP + PAD);
     x += columnWidth + COLUMN_GAP;
   }
-  return { boxes, width: x - COLUMN_GAP + PAD, height };
+  return { boxes, width: x - COLUMN_GAP + PAD + RIGHT_ROOM_PX, height };
 }
 
 function boxSvg(box: Box): string {
@@ -98,15 +101,27 @@ function edgeSvg(
   markerId: string,
 ): string {
   const sameColumn = Math.abs(from.x + from.width / 2 - (to.x + to.width / 2)) < 1;
-  const [x1, y1, x2, y2] = sameColumn
-    ? [from.x + from.width / 2, from.y + from.height, to.x + to.width / 2, to.y]
-    : [from.x + from.width, from.y + from.height / 2, to.x, to.y + to.height / 2];
   const dash = dotted ? ' stroke-dasharray="4 3"' : "";
+  let d: string;
+  let labelAt: [number, number];
+  if (sameColumn) {
+    // Down the column's right side, bulging out, so it passes no box between.
+    const [x1, y1] = [from.x + from.width, from.y + from.height / 2];
+    const [x2, y2] = [to.x + to.width, to.y + to.height / 2];
+    const bulge = Math.max(x1, x2) + BULGE_PX;
+    d = `M${x1.toFixed(1)},${y1.toFixed(1)}C${bulge.toFixed(1)},${y1.toFixed(1)} ${bulge.toFixed(1)},${y2.toFixed(1)} ${x2.toFixed(1)},${y2.toFixed(1)}`;
+    labelAt = [bulge - BULGE_PX / 4, (y1 + y2) / 2];
+  } else {
+    const [x1, y1] = [from.x + from.width, from.y + from.height / 2];
+    const [x2, y2] = [to.x, to.y + to.height / 2];
+    d = `M${x1.toFixed(1)},${y1.toFixed(1)}L${x2.toFixed(1)},${y2.toFixed(1)}`;
+    labelAt = [(x1 + x2) / 2, (y1 + y2) / 2 - 4];
+  }
   const text =
     label === undefined
       ? ""
-      : `<text x="${((x1 + x2) / 2).toFixed(1)}" y="${((y1 + y2) / 2 - 4).toFixed(1)}" text-anchor="middle" font-size="10" fill="#555">${escapeXml(label)}</text>`;
-  return `<g class="edge"><path d="M${x1.toFixed(1)},${y1.toFixed(1)}L${x2.toFixed(1)},${y2.toFixed(1)}" stroke="#555" fill="none" marker-end="url(#${markerId})"${dash}/>${text}</g>`;
+      : `<text x="${labelAt[0].toFixed(1)}" y="${labelAt[1].toFixed(1)}" text-anchor="${sameColumn ? "start" : "middle"}" font-size="10" fill="#555">${escapeXml(label)}</text>`;
+  return `<g class="edge"><path d="${d}" stroke="#555" fill="none" marker-end="url(#${markerId})"${dash}/>${text}</g>`;
 }
 
 /**

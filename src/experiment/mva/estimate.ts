@@ -10,6 +10,7 @@
 import { distributionMean, resolveLatencyTable } from "../../latency/index.js";
 import { resolveScenario } from "../../scenario/parse.js";
 import type { Scenario, ScenarioInput } from "../../scenario/schema.js";
+import { unsupported } from "./applicability.js";
 import { type ClosedSolution, closedOneStation, openResponseMs } from "./queueing.js";
 
 /**
@@ -36,84 +37,6 @@ export type AnalyticEstimate =
       /** Why the scenario is not a product-form network, one reason each. */
       readonly reasons: readonly string[];
     };
-
-const KNOWN = {
-  scenario: [
-    "name",
-    "description",
-    "seed",
-    "duration",
-    "warmup",
-    "latency",
-    "workload",
-    "database",
-    "client",
-  ],
-  workload: [
-    "rate",
-    "clients",
-    "thinkTime",
-    "readRatio",
-    "transactions",
-    "keys",
-    "sessions",
-    "lockingReads",
-    "readOwnWrites",
-  ],
-  database: [
-    "engine",
-    "cores",
-    "sigma",
-    "kappa",
-    "maxConnections",
-    "memoryPerConnectionMB",
-    "readTime",
-    "writeTime",
-    "connectionSetupTime",
-  ],
-  client: [
-    "connections",
-    "instances",
-    "poolSize",
-    "connectionTimeout",
-    "roundTrip",
-    "connectRoundTrips",
-  ],
-} as const;
-
-const WHY_SECTION: Readonly<Record<string, string>> = {
-  replication:
-    "replication: the replicas apply the log with a bounded number of threads queued outside their cores, a second class of work that is not product form",
-  pool: "pool (pgbouncer): a server connection is held while a request waits in other queues (simultaneous resource possession)",
-  proxy:
-    "proxy (ProxySQL): backend connections are held across queues, and its query cache answers some reads",
-  routing:
-    "routing: a routing policy decides by state (lag, sessions), which a product-form network cannot express",
-  timeline:
-    "timeline: timed events change the system during the run; the estimate is of a steady state",
-};
-
-/** Settings the estimate does not know, and the sections it cannot reduce. */
-function unsupported(s: Scenario): string[] {
-  const reasons: string[] = [];
-  const record = s as unknown as Record<string, unknown>;
-  for (const [key, value] of Object.entries(record)) {
-    if (value === undefined) continue;
-    if (key === "timeline" && Array.isArray(value) && value.length === 0) continue;
-    if (!(KNOWN.scenario as readonly string[]).includes(key)) {
-      reasons.push(WHY_SECTION[key] ?? `${key}: a section the estimate does not cover`);
-    }
-  }
-  for (const part of ["workload", "database", "client"] as const) {
-    const section = record[part] as Record<string, unknown>;
-    for (const key of Object.keys(section)) {
-      if (!(KNOWN[part] as readonly string[]).includes(key)) {
-        reasons.push(`${part}.${key}: a setting the estimate does not cover`);
-      }
-    }
-  }
-  return reasons;
-}
 
 /** E[statements per operation], or a reason when it is not a plain mean. */
 function statementsPerOp(s: Scenario): number | string {

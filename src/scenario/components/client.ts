@@ -141,6 +141,13 @@ export const client: Component<typeof ClientSection, typeof ClientReportSchema> 
           }
           return { connections: c.connections, connectionsOpened, waitingMax };
         },
+        probes: () => [
+          {
+            name: "waiting.client",
+            kind: "gauge",
+            read: () => drivers.reduce((sum, d) => sum + d.waiting, 0),
+          },
+        ],
       },
     };
   },

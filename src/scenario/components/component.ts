@@ -120,6 +120,22 @@ export interface MeasuredWindow {
 }
 
 /**
+ * A figure a component offers the report's time series, read at each window's
+ * end: `area` a running time integral (the window shows its mean), `count` a
+ * running count (the window shows it per second), `gauge` a value now (the
+ * window shows it at its end).
+ *
+ * @remarks Since 0.2.0
+ */
+export interface Probe {
+  /** Its name in the time series, e.g. `cpu.primary`. */
+  readonly name: string;
+  readonly kind: "area" | "count" | "gauge";
+  /** Its value at `now` (ms). */
+  read(now: number): number;
+}
+
+/**
  * A built component's measurement: restarted once at the warm-up cut, stopped
  * at the end, read for its report section.
  *
@@ -134,6 +150,8 @@ export interface ComponentStats extends Resettable {
   series?(): readonly LagSeries[];
   /** Its report section, or undefined for none. */
   section?(window: MeasuredWindow): unknown;
+  /** Its figures for the report's time series (read only when one is asked for). */
+  probes?(): readonly Probe[];
 }
 
 /**

@@ -7,7 +7,7 @@ import { DatabaseServer } from "../../models/server/server.js";
 import { DistributionSpecSchema, nonNegative, positiveInt, roundFigure } from "../fields.js";
 import type { Report } from "../report.js";
 import { alignColumns, NO_DATA, percentText, perSecText } from "../table-text.js";
-import type { BuildContext, Component } from "./component.js";
+import type { BuildContext, Component, Probe } from "./component.js";
 
 const num = () => z.number();
 
@@ -157,10 +157,21 @@ export const database: Component<typeof DatabaseSection, typeof NodesReport> = {
         section(window): z.output<typeof NodesReport> {
           return nodes.map((n) => nodeRow(n.server, n.role, window));
         },
+        probes: () => nodes.map((n) => cpuProbe(n.server)),
       },
     };
   },
 };
+
+/** A node's busy share of its cores, as a time integral since the warm-up cut. */
+function cpuProbe(node: DatabaseServer): Probe {
+  const busy = node.busyCores;
+  return {
+    name: `cpu.${node.name}`,
+    kind: "area",
+    read: (now) => (busy.mean(now) * (now - busy.startMs)) / node.config.cores,
+  };
+}
 
 function nodeRow(
   node: DatabaseServer,

@@ -223,6 +223,12 @@ export const pool: Component<typeof PoolSection, typeof PoolingSection> = {
           for (const x of pools) x.bouncer.resetStats(now);
         },
         section: (window) => poolingReport(p.poolMode, pools, window),
+        probes: () =>
+          pools.map(({ bouncer }) => ({
+            name: `waiting.${bouncer.name}`,
+            kind: "area" as const,
+            read: (now: number) => bouncer.waiting.mean(now) * (now - bouncer.waiting.startMs),
+          })),
       },
     };
   },
