@@ -26,7 +26,14 @@ export type ErrorKind =
    * the query's hostgroup had no ONLINE server (empty, or every server shunned),
    * or every server's `max_connections` were in use.
    */
-  | "hostgroup_unavailable";
+  | "hostgroup_unavailable"
+  /**
+   * A row-lock wait gave up: PostgreSQL's `lock_timeout` (SQLSTATE 55P03) or
+   * MySQL's `innodb_lock_wait_timeout` (error 1205). Since 0.2.0.
+   */
+  | "lock_timeout"
+  /** The transaction was the victim of a deadlock (PostgreSQL 40P01, MySQL 1213). Since 0.2.0. */
+  | "deadlock";
 
 /**
  * The error kinds, in report order.
@@ -41,6 +48,8 @@ export const ERROR_KINDS: readonly ErrorKind[] = [
   "statement_mode_transaction",
   "proxy_max_connections",
   "hostgroup_unavailable",
+  "lock_timeout",
+  "deadlock",
 ];
 
 /**

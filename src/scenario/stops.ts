@@ -173,5 +173,9 @@ function componentOf(kind: ErrorKind, scenario: Scenario): string {
       return "ProxySQL (no server available in the hostgroup)";
     case "connection_timeout":
       return `the application's connection pool (connectionTimeout ${scenario.client.connectionTimeout} ms)`;
+    case "lock_timeout":
+      return "the database (a row-lock wait reached its lock timeout)";
+    case "deadlock":
+      return "the database (a deadlock chose the transaction as its victim)";
   }
 }

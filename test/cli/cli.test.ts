@@ -115,7 +115,9 @@ describe("dbsim run", () => {
     expect(r.stderr).toMatch(/^scenario\s+tiny$/m);
     expect(r.stderr).toMatch(/^workload\s+open arrivals \(Poisson\), 200 ops\/s$/m);
     expect(r.stderr).toMatch(/^read ratio\s+0\.8$/m);
-    expect(r.stderr).toMatch(/^database\s+postgresql, 4 cores, maxConnections 100$/m);
+    expect(r.stderr).toMatch(
+      /^database\s+postgresql, 4 cores, maxConnections 100, mechanisms all$/m,
+    );
     expect(r.stderr).toMatch(/^client\s+persistent connections/m);
     expect(r.stdout).not.toMatch(/^seed/m);
   });

@@ -185,7 +185,13 @@ function oneClient(serviceMs: number, warmup: number, duration: number): Scenari
     warmup,
     duration,
     workload: { clients: 1, thinkTime: 0, readRatio: 1, keys: { count: 10 } },
-    database: { readTime: serviceMs, writeTime: serviceMs, connectionSetupTime: 0 },
+    // Pure processor sharing: the service time is the CPU work alone.
+    database: {
+      mechanisms: "none",
+      readTime: serviceMs,
+      writeTime: serviceMs,
+      connectionSetupTime: 0,
+    },
     client: { poolSize: 1, roundTrip: 0, connectRoundTrips: 0 },
   };
 }

@@ -125,16 +125,20 @@ export class StatementPipeline {
 
   /** Commits: flushes the log if it wrote (group commit), then frees its locks. */
   commit(txn: ServerTransaction, done: () => void): void {
-    const wal = this.mechanisms.wal;
-    if (wal === null || !txn.wrote) {
-      this.end(txn);
-      done();
-      return;
-    }
-    wal.commit(() => {
+    this.durable(txn, () => {
       this.end(txn);
       done();
     });
+  }
+
+  /**
+   * Makes the transaction durable: flushes the log if it wrote (group commit),
+   * then calls `done`; its locks stay until {@link StatementPipeline.end}.
+   */
+  durable(txn: ServerTransaction, done: () => void): void {
+    const wal = this.mechanisms.wal;
+    if (wal === null || !txn.wrote) done();
+    else wal.commit(done);
   }
 
   /** Rolls back: frees its locks (no flush: an abort need not be durable). */
@@ -142,12 +146,27 @@ export class StatementPipeline {
     this.end(txn);
   }
 
-  private end(txn: ServerTransaction): void {
+  /** Ends the transaction (after its commit or on rollback): frees its locks. */
+  end(txn: ServerTransaction): void {
     if (txn.ended) return;
     txn.ended = true;
     this.open--;
     const locks = this.mechanisms.locks;
     if (locks !== null && txn.locks !== null) locks.release(txn.locks);
+  }
+
+  /** The mechanisms in use (null = off). */
+  get parts(): ServerMechanisms {
+    return this.mechanisms;
+  }
+
+  /** Restarts every mechanism's statistics at the warm-up cut (not its state). */
+  resetStats(now: number): void {
+    const { bufferPool, disk, locks, wal } = this.mechanisms;
+    bufferPool?.resetStats();
+    disk?.resetStats(now);
+    locks?.resetStats();
+    wal?.resetStats();
   }
 
   /** Reads `count` pages from disk one after another, then calls `then`. */
