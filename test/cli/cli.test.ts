@@ -611,10 +611,14 @@ describe("other commands", () => {
       "read-your-writes",
       "pool-size",
       "proxysql",
+      "pool-size-io",
+      "hot-row",
+      "group-commit",
+      "scale-up",
     ]);
     // Descriptions wrap to 80 columns, continuation lines indented under the first.
     const first = lines.filter((l) => !l.startsWith(" "));
-    expect(first).toHaveLength(6);
+    expect(first).toHaveLength(10);
     builtinScenarioNames().forEach((name, i) => {
       expect(first[i]).toMatch(new RegExp(`^${name}\\s+\\S.{20,}`));
     });
