@@ -181,7 +181,7 @@ export function serverTable(
     s.locks.hottestRows.length === 0
       ? []
       : [
-          `  hottest rows on ${name}: ${s.locks.hottestRows.map((r) => `${r.row} (${r.waits} waits)`).join(", ")}`,
+          `  hottest rows on ${name}: ${s.locks.hottestRows.map((r) => `${r.row} (${r.waits} wait${r.waits === 1 ? "" : "s"})`).join(", ")}`,
         ],
   );
   return [
