@@ -220,14 +220,14 @@ export class DatabaseServer implements ServerPort {
     done: (error: ErrorKind | null) => void,
   ): void {
     const last = index >= op.statements - 1;
+    // A locking read (SELECT … FOR UPDATE) takes the row lock as a write does.
+    const locking = op.kind === "write" || op.forUpdate ? "write" : "read";
     let txn = index === 0 ? undefined : this.transactions.get(op);
     if (txn === undefined) {
-      txn = pipeline.begin();
+      txn = pipeline.begin(locking === "write");
       if (!last) this.transactions.set(op, txn);
     }
     const transaction = txn;
-    // A locking read (SELECT … FOR UPDATE) takes the row lock as a write does.
-    const locking = op.kind === "write" || op.forUpdate ? "write" : "read";
     pipeline.statement(transaction, op.key, locking, cpuMs, (error) => {
       if (error !== null) {
         if (!last) this.transactions.delete(op);
