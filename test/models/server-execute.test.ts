@@ -105,3 +105,20 @@ describe("DatabaseServer.execute through the pipeline", () => {
     expect(first).toEqual([{ at: 4, error: null }]);
   });
 });
+
+describe("what commit_siblings counts", () => {
+  it("lock waiters are not active (MinimumActiveBackends skips backends blocked on a lock)", () => {
+    const sim = new Simulation();
+    const locks = new RowLocks(sim, { engine: "postgresql", lockTimeoutMs: 0 });
+    const holder = locks.begin();
+    const waiter = locks.begin();
+    locks.acquire(holder, 7, () => {});
+    locks.acquire(waiter, 7, () => {});
+    expect(locks.activeTransactions).toBe(2);
+    expect(locks.waiting).toBe(1);
+    locks.release(holder);
+    expect(locks.waiting).toBe(0);
+    locks.release(waiter);
+    expect(locks.activeTransactions).toBe(0);
+  });
+});

@@ -53,7 +53,9 @@ export function equipServer(context: BuildContext, server: DatabaseServer): void
     fsyncMs: compile(db.fsyncTime),
     disk: (serviceMs, done) => disk.submit(serviceMs, done),
     delay: groupCommitDelay(db),
-    activeTransactions: () => (pipeline === null ? 0 : pipeline.openTransactions),
+    // PostgreSQL's MinimumActiveBackends (procarray.c) counts backends with a
+    // transaction ID that are not blocked on a lock.
+    activeTransactions: () => (pipeline === null ? 0 : pipeline.openTransactions - locks.waiting),
   });
   pipeline = new StatementPipeline(server, {
     bufferPool,
