@@ -169,7 +169,7 @@ else
     ...(values.pool === undefined ? {} : { pool: values.pool }),
   });
 
-/** Every row of the targets table: measured where the code has the model, else said so. */
+/** Every row of the targets table: measured where the code has the model, else said so (cache, shards, regions). */
 async function table(): Promise<void> {
   const rows: Record<string, string>[] = [];
   const measured = async (what: string, mechanisms: string, topology: Topology): Promise<void> => {
