@@ -148,8 +148,8 @@ describe("formatComparison", () => {
     ];
     const text = formatComparison(plans);
     expect(text).toMatch(/^ {2}plan\s+verdict\s/m);
-    expect(text).toMatch(/^ {2}base\s+ok\s.*\s+primary\s+\d+\.\d%$/m);
-    expect(text).toMatch(/^ {2}replicas\s+\S+\s.*\s+replica-1\s+\d+\.\d%$/m);
+    expect(text).toMatch(/^ {2}base\s+ok\s.*\s+primary\s+\d+\.\d%\s/m);
+    expect(text).toMatch(/^ {2}replicas\s+\S+\s.*\s+replica-1\s+\d+\.\d%\s/m);
   });
 
   it("lists the reasons of every plan that is not ok", () => {

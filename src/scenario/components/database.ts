@@ -6,7 +6,7 @@ import { planCostPerHour } from "../../models/server/node-sizes.js";
 import { DatabaseServer } from "../../models/server/server.js";
 import { roundFigure } from "../fields.js";
 import type { Report } from "../report.js";
-import { alignColumns, NO_DATA, percentText, perSecText } from "../table-text.js";
+import { alignColumns, formatFigure, NO_DATA, percentText, perSecText } from "../table-text.js";
 import type { BuildContext, Component } from "./component.js";
 import { DatabaseSchema } from "./database-section.js";
 import {
@@ -104,6 +104,26 @@ export const database: Component<typeof DatabaseSection, typeof NodesReport> = {
       cell: (r) => {
         const node = busiestNode(r);
         return node === undefined ? NO_DATA : percentText(node.utilization);
+      },
+    },
+    // Writes run on the primary: its lock waits and group commit tell the hot-row
+    // and write-batching stories.
+    {
+      header: ["lock wait", "mean ms"],
+      rank: 150,
+      cell: (r) => {
+        const locks = r.nodes[0]?.server?.locks;
+        return locks === undefined || locks.waits === 0 ? NO_DATA : formatFigure(locks.waitMs.mean);
+      },
+    },
+    {
+      header: ["commits", "/flush"],
+      rank: 160,
+      cell: (r) => {
+        const commits = r.nodes[0]?.server?.commits;
+        return commits === undefined || commits.flushes === 0
+          ? NO_DATA
+          : commits.commitsPerFlush.toFixed(2);
       },
     },
   ],
