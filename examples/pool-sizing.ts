@@ -20,7 +20,7 @@ for (const size of [2, 4, 6, 8, 10, 12, 16, 20, 30, 40, 60, 100]) {
     variants: undefined,
     pool: { ...base.pool, defaultPoolSize: size },
   });
-  // Mean work 3 ms per statement (the table's 1–5 ms query), all N connections busy.
+  // Mean work 3 ms per statement (pool-size's CPU-heavy statements, 1–5 ms), all N connections busy.
   const usl =
     (Math.min(size, cores) / (1 + sigma * (size - 1) + kappa * size * (size - 1)) / 3) * 1000;
   const { completedPerSec } = report.throughput;

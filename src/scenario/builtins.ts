@@ -1,10 +1,14 @@
 // The built-in scenarios, shipped inside the package as data. `dbsim run` with no
 // argument runs read-heavy.
+import groupCommit from "./builtins/group-commit.json";
+import hotRow from "./builtins/hot-row.json";
 import manyClients from "./builtins/many-clients.json";
 import poolSize from "./builtins/pool-size.json";
+import poolSizeIo from "./builtins/pool-size-io.json";
 import proxysql from "./builtins/proxysql.json";
 import readHeavy from "./builtins/read-heavy.json";
 import readYourWrites from "./builtins/read-your-writes.json";
+import scaleUp from "./builtins/scale-up.json";
 import writeHeavy from "./builtins/write-heavy.json";
 import type { ScenarioInput } from "./schema.js";
 
@@ -20,6 +24,10 @@ export const BUILTIN_SCENARIOS: Readonly<Record<string, ScenarioInput>> = Object
   "read-your-writes": readYourWrites as ScenarioInput,
   "pool-size": poolSize as ScenarioInput,
   proxysql: proxysql as ScenarioInput,
+  "pool-size-io": poolSizeIo as ScenarioInput,
+  "hot-row": hotRow as ScenarioInput,
+  "group-commit": groupCommit as ScenarioInput,
+  "scale-up": scaleUp as ScenarioInput,
 });
 
 /**

@@ -115,7 +115,9 @@ describe("dbsim run", () => {
     expect(r.stderr).toMatch(/^scenario\s+tiny$/m);
     expect(r.stderr).toMatch(/^workload\s+open arrivals \(Poisson\), 200 ops\/s$/m);
     expect(r.stderr).toMatch(/^read ratio\s+0\.8$/m);
-    expect(r.stderr).toMatch(/^database\s+postgresql, 4 cores, maxConnections 100$/m);
+    expect(r.stderr).toMatch(
+      /^database\s+postgresql, 4 cores, maxConnections 100, mechanisms all$/m,
+    );
     expect(r.stderr).toMatch(/^client\s+persistent connections/m);
     expect(r.stdout).not.toMatch(/^seed/m);
   });
@@ -285,18 +287,19 @@ describe("dbsim run with variants", () => {
     expect(r.stdout).toContain("with-variants: seed 11, 2 s measured after 500 ms of warm-up");
     const rows = r.stdout
       .split("\n")
-      .filter((l) => PLANS.some((name) => l.startsWith(`  ${name}  `) && /\d\.\d%$/.test(l)));
+      .filter((l) => PLANS.some((name) => l.startsWith(`  ${name}  `) && /\d\.\d%\s/.test(l)));
     expect(rows).toHaveLength(3);
     PLANS.forEach((name, i) => {
       expect(rows[i]?.startsWith(`  ${name}  `)).toBe(true);
       // verdict, completed/s, read p50, read p99, write p99, errors, reads to primary, RYW, MR,
-      // stale, max replica lag, busiest node and its utilization
+      // stale, max replica lag, busiest node and its utilization, the primary's mean lock
+      // wait and commits per flush
       const cells =
         rows[i]
           ?.slice(2 + name.length)
           .trim()
           .split(/\s+/) ?? [];
-      expect(cells).toHaveLength(13);
+      expect(cells).toHaveLength(15);
     });
     expect(r.stdout).toMatch(/^ {2}plan\s+verdict\s+\/s\s+p50\s+p99\s+p99\s+errors\s+primary/m);
     expect(r.stdout).toMatch(/^ {2}RYW by LSN\s+Reads wait for the replica/m);
@@ -609,10 +612,14 @@ describe("other commands", () => {
       "read-your-writes",
       "pool-size",
       "proxysql",
+      "pool-size-io",
+      "hot-row",
+      "group-commit",
+      "scale-up",
     ]);
     // Descriptions wrap to 80 columns, continuation lines indented under the first.
     const first = lines.filter((l) => !l.startsWith(" "));
-    expect(first).toHaveLength(6);
+    expect(first).toHaveLength(10);
     builtinScenarioNames().forEach((name, i) => {
       expect(first[i]).toMatch(new RegExp(`^${name}\\s+\\S.{20,}`));
     });

@@ -16,7 +16,7 @@ const PRODUCT_FORM = {
     thinkTime: { kind: "exponential", mean: 2 },
     keys: { count: 100, popularity: { kind: "uniform" } },
   },
-  database: { cores: 2, readTime: { kind: "exponential", mean: 0.5 } },
+  database: { mechanisms: "none", cores: 2, readTime: { kind: "exponential", mean: 0.5 } },
   client: { poolSize: 8, roundTrip: 0.2 },
 };
 

@@ -18,7 +18,14 @@ const small: ScenarioInput = {
   duration: "2s",
   warmup: "500ms",
   workload: { rate: 300, readRatio: 1, keys: { count: 100 } },
-  database: { cores: 4 },
+  // Pure processor sharing at the 1–5 ms simple indexed query: 4 cores finish at
+  // most ~1,333/s, so the rates below overload it.
+  database: {
+    cores: 4,
+    mechanisms: "none",
+    readTime: "simpleIndexedQuery",
+    writeTime: "simpleIndexedQuery",
+  },
 };
 
 const lines = (text: string): string[] => text.split("\n");
@@ -141,8 +148,8 @@ describe("formatComparison", () => {
     ];
     const text = formatComparison(plans);
     expect(text).toMatch(/^ {2}plan\s+verdict\s/m);
-    expect(text).toMatch(/^ {2}base\s+ok\s.*\s+primary\s+\d+\.\d%$/m);
-    expect(text).toMatch(/^ {2}replicas\s+\S+\s.*\s+replica-1\s+\d+\.\d%$/m);
+    expect(text).toMatch(/^ {2}base\s+ok\s.*\s+primary\s+\d+\.\d%\s/m);
+    expect(text).toMatch(/^ {2}replicas\s+\S+\s.*\s+replica-1\s+\d+\.\d%\s/m);
   });
 
   it("lists the reasons of every plan that is not ok", () => {

@@ -56,8 +56,9 @@ describe("examples/", () => {
     const errors = out.map((l) => Number(/errors (\d+)/.exec(l)?.[1]));
     expect(errors[0]).toBe(0);
     expect(errors[1]).toBeGreaterThan(0);
-    // Round-robin over 50 instances at 1000 requests/s: an instance gets a request every
-    // 50 ms, and each takes a few ms, so every instance opens one of its two connections.
+    // Round-robin over 50 instances at 2000 requests/s: an instance gets a request every
+    // 25 ms, and each takes about a millisecond, so every instance opens one of its two
+    // connections.
     expect(out[0]).toContain("peak connections 50");
   });
 

@@ -50,7 +50,8 @@ describe("README examples", () => {
     expect(m, out).not.toBeNull();
     // Offered 800/s on a lightly loaded server: almost all of it completes.
     expect(Math.abs(Number(m?.[1]) / 800 - 1)).toBeLessThan(0.05);
-    expect(Number(m?.[2])).toBeGreaterThan(1);
+    // Every request pays at least the 0.5 ms same-datacenter round trip.
+    expect(Number(m?.[2])).toBeGreaterThan(0.5);
     expect(out).toContain("flowchart LR");
   });
 });

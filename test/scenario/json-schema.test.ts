@@ -38,12 +38,15 @@ describe("scenarioJsonSchema()", () => {
     expect(schema.properties?.seed?.description).toMatch(/seed/i);
   });
 
-  it("describes the database defaults an editor can show (cores 8, maxConnections 100)", () => {
+  it("describes the database defaults an editor can show (cores 8 unless a size says otherwise, maxConnections 100)", () => {
     const db = schema.properties?.database?.properties as
-      | Record<string, JsonSchemaObject & { default?: unknown }>
+      | Record<string, JsonSchemaObject & { default?: unknown; description?: string }>
       | undefined;
-    expect(db?.cores?.default).toBe(8);
+    // cores has no fixed default: a size preset's vCPUs come first, then 8.
+    expect(db?.cores?.default).toBeUndefined();
+    expect(db?.cores?.description).toContain("or 8");
     expect(db?.maxConnections?.default).toBe(100);
+    expect(db?.mechanisms?.default).toBe("all");
   });
 
   it("is plain JSON: a JSON round trip gives it back unchanged", () => {

@@ -41,9 +41,23 @@ describe("defaults", () => {
       kappa: 0,
       maxConnections: 100,
       memoryPerConnectionMB: 7.5,
-      readTime: "simpleIndexedQuery",
-      writeTime: "simpleIndexedQuery",
+      mechanisms: "all",
+      // A point read's and a write's own CPU, tens to hundreds of µs (docs/server.md).
+      readTime: { kind: "uniform", min: 0.05, max: 0.15 },
+      writeTime: { kind: "uniform", min: 0.1, max: 0.3 },
       connectionSetupTime: "simpleIndexedQuery",
+      // PostgreSQL's documented defaults: shared_buffers 128MB, lock_timeout 0 (off),
+      // deadlock_timeout 1s, commit_delay 0, commit_siblings 5.
+      sharedBuffersMB: 128,
+      lockTimeout: 0,
+      deadlockTimeout: 1000,
+      commitDelay: 0,
+      commitSiblings: 5,
+      rowBytes: 128,
+      indexEntryBytes: 20,
+      diskReadTime: "ssdRandomRead",
+      fsyncTime: "ssdRandomRead",
+      diskParallelism: 16,
     });
     expect(s.client).toEqual({
       connections: "persistent",

@@ -109,7 +109,10 @@ const PRODUCT_FORM: ScenarioInput = {
     transactions: { share: 0.25, statements: 3 },
     keys: { count: 1000, popularity: { kind: "uniform" } },
   },
+  // The pure processor-sharing server: the mechanisms (buffer pool, locks, log
+  // flush) are not product form.
   database: {
+    mechanisms: "none",
     cores: 4,
     sigma: 0.02,
     kappa: 0.001,
@@ -175,6 +178,11 @@ describe("variants", () => {
 describe("where it does not apply, it says why", () => {
   const cases: [string, ScenarioInput, RegExp][] = [
     ["replication", { ...PRODUCT_FORM, replication: { replicas: 1 } }, /^replication:/],
+    [
+      "the server's mechanisms on (the default)",
+      { ...PRODUCT_FORM, database: { ...PRODUCT_FORM.database, mechanisms: "all" } },
+      /^database\.mechanisms: the buffer pool, row locks and the log flush are on/,
+    ],
     [
       "a pool smaller than the clients",
       { ...PRODUCT_FORM, client: { poolSize: 5, roundTrip: 0.5 } },

@@ -102,6 +102,7 @@ export class RowLocks {
   private readonly deadlockTimeoutMs: number;
   private nextId = 0;
   private open = 0;
+  private waitingNow = 0;
 
   /**
    * @param sim - the simulation
@@ -136,6 +137,11 @@ export class RowLocks {
     this.lockTimeoutMs = timeoutMs;
     this.deadlockTimeoutMs = deadlockTimeoutMs;
     this.hotRows = new HotRows(config.hotRowsK ?? 10);
+  }
+
+  /** Transactions waiting for a row now. */
+  get waiting(): number {
+    return this.waitingNow;
   }
 
   /** Transactions begun and not yet released. */
@@ -174,6 +180,7 @@ export class RowLocks {
     const waiter = new Waiter(txn, row, this.sim.now, done);
     lock.waiters.push(waiter);
     txn.waiting = waiter;
+    this.waitingNow++;
     this.hotRows.add(row);
     if (this.lockTimeoutMs > 0) {
       waiter.timeout = this.sim.schedule(this.lockTimeoutMs, () => {
@@ -268,6 +275,7 @@ export class RowLocks {
 
   private endWait(waiter: Waiter): void {
     waiter.txn.waiting = null;
+    this.waitingNow--;
     if (waiter.timeout !== null) this.sim.cancel(waiter.timeout);
     if (waiter.deadlockCheck !== null) this.sim.cancel(waiter.deadlockCheck);
     waiter.timeout = null;

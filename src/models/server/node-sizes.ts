@@ -76,7 +76,7 @@ export function nodeSize(
  *
  * @remarks Since 0.2.0
  */
-export function planCostPerHour(nodes: readonly NodeSize[]): number | null {
+export function planCostPerHour(nodes: readonly Pick<NodeSize, "costPerHour">[]): number | null {
   let total = 0;
   for (const node of nodes) {
     if (node.costPerHour === null) return null;

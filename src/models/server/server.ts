@@ -12,9 +12,12 @@
 // finish less work: the connection-pool paradox.
 //
 // Simulated with virtual time (the attained service of every active statement):
-// one pending completion event, moved whenever N changes. Left out: memory
-// pressure beyond counting it, I/O queues, locks between particular keys, and
-// the planner; a statement's work is one draw from its distribution.
+// one pending completion event, moved whenever N changes. With a statement
+// pipeline (statement.ts) a statement also reads its pages through the buffer
+// pool and disk, waits for row locks, and a commit flushes the log — waits that
+// hold no core; without one, a statement is its CPU work alone. Left out: memory
+// pressure beyond counting it and the planner; a statement's work is one draw
+// from its distribution.
 import {
   type EventHandle,
   MinHeap,
@@ -23,6 +26,7 @@ import {
 } from "../../kernel/index.js";
 import { TimeWeighted } from "../../metrics/index.js";
 import type { ErrorKind, Operation, PortConnection, ServerPort } from "../operation.js";
+import type { ServerTransaction, StatementPipeline } from "./statement.js";
 
 /**
  * Settings of a {@link DatabaseServer}.
@@ -101,6 +105,9 @@ export class DatabaseServer implements ServerPort {
   private pending: EventHandle | null = null;
   private readonly onComplete = (): void => this.complete();
   private readonly rateTable: Float64Array;
+  private pipelineInUse: StatementPipeline | null = null;
+  /** Multi-statement transactions between their first and last statement. */
+  private readonly transactions = new Map<Operation, ServerTransaction>();
 
   /**
    * @param sim - the simulation
@@ -165,9 +172,10 @@ export class DatabaseServer implements ServerPort {
   }
 
   /**
-   * Runs statement `index` of `op`: its work on the cores, then, on the last
-   * statement, the read of the key's version or the commit (which may wait for
-   * replicas, as the commit hook says).
+   * Runs statement `index` of `op`: its work on the cores (through the statement
+   * pipeline when there is one), then, on the last statement, the read of the
+   * key's version or the commit (which may wait for replicas, as the commit hook
+   * says).
    */
   execute(
     _conn: PortConnection,
@@ -176,26 +184,89 @@ export class DatabaseServer implements ServerPort {
     done: (error: ErrorKind | null) => void,
   ): void {
     const work = op.kind === "read" ? this.config.readWorkMs : this.config.writeWorkMs;
+    if (this.pipelineInUse !== null) {
+      this.executeThrough(this.pipelineInUse, op, index, work(this.rng), done);
+      return;
+    }
     this.runWork(work(this.rng), () => {
       if (index < op.statements - 1) {
         done(null);
         return;
       }
-      op.node = this.config.name;
-      if (op.kind === "read") {
-        op.version = this.read(op.key);
-        op.versionLsn = this.versionLsns[op.key] as number;
-        op.lsn = this.lsn;
+      this.finish(op, done);
+    });
+  }
+
+  /**
+   * Sends every statement through `pipeline` (buffer pool, disk, row locks, log
+   * flush) from now on; null goes back to CPU work alone.
+   *
+   * @remarks Since 0.2.0
+   */
+  usePipeline(pipeline: StatementPipeline | null): void {
+    this.pipelineInUse = pipeline;
+  }
+
+  /** The statement pipeline in use, or null (pure processor sharing). */
+  get pipeline(): StatementPipeline | null {
+    return this.pipelineInUse;
+  }
+
+  private executeThrough(
+    pipeline: StatementPipeline,
+    op: Operation,
+    index: number,
+    cpuMs: number,
+    done: (error: ErrorKind | null) => void,
+  ): void {
+    const last = index >= op.statements - 1;
+    // A locking read (SELECT … FOR UPDATE) takes the row lock as a write does.
+    const locking = op.kind === "write" || op.forUpdate ? "write" : "read";
+    let txn = index === 0 ? undefined : this.transactions.get(op);
+    if (txn === undefined) {
+      txn = pipeline.begin(locking === "write");
+      if (!last) this.transactions.set(op, txn);
+    }
+    const transaction = txn;
+    pipeline.statement(transaction, op.key, locking, cpuMs, (error) => {
+      if (error !== null) {
+        if (!last) this.transactions.delete(op);
+        done(error);
+        return;
+      }
+      if (!last) {
         done(null);
         return;
       }
-      op.commitMs = this.sim.now;
-      this.commit(op.key, (version, lsn) => {
-        op.version = version;
-        op.lsn = lsn;
-        op.versionLsn = lsn;
-        done(null);
-      });
+      if (index > 0) this.transactions.delete(op);
+      // Durable first (the log flush), then visible and shipped; the locks go
+      // once the commit may return, as PostgreSQL releases them only after
+      // RecordTransactionCommit (which waits for synchronous standbys).
+      pipeline.durable(transaction, () =>
+        this.finish(op, (error) => {
+          pipeline.end(transaction);
+          done(error);
+        }),
+      );
+    });
+  }
+
+  /** The last statement's outcome: the read of the key's version, or the commit. */
+  private finish(op: Operation, done: (error: ErrorKind | null) => void): void {
+    op.node = this.config.name;
+    if (op.kind === "read") {
+      op.version = this.read(op.key);
+      op.versionLsn = this.versionLsns[op.key] as number;
+      op.lsn = this.lsn;
+      done(null);
+      return;
+    }
+    op.commitMs = this.sim.now;
+    this.commit(op.key, (version, lsn) => {
+      op.version = version;
+      op.lsn = lsn;
+      op.versionLsn = lsn;
+      done(null);
     });
   }
 
@@ -268,6 +339,7 @@ export class DatabaseServer implements ServerPort {
     this.busyCores.reset(now);
     this.inService.reset(now);
     this.statements = 0;
+    this.pipelineInUse?.resetStats(now);
   }
 
   private speed(n: number): number {

@@ -39,15 +39,21 @@ export interface ServerMechanisms {
  * @remarks Since 0.2.0
  */
 export class ServerTransaction {
-  /** Its locks, when row locks are on. */
+  /** Its locks, when row locks are on and it may write. */
   readonly locks: LockTransaction | null;
+  /** True when it may write: it counts among the open transactions. */
+  readonly counted: boolean;
   /** True once it has written (its commit then needs a flush). */
   wrote = false;
   /** True once committed or rolled back. */
   ended = false;
-  /** @param locks - its lock-manager transaction, or null */
-  constructor(locks: LockTransaction | null) {
+  /**
+   * @param locks - its lock-manager transaction, or null
+   * @param counted - whether it may write (counted in openTransactions)
+   */
+  constructor(locks: LockTransaction | null, counted = true) {
     this.locks = locks;
+    this.counted = counted;
   }
 }
 
@@ -76,13 +82,21 @@ export class StatementPipeline {
     this.mechanisms = mechanisms;
   }
 
-  /** Transactions begun and not ended (what `commit_siblings` counts, plus one). */
+  /**
+   * Transactions begun that may write and not ended: what `commit_siblings`
+   * counts, plus one (PostgreSQL's MinimumActiveBackends skips backends with no
+   * transaction ID, which a read-only transaction never gets).
+   */
   get openTransactions(): number {
     return this.open;
   }
 
-  /** Starts a transaction. */
-  begin(): ServerTransaction {
+  /**
+   * Starts a transaction; a read-only one (`mayWrite` false) takes no locks, is
+   * not counted, and costs no lock-manager state.
+   */
+  begin(mayWrite = true): ServerTransaction {
+    if (!mayWrite) return new ServerTransaction(null, false);
     this.open++;
     const locks = this.mechanisms.locks;
     return new ServerTransaction(locks === null ? null : locks.begin());
@@ -101,40 +115,50 @@ export class StatementPipeline {
   ): void {
     const pool = this.mechanisms.bufferPool;
     const misses = pool === null ? 0 : pool.accessKey(key);
-    const hits = pool === null ? 0 : 2 - misses;
-    const work = cpuMs + hits * this.mechanisms.ramReadMs;
-    const compute = (): void => this.server.runWork(work, () => done(null));
-    const lockThenCompute = (): void => {
-      const locks = this.mechanisms.locks;
-      if (kind === "read" || locks === null || txn.locks === null) {
-        if (kind === "write") txn.wrote = true;
-        compute();
-        return;
+    const work = pool === null ? cpuMs : cpuMs + (2 - misses) * this.mechanisms.ramReadMs;
+    // The common case, every page in memory, allocates no continuation.
+    if (misses === 0) this.lockThenCompute(txn, key, kind, work, done);
+    else this.readPages(misses, () => this.lockThenCompute(txn, key, kind, work, done));
+  }
+
+  private lockThenCompute(
+    txn: ServerTransaction,
+    key: number,
+    kind: "read" | "write",
+    work: number,
+    done: (error: LockErrorKind | null) => void,
+  ): void {
+    const locks = this.mechanisms.locks;
+    if (kind === "write") txn.wrote = true;
+    if (kind === "read" || locks === null || txn.locks === null) {
+      this.server.runWork(work, () => done(null));
+      return;
+    }
+    locks.acquire(txn.locks, key, (error) => {
+      if (error === null) this.server.runWork(work, () => done(null));
+      else {
+        this.rollback(txn);
+        done(error);
       }
-      txn.wrote = true;
-      locks.acquire(txn.locks, key, (error) => {
-        if (error === null) compute();
-        else {
-          this.rollback(txn);
-          done(error);
-        }
-      });
-    };
-    this.readPages(misses, lockThenCompute);
+    });
   }
 
   /** Commits: flushes the log if it wrote (group commit), then frees its locks. */
   commit(txn: ServerTransaction, done: () => void): void {
-    const wal = this.mechanisms.wal;
-    if (wal === null || !txn.wrote) {
-      this.end(txn);
-      done();
-      return;
-    }
-    wal.commit(() => {
+    this.durable(txn, () => {
       this.end(txn);
       done();
     });
+  }
+
+  /**
+   * Makes the transaction durable: flushes the log if it wrote (group commit),
+   * then calls `done`; its locks stay until {@link StatementPipeline.end}.
+   */
+  durable(txn: ServerTransaction, done: () => void): void {
+    const wal = this.mechanisms.wal;
+    if (wal === null || !txn.wrote) done();
+    else wal.commit(done);
   }
 
   /** Rolls back: frees its locks (no flush: an abort need not be durable). */
@@ -142,12 +166,28 @@ export class StatementPipeline {
     this.end(txn);
   }
 
-  private end(txn: ServerTransaction): void {
+  /** Ends the transaction (after its commit or on rollback): frees its locks. */
+  end(txn: ServerTransaction): void {
     if (txn.ended) return;
     txn.ended = true;
+    if (!txn.counted) return;
     this.open--;
     const locks = this.mechanisms.locks;
     if (locks !== null && txn.locks !== null) locks.release(txn.locks);
+  }
+
+  /** The mechanisms in use (null = off). */
+  get parts(): ServerMechanisms {
+    return this.mechanisms;
+  }
+
+  /** Restarts every mechanism's statistics at the warm-up cut (not its state). */
+  resetStats(now: number): void {
+    const { bufferPool, disk, locks, wal } = this.mechanisms;
+    bufferPool?.resetStats();
+    disk?.resetStats(now);
+    locks?.resetStats();
+    wal?.resetStats();
   }
 
   /** Reads `count` pages from disk one after another, then calls `then`. */

@@ -3,52 +3,24 @@
 // figures are its report row.
 import * as z from "zod";
 import type { ServerErrorKind } from "../../models/server/errors.js";
+import { planCostPerHour } from "../../models/server/node-sizes.js";
 import { DatabaseServer } from "../../models/server/server.js";
-import { DistributionSpecSchema, nonNegative, positiveInt, roundFigure } from "../fields.js";
+import { roundFigure } from "../fields.js";
 import type { Report } from "../report.js";
-import { alignColumns, NO_DATA, percentText, perSecText } from "../table-text.js";
+import { alignColumns, formatFigure, NO_DATA, percentText, perSecText } from "../table-text.js";
 import type { BuildContext, Component, Probe } from "./component.js";
+import { DatabaseSchema } from "./database-section.js";
+import {
+  equipServer,
+  mechanismsEstimate,
+  ServerReportSchema,
+  serverRow,
+  serverTable,
+} from "./server-section.js";
 
 const num = () => z.number();
 
-/**
- * The `database` section: the primary node.
- *
- * @remarks Since 0.1.0
- */
-export const DatabaseSchema = z
-  .strictObject({
-    engine: z.enum(["postgresql", "mysql"]).default("postgresql").describe("The engine modelled"),
-    cores: positiveInt().max(4096).default(8).describe("CPU cores"),
-    // Gunther's USL takes 0 ≤ σ, κ < 1; 1 is let in as the fully serial limit. Larger
-    // values overflow the slowdown at many connections (κ near 1e308 gives Infinity).
-    sigma: nonNegative()
-      .max(1)
-      .default(0)
-      .describe("USL contention σ: the serial share of the work, in [0, 1]"),
-    kappa: nonNegative()
-      .max(1)
-      .default(0)
-      .describe("USL coherency κ: crosstalk cost between concurrent queries, in [0, 1]"),
-    maxConnections: positiveInt()
-      .max(1_000_000)
-      .default(100)
-      .describe("max_connections: one more gets 'too many clients' (PostgreSQL default 100)"),
-    memoryPerConnectionMB: nonNegative()
-      .max(1_000_000)
-      .default(7.5)
-      .describe("Memory per open connection (MB); PostgreSQL uses roughly 5–10 MB"),
-    readTime: DistributionSpecSchema.default("simpleIndexedQuery").describe(
-      "Server work of a read statement (ms at one connection)",
-    ),
-    writeTime: DistributionSpecSchema.default("simpleIndexedQuery").describe(
-      "Server work of a write statement (ms at one connection)",
-    ),
-    connectionSetupTime: DistributionSpecSchema.default("simpleIndexedQuery").describe(
-      "Server work to start a backend for a new connection (ms)",
-    ),
-  })
-  .describe("The database server");
+export { DatabaseSchema } from "./database-section.js";
 
 /**
  * A database node's figures over the measured window.
@@ -69,6 +41,16 @@ export const NodeReportSchema = z.strictObject({
   memoryMB: num().describe(
     "Peak memory held by connections (connectionsMax × memory per connection)",
   ),
+  server: ServerReportSchema.optional().describe(
+    "Buffer pool, disk, row locks and log flush (absent with mechanisms none)",
+  ),
+  size: z.string().optional().describe("The node size preset (database.size)"),
+  costPerHour: num()
+    .nullable()
+    .optional()
+    .describe(
+      "Dollars per hour from database.prices; null when the table has no price for the size",
+    ),
 });
 
 /**
@@ -85,7 +67,7 @@ export function buildServer(
 ): DatabaseServer {
   const { sim, scenario, compile } = context;
   const db = scenario.database;
-  return new DatabaseServer(sim, {
+  const server = new DatabaseServer(sim, {
     name,
     cores,
     sigma: db.sigma,
@@ -97,6 +79,8 @@ export function buildServer(
     writeWorkMs: compile(db.writeTime),
     connectWorkMs: compile(db.connectionSetupTime),
   });
+  equipServer(context, server);
+  return server;
 }
 
 const DatabaseSection = DatabaseSchema.prefault({});
@@ -117,6 +101,15 @@ export const database: Component<typeof DatabaseSection, typeof NodesReport> = {
       cause: (s) =>
         `the database (max_connections ${s.database.maxConnections} refuses new connections)`,
     },
+    {
+      kind: "lock_timeout" satisfies ServerErrorKind,
+      cause: (s) =>
+        `the database (a row-lock wait reached ${s.database.engine === "mysql" ? "innodbLockWaitTimeout" : "lockTimeout"})`,
+    },
+    {
+      kind: "deadlock" satisfies ServerErrorKind,
+      cause: () => "the database (a deadlock chose the transaction as its victim)",
+    },
   ],
   // The busiest node: with replicas or pools the primary is often not the bottleneck.
   compare: [
@@ -129,11 +122,32 @@ export const database: Component<typeof DatabaseSection, typeof NodesReport> = {
         return node === undefined ? NO_DATA : percentText(node.utilization);
       },
     },
+    // Writes run on the primary: its lock waits and group commit tell the hot-row
+    // and write-batching stories.
+    {
+      header: ["lock wait", "mean ms"],
+      rank: 150,
+      cell: (r) => {
+        const locks = r.nodes[0]?.server?.locks;
+        return locks === undefined || locks.waits === 0 ? NO_DATA : formatFigure(locks.waitMs.mean);
+      },
+    },
+    {
+      header: ["commits", "/flush"],
+      rank: 160,
+      cell: (r) => {
+        const commits = r.nodes[0]?.server?.commits;
+        return commits === undefined || commits.flushes === 0
+          ? NO_DATA
+          : commits.commitsPerFlush.toFixed(2);
+      },
+    },
   ],
-  table: (section) => nodesTable(section),
+  estimate: mechanismsEstimate,
+  table: (section) => [...nodesTable(section), ...serverTable(section), ...costLines(section)],
   summary: ({ database: db }) => [
     "database",
-    `${db.engine}, ${db.cores} cores, maxConnections ${db.maxConnections}`,
+    `${db.engine}${db.size === undefined ? "" : ` ${db.size}`}, ${db.cores} cores, maxConnections ${db.maxConnections}, mechanisms ${db.mechanisms}`,
   ],
 
   build(context, downstream) {
@@ -148,6 +162,7 @@ export const database: Component<typeof DatabaseSection, typeof NodesReport> = {
     });
     const primary = { name: "primary", role: "primary" as const, port: server, service: null };
     const nodes = context.nodes;
+    const cost = nodeCost(db.size, db.prices);
     return {
       downstream: { ways: [{ ...primary, diagramId: "primary" }, ...downstream.ways] },
       stats: {
@@ -155,7 +170,7 @@ export const database: Component<typeof DatabaseSection, typeof NodesReport> = {
           for (const n of nodes) n.server.resetStats(now);
         },
         section(window): z.output<typeof NodesReport> {
-          return nodes.map((n) => nodeRow(n.server, n.role, window));
+          return nodes.map((n) => ({ ...nodeRow(n.server, n.role, window), ...cost }));
         },
         probes: () => nodes.map((n) => cpuProbe(n.server)),
       },
@@ -197,7 +212,30 @@ function nodeRow(
     connectionsMax,
     connectionsMean: roundFigure(node.connections.mean(now)),
     memoryMB: roundFigure(connectionsMax * node.config.memoryPerConnectionMB),
+    server: serverRow(node, now),
   };
+}
+
+/** Every node's size and price: replicas take the primary's size. */
+function nodeCost(
+  size: string | undefined,
+  prices: Readonly<Record<string, number>> | undefined,
+): { size?: string; costPerHour?: number | null } {
+  if (size === undefined) return {};
+  const price = prices !== undefined && Object.hasOwn(prices, size) ? prices[size] : undefined;
+  return { size, costPerHour: price ?? null };
+}
+
+/** The plan's cost line: the nodes' sum, or why there is none. */
+function costLines(nodes: z.output<typeof NodesReport>): string[] {
+  const sized = nodes.filter((n) => n.size !== undefined);
+  if (sized.length === 0) return [];
+  const total = planCostPerHour(sized.map((n) => ({ costPerHour: n.costPerHour ?? null })));
+  return [
+    total === null
+      ? `Cost: no price for ${sized[0]?.size} in database.prices (dbsim ships no price list)`
+      : `Cost: $${total.toFixed(2)} per hour for ${sized.length} database node(s) (from database.prices; poolers and proxies not priced)`,
+  ];
 }
 
 /** The nodes' section of the report's table. */
