@@ -229,7 +229,34 @@ export {
   type RouterConfig,
   type RoutingStats,
 } from "./models/routing/router.js";
+export {
+  BufferPool,
+  type BufferPoolConfig,
+  type BufferPoolSize,
+} from "./models/server/buffer-pool.js";
+export { type DiskConfig, DiskStation, parallelismForIops } from "./models/server/disk.js";
+export { type HotRow, HotRows } from "./models/server/hot-rows.js";
+export {
+  type LockErrorKind,
+  LockTransaction,
+  type RowLockConfig,
+  RowLocks,
+} from "./models/server/locks.js";
+export { NODE_SIZES, type NodeSizeSpec } from "./models/server/node-sizes.data.js";
+export {
+  type NodeSize,
+  nodeSize,
+  nodeSizeNames,
+  type PriceTable,
+  planCostPerHour,
+} from "./models/server/node-sizes.js";
 export { type CommitHook, DatabaseServer, type ServerConfig } from "./models/server/server.js";
+export {
+  type ServerMechanisms,
+  ServerTransaction,
+  StatementPipeline,
+} from "./models/server/statement.js";
+export { type GroupCommitDelay, type WalConfig, WalFlusher } from "./models/server/wal.js";
 export { type DirectoryConfig, DirectoryLookup } from "./models/sharding/directory.js";
 export {
   Migration,

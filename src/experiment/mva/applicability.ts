@@ -101,7 +101,7 @@ export function unsupported(s: Scenario): string[] {
   }
   if (s.database.mechanisms !== "none") {
     reasons.push(
-      "database.mechanisms: the buffer pool, row locks and the log flush are on — a lock queue and group commit are not product form; set database.mechanisms to \"none\" for the pure processor-sharing server the estimate models",
+      'database.mechanisms: the buffer pool, row locks and the log flush are on — a lock queue and group commit are not product form; set database.mechanisms to "none" for the pure processor-sharing server the estimate models',
     );
   }
   for (const part of ["workload", "database", "client"] as const) {
