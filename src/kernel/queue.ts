@@ -32,8 +32,8 @@
 // long as the far future waits, which the collector copies at every scavenge.
 
 /**
- * One scheduled entry, reused by the simulation once it has run (users hold a handle
- * with its sequence number, never the entry).
+ * One scheduled entry. Opaque to users: `Simulation.schedule` returns it as an
+ * {@link EventHandle} for `cancel`.
  *
  * @internal
  */

@@ -115,21 +115,6 @@ function checkPriority(priority: number): void {
   }
 }
 
-/**
- * What `schedule` and `at` hand out: the entry and the sequence number it had then.
- * Entries are reused once run (so a far-future timer is not an object the young
- * collector copies on every scavenge while it waits); a handle whose entry now
- * carries another sequence number refers to an event that is gone.
- */
-class Handle {
-  readonly entry: Entry;
-  readonly seq: number;
-  constructor(entry: Entry, seq: number) {
-    this.entry = entry;
-    this.seq = seq;
-  }
-}
-
 function livelock(next: Entry, events: number): LivelockError {
   const fn = next.fn;
   const handler =
@@ -160,8 +145,6 @@ export class Simulation {
   private seq = 0;
   private processed = 0;
   private readonly queue = new EventQueue();
-  /** Entries of events that have run, for reuse (most recently freed first). */
-  private readonly spare: Entry[] = [];
   private readonly streams = new Map<string, RandomStream>();
   private readonly replacements: Readonly<Record<string, UniformSource>>;
   private readonly trace: TraceFn | undefined;
@@ -214,8 +197,9 @@ export class Simulation {
   schedule(delay: number, fn: () => void, priority = 0): EventHandle {
     checkDelay(delay);
     checkPriority(priority);
-    const entry = this.enqueue(this.clock + delay, priority, fn, null);
-    return new Handle(entry, entry.seq) as unknown as EventHandle;
+    const entry = new Entry(this.clock + delay, priority, this.seq++, fn, null);
+    this.queue.push(entry);
+    return entry as unknown as EventHandle;
   }
 
   /**
@@ -234,8 +218,9 @@ export class Simulation {
       );
     }
     checkPriority(priority);
-    const entry = this.enqueue(time, priority, fn, null);
-    return new Handle(entry, entry.seq) as unknown as EventHandle;
+    const entry = new Entry(time, priority, this.seq++, fn, null);
+    this.queue.push(entry);
+    return entry as unknown as EventHandle;
   }
 
   /**
@@ -244,9 +229,8 @@ export class Simulation {
    * @returns true if it was pending, false if it had already run or been cancelled
    */
   cancel(handle: EventHandle): boolean {
-    const h = handle as unknown as Handle;
-    const entry = h.entry;
-    if (entry.seq !== h.seq || entry.cancelled || entry.fn === null) return false;
+    const entry = handle as unknown as Entry;
+    if (entry.cancelled || entry.fn === null) return false;
     entry.fn = null;
     this.queue.cancel(entry);
     return true;
@@ -404,28 +388,7 @@ export class Simulation {
 
   /** @internal Queues an event's processing after `delay`. */
   _enqueueEvent(event: { _process(): void }, delay: number, priority: number): void {
-    this.enqueue(this.clock + delay, priority, null, event);
-  }
-
-  /** Queues an entry, a spare one when there is one. */
-  private enqueue(
-    time: number,
-    priority: number,
-    fn: (() => void) | null,
-    target: { _process(): void } | null,
-  ): Entry {
-    const seq = this.seq++;
-    let entry = this.spare.pop();
-    if (entry === undefined) entry = new Entry(time, priority, seq, fn, target);
-    else {
-      entry.time = time;
-      entry.priority = priority;
-      entry.seq = seq;
-      entry.fn = fn;
-      entry.target = target;
-    }
-    this.queue.push(entry);
-    return entry;
+    this.queue.push(new Entry(this.clock + delay, priority, this.seq++, null, event));
   }
 
   private runEntry(entry: Entry): void {
@@ -433,13 +396,11 @@ export class Simulation {
     this.processed++;
     if (this.trace !== undefined) this.trace(entry.time, entry.priority, entry.seq);
     const fn = entry.fn;
-    const target = entry.target;
-    // Free before the call: nothing refers to a run entry but stale handles, which
-    // tell by the sequence number, and the callback may schedule into it at once.
-    entry.fn = null;
-    entry.target = null;
-    this.spare.push(entry);
-    if (fn !== null) fn();
-    else (target as { _process(): void })._process();
+    if (fn !== null) {
+      entry.fn = null;
+      fn();
+    } else {
+      (entry.target as { _process(): void })._process();
+    }
   }
 }

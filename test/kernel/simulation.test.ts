@@ -130,8 +130,8 @@ describe("cancel", () => {
   });
 
   it("a handle of an event that has run cancels nothing, whatever is scheduled after it", () => {
-    // The kernel may reuse a run event's storage; cancel's promise (false for an event
-    // already run) must not turn into cancelling whichever event was scheduled next.
+    // cancel's promise (false for an event already run) holds however the kernel keeps
+    // its entries: a storage reused for later events must not let an old handle cancel them.
     const sim = new Simulation();
     const ran: string[] = [];
     const handles = [1, 2, 3].map((t) => sim.schedule(t, () => ran.push(`first ${t}`)));
