@@ -127,23 +127,24 @@ export class EventQueue {
   }
 
   push(entry: Entry): void {
-    if (this.bucketed) {
-      const b = Math.floor((entry.time - this.start) * this.invWidth);
-      if (b > this.cur) {
-        if (b < this.bucketCount) {
-          entry.next = this.buckets[b] as Entry | null;
-          this.buckets[b] = entry;
-        } else {
-          entry.next = this.top;
-          this.top = entry;
-          this.topCount++;
-        }
-        this.farCount++;
+    if (!this.bucketed) {
+      if (this.size < this.spillAt) {
+        this.heapPush(entry);
         return;
       }
-    } else if (this.size >= this.spillAt) {
       this.spill();
-      this.push(entry);
+    }
+    const b = Math.floor((entry.time - this.start) * this.invWidth);
+    if (b > this.cur) {
+      if (b < this.bucketCount) {
+        entry.next = this.buckets[b] as Entry | null;
+        this.buckets[b] = entry;
+      } else {
+        entry.next = this.top;
+        this.top = entry;
+        this.topCount++;
+      }
+      this.farCount++;
       return;
     }
     this.heapPush(entry);
