@@ -9,8 +9,10 @@
 //   pointer heap (old)  the same events on the binary heap of entry pointers the kernel
 //                       used before (bench/pointer-heap-queue.ts), driven by a loop that
 //                       does what `Simulation.run` does (peek, pop, call).
+//   4-ary heap (before) the 4-ary typed-array heap that held every pending event before
+//                       the far-future buckets (bench/heap4-queue.ts), under that loop.
 //   kernel queue        the kernel's current EventQueue driven by that same loop: the
-//                       A/B pair with the row above, in one process, interleaved.
+//                       A/B pair with the two rows above, in one process, interleaved.
 //
 // All rows draw the same seeded alea streams in the same order and use the same
 // (time, priority, sequence) order, so they simulate the same sample path: their mean
@@ -191,11 +193,16 @@ const sinkRows = variants.map((v, vi) => [
 ]);
 console.log("mean response ms (must agree across rows):");
 for (const r of sinkRows) console.log(`  ${r.join("  ")}`);
-const old = cpu[1] as number[];
-const cur = cpu[2] as number[];
-console.log(
-  `kernel queue / pointer heap, CPU: ${SIZES.map((n, si) => `N=${n} ${((cur[si] as number) / (old[si] as number)).toFixed(2)}×`).join(", ")}`,
-);
+const cur = cpu[3] as number[];
+for (const [vi, name] of [
+  [1, "pointer heap (old)"],
+  [2, "4-ary heap (before)"],
+] as const) {
+  const other = cpu[vi] as number[];
+  console.log(
+    `kernel queue / ${name}, CPU: ${SIZES.map((n, si) => `N=${n} ${((cur[si] as number) / (other[si] as number)).toFixed(2)}×`).join(", ")}`,
+  );
+}
 console.log(
   `Target: N = 10⁴ costs ≤ 1.5× N = 10 per event (kernel row). Load average: ${loadAverage()}`,
 );

@@ -27,6 +27,9 @@
 // times always share a place, where the heap breaks the tie by (priority, sequence).
 // When the buckets run dry the top is spread over a fresh set of them (the ladder's
 // "rung" built from its top); each entry moves at most top -> bucket -> heap.
+// Buckets and the top are lists threaded through the entries (`next`), not arrays: an
+// array's backing store, regrown at every round, would be young memory that lives as
+// long as the far future waits, which the collector copies at every scavenge.
 
 /**
  * One scheduled entry. Opaque to users: `Simulation.schedule` returns it as an
@@ -41,6 +44,8 @@ export class Entry {
   fn: (() => void) | null;
   target: { _process(): void } | null;
   cancelled = false;
+  /** The next entry in the same bucket (or the top), while it waits outside the heap. */
+  next: Entry | null = null;
 
   constructor(
     time: number,
@@ -103,9 +108,11 @@ export class EventQueue {
   /** Buckets in use this round; those at or below `cur` have gone to the heap. */
   private bucketCount = 0;
   private cur = -1;
-  private buckets: Entry[][] = [];
-  /** Entries beyond the last bucket, unsorted. */
-  private top: Entry[] = [];
+  /** Each bucket's list (its first entry), or null when empty. */
+  private readonly buckets: (Entry | null)[] = [];
+  /** The list of entries beyond the last bucket, unsorted, and its length. */
+  private top: Entry | null = null;
+  private topCount = 0;
   /** Entries in the buckets and the top. */
   private farCount = 0;
 
@@ -120,17 +127,24 @@ export class EventQueue {
   }
 
   push(entry: Entry): void {
-    if (this.bucketed) {
-      const b = Math.floor((entry.time - this.start) * this.invWidth);
-      if (b > this.cur) {
-        if (b < this.bucketCount) (this.buckets[b] as Entry[]).push(entry);
-        else this.top.push(entry);
-        this.farCount++;
+    if (!this.bucketed) {
+      if (this.size < this.spillAt) {
+        this.heapPush(entry);
         return;
       }
-    } else if (this.size >= this.spillAt) {
       this.spill();
-      this.push(entry);
+    }
+    const b = Math.floor((entry.time - this.start) * this.invWidth);
+    if (b > this.cur) {
+      if (b < this.bucketCount) {
+        entry.next = this.buckets[b] as Entry | null;
+        this.buckets[b] = entry;
+      } else {
+        entry.next = this.top;
+        this.top = entry;
+        this.topCount++;
+      }
+      this.farCount++;
       return;
     }
     this.heapPush(entry);
@@ -249,9 +263,14 @@ export class EventQueue {
     }
     this.farCount = 0;
     for (let b = this.cur + 1; b < this.bucketCount; b++) {
-      this.farCount += dropCancelled(this.buckets[b] as Entry[]);
+      const [head, n] = dropCancelled(this.buckets[b] as Entry | null);
+      this.buckets[b] = head;
+      this.farCount += n;
     }
-    this.farCount += dropCancelled(this.top);
+    const [head, n] = dropCancelled(this.top);
+    this.top = head;
+    this.topCount = n;
+    this.farCount += n;
     this.cancelledCount = 0;
   }
 
@@ -259,9 +278,12 @@ export class EventQueue {
   private spill(): void {
     const entries = this.entries;
     for (let i = 0; i < this.size; i++) {
-      this.top.push(entries[i] as Entry);
+      const e = entries[i] as Entry;
+      e.next = this.top;
+      this.top = e;
       entries[i] = null;
     }
+    this.topCount += this.size;
     this.farCount += this.size;
     this.size = 0;
     this.bucketed = true;
@@ -279,11 +301,13 @@ export class EventQueue {
     const buckets = this.buckets;
     while (this.size === 0) {
       let b = this.cur + 1;
-      while (b < this.bucketCount && (buckets[b] as Entry[]).length === 0) b++;
+      while (b < this.bucketCount && buckets[b] === null) b++;
       if (b < this.bucketCount) {
         this.cur = b;
-        this.takeBucket(buckets[b] as Entry[]);
-      } else if (this.top.length > 0) {
+        const head = buckets[b] as Entry;
+        buckets[b] = null;
+        this.takeList(head);
+      } else if (this.top !== null) {
         this.cur = this.bucketCount - 1;
         this.rebucket();
       } else {
@@ -294,15 +318,16 @@ export class EventQueue {
     return true;
   }
 
-  /** Pushes a bucket's live entries into the (empty) heap and empties the bucket. */
-  private takeBucket(bucket: Entry[]): void {
-    for (let i = 0; i < bucket.length; i++) {
-      const e = bucket[i] as Entry;
+  /** Pushes a list's live entries into the heap. */
+  private takeList(head: Entry | null): void {
+    for (let e = head; e !== null; ) {
+      const next = e.next;
+      e.next = null;
+      this.farCount--;
       if (e.cancelled) this.cancelledCount--;
       else this.heapPush(e);
+      e = next;
     }
-    this.farCount -= bucket.length;
-    bucket.length = 0;
   }
 
   /**
@@ -311,51 +336,51 @@ export class EventQueue {
    * the least pending time. Few entries (or one time) go back to a plain heap.
    */
   private rebucket(): void {
-    const top = this.top;
     let lo = Number.POSITIVE_INFINITY;
     let hi = Number.NEGATIVE_INFINITY;
-    for (let i = 0; i < top.length; i++) {
-      const t = (top[i] as Entry).time;
-      if (t < lo) lo = t;
-      if (t > hi) hi = t;
+    for (let e = this.top; e !== null; e = e.next) {
+      if (e.time < lo) lo = e.time;
+      if (e.time > hi) hi = e.time;
     }
-    const count = Math.ceil(top.length / this.perBucket);
-    if (top.length < this.minSpill / 2 || !(hi > lo) || count < 2) {
-      this.unbucket();
-      return;
-    }
+    const count = Math.ceil(this.topCount / this.perBucket);
     // (count - 1) / span: the greatest time maps just below `count`, whatever the rounding.
     const invWidth = (count - 1) / (hi - lo);
-    if (!Number.isFinite(invWidth)) {
+    if (this.topCount < this.minSpill / 2 || count < 2 || !(invWidth < Infinity)) {
       this.unbucket();
       return;
     }
-    while (this.buckets.length < count) this.buckets.push([]);
+    const buckets = this.buckets;
+    while (buckets.length < count) buckets.push(null);
     this.start = lo;
     this.invWidth = invWidth;
     this.bucketCount = count;
     this.cur = -1;
-    const buckets = this.buckets;
-    let kept = 0;
-    for (let i = 0; i < top.length; i++) {
-      const e = top[i] as Entry;
+    let e = this.top;
+    let kept: Entry | null = null;
+    let keptCount = 0;
+    while (e !== null) {
+      const next = e.next;
       const b = Math.floor((e.time - lo) * invWidth);
-      if (b < count) (buckets[b] as Entry[]).push(e);
-      else top[kept++] = e;
+      if (b < count) {
+        e.next = buckets[b] as Entry | null;
+        buckets[b] = e;
+      } else {
+        e.next = kept;
+        kept = e;
+        keptCount++;
+      }
+      e = next;
     }
-    top.length = kept;
+    this.top = kept;
+    this.topCount = keptCount;
   }
 
   /** Back to one heap: every pending entry in it, the buckets unused. */
   private unbucket(): void {
-    const top = this.top;
-    for (let i = 0; i < top.length; i++) {
-      const e = top[i] as Entry;
-      if (e.cancelled) this.cancelledCount--;
-      else this.heapPush(e);
-    }
-    top.length = 0;
-    this.farCount = 0;
+    const head = this.top;
+    this.top = null;
+    this.topCount = 0;
+    this.takeList(head);
     this.bucketed = false;
     this.bucketCount = 0;
     this.cur = -1;
@@ -364,13 +389,19 @@ export class EventQueue {
   }
 }
 
-/** Removes cancelled entries in place; returns how many are left. */
-function dropCancelled(list: Entry[]): number {
-  let kept = 0;
-  for (let i = 0; i < list.length; i++) {
-    const e = list[i] as Entry;
-    if (!e.cancelled) list[kept++] = e;
+/** A list without its cancelled entries: its new head and length. */
+function dropCancelled(head: Entry | null): [Entry | null, number] {
+  let kept: Entry | null = null;
+  let n = 0;
+  for (let e = head; e !== null; ) {
+    const next = e.next;
+    if (e.cancelled) e.next = null;
+    else {
+      e.next = kept;
+      kept = e;
+      n++;
+    }
+    e = next;
   }
-  list.length = kept;
-  return kept;
+  return [kept, n];
 }

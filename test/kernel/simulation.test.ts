@@ -129,6 +129,28 @@ describe("cancel", () => {
     expect(sim.cancel(second)).toBe(false);
   });
 
+  it("a handle of an event that has run cancels nothing, whatever is scheduled after it", () => {
+    // cancel's promise (false for an event already run) holds however the kernel keeps
+    // its entries: a storage reused for later events must not let an old handle cancel them.
+    const sim = new Simulation();
+    const ran: string[] = [];
+    const handles = [1, 2, 3].map((t) => sim.schedule(t, () => ran.push(`first ${t}`)));
+    sim.run();
+    for (const t of [1, 2, 3]) sim.schedule(t, () => ran.push(`second ${t}`));
+    sim.at(10, () => ran.push("third"));
+    for (const h of handles) expect(sim.cancel(h)).toBe(false);
+    sim.run();
+    expect(ran).toEqual([
+      "first 1",
+      "first 2",
+      "first 3",
+      "second 1",
+      "second 2",
+      "second 3",
+      "third",
+    ]);
+  });
+
   it("can cancel a later callback from inside an earlier one", () => {
     const sim = new Simulation();
     const ran: string[] = [];
