@@ -104,6 +104,8 @@ export interface CacheStore<V> {
   set(key: number, value: V, bytes: number, expiresAt: number, now: number): SetOutcome;
   /** Removes `key`; false when it was not there. */
   delete(key: number): boolean;
+  /** Every entry held, expired ones not yet found included (in no promised order). */
+  values(): IterableIterator<CacheEntry<V>>;
   /** Items held, expired ones not yet found included. */
   readonly items: number;
   /** Memory in use, as the store counts it. */

@@ -109,6 +109,10 @@ export class MemcachedStore<V> implements CacheStore<V> {
     return "stored";
   }
 
+  values(): IterableIterator<CacheEntry<V>> {
+    return this.entries.values();
+  }
+
   delete(key: number): boolean {
     const entry = this.entries.get(key);
     if (entry === undefined) return false;

@@ -135,6 +135,10 @@ export class RedisStore<V> implements CacheStore<V> {
     return "stored";
   }
 
+  values(): IterableIterator<CacheEntry<V>> {
+    return this.entries.values();
+  }
+
   delete(key: number): boolean {
     const entry = this.entries.get(key);
     if (entry === undefined) return false;

@@ -6,6 +6,7 @@
 // as it was before the registry, so reports stay byte for byte the same).
 // Adding a component: its file here, and one line in each list below (in
 // TIMELINE_EVENTS too when it handles timed events).
+import { cache } from "./cache.js";
 import { client } from "./client.js";
 import type { Component } from "./component.js";
 import { database } from "./database.js";
@@ -23,6 +24,7 @@ import { routing } from "./routing.js";
  * @internal
  */
 export const COMPONENTS: readonly Component[] = [
+  cache,
   routing,
   client,
   proxy,
@@ -39,6 +41,7 @@ export const SCENARIO_SECTIONS = {
   replication: replication.schema,
   routing: routing.schema,
   proxy: proxy.schema,
+  cache: cache.schema,
 } as const;
 
 /**
@@ -55,4 +58,5 @@ export const REPORT_SECTIONS = {
   replication: replication.report.schema,
   routing: routing.report.schema,
   proxy: proxy.report.schema,
+  cache: cache.report.schema,
 } as const;

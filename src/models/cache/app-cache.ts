@@ -1,0 +1,316 @@
+// The application's cache on the request path: a Service in front of the
+// database tier. Point reads ask the cache node the key is placed on; a hit
+// returns the version the entry holds, a miss loads from the database and sets
+// the entry (cache-aside: the application sets it, half a hop later;
+// read-through: the cache sets it as the load returns). Writes go to the
+// database and then delete the key, update it (write-through), or leave it to
+// the TTL. So the stale-set race happens as in the real systems: a reader's set
+// of an old version can land after a writer's delete. Leases (a token per
+// miss, refused after a delete) and coalescing (one load per key at a time)
+// are the cures. Scans and multi-statement transactions bypass the cache.
+// Left out: write-behind, XFetch on the path, a node's own queue (a Redis
+// node's single thread), a cache node's loss.
+import type { RandomStream } from "../../kernel/index.js";
+import type { Done, Operation, Service, VersionHolder } from "../operation.js";
+import type { Coalescer } from "./coalescer.js";
+import type { CacheStore } from "./entry.js";
+import type { LeaseTable } from "./leases.js";
+import type { TtlPolicy } from "./ttl.js";
+
+/**
+ * What an entry holds: the version a read saw and its log positions.
+ *
+ * @remarks Since 0.2.0
+ */
+export interface CachedVersion {
+  readonly version: number;
+  readonly lsn: number;
+  readonly versionLsn: number;
+}
+
+/**
+ * One cache node: its name, memory, and (optionally) leases and coalescing.
+ *
+ * @remarks Since 0.2.0
+ */
+export interface CacheNode {
+  readonly name: string;
+  readonly store: CacheStore<CachedVersion>;
+  readonly leases: LeaseTable | null;
+  readonly coalescer: Coalescer<Operation> | null;
+}
+
+/**
+ * The application cache's settings.
+ *
+ * @remarks Since 0.2.0
+ */
+export interface AppCacheConfig {
+  readonly pattern: "cache-aside" | "read-through" | "write-through";
+  /** What a write does to the key after the database acknowledged it. */
+  readonly invalidation: "delete" | "update" | "none";
+  readonly nodes: readonly CacheNode[];
+  /** The node index of a key (placement). */
+  readonly nodeOf: (key: number) => number;
+  readonly ttl: TtlPolicy;
+  /** The bytes a set stores for a value. */
+  readonly valueBytes: number;
+  /** A round trip to a cache node plus its memory read (ms). */
+  readonly hopMs: (rng: RandomStream) => number;
+  /** How long a miss told to wait by a lease waits before asking again (ms). */
+  readonly leaseRetryMs: number;
+  /** The newest acknowledged version of a key: a hit older than it is stale. */
+  readonly newestAcked: (key: number) => number;
+}
+
+/**
+ * The counters of the cache, since the last reset.
+ *
+ * @remarks Since 0.2.0
+ */
+export interface AppCacheStats {
+  hits: number;
+  misses: number;
+  staleReads: number;
+  sets: number;
+  rejectedSets: number;
+  oomSets: number;
+  tooLargeSets: number;
+  databaseLoads: number;
+  /** The most loads of one key in flight at once. */
+  loadsAtOnceMax: number;
+  leaseWaits: number;
+  coalesced: number;
+}
+
+/** Per-node counters. */
+export interface CacheNodeStats {
+  hits: number;
+  misses: number;
+}
+
+/** A timer callback's shape. */
+interface Clock {
+  readonly now: number;
+  schedule(delayMs: number, fn: () => void): unknown;
+}
+
+function zeroStats(): AppCacheStats {
+  return {
+    hits: 0,
+    misses: 0,
+    staleReads: 0,
+    sets: 0,
+    rejectedSets: 0,
+    oomSets: 0,
+    tooLargeSets: 0,
+    databaseLoads: 0,
+    loadsAtOnceMax: 0,
+    leaseWaits: 0,
+    coalesced: 0,
+  };
+}
+
+/**
+ * The application's cache: a {@link Service} in front of the database tier and
+ * a {@link VersionHolder} of what it may still serve.
+ *
+ * @remarks Since 0.2.0
+ */
+export class AppCache implements Service, VersionHolder {
+  stats: AppCacheStats = zeroStats();
+  readonly nodeStats: CacheNodeStats[];
+  /** Loads in flight per key. */
+  private readonly loading = new Map<number, number>();
+  /** Reads whose value is on its way into the cache: their snapshot LSNs are still in use. */
+  private readonly pendingSets = new Set<Operation>();
+
+  constructor(
+    private readonly sim: Clock,
+    readonly config: AppCacheConfig,
+    private readonly database: Service,
+    private readonly rng: RandomStream,
+  ) {
+    this.nodeStats = config.nodes.map(() => ({ hits: 0, misses: 0 }));
+  }
+
+  /** The cache nodes. */
+  get nodes(): readonly CacheNode[] {
+    return this.config.nodes;
+  }
+
+  submit(op: Operation, done: Done): void {
+    if (op.kind === "write") this.write(op, done);
+    else if (op.statements === 1 && op.range === null && !op.forUpdate) this.read(op, done);
+    else this.database.submit(op, done);
+  }
+
+  /** Restarts the counters at the warm-up cut. */
+  resetStats(): void {
+    this.stats = zeroStats();
+    for (const node of this.nodeStats) {
+      node.hits = 0;
+      node.misses = 0;
+    }
+    for (const node of this.config.nodes) {
+      node.store.evictions = 0;
+      node.store.expirations = 0;
+    }
+  }
+
+  oldestLsnInUse(): number {
+    let oldest = Number.POSITIVE_INFINITY;
+    const now = this.sim.now;
+    for (const node of this.config.nodes) {
+      for (const entry of node.store.values()) {
+        if (entry.expiresAt > now && entry.value.lsn < oldest) oldest = entry.value.lsn;
+      }
+    }
+    for (const op of this.pendingSets) if (op.lsn < oldest) oldest = op.lsn;
+    return oldest;
+  }
+
+  private half(): number {
+    return this.config.hopMs(this.rng) / 2;
+  }
+
+  private read(op: Operation, done: Done): void {
+    this.sim.schedule(this.half(), () => this.lookup(op, done));
+  }
+
+  /** At the cache node: a hit goes back; a miss loads, waits for a lease, or joins a load. */
+  private lookup(op: Operation, done: Done): void {
+    const index = this.config.nodeOf(op.key);
+    const node = this.config.nodes[index] as CacheNode;
+    const entry = node.store.get(op.key, this.sim.now);
+    if (entry !== undefined) {
+      this.hit(op, index, entry.value);
+      if (this.config.ttl.renewOnRead)
+        entry.expiresAt = this.config.ttl.expiryAt(this.sim.now, this.rng.next());
+      this.sim.schedule(this.half(), () => done(op));
+      return;
+    }
+    this.stats.misses++;
+    (this.nodeStats[index] as CacheNodeStats).misses++;
+    let token = 0;
+    if (node.leases !== null) {
+      token = node.leases.onMiss(op.key, this.sim.now);
+      if (token === 0) {
+        this.stats.leaseWaits++;
+        this.sim.schedule(this.half() + this.config.leaseRetryMs, () => this.read(op, done));
+        return;
+      }
+    }
+    if (
+      node.coalescer !== null &&
+      !node.coalescer.join(op.key, (loaded) => this.joined(op, loaded, done))
+    ) {
+      this.stats.coalesced++;
+      return;
+    }
+    const back = this.config.pattern === "read-through" ? 0 : this.half();
+    this.sim.schedule(back, () => this.load(op, node, token, done));
+  }
+
+  private hit(op: Operation, index: number, value: CachedVersion): void {
+    this.stats.hits++;
+    (this.nodeStats[index] as CacheNodeStats).hits++;
+    if (value.version < this.config.newestAcked(op.key)) this.stats.staleReads++;
+    op.version = value.version;
+    op.lsn = value.lsn;
+    op.versionLsn = value.versionLsn;
+    op.node = (this.config.nodes[index] as CacheNode).name;
+  }
+
+  /** A miss that joined another's load gets its result. */
+  private joined(op: Operation, loaded: Operation, done: Done): void {
+    op.error = loaded.error;
+    op.version = loaded.version;
+    op.lsn = loaded.lsn;
+    op.versionLsn = loaded.versionLsn;
+    op.node = loaded.node;
+    this.sim.schedule(this.half(), () => done(op));
+  }
+
+  /** Reads the key from the database, then sets it (read-through: at the cache; cache-aside: from the application). */
+  private load(op: Operation, node: CacheNode, token: number, done: Done): void {
+    this.stats.databaseLoads++;
+    const inFlight = (this.loading.get(op.key) ?? 0) + 1;
+    this.loading.set(op.key, inFlight);
+    if (inFlight > this.stats.loadsAtOnceMax) this.stats.loadsAtOnceMax = inFlight;
+    this.database.submit(op, () => {
+      const left = (this.loading.get(op.key) ?? 1) - 1;
+      if (left === 0) this.loading.delete(op.key);
+      else this.loading.set(op.key, left);
+      node.coalescer?.settle(op.key, op);
+      if (op.error !== null) {
+        done(op);
+        return;
+      }
+      if (this.config.pattern === "read-through") {
+        this.fill(op, node, token);
+        this.sim.schedule(this.half(), () => done(op));
+        return;
+      }
+      this.pendingSets.add(op);
+      const version: CachedVersion = {
+        version: op.version,
+        lsn: op.lsn,
+        versionLsn: op.versionLsn,
+      };
+      this.sim.schedule(this.half(), () => {
+        this.pendingSets.delete(op);
+        this.store(op.key, version, node, token);
+      });
+      done(op);
+    });
+  }
+
+  private fill(op: Operation, node: CacheNode, token: number): void {
+    this.store(
+      op.key,
+      { version: op.version, lsn: op.lsn, versionLsn: op.versionLsn },
+      node,
+      token,
+    );
+  }
+
+  /** A set at the node: refused with an invalid lease token; else stored as the memory allows. */
+  private store(key: number, value: CachedVersion, node: CacheNode, token: number): void {
+    if (node.leases !== null && token !== 0 && !node.leases.redeem(key, token)) {
+      this.stats.rejectedSets++;
+      return;
+    }
+    const now = this.sim.now;
+    const outcome = node.store.set(
+      key,
+      value,
+      this.config.valueBytes,
+      this.config.ttl.expiryAt(now, this.rng.next()),
+      now,
+    );
+    if (outcome === "stored") this.stats.sets++;
+    else if (outcome === "oom") this.stats.oomSets++;
+    else this.stats.tooLargeSets++;
+  }
+
+  /** A write: the database first; then the key is deleted, updated or left, and the write acknowledged. */
+  private write(op: Operation, done: Done): void {
+    this.database.submit(op, () => {
+      const invalidation =
+        this.config.pattern === "write-through" ? "update" : this.config.invalidation;
+      if (op.error !== null || invalidation === "none") {
+        done(op);
+        return;
+      }
+      const node = this.config.nodes[this.config.nodeOf(op.key)] as CacheNode;
+      const value: CachedVersion = { version: op.version, lsn: op.lsn, versionLsn: op.versionLsn };
+      this.sim.schedule(this.half(), () => {
+        node.leases?.invalidate(op.key);
+        if (invalidation === "delete") node.store.delete(op.key);
+        else this.store(op.key, value, node, 0);
+        this.sim.schedule(this.half(), () => done(op));
+      });
+    });
+  }
+}
