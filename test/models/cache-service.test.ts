@@ -74,6 +74,7 @@ function cacheOver(
     hopMs: () => 0.5,
     leaseRetryMs: 1,
     newestAcked: (key) => db.versions.get(key) ?? 0,
+    newestCommitted: (key) => db.versions.get(key) ?? 0,
   };
   return new AppCache(sim, config, db, sim.rng("cache"));
 }

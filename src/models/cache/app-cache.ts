@@ -24,7 +24,12 @@ import type { TtlPolicy } from "./ttl.js";
  */
 export interface CachedVersion {
   readonly version: number;
-  readonly lsn: number;
+  /**
+   * A snapshot LSN the value is valid at: the filling read's, moved up to the
+   * newest LSN the cache has seen whenever the value is found still current
+   * (no newer version committed). It never decreases.
+   */
+  lsn: number;
   readonly versionLsn: number;
 }
 
@@ -61,6 +66,8 @@ export interface AppCacheConfig {
   readonly leaseRetryMs: number;
   /** The newest acknowledged version of a key: a hit older than it is stale. */
   readonly newestAcked: (key: number) => number;
+  /** The newest committed version of a key: an entry holding it is current. */
+  readonly newestCommitted: (key: number) => number;
 }
 
 /**
@@ -124,6 +131,17 @@ export class AppCache implements Service, VersionHolder {
   private readonly loading = new Map<number, number>();
   /** Reads whose value is on its way into the cache: their snapshot LSNs are still in use. */
   private readonly pendingSets = new Set<Operation>();
+  /**
+   * The newest log position of any operation completed through the cache (every
+   * operation passes it): a prefix of the log already committed, so a current
+   * entry is what a read at this snapshot would return.
+   */
+  private lsnSeen = 0;
+  /** Loads at the database, with the LSN seen when each was sent: a lower bound on its snapshot. */
+  private readonly inFlight = new Map<Operation, number>();
+  /** The entries' floor at the last scan, and the operations since. */
+  private entriesFloor = Number.POSITIVE_INFINITY;
+  private opsSinceScan = 0;
 
   constructor(
     private readonly sim: Clock,
@@ -140,6 +158,7 @@ export class AppCache implements Service, VersionHolder {
   }
 
   submit(op: Operation, done: Done): void {
+    this.opsSinceScan++;
     if (op.kind === "write") this.write(op, done);
     else if (op.statements === 1 && op.range === null && !op.forUpdate) this.read(op, done);
     else this.database.submit(op, done);
@@ -158,16 +177,50 @@ export class AppCache implements Service, VersionHolder {
     }
   }
 
+  /**
+   * The least snapshot LSN of what it may serve: entries found current move up
+   * to the newest LSN seen (so a cold entry does not hold back the history's
+   * compaction); a stale entry keeps the last snapshot it was current at; a
+   * load in flight will hold at least the LSN seen when it was sent. Scanning
+   * the entries is amortised: at most once per as many operations as there are
+   * entries (a floor found earlier stays a lower bound: snapshots never go down).
+   */
   oldestLsnInUse(): number {
+    let items = 0;
+    for (const node of this.config.nodes) items += node.store.items;
+    if (this.opsSinceScan >= items || !Number.isFinite(this.entriesFloor)) {
+      this.opsSinceScan = 0;
+      this.entriesFloor = this.scanEntries();
+    }
+    let oldest = this.entriesFloor;
+    for (const op of this.pendingSets) if (op.lsn < oldest) oldest = op.lsn;
+    for (const sent of this.inFlight.values()) if (sent < oldest) oldest = sent;
+    return oldest;
+  }
+
+  private scanEntries(): number {
     let oldest = Number.POSITIVE_INFINITY;
     const now = this.sim.now;
     for (const node of this.config.nodes) {
       for (const entry of node.store.values()) {
-        if (entry.expiresAt > now && entry.value.lsn < oldest) oldest = entry.value.lsn;
+        if (entry.expiresAt <= now) continue;
+        this.refresh(entry.value, entry.key);
+        if (entry.value.lsn < oldest) oldest = entry.value.lsn;
       }
     }
-    for (const op of this.pendingSets) if (op.lsn < oldest) oldest = op.lsn;
     return oldest;
+  }
+
+  /** Moves a current value's snapshot up to the newest LSN seen. */
+  private refresh(value: CachedVersion, key: number): void {
+    if (value.lsn < this.lsnSeen && value.version === this.config.newestCommitted(key)) {
+      value.lsn = this.lsnSeen;
+    }
+  }
+
+  /** Notes an operation's log position as it completes through the cache. */
+  private seen(op: Operation): void {
+    if (op.error === null && op.lsn > this.lsnSeen) this.lsnSeen = op.lsn;
   }
 
   private half(): number {
@@ -216,6 +269,7 @@ export class AppCache implements Service, VersionHolder {
     this.stats.hits++;
     (this.nodeStats[index] as CacheNodeStats).hits++;
     if (value.version < this.config.newestAcked(op.key)) this.stats.staleReads++;
+    this.refresh(value, op.key);
     op.version = value.version;
     op.lsn = value.lsn;
     op.versionLsn = value.versionLsn;
@@ -238,7 +292,10 @@ export class AppCache implements Service, VersionHolder {
     const inFlight = (this.loading.get(op.key) ?? 0) + 1;
     this.loading.set(op.key, inFlight);
     if (inFlight > this.stats.loadsAtOnceMax) this.stats.loadsAtOnceMax = inFlight;
+    this.inFlight.set(op, this.lsnSeen);
     this.database.submit(op, () => {
+      this.inFlight.delete(op);
+      this.seen(op);
       const left = (this.loading.get(op.key) ?? 1) - 1;
       if (left === 0) this.loading.delete(op.key);
       else this.loading.set(op.key, left);
@@ -281,6 +338,7 @@ export class AppCache implements Service, VersionHolder {
       this.stats.rejectedSets++;
       return;
     }
+    this.refresh(value, key);
     const now = this.sim.now;
     const outcome = node.store.set(
       key,
@@ -297,6 +355,7 @@ export class AppCache implements Service, VersionHolder {
   /** A write: the database first; then the key is deleted, updated or left, and the write acknowledged. */
   private write(op: Operation, done: Done): void {
     this.database.submit(op, () => {
+      this.seen(op);
       const invalidation =
         this.config.pattern === "write-through" ? "update" : this.config.invalidation;
       if (op.error !== null || invalidation === "none") {

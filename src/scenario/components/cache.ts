@@ -3,6 +3,7 @@
 // Memcached clients and the reference LRU, Redis Cluster hash slots for Redis),
 // its box in the diagram and its report section.
 import type * as z from "zod";
+import type { EventHandle } from "../../kernel/index.js";
 import type { CachedVersion } from "../../models/cache/app-cache.js";
 import { AppCache, type CacheNode } from "../../models/cache/app-cache.js";
 import { Coalescer } from "../../models/cache/coalescer.js";
@@ -25,6 +26,8 @@ type CacheSpec = z.output<typeof CacheSchema>;
 type CacheReport = z.output<typeof CacheReportSchema>;
 
 const MB = 1024 * 1024;
+/** How often the cache asks for the history to be compacted (the runner's own once-per-second pace). */
+const COMPACT_EVERY_MS = 1000;
 
 /**
  * The application's cache: absent unless the scenario has a `cache` section.
@@ -45,13 +48,17 @@ export const cache: Component<typeof CacheSection, typeof CacheReportSection> = 
       cell: (r) => (r.cache === undefined ? "–" : percentText(r.cache.hitRatio)),
     },
   ],
-  estimate(s) {
+  estimate(s, run) {
     const c = s.cache;
     if (c === undefined) return {};
     const perNode =
       "items" in c.capacity ? c.capacity.items * c.valueBytes : c.capacity.megabytes * MB;
-    // The hop's two halves per operation; the items up to the capacity.
-    return { eventsPerOperation: 2, memory: [{ what: "cache entries", bytes: perNode * c.nodes }] };
+    // The hop's two halves per operation, the compaction timer, the items up to the capacity.
+    return {
+      eventsPerOperation: 2,
+      periodicEvents: run.totalMs / COMPACT_EVERY_MS,
+      memory: [{ what: "cache entries", bytes: perNode * c.nodes }],
+    };
   },
   build(context, downstream) {
     const c = context.scenario.cache;
@@ -60,6 +67,7 @@ export const cache: Component<typeof CacheSection, typeof CacheReportSection> = 
     if (behind === undefined || behind === null)
       throw new Error("the cache is built in front of the drivers");
     const model = buildCache(context, c, behind);
+    let timer: EventHandle | null = null;
     context.graph.after("app", {
       id: "cache",
       label: `${engineName(c)}${c.nodes > 1 ? ` ×${c.nodes}` : ""}<br/>${c.pattern}`,
@@ -71,6 +79,17 @@ export const cache: Component<typeof CacheSection, typeof CacheReportSection> = 
       holders: [model],
       stats: {
         reset: () => model.resetStats(),
+        // The history is compacted after each sample; a plan without replicas has no other sampler.
+        start: (tick) => {
+          const sample = (): void => {
+            tick();
+            timer = context.sim.schedule(COMPACT_EVERY_MS, sample);
+          };
+          timer = context.sim.schedule(COMPACT_EVERY_MS, sample);
+        },
+        stop: () => {
+          if (timer !== null) context.sim.cancel(timer);
+        },
         section: () => cacheReport(model, c),
       },
     };
@@ -151,6 +170,7 @@ function buildCache(context: BuildContext, c: CacheSpec, behind: Service): AppCa
       hopMs: (rng) => hop(rng) + memory(rng),
       leaseRetryMs: c.leaseRetry,
       newestAcked: (key) => versions.newestAckedVersion(0, key),
+      newestCommitted: (key) => versions.newestCommittedVersion(0, key),
     },
     behind,
     context.sim.rng("cache"),
