@@ -4,6 +4,7 @@
 // testing their own consistency checkers.
 import type { Arbitrary } from "fast-check";
 import type { ScenarioInput } from "../scenario/schema.js";
+import { arbCache } from "./arb-cache.js";
 import { arbSeed, present } from "./arb-fields.js";
 import { arbPool, arbProxy, arbReplication, arbRouting } from "./arb-plan.js";
 import type { ArbScenarioOptions, ReplicationInput, SectionChoice } from "./arb-types.js";
@@ -86,7 +87,9 @@ function sectionChoices(options: ArbScenarioOptions): {
  * 1–20 backend connections per server, 1–50 or 1000–5000 frontend connections); with
  * either, nodes may have as few as 1–60 `maxConnections`, and the workload may have
  * sessions relying on session state (share 0–0.5, any feature) and locking reads
- * (0–0.3). Shrinks towards fewer and simpler parts.
+ * (0–0.3); a `cache` section in front (any pattern, engine and Redis policy, 1–3
+ * nodes, capacities of 1–500 items or 0.01–4 MB, TTLs of 10–2000 ms, leases and
+ * coalescing). Shrinks towards fewer and simpler parts.
  *
  * @example
  * ```ts
@@ -109,6 +112,18 @@ function sectionChoices(options: ArbScenarioOptions): {
  * @remarks Since 0.1.0
  */
 export function arbScenario(options: ArbScenarioOptions = {}): Arbitrary<ScenarioInput> {
+  const plans = arbPlanScenario(options);
+  const cache = options.cache ?? "never";
+  if (cache === "never") return plans;
+  // Drawn after the rest, so the scenarios without a cache are those drawn before there was one.
+  return plans.chain((s) =>
+    present(cache).chain((withCache) =>
+      withCache ? arbCache().map((c): ScenarioInput => ({ ...s, cache: c })) : fc.constant(s),
+    ),
+  );
+}
+
+function arbPlanScenario(options: ArbScenarioOptions): Arbitrary<ScenarioInput> {
   const choices = sectionChoices(options);
   const state = choices.state;
   return fc
