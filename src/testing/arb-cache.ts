@@ -54,11 +54,13 @@ export function arbCache(): Arbitrary<CacheInput> {
             : fc.constant({}),
         leases: fc.boolean(),
         coalescing: fc.boolean(),
+        earlyRefresh: optionalField("earlyRefresh", decimal(0, 3)),
       })
       .map(
-        ({ ttl, ttlJitter, policy, samples, ...rest }): CacheInput => ({
+        ({ ttl, ttlJitter, policy, samples, earlyRefresh, ...rest }): CacheInput => ({
           engine,
           ...rest,
+          ...earlyRefresh,
           ...ttl,
           ...ttlJitter,
           ...policy,

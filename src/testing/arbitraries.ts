@@ -89,7 +89,7 @@ function sectionChoices(options: ArbScenarioOptions): {
  * sessions relying on session state (share 0–0.5, any feature) and locking reads
  * (0–0.3); a `cache` section in front (any pattern, engine and Redis policy, 1–3
  * nodes, capacities of 1–500 items or 0.01–4 MB, TTLs of 10–2000 ms, leases and
- * coalescing). Shrinks towards fewer and simpler parts.
+ * coalescing, XFetch). Shrinks towards fewer and simpler parts.
  *
  * @example
  * ```ts

@@ -55,7 +55,7 @@ class FakeDatabase implements Service {
 function cacheOver(
   sim: Simulation,
   db: FakeDatabase,
-  extra: { ttlMs: number; leases?: boolean; coalescing?: boolean },
+  extra: { ttlMs: number; leases?: boolean; coalescing?: boolean; earlyRefreshBeta?: number },
 ): AppCache {
   const config: AppCacheConfig = {
     pattern: "cache-aside",
@@ -73,6 +73,7 @@ function cacheOver(
     valueBytes: 100,
     hopMs: () => 0.5,
     leaseRetryMs: 1,
+    earlyRefreshBeta: extra.earlyRefreshBeta ?? null,
     newestAcked: (key) => db.versions.get(key) ?? 0,
     newestCommitted: (key) => db.versions.get(key) ?? 0,
   };
@@ -133,10 +134,14 @@ describe("a stampede on a hot key", () => {
   // The key is read every 2 ms; a load takes 40 ms (plus the hop's 0.5). After the
   // entry expires, every read until the first load's set lands misses: about
   // (40 + 0.5 + 0.5) / 2 ≈ 20 loads at once (λL with λ = 1/2 per ms, L = 41 ms).
-  function stampede(coalescing: boolean) {
+  function stampede(coalescing: boolean, earlyRefreshBeta?: number) {
     const sim = new Simulation({ seed: 1 });
     const db = new FakeDatabase(sim, 40, 1);
-    const cache = cacheOver(sim, db, { ttlMs: 200, coalescing });
+    const cache = cacheOver(sim, db, {
+      ttlMs: 200,
+      coalescing,
+      ...(earlyRefreshBeta === undefined ? {} : { earlyRefreshBeta }),
+    });
     for (let t = 0; t < 1000; t += 2) issue(sim, cache, "read", t, []);
     sim.run({ until: 1200 });
     return cache.stats;
@@ -153,5 +158,16 @@ describe("a stampede on a hot key", () => {
     expect(stats.loadsAtOnceMax).toBe(1);
     expect(stats.coalesced).toBeGreaterThan(0);
     expect(stats.databaseLoads).toBeLessThan(10);
+  });
+
+  it("with XFetch (β = 1), a reader reloads the key before it expires, so expiries stampede no more", () => {
+    // δ = 40.5 ms: a read refreshes with probability e^(−(expiry − now)/δ); at a read
+    // every 2 ms one does before the expiry. Only the cold start (about λL = 20
+    // loads) stampedes; then one load per TTL period.
+    const plain = stampede(false);
+    const xfetch = stampede(false, 1);
+    expect(xfetch.earlyRefreshes).toBeGreaterThan(0);
+    expect(plain.databaseLoads).toBeGreaterThan(60);
+    expect(xfetch.databaseLoads).toBeLessThan(21 + 10);
   });
 });

@@ -8,7 +8,8 @@
 // of an old version can land after a writer's delete. Leases (a token per
 // miss, refused after a delete) and coalescing (one load per key at a time)
 // are the cures. Scans and multi-statement transactions bypass the cache.
-// Left out: write-behind, XFetch on the path, a node's own queue (a Redis
+// XFetch's early refresh is optional: the reader reloads as on a miss. Left
+// out: write-behind, a node's own queue (a Redis
 // node's single thread), a cache node's loss.
 import type { RandomStream } from "../../kernel/index.js";
 import type { Done, Operation, Service, VersionHolder } from "../operation.js";
@@ -16,6 +17,7 @@ import type { Coalescer } from "./coalescer.js";
 import type { CacheStore } from "./entry.js";
 import type { LeaseTable } from "./leases.js";
 import type { TtlPolicy } from "./ttl.js";
+import { xfetchShouldRefresh } from "./xfetch.js";
 
 /**
  * What an entry holds: the version a read saw and its log positions.
@@ -31,6 +33,8 @@ export interface CachedVersion {
    */
   lsn: number;
   readonly versionLsn: number;
+  /** How long the load that fetched it took (XFetch's δ); 0 when it was not loaded (a write's set). */
+  readonly loadMs: number;
 }
 
 /**
@@ -64,6 +68,8 @@ export interface AppCacheConfig {
   readonly hopMs: (rng: RandomStream) => number;
   /** How long a miss told to wait by a lease waits before asking again (ms). */
   readonly leaseRetryMs: number;
+  /** XFetch's β: a hit reloads early when now − δ·β·ln(u) ≥ expiry; null for never. */
+  readonly earlyRefreshBeta: number | null;
   /** The newest acknowledged version of a key: a hit older than it is stale. */
   readonly newestAcked: (key: number) => number;
   /** The newest committed version of a key: an entry holding it is current. */
@@ -88,6 +94,8 @@ export interface AppCacheStats {
   loadsAtOnceMax: number;
   leaseWaits: number;
   coalesced: number;
+  /** Hits that reloaded the key early (XFetch). */
+  earlyRefreshes: number;
 }
 
 /** Per-node counters. */
@@ -115,6 +123,7 @@ function zeroStats(): AppCacheStats {
     loadsAtOnceMax: 0,
     leaseWaits: 0,
     coalesced: 0,
+    earlyRefreshes: 0,
   };
 }
 
@@ -236,6 +245,12 @@ export class AppCache implements Service, VersionHolder {
     const index = this.config.nodeOf(op.key);
     const node = this.config.nodes[index] as CacheNode;
     const entry = node.store.get(op.key, this.sim.now);
+    if (entry !== undefined && this.refreshesEarly(op.key, entry.expiresAt, entry.value)) {
+      this.stats.earlyRefreshes++;
+      this.stats.databaseLoads++;
+      this.sim.schedule(this.half(), () => this.load(op, node, 0, done));
+      return;
+    }
     if (entry !== undefined) {
       this.hit(op, index, entry.value);
       if (this.config.ttl.renewOnRead)
@@ -261,8 +276,17 @@ export class AppCache implements Service, VersionHolder {
       this.stats.coalesced++;
       return;
     }
+    // Counted with the miss (at one instant, so both fall on one side of the warm-up cut).
+    this.stats.databaseLoads++;
     const back = this.config.pattern === "read-through" ? 0 : this.half();
     this.sim.schedule(back, () => this.load(op, node, token, done));
+  }
+
+  /** XFetch (Vattani et al., VLDB 2015): reload before the expiry, unless a load of the key is already out. */
+  private refreshesEarly(key: number, expiresAt: number, value: CachedVersion): boolean {
+    const beta = this.config.earlyRefreshBeta;
+    if (beta === null || value.loadMs === 0 || this.loading.has(key)) return false;
+    return xfetchShouldRefresh(this.sim.now, expiresAt, value.loadMs, beta, 1 - this.rng.next());
   }
 
   private hit(op: Operation, index: number, value: CachedVersion): void {
@@ -288,12 +312,13 @@ export class AppCache implements Service, VersionHolder {
 
   /** Reads the key from the database, then sets it (read-through: at the cache; cache-aside: from the application). */
   private load(op: Operation, node: CacheNode, token: number, done: Done): void {
-    this.stats.databaseLoads++;
     const inFlight = (this.loading.get(op.key) ?? 0) + 1;
     this.loading.set(op.key, inFlight);
     if (inFlight > this.stats.loadsAtOnceMax) this.stats.loadsAtOnceMax = inFlight;
     this.inFlight.set(op, this.lsnSeen);
+    const sentAt = this.sim.now;
     this.database.submit(op, () => {
+      const loadMs = this.sim.now - sentAt;
       this.inFlight.delete(op);
       this.seen(op);
       const left = (this.loading.get(op.key) ?? 1) - 1;
@@ -305,7 +330,7 @@ export class AppCache implements Service, VersionHolder {
         return;
       }
       if (this.config.pattern === "read-through") {
-        this.fill(op, node, token);
+        this.fill(op, node, token, loadMs);
         this.sim.schedule(this.half(), () => done(op));
         return;
       }
@@ -314,6 +339,7 @@ export class AppCache implements Service, VersionHolder {
         version: op.version,
         lsn: op.lsn,
         versionLsn: op.versionLsn,
+        loadMs,
       };
       this.sim.schedule(this.half(), () => {
         this.pendingSets.delete(op);
@@ -323,10 +349,10 @@ export class AppCache implements Service, VersionHolder {
     });
   }
 
-  private fill(op: Operation, node: CacheNode, token: number): void {
+  private fill(op: Operation, node: CacheNode, token: number, loadMs: number): void {
     this.store(
       op.key,
-      { version: op.version, lsn: op.lsn, versionLsn: op.versionLsn },
+      { version: op.version, lsn: op.lsn, versionLsn: op.versionLsn, loadMs },
       node,
       token,
     );
@@ -363,7 +389,12 @@ export class AppCache implements Service, VersionHolder {
         return;
       }
       const node = this.config.nodes[this.config.nodeOf(op.key)] as CacheNode;
-      const value: CachedVersion = { version: op.version, lsn: op.lsn, versionLsn: op.versionLsn };
+      const value: CachedVersion = {
+        version: op.version,
+        lsn: op.lsn,
+        versionLsn: op.versionLsn,
+        loadMs: 0,
+      };
       this.sim.schedule(this.half(), () => {
         node.leases?.invalidate(op.key);
         if (invalidation === "delete") node.store.delete(op.key);

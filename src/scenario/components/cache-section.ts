@@ -69,6 +69,14 @@ export const CacheSchema = z
       .boolean()
       .default(false)
       .describe("One database load per key at a time; other misses wait for it"),
+    earlyRefresh: z
+      .number()
+      .min(0)
+      .max(100)
+      .optional()
+      .describe(
+        "XFetch's β (Vattani et al., VLDB 2015): a hit reloads the key early when now − δ·β·ln(rand) ≥ expiry, δ its last load time; absent: never",
+      ),
     hop: DistributionSpecSchema.default("sameDatacenterRoundTrip").describe(
       "Round trip from the application to a cache node (ms)",
     ),
@@ -133,6 +141,7 @@ export const CacheReportSchema = z.strictObject({
   loadsAtOnceMax: count().describe("The most loads of one key in flight at once"),
   leaseWaits: count(),
   coalesced: count().describe("Misses that waited for another's load"),
+  earlyRefreshes: count().describe("Hits that reloaded the key before its expiry (XFetch)"),
   nodes: z.array(
     z.strictObject({
       name: z.string(),

@@ -169,6 +169,7 @@ function buildCache(context: BuildContext, c: CacheSpec, behind: Service): AppCa
       valueBytes: c.valueBytes,
       hopMs: (rng) => hop(rng) + memory(rng),
       leaseRetryMs: c.leaseRetry,
+      earlyRefreshBeta: c.earlyRefresh ?? null,
       newestAcked: (key) => versions.newestAckedVersion(0, key),
       newestCommitted: (key) => versions.newestCommittedVersion(0, key),
     },
@@ -210,6 +211,7 @@ function cacheReport(model: AppCache, c: CacheSpec): CacheReport {
     loadsAtOnceMax: s.loadsAtOnceMax,
     leaseWaits: s.leaseWaits,
     coalesced: s.coalesced,
+    earlyRefreshes: s.earlyRefreshes,
     nodes,
   };
 }
