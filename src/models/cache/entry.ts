@@ -71,6 +71,11 @@ export class RecencyList<V> {
     this.push(entry);
   }
 
+  /** The entries, least recently used first. */
+  *values(): IterableIterator<CacheEntry<V>> {
+    for (let entry = this.head.next; entry !== this.head; entry = entry.next) yield entry;
+  }
+
   /** Unlinks `entry`. */
   remove(entry: CacheEntry<V>): void {
     entry.prev.next = entry.next;

@@ -100,11 +100,16 @@ function engineName(c: CacheSpec): string {
   return c.engine === "redis" ? "Redis" : c.engine === "memcached" ? "Memcached" : "LRU cache";
 }
 
+/** Key spaces up to this many keys get an array index per node (8 bytes a key); larger ones a Map. */
+const ARRAY_INDEX_KEYS = 1 << 22;
+
 function storeOf(context: BuildContext, c: CacheSpec, index: number): CacheStore<CachedVersion> {
-  if ("items" in c.capacity) return new ExactLruStore(c.capacity.items, "items");
+  const keys = context.scenario.workload.keys.count;
+  const keySpace = keys <= ARRAY_INDEX_KEYS ? keys : undefined;
+  if ("items" in c.capacity) return new ExactLruStore(c.capacity.items, "items", keySpace);
   const bytes = c.capacity.megabytes * MB;
-  if (c.engine === "lru") return new ExactLruStore(bytes, "bytes");
-  if (c.engine === "memcached") return new MemcachedStore({ maxbytes: bytes });
+  if (c.engine === "lru") return new ExactLruStore(bytes, "bytes", keySpace);
+  if (c.engine === "memcached") return new MemcachedStore({ maxbytes: bytes }, keySpace);
   const rng = context.sim.rng(`cache.${index}.evict`);
   return new RedisStore(
     {
@@ -113,6 +118,7 @@ function storeOf(context: BuildContext, c: CacheSpec, index: number): CacheStore
       ...(c.maxmemorySamples === undefined ? {} : { maxmemorySamples: c.maxmemorySamples }),
     },
     () => rng.next(),
+    keySpace,
   );
 }
 
