@@ -8,9 +8,9 @@
 // of an old version can land after a writer's delete. Leases (a token per
 // miss, refused after a delete) and coalescing (one load per key at a time)
 // are the cures. Scans and multi-statement transactions bypass the cache.
-// XFetch's early refresh is optional: the reader reloads as on a miss. Left
-// out: write-behind, a node's own queue (a Redis
-// node's single thread), a cache node's loss.
+// XFetch's early refresh is optional: the reader reloads as on a miss. A node
+// can be lost (emptied). Left out: write-behind, a node's own queue (a Redis
+// node's single thread).
 import type { RandomStream } from "../../kernel/index.js";
 import type { Done, Operation, Service, VersionHolder } from "../operation.js";
 import type { Coalescer } from "./coalescer.js";
@@ -96,6 +96,8 @@ export interface AppCacheStats {
   coalesced: number;
   /** Hits that reloaded the key early (XFetch). */
   earlyRefreshes: number;
+  /** Entries lost with a node. */
+  entriesLost: number;
 }
 
 /** Per-node counters. */
@@ -124,6 +126,7 @@ function zeroStats(): AppCacheStats {
     leaseWaits: 0,
     coalesced: 0,
     earlyRefreshes: 0,
+    entriesLost: 0,
   };
 }
 
@@ -171,6 +174,14 @@ export class AppCache implements Service, VersionHolder {
     if (op.kind === "write") this.write(op, done);
     else if (op.statements === 1 && op.range === null && !op.forUpdate) this.read(op, done);
     else this.database.submit(op, done);
+  }
+
+  /** Node `index` restarts empty: its entries and outstanding leases are gone. */
+  loseNode(index: number): void {
+    const node = this.config.nodes[index] as CacheNode;
+    this.stats.entriesLost += node.store.items;
+    node.store.clear();
+    node.leases?.clear();
   }
 
   /** Restarts the counters at the warm-up cut. */

@@ -109,6 +109,8 @@ export interface CacheStore<V> {
   set(key: number, value: V, bytes: number, expiresAt: number, now: number): SetOutcome;
   /** Removes `key`; false when it was not there. */
   delete(key: number): boolean;
+  /** Drops every entry (a node restarting empty); not counted as evictions. */
+  clear(): void;
   /** Every entry held, expired ones not yet found included (in no promised order). */
   values(): IterableIterator<CacheEntry<V>>;
   /** Items held, expired ones not yet found included. */

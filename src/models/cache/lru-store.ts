@@ -99,6 +99,10 @@ export class ExactLruStore<V> implements CacheStore<V> {
     return this.recency.values();
   }
 
+  clear(): void {
+    for (const entry of [...this.values()]) this.delete(entry.key);
+  }
+
   delete(key: number): boolean {
     const entry = this.entries.get(key);
     if (entry === undefined) return false;

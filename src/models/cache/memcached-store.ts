@@ -119,6 +119,10 @@ export class MemcachedStore<V> implements CacheStore<V> {
     for (const slab of this.classes) yield* slab.lru.values();
   }
 
+  clear(): void {
+    for (const entry of [...this.values()]) this.delete(entry.key);
+  }
+
   delete(key: number): boolean {
     const entry = this.entries.get(key);
     if (entry === undefined) return false;

@@ -145,6 +145,10 @@ export class RedisStore<V> implements CacheStore<V> {
     return this.all.values();
   }
 
+  clear(): void {
+    for (const entry of [...this.values()]) this.delete(entry.key);
+  }
+
   delete(key: number): boolean {
     const entry = this.entries.get(key);
     if (entry === undefined) return false;

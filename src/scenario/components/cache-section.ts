@@ -142,6 +142,7 @@ export const CacheReportSchema = z.strictObject({
   leaseWaits: count(),
   coalesced: count().describe("Misses that waited for another's load"),
   earlyRefreshes: count().describe("Hits that reloaded the key before its expiry (XFetch)"),
+  entriesLost: count().describe("Entries lost with a cache node (cache-node-loss on the timeline)"),
   nodes: z.array(
     z.strictObject({
       name: z.string(),

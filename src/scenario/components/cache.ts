@@ -17,6 +17,7 @@ import type { Operation, Service } from "../../models/operation.js";
 import { KetamaRing, RedisClusterSlots } from "../../placement/index.js";
 import { roundFigure } from "../fields.js";
 import { alignColumns, percentText } from "../table-text.js";
+import { CacheNodeLossEvent, cacheNodeNames, checkNodeLossEvents } from "./cache-node-loss.js";
 import { CacheReportSchema, CacheSchema } from "./cache-section.js";
 import type { BuildContext, Component } from "./component.js";
 
@@ -39,6 +40,8 @@ export const cache: Component<typeof CacheSection, typeof CacheReportSection> = 
   schema: CacheSection,
   report: { key: "cache", schema: CacheReportSection },
   errorKinds: [],
+  events: [CacheNodeLossEvent],
+  check: checkNodeLossEvents,
   summary: (s) => (s.cache === undefined ? undefined : ["cache", cacheSummary(s.cache)]),
   table: (section) => cacheTable(section),
   compare: [
@@ -46,6 +49,7 @@ export const cache: Component<typeof CacheSection, typeof CacheReportSection> = 
       header: ["cache", "hits"],
       rank: 75,
       cell: (r) => (r.cache === undefined ? "–" : percentText(r.cache.hitRatio)),
+      shown: (reports) => reports.some((r) => r.cache !== undefined),
     },
   ],
   estimate(s, run) {
@@ -68,6 +72,11 @@ export const cache: Component<typeof CacheSection, typeof CacheReportSection> = 
       throw new Error("the cache is built in front of the drivers");
     const model = buildCache(context, c, behind);
     let timer: EventHandle | null = null;
+    const names = cacheNodeNames(c.nodes);
+    for (const loss of context.events("cache-node-loss")) {
+      const index = names.indexOf(loss.node);
+      context.sim.at(loss.at, () => model.loseNode(index));
+    }
     context.graph.after("app", {
       id: "cache",
       label: `${engineName(c)}${c.nodes > 1 ? ` ×${c.nodes}` : ""}<br/>${c.pattern}`,
@@ -151,8 +160,9 @@ function placement(c: CacheSpec, keys: number): (key: number) => number {
 }
 
 function buildCache(context: BuildContext, c: CacheSpec, behind: Service): AppCache {
-  const nodes: CacheNode[] = Array.from({ length: c.nodes }, (_, i) => ({
-    name: c.nodes === 1 ? "cache" : `cache-${i}`,
+  const names = cacheNodeNames(c.nodes);
+  const nodes: CacheNode[] = names.map((name, i) => ({
+    name,
     store: storeOf(context, c, i),
     leases: c.leases ? new LeaseTable(c.leaseHold) : null,
     coalescer: c.coalescing ? new Coalescer<Operation>() : null,
@@ -218,6 +228,7 @@ function cacheReport(model: AppCache, c: CacheSpec): CacheReport {
     leaseWaits: s.leaseWaits,
     coalesced: s.coalesced,
     earlyRefreshes: s.earlyRefreshes,
+    entriesLost: s.entriesLost,
     nodes,
   };
 }

@@ -7,6 +7,7 @@
 // Adding a component: its file here, and one line in each list below (in
 // TIMELINE_EVENTS too when it handles timed events).
 import { cache } from "./cache.js";
+import { CacheNodeLossEvent } from "./cache-node-loss.js";
 import { client } from "./client.js";
 import type { Component } from "./component.js";
 import { database } from "./database.js";
@@ -48,7 +49,7 @@ export const SCENARIO_SECTIONS = {
  * @internal The components' timeline event kinds (each component's `events`),
  * as one typed list: the timeline's discriminated union is composed from it.
  */
-export const TIMELINE_EVENTS = [ReplicaOutageEvent] as const;
+export const TIMELINE_EVENTS = [CacheNodeLossEvent, ReplicaOutageEvent] as const;
 
 /** @internal The components' report sections, in the order of a report. */
 export const REPORT_SECTIONS = {
