@@ -115,7 +115,7 @@ describe("the stale-set race", () => {
   it("without leases, the old version stays and is read stale until the TTL", () => {
     const { cache, seen } = race(false);
     // Reads at 20 … 1000 are served the stale v0 (the entry expires at 1010.5); from 1020 on, v1.
-    const staleUntil = seen.slice(1).findIndex((v) => v === 1);
+    const staleUntil = seen.slice(1).indexOf(1);
     expect(seen.slice(1, 1 + staleUntil).every((v) => v === 0)).toBe(true);
     expect(20 + 20 * staleUntil).toBe(1020);
     expect(cache.stats.staleReads).toBe(50);

@@ -2,7 +2,7 @@
 // runs are deterministic; the cache's counters are consistent with each other
 // (a stale read is a hit, a database load follows a miss); the cache's reads are
 // in the history the checkers read.
-import { fc, test } from "@fast-check/vitest";
+import { test } from "@fast-check/vitest";
 import { describe, expect } from "vitest";
 import { runScenarioDetailed } from "../../src/index.js";
 import { arbScenario } from "../../src/testing/index.js";
