@@ -27,7 +27,11 @@ function capacityFor(engine: "redis" | "memcached" | "lru"): Arbitrary<CacheInpu
   );
 }
 
-/** A `cache` section. */
+/**
+ * A `cache` section (see `arbScenario`'s `cache` option).
+ *
+ * @remarks Since 0.2.0
+ */
 export function arbCache(): Arbitrary<CacheInput> {
   return fc.constantFrom("redis" as const, "memcached" as const, "lru" as const).chain((engine) =>
     fc

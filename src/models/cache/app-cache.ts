@@ -100,7 +100,11 @@ export interface AppCacheStats {
   entriesLost: number;
 }
 
-/** Per-node counters. */
+/**
+ * Per-node counters.
+ *
+ * @remarks Since 0.2.0
+ */
 export interface CacheNodeStats {
   hits: number;
   misses: number;

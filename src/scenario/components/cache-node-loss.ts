@@ -27,7 +27,7 @@ export function cacheNodeNames(nodes: number): string[] {
   return nodes === 1 ? ["cache"] : Array.from({ length: nodes }, (_, i) => `cache-${i}`);
 }
 
-/** Every `cache-node-loss` in the timeline names a node of the scenario's cache. */
+/** @internal Every `cache-node-loss` in the timeline names a node of the scenario's cache. */
 export function checkNodeLossEvents(scenario: ParsedScenario, ctx: z.RefinementCtx): void {
   const names = scenario.cache === undefined ? [] : cacheNodeNames(scenario.cache.nodes);
   (scenario.timeline ?? []).forEach((event, i) => {
