@@ -171,3 +171,29 @@ describe("a stampede on a hot key", () => {
     expect(xfetch.databaseLoads).toBeLessThan(21 + 10);
   });
 });
+
+describe("the cache as a version holder", () => {
+  it("moves a current entry's snapshot up to the newest LSN seen, so a cold entry does not hold back compaction", () => {
+    const sim = new Simulation({ seed: 1 });
+    const db = new FakeDatabase(sim, 1, 1);
+    const cache = cacheOver(sim, db, { ttlMs: 1e9 });
+    issue(sim, cache, "read", 0, []); // key 1 cached at snapshot 0, never written again
+    // Writes to key 2 move the log on (the fake's LSN is the key's version: 1, 2, … 10).
+    for (let t = 10; t < 110; t += 10) {
+      sim.at(t, () => cache.submit(new Operation(t, 0, "write", 2, 1, t), () => undefined));
+    }
+    sim.run({ until: 200 });
+    expect(cache.oldestLsnInUse()).toBe(10);
+  });
+
+  it("keeps a stale entry at the last snapshot it was current at", () => {
+    const sim = new Simulation({ seed: 1 });
+    const db = new FakeDatabase(sim, 1, 1);
+    const cache = cacheOver(sim, db, { ttlMs: 1e9 });
+    issue(sim, cache, "read", 0, []);
+    sim.run({ until: 5 });
+    // Key 1 is written behind the cache's back (invalidation does not see it): the entry is stale.
+    db.versions.set(1, 1);
+    expect(cache.oldestLsnInUse()).toBe(0);
+  });
+});
