@@ -59,9 +59,11 @@ const RUN_COLUMNS: readonly ComparisonColumn[] = [
   { header: ["stale", "reads"], rank: 110, cell: violations((c) => c.staleReads) },
 ];
 
-/** Every column in rank order (a stable sort: ties keep the run's, then the registry's order). */
-function columns(): ComparisonColumn[] {
-  return [...RUN_COLUMNS, ...componentColumns()].sort((a, b) => a.rank - b.rank);
+/** Every column the plans need, in rank order (a stable sort: ties keep the run's, then the registry's order). */
+function columns(reports: readonly Report[]): ComparisonColumn[] {
+  return [...RUN_COLUMNS, ...componentColumns()]
+    .filter((c) => c.shown === undefined || c.shown(reports))
+    .sort((a, b) => a.rank - b.rank);
 }
 
 /** One plan's row: its name, then every other column's cell. */
@@ -111,7 +113,7 @@ function verdictNotes(plans: readonly PlanReport[]): string[] {
 
 /** The comparison table: two header lines, then one row per plan. */
 function comparisonTable(plans: readonly PlanReport[]): string[] {
-  const cols = columns();
+  const cols = columns(plans.map((p) => p.report));
   return alignColumns(
     [
       cols.map((c) => c.header[0]),

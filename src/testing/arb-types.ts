@@ -17,6 +17,7 @@ export type RoutingInput = NonNullable<ScenarioInput["routing"]>;
 export type DurationInput = NonNullable<ScenarioInput["duration"]>;
 export type PoolInput = NonNullable<ScenarioInput["pool"]>;
 export type ProxyInput = NonNullable<ScenarioInput["proxy"]>;
+export type CacheInput = NonNullable<ScenarioInput["cache"]>;
 export type QueryRuleInput = NonNullable<ProxyInput["queryRules"]>[number];
 export type SessionStateInput = NonNullable<WorkloadInput["sessionState"]>;
 
@@ -85,6 +86,14 @@ export interface ArbScenarioOptions {
    * "maybe" present is left out when routing is drawn or forced.
    */
   readonly proxy?: SectionChoice;
+  /**
+   * Whether a `cache` section (any pattern and engine, 1–3 nodes, small capacities,
+   * TTLs of 10–2000 ms, leases and coalescing now and then) is present. Default
+   * "never".
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly cache?: SectionChoice;
   /**
    * Whether `workload.sessionState` is set (a share of 0–0.5 of the sessions relying on
    * any session-state feature). Default "maybe" when a pool or a proxy may be present,

@@ -65,7 +65,9 @@ function includedSections(drawn: readonly boolean[]): Set<string> {
  * 1–20 backend connections per server, 1–50 or 1000–5000 frontend connections); with
  * either, nodes may have as few as 1–60 `maxConnections`, and the workload may have
  * sessions relying on session state (share 0–0.5, any feature) and locking reads
- * (0–0.3). Shrinks towards fewer and simpler parts.
+ * (0–0.3); a `cache` section in front (any pattern, engine and Redis policy, 1–3
+ * nodes, capacities of 1–500 items or 0.01–4 MB, TTLs of 10–2000 ms, leases and
+ * coalescing, XFetch). Shrinks towards fewer and simpler parts.
  *
  * @example
  * ```ts

@@ -205,3 +205,13 @@ describe("Memcached slabs", () => {
     expect([store.expirations, store.evictions]).toEqual([1, 0]);
   });
 });
+
+describe("a store's key space", () => {
+  it("refuses a key outside it, naming the key", () => {
+    const store = new ExactLruStore<number>(10, "items", 100);
+    expect(store.set(99, 1, 1, NEVER, 0)).toBe("stored");
+    expect(() => store.set(100, 1, 1, NEVER, 0)).toThrow(
+      /key 100 is outside the key space \[0, 100\)/,
+    );
+  });
+});

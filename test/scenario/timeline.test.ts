@@ -122,7 +122,8 @@ describe("the timeline: bad entries", () => {
       {
         path: "timeline.0.kind",
         code: "invalid_union",
-        message: 'expected kind to be one of "rate", "replica-outage"; got "cache-loss"',
+        message:
+          'expected kind to be one of "rate", "cache-node-loss", "replica-outage"; got "cache-loss"',
       },
     ]);
   });

@@ -71,6 +71,11 @@ export class RecencyList<V> {
     this.push(entry);
   }
 
+  /** The entries, least recently used first. */
+  *values(): IterableIterator<CacheEntry<V>> {
+    for (let entry = this.head.next; entry !== this.head; entry = entry.next) yield entry;
+  }
+
   /** Unlinks `entry`. */
   remove(entry: CacheEntry<V>): void {
     entry.prev.next = entry.next;
@@ -104,6 +109,10 @@ export interface CacheStore<V> {
   set(key: number, value: V, bytes: number, expiresAt: number, now: number): SetOutcome;
   /** Removes `key`; false when it was not there. */
   delete(key: number): boolean;
+  /** Drops every entry (a node restarting empty); not counted as evictions. */
+  clear(): void;
+  /** Every entry held, expired ones not yet found included (in no promised order). */
+  values(): IterableIterator<CacheEntry<V>>;
   /** Items held, expired ones not yet found included. */
   readonly items: number;
   /** Memory in use, as the store counts it. */

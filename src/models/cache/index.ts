@@ -1,5 +1,13 @@
 // The cache models: a node's memory (exact LRU, Redis's maxmemory policies,
 // Memcached's slabs), TTL, leases, request coalescing and XFetch.
+export {
+  AppCache,
+  type AppCacheConfig,
+  type AppCacheStats,
+  type CachedVersion,
+  type CacheNode,
+  type CacheNodeStats,
+} from "./app-cache.js";
 export { Coalescer } from "./coalescer.js";
 export { CacheEntry, type CacheStore, RecencyList, type SetOutcome } from "./entry.js";
 export { type LeaseGrant, LeaseTable } from "./leases.js";

@@ -76,6 +76,11 @@ export class LeaseTable {
     return true;
   }
 
+  /** Forgets every lease (the node restarted). */
+  clear(): void {
+    this.leases.clear();
+  }
+
   /** Keys with an outstanding lease. */
   get outstanding(): number {
     return this.leases.size;

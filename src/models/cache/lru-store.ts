@@ -11,6 +11,7 @@ import {
   RecencyList,
   type SetOutcome,
 } from "./entry.js";
+import { KeyIndex } from "./key-index.js";
 
 /**
  * A cache node with exact LRU eviction.
@@ -34,14 +35,16 @@ export class ExactLruStore<V> implements CacheStore<V> {
   evictions = 0;
   expirations = 0;
   private used = 0;
-  private readonly entries = new Map<number, Entry<V>>();
+  private readonly entries: KeyIndex<V>;
   private readonly recency = new RecencyList<V>();
 
   /**
    * @param capacity - items, or bytes: a number > 0
    * @param unit - what the capacity counts
+   * @param keySpace - keys are integers in [0, keySpace) (faster lookups); undefined for any
    */
-  constructor(capacity: number, unit: "items" | "bytes") {
+  constructor(capacity: number, unit: "items" | "bytes", keySpace?: number) {
+    this.entries = new KeyIndex<V>(keySpace);
     if (!(capacity > 0 && Number.isFinite(capacity))) {
       throw new RangeError(`Exact LRU capacity ${capacity} ${unit}; expected a number > 0`);
     }
@@ -75,7 +78,7 @@ export class ExactLruStore<V> implements CacheStore<V> {
     let entry = this.entries.get(key);
     if (entry === undefined) {
       entry = new CacheEntry(key, value, units, expiresAt);
-      this.entries.set(key, entry);
+      this.entries.add(entry);
       this.recency.push(entry);
     } else {
       this.used -= entry.bytes;
@@ -90,6 +93,14 @@ export class ExactLruStore<V> implements CacheStore<V> {
       this.evictions++;
     }
     return "stored";
+  }
+
+  values(): IterableIterator<CacheEntry<V>> {
+    return this.recency.values();
+  }
+
+  clear(): void {
+    for (const entry of [...this.values()]) this.delete(entry.key);
   }
 
   delete(key: number): boolean {

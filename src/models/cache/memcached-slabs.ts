@@ -24,7 +24,11 @@ export interface MemcachedMemoryConfig {
   readonly slabPageSize?: number;
 }
 
-/** sizeof(item) on a 64-bit build (memcached.h, struct _stritem). */
+/**
+ * sizeof(item) on a 64-bit build (memcached.h, struct _stritem).
+ *
+ * @remarks Since 0.2.0
+ */
 export const MEMCACHED_ITEM_HEADER_BYTES = 48;
 /** CHUNK_ALIGN_BYTES (memcached.h). */
 const CHUNK_ALIGN = 8;

@@ -12,6 +12,7 @@ import {
   RecencyList,
   type SetOutcome,
 } from "./entry.js";
+import { KeyIndex } from "./key-index.js";
 import {
   type MemcachedMemoryConfig,
   memcachedItemBytes,
@@ -38,14 +39,19 @@ export class MemcachedStore<V> implements CacheStore<V> {
   evictions = 0;
   expirations = 0;
   private readonly classes: SlabClass<V>[];
-  private readonly entries = new Map<number, CacheEntry<V>>();
+  private readonly entries: KeyIndex<V>;
   private readonly pageSize: number;
   private readonly totalPages: number;
   private readonly itemSizeMax: number;
   private pagesUsed = 0;
   private chunkBytesUsed = 0;
 
-  constructor(config: MemcachedMemoryConfig = {}) {
+  /**
+   * @param config - memory settings (memcached's defaults when left out)
+   * @param keySpace - keys are integers in [0, keySpace) (faster lookups); undefined for any
+   */
+  constructor(config: MemcachedMemoryConfig = {}, keySpace?: number) {
+    this.entries = new KeyIndex<V>(keySpace);
     this.pageSize = config.slabPageSize ?? 1024 * 1024;
     const maxbytes = config.maxbytes ?? 64 * 1024 * 1024;
     if (!(maxbytes >= this.pageSize)) {
@@ -105,8 +111,16 @@ export class MemcachedStore<V> implements CacheStore<V> {
     slab.freeChunks -= chunks;
     this.chunkBytesUsed += chunks * slab.chunkBytes;
     slab.lru.push(entry);
-    this.entries.set(key, entry);
+    this.entries.add(entry);
     return "stored";
+  }
+
+  *values(): IterableIterator<CacheEntry<V>> {
+    for (const slab of this.classes) yield* slab.lru.values();
+  }
+
+  clear(): void {
+    for (const entry of [...this.values()]) this.delete(entry.key);
   }
 
   delete(key: number): boolean {

@@ -7,9 +7,17 @@
 // volatile-ttl. The LFU counter grows with probability 1/((c − 5)·factor + 1)
 // and decays by one per `lfu-decay-time` minutes (LFULogIncr, LFUDecrAndReturn).
 
-/** EVPOOL_SIZE in src/evict.c. */
+/**
+ * EVPOOL_SIZE in src/evict.c.
+ *
+ * @remarks Since 0.2.0
+ */
 export const EVICTION_POOL_SIZE = 16;
-/** LFU_INIT_VAL in src/server.h: a new key's counter. */
+/**
+ * LFU_INIT_VAL in src/server.h: a new key's counter.
+ *
+ * @remarks Since 0.2.0
+ */
 export const LFU_INIT_VAL = 5;
 
 /**

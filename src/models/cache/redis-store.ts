@@ -7,6 +7,7 @@
 // array, where dictGetSomeKeys walks consecutive hash buckets from a random
 // one; expiry is lazy (on access), without the active expire cycle.
 import { type CacheEntry, type CacheStore, CacheEntry as Entry, type SetOutcome } from "./entry.js";
+import { KeyIndex } from "./key-index.js";
 import { EvictionPool, LFU_INIT_VAL, lfuDecayed, lfuLogIncr } from "./redis-eviction.js";
 
 /**
@@ -63,7 +64,7 @@ export class RedisStore<V> implements CacheStore<V> {
   evictions = 0;
   expirations = 0;
   private used = 0;
-  private readonly entries = new Map<number, CacheEntry<V>>();
+  private readonly entries: KeyIndex<V>;
   /** Every entry, densely, for sampling all keys. */
   private readonly all: CacheEntry<V>[] = [];
   /** The entries with a TTL (Redis's `expires` dict), for the volatile policies. */
@@ -72,11 +73,16 @@ export class RedisStore<V> implements CacheStore<V> {
   private readonly scoring: Scoring;
   private readonly volatile: boolean;
 
-  /** @param random - uniform draws in [0, 1) from a seeded stream */
+  /**
+   * @param random - uniform draws in [0, 1) from a seeded stream
+   * @param keySpace - keys are integers in [0, keySpace) (faster lookups); undefined for any
+   */
   constructor(
     config: RedisMemoryConfig,
     private readonly random: () => number,
+    keySpace?: number,
   ) {
+    this.entries = new KeyIndex<V>(keySpace);
     this.config = {
       maxmemorySamples: 5,
       lfuLogFactor: 10,
@@ -120,7 +126,7 @@ export class RedisStore<V> implements CacheStore<V> {
     let entry = this.entries.get(key);
     if (entry === undefined) {
       entry = new Entry(key, value, bytes, expiresAt);
-      this.entries.set(key, entry);
+      this.entries.add(entry);
       entry.slot = this.all.push(entry) - 1;
       this.initAccess(entry, now);
     } else {
@@ -133,6 +139,14 @@ export class RedisStore<V> implements CacheStore<V> {
     this.used += bytes;
     this.setExpiry(entry, expiresAt);
     return "stored";
+  }
+
+  values(): IterableIterator<CacheEntry<V>> {
+    return this.all.values();
+  }
+
+  clear(): void {
+    for (const entry of [...this.values()]) this.delete(entry.key);
   }
 
   delete(key: number): boolean {

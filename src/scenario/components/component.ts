@@ -227,6 +227,13 @@ export interface ComparisonColumn {
   readonly rank: number;
   /** Its cell for one plan. */
   cell(report: Report): string;
+  /**
+   * Whether the comparison of these plans shows it (always, when left out): a
+   * column of a component none of the plans has is left out.
+   *
+   * @remarks Since 0.2.0
+   */
+  shown?(reports: readonly Report[]): boolean;
 }
 
 /**

@@ -8,6 +8,8 @@
 // TIMELINE_EVENTS too when it handles timed events).
 import type { ErrorKind } from "../../models/operation.js";
 import type { Scenario } from "../schema.js";
+import { cache } from "./cache.js";
+import { CacheNodeLossEvent } from "./cache-node-loss.js";
 import { client } from "./client.js";
 import type { Component } from "./component.js";
 import { database } from "./database.js";
@@ -25,6 +27,7 @@ import { routing } from "./routing.js";
  * @internal
  */
 export const COMPONENTS: readonly Component[] = [
+  cache,
   routing,
   client,
   proxy,
@@ -41,13 +44,14 @@ export const SCENARIO_SECTIONS = {
   replication: replication.schema,
   routing: routing.schema,
   proxy: proxy.schema,
+  cache: cache.schema,
 } as const;
 
 /**
  * @internal The components' timeline event kinds (each component's `events`),
  * as one typed list: the timeline's discriminated union is composed from it.
  */
-export const TIMELINE_EVENTS = [ReplicaOutageEvent] as const;
+export const TIMELINE_EVENTS = [CacheNodeLossEvent, ReplicaOutageEvent] as const;
 
 /** @internal The components' report sections, in the order of a report. */
 export const REPORT_SECTIONS = {
@@ -57,6 +61,7 @@ export const REPORT_SECTIONS = {
   replication: replication.report.schema,
   routing: routing.report.schema,
   proxy: proxy.report.schema,
+  cache: cache.report.schema,
 } as const;
 
 /**

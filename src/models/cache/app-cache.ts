@@ -1,0 +1,421 @@
+// The application's cache on the request path: a Service in front of the
+// database tier. Point reads ask the cache node the key is placed on; a hit
+// returns the version the entry holds, a miss loads from the database and sets
+// the entry (cache-aside: the application sets it, half a hop later;
+// read-through: the cache sets it as the load returns). Writes go to the
+// database and then delete the key, update it (write-through), or leave it to
+// the TTL. So the stale-set race happens as in the real systems: a reader's set
+// of an old version can land after a writer's delete. Leases (a token per
+// miss, refused after a delete) and coalescing (one load per key at a time)
+// are the cures. Scans and multi-statement transactions bypass the cache.
+// XFetch's early refresh is optional: the reader reloads as on a miss. A node
+// can be lost (emptied). Left out: write-behind, a node's own queue (a Redis
+// node's single thread).
+import type { RandomStream } from "../../kernel/index.js";
+import type { Done, Operation, Service, VersionHolder } from "../operation.js";
+import type { Coalescer } from "./coalescer.js";
+import type { CacheStore } from "./entry.js";
+import type { LeaseTable } from "./leases.js";
+import type { TtlPolicy } from "./ttl.js";
+import { xfetchShouldRefresh } from "./xfetch.js";
+
+/**
+ * What an entry holds: the version a read saw and its log positions.
+ *
+ * @remarks Since 0.2.0
+ */
+export interface CachedVersion {
+  readonly version: number;
+  /**
+   * A snapshot LSN the value is valid at: the filling read's, moved up to the
+   * newest LSN the cache has seen whenever the value is found still current
+   * (no newer version committed). It never decreases.
+   */
+  lsn: number;
+  readonly versionLsn: number;
+  /** How long the load that fetched it took (XFetch's δ); 0 when it was not loaded (a write's set). */
+  readonly loadMs: number;
+}
+
+/**
+ * One cache node: its name, memory, and (optionally) leases and coalescing.
+ *
+ * @remarks Since 0.2.0
+ */
+export interface CacheNode {
+  readonly name: string;
+  readonly store: CacheStore<CachedVersion>;
+  readonly leases: LeaseTable | null;
+  readonly coalescer: Coalescer<Operation> | null;
+}
+
+/**
+ * The application cache's settings.
+ *
+ * @remarks Since 0.2.0
+ */
+export interface AppCacheConfig {
+  readonly pattern: "cache-aside" | "read-through" | "write-through";
+  /** What a write does to the key after the database acknowledged it. */
+  readonly invalidation: "delete" | "update" | "none";
+  readonly nodes: readonly CacheNode[];
+  /** The node index of a key (placement). */
+  readonly nodeOf: (key: number) => number;
+  readonly ttl: TtlPolicy;
+  /** The bytes a set stores for a value. */
+  readonly valueBytes: number;
+  /** A round trip to a cache node plus its memory read (ms). */
+  readonly hopMs: (rng: RandomStream) => number;
+  /** How long a miss told to wait by a lease waits before asking again (ms). */
+  readonly leaseRetryMs: number;
+  /** XFetch's β: a hit reloads early when now − δ·β·ln(u) ≥ expiry; null for never. */
+  readonly earlyRefreshBeta: number | null;
+  /** The newest acknowledged version of a key: a hit older than it is stale. */
+  readonly newestAcked: (key: number) => number;
+  /** The newest committed version of a key: an entry holding it is current. */
+  readonly newestCommitted: (key: number) => number;
+}
+
+/**
+ * The counters of the cache, since the last reset.
+ *
+ * @remarks Since 0.2.0
+ */
+export interface AppCacheStats {
+  hits: number;
+  misses: number;
+  staleReads: number;
+  sets: number;
+  rejectedSets: number;
+  oomSets: number;
+  tooLargeSets: number;
+  databaseLoads: number;
+  /** The most loads of one key in flight at once. */
+  loadsAtOnceMax: number;
+  leaseWaits: number;
+  coalesced: number;
+  /** Hits that reloaded the key early (XFetch). */
+  earlyRefreshes: number;
+  /** Entries lost with a node. */
+  entriesLost: number;
+}
+
+/**
+ * Per-node counters.
+ *
+ * @remarks Since 0.2.0
+ */
+export interface CacheNodeStats {
+  hits: number;
+  misses: number;
+}
+
+/** A timer callback's shape. */
+interface Clock {
+  readonly now: number;
+  schedule(delayMs: number, fn: () => void): unknown;
+}
+
+function zeroStats(): AppCacheStats {
+  return {
+    hits: 0,
+    misses: 0,
+    staleReads: 0,
+    sets: 0,
+    rejectedSets: 0,
+    oomSets: 0,
+    tooLargeSets: 0,
+    databaseLoads: 0,
+    loadsAtOnceMax: 0,
+    leaseWaits: 0,
+    coalesced: 0,
+    earlyRefreshes: 0,
+    entriesLost: 0,
+  };
+}
+
+/**
+ * The application's cache: a {@link Service} in front of the database tier and
+ * a {@link VersionHolder} of what it may still serve.
+ *
+ * @remarks Since 0.2.0
+ */
+export class AppCache implements Service, VersionHolder {
+  stats: AppCacheStats = zeroStats();
+  readonly nodeStats: CacheNodeStats[];
+  /** Loads in flight per key. */
+  private readonly loading = new Map<number, number>();
+  /** Reads whose value is on its way into the cache: their snapshot LSNs are still in use. */
+  private readonly pendingSets = new Set<Operation>();
+  /**
+   * The newest log position of any operation completed through the cache (every
+   * operation passes it): a prefix of the log already committed, so a current
+   * entry is what a read at this snapshot would return.
+   */
+  private lsnSeen = 0;
+  /** Loads at the database, with the LSN seen when each was sent: a lower bound on its snapshot. */
+  private readonly inFlight = new Map<Operation, number>();
+  /** The entries' floor at the last scan, and the operations since. */
+  private entriesFloor = Number.POSITIVE_INFINITY;
+  private opsSinceScan = 0;
+
+  constructor(
+    private readonly sim: Clock,
+    readonly config: AppCacheConfig,
+    private readonly database: Service,
+    private readonly rng: RandomStream,
+  ) {
+    this.nodeStats = config.nodes.map(() => ({ hits: 0, misses: 0 }));
+  }
+
+  /** The cache nodes. */
+  get nodes(): readonly CacheNode[] {
+    return this.config.nodes;
+  }
+
+  submit(op: Operation, done: Done): void {
+    this.opsSinceScan++;
+    if (op.kind === "write") this.write(op, done);
+    else if (op.statements === 1 && op.range === null && !op.forUpdate) this.read(op, done);
+    else this.database.submit(op, done);
+  }
+
+  /** Node `index` restarts empty: its entries and outstanding leases are gone. */
+  loseNode(index: number): void {
+    const node = this.config.nodes[index] as CacheNode;
+    this.stats.entriesLost += node.store.items;
+    node.store.clear();
+    node.leases?.clear();
+  }
+
+  /** Restarts the counters at the warm-up cut. */
+  resetStats(): void {
+    this.stats = zeroStats();
+    for (const node of this.nodeStats) {
+      node.hits = 0;
+      node.misses = 0;
+    }
+    for (const node of this.config.nodes) {
+      node.store.evictions = 0;
+      node.store.expirations = 0;
+    }
+  }
+
+  /**
+   * The least snapshot LSN of what it may serve: entries found current move up
+   * to the newest LSN seen (so a cold entry does not hold back the history's
+   * compaction); a stale entry keeps the last snapshot it was current at; a
+   * load in flight will hold at least the LSN seen when it was sent. Scanning
+   * the entries is amortised: at most once per as many operations as there are
+   * entries (a floor found earlier stays a lower bound: snapshots never go down).
+   */
+  oldestLsnInUse(): number {
+    let items = 0;
+    for (const node of this.config.nodes) items += node.store.items;
+    if (this.opsSinceScan >= items || !Number.isFinite(this.entriesFloor)) {
+      this.opsSinceScan = 0;
+      this.entriesFloor = this.scanEntries();
+    }
+    let oldest = this.entriesFloor;
+    for (const op of this.pendingSets) if (op.lsn < oldest) oldest = op.lsn;
+    for (const sent of this.inFlight.values()) if (sent < oldest) oldest = sent;
+    return oldest;
+  }
+
+  private scanEntries(): number {
+    let oldest = Number.POSITIVE_INFINITY;
+    const now = this.sim.now;
+    for (const node of this.config.nodes) {
+      for (const entry of node.store.values()) {
+        if (entry.expiresAt <= now) continue;
+        this.refresh(entry.value, entry.key);
+        if (entry.value.lsn < oldest) oldest = entry.value.lsn;
+      }
+    }
+    return oldest;
+  }
+
+  /** Moves a current value's snapshot up to the newest LSN seen. */
+  private refresh(value: CachedVersion, key: number): void {
+    if (value.lsn < this.lsnSeen && value.version === this.config.newestCommitted(key)) {
+      value.lsn = this.lsnSeen;
+    }
+  }
+
+  /** Notes an operation's log position as it completes through the cache. */
+  private seen(op: Operation): void {
+    if (op.error === null && op.lsn > this.lsnSeen) this.lsnSeen = op.lsn;
+  }
+
+  private half(): number {
+    return this.config.hopMs(this.rng) / 2;
+  }
+
+  private read(op: Operation, done: Done): void {
+    this.sim.schedule(this.half(), () => this.lookup(op, done));
+  }
+
+  /** At the cache node: a hit goes back; a miss loads, waits for a lease, or joins a load. */
+  private lookup(op: Operation, done: Done): void {
+    const index = this.config.nodeOf(op.key);
+    const node = this.config.nodes[index] as CacheNode;
+    const entry = node.store.get(op.key, this.sim.now);
+    if (entry !== undefined && this.refreshesEarly(op.key, entry.expiresAt, entry.value)) {
+      this.stats.earlyRefreshes++;
+      this.stats.databaseLoads++;
+      this.sim.schedule(this.half(), () => this.load(op, node, 0, done));
+      return;
+    }
+    if (entry !== undefined) {
+      this.hit(op, index, entry.value);
+      if (this.config.ttl.renewOnRead)
+        entry.expiresAt = this.config.ttl.expiryAt(this.sim.now, this.rng.next());
+      this.sim.schedule(this.half(), () => done(op));
+      return;
+    }
+    this.stats.misses++;
+    (this.nodeStats[index] as CacheNodeStats).misses++;
+    let token = 0;
+    if (node.leases !== null) {
+      token = node.leases.onMiss(op.key, this.sim.now);
+      if (token === 0) {
+        this.stats.leaseWaits++;
+        this.sim.schedule(this.half() + this.config.leaseRetryMs, () => this.read(op, done));
+        return;
+      }
+    }
+    if (
+      node.coalescer !== null &&
+      !node.coalescer.join(op.key, (loaded) => this.joined(op, loaded, done))
+    ) {
+      this.stats.coalesced++;
+      return;
+    }
+    // Counted with the miss (at one instant, so both fall on one side of the warm-up cut).
+    this.stats.databaseLoads++;
+    const back = this.config.pattern === "read-through" ? 0 : this.half();
+    this.sim.schedule(back, () => this.load(op, node, token, done));
+  }
+
+  /** XFetch (Vattani et al., VLDB 2015): reload before the expiry, unless a load of the key is already out. */
+  private refreshesEarly(key: number, expiresAt: number, value: CachedVersion): boolean {
+    const beta = this.config.earlyRefreshBeta;
+    if (beta === null || value.loadMs === 0 || this.loading.has(key)) return false;
+    return xfetchShouldRefresh(this.sim.now, expiresAt, value.loadMs, beta, 1 - this.rng.next());
+  }
+
+  private hit(op: Operation, index: number, value: CachedVersion): void {
+    this.stats.hits++;
+    (this.nodeStats[index] as CacheNodeStats).hits++;
+    if (value.version < this.config.newestAcked(op.key)) this.stats.staleReads++;
+    this.refresh(value, op.key);
+    op.version = value.version;
+    op.lsn = value.lsn;
+    op.versionLsn = value.versionLsn;
+    op.node = (this.config.nodes[index] as CacheNode).name;
+  }
+
+  /** A miss that joined another's load gets its result. */
+  private joined(op: Operation, loaded: Operation, done: Done): void {
+    op.error = loaded.error;
+    op.version = loaded.version;
+    op.lsn = loaded.lsn;
+    op.versionLsn = loaded.versionLsn;
+    op.node = loaded.node;
+    this.sim.schedule(this.half(), () => done(op));
+  }
+
+  /** Reads the key from the database, then sets it (read-through: at the cache; cache-aside: from the application). */
+  private load(op: Operation, node: CacheNode, token: number, done: Done): void {
+    const inFlight = (this.loading.get(op.key) ?? 0) + 1;
+    this.loading.set(op.key, inFlight);
+    if (inFlight > this.stats.loadsAtOnceMax) this.stats.loadsAtOnceMax = inFlight;
+    this.inFlight.set(op, this.lsnSeen);
+    const sentAt = this.sim.now;
+    this.database.submit(op, () => {
+      const loadMs = this.sim.now - sentAt;
+      this.inFlight.delete(op);
+      this.seen(op);
+      const left = (this.loading.get(op.key) ?? 1) - 1;
+      if (left === 0) this.loading.delete(op.key);
+      else this.loading.set(op.key, left);
+      node.coalescer?.settle(op.key, op);
+      if (op.error !== null) {
+        done(op);
+        return;
+      }
+      if (this.config.pattern === "read-through") {
+        this.fill(op, node, token, loadMs);
+        this.sim.schedule(this.half(), () => done(op));
+        return;
+      }
+      this.pendingSets.add(op);
+      const version: CachedVersion = {
+        version: op.version,
+        lsn: op.lsn,
+        versionLsn: op.versionLsn,
+        loadMs,
+      };
+      this.sim.schedule(this.half(), () => {
+        this.pendingSets.delete(op);
+        this.store(op.key, version, node, token);
+      });
+      done(op);
+    });
+  }
+
+  private fill(op: Operation, node: CacheNode, token: number, loadMs: number): void {
+    this.store(
+      op.key,
+      { version: op.version, lsn: op.lsn, versionLsn: op.versionLsn, loadMs },
+      node,
+      token,
+    );
+  }
+
+  /** A set at the node: refused with an invalid lease token; else stored as the memory allows. */
+  private store(key: number, value: CachedVersion, node: CacheNode, token: number): void {
+    if (node.leases !== null && token !== 0 && !node.leases.redeem(key, token)) {
+      this.stats.rejectedSets++;
+      return;
+    }
+    this.refresh(value, key);
+    const now = this.sim.now;
+    const outcome = node.store.set(
+      key,
+      value,
+      this.config.valueBytes,
+      this.config.ttl.expiryAt(now, this.rng.next()),
+      now,
+    );
+    if (outcome === "stored") this.stats.sets++;
+    else if (outcome === "oom") this.stats.oomSets++;
+    else this.stats.tooLargeSets++;
+  }
+
+  /** A write: the database first; then the key is deleted, updated or left, and the write acknowledged. */
+  private write(op: Operation, done: Done): void {
+    this.database.submit(op, () => {
+      this.seen(op);
+      const invalidation =
+        this.config.pattern === "write-through" ? "update" : this.config.invalidation;
+      if (op.error !== null || invalidation === "none") {
+        done(op);
+        return;
+      }
+      const node = this.config.nodes[this.config.nodeOf(op.key)] as CacheNode;
+      const value: CachedVersion = {
+        version: op.version,
+        lsn: op.lsn,
+        versionLsn: op.versionLsn,
+        loadMs: 0,
+      };
+      this.sim.schedule(this.half(), () => {
+        node.leases?.invalidate(op.key);
+        if (invalidation === "delete") node.store.delete(op.key);
+        else this.store(op.key, value, node, 0);
+        this.sim.schedule(this.half(), () => done(op));
+      });
+    });
+  }
+}

@@ -1,0 +1,155 @@
+// The `cache` section's schemas (scenario and report) and its cross-section
+// checks; cache.ts builds it.
+import * as z from "zod";
+import { DistributionSpecSchema, DurationSchema, positiveInt } from "../fields.js";
+
+const REDIS_POLICIES = [
+  "noeviction",
+  "allkeys-lru",
+  "allkeys-lfu",
+  "allkeys-random",
+  "volatile-lru",
+  "volatile-lfu",
+  "volatile-random",
+  "volatile-ttl",
+] as const;
+
+/**
+ * The `cache` section: the application's cache in front of routing.
+ *
+ * @remarks Since 0.2.0
+ */
+export const CacheSchema = z
+  .strictObject({
+    pattern: z
+      .enum(["cache-aside", "read-through", "write-through"])
+      .default("cache-aside")
+      .describe(
+        "cache-aside: the application reads the cache, loads a miss from the database and sets it; read-through: the cache loads a miss itself; write-through: a write updates the database, then the cache, before the ack",
+      ),
+    engine: z
+      .enum(["redis", "memcached", "lru"])
+      .default("redis")
+      .describe(
+        "redis: maxmemory with maxmemory-policy, keys on Redis Cluster hash slots; memcached: slab classes with per-class LRU, keys on a ketama ring; lru: exact LRU (a reference), keys on a ketama ring",
+      ),
+    nodes: positiveInt().max(1024).default(1).describe("Cache nodes (each with this capacity)"),
+    capacity: z
+      .union([
+        z.strictObject({ items: positiveInt().describe("Items per node") }),
+        z.strictObject({ megabytes: z.number().positive().describe("Memory per node (MB)") }),
+      ])
+      .describe("Per node: items (lru only) or megabytes (Redis maxmemory, Memcached -m)"),
+    valueBytes: positiveInt().default(1024).describe("Bytes of a cached value"),
+    ttl: DurationSchema.optional().describe("Time to live of an entry (absent: none)"),
+    ttlJitter: z
+      .number()
+      .min(0)
+      .lt(1)
+      .default(0)
+      .describe("Each TTL drawn uniformly from ttl × (1 ± ttlJitter)"),
+    renewOnRead: z.boolean().default(false).describe("A hit restarts the entry's TTL"),
+    invalidation: z
+      .enum(["delete", "update", "none"])
+      .default("delete")
+      .describe(
+        "What a write does to the key once the database acknowledged it (write-through: update)",
+      ),
+    maxmemoryPolicy: z
+      .enum(REDIS_POLICIES)
+      .optional()
+      .describe("redis: maxmemory-policy (allkeys-lru)"),
+    maxmemorySamples: positiveInt().max(64).optional().describe("redis: maxmemory-samples (5)"),
+    leases: z.boolean().default(false).describe("Memcache leases (Nishtala et al., NSDI 2013)"),
+    leaseHold: DurationSchema.default(10_000).describe("One lease token per key per this long"),
+    leaseRetry: DurationSchema.default(10).describe(
+      "A miss told to wait asks again after this long",
+    ),
+    coalescing: z
+      .boolean()
+      .default(false)
+      .describe("One database load per key at a time; other misses wait for it"),
+    earlyRefresh: z
+      .number()
+      .min(0)
+      .max(100)
+      .optional()
+      .describe(
+        "XFetch's β (Vattani et al., VLDB 2015): a hit reloads the key early when now − δ·β·ln(rand) ≥ expiry, δ its last load time; absent: never",
+      ),
+    hop: DistributionSpecSchema.default("sameDatacenterRoundTrip").describe(
+      "Round trip from the application to a cache node (ms)",
+    ),
+    memoryRead: DistributionSpecSchema.default("ramRead").describe(
+      "The cache node's memory read (ms)",
+    ),
+  })
+  .superRefine((c, ctx) => {
+    const issue = (path: string, message: string, input: unknown): void => {
+      ctx.addIssue({ code: "custom", path: [path], message, input });
+    };
+    if (c.engine !== "redis" && c.maxmemoryPolicy !== undefined) {
+      issue(
+        "maxmemoryPolicy",
+        `expected no maxmemoryPolicy: engine ${c.engine} has none (redis only)`,
+        c.maxmemoryPolicy,
+      );
+    }
+    if (c.engine !== "redis" && c.maxmemorySamples !== undefined) {
+      issue(
+        "maxmemorySamples",
+        `expected no maxmemorySamples: engine ${c.engine} has none (redis only)`,
+        c.maxmemorySamples,
+      );
+    }
+    if (c.engine !== "lru" && "items" in c.capacity) {
+      issue(
+        "capacity",
+        `expected { megabytes }: engine ${c.engine} sizes its memory in bytes`,
+        c.capacity,
+      );
+    }
+    if (c.ttl !== undefined && !(c.ttl > 0))
+      issue("ttl", "expected a duration > 0 (leave ttl out for none)", c.ttl);
+  })
+  .describe("The application's cache, in front of routing");
+
+const count = () => z.number().int().nonnegative();
+
+/**
+ * The cache figures.
+ *
+ * @remarks Since 0.2.0
+ */
+export const CacheReportSchema = z.strictObject({
+  pattern: z.string(),
+  engine: z.string(),
+  hits: count(),
+  misses: count(),
+  hitRatio: z.number().describe("hits / (hits + misses); 0 with no lookups"),
+  staleReads: count().describe(
+    "Hits that returned an older version than the newest acknowledged write",
+  ),
+  evictions: count(),
+  expirations: count().describe("Entries found expired and removed"),
+  sets: count(),
+  rejectedSets: count().describe("Sets refused for a lease token a delete had invalidated"),
+  failedSets: count().describe(
+    "Sets refused for memory: Redis OOM (noeviction) or too large an item",
+  ),
+  databaseLoads: count().describe("Database reads caused by misses"),
+  loadsAtOnceMax: count().describe("The most loads of one key in flight at once"),
+  leaseWaits: count(),
+  coalesced: count().describe("Misses that waited for another's load"),
+  earlyRefreshes: count().describe("Hits that reloaded the key before its expiry (XFetch)"),
+  entriesLost: count().describe("Entries lost with a cache node (cache-node-loss on the timeline)"),
+  nodes: z.array(
+    z.strictObject({
+      name: z.string(),
+      hits: count(),
+      misses: count(),
+      items: count(),
+      memoryBytes: count().describe("Memory the items take as the engine counts it"),
+    }),
+  ),
+});

@@ -1,0 +1,253 @@
+// The application's cache (src/models/cache/app-cache.ts) in front of routing:
+// its nodes' memory by engine, the placement of keys on nodes (ketama for
+// Memcached clients and the reference LRU, Redis Cluster hash slots for Redis),
+// its box in the diagram and its report section.
+import type * as z from "zod";
+import type { EventHandle } from "../../kernel/index.js";
+import type { CachedVersion } from "../../models/cache/app-cache.js";
+import { AppCache, type CacheNode } from "../../models/cache/app-cache.js";
+import { Coalescer } from "../../models/cache/coalescer.js";
+import type { CacheStore } from "../../models/cache/entry.js";
+import { LeaseTable } from "../../models/cache/leases.js";
+import { ExactLruStore } from "../../models/cache/lru-store.js";
+import { MemcachedStore } from "../../models/cache/memcached-store.js";
+import { RedisStore } from "../../models/cache/redis-store.js";
+import { TtlPolicy } from "../../models/cache/ttl.js";
+import type { Operation, Service } from "../../models/operation.js";
+import { KetamaRing, RedisClusterSlots } from "../../placement/index.js";
+import { roundFigure } from "../fields.js";
+import { alignColumns, percentText } from "../table-text.js";
+import { CacheNodeLossEvent, cacheNodeNames, checkNodeLossEvents } from "./cache-node-loss.js";
+import { CacheReportSchema, CacheSchema } from "./cache-section.js";
+import type { BuildContext, Component } from "./component.js";
+
+const CacheSection = CacheSchema.optional();
+const CacheReportSection = CacheReportSchema.optional();
+type CacheSpec = z.output<typeof CacheSchema>;
+type CacheReport = z.output<typeof CacheReportSchema>;
+
+const MB = 1024 * 1024;
+/** How often the cache asks for the history to be compacted (the runner's own once-per-second pace). */
+const COMPACT_EVERY_MS = 1000;
+
+/**
+ * The application's cache: absent unless the scenario has a `cache` section.
+ *
+ * @remarks Since 0.2.0
+ */
+export const cache: Component<typeof CacheSection, typeof CacheReportSection> = {
+  key: "cache",
+  schema: CacheSection,
+  report: { key: "cache", schema: CacheReportSection },
+  errorKinds: [],
+  events: [CacheNodeLossEvent],
+  check: checkNodeLossEvents,
+  summary: (s) => (s.cache === undefined ? undefined : ["cache", cacheSummary(s.cache)]),
+  table: (section) => cacheTable(section),
+  compare: [
+    {
+      header: ["cache", "hits"],
+      rank: 75,
+      cell: (r) => (r.cache === undefined ? "–" : percentText(r.cache.hitRatio)),
+      shown: (reports) => reports.some((r) => r.cache !== undefined),
+    },
+  ],
+  estimate(s, run) {
+    const c = s.cache;
+    if (c === undefined) return {};
+    const perNode =
+      "items" in c.capacity ? c.capacity.items * c.valueBytes : c.capacity.megabytes * MB;
+    // The hop's two halves per operation, the compaction timer, the items up to the capacity.
+    return {
+      eventsPerOperation: 2,
+      periodicEvents: run.totalMs / COMPACT_EVERY_MS,
+      memory: [{ what: "cache entries", bytes: perNode * c.nodes }],
+    };
+  },
+  build(context, downstream) {
+    const c = context.scenario.cache;
+    if (c === undefined) return { downstream };
+    const behind = downstream.front ?? downstream.ways[0]?.service;
+    if (behind === undefined || behind === null)
+      throw new Error("the cache is built in front of the drivers");
+    const model = buildCache(context, c, behind);
+    let timer: EventHandle | null = null;
+    const names = cacheNodeNames(c.nodes);
+    for (const loss of context.events("cache-node-loss")) {
+      const index = names.indexOf(loss.node);
+      context.sim.at(loss.at, () => model.loseNode(index));
+    }
+    context.graph.after("app", {
+      id: "cache",
+      label: `${engineName(c)}${c.nodes > 1 ? ` ×${c.nodes}` : ""}<br/>${c.pattern}`,
+      shape: "database",
+    });
+    context.graph.arrow({ from: "app", to: "cache", label: "get / set" });
+    return {
+      downstream: { ...downstream, front: model },
+      holders: [model],
+      stats: {
+        reset: () => model.resetStats(),
+        // The history is compacted after each sample; a plan without replicas has no other sampler.
+        start: (tick) => {
+          const sample = (): void => {
+            tick();
+            timer = context.sim.schedule(COMPACT_EVERY_MS, sample);
+          };
+          timer = context.sim.schedule(COMPACT_EVERY_MS, sample);
+        },
+        stop: () => {
+          if (timer !== null) context.sim.cancel(timer);
+        },
+        section: () => cacheReport(model, c),
+      },
+    };
+  },
+};
+
+function engineName(c: CacheSpec): string {
+  return c.engine === "redis" ? "Redis" : c.engine === "memcached" ? "Memcached" : "LRU cache";
+}
+
+/** Key spaces up to this many keys get an array index per node (8 bytes a key); larger ones a Map. */
+const ARRAY_INDEX_KEYS = 1 << 22;
+
+function storeOf(context: BuildContext, c: CacheSpec, index: number): CacheStore<CachedVersion> {
+  const keys = context.scenario.workload.keys.count;
+  const keySpace = keys <= ARRAY_INDEX_KEYS ? keys : undefined;
+  if ("items" in c.capacity) return new ExactLruStore(c.capacity.items, "items", keySpace);
+  const bytes = c.capacity.megabytes * MB;
+  if (c.engine === "lru") return new ExactLruStore(bytes, "bytes", keySpace);
+  if (c.engine === "memcached") return new MemcachedStore({ maxbytes: bytes }, keySpace);
+  const rng = context.sim.rng(`cache.${index}.evict`);
+  return new RedisStore(
+    {
+      maxmemoryBytes: bytes,
+      maxmemoryPolicy: c.maxmemoryPolicy ?? "allkeys-lru",
+      ...(c.maxmemorySamples === undefined ? {} : { maxmemorySamples: c.maxmemorySamples }),
+    },
+    () => rng.next(),
+    keySpace,
+  );
+}
+
+/** The node of each key, computed once per key: placement hashes (MD5, CRC16) stay off the hot path. */
+function placement(c: CacheSpec, keys: number): (key: number) => number {
+  if (c.nodes === 1) return () => 0;
+  const place =
+    c.engine === "redis"
+      ? (
+          (slots) => (key: number) =>
+            slots.node(key)
+        )(new RedisClusterSlots(c.nodes))
+      : (
+          (ring) => (key: number) =>
+            ring.node(key)
+        )(
+          new KetamaRing(
+            Array.from({ length: c.nodes }, (_, i) => ({ label: `cache-${i}:11211` })),
+          ),
+        );
+  const known = new Int16Array(keys).fill(-1);
+  return (key) => {
+    let node = known[key] as number;
+    if (node < 0) {
+      node = place(key);
+      known[key] = node;
+    }
+    return node;
+  };
+}
+
+function buildCache(context: BuildContext, c: CacheSpec, behind: Service): AppCache {
+  const names = cacheNodeNames(c.nodes);
+  const nodes: CacheNode[] = names.map((name, i) => ({
+    name,
+    store: storeOf(context, c, i),
+    leases: c.leases ? new LeaseTable(c.leaseHold) : null,
+    coalescer: c.coalescing ? new Coalescer<Operation>() : null,
+  }));
+  const hop = context.compile(c.hop);
+  const memory = context.compile(c.memoryRead);
+  const { versions } = context;
+  return new AppCache(
+    context.sim,
+    {
+      pattern: c.pattern,
+      invalidation: c.invalidation,
+      nodes,
+      nodeOf: placement(c, context.scenario.workload.keys.count),
+      ttl: new TtlPolicy({
+        ttlMs: c.ttl ?? Number.POSITIVE_INFINITY,
+        jitter: c.ttlJitter,
+        renewOnRead: c.renewOnRead,
+      }),
+      valueBytes: c.valueBytes,
+      hopMs: (rng) => hop(rng) + memory(rng),
+      leaseRetryMs: c.leaseRetry,
+      earlyRefreshBeta: c.earlyRefresh ?? null,
+      newestAcked: (key) => versions.newestAckedVersion(0, key),
+      newestCommitted: (key) => versions.newestCommittedVersion(0, key),
+    },
+    behind,
+    context.sim.rng("cache"),
+  );
+}
+
+function cacheReport(model: AppCache, c: CacheSpec): CacheReport {
+  const s = model.stats;
+  const lookups = s.hits + s.misses;
+  let evictions = 0;
+  let expirations = 0;
+  const nodes = model.nodes.map((node, i) => {
+    evictions += node.store.evictions;
+    expirations += node.store.expirations;
+    const counted = node.store instanceof ExactLruStore && node.store.unit === "items";
+    return {
+      name: node.name,
+      hits: model.nodeStats[i]?.hits ?? 0,
+      misses: model.nodeStats[i]?.misses ?? 0,
+      items: node.store.items,
+      memoryBytes: counted ? node.store.items * c.valueBytes : node.store.usedBytes,
+    };
+  });
+  return {
+    pattern: c.pattern,
+    engine: c.engine,
+    hits: s.hits,
+    misses: s.misses,
+    hitRatio: lookups === 0 ? 0 : roundFigure(s.hits / lookups),
+    staleReads: s.staleReads,
+    evictions,
+    expirations,
+    sets: s.sets,
+    rejectedSets: s.rejectedSets,
+    failedSets: s.oomSets + s.tooLargeSets,
+    databaseLoads: s.databaseLoads,
+    loadsAtOnceMax: s.loadsAtOnceMax,
+    leaseWaits: s.leaseWaits,
+    coalesced: s.coalesced,
+    earlyRefreshes: s.earlyRefreshes,
+    entriesLost: s.entriesLost,
+    nodes,
+  };
+}
+
+function cacheSummary(c: CacheSpec): string {
+  const size = "items" in c.capacity ? `${c.capacity.items} items` : `${c.capacity.megabytes} MB`;
+  const ttl = c.ttl === undefined ? "no TTL" : `TTL ${c.ttl} ms`;
+  return `${c.pattern} on ${engineName(c)} ×${c.nodes}, ${size} per node, ${ttl}, invalidation ${c.invalidation}`;
+}
+
+function cacheTable(r: CacheReport): string[] {
+  return [
+    `cache (${r.pattern}, ${r.engine})`,
+    ...alignColumns([
+      ["  hit ratio", percentText(r.hitRatio), `${r.hits} hits, ${r.misses} misses`],
+      ["  stale reads", String(r.staleReads), ""],
+      ["  database loads", String(r.databaseLoads), `most at once on one key: ${r.loadsAtOnceMax}`],
+      ["  evictions", String(r.evictions), `expirations ${r.expirations}`],
+      ["  sets", String(r.sets), `rejected ${r.rejectedSets}, failed ${r.failedSets}`],
+    ]),
+  ];
+}
