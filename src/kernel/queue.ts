@@ -133,6 +133,11 @@ export class EventQueue {
         return;
       }
       this.spill();
+      // Spilling entries of one time (no span to cut into buckets) goes back to one heap.
+      if (!this.bucketed) {
+        this.heapPush(entry);
+        return;
+      }
     }
     const b = Math.floor((entry.time - this.start) * this.invWidth);
     if (b > this.cur) {
