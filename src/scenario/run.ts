@@ -155,10 +155,10 @@ export function runScenarioDetailed(
   const endMs = scenario.warmup + scenario.duration;
   // One cluster until sharding: the monitor and the verdict read its replication.
   const replication = topology.clusters[0]?.replication ?? null;
-  // Replicas and an application cache serve old versions: the monitor checks those plans.
+  // What holds versions (replicas, a cache) may serve old ones: the monitor checks those plans.
   const observers = new ConsistencyObservers(
     topology.versions,
-    replication !== null || scenario.cache !== undefined,
+    topology.clusters.some((c) => c.holders.length > 0),
     options.history,
   );
   const verdict = new VerdictRecorder(sim, endMs, replication);

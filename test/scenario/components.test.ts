@@ -39,6 +39,26 @@ describe("the component registry", () => {
     expect([...owned].sort()).toEqual([...ERROR_KINDS].sort());
   });
 
+  it("checks consistency wherever a component holds versions: ProxySQL's query cache without replicas", () => {
+    // Arrange: one primary behind ProxySQL caching reads for 1 s, writes changing the keys
+    const input: ScenarioInput = {
+      workload: { rate: 200 },
+      duration: 2000,
+      warmup: 500,
+      proxy: {
+        queryRules: [
+          { ruleId: 1, match: { kind: "read", forUpdate: false }, cacheTtl: 1000, apply: true },
+        ],
+      },
+    };
+    // Act
+    const report = runScenarioDetailed(input, { seed: 1 }).report;
+    // Assert: the monitor ran, and its stale reads are the cache's stale hits
+    expect(report.consistency).toBeDefined();
+    expect(report.proxy?.cache.staleHits).toBeGreaterThan(0);
+    expect(report.consistency?.staleReads).toBe(report.proxy?.cache.staleHits);
+  });
+
   it("explains a livelock by the declaring component's cause: the setting to change", () => {
     // Arrange: every client retries at once and every connection is refused
     const input: ScenarioInput = {
