@@ -146,58 +146,14 @@ export function runScenarioDetailed(
   options: RunScenarioOptions = {},
 ): ScenarioRun {
   const scenario = resolveRun(input, options);
-  const maxInFlight = resolveLimits(options.limits).maxInFlight;
   const sim = new Simulation({
     seed: scenario.seed,
     maxEventsPerInstant: maxEventsPerInstant(scenario),
   });
   const topology = buildTopology(sim, scenario);
   const endMs = scenario.warmup + scenario.duration;
-  // One cluster until sharding: the monitor and the verdict read its replication.
-  const replication = topology.clusters[0]?.replication ?? null;
-  // What holds versions (replicas, a cache) may serve old ones: the monitor checks those plans.
-  const observers = new ConsistencyObservers(
-    topology.versions,
-    topology.clusters.some((c) => c.holders.length > 0),
-    options.history,
-  );
-  const verdict = new VerdictRecorder(sim, endMs, replication);
-  let workload: Workload | null = null;
-  const measure = new Measurement(
-    scenario.warmup,
-    topology.clusters.flatMap((c) => c.nodes.map((n) => n.server.name)),
-    () => workload?.issued ?? 0,
-  );
-  const versions = topology.versions;
-  const series =
-    options.timeSeries === undefined
-      ? null
-      : TimeSeriesRecorder.of(
-          sim,
-          scenario,
-          options.timeSeries.windowMs,
-          topology.stats.values(),
-          () => workload?.issued ?? 0,
-        );
-  const onComplete = (op: Operation): void => {
-    verdict.finished();
-    observers.complete(op);
-    versions.acknowledge(op);
-    measure.complete(op, sim.now);
-    series?.complete(op);
-  };
-  const front = observers.wrap(verdict.counting(topology.front));
-  const running = new Workload(sim, { ...topology.workload, maxInFlight }, front, onComplete);
-  workload = running;
-  running.start();
-  for (const stats of topology.stats.values()) measure.track(stats);
-  measure.track(observers);
-  measure.track({ reset: () => verdict.start() });
-  if (series !== null) measure.track(series);
-  const gate = measure.gate;
-  if (scenario.warmup > 0) sim.at(scenario.warmup, () => gate.cut(sim.now), -1);
-  else gate.cut(sim.now);
-  startSamplers(sim, topology, observers);
+  const run = wireRun(sim, scenario, topology, options);
+  const { observers, verdict, measure, series, running } = run;
 
   const maxEvents = options.maxEvents ?? 2_000_000_000;
   let stoppedBy: Report["stoppedBy"];
@@ -208,13 +164,13 @@ export function runScenarioDetailed(
     throw explainLivelock(error, scenario, measure.instantErrors.dominant(error.timeMs));
   }
   // A run stopped by its event limit inside the warm-up measured nothing.
-  if (!gate.isCut) gate.cutEarly(sim.now);
+  if (!measure.gate.isCut) measure.gate.cutEarly(sim.now);
   for (const stats of topology.stats.values()) stats.stop?.();
   verdict.stop();
 
   const { report, measuredMs } = readReport(scenario, sim, topology, measure, observers, {
     stoppedBy,
-    detail: stopDetail(stoppedBy, sim, running, maxEvents, maxInFlight),
+    detail: stopDetail(stoppedBy, sim, running, maxEvents, run.maxInFlight),
   });
   const judged = verdict.verdict({
     stoppedBy,
@@ -239,6 +195,77 @@ export function runScenarioDetailed(
     history: observers.history,
     latencyHistograms: measure.histograms(),
   };
+}
+
+/** What a run measures and checks, wired to its topology and started. */
+interface WiredRun {
+  readonly observers: ConsistencyObservers;
+  readonly verdict: VerdictRecorder;
+  readonly measure: Measurement;
+  readonly series: TimeSeriesRecorder | null;
+  readonly running: Workload;
+  readonly maxInFlight: number;
+}
+
+/**
+ * Puts the run's observers between the workload and the topology (consistency
+ * monitor, verdict, recorders, time series), registers every statistic with
+ * the warm-up gate, and starts the workload and the samplers.
+ */
+function wireRun(
+  sim: Simulation,
+  scenario: Scenario,
+  topology: BuiltTopology,
+  options: RunScenarioOptions,
+): WiredRun {
+  const maxInFlight = resolveLimits(options.limits).maxInFlight;
+  // One cluster until sharding: the verdict reads its replication.
+  const replication = topology.clusters[0]?.replication ?? null;
+  // What holds versions (replicas, a cache) may serve old ones: the monitor checks those plans.
+  const observers = new ConsistencyObservers(
+    topology.versions,
+    topology.clusters.some((c) => c.holders.length > 0),
+    options.history,
+  );
+  const verdict = new VerdictRecorder(sim, scenario.warmup + scenario.duration, replication);
+  let workload: Workload | null = null;
+  const issued = (): number => workload?.issued ?? 0;
+  const measure = new Measurement(
+    scenario.warmup,
+    topology.clusters.flatMap((c) => c.nodes.map((n) => n.server.name)),
+    issued,
+  );
+  const versions = topology.versions;
+  const series =
+    options.timeSeries === undefined
+      ? null
+      : TimeSeriesRecorder.of(
+          sim,
+          scenario,
+          options.timeSeries.windowMs,
+          topology.stats.values(),
+          issued,
+        );
+  const onComplete = (op: Operation): void => {
+    verdict.finished();
+    observers.complete(op);
+    versions.acknowledge(op);
+    measure.complete(op, sim.now);
+    series?.complete(op);
+  };
+  const front = observers.wrap(verdict.counting(topology.front));
+  const running = new Workload(sim, { ...topology.workload, maxInFlight }, front, onComplete);
+  workload = running;
+  running.start();
+  for (const stats of topology.stats.values()) measure.track(stats);
+  measure.track(observers);
+  measure.track({ reset: () => verdict.start() });
+  if (series !== null) measure.track(series);
+  const gate = measure.gate;
+  if (scenario.warmup > 0) sim.at(scenario.warmup, () => gate.cut(sim.now), -1);
+  else gate.cut(sim.now);
+  startSamplers(sim, topology, observers);
+  return { observers, verdict, measure, series, running, maxInFlight };
 }
 
 /** The report of a finished run, but its verdict: the run's figures, then each component's section. */
