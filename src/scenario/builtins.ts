@@ -1,5 +1,7 @@
 // The built-in scenarios, shipped inside the package as data. `dbsim run` with no
 // argument runs read-heavy.
+import cachePlans from "./builtins/cache-plans.json";
+import cacheRaces from "./builtins/cache-races.json";
 import groupCommit from "./builtins/group-commit.json";
 import hotRow from "./builtins/hot-row.json";
 import manyClients from "./builtins/many-clients.json";
@@ -28,6 +30,8 @@ export const BUILTIN_SCENARIOS: Readonly<Record<string, ScenarioInput>> = Object
   "hot-row": hotRow as ScenarioInput,
   "group-commit": groupCommit as ScenarioInput,
   "scale-up": scaleUp as ScenarioInput,
+  "cache-plans": cachePlans as ScenarioInput,
+  "cache-races": cacheRaces as ScenarioInput,
 });
 
 /**

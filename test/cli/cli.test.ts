@@ -616,10 +616,12 @@ describe("other commands", () => {
       "hot-row",
       "group-commit",
       "scale-up",
+      "cache-plans",
+      "cache-races",
     ]);
     // Descriptions wrap to 80 columns, continuation lines indented under the first.
     const first = lines.filter((l) => !l.startsWith(" "));
-    expect(first).toHaveLength(10);
+    expect(first).toHaveLength(12);
     builtinScenarioNames().forEach((name, i) => {
       expect(first[i]).toMatch(new RegExp(`^${name}\\s+\\S.{20,}`));
     });

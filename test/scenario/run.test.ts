@@ -74,7 +74,7 @@ describe("determinism", () => {
 });
 
 describe("built-in scenarios, shortened to 1 s warm-up + 3 s", () => {
-  it("are the ten documented ones (README, docs/server.md for the last four)", () => {
+  it("are the documented ones (README; docs/server.md for the server's four, docs/caching.md for the cache's two)", () => {
     expect(builtinScenarioNames()).toEqual([
       "read-heavy",
       "write-heavy",
@@ -86,6 +86,8 @@ describe("built-in scenarios, shortened to 1 s warm-up + 3 s", () => {
       "hot-row",
       "group-commit",
       "scale-up",
+      "cache-plans",
+      "cache-races",
     ]);
   });
 

@@ -1,19 +1,17 @@
-// The races of examples/cache-races.json, in a full scenario: twenty hot keys
+// The races of the built-in cache-races, in a full scenario: twenty hot keys
 // behind cache-aside on Redis with a 1 s TTL and a jittery hop to the cache.
 // - The stale-set race (Nishtala et al., NSDI 2013, §3.2.1): with jitter a
 //   reader's set can land after a writer's delete, so old versions are served
 //   (stale reads > 0); leases refuse those sets, and no stale read is left.
 // - A stampede: after a hot key expires several loads of it run at once;
 //   coalescing keeps it to one at a time and cuts the database loads.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runVariants, type ScenarioInput } from "../../src/index.js";
+import { builtinScenario, runVariants } from "../../src/index.js";
 
-const file = join(import.meta.dirname, "..", "..", "examples", "cache-races.json");
-const scenario = JSON.parse(readFileSync(file, "utf8")) as ScenarioInput;
+const scenario = builtinScenario("cache-races");
+if (scenario === undefined) throw new Error("the built-in cache-races is missing");
 
-describe("examples/cache-races.json", () => {
+describe("the built-in cache-races", () => {
   const runs = new Map(
     runVariants({ ...scenario, duration: "10s" }).map((v) => [v.name, v.report.cache]),
   );
