@@ -165,7 +165,7 @@ export function runScenarioDetailed(
     versions.acknowledge(op);
     measure.complete(op, sim.now);
   };
-  const front = observers.wrap(verdict.counting(topology.front));
+  const front = observers.wrap(verdict.counting(topology.front), topology.place);
   const running = new Workload(sim, { ...topology.workload, maxInFlight }, front, onComplete);
   workload = running;
   running.start();

@@ -7,6 +7,7 @@
 import type { Arbitrary } from "fast-check";
 import type { ScenarioInput } from "../scenario/schema.js";
 import { poolSection, proxySection, replicationSection, routingSection } from "./arb-plan.js";
+import { shardingSection } from "./arb-sharding.js";
 import type { ArbScenarioOptions, SectionChoice } from "./arb-types.js";
 import { clientSection, databaseSection } from "./arb-workload.js";
 
@@ -53,4 +54,5 @@ export const SECTION_ARBITRARIES: readonly SectionArbitrary[] = [
   replicationSection,
   routingSection,
   proxySection,
+  shardingSection,
 ];

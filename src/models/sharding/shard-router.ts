@@ -82,6 +82,18 @@ export class ShardRouter implements Service {
     this.fanOuts.set(op, fanOut);
   }
 
+  /**
+   * Tells `op` its shard before it is submitted (so a checker that reads
+   * `op.cluster` when it is issued sees it): the shard of its key. Returns
+   * whether it stays on that shard; false when it will scatter (it then has no
+   * single shard or version).
+   */
+  place(op: Operation): boolean {
+    const home = this.config.map.shardOf(op.key);
+    op.cluster = home;
+    return this.targets(op, home) === null;
+  }
+
   submit(op: Operation, done: Done): void {
     const map = this.config.map;
     const home = map.shardOf(op.key);

@@ -7,7 +7,7 @@ import { DatabaseServer } from "../../models/server/server.js";
 import { DistributionSpecSchema, nonNegative, positiveInt, roundFigure } from "../fields.js";
 import type { Report } from "../report.js";
 import { alignColumns, NO_DATA, percentText, perSecText } from "../table-text.js";
-import type { BuildContext, Component } from "./component.js";
+import { type BuildContext, type Component, clusterName } from "./component.js";
 
 const num = () => z.number();
 
@@ -138,7 +138,8 @@ export const database: Component<typeof DatabaseSection, typeof NodesReport> = {
 
   build(context, downstream) {
     const db = context.scenario.database;
-    const server = buildServer(context, "primary", db.cores, db.maxConnections);
+    const name = clusterName(context, "primary");
+    const server = buildServer(context, name, db.cores, db.maxConnections);
     context.nodes.push({ server, role: "primary" });
     const engine = db.engine === "mysql" ? "MySQL" : "PostgreSQL";
     context.graph.back({
@@ -146,7 +147,7 @@ export const database: Component<typeof DatabaseSection, typeof NodesReport> = {
       label: `Primary (${engine})<br/>${db.cores} cores, max_connections ${db.maxConnections}`,
       shape: "database",
     });
-    const primary = { name: "primary", role: "primary" as const, port: server, service: null };
+    const primary = { name, role: "primary" as const, port: server, service: null };
     const nodes = context.nodes;
     return {
       downstream: { ways: [{ ...primary, diagramId: "primary" }, ...downstream.ways] },

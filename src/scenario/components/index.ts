@@ -16,6 +16,7 @@ import { proxy } from "./proxy.js";
 import { ReplicaOutageEvent } from "./replica-outage.js";
 import { replication } from "./replication.js";
 import { routing } from "./routing.js";
+import { sharding } from "./sharding.js";
 
 /**
  * Every component, front to back along the request path:
@@ -25,6 +26,7 @@ import { routing } from "./routing.js";
  * @internal
  */
 export const COMPONENTS: readonly Component[] = [
+  sharding,
   routing,
   client,
   proxy,
@@ -41,6 +43,7 @@ export const SCENARIO_SECTIONS = {
   replication: replication.schema,
   routing: routing.schema,
   proxy: proxy.schema,
+  sharding: sharding.schema,
 } as const;
 
 /**
@@ -57,6 +60,7 @@ export const REPORT_SECTIONS = {
   replication: replication.report.schema,
   routing: routing.report.schema,
   proxy: proxy.report.schema,
+  sharding: sharding.report.schema,
 } as const;
 
 /**

@@ -1,0 +1,396 @@
+// Sharding: a shard router in the application in front of one cluster per shard
+// (each the top-level database, replication, pool, client and routing sections,
+// folded once per shard by the composition root). The layout is a ShardMap over
+// the workload's keys (src/models/sharding/shard-map.ts), by row key or by
+// tenant; a seeded share of the reads are marked as cross-shard queries (a join
+// or aggregate over k shards or all of them, scattered and merged by the
+// router) and another as per-tenant queries (a scan over every row of the key's
+// tenant, which stays on one shard only when the layout keeps tenants whole).
+import * as z from "zod";
+import type { RandomStream } from "../../kernel/index.js";
+import type { Operation, Service } from "../../models/operation.js";
+import { ShardMap, type ShardStrategy } from "../../models/sharding/shard-map.js";
+import { ShardRouter } from "../../models/sharding/shard-router.js";
+import { TenantLayout } from "../../models/sharding/tenants.js";
+import { checkKeyRanges, parseKeyRange } from "../../placement/index.js";
+import { nonNegative, positiveInt, roundFigure, share, spread } from "../fields.js";
+import { alignColumns, formatFigure, NO_DATA, percentText } from "../table-text.js";
+import type {
+  BuildContext,
+  Component,
+  ComponentStats,
+  MeasuredWindow,
+  ParsedScenario,
+} from "./component.js";
+
+/** @internal The diagram id of the shard router. */
+export const SHARD_ROUTER_ID = "shard_router";
+
+/**
+ * The `sharding` section: how keys are spread over shards, and the share of
+ * queries that span them.
+ *
+ * @remarks Since 0.2.0
+ */
+export const ShardingSchema = z
+  .strictObject({
+    strategy: z
+      .enum(["hash-mod", "consistent-hash", "jump", "rendezvous", "range", "citus", "keyspace"])
+      .describe(
+        "hash-mod (hash mod n), consistent-hash (ketama ring, 160 points per shard), jump (Lamping and Veach), rendezvous (highest random weight), range (boundaries on the key), citus (hashint8 ranges), keyspace (Vitess hash vindex and keyranges)",
+      ),
+    shards: positiveInt()
+      .max(1024)
+      .optional()
+      .describe("Shards (hash-mod, consistent-hash, jump, rendezvous; citus: default 32)"),
+    boundaries: z
+      .array(positiveInt())
+      .optional()
+      .describe("range: the n − 1 ascending keys where shards 1 … n − 1 start"),
+    keyranges: z
+      .array(z.string())
+      .optional()
+      .describe('keyspace: each shard\'s keyrange as Vitess names shards ("-80", "80-")'),
+    key: z
+      .enum(["row", "tenant"])
+      .default("row")
+      .describe("What the strategy places: each row key, or each tenant with all its keys"),
+    tenants: z
+      .strictObject({
+        count: positiveInt().describe("Tenants; the workload's keys are cut into their blocks"),
+        sizeExponent: nonNegative()
+          .max(10)
+          .default(1)
+          .describe("Tenant sizes ∝ rank^(−s); 0 for equal tenants"),
+      })
+      .optional()
+      .describe("Keys belong to tenants (needed by key: tenant and tenantQueries)"),
+    crossShard: z
+      .strictObject({
+        share: share().default(0).describe("Share of reads that are cross-shard queries"),
+        shards: z
+          .union([positiveInt(), z.literal("all")])
+          .default("all")
+          .describe("Shards a cross-shard query touches: k (from the key's shard on) or all"),
+        rowsPerShard: nonNegative().default(10).describe("Rows each shard returns (LIMIT k)"),
+        mergeMsPerRow: nonNegative()
+          .default(0.01)
+          .describe("Application time to merge one row (ms)"),
+      })
+      .prefault({})
+      .describe("Cross-shard queries: scattered to the shards, merged in the application"),
+    tenantQueries: share()
+      .default(0)
+      .describe("Share of reads that read every row of the key's tenant"),
+  })
+  .describe("Sharding: one cluster per shard behind a shard router in the application");
+
+const num = () => z.number();
+
+/**
+ * One shard's figures over the measured window.
+ *
+ * @remarks Since 0.2.0
+ */
+export const ShardReportSchema = z.strictObject({
+  name: z.string(),
+  keys: z.number().int().nonnegative().describe("Keys the layout places on it"),
+  operations: z
+    .number()
+    .int()
+    .nonnegative()
+    .describe("Operations and scattered sub-operations it received"),
+  share: num().describe("Its share of every shard's operations"),
+  primaryUtilization: num().describe("Its primary's mean share of cores busy"),
+  replicaLagMaxMs: num()
+    .nullable()
+    .describe("Most age of an unapplied write over its replicas (ms); null without replicas"),
+});
+
+/**
+ * The sharding figures.
+ *
+ * @remarks Since 0.2.0
+ */
+export const ShardingReportSchema = z.strictObject({
+  strategy: z.string(),
+  key: z.enum(["row", "tenant"]),
+  imbalance: num().describe("Most operations on a shard over the mean per shard"),
+  singleShardShare: num().describe("Share of operations that stayed on one shard"),
+  meanFanOut: num().describe("Mean shards a scattered operation touched (0 when none)"),
+  scatterMs: z
+    .strictObject({ mean: num(), p99: num(), max: num() })
+    .describe("Scattered operations' latency, issue to merged answer"),
+  shards: z.array(ShardReportSchema),
+});
+
+const ShardingSection = ShardingSchema.optional();
+const ShardingReportSection = ShardingReportSchema.optional();
+type ShardingSpec = z.output<typeof ShardingSchema>;
+
+/** @internal The number of shards of a scenario's layout, or null when it is not sharded. */
+export function shardCount(scenario: {
+  readonly sharding?: ShardingSpec | undefined;
+}): number | null {
+  const s = scenario.sharding;
+  if (s === undefined) return null;
+  return placementOf(s).shards;
+}
+
+/** The layout as the shard map takes it, and its shard count. */
+function placementOf(s: ShardingSpec): { strategy: ShardStrategy; shards: number } {
+  switch (s.strategy) {
+    case "range": {
+      const boundaries = s.boundaries ?? [];
+      return { strategy: { strategy: "range", boundaries }, shards: boundaries.length + 1 };
+    }
+    case "keyspace": {
+      const keyranges = s.keyranges ?? [];
+      return { strategy: { strategy: "keyspace", keyranges }, shards: keyranges.length };
+    }
+    case "citus": {
+      const shards = s.shards ?? 32;
+      return { strategy: { strategy: "citus", shards }, shards };
+    }
+    default: {
+      const shards = s.shards ?? 1;
+      return { strategy: { strategy: s.strategy, shards }, shards };
+    }
+  }
+}
+
+/** One shard as the composition root hands it to the router. */
+export interface ShardCluster {
+  /** Its front service (its routing, or its primary's driver). */
+  readonly front: Service;
+  /** Its section of the measured figures, for its row. */
+  readonly stats: ReadonlyMap<string, ComponentStats>;
+}
+
+/** @internal The shard router as the composition root gets it. */
+export interface ShardFront {
+  /** The router: operations to their shard, scattered ones to several. */
+  readonly service: Service;
+  /** Marks and places an operation before it is issued; false when it will scatter. */
+  readonly place: (op: Operation) => boolean;
+  readonly stats: ComponentStats;
+}
+
+/**
+ * Sharding: the shard router in front of the shards' clusters. The per-cluster
+ * fold passes it by (`build` leaves the path as it is); the composition root
+ * builds it with {@link sharding.buildFront} over every shard's front.
+ *
+ * @remarks Since 0.2.0
+ */
+export const sharding: Component<typeof ShardingSection, typeof ShardingReportSection> & {
+  buildFront(context: BuildContext, shards: readonly ShardCluster[]): ShardFront;
+} = {
+  key: "sharding",
+  schema: ShardingSection,
+  report: { key: "sharding", schema: ShardingReportSection },
+  errorKinds: [],
+  check: checkSharding,
+  summary: (s) =>
+    s.sharding === undefined
+      ? undefined
+      : ["sharding", `${s.sharding.strategy}, ${shardCount(s)} shards by ${s.sharding.key}`],
+  table: (section) => shardingTable(section),
+  compare: [
+    {
+      header: ["shard", "imbalance"],
+      rank: 125,
+      cell: (r) => (r.sharding === undefined ? NO_DATA : formatFigure(r.sharding.imbalance)),
+    },
+  ],
+  build: (_context, downstream) => ({ downstream }),
+  buildFront: (context, shards) => buildShardRouter(context, shards),
+};
+
+function buildShardRouter(context: BuildContext, shards: readonly ShardCluster[]): ShardFront {
+  const { sim, scenario } = context;
+  const spec = scenario.sharding as ShardingSpec;
+  const keys = scenario.workload.keys.count;
+  const tenants =
+    spec.tenants === undefined
+      ? undefined
+      : new TenantLayout(keys, spec.tenants.count, spec.tenants.sizeExponent);
+  const map = new ShardMap(
+    placementOf(spec).strategy,
+    keys,
+    spec.key === "tenant" ? tenants : undefined,
+  );
+  const router = new ShardRouter(sim, {
+    map,
+    shards: shards.map((s) => s.front),
+    rowsPerShard: spec.crossShard.rowsPerShard,
+    mergeMsPerRow: spec.crossShard.mergeMsPerRow,
+  });
+  const place = placer(router, spec, sim.rng("sharding.queries"), tenants);
+  drawRouter(context, spec, shards.length);
+  const keysPerShard = map.keysPerShard();
+  const stats: ComponentStats = {
+    reset: () => router.resetStats(),
+    section: (window) => shardingSection(spec, router, keysPerShard, shards, window),
+  };
+  return { service: router, place, stats };
+}
+
+/**
+ * Marks a seeded share of the reads as cross-shard or per-tenant queries and
+ * tells each operation its shard; returns whether it stays on one shard.
+ */
+function placer(
+  router: ShardRouter,
+  spec: ShardingSpec,
+  rng: RandomStream,
+  tenants: TenantLayout | undefined,
+): (op: Operation) => boolean {
+  const cross = spec.crossShard.share;
+  const perTenant = spec.tenantQueries;
+  const fanOut = { shards: spec.crossShard.shards };
+  return (op) => {
+    if (op.kind === "read" && (cross > 0 || perTenant > 0)) {
+      // One draw per read, so the marks do not depend on which shares are set.
+      const u = rng.next();
+      if (u < cross) router.fanOut(op, fanOut);
+      else if (u < cross + perTenant && tenants !== undefined && op.range === null) {
+        op.range = tenants.keysOf(tenants.tenantOf(op.key));
+      }
+    }
+    return router.place(op);
+  };
+}
+
+function drawRouter(context: BuildContext, spec: ShardingSpec, n: number): void {
+  const { graph } = context;
+  graph.front({
+    id: SHARD_ROUTER_ID,
+    label: `Shard router<br/>${spec.strategy}, ${n} shards by ${spec.key}`,
+    shape: "component",
+  });
+  for (let i = 0; i < n; i++) graph.arrow({ from: SHARD_ROUTER_ID, to: `s${i}_app` });
+}
+
+function shardingSection(
+  spec: ShardingSpec,
+  router: ShardRouter,
+  keysPerShard: readonly number[],
+  shards: readonly ShardCluster[],
+  window: MeasuredWindow,
+): z.output<typeof ShardingReportSchema> {
+  const ops = router.operationsPerShard();
+  const total = ops.reduce((a, b) => a + b, 0);
+  const mean = total / ops.length;
+  const nodes = (window.report.nodes ?? []) as readonly { name: string; utilization: number }[];
+  return {
+    strategy: spec.strategy,
+    key: spec.key,
+    imbalance: roundFigure(mean === 0 ? 0 : Math.max(...ops) / mean),
+    singleShardShare: roundFigure(router.singleShardShare),
+    meanFanOut: roundFigure(router.meanFanOut),
+    scatterMs: spread(router.scatterLatency),
+    shards: shards.map((s, i) => ({
+      name: `s${i}`,
+      keys: keysPerShard[i] ?? 0,
+      operations: ops[i] ?? 0,
+      share: roundFigure(total === 0 ? 0 : (ops[i] ?? 0) / total),
+      primaryUtilization: nodes.find((n) => n.name === `s${i}/primary`)?.utilization ?? 0,
+      replicaLagMaxMs: replicaLagMax(s, window),
+    })),
+  };
+}
+
+/** The most age of an unapplied write over a shard's replicas, from its replication section. */
+function replicaLagMax(shard: ShardCluster, window: MeasuredWindow): number | null {
+  const section = shard.stats.get("replication")?.section?.(window) as
+    | { replicas: readonly { oldestUnappliedAgeMs: { max: number } }[] }
+    | undefined;
+  if (section === undefined || section.replicas.length === 0) return null;
+  return Math.max(...section.replicas.map((r) => r.oldestUnappliedAgeMs.max));
+}
+
+/** Cross-section checks: the layout's fields for its strategy, tenants against the keys. */
+function checkSharding(scenario: ParsedScenario, ctx: z.RefinementCtx): void {
+  const s = scenario.sharding;
+  if (s === undefined) return;
+  const keys = scenario.workload.keys.count;
+  const issue = (path: (string | number)[], message: string): void => {
+    ctx.addIssue({ code: "custom", path: ["sharding", ...path], message });
+  };
+  const hashed = ["hash-mod", "consistent-hash", "jump", "rendezvous"].includes(s.strategy);
+  if (hashed && s.shards === undefined)
+    issue(["shards"], `strategy ${s.strategy} needs a shard count ≥ 1`);
+  if (s.strategy === "range") checkBoundaries(s.boundaries, keys, issue);
+  if (s.strategy === "keyspace") checkKeyspace(s.keyranges, issue);
+  if (s.tenants !== undefined && s.tenants.count > keys)
+    issue(
+      ["tenants", "count"],
+      `${s.tenants.count} tenants is more than the workload's ${keys} keys: each tenant needs a key`,
+    );
+  if (s.key === "tenant" && s.tenants === undefined)
+    issue(["tenants"], 'key "tenant" needs a tenants section (count, sizeExponent)');
+  if (s.tenantQueries > 0 && s.tenants === undefined)
+    issue(["tenantQueries"], `tenantQueries ${s.tenantQueries} needs a tenants section`);
+  if (s.crossShard.share + s.tenantQueries > 1)
+    issue(
+      ["tenantQueries"],
+      `crossShard.share ${s.crossShard.share} + tenantQueries ${s.tenantQueries} exceeds 1`,
+    );
+}
+
+function checkBoundaries(
+  boundaries: readonly number[] | undefined,
+  keys: number,
+  issue: (path: (string | number)[], message: string) => void,
+): void {
+  if (boundaries === undefined) {
+    issue(["boundaries"], "strategy range needs boundaries (ascending keys where shards start)");
+    return;
+  }
+  boundaries.forEach((b, i) => {
+    const before = i === 0 ? 0 : (boundaries[i - 1] as number);
+    if (b <= before)
+      issue(
+        ["boundaries", i],
+        `boundary ${b} is not above ${before}: ranges must ascend, not overlap or be empty`,
+      );
+    else if (b >= keys)
+      issue(["boundaries", i], `boundary ${b} is past the workload's last key ${keys - 1}`);
+  });
+}
+
+function checkKeyspace(
+  keyranges: readonly string[] | undefined,
+  issue: (path: (string | number)[], message: string) => void,
+): void {
+  if (keyranges === undefined || keyranges.length === 0) {
+    issue(["keyranges"], 'strategy keyspace needs keyranges (e.g. ["-80", "80-"])');
+    return;
+  }
+  try {
+    checkKeyRanges(keyranges.map(parseKeyRange));
+  } catch (error) {
+    issue(["keyranges"], `${JSON.stringify(keyranges)}: ${(error as Error).message}`);
+  }
+}
+
+function shardingTable(s: z.output<typeof ShardingReportSchema>): string[] {
+  return [
+    `Sharding (${s.strategy} by ${s.key}): imbalance ${formatFigure(s.imbalance)}, single-shard ${percentText(s.singleShardShare)}, fan-out ${formatFigure(s.meanFanOut)}, scatter p99 ${formatFigure(s.scatterMs.p99)} ms`,
+    ...alignColumns(
+      [
+        ["shard", "keys", "operations", "share", "primary util.", "replica lag max ms"],
+        ...s.shards.map((r) => [
+          r.name,
+          String(r.keys),
+          String(r.operations),
+          percentText(r.share),
+          percentText(r.primaryUtilization),
+          r.replicaLagMaxMs === null ? NO_DATA : formatFigure(r.replicaLagMaxMs),
+        ]),
+      ],
+      "lr",
+    ),
+  ];
+}

@@ -1,0 +1,187 @@
+// The sharding component in a scenario: one cluster per shard behind the shard
+// router (node names and diagram ids by shard), the layout's shapes under a
+// recency-skewed workload and under tenant queries, cross-shard fan-out, the
+// router's statistics cut at the warm-up, and bad input named by path and value.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import {
+  parseScenario,
+  runScenario,
+  runScenarioDetailed,
+  type ScenarioInput,
+} from "../../src/index.js";
+import { replicaCount } from "../../src/scenario/components/replication.js";
+import { shardCount } from "../../src/scenario/components/sharding.js";
+import { ReportSchema, resolveScenario } from "../../src/scenario/index.js";
+import { arbScenario } from "../../src/testing/index.js";
+
+const BASE: ScenarioInput = {
+  seed: 7,
+  warmup: 300,
+  duration: 1_500,
+  workload: { rate: 600, readRatio: 0.9, keys: { count: 4_000 } },
+  replication: { replicas: 1 },
+  routing: {},
+};
+
+function sharded(
+  sharding: NonNullable<ScenarioInput["sharding"]>,
+  over: Partial<ScenarioInput> = {},
+): ScenarioInput {
+  return { ...BASE, ...over, sharding };
+}
+
+describe("a sharded plan", () => {
+  it("builds one cluster per shard, its nodes and diagram boxes named by shard, behind the router", () => {
+    // Act
+    const run = runScenarioDetailed(sharded({ strategy: "jump", shards: 3 }));
+    // Assert
+    expect(run.report.nodes.map((n) => n.name)).toEqual([
+      "s0/primary",
+      "s0/replica-1",
+      "s1/primary",
+      "s1/replica-1",
+      "s2/primary",
+      "s2/replica-1",
+    ]);
+    const ids = run.graph.nodes.map((n) => n.id);
+    expect(ids.slice(0, 2)).toEqual(["workload", "shard_router"]);
+    for (const i of [0, 1, 2]) {
+      expect(ids).toContain(`s${i}_primary`);
+      expect(run.graph.edges).toContainEqual({ from: "shard_router", to: `s${i}_app` });
+      expect(run.graph.edges).toContainEqual(
+        expect.objectContaining({ from: `s${i}_primary`, to: `s${i}_node_replica_1` }),
+      );
+    }
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(() => ReportSchema.parse(run.report)).not.toThrow();
+    expect(run.report.sharding?.shards.map((s) => s.name)).toEqual(["s0", "s1", "s2"]);
+  });
+
+  it("gives every shard its operations, and keys as the layout places them", () => {
+    // Act
+    const report = runScenario(sharded({ strategy: "range", boundaries: [1_000, 3_000] }));
+    // Assert: range boundaries 1000 and 3000 over keys 0 … 3999 hold 1000, 2000 and 1000 keys.
+    const s = report.sharding;
+    expect(s?.shards.map((x) => x.keys)).toEqual([1_000, 2_000, 1_000]);
+    const ops = s?.shards.map((x) => x.operations) ?? [];
+    for (const n of ops) expect(n).toBeGreaterThan(0);
+    // Without cross-shard queries, every operation stays on one shard.
+    expect(s?.singleShardShare).toBe(1);
+    expect(s?.meanFanOut).toBe(0);
+    // The router counts from the warm-up cut, as the latency does (± operations in flight there).
+    const total = ops.reduce((a, b) => a + b, 0);
+    expect(Math.abs(total - report.latency.all.count)).toBeLessThan(20);
+    for (const x of s?.shards ?? []) expect(x.replicaLagMaxMs).not.toBeNull();
+  });
+
+  it("is deterministic: the same scenario and seed give the same report", () => {
+    const input = sharded({ strategy: "consistent-hash", shards: 4, crossShard: { share: 0.2 } });
+    expect(JSON.stringify(runScenario(input))).toBe(JSON.stringify(runScenario(input)));
+  });
+});
+
+describe("the layout's shapes", () => {
+  it("under a recency-skewed workload, range sharding is more imbalanced than hashing (the hot newest shard)", () => {
+    // YCSB's "latest" distribution: the newest keys are the hottest, and they sit in the
+    // last range; a hash spreads neighbouring keys over every shard.
+    const recency: Partial<ScenarioInput> = {
+      workload: {
+        rate: 600,
+        readRatio: 0.9,
+        keys: { count: 4_000, popularity: { kind: "recency", s: 1 } },
+      },
+    };
+    const range = runScenario(
+      sharded({ strategy: "range", boundaries: [1_000, 2_000, 3_000] }, recency),
+    );
+    const hash = runScenario(sharded({ strategy: "hash-mod", shards: 4 }, recency));
+    expect(range.sharding?.imbalance).toBeGreaterThan(2);
+    expect(hash.sharding?.imbalance).toBeLessThan(1.5);
+  });
+
+  it("keeps per-tenant queries on one shard when sharding by tenant, and scatters them by row key", () => {
+    const tenants = { count: 40, sizeExponent: 1 };
+    const byTenant = runScenario(
+      sharded({ strategy: "hash-mod", shards: 4, key: "tenant", tenants, tenantQueries: 0.3 }),
+    );
+    const byRow = runScenario(
+      sharded({ strategy: "hash-mod", shards: 4, key: "row", tenants, tenantQueries: 0.3 }),
+    );
+    expect(byTenant.sharding?.singleShardShare).toBe(1);
+    expect(byTenant.sharding?.meanFanOut).toBe(0);
+    // A tenant of ≥ 2 rows spread by hash(row) touches more than one shard: about 30 %
+    // of the reads (27 % of the operations) scatter.
+    expect(byRow.sharding?.singleShardShare).toBeLessThan(0.85);
+    expect(byRow.sharding?.meanFanOut).toBeGreaterThan(1);
+  });
+
+  it('scatters a cross-shard query over "all" shards to each of them', () => {
+    const report = runScenario(
+      sharded({ strategy: "rendezvous", shards: 3, crossShard: { share: 0.2, shards: "all" } }),
+    );
+    const s = report.sharding;
+    expect(s?.meanFanOut).toBe(3);
+    // 20 % of the reads (90 % of the operations) scatter: the single-shard share is
+    // 1 − 0.18 = 0.82, within a few binomial standard deviations of ~1100 operations.
+    expect(s?.singleShardShare).toBeGreaterThan(0.76);
+    expect(s?.singleShardShare).toBeLessThan(0.88);
+    expect(s?.scatterMs.p99).toBeGreaterThan(0);
+  });
+});
+
+describe("bad sharding input", () => {
+  const problems = (input: ScenarioInput): string => {
+    const result = parseScenario(input);
+    return result.ok ? "" : result.issues.map((i) => `${i.path}: ${i.message}`).join("\n");
+  };
+
+  it("names a shard count of 0", () => {
+    expect(problems(sharded({ strategy: "jump", shards: 0 }))).toMatch(/sharding\.shards/);
+  });
+
+  it("names overlapping ranges and one past the keys", () => {
+    const text = problems(sharded({ strategy: "range", boundaries: [2_000, 1_000, 9_000] }));
+    expect(text).toMatch(/sharding\.boundaries\.1: boundary 1000 is not above 2000/);
+    expect(text).toMatch(
+      /sharding\.boundaries\.2: boundary 9000 is past the workload's last key 3999/,
+    );
+  });
+
+  it("names keyranges that leave a gap", () => {
+    expect(problems(sharded({ strategy: "keyspace", keyranges: ["-40", "80-"] }))).toMatch(
+      /sharding\.keyranges: \["-40","80-"\]/,
+    );
+  });
+
+  it("names more tenants than keys", () => {
+    expect(
+      problems(sharded({ strategy: "jump", shards: 2, key: "tenant", tenants: { count: 5_000 } })),
+    ).toMatch(/sharding\.tenants\.count: 5000 tenants is more than the workload's 4000 keys/);
+  });
+});
+
+describe("any sharded plan arbScenario draws", () => {
+  it("has one cluster per shard, each with the plan's nodes, and operations that add up to the shares", () => {
+    fc.assert(
+      fc.property(arbScenario({ sharding: "always", consistency: undefined }), (drawn) => {
+        // Short runs: the statement is about the shape of the topology and the report.
+        const input = { ...drawn, warmup: 100, duration: 600 };
+        const resolved = resolveScenario(input);
+        const shards = shardCount(resolved) ?? 0;
+        const report = runScenario(input, { force: true });
+        const perCluster = 1 + replicaCount(resolved);
+        expect(report.nodes).toHaveLength(shards * perCluster);
+        for (let i = 0; i < shards; i++)
+          expect(report.nodes[i * perCluster]?.name).toBe(`s${i}/primary`);
+        const rows = report.sharding?.shards ?? [];
+        expect(rows).toHaveLength(shards);
+        const total = rows.reduce((n, r) => n + r.operations, 0);
+        if (total > 0) expect(rows.reduce((n, r) => n + r.share, 0)).toBeCloseTo(1, 4);
+        expect(rows.reduce((n, r) => n + r.keys, 0)).toBe(resolved.workload.keys.count);
+        expect(report.sharding?.imbalance).toBeGreaterThanOrEqual(total > 0 ? 1 - 1e-9 : 0);
+      }),
+      { numRuns: 6, seed: 13 },
+    );
+  });
+});
