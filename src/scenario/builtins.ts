@@ -5,6 +5,8 @@ import poolSize from "./builtins/pool-size.json";
 import proxysql from "./builtins/proxysql.json";
 import readHeavy from "./builtins/read-heavy.json";
 import readYourWrites from "./builtins/read-your-writes.json";
+import shardHotspot from "./builtins/shard-hotspot.json";
+import shardKey from "./builtins/shard-key.json";
 import writeHeavy from "./builtins/write-heavy.json";
 import type { ScenarioInput } from "./schema.js";
 
@@ -20,6 +22,8 @@ export const BUILTIN_SCENARIOS: Readonly<Record<string, ScenarioInput>> = Object
   "read-your-writes": readYourWrites as ScenarioInput,
   "pool-size": poolSize as ScenarioInput,
   proxysql: proxysql as ScenarioInput,
+  "shard-hotspot": shardHotspot as ScenarioInput,
+  "shard-key": shardKey as ScenarioInput,
 });
 
 /**

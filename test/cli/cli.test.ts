@@ -609,10 +609,12 @@ describe("other commands", () => {
       "read-your-writes",
       "pool-size",
       "proxysql",
+      "shard-hotspot",
+      "shard-key",
     ]);
     // Descriptions wrap to 80 columns, continuation lines indented under the first.
     const first = lines.filter((l) => !l.startsWith(" "));
-    expect(first).toHaveLength(6);
+    expect(first).toHaveLength(8);
     builtinScenarioNames().forEach((name, i) => {
       expect(first[i]).toMatch(new RegExp(`^${name}\\s+\\S.{20,}`));
     });

@@ -74,7 +74,7 @@ describe("determinism", () => {
 });
 
 describe("built-in scenarios, shortened to 1 s warm-up + 3 s", () => {
-  it("are the six documented ones", () => {
+  it("are the eight documented ones", () => {
     expect(builtinScenarioNames()).toEqual([
       "read-heavy",
       "write-heavy",
@@ -82,6 +82,8 @@ describe("built-in scenarios, shortened to 1 s warm-up + 3 s", () => {
       "read-your-writes",
       "pool-size",
       "proxysql",
+      "shard-hotspot",
+      "shard-key",
     ]);
   });
 

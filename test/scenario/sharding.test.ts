@@ -5,7 +5,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+  BUILTIN_SCENARIOS,
   parseScenario,
+  type Report,
+  resolveVariants,
   runScenario,
   runScenarioDetailed,
   type ScenarioInput,
@@ -183,5 +186,35 @@ describe("any sharded plan arbScenario draws", () => {
       }),
       { numRuns: 6, seed: 13 },
     );
+  });
+});
+
+describe("the sharding built-ins, shortened to 0.5 s warm-up + 2 s", () => {
+  const plans = (name: string): Map<string, Report> => {
+    const input = { ...(BUILTIN_SCENARIOS[name] as ScenarioInput), warmup: 500, duration: 2_000 };
+    const resolved = resolveVariants(input);
+    if (!resolved.ok) throw new Error(resolved.issues.map((i) => i.message).join("\n"));
+    return new Map(resolved.variants.map((v) => [v.name, runScenario(v.scenario)]));
+  };
+
+  it("shard-hotspot: range sharding under recency has the hot shard; hash-mod and jump spread the load", () => {
+    const r = plans("shard-hotspot");
+    const range = r.get("range")?.sharding;
+    const hash = r.get("base")?.sharding;
+    const jump = r.get("jump")?.sharding;
+    expect(range?.imbalance).toBeGreaterThan(2);
+    expect(hash?.imbalance).toBeLessThan(1.2);
+    expect(jump?.imbalance).toBeLessThan(1.2);
+    // The hot range holds the newest keys: the first range once the insert point has wrapped.
+    const ops = range?.shards.map((s) => s.operations) ?? [];
+    expect(ops.indexOf(Math.max(...ops))).toBe(0);
+  });
+
+  it("shard-key: by tenant every operation stays on one shard; by row key per-tenant queries scatter", () => {
+    const r = plans("shard-key");
+    expect(r.get("tenant key")?.sharding?.singleShardShare).toBe(1);
+    const row = r.get("base")?.sharding;
+    expect(row?.singleShardShare).toBeLessThan(0.9);
+    expect(row?.meanFanOut).toBeGreaterThan(1);
   });
 });

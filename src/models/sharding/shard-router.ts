@@ -120,8 +120,10 @@ export class ShardRouter implements Service {
     const range = op.range;
     if (range === null) return null;
     const touched = new Set<number>();
+    // A big tenant's scan spans many keys: stop once it has touched every shard.
     for (let key = range.from; key < range.to && key < this.config.map.keys; key++) {
       touched.add(this.config.map.shardOf(key));
+      if (touched.size === n) break;
     }
     if (touched.size <= 1) return null;
     return [...touched].sort((a, b) => a - b);

@@ -14,14 +14,18 @@ import { ShardRouter } from "../../models/sharding/shard-router.js";
 import { TenantLayout } from "../../models/sharding/tenants.js";
 import { checkKeyRanges, parseKeyRange } from "../../placement/index.js";
 import { nonNegative, positiveInt, roundFigure, share, spread } from "../fields.js";
+import type { Scenario } from "../schema.js";
 import { alignColumns, formatFigure, NO_DATA, percentText } from "../table-text.js";
 import type {
   BuildContext,
   Component,
   ComponentStats,
+  EstimateInput,
   MeasuredWindow,
   ParsedScenario,
+  WorkShare,
 } from "./component.js";
+import { replicaCount } from "./replication.js";
 
 /** @internal The diagram id of the shard router. */
 export const SHARD_ROUTER_ID = "shard_router";
@@ -196,16 +200,45 @@ export const sharding: Component<typeof ShardingSection, typeof ShardingReportSe
       ? undefined
       : ["sharding", `${s.sharding.strategy}, ${shardCount(s)} shards by ${s.sharding.key}`],
   table: (section) => shardingTable(section),
-  compare: [
-    {
-      header: ["shard", "imbalance"],
-      rank: 125,
-      cell: (r) => (r.sharding === undefined ? NO_DATA : formatFigure(r.sharding.imbalance)),
-    },
-  ],
+  estimate: (s, run) => shardingEstimate(s, run),
   build: (_context, downstream) => ({ downstream }),
   buildFront: (context, shards) => buildShardRouter(context, shards),
 };
+
+// Events of one scattered part: its arrival, the round trip each way and the
+// server's work, with the hops in between (the built-ins take 5–7 per operation).
+const EVENTS_PER_PART = 7;
+
+/**
+ * The work a sharded plan adds: every scattered read's parts and its merge,
+ * the other shards' lag samples; and, over the one cluster the rest of the estimate counts, the
+ * other shards' key versions and the shard map.
+ */
+function shardingEstimate(scenario: Scenario, run: EstimateInput): WorkShare {
+  const s = scenario.sharding;
+  if (s === undefined) return {};
+  const n = shardCount(scenario) ?? 1;
+  const k = s.crossShard.shards === "all" ? n : Math.min(n, s.crossShard.shards);
+  // At most: a cross-shard query touches k shards, a per-tenant query all n.
+  const parts = s.crossShard.share * k + s.tenantQueries * n;
+  const scattered = s.crossShard.share + s.tenantQueries;
+  const perRead = parts * EVENTS_PER_PART + scattered;
+  const keys = scenario.workload.keys.count;
+  const nodes = 1 + replicaCount(scenario);
+  const rep = scenario.replication;
+  return {
+    eventsPerOperation: scenario.workload.readRatio * perRead,
+    // Each shard samples its replicas' lag; the replication estimate counts one.
+    periodicEvents: rep === undefined ? 0 : ((n - 1) * run.totalMs) / rep.lagSampleInterval,
+    memory: [
+      { what: `shard map (${keys} keys × 2 bytes)`, bytes: keys * 2 },
+      {
+        what: `the other ${n - 1} shards' key versions (keys × ${nodes} nodes + acknowledged)`,
+        bytes: (n - 1) * keys * 4 * (nodes + 1),
+      },
+    ],
+  };
+}
 
 function buildShardRouter(context: BuildContext, shards: readonly ShardCluster[]): ShardFront {
   const { sim, scenario } = context;
