@@ -78,6 +78,13 @@ describe("a sharded plan", () => {
     for (const x of s?.shards ?? []) expect(x.replicaLagMaxMs).not.toBeNull();
   });
 
+  it("measures each shard's p99 as the run measures all operations: one shard gives the run's p99", () => {
+    // With one shard and nothing scattered, the shard's operations are the run's, timed
+    // from issue to answer and counted from the warm-up cut as the run's latency is.
+    const report = runScenario(sharded({ strategy: "jump", shards: 1 }));
+    expect(report.sharding?.shards[0]?.p99Ms).toBe(report.latency.all.p99);
+  });
+
   it("is deterministic: the same scenario and seed give the same report", () => {
     const input = sharded({ strategy: "consistent-hash", shards: 4, crossShard: { share: 0.2 } });
     expect(JSON.stringify(runScenario(input))).toBe(JSON.stringify(runScenario(input)));
@@ -205,6 +212,9 @@ describe("the sharding built-ins, shortened to 0.5 s warm-up + 2 s", () => {
     expect(range?.imbalance).toBeGreaterThan(2);
     expect(hash?.imbalance).toBeLessThan(1.2);
     expect(jump?.imbalance).toBeLessThan(1.2);
+    // The hot shard queues: its operations' p99 is above every other shard's.
+    const p99s = range?.shards.map((s) => s.p99Ms) ?? [];
+    expect(p99s.indexOf(Math.max(...p99s))).toBe(0);
     // The hot range holds the newest keys: the first range once the insert point has wrapped.
     const ops = range?.shards.map((s) => s.operations) ?? [];
     expect(ops.indexOf(Math.max(...ops))).toBe(0);

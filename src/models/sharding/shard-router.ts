@@ -58,6 +58,7 @@ export class ShardRouter implements Service {
   private scattered = 0;
   private fanOutSum = 0;
   private readonly gatherLatency = new Histogram();
+  private readonly pointLatency: Histogram[];
 
   /**
    * @param sim - the simulation
@@ -75,6 +76,7 @@ export class ShardRouter implements Service {
     this.sim = sim;
     this.config = config;
     this.perShard = new Float64Array(config.map.shards);
+    this.pointLatency = Array.from({ length: config.map.shards }, () => new Histogram());
   }
 
   /** Marks `op` as a cross-shard query before it is submitted. */
@@ -102,7 +104,11 @@ export class ShardRouter implements Service {
       op.cluster = home;
       this.single++;
       this.perShard[home] = (this.perShard[home] as number) + 1;
-      (this.config.shards[home] as Service).submit(op, done);
+      const latency = this.pointLatency[home] as Histogram;
+      (this.config.shards[home] as Service).submit(op, (o) => {
+        if (o.error === null) latency.record(this.sim.now - o.issuedAt);
+        done(o);
+      });
       return;
     }
     this.scatter(op, targets, done);
@@ -174,6 +180,14 @@ export class ShardRouter implements Service {
     return this.gatherLatency;
   }
 
+  /** Latency (issue to answer) of the successful operations that stayed on shard `shard`. */
+  shardLatency(shard: number): Histogram {
+    const h = this.pointLatency[shard];
+    if (h === undefined)
+      throw new RangeError(`shard ${shard} is not one of 0 … ${this.pointLatency.length - 1}`);
+    return h;
+  }
+
   /** Restarts the statistics (the warm-up cut). */
   resetStats(): void {
     this.perShard.fill(0);
@@ -181,5 +195,6 @@ export class ShardRouter implements Service {
     this.scattered = 0;
     this.fanOutSum = 0;
     this.gatherLatency.reset();
+    for (const h of this.pointLatency) h.reset();
   }
 }

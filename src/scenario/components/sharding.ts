@@ -105,6 +105,9 @@ export const ShardReportSchema = z.strictObject({
     .nonnegative()
     .describe("Operations and scattered sub-operations it received"),
   share: num().describe("Its share of every shard's operations"),
+  p99Ms: num().describe(
+    "p99 latency of the successful operations that stayed on it, issue to answer (ms; 0 when none)",
+  ),
   primaryUtilization: num().describe("Its primary's mean share of cores busy"),
   replicaLagMaxMs: num()
     .nullable()
@@ -328,6 +331,7 @@ function shardingSection(
       keys: keysPerShard[i] ?? 0,
       operations: ops[i] ?? 0,
       share: roundFigure(total === 0 ? 0 : (ops[i] ?? 0) / total),
+      p99Ms: spread(router.shardLatency(i)).p99,
       primaryUtilization: nodes.find((n) => n.name === `s${i}/primary`)?.utilization ?? 0,
       replicaLagMaxMs: replicaLagMax(s, window),
     })),
@@ -413,12 +417,13 @@ function shardingTable(s: z.output<typeof ShardingReportSchema>): string[] {
     `Sharding (${s.strategy} by ${s.key}): imbalance ${formatFigure(s.imbalance)}, single-shard ${percentText(s.singleShardShare)}, fan-out ${formatFigure(s.meanFanOut)}, scatter p99 ${formatFigure(s.scatterMs.p99)} ms`,
     ...alignColumns(
       [
-        ["shard", "keys", "operations", "share", "primary util.", "replica lag max ms"],
+        ["shard", "keys", "operations", "share", "p99 ms", "primary util.", "replica lag max ms"],
         ...s.shards.map((r) => [
           r.name,
           String(r.keys),
           String(r.operations),
           percentText(r.share),
+          formatFigure(r.p99Ms),
           percentText(r.primaryUtilization),
           r.replicaLagMaxMs === null ? NO_DATA : formatFigure(r.replicaLagMaxMs),
         ]),
