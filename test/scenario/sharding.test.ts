@@ -140,6 +140,54 @@ describe("the layout's shapes", () => {
   });
 });
 
+describe("the directory strategy", () => {
+  it("without a cache asks the directory for every operation; with a long TTL over few keys, almost never", () => {
+    const noCache = runScenario(
+      sharded({ strategy: "directory", shards: 2, directory: { cacheTtl: 0 } }),
+    ).sharding;
+    const ops = noCache?.shards.reduce((n, s) => n + s.operations, 0) ?? 0;
+    expect(noCache?.directory?.cacheHits).toBe(0);
+    // Lookups counted from the cut are the operations routed from it, ± those in flight there.
+    expect(Math.abs((noCache?.directory?.lookups ?? 0) - ops)).toBeLessThan(20);
+    const cached = runScenario(
+      sharded(
+        { strategy: "directory", shards: 2, directory: { cacheTtl: "1h" } },
+        {
+          workload: {
+            rate: 600,
+            readRatio: 0.9,
+            keys: { count: 50, popularity: { kind: "uniform" } },
+          },
+        },
+      ),
+    ).sharding;
+    // 50 uniform keys are cached during the 300 ms warm-up (600/s misses each of them
+    // with probability (49/50)^180 ≈ 0.03) and never expire: about 1.3 lookups remain.
+    expect(cached?.directory?.lookups).toBeLessThan(10);
+    expect(cached?.directory?.cacheHits).toBeGreaterThan(800);
+  });
+
+  it("is a station that saturates: one worker slower than the arrivals queues every operation", () => {
+    // 600 operations/s at 2 ms a lookup offers ρ = 1.2 to one worker: the queue grows.
+    const report = runScenario(
+      sharded({
+        strategy: "directory",
+        shards: 2,
+        directory: { workers: 1, cacheTtl: 0, lookupTime: { kind: "constant", value: 2 } },
+      }),
+    );
+    expect(report.sharding?.directory?.waitingMax).toBeGreaterThan(100);
+    expect(report.latency.all.p50).toBeGreaterThan(100);
+  });
+
+  it("draws the directory beside the router", () => {
+    const run = runScenarioDetailed(sharded({ strategy: "directory", shards: 2 }));
+    expect(run.graph.edges).toContainEqual(
+      expect.objectContaining({ from: "shard_router", to: "shard_directory" }),
+    );
+  });
+});
+
 describe("bad sharding input", () => {
   const problems = (input: ScenarioInput): string => {
     const result = parseScenario(input);

@@ -9,11 +9,20 @@
 import * as z from "zod";
 import type { RandomStream } from "../../kernel/index.js";
 import type { Operation, Service } from "../../models/operation.js";
+import { DirectoryLookup } from "../../models/sharding/directory.js";
 import { ShardMap, type ShardStrategy } from "../../models/sharding/shard-map.js";
 import { ShardRouter } from "../../models/sharding/shard-router.js";
 import { TenantLayout } from "../../models/sharding/tenants.js";
 import { checkKeyRanges, parseKeyRange } from "../../placement/index.js";
-import { nonNegative, positiveInt, roundFigure, share, spread } from "../fields.js";
+import {
+  DistributionSpecSchema,
+  DurationSchema,
+  nonNegative,
+  positiveInt,
+  roundFigure,
+  share,
+  spread,
+} from "../fields.js";
 import type { Scenario } from "../schema.js";
 import { alignColumns, formatFigure, NO_DATA, percentText } from "../table-text.js";
 import type {
@@ -39,9 +48,18 @@ export const SHARD_ROUTER_ID = "shard_router";
 export const ShardingSchema = z
   .strictObject({
     strategy: z
-      .enum(["hash-mod", "consistent-hash", "jump", "rendezvous", "range", "citus", "keyspace"])
+      .enum([
+        "hash-mod",
+        "consistent-hash",
+        "jump",
+        "rendezvous",
+        "range",
+        "citus",
+        "keyspace",
+        "directory",
+      ])
       .describe(
-        "hash-mod (hash mod n), consistent-hash (ketama ring, 160 points per shard), jump (Lamping and Veach), rendezvous (highest random weight), range (boundaries on the key), citus (hashint8 ranges), keyspace (Vitess hash vindex and keyranges)",
+        "hash-mod (hash mod n), consistent-hash (ketama ring, 160 points per shard), jump (Lamping and Veach), rendezvous (highest random weight), range (boundaries on the key), citus (hashint8 ranges), keyspace (Vitess hash vindex and keyranges), directory (a lookup service, its table starting as hash mod n, and an application cache of its answers)",
       ),
     shards: positiveInt()
       .max(1024)
@@ -55,6 +73,25 @@ export const ShardingSchema = z
       .array(z.string())
       .optional()
       .describe('keyspace: each shard\'s keyrange as Vitess names shards ("-80", "80-")'),
+    directory: z
+      .strictObject({
+        workers: positiveInt()
+          .max(10_000)
+          .default(4)
+          .describe("Lookups the directory serves at once"),
+        lookupTime: DistributionSpecSchema.default("simpleIndexedQuery").describe(
+          "Time to serve one lookup (ms)",
+        ),
+        cacheTtl: DurationSchema.default(60_000).describe(
+          "How long the application trusts a cached answer; 0 for no cache",
+        ),
+        cacheEntries: positiveInt()
+          .max(100_000_000)
+          .default(100_000)
+          .describe("Answers the application's cache holds (least recently used out)"),
+      })
+      .prefault({})
+      .describe("directory: the lookup station and the application's cache of its answers"),
     key: z
       .enum(["row", "tenant"])
       .default("row")
@@ -128,6 +165,18 @@ export const ShardingReportSchema = z.strictObject({
   scatterMs: z
     .strictObject({ mean: num(), p99: num(), max: num() })
     .describe("Scattered operations' latency, issue to merged answer"),
+  directory: z
+    .strictObject({
+      lookups: z.number().int().nonnegative().describe("Lookups the directory served or queued"),
+      cacheHits: z
+        .number()
+        .int()
+        .nonnegative()
+        .describe("Operations the application's cache placed"),
+      waitingMax: z.number().int().nonnegative().describe("Most lookups waiting at once"),
+    })
+    .optional()
+    .describe("The directory strategy's lookup station and cache"),
   shards: z.array(ShardReportSchema),
 });
 
@@ -154,6 +203,11 @@ function placementOf(s: ShardingSpec): { strategy: ShardStrategy; shards: number
     case "keyspace": {
       const keyranges = s.keyranges ?? [];
       return { strategy: { strategy: "keyspace", keyranges }, shards: keyranges.length };
+    }
+    case "directory": {
+      // The directory's table starts as hash mod n; single keys may move later.
+      const shards = s.shards ?? 1;
+      return { strategy: { strategy: "hash-mod", shards }, shards };
     }
     case "citus": {
       const shards = s.shards ?? 32;
@@ -264,12 +318,20 @@ function buildShardRouter(context: BuildContext, shards: readonly ShardCluster[]
   });
   const place = placer(router, spec, sim.rng("sharding.queries"), tenants);
   drawRouter(context, spec, shards.length);
+  const directory =
+    spec.strategy === "directory" ? buildDirectory(context, spec, map, router) : null;
   const keysPerShard = map.keysPerShard();
   const stats: ComponentStats = {
-    reset: () => router.resetStats(),
-    section: (window) => shardingSection(spec, router, keysPerShard, shards, window),
+    reset: () => {
+      router.resetStats();
+      directory?.resetStats();
+    },
+    section: (window) => ({
+      ...shardingSection(spec, router, keysPerShard, shards, window),
+      ...(directory === null ? {} : { directory: directoryFigures(directory) }),
+    }),
   };
-  return { service: router, place, stats };
+  return { service: directory ?? router, place, stats };
 }
 
 /**
@@ -296,6 +358,42 @@ function placer(
     }
     return router.place(op);
   };
+}
+
+/** The directory in front of the router: a lookup station, and the application's cache of it. */
+function buildDirectory(
+  context: BuildContext,
+  spec: ShardingSpec,
+  map: ShardMap,
+  router: ShardRouter,
+): DirectoryLookup {
+  const { sim, compile, graph } = context;
+  const d = spec.directory;
+  const sample = compile(d.lookupTime);
+  const rng = sim.rng("sharding.directory");
+  graph.after(SHARD_ROUTER_ID, {
+    id: "shard_directory",
+    label: `Directory<br/>${d.workers} workers, cache TTL ${d.cacheTtl} ms`,
+    shape: "database",
+  });
+  graph.arrow({ from: SHARD_ROUTER_ID, to: "shard_directory", label: "lookups (cache misses)" });
+  return new DirectoryLookup(
+    sim,
+    {
+      map,
+      workers: d.workers,
+      lookupMs: () => sample(rng),
+      cacheTtlMs: d.cacheTtl,
+      cacheEntries: d.cacheEntries,
+    },
+    router,
+  );
+}
+
+function directoryFigures(
+  d: DirectoryLookup,
+): NonNullable<z.output<typeof ShardingReportSchema>["directory"]> {
+  return { lookups: d.lookups, cacheHits: d.cacheHits, waitingMax: d.waitingMax };
 }
 
 function drawRouter(context: BuildContext, spec: ShardingSpec, n: number): void {
@@ -355,7 +453,9 @@ function checkSharding(scenario: ParsedScenario, ctx: z.RefinementCtx): void {
   const issue = (path: (string | number)[], message: string): void => {
     ctx.addIssue({ code: "custom", path: ["sharding", ...path], message });
   };
-  const hashed = ["hash-mod", "consistent-hash", "jump", "rendezvous"].includes(s.strategy);
+  const hashed = ["hash-mod", "consistent-hash", "jump", "rendezvous", "directory"].includes(
+    s.strategy,
+  );
   if (hashed && s.shards === undefined)
     issue(["shards"], `strategy ${s.strategy} needs a shard count ≥ 1`);
   if (s.strategy === "range") checkBoundaries(s.boundaries, keys, issue);
@@ -414,7 +514,7 @@ function checkKeyspace(
 
 function shardingTable(s: z.output<typeof ShardingReportSchema>): string[] {
   return [
-    `Sharding (${s.strategy} by ${s.key}): imbalance ${formatFigure(s.imbalance)}, single-shard ${percentText(s.singleShardShare)}, fan-out ${formatFigure(s.meanFanOut)}, scatter p99 ${formatFigure(s.scatterMs.p99)} ms`,
+    `Sharding (${s.strategy} by ${s.key}${s.directory === undefined ? "" : `, directory lookups ${s.directory.lookups}, cache hits ${s.directory.cacheHits}`}): imbalance ${formatFigure(s.imbalance)}, single-shard ${percentText(s.singleShardShare)}, fan-out ${formatFigure(s.meanFanOut)}, scatter p99 ${formatFigure(s.scatterMs.p99)} ms`,
     ...alignColumns(
       [
         ["shard", "keys", "operations", "share", "p99 ms", "primary util.", "replica lag max ms"],
