@@ -26,7 +26,7 @@ import type {
   NodeEntry,
 } from "./components/component.js";
 import { COMPONENTS } from "./components/index.js";
-import { SHARD_ROUTER_ID, shardCount, sharding } from "./components/sharding.js";
+import { clusterCount, SHARD_ROUTER_ID, sharding } from "./components/sharding.js";
 import { GraphBuilder, type TopologyGraph } from "./graph.js";
 import { type RateOf, rateOf } from "./rate-steps.js";
 import type { Scenario } from "./schema.js";
@@ -134,7 +134,7 @@ export function buildTopology(sim: Simulation, scenario: Scenario): BuiltTopolog
     newestCommittedVersion: (cluster, key) => built().newestCommittedVersion(cluster, key),
   };
   const base = { sim, scenario, compile, versions };
-  const shards = shardCount(scenario);
+  const shards = clusterCount(scenario);
   let parts: ClusterParts[];
   let service: Service;
   let stats: Map<string, ComponentStats>;
@@ -163,7 +163,11 @@ export function buildTopology(sim: Simulation, scenario: Scenario): BuiltTopolog
     };
     const front = sharding.buildFront(
       context,
-      parts.map((p) => ({ front: p.front, stats: p.stats })),
+      parts.map((p) => ({
+        front: p.front,
+        stats: p.stats,
+        work: (ms: number, done: () => void) => p.primary.runWork(ms, done),
+      })),
     );
     service = front.service;
     place = front.place;

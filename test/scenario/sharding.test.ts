@@ -188,6 +188,52 @@ describe("the directory strategy", () => {
   });
 });
 
+describe("resharding on the timeline", () => {
+  const reshard = (strategy: "hash-mod" | "jump" | "rendezvous" | "consistent-hash") =>
+    runScenario(
+      sharded(
+        { strategy, shards: 4 },
+        {
+          duration: 2_000,
+          workload: {
+            rate: 400,
+            readRatio: 0.9,
+            keys: { count: 4_000, popularity: { kind: "uniform" } },
+          },
+          timeline: [{ at: 500, kind: "reshard", shards: 5, rowsPerSec: 5_000, batchRows: 200 }],
+        },
+      ),
+    ).sharding;
+
+  it("moves n/(n+1) of the keys under hash-mod and 1/(n+1) under jump, rendezvous and consistent hashing, all onto the new shard", () => {
+    // Growing n → n+1: hash mod moves a key unless hash mod n = hash mod (n+1), n/(n+1) of
+    // them; jump (Lamping and Veach 2014, §2), rendezvous (Thaler and Ravishankar 1998) and
+    // a consistent-hash ring (Karger et al. 1997) move 1/(n+1), each to the new shard.
+    // 4,000 keys: a share's standard error is at most √(0.25/4000) ≈ 0.008.
+    const keys = 4_000;
+    const hash = reshard("hash-mod")?.resharding;
+    expect((hash?.keysToMove ?? 0) / keys).toBeCloseTo(4 / 5, 1);
+    for (const strategy of ["jump", "rendezvous", "consistent-hash"] as const) {
+      const s = reshard(strategy);
+      const share = (s?.resharding?.keysToMove ?? 0) / keys;
+      // The ring's shares vary more: √((n−1)/(nv+1)) ≈ 0.07 of a shard with v = 160.
+      expect(Math.abs(share - 1 / 5)).toBeLessThan(strategy === "consistent-hash" ? 0.05 : 0.03);
+      expect(s?.resharding?.keysMoved).toBe(s?.resharding?.keysToMove);
+      expect(s?.shards[4]?.keys).toBe(s?.resharding?.keysToMove);
+      expect(s?.shards[4]?.operations).toBeGreaterThan(0);
+    }
+  });
+
+  it("takes the throttle's time plus a cut-over per batch when the copy's work is light", () => {
+    // The copy paces at rowsPerSec; each batch of 200 then pauses 50 ms (the default
+    // cut-over) before the next: finished = at + moved/rowsPerSec + ⌈moved/200⌉ × 50 ms.
+    const r = reshard("jump")?.resharding;
+    const moved = r?.keysToMove ?? 0;
+    const expected = 500 + (moved / 5_000) * 1_000 + Math.ceil(moved / 200) * 50;
+    expect(r?.finishedMs).toBeCloseTo(expected, 3);
+  });
+});
+
 describe("bad sharding input", () => {
   const problems = (input: ScenarioInput): string => {
     const result = parseScenario(input);
@@ -210,6 +256,30 @@ describe("bad sharding input", () => {
     expect(problems(sharded({ strategy: "keyspace", keyranges: ["-40", "80-"] }))).toMatch(
       /sharding\.keyranges: \["-40","80-"\]/,
     );
+  });
+
+  it("names a reshard after the end, to fewer shards, on a range layout, and a second one", () => {
+    const after = problems(
+      sharded(
+        { strategy: "jump", shards: 2 },
+        { timeline: [{ at: 5_000, kind: "reshard", shards: 1 }] },
+      ),
+    );
+    expect(after).toMatch(/timeline\.0\.at: expected a time before the end of the run \(1800 ms\)/);
+    expect(after).toMatch(/timeline\.0\.shards: expected more than the current 2 shards/);
+    const range = problems(
+      sharded(
+        { strategy: "range", boundaries: [2_000] },
+        {
+          timeline: [
+            { at: 100, kind: "reshard", shards: 3 },
+            { at: 200, kind: "reshard", shards: 4 },
+          ],
+        },
+      ),
+    );
+    expect(range).toMatch(/timeline\.0\.kind: resharding is built for .*, not strategy range/);
+    expect(range).toMatch(/timeline\.1: expected at most one reshard event/);
   });
 
   it("names more tenants than keys", () => {

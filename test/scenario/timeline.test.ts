@@ -122,7 +122,7 @@ describe("the timeline: bad entries", () => {
       {
         path: "timeline.0.kind",
         code: "invalid_union",
-        message: 'expected kind to be one of "rate", "replica-outage"; got "cache-loss"',
+        message: 'expected kind to be one of "rate", "reshard", "replica-outage"; got "cache-loss"',
       },
     ]);
   });

@@ -54,6 +54,7 @@ export class ShardRouter implements Service {
   private readonly config: ShardRouterConfig;
   private readonly fanOuts = new WeakMap<Operation, FanOut>();
   private readonly perShard: Float64Array;
+  private writeDelay: ((key: number) => number) | null = null;
   private single = 0;
   private scattered = 0;
   private fanOutSum = 0;
@@ -65,7 +66,8 @@ export class ShardRouter implements Service {
    * @param config - the shards and the merge cost
    */
   constructor(sim: Simulation, config: ShardRouterConfig) {
-    if (config.shards.length !== config.map.shards) {
+    // More shards may be built than the map uses yet: a resharding grows the map to them.
+    if (config.shards.length < config.map.shards) {
       throw new RangeError(
         `the shard map has ${config.map.shards} shards but ${config.shards.length} were built`,
       );
@@ -75,8 +77,16 @@ export class ShardRouter implements Service {
     }
     this.sim = sim;
     this.config = config;
-    this.perShard = new Float64Array(config.map.shards);
-    this.pointLatency = Array.from({ length: config.map.shards }, () => new Histogram());
+    this.perShard = new Float64Array(config.shards.length);
+    this.pointLatency = Array.from({ length: config.shards.length }, () => new Histogram());
+  }
+
+  /**
+   * Holds writes back while a key is being cut over to another shard (a
+   * resharding's `writeDelayMs`); null for none.
+   */
+  pauseWrites(delay: ((key: number) => number) | null): void {
+    this.writeDelay = delay;
   }
 
   /** Marks `op` as a cross-shard query before it is submitted. */
@@ -87,16 +97,24 @@ export class ShardRouter implements Service {
   /**
    * Tells `op` its shard before it is submitted (so a checker that reads
    * `op.cluster` when it is issued sees it): the shard of its key. Returns
-   * whether it stays on that shard; false when it will scatter (it then has no
-   * single shard or version).
+   * whether it stays on that shard; false when it will scatter, or is a write
+   * held by a cut-over (it then has no single shard or version).
    */
   place(op: Operation): boolean {
     const home = this.config.map.shardOf(op.key);
     op.cluster = home;
+    // A write held by a cut-over may run on the key's new shard: no single shard to judge it on.
+    if (op.kind === "write" && this.writeDelay !== null && this.writeDelay(op.key) > 0)
+      return false;
     return this.targets(op, home) === null;
   }
 
   submit(op: Operation, done: Done): void {
+    const wait = op.kind === "write" && this.writeDelay !== null ? this.writeDelay(op.key) : 0;
+    if (wait > 0) {
+      this.sim.schedule(wait, () => this.submit(op, done));
+      return;
+    }
     const map = this.config.map;
     const home = map.shardOf(op.key);
     const targets = this.targets(op, home);

@@ -15,6 +15,7 @@ import { pool } from "./pool.js";
 import { proxy } from "./proxy.js";
 import { ReplicaOutageEvent } from "./replica-outage.js";
 import { replication } from "./replication.js";
+import { ReshardEvent } from "./reshard-event.js";
 import { routing } from "./routing.js";
 import { sharding } from "./sharding.js";
 
@@ -50,7 +51,7 @@ export const SCENARIO_SECTIONS = {
  * @internal The components' timeline event kinds (each component's `events`),
  * as one typed list: the timeline's discriminated union is composed from it.
  */
-export const TIMELINE_EVENTS = [ReplicaOutageEvent] as const;
+export const TIMELINE_EVENTS = [ReshardEvent, ReplicaOutageEvent] as const;
 
 /** @internal The components' report sections, in the order of a report. */
 export const REPORT_SECTIONS = {

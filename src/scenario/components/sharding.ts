@@ -10,6 +10,7 @@ import * as z from "zod";
 import type { RandomStream } from "../../kernel/index.js";
 import type { Operation, Service } from "../../models/operation.js";
 import { DirectoryLookup } from "../../models/sharding/directory.js";
+import { Migration } from "../../models/sharding/migration.js";
 import { ShardMap, type ShardStrategy } from "../../models/sharding/shard-map.js";
 import { ShardRouter } from "../../models/sharding/shard-router.js";
 import { TenantLayout } from "../../models/sharding/tenants.js";
@@ -35,6 +36,7 @@ import type {
   WorkShare,
 } from "./component.js";
 import { replicaCount } from "./replication.js";
+import { checkReshardEvents, type Reshard, ReshardEvent } from "./reshard-event.js";
 
 /** @internal The diagram id of the shard router. */
 export const SHARD_ROUTER_ID = "shard_router";
@@ -165,6 +167,20 @@ export const ShardingReportSchema = z.strictObject({
   scatterMs: z
     .strictObject({ mean: num(), p99: num(), max: num() })
     .describe("Scattered operations' latency, issue to merged answer"),
+  resharding: z
+    .strictObject({
+      fromShards: z.number().int().positive(),
+      toShards: z.number().int().positive(),
+      startedMs: num().describe("When the copy began (ms from the start of the run)"),
+      finishedMs: num()
+        .nullable()
+        .describe("When the last batch was cut over (ms); null when the run ended first"),
+      keysToMove: z.number().int().nonnegative().describe("Keys whose shard the strategy changes"),
+      keysMoved: z.number().int().nonnegative().describe("Keys cut over to their new shard"),
+      bytesMoved: z.number().int().nonnegative(),
+    })
+    .optional()
+    .describe("The timeline's reshard: null figures until it starts"),
   directory: z
     .strictObject({
       lookups: z.number().int().nonnegative().describe("Lookups the directory served or queued"),
@@ -220,12 +236,25 @@ function placementOf(s: ShardingSpec): { strategy: ShardStrategy; shards: number
   }
 }
 
+/**
+ * @internal The clusters a sharded scenario builds: its shards, or the shard
+ * count a `reshard` grows to (those shards idle until keys move to them).
+ */
+export function clusterCount(scenario: Scenario): number | null {
+  const n = shardCount(scenario);
+  if (n === null) return null;
+  const grown = (scenario.timeline ?? []).flatMap((e) => (e.kind === "reshard" ? [e.shards] : []));
+  return Math.max(n, ...grown);
+}
+
 /** One shard as the composition root hands it to the router. */
 export interface ShardCluster {
   /** Its front service (its routing, or its primary's driver). */
   readonly front: Service;
   /** Its section of the measured figures, for its row. */
   readonly stats: ReadonlyMap<string, ComponentStats>;
+  /** Runs background work on its primary (a resharding's copy). */
+  readonly work: (ms: number, done: () => void) => void;
 }
 
 /** @internal The shard router as the composition root gets it. */
@@ -251,7 +280,11 @@ export const sharding: Component<typeof ShardingSection, typeof ShardingReportSe
   schema: ShardingSection,
   report: { key: "sharding", schema: ShardingReportSection },
   errorKinds: [],
-  check: checkSharding,
+  events: [ReshardEvent],
+  check: (scenario, ctx) => {
+    checkSharding(scenario, ctx);
+    checkReshardEvents(scenario, ctx);
+  },
   summary: (s) =>
     s.sharding === undefined
       ? undefined
@@ -274,7 +307,7 @@ const EVENTS_PER_PART = 7;
 function shardingEstimate(scenario: Scenario, run: EstimateInput): WorkShare {
   const s = scenario.sharding;
   if (s === undefined) return {};
-  const n = shardCount(scenario) ?? 1;
+  const n = clusterCount(scenario) ?? 1;
   const k = s.crossShard.shards === "all" ? n : Math.min(n, s.crossShard.shards);
   // At most: a cross-shard query touches k shards, a per-tenant query all n.
   const parts = s.crossShard.share * k + s.tenantQueries * n;
@@ -320,15 +353,16 @@ function buildShardRouter(context: BuildContext, shards: readonly ShardCluster[]
   drawRouter(context, spec, shards.length);
   const directory =
     spec.strategy === "directory" ? buildDirectory(context, spec, map, router) : null;
-  const keysPerShard = map.keysPerShard();
+  const resharding = scheduleReshard(context, spec, map, router, shards, tenants);
   const stats: ComponentStats = {
     reset: () => {
       router.resetStats();
       directory?.resetStats();
     },
     section: (window) => ({
-      ...shardingSection(spec, router, keysPerShard, shards, window),
+      ...shardingSection(spec, router, map.keysPerShard(), shards, window),
       ...(directory === null ? {} : { directory: directoryFigures(directory) }),
+      ...(resharding === null ? {} : { resharding: resharding() }),
     }),
   };
   return { service: directory ?? router, place, stats };
@@ -357,6 +391,60 @@ function placer(
       }
     }
     return router.place(op);
+  };
+}
+
+/**
+ * Schedules the timeline's `reshard` (at most one): at its instant the live map
+ * grows to the new shard count and a Migration copies the keys whose shard
+ * differs in the strategy's layout over that count, each row's copy costing
+ * work on its source and target primaries; the router holds writes to a batch
+ * being cut over. Returns the report's figures, or null without a reshard.
+ */
+function scheduleReshard(
+  context: BuildContext,
+  spec: ShardingSpec,
+  live: ShardMap,
+  router: ShardRouter,
+  shards: readonly ShardCluster[],
+  tenants: TenantLayout | undefined,
+): (() => z.output<typeof ShardingReportSchema>["resharding"]) | null {
+  const event: Reshard | undefined = context.events("reshard")[0];
+  if (event === undefined) return null;
+  const { sim, scenario } = context;
+  const from = live.shards;
+  let migration: Migration | null = null;
+  sim.at(event.at, () => {
+    const grown = placementOf({ ...spec, shards: event.shards }).strategy;
+    const target = new ShardMap(
+      grown,
+      scenario.workload.keys.count,
+      spec.key === "tenant" ? tenants : undefined,
+    );
+    live.grow(event.shards);
+    const m = new Migration(sim, live, target, {
+      rowsPerSec: event.rowsPerSec,
+      batchRows: event.batchRows,
+      copyMs: event.copyMsPerRow,
+      cutoverMs: event.cutover,
+      rowBytes: event.rowBytes,
+      work: (shard, ms, done) => (shards[shard] as ShardCluster).work(ms, done),
+    });
+    router.pauseWrites((key) => m.writeDelayMs(key));
+    migration = m;
+    m.start();
+  });
+  return () => {
+    const f = (migration as Migration | null)?.figures();
+    return {
+      fromShards: from,
+      toShards: event.shards,
+      startedMs: roundFigure(f?.startedMs ?? event.at),
+      finishedMs: f === undefined || Number.isNaN(f.finishedMs) ? null : roundFigure(f.finishedMs),
+      keysToMove: f?.keysToMove ?? 0,
+      keysMoved: f?.keysMoved ?? 0,
+      bytesMoved: f?.bytesMoved ?? 0,
+    };
   };
 }
 
@@ -415,12 +503,14 @@ function shardingSection(
 ): z.output<typeof ShardingReportSchema> {
   const ops = router.operationsPerShard();
   const total = ops.reduce((a, b) => a + b, 0);
-  const mean = total / ops.length;
+  // Over the shards the layout uses (shards built for a later reshard idle until then).
+  const inUse = keysPerShard.length;
+  const mean = total / inUse;
   const nodes = (window.report.nodes ?? []) as readonly { name: string; utilization: number }[];
   return {
     strategy: spec.strategy,
     key: spec.key,
-    imbalance: roundFigure(mean === 0 ? 0 : Math.max(...ops) / mean),
+    imbalance: roundFigure(mean === 0 ? 0 : Math.max(...ops.slice(0, inUse)) / mean),
     singleShardShare: roundFigure(router.singleShardShare),
     meanFanOut: roundFigure(router.meanFanOut),
     scatterMs: spread(router.scatterLatency),
