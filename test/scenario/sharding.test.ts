@@ -2,6 +2,8 @@
 // router (node names and diagram ids by shard), the layout's shapes under a
 // recency-skewed workload and under tenant queries, cross-shard fan-out, the
 // router's statistics cut at the warm-up, and bad input named by path and value.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
@@ -311,6 +313,42 @@ describe("any sharded plan arbScenario draws", () => {
       }),
       { numRuns: 6, seed: 13 },
     );
+  });
+});
+
+describe("examples/add-shard.json", () => {
+  it("adds an 11th shard: hash-mod moves 10 keys in 11, consistent hashing and jump about 1 in 11, and finish sooner", () => {
+    // n/(n+1) and 1/(n+1) for n = 10 (see "resharding on the timeline" above). Shortened, the
+    // reshard at 1 s: jump's ~9,100 keys go in 19 batches of 500, each 500 × 0.5 ms of copy
+    // work on the one new shard plus a 50 ms cut-over, ≈ 19 × 0.3 s = 5.7 s; hash-mod's
+    // ~91,000 go in 182 batches of at least 25 ms (the throttle) + 50 ms, ≥ 13.6 s.
+    const file = JSON.parse(
+      readFileSync(join(import.meta.dirname, "..", "..", "examples", "add-shard.json"), "utf8"),
+    );
+    const resolved = resolveVariants({
+      ...file,
+      warmup: 500,
+      duration: 7_000,
+      timeline: [{ ...file.timeline[0], at: 1_000 }],
+    });
+    if (!resolved.ok) throw new Error(resolved.issues.map((i) => i.message).join("\n"));
+    const figures = new Map(
+      resolved.variants.map((v) => [v.name, runScenario(v.scenario).sharding?.resharding]),
+    );
+    const keys = 100_000;
+    const hash = figures.get("base");
+    expect((hash?.keysToMove ?? 0) / keys).toBeCloseTo(10 / 11, 2);
+    for (const name of ["consistent-hash", "jump"]) {
+      const f = figures.get(name);
+      expect(Math.abs((f?.keysToMove ?? 0) / keys - 1 / 11)).toBeLessThan(0.02);
+      // The few keys to move are all moved before the many under hash-mod are.
+      expect(f?.finishedMs).not.toBeNull();
+    }
+    expect(hash?.finishedMs).toBeNull();
+    // Jump's migration ends inside the run: operations were answered in all three phases.
+    const jump = figures.get("jump")?.p99Ms;
+    for (const p99 of [jump?.before, jump?.during, jump?.after]) expect(p99).toBeGreaterThan(0);
+    expect(hash?.p99Ms.after).toBe(0);
   });
 });
 

@@ -8,6 +8,7 @@
 // tenant, which stays on one shard only when the layout keeps tenants whole).
 import * as z from "zod";
 import type { RandomStream } from "../../kernel/index.js";
+import { Histogram } from "../../metrics/index.js";
 import type { Operation, Service } from "../../models/operation.js";
 import { DirectoryLookup } from "../../models/sharding/directory.js";
 import { Migration } from "../../models/sharding/migration.js";
@@ -178,6 +179,11 @@ export const ShardingReportSchema = z.strictObject({
       keysToMove: z.number().int().nonnegative().describe("Keys whose shard the strategy changes"),
       keysMoved: z.number().int().nonnegative().describe("Keys cut over to their new shard"),
       bytesMoved: z.number().int().nonnegative(),
+      p99Ms: z
+        .strictObject({ before: num(), during: num(), after: num() })
+        .describe(
+          "p99 latency of the operations answered before the copy, during it and after its last cut-over (ms; 0 when none)",
+        ),
     })
     .optional()
     .describe("The timeline's reshard: null figures until it starts"),
@@ -358,14 +364,16 @@ function buildShardRouter(context: BuildContext, shards: readonly ShardCluster[]
     reset: () => {
       router.resetStats();
       directory?.resetStats();
+      resharding?.reset();
     },
     section: (window) => ({
       ...shardingSection(spec, router, map.keysPerShard(), shards, window),
       ...(directory === null ? {} : { directory: directoryFigures(directory) }),
-      ...(resharding === null ? {} : { resharding: resharding() }),
+      ...(resharding === null ? {} : { resharding: resharding.figures() }),
     }),
   };
-  return { service: directory ?? router, place, stats };
+  const front = directory ?? router;
+  return { service: resharding === null ? front : resharding.timed(front), place, stats };
 }
 
 /**
@@ -408,7 +416,7 @@ function scheduleReshard(
   router: ShardRouter,
   shards: readonly ShardCluster[],
   tenants: TenantLayout | undefined,
-): (() => z.output<typeof ShardingReportSchema>["resharding"]) | null {
+): ReshardRun | null {
   const event: Reshard | undefined = context.events("reshard")[0];
   if (event === undefined) return null;
   const { sim, scenario } = context;
@@ -434,18 +442,52 @@ function scheduleReshard(
     migration = m;
     m.start();
   });
-  return () => {
-    const f = (migration as Migration | null)?.figures();
-    return {
-      fromShards: from,
-      toShards: event.shards,
-      startedMs: roundFigure(f?.startedMs ?? event.at),
-      finishedMs: f === undefined || Number.isNaN(f.finishedMs) ? null : roundFigure(f.finishedMs),
-      keysToMove: f?.keysToMove ?? 0,
-      keysMoved: f?.keysMoved ?? 0,
-      bytesMoved: f?.bytesMoved ?? 0,
-    };
+  // Latency by the migration's phase at each operation's answer: before, during, after.
+  const phases = [new Histogram(), new Histogram(), new Histogram()] as const;
+  const phase = (): 0 | 1 | 2 => {
+    const m = migration as Migration | null;
+    if (m === null) return 0;
+    return Number.isNaN(m.figures().finishedMs) ? 1 : 2;
   };
+  return {
+    timed: (service) => ({
+      submit(op, done) {
+        service.submit(op, (o) => {
+          if (o.error === null) phases[phase()].record(sim.now - o.issuedAt);
+          done(o);
+        });
+      },
+    }),
+    reset: () => {
+      for (const h of phases) h.reset();
+    },
+    figures: () => {
+      const f = (migration as Migration | null)?.figures();
+      return {
+        fromShards: from,
+        toShards: event.shards,
+        startedMs: roundFigure(f?.startedMs ?? event.at),
+        finishedMs:
+          f === undefined || Number.isNaN(f.finishedMs) ? null : roundFigure(f.finishedMs),
+        keysToMove: f?.keysToMove ?? 0,
+        keysMoved: f?.keysMoved ?? 0,
+        bytesMoved: f?.bytesMoved ?? 0,
+        p99Ms: {
+          before: spread(phases[0]).p99,
+          during: spread(phases[1]).p99,
+          after: spread(phases[2]).p99,
+        },
+      };
+    },
+  };
+}
+
+/** A scheduled resharding: its latency recorder in front of the router, and its figures. */
+interface ReshardRun {
+  /** `service`, timing each operation by the migration's phase when it is answered. */
+  timed(service: Service): Service;
+  reset(): void;
+  figures(): NonNullable<z.output<typeof ShardingReportSchema>["resharding"]>;
 }
 
 /** The directory in front of the router: a lookup station, and the application's cache of it. */
