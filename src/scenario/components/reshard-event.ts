@@ -39,7 +39,7 @@ export type Reshard = z.output<typeof ReshardEvent>;
 /** Strategies whose layout over more shards is defined by their shard count. */
 const GROWABLE = ["hash-mod", "consistent-hash", "jump", "rendezvous", "citus"];
 
-/** At most one `reshard`, in a sharded scenario with a growable strategy, to more shards, before the end. */
+/** @internal At most one `reshard`, in a sharded scenario with a growable strategy, to more shards, before the end. */
 export function checkReshardEvents(scenario: ParsedScenario, ctx: z.RefinementCtx): void {
   const timeline = scenario.timeline ?? [];
   const endMs = scenario.warmup + scenario.duration;
