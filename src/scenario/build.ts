@@ -13,17 +13,20 @@ import {
   resolveLatencyTable,
   type Sampler,
 } from "../latency/index.js";
-import type { Service, VersionHolder, VersionOracle } from "../models/operation.js";
+import type { Operation, Service, VersionHolder, VersionOracle } from "../models/operation.js";
 import type { Replication } from "../models/replication/replication.js";
 import type { DatabaseServer } from "../models/server/server.js";
 import type { RateSchedule, WorkloadConfig } from "../models/workload/workload.js";
+import { appendPrefixed, combineClusterStats } from "./cluster-stats.js";
 import type {
   BuildContext,
+  ClusterInfo,
   ComponentStats,
   Downstream,
   NodeEntry,
 } from "./components/component.js";
 import { COMPONENTS } from "./components/index.js";
+import { clusterCount, SHARD_ROUTER_ID, sharding } from "./components/sharding.js";
 import { GraphBuilder, type TopologyGraph } from "./graph.js";
 import { type RateOf, rateOf } from "./rate-steps.js";
 import type { Scenario } from "./schema.js";
@@ -60,6 +63,12 @@ export interface BuiltTopology {
   readonly stats: ReadonlyMap<string, ComponentStats>;
   readonly graph: TopologyGraph;
   readonly workload: WorkloadConfig;
+  /**
+   * Tells an operation its cluster before it is issued (a sharded plan: the
+   * shard of its key); returns false when it spans clusters and has no single
+   * version to judge. Absent: every operation runs on cluster 0.
+   */
+  readonly place?: (op: Operation) => boolean;
 }
 
 /** @internal Compiles distribution specs against the scenario's latency table. */
@@ -108,7 +117,7 @@ function rateSchedule(rate: RateOf): RateSchedule {
   };
 }
 
-/** @internal Builds the topology of a scenario in a simulation: a fold over the registry. */
+/** @internal Builds the topology of a scenario in a simulation: a fold over the registry per cluster. */
 export function buildTopology(sim: Simulation, scenario: Scenario): BuiltTopology {
   const compile = samplerFactory(scenario);
   const graph = new GraphBuilder();
@@ -124,18 +133,93 @@ export function buildTopology(sim: Simulation, scenario: Scenario): BuiltTopolog
     newestAckedVersion: (cluster, key) => built().newestAckedVersion(cluster, key),
     newestCommittedVersion: (cluster, key) => built().newestCommittedVersion(cluster, key),
   };
-  const context: BuildContext = {
-    sim,
-    scenario,
-    compile,
-    nodes: [],
+  const base = { sim, scenario, compile, versions };
+  const shards = clusterCount(scenario);
+  let parts: ClusterParts[];
+  let service: Service;
+  let stats: Map<string, ComponentStats>;
+  let place: ((op: Operation) => boolean) | undefined;
+  if (shards === null) {
+    const one = buildCluster({ ...base, graph }, { index: 0, prefix: "" });
+    parts = [one];
+    service = one.front;
+    stats = one.stats;
+  } else {
+    // Each shard is folded on its own graph, then drawn behind the router with its ids prefixed.
+    parts = Array.from({ length: shards }, (_, index) => {
+      const own = new GraphBuilder();
+      const part = buildCluster({ ...base, graph: own }, { index, prefix: `s${index}/` });
+      appendPrefixed(graph, own, `s${index}_`, `s${index}: `, `s${index}/`);
+      return part;
+    });
+    stats = combineClusterStats(parts.map((p) => p.stats));
+    const context: BuildContext = {
+      ...base,
+      graph,
+      nodes: [],
+      shared: { replication: null },
+      events: eventsOf(scenario),
+      cluster: { index: 0, prefix: "" },
+    };
+    const front = sharding.buildFront(
+      context,
+      parts.map((p) => ({
+        front: p.front,
+        stats: p.stats,
+        work: (ms: number, done: () => void) => p.primary.runWork(ms, done),
+      })),
+    );
+    service = front.service;
+    place = front.place;
+    stats.set(sharding.report.key, front.stats);
+  }
+  graph.front({ id: "workload", label: workloadLabel(scenario), shape: "actor" });
+  graph.firstArrow({ from: "workload", to: shards === null ? "app" : SHARD_ROUTER_ID });
+  const clusters: BuiltCluster[] = parts.map((p) => ({
+    primary: p.primary,
+    nodes: p.nodes,
+    replication: p.replication,
+    holders: p.holders,
+  }));
+  oracle = new ClusterVersionOracle(
+    clusters.map((c) => c.primary),
+    scenario.workload.keys.count,
+  );
+  return {
+    front: service,
+    clusters,
+    versions: oracle,
+    stats,
     graph,
+    workload: workloadConfig(scenario, compile),
+    ...(place === undefined ? {} : { place }),
+  };
+}
+
+/** One cluster as the fold built it: its front service, nodes, replication, holders and stats. */
+interface ClusterParts extends BuiltCluster {
+  readonly front: Service;
+  readonly stats: Map<string, ComponentStats>;
+}
+
+function eventsOf(scenario: Scenario): BuildContext["events"] {
+  return <K extends TimelineEntry["kind"]>(kind: K) =>
+    (scenario.timeline ?? []).filter(
+      (e): e is Extract<TimelineEntry, { kind: K }> => e.kind === kind,
+    );
+}
+
+/** Folds the registry from the back for one cluster: its nodes, replication, pools, drivers and routing. */
+function buildCluster(
+  base: Pick<BuildContext, "sim" | "scenario" | "compile" | "versions" | "graph">,
+  cluster: ClusterInfo,
+): ClusterParts {
+  const context: BuildContext = {
+    ...base,
+    nodes: [],
     shared: { replication: null },
-    versions,
-    events: <K extends TimelineEntry["kind"]>(kind: K) =>
-      (scenario.timeline ?? []).filter(
-        (e): e is Extract<TimelineEntry, { kind: K }> => e.kind === kind,
-      ),
+    events: eventsOf(base.scenario),
+    cluster,
   };
   const stats = new Map<string, ComponentStats>();
   const holders: VersionHolder[] = [];
@@ -151,24 +235,15 @@ export function buildTopology(sim: Simulation, scenario: Scenario): BuiltTopolog
   const service = front.front ?? front.ways[0]?.service;
   if (service === undefined || service === null)
     throw new Error("the registry built no front service");
-  graph.front({ id: "workload", label: workloadLabel(scenario), shape: "actor" });
-  graph.firstArrow({ from: "workload", to: "app" });
   const primary = context.nodes[0]?.server;
   if (primary === undefined) throw new Error("the registry built no primary");
-  const clusters: BuiltCluster[] = [
-    { primary, nodes: context.nodes, replication: context.shared.replication, holders },
-  ];
-  oracle = new ClusterVersionOracle(
-    clusters.map((c) => c.primary),
-    scenario.workload.keys.count,
-  );
   return {
     front: service,
-    clusters,
-    versions: oracle,
+    primary,
+    nodes: context.nodes,
+    replication: context.shared.replication,
+    holders,
     stats,
-    graph,
-    workload: workloadConfig(scenario, compile),
   };
 }
 

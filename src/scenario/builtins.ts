@@ -11,6 +11,8 @@ import proxysql from "./builtins/proxysql.json";
 import readHeavy from "./builtins/read-heavy.json";
 import readYourWrites from "./builtins/read-your-writes.json";
 import scaleUp from "./builtins/scale-up.json";
+import shardHotspot from "./builtins/shard-hotspot.json";
+import shardKey from "./builtins/shard-key.json";
 import writeHeavy from "./builtins/write-heavy.json";
 import type { ScenarioInput } from "./schema.js";
 
@@ -32,6 +34,8 @@ export const BUILTIN_SCENARIOS: Readonly<Record<string, ScenarioInput>> = Object
   "scale-up": scaleUp as ScenarioInput,
   "cache-plans": cachePlans as ScenarioInput,
   "cache-races": cacheRaces as ScenarioInput,
+  "shard-hotspot": shardHotspot as ScenarioInput,
+  "shard-key": shardKey as ScenarioInput,
 });
 
 /**

@@ -11,6 +11,8 @@ export class ConsistencyObservers {
   /** Every operation, when the history was asked for; otherwise null. */
   readonly history: History | null;
   private readonly monitor: ConsistencyMonitor | null;
+  // Scattered operations in flight (by id): they have no single shard or version.
+  private readonly unjudged = new Set<number>();
   // One scratch record, refilled per operation: History and the monitor copy what they keep.
   private readonly scratch = toHistoryOp(new Operation(0, 0, "read", 0, 1, 0));
 
@@ -34,14 +36,28 @@ export class ConsistencyObservers {
     return this.monitor !== null;
   }
 
-  /** `front`, telling the monitor of each operation as it is issued. */
-  wrap(front: Service): Service {
+  /**
+   * `front`, telling the monitor of each operation as it is issued. `place`
+   * (a sharded plan's) tells an operation its shard first; one it says spans
+   * shards has no single version and is neither judged nor recorded.
+   */
+  wrap(front: Service, place?: (op: Operation) => boolean): Service {
     const monitor = this.monitor;
     const versions = this.versions;
-    if (monitor === null) return front;
+    const unjudged = this.unjudged;
+    if (place === undefined) {
+      if (monitor === null) return front;
+      return {
+        submit(op, done) {
+          monitor.onInvoke(op, versions.newestAckedVersion(op.cluster, op.key));
+          front.submit(op, done);
+        },
+      };
+    }
     return {
       submit(op, done) {
-        monitor.onInvoke(op, versions.newestAckedVersion(op.cluster, op.key));
+        if (!place(op)) unjudged.add(op.id);
+        else monitor?.onInvoke(op, versions.newestAckedVersion(op.cluster, op.key));
         front.submit(op, done);
       },
     };
@@ -49,6 +65,7 @@ export class ConsistencyObservers {
 
   /** Records a finished operation. */
   complete(op: Operation): void {
+    if (this.unjudged.size > 0 && this.unjudged.delete(op.id)) return;
     if (this.history !== null || this.monitor !== null) {
       fillHistoryOp(this.scratch, op);
       this.history?.record(this.scratch);

@@ -253,7 +253,7 @@ function wireRun(
     measure.complete(op, sim.now);
     series?.complete(op);
   };
-  const front = observers.wrap(verdict.counting(topology.front));
+  const front = observers.wrap(verdict.counting(topology.front), topology.place);
   const running = new Workload(sim, { ...topology.workload, maxInFlight }, front, onComplete);
   workload = running;
   running.start();

@@ -8,6 +8,7 @@ import type { Arbitrary } from "fast-check";
 import type { ScenarioInput } from "../scenario/schema.js";
 import { cacheSection } from "./arb-cache.js";
 import { poolSection, proxySection, replicationSection, routingSection } from "./arb-plan.js";
+import { shardingSection } from "./arb-sharding.js";
 import type { ArbScenarioOptions, SectionChoice } from "./arb-types.js";
 import { clientSection, databaseSection } from "./arb-workload.js";
 
@@ -55,4 +56,5 @@ export const SECTION_ARBITRARIES: readonly SectionArbitrary[] = [
   routingSection,
   proxySection,
   cacheSection,
+  shardingSection,
 ];

@@ -105,4 +105,11 @@ export interface ArbScenarioOptions {
    * pool or a proxy may be present, else "never".
    */
   readonly lockingReads?: SectionChoice;
+  /**
+   * Whether a `sharding` section is present (1–4 shards by a hashing strategy,
+   * Citus or Vitess keyranges, with a share of cross-shard queries). Default "never".
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly sharding?: SectionChoice;
 }

@@ -618,10 +618,12 @@ describe("other commands", () => {
       "scale-up",
       "cache-plans",
       "cache-races",
+      "shard-hotspot",
+      "shard-key",
     ]);
     // Descriptions wrap to 80 columns, continuation lines indented under the first.
     const first = lines.filter((l) => !l.startsWith(" "));
-    expect(first).toHaveLength(12);
+    expect(first).toHaveLength(14);
     builtinScenarioNames().forEach((name, i) => {
       expect(first[i]).toMatch(new RegExp(`^${name}\\s+\\S.{20,}`));
     });

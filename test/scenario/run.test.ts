@@ -74,7 +74,7 @@ describe("determinism", () => {
 });
 
 describe("built-in scenarios, shortened to 1 s warm-up + 3 s", () => {
-  it("are the documented ones (README; docs/server.md for the server's four, docs/caching.md for the cache's two)", () => {
+  it("are the documented ones (README; docs/server.md for the server's four, docs/caching.md for the cache's two, docs/sharding.md for the sharding two)", () => {
     expect(builtinScenarioNames()).toEqual([
       "read-heavy",
       "write-heavy",
@@ -88,6 +88,8 @@ describe("built-in scenarios, shortened to 1 s warm-up + 3 s", () => {
       "scale-up",
       "cache-plans",
       "cache-races",
+      "shard-hotspot",
+      "shard-key",
     ]);
   });
 

@@ -54,17 +54,20 @@ export class ShardRouter implements Service {
   private readonly config: ShardRouterConfig;
   private readonly fanOuts = new WeakMap<Operation, FanOut>();
   private readonly perShard: Float64Array;
+  private writeDelay: ((key: number) => number) | null = null;
   private single = 0;
   private scattered = 0;
   private fanOutSum = 0;
   private readonly gatherLatency = new Histogram();
+  private readonly pointLatency: Histogram[];
 
   /**
    * @param sim - the simulation
    * @param config - the shards and the merge cost
    */
   constructor(sim: Simulation, config: ShardRouterConfig) {
-    if (config.shards.length !== config.map.shards) {
+    // More shards may be built than the map uses yet: a resharding grows the map to them.
+    if (config.shards.length < config.map.shards) {
       throw new RangeError(
         `the shard map has ${config.map.shards} shards but ${config.shards.length} were built`,
       );
@@ -74,7 +77,16 @@ export class ShardRouter implements Service {
     }
     this.sim = sim;
     this.config = config;
-    this.perShard = new Float64Array(config.map.shards);
+    this.perShard = new Float64Array(config.shards.length);
+    this.pointLatency = Array.from({ length: config.shards.length }, () => new Histogram());
+  }
+
+  /**
+   * Holds writes back while a key is being cut over to another shard (a
+   * resharding's `writeDelayMs`); null for none.
+   */
+  pauseWrites(delay: ((key: number) => number) | null): void {
+    this.writeDelay = delay;
   }
 
   /** Marks `op` as a cross-shard query before it is submitted. */
@@ -82,7 +94,27 @@ export class ShardRouter implements Service {
     this.fanOuts.set(op, fanOut);
   }
 
+  /**
+   * Tells `op` its shard before it is submitted (so a checker that reads
+   * `op.cluster` when it is issued sees it): the shard of its key. Returns
+   * whether it stays on that shard; false when it will scatter, or is a write
+   * held by a cut-over (it then has no single shard or version).
+   */
+  place(op: Operation): boolean {
+    const home = this.config.map.shardOf(op.key);
+    op.cluster = home;
+    // A write held by a cut-over may run on the key's new shard: no single shard to judge it on.
+    if (op.kind === "write" && this.writeDelay !== null && this.writeDelay(op.key) > 0)
+      return false;
+    return this.targets(op, home) === null;
+  }
+
   submit(op: Operation, done: Done): void {
+    const wait = op.kind === "write" && this.writeDelay !== null ? this.writeDelay(op.key) : 0;
+    if (wait > 0) {
+      this.sim.schedule(wait, () => this.submit(op, done));
+      return;
+    }
     const map = this.config.map;
     const home = map.shardOf(op.key);
     const targets = this.targets(op, home);
@@ -90,7 +122,11 @@ export class ShardRouter implements Service {
       op.cluster = home;
       this.single++;
       this.perShard[home] = (this.perShard[home] as number) + 1;
-      (this.config.shards[home] as Service).submit(op, done);
+      const latency = this.pointLatency[home] as Histogram;
+      (this.config.shards[home] as Service).submit(op, (o) => {
+        if (o.error === null) latency.record(this.sim.now - o.issuedAt);
+        done(o);
+      });
       return;
     }
     this.scatter(op, targets, done);
@@ -108,8 +144,10 @@ export class ShardRouter implements Service {
     const range = op.range;
     if (range === null) return null;
     const touched = new Set<number>();
+    // A big tenant's scan spans many keys: stop once it has touched every shard.
     for (let key = range.from; key < range.to && key < this.config.map.keys; key++) {
       touched.add(this.config.map.shardOf(key));
+      if (touched.size === n) break;
     }
     if (touched.size <= 1) return null;
     return [...touched].sort((a, b) => a - b);
@@ -160,6 +198,14 @@ export class ShardRouter implements Service {
     return this.gatherLatency;
   }
 
+  /** Latency (issue to answer) of the successful operations that stayed on shard `shard`. */
+  shardLatency(shard: number): Histogram {
+    const h = this.pointLatency[shard];
+    if (h === undefined)
+      throw new RangeError(`shard ${shard} is not one of 0 … ${this.pointLatency.length - 1}`);
+    return h;
+  }
+
   /** Restarts the statistics (the warm-up cut). */
   resetStats(): void {
     this.perShard.fill(0);
@@ -167,5 +213,6 @@ export class ShardRouter implements Service {
     this.scattered = 0;
     this.fanOutSum = 0;
     this.gatherLatency.reset();
+    for (const h of this.pointLatency) h.reset();
   }
 }

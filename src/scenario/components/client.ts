@@ -95,6 +95,16 @@ export const client: Component<typeof ClientSection, typeof ClientReportSchema> 
     ];
   },
   summary: (s) => ["client", clientSummary(s.client)],
+  // Over shards: a driver pool per shard; set-ups add up, and the most waiting
+  // at once is the most at any one shard's pools.
+  combine: (sections) => {
+    const all = sections as readonly z.output<typeof ClientReportSchema>[];
+    return {
+      connections: all[0]?.connections ?? "persistent",
+      connectionsOpened: all.reduce((n, c) => n + c.connectionsOpened, 0),
+      waitingMax: Math.max(0, ...all.map((c) => c.waitingMax)),
+    };
+  },
 
   // Per-request connections: the connect round trips and the close.
   estimate: (s) => ({ eventsPerOperation: s.client.connections === "per-request" ? 3 : 0 }),

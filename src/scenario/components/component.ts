@@ -91,6 +91,36 @@ export interface BuildContext {
    * the run runs, not while building (it answers once every cluster is built).
    */
   readonly versions: VersionOracle;
+  /**
+   * The cluster being built: its index (its operations' `cluster`) and the
+   * prefix of its node names ("" unsharded; "s0/", "s1/", … one per shard).
+   * Components name nodes with {@link clusterName}.
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly cluster: ClusterInfo;
+}
+
+/**
+ * Which cluster a component is built for.
+ *
+ * @remarks Since 0.2.0
+ */
+export interface ClusterInfo {
+  /** Its index among the built clusters (the shard's index). */
+  readonly index: number;
+  /** The prefix of its node names: "" for the one cluster of an unsharded plan, "s<i>/" for shard i. */
+  readonly prefix: string;
+}
+
+/**
+ * A node's name within the cluster being built: the cluster's prefix and `name`
+ * ("primary" unsharded, "s1/primary" in shard 1).
+ *
+ * @remarks Since 0.2.0
+ */
+export function clusterName(context: BuildContext, name: string): string {
+  return `${context.cluster.prefix}${name}`;
 }
 
 /**
@@ -289,4 +319,12 @@ export interface Component<S extends z.ZodType = z.ZodType, R extends z.ZodType 
   table?(section: NonNullable<z.output<R>>, report: { readonly warmupMs: number }): string[];
   /** Its columns in the variant comparison. */
   readonly compare?: readonly ComparisonColumn[];
+  /**
+   * Its report section over several clusters (the shards of a sharded plan),
+   * from each cluster's; absent: a list section lists every cluster's rows, and
+   * any other section is left out of a sharded report.
+   *
+   * @remarks Since 0.2.0
+   */
+  combine?(sections: readonly unknown[]): unknown;
 }

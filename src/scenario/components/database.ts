@@ -8,7 +8,7 @@ import { DatabaseServer } from "../../models/server/server.js";
 import { roundFigure } from "../fields.js";
 import type { Report } from "../report.js";
 import { alignColumns, formatFigure, NO_DATA, percentText, perSecText } from "../table-text.js";
-import type { BuildContext, Component, Probe } from "./component.js";
+import { type BuildContext, type Component, clusterName, type Probe } from "./component.js";
 import { DatabaseSchema } from "./database-section.js";
 import {
   equipServer,
@@ -152,7 +152,8 @@ export const database: Component<typeof DatabaseSection, typeof NodesReport> = {
 
   build(context, downstream) {
     const db = context.scenario.database;
-    const server = buildServer(context, "primary", db.cores, db.maxConnections);
+    const name = clusterName(context, "primary");
+    const server = buildServer(context, name, db.cores, db.maxConnections);
     context.nodes.push({ server, role: "primary" });
     const engine = db.engine === "mysql" ? "MySQL" : "PostgreSQL";
     context.graph.back({
@@ -160,7 +161,7 @@ export const database: Component<typeof DatabaseSection, typeof NodesReport> = {
       label: `Primary (${engine})<br/>${db.cores} cores, max_connections ${db.maxConnections}`,
       shape: "database",
     });
-    const primary = { name: "primary", role: "primary" as const, port: server, service: null };
+    const primary = { name, role: "primary" as const, port: server, service: null };
     const nodes = context.nodes;
     const cost = nodeCost(db.size, db.prices);
     return {

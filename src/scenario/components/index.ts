@@ -17,7 +17,9 @@ import { pool } from "./pool.js";
 import { proxy } from "./proxy.js";
 import { ReplicaOutageEvent } from "./replica-outage.js";
 import { replication } from "./replication.js";
+import { ReshardEvent } from "./reshard-event.js";
 import { routing } from "./routing.js";
+import { sharding } from "./sharding.js";
 
 /**
  * Every component, front to back along the request path:
@@ -28,6 +30,7 @@ import { routing } from "./routing.js";
  */
 export const COMPONENTS: readonly Component[] = [
   cache,
+  sharding,
   routing,
   client,
   proxy,
@@ -45,13 +48,14 @@ export const SCENARIO_SECTIONS = {
   routing: routing.schema,
   proxy: proxy.schema,
   cache: cache.schema,
+  sharding: sharding.schema,
 } as const;
 
 /**
  * @internal The components' timeline event kinds (each component's `events`),
  * as one typed list: the timeline's discriminated union is composed from it.
  */
-export const TIMELINE_EVENTS = [CacheNodeLossEvent, ReplicaOutageEvent] as const;
+export const TIMELINE_EVENTS = [CacheNodeLossEvent, ReshardEvent, ReplicaOutageEvent] as const;
 
 /** @internal The components' report sections, in the order of a report. */
 export const REPORT_SECTIONS = {
@@ -62,6 +66,7 @@ export const REPORT_SECTIONS = {
   routing: routing.report.schema,
   proxy: proxy.report.schema,
   cache: cache.report.schema,
+  sharding: sharding.report.schema,
 } as const;
 
 /**

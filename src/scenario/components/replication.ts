@@ -20,7 +20,7 @@ import { diagramId } from "../graph.js";
 import { LagRecorder } from "../lag.js";
 import type { Report } from "../report.js";
 import { alignColumns, formatDuration, formatFigure, NO_DATA, spreadMs } from "../table-text.js";
-import type { Component, Way } from "./component.js";
+import { type Component, clusterName, type Way } from "./component.js";
 import { buildServer } from "./database.js";
 import { checkOutageEvents, liftOutages, ReplicaOutageEvent } from "./replica-outage.js";
 
@@ -280,7 +280,12 @@ export const replication: Component<typeof ReplicationSection, typeof Replicatio
     for (const [i, spec] of specs.entries()) {
       const name = spec.name ?? `replica-${i + 1}`;
       const cores = spec.cores ?? db.cores;
-      const node = buildServer(context, name, cores, spec.maxConnections ?? db.maxConnections);
+      const node = buildServer(
+        context,
+        clusterName(context, name),
+        cores,
+        spec.maxConnections ?? db.maxConnections,
+      );
       ports.push(node);
       context.nodes.push({ server: node, role: "replica" });
       links.push({
@@ -296,9 +301,9 @@ export const replication: Component<typeof ReplicationSection, typeof Replicatio
           .sort((a, b) => a.fromMs - b.fromMs),
       });
       const id = diagramId(name);
-      graph.back({ id, label: `${name}<br/>${cores} cores`, shape: "database" });
+      graph.back({ id, label: `${node.name}<br/>${cores} cores`, shape: "database" });
       graph.arrow({ from: "primary", to: id, label: logLabel, style: "dotted" });
-      ways.push({ name, role: "replica", port: node, service: null, diagramId: id });
+      ways.push({ name: node.name, role: "replica", port: node, service: null, diagramId: id });
     }
     const mode: ReplicationMode =
       rep.mode === "async"

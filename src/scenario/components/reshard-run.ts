@@ -1,0 +1,110 @@
+// A scheduled `reshard`: at its instant the live shard map grows and a
+// Migration (src/models/sharding/migration.ts) copies the keys the strategy
+// places differently over the new shard count; operations are timed by the
+// migration's phase when they are answered.
+import type * as z from "zod";
+import { Histogram } from "../../metrics/index.js";
+import type { Service } from "../../models/operation.js";
+import { Migration } from "../../models/sharding/migration.js";
+import { ShardMap } from "../../models/sharding/shard-map.js";
+import type { ShardRouter } from "../../models/sharding/shard-router.js";
+import type { TenantLayout } from "../../models/sharding/tenants.js";
+import { roundFigure, spread } from "../fields.js";
+import type { BuildContext } from "./component.js";
+import type { Reshard } from "./reshard-event.js";
+import {
+  placementOf,
+  type ShardCluster,
+  type ShardingReportSchema,
+  type ShardingSpec,
+} from "./sharding-section.js";
+
+/**
+ * Schedules the timeline's `reshard` (at most one): at its instant the live map
+ * grows to the new shard count and a Migration copies the keys whose shard
+ * differs in the strategy's layout over that count, each row's copy costing
+ * work on its source and target primaries; the router holds writes to a batch
+ * being cut over. Returns the report's figures, or null without a reshard.
+ *
+ * @internal
+ */
+export function scheduleReshard(
+  context: BuildContext,
+  spec: ShardingSpec,
+  live: ShardMap,
+  router: ShardRouter,
+  shards: readonly ShardCluster[],
+  tenants: TenantLayout | undefined,
+): ReshardRun | null {
+  const event: Reshard | undefined = context.events("reshard")[0];
+  if (event === undefined) return null;
+  const { sim, scenario } = context;
+  const from = live.shards;
+  let migration: Migration | null = null;
+  sim.at(event.at, () => {
+    const grown = placementOf({ ...spec, shards: event.shards }).strategy;
+    const target = new ShardMap(
+      grown,
+      scenario.workload.keys.count,
+      spec.key === "tenant" ? tenants : undefined,
+    );
+    live.grow(event.shards);
+    const m = new Migration(sim, live, target, {
+      rowsPerSec: event.rowsPerSec,
+      batchRows: event.batchRows,
+      copyMs: event.copyMsPerRow,
+      cutoverMs: event.cutover,
+      rowBytes: event.rowBytes,
+      work: (shard, ms, done) => (shards[shard] as ShardCluster).work(ms, done),
+    });
+    router.pauseWrites((key) => m.writeDelayMs(key));
+    migration = m;
+    m.start();
+  });
+  // Latency by the migration's phase at each operation's answer: before, during, after.
+  const phases = [new Histogram(), new Histogram(), new Histogram()] as const;
+  const phase = (): 0 | 1 | 2 => {
+    const m = migration as Migration | null;
+    if (m === null) return 0;
+    return Number.isNaN(m.figures().finishedMs) ? 1 : 2;
+  };
+  return {
+    timed: (service) => ({
+      submit(op, done) {
+        service.submit(op, (o) => {
+          if (o.error === null) phases[phase()].record(sim.now - o.issuedAt);
+          done(o);
+        });
+      },
+    }),
+    reset: () => {
+      for (const h of phases) h.reset();
+    },
+    figures: () => {
+      const f = (migration as Migration | null)?.figures();
+      return {
+        fromShards: from,
+        toShards: event.shards,
+        startedMs: roundFigure(f?.startedMs ?? event.at),
+        finishedMs:
+          f === undefined || Number.isNaN(f.finishedMs) ? null : roundFigure(f.finishedMs),
+        keysToMove: f?.keysToMove ?? 0,
+        keysMoved: f?.keysMoved ?? 0,
+        bytesMoved: f?.bytesMoved ?? 0,
+        p99Ms: {
+          before: spread(phases[0]).p99,
+          during: spread(phases[1]).p99,
+          after: spread(phases[2]).p99,
+        },
+      };
+    },
+  };
+}
+
+/** @internal A scheduled resharding: its latency recorder in front of the router, and its figures. */
+export interface ReshardRun {
+  /** `service`, timing each operation by the migration's phase when it is answered. */
+  timed(service: Service): Service;
+  reset(): void;
+  figures(): NonNullable<z.output<typeof ShardingReportSchema>["resharding"]>;
+}

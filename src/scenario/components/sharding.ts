@@ -1,0 +1,300 @@
+// Sharding: a shard router in the application in front of one cluster per shard
+// (each the top-level database, replication, pool, client and routing sections,
+// folded once per shard by the composition root). The layout is a ShardMap over
+// the workload's keys (src/models/sharding/shard-map.ts), by row key or by
+// tenant; a seeded share of the reads are marked as cross-shard queries (a join
+// or aggregate over k shards or all of them, scattered and merged by the
+// router) and another as per-tenant queries (a scan over every row of the key's
+// tenant, which stays on one shard only when the layout keeps tenants whole).
+import type * as z from "zod";
+import type { RandomStream } from "../../kernel/index.js";
+import type { Operation, Service } from "../../models/operation.js";
+import { DirectoryLookup } from "../../models/sharding/directory.js";
+import { ShardMap } from "../../models/sharding/shard-map.js";
+import { ShardRouter } from "../../models/sharding/shard-router.js";
+import { TenantLayout } from "../../models/sharding/tenants.js";
+import { roundFigure, spread } from "../fields.js";
+import type { Scenario } from "../schema.js";
+import { alignColumns, formatFigure, NO_DATA, percentText } from "../table-text.js";
+import type {
+  BuildContext,
+  Component,
+  ComponentStats,
+  EstimateInput,
+  MeasuredWindow,
+  WorkShare,
+} from "./component.js";
+import { replicaCount } from "./replication.js";
+import { checkReshardEvents, ReshardEvent } from "./reshard-event.js";
+import { scheduleReshard } from "./reshard-run.js";
+import {
+  checkSharding,
+  clusterCount,
+  placementOf,
+  type ShardCluster,
+  ShardingReportSchema,
+  ShardingSchema,
+  type ShardingSpec,
+  shardCount,
+} from "./sharding-section.js";
+
+export {
+  clusterCount,
+  ShardingReportSchema,
+  ShardingSchema,
+  ShardReportSchema,
+  shardCount,
+} from "./sharding-section.js";
+
+const ShardingSection = ShardingSchema.optional();
+const ShardingReportSection = ShardingReportSchema.optional();
+
+/** @internal The diagram id of the shard router. */
+export const SHARD_ROUTER_ID = "shard_router";
+
+/** @internal The shard router as the composition root gets it. */
+export interface ShardFront {
+  /** The router: operations to their shard, scattered ones to several. */
+  readonly service: Service;
+  /** Marks and places an operation before it is issued; false when it will scatter. */
+  readonly place: (op: Operation) => boolean;
+  readonly stats: ComponentStats;
+}
+
+/**
+ * Sharding: the shard router in front of the shards' clusters. The per-cluster
+ * fold passes it by (`build` leaves the path as it is); the composition root
+ * builds it with {@link sharding.buildFront} over every shard's front.
+ *
+ * @remarks Since 0.2.0
+ */
+export const sharding: Component<typeof ShardingSection, typeof ShardingReportSection> & {
+  buildFront(context: BuildContext, shards: readonly ShardCluster[]): ShardFront;
+} = {
+  key: "sharding",
+  schema: ShardingSection,
+  report: { key: "sharding", schema: ShardingReportSection },
+  errorKinds: [],
+  events: [ReshardEvent],
+  check: (scenario, ctx) => {
+    checkSharding(scenario, ctx);
+    checkReshardEvents(scenario, ctx);
+  },
+  summary: (s) =>
+    s.sharding === undefined
+      ? undefined
+      : ["sharding", `${s.sharding.strategy}, ${shardCount(s)} shards by ${s.sharding.key}`],
+  table: (section) => shardingTable(section),
+  estimate: (s, run) => shardingEstimate(s, run),
+  build: (_context, downstream) => ({ downstream }),
+  buildFront: (context, shards) => buildShardRouter(context, shards),
+};
+
+// Events of one scattered part: its arrival, the round trip each way and the
+// server's work, with the hops in between (the built-ins take 5–7 per operation).
+const EVENTS_PER_PART = 7;
+
+/**
+ * The work a sharded plan adds: every scattered read's parts and its merge,
+ * the other shards' lag samples; and, over the one cluster the rest of the estimate counts, the
+ * other shards' key versions and the shard map.
+ */
+function shardingEstimate(scenario: Scenario, run: EstimateInput): WorkShare {
+  const s = scenario.sharding;
+  if (s === undefined) return {};
+  const n = clusterCount(scenario) ?? 1;
+  const k = s.crossShard.shards === "all" ? n : Math.min(n, s.crossShard.shards);
+  // At most: a cross-shard query touches k shards, a per-tenant query all n.
+  const parts = s.crossShard.share * k + s.tenantQueries * n;
+  const scattered = s.crossShard.share + s.tenantQueries;
+  const perRead = parts * EVENTS_PER_PART + scattered;
+  const keys = scenario.workload.keys.count;
+  const nodes = 1 + replicaCount(scenario);
+  const rep = scenario.replication;
+  return {
+    eventsPerOperation: scenario.workload.readRatio * perRead,
+    // Each shard samples its replicas' lag; the replication estimate counts one.
+    periodicEvents: rep === undefined ? 0 : ((n - 1) * run.totalMs) / rep.lagSampleInterval,
+    memory: [
+      { what: `shard map (${keys} keys × 2 bytes)`, bytes: keys * 2 },
+      {
+        what: `the other ${n - 1} shards' key versions (keys × ${nodes} nodes + acknowledged)`,
+        bytes: (n - 1) * keys * 4 * (nodes + 1),
+      },
+    ],
+  };
+}
+
+function buildShardRouter(context: BuildContext, shards: readonly ShardCluster[]): ShardFront {
+  const { sim, scenario } = context;
+  const spec = scenario.sharding as ShardingSpec;
+  const keys = scenario.workload.keys.count;
+  const tenants =
+    spec.tenants === undefined
+      ? undefined
+      : new TenantLayout(keys, spec.tenants.count, spec.tenants.sizeExponent);
+  const map = new ShardMap(
+    placementOf(spec).strategy,
+    keys,
+    spec.key === "tenant" ? tenants : undefined,
+  );
+  const router = new ShardRouter(sim, {
+    map,
+    shards: shards.map((s) => s.front),
+    rowsPerShard: spec.crossShard.rowsPerShard,
+    mergeMsPerRow: spec.crossShard.mergeMsPerRow,
+  });
+  const place = placer(router, spec, sim.rng("sharding.queries"), tenants);
+  drawRouter(context, spec, shards.length);
+  const directory =
+    spec.strategy === "directory" ? buildDirectory(context, spec, map, router) : null;
+  const resharding = scheduleReshard(context, spec, map, router, shards, tenants);
+  const stats: ComponentStats = {
+    reset: () => {
+      router.resetStats();
+      directory?.resetStats();
+      resharding?.reset();
+    },
+    section: (window) => ({
+      ...shardingSection(spec, router, map.keysPerShard(), shards, window),
+      ...(directory === null ? {} : { directory: directoryFigures(directory) }),
+      ...(resharding === null ? {} : { resharding: resharding.figures() }),
+    }),
+  };
+  const front = directory ?? router;
+  return { service: resharding === null ? front : resharding.timed(front), place, stats };
+}
+
+/**
+ * Marks a seeded share of the reads as cross-shard or per-tenant queries and
+ * tells each operation its shard; returns whether it stays on one shard.
+ */
+function placer(
+  router: ShardRouter,
+  spec: ShardingSpec,
+  rng: RandomStream,
+  tenants: TenantLayout | undefined,
+): (op: Operation) => boolean {
+  const cross = spec.crossShard.share;
+  const perTenant = spec.tenantQueries;
+  const fanOut = { shards: spec.crossShard.shards };
+  return (op) => {
+    if (op.kind === "read" && (cross > 0 || perTenant > 0)) {
+      // One draw per read, so the marks do not depend on which shares are set.
+      const u = rng.next();
+      if (u < cross) router.fanOut(op, fanOut);
+      else if (u < cross + perTenant && tenants !== undefined && op.range === null) {
+        op.range = tenants.keysOf(tenants.tenantOf(op.key));
+      }
+    }
+    return router.place(op);
+  };
+}
+
+/** The directory in front of the router: a lookup station, and the application's cache of it. */
+function buildDirectory(
+  context: BuildContext,
+  spec: ShardingSpec,
+  map: ShardMap,
+  router: ShardRouter,
+): DirectoryLookup {
+  const { sim, compile, graph } = context;
+  const d = spec.directory;
+  const sample = compile(d.lookupTime);
+  const rng = sim.rng("sharding.directory");
+  graph.after(SHARD_ROUTER_ID, {
+    id: "shard_directory",
+    label: `Directory<br/>${d.workers} workers, cache TTL ${d.cacheTtl} ms`,
+    shape: "database",
+  });
+  graph.arrow({ from: SHARD_ROUTER_ID, to: "shard_directory", label: "lookups (cache misses)" });
+  return new DirectoryLookup(
+    sim,
+    {
+      map,
+      workers: d.workers,
+      lookupMs: () => sample(rng),
+      cacheTtlMs: d.cacheTtl,
+      cacheEntries: d.cacheEntries,
+    },
+    router,
+  );
+}
+
+function directoryFigures(
+  d: DirectoryLookup,
+): NonNullable<z.output<typeof ShardingReportSchema>["directory"]> {
+  return { lookups: d.lookups, cacheHits: d.cacheHits, waitingMax: d.waitingMax };
+}
+
+function drawRouter(context: BuildContext, spec: ShardingSpec, n: number): void {
+  const { graph } = context;
+  graph.front({
+    id: SHARD_ROUTER_ID,
+    label: `Shard router<br/>${spec.strategy}, ${n} shards by ${spec.key}`,
+    shape: "component",
+  });
+  for (let i = 0; i < n; i++) graph.arrow({ from: SHARD_ROUTER_ID, to: `s${i}_app` });
+}
+
+function shardingSection(
+  spec: ShardingSpec,
+  router: ShardRouter,
+  keysPerShard: readonly number[],
+  shards: readonly ShardCluster[],
+  window: MeasuredWindow,
+): z.output<typeof ShardingReportSchema> {
+  const ops = router.operationsPerShard();
+  const total = ops.reduce((a, b) => a + b, 0);
+  // Over the shards the layout uses (shards built for a later reshard idle until then).
+  const inUse = keysPerShard.length;
+  const mean = total / inUse;
+  const nodes = (window.report.nodes ?? []) as readonly { name: string; utilization: number }[];
+  return {
+    strategy: spec.strategy,
+    key: spec.key,
+    imbalance: roundFigure(mean === 0 ? 0 : Math.max(...ops.slice(0, inUse)) / mean),
+    singleShardShare: roundFigure(router.singleShardShare),
+    meanFanOut: roundFigure(router.meanFanOut),
+    scatterMs: spread(router.scatterLatency),
+    shards: shards.map((s, i) => ({
+      name: `s${i}`,
+      keys: keysPerShard[i] ?? 0,
+      operations: ops[i] ?? 0,
+      share: roundFigure(total === 0 ? 0 : (ops[i] ?? 0) / total),
+      p99Ms: spread(router.shardLatency(i)).p99,
+      primaryUtilization: nodes.find((n) => n.name === `s${i}/primary`)?.utilization ?? 0,
+      replicaLagMaxMs: replicaLagMax(s, window),
+    })),
+  };
+}
+
+/** The most age of an unapplied write over a shard's replicas, from its replication section. */
+function replicaLagMax(shard: ShardCluster, window: MeasuredWindow): number | null {
+  const section = shard.stats.get("replication")?.section?.(window) as
+    | { replicas: readonly { oldestUnappliedAgeMs: { max: number } }[] }
+    | undefined;
+  if (section === undefined || section.replicas.length === 0) return null;
+  return Math.max(...section.replicas.map((r) => r.oldestUnappliedAgeMs.max));
+}
+
+function shardingTable(s: z.output<typeof ShardingReportSchema>): string[] {
+  return [
+    `Sharding (${s.strategy} by ${s.key}${s.directory === undefined ? "" : `, directory lookups ${s.directory.lookups}, cache hits ${s.directory.cacheHits}`}): imbalance ${formatFigure(s.imbalance)}, single-shard ${percentText(s.singleShardShare)}, fan-out ${formatFigure(s.meanFanOut)}, scatter p99 ${formatFigure(s.scatterMs.p99)} ms`,
+    ...alignColumns(
+      [
+        ["shard", "keys", "operations", "share", "p99 ms", "primary util.", "replica lag max ms"],
+        ...s.shards.map((r) => [
+          r.name,
+          String(r.keys),
+          String(r.operations),
+          percentText(r.share),
+          formatFigure(r.p99Ms),
+          percentText(r.primaryUtilization),
+          r.replicaLagMaxMs === null ? NO_DATA : formatFigure(r.replicaLagMaxMs),
+        ]),
+      ],
+      "lr",
+    ),
+  ];
+}
