@@ -22,6 +22,7 @@ import { RowLocks } from "../../src/models/server/locks.js";
 import { DatabaseServer } from "../../src/models/server/server.js";
 import { StatementPipeline } from "../../src/models/server/statement.js";
 import { WalFlusher } from "../../src/models/server/wal.js";
+import { che } from "./cache-zipf.js";
 import { mvaLoadDependent } from "./mva.js";
 import { confidenceInterval, formatInterval, mmcWaitMs, pkWaitMs } from "./queueing.js";
 
@@ -324,21 +325,6 @@ describe("group commit", () => {
 });
 
 describe("buffer pool: LRU hit ratio under Zipf = Che's approximation", () => {
-  /** Che: T solves Σ(1 − e^(−p_i T)) = C; H = Σ p_i (1 − e^(−p_i T)). */
-  function che(p: readonly number[], capacity: number): number {
-    const filled = (t: number) => p.reduce((s, pi) => s + (1 - Math.exp(-pi * t)), 0);
-    let low = 0;
-    let high = 1;
-    while (filled(high) < capacity) high *= 2;
-    for (let i = 0; i < 200; i++) {
-      const mid = (low + high) / 2;
-      if (filled(mid) < capacity) low = mid;
-      else high = mid;
-    }
-    const t = (low + high) / 2;
-    return p.reduce((s, pi) => s + pi * (1 - Math.exp(-pi * t)), 0);
-  }
-
   for (const { alpha, capacityPages } of [
     { alpha: 0.8, capacityPages: 1_000 },
     { alpha: 1.1, capacityPages: 200 },
