@@ -37,7 +37,7 @@ export type { DiagramEdge, DiagramNode, TopologyGraph } from "./graph.js";
 
 /**
  * One cluster: a primary, its replicas and the replication between them. An
- * unsharded plan has one; a sharded plan will have one per shard.
+ * unsharded plan has one; a sharded plan has one per shard.
  *
  * @internal
  */
@@ -55,7 +55,7 @@ export interface BuiltCluster {
 /** @internal The built topology: the front service, its clusters, what each component measures, the graph. */
 export interface BuiltTopology {
   readonly front: Service;
-  /** The clusters, each a primary with its replicas (one today). */
+  /** The clusters, each a primary with its replicas: one, or one per shard. */
   readonly clusters: readonly BuiltCluster[];
   /** What each cluster has committed and acknowledged: the run tells it of every completion. */
   readonly versions: ClusterVersionOracle;

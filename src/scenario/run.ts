@@ -219,7 +219,7 @@ function wireRun(
   options: RunScenarioOptions,
 ): WiredRun {
   const maxInFlight = resolveLimits(options.limits).maxInFlight;
-  // One cluster until sharding: the verdict reads its replication.
+  // The verdict reads the first cluster's replication (a sharded plan's shard 0; see docs/sharding.md).
   const replication = topology.clusters[0]?.replication ?? null;
   // What holds versions (replicas, a cache) may serve old ones: the monitor checks those plans.
   const observers = new ConsistencyObservers(
