@@ -79,6 +79,19 @@ describe("two hot rows updated in random order deadlock", () => {
     expect(report.throughput.completedPerSec).toBeGreaterThan(0);
   });
 
+  it("PostgreSQL with lock_timeout below deadlock_timeout: every wait gives up first, as lock_timeout", () => {
+    // A wait ends at lock_timeout (10 ms), long before its deadlock check (1 s)
+    // would run, so cycles are broken by timeouts and none is found as a deadlock.
+    const scenario = twoHotRows("postgresql", "distinct");
+    const database = { ...scenario.database, lockTimeout: 10, deadlockTimeout: 1000 };
+    const { report, failedMs } = failedLatencies({ ...scenario, database });
+    expect(locks(report).timeouts).toBeGreaterThan(0);
+    expect(locks(report).deadlocks).toBe(0);
+    expect(report.errors.total).toBe(report.errors.byKind.lock_timeout);
+    expect(Math.min(...failedMs)).toBeGreaterThanOrEqual(10);
+    expect(locks(report).waitMs.max).toBeLessThanOrEqual(10 + 1e-6);
+  });
+
   it('one row per transaction ("same") cannot deadlock', () => {
     for (const engine of ["postgresql", "mysql"] as const) {
       expect(locks(runScenario(twoHotRows(engine, "same"))).deadlocks).toBe(0);
