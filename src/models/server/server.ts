@@ -173,7 +173,8 @@ export class DatabaseServer implements ServerPort {
 
   /**
    * Runs statement `index` of `op`: its work on the cores (through the statement
-   * pipeline when there is one), then, on the last statement, the read of the
+   * pipeline when there is one, on the statement's own row in a multi-row
+   * transaction — `op.statementKeys`), then, on the last statement, the read of the
    * key's version or the commit (which may wait for replicas, as the commit hook
    * says).
    */

@@ -4,7 +4,9 @@
 // Closed clients loop: issue, wait for the answer, think, issue again. Each
 // operation belongs to a session, is a read with probability readRatio, and is a
 // multi-statement transaction with probability transactions.share; a share of
-// the reads (lockingReads) are locking reads, SELECT … FOR UPDATE.
+// the reads (lockingReads) are locking reads, SELECT … FOR UPDATE. A write
+// transaction's statements may each touch a row of their own (transactions.rows).
+// Left out: the earlier rows' new versions (only the operation's key gets one).
 import type { RandomStream, Simulation } from "../../kernel/index.js";
 import { type Done, Operation, type Service, type SessionStateFeature } from "../operation.js";
 import { createKeyChooser, type KeyChooser, type KeyPopularity } from "./keys.js";
