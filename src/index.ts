@@ -282,6 +282,7 @@ export {
 export {
   type DrawFn,
   type RateSchedule,
+  type TransactionRows,
   Workload,
   type WorkloadConfig,
 } from "./models/workload/workload.js";

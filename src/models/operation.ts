@@ -111,6 +111,15 @@ export class Operation {
    * on the primary; proxies route on it. Always false for writes.
    */
   forUpdate = false;
+  /**
+   * For a transaction whose statements touch several rows, the row (key) of each
+   * statement in the order they run; statement `i` touches `statementKeys[i]`, or
+   * the last entry past its end. Null: every statement touches `key`. `key` is one
+   * of them, and the one its version, log record and consistency are about.
+   *
+   * @remarks Since 0.2.0
+   */
+  statementKeys: readonly number[] | null = null;
 
   /**
    * @param id - sequence number

@@ -91,7 +91,11 @@ export function workloadConfig(
   return {
     arrivals,
     readRatio: w.readRatio,
-    transactions: { share: w.transactions.share, statements: compile(w.transactions.statements) },
+    transactions: {
+      share: w.transactions.share,
+      statements: compile(w.transactions.statements),
+      rows: w.transactions.rows,
+    },
     keys: { count: w.keys.count, popularity: w.keys.popularity },
     sessions: w.sessions,
     readOwnWrites: w.readOwnWrites,

@@ -2,6 +2,7 @@
 // argument runs read-heavy.
 import cachePlans from "./builtins/cache-plans.json";
 import cacheRaces from "./builtins/cache-races.json";
+import deadlock from "./builtins/deadlock.json";
 import groupCommit from "./builtins/group-commit.json";
 import hotRow from "./builtins/hot-row.json";
 import manyClients from "./builtins/many-clients.json";
@@ -30,6 +31,7 @@ export const BUILTIN_SCENARIOS: Readonly<Record<string, ScenarioInput>> = Object
   proxysql: proxysql as ScenarioInput,
   "pool-size-io": poolSizeIo as ScenarioInput,
   "hot-row": hotRow as ScenarioInput,
+  deadlock: deadlock as ScenarioInput,
   "group-commit": groupCommit as ScenarioInput,
   "scale-up": scaleUp as ScenarioInput,
   "cache-plans": cachePlans as ScenarioInput,

@@ -115,6 +115,12 @@ export const WorkloadSchema = z
         statements: DistributionSpecSchema.default(3).describe(
           "Statements per transaction (a draw, rounded, at least 2)",
         ),
+        rows: z
+          .enum(["same", "distinct", "distinct-sorted"])
+          .default("same")
+          .describe(
+            'Rows a write transaction\'s statements touch: "same" (every statement the operation\'s key), "distinct" (a row each, drawn from the key popularity, in the order drawn: two transactions may lock hot rows in opposite orders and deadlock) or "distinct-sorted" (those rows in ascending key order: one lock order, no deadlock)',
+          ),
       })
       .prefault({})
       .describe("Multi-statement transactions"),

@@ -614,6 +614,7 @@ describe("other commands", () => {
       "proxysql",
       "pool-size-io",
       "hot-row",
+      "deadlock",
       "group-commit",
       "scale-up",
       "cache-plans",
@@ -623,7 +624,7 @@ describe("other commands", () => {
     ]);
     // Descriptions wrap to 80 columns, continuation lines indented under the first.
     const first = lines.filter((l) => !l.startsWith(" "));
-    expect(first).toHaveLength(14);
+    expect(first).toHaveLength(15);
     builtinScenarioNames().forEach((name, i) => {
       expect(first[i]).toMatch(new RegExp(`^${name}\\s+\\S.{20,}`));
     });

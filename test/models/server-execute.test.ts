@@ -4,10 +4,13 @@
 //   (replication) acknowledges, as PostgreSQL releases locks only after
 //   RecordTransactionCommit, which waits for synchronous standbys;
 // - a read-only transaction does not flush;
-// - a lock timeout ends the operation with `lock_timeout`.
+// - a lock timeout ends the operation with `lock_timeout`;
+// - in a multi-row transaction each statement locks and reads the pages of its
+//   own row, and two such transactions in opposite orders deadlock.
 import { describe, expect, it } from "vitest";
 import { Simulation } from "../../src/kernel/index.js";
 import { Operation, type PortConnection } from "../../src/models/operation.js";
+import { BufferPool } from "../../src/models/server/buffer-pool.js";
 import { DiskStation } from "../../src/models/server/disk.js";
 import { RowLocks } from "../../src/models/server/locks.js";
 import { DatabaseServer } from "../../src/models/server/server.js";
@@ -120,5 +123,66 @@ describe("what commit_siblings counts", () => {
     expect(locks.waiting).toBe(0);
     locks.release(waiter);
     expect(locks.activeTransactions).toBe(0);
+  });
+});
+
+/** A write transaction of one statement per row in `rows`; its key is the last. */
+function multiRow(id: number, rows: number[]): Operation {
+  const op = new Operation(id, id, "write", rows[rows.length - 1] as number, rows.length, 0);
+  op.statementKeys = rows;
+  return op;
+}
+
+describe("a multi-row transaction (op.statementKeys)", () => {
+  it("each statement locks its own row, held to the commit: a writer of the first row waits", () => {
+    const sim = new Simulation();
+    const { server } = node(sim);
+    const first: { at: number; error: string | null }[] = [];
+    const second: { at: number; error: string | null }[] = [];
+    runAll(sim, server, multiRow(0, [2, 3]), first);
+    sim.schedule(0.5, () => runAll(sim, server, new Operation(1, 1, "write", 2, 1, 0.5), second));
+    sim.run();
+    // First: row 2 at [0, 1], row 3 at [1, 2], flush [2, 4], both rows freed at 4.
+    // Second waits for row 2 until 4, then 1 ms CPU and its own 2 ms flush: 7.
+    expect(first).toEqual([{ at: 4, error: null }]);
+    expect(second).toEqual([{ at: 7, error: null }]);
+  });
+
+  it("each statement reads its own row's pages: two rows, four pages missed", () => {
+    const sim = new Simulation();
+    const { server } = node(sim);
+    // One row per heap page and one entry per index page: each row is two pages
+    // of its own (heap + index leaf), none in the pool yet.
+    const pool = new BufferPool({
+      size: { sharedBuffersMB: 1 },
+      keyCount: 1000,
+      rowBytes: 8192,
+      indexEntryBytes: 8192,
+    });
+    const base = server.pipeline as StatementPipeline;
+    const disk = new DiskStation(sim, { name: "db", parallelism: 1, readMs: () => 0.1 });
+    server.usePipeline(new StatementPipeline(server, { ...base.parts, bufferPool: pool, disk }));
+    const log: { at: number; error: string | null }[] = [];
+    runAll(sim, server, multiRow(0, [10, 500]), log);
+    sim.run();
+    expect(log).toEqual([{ at: expect.any(Number), error: null }]);
+    expect(pool.misses).toBe(4);
+    expect(pool.hits).toBe(0);
+  });
+
+  it("two transactions taking rows 1 and 2 in opposite orders: one victim after deadlock_timeout, the other commits", () => {
+    const sim = new Simulation();
+    const { server } = node(sim);
+    const log: { at: number; error: string | null }[] = [];
+    runAll(sim, server, multiRow(0, [1, 2]), log);
+    runAll(sim, server, multiRow(1, [2, 1]), log);
+    sim.run();
+    // Each holds its first row at 1 ms and waits for the other's. PostgreSQL's check
+    // runs deadlock_timeout (1 s) into a wait and aborts the waiter running it (1001 ms);
+    // the other gets the row: 1 ms CPU and a 2 ms flush, 1004 ms.
+    expect(log).toEqual([
+      { at: 1001, error: "deadlock" },
+      { at: 1004, error: null },
+    ]);
   });
 });

@@ -101,3 +101,29 @@ describe("scale-up: three sizes of one family", () => {
     expect(runs.get("db.r6g.2xlarge")?.nodes[0]?.size).toBe("db.r6g.2xlarge");
   });
 });
+
+describe("deadlock: transfers that lock two accounts", () => {
+  const runs = plans("deadlock", 3000);
+
+  it("random order on PostgreSQL deadlocks, and each victim waited deadlock_timeout (1 s) first", () => {
+    // proc.c CheckDeadLock runs only once a waiter has waited deadlock_timeout, and
+    // aborts that waiter: its wait, the longest lock wait, is at least 1 s.
+    const base = runs.get("base") as Report;
+    expect(server(base).locks.deadlocks).toBeGreaterThan(0);
+    expect(base.errors.byKind.deadlock).toBeGreaterThan(0);
+    expect(server(base).locks.waitMs.max).toBeGreaterThanOrEqual(1000);
+  });
+
+  it("the same accounts locked in ascending order never deadlock (one lock order: no wait-for cycle)", () => {
+    const sorted = runs.get("sorted") as Report;
+    expect(server(sorted).locks.waits).toBeGreaterThan(0);
+    expect(server(sorted).locks.deadlocks).toBe(0);
+    expect(sorted.errors.total).toBe(0);
+  });
+
+  it("random order on MySQL deadlocks too, found at the wait that closes the cycle (no 1 s timer)", () => {
+    const mysql = runs.get("mysql") as Report;
+    expect(server(mysql).locks.deadlocks).toBeGreaterThan(0);
+    expect(server(mysql).locks.waitMs.max).toBeLessThan(1000);
+  });
+});

@@ -28,7 +28,7 @@ describe("defaults", () => {
       rate: 10,
       thinkTime: 0,
       readRatio: 0.9,
-      transactions: { share: 0, statements: 3 },
+      transactions: { share: 0, statements: 3, rows: "same" },
       keys: { count: 100_000, popularity: { kind: "zipf", s: 0.99 } },
       sessions: 1000,
       lockingReads: 0,

@@ -74,7 +74,7 @@ describe("determinism", () => {
 });
 
 describe("built-in scenarios, shortened to 1 s warm-up + 3 s", () => {
-  it("are the documented ones (README; docs/server.md for the server's four, docs/caching.md for the cache's two, docs/sharding.md for the sharding two)", () => {
+  it("are the documented ones (README; docs/server.md for the server's five, docs/caching.md for the cache's two, docs/sharding.md for the sharding two)", () => {
     expect(builtinScenarioNames()).toEqual([
       "read-heavy",
       "write-heavy",
@@ -84,6 +84,7 @@ describe("built-in scenarios, shortened to 1 s warm-up + 3 s", () => {
       "proxysql",
       "pool-size-io",
       "hot-row",
+      "deadlock",
       "group-commit",
       "scale-up",
       "cache-plans",

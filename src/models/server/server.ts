@@ -173,7 +173,8 @@ export class DatabaseServer implements ServerPort {
 
   /**
    * Runs statement `index` of `op`: its work on the cores (through the statement
-   * pipeline when there is one), then, on the last statement, the read of the
+   * pipeline when there is one, on the statement's own row in a multi-row
+   * transaction — `op.statementKeys`), then, on the last statement, the read of the
    * key's version or the commit (which may wait for replicas, as the commit hook
    * says).
    */
@@ -228,7 +229,7 @@ export class DatabaseServer implements ServerPort {
       if (!last) this.transactions.set(op, txn);
     }
     const transaction = txn;
-    pipeline.statement(transaction, op.key, locking, cpuMs, (error) => {
+    pipeline.statement(transaction, statementKey(op, index), locking, cpuMs, (error) => {
       if (error !== null) {
         if (!last) this.transactions.delete(op);
         done(error);
@@ -390,4 +391,11 @@ export class DatabaseServer implements ServerPort {
     const remaining = Math.max(0, this.heap.peekKey() - this.virtual);
     this.pending = this.sim.schedule(remaining / this.rate(n), this.onComplete);
   }
+}
+
+/** The row statement `index` of `op` touches: its own in a multi-row transaction, else the operation's key. */
+function statementKey(op: Operation, index: number): number {
+  const keys = op.statementKeys;
+  if (keys === null) return op.key;
+  return keys[Math.min(index, keys.length - 1)] as number;
 }

@@ -4,7 +4,9 @@
 // Closed clients loop: issue, wait for the answer, think, issue again. Each
 // operation belongs to a session, is a read with probability readRatio, and is a
 // multi-statement transaction with probability transactions.share; a share of
-// the reads (lockingReads) are locking reads, SELECT … FOR UPDATE.
+// the reads (lockingReads) are locking reads, SELECT … FOR UPDATE. A write
+// transaction's statements may each touch a row of their own (transactions.rows).
+// Left out: the earlier rows' new versions (only the operation's key gets one).
 import type { RandomStream, Simulation } from "../../kernel/index.js";
 import { type Done, Operation, type Service, type SessionStateFeature } from "../operation.js";
 import { createKeyChooser, type KeyChooser, type KeyPopularity } from "./keys.js";
@@ -43,6 +45,17 @@ export type RateSchedule =
 export type DrawFn = (rng: RandomStream) => number;
 
 /**
+ * The rows a write transaction's statements touch: "same", every statement the
+ * operation's key; "distinct", each statement its own row drawn from the key
+ * popularity, in the order drawn (so two transactions may lock two hot rows in
+ * opposite orders and deadlock); "distinct-sorted", the same rows locked in
+ * ascending key order, one global lock order, which rules deadlocks out.
+ *
+ * @remarks Since 0.2.0
+ */
+export type TransactionRows = "same" | "distinct" | "distinct-sorted";
+
+/**
  * The resolved workload, as the model takes it.
  *
  * @remarks Since 0.1.0
@@ -54,8 +67,16 @@ export interface WorkloadConfig {
     | { readonly kind: "closed"; readonly clients: number; readonly thinkMs: DrawFn };
   /** Share of operations that are reads, in [0, 1]. */
   readonly readRatio: number;
-  /** Share of operations that are multi-statement transactions, and their statement count (rounded, ≥ 2). */
-  readonly transactions: { readonly share: number; readonly statements: DrawFn };
+  /**
+   * Share of operations that are multi-statement transactions, their statement
+   * count (rounded, ≥ 2), and the rows a write transaction's statements touch
+   * (default "same": every statement on the operation's key; see {@link TransactionRows}).
+   */
+  readonly transactions: {
+    readonly share: number;
+    readonly statements: DrawFn;
+    readonly rows?: TransactionRows;
+  };
   /** The key space. */
   readonly keys: { readonly count: number; readonly popularity: KeyPopularity };
   /** Number of sessions (users); open arrivals pick one at random, closed client i is session i mod sessions. */
@@ -267,6 +288,10 @@ export class Workload {
       statements,
       this.sim.now,
     );
+    const rows = tx.rows ?? "same";
+    if (!isRead && statements > 1 && rows !== "same") {
+      op.statementKeys = this.transactionRows(key, statements, rows === "distinct-sorted");
+    }
     const state = this.config.sessionState;
     if (state !== undefined && usesSessionState(session, state.share))
       op.sessionState = state.feature;
@@ -274,6 +299,30 @@ export class Workload {
     const locking = this.config.lockingReads ?? 0;
     if (isRead && locking > 0 && rng.next() < locking) op.forUpdate = true;
     return op;
+  }
+
+  /**
+   * The rows of a write transaction: `key` (drawn first, the operation's own)
+   * and up to `statements` − 1 more distinct ones drawn as reads draw them (for
+   * recency, existing rows rather than inserts); the operation's key runs last
+   * unless `sorted` puts every row in ascending order.
+   */
+  private transactionRows(key: number, statements: number, sorted: boolean): number[] {
+    const count = this.config.keys.count;
+    const rows: number[] = [];
+    const wanted = Math.min(statements, count) - 1;
+    // Rejection is quick unless a few rows take nearly every draw; past the bound
+    // the next free key upward is taken, so the loop always ends.
+    for (let tries = 0; rows.length < wanted && tries < 64 * statements; tries++) {
+      const row = this.keys.read();
+      if (row !== key && !rows.includes(row)) rows.push(row);
+    }
+    for (let row = (key + 1) % count; rows.length < wanted; row = (row + 1) % count) {
+      if (row !== key && !rows.includes(row)) rows.push(row);
+    }
+    rows.push(key);
+    if (sorted) rows.sort((a, b) => a - b);
+    return rows;
   }
 }
 
