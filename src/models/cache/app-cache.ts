@@ -324,7 +324,13 @@ export class AppCache implements Service, VersionHolder {
     if (value.version < this.config.newestAcked(op.key)) this.stats.staleReads++;
     this.refresh(value, op.key);
     op.version = value.version;
-    op.lsn = value.lsn;
+    // A write-behind version not yet committed is in no log prefix: the read has no
+    // snapshot LSN, so the monitor keeps it until the end (a later read of the older
+    // committed version, after an eviction or a loss, still counts against it).
+    op.lsn =
+      this.config.writeBehind !== undefined && value.version > this.config.newestCommitted(op.key)
+        ? Number.NaN
+        : value.lsn;
     op.versionLsn = value.versionLsn;
     op.node = (this.config.nodes[index] as CacheNode).name;
   }
