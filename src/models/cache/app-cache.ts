@@ -170,6 +170,9 @@ export class AppCache implements Service, VersionHolder {
   /** The entries' floor at the last scan, and the operations since. */
   private entriesFloor = Number.POSITIVE_INFINITY;
   private opsSinceScan = 0;
+  /** Read-through and write-behind: the cache loads a miss itself. */
+  private readonly loadsItself: boolean;
+  private readonly queue: WriteBehind | null;
 
   constructor(
     private readonly sim: Clock,
@@ -178,6 +181,8 @@ export class AppCache implements Service, VersionHolder {
     private readonly rng: RandomStream,
   ) {
     this.nodeStats = config.nodes.map(() => ({ hits: 0, misses: 0 }));
+    this.loadsItself = config.pattern === "read-through" || config.pattern === "write-behind";
+    this.queue = config.writeBehind ?? null;
   }
 
   /** The cache nodes. */
@@ -328,7 +333,7 @@ export class AppCache implements Service, VersionHolder {
     // snapshot LSN, so the monitor keeps it until the end (a later read of the older
     // committed version, after an eviction or a loss, still counts against it).
     op.lsn =
-      this.config.writeBehind !== undefined && value.version > this.config.newestCommitted(op.key)
+      this.queue !== null && value.version > this.config.newestCommitted(op.key)
         ? Number.NaN
         : value.lsn;
     op.versionLsn = value.versionLsn;
@@ -384,14 +389,9 @@ export class AppCache implements Service, VersionHolder {
     });
   }
 
-  /** Read-through and write-behind: the cache loads a miss itself. */
-  private get loadsItself(): boolean {
-    return this.config.pattern === "read-through" || this.config.pattern === "write-behind";
-  }
-
   private fill(op: Operation, node: CacheNode, token: number, loadMs: number): void {
-    const behind = this.config.writeBehind;
-    if (behind !== undefined) {
+    const behind = this.queue;
+    if (behind !== null) {
       const index = this.config.nodeOf(op.key);
       if (op.version < this.config.newestAcked(op.key)) this.stats.staleLoads++;
       // The cache's own newer version waits to be flushed: the database's is older.
@@ -427,7 +427,7 @@ export class AppCache implements Service, VersionHolder {
 
   /** A write: the database first; then the key is deleted, updated or left, and the write acknowledged. */
   private write(op: Operation, done: Done): void {
-    if (this.config.writeBehind !== undefined) {
+    if (this.queue !== null) {
       this.sim.schedule(this.half(), () => this.writeBehind(op, done));
       return;
     }
@@ -463,7 +463,7 @@ export class AppCache implements Service, VersionHolder {
   private writeBehind(op: Operation, done: Done): void {
     const index = this.config.nodeOf(op.key);
     const node = this.config.nodes[index] as CacheNode;
-    const queue = this.config.writeBehind as WriteBehind;
+    const queue = this.queue as WriteBehind;
     node.leases?.invalidate(op.key);
     const version = queue.accept(op, index, this.config.newestCommitted(op.key));
     this.store(op.key, { version, lsn: this.lsnSeen, versionLsn: Number.NaN, loadMs: 0 }, node, 0);
