@@ -3,6 +3,7 @@
 // history, and the cache-plans built-in's write-behind variant against
 // write-through (faster writes, paid for in lost writes).
 import { describe, expect, it } from "vitest";
+import { formatTable } from "../../src/cli/format.js";
 import {
   BUILTIN_SCENARIOS,
   resolveVariants,
@@ -85,6 +86,15 @@ describe("write-behind and a cache node's loss", () => {
     const perFlush = (cache.flushedWrites ?? 0) / (cache.flushes ?? 1);
     expect(perFlush).toBeGreaterThan(125 * 0.9);
     expect(perFlush).toBeLessThan(125 * 1.1);
+  });
+
+  it("prints its line in the table, and only for write-behind", () => {
+    const behind = formatTable(runScenario(writeBehind({ flushInterval: 250 }, 5100)));
+    expect(behind).toMatch(
+      /^ {4}writes lost +[1-9]\d* +unflushed at most \d+, \d+ flushed in 23 flushes$/m,
+    );
+    const through = formatTable(runScenario(writeBehind({ pattern: "write-through" })));
+    expect(through).not.toMatch(/writes lost/);
   });
 });
 

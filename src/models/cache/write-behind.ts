@@ -10,6 +10,9 @@
 // A node's loss drops every write it has not yet handed to the database: those
 // writes were acknowledged and are lost, and the key's versions restart from
 // what the database will hold (the next write reuses a lost version's number).
+// One corner is left: a write at the database when its node is lost, refused
+// by it afterwards, is counted lost, but the key's writes acknowledged in
+// between keep versions one ahead of the database's.
 import type { Done, Operation, Service } from "../operation.js";
 import { Operation as Op } from "../operation.js";
 
