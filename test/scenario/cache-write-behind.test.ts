@@ -86,6 +86,13 @@ describe("write-behind and a cache node's loss", () => {
     const perFlush = (cache.flushedWrites ?? 0) / (cache.flushes ?? 1);
     expect(perFlush).toBeGreaterThan(125 * 0.9);
     expect(perFlush).toBeLessThan(125 * 1.1);
+    // The database's writes are the flushed ones: the primary commits each (the last
+    // flush, at 5750 ms, has drained by the end), and its reads are the cache's loads.
+    const primary = report.nodes[0];
+    const commits = primary?.server?.commits;
+    if (primary === undefined || commits === undefined) throw new Error("no primary figures");
+    expect(Math.round(commits.flushes * commits.commitsPerFlush)).toBe(cache.flushedWrites);
+    expect(primary.readsServed).toBe(cache.databaseLoads);
   });
 
   it("prints its line in the table, and only for write-behind", () => {
