@@ -1,5 +1,6 @@
 // The arbitrary of the `cache` section: any pattern, engine and policy, small
-// capacities so evictions happen, short TTLs, leases and coalescing.
+// capacities so evictions happen, short TTLs, leases and coalescing; with
+// write-behind, a flush interval (required) and sometimes a batch cap.
 import type { Arbitrary } from "fast-check";
 import { decimal, duration, optionalField } from "./arb-fields.js";
 import type { SectionArbitrary } from "./arb-sections.js";
@@ -41,6 +42,7 @@ export function arbCache(): Arbitrary<CacheInput> {
           "cache-aside" as const,
           "read-through" as const,
           "write-through" as const,
+          "write-behind" as const,
         ),
         nodes: fc.integer({ min: 1, max: 3 }),
         capacity: capacityFor(engine),
@@ -60,11 +62,23 @@ export function arbCache(): Arbitrary<CacheInput> {
         leases: fc.boolean(),
         coalescing: fc.boolean(),
         earlyRefresh: optionalField("earlyRefresh", decimal(0, 3)),
+        flushInterval: duration(10, 2000),
+        flushBatch: optionalField("flushBatch", fc.integer({ min: 1, max: 200 })),
       })
       .map(
-        ({ ttl, ttlJitter, policy, samples, earlyRefresh, ...rest }): CacheInput => ({
+        ({
+          ttl,
+          ttlJitter,
+          policy,
+          samples,
+          earlyRefresh,
+          flushInterval,
+          flushBatch,
+          ...rest
+        }): CacheInput => ({
           engine,
           ...rest,
+          ...(rest.pattern === "write-behind" ? { flushInterval, ...flushBatch } : {}),
           ...earlyRefresh,
           ...ttl,
           ...ttlJitter,

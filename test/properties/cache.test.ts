@@ -1,7 +1,7 @@
 // Universal statements about plans with a cache, over arbScenario({ cache: "always" }):
 // runs are deterministic; the cache's counters are consistent with each other
 // (a stale read is a hit, a database load follows a miss); the cache's reads are
-// in the history the checkers read.
+// in the history the checkers read; write-behind's figures come with it alone.
 import { test } from "@fast-check/vitest";
 import { describe, expect } from "vitest";
 import { runScenarioDetailed } from "../../src/index.js";
@@ -26,6 +26,8 @@ describe("plans with a cache", () => {
         (op) => op.kind === "read" && op.node.startsWith("cache"),
       );
       if (c.hits > 0) expect(cacheReads.length).toBeGreaterThan(0);
+      // Write-behind's figures appear with write-behind alone.
+      expect(c.writesLost === undefined).toBe(c.pattern !== "write-behind");
     },
   );
 });

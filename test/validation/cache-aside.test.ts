@@ -62,7 +62,10 @@ describe("the cache section's bad input", () => {
     ],
     [{ engine: "redis", capacity: { items: 10 } }, /engine redis sizes its memory in bytes/],
     [{ capacity: { megabytes: 1 }, ttl: -5 }, /cache.ttl/],
-    [{ capacity: { megabytes: 1 }, pattern: "write-behind" }, /cache.pattern/],
+    [
+      { capacity: { megabytes: 1 }, pattern: "write-behind" },
+      /cache\.flushInterval: expected a duration > 0 with pattern write-behind/,
+    ],
   ])("refuses %j naming the path", (cache, message) => {
     expect(() => runScenario(readHeavy(cache as ScenarioInput["cache"]))).toThrow(message);
   });

@@ -9,14 +9,17 @@
 // miss, refused after a delete) and coalescing (one load per key at a time)
 // are the cures. Scans and multi-statement transactions bypass the cache.
 // XFetch's early refresh is optional: the reader reloads as on a miss. A node
-// can be lost (emptied). Left out: write-behind, a node's own queue (a Redis
-// node's single thread).
+// can be lost (emptied). Write-behind (write-behind.ts) acknowledges a write
+// once the cache holds it and loads misses itself, as read-through does; a
+// load does not overwrite a key whose newer writes wait to be flushed. Left
+// out: a node's own queue (a Redis node's single thread).
 import type { RandomStream } from "../../kernel/index.js";
 import type { Done, Operation, Service, VersionHolder } from "../operation.js";
 import type { Coalescer } from "./coalescer.js";
 import type { CacheStore } from "./entry.js";
 import type { LeaseTable } from "./leases.js";
 import type { TtlPolicy } from "./ttl.js";
+import type { WriteBehind } from "./write-behind.js";
 import { xfetchShouldRefresh } from "./xfetch.js";
 
 /**
@@ -55,7 +58,7 @@ export interface CacheNode {
  * @remarks Since 0.2.0
  */
 export interface AppCacheConfig {
-  readonly pattern: "cache-aside" | "read-through" | "write-through";
+  readonly pattern: "cache-aside" | "read-through" | "write-through" | "write-behind";
   /** What a write does to the key after the database acknowledged it. */
   readonly invalidation: "delete" | "update" | "none";
   readonly nodes: readonly CacheNode[];
@@ -74,6 +77,12 @@ export interface AppCacheConfig {
   readonly newestAcked: (key: number) => number;
   /** The newest committed version of a key: an entry holding it is current. */
   readonly newestCommitted: (key: number) => number;
+  /**
+   * Write-behind's queues, with pattern `write-behind` (absent otherwise).
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly writeBehind?: WriteBehind;
 }
 
 /**
@@ -98,6 +107,8 @@ export interface AppCacheStats {
   earlyRefreshes: number;
   /** Entries lost with a node. */
   entriesLost: number;
+  /** Write-behind: loads that returned an older version than the newest acknowledged write. */
+  staleLoads: number;
 }
 
 /**
@@ -131,6 +142,7 @@ function zeroStats(): AppCacheStats {
     coalesced: 0,
     earlyRefreshes: 0,
     entriesLost: 0,
+    staleLoads: 0,
   };
 }
 
@@ -158,6 +170,9 @@ export class AppCache implements Service, VersionHolder {
   /** The entries' floor at the last scan, and the operations since. */
   private entriesFloor = Number.POSITIVE_INFINITY;
   private opsSinceScan = 0;
+  /** Read-through and write-behind: the cache loads a miss itself. */
+  private readonly loadsItself: boolean;
+  private readonly queue: WriteBehind | null;
 
   constructor(
     private readonly sim: Clock,
@@ -166,6 +181,8 @@ export class AppCache implements Service, VersionHolder {
     private readonly rng: RandomStream,
   ) {
     this.nodeStats = config.nodes.map(() => ({ hits: 0, misses: 0 }));
+    this.loadsItself = config.pattern === "read-through" || config.pattern === "write-behind";
+    this.queue = config.writeBehind ?? null;
   }
 
   /** The cache nodes. */
@@ -186,11 +203,13 @@ export class AppCache implements Service, VersionHolder {
     this.stats.entriesLost += node.store.items;
     node.store.clear();
     node.leases?.clear();
+    this.config.writeBehind?.lose(index);
   }
 
   /** Restarts the counters at the warm-up cut. */
   resetStats(): void {
     this.stats = zeroStats();
+    this.config.writeBehind?.resetStats();
     for (const node of this.nodeStats) {
       node.hits = 0;
       node.misses = 0;
@@ -293,7 +312,7 @@ export class AppCache implements Service, VersionHolder {
     }
     // Counted with the miss (at one instant, so both fall on one side of the warm-up cut).
     this.stats.databaseLoads++;
-    const back = this.config.pattern === "read-through" ? 0 : this.half();
+    const back = this.loadsItself ? 0 : this.half();
     this.sim.schedule(back, () => this.load(op, node, token, done));
   }
 
@@ -310,7 +329,13 @@ export class AppCache implements Service, VersionHolder {
     if (value.version < this.config.newestAcked(op.key)) this.stats.staleReads++;
     this.refresh(value, op.key);
     op.version = value.version;
-    op.lsn = value.lsn;
+    // A write-behind version not yet committed is in no log prefix: the read has no
+    // snapshot LSN, so the monitor keeps it until the end (a later read of the older
+    // committed version, after an eviction or a loss, still counts against it).
+    op.lsn =
+      this.queue !== null && value.version > this.config.newestCommitted(op.key)
+        ? Number.NaN
+        : value.lsn;
     op.versionLsn = value.versionLsn;
     op.node = (this.config.nodes[index] as CacheNode).name;
   }
@@ -344,7 +369,7 @@ export class AppCache implements Service, VersionHolder {
         done(op);
         return;
       }
-      if (this.config.pattern === "read-through") {
+      if (this.loadsItself) {
         this.fill(op, node, token, loadMs);
         this.sim.schedule(this.half(), () => done(op));
         return;
@@ -365,6 +390,13 @@ export class AppCache implements Service, VersionHolder {
   }
 
   private fill(op: Operation, node: CacheNode, token: number, loadMs: number): void {
+    const behind = this.queue;
+    if (behind !== null) {
+      const index = this.config.nodeOf(op.key);
+      if (op.version < this.config.newestAcked(op.key)) this.stats.staleLoads++;
+      // The cache's own newer version waits to be flushed: the database's is older.
+      if (behind.pending(index, op.key)) return;
+    }
     this.store(
       op.key,
       { version: op.version, lsn: op.lsn, versionLsn: op.versionLsn, loadMs },
@@ -395,6 +427,10 @@ export class AppCache implements Service, VersionHolder {
 
   /** A write: the database first; then the key is deleted, updated or left, and the write acknowledged. */
   private write(op: Operation, done: Done): void {
+    if (this.queue !== null) {
+      this.sim.schedule(this.half(), () => this.writeBehind(op, done));
+      return;
+    }
     this.database.submit(op, () => {
       this.seen(op);
       const invalidation =
@@ -417,5 +453,24 @@ export class AppCache implements Service, VersionHolder {
         this.sim.schedule(this.half(), () => done(op));
       });
     });
+  }
+
+  /**
+   * Write-behind at the cache node: the write takes its version from the queue,
+   * sets the key, and is acknowledged. It has no log position until the database
+   * commits it at a flush, so its LSNs are NaN (the checkers then use its version alone).
+   */
+  private writeBehind(op: Operation, done: Done): void {
+    const index = this.config.nodeOf(op.key);
+    const node = this.config.nodes[index] as CacheNode;
+    const queue = this.queue as WriteBehind;
+    node.leases?.invalidate(op.key);
+    const version = queue.accept(op, index, this.config.newestCommitted(op.key));
+    this.store(op.key, { version, lsn: this.lsnSeen, versionLsn: Number.NaN, loadMs: 0 }, node, 0);
+    op.version = version;
+    op.lsn = Number.NaN;
+    op.versionLsn = Number.NaN;
+    op.node = node.name;
+    this.sim.schedule(this.half(), () => done(op));
   }
 }

@@ -1,5 +1,5 @@
 // The cache models: a node's memory (exact LRU, Redis's maxmemory policies,
-// Memcached's slabs), TTL, leases, request coalescing and XFetch.
+// Memcached's slabs), TTL, leases, request coalescing, XFetch and write-behind.
 export {
   AppCache,
   type AppCacheConfig,
@@ -28,4 +28,5 @@ export {
 } from "./redis-eviction.js";
 export { type RedisMaxmemoryPolicy, type RedisMemoryConfig, RedisStore } from "./redis-store.js";
 export { type TtlConfig, TtlPolicy } from "./ttl.js";
+export { WriteBehind, type WriteBehindConfig, type WriteBehindStats } from "./write-behind.js";
 export { xfetchShouldRefresh } from "./xfetch.js";

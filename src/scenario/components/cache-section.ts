@@ -22,10 +22,10 @@ const REDIS_POLICIES = [
 export const CacheSchema = z
   .strictObject({
     pattern: z
-      .enum(["cache-aside", "read-through", "write-through"])
+      .enum(["cache-aside", "read-through", "write-through", "write-behind"])
       .default("cache-aside")
       .describe(
-        "cache-aside: the application reads the cache, loads a miss from the database and sets it; read-through: the cache loads a miss itself; write-through: a write updates the database, then the cache, before the ack",
+        "cache-aside: the application reads the cache, loads a miss from the database and sets it; read-through: the cache loads a miss itself; write-through: a write updates the database, then the cache, before the ack; write-behind: a write is acknowledged once the cache holds it and reaches the database at a later flush (lost if its node is lost first), misses load as read-through",
       ),
     engine: z
       .enum(["redis", "memcached", "lru"])
@@ -77,6 +77,14 @@ export const CacheSchema = z
       .describe(
         "XFetch's β (Vattani et al., VLDB 2015): a hit reloads the key early when now − δ·β·ln(rand) ≥ expiry, δ its last load time; absent: never",
       ),
+    flushInterval: DurationSchema.optional().describe(
+      "write-behind (required there): each node hands its waiting writes to the database this often",
+    ),
+    flushBatch: positiveInt()
+      .optional()
+      .describe(
+        "write-behind: the most writes a node hands to the database per flush (absent: all)",
+      ),
     hop: DistributionSpecSchema.default("sameDatacenterRoundTrip").describe(
       "Round trip from the application to a cache node (ms)",
     ),
@@ -109,10 +117,44 @@ export const CacheSchema = z
         c.capacity,
       );
     }
+    checkWriteBehind(c, issue);
     if (c.ttl !== undefined && !(c.ttl > 0))
       issue("ttl", "expected a duration > 0 (leave ttl out for none)", c.ttl);
   })
   .describe("The application's cache, in front of routing");
+
+/** Write-behind's settings belong to it alone, and its flush interval has no default. */
+function checkWriteBehind(
+  c: { pattern: string; flushInterval?: number | undefined; flushBatch?: number | undefined },
+  issue: (path: string, message: string, input: unknown) => void,
+): void {
+  if (c.pattern !== "write-behind") {
+    for (const field of ["flushInterval", "flushBatch"] as const) {
+      if (c[field] !== undefined)
+        issue(
+          field,
+          `expected no ${field}: pattern ${c.pattern} writes the database before the ack (write-behind only)`,
+          c[field],
+        );
+    }
+    return;
+  }
+  // How long an acknowledged write may wait (and be lost with its node) is the
+  // application's trade, not the cache's: Redis and Memcached have no write-behind
+  // of their own, and Hazelcast's write-delay-seconds is a per-map choice.
+  if (c.flushInterval === undefined)
+    issue(
+      "flushInterval",
+      "expected a duration > 0 with pattern write-behind: how long a write may wait in the cache has no default",
+      c.flushInterval,
+    );
+  else if (!(c.flushInterval > 0))
+    issue(
+      "flushInterval",
+      "expected a duration > 0 (writes would never wait to be flushed)",
+      c.flushInterval,
+    );
+}
 
 const count = () => z.number().int().nonnegative();
 
@@ -143,6 +185,28 @@ export const CacheReportSchema = z.strictObject({
   coalesced: count().describe("Misses that waited for another's load"),
   earlyRefreshes: count().describe("Hits that reloaded the key before its expiry (XFetch)"),
   entriesLost: count().describe("Entries lost with a cache node (cache-node-loss on the timeline)"),
+  flushes: count().optional().describe("write-behind: flushes that handed writes to the database"),
+  flushedWrites: count()
+    .optional()
+    .describe("write-behind: writes handed to the database by flushes"),
+  unflushedMax: count()
+    .optional()
+    .describe(
+      "write-behind: the most acknowledged writes not yet committed at the database at once",
+    ),
+  writesLost: count()
+    .optional()
+    .describe(
+      "write-behind: acknowledged writes lost with their cache node before the database committed them",
+    ),
+  flushRetries: count()
+    .optional()
+    .describe("write-behind: flush writes the database failed, retried"),
+  staleLoads: count()
+    .optional()
+    .describe(
+      "write-behind: misses whose database read returned an older version than the newest acknowledged write",
+    ),
   nodes: z.array(
     z.strictObject({
       name: z.string(),

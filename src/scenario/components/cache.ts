@@ -13,6 +13,7 @@ import { ExactLruStore } from "../../models/cache/lru-store.js";
 import { MemcachedStore } from "../../models/cache/memcached-store.js";
 import { RedisStore } from "../../models/cache/redis-store.js";
 import { TtlPolicy } from "../../models/cache/ttl.js";
+import { WriteBehind } from "../../models/cache/write-behind.js";
 import type { Operation, Service } from "../../models/operation.js";
 import { KetamaRing, RedisClusterSlots } from "../../placement/index.js";
 import { roundFigure } from "../fields.js";
@@ -58,9 +59,10 @@ export const cache: Component<typeof CacheSection, typeof CacheReportSection> = 
     const perNode =
       "items" in c.capacity ? c.capacity.items * c.valueBytes : c.capacity.megabytes * MB;
     // The hop's two halves per operation, the compaction timer, the items up to the capacity.
+    const flushes = c.flushInterval === undefined ? 0 : (c.nodes * run.totalMs) / c.flushInterval;
     return {
       eventsPerOperation: 2,
-      periodicEvents: run.totalMs / COMPACT_EVERY_MS,
+      periodicEvents: run.totalMs / COMPACT_EVERY_MS + flushes,
       memory: [{ what: "cache entries", bytes: perNode * c.nodes }],
     };
   },
@@ -77,6 +79,8 @@ export const cache: Component<typeof CacheSection, typeof CacheReportSection> = 
       const index = names.indexOf(loss.node);
       context.sim.at(loss.at, () => model.loseNode(index));
     }
+    const queue = model.config.writeBehind;
+    if (queue !== undefined) startFlushes(context, queue, c.nodes);
     context.graph.after("app", {
       id: "cache",
       label: `${engineName(c)}${c.nodes > 1 ? ` ×${c.nodes}` : ""}<br/>${c.pattern}`,
@@ -170,6 +174,18 @@ function buildCache(context: BuildContext, c: CacheSpec, behind: Service): AppCa
   const hop = context.compile(c.hop);
   const memory = context.compile(c.memoryRead);
   const { versions } = context;
+  const writeBehind =
+    c.pattern === "write-behind"
+      ? new WriteBehind(
+          context.sim,
+          {
+            flushIntervalMs: c.flushInterval as number,
+            flushBatch: c.flushBatch ?? Number.POSITIVE_INFINITY,
+          },
+          c.nodes,
+          behind,
+        )
+      : undefined;
   return new AppCache(
     context.sim,
     {
@@ -188,6 +204,7 @@ function buildCache(context: BuildContext, c: CacheSpec, behind: Service): AppCa
       earlyRefreshBeta: c.earlyRefresh ?? null,
       newestAcked: (key) => versions.newestAckedVersion(0, key),
       newestCommitted: (key) => versions.newestCommittedVersion(0, key),
+      ...(writeBehind === undefined ? {} : { writeBehind }),
     },
     behind,
     context.sim.rng("cache"),
@@ -229,14 +246,43 @@ function cacheReport(model: AppCache, c: CacheSpec): CacheReport {
     coalesced: s.coalesced,
     earlyRefreshes: s.earlyRefreshes,
     entriesLost: s.entriesLost,
+    ...writeBehindFigures(model),
     nodes,
+  };
+}
+
+/** Each node flushes at every multiple of the interval, for the whole run. */
+function startFlushes(context: BuildContext, queue: WriteBehind, nodes: number): void {
+  const every = queue.config.flushIntervalMs;
+  const flush = (): void => {
+    for (let i = 0; i < nodes; i++) queue.flush(i);
+    context.sim.schedule(every, flush);
+  };
+  context.sim.schedule(every, flush);
+}
+
+function writeBehindFigures(model: AppCache): Partial<CacheReport> {
+  const queue = model.config.writeBehind;
+  if (queue === undefined) return {};
+  const w = queue.stats;
+  return {
+    flushes: w.flushes,
+    flushedWrites: w.flushedWrites,
+    unflushedMax: w.unflushedMax,
+    writesLost: w.writesLost,
+    flushRetries: w.flushRetries,
+    staleLoads: model.stats.staleLoads,
   };
 }
 
 function cacheSummary(c: CacheSpec): string {
   const size = "items" in c.capacity ? `${c.capacity.items} items` : `${c.capacity.megabytes} MB`;
   const ttl = c.ttl === undefined ? "no TTL" : `TTL ${c.ttl} ms`;
-  return `${c.pattern} on ${engineName(c)} ×${c.nodes}, ${size} per node, ${ttl}, invalidation ${c.invalidation}`;
+  const flush =
+    c.pattern === "write-behind"
+      ? `, flush every ${c.flushInterval} ms${c.flushBatch === undefined ? "" : ` (≤ ${c.flushBatch} writes)`}`
+      : "";
+  return `${c.pattern} on ${engineName(c)} ×${c.nodes}, ${size} per node, ${ttl}, invalidation ${c.invalidation}${flush}`;
 }
 
 function cacheTable(r: CacheReport): string[] {
@@ -248,6 +294,15 @@ function cacheTable(r: CacheReport): string[] {
       ["  database loads", String(r.databaseLoads), `most at once on one key: ${r.loadsAtOnceMax}`],
       ["  evictions", String(r.evictions), `expirations ${r.expirations}`],
       ["  sets", String(r.sets), `rejected ${r.rejectedSets}, failed ${r.failedSets}`],
+      ...(r.writesLost === undefined
+        ? []
+        : [
+            [
+              "  writes lost",
+              String(r.writesLost),
+              `unflushed at most ${r.unflushedMax}, ${r.flushedWrites} flushed in ${r.flushes} flushes`,
+            ],
+          ]),
     ]),
   ];
 }
