@@ -14,6 +14,10 @@ import {
 } from "../fields.js";
 import type { Scenario } from "../schema.js";
 import type { ComponentStats, ParsedScenario } from "./component.js";
+import { PoolingReportSchema } from "./pool.js";
+import { ProxyReportSchema } from "./proxy-section.js";
+import { ReplicationReportSchema } from "./replication.js";
+import { RoutingReportSchema } from "./routing.js";
 
 /**
  * The `sharding` section: how keys are spread over shards, and the share of
@@ -125,6 +129,14 @@ export const ShardReportSchema = z.strictObject({
   replicaLagMaxMs: num()
     .nullable()
     .describe("Most age of an unapplied write over its replicas (ms); null without replicas"),
+  pool: PoolingReportSchema.optional().describe("Its pools, as an unsharded report's `pool`"),
+  replication: ReplicationReportSchema.optional().describe(
+    "Its replicas' lag, as an unsharded report's `replication`",
+  ),
+  routing: RoutingReportSchema.optional().describe(
+    "Its router, as an unsharded report's `routing`",
+  ),
+  proxy: ProxyReportSchema.optional().describe("Its ProxySQL, as an unsharded report's `proxy`"),
 });
 
 /**

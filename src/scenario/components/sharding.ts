@@ -27,6 +27,7 @@ import type {
 import { replicaCount } from "./replication.js";
 import { checkReshardEvents, ReshardEvent } from "./reshard-event.js";
 import { scheduleReshard } from "./reshard-run.js";
+import { shardSections } from "./shard-sections.js";
 import {
   checkSharding,
   clusterCount,
@@ -265,6 +266,7 @@ function shardingSection(
       p99Ms: spread(router.shardLatency(i)).p99,
       primaryUtilization: nodes.find((n) => n.name === `s${i}/primary`)?.utilization ?? 0,
       replicaLagMaxMs: replicaLagMax(s, window),
+      ...shardSections(s.stats, window),
     })),
   };
 }

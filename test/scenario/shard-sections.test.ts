@@ -1,0 +1,168 @@
+// A sharded report's per-shard sections (each shard's own pool, replication,
+// routing and proxy, which cannot be merged over shards), the verdict judging
+// every shard's replicas against its own primary's log, and the comparison
+// columns that read them.
+import { describe, expect, it } from "vitest";
+import { type Report, runScenario, type ScenarioInput } from "../../src/index.js";
+import { componentColumns, ReportSchema } from "../../src/scenario/index.js";
+import { formatFigure } from "../../src/scenario/table-text.js";
+
+const BASE: ScenarioInput = {
+  seed: 11,
+  warmup: 300,
+  duration: 1_500,
+  workload: { rate: 600, readRatio: 0.9, keys: { count: 4_000, popularity: { kind: "uniform" } } },
+  replication: { replicas: 2 },
+  routing: {},
+  pool: { defaultPoolSize: 5 },
+};
+
+const SHARDED: ScenarioInput = { ...BASE, sharding: { strategy: "jump", shards: 3 } };
+
+/** Reads served in the measured window by the nodes whose names start with `prefix`. */
+function readsServed(report: Report, prefix: string): number {
+  return report.nodes
+    .filter((n) => n.name.startsWith(prefix))
+    .reduce((sum, n) => sum + n.readsServed, 0);
+}
+
+describe("a sharded report's per-shard sections", () => {
+  const report = runScenario(SHARDED);
+  const shards = report.sharding?.shards ?? [];
+
+  it("gives every shard its own pool, replication and routing, and leaves the merged ones out", () => {
+    expect(() => ReportSchema.parse(report)).not.toThrow();
+    expect(report.replication).toBeUndefined();
+    expect(report.routing).toBeUndefined();
+    expect(report.pool).toBeUndefined();
+    expect(shards).toHaveLength(3);
+    shards.forEach((s, i) => {
+      expect(s.replication?.replicas.map((r) => r.name)).toEqual([
+        `s${i}/replica-1`,
+        `s${i}/replica-2`,
+      ]);
+      expect(s.pool).toBeDefined();
+      expect(s.routing).toBeDefined();
+      expect(s.proxy).toBeUndefined();
+    });
+  });
+
+  it("each shard's router counts the reads its own nodes served (± those in flight at the cuts)", () => {
+    // Without a consistency policy every read goes to a replica (round robin);
+    // the router counts a read when it routes it, the node when it answers it.
+    for (const s of shards) {
+      const routed = (s.routing?.readsToPrimary ?? 0) + (s.routing?.readsToReplicas ?? 0);
+      expect(routed).toBeGreaterThan(100);
+      expect(Math.abs(routed - readsServed(report, `${s.name}/`))).toBeLessThanOrEqual(10);
+    }
+  });
+
+  it("each shard's replicaLagMaxMs is the most of its own replicas' oldest-unapplied ages", () => {
+    for (const s of shards) {
+      const ages = s.replication?.replicas.map((r) => r.oldestUnappliedAgeMs.max) ?? [];
+      expect(s.replicaLagMaxMs).toBe(Math.max(...ages));
+    }
+  });
+
+  it("the verdict names every shard's replicas, in shard order", () => {
+    expect(report.verdict.replicas.map((r) => r.name)).toEqual([
+      "s0/replica-1",
+      "s0/replica-2",
+      "s1/replica-1",
+      "s1/replica-2",
+      "s2/replica-1",
+      "s2/replica-2",
+    ]);
+  });
+
+  it("an unsharded report keeps its sections at the top level", () => {
+    const plain = runScenario({ ...BASE, duration: 500 });
+    expect(plain.replication?.replicas).toHaveLength(2);
+    expect(plain.routing).toBeDefined();
+    expect(plain.pool).toBeDefined();
+    expect(plain.sharding).toBeUndefined();
+  });
+});
+
+describe("the verdict of a sharded plan", () => {
+  // Range boundaries 100 and 3,900 over 4,000 uniformly chosen keys put 95 % of
+  // the writes on s1 (285/s of 300/s) and 2.5 % on s0 and s2 (7.5/s each). One
+  // applier at 5 ms a transaction applies 200/s: s1's replica falls ~85/s
+  // behind (its unapplied log grows without bound), s0's and s2's keep up.
+  const hot: ScenarioInput = {
+    ...BASE,
+    warmup: 500,
+    duration: 3_000,
+    workload: { rate: 300, readRatio: 0, keys: { count: 4_000, popularity: { kind: "uniform" } } },
+    replication: { replicas: 1, applyTime: 5, applyWorkers: 1 },
+    sharding: { strategy: "range", boundaries: [100, 3_900] },
+  };
+
+  it("is overloaded when a shard other than the first has a replica falling behind", () => {
+    const report = runScenario(hot);
+    const v = report.verdict;
+    expect(v.status).toBe("overloaded");
+    const behind = v.reasons.filter((r) => r.code === "replica-falling-behind");
+    expect(behind.map((r) => r.subject)).toEqual(["s1/replica-1"]);
+    // Judged against its own primary's writes, not every shard's.
+    const s1Writes = report.nodes.find((n) => n.name === "s1/primary")?.writesServed ?? 0;
+    expect(behind[0]?.figures.written).toBeGreaterThan(0.9 * s1Writes);
+    expect(behind[0]?.figures.written).toBeLessThan(1.1 * s1Writes);
+    // ~85/s over 3 s: a growth of some 250 records; the others' stay flat.
+    const growth = Object.fromEntries(v.replicas.map((r) => [r.name, r.backlogGrowth]));
+    expect(growth["s1/replica-1"]).toBeGreaterThan(150);
+    expect(growth["s0/replica-1"]).toBeLessThan(10);
+    expect(growth["s2/replica-1"]).toBeLessThan(10);
+  });
+
+  it("the comparison's replica-lag column shows the worst shard's lag", () => {
+    const report = runScenario(hot);
+    const worst = Math.max(
+      ...(report.sharding?.shards ?? []).flatMap(
+        (s) => s.replication?.replicas.map((r) => r.oldestUnappliedAgeMs.max) ?? [],
+      ),
+    );
+    // Writes at 285/s applied at 200/s: the write applied at time t was made at
+    // 200t/285, so the oldest unapplied is t(1 − 200/285) ≈ 0.3 t old, some 0.9 s
+    // at the end of the 3.5 s run; the other shards' replicas, a millisecond.
+    expect(worst).toBeGreaterThan(600);
+    expect(cells(report, "replica lag")).toBe(formatFigure(worst));
+  });
+});
+
+describe("the comparison of a sharded plan", () => {
+  it("counts the reads to primary over every shard's primary when no router counts them", () => {
+    // Without a routing section every read goes to its shard's primary.
+    const { routing: _, ...noRouting } = SHARDED;
+    const report = runScenario({ ...noRouting, duration: 600 });
+    const primaries = report.nodes.filter((n) => n.role === "primary");
+    expect(primaries).toHaveLength(3);
+    const sum = primaries.reduce((a, n) => a + n.readsServed, 0);
+    expect(sum).toBeGreaterThan(primaries[0]?.readsServed ?? 0);
+    expect(cells(report, "reads to")).toBe(String(sum));
+  });
+
+  it("sums the shards' routers' reads to primary", () => {
+    // Read-your-writes by window sends a session's reads after a write to its
+    // primary; 20 sessions each write about 3 times a second.
+    const report = runScenario({
+      ...SHARDED,
+      duration: 600,
+      workload: { ...BASE.workload, sessions: 20 },
+      routing: { consistency: { policy: "read-your-writes", by: "window", window: 500 } },
+    });
+    const perShard = (report.sharding?.shards ?? []).map(
+      (s) => s.routing?.readsToPrimary ?? Number.NaN,
+    );
+    for (const n of perShard) expect(n).toBeGreaterThan(0);
+    const sum = perShard.reduce((a, b) => a + b, 0);
+    expect(cells(report, "reads to")).toBe(String(sum));
+  });
+});
+
+/** The comparison table's cell for `report` in the component column headed `header`. */
+function cells(report: Report, header: string): string {
+  const column = componentColumns().find((c) => c.header[0] === header);
+  if (column === undefined) throw new Error(`no column headed ${header}`);
+  return column.cell(report);
+}
