@@ -2,6 +2,7 @@
 // top-level ones (a JSON merge patch, RFC 7396) for one shard; the shard is then
 // built from them and the rest from the top-level sections; every override is
 // checked as the whole scenario it makes, its problems under its own path.
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseScenario, runScenario, type ScenarioInput } from "../../src/index.js";
 
@@ -113,5 +114,25 @@ describe("per-shard overrides", () => {
     const paths = issues.map((i) => i.path);
     expect(paths).toContain("sharding.overrides.0.replication.acks");
     expect(paths).toContain("sharding.overrides.0.database.cores");
+  });
+});
+
+describe("for any shard", () => {
+  it("an override that patches nothing, or sets what the top level has, changes nothing", () => {
+    const top = { ...BASE, duration: 300, warmup: 100, database: { cores: 4 } };
+    const plain = runScenario(top);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 }), fc.boolean(), (shard, same) => {
+        const override = same
+          ? { shard, database: { cores: 4 }, replication: { replicas: 1 } }
+          : { shard };
+        const report = runScenario({
+          ...top,
+          sharding: { strategy: "hash-mod", shards: 3, overrides: [override] },
+        });
+        expect(report).toEqual(plain);
+      }),
+      { numRuns: 6 },
+    );
   });
 });

@@ -2,6 +2,7 @@
 // routing and proxy, which cannot be merged over shards), the verdict judging
 // every shard's replicas against its own primary's log, and the comparison
 // columns that read them.
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type Report, runScenario, type ScenarioInput } from "../../src/index.js";
 import { componentColumns, ReportSchema } from "../../src/scenario/index.js";
@@ -166,3 +167,43 @@ function cells(report: Report, header: string): string {
   if (column === undefined) throw new Error(`no column headed ${header}`);
   return column.cell(report);
 }
+
+describe("for any sharded plan", () => {
+  it("the verdict records exactly the shards' replicas, and each shard's lag row reads its own section", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 0, max: 2 }),
+        fc.constantFrom("hash-mod" as const, "jump" as const, "rendezvous" as const),
+        fc.integer({ min: 1, max: 1_000 }),
+        (shards, replicas, strategy, seed) => {
+          const report = runScenario({
+            seed,
+            warmup: 50,
+            duration: 200,
+            workload: { rate: 400, readRatio: 0.8, keys: { count: 500 } },
+            ...(replicas === 0 ? {} : { replication: { replicas }, routing: {} }),
+            sharding: { strategy, shards },
+          });
+          const rows = report.sharding?.shards ?? [];
+          expect(rows).toHaveLength(shards);
+          expect(report.replication).toBeUndefined();
+          expect(report.verdict.replicas.map((r) => r.name)).toEqual(
+            rows.flatMap((s, i) =>
+              Array.from({ length: replicas }, (_, j) => {
+                expect(s.name).toBe(`s${i}`);
+                return `s${i}/replica-${j + 1}`;
+              }),
+            ),
+          );
+          for (const s of rows) {
+            const ages = s.replication?.replicas.map((r) => r.oldestUnappliedAgeMs.max) ?? [];
+            expect(s.replicaLagMaxMs).toBe(ages.length === 0 ? null : Math.max(...ages));
+            expect(s.routing === undefined).toBe(replicas === 0);
+          }
+        },
+      ),
+      { numRuns: 10 },
+    );
+  });
+});
