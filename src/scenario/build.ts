@@ -30,6 +30,7 @@ import { clusterCount, SHARD_ROUTER_ID, sharding } from "./components/sharding.j
 import { GraphBuilder, type TopologyGraph } from "./graph.js";
 import { type RateOf, rateOf } from "./rate-steps.js";
 import type { Scenario } from "./schema.js";
+import { shardScenario } from "./shard-overrides.js";
 import type { TimelineEntry } from "./timeline.js";
 import { ClusterVersionOracle } from "./versions.js";
 
@@ -152,7 +153,10 @@ export function buildTopology(sim: Simulation, scenario: Scenario): BuiltTopolog
     // Each shard is folded on its own graph, then drawn behind the router with its ids prefixed.
     parts = Array.from({ length: shards }, (_, index) => {
       const own = new GraphBuilder();
-      const part = buildCluster({ ...base, graph: own }, { index, prefix: `s${index}/` });
+      const part = buildCluster(
+        { ...base, scenario: shardScenario(scenario, index), graph: own },
+        { index, prefix: `s${index}/` },
+      );
       appendPrefixed(graph, own, `s${index}_`, `s${index}: `, `s${index}/`);
       return part;
     });

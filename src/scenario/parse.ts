@@ -5,6 +5,7 @@ import type * as z from "zod";
 import { MAX_NESTING_DEPTH, tooDeepAt } from "../latency/nesting.js";
 import { scenarioJsonSchema } from "./json-schema.js";
 import { type Scenario, ScenarioSchema } from "./schema.js";
+import { shardOverrideIssues } from "./shard-overrides.js";
 
 /**
  * One problem with a scenario.
@@ -84,7 +85,12 @@ export function parseScenario(input: unknown): ParseResult {
     const deep = tooDeepAt(value, MAX_NESTING_DEPTH);
     if (deep !== undefined) return { ok: false, issues: [tooDeepIssue(deep)] };
     const result = ScenarioSchema.safeParse(value, { reportInput: true });
-    if (result.success) return { ok: true, scenario: result.data };
+    if (result.success) {
+      // Each shard's overrides, checked as the whole scenario they make for it.
+      const shards = shardOverrideIssues(result.data);
+      if (shards.length === 0) return { ok: true, scenario: result.data };
+      return { ok: false, issues: shards.flatMap(intoBranch).map(toIssue) };
+    }
     return { ok: false, issues: result.error.issues.flatMap(intoBranch).map(toIssue) };
   } catch (error) {
     // The promise is "never throws": an input that trips a check nobody foresaw (a

@@ -10,6 +10,7 @@ import type { Operation } from "../models/operation.js";
 import { Workload } from "../models/workload/workload.js";
 import { type BuiltTopology, buildTopology } from "./build.js";
 import { REPORT_SECTIONS } from "./components/index.js";
+import { shardReplicaNames } from "./components/shard-sections.js";
 import { estimateWork } from "./estimate.js";
 import { roundFigure } from "./fields.js";
 import type { TopologyGraph } from "./graph.js";
@@ -180,7 +181,7 @@ export function runScenarioDetailed(
     completed: measure.completed,
     failedByKind: report.errors.byKind,
     nodes: report.nodes,
-    replicaNames: report.replication?.replicas.map((r) => r.name) ?? [],
+    replicaNames: report.replication?.replicas.map((r) => r.name) ?? shardReplicaNames(report),
   });
   const lagSeries = [...topology.stats.values()].flatMap((s) => s.series?.() ?? []);
   return {
@@ -219,8 +220,10 @@ function wireRun(
   options: RunScenarioOptions,
 ): WiredRun {
   const maxInFlight = resolveLimits(options.limits).maxInFlight;
-  // The verdict reads the first cluster's replication (a sharded plan's shard 0; see docs/sharding.md).
-  const replication = topology.clusters[0]?.replication ?? null;
+  // Every cluster's replication: a sharded plan's verdict judges each shard's replicas.
+  const replication = topology.clusters.flatMap((c) =>
+    c.replication === null ? [] : [c.replication],
+  );
   // What holds versions (replicas, a cache) may serve old ones: the monitor checks those plans.
   const observers = new ConsistencyObservers(
     topology.versions,

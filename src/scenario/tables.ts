@@ -2,6 +2,7 @@
 // sections of the report's table.
 import type { ComparisonColumn } from "./components/component.js";
 import { COMPONENTS, REPORT_SECTIONS, SCENARIO_SECTIONS } from "./components/index.js";
+import { PER_SHARD_SECTIONS } from "./components/shard-sections.js";
 import type { Report } from "./report.js";
 import type { Scenario } from "./schema.js";
 
@@ -19,6 +20,26 @@ export function componentTables(report: Report): string[] {
     const component = COMPONENTS.find((c) => c.report.key === key);
     if (section === undefined || section === null || component?.table === undefined) continue;
     out.push("", ...component.table(section, report));
+  }
+  out.push(...shardTables(report));
+  return out;
+}
+
+/**
+ * A sharded report's per-shard sections (its shards' pools, replication,
+ * routing or proxy), each drawn by its component's table under the shard's name.
+ */
+function shardTables(report: Report): string[] {
+  const out: string[] = [];
+  for (const shard of report.sharding?.shards ?? []) {
+    const sections = shard as unknown as Readonly<Record<string, unknown>>;
+    for (const key of PER_SHARD_SECTIONS) {
+      const section = sections[key];
+      const component = COMPONENTS.find((c) => c.report.key === key);
+      if (section === undefined || section === null || component?.table === undefined) continue;
+      const [first = "", ...rest] = component.table(section, report);
+      out.push("", `${shard.name}: ${first}`, ...rest);
+    }
   }
   return out;
 }

@@ -83,9 +83,15 @@ export interface RecordedWindows {
   readonly windowMs: number;
   /** Work in flight. */
   readonly work: WindowSeries;
-  /** Each replica's unapplied log records. */
-  readonly replicas: readonly (WindowSeries & { readonly name: string })[];
-  /** Log records the primary wrote in the window. */
+  /**
+   * Each replica's unapplied log records, and the log records its own primary
+   * wrote in the window (a sharded plan's shards each have a primary).
+   */
+  readonly replicas: readonly (WindowSeries & {
+    readonly name: string;
+    readonly written: number;
+  })[];
+  /** Log records every primary wrote in the window. */
   readonly written: number;
 }
 
@@ -144,8 +150,8 @@ export function judgeVerdict(run: VerdictRun, rec: RecordedWindows): Verdict {
   }
   const replicas = rec.replicas.map((r) => ({ ...r, growth: fittedGrowth(r.means) }));
   for (const r of replicas) {
-    if (r.growth > Math.max(GROWTH_SHARE * rec.written, GROWTH_FLOOR)) {
-      reasons.push(replicaBehind(r, rec.written));
+    if (r.growth > Math.max(GROWTH_SHARE * r.written, GROWTH_FLOOR)) {
+      reasons.push(replicaBehind(r, r.written));
     }
   }
   if (failed > 0 && failed > FAILED_SHARE * finished) {

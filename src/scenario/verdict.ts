@@ -45,7 +45,10 @@ export interface ReplicationProbe {
 export class VerdictRecorder {
   private readonly sim: Simulation;
   private readonly endMs: number;
-  private readonly replication: ReplicationProbe | null;
+  /** Each cluster's replication (one per shard in a sharded plan; none without replicas). */
+  private readonly clusters: readonly ReplicationProbe[];
+  /** For each recorded replica: its cluster's index in {@link clusters} and its own index there. */
+  private readonly replicaOf: readonly { readonly cluster: number; readonly index: number }[];
   private inFlight = 0;
   private started = false;
   private windowMs = 0;
@@ -57,14 +60,24 @@ export class VerdictRecorder {
   private readonly sampleSums: number[];
   private samples = 0;
   private timer: ReturnType<Simulation["at"]> | null = null;
-  private writtenAtStart = 0;
-  private writtenAtEnd = 0;
+  private writtenAtStart: number[];
+  private writtenAtEnd: number[];
 
-  constructor(sim: Simulation, endMs: number, replication: ReplicationProbe | null) {
+  /**
+   * `replication`: every cluster's replication in cluster order (a sharded
+   * plan's shards each have their own log: a replica is judged against what
+   * its own primary wrote).
+   */
+  constructor(sim: Simulation, endMs: number, replication: readonly ReplicationProbe[]) {
     this.sim = sim;
     this.endMs = endMs;
-    this.replication = replication;
-    const replicas = replication?.replicaCount ?? 0;
+    this.clusters = replication;
+    this.replicaOf = replication.flatMap((r, cluster) =>
+      Array.from({ length: r.replicaCount }, (_, index) => ({ cluster, index })),
+    );
+    this.writtenAtStart = replication.map(() => 0);
+    this.writtenAtEnd = replication.map(() => 0);
+    const replicas = this.replicaOf.length;
     this.backlogs = Array.from({ length: replicas }, () => ({ atStart: 0, atEnd: 0, means: [] }));
     this.sampleSums = new Array<number>(replicas).fill(0);
   }
@@ -92,7 +105,7 @@ export class VerdictRecorder {
     this.windowEnd = this.windowMs > 0 ? now + this.windowMs : Number.POSITIVE_INFINITY;
     this.lastChange = now;
     this.work.atStart = this.inFlight;
-    this.writtenAtStart = this.replication?.lsn ?? 0;
+    this.writtenAtStart = this.clusters.map((r) => r.lsn);
     this.backlogs.forEach((b, i) => {
       b.atStart = this.backlog(i);
     });
@@ -111,7 +124,7 @@ export class VerdictRecorder {
       this.closeWindow(now);
     }
     this.work.atEnd = this.inFlight;
-    this.writtenAtEnd = this.replication?.lsn ?? 0;
+    this.writtenAtEnd = this.clusters.map((r) => r.lsn);
     this.backlogs.forEach((b, i) => {
       b.atEnd = this.backlog(i);
     });
@@ -124,14 +137,17 @@ export class VerdictRecorder {
 
   /** The verdict, from what was recorded and the run's other figures. */
   verdict(run: VerdictRun): Verdict {
+    const written = (c: number): number =>
+      (this.writtenAtEnd[c] as number) - (this.writtenAtStart[c] as number);
     return judgeVerdict(run, {
       windowMs: this.windowMs,
       work: this.work,
       replicas: this.backlogs.map((b, i) => ({
         name: run.replicaNames[i] ?? `replica-${i + 1}`,
         ...b,
+        written: written(this.replicaOf[i]?.cluster ?? 0),
       })),
-      written: this.writtenAtEnd - this.writtenAtStart,
+      written: this.clusters.reduce((sum, _, c) => sum + written(c), 0),
     });
   }
 
@@ -162,8 +178,11 @@ export class VerdictRecorder {
   }
 
   private backlog(i: number): number {
-    const replication = this.replication;
-    return replication === null ? 0 : replication.lsn - replication.appliedLsn(i);
+    const at = this.replicaOf[i];
+    const replication = at === undefined ? undefined : this.clusters[at.cluster];
+    return at === undefined || replication === undefined
+      ? 0
+      : replication.lsn - replication.appliedLsn(at.index);
   }
 
   /** Samples at the middle of each tenth of a window, so every sample runs before the end. */

@@ -72,6 +72,7 @@ export const proxy: Component<typeof ProxySection, typeof ProxyReportSection> = 
 
 function buildProxy(context: BuildContext, downstream: Downstream, px: ProxySpec): ProxySql {
   const { sim, compile, versions } = context;
+  const cluster = context.cluster.index;
   const replication = context.shared.replication;
   const row = (way: Way, hostgroup: number, weight: number): ProxyServerConfig => ({
     hostgroup,
@@ -120,8 +121,9 @@ function buildProxy(context: BuildContext, downstream: Downstream, px: ProxySpec
       connectTimeoutServerMaxMs: px.connectTimeoutServerMax,
     },
     servers,
-    // One cluster behind the proxy: its stale-hit count compares with cluster 0's primary.
-    (key) => versions.newestCommittedVersion(0, key),
+    // One cluster behind each proxy (a sharded plan builds one per shard): its
+    // stale-hit count compares with that cluster's primary.
+    (key) => versions.newestCommittedVersion(cluster, key),
   );
 }
 

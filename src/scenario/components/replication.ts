@@ -23,6 +23,7 @@ import { alignColumns, formatDuration, formatFigure, NO_DATA, spreadMs } from ".
 import { type Component, clusterName, type Way } from "./component.js";
 import { buildServer } from "./database.js";
 import { checkOutageEvents, liftOutages, ReplicaOutageEvent } from "./replica-outage.js";
+import { everyReplica } from "./shard-sections.js";
 
 const num = () => z.number();
 
@@ -420,7 +421,8 @@ export function replicaCount(scenario: {
 
 /** The oldest unapplied change's greatest age over the replicas (ms), or no data without replicas. */
 function maxReplicaLag(r: Report): string {
-  const replicas = r.replication?.replicas ?? [];
+  // A sharded plan's: its worst shard's.
+  const replicas = everyReplica(r);
   if (replicas.length === 0) return NO_DATA;
   return formatFigure(Math.max(...replicas.map((x) => x.oldestUnappliedAgeMs.max)));
 }

@@ -12,6 +12,7 @@ import {
 } from "../fields.js";
 import { alignColumns, countOf, formatDuration, formatFigure, NO_DATA } from "../table-text.js";
 import type { BuildContext, Component, Downstream } from "./component.js";
+import { routedReadsToPrimary } from "./shard-sections.js";
 
 const num = () => z.number();
 
@@ -137,10 +138,12 @@ export const routing: Component<typeof RoutingSection, typeof RoutingReportSecti
     {
       header: ["reads to", "primary"],
       rank: 80,
-      // Without a router every read a node served on the primary went there.
+      // Without a router every read a node served on the primary went there; a
+      // sharded plan's are summed over its shards' routers or primaries.
       cell: (r) =>
         String(
-          r.routing?.readsToPrimary ?? r.nodes.find((n) => n.role === "primary")?.readsServed ?? 0,
+          routedReadsToPrimary(r) ??
+            r.nodes.filter((n) => n.role === "primary").reduce((sum, n) => sum + n.readsServed, 0),
         ),
     },
   ],

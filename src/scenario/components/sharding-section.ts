@@ -14,6 +14,33 @@ import {
 } from "../fields.js";
 import type { Scenario } from "../schema.js";
 import type { ComponentStats, ParsedScenario } from "./component.js";
+import { PoolingReportSchema } from "./pool.js";
+import { ProxyReportSchema } from "./proxy-section.js";
+import { ReplicationReportSchema } from "./replication.js";
+import { RoutingReportSchema } from "./routing.js";
+
+/** A section of one shard's override: a JSON merge patch, checked once merged. */
+const SectionPatch = z
+  .record(z.string(), z.unknown())
+  .optional()
+  .describe("Merged into the top-level section (null removes a field) for this shard");
+
+/**
+ * One shard's own sections: each a JSON merge patch (RFC 7396) over the
+ * scenario's resolved top-level section, for that shard only.
+ *
+ * @remarks Since 0.2.0
+ */
+export const ShardOverrideSchema = z
+  .strictObject({
+    shard: z.number().int().nonnegative().describe("The shard's index (s0 is 0)"),
+    database: SectionPatch,
+    replication: SectionPatch,
+    pool: SectionPatch,
+    client: SectionPatch,
+    routing: SectionPatch,
+  })
+  .describe("One shard's sections, patched over the top-level ones");
 
 /**
  * The `sharding` section: how keys are spread over shards, and the share of
@@ -99,6 +126,12 @@ export const ShardingSchema = z
     tenantQueries: share()
       .default(0)
       .describe("Share of reads that read every row of the key's tenant"),
+    overrides: z
+      .array(ShardOverrideSchema)
+      .optional()
+      .describe(
+        "Per-shard sections: each a JSON merge patch over the top-level section, for one shard",
+      ),
   })
   .describe("Sharding: one cluster per shard behind a shard router in the application");
 
@@ -125,6 +158,14 @@ export const ShardReportSchema = z.strictObject({
   replicaLagMaxMs: num()
     .nullable()
     .describe("Most age of an unapplied write over its replicas (ms); null without replicas"),
+  pool: PoolingReportSchema.optional().describe("Its pools, as an unsharded report's `pool`"),
+  replication: ReplicationReportSchema.optional().describe(
+    "Its replicas' lag, as an unsharded report's `replication`",
+  ),
+  routing: RoutingReportSchema.optional().describe(
+    "Its router, as an unsharded report's `routing`",
+  ),
+  proxy: ProxyReportSchema.optional().describe("Its ProxySQL, as an unsharded report's `proxy`"),
 });
 
 /**
@@ -218,7 +259,7 @@ export function placementOf(s: ShardingSpec): { strategy: ShardStrategy; shards:
  * @internal The clusters a sharded scenario builds: its shards, or the shard
  * count a `reshard` grows to (those shards idle until keys move to them).
  */
-export function clusterCount(scenario: Scenario): number | null {
+export function clusterCount(scenario: Pick<Scenario, "sharding" | "timeline">): number | null {
   const n = shardCount(scenario);
   if (n === null) return null;
   const grown = (scenario.timeline ?? []).flatMap((e) => (e.kind === "reshard" ? [e.shards] : []));
@@ -240,8 +281,13 @@ export function checkSharding(scenario: ParsedScenario, ctx: z.RefinementCtx): v
   const s = scenario.sharding;
   if (s === undefined) return;
   const keys = scenario.workload.keys.count;
-  const issue = (path: (string | number)[], message: string): void => {
-    ctx.addIssue({ code: "custom", path: ["sharding", ...path], message });
+  const issue = (path: (string | number)[], message: string, input?: unknown): void => {
+    ctx.addIssue({
+      code: "custom",
+      path: ["sharding", ...path],
+      message,
+      ...(input === undefined ? {} : { input }),
+    });
   };
   // Every component is built once per shard: a cache would be one per shard,
   // its capacity multiplied by the shard count, which is not the plan written.
@@ -271,6 +317,31 @@ export function checkSharding(scenario: ParsedScenario, ctx: z.RefinementCtx): v
       ["tenantQueries"],
       `crossShard.share ${s.crossShard.share} + tenantQueries ${s.tenantQueries} exceeds 1`,
     );
+  checkOverrideShards(s.overrides ?? [], clusterCount(scenario) ?? 0, issue);
+}
+
+/** Each override names a shard that is built, once. */
+function checkOverrideShards(
+  overrides: readonly { readonly shard: number }[],
+  built: number,
+  issue: (path: (string | number)[], message: string, input?: unknown) => void,
+): void {
+  const seen = new Set<number>();
+  overrides.forEach((o, i) => {
+    if (o.shard >= built)
+      issue(
+        ["overrides", i, "shard"],
+        `shard ${o.shard} is not built: expected 0 … ${built - 1} (the plan has ${built} shards)`,
+        o.shard,
+      );
+    if (seen.has(o.shard))
+      issue(
+        ["overrides", i, "shard"],
+        `shard ${o.shard} is overridden twice: merge the two`,
+        o.shard,
+      );
+    seen.add(o.shard);
+  });
 }
 
 function checkBoundaries(

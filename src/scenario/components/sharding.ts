@@ -27,6 +27,7 @@ import type {
 import { replicaCount } from "./replication.js";
 import { checkReshardEvents, ReshardEvent } from "./reshard-event.js";
 import { scheduleReshard } from "./reshard-run.js";
+import { shardSections } from "./shard-sections.js";
 import {
   checkSharding,
   clusterCount,
@@ -83,12 +84,21 @@ export const sharding: Component<typeof ShardingSection, typeof ShardingReportSe
   summary: (s) =>
     s.sharding === undefined
       ? undefined
-      : ["sharding", `${s.sharding.strategy}, ${shardCount(s)} shards by ${s.sharding.key}`],
+      : [
+          "sharding",
+          `${s.sharding.strategy}, ${shardCount(s)} shards by ${s.sharding.key}${overridden(s.sharding.overrides)}`,
+        ],
   table: (section) => shardingTable(section),
   estimate: (s, run) => shardingEstimate(s, run),
   build: (_context, downstream) => ({ downstream }),
   buildFront: (context, shards) => buildShardRouter(context, shards),
 };
+
+/** The shards with sections of their own, for the summary ("" when none). */
+function overridden(overrides: ShardingSpec["overrides"]): string {
+  if (overrides === undefined || overrides.length === 0) return "";
+  return `; own sections for ${overrides.map((o) => `s${o.shard}`).join(", ")}`;
+}
 
 // Events of one scattered part: its arrival, the round trip each way and the
 // server's work, with the hops in between (the built-ins take 5–7 per operation).
@@ -265,6 +275,7 @@ function shardingSection(
       p99Ms: spread(router.shardLatency(i)).p99,
       primaryUtilization: nodes.find((n) => n.name === `s${i}/primary`)?.utilization ?? 0,
       replicaLagMaxMs: replicaLagMax(s, window),
+      ...shardSections(s.stats, window),
     })),
   };
 }

@@ -1,0 +1,56 @@
+// One shard's scenario: the top-level sections with that shard's
+// `sharding.overrides` entry merged in (a JSON merge patch per section over the
+// resolved section, RFC 7396), validated as a whole scenario so that the
+// cross-section checks (acks ≤ replicas, a replica-outage naming a replica the
+// shard has, a routing section without replicas) hold for every shard.
+import type * as z from "zod";
+import { type Scenario, ScenarioSchema } from "./schema.js";
+import { mergePatch } from "./variants.js";
+
+const SECTIONS = ["database", "replication", "pool", "client", "routing"] as const;
+
+/** The override's patch of each section it names. */
+function patchOf(
+  o: NonNullable<NonNullable<Scenario["sharding"]>["overrides"]>[number],
+): Record<string, unknown> {
+  const patch: Record<string, unknown> = {};
+  for (const key of SECTIONS) if (o[key] !== undefined) patch[key] = o[key];
+  return patch;
+}
+
+/** The scenario with override `i` merged, its sharding section without overrides, unparsed. */
+function patched(scenario: Scenario, i: number): unknown {
+  const s = scenario.sharding;
+  const o = s?.overrides?.[i];
+  if (s === undefined || o === undefined) return scenario;
+  const { overrides: _, ...sharding } = s;
+  return mergePatch({ ...scenario, sharding }, patchOf(o));
+}
+
+/**
+ * @internal Shard `index`'s scenario: the plan's own when no override names
+ * it, else the plan with that override's sections merged in (validated when the
+ * scenario was parsed: {@link shardOverrideIssues}).
+ */
+export function shardScenario(scenario: Scenario, index: number): Scenario {
+  const i = scenario.sharding?.overrides?.findIndex((o) => o.shard === index) ?? -1;
+  if (i < 0) return scenario;
+  return ScenarioSchema.parse(patched(scenario, i));
+}
+
+/**
+ * @internal The problems of every override, each as the whole scenario it
+ * makes would have them, under `sharding.overrides.<i>.` (a section's own
+ * field under its section: `sharding.overrides.0.replication.acks`).
+ */
+export function shardOverrideIssues(scenario: Scenario): z.core.$ZodIssue[] {
+  const overrides = scenario.sharding?.overrides ?? [];
+  return overrides.flatMap((_, i) => {
+    const result = ScenarioSchema.safeParse(patched(scenario, i), { reportInput: true });
+    if (result.success) return [];
+    return result.error.issues.map(
+      (issue) =>
+        ({ ...issue, path: ["sharding", "overrides", i, ...issue.path] }) as z.core.$ZodIssue,
+    );
+  });
+}
