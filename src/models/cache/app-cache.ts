@@ -11,11 +11,13 @@
 // XFetch's early refresh is optional: the reader reloads as on a miss. A node
 // can be lost (emptied). Write-behind (write-behind.ts) acknowledges a write
 // once the cache holds it and loads misses itself, as read-through does; a
-// load does not overwrite a key whose newer writes wait to be flushed. Left
-// out: a node's own queue (a Redis node's single thread).
+// load does not overwrite a key whose newer writes wait to be flushed. Every
+// command at a node (get, set, delete) waits for one of the node's threads
+// (command-queue.ts) when the node has a queue: Redis one, Memcached `-t`.
 import type { RandomStream } from "../../kernel/index.js";
 import type { Done, Operation, Service, VersionHolder } from "../operation.js";
 import type { Coalescer } from "./coalescer.js";
+import type { CommandQueue } from "./command-queue.js";
 import type { CacheStore } from "./entry.js";
 import type { LeaseTable } from "./leases.js";
 import type { TtlPolicy } from "./ttl.js";
@@ -50,6 +52,13 @@ export interface CacheNode {
   readonly store: CacheStore<CachedVersion>;
   readonly leases: LeaseTable | null;
   readonly coalescer: Coalescer<Operation> | null;
+  /**
+   * The node's threads executing commands; absent: a command costs no time at
+   * the node (the reference cache).
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly commands?: CommandQueue;
 }
 
 /**
@@ -217,6 +226,7 @@ export class AppCache implements Service, VersionHolder {
     for (const node of this.config.nodes) {
       node.store.evictions = 0;
       node.store.expirations = 0;
+      node.commands?.resetStats();
     }
   }
 
@@ -271,7 +281,14 @@ export class AppCache implements Service, VersionHolder {
   }
 
   private read(op: Operation, done: Done): void {
-    this.sim.schedule(this.half(), () => this.lookup(op, done));
+    const node = this.config.nodes[this.config.nodeOf(op.key)] as CacheNode;
+    this.sim.schedule(this.half(), () => this.execute(node, () => this.lookup(op, done)));
+  }
+
+  /** A command at the node: it waits for a thread and executes (at once with no queue). */
+  private execute(node: CacheNode, command: () => void): void {
+    if (node.commands === undefined) command();
+    else node.commands.execute(command);
   }
 
   /** At the cache node: a hit goes back; a miss loads, waits for a lease, or joins a load. */
@@ -370,7 +387,11 @@ export class AppCache implements Service, VersionHolder {
         return;
       }
       if (this.loadsItself) {
-        this.fill(op, node, token, loadMs);
+        this.pendingSets.add(op);
+        this.execute(node, () => {
+          this.pendingSets.delete(op);
+          this.fill(op, node, token, loadMs);
+        });
         this.sim.schedule(this.half(), () => done(op));
         return;
       }
@@ -381,10 +402,12 @@ export class AppCache implements Service, VersionHolder {
         versionLsn: op.versionLsn,
         loadMs,
       };
-      this.sim.schedule(this.half(), () => {
-        this.pendingSets.delete(op);
-        this.store(op.key, version, node, token);
-      });
+      this.sim.schedule(this.half(), () =>
+        this.execute(node, () => {
+          this.pendingSets.delete(op);
+          this.store(op.key, version, node, token);
+        }),
+      );
       done(op);
     });
   }
@@ -428,7 +451,8 @@ export class AppCache implements Service, VersionHolder {
   /** A write: the database first; then the key is deleted, updated or left, and the write acknowledged. */
   private write(op: Operation, done: Done): void {
     if (this.queue !== null) {
-      this.sim.schedule(this.half(), () => this.writeBehind(op, done));
+      const node = this.config.nodes[this.config.nodeOf(op.key)] as CacheNode;
+      this.sim.schedule(this.half(), () => this.execute(node, () => this.writeBehind(op, done)));
       return;
     }
     this.database.submit(op, () => {
@@ -446,12 +470,14 @@ export class AppCache implements Service, VersionHolder {
         versionLsn: op.versionLsn,
         loadMs: 0,
       };
-      this.sim.schedule(this.half(), () => {
-        node.leases?.invalidate(op.key);
-        if (invalidation === "delete") node.store.delete(op.key);
-        else this.store(op.key, value, node, 0);
-        this.sim.schedule(this.half(), () => done(op));
-      });
+      this.sim.schedule(this.half(), () =>
+        this.execute(node, () => {
+          node.leases?.invalidate(op.key);
+          if (invalidation === "delete") node.store.delete(op.key);
+          else this.store(op.key, value, node, 0);
+          this.sim.schedule(this.half(), () => done(op));
+        }),
+      );
     });
   }
 

@@ -91,6 +91,15 @@ export const CacheSchema = z
     memoryRead: DistributionSpecSchema.default("ramRead").describe(
       "The cache node's memory read (ms)",
     ),
+    threads: positiveInt()
+      .max(1024)
+      .optional()
+      .describe(
+        "Threads executing a node's commands: redis 1 (io-threads only move socket reads and writes off the main thread), memcached -t (4), lru 1",
+      ),
+    commandTime: DistributionSpecSchema.optional().describe(
+      "One command's (GET, SET, DEL) execution time at a node (ms): redis and memcached exponential with mean 0.01 (about 100,000 commands per second per thread, redis-benchmark's order without pipelining); lru: absent, no queue",
+    ),
   })
   .superRefine((c, ctx) => {
     const issue = (path: string, message: string, input: unknown): void => {
@@ -118,6 +127,12 @@ export const CacheSchema = z
       );
     }
     checkWriteBehind(c, issue);
+    if (c.engine === "redis" && c.threads !== undefined && c.threads !== 1)
+      issue(
+        "threads",
+        "expected 1 with engine redis: Redis executes commands on its main thread (io-threads only read sockets and write replies); add nodes instead",
+        c.threads,
+      );
     if (c.ttl !== undefined && !(c.ttl > 0))
       issue("ttl", "expected a duration > 0 (leave ttl out for none)", c.ttl);
   })
@@ -214,6 +229,21 @@ export const CacheReportSchema = z.strictObject({
       misses: count(),
       items: count(),
       memoryBytes: count().describe("Memory the items take as the engine counts it"),
+      commands: count()
+        .optional()
+        .describe("Commands the node executed (absent: no command queue)"),
+      utilisation: z
+        .number()
+        .optional()
+        .describe("Busy thread-time over threads × measured time (absent: no command queue)"),
+      queueWaitMeanMs: z
+        .number()
+        .optional()
+        .describe("Mean wait of a command for one of the node's threads (ms)"),
+      queueWaitMaxMs: z
+        .number()
+        .optional()
+        .describe("Longest wait of a command for one of the node's threads (ms)"),
     }),
   ),
 });

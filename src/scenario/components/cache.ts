@@ -7,6 +7,7 @@ import type { EventHandle } from "../../kernel/index.js";
 import type { CachedVersion } from "../../models/cache/app-cache.js";
 import { AppCache, type CacheNode } from "../../models/cache/app-cache.js";
 import { Coalescer } from "../../models/cache/coalescer.js";
+import { CommandQueue } from "../../models/cache/command-queue.js";
 import type { CacheStore } from "../../models/cache/entry.js";
 import { LeaseTable } from "../../models/cache/leases.js";
 import { ExactLruStore } from "../../models/cache/lru-store.js";
@@ -170,6 +171,7 @@ function buildCache(context: BuildContext, c: CacheSpec, behind: Service): AppCa
     store: storeOf(context, c, i),
     leases: c.leases ? new LeaseTable(c.leaseHold) : null,
     coalescer: c.coalescing ? new Coalescer<Operation>() : null,
+    ...commandQueue(context, c, i),
   }));
   const hop = context.compile(c.hop);
   const memory = context.compile(c.memoryRead);
@@ -211,6 +213,41 @@ function buildCache(context: BuildContext, c: CacheSpec, behind: Service): AppCa
   );
 }
 
+/**
+ * Redis runs commands on one thread (server.c's event loop; io-threads only do
+ * socket reads and writes), Memcached on `-t` worker threads (memcached.c
+ * settings_init: num_threads = 4). A command's default time, exponential with
+ * mean 10 µs, is 100,000 commands per second per thread: the order of
+ * redis-benchmark's GET and SET rates on one core without pipelining (Redis's
+ * benchmarks page: about 81,000 GETs and 110,000 SETs per second, 50 clients).
+ */
+const DEFAULT_COMMAND_TIME = { kind: "exponential", mean: 0.01 } as const;
+const DEFAULT_THREADS = { redis: 1, memcached: 4, lru: 1 } as const;
+
+function commandQueue(
+  context: BuildContext,
+  c: CacheSpec,
+  index: number,
+): { commands?: CommandQueue } {
+  const spec = c.commandTime ?? (c.engine === "lru" ? undefined : DEFAULT_COMMAND_TIME);
+  if (spec === undefined) return {};
+  const draw = context.compile(spec);
+  const rng = context.sim.rng(`cache.${index}.commands`);
+  const threads = c.threads ?? DEFAULT_THREADS[c.engine];
+  return { commands: new CommandQueue(context.sim, threads, () => draw(rng)) };
+}
+
+function queueFigures(queue: CommandQueue | undefined): Partial<CacheReport["nodes"][number]> {
+  if (queue === undefined) return {};
+  const q = queue.stats();
+  return {
+    commands: q.commands,
+    utilisation: roundFigure(q.utilisation),
+    queueWaitMeanMs: roundFigure(q.waitMeanMs),
+    queueWaitMaxMs: roundFigure(q.waitMaxMs),
+  };
+}
+
 function cacheReport(model: AppCache, c: CacheSpec): CacheReport {
   const s = model.stats;
   const lookups = s.hits + s.misses;
@@ -226,6 +263,7 @@ function cacheReport(model: AppCache, c: CacheSpec): CacheReport {
       misses: model.nodeStats[i]?.misses ?? 0,
       items: node.store.items,
       memoryBytes: counted ? node.store.items * c.valueBytes : node.store.usedBytes,
+      ...queueFigures(node.commands),
     };
   });
   return {
@@ -294,6 +332,7 @@ function cacheTable(r: CacheReport): string[] {
       ["  database loads", String(r.databaseLoads), `most at once on one key: ${r.loadsAtOnceMax}`],
       ["  evictions", String(r.evictions), `expirations ${r.expirations}`],
       ["  sets", String(r.sets), `rejected ${r.rejectedSets}, failed ${r.failedSets}`],
+      ...busiestNodeRow(r),
       ...(r.writesLost === undefined
         ? []
         : [
@@ -304,5 +343,21 @@ function cacheTable(r: CacheReport): string[] {
             ],
           ]),
     ]),
+  ];
+}
+
+/** The node whose threads were busiest: the one that saturates first. */
+function busiestNodeRow(r: CacheReport): string[][] {
+  let busiest: CacheReport["nodes"][number] | undefined;
+  for (const node of r.nodes)
+    if (node.utilisation !== undefined && (busiest?.utilisation ?? -1) < node.utilisation)
+      busiest = node;
+  if (busiest === undefined) return [];
+  return [
+    [
+      "  busiest node",
+      percentText(busiest.utilisation ?? 0),
+      `${busiest.name}: command wait mean ${Number((busiest.queueWaitMeanMs ?? 0).toPrecision(3))} ms, max ${Number((busiest.queueWaitMaxMs ?? 0).toPrecision(3))} ms`,
+    ],
   ];
 }

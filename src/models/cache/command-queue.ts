@@ -1,0 +1,131 @@
+// A cache node's command execution: commands served first come, first served
+// by `threads` servers. Redis executes every command on its one main thread
+// (its io-threads, Redis 6+, only read and parse sockets and write replies:
+// redis.conf's "THREADED I/O" section); Memcached runs `-t` worker threads
+// (memcached.c settings_init: num_threads = 4). So a hot Redis node is an
+// M/M/1-like queue and saturates at 1 / commandTime commands per second.
+import { Fifo } from "../../kernel/fifo.js";
+
+/** A timer callback's shape. */
+interface Clock {
+  readonly now: number;
+  schedule(delayMs: number, fn: () => void): unknown;
+}
+
+interface Waiting {
+  readonly arrivedAt: number;
+  readonly run: () => void;
+}
+
+/**
+ * The figures of a node's command queue since the last reset.
+ *
+ * @remarks Since 0.2.0
+ */
+export interface CommandQueueStats {
+  /** Commands that started executing. */
+  readonly commands: number;
+  /** Busy thread-time over threads × elapsed time, in [0, 1]. */
+  readonly utilisation: number;
+  /** The mean time a started command waited for a thread (ms); 0 with none. */
+  readonly waitMeanMs: number;
+  /** The longest such wait (ms). */
+  readonly waitMaxMs: number;
+}
+
+/**
+ * One node's threads and the commands waiting for them, FCFS.
+ *
+ * @remarks Since 0.2.0
+ */
+export class CommandQueue {
+  private readonly waiting = new Fifo<Waiting>();
+  private busy = 0;
+  private commands = 0;
+  private waitSum = 0;
+  private waitMax = 0;
+  /** Busy thread-time up to `lastChange`; reset at the warm-up cut. */
+  private busyArea = 0;
+  private lastChange: number;
+  private resetAt: number;
+
+  /**
+   * @param sim - the clock
+   * @param threads - threads executing commands (Redis 1, Memcached `-t`)
+   * @param commandMs - draws one command's execution time (ms)
+   */
+  constructor(
+    private readonly sim: Clock,
+    readonly threads: number,
+    private readonly commandMs: () => number,
+  ) {
+    if (!Number.isInteger(threads) || threads < 1)
+      throw new RangeError(`threads: expected a positive integer, got ${threads}`);
+    this.lastChange = sim.now;
+    this.resetAt = sim.now;
+  }
+
+  /** Runs `fn` when the command has executed: after its wait for a thread and its execution time. */
+  execute(fn: () => void): void {
+    const command = { arrivedAt: this.sim.now, run: fn };
+    if (this.busy < this.threads) this.start(command);
+    else this.waiting.push(command);
+  }
+
+  /** Commands waiting for a thread. */
+  get queueLength(): number {
+    return this.waiting.length;
+  }
+
+  /** Restarts the figures at the warm-up cut (commands in flight stay). */
+  resetStats(): void {
+    this.commands = 0;
+    this.waitSum = 0;
+    this.waitMax = 0;
+    this.busyArea = 0;
+    this.lastChange = this.sim.now;
+    this.resetAt = this.sim.now;
+  }
+
+  /** The figures up to now. */
+  stats(): CommandQueueStats {
+    const now = this.sim.now;
+    const area = this.busyArea + this.busy * (now - this.lastChange);
+    const span = this.threads * (now - this.resetAt);
+    return {
+      commands: this.commands,
+      utilisation: span > 0 ? area / span : 0,
+      waitMeanMs: this.commands === 0 ? 0 : this.waitSum / this.commands,
+      waitMaxMs: this.waitMax,
+    };
+  }
+
+  private setBusy(busy: number): void {
+    const now = this.sim.now;
+    this.busyArea += this.busy * (now - this.lastChange);
+    this.lastChange = now;
+    this.busy = busy;
+  }
+
+  private start(command: Waiting): void {
+    this.setBusy(this.busy + 1);
+    this.begin(command);
+  }
+
+  /** A thread takes the command: its wait ends, its execution starts. */
+  private begin(command: Waiting): void {
+    const wait = this.sim.now - command.arrivedAt;
+    this.commands++;
+    this.waitSum += wait;
+    if (wait > this.waitMax) this.waitMax = wait;
+    this.sim.schedule(this.commandMs(), () => this.finish(command));
+  }
+
+  private finish(command: Waiting): void {
+    const next = this.waiting.shift();
+    // The thread goes straight to the next command: it stays busy.
+    if (next === undefined) this.setBusy(this.busy - 1);
+    else this.begin(next);
+    command.run();
+  }
+}
