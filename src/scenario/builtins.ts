@@ -1,5 +1,7 @@
 // The built-in scenarios, shipped inside the package as data. `dbsim run` with no
 // argument runs read-heavy.
+
+import cacheNodes from "./builtins/cache-nodes.json";
 import cachePlans from "./builtins/cache-plans.json";
 import cacheRaces from "./builtins/cache-races.json";
 import deadlock from "./builtins/deadlock.json";
@@ -36,6 +38,7 @@ export const BUILTIN_SCENARIOS: Readonly<Record<string, ScenarioInput>> = Object
   "scale-up": scaleUp as ScenarioInput,
   "cache-plans": cachePlans as ScenarioInput,
   "cache-races": cacheRaces as ScenarioInput,
+  "cache-nodes": cacheNodes as ScenarioInput,
   "shard-hotspot": shardHotspot as ScenarioInput,
   "shard-key": shardKey as ScenarioInput,
 });

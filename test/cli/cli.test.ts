@@ -619,12 +619,13 @@ describe("other commands", () => {
       "scale-up",
       "cache-plans",
       "cache-races",
+      "cache-nodes",
       "shard-hotspot",
       "shard-key",
     ]);
     // Descriptions wrap to 80 columns, continuation lines indented under the first.
     const first = lines.filter((l) => !l.startsWith(" "));
-    expect(first).toHaveLength(15);
+    expect(first).toHaveLength(16);
     builtinScenarioNames().forEach((name, i) => {
       expect(first[i]).toMatch(new RegExp(`^${name}\\s+\\S.{20,}`));
     });

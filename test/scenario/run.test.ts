@@ -89,6 +89,7 @@ describe("built-in scenarios, shortened to 1 s warm-up + 3 s", () => {
       "scale-up",
       "cache-plans",
       "cache-races",
+      "cache-nodes",
       "shard-hotspot",
       "shard-key",
     ]);

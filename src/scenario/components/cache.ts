@@ -59,10 +59,12 @@ export const cache: Component<typeof CacheSection, typeof CacheReportSection> = 
     if (c === undefined) return {};
     const perNode =
       "items" in c.capacity ? c.capacity.items * c.valueBytes : c.capacity.megabytes * MB;
-    // The hop's two halves per operation, the compaction timer, the items up to the capacity.
+    // The hop's two halves per operation (and a command's execution at a node with
+    // a queue), the compaction timer, the items up to the capacity.
     const flushes = c.flushInterval === undefined ? 0 : (c.nodes * run.totalMs) / c.flushInterval;
+    const queued = c.engine !== "lru" || c.commandTime !== undefined;
     return {
-      eventsPerOperation: 2,
+      eventsPerOperation: queued ? 3 : 2,
       periodicEvents: run.totalMs / COMPACT_EVERY_MS + flushes,
       memory: [{ what: "cache entries", bytes: perNode * c.nodes }],
     };
