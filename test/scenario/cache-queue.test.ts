@@ -5,7 +5,7 @@
 // over 1,000 uniformly popular keys, all of which fit in the cache, so after the
 // warm-up nearly every command is a GET arriving as a Poisson stream.
 import { describe, expect, it } from "vitest";
-import { runScenario, type ScenarioInput } from "../../src/index.js";
+import { builtinScenario, runScenario, runVariants, type ScenarioInput } from "../../src/index.js";
 import { mm1WaitMs } from "../validation/queueing.js";
 
 /** A slow command (1 ms: think of a large value or a Lua script) so saturation comes at 1,000 commands per second. */
@@ -75,5 +75,25 @@ describe("a cache node's command queue", () => {
     }).cache;
     expect(lru?.nodes[0]?.utilisation).toBeUndefined();
     expect(() => runScenario(scenario(100, { threads: 4 }))).toThrow(/cache\.threads/);
+  });
+});
+
+describe("built-in cache-nodes", () => {
+  it("one Redis node is overloaded; one Memcached node and a 4-node Redis Cluster keep up", () => {
+    // Shortened to 2 s + 6 s: about 1.2 commands per request at 1,500 requests per second and
+    // 1 ms a command is ρ ≈ 1.8 on one thread, ≈ 0.45 on each of four.
+    const input: ScenarioInput = {
+      ...builtinScenario("cache-nodes"),
+      warmup: "2s",
+      duration: "6s",
+    } as ScenarioInput;
+    const [redis, memcached, cluster] = runVariants(input).map((v) => v.report);
+    expect(redis?.verdict.status).toBe("overloaded");
+    expect(redis?.cache?.nodes[0]?.utilisation).toBeGreaterThan(0.99);
+    for (const report of [memcached, cluster]) {
+      expect(report?.verdict.status).toBe("ok");
+      for (const node of report?.cache?.nodes ?? []) expect(node.utilisation).toBeLessThan(0.6);
+    }
+    expect(cluster?.cache?.nodes).toHaveLength(4);
   });
 });
