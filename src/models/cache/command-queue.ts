@@ -4,8 +4,6 @@
 // redis.conf's "THREADED I/O" section); Memcached runs `-t` worker threads
 // (memcached.c settings_init: num_threads = 4). So a hot Redis node is an
 // M/M/1-like queue and saturates at 1 / commandTime commands per second.
-import { Fifo } from "../../kernel/fifo.js";
-
 /** A timer callback's shape. */
 interface Clock {
   readonly now: number;
@@ -39,7 +37,9 @@ export interface CommandQueueStats {
  * @remarks Since 0.2.0
  */
 export class CommandQueue {
-  private readonly waiting = new Fifo<Waiting>();
+  /** Commands waiting for a thread, oldest at `head` (Array.shift would be O(n)). */
+  private waiting: Waiting[] = [];
+  private head = 0;
   private busy = 0;
   private commands = 0;
   private waitSum = 0;
@@ -72,9 +72,23 @@ export class CommandQueue {
     else this.waiting.push(command);
   }
 
+  private next(): Waiting | undefined {
+    if (this.head === this.waiting.length) return undefined;
+    const command = this.waiting[this.head++];
+    // Drop the served prefix once it is most of the array: amortised O(1).
+    if (this.head === this.waiting.length) {
+      this.waiting = [];
+      this.head = 0;
+    } else if (this.head >= 1024 && this.head * 2 >= this.waiting.length) {
+      this.waiting = this.waiting.slice(this.head);
+      this.head = 0;
+    }
+    return command;
+  }
+
   /** Commands waiting for a thread. */
   get queueLength(): number {
-    return this.waiting.length;
+    return this.waiting.length - this.head;
   }
 
   /** Restarts the figures at the warm-up cut (commands in flight stay). */
@@ -122,7 +136,7 @@ export class CommandQueue {
   }
 
   private finish(command: Waiting): void {
-    const next = this.waiting.shift();
+    const next = this.next();
     // The thread goes straight to the next command: it stays busy.
     if (next === undefined) this.setBusy(this.busy - 1);
     else this.begin(next);
