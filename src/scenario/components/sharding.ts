@@ -65,12 +65,17 @@ export interface ShardFront {
 /**
  * Sharding: the shard router in front of the shards' clusters. The per-cluster
  * fold passes it by (`build` leaves the path as it is); the composition root
- * builds it with {@link sharding.buildFront} over every shard's front.
+ * builds it with {@link sharding.buildFront} over every shard's front and the
+ * layout {@link shardLayout} made before the shards were folded.
  *
  * @remarks Since 0.2.0
  */
 export const sharding: Component<typeof ShardingSection, typeof ShardingReportSection> & {
-  buildFront(context: BuildContext, shards: readonly ShardCluster[]): ShardFront;
+  buildFront(
+    context: BuildContext,
+    shards: readonly ShardCluster[],
+    layout: ShardLayout,
+  ): ShardFront;
 } = {
   key: "sharding",
   schema: ShardingSection,
@@ -91,7 +96,7 @@ export const sharding: Component<typeof ShardingSection, typeof ShardingReportSe
   table: (section) => shardingTable(section),
   estimate: (s, run) => shardingEstimate(s, run),
   build: (_context, downstream) => ({ downstream }),
-  buildFront: (context, shards) => buildShardRouter(context, shards),
+  buildFront: (context, shards, layout) => buildShardRouter(context, shards, layout),
 };
 
 /** The shards with sections of their own, for the summary ("" when none). */
@@ -135,8 +140,17 @@ function shardingEstimate(scenario: Scenario, run: EstimateInput): WorkShare {
   };
 }
 
-function buildShardRouter(context: BuildContext, shards: readonly ShardCluster[]): ShardFront {
-  const { sim, scenario } = context;
+/**
+ * @internal The layout a sharded plan starts from: its shard map (which a
+ * resharding or a directory changes as the run goes) and the tenants.
+ */
+export interface ShardLayout {
+  readonly map: ShardMap;
+  readonly tenants: TenantLayout | undefined;
+}
+
+/** @internal The starting layout of a sharded scenario's keys. */
+export function shardLayout(scenario: Scenario): ShardLayout {
   const spec = scenario.sharding as ShardingSpec;
   const keys = scenario.workload.keys.count;
   const tenants =
@@ -148,6 +162,17 @@ function buildShardRouter(context: BuildContext, shards: readonly ShardCluster[]
     keys,
     spec.key === "tenant" ? tenants : undefined,
   );
+  return { map, tenants };
+}
+
+function buildShardRouter(
+  context: BuildContext,
+  shards: readonly ShardCluster[],
+  layout: ShardLayout,
+): ShardFront {
+  const { sim, scenario } = context;
+  const spec = scenario.sharding as ShardingSpec;
+  const { map, tenants } = layout;
   const router = new ShardRouter(sim, {
     map,
     shards: shards.map((s) => s.front),
