@@ -42,7 +42,7 @@ export class ClusterVersionOracle implements VersionOracle {
     slots?: readonly (KeySlots | undefined)[],
   ) {
     this.primaries = primaries;
-    this.acked = primaries.map((_, i) => new KeyVersions(keyCount, slots?.[i] ?? null));
+    this.acked = primaries.map((_, i) => new KeyVersions(keyCount, slots?.[i] ?? null, false));
     const first = this.acked[0];
     if (first === undefined)
       throw new RangeError("Version oracle: expected at least one cluster, got none");

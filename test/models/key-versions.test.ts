@@ -73,3 +73,13 @@ describe("a sharded plan's nodes", () => {
     ]);
   });
 });
+
+describe("KeyVersions without LSNs", () => {
+  it("holds versions only: half the bytes, every LSN read as 0", () => {
+    const held = new KeyVersions(8, null, false);
+    held.set(3, 2, 9);
+    expect([held.version(3), held.lsn(3), held.versions.byteLength, held.lsns.byteLength]).toEqual([
+      2, 0, 32, 0,
+    ]);
+  });
+});

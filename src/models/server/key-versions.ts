@@ -75,7 +75,7 @@ export class ShardKeySlots implements KeySlots {
 export class KeyVersions {
   /** Versions by slot (by key when there are no slots). */
   readonly versions: Uint32Array;
-  /** Commit LSNs by slot. */
+  /** Commit LSNs by slot (empty when made without them). */
   readonly lsns: Uint32Array;
   private readonly slots: KeySlots | null;
   // Keys outside the slots: [version, lsn], created at their first write.
@@ -84,12 +84,13 @@ export class KeyVersions {
   /**
    * @param keyCount - keys 0 … keyCount − 1
    * @param slots - the keys held densely; null: all of them, slot = key
+   * @param withLsns - false: versions only (every {@link KeyVersions.lsn} is 0), half the bytes
    */
-  constructor(keyCount: number, slots: KeySlots | null) {
+  constructor(keyCount: number, slots: KeySlots | null, withLsns = true) {
     this.slots = slots;
     const size = slots === null ? keyCount : slots.size;
     this.versions = new Uint32Array(size);
-    this.lsns = new Uint32Array(size);
+    this.lsns = new Uint32Array(withLsns ? size : 0);
   }
 
   /** The current version of `key`. */
@@ -102,7 +103,7 @@ export class KeyVersions {
   /** The LSN that committed the current version of `key` (0 for the initial one). */
   lsn(key: number): number {
     const slot = this.slots === null ? key : this.slots.slotOf(key);
-    if (slot >= 0) return this.lsns[slot] as number;
+    if (slot >= 0) return slot < this.lsns.length ? (this.lsns[slot] as number) : 0;
     return this.aside.get(key)?.[1] ?? 0;
   }
 
@@ -111,7 +112,8 @@ export class KeyVersions {
     const slot = this.slots === null ? key : this.slots.slotOf(key);
     if (slot >= 0) {
       this.versions[slot] = version;
-      this.lsns[slot] = lsn;
+      // A check, not an out-of-bounds store, which V8 handles on a slow path.
+      if (slot < this.lsns.length) this.lsns[slot] = lsn;
       return;
     }
     const entry = this.aside.get(key);
