@@ -8,6 +8,7 @@ import { resolveScenario } from "../../src/index.js";
 import { Simulation } from "../../src/kernel/index.js";
 import { KeyVersions, ShardKeySlots } from "../../src/models/server/key-versions.js";
 import { buildTopology } from "../../src/scenario/build.js";
+import { estimateWork } from "../../src/scenario/estimate.js";
 
 describe("KeyVersions over a shard's slots", () => {
   it("answers every read as full arrays over the key space would, whatever the layout", () => {
@@ -81,5 +82,25 @@ describe("KeyVersions without LSNs", () => {
     expect([held.version(3), held.lsn(3), held.versions.byteLength, held.lsns.byteLength]).toEqual([
       2, 0, 32, 0,
     ]);
+  });
+});
+
+describe("the estimate of a sharded plan's memory", () => {
+  it("counts the shards' key state once, plus 6 bytes of slots per key, whatever the shard count", () => {
+    // Shard i's nodes hold arrays over its keys only: summed over the shards, the
+    // one cluster's key versions the estimate counts; the slots add a 2-byte copy of
+    // the layout and a 4-byte index per key.
+    const memory = (shards: number) =>
+      estimateWork(
+        resolveScenario({
+          duration: 100,
+          workload: { rate: 10, keys: { count: 1000 } },
+          replication: { replicas: 2 },
+          sharding: { strategy: "hash-mod", shards },
+        }),
+      ).memory.filter((m) => /key/.test(m.what));
+    const four = memory(4);
+    expect(four.find((m) => m.what.startsWith("shard key slots"))?.bytes).toBe(6000);
+    expect(memory(16)).toEqual(four);
   });
 });

@@ -24,7 +24,6 @@ import type {
   MeasuredWindow,
   WorkShare,
 } from "./component.js";
-import { replicaCount } from "./replication.js";
 import { checkReshardEvents, ReshardEvent } from "./reshard-event.js";
 import { scheduleReshard } from "./reshard-run.js";
 import { shardSections } from "./shard-sections.js";
@@ -111,8 +110,7 @@ const EVENTS_PER_PART = 7;
 
 /**
  * The work a sharded plan adds: every scattered read's parts and its merge,
- * the other shards' lag samples; and, over the one cluster the rest of the estimate counts, the
- * other shards' key versions and the shard map.
+ * the other shards' lag samples; the shard map and the shards' key slots.
  */
 function shardingEstimate(scenario: Scenario, run: EstimateInput): WorkShare {
   const s = scenario.sharding;
@@ -124,7 +122,6 @@ function shardingEstimate(scenario: Scenario, run: EstimateInput): WorkShare {
   const scattered = s.crossShard.share + s.tenantQueries;
   const perRead = parts * EVENTS_PER_PART + scattered;
   const keys = scenario.workload.keys.count;
-  const nodes = 1 + replicaCount(scenario);
   const rep = scenario.replication;
   return {
     eventsPerOperation: scenario.workload.readRatio * perRead,
@@ -132,10 +129,10 @@ function shardingEstimate(scenario: Scenario, run: EstimateInput): WorkShare {
     periodicEvents: rep === undefined ? 0 : ((n - 1) * run.totalMs) / rep.lagSampleInterval,
     memory: [
       { what: `shard map (${keys} keys × 2 bytes)`, bytes: keys * 2 },
-      {
-        what: `the other ${n - 1} shards' key versions (keys × ${nodes} nodes + acknowledged)`,
-        bytes: (n - 1) * keys * 4 * (nodes + 1),
-      },
+      // Each shard's nodes hold arrays over its own keys only, so the shards together
+      // hold what the one cluster the estimate counts does; the slots add a copy of
+      // the starting layout (2 bytes) and each key's index in its shard (4 bytes).
+      { what: `shard key slots (${keys} keys × 6 bytes)`, bytes: keys * 6 },
     ],
   };
 }
