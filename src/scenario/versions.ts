@@ -56,12 +56,16 @@ export class ClusterVersionOracle implements VersionOracle {
   acknowledge(op: Operation): void {
     if (op.kind !== "write" || op.error !== null) return;
     const acked = op.cluster === 0 ? this.first : this.ackedOf(op.cluster);
-    if (op.version > acked.version(op.key)) acked.set(op.key, op.version, 0);
+    if (acked.whole) {
+      if (op.version > (acked.versions[op.key] as number)) acked.versions[op.key] = op.version;
+    } else if (op.version > acked.version(op.key)) acked.set(op.key, op.version, 0);
   }
 
   /** {@inheritDoc VersionOracle.newestAckedVersion} */
   newestAckedVersion(cluster: number, key: number): number {
-    return (cluster === 0 ? this.first : this.ackedOf(cluster)).version(key);
+    const acked = cluster === 0 ? this.first : this.ackedOf(cluster);
+    // Indexed directly when it spans every key: asked at every operation's start.
+    return acked.whole ? (acked.versions[key] as number) : acked.version(key);
   }
 
   /** {@inheritDoc VersionOracle.newestCommittedVersion} */

@@ -77,6 +77,8 @@ export class KeyVersions {
   readonly versions: Uint32Array;
   /** Commit LSNs by slot (empty when made without them). */
   readonly lsns: Uint32Array;
+  /** Every key has its slot, slot = key: callers on a hot path may index the arrays directly. */
+  readonly whole: boolean;
   private readonly slots: KeySlots | null;
   // Keys outside the slots: [version, lsn], created at their first write.
   private readonly aside = new Map<number, [number, number]>();
@@ -88,6 +90,7 @@ export class KeyVersions {
    */
   constructor(keyCount: number, slots: KeySlots | null, withLsns = true) {
     this.slots = slots;
+    this.whole = slots === null;
     const size = slots === null ? keyCount : slots.size;
     this.versions = new Uint32Array(size);
     this.lsns = new Uint32Array(withLsns ? size : 0);

@@ -272,8 +272,10 @@ export class DatabaseServer implements ServerPort {
   private finish(op: Operation, done: (error: ErrorKind | null) => void): void {
     op.node = this.config.name;
     if (op.kind === "read") {
-      op.version = this.keys.version(op.key);
-      op.versionLsn = this.keys.lsn(op.key);
+      const keys = this.keys;
+      // Indexed directly when the node holds every key: the unsharded plans' hot path.
+      op.version = keys.whole ? (this.versions[op.key] as number) : keys.version(op.key);
+      op.versionLsn = keys.whole ? (this.versionLsns[op.key] as number) : keys.lsn(op.key);
       op.lsn = this.lsn;
       done(null);
       return;
@@ -312,6 +314,12 @@ export class DatabaseServer implements ServerPort {
   /** Applies a committed write to `key`: the next LSN and a new version. */
   write(key: number): number {
     this.lsn++;
+    if (this.keys.whole) {
+      const v = (this.versions[key] as number) + 1;
+      this.versions[key] = v;
+      this.versionLsns[key] = this.lsn;
+      return v;
+    }
     const v = this.keys.version(key) + 1;
     this.keys.set(key, v, this.lsn);
     return v;
@@ -339,13 +347,16 @@ export class DatabaseServer implements ServerPort {
 
   /** A replica makes a replicated write visible: `key` takes `version`, the applied LSN becomes `lsn`. */
   applyReplicated(key: number, version: number, lsn: number): void {
-    this.keys.set(key, version, lsn);
+    if (this.keys.whole) {
+      this.versions[key] = version;
+      this.versionLsns[key] = lsn;
+    } else this.keys.set(key, version, lsn);
     this.lsn = lsn;
   }
 
   /** The version of `key` held now. */
   read(key: number): number {
-    return this.keys.version(key);
+    return this.keys.whole ? (this.versions[key] as number) : this.keys.version(key);
   }
 
   /** Restarts the time averages at the warm-up cut. */
