@@ -26,6 +26,7 @@ export interface KeySlots {
  * @remarks Since 0.2.0
  */
 export class ShardKeySlots implements KeySlots {
+  /** {@inheritDoc KeySlots.size} */
   readonly size: number;
   private readonly home: Uint16Array;
   private readonly rank: Uint32Array;
@@ -62,6 +63,7 @@ export class ShardKeySlots implements KeySlots {
     );
   }
 
+  /** {@inheritDoc KeySlots.slotOf} */
   slotOf(key: number): number {
     return this.home[key] === this.shard ? (this.rank[key] as number) : -1;
   }
