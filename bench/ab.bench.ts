@@ -12,7 +12,8 @@
 // Rows: the M/M/1 queue on kernel callbacks and on processes (as in kernel.bench.ts,
 // 10^6 customers); the closed network of pending.bench.ts at N = 10 … 10^5 pending
 // events (2·10^6 events), on `Simulation`; read-heavy with its primary alone, with 2
-// replicas, with a transaction pool in front of every node, and with 32 replicas.
+// replicas, with a transaction pool in front of every node, with 32 replicas, and
+// 16 shards of the pooled cluster (the 16-shard row of scenario.bench.ts).
 // A build directory needs its dependencies resolvable from where it sits (a copy
 // under this repository's folder, or a symlinked node_modules beside it).
 import { resolve } from "node:path";
@@ -161,7 +162,7 @@ function closedNetwork(d: Dbsim, clients: number, events: number): string {
   return (sum / (events / 2)).toFixed(9);
 }
 
-type Topology = "single" | "replicas" | "pool" | "replicas32";
+type Topology = "single" | "replicas" | "pool" | "replicas32" | "shards16";
 
 function readHeavy(d: Dbsim, topology: Topology, n: number): string {
   const base = d.resolveScenario(d.builtinScenario("read-heavy") as object);
@@ -177,7 +178,11 @@ function readHeavy(d: Dbsim, topology: Topology, n: number): string {
           replication: topology === "replicas32" ? { ...replication, replicas: 32 } : replication,
           routing,
         }),
-    ...(topology === "pool" ? { pool: { poolMode: "transaction" as const } } : {}),
+    ...(topology === "pool" || topology === "shards16"
+      ? { pool: { poolMode: "transaction" as const } }
+      : {}),
+    // As scenario.bench.ts's 16-shard row: each shard the whole cluster above.
+    ...(topology === "shards16" ? { sharding: { strategy: "hash-mod" as const, shards: 16 } } : {}),
   });
   return JSON.stringify(d.runScenarioDetailed(scenario).report);
 }
@@ -216,6 +221,7 @@ if (only.has("scenario")) {
     ["read-heavy, primary + 2 replicas", "replicas"],
     ["read-heavy, transaction pool, 2 replicas", "pool"],
     ["read-heavy, primary + 32 replicas", "replicas32"],
+    ["read-heavy, 16 shards, each 2 replicas and a transaction pool", "shards16"],
   ] as const) {
     // A request with 32 replicas costs a few times one with 2: a quarter of them keeps the row short.
     const n = t === "replicas32" ? Math.round(requests / 4) : requests;

@@ -236,6 +236,7 @@ export {
 } from "./models/server/buffer-pool.js";
 export { type DiskConfig, DiskStation, parallelismForIops } from "./models/server/disk.js";
 export { type HotRow, HotRows } from "./models/server/hot-rows.js";
+export { type KeySlots, KeyVersions, ShardKeySlots } from "./models/server/key-versions.js";
 export {
   type LockErrorKind,
   LockTransaction,

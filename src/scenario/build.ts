@@ -15,6 +15,7 @@ import {
 } from "../latency/index.js";
 import type { Operation, Service, VersionHolder, VersionOracle } from "../models/operation.js";
 import type { Replication } from "../models/replication/replication.js";
+import type { KeySlots } from "../models/server/key-versions.js";
 import type { DatabaseServer } from "../models/server/server.js";
 import type { RateSchedule, WorkloadConfig } from "../models/workload/workload.js";
 import { appendPrefixed, combineClusterStats } from "./cluster-stats.js";
@@ -26,8 +27,15 @@ import type {
   NodeEntry,
 } from "./components/component.js";
 import { COMPONENTS } from "./components/index.js";
-import { clusterCount, SHARD_ROUTER_ID, sharding } from "./components/sharding.js";
+import {
+  clusterCount,
+  SHARD_ROUTER_ID,
+  type ShardLayout,
+  sharding,
+  shardLayout,
+} from "./components/sharding.js";
 import { GraphBuilder, type TopologyGraph } from "./graph.js";
+import { layoutSlots } from "./key-slots.js";
 import { type RateOf, rateOf } from "./rate-steps.js";
 import type { Scenario } from "./schema.js";
 import { shardScenario } from "./shard-overrides.js";
@@ -144,18 +152,23 @@ export function buildTopology(sim: Simulation, scenario: Scenario): BuiltTopolog
   let service: Service;
   let stats: Map<string, ComponentStats>;
   let place: ((op: Operation) => boolean) | undefined;
+  let layout: ShardLayout | undefined;
+  let slots: readonly KeySlots[] | undefined;
   if (shards === null) {
     const one = buildCluster({ ...base, graph }, { index: 0, prefix: "" });
     parts = [one];
     service = one.front;
     stats = one.stats;
   } else {
+    layout = shardLayout(scenario);
+    const owned = layoutSlots(layout.map, shards);
+    slots = owned;
     // Each shard is folded on its own graph, then drawn behind the router with its ids prefixed.
     parts = Array.from({ length: shards }, (_, index) => {
       const own = new GraphBuilder();
       const part = buildCluster(
         { ...base, scenario: shardScenario(scenario, index), graph: own },
-        { index, prefix: `s${index}/` },
+        { index, prefix: `s${index}/`, keySlots: owned[index] as KeySlots },
       );
       appendPrefixed(graph, own, `s${index}_`, `s${index}: `, `s${index}/`);
       return part;
@@ -176,6 +189,7 @@ export function buildTopology(sim: Simulation, scenario: Scenario): BuiltTopolog
         stats: p.stats,
         work: (ms: number, done: () => void) => p.primary.runWork(ms, done),
       })),
+      layout,
     );
     service = front.service;
     place = front.place;
@@ -192,6 +206,7 @@ export function buildTopology(sim: Simulation, scenario: Scenario): BuiltTopolog
   oracle = new ClusterVersionOracle(
     clusters.map((c) => c.primary),
     scenario.workload.keys.count,
+    slots,
   );
   return {
     front: service,

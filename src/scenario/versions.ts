@@ -3,6 +3,7 @@
 // and the newest its primary has committed. Components ask it instead of reading a
 // primary, so a cache or a proxy works the same in front of one cluster or of many.
 import type { Operation, VersionOracle } from "../models/operation.js";
+import { type KeySlots, KeyVersions } from "../models/server/key-versions.js";
 
 /**
  * What the oracle reads of a cluster's primary: its current version of a key
@@ -24,19 +25,24 @@ export interface PrimaryVersions {
  */
 export class ClusterVersionOracle implements VersionOracle {
   private readonly primaries: readonly PrimaryVersions[];
-  /** Per cluster, the newest acknowledged version of every key. */
-  private readonly acked: Uint32Array[];
+  /** Per cluster, the newest acknowledged version of every key (over the cluster's key slots). */
+  private readonly acked: KeyVersions[];
   // Cluster 0's, at hand: every operation of an unsharded plan asks for it.
-  private readonly first: Uint32Array;
+  private readonly first: KeyVersions;
 
   /**
    * @param primaries - each cluster's primary, in cluster order
    * @param keyCount - keys per cluster (keys are 0 … keyCount − 1)
+   * @param slots - per cluster, the keys it holds densely (its shard's); omitted: every key
    * @throws RangeError when there is no primary
    */
-  constructor(primaries: readonly PrimaryVersions[], keyCount: number) {
+  constructor(
+    primaries: readonly PrimaryVersions[],
+    keyCount: number,
+    slots?: readonly (KeySlots | undefined)[],
+  ) {
     this.primaries = primaries;
-    this.acked = primaries.map(() => new Uint32Array(keyCount));
+    this.acked = primaries.map((_, i) => new KeyVersions(keyCount, slots?.[i] ?? null, false));
     const first = this.acked[0];
     if (first === undefined)
       throw new RangeError("Version oracle: expected at least one cluster, got none");
@@ -50,12 +56,16 @@ export class ClusterVersionOracle implements VersionOracle {
   acknowledge(op: Operation): void {
     if (op.kind !== "write" || op.error !== null) return;
     const acked = op.cluster === 0 ? this.first : this.ackedOf(op.cluster);
-    if (op.version > (acked[op.key] as number)) acked[op.key] = op.version;
+    if (acked.whole) {
+      if (op.version > (acked.versions[op.key] as number)) acked.versions[op.key] = op.version;
+    } else if (op.version > acked.version(op.key)) acked.set(op.key, op.version, 0);
   }
 
   /** {@inheritDoc VersionOracle.newestAckedVersion} */
   newestAckedVersion(cluster: number, key: number): number {
-    return (cluster === 0 ? this.first : this.ackedOf(cluster))[key] as number;
+    const acked = cluster === 0 ? this.first : this.ackedOf(cluster);
+    // Indexed directly when it spans every key: asked at every operation's start.
+    return acked.whole ? (acked.versions[key] as number) : acked.version(key);
   }
 
   /** {@inheritDoc VersionOracle.newestCommittedVersion} */
@@ -65,7 +75,7 @@ export class ClusterVersionOracle implements VersionOracle {
     return primary.read(key);
   }
 
-  private ackedOf(cluster: number): Uint32Array {
+  private ackedOf(cluster: number): KeyVersions {
     const acked = this.acked[cluster];
     if (acked === undefined) throw this.noCluster(cluster);
     return acked;

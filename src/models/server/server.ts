@@ -26,6 +26,7 @@ import {
 } from "../../kernel/index.js";
 import { TimeWeighted } from "../../metrics/index.js";
 import type { ErrorKind, Operation, PortConnection, ServerPort } from "../operation.js";
+import { type KeySlots, KeyVersions } from "./key-versions.js";
 import type { ServerTransaction, StatementPipeline } from "./statement.js";
 
 /**
@@ -48,6 +49,13 @@ export interface ServerConfig {
   readonly memoryPerConnectionMB: number;
   /** Number of keys (the data it holds). */
   readonly keyCount: number;
+  /**
+   * The keys it holds per-key state for densely (a shard's keys); omitted: all
+   * of them. Other keys are kept aside as they are written.
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly keySlots?: KeySlots;
   /** Work of a read statement (core-ms). */
   readonly readWorkMs: (rng: RandomStream) => number;
   /** Work of a write statement (core-ms). */
@@ -83,11 +91,18 @@ export class DatabaseServer implements ServerPort {
   readonly busyCores: TimeWeighted;
   /** Statements in service over time (N). */
   readonly inService: TimeWeighted;
-  /** The current version of every key (0 = initial). */
+  /**
+   * Every key's current version (0 = initial) and the commit LSN of that version
+   * (what a read reports as `op.versionLsn`, so checkers can tell which writes it
+   * observed).
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly keys: KeyVersions;
+  /** The current versions by slot: by key unless `config.keySlots` is given (see {@link DatabaseServer.read}). */
   readonly versions: Uint32Array;
   /**
-   * The commit LSN of every key's current version (0 for the initial version): what
-   * a read reports as `op.versionLsn`, so checkers can tell which writes it observed.
+   * The commit LSNs of the current versions by slot, as {@link DatabaseServer.versions}.
    *
    * @remarks Since 0.2.0
    */
@@ -120,8 +135,9 @@ export class DatabaseServer implements ServerPort {
     this.connections = new TimeWeighted(sim.now);
     this.busyCores = new TimeWeighted(sim.now);
     this.inService = new TimeWeighted(sim.now);
-    this.versions = new Uint32Array(config.keyCount);
-    this.versionLsns = new Uint32Array(config.keyCount);
+    this.keys = new KeyVersions(config.keyCount, config.keySlots ?? null);
+    this.versions = this.keys.versions;
+    this.versionLsns = this.keys.lsns;
     // Per-statement speed R(N)/N for N up to the connection limit (N cannot exceed it
     // by much: each statement holds a connection), extended on demand.
     this.rateTable = new Float64Array(Math.max(2, config.maxConnections + 1));
@@ -256,8 +272,10 @@ export class DatabaseServer implements ServerPort {
   private finish(op: Operation, done: (error: ErrorKind | null) => void): void {
     op.node = this.config.name;
     if (op.kind === "read") {
-      op.version = this.read(op.key);
-      op.versionLsn = this.versionLsns[op.key] as number;
+      const keys = this.keys;
+      // Indexed directly when the node holds every key: the unsharded plans' hot path.
+      op.version = keys.whole ? (this.versions[op.key] as number) : keys.version(op.key);
+      op.versionLsn = keys.whole ? (this.versionLsns[op.key] as number) : keys.lsn(op.key);
       op.lsn = this.lsn;
       done(null);
       return;
@@ -296,9 +314,14 @@ export class DatabaseServer implements ServerPort {
   /** Applies a committed write to `key`: the next LSN and a new version. */
   write(key: number): number {
     this.lsn++;
-    const v = (this.versions[key] as number) + 1;
-    this.versions[key] = v;
-    this.versionLsns[key] = this.lsn;
+    if (this.keys.whole) {
+      const v = (this.versions[key] as number) + 1;
+      this.versions[key] = v;
+      this.versionLsns[key] = this.lsn;
+      return v;
+    }
+    const v = this.keys.version(key) + 1;
+    this.keys.set(key, v, this.lsn);
     return v;
   }
 
@@ -324,14 +347,16 @@ export class DatabaseServer implements ServerPort {
 
   /** A replica makes a replicated write visible: `key` takes `version`, the applied LSN becomes `lsn`. */
   applyReplicated(key: number, version: number, lsn: number): void {
-    this.versions[key] = version;
-    this.versionLsns[key] = lsn;
+    if (this.keys.whole) {
+      this.versions[key] = version;
+      this.versionLsns[key] = lsn;
+    } else this.keys.set(key, version, lsn);
     this.lsn = lsn;
   }
 
   /** The version of `key` held now. */
   read(key: number): number {
-    return this.versions[key] as number;
+    return this.keys.whole ? (this.versions[key] as number) : this.keys.version(key);
   }
 
   /** Restarts the time averages at the warm-up cut. */

@@ -15,6 +15,7 @@ import type {
   VersionOracle,
 } from "../../models/operation.js";
 import type { Replication } from "../../models/replication/replication.js";
+import type { KeySlots } from "../../models/server/key-versions.js";
 import type { DatabaseServer } from "../../models/server/server.js";
 import type { GraphBuilder } from "../graph.js";
 import type { LagSeries } from "../lag.js";
@@ -111,6 +112,13 @@ export interface ClusterInfo {
   readonly index: number;
   /** The prefix of its node names: "" for the one cluster of an unsharded plan, "s<i>/" for shard i. */
   readonly prefix: string;
+  /**
+   * The keys its nodes hold per-key state for densely (the shard's keys at the
+   * start); omitted: every key.
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly keySlots?: KeySlots;
 }
 
 /**

@@ -75,6 +75,7 @@ export function buildServer(
     maxConnections,
     memoryPerConnectionMB: db.memoryPerConnectionMB,
     keyCount: scenario.workload.keys.count,
+    ...(context.cluster.keySlots === undefined ? {} : { keySlots: context.cluster.keySlots }),
     readWorkMs: compile(db.readTime),
     writeWorkMs: compile(db.writeTime),
     connectWorkMs: compile(db.connectionSetupTime),

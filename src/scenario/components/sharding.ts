@@ -24,7 +24,6 @@ import type {
   MeasuredWindow,
   WorkShare,
 } from "./component.js";
-import { replicaCount } from "./replication.js";
 import { checkReshardEvents, ReshardEvent } from "./reshard-event.js";
 import { scheduleReshard } from "./reshard-run.js";
 import { shardSections } from "./shard-sections.js";
@@ -65,12 +64,17 @@ export interface ShardFront {
 /**
  * Sharding: the shard router in front of the shards' clusters. The per-cluster
  * fold passes it by (`build` leaves the path as it is); the composition root
- * builds it with {@link sharding.buildFront} over every shard's front.
+ * builds it with {@link sharding.buildFront} over every shard's front and the
+ * layout {@link shardLayout} made before the shards were folded.
  *
  * @remarks Since 0.2.0
  */
 export const sharding: Component<typeof ShardingSection, typeof ShardingReportSection> & {
-  buildFront(context: BuildContext, shards: readonly ShardCluster[]): ShardFront;
+  buildFront(
+    context: BuildContext,
+    shards: readonly ShardCluster[],
+    layout: ShardLayout,
+  ): ShardFront;
 } = {
   key: "sharding",
   schema: ShardingSection,
@@ -91,7 +95,7 @@ export const sharding: Component<typeof ShardingSection, typeof ShardingReportSe
   table: (section) => shardingTable(section),
   estimate: (s, run) => shardingEstimate(s, run),
   build: (_context, downstream) => ({ downstream }),
-  buildFront: (context, shards) => buildShardRouter(context, shards),
+  buildFront: (context, shards, layout) => buildShardRouter(context, shards, layout),
 };
 
 /** The shards with sections of their own, for the summary ("" when none). */
@@ -106,8 +110,7 @@ const EVENTS_PER_PART = 7;
 
 /**
  * The work a sharded plan adds: every scattered read's parts and its merge,
- * the other shards' lag samples; and, over the one cluster the rest of the estimate counts, the
- * other shards' key versions and the shard map.
+ * the other shards' lag samples; the shard map and the shards' key slots.
  */
 function shardingEstimate(scenario: Scenario, run: EstimateInput): WorkShare {
   const s = scenario.sharding;
@@ -119,7 +122,6 @@ function shardingEstimate(scenario: Scenario, run: EstimateInput): WorkShare {
   const scattered = s.crossShard.share + s.tenantQueries;
   const perRead = parts * EVENTS_PER_PART + scattered;
   const keys = scenario.workload.keys.count;
-  const nodes = 1 + replicaCount(scenario);
   const rep = scenario.replication;
   return {
     eventsPerOperation: scenario.workload.readRatio * perRead,
@@ -127,16 +129,25 @@ function shardingEstimate(scenario: Scenario, run: EstimateInput): WorkShare {
     periodicEvents: rep === undefined ? 0 : ((n - 1) * run.totalMs) / rep.lagSampleInterval,
     memory: [
       { what: `shard map (${keys} keys × 2 bytes)`, bytes: keys * 2 },
-      {
-        what: `the other ${n - 1} shards' key versions (keys × ${nodes} nodes + acknowledged)`,
-        bytes: (n - 1) * keys * 4 * (nodes + 1),
-      },
+      // Each shard's nodes hold arrays over its own keys only, so the shards together
+      // hold what the one cluster the estimate counts does; the slots add a copy of
+      // the starting layout (2 bytes) and each key's index in its shard (4 bytes).
+      { what: `shard key slots (${keys} keys × 6 bytes)`, bytes: keys * 6 },
     ],
   };
 }
 
-function buildShardRouter(context: BuildContext, shards: readonly ShardCluster[]): ShardFront {
-  const { sim, scenario } = context;
+/**
+ * @internal The layout a sharded plan starts from: its shard map (which a
+ * resharding or a directory changes as the run goes) and the tenants.
+ */
+export interface ShardLayout {
+  readonly map: ShardMap;
+  readonly tenants: TenantLayout | undefined;
+}
+
+/** @internal The starting layout of a sharded scenario's keys. */
+export function shardLayout(scenario: Scenario): ShardLayout {
   const spec = scenario.sharding as ShardingSpec;
   const keys = scenario.workload.keys.count;
   const tenants =
@@ -148,6 +159,17 @@ function buildShardRouter(context: BuildContext, shards: readonly ShardCluster[]
     keys,
     spec.key === "tenant" ? tenants : undefined,
   );
+  return { map, tenants };
+}
+
+function buildShardRouter(
+  context: BuildContext,
+  shards: readonly ShardCluster[],
+  layout: ShardLayout,
+): ShardFront {
+  const { sim, scenario } = context;
+  const spec = scenario.sharding as ShardingSpec;
+  const { map, tenants } = layout;
   const router = new ShardRouter(sim, {
     map,
     shards: shards.map((s) => s.front),
