@@ -180,11 +180,13 @@ function memoryItems(
   }).flatMap((share) => share.memory ?? []);
   const keys = w.keys.count;
   const items: MemoryItem[] = [{ what: "the simulator and its statistics", bytes: BASE_BYTES }];
-  // Every node holds the version of every key (4 bytes); the run keeps the newest acked one.
-  const keyBytes = keys * 4 * (nodes + (scenario.replication === undefined ? 0 : 1));
-  const acked = scenario.replication === undefined ? "" : " + the newest acknowledged";
+  // Every node holds each key's version and its commit LSN (two Uint32Arrays,
+  // models/server/key-versions.ts); the run's oracle holds the newest
+  // acknowledged version (one). A sharded plan's shards split the keys, so the
+  // total is the same (the sharding component adds its key index).
+  const keyBytes = keys * (8 * nodes + 4);
   items.push({
-    what: `key versions (${formatCount(keys)} keys × ${nodes} node${nodes === 1 ? "" : "s"}${acked})`,
+    what: `key versions (${formatCount(keys)} keys × ${nodes} node${nodes === 1 ? "" : "s"}, 8 bytes each, + the newest acknowledged, 4)`,
     bytes: keyBytes,
   });
   const perSession = routerBytesPerSession(scenario) + (w.readOwnWrites > 0 ? 4 : 0);
