@@ -291,7 +291,7 @@ export function checkSharding(scenario: ParsedScenario, ctx: z.RefinementCtx): v
   };
   // Every component is built once per shard: a cache would be one per shard,
   // its capacity multiplied by the shard count, which is not the plan written.
-  if ((scenario as { cache?: unknown }).cache !== undefined)
+  if (scenario.cache !== undefined)
     issue(
       [],
       "a cache in front of a sharded plan is not supported yet (it would be built once per shard); remove the cache section or the sharding section",
