@@ -94,6 +94,12 @@ describe.runIf(present || process.env.CI === "true")("the playground in headless
     expect(await gzipped("worker-")).toBeLessThan(150_000);
   });
 
+  /** Where the figures, the diagram and the advisor panel sit, to the pixel. */
+  const places = (page: Page) =>
+    page.evaluate(
+      `[...document.querySelectorAll("#figures dd, #figures dt, .diagram-box, .advisor, #status")].map((e) => { const r = e.getBoundingClientRect(); return [r.x, r.y, r.width, r.height].map(Math.round).join(","); })`,
+    ) as Promise<string[]>;
+
   /** Opens the page with every request off its own origin aborted and recorded. */
   async function open(hash = "", options: { bypassCSP?: boolean } = {}): Promise<Opened> {
     const context = await browser.newContext({
@@ -141,6 +147,7 @@ describe.runIf(present || process.env.CI === "true")("the playground in headless
     expect(await boxes(page)).toEqual(graphIds(SHORT));
     expect(await boxes(page)).toHaveLength(5);
     expect(before["figure-lag"]).toMatch(/^\d+\.\d\d ms \/ \d+\.\d\d ms$/);
+    const placesBefore = await places(page);
     await page.screenshot({ path: join(SHOTS, "1-read-heavy.png"), fullPage: true });
     // Everything it needs is loaded: the rest runs with the network gone.
     await context.setOffline(true);
@@ -154,6 +161,8 @@ describe.runIf(present || process.env.CI === "true")("the playground in headless
     expect(after["figure-lag"]).toBe("no replicas");
     expect(after["figure-read"]).not.toBe(before["figure-read"]);
     expect(after["figure-connections"]).not.toBe(before["figure-connections"]);
+    // New figures, same places: nothing on the page moved.
+    expect(await places(page)).toEqual(placesBefore);
     await page.screenshot({ path: join(SHOTS, "2-no-replicas.png"), fullPage: true });
     expect(problems).toEqual([]);
     await context.close();
