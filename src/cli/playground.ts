@@ -38,7 +38,7 @@ const HEADERS = {
  * @remarks Since 0.2.0
  */
 export function playgroundRoot(): string | undefined {
-  const candidates = ["../../playground/dist/", "../playground/dist/"].map((p) =>
+  const candidates = ["../playground/dist/", "../../playground/dist/"].map((p) =>
     fileURLToPath(new URL(p, import.meta.url)),
   );
   return candidates.find((dir) => existsSync(join(dir, "index.html")));
