@@ -51,6 +51,7 @@ const afterBuild = (name, cmd, args) =>
 
 const results = await Promise.all([
   step("typecheck", "npx", ["tsc", "--noEmit"]),
+  step("typecheck playground", "npx", ["tsc", "--noEmit", "-p", "playground"]),
   step("lint", "npx", ["biome", "check", "."]),
   build,
   step("docs", "npx", ["typedoc"]),

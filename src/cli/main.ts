@@ -23,6 +23,7 @@ import { addCheckCommand } from "./check.js";
 import { UsageError } from "./errors.js";
 import { formatList } from "./format.js";
 import { loadScenarioSource, resolvePlans, selectPlan } from "./load.js";
+import { addPlaygroundCommand } from "./playground.js";
 import { addRunCommand } from "./run-command.js";
 import { addSweepCommands } from "./sweep.js";
 
@@ -126,6 +127,7 @@ function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
 
   addCheckCommand(program, io, setExitCode);
   addSweepCommands(program, io);
+  addPlaygroundCommand(program, io);
   return program;
 }
 

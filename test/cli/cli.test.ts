@@ -619,7 +619,7 @@ describe("other commands", () => {
     const help = await cli(["--help"]);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("Usage: dbsim");
-    for (const command of ["run", "validate", "schema", "diagram", "list"]) {
+    for (const command of ["run", "validate", "schema", "diagram", "list", "playground"]) {
       expect(help.stdout).toMatch(new RegExp(`^ {2}${command}\\b`, "m"));
     }
     const runHelp = await cli(["run", "--help"]);

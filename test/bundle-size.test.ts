@@ -1,0 +1,30 @@
+// The size budget of the library in a browser: the public entry bundled and
+// minified for `platform: "browser"` (as a web page's bundler would) must stay
+// under BUDGET_GZIP_BYTES compressed. At 0.2.0-dev it was 149 KB gzip; the
+// budget leaves room for this release's additions and fails a jump (a new
+// dependency, a whole locale table) loudly. The playground's own assets have
+// their budgets in test/playground/browser.test.ts.
+import { gzipSync } from "node:zlib";
+import { build } from "esbuild";
+import { describe, expect, it } from "vitest";
+
+/** The budget: 180 KB after gzip -9. */
+const BUDGET_GZIP_BYTES = 180_000;
+
+describe("browser bundle size", () => {
+  it(`the minified browser bundle of the public API is under ${BUDGET_GZIP_BYTES / 1000} KB gzip`, async () => {
+    const result = await build({
+      entryPoints: ["src/index.ts"],
+      bundle: true,
+      platform: "browser",
+      format: "esm",
+      minify: true,
+      write: false,
+      logLevel: "silent",
+    });
+    const code = result.outputFiles[0]?.contents ?? new Uint8Array();
+    expect(code.length).toBeGreaterThan(10_000);
+    const gzipBytes = gzipSync(code, { level: 9 }).length;
+    expect(gzipBytes).toBeLessThan(BUDGET_GZIP_BYTES);
+  });
+});
