@@ -62,5 +62,5 @@ describe("experiment: coverage of the 95 % intervals (M/M/c, Erlang C)", () => {
       0.95 - 3 * sigma,
     );
     expect(share).toBeLessThanOrEqual(0.95 + 3 * sigma);
-  }, 60_000);
+  });
 });
