@@ -22,6 +22,6 @@ export function costLines(cost: CostReport): string[] {
     return [`Cost: not priced: ${cost.unpriced.join("; ")} (${items})`];
   }
   return [
-    `Cost: ${dollars(cost.perHour)} per hour: ${items} (${cost.priceList}; instance hours only)`,
+    `Cost: ${dollars(cost.perHour)} per hour: ${items} — ${cost.priceList}, instance hours only`,
   ];
 }

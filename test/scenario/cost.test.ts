@@ -159,7 +159,7 @@ describe("a plan's cost", () => {
     const report = runScenario({ ...quick, database: { size: "db.r6g.large" }, pool: {} });
     // 0.225 + 0.096 = 0.321
     expect(formatTable(report)).toMatch(
-      /^Cost: \$0\.321 per hour: 1 × db\.r6g\.large database at \$0\.225, 1 × m5\.large pool at \$0\.096 \(AWS us-east-1/m,
+      /^Cost: \$0\.321 per hour: 1 × db\.r6g\.large database at \$0\.225, 1 × m5\.large pool at \$0\.096 — AWS us-east-1/m,
     );
     const text = formatComparison([{ name: "base", report }]);
     expect(text).toMatch(/cost\s*$/m);
@@ -217,7 +217,7 @@ describe("any plan arbScenario draws, sized and priced", () => {
     );
   });
 
-  it("counts as many database nodes as the run builds, and a pgbouncer for each with a pool", () => {
+  it("counts the database nodes, pgbouncers, ProxySQLs and cache nodes the run builds", () => {
     fc.assert(
       fc.property(arbScenario(), (drawn) => {
         const input = { ...drawn, warmup: 0, duration: 200 };
@@ -232,6 +232,10 @@ describe("any plan arbScenario draws, sized and priced", () => {
           (report.pool?.pools.length ?? 0) +
           (report.sharding?.shards ?? []).reduce((n, s) => n + (s.pool?.pools.length ?? 0), 0);
         expect(count("pool")).toBe(pools);
+        const shards = report.sharding?.shards ?? [];
+        const proxies = (report.proxy === undefined ? 0 : 1) + shards.filter((s) => s.proxy).length;
+        expect(count("proxy")).toBe(proxies);
+        expect(count("cache")).toBe(report.cache?.nodes?.length ?? 0);
       }),
       { numRuns: 25 },
     );
