@@ -14,9 +14,9 @@ import type { Scenario } from "./schema.js";
 import { shardScenario } from "./shard-overrides.js";
 
 /**
- * The EC2 instance type a pgbouncer or ProxySQL host defaults to: 2 vCPUs and
- * 8 GiB, enough for pgbouncer's one thread and ProxySQL's default 4 threads'
- * small working set.
+ * The EC2 instance type a pgbouncer or ProxySQL host defaults to, 2 vCPUs and
+ * 8 GiB: pgbouncer runs on one thread, ProxySQL on `mysql-threads` workers (4 by
+ * default, the ProxySQL wiki's "ProxySQL Threads"), and neither holds data.
  *
  * @remarks Since 0.2.0
  */
