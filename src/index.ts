@@ -251,6 +251,12 @@ export {
   type PriceTable,
   planCostPerHour,
 } from "./models/server/node-sizes.js";
+export {
+  PRICE_LIST,
+  PRICE_LIST_NAME,
+  type PriceGroup,
+} from "./models/server/price-list.data.js";
+export { listPrice, listPrices, type PriceListSection } from "./models/server/price-list.js";
 export { type CommitHook, DatabaseServer, type ServerConfig } from "./models/server/server.js";
 export {
   type ServerMechanisms,
@@ -326,8 +332,13 @@ export {
   builtinScenarioNames,
   ClientSchema,
   ConsistencyReportSchema,
+  CostItemSchema,
+  type CostReport,
+  CostReportSchema,
   checkWorkLimits,
   DatabaseSchema,
+  DEFAULT_CACHE_NODE_TYPE,
+  DEFAULT_HOST_INSTANCE,
   DEFAULT_LIMITS,
   DEFAULT_SCENARIO,
   type DiagramEdge,
@@ -356,6 +367,7 @@ export {
   ProxySchema,
   ProxyServerReportSchema,
   parseScenario,
+  planCost,
   ReplicationReportSchema,
   ReplicationSchema,
   type Report,

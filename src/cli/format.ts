@@ -262,9 +262,15 @@ export function formatPlansCsv(plans: readonly { name: string; report: Report }[
   return `${lines.join("\n")}\n`;
 }
 
-/** A list element's CSV name: its `name`, else its `code` (and `subject`), else its index. */
+/**
+ * A list element's CSV name: its `name` (after its `component`, as a cost item
+ * has: a pool's and a proxy's m5.large are two rows), else its `code` (and
+ * `subject`), else its index.
+ */
 function elementName(item: { readonly [key: string]: Json }, index: number): string {
-  if (typeof item.name === "string") return item.name;
+  if (typeof item.name === "string") {
+    return typeof item.component === "string" ? `${item.component} ${item.name}` : item.name;
+  }
   if (typeof item.code === "string") {
     return typeof item.subject === "string" && item.subject !== ""
       ? `${item.code} ${item.subject}`

@@ -8,6 +8,8 @@ export {
 } from "./builtins.js";
 export type { ComparisonColumn } from "./components/component.js";
 export { ERROR_KINDS } from "./components/index.js";
+export { DEFAULT_CACHE_NODE_TYPE, DEFAULT_HOST_INSTANCE, planCost } from "./cost.js";
+export { CostItemSchema, type CostReport, CostReportSchema } from "./cost-schema.js";
 export { diagram, renderMermaid, topologyOf } from "./diagram.js";
 export { estimateWork, type MemoryItem, type WorkEstimate } from "./estimate.js";
 export type { DiagramEdge, DiagramNode, TopologyGraph } from "./graph.js";

@@ -7,6 +7,7 @@ import * as z from "zod";
 import type { NodeReportSchema } from "./components/database.js";
 import { REPORT_SECTIONS } from "./components/index.js";
 import type { ProxyReportSchema } from "./components/proxy-section.js";
+import { CostReportSchema } from "./cost-schema.js";
 import { count } from "./fields.js";
 import { TimeSeriesReportSchema } from "./time-series.js";
 
@@ -166,6 +167,9 @@ export const ReportSchema = z.strictObject({
   }),
   ...REPORT_SECTIONS,
   consistency: ConsistencyReportSchema.optional(),
+  cost: CostReportSchema.optional().describe(
+    "The plan's cost per hour: every node, pooler, proxy and cache node (docs/cost.md)",
+  ),
   verdict: VerdictSchema,
   timeSeries: TimeSeriesReportSchema.optional().describe(
     "Per-window figures of the measured period, when the run asked for them (RunScenarioOptions.timeSeries)",

@@ -11,6 +11,7 @@ import { Workload } from "../models/workload/workload.js";
 import { type BuiltTopology, buildTopology } from "./build.js";
 import { REPORT_SECTIONS } from "./components/index.js";
 import { shardReplicaNames } from "./components/shard-sections.js";
+import { planCost } from "./cost.js";
 import { estimateWork } from "./estimate.js";
 import { roundFigure } from "./fields.js";
 import type { TopologyGraph } from "./graph.js";
@@ -308,6 +309,7 @@ function readReport(
   }
   const consistency = observers.section();
   if (consistency !== undefined) report.consistency = consistency;
+  report.cost = planCost(scenario);
   return { report: report as Omit<Report, "verdict">, measuredMs };
 }
 

@@ -3,6 +3,7 @@
 import type { ComparisonColumn } from "./components/component.js";
 import { COMPONENTS, REPORT_SECTIONS, SCENARIO_SECTIONS } from "./components/index.js";
 import { PER_SHARD_SECTIONS } from "./components/shard-sections.js";
+import { costLines } from "./cost-text.js";
 import type { Report } from "./report.js";
 import type { Scenario } from "./schema.js";
 
@@ -22,6 +23,7 @@ export function componentTables(report: Report): string[] {
     out.push("", ...component.table(section, report));
   }
   out.push(...shardTables(report));
+  if (report.cost !== undefined) out.push("", ...costLines(report.cost));
   return out;
 }
 

@@ -87,8 +87,9 @@ describe("the component registry", () => {
       Object.keys(SCENARIO_SECTIONS),
     );
     expect(reportKeys.filter((k) => k in REPORT_SECTIONS)).toEqual(Object.keys(REPORT_SECTIONS));
-    // The optional per-window figures come last, after the verdict on the whole period.
-    expect(reportKeys.slice(-3)).toEqual(["consistency", "verdict", "timeSeries"]);
+    // The plan's cost follows the measured figures; the optional per-window
+    // figures come last, after the verdict on the whole period.
+    expect(reportKeys.slice(-4)).toEqual(["consistency", "cost", "verdict", "timeSeries"]);
   });
 
   it("builds back to front: each box of the diagram stands in front of what it wraps", () => {

@@ -6,9 +6,7 @@
 // burst figures and are given as such. Disk IOPS is the gp3 baseline of 3,000
 // included with every gp3 volume (Amazon EBS User Guide, "General Purpose SSD
 // volumes") — a volume setting, not the class's; override it per node.
-// Prices are NOT included: no dated public on-demand price list for these classes
-// could be retrieved when this table was written, so every cost comes from a price
-// table the caller supplies (see node-sizes.ts).
+// Prices are in price-list.data.ts, with their sources and dates.
 
 /**
  * One preset's hardware.

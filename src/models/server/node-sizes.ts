@@ -1,10 +1,10 @@
 // Node sizes: a preset looked up by name (the Amazon RDS classes listed in
 // node-sizes.data.ts, hardware from the RDS User Guide's table), explicit fields
-// overriding it, and its cost from a price table the caller supplies (dollars per
-// hour by preset name). No price ships with dbsim: see node-sizes.data.ts for why.
-// Within one family every step doubles vCPUs and memory, so a per-hour price
-// linear per vCPU makes the cost per unit of capacity flat; docs/server.md says
-// where that stops (the largest sizes, licensing).
+// overriding it, and its cost from the price table the caller passes (dollars
+// per hour by preset name; the list dbsim ships is price-list.data.ts).
+// Within one family every step doubles vCPUs and memory, and the shipped list's
+// price is linear per vCPU, so the cost per core is flat; docs/cost.md says
+// where the curve bends (past the family, memory, licensing, USL contention).
 // Left out: storage and I/O charges, Multi-AZ standbys, reserved pricing, burst
 // credits of "up to" network and EBS figures.
 import { NODE_SIZES, type NodeSizeSpec } from "./node-sizes.data.js";

@@ -1,6 +1,7 @@
 // The `cache` section's schemas (scenario and report) and its cross-section
 // checks; cache.ts builds it.
 import * as z from "zod";
+import { instanceField, pricesField } from "../cost-fields.js";
 import { DistributionSpecSchema, DurationSchema, positiveInt } from "../fields.js";
 
 const REDIS_POLICIES = [
@@ -100,6 +101,8 @@ export const CacheSchema = z
     commandTime: DistributionSpecSchema.optional().describe(
       "One command's (GET, SET, DEL) execution time at a node (ms): redis and memcached exponential with mean 0.01 (about 100,000 commands per second per thread, redis-benchmark's order without pipelining); lru: absent, no queue",
     ),
+    nodeType: instanceField("The ElastiCache node type of each cache node", "cache.r6g.large"),
+    prices: pricesField("ElastiCache node type"),
   })
   .superRefine((c, ctx) => {
     const issue = (path: string, message: string, input: unknown): void => {

@@ -139,7 +139,7 @@ const DatabaseFields = z.strictObject({
     .record(z.string(), nonNegative())
     .optional()
     .describe(
-      "Dollars per hour by size preset, from your provider's price list (dbsim ships none): gives each node's and the plan's cost per hour",
+      "Dollars per hour by size preset, from your own price list: they win over the list dbsim ships (docs/cost.md) for each node's and the plan's cost per hour",
     ),
 });
 

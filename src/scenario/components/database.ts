@@ -3,10 +3,12 @@
 // figures are its report row.
 import * as z from "zod";
 import type { ServerErrorKind } from "../../models/server/errors.js";
-import { planCostPerHour } from "../../models/server/node-sizes.js";
 import { DatabaseServer } from "../../models/server/server.js";
+import { unitPrice } from "../cost-prices.js";
+import { dollars } from "../cost-text.js";
 import { roundFigure } from "../fields.js";
 import type { Report } from "../report.js";
+import type { Scenario } from "../schema.js";
 import { alignColumns, formatFigure, NO_DATA, percentText, perSecText } from "../table-text.js";
 import { type BuildContext, type Component, clusterName, type Probe } from "./component.js";
 import { DatabaseSchema } from "./database-section.js";
@@ -49,7 +51,7 @@ export const NodeReportSchema = z.strictObject({
     .nullable()
     .optional()
     .describe(
-      "Dollars per hour from database.prices; null when the table has no price for the size",
+      "Dollars per hour from database.prices, else the shipped price list (docs/cost.md); null when neither has the size",
     ),
 });
 
@@ -143,9 +145,16 @@ export const database: Component<typeof DatabaseSection, typeof NodesReport> = {
           : commits.commitsPerFlush.toFixed(2);
       },
     },
+    // The whole plan's cost (report.cost), shown once any plan compared has one.
+    {
+      header: ["cost", "$/hour"],
+      rank: 170,
+      cell: (r) => (r.cost?.perHour == null ? NO_DATA : dollars(r.cost.perHour)),
+      shown: (reports) => reports.some((r) => r.cost?.perHour != null),
+    },
   ],
   estimate: mechanismsEstimate,
-  table: (section) => [...nodesTable(section), ...serverTable(section), ...costLines(section)],
+  table: (section) => [...nodesTable(section), ...serverTable(section)],
   summary: ({ database: db }) => [
     "database",
     `${db.engine}${db.size === undefined ? "" : ` ${db.size}`}, ${db.cores} cores, maxConnections ${db.maxConnections}, mechanisms ${db.mechanisms}`,
@@ -164,7 +173,7 @@ export const database: Component<typeof DatabaseSection, typeof NodesReport> = {
     });
     const primary = { name, role: "primary" as const, port: server, service: null };
     const nodes = context.nodes;
-    const cost = nodeCost(db.size, db.prices);
+    const cost = nodeCost(db);
     return {
       downstream: { ways: [{ ...primary, diagramId: "primary" }, ...downstream.ways] },
       stats: {
@@ -219,25 +228,10 @@ function nodeRow(
 }
 
 /** Every node's size and price: replicas take the primary's size. */
-function nodeCost(
-  size: string | undefined,
-  prices: Readonly<Record<string, number>> | undefined,
-): { size?: string; costPerHour?: number | null } {
-  if (size === undefined) return {};
-  const price = prices !== undefined && Object.hasOwn(prices, size) ? prices[size] : undefined;
-  return { size, costPerHour: price ?? null };
-}
-
-/** The plan's cost line: the nodes' sum, or why there is none. */
-function costLines(nodes: z.output<typeof NodesReport>): string[] {
-  const sized = nodes.filter((n) => n.size !== undefined);
-  if (sized.length === 0) return [];
-  const total = planCostPerHour(sized.map((n) => ({ costPerHour: n.costPerHour ?? null })));
-  return [
-    total === null
-      ? `Cost: no price for ${sized[0]?.size} in database.prices (dbsim ships no price list)`
-      : `Cost: $${total.toFixed(2)} per hour for ${sized.length} database node(s) (from database.prices; poolers and proxies not priced)`,
-  ];
+function nodeCost(db: Scenario["database"]): { size?: string; costPerHour?: number | null } {
+  if (db.size === undefined) return {};
+  const { unitPerHour } = unitPrice(db.prices, { list: "rds", engine: db.engine }, db.size);
+  return { size: db.size, costPerHour: unitPerHour };
 }
 
 /** The nodes' section of the report's table. */

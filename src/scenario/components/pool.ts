@@ -4,6 +4,7 @@ import * as z from "zod";
 import { Histogram } from "../../metrics/index.js";
 import type { PoolErrorKind } from "../../models/pool/errors.js";
 import { PgBouncer } from "../../models/pool/pgbouncer.js";
+import { instanceField, pricesField } from "../cost-fields.js";
 import {
   DistributionSpecSchema,
   DurationSchema,
@@ -84,6 +85,8 @@ export const PoolSchema = z
       .max(100)
       .default(3)
       .describe("Round trips for pgbouncer to open a server connection"),
+    instanceType: instanceField("The EC2 instance type each pgbouncer runs on", "m5.large"),
+    prices: pricesField("EC2 instance type"),
   })
   .describe("pgbouncer in front of every database node (one pool per node)");
 

@@ -1,6 +1,7 @@
 // The `proxy` section (ProxySQL) and its report section: the schemas and the
 // checks that need the rest of the scenario. The component is in proxy.ts.
 import * as z from "zod";
+import { instanceField, pricesField } from "../cost-fields.js";
 import {
   count,
   DistributionSpecSchema,
@@ -204,6 +205,8 @@ export const ProxySchema = z
     connectTimeoutServerMax: DurationSchema.default(10_000).describe(
       "mysql-connect_timeout_server_max: a query that finds no ONLINE server or no backend connection within this fails (hostgroup_unavailable)",
     ),
+    instanceType: instanceField("The EC2 instance type ProxySQL runs on", "m5.large"),
+    prices: pricesField("EC2 instance type"),
   })
   .superRefine((p, ctx) => {
     if (p.writerHostgroup === p.readerHostgroup) {
