@@ -93,6 +93,8 @@ export {
   studentTCentral,
   studentTQuantile,
   summarizeSample,
+  TRANSIENT_WINDOWS,
+  type TransientCheck,
   tInterval,
   topologySvg,
   type WarmupSuggestion,
