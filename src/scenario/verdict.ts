@@ -42,9 +42,10 @@ export interface ReplicationProbe {
 /**
  * Records work in flight and replica backlogs over the measured period in
  * windows: the time series' (`windowMs`) when there are at least
- * {@link MIN_TREND_WINDOWS} of them, else {@link VERDICT_WINDOWS} equal ones. {@link counting} wraps the front of the request
- * path, {@link finished} is called for every operation, {@link start} at the
- * warm-up cut and {@link stop} after the run.
+ * {@link MIN_TREND_WINDOWS} of them, else {@link VERDICT_WINDOWS} equal ones.
+ * {@link counting} wraps the front of the request path, {@link finished} is
+ * called for every operation, {@link start} at the warm-up cut and {@link stop}
+ * after the run.
  *
  * @remarks Since 0.2.0
  */
@@ -54,7 +55,10 @@ export class VerdictRecorder {
   /** The time series' window, when the run asks for one. */
   private readonly seriesWindowMs: number | undefined;
   private count = VERDICT_WINDOWS;
-  /** Where the sampled grid starts, and the length of its last window (short when the series' window does not divide the period). */
+  /**
+   * Where the sampled grid starts, and the length of its last window (short
+   * when the series' window does not divide the period).
+   */
   private gridStart = 0;
   private lastSpan = 0;
   private samplesPerWindow = SAMPLES_PER_WINDOW;
