@@ -95,6 +95,7 @@ export {
   summarizeSample,
   TRANSIENT_WINDOWS,
   type TransientCheck,
+  TransientCheckSchema,
   tInterval,
   topologySvg,
   type WarmupSuggestion,

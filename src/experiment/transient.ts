@@ -52,7 +52,11 @@ export const TransientCheckSchema = z.strictObject({
  */
 export type TransientCheck = z.output<typeof TransientCheckSchema>;
 
-/** The window of a run of `scenario` in a precision sweep (ms). */
+/**
+ * The window of a run of `scenario` in a precision sweep (ms).
+ *
+ * @internal
+ */
 export function transientWindowMs(scenario: Scenario): number {
   return scenario.duration / TRANSIENT_WINDOWS;
 }
