@@ -127,6 +127,13 @@ function precisionLines(result: ExperimentResult): string {
       `  the last metric to converge: ${slowest.precision.lastToConverge} (point ${slowest.index}, ${slowest.runs.length} runs)`,
     );
   }
+  const lengthened = result.points.filter((p) => p.transient?.applied);
+  if (lengthened.length > 0) {
+    const most = Math.max(...lengthened.map((p) => p.transient?.truncateMs ?? 0));
+    lines.push(
+      `  MSER-5: the warm-up was too short at ${lengthened.length} of ${result.points.length} points; their first round ran again with it lengthened (by up to ${Number(most.toPrecision(4))} ms): points[].transient`,
+    );
+  }
   for (const p of result.points) {
     if (p.precision === undefined || p.precision.converged) continue;
     const wide = p.precision.notConverged

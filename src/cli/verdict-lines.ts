@@ -13,6 +13,9 @@ const HEADLINES: Record<Verdict["status"], string> = {
   "cut-short": "CUT SHORT — the run stopped before its end",
 };
 
+/** An overload seen only as a burst did not grow to the end: its figures need not grow with the run. */
+const BURST_HEADLINE = "OVERLOADED — it fell behind for a while (a burst) and waited it out";
+
 /** An integer with thousands separators. */
 function whole(x: number): string {
   return String(Math.round(x)).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
@@ -24,7 +27,11 @@ function growth(x: number): string {
 
 /** The verdict as lines of text, the first being its headline. */
 export function verdictLines(v: Verdict): string[] {
-  const lines = [`Verdict: ${HEADLINES[v.status]}`];
+  const burstOnly =
+    v.status === "overloaded" &&
+    v.reasons.some((r) => r.code === "backlog-burst") &&
+    !v.reasons.some((r) => r.code === "backlog-growing" || r.code === "replica-falling-behind");
+  const lines = [`Verdict: ${burstOnly ? BURST_HEADLINE : HEADLINES[v.status]}`];
   const figures = [
     `offered ${v.offeredPerSec.toFixed(1)} ops/s, completed ${v.completedPerSec.toFixed(1)} ops/s, ` +
       `failed ${v.failedPerSec.toFixed(1)} ops/s`,

@@ -110,3 +110,10 @@ export {
   type WarmupSuggestion,
   welchInterval,
 } from "./stats.js";
+export {
+  averageSeries,
+  TRANSIENT_WINDOWS,
+  type TransientCheck,
+  TransientCheckSchema,
+  transientOf,
+} from "./transient.js";

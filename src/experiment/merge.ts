@@ -5,6 +5,7 @@ import * as z from "zod";
 import { VERSION } from "../scenario/version.js";
 import { type ExperimentResult, finalizeResult, MergeError, type PartialResult } from "./result.js";
 import { ExperimentSchema } from "./schema.js";
+import { TransientCheckSchema } from "./transient.js";
 
 const PortableHistogramSchema = z.strictObject({
   count: z.number().int().min(0),
@@ -43,6 +44,7 @@ export const PartialResultSchema = z.strictObject({
     z.strictObject({
       index: z.number().int().min(0),
       parameters: z.record(z.string(), z.unknown()),
+      transient: TransientCheckSchema.optional(),
       runs: z.array(RunRecordSchema),
     }),
   ),

@@ -13,6 +13,7 @@ import {
 import { type PointPrecision, type Precision, pointPrecision } from "./precision.js";
 import type { Experiment } from "./schema.js";
 import { type Interval, pairedComparison, type SampleSummary, summarizeSample } from "./stats.js";
+import type { TransientCheck } from "./transient.js";
 
 /**
  * One run's figures: its replication, its seed and the value of each metric
@@ -26,6 +27,8 @@ export interface RunRecord {
   readonly values: readonly (number | null)[];
   /** The run's latency histograms, when the experiment pools percentiles. */
   readonly histograms?: Readonly<Record<PooledLatency, PortableHistogram>>;
+  /** Work in flight per window, for MSER-5 before the precision rule (not kept in results). */
+  readonly inFlight?: readonly number[];
 }
 
 /**
@@ -45,6 +48,8 @@ const POOLED: readonly PooledLatency[] = ["latency.read", "latency.write", "late
 export interface PointRuns {
   readonly index: number;
   readonly parameters: Readonly<Record<string, unknown>>;
+  /** What MSER-5 found before the precision rule, and whether the warm-up was lengthened. */
+  readonly transient?: TransientCheck;
   readonly runs: readonly RunRecord[];
 }
 
@@ -129,6 +134,8 @@ export interface ExperimentResult {
     readonly pooled?: Readonly<Record<PooledLatency, PooledPercentiles>>;
     /** How precise the point's metrics became (when the experiment asks for a precision). */
     readonly precision?: PointPrecision;
+    /** MSER-5 on the first round, before the precision rule (when the experiment asks for a precision). */
+    readonly transient?: TransientCheck;
     readonly runs: readonly RunRecord[];
   }[];
   readonly comparisons: readonly Comparison[];
@@ -179,6 +186,7 @@ export function finalizeResult(partials: readonly PartialResult[]): ExperimentRe
             ),
           ),
         }),
+    ...(p.transient === undefined ? {} : { transient: roundTransient(p.transient) }),
     summary: Object.fromEntries(
       metrics.map((name, m) => [name, roundSummary(summarizeSample(column(p.runs, m)))]),
     ),
@@ -197,6 +205,17 @@ export function finalizeResult(partials: readonly PartialResult[]): ExperimentRe
     points: summarized,
     comparisons: compareWithBaseline(experiment, points),
     ...(experiment.precision === undefined ? {} : { precision: experiment.precision }),
+  };
+}
+
+function roundTransient(t: TransientCheck): TransientCheck {
+  const r = (v: number): number => roundFigure(v);
+  return {
+    ...t,
+    windowMs: r(t.windowMs),
+    warmupMs: r(t.warmupMs),
+    truncateMs: r(t.truncateMs),
+    truncateAfterMs: t.truncateAfterMs === null ? null : r(t.truncateAfterMs),
   };
 }
 

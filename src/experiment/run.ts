@@ -25,6 +25,7 @@ import {
   type RunRecord,
 } from "./result.js";
 import { deriveSeed } from "./seeds.js";
+import { type TransientCheck, transientOf, transientWindowMs } from "./transient.js";
 
 /**
  * One run of an experiment: what a worker needs, and nothing else (plain data,
@@ -45,6 +46,8 @@ export interface RunTask {
   readonly metrics: readonly string[];
   /** Whether to return the run's latency histograms (for pooled percentiles). */
   readonly histograms: boolean;
+  /** When set, the run's time-series window, and the record carries the work in flight of each. */
+  readonly windowMs?: number;
 }
 
 /**
@@ -100,11 +103,17 @@ export function planRuns(plan: ExperimentPlan, shard: Shard = WHOLE): RunTask[] 
   return tasks;
 }
 
-/** Replication `r` of a point: its seed from the master seed, the point (0 under CRN) and `r`. */
+/**
+ * Replication `r` of a point: its seed from the master seed, the point (0 under
+ * CRN) and `r`; `scenario` in place of the point's (a longer warm-up), and the
+ * windows to return when `windowMs` is given.
+ */
 function taskFor(
   plan: ExperimentPlan,
   point: ExperimentPlan["points"][number],
   r: number,
+  scenario: Scenario = point.scenario,
+  windowMs?: number,
 ): RunTask {
   const { experiment } = plan;
   const seedPoint = experiment.commonRandomNumbers ? 0 : point.index;
@@ -112,9 +121,10 @@ function taskFor(
     point: point.index,
     replication: r,
     seed: deriveSeed(experiment.seed, seedPoint, r),
-    scenario: point.scenario,
+    scenario,
     metrics: experiment.metrics,
     histograms: experiment.pooledPercentiles,
+    ...(windowMs === undefined ? {} : { windowMs }),
   };
 }
 
@@ -139,29 +149,127 @@ export function* experimentRounds(
   }
   checkShard(shard);
   const sizes = roundSizes(plan.experiment, precision);
-  const allTasks: RunTask[] = [];
-  const allRecords: RunRecord[] = [];
-  const values = new Map<number, (readonly (number | null)[])[]>();
-  let active = plan.points.filter((p) => p.index % shard.count === shard.index);
-  for (let round = 0; round < sizes.length && active.length > 0; round++) {
-    const from = round === 0 ? 0 : (sizes[round - 1] as number);
+  const mine = plan.points.filter((p) => p.index % shard.count === shard.index);
+  const first = yield* firstRound(plan, mine, sizes[0] as number);
+  const runs = new Map(mine.map((p) => [p.index, first.get(p.index) as PointRound]));
+  const values = (p: number): (readonly (number | null)[])[] =>
+    (runs.get(p)?.records ?? []).map((r) => r.values);
+  const metrics = plan.experiment.metrics.length;
+  const precise = (p: number, n: number): boolean => isPrecise(values(p), metrics, n, precision);
+  let active = mine.filter((p) => !precise(p.index, sizes[0] as number));
+  for (let round = 1; round < sizes.length && active.length > 0; round++) {
+    const from = sizes[round - 1] as number;
     const to = sizes[round] as number;
-    const tasks = active.flatMap((point) =>
-      Array.from({ length: to - from }, (_, i) => taskFor(plan, point, from + i)),
-    );
+    const tasks = active.flatMap((point) => {
+      const scenario = runs.get(point.index)?.scenario;
+      return Array.from({ length: to - from }, (_, i) => taskFor(plan, point, from + i, scenario));
+    });
     const records = yield tasks;
     tasks.forEach((task, i) => {
-      const record = records[i] as RunRecord;
-      allTasks.push(task);
-      allRecords.push(record);
-      const list = values.get(task.point) ?? [];
-      list[task.replication] = record.values;
-      values.set(task.point, list);
+      const run = runs.get(task.point) as PointRound;
+      run.tasks.push(task);
+      run.records.push(records[i] as RunRecord);
     });
-    const metrics = plan.experiment.metrics.length;
-    active = active.filter((p) => !isPrecise(values.get(p.index) ?? [], metrics, to, precision));
+    active = active.filter((p) => !precise(p.index, to));
   }
-  return assemblePartial(plan, shard, allTasks, allRecords);
+  const ordered = mine.map((p) => runs.get(p.index) as PointRound);
+  return assemblePartial(
+    plan,
+    shard,
+    ordered.flatMap((r) => r.tasks),
+    ordered.flatMap((r) => r.records),
+    new Map(
+      ordered.map((r, i) => [(mine[i] as ExperimentPlan["points"][number]).index, r.transient]),
+    ),
+  );
+}
+
+/** A point's runs so far, the scenario they ran and what MSER-5 found. */
+interface PointRound {
+  readonly scenario: Scenario;
+  readonly tasks: RunTask[];
+  readonly records: RunRecord[];
+  readonly transient: TransientCheck;
+}
+
+/**
+ * The first round of every point, with its windows; then MSER-5 on each point's
+ * averaged work in flight, and the round again, with the warm-up lengthened by
+ * what MSER-5 would discard, for each point where that is not 0 (transient.ts).
+ */
+function* firstRound(
+  plan: ExperimentPlan,
+  points: readonly ExperimentPlan["points"][number][],
+  n: number,
+): Generator<RunTask[], Map<number, PointRound>, RunRecord[]> {
+  const round = function* (
+    todo: readonly { point: ExperimentPlan["points"][number]; scenario: Scenario }[],
+  ): Generator<RunTask[], Map<number, { tasks: RunTask[]; records: RunRecord[] }>, RunRecord[]> {
+    const tasks = todo.flatMap(({ point, scenario }) =>
+      Array.from({ length: n }, (_, r) =>
+        taskFor(plan, point, r, scenario, transientWindowMs(scenario)),
+      ),
+    );
+    const records = yield tasks;
+    const out = new Map<number, { tasks: RunTask[]; records: RunRecord[] }>();
+    tasks.forEach((task, i) => {
+      const entry = out.get(task.point) ?? { tasks: [], records: [] };
+      entry.tasks.push(task);
+      entry.records.push(records[i] as RunRecord);
+      out.set(task.point, entry);
+    });
+    return out;
+  };
+  const inFlight = (records: readonly RunRecord[]) => records.map((r) => r.inFlight ?? []);
+  const done = yield* round(points.map((point) => ({ point, scenario: point.scenario })));
+  const found = new Map(
+    points.map((p) => {
+      const windowMs = transientWindowMs(p.scenario);
+      return [
+        p.index,
+        { windowMs, ...transientOf(inFlight(done.get(p.index)?.records ?? []), windowMs) },
+      ];
+    }),
+  );
+  const longer = points
+    .filter((p) => (found.get(p.index)?.truncateMs ?? 0) > 0)
+    .map((point) => ({
+      point,
+      scenario: {
+        ...point.scenario,
+        warmup: point.scenario.warmup + Math.ceil(found.get(point.index)?.truncateMs ?? 0),
+      },
+    }));
+  const again =
+    longer.length > 0
+      ? yield* round(longer)
+      : new Map<number, { tasks: RunTask[]; records: RunRecord[] }>();
+  const out = new Map<number, PointRound>();
+  for (const point of points) {
+    const f = found.get(point.index) as { windowMs: number; truncateMs: number; settled: boolean };
+    const rerun = again.get(point.index);
+    const scenario = longer.find((l) => l.point === point)?.scenario ?? point.scenario;
+    const runs = rerun ?? done.get(point.index) ?? { tasks: [], records: [] };
+    out.set(point.index, {
+      scenario,
+      tasks: runs.tasks,
+      // The windows served MSER-5; the records keep the metrics only.
+      records: runs.records.map(({ inFlight: _inFlight, ...record }) => record),
+      transient: {
+        windowMs: f.windowMs,
+        warmupMs: scenario.warmup,
+        scenarioWarmupMs: point.scenario.warmup,
+        truncateMs: f.truncateMs,
+        settled: f.settled,
+        applied: rerun !== undefined,
+        truncateAfterMs:
+          rerun === undefined
+            ? null
+            : transientOf(inFlight(rerun.records), transientWindowMs(scenario)).truncateMs,
+      },
+    });
+  }
+  return out;
 }
 
 /**
@@ -200,11 +308,13 @@ export function checkRunLimits(plan: ExperimentPlan, shard: Shard = WHOLE): void
  * @remarks Since 0.2.0
  */
 export function executeRun(task: RunTask): RunRecord {
-  const run = runScenarioDetailed(task.scenario, { seed: task.seed });
+  const windows = task.windowMs === undefined ? {} : { timeSeries: { windowMs: task.windowMs } };
+  const run = runScenarioDetailed(task.scenario, { seed: task.seed, ...windows });
   const record = {
     replication: task.replication,
     seed: task.seed,
     values: task.metrics.map((m) => metricValue(run.report, m)),
+    ...(task.windowMs === undefined ? {} : { inFlight: run.report.verdict.inFlightByWindow }),
   };
   if (!task.histograms) return record;
   const h = run.latencyHistograms;
@@ -226,6 +336,7 @@ export function assemblePartial(
   shard: Shard,
   tasks: readonly RunTask[],
   records: readonly RunRecord[],
+  transient?: ReadonlyMap<number, TransientCheck>,
 ): PartialResult {
   const byPoint = new Map<number, RunRecord[]>();
   tasks.forEach((task, i) => {
@@ -238,6 +349,7 @@ export function assemblePartial(
     .map((p) => ({
       index: p.index,
       parameters: p.parameters,
+      ...(transient?.has(p.index) ? { transient: transient.get(p.index) as TransientCheck } : {}),
       runs: [...(byPoint.get(p.index) ?? [])].sort((a, b) => a.replication - b.replication),
     }));
   return {

@@ -4,6 +4,7 @@
 export { Counter, CounterMap } from "./counter.js";
 export type { HistogramOptions, HistogramSummary } from "./histogram.js";
 export { Histogram } from "./histogram.js";
+export { studentTCentral, studentTQuantile } from "./student-t.js";
 export type { RateWindow, WindowedRateOptions } from "./throughput.js";
 export { WindowedRate } from "./throughput.js";
 export { TimeWeighted } from "./time-weighted.js";

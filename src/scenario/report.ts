@@ -83,6 +83,7 @@ export const VerdictReasonSchema = z.strictObject({
     .enum([
       "cut-short",
       "backlog-growing",
+      "backlog-burst",
       "replica-falling-behind",
       "requests-failed",
       "node-saturated",
@@ -115,7 +116,9 @@ export const VerdictSchema = z.strictObject({
   inFlightGrowth: num().describe(
     "Growth of the work in flight over the window, by a least-squares line through the window means",
   ),
-  windowMs: num().describe("Length of each of the equal windows the measured period is cut into"),
+  windowMs: num().describe(
+    "Length of the windows the measured period is cut into: the time series' when there are at least 10 of those (the last may be shorter), else a twentieth of the period",
+  ),
   inFlightByWindow: z.array(num()).describe("Time-average work in flight in each window"),
   replicas: z.array(
     z.strictObject({
@@ -123,7 +126,9 @@ export const VerdictSchema = z.strictObject({
       backlogAtStart: count().describe("Log records committed and not yet applied"),
       backlogAtEnd: count(),
       backlogGrowth: num().describe("Least-squares growth of the backlog over the window"),
-      backlogByWindow: z.array(num()).describe("Mean backlog in each window (10 samples each)"),
+      backlogByWindow: z
+        .array(num())
+        .describe("Mean backlog in each window (10 samples each, fewer past 20 windows)"),
     }),
   ),
 });

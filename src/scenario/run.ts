@@ -189,7 +189,7 @@ export function runScenarioDetailed(
     report: {
       ...report,
       verdict: judged,
-      ...(series === null ? {} : { timeSeries: series.finish(lagSeries) }),
+      ...(series === null ? {} : { timeSeries: series.finish(lagSeries, verdict.seriesInFlight) }),
     },
     scenario,
     graph: topology.graph,
@@ -231,7 +231,13 @@ function wireRun(
     topology.clusters.some((c) => c.holders.length > 0),
     options.history,
   );
-  const verdict = new VerdictRecorder(sim, scenario.warmup + scenario.duration, replication);
+  // One set of windows: the verdict reads the time series' when one is asked for.
+  const verdict = new VerdictRecorder(
+    sim,
+    scenario.warmup + scenario.duration,
+    replication,
+    options.timeSeries?.windowMs,
+  );
   let workload: Workload | null = null;
   const issued = (): number => workload?.issued ?? 0;
   const measure = new Measurement(

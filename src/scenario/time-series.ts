@@ -2,7 +2,8 @@
 // into fixed windows, each with its throughput, errors and latency, and the
 // components' figures read through the seam (ComponentStats.probes: CPU per
 // node, requests waiting for a connection) plus each replica's lag from its
-// sampled series. Memory is bounded by the number of windows (at most
+// sampled series, and the work in flight of the verdict's windows when they are
+// these (verdict.ts). Memory is bounded by the number of windows (at most
 // MAX_WINDOWS) and one histogram reused from window to window. Reading a window
 // is an event of its own, so a run with time series counts more `events`; it
 // draws no random number and changes no other figure.
@@ -40,6 +41,11 @@ export const TimeSeriesWindowSchema = z.strictObject({
     .record(z.string(), num())
     .describe(
       "The components' figures: cpu.<node> (mean busy share of cores), waiting.* (requests waiting for a connection: time average, or at the window's end)",
+    ),
+  inFlight: num()
+    .optional()
+    .describe(
+      "Time-average operations issued and not yet finished: the series the verdict judges (absent when the verdict kept its own windows, with fewer than 10 of these)",
     ),
   replicaLagMs: z
     .record(z.string(), z.strictObject({ mean: num(), max: num() }))
@@ -113,9 +119,16 @@ export class TimeSeriesRecorder implements Resettable {
     else this.latency.record(op.completedAt - op.issuedAt);
   }
 
-  /** Closes the last, possibly short, window and returns the series. */
-  finish(lag: readonly LagSeries[]): TimeSeriesReport {
+  /**
+   * Closes the last, possibly short, window and returns the series, with
+   * each window's work in flight when the verdict read these windows.
+   */
+  finish(lag: readonly LagSeries[], inFlight?: readonly number[]): TimeSeriesReport {
     if (this.sim.now > this.startMs || this.windows.length === 0) this.close(this.sim.now);
+    this.windows.forEach((w, k) => {
+      const v = inFlight?.[k];
+      if (v !== undefined) w.inFlight = roundFigure(v);
+    });
     for (const w of this.windows) {
       for (const series of lag) {
         let sum = 0;

@@ -1,7 +1,8 @@
 // The verdict's rules (docs/report.md): which findings make a run saturated,
 // failing, overloaded or cut short, with the thresholds and the least-squares
-// growth they rest on, and the sentences that explain each finding.
+// growth (window-trend.ts) they rest on, and the sentences that explain each finding.
 import { roundFigure, type Verdict, type VerdictReason } from "./report.js";
+import { type WindowPeak, type WindowTrend, windowPeak, windowTrend } from "./window-trend.js";
 
 /**
  * Windows the measured period is cut into: at least 10 for a slope, few enough to stay small.
@@ -79,8 +80,12 @@ export interface VerdictRun {
  * @remarks Since 0.2.0
  */
 export interface RecordedWindows {
-  /** Length of each window (ms). */
+  /** Length of each window (ms); the last may be shorter (see {@link RecordedWindows.spansMs}). */
   readonly windowMs: number;
+  /** When the first window began (ms of simulated time). */
+  readonly startMs?: number;
+  /** Each window's length (ms), when they are not all {@link RecordedWindows.windowMs}. */
+  readonly spansMs?: readonly number[] | undefined;
   /** Work in flight. */
   readonly work: WindowSeries;
   /**
@@ -107,6 +112,7 @@ const STATUS_OF: Record<VerdictReason["code"], Verdict["status"]> = {
   "node-saturated": "saturated",
   "requests-failed": "failing",
   "backlog-growing": "overloaded",
+  "backlog-burst": "overloaded",
   "replica-falling-behind": "overloaded",
   "cut-short": "cut-short",
 };
@@ -119,19 +125,12 @@ const STATUS_OF: Record<VerdictReason["code"], Verdict["status"]> = {
  * @remarks Since 0.2.0
  */
 export function fittedGrowth(y: readonly number[]): number {
-  const n = y.length;
-  if (n < 10) return 0;
-  const xMean = (n - 1) / 2;
-  let yMean = 0;
-  for (const v of y) yMean += v;
-  yMean /= n;
-  let sxy = 0;
-  let sxx = 0;
-  y.forEach((v, x) => {
-    sxy += (x - xMean) * (v - yMean);
-    sxx += (x - xMean) * (x - xMean);
-  });
-  return (sxy / sxx) * n;
+  return windowTrend(y).growth;
+}
+
+/** A trend past the threshold whose 95 % interval lies above 0: not noise around a flat line. */
+function grows(trend: WindowTrend, threshold: number): boolean {
+  return trend.growth > threshold && trend.growth - trend.halfWidth > 0;
 }
 
 /**
@@ -144,13 +143,21 @@ export function judgeVerdict(run: VerdictRun, rec: RecordedWindows): Verdict {
   const finished = run.completed + failed;
   const reasons: VerdictReason[] = [];
   if (run.stoppedBy !== "end") reasons.push(cutShort(run));
-  const growth = fittedGrowth(rec.work.means);
-  if (growth > Math.max(GROWTH_SHARE * finished, GROWTH_FLOOR)) {
-    reasons.push(backlogGrowing(growth, finished, rec));
+  const threshold = Math.max(GROWTH_SHARE * finished, GROWTH_FLOOR);
+  const trend = windowTrend(rec.work.means, rec.spansMs);
+  const growth = trend.growth;
+  const peak = windowPeak(rec.work.means);
+  if (grows(trend, threshold)) {
+    reasons.push(backlogGrowing(trend, finished, rec));
+  } else if (peak !== null && peak.peak - peak.usual > threshold) {
+    reasons.push(backlogBurst(peak, finished, rec));
   }
-  const replicas = rec.replicas.map((r) => ({ ...r, growth: fittedGrowth(r.means) }));
+  const replicas = rec.replicas.map((r) => {
+    const t = windowTrend(r.means, rec.spansMs?.slice(0, r.means.length));
+    return { ...r, growth: t.growth, trend: t };
+  });
   for (const r of replicas) {
-    if (r.growth > Math.max(GROWTH_SHARE * r.written, GROWTH_FLOOR)) {
+    if (grows(r.trend, Math.max(GROWTH_SHARE * r.written, GROWTH_FLOOR))) {
       reasons.push(replicaBehind(r, r.written));
     }
   }
@@ -208,19 +215,45 @@ function cutShort(run: VerdictRun): VerdictReason {
   };
 }
 
-function backlogGrowing(growth: number, finished: number, rec: RecordedWindows): VerdictReason {
+function backlogGrowing(trend: WindowTrend, finished: number, rec: RecordedWindows): VerdictReason {
+  const growth = trend.growth;
   return {
     code: "backlog-growing",
     subject: "",
     message:
-      `work in flight grew by ${whole(growth)} operations over the window (a line fitted ` +
-      `through ${rec.work.means.length} window means), ${pct(growth / Math.max(1, finished))} of ` +
+      `work in flight grew by ${whole(growth)} ± ${whole(trend.halfWidth)} operations over the window ` +
+      `(a line fitted through ${rec.work.means.length} window means, with the 95 % interval of its ` +
+      `slope), ${pct(growth / Math.max(1, finished))} of ` +
       `the ${whole(finished)} that finished, and ${whole(rec.work.atEnd)} were in flight at the ` +
       "end: the plan does not keep up with the offered load, and latency grows with the run's length",
     figures: {
       growth: roundFigure(growth),
+      growthHalfWidth: roundFigure(trend.halfWidth),
       finished,
       inFlightAtStart: rec.work.atStart,
+      inFlightAtEnd: rec.work.atEnd,
+    },
+  };
+}
+
+function backlogBurst(peak: WindowPeak, finished: number, rec: RecordedWindows): VerdictReason {
+  const rise = peak.peak - peak.usual;
+  const fromMs = (rec.startMs ?? 0) + peak.index * rec.windowMs;
+  return {
+    code: "backlog-burst",
+    subject: "",
+    message:
+      `work in flight rose to ${whole(peak.peak)} operations in the window from ${whole(fromMs)} ms, ` +
+      `${whole(rise)} above its usual ${whole(peak.usual)} (the lower quartile of ` +
+      `${rec.work.means.length} window means), ${pct(rise / Math.max(1, finished))} of the ` +
+      `${whole(finished)} that finished, and ${whole(rec.work.atEnd)} were in flight at the end: ` +
+      "the plan fell behind the offered load for a while, and those requests waited",
+    figures: {
+      peak: roundFigure(peak.peak),
+      peakWindowStartMs: roundFigure(fromMs),
+      usual: roundFigure(peak.usual),
+      rise: roundFigure(rise),
+      finished,
       inFlightAtEnd: rec.work.atEnd,
     },
   };

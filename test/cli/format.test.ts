@@ -60,7 +60,7 @@ describe("formatTable", () => {
     const report = runScenario({ ...small, workload: { ...small.workload, rate: 2000 } });
     const text = formatTable(report);
     expect(text).toContain("Verdict: OVERLOADED");
-    expect(text).toMatch(/^ {2}- work in flight grew by [\d,]+ operations/m);
+    expect(text).toMatch(/^ {2}- work in flight grew by [\d,]+ ± [\d,]+ operations/m);
     for (const line of lines(text).slice(0, 12)) expect(line.length).toBeLessThanOrEqual(80);
   });
 
@@ -173,6 +173,32 @@ describe("formatCsv", () => {
     expect(csv.some((l) => l.startsWith("verdict,backlog-growing,figures.growth,"))).toBe(true);
     expect(csv.some((l) => /^verdict,node-saturated primary,figures\.utilization,/.test(l))).toBe(
       true,
+    );
+  });
+});
+
+describe("the verdict's headline", () => {
+  it("an overload seen only as a burst says so, rather than that the figures grow with the run", () => {
+    const burst = {
+      ...small,
+      workload: {
+        readRatio: 1,
+        keys: { count: 100 },
+        // The primary of `small` finishes ~1 300/s: 3 000/s for 0.3 s piles up ~500,
+        // drained ~0.5 s later, well before the end at 2.5 s.
+        rate: {
+          steps: [
+            { at: 0, rate: 300 },
+            { at: "800ms", rate: 3000 },
+            { at: "1100ms", rate: 300 },
+          ],
+        },
+      },
+    } as ScenarioInput;
+    const report = runScenario(burst);
+    expect(report.verdict.reasons.map((r) => r.code)).toContain("backlog-burst");
+    expect(formatTable(report)).toContain(
+      "Verdict: OVERLOADED — it fell behind for a while (a burst) and waited it out",
     );
   });
 });

@@ -46,6 +46,15 @@ describe("dbsim sweep --precision", () => {
     expect(r.stderr).toMatch(
       /the last metric to converge: (latency\.read\.p99|throughput\.completedPerSec) \(point \d, \d+ runs\)/,
     );
+    // MSER-5 ran before the rule: every point says what it found, and stderr names the lengthened ones.
+    const lengthened = result.points.filter(
+      (p: { transient: { applied: boolean } }) => p.transient.applied,
+    );
+    if (lengthened.length > 0) {
+      expect(r.stderr).toContain(
+        `MSER-5: the warm-up was too short at ${lengthened.length} of 2 points`,
+      );
+    } else expect(r.stderr).not.toContain("MSER-5");
   });
 
   it("bad values exit 2 with what was expected", async () => {

@@ -16,9 +16,14 @@ export interface NamedReport {
 
 type Window = TimeSeriesReport["windows"][number];
 
+/** Each value at its window's middle; the verdict's last window may be short when it reads the time series'. */
 function windowed(report: Report, values: readonly number[]): Array<[number, number]> {
   const { windowMs } = report.verdict;
-  return values.map((v, i) => [(report.warmupMs + (i + 0.5) * windowMs) / 1000, v]);
+  const endMs = report.warmupMs + report.durationMs;
+  return values.map((v, i) => {
+    const startMs = report.warmupMs + i * windowMs;
+    return [(startMs + Math.min(startMs + windowMs, endMs)) / 2000, v];
+  });
 }
 
 /**
