@@ -281,8 +281,12 @@ export class AppCache implements Service, VersionHolder {
     let oldest = this.entriesFloor[cluster] as number;
     for (const op of this.pendingSets)
       if (op.lsn < oldest && op.cluster === cluster) oldest = op.lsn;
-    for (const [op, sent] of this.inFlight)
-      if (sent < oldest && op.cluster === cluster) oldest = sent;
+    if (this.lsnSeen.length === 1) {
+      for (const sent of this.inFlight.values()) if (sent < oldest) oldest = sent;
+    } else {
+      for (const [op, sent] of this.inFlight)
+        if (sent < oldest && op.cluster === cluster) oldest = sent;
+    }
     return oldest;
   }
 
@@ -319,8 +323,10 @@ export class AppCache implements Service, VersionHolder {
   }
 
   private read(op: Operation, done: Done): void {
-    const node = this.config.nodes[this.config.nodeOf(op.key)] as CacheNode;
-    this.sim.schedule(this.half(), () => this.execute(node, () => this.lookup(op, done)));
+    const index = this.config.nodeOf(op.key);
+    const node = this.config.nodes[index] as CacheNode;
+    // Both closures share this call's context: one context per read, not one per closure.
+    this.sim.schedule(this.half(), () => this.execute(node, () => this.lookup(op, index, done)));
   }
 
   /** A command at the node: it waits for a thread and executes (at once with no queue). */
@@ -330,8 +336,7 @@ export class AppCache implements Service, VersionHolder {
   }
 
   /** At the cache node: a hit goes back; a miss loads, waits for a lease, or joins a load. */
-  private lookup(op: Operation, done: Done): void {
-    const index = this.config.nodeOf(op.key);
+  private lookup(op: Operation, index: number, done: Done): void {
     const node = this.config.nodes[index] as CacheNode;
     const entry = node.store.get(op.key, this.sim.now);
     if (entry !== undefined && this.refreshesEarly(op.key, entry.expiresAt, entry.value)) {
