@@ -204,6 +204,7 @@ export class AppCache implements Service, VersionHolder {
   private readonly loadsItself: boolean;
   private readonly queue: WriteBehind | null;
   private readonly clusterOf: (key: number) => number;
+  private readonly bypass: ((op: Operation) => boolean) | null;
 
   constructor(
     private readonly sim: Clock,
@@ -215,6 +216,7 @@ export class AppCache implements Service, VersionHolder {
     this.loadsItself = config.pattern === "read-through" || config.pattern === "write-behind";
     this.queue = config.writeBehind ?? null;
     this.clusterOf = config.clusterOf ?? (() => 0);
+    this.bypass = config.bypass ?? null;
     const clusters = config.clusters ?? 1;
     this.lsnSeen = new Array<number>(clusters).fill(0);
     this.entriesFloor = new Array<number>(clusters).fill(Number.POSITIVE_INFINITY);
@@ -232,7 +234,7 @@ export class AppCache implements Service, VersionHolder {
       op.statements === 1 &&
       op.range === null &&
       !op.forUpdate &&
-      (this.config.bypass === undefined || !this.config.bypass(op))
+      (this.bypass === null || !this.bypass(op))
     )
       this.read(op, done);
     else this.database.submit(op, done);
