@@ -19,6 +19,7 @@ import type { KeySlots } from "../models/server/key-versions.js";
 import type { DatabaseServer } from "../models/server/server.js";
 import type { RateSchedule, WorkloadConfig } from "../models/workload/workload.js";
 import { appendPrefixed, combineClusterStats } from "./cluster-stats.js";
+import { cacheInFrontOfShards } from "./components/cache-shards.js";
 import type {
   BuildContext,
   ClusterInfo,
@@ -167,7 +168,7 @@ export function buildTopology(sim: Simulation, scenario: Scenario): BuiltTopolog
     parts = Array.from({ length: shards }, (_, index) => {
       const own = new GraphBuilder();
       const part = buildCluster(
-        { ...base, scenario: shardScenario(scenario, index), graph: own },
+        { ...base, scenario: withoutCache(shardScenario(scenario, index)), graph: own },
         { index, prefix: `s${index}/`, keySlots: owned[index] as KeySlots },
       );
       appendPrefixed(graph, own, `s${index}_`, `s${index}: `, `s${index}/`);
@@ -194,9 +195,23 @@ export function buildTopology(sim: Simulation, scenario: Scenario): BuiltTopolog
     service = front.service;
     place = front.place;
     stats.set(sharding.report.key, front.stats);
+    if (scenario.cache !== undefined) {
+      const cached = cacheInFrontOfShards(
+        context,
+        service,
+        front.place,
+        layout.map,
+        shards,
+        SHARD_ROUTER_ID,
+      );
+      service = cached.service;
+      place = cached.place;
+      stats.set("cache", cached.stats);
+      parts = parts.map((p, i) => ({ ...p, holders: [...p.holders, cached.holderOf(i)] }));
+    }
   }
   graph.front({ id: "workload", label: workloadLabel(scenario), shape: "actor" });
-  graph.firstArrow({ from: "workload", to: shards === null ? "app" : SHARD_ROUTER_ID });
+  graph.firstArrow({ from: "workload", to: frontId(scenario, shards) });
   const clusters: BuiltCluster[] = parts.map((p) => ({
     primary: p.primary,
     nodes: p.nodes,
@@ -223,6 +238,19 @@ export function buildTopology(sim: Simulation, scenario: Scenario): BuiltTopolog
 interface ClusterParts extends BuiltCluster {
   readonly front: Service;
   readonly stats: Map<string, ComponentStats>;
+}
+
+/** The box the workload's arrow enters: the application, or in a sharded plan its cache or shard router. */
+function frontId(scenario: Scenario, shards: number | null): string {
+  if (shards === null) return "app";
+  return scenario.cache === undefined ? SHARD_ROUTER_ID : "cache";
+}
+
+/** A shard's scenario without the cache: the one cache sits in front of the shard router. */
+function withoutCache(scenario: Scenario): Scenario {
+  if (scenario.cache === undefined) return scenario;
+  const { cache: _, ...rest } = scenario;
+  return rest;
 }
 
 function eventsOf(scenario: Scenario): BuildContext["events"] {

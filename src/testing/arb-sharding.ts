@@ -26,16 +26,6 @@ function arbSharding(): Arbitrary<unknown> {
 /** The sharding section: "never" unless asked for. */
 export const shardingSection: SectionArbitrary = {
   key: "sharding",
-  choice: (options) => {
-    const choice = options.sharding ?? "never";
-    if (choice === "always" && options.cache === "always") {
-      throw new RangeError(
-        'arbScenario: a cache in front of a sharded plan is not supported yet, but cache and sharding are both "always"',
-      );
-    }
-    return choice;
-  },
-  // Not supported together yet: every component is built once per shard.
-  excludedBy: ["cache"],
+  choice: (options) => options.sharding ?? "never",
   arbitrary: () => arbSharding(),
 };

@@ -416,16 +416,3 @@ describe("the sharding built-ins, shortened to 0.5 s warm-up + 2 s", () => {
     expect(row?.meanFanOut).toBeGreaterThan(1);
   });
 });
-
-describe("a cache with sharding", () => {
-  it("is refused for now, naming the sharding section (it would be built once per shard)", () => {
-    const input = {
-      workload: { rate: 100 },
-      sharding: { strategy: "jump", shards: 2 },
-      cache: { capacity: { items: 100 } },
-    };
-    expect(() => resolveScenario(input as Parameters<typeof resolveScenario>[0])).toThrow(
-      /sharding.*a cache in front of a sharded plan is not supported yet/s,
-    );
-  });
-});

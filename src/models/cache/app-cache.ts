@@ -92,6 +92,26 @@ export interface AppCacheConfig {
    * @remarks Since 0.2.0
    */
   readonly writeBehind?: WriteBehind;
+  /**
+   * The cluster whose log a key's versions and LSNs belong to (a sharded plan:
+   * the key's shard); absent: every key is in cluster 0.
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly clusterOf?: (key: number) => number;
+  /**
+   * The clusters behind the cache (1 when absent).
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly clusters?: number;
+  /**
+   * Operations that must bypass the cache although they read one key (a
+   * sharded plan's cross-shard queries); absent: none.
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly bypass?: (op: Operation) => boolean;
 }
 
 /**
@@ -169,19 +189,22 @@ export class AppCache implements Service, VersionHolder {
   /** Reads whose value is on its way into the cache: their snapshot LSNs are still in use. */
   private readonly pendingSets = new Set<Operation>();
   /**
-   * The newest log position of any operation completed through the cache (every
-   * operation passes it): a prefix of the log already committed, so a current
-   * entry is what a read at this snapshot would return.
+   * Per cluster, the newest log position of any operation completed through the
+   * cache (every operation passes it): a prefix of that cluster's log already
+   * committed, so a current entry is what a read at this snapshot would return.
+   * LSNs of different clusters are different logs and are never compared.
    */
-  private lsnSeen = 0;
+  private readonly lsnSeen: number[];
   /** Loads at the database, with the LSN seen when each was sent: a lower bound on its snapshot. */
   private readonly inFlight = new Map<Operation, number>();
-  /** The entries' floor at the last scan, and the operations since. */
-  private entriesFloor = Number.POSITIVE_INFINITY;
+  /** Per cluster, the entries' floor at the last scan; and the operations since. */
+  private readonly entriesFloor: number[];
   private opsSinceScan = 0;
   /** Read-through and write-behind: the cache loads a miss itself. */
   private readonly loadsItself: boolean;
   private readonly queue: WriteBehind | null;
+  private readonly clusterOf: (key: number) => number;
+  private readonly bypass: ((op: Operation) => boolean) | null;
 
   constructor(
     private readonly sim: Clock,
@@ -192,6 +215,11 @@ export class AppCache implements Service, VersionHolder {
     this.nodeStats = config.nodes.map(() => ({ hits: 0, misses: 0 }));
     this.loadsItself = config.pattern === "read-through" || config.pattern === "write-behind";
     this.queue = config.writeBehind ?? null;
+    this.clusterOf = config.clusterOf ?? (() => 0);
+    this.bypass = config.bypass ?? null;
+    const clusters = config.clusters ?? 1;
+    this.lsnSeen = new Array<number>(clusters).fill(0);
+    this.entriesFloor = new Array<number>(clusters).fill(Number.POSITIVE_INFINITY);
   }
 
   /** The cache nodes. */
@@ -202,7 +230,13 @@ export class AppCache implements Service, VersionHolder {
   submit(op: Operation, done: Done): void {
     this.opsSinceScan++;
     if (op.kind === "write") this.write(op, done);
-    else if (op.statements === 1 && op.range === null && !op.forUpdate) this.read(op, done);
+    else if (
+      op.statements === 1 &&
+      op.range === null &&
+      !op.forUpdate &&
+      (this.bypass === null || !this.bypass(op))
+    )
+      this.read(op, done);
     else this.database.submit(op, done);
   }
 
@@ -231,49 +265,59 @@ export class AppCache implements Service, VersionHolder {
   }
 
   /**
-   * The least snapshot LSN of what it may serve: entries found current move up
-   * to the newest LSN seen (so a cold entry does not hold back the history's
-   * compaction); a stale entry keeps the last snapshot it was current at; a
-   * load in flight will hold at least the LSN seen when it was sent. Scanning
-   * the entries is amortised: at most once per as many operations as there are
-   * entries (a floor found earlier stays a lower bound: snapshots never go down).
+   * The least snapshot LSN, in `cluster`'s log, of what it may serve: entries
+   * found current move up to the newest LSN seen (so a cold entry does not hold
+   * back the history's compaction); a stale entry keeps the last snapshot it was
+   * current at; a load in flight will hold at least the LSN seen when it was
+   * sent. Scanning the entries is amortised: at most once per as many operations
+   * as there are entries (a floor found earlier stays a lower bound: snapshots
+   * never go down), and one scan finds every cluster's floor.
    */
-  oldestLsnInUse(): number {
+  oldestLsnInUse(cluster = 0): number {
     let items = 0;
     for (const node of this.config.nodes) items += node.store.items;
-    if (this.opsSinceScan >= items || !Number.isFinite(this.entriesFloor)) {
+    if (this.opsSinceScan >= items || !Number.isFinite(this.entriesFloor[cluster] as number)) {
       this.opsSinceScan = 0;
-      this.entriesFloor = this.scanEntries();
+      this.scanEntries();
     }
-    let oldest = this.entriesFloor;
-    for (const op of this.pendingSets) if (op.lsn < oldest) oldest = op.lsn;
-    for (const sent of this.inFlight.values()) if (sent < oldest) oldest = sent;
+    let oldest = this.entriesFloor[cluster] as number;
+    for (const op of this.pendingSets)
+      if (op.lsn < oldest && op.cluster === cluster) oldest = op.lsn;
+    if (this.lsnSeen.length === 1) {
+      for (const sent of this.inFlight.values()) if (sent < oldest) oldest = sent;
+    } else {
+      for (const [op, sent] of this.inFlight)
+        if (sent < oldest && op.cluster === cluster) oldest = sent;
+    }
     return oldest;
   }
 
-  private scanEntries(): number {
-    let oldest = Number.POSITIVE_INFINITY;
+  private scanEntries(): void {
+    const floor = this.entriesFloor;
+    floor.fill(Number.POSITIVE_INFINITY);
     const now = this.sim.now;
     for (const node of this.config.nodes) {
       for (const entry of node.store.values()) {
         if (entry.expiresAt <= now) continue;
-        this.refresh(entry.value, entry.key);
-        if (entry.value.lsn < oldest) oldest = entry.value.lsn;
+        const cluster = this.clusterOf(entry.key);
+        this.refresh(entry.value, entry.key, cluster);
+        if (entry.value.lsn < (floor[cluster] as number)) floor[cluster] = entry.value.lsn;
       }
     }
-    return oldest;
   }
 
-  /** Moves a current value's snapshot up to the newest LSN seen. */
-  private refresh(value: CachedVersion, key: number): void {
-    if (value.lsn < this.lsnSeen && value.version === this.config.newestCommitted(key)) {
-      value.lsn = this.lsnSeen;
+  /** Moves a current value's snapshot up to the newest LSN seen in its key's cluster. */
+  private refresh(value: CachedVersion, key: number, cluster: number): void {
+    const seen = this.lsnSeen[cluster] as number;
+    if (value.lsn < seen && value.version === this.config.newestCommitted(key)) {
+      value.lsn = seen;
     }
   }
 
-  /** Notes an operation's log position as it completes through the cache. */
+  /** Notes an operation's log position, in its cluster's log, as it completes through the cache. */
   private seen(op: Operation): void {
-    if (op.error === null && op.lsn > this.lsnSeen) this.lsnSeen = op.lsn;
+    if (op.error === null && op.lsn > (this.lsnSeen[op.cluster] as number))
+      this.lsnSeen[op.cluster] = op.lsn;
   }
 
   private half(): number {
@@ -281,8 +325,10 @@ export class AppCache implements Service, VersionHolder {
   }
 
   private read(op: Operation, done: Done): void {
-    const node = this.config.nodes[this.config.nodeOf(op.key)] as CacheNode;
-    this.sim.schedule(this.half(), () => this.execute(node, () => this.lookup(op, done)));
+    const index = this.config.nodeOf(op.key);
+    const node = this.config.nodes[index] as CacheNode;
+    // Both closures share this call's context: one context per read, not one per closure.
+    this.sim.schedule(this.half(), () => this.execute(node, () => this.lookup(op, index, done)));
   }
 
   /** A command at the node: it waits for a thread and executes (at once with no queue). */
@@ -292,8 +338,7 @@ export class AppCache implements Service, VersionHolder {
   }
 
   /** At the cache node: a hit goes back; a miss loads, waits for a lease, or joins a load. */
-  private lookup(op: Operation, done: Done): void {
-    const index = this.config.nodeOf(op.key);
+  private lookup(op: Operation, index: number, done: Done): void {
     const node = this.config.nodes[index] as CacheNode;
     const entry = node.store.get(op.key, this.sim.now);
     if (entry !== undefined && this.refreshesEarly(op.key, entry.expiresAt, entry.value)) {
@@ -344,7 +389,7 @@ export class AppCache implements Service, VersionHolder {
     this.stats.hits++;
     (this.nodeStats[index] as CacheNodeStats).hits++;
     if (value.version < this.config.newestAcked(op.key)) this.stats.staleReads++;
-    this.refresh(value, op.key);
+    this.refresh(value, op.key, op.cluster);
     op.version = value.version;
     // A write-behind version not yet committed is in no log prefix: the read has no
     // snapshot LSN, so the monitor keeps it until the end (a later read of the older
@@ -372,7 +417,7 @@ export class AppCache implements Service, VersionHolder {
     const inFlight = (this.loading.get(op.key) ?? 0) + 1;
     this.loading.set(op.key, inFlight);
     if (inFlight > this.stats.loadsAtOnceMax) this.stats.loadsAtOnceMax = inFlight;
-    this.inFlight.set(op, this.lsnSeen);
+    this.inFlight.set(op, this.lsnSeen[op.cluster] as number);
     const sentAt = this.sim.now;
     this.database.submit(op, () => {
       const loadMs = this.sim.now - sentAt;
@@ -434,7 +479,7 @@ export class AppCache implements Service, VersionHolder {
       this.stats.rejectedSets++;
       return;
     }
-    this.refresh(value, key);
+    this.refresh(value, key, this.clusterOf(key));
     const now = this.sim.now;
     const outcome = node.store.set(
       key,
@@ -492,7 +537,8 @@ export class AppCache implements Service, VersionHolder {
     const queue = this.queue as WriteBehind;
     node.leases?.invalidate(op.key);
     const version = queue.accept(op, index, this.config.newestCommitted(op.key));
-    this.store(op.key, { version, lsn: this.lsnSeen, versionLsn: Number.NaN, loadMs: 0 }, node, 0);
+    const lsn = this.lsnSeen[op.cluster] as number;
+    this.store(op.key, { version, lsn, versionLsn: Number.NaN, loadMs: 0 }, node, 0);
     op.version = version;
     op.lsn = Number.NaN;
     op.versionLsn = Number.NaN;

@@ -67,9 +67,12 @@ export class CommandQueue {
 
   /** Runs `fn` when the command has executed: after its wait for a thread and its execution time. */
   execute(fn: () => void): void {
-    const command = { arrivedAt: this.sim.now, run: fn };
-    if (this.busy < this.threads) this.start(command);
-    else this.waiting.push(command);
+    if (this.busy < this.threads) {
+      // A free thread takes it at once: no wait to record, so no record of its arrival.
+      this.setBusy(this.busy + 1);
+      this.commands++;
+      this.sim.schedule(this.commandMs(), () => this.finish(fn));
+    } else this.waiting.push({ arrivedAt: this.sim.now, run: fn });
   }
 
   private next(): Waiting | undefined {
@@ -121,25 +124,21 @@ export class CommandQueue {
     this.busy = busy;
   }
 
-  private start(command: Waiting): void {
-    this.setBusy(this.busy + 1);
-    this.begin(command);
-  }
-
   /** A thread takes the command: its wait ends, its execution starts. */
   private begin(command: Waiting): void {
     const wait = this.sim.now - command.arrivedAt;
     this.commands++;
     this.waitSum += wait;
     if (wait > this.waitMax) this.waitMax = wait;
-    this.sim.schedule(this.commandMs(), () => this.finish(command));
+    const run = command.run;
+    this.sim.schedule(this.commandMs(), () => this.finish(run));
   }
 
-  private finish(command: Waiting): void {
+  private finish(run: () => void): void {
     const next = this.next();
     // The thread goes straight to the next command: it stays busy.
     if (next === undefined) this.setBusy(this.busy - 1);
     else this.begin(next);
-    command.run();
+    run();
   }
 }

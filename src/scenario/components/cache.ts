@@ -5,7 +5,7 @@
 import type * as z from "zod";
 import type { EventHandle } from "../../kernel/index.js";
 import type { CachedVersion } from "../../models/cache/app-cache.js";
-import { AppCache, type CacheNode } from "../../models/cache/app-cache.js";
+import { AppCache, type AppCacheConfig, type CacheNode } from "../../models/cache/app-cache.js";
 import { Coalescer } from "../../models/cache/coalescer.js";
 import { CommandQueue } from "../../models/cache/command-queue.js";
 import type { CacheStore } from "../../models/cache/entry.js";
@@ -15,17 +15,18 @@ import { MemcachedStore } from "../../models/cache/memcached-store.js";
 import { RedisStore } from "../../models/cache/redis-store.js";
 import { TtlPolicy } from "../../models/cache/ttl.js";
 import { WriteBehind } from "../../models/cache/write-behind.js";
-import type { Operation, Service } from "../../models/operation.js";
+import type { Operation, Service, VersionOracle } from "../../models/operation.js";
 import { KetamaRing, RedisClusterSlots } from "../../placement/index.js";
 import { roundFigure } from "../fields.js";
 import { alignColumns, percentText } from "../table-text.js";
 import { CacheNodeLossEvent, cacheNodeNames, checkNodeLossEvents } from "./cache-node-loss.js";
 import { CacheReportSchema, CacheSchema } from "./cache-section.js";
-import type { BuildContext, Component } from "./component.js";
+import type { BuildContext, Component, ComponentStats } from "./component.js";
 
 const CacheSection = CacheSchema.optional();
 const CacheReportSection = CacheReportSchema.optional();
-type CacheSpec = z.output<typeof CacheSchema>;
+/** @internal The resolved cache section. */
+export type CacheSpec = z.output<typeof CacheSchema>;
 type CacheReport = z.output<typeof CacheReportSchema>;
 
 const MB = 1024 * 1024;
@@ -76,41 +77,51 @@ export const cache: Component<typeof CacheSection, typeof CacheReportSection> = 
     if (behind === undefined || behind === null)
       throw new Error("the cache is built in front of the drivers");
     const model = buildCache(context, c, behind);
-    let timer: EventHandle | null = null;
-    const names = cacheNodeNames(c.nodes);
-    for (const loss of context.events("cache-node-loss")) {
-      const index = names.indexOf(loss.node);
-      context.sim.at(loss.at, () => model.loseNode(index));
-    }
-    const queue = model.config.writeBehind;
-    if (queue !== undefined) startFlushes(context, queue, c.nodes);
-    context.graph.after("app", {
-      id: "cache",
-      label: `${engineName(c)}${c.nodes > 1 ? ` ×${c.nodes}` : ""}<br/>${c.pattern}`,
-      shape: "database",
-    });
+    context.graph.after("app", cacheBox(c));
     context.graph.arrow({ from: "app", to: "cache", label: "get / set" });
     return {
       downstream: { ...downstream, front: model },
       holders: [model],
-      stats: {
-        reset: () => model.resetStats(),
-        // The history is compacted after each sample; a plan without replicas has no other sampler.
-        start: (tick) => {
-          const sample = (): void => {
-            tick();
-            timer = context.sim.schedule(COMPACT_EVERY_MS, sample);
-          };
-          timer = context.sim.schedule(COMPACT_EVERY_MS, sample);
-        },
-        stop: () => {
-          if (timer !== null) context.sim.cancel(timer);
-        },
-        section: () => cacheReport(model, c),
-      },
+      stats: startCache(context, c, model),
     };
   },
 };
+
+/** @internal The cache's box in the diagram. */
+export function cacheBox(c: CacheSpec): { id: string; label: string; shape: "database" } {
+  return {
+    id: "cache",
+    label: `${engineName(c)}${c.nodes > 1 ? ` ×${c.nodes}` : ""}<br/>${c.pattern}`,
+    shape: "database",
+  };
+}
+
+/** @internal Schedules the cache's node losses and flushes; returns its stats, whose sampler compacts the history. */
+export function startCache(context: BuildContext, c: CacheSpec, model: AppCache): ComponentStats {
+  let timer: EventHandle | null = null;
+  const names = cacheNodeNames(c.nodes);
+  for (const loss of context.events("cache-node-loss")) {
+    const index = names.indexOf(loss.node);
+    context.sim.at(loss.at, () => model.loseNode(index));
+  }
+  const queue = model.config.writeBehind;
+  if (queue !== undefined) startFlushes(context, queue, c.nodes);
+  return {
+    reset: () => model.resetStats(),
+    // The history is compacted after each sample; a plan without replicas has no other sampler.
+    start: (tick) => {
+      const sample = (): void => {
+        tick();
+        timer = context.sim.schedule(COMPACT_EVERY_MS, sample);
+      };
+      timer = context.sim.schedule(COMPACT_EVERY_MS, sample);
+    },
+    stop: () => {
+      if (timer !== null) context.sim.cancel(timer);
+    },
+    section: () => cacheReport(model, c),
+  };
+}
 
 function engineName(c: CacheSpec): string {
   return c.engine === "redis" ? "Redis" : c.engine === "memcached" ? "Memcached" : "LRU cache";
@@ -166,7 +177,23 @@ function placement(c: CacheSpec, keys: number): (key: number) => number {
   };
 }
 
-function buildCache(context: BuildContext, c: CacheSpec, behind: Service): AppCache {
+/**
+ * @internal The clusters behind a cache in front of a sharded plan: how many,
+ * the cluster of a key, and the operations that must bypass the cache.
+ */
+export interface CacheClusters {
+  readonly count: number;
+  readonly clusterOf: (key: number) => number;
+  readonly bypass: (op: Operation) => boolean;
+}
+
+/** @internal The cache model in front of `behind`: one cluster, or the shards `across`. */
+export function buildCache(
+  context: BuildContext,
+  c: CacheSpec,
+  behind: Service,
+  across?: CacheClusters,
+): AppCache {
   const names = cacheNodeNames(c.nodes);
   const nodes: CacheNode[] = names.map((name, i) => ({
     name,
@@ -206,13 +233,32 @@ function buildCache(context: BuildContext, c: CacheSpec, behind: Service): AppCa
       hopMs: (rng) => hop(rng) + memory(rng),
       leaseRetryMs: c.leaseRetry,
       earlyRefreshBeta: c.earlyRefresh ?? null,
-      newestAcked: (key) => versions.newestAckedVersion(0, key),
-      newestCommitted: (key) => versions.newestCommittedVersion(0, key),
+      ...versionsOf(versions, across),
       ...(writeBehind === undefined ? {} : { writeBehind }),
     },
     behind,
     context.sim.rng("cache"),
   );
+}
+
+/** Each key's versions from the cluster that owns it (cluster 0 without shards). */
+function versionsOf(
+  versions: VersionOracle,
+  across: CacheClusters | undefined,
+): Pick<AppCacheConfig, "newestAcked" | "newestCommitted" | "clusterOf" | "clusters" | "bypass"> {
+  if (across === undefined)
+    return {
+      newestAcked: (key) => versions.newestAckedVersion(0, key),
+      newestCommitted: (key) => versions.newestCommittedVersion(0, key),
+    };
+  const { clusterOf } = across;
+  return {
+    newestAcked: (key) => versions.newestAckedVersion(clusterOf(key), key),
+    newestCommitted: (key) => versions.newestCommittedVersion(clusterOf(key), key),
+    clusterOf,
+    clusters: across.count,
+    bypass: across.bypass,
+  };
 }
 
 /**
