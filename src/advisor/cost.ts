@@ -15,9 +15,8 @@ export function reportCostPerHour(report: Report): number | null {
   if (withCost.cost !== undefined) return withCost.cost.perHour;
   let total = 0;
   for (const node of report.nodes) {
-    const price = (node as { readonly costPerHour?: number | null }).costPerHour;
-    if (price === undefined || price === null) return null;
-    total += price;
+    if (node.costPerHour === undefined || node.costPerHour === null) return null;
+    total += node.costPerHour;
   }
   return total;
 }

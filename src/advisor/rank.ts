@@ -1,6 +1,8 @@
 // The ranking rule: more SLOs met first, then the cheaper (an unpriced plan
-// after every priced one), then the simpler; the label breaks what is left, so
-// the order of a list never depends on the order it came in.
+// after every priced one; between two unpriced plans, fewer database vCPUs,
+// since within an instance family the price is close to linear per vCPU), then
+// the simpler; the label breaks what is left, so the order of a list never
+// depends on the order it came in.
 
 /**
  * The figures a plan is ranked by.
@@ -12,6 +14,8 @@ export interface RankKey {
   readonly met: number;
   /** Dollars per hour, or null when unpriced. */
   readonly costPerHour: number | null;
+  /** Database vCPUs over every node: the cost's stand-in when neither plan is priced. */
+  readonly vcpus: number;
   /** Ordinal complexity points. */
   readonly complexity: number;
   /** The plan's name: the last tie-break. */
@@ -30,6 +34,7 @@ export function comparePlans(a: RankKey, b: RankKey): number {
     if (b.costPerHour === null) return -1;
     return a.costPerHour - b.costPerHour;
   }
+  if (a.costPerHour === null && a.vcpus !== b.vcpus) return a.vcpus - b.vcpus;
   if (a.complexity !== b.complexity) return a.complexity - b.complexity;
   return a.label < b.label ? -1 : a.label > b.label ? 1 : 0;
 }

@@ -59,6 +59,8 @@ export interface PlanScore {
   readonly scored: number;
   /** Dollars per hour, or null when a node has no price. */
   readonly costPerHour: number | null;
+  /** Database vCPUs over every node (the cost's stand-in when unpriced). */
+  readonly vcpus: number;
   /** Ordinal complexity points (see `COMPONENT_TRAITS`). */
   readonly complexity: number;
   /** False when the plan holds a one-way door (sharding). */
@@ -198,6 +200,7 @@ export function scorePlan(
     met: slos.filter((s) => s.status === "met").length,
     scored: slos.filter((s) => s.status !== "not scored").length,
     costPerHour,
+    vcpus: (reports[0] as Report).nodes.reduce((sum, n) => sum + n.cores, 0),
     complexity: traits.complexity,
     reversible: traits.reversible,
     evidence: gatherEvidence(reports),

@@ -1,6 +1,6 @@
 // The ranking rule as a property over random score vectors: more SLOs met
-// first, then cheaper (unpriced last), then simpler; and the order does not
-// depend on the order the plans came in.
+// first, then cheaper (unpriced last; between unpriced plans fewer vCPUs), then
+// simpler; and the order does not depend on the order the plans came in.
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import { comparePlans, type RankKey, rankPlans } from "../../src/advisor/rank.js";
@@ -11,6 +11,7 @@ const arbKey: fc.Arbitrary<RankKey> = fc.record({
     fc.integer({ min: 0, max: 4000 }).map((c) => c / 100),
     { nil: null },
   ),
+  vcpus: fc.integer({ min: 1, max: 64 }),
   complexity: fc.integer({ min: 0, max: 11 }),
   label: fc.string({ maxLength: 6 }),
 });
@@ -22,6 +23,7 @@ function before(a: RankKey, b: RankKey): boolean {
     if (a.costPerHour === null || b.costPerHour === null) return b.costPerHour === null;
     return a.costPerHour < b.costPerHour;
   }
+  if (a.costPerHour === null && a.vcpus !== b.vcpus) return a.vcpus < b.vcpus;
   if (a.complexity !== b.complexity) return a.complexity < b.complexity;
   return a.label < b.label;
 }
@@ -50,9 +52,9 @@ describe("rankPlans", () => {
   );
 
   it("puts a plan meeting more SLOs first even when it costs more, and an unpriced plan after a priced one", () => {
-    const cheap = { met: 3, costPerHour: 1, complexity: 0, label: "a" };
-    const dear = { met: 4, costPerHour: 9, complexity: 5, label: "b" };
-    const unpriced = { met: 3, costPerHour: null, complexity: 0, label: "c" };
+    const cheap = { met: 3, costPerHour: 1, vcpus: 8, complexity: 0, label: "a" };
+    const dear = { met: 4, costPerHour: 9, vcpus: 8, complexity: 5, label: "b" };
+    const unpriced = { met: 3, costPerHour: null, vcpus: 2, complexity: 0, label: "c" };
     expect(rankPlans([cheap, unpriced, dear]).map((p) => p.label)).toEqual(["b", "a", "c"]);
     expect(comparePlans(cheap, cheap)).toBe(0);
   });
