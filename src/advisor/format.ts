@@ -86,7 +86,7 @@ export function formatAdvice(advice: Advice): string {
       : `Next step: ${advice.nextStep.step} (${advice.nextStep.score.label})`,
     "Not scored:",
     ...advice.notScored.map((n) => `  - ${n}`),
-    "Reproduce a run: dbsim advise <profile> --print-scenario > plan.json; dbsim run plan.json --seed <seed>",
+    "Reproduce a run: --format json gives each plan's scenario; dbsim run it with --seed <one of the seeds>",
   );
   return `${lines.join("\n")}\n`;
 }
