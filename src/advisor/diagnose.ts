@@ -69,11 +69,12 @@ function replicasNeeded(profile: Profile, e: Evidence, reader: NodeEvidence): nu
 
 function loadSymptoms(profile: Profile, e: Evidence): Symptom[] {
   const out: Symptom[] = [];
+  const churning = e.connectionsOpenedPerSec >= CHURN_PER_SEC;
   const reader = busiest(e.nodes, (n) => n.readsPerSec >= n.writesPerSec);
   if (reader && reader.utilization >= BUSY_UTILIZATION) {
     out.push({
       code: "reads-saturate",
-      message: `${reader.name} is ${pct(reader.utilization)} busy serving ${reader.readsPerSec.toFixed(0)} reads/s: too many reads for it`,
+      message: `${reader.name} is ${pct(reader.utilization)} busy serving ${reader.readsPerSec.toFixed(0)} reads/s: too many reads for it${churning ? " (part of that CPU starts a backend for each new connection)" : ""}`,
       figures: {
         utilization: reader.utilization,
         readsPerSec: reader.readsPerSec,

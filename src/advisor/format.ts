@@ -113,5 +113,6 @@ export function formatSearch(result: SearchResult): string {
       `  ${s.label}: ${s.met} of ${s.scored} SLOs met, ${cost}, complexity ${s.complexity}`,
     );
   }
+  lines.push("Not walked:", ...result.notScored.map((n) => `  - ${n}`));
   return `${lines.join("\n")}\n`;
 }

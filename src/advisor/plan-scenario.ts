@@ -82,6 +82,7 @@ export function planScenario(profile: Profile, plan: Plan): ScenarioInput {
       capacity: { megabytes: c.megabytes },
       ttl: c.ttl,
       valueBytes: Math.max(1, profile.data.rowBytes),
+      ...(c.pattern === "write-behind" ? { flushInterval: c.flushInterval } : {}),
     };
   }
   if (plan.shards) {

@@ -41,6 +41,9 @@ export const PlanSchema = z
           .default("cache-aside"),
         ttl: DurationSchema.default(300_000).describe("Time to live of an entry"),
         megabytes: z.number().positive().default(1024).describe("Redis maxmemory per node (MB)"),
+        flushInterval: DurationSchema.default(1_000).describe(
+          "write-behind: how long a write may wait in the cache before it is flushed",
+        ),
       })
       .optional()
       .describe("An application cache on Redis in front of the database"),

@@ -6,7 +6,7 @@
 // reach; a walk over the bounds loses its last stages (the estimate says which),
 // and a profile whose first plan alone is over them is refused.
 import { estimateWork, type RunLimits, resolveScenario } from "../scenario/index.js";
-import { profileOf } from "./advise.js";
+import { NOT_SCORED, profileOf } from "./advise.js";
 import { AdvisorError } from "./parse.js";
 import { planScenario } from "./plan-scenario.js";
 import type { Plan, ProfileInput } from "./profile.js";
@@ -77,6 +77,8 @@ export interface SearchResult {
   readonly best: readonly PlanScore[];
   /** Every plan scored, best first. */
   readonly explored: readonly PlanScore[];
+  /** What the walk does not judge (the progression's optimisation and CQRS steps among them). */
+  readonly notScored: readonly string[];
 }
 
 function repeat(plan: Plan, step: Step, times: number): Plan | null {
@@ -180,5 +182,5 @@ export function searchPlans(
   }
   const explored = rankPlans([...seen.values()]);
   const meeting = explored.filter((s) => s.met === s.scored);
-  return { estimate, best: meeting.slice(0, options.top ?? 3), explored };
+  return { estimate, best: meeting.slice(0, options.top ?? 3), explored, notScored: NOT_SCORED };
 }

@@ -62,7 +62,10 @@ export function applyStep(
     case "cache":
       return plan.cache || plan.shards
         ? null
-        : { ...plan, cache: { pattern: "cache-aside", ttl: 300_000, megabytes: 1024 } };
+        : {
+            ...plan,
+            cache: { pattern: "cache-aside", ttl: 300_000, megabytes: 1024, flushInterval: 1_000 },
+          };
     case "shard": {
       const count = (plan.shards?.count ?? 1) * 2;
       return count > 64 || plan.cache
