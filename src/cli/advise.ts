@@ -33,6 +33,15 @@ interface AdviseOptions {
   readonly schema?: boolean;
   readonly maxRuns?: number;
   readonly maxEvents?: number;
+  readonly seed?: number;
+}
+
+function seedValue(value: string): number {
+  const n = Number(value);
+  if (!(Number.isSafeInteger(n) && n >= 0)) {
+    throw new InvalidArgumentError(`expected an integer ≥ 0; got ${value}`);
+  }
+  return n;
 }
 
 function positiveNumber(value: string): number {
@@ -79,7 +88,8 @@ async function runAdvise(arg: string, options: AdviseOptions, io: AdviseIO): Pro
     io.stdout(`${JSON.stringify(profileJsonSchema(), null, 2)}\n`);
     return;
   }
-  const input = await loadProfile(arg, io);
+  const loaded = await loadProfile(arg, io);
+  const input = options.seed === undefined ? loaded : { ...(loaded as object), seed: options.seed };
   try {
     const profile = parseProfile(input);
     if (!profile.ok) throw new AdvisorError(profile.issues);
@@ -125,6 +135,7 @@ export function addAdviseCommand(program: Command, io: AdviseIO): void {
     )
     .option("--search", "walk the progression and print the cheapest plans meeting the SLOs")
     .addOption(new Option("--format <format>", "output").choices(["text", "json"]).default("text"))
+    .option("--seed <n>", "the master seed every run's seed derives from", seedValue)
     .option("--print-scenario", "print the scenario the profile's plan makes, and run nothing")
     .option("--schema", "print the JSON Schema of profile files, and run nothing")
     .option("--max-runs <n>", "--search: runs at most (default 60)", positiveNumber)

@@ -57,6 +57,17 @@ describe("dbsim advise", () => {
     expect(out.stdout).toMatch(/availability +not yet scored/);
   });
 
+  it("--seed replaces the profile's master seed, and the same seed gives the same bytes", async () => {
+    const file = write("ok.json", PROFILE);
+    const a = await runCli(["advise", file, "--seed", "42", "--format", "json"], dir);
+    const b = await runCli(["advise", file, "--seed", "42", "--format", "json"], dir);
+    const c = await runCli(["advise", file, "--format", "json"], dir);
+    expect(a.code).toBe(0);
+    expect(a.stdout).toBe(b.stdout);
+    expect(JSON.parse(a.stdout).seeds).not.toEqual(JSON.parse(c.stdout).seeds);
+    expect((await runCli(["advise", file, "--seed", "-1"], dir)).code).toBe(2);
+  });
+
   it("refuses a search over its bounds with the estimate", async () => {
     const out = await runCli(
       ["advise", write("ok.json", PROFILE), "--search", "--max-runs", "2"],
