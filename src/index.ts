@@ -43,6 +43,7 @@ export {
   type RankKey,
   rankPlans,
   reportCostPerHour,
+  resolvePlan,
   resolveProfile,
   type ScoreOptions,
   SEARCH_STAGES,

@@ -4,9 +4,8 @@
 // ranks before the plan itself.
 import type { RunLimits } from "../scenario/index.js";
 import { diagnose, type Symptom } from "./diagnose.js";
-import { AdvisorError, parseProfile } from "./parse.js";
+import { AdvisorError, parseProfile, resolvePlan } from "./parse.js";
 import type { Plan, PlanInput, Profile, ProfileInput } from "./profile.js";
-import { PlanSchema } from "./profile.js";
 import { comparePlans, rankPlans } from "./rank.js";
 import { type PlanScore, profileSeeds, scorePlan } from "./score.js";
 import { applyStep, type Step } from "./steps.js";
@@ -121,7 +120,7 @@ export function advise(
   options: AdviseOptions = {},
 ): Advice {
   const profile = profileOf(input);
-  const plan: Plan = options.plan === undefined ? profile.plan : PlanSchema.parse(options.plan);
+  const plan: Plan = options.plan === undefined ? profile.plan : resolvePlan(options.plan);
   const scoreOptions = options.limits ? { limits: options.limits } : {};
   const current = scorePlan(profile, plan, scoreOptions);
   const symptoms = diagnose(profile, current.evidence, current.slos);

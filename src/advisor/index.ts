@@ -18,7 +18,13 @@ export {
 } from "./diagnose.js";
 export { type Evidence, gatherEvidence, type NodeEvidence } from "./evidence.js";
 export { formatAdvice, formatSearch } from "./format.js";
-export { AdvisorError, type ProfileParseResult, parseProfile, resolveProfile } from "./parse.js";
+export {
+  AdvisorError,
+  type ProfileParseResult,
+  parseProfile,
+  resolvePlan,
+  resolveProfile,
+} from "./parse.js";
 export { planLabel, planScenario } from "./plan-scenario.js";
 export {
   type Plan,

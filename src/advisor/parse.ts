@@ -3,7 +3,7 @@
 import type * as z from "zod";
 import { MAX_NESTING_DEPTH, tooDeepAt } from "../latency/nesting.js";
 import type { ScenarioIssue } from "../scenario/index.js";
-import { type Profile, ProfileSchema } from "./profile.js";
+import { type Plan, type PlanInput, PlanSchema, type Profile, ProfileSchema } from "./profile.js";
 
 /**
  * The result of {@link parseProfile}: the resolved profile, or the problems.
@@ -71,6 +71,22 @@ export function resolveProfile(input: unknown): Profile {
   const result = parseProfile(input);
   if (!result.ok) throw new AdvisorError(result.issues);
   return result.profile;
+}
+
+/**
+ * Validates a plan given apart from its profile (`advise(profile, { plan })`,
+ * `scorePlan`): an {@link AdvisorError} names each problem's path under `plan`.
+ *
+ * @remarks Since 0.2.0
+ */
+export function resolvePlan(input: PlanInput | Plan): Plan {
+  const result = PlanSchema.safeParse(input, { reportInput: true });
+  if (result.success) return result.data;
+  throw new AdvisorError(
+    result.error.issues.map((i) =>
+      toIssue({ ...i, path: ["plan", ...i.path] } as z.core.$ZodIssue),
+    ),
+  );
 }
 
 function fail(path: string, code: string, message: string): ProfileParseResult {

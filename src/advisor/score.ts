@@ -7,8 +7,9 @@ import { deriveSeed, tInterval } from "../experiment/index.js";
 import { type Report, type RunLimits, runScenario, type ScenarioInput } from "../scenario/index.js";
 import { reportCostPerHour } from "./cost.js";
 import { type Evidence, gatherEvidence } from "./evidence.js";
+import { resolvePlan } from "./parse.js";
 import { planLabel, planScenario } from "./plan-scenario.js";
-import { type Plan, type PlanInput, PlanSchema, type Profile } from "./profile.js";
+import type { Plan, PlanInput, Profile } from "./profile.js";
 import { planTraits } from "./traits.js";
 
 /**
@@ -182,7 +183,7 @@ export function scorePlan(
   planInput: PlanInput | Plan,
   options: ScoreOptions = {},
 ): PlanScore {
-  const plan = PlanSchema.parse(planInput);
+  const plan = resolvePlan(planInput);
   const scenario = planScenario(profile, plan);
   const seeds = profileSeeds(profile);
   const reports = seeds.map((seed) =>

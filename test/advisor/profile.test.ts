@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BUILTIN_PROFILES } from "../../src/advisor/builtins.js";
-import { parseProfile } from "../../src/advisor/parse.js";
+import { AdvisorError, parseProfile, resolvePlan } from "../../src/advisor/parse.js";
 import { planLabel, planScenario, rowsAtHorizon } from "../../src/advisor/plan-scenario.js";
 import { PlanSchema, profileJsonSchema } from "../../src/advisor/profile.js";
 import { planSearch } from "../../src/advisor/search.js";
@@ -68,6 +68,15 @@ describe("profile schema", () => {
       const scenario = parseScenario(planScenario(parsed.profile, parsed.profile.plan));
       expect(scenario.ok, JSON.stringify(scenario)).toBe(true);
     }
+  });
+});
+
+describe("a plan given apart", () => {
+  it("names the path under plan", () => {
+    expect(() => resolvePlan({ replicas: { count: 0 } })).toThrow(
+      /^plan\.replicas\.count: .*got 0/,
+    );
+    expect(() => resolvePlan({ size: "huge" } as never)).toThrow(AdvisorError);
   });
 });
 
