@@ -21,7 +21,7 @@ const SATURATED: ProfileInput = {
   maxConnections: 400,
   slo: { readP99Ms: 100, writeP99Ms: 100 },
   plan: { size: "db.r6g.16xlarge" },
-  simulation: { duration: "2s", warmup: "500ms", seeds: 3 },
+  simulation: { duration: "1s", warmup: "300ms", seeds: 3 },
 };
 
 describe("advise", () => {
@@ -42,7 +42,7 @@ describe("advise", () => {
   });
 
   it("gives the same advice, byte for byte, for the same profile", () => {
-    const profile = { ...SATURATED, simulation: { duration: "1s", warmup: "200ms", seeds: 3 } };
+    const profile = { ...SATURATED, simulation: { duration: "500ms", warmup: "100ms", seeds: 3 } };
     const a = JSON.stringify(advise(profile));
     const b = JSON.stringify(advise(structuredClone(profile)));
     expect(a).toBe(b);
@@ -51,7 +51,7 @@ describe("advise", () => {
 
   it("puts a pool in front of a connection per request (too many connections -> connection pool)", () => {
     const storm = BUILTIN_PROFILES["connection-storm"] as ProfileInput;
-    const advice = advise({ ...storm, simulation: { duration: "2s", warmup: "500ms", seeds: 3 } });
+    const advice = advise({ ...storm, simulation: { duration: "1s", warmup: "300ms", seeds: 3 } });
     expect(advice.symptoms.map((s) => s.code)).toContain("too-many-connections");
     expect(advice.nextStep?.step).toBe("pool");
     expect(advice.nextStep?.score.met).toBeGreaterThan(advice.current.met);

@@ -16,7 +16,7 @@ const PROFILE = {
   slo: { readP99Ms: 30, writeP99Ms: 30 },
   plan: { size: "db.m6g.large" },
   prices: { "db.m6g.large": 1, "db.m6g.xlarge": 2, "db.m6g.2xlarge": 4 },
-  simulation: { duration: "1s", warmup: "300ms" },
+  simulation: { duration: "500ms", warmup: "200ms" },
 };
 
 describe("searchPlans", () => {
