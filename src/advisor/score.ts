@@ -121,7 +121,7 @@ function judge(
     value,
     perSeed,
     ci95,
-    withinNoise: ci95 !== null && ci95.low <= target && target <= ci95.high,
+    withinNoise: ci95 !== null && ci95.low < ci95.high && ci95.low <= target && target <= ci95.high,
     margin: target === 0 ? (headroom >= 0 ? 0 : -1) : headroom / target,
   };
 }
