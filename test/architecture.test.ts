@@ -46,10 +46,11 @@ const LAYER_IMPORTS: Readonly<Record<string, readonly string[]>> = {
   consistency: ["metrics"],
   scenario: ["kernel", "latency", "metrics", "placement", "models", "consistency"],
   experiment: ["scenario"],
-  index: ["scenario", "experiment"],
+  advisor: ["experiment", "scenario"],
+  index: ["scenario", "experiment", "advisor"],
   testing: ["scenario"],
   node: ["experiment", "scenario"],
-  cli: ["node", "experiment", "scenario", "index", "testing"],
+  cli: ["node", "advisor", "experiment", "scenario", "index", "testing"],
   playground: ["index"],
 };
 
@@ -59,6 +60,7 @@ const LAYER_PACKAGES: Readonly<Record<string, readonly string[]>> = {
   latency: ["zod"],
   scenario: ["zod"],
   experiment: ["zod"],
+  advisor: ["zod"],
   testing: ["fast-check", "zod"],
 };
 

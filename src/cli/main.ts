@@ -19,6 +19,7 @@ import {
   scenarioJsonSchema,
   WorkLimitError,
 } from "../scenario/index.js";
+import { addAdviseCommand } from "./advise.js";
 import { addCheckCommand } from "./check.js";
 import { UsageError } from "./errors.js";
 import { formatList } from "./format.js";
@@ -128,6 +129,7 @@ function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
   addCheckCommand(program, io, setExitCode);
   addSweepCommands(program, io);
   addPlaygroundCommand(program, io);
+  addAdviseCommand(program, io);
   return program;
 }
 

@@ -1,0 +1,56 @@
+// The advisor: a workload profile scored against a scaling plan by simulating
+// it, explained from the runs' evidence, and a bounded walk of the progression.
+export {
+  type Advice,
+  type AdviseOptions,
+  advise,
+  NOT_SCORED,
+  type Suggestion,
+} from "./advise.js";
+export { BUILTIN_PROFILES, builtinProfile } from "./builtins.js";
+export { reportCostPerHour } from "./cost.js";
+export {
+  BUSY_UTILIZATION,
+  CHURN_PER_SEC,
+  diagnose,
+  LOW_HIT_RATIO,
+  type Symptom,
+} from "./diagnose.js";
+export { type Evidence, gatherEvidence, type NodeEvidence } from "./evidence.js";
+export { formatAdvice, formatSearch } from "./format.js";
+export {
+  AdvisorError,
+  type ProfileParseResult,
+  parseProfile,
+  resolvePlan,
+  resolveProfile,
+} from "./parse.js";
+export { planLabel, planScenario } from "./plan-scenario.js";
+export {
+  type Plan,
+  type PlanInput,
+  PlanSchema,
+  type Profile,
+  type ProfileInput,
+  ProfileSchema,
+  profileJsonSchema,
+  SloSchema,
+} from "./profile.js";
+export { comparePlans, type RankKey, rankPlans } from "./rank.js";
+export {
+  type PlanScore,
+  profileSeeds,
+  type ScoreOptions,
+  type SloResult,
+  scorePlan,
+} from "./score.js";
+export {
+  planSearch,
+  SEARCH_STAGES,
+  type SearchEstimate,
+  type SearchOptions,
+  type SearchResult,
+  searchPlans,
+} from "./search.js";
+export { applyStep, PROGRESSION, type Step } from "./steps.js";
+export { COMPONENT_TRAITS, type ComponentTraits, planTraits } from "./traits.js";

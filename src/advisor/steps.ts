@@ -1,0 +1,76 @@
+// The progression's steps as changes to a plan: scale up one size within the
+// family, one more replica, a transaction-mode pool, a cache-aside cache, twice
+// the shards. Each returns the new plan, or null when the step is taken already
+// or cannot go further (the family's largest size, 15 replicas, 64 shards).
+// "Optimise queries" and CQRS are not plan components: the advisor names them
+// and cannot simulate them.
+import { nodeSizeNames } from "../models/server/node-sizes.js";
+import type { Plan } from "./profile.js";
+
+/**
+ * A step of the progression.
+ *
+ * @remarks Since 0.2.0
+ */
+export type Step = "scale-up" | "replica" | "pool" | "cache" | "shard";
+
+/**
+ * The steps in the progression's order.
+ *
+ * @remarks Since 0.2.0
+ */
+export const PROGRESSION: readonly Step[] = Object.freeze([
+  "scale-up",
+  "replica",
+  "pool",
+  "cache",
+  "shard",
+]);
+
+function nextSize(size: string): string | null {
+  const family = size.slice(0, size.lastIndexOf("."));
+  const names = nodeSizeNames().filter((n) => n.startsWith(`${family}.`));
+  const at = names.indexOf(size);
+  return at >= 0 && at + 1 < names.length ? (names[at + 1] as string) : null;
+}
+
+/**
+ * The plan after `step`, or null when the step cannot be taken. `replicas`
+ * asks the replica step for that many replicas (at least one more than now).
+ *
+ * @remarks Since 0.2.0
+ */
+export function applyStep(
+  plan: Plan,
+  step: Step,
+  sizing: { readonly replicas?: number } = {},
+): Plan | null {
+  switch (step) {
+    case "scale-up": {
+      const size = nextSize(plan.size);
+      return size === null ? null : { ...plan, size };
+    }
+    case "replica": {
+      const more = (plan.replicas?.count ?? 0) + 1;
+      if (more > 15) return null;
+      const count = Math.min(15, Math.max(more, sizing.replicas ?? 0));
+      return { ...plan, replicas: { mode: "async", ...plan.replicas, count } };
+    }
+    case "pool":
+      return plan.pool ? null : { ...plan, pool: { mode: "transaction", size: 20 } };
+    // A cache in front of a sharded plan is not supported yet (the scenario refuses it).
+    case "cache":
+      return plan.cache || plan.shards
+        ? null
+        : {
+            ...plan,
+            cache: { pattern: "cache-aside", ttl: 300_000, megabytes: 1024, flushInterval: 1_000 },
+          };
+    case "shard": {
+      const count = (plan.shards?.count ?? 1) * 2;
+      return count > 64 || plan.cache
+        ? null
+        : { ...plan, shards: { strategy: "hash-mod", ...plan.shards, count } };
+    }
+  }
+}
