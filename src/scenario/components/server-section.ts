@@ -39,6 +39,7 @@ export function equipServer(context: BuildContext, server: DatabaseServer): void
     name,
     parallelism: db.diskParallelism,
     readMs: compile(db.diskReadTime),
+    ...(db.diskIops === undefined ? {} : { iops: db.diskIops }),
   });
   const bufferPool = new BufferPool({
     size: bufferPoolSize(db),
@@ -63,6 +64,7 @@ export function equipServer(context: BuildContext, server: DatabaseServer): void
     locks,
     wal,
     ramReadMs: RAM_READ_MS,
+    applyPages: db.engine === "postgresql" ? "heap" : "index-and-heap",
   });
   server.usePipeline(pipeline);
 }
