@@ -122,3 +122,33 @@ describe("a size preset's disk IOPS caps the node's disk", () => {
     expect(disk.requests).toBeLessThanOrEqual(6000 + 1);
   });
 });
+
+describe("disk utilisation under the IOPS cap", () => {
+  it("a volume starting requests at its IOPS limit is 100 % busy though few slots are", () => {
+    const sim = new Simulation({ seed: 2 });
+    const disk = new DiskStation(sim, {
+      name: "d",
+      parallelism: 64,
+      readMs: () => 0.1,
+      iops: 1000,
+    });
+    // 8 closed-loop readers: the cap (a start per ms) is the bottleneck; each read
+    // holds a slot 0.1 ms of every 1 ms, so 0.1/64 of the slots are busy.
+    const loop = (): void => {
+      if (sim.now < 1000) disk.read(loop);
+    };
+    for (let i = 0; i < 8; i++) loop();
+    sim.run({ until: 1000 });
+    expect(disk.busy.mean(1000) / 64).toBeLessThan(0.01);
+    expect(disk.utilization(1000)).toBeCloseTo(1, 2);
+  });
+
+  it("without a cap it is the share of busy slots", () => {
+    const sim = new Simulation();
+    const disk = new DiskStation(sim, { name: "d", parallelism: 2, readMs: () => 10 });
+    disk.read(() => {});
+    sim.run({ until: 20 });
+    // One slot of two busy for 10 ms of 20.
+    expect(disk.utilization(20)).toBeCloseTo(0.25, 9);
+  });
+});

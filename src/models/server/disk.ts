@@ -92,6 +92,9 @@ export class DiskStation {
   /** Earliest time the next request may start under the IOPS cap. */
   private nextStartMs = 0;
   private wakePending = false;
+  /** Requests started since the last reset, and when that was: the IOPS cap's use. */
+  private started = 0;
+  private windowStartMs: number;
   private readonly onWake = (): void => {
     this.wakePending = false;
     this.pump();
@@ -116,6 +119,22 @@ export class DiskStation {
     this.config = config;
     this.rng = sim.rng(`disk.${config.name}`);
     this.busy = new TimeWeighted(sim.now);
+    this.windowStartMs = sim.now;
+  }
+
+  /**
+   * How busy the disk was since the last reset, in [0, 1]: the mean share of its
+   * slots in use, or, under an IOPS cap, the share of the cap's starts used when
+   * that is higher (a volume at its IOPS limit is saturated however few of its
+   * slots are busy).
+   *
+   * @remarks Since 0.2.0
+   */
+  utilization(now: number): number {
+    const slots = this.busy.mean(now) / this.config.parallelism;
+    const elapsed = now - this.windowStartMs;
+    if (this.gapMs === 0 || !(elapsed > 0)) return slots;
+    return Math.max(slots, Math.min(1, (this.started * this.gapMs) / elapsed));
   }
 
   /** Requests waiting for a slot now. */
@@ -145,12 +164,17 @@ export class DiskStation {
   /** Restarts the statistics at the warm-up cut. */
   resetStats(now: number): void {
     this.completed = 0;
+    this.started = 0;
+    this.windowStartMs = now;
     this.queueWaitMs.reset();
     this.busy.reset(now);
   }
 
   private start(serviceMs: number, done: () => void): void {
-    if (this.gapMs > 0) this.nextStartMs = Math.max(this.sim.now, this.nextStartMs) + this.gapMs;
+    if (this.gapMs > 0) {
+      this.nextStartMs = Math.max(this.sim.now, this.nextStartMs) + this.gapMs;
+      this.started++;
+    }
     this.inService++;
     this.busy.set(this.sim.now, this.inService);
     this.sim.schedule(serviceMs, () => this.finish(done));

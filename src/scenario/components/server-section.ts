@@ -112,7 +112,11 @@ export const ServerReportSchema = z.strictObject({
   }),
   disk: z.strictObject({
     requests: count().describe("Page reads and log flushes served"),
-    utilization: z.number().describe("Mean busy slots / parallelism"),
+    utilization: z
+      .number()
+      .describe(
+        "Mean busy slots / parallelism, or the share of the IOPS cap used (diskIops) when that is higher",
+      ),
     queueWaitMs: SpreadSchema.describe("Time a request waited for a free slot"),
   }),
   locks: z.strictObject({
@@ -152,7 +156,7 @@ export function serverRow(
     },
     disk: {
       requests: disk.completed,
-      utilization: roundFigure(disk.busy.mean(now) / disk.config.parallelism),
+      utilization: roundFigure(disk.utilization(now)),
       queueWaitMs: spread(disk.queueWaitMs),
     },
     locks: {
