@@ -124,3 +124,34 @@ describe("replica apply reads its pages through the replica's buffer pool", () =
     expect(both.lagMs).toBeGreaterThan(heap.lagMs);
   });
 });
+
+describe("apply and reads share the replica's pool", () => {
+  it("a page the applier brought in is a hit for the next read of that row (PostgreSQL: the heap page only)", () => {
+    const sim = new Simulation();
+    const replica = server(sim, "replica");
+    const disk = new DiskStation(sim, { name: "replica", parallelism: 1, readMs: () => DISK_MS });
+    const pool = new BufferPool({
+      size: { sharedBuffersMB: 1 },
+      keyCount: KEYS,
+      rowBytes: 128,
+      indexEntryBytes: 20,
+    });
+    const pipeline = new StatementPipeline(replica, {
+      bufferPool: pool,
+      disk,
+      locks: null,
+      wal: null,
+      ramReadMs: 0,
+      applyPages: "heap",
+    });
+    pipeline.apply(500, CPU_MS, () => {});
+    sim.run();
+    expect(pool.misses).toBe(1); // the heap page, read from disk
+    pipeline.statement(pipeline.begin(false), 500, "read", CPU_MS, () => {});
+    sim.run();
+    // The read touches the index leaf (a miss: redo of a HOT update never read it)
+    // and the heap page the apply left in the pool (a hit).
+    expect(pool.misses).toBe(2);
+    expect(pool.hits).toBe(1);
+  });
+});

@@ -116,7 +116,7 @@ export const ReplicationSchema = z
       "Time for a replica to flush received log to disk (ms)",
     ),
     applyTime: DistributionSpecSchema.default("ssdRandomRead").describe(
-      "Replica work to apply one transaction (core-ms): reading the page it changes",
+      "Replica CPU work to apply one transaction (core-ms); with database.mechanisms all, the pages it changes are read through the replica's buffer pool and disk on top",
     ),
     applyWorkers: positiveInt()
       .max(256)
