@@ -267,9 +267,12 @@ export function mechanismsEstimate(scenario: Scenario, run: EstimateInput): Work
   const draws = run.operations * statements;
   const distinct = (p: number): number => p * (1 - Math.exp(-draws / p));
   const coldReads = Math.min(capacity, distinct(heapPages) + distinct(indexPages));
+  // Each replica's applier reads the pages a write changes through its own pool:
+  // the heap page on PostgreSQL, index leaf and heap page on MySQL.
+  const applyReads = (nodes - 1) * run.writes * (db.engine === "postgresql" ? 1 : 2) * missShare;
   return {
     eventsPerOperation: 2 * statements * missShare,
-    writeEvents: run.writes + nodes * coldReads,
+    writeEvents: run.writes + nodes * coldReads + applyReads,
     memory: [{ what: `buffer pools (${pages} pages × ${nodes} nodes)`, bytes: pages * 9 * nodes }],
   };
 }
