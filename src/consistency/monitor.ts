@@ -238,6 +238,31 @@ export class ConsistencyMonitor implements Resettable {
   }
 
   /**
+   * The other rows a completed multi-row write transaction wrote, each with its
+   * version, all at the transaction's commit LSN: they join the session's state
+   * as its own key did in {@link ConsistencyMonitor.onComplete} (call after it), so
+   * a later read of any of them is checked for read-your-writes and monotonic
+   * reads. Nothing is counted here: the transaction was checked as one write.
+   *
+   * @param op - the completed write (session, cluster, ok and its commit LSN)
+   * @param keys - the rows, as many as `versions`
+   * @param versions - the version each row got
+   * @remarks Since 0.2.0
+   */
+  onRowsWritten(
+    op: Pick<HistoryOp, "session" | "ok" | "lsn" | "cluster" | "id">,
+    keys: readonly number[],
+    versions: readonly number[],
+  ): void {
+    if (!op.ok) return;
+    const cluster = op.cluster ?? 0;
+    const states = cluster === 0 ? this.firstCluster : this.clusterStates(cluster, op.id);
+    for (let i = 0; i < keys.length; i++) {
+      states.wrote(op.session, keys[i] as number, versions[i] as number, op.lsn);
+    }
+  }
+
+  /**
    * Forgets every entry of `cluster` whose LSN is ≤ `minAppliedLsn`, which must be at
    * most the applied LSN of every node of that cluster that can serve a read from now
    * on (caches included: the least `oldestLsnInUse()` of its version holders). Such

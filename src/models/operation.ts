@@ -38,6 +38,19 @@ export type SessionStateFeature =
 export type OperationKind = "read" | "write";
 
 /**
+ * The rows a committed transaction wrote and the version each got, in the order
+ * they were first written; every one of them carries the same commit LSN.
+ *
+ * @remarks Since 0.2.0
+ */
+export interface RowWrites {
+  /** The rows (keys), distinct. */
+  readonly keys: readonly number[];
+  /** The new version of each, in the order of `keys`. */
+  readonly versions: readonly number[];
+}
+
+/**
  * A half-open range of keys, `from` ≤ key < `to`, as a scan reads it (Vitess's
  * key ranges and range sharding split the key space the same way).
  *
@@ -115,11 +128,21 @@ export class Operation {
    * For a transaction whose statements touch several rows, the row (key) of each
    * statement in the order they run; statement `i` touches `statementKeys[i]`, or
    * the last entry past its end. Null: every statement touches `key`. `key` is one
-   * of them, and the one its version, log record and consistency are about.
+   * of them, and the one `version` is about; every row of a write gets its new
+   * version at the commit ({@link Operation.writtenRows}).
    *
    * @remarks Since 0.2.0
    */
   statementKeys: readonly number[] | null = null;
+  /**
+   * For a committed write whose statements touched several rows
+   * ({@link Operation.statementKeys}), every row it wrote and its new version,
+   * all at the commit LSN `lsn`; null for a single-row write (`key` and
+   * `version` say it all) and for reads.
+   *
+   * @remarks Since 0.2.0
+   */
+  writtenRows: RowWrites | null = null;
 
   /**
    * @param id - sequence number

@@ -70,6 +70,8 @@ export class ConsistencyObservers {
       fillHistoryOp(this.scratch, op);
       this.history?.record(this.scratch);
       this.monitor?.onComplete(this.scratch);
+      const rows = op.writtenRows;
+      if (rows !== null) this.monitor?.onRowsWritten(this.scratch, rows.keys, rows.versions);
     }
   }
 

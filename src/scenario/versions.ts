@@ -56,6 +56,16 @@ export class ClusterVersionOracle implements VersionOracle {
   acknowledge(op: Operation): void {
     if (op.kind !== "write" || op.error !== null) return;
     const acked = op.cluster === 0 ? this.first : this.ackedOf(op.cluster);
+    const rows = op.writtenRows;
+    if (rows !== null) {
+      // Every row of a multi-row transaction was acknowledged with it.
+      for (let i = 0; i < rows.keys.length; i++) {
+        const key = rows.keys[i] as number;
+        const version = rows.versions[i] as number;
+        if (version > acked.version(key)) acked.set(key, version, 0);
+      }
+      return;
+    }
     if (acked.whole) {
       if (op.version > (acked.versions[op.key] as number)) acked.versions[op.key] = op.version;
     } else if (op.version > acked.version(op.key)) acked.set(op.key, op.version, 0);

@@ -137,6 +137,16 @@ describe("replay lag per record, and exact maxima (a quiet replica)", () => {
     }),
     // No network or queueing on the primary side to blur the commit instant.
     client: { poolSize: 10, roundTrip: 0, connectRoundTrips: 0 },
+    // The link's costs alone: with the server's mechanisms on, a replica's apply
+    // also reads its page, a cold miss the first time (PostgreSQL's redo reads the
+    // block into shared buffers), which replica-apply-io.test.ts checks on its own.
+    database: {
+      cores: 16,
+      writeTime: 0.2,
+      connectionSetupTime: 0,
+      maxConnections: 1000,
+      mechanisms: "none",
+    },
   });
 
   it("replayLagMs is network/2 + flush + apply for every record, measured at apply events", () => {

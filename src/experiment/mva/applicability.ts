@@ -77,6 +77,7 @@ const MECHANISM_SETTINGS = [
   "diskReadTime",
   "fsyncTime",
   "diskParallelism",
+  "diskIops",
   "sharedBuffersMB",
   "innodbBufferPoolSizeMB",
   "lockTimeout",

@@ -1,9 +1,11 @@
 // Log shipping from a primary to replicas: PostgreSQL WAL streaming or the MySQL
-// binlog. Every commit appends a record (LSN, key, version, bytes, commit time)
-// to the log; each replica receives the records in order over its own network
-// link (a TCP stream: a record never overtakes the one before it), writes and
-// flushes them, and applies them with `applyWorkers` threads whose work runs on
-// the replica's own cores (so a replica busy with reads applies more slowly).
+// binlog. Every commit appends a record (LSN, its rows and their versions, bytes,
+// commit time) to the log; each replica receives the records in order over its
+// own network link (a TCP stream: a record never overtakes the one before it),
+// writes and flushes them, and applies them with `applyWorkers` threads whose
+// work runs on the replica's own cores (so a replica busy with reads applies more
+// slowly), each first reading the rows' pages through the replica's buffer pool
+// when the port offers it (`applyWork`), waiting for its disk on a miss.
 // PostgreSQL replays only flushed WAL, so there apply starts after the flush;
 // MySQL's applier reads the relay log once written (`replayFrom`).
 // Applied records become visible in LSN order (MySQL's
@@ -31,7 +33,7 @@
 // outage windows.
 import type { EventHandle, RandomStream, Simulation } from "../../kernel/index.js";
 import { Histogram } from "../../metrics/index.js";
-import type { VersionHolder } from "../operation.js";
+import type { RowWrites, VersionHolder } from "../operation.js";
 
 /**
  * What replication needs of a replica's database node.
@@ -45,6 +47,14 @@ export interface ReplicaPort {
   runWork(work: number, done: () => void): void;
   /** Makes a replicated write visible. */
   applyReplicated(key: number, version: number, lsn: number): void;
+  /**
+   * Applies one replicated row write of `key` with `work` core-ms of apply work:
+   * the node reads the row's page(s) through its buffer pool (a miss waits for
+   * its disk) before the work. Omitted: the work alone ({@link ReplicaPort.runWork}).
+   *
+   * @remarks Since 0.2.0
+   */
+  applyWork?(key: number, work: number, done: () => void): void;
 }
 
 /**
@@ -101,7 +111,7 @@ export type ReplicationMode =
 export interface ReplicationConfig {
   /** How commits wait. */
   readonly mode: ReplicationMode;
-  /** Log bytes per committed write. */
+  /** Log bytes per row a commit wrote (a transaction of k rows logs k × this). */
   readonly bytesPerWrite: number;
   /** One link per replica, in the order of the replica ports. */
   readonly replicas: readonly ReplicaLinkConfig[];
@@ -127,12 +137,22 @@ class LogRecord {
   readonly commitMs: number;
   /** Bytes of the log up to and including this record. */
   readonly endBytes: number;
+  /** Every row of a multi-row transaction (`key` last), or null for one row. */
+  readonly rows: RowWrites | null;
   /** Replicas that have acknowledged it at the stage the mode waits for. */
   acks = 0;
   /** Called when enough acks arrived (sync, semi-sync); null when nobody waits. */
   waiter: (() => void) | null = null;
   timeout: EventHandle | null = null;
-  constructor(lsn: number, key: number, version: number, commitMs: number, endBytes: number) {
+  constructor(
+    lsn: number,
+    key: number,
+    version: number,
+    commitMs: number,
+    endBytes: number,
+    rows: RowWrites | null,
+  ) {
+    this.rows = rows;
     this.lsn = lsn;
     this.key = key;
     this.version = version;
@@ -396,17 +416,25 @@ export class Replication implements VersionHolder {
 
   /**
    * The commit hook: appends a record and ships it; calls `ack` when the mode
-   * lets the commit return.
+   * lets the commit return. `rows`, for a transaction that wrote several rows,
+   * lists them all with their versions: one record, applied and made visible
+   * together, of `bytesPerWrite` per row.
    */
-  commit(lsn: number, key: number, version: number, ack: () => void): void {
+  commit(
+    lsn: number,
+    key: number,
+    version: number,
+    ack: () => void,
+    rows: RowWrites | null = null,
+  ): void {
     const started = this.sim.now;
     const acked = (): void => {
       this.commitWaitMs.record(this.sim.now - started);
       ack();
     };
     this.primaryLsn = lsn;
-    this.primaryBytes += this.config.bytesPerWrite;
-    const record = new LogRecord(lsn, key, version, this.sim.now, this.primaryBytes);
+    this.primaryBytes += this.config.bytesPerWrite * (rows === null ? 1 : rows.keys.length);
+    const record = new LogRecord(lsn, key, version, this.sim.now, this.primaryBytes, rows);
     this.log.push(record);
     for (const s of this.states) {
       const behind = this.primaryBytes - s.appliedBytes;
@@ -485,11 +513,17 @@ export class Replication implements VersionHolder {
       const record = s.applyQueue[s.applyHead] as LogRecord;
       s.applyHead++;
       s.busyWorkers++;
-      s.port.runWork(s.link.applyMs(s.rng), () => {
+      const done = (): void => {
         s.busyWorkers--;
         this.applied(s, record);
         this.startApplying(s);
-      });
+      };
+      const work = s.link.applyMs(s.rng);
+      // An applier waits for its pages itself: PostgreSQL's single startup process
+      // stalls on each miss (recovery_prefetch is not modelled), MySQL's workers each on their own.
+      if (s.port.applyWork === undefined) s.port.runWork(work, done);
+      else if (record.rows === null) s.port.applyWork(record.key, work, done);
+      else applyRows(s.port, record.rows.keys, work, done);
     }
     if (s.applyHead > 1024 && s.applyHead * 2 > s.applyQueue.length) {
       s.applyQueue.splice(0, s.applyHead);
@@ -503,7 +537,12 @@ export class Replication implements VersionHolder {
     for (;;) {
       const next = this.recordAt(s.nextVisible);
       if (next === undefined || !s.appliedAhead.delete(next.lsn)) break;
-      s.port.applyReplicated(next.key, next.version, next.lsn);
+      const rows = next.rows;
+      if (rows !== null) {
+        for (let i = 0; i < rows.keys.length; i++) {
+          s.port.applyReplicated(rows.keys[i] as number, rows.versions[i] as number, next.lsn);
+        }
+      } else s.port.applyReplicated(next.key, next.version, next.lsn);
       s.appliedLsn = next.lsn;
       s.appliedBytes = next.endBytes;
       s.nextVisible++;
@@ -568,4 +607,22 @@ export class Replication implements VersionHolder {
       this.logBase = min;
     }
   }
+}
+
+/**
+ * One applier applies a transaction's rows one after the other, each through the
+ * replica's pages, the transaction's apply work shared evenly among them.
+ */
+function applyRows(
+  port: ReplicaPort,
+  keys: readonly number[],
+  work: number,
+  done: () => void,
+): void {
+  const share = work / keys.length;
+  const step = (i: number): void => {
+    const next = i + 1 < keys.length ? () => step(i + 1) : done;
+    (port.applyWork as NonNullable<ReplicaPort["applyWork"]>)(keys[i] as number, share, next);
+  };
+  step(0);
 }

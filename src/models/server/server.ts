@@ -25,7 +25,7 @@ import {
   type Simulation,
 } from "../../kernel/index.js";
 import { TimeWeighted } from "../../metrics/index.js";
-import type { ErrorKind, Operation, PortConnection, ServerPort } from "../operation.js";
+import type { ErrorKind, Operation, PortConnection, RowWrites, ServerPort } from "../operation.js";
 import { type KeySlots, KeyVersions } from "./key-versions.js";
 import type { ServerTransaction, StatementPipeline } from "./statement.js";
 
@@ -66,10 +66,18 @@ export interface ServerConfig {
 
 /**
  * Runs at a commit, before it is acknowledged; calls `ack` when the commit may return.
+ * `rows`, for a transaction that wrote several rows, lists them all (`key` last)
+ * with their versions, every one at `lsn`; null for a single-row write.
  *
- * @remarks Since 0.1.0
+ * @remarks Since 0.1.0; `rows` since 0.2.0
  */
-export type CommitHook = (lsn: number, key: number, version: number, ack: () => void) => void;
+export type CommitHook = (
+  lsn: number,
+  key: number,
+  version: number,
+  ack: () => void,
+  rows: RowWrites | null,
+) => void;
 
 /** The token a server hands out for a connection (it counts connections, not identities). */
 const SERVER_CONNECTION: PortConnection = Object.freeze({ server: true });
@@ -281,6 +289,10 @@ export class DatabaseServer implements ServerPort {
       return;
     }
     op.commitMs = this.sim.now;
+    if (op.statementKeys !== null && op.statementKeys.length > 1) {
+      this.commitRows(op, done);
+      return;
+    }
     this.commit(op.key, (version, lsn) => {
       op.version = version;
       op.lsn = lsn;
@@ -334,7 +346,35 @@ export class DatabaseServer implements ServerPort {
     const version = this.write(key);
     const lsn = this.lsn;
     if (this.commitHook === null) done(version, lsn);
-    else this.commitHook(lsn, key, version, () => done(version, lsn));
+    else this.commitHook(lsn, key, version, () => done(version, lsn), null);
+  }
+
+  /**
+   * Commits a transaction that wrote several rows (`op.statementKeys`): every
+   * distinct row takes a new version at one commit LSN, as one transaction's
+   * changes all become visible at its commit record; `op.version` is that of
+   * `op.key`, `op.writtenRows` lists them all.
+   */
+  private commitRows(op: Operation, done: (error: ErrorKind | null) => void): void {
+    const rows = distinctRows(op.statementKeys as readonly number[], op.key);
+    this.lsn++;
+    const lsn = this.lsn;
+    const versions = rows.map((key) => {
+      const v = this.keys.version(key) + 1;
+      this.keys.set(key, v, lsn);
+      return v;
+    });
+    const written: RowWrites = { keys: rows, versions };
+    const version = versions[versions.length - 1] as number;
+    const settle = (): void => {
+      op.version = version;
+      op.lsn = lsn;
+      op.versionLsn = lsn;
+      op.writtenRows = written;
+      done(null);
+    };
+    if (this.commitHook === null) settle();
+    else this.commitHook(lsn, op.key, version, settle, written);
   }
 
   /**
@@ -352,6 +392,17 @@ export class DatabaseServer implements ServerPort {
       this.versionLsns[key] = lsn;
     } else this.keys.set(key, version, lsn);
     this.lsn = lsn;
+  }
+
+  /**
+   * A replica applies a replicated row write of `key`: through the statement
+   * pipeline's buffer pool and disk when there is one, else `work` alone.
+   *
+   * @remarks Since 0.2.0
+   */
+  applyWork(key: number, work: number, done: () => void): void {
+    if (this.pipelineInUse === null) this.runWork(work, done);
+    else this.pipelineInUse.apply(key, work, done);
   }
 
   /** The version of `key` held now. */
@@ -416,6 +467,14 @@ export class DatabaseServer implements ServerPort {
     const remaining = Math.max(0, this.heap.peekKey() - this.virtual);
     this.pending = this.sim.schedule(remaining / this.rate(n), this.onComplete);
   }
+}
+
+/** `rows` without repeats, in first-written order, with `key` (the operation's own) last. */
+function distinctRows(rows: readonly number[], key: number): number[] {
+  const out: number[] = [];
+  for (const row of rows) if (row !== key && !out.includes(row)) out.push(row);
+  out.push(key);
+  return out;
 }
 
 /** The row statement `index` of `op` touches: its own in a multi-row transaction, else the operation's key. */

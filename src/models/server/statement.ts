@@ -31,6 +31,17 @@ export interface ServerMechanisms {
   readonly wal: WalFlusher | null;
   /** CPU per page found in the pool (core-ms): the latency table's RAM read row. */
   readonly ramReadMs: number;
+  /**
+   * The pages a replica's applier touches for one replicated row write: `"heap"`,
+   * the heap page alone — PostgreSQL's redo names the blocks it changes, and an
+   * update that changes no indexed column is HOT, logging the heap block only
+   * (heapam.c heap_update, log_heap_update); `"index-and-heap"` (the default),
+   * the index leaf and the heap page, as MySQL's applier finds the row by its key
+   * before changing it (Rows_log_event::do_apply_event).
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly applyPages?: "heap" | "index-and-heap";
 }
 
 /**
@@ -141,6 +152,29 @@ export class StatementPipeline {
         done(error);
       }
     });
+  }
+
+  /**
+   * A replica applies one replicated row write: its page(s) through the buffer
+   * pool (a miss is a disk read, one after the other, the applier waiting and
+   * holding no core), then `cpuMs` of apply work on the cores. No row locks (the
+   * applier's writes are already ordered by the log) and no log flush (the
+   * replica's own flush is the replication link's).
+   *
+   * @remarks Since 0.2.0
+   */
+  apply(key: number, cpuMs: number, done: () => void): void {
+    const pool = this.mechanisms.bufferPool;
+    if (pool === null) {
+      this.server.runWork(cpuMs, done);
+      return;
+    }
+    const heapOnly = this.mechanisms.applyPages === "heap";
+    const touched = heapOnly ? 1 : 2;
+    const misses = heapOnly ? (pool.access(pool.heapPageOf(key)) ? 0 : 1) : pool.accessKey(key);
+    const work = cpuMs + (touched - misses) * this.mechanisms.ramReadMs;
+    if (misses === 0) this.server.runWork(work, done);
+    else this.readPages(misses, () => this.server.runWork(work, done));
   }
 
   /** Commits: flushes the log if it wrote (group commit), then frees its locks. */

@@ -5,8 +5,8 @@
 // operation belongs to a session, is a read with probability readRatio, and is a
 // multi-statement transaction with probability transactions.share; a share of
 // the reads (lockingReads) are locking reads, SELECT … FOR UPDATE. A write
-// transaction's statements may each touch a row of their own (transactions.rows).
-// Left out: the earlier rows' new versions (only the operation's key gets one).
+// transaction's statements may each touch a row of their own (transactions.rows);
+// the server versions every one of them at the commit.
 import type { RandomStream, Simulation } from "../../kernel/index.js";
 import { type Done, Operation, type Service, type SessionStateFeature } from "../operation.js";
 import { createKeyChooser, type KeyChooser, type KeyPopularity } from "./keys.js";

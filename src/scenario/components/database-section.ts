@@ -102,6 +102,14 @@ const DatabaseFields = z.strictObject({
     .max(4096)
     .default(16)
     .describe("Requests the disk serves at once (its queue depth)"),
+  diskIops: z
+    .number()
+    .positive()
+    .max(1e9)
+    .optional()
+    .describe(
+      "The volume's provisioned IOPS: at most this many page reads and log flushes start per second (default: the size's diskIops, the gp3 baseline of 3,000; no cap without a size)",
+    ),
   lockTimeout: DurationSchema.optional().describe(
     "PostgreSQL lock_timeout: a row-lock wait gives up after this long; 0 = never (the default)",
   ),
@@ -188,11 +196,13 @@ function resolveDatabase(db: DatabaseFieldsOutput) {
   const size = db.size === undefined ? undefined : NODE_SIZES[db.size];
   const memoryMB = size === undefined ? undefined : size.memoryGiB * 1024;
   const cores = db.cores ?? size?.vcpus ?? 8;
+  const diskIops = db.diskIops ?? size?.diskIops;
   if (db.engine === "postgresql") {
     return {
       ...db,
       engine: "postgresql" as const,
       cores,
+      diskIops,
       sharedBuffersMB:
         db.sharedBuffersMB ?? (memoryMB === undefined ? DEFAULT_BUFFER_POOL_MB : memoryMB / 4),
       lockTimeout: db.lockTimeout ?? 0,
@@ -205,6 +215,7 @@ function resolveDatabase(db: DatabaseFieldsOutput) {
     ...db,
     engine: "mysql" as const,
     cores,
+    diskIops,
     innodbBufferPoolSizeMB:
       db.innodbBufferPoolSizeMB ??
       (memoryMB === undefined ? DEFAULT_BUFFER_POOL_MB : (memoryMB * 3) / 4),

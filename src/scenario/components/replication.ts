@@ -90,7 +90,7 @@ export const ReplicationSchema = z
       .max(1_000_000_000)
       .optional()
       .describe(
-        "Log bytes per committed write (default: wal 250, binlog row 400, binlog statement 150 — estimates; measure yours)",
+        "Log bytes per row a commit wrote (default: wal 250, binlog row 400, binlog statement 150 — estimates; measure yours)",
       ),
     mode: z
       .enum(["async", "semi-sync", "sync"])
@@ -116,7 +116,7 @@ export const ReplicationSchema = z
       "Time for a replica to flush received log to disk (ms)",
     ),
     applyTime: DistributionSpecSchema.default("ssdRandomRead").describe(
-      "Replica work to apply one transaction (core-ms): reading the page it changes",
+      "Replica CPU work to apply one transaction (core-ms); with database.mechanisms all, the pages it changes are read through the replica's buffer pool and disk on top",
     ),
     applyWorkers: positiveInt()
       .max(256)
@@ -314,7 +314,7 @@ export const replication: Component<typeof ReplicationSection, typeof Replicatio
           : { kind: "sync", acks: rep.acks, synchronousCommit: rep.synchronousCommit };
     const replayFrom = log === "wal" ? "flushed" : "received";
     const r = new Replication(sim, { mode, bytesPerWrite, replicas: links, replayFrom }, ports);
-    primary.onCommit((lsn, key, version, ack) => r.commit(lsn, key, version, ack));
+    primary.onCommit((lsn, key, version, ack, rows) => r.commit(lsn, key, version, ack, rows));
     context.shared.replication = r;
     const names = ways.map((w) => w.name);
     const lag = new LagRecorder(sim, r, names, rep.lagSampleInterval);

@@ -39,6 +39,7 @@ export function equipServer(context: BuildContext, server: DatabaseServer): void
     name,
     parallelism: db.diskParallelism,
     readMs: compile(db.diskReadTime),
+    ...(db.diskIops === undefined ? {} : { iops: db.diskIops }),
   });
   const bufferPool = new BufferPool({
     size: bufferPoolSize(db),
@@ -63,6 +64,7 @@ export function equipServer(context: BuildContext, server: DatabaseServer): void
     locks,
     wal,
     ramReadMs: RAM_READ_MS,
+    applyPages: db.engine === "postgresql" ? "heap" : "index-and-heap",
   });
   server.usePipeline(pipeline);
 }
@@ -110,7 +112,11 @@ export const ServerReportSchema = z.strictObject({
   }),
   disk: z.strictObject({
     requests: count().describe("Page reads and log flushes served"),
-    utilization: z.number().describe("Mean busy slots / parallelism"),
+    utilization: z
+      .number()
+      .describe(
+        "Mean busy slots / parallelism, or the share of the IOPS cap used (diskIops) when that is higher",
+      ),
     queueWaitMs: SpreadSchema.describe("Time a request waited for a free slot"),
   }),
   locks: z.strictObject({
@@ -150,7 +156,7 @@ export function serverRow(
     },
     disk: {
       requests: disk.completed,
-      utilization: roundFigure(disk.busy.mean(now) / disk.config.parallelism),
+      utilization: roundFigure(disk.utilization(now)),
       queueWaitMs: spread(disk.queueWaitMs),
     },
     locks: {
@@ -261,9 +267,12 @@ export function mechanismsEstimate(scenario: Scenario, run: EstimateInput): Work
   const draws = run.operations * statements;
   const distinct = (p: number): number => p * (1 - Math.exp(-draws / p));
   const coldReads = Math.min(capacity, distinct(heapPages) + distinct(indexPages));
+  // Each replica's applier reads the pages a write changes through its own pool:
+  // the heap page on PostgreSQL, index leaf and heap page on MySQL.
+  const applyReads = (nodes - 1) * run.writes * (db.engine === "postgresql" ? 1 : 2) * missShare;
   return {
     eventsPerOperation: 2 * statements * missShare,
-    writeEvents: run.writes + nodes * coldReads,
+    writeEvents: run.writes + nodes * coldReads + applyReads,
     memory: [{ what: `buffer pools (${pages} pages × ${nodes} nodes)`, bytes: pages * 9 * nodes }],
   };
 }
