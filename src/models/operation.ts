@@ -79,6 +79,15 @@ export class Operation {
    * @remarks Since 0.2.0
    */
   range: KeyRange | null = null;
+  /**
+   * The shards a read spans in a sharded plan: before it is issued, the fan-out
+   * a cross-shard query asks for (a count, or `Infinity` for every shard); once
+   * a shard router has sent it on, the shards it went to. 1 for an operation
+   * that stays on its key's shard.
+   *
+   * @remarks Since 0.2.0
+   */
+  spans = 1;
   /** Statements it runs: 1 for a single statement, more for a multi-statement transaction. */
   readonly statements: number;
   /** When the workload issued it (ms). */

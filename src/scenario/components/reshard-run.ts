@@ -4,7 +4,7 @@
 // migration's phase when they are answered.
 import type * as z from "zod";
 import { Histogram } from "../../metrics/index.js";
-import type { Service } from "../../models/operation.js";
+import type { Operation } from "../../models/operation.js";
 import { Migration } from "../../models/sharding/migration.js";
 import { ShardMap } from "../../models/sharding/shard-map.js";
 import type { ShardRouter } from "../../models/sharding/shard-router.js";
@@ -69,14 +69,9 @@ export function scheduleReshard(
     return Number.isNaN(m.figures().finishedMs) ? 1 : 2;
   };
   return {
-    timed: (service) => ({
-      submit(op, done) {
-        service.submit(op, (o) => {
-          if (o.error === null) phases[phase()].record(sim.now - o.issuedAt);
-          done(o);
-        });
-      },
-    }),
+    completed: (op) => {
+      if (op.error === null) phases[phase()].record(sim.now - op.issuedAt);
+    },
     reset: () => {
       for (const h of phases) h.reset();
     },
@@ -101,10 +96,10 @@ export function scheduleReshard(
   };
 }
 
-/** @internal A scheduled resharding: its latency recorder in front of the router, and its figures. */
+/** @internal A scheduled resharding: its latency recorder and its figures. */
 export interface ReshardRun {
-  /** `service`, timing each operation by the migration's phase when it is answered. */
-  timed(service: Service): Service;
+  /** Times a finished operation by the migration's phase when it is answered. */
+  completed(op: Operation): void;
   reset(): void;
   figures(): NonNullable<z.output<typeof ShardingReportSchema>["resharding"]>;
 }
