@@ -182,7 +182,7 @@ function buildShardRouter(
   drawRouter(context, spec, shards.length);
   const directory =
     spec.strategy === "directory" ? buildDirectory(context, spec, map, router) : null;
-  const resharding = scheduleReshard(context, spec, map, router, shards, tenants);
+  const resharding = scheduleReshard(context, spec, map, router, shards, tenants, directory);
   const stats: ComponentStats = {
     reset: () => {
       router.resetStats();
