@@ -135,6 +135,8 @@ export class ShardRouter implements Service {
    * Records a finished operation that was submitted here: one that stayed on
    * a shard counts in that shard's latency ({@link ShardRouter.shardLatency}).
    * Call it for every operation as its `done` runs.
+   *
+   * @remarks Since 0.2.0
    */
   completed(op: Operation): void {
     if (op.spans !== 1 || op.error !== null) return;

@@ -18,7 +18,7 @@ import type { ParsedScenario } from "./component.js";
  * `into`, then retired, as Vitess's Reshard does), or `move` (directory: a
  * tenant or a range of keys to another shard).
  *
- * @remarks Since 0.2.0; `split`, `into` and `move` since 0.2.0 (hashing layouts only before)
+ * @remarks Since 0.2.0
  */
 export const ReshardEvent = timedEvent(
   "reshard",
