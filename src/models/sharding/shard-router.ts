@@ -132,9 +132,10 @@ export class ShardRouter implements Service {
   }
 
   /**
-   * Records a finished operation that was submitted here: one that stayed on
-   * a shard counts in that shard's latency ({@link ShardRouter.shardLatency}).
-   * Call it for every operation as its `done` runs.
+   * Records a finished operation: one this router sent to a single shard
+   * counts in that shard's latency ({@link ShardRouter.shardLatency}); others
+   * (scattered, or answered before reaching the router) do not. Call it for
+   * every operation as its `done` runs.
    *
    * @remarks Since 0.2.0
    */
@@ -147,8 +148,8 @@ export class ShardRouter implements Service {
   private targets(op: Operation, home: number): number[] | null {
     if (op.kind === "write") return null;
     const n = this.config.map.shards;
-    if (op.spans !== 1) {
-      const k = Math.min(n, Math.max(1, op.spans));
+    if (op.spans > 1) {
+      const k = Math.min(n, op.spans);
       return k === 1 ? null : Array.from({ length: k }, (_, i) => (home + i) % n);
     }
     const range = op.range;
