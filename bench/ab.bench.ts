@@ -8,6 +8,7 @@
 //   npx tsx bench/ab.bench.ts --a /tmp/before/dist --b dist                # everything
 //   npx tsx bench/ab.bench.ts --a /tmp/before/dist --b dist --only pending,scenario
 //   npx tsx bench/ab.bench.ts --a … --b … --rounds 9 --requests 300000
+//   npx tsx bench/ab.bench.ts --a … --b … --only shards                   # the 16-shard row alone
 //
 // Rows: the M/M/1 queue on kernel callbacks and on processes (as in kernel.bench.ts,
 // 10^6 customers); the closed network of pending.bench.ts at N = 10 … 10^5 pending
@@ -215,7 +216,8 @@ if (only.has("pending")) {
     });
   }
 }
-if (only.has("scenario")) {
+// "shards" alone: the 16-shard row only, without the others.
+if (only.has("scenario") || only.has("shards")) {
   for (const [name, t] of [
     ["read-heavy, primary alone", "single"],
     ["read-heavy, primary + 2 replicas", "replicas"],
@@ -223,6 +225,7 @@ if (only.has("scenario")) {
     ["read-heavy, primary + 32 replicas", "replicas32"],
     ["read-heavy, 16 shards, each 2 replicas and a transaction pool", "shards16"],
   ] as const) {
+    if (!only.has("scenario") && t !== "shards16") continue;
     // A request with 32 replicas costs a few times one with 2: a quarter of them keeps the row short.
     const n = t === "replicas32" ? Math.round(requests / 4) : requests;
     works.push({ name, run: (d) => readHeavy(d, t, n), units: n, unit: "requests" });

@@ -92,6 +92,15 @@ export class Operation {
    * @remarks Since 0.2.0
    */
   range: KeyRange | null = null;
+  /**
+   * The shards it spans in a sharded plan: before it is routed, 0, or the
+   * fan-out a cross-shard query asks for (a count ≥ 2, or `Infinity` for every
+   * shard); once a shard router has sent it on, the shards it went to (1 when
+   * it stayed on its key's shard). 0 for an operation no shard router saw.
+   *
+   * @remarks Since 0.2.0
+   */
+  spans = 0;
   /** Statements it runs: 1 for a single statement, more for a multi-statement transaction. */
   readonly statements: number;
   /** When the workload issued it (ms). */

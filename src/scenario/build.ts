@@ -79,6 +79,8 @@ export interface BuiltTopology {
    * version to judge. Absent: every operation runs on cluster 0.
    */
   readonly place?: (op: Operation) => boolean;
+  /** Told of every finished operation, after `front`'s done (a sharded plan's per-shard latency). */
+  readonly complete?: (op: Operation) => void;
 }
 
 /** @internal Compiles distribution specs against the scenario's latency table. */
@@ -153,6 +155,7 @@ export function buildTopology(sim: Simulation, scenario: Scenario): BuiltTopolog
   let service: Service;
   let stats: Map<string, ComponentStats>;
   let place: ((op: Operation) => boolean) | undefined;
+  let complete: ((op: Operation) => void) | undefined;
   let layout: ShardLayout | undefined;
   let slots: readonly KeySlots[] | undefined;
   if (shards === null) {
@@ -194,6 +197,7 @@ export function buildTopology(sim: Simulation, scenario: Scenario): BuiltTopolog
     );
     service = front.service;
     place = front.place;
+    complete = front.complete;
     stats.set(sharding.report.key, front.stats);
     if (scenario.cache !== undefined) {
       const cached = cacheInFrontOfShards(
@@ -231,6 +235,7 @@ export function buildTopology(sim: Simulation, scenario: Scenario): BuiltTopolog
     graph,
     workload: workloadConfig(scenario, compile),
     ...(place === undefined ? {} : { place }),
+    ...(complete === undefined ? {} : { complete }),
   };
 }
 

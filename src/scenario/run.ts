@@ -256,7 +256,9 @@ function wireRun(
           topology.stats.values(),
           issued,
         );
+  const complete = topology.complete;
   const onComplete = (op: Operation): void => {
+    complete?.(op);
     verdict.finished();
     observers.complete(op);
     versions.acknowledge(op);

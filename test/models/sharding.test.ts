@@ -145,6 +145,37 @@ describe("ShardRouter", () => {
     expect(router.singleShardShare).toBe(0.5);
   });
 
+  it("a finished operation counts in its shard's latency only when the router kept it on one shard", () => {
+    // Arrange: shard 1 answers after 2 ms, shards 0 … 3 scatter in 4 ms + 40 rows × 0.01 ms.
+    const { sim, router } = setup();
+    const point = new Operation(0, 0, "read", 150, 1, 0);
+    const query = new Operation(1, 0, "read", 150, 1, 0);
+    router.fanOut(query, { shards: "all" });
+    // One answered in front of the router (a cache's hit) has its shard but was never routed.
+    const answeredBefore = new Operation(2, 0, "read", 150, 1, 0);
+    answeredBefore.cluster = 1;
+    // Act
+    router.submit(point, (o) => router.completed(o));
+    router.submit(query, (o) => router.completed(o));
+    sim.schedule(1, () => router.completed(answeredBefore));
+    sim.run();
+    // Assert: the router records from the operation's own cluster and span.
+    expect([point.spans, query.spans]).toEqual([1, 4]);
+    expect(router.shardLatency(1).count).toBe(1);
+    expect(router.shardLatency(1).max).toBeCloseTo(2, 9);
+    expect([0, 2, 3].map((i) => router.shardLatency(i).count)).toEqual([0, 0, 0]);
+    expect(router.scatterLatency.max).toBeCloseTo(4.4, 9);
+  });
+
+  it("marks a cross-shard query on the operation itself", () => {
+    const { router } = setup();
+    const op = new Operation(0, 0, "read", 5, 1, 0);
+    router.fanOut(op, { shards: "all" });
+    expect(op.spans).toBe(Number.POSITIVE_INFINITY);
+    router.fanOut(op, { shards: 3 });
+    expect(op.spans).toBe(3);
+  });
+
   it("a failed part fails the whole with its error", () => {
     const { sim, router } = setup(2);
     const op = new Operation(0, 0, "read", 0, 1, 0);

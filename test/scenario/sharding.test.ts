@@ -292,7 +292,7 @@ describe("bad sharding input", () => {
     );
   });
 
-  it("names a reshard after the end, to fewer shards, on a range layout, and a second one", () => {
+  it("names a reshard after the end, to fewer shards, by a shard count on a range layout, and a second one", () => {
     const after = problems(
       sharded(
         { strategy: "jump", shards: 2 },
@@ -312,7 +312,10 @@ describe("bad sharding input", () => {
         },
       ),
     );
-    expect(range).toMatch(/timeline\.0\.kind: resharding is built for .*, not strategy range/);
+    // A range layout reshards by a split at a key, not by a shard count.
+    expect(range).toMatch(
+      /timeline\.0\.shards: a reshard of strategy range takes split, not shards/,
+    );
     expect(range).toMatch(/timeline\.1: expected at most one reshard event/);
   });
 

@@ -7,8 +7,10 @@
 // for their capacity); after a batch is copied its keys' writes pause for
 // `cutoverMs` (the brief write stop while the router switches), then the
 // router's map points them to their new shard. Reads keep going to the old
-// shard until the switch. Left out: the catch-up of writes made during the
-// copy (binlog / logical replication filtering), which the cut-over absorbs.
+// shard until the switch. With `switchAtEnd` every batch is copied first and
+// all the moved keys are cut over together (Vitess's Reshard: copy, catch up,
+// then SwitchTraffic). Left out: the catch-up of writes made during the copy
+// (binlog / logical replication filtering), which the cut-over absorbs.
 import type { Simulation } from "../../kernel/index.js";
 import type { ShardMap } from "./shard-map.js";
 
@@ -28,6 +30,12 @@ export interface MigrationConfig {
   readonly cutoverMs: number;
   /** Bytes a row occupies (for the bytes-moved figure). */
   readonly rowBytes: number;
+  /**
+   * Copy every batch first, then cut all the moved keys over at once (Vitess's
+   * Reshard: the source serves all traffic until SwitchTraffic); false or
+   * absent: each batch is cut over once copied.
+   */
+  readonly switchAtEnd?: boolean;
   /** Runs `ms` of background work on `shard`'s primary; `done` once it ran. */
   work(shard: number, ms: number, done: () => void): void;
 }
@@ -139,7 +147,9 @@ export class Migration {
     let paced = false;
     const copied = (): void => {
       if (copies > 0 || !paced) return;
-      this.cutOver(at, end);
+      if (this.config.switchAtEnd !== true) this.cutOver(at, end);
+      else if (end < this.pending.length) this.nextBatch(end);
+      else this.cutOver(0, end);
     };
     // The batch's copy work on each (source, target): the copy is done once
     // the throttle's time has passed and every shard has run its share.

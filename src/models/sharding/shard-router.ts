@@ -11,7 +11,9 @@
 // shards would need a distributed commit, which is not modelled). A
 // sub-operation carries the original key and its shard as its cluster.
 // The session-guarantee checkers do not look inside a scattered read (it has
-// no single version); they see its point operations.
+// no single version); they see its point operations. The per-shard latency is
+// recorded when the caller reports a finished operation (`completed`), from its
+// `cluster` and `spans`, so the single-shard path allocates nothing.
 import type { Simulation } from "../../kernel/index.js";
 import { Histogram } from "../../metrics/index.js";
 import { type Done, Operation, type Service } from "../operation.js";
@@ -52,7 +54,6 @@ export interface FanOut {
 export class ShardRouter implements Service {
   private readonly sim: Simulation;
   private readonly config: ShardRouterConfig;
-  private readonly fanOuts = new WeakMap<Operation, FanOut>();
   private readonly perShard: Float64Array;
   private writeDelay: ((key: number) => number) | null = null;
   private single = 0;
@@ -89,9 +90,9 @@ export class ShardRouter implements Service {
     this.writeDelay = delay;
   }
 
-  /** Marks `op` as a cross-shard query before it is submitted. */
+  /** Marks `op` as a cross-shard query before it is submitted (its {@link Operation.spans}). */
   fanOut(op: Operation, fanOut: FanOut): void {
-    this.fanOuts.set(op, fanOut);
+    op.spans = fanOut.shards === "all" ? Number.POSITIVE_INFINITY : fanOut.shards;
   }
 
   /**
@@ -120,25 +121,35 @@ export class ShardRouter implements Service {
     const targets = this.targets(op, home);
     if (targets === null) {
       op.cluster = home;
+      op.spans = 1;
       this.single++;
       this.perShard[home] = (this.perShard[home] as number) + 1;
-      const latency = this.pointLatency[home] as Histogram;
-      (this.config.shards[home] as Service).submit(op, (o) => {
-        if (o.error === null) latency.record(this.sim.now - o.issuedAt);
-        done(o);
-      });
+      (this.config.shards[home] as Service).submit(op, done);
       return;
     }
+    op.spans = targets.length;
     this.scatter(op, targets, done);
+  }
+
+  /**
+   * Records a finished operation: one this router sent to a single shard
+   * counts in that shard's latency ({@link ShardRouter.shardLatency}); others
+   * (scattered, or answered before reaching the router) do not. Call it for
+   * every operation as its `done` runs.
+   *
+   * @remarks Since 0.2.0
+   */
+  completed(op: Operation): void {
+    if (op.spans !== 1 || op.error !== null) return;
+    this.pointLatency[op.cluster]?.record(this.sim.now - op.issuedAt);
   }
 
   /** The shards a spanning operation touches, or null when it stays on `home`. */
   private targets(op: Operation, home: number): number[] | null {
     if (op.kind === "write") return null;
     const n = this.config.map.shards;
-    const fanOut = this.fanOuts.get(op);
-    if (fanOut !== undefined) {
-      const k = fanOut.shards === "all" ? n : Math.min(n, Math.max(1, fanOut.shards));
+    if (op.spans > 1) {
+      const k = Math.min(n, op.spans);
       return k === 1 ? null : Array.from({ length: k }, (_, i) => (home + i) % n);
     }
     const range = op.range;

@@ -12,6 +12,7 @@ import type { Scenario } from "../schema.js";
 import { alignColumns, formatFigure, NO_DATA, percentText, perSecText } from "../table-text.js";
 import { type BuildContext, type Component, clusterName, type Probe } from "./component.js";
 import { DatabaseSchema } from "./database-section.js";
+import { primariesCommitsPerFlush, primariesLockWaitMs } from "./primary-columns.js";
 import {
   equipServer,
   mechanismsEstimate,
@@ -125,25 +126,20 @@ export const database: Component<typeof DatabaseSection, typeof NodesReport> = {
         return node === undefined ? NO_DATA : percentText(node.utilization);
       },
     },
-    // Writes run on the primary: its lock waits and group commit tell the hot-row
-    // and write-batching stories.
+    // Writes run on the primaries (each shard's): their lock waits and group commit
+    // tell the hot-row and write-batching stories.
     {
       header: ["lock wait", "mean ms"],
       rank: 150,
       cell: (r) => {
-        const locks = r.nodes[0]?.server?.locks;
-        return locks === undefined || locks.waits === 0 ? NO_DATA : formatFigure(locks.waitMs.mean);
+        const waitMs = primariesLockWaitMs(r);
+        return waitMs === undefined ? NO_DATA : formatFigure(waitMs);
       },
     },
     {
       header: ["commits", "/flush"],
       rank: 160,
-      cell: (r) => {
-        const commits = r.nodes[0]?.server?.commits;
-        return commits === undefined || commits.flushes === 0
-          ? NO_DATA
-          : commits.commitsPerFlush.toFixed(2);
-      },
+      cell: (r) => primariesCommitsPerFlush(r)?.toFixed(2) ?? NO_DATA,
     },
     // The whole plan's cost (report.cost), shown once any plan compared has one.
     {

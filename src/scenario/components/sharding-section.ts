@@ -17,6 +17,7 @@ import type { ComponentStats, ParsedScenario } from "./component.js";
 import { PoolingReportSchema } from "./pool.js";
 import { ProxyReportSchema } from "./proxy-section.js";
 import { ReplicationReportSchema } from "./replication.js";
+import { shardsAfter } from "./reshard-event.js";
 import { RoutingReportSchema } from "./routing.js";
 
 /** A section of one shard's override: a JSON merge patch, checked once merged. */
@@ -185,7 +186,11 @@ export const ShardingReportSchema = z.strictObject({
   resharding: z
     .strictObject({
       fromShards: z.number().int().positive(),
-      toShards: z.number().int().positive(),
+      toShards: z
+        .number()
+        .int()
+        .positive()
+        .describe("Shards built after it (a keyspace split's source shard among them, retired)"),
       startedMs: num().describe("When the copy began (ms from the start of the run)"),
       finishedMs: num()
         .nullable()
@@ -193,6 +198,14 @@ export const ShardingReportSchema = z.strictObject({
       keysToMove: z.number().int().nonnegative().describe("Keys whose shard the strategy changes"),
       keysMoved: z.number().int().nonnegative().describe("Keys cut over to their new shard"),
       bytesMoved: z.number().int().nonnegative(),
+      misroutes: z
+        .number()
+        .int()
+        .nonnegative()
+        .optional()
+        .describe(
+          "directory: operations a stale cached answer sent to the shard a moved key left, refused there and looked up again",
+        ),
       p99Ms: z
         .strictObject({ before: num(), during: num(), after: num() })
         .describe(
@@ -257,12 +270,15 @@ export function placementOf(s: ShardingSpec): { strategy: ShardStrategy; shards:
 
 /**
  * @internal The clusters a sharded scenario builds: its shards, or the shard
- * count a `reshard` grows to (those shards idle until keys move to them).
+ * count a `reshard` grows to (those shards idle until keys move to them; a
+ * keyspace's split shard idles after).
  */
 export function clusterCount(scenario: Pick<Scenario, "sharding" | "timeline">): number | null {
   const n = shardCount(scenario);
   if (n === null) return null;
-  const grown = (scenario.timeline ?? []).flatMap((e) => (e.kind === "reshard" ? [e.shards] : []));
+  const grown = (scenario.timeline ?? []).flatMap((e) =>
+    e.kind === "reshard" ? [shardsAfter(n, e)] : [],
+  );
   return Math.max(n, ...grown);
 }
 

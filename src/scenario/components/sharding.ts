@@ -58,6 +58,8 @@ export interface ShardFront {
   readonly service: Service;
   /** Marks and places an operation before it is issued; false when it will scatter. */
   readonly place: (op: Operation) => boolean;
+  /** Told of every finished operation: the shards' and the resharding phases' latency. */
+  readonly complete: (op: Operation) => void;
   readonly stats: ComponentStats;
 }
 
@@ -180,7 +182,7 @@ function buildShardRouter(
   drawRouter(context, spec, shards.length);
   const directory =
     spec.strategy === "directory" ? buildDirectory(context, spec, map, router) : null;
-  const resharding = scheduleReshard(context, spec, map, router, shards, tenants);
+  const resharding = scheduleReshard(context, spec, map, router, shards, tenants, directory);
   const stats: ComponentStats = {
     reset: () => {
       router.resetStats();
@@ -193,8 +195,14 @@ function buildShardRouter(
       ...(resharding === null ? {} : { resharding: resharding.figures() }),
     }),
   };
-  const front = directory ?? router;
-  return { service: resharding === null ? front : resharding.timed(front), place, stats };
+  const complete =
+    resharding === null
+      ? (op: Operation) => router.completed(op)
+      : (op: Operation) => {
+          router.completed(op);
+          resharding.completed(op);
+        };
+  return { service: directory ?? router, place, complete, stats };
 }
 
 /**
