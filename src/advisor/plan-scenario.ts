@@ -3,7 +3,7 @@
 // shard-key): the application routes reads to the replicas itself (routing via
 // "app", round-robin), pgbouncer sits in front of every node, the cache is Redis
 // in front of routing, and each shard is a copy of the unsharded cluster.
-import type { ScenarioInput } from "../scenario/index.js";
+import type { ScenarioInput } from "../scenario/schema.js";
 import type { Plan, Profile } from "./profile.js";
 
 /**

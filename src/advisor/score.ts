@@ -4,7 +4,8 @@
 // seeds with a Student-t 95 % interval, which says whether the verdict is
 // within noise (the interval holds the target).
 import { deriveSeed, tInterval } from "../experiment/index.js";
-import { type Report, type RunLimits, runScenario, type ScenarioInput } from "../scenario/index.js";
+import { type Report, type RunLimits, runScenario } from "../scenario/index.js";
+import type { ScenarioInput } from "../scenario/schema.js";
 import { reportCostPerHour } from "./cost.js";
 import { type Evidence, gatherEvidence } from "./evidence.js";
 import { resolvePlan } from "./parse.js";
