@@ -256,6 +256,7 @@ export {
   Operation,
   type OperationKind,
   type PortConnection,
+  type RowWrites,
   type ServerPort,
   type Service,
   type SessionStateFeature,
