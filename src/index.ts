@@ -4,6 +4,30 @@
 
 // Consistency: histories, checkers for the session guarantees, the online monitor
 export {
+  type CalibratedDatabase,
+  type CalibratedSections,
+  type CalibrateOptions,
+  type Calibration,
+  type CalibrationLevel,
+  type ClosedLoopModel,
+  calibrate,
+  closedLoopCapacity,
+  closedLoopThroughput,
+  detectMeasurementFormat,
+  formatCalibration,
+  type Measurement,
+  type MeasurementFormat,
+  MeasurementFormatError,
+  parseMeasurementCsv,
+  parseMeasurements,
+  parsePgbench,
+  parseSysbench,
+  scenarioSections,
+  type UslParameters,
+  uslPeakConcurrency,
+  uslThroughput,
+} from "./calibrate/index.js";
+export {
   type CheckAllResult,
   type CheckOptions,
   type CheckResult,

@@ -46,10 +46,11 @@ const LAYER_IMPORTS: Readonly<Record<string, readonly string[]>> = {
   consistency: ["metrics"],
   scenario: ["kernel", "latency", "metrics", "placement", "models", "consistency"],
   experiment: ["scenario"],
-  index: ["scenario", "experiment"],
+  calibrate: ["experiment"],
+  index: ["scenario", "experiment", "calibrate"],
   testing: ["scenario"],
   node: ["experiment", "scenario"],
-  cli: ["node", "experiment", "scenario", "index", "testing"],
+  cli: ["node", "experiment", "calibrate", "scenario", "index", "testing"],
   playground: ["index"],
 };
 
@@ -59,6 +60,7 @@ const LAYER_PACKAGES: Readonly<Record<string, readonly string[]>> = {
   latency: ["zod"],
   scenario: ["zod"],
   experiment: ["zod"],
+  calibrate: ["ml-levenberg-marquardt"],
   testing: ["fast-check", "zod"],
 };
 

@@ -19,6 +19,7 @@ import {
   scenarioJsonSchema,
   WorkLimitError,
 } from "../scenario/index.js";
+import { addCalibrateCommand } from "./calibrate.js";
 import { addCheckCommand } from "./check.js";
 import { UsageError } from "./errors.js";
 import { formatList } from "./format.js";
@@ -125,6 +126,7 @@ function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
     });
 
   addCheckCommand(program, io, setExitCode);
+  addCalibrateCommand(program, io);
   addSweepCommands(program, io);
   return program;
 }
