@@ -14,6 +14,7 @@ export {
   closedLoopCapacity,
   closedLoopThroughput,
   detectMeasurementFormat,
+  type ExponentialSpec,
   formatCalibration,
   type Measurement,
   type MeasurementFormat,

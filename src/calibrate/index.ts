@@ -13,5 +13,10 @@ export { detectMeasurementFormat, type MeasurementFormat, parseMeasurements } fr
 export { parseMeasurementCsv } from "./parse-csv.js";
 export { parsePgbench } from "./parse-pgbench.js";
 export { parseSysbench } from "./parse-sysbench.js";
-export { type CalibratedDatabase, type CalibratedSections, scenarioSections } from "./sections.js";
+export {
+  type CalibratedDatabase,
+  type CalibratedSections,
+  type ExponentialSpec,
+  scenarioSections,
+} from "./sections.js";
 export { type UslParameters, uslPeakConcurrency, uslThroughput } from "./usl.js";

@@ -3,6 +3,22 @@
 // is its CPU work alone, which is what the closed-loop formula computes), and a
 // client whose whole per-transaction time is think time (round trip 0) and whose
 // pool never makes a client wait (poolSize ≥ clients, set by the caller).
+// Exponential, not constant, times: the closed form is the mean of a process that
+// mixes; with constant service and think times a closed loop runs in lock step
+// (every client at the server together, then all thinking while it idles) and
+// gives up to 20 % less than the formula (12 clients on 2 cores, D = 0.2 ms,
+// Z = 0.15 ms: 8888/s simulated against 10 000/s). Any mixing distribution with
+// these means gives the same throughput (BCMP insensitivity).
+
+/**
+ * An exponential distribution by its mean (ms), as the scenario spells it.
+ *
+ * @remarks Since 0.2.0
+ */
+export interface ExponentialSpec {
+  readonly kind: "exponential";
+  readonly mean: number;
+}
 
 /**
  * The `database` section a calibration writes.
@@ -15,8 +31,8 @@ export interface CalibratedDatabase {
   readonly sigma: number;
   readonly kappa: number;
   readonly mechanisms: "none";
-  readonly readTime: { readonly kind: "constant"; readonly value: number };
-  readonly writeTime: { readonly kind: "constant"; readonly value: number };
+  readonly readTime: ExponentialSpec;
+  readonly writeTime: ExponentialSpec;
 }
 
 /**
@@ -28,8 +44,8 @@ export interface CalibratedDatabase {
 export interface CalibratedSections {
   /** The `database` section. */
   readonly database: CalibratedDatabase;
-  /** Workload fields: `thinkTime` (ms per transaction on the client side); set `clients` yourself. */
-  readonly workload: { readonly thinkTime: number };
+  /** Workload fields: `thinkTime` (the client side of a transaction, ms); set `clients` yourself. */
+  readonly workload: { readonly thinkTime: ExponentialSpec };
   /** Client fields: the round trip is inside the think time. */
   readonly client: { readonly roundTrip: 0 };
 }
@@ -65,10 +81,10 @@ export function scenarioSections(
       sigma: round(parameters.sigma),
       kappa: round(parameters.kappa),
       mechanisms: "none",
-      readTime: { kind: "constant", value: statementMs },
-      writeTime: { kind: "constant", value: statementMs },
+      readTime: { kind: "exponential", mean: statementMs },
+      writeTime: { kind: "exponential", mean: statementMs },
     },
-    workload: { thinkTime: round(parameters.clientMs) },
+    workload: { thinkTime: { kind: "exponential", mean: round(parameters.clientMs) } },
     client: { roundTrip: 0 },
   };
 }

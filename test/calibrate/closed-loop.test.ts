@@ -63,7 +63,7 @@ describe("calibrate, model mechanisms", () => {
     expect(fit.parameters.clientMs).toBeCloseTo(0.5, 6);
     expect(fit.parameters.sigma).toBeLessThan(1e-6);
     expect(fit.parameters.kappa).toBeLessThan(1e-8);
-    expect(fit.sections.database.readTime).toEqual({ kind: "constant", value: 0.1 });
-    expect(fit.sections.workload.thinkTime).toBe(0.5);
+    expect(fit.sections.database.readTime).toEqual({ kind: "exponential", mean: 0.1 });
+    expect(fit.sections.workload.thinkTime).toEqual({ kind: "exponential", mean: 0.5 });
   });
 });

@@ -32,7 +32,7 @@ describe("dbsim calibrate", () => {
     const written = JSON.parse(readFileSync(join(dir, "db.json"), "utf8"));
     expect(written.database).toMatchObject({ sigma: 0.05, kappa: 0.001, mechanisms: "none" });
     // One transaction of 1/λ s = 1 ms of one core's work, as the USL's X(1) = λ.
-    expect(written.database.readTime).toEqual({ kind: "constant", value: 1 });
+    expect(written.database.readTime).toEqual({ kind: "exponential", mean: 1 });
   });
 
   it("exits 2 naming a missing file", async () => {
