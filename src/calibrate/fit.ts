@@ -7,6 +7,11 @@ import { type ClosedLoopModel, closedLoopThroughput } from "./closed-loop.js";
 import { fitRelative, type Point } from "./least-squares.js";
 import { type UslParameters, uslLinearStart, uslThroughput } from "./usl.js";
 
+// Typical sizes of σ and κ in published fits (Gunther 2007, ch. 5–6: σ of a few
+// per cent, κ of 1e-4 to 1e-3): the solver's units.
+const SIGMA_SCALE = 1e-2;
+const KAPPA_SCALE = 1e-4;
+
 /**
  * Gunther's USL fitted to throughput against concurrency.
  *
@@ -18,8 +23,8 @@ export function fitUsl(points: readonly Point[]): UslParameters {
     points,
     [
       { start: 1, min: 1e-6, max: 1e6 },
-      { start: start.sigma, min: 0, max: 1 },
-      { start: start.kappa, min: 0, max: 1 },
+      { start: start.sigma, min: 0, max: 1, scale: SIGMA_SCALE },
+      { start: start.kappa, min: 0, max: 1, scale: KAPPA_SCALE },
     ],
     (p, n) =>
       uslThroughput(n, { lambda: start.lambda * (p[0] ?? 1), sigma: p[1] ?? 0, kappa: p[2] ?? 0 }),
@@ -54,8 +59,8 @@ export function fitClosedLoop(points: readonly Point[], cores: number): ClosedLo
   const [sigma = 0, kappa = 0] = fitRelative(
     points,
     [
-      { start: 1e-4, min: 0, max: 1 },
-      { start: 1e-6, min: 0, max: 1 },
+      { start: 1e-3, min: 0, max: 1, scale: SIGMA_SCALE },
+      { start: 1e-5, min: 0, max: 1, scale: KAPPA_SCALE },
     ],
     (p, n) => closedLoopThroughput(n, { ...held, sigma: p[0] ?? 0, kappa: p[1] ?? 0 }),
   );
@@ -71,8 +76,8 @@ export function fitClosedLoop(points: readonly Point[], cores: number): ClosedLo
     [
       { start: mechanism[0] ?? 1, min: 0.01, max: 100 },
       { start: mechanism[1] ?? 0.5, min: 1e-6, max: 1 - 1e-6 },
-      { start: sigma, min: 0, max: 1 },
-      { start: kappa, min: 0, max: 1 },
+      { start: sigma, min: 0, max: 1, scale: SIGMA_SCALE },
+      { start: kappa, min: 0, max: 1, scale: KAPPA_SCALE },
     ],
     (p, n) => closedLoopThroughput(n, joint(p)),
   );

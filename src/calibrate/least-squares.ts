@@ -9,11 +9,18 @@ export interface Point {
   readonly x: number;
 }
 
-/** Bounds and start of each parameter. */
+/** Bounds and start of each parameter, and its typical size. */
 export interface Bounded {
   readonly start: number;
   readonly min: number;
   readonly max: number;
+  /**
+   * The parameter's typical size (default 1): the solver works on value/scale.
+   * ml-levenberg-marquardt keeps every step, better or worse, so parameters of
+   * very different sizes (σ near 1e-2, κ near 1e-4) make it wander; scaled to
+   * about 1 they converge.
+   */
+  readonly scale?: number;
 }
 
 /**
@@ -25,16 +32,21 @@ export function fitRelative(
   parameters: readonly Bounded[],
   model: (p: readonly number[], n: number) => number,
 ): number[] {
+  const scales = parameters.map((b) => b.scale ?? 1);
+  const unscale = (q: readonly number[]) => q.map((v, k) => v * (scales[k] ?? 1));
   const result = levenbergMarquardt(
     { x: points.map((_, i) => i), y: points.map(() => 1) },
-    (p) => (i) => {
-      const point = points[i] as Point;
-      return model(p, point.n) / point.x;
+    (q) => {
+      const p = unscale(q);
+      return (i) => {
+        const point = points[i] as Point;
+        return model(p, point.n) / point.x;
+      };
     },
     {
-      initialValues: parameters.map((b) => b.start),
-      minValues: parameters.map((b) => b.min),
-      maxValues: parameters.map((b) => b.max),
+      initialValues: parameters.map((b, k) => b.start / (scales[k] ?? 1)),
+      minValues: parameters.map((b, k) => b.min / (scales[k] ?? 1)),
+      maxValues: parameters.map((b, k) => b.max / (scales[k] ?? 1)),
       gradientDifference: 1e-7,
       centralDifference: true,
       damping: 1e-3,
@@ -42,5 +54,5 @@ export function fitRelative(
       errorTolerance: 1e-20,
     },
   );
-  return result.parameterValues;
+  return unscale(result.parameterValues);
 }
