@@ -1,4 +1,4 @@
-// sysbench 1.0's report (src/sysbench.c, report_cumulative):
+// sysbench 1.0's end-of-run report (as Debian's 1.0.20 prints it):
 //   Number of threads: 8
 //   ...
 //       transactions:                        41275  (4126.28 per sec.)

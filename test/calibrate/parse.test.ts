@@ -1,6 +1,6 @@
 // The parsers read the tools' own output as PostgreSQL 15's pgbench
-// (src/bin/pgbench/pgbench.c, printResults) and sysbench 1.0
-// (src/sysbench.c, report_cumulative) print it; the fixtures are real runs on
+// (src/bin/pgbench/pgbench.c, printResults) and sysbench 1.0.20's end-of-run
+// report print it; the fixtures are real runs on
 // this project's CI machine (test/fixtures/calibrate/README.md).
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
