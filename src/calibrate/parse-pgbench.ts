@@ -9,7 +9,11 @@ import { type Measurement, MeasurementFormatError, positiveNumber } from "./meas
 
 const CLIENTS = /^number of clients:\s*(\S+)/;
 const LATENCY = /^latency average\s*=\s*(\S+)\s*ms/;
-const TPS = /^tps\s*=\s*(\S+)\s*\((without|excluding) initial connection/;
+// PostgreSQL 14 and later print "(without initial connection time)"; 13 and
+// earlier print an "including connections establishing" line, then the one read
+// here, "(excluding connections establishing)".
+const TPS =
+  /^tps\s*=\s*(\S+)\s*\((?:without initial connection time|excluding connections establishing)\)/;
 
 /**
  * Reads the runs in concatenated pgbench outputs.

@@ -28,6 +28,16 @@ describe("parsePgbench", () => {
     expect(parsePgbench(fixture("pgbench-tpcb.txt")).map((r) => r.concurrency)).toEqual([1, 4, 16]);
   });
 
+  it("reads PostgreSQL 13's two tps lines by the one without connection set-up", () => {
+    const pg13 = [
+      "number of clients: 4",
+      "latency average = 0.500 ms",
+      "tps = 7000.000000 (including connections establishing)",
+      "tps = 8000.000000 (excluding connections establishing)",
+    ].join("\n");
+    expect(parsePgbench(pg13)).toEqual([{ concurrency: 4, throughput: 8000, meanMs: 0.5 }]);
+  });
+
   it("names the line of a tps before any client count", () => {
     expect(() => parsePgbench("tps = 12.5 (without initial connection time)", "x.txt")).toThrow(
       'x.txt, line 1: a "tps = …" line before any "number of clients:" line.',
