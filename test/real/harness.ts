@@ -84,6 +84,49 @@ async function waitFor(check: () => boolean, what: string, timeoutMs = 20_000): 
   }
 }
 
+/** Writes pgbouncer.ini and the auth file into `dir` and starts pgbouncer in front of `pgPort`. */
+async function launchPgbouncer(
+  dir: string,
+  pgPort: number,
+  settings: Readonly<Record<string, string | number>>,
+): Promise<{ port: number; pid: number | null }> {
+  const port = await freePort();
+  const ini = [
+    "[databases]",
+    `postgres = host=127.0.0.1 port=${pgPort} dbname=postgres`,
+    "[pgbouncer]",
+    "listen_addr = 127.0.0.1",
+    `listen_port = ${port}`,
+    `unix_socket_dir = ${dir}`,
+    "auth_type = trust",
+    `auth_file = ${join(dir, "users.txt")}`,
+    "admin_users = postgres",
+    `logfile = ${join(dir, "pgbouncer.log")}`,
+    `pidfile = ${join(dir, "pgbouncer.pid")}`,
+    ...Object.entries(settings).map(([key, value]) => `${key} = ${value}`),
+  ].join("\n");
+  writeFileSync(join(dir, "users.txt"), '"postgres" ""\n', { mode: 0o644 });
+  writeFileSync(join(dir, "pgbouncer.ini"), `${ini}\n`, { mode: 0o644 });
+  const [file, argv] = asUser(PGBOUNCER, [join(dir, "pgbouncer.ini")]);
+  const child = spawn(file, argv, { stdio: "ignore", detached: false });
+  await waitFor(
+    () =>
+      spawnSync(PSQL, [
+        "-h",
+        "127.0.0.1",
+        "-p",
+        String(port),
+        "-U",
+        "postgres",
+        "-Atc",
+        "SHOW VERSION",
+        "pgbouncer",
+      ]).status === 0,
+    "pgbouncer to accept connections",
+  );
+  return { port, pid: child.pid ?? null };
+}
+
 /** initdb and start PostgreSQL 15 on 127.0.0.1 in a new temporary directory. */
 export async function startPostgres(): Promise<RealCluster> {
   const dir = mkdtempSync(join(tmpdir(), "dbsim-real-"));
@@ -99,43 +142,10 @@ export async function startPostgres(): Promise<RealCluster> {
     pgPort,
     bouncerPort: null,
     async startPgbouncer(settings) {
-      const port = await freePort();
-      const ini = [
-        "[databases]",
-        `postgres = host=127.0.0.1 port=${pgPort} dbname=postgres`,
-        "[pgbouncer]",
-        "listen_addr = 127.0.0.1",
-        `listen_port = ${port}`,
-        `unix_socket_dir = ${dir}`,
-        "auth_type = trust",
-        `auth_file = ${join(dir, "users.txt")}`,
-        "admin_users = postgres",
-        `logfile = ${join(dir, "pgbouncer.log")}`,
-        `pidfile = ${join(dir, "pgbouncer.pid")}`,
-        ...Object.entries(settings).map(([key, value]) => `${key} = ${value}`),
-      ].join("\n");
-      writeFileSync(join(dir, "users.txt"), '"postgres" ""\n', { mode: 0o644 });
-      writeFileSync(join(dir, "pgbouncer.ini"), `${ini}\n`, { mode: 0o644 });
-      const [file, argv] = asUser(PGBOUNCER, [join(dir, "pgbouncer.ini")]);
-      const child = spawn(file, argv, { stdio: "ignore", detached: false });
-      bouncerPid = child.pid ?? null;
-      await waitFor(
-        () =>
-          spawnSync(PSQL, [
-            "-h",
-            "127.0.0.1",
-            "-p",
-            String(port),
-            "-U",
-            "postgres",
-            "-Atc",
-            "SHOW VERSION",
-            "pgbouncer",
-          ]).status === 0,
-        "pgbouncer to accept connections",
-      );
-      cluster.bouncerPort = port;
-      return port;
+      const bouncer = await launchPgbouncer(dir, pgPort, settings);
+      bouncerPid = bouncer.pid;
+      cluster.bouncerPort = bouncer.port;
+      return bouncer.port;
     },
     bouncerLog() {
       return readFileSync(join(dir, "pgbouncer.log"), "utf8");

@@ -43,7 +43,7 @@ function clientEvents(log: string): { ageMs: number; message: string }[] {
 }
 
 const skip = missingPrograms();
-if (skip !== null) console.warn(`test/real/pgbouncer.test.ts ${skip}`);
+if (skip !== null) console.warn(`test/real: pgbouncer ${skip}`);
 
 interface Outcome {
   readonly ok: boolean;

@@ -11,14 +11,14 @@ import type { Calibration, Measurement, ScenarioInput } from "../../src/index.js
 import { calibrate, parsePgbench, runScenario } from "../../src/index.js";
 import { missingPrograms, PGBENCH, type RealCluster, run, startPostgres } from "./harness.js";
 
-const LEVELS = [1, 2, 4, 8, 16];
-const HOLDOUT = [2, 8];
+const LEVELS = [1, 2, 4, 6, 8, 16];
+const HOLDOUT = [4, 6];
 const REPEATS = 3;
 const SECONDS = 2;
 const TOLERANCE_PERCENT = 15;
 
 const skip = missingPrograms();
-if (skip !== null) console.warn(`test/real/pgbench-calibrate.test.ts ${skip}`);
+if (skip !== null) console.warn(`test/real: pgbench ${skip}`);
 
 function pgbench(port: number, args: readonly string[]): string {
   return run(
