@@ -3,6 +3,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { uslThroughput } from "../../src/calibrate/index.js";
 import { runCli } from "./harness.js";
@@ -33,6 +34,20 @@ describe("dbsim calibrate", () => {
     expect(written.database).toMatchObject({ sigma: 0.05, kappa: 0.001, mechanisms: "none" });
     // One transaction of 1/λ s = 1 ms of one core's work, as the USL's X(1) = λ.
     expect(written.database.readTime).toEqual({ kind: "exponential", mean: 1 });
+  });
+
+  it("prints what docs/calibration.md shows for the real sysbench fixture", async () => {
+    const fixtures = fileURLToPath(new URL("../fixtures/calibrate/", import.meta.url));
+    const result = await runCli(
+      ["calibrate", "sysbench-point-select.txt", "--cores", "2", "--holdout", "8"],
+      fixtures,
+    );
+    const doc = readFileSync(new URL("../../docs/calibration.md", import.meta.url), "utf8");
+    const shown = doc
+      .split("$ dbsim calibrate sysbench-point-select.txt --cores 2 --holdout 8\n")[1]
+      ?.split("\n```")[0];
+    expect(shown).toBeDefined();
+    expect(result.stdout.startsWith(`${shown}\n`)).toBe(true);
   });
 
   it("exits 2 naming a missing file", async () => {
