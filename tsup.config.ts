@@ -3,7 +3,13 @@ import { fastCheckLoader } from "./scripts/fast-check-loader";
 
 export default defineConfig([
   {
-    entry: { index: "src/index.ts", testing: "src/testing/index.ts" },
+    // dbsim/calibrate has an entry of its own: its solver (ml-levenberg-marquardt and
+    // ml-matrix, bundled) would otherwise weigh on every browser user of the library.
+    entry: {
+      index: "src/index.ts",
+      testing: "src/testing/index.ts",
+      calibrate: "src/calibrate/index.ts",
+    },
     format: ["esm", "cjs"],
     dts: true,
     sourcemap: true,

@@ -48,8 +48,10 @@ const esm = run([
   "-e",
   `import { runScenario, Simulation } from "dbsim";
    import { createTraceHasher } from "dbsim/testing";
+   import { uslThroughput } from "dbsim/calibrate";
    const r = runScenario({ workload: { rate: 100 }, duration: "1s", warmup: 0 });
    if (!(r.throughput.completedPerSec > 0)) throw new Error("no throughput");
+   if (typeof uslThroughput !== "function") throw new Error("dbsim/calibrate");
    if (typeof Simulation !== "function" || typeof createTraceHasher !== "function") throw new Error("exports");
    console.log("import ok", r.latency.all.count);`,
 ]);
@@ -57,6 +59,7 @@ const cjs = run([
   "-e",
   `const { runScenario } = require("dbsim");
    const { createTraceHasher } = require("dbsim/testing");
+   if (typeof require("dbsim/calibrate").calibrate !== "function") throw new Error("dbsim/calibrate");
    const r = runScenario({ workload: { rate: 100 }, duration: "1s", warmup: 0 });
    if (!(r.throughput.completedPerSec > 0) || typeof createTraceHasher !== "function") throw new Error("require");
    console.log("require ok", r.latency.all.count);`,

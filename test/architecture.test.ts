@@ -47,10 +47,11 @@ const LAYER_IMPORTS: Readonly<Record<string, readonly string[]>> = {
   scenario: ["kernel", "latency", "metrics", "placement", "models", "consistency"],
   experiment: ["scenario"],
   advisor: ["experiment", "scenario"],
+  calibrate: ["experiment"],
   index: ["scenario", "experiment", "advisor"],
   testing: ["scenario"],
   node: ["experiment", "scenario"],
-  cli: ["node", "advisor", "experiment", "scenario", "index", "testing"],
+  cli: ["node", "advisor", "experiment", "calibrate", "scenario", "index", "testing"],
   playground: ["index"],
 };
 
@@ -61,6 +62,7 @@ const LAYER_PACKAGES: Readonly<Record<string, readonly string[]>> = {
   scenario: ["zod"],
   experiment: ["zod"],
   advisor: ["zod"],
+  calibrate: ["ml-levenberg-marquardt"],
   testing: ["fast-check", "zod"],
 };
 

@@ -20,6 +20,7 @@ import {
   WorkLimitError,
 } from "../scenario/index.js";
 import { addAdviseCommand } from "./advise.js";
+import { addCalibrateCommand } from "./calibrate.js";
 import { addCheckCommand } from "./check.js";
 import { UsageError } from "./errors.js";
 import { formatList } from "./format.js";
@@ -127,6 +128,7 @@ function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
     });
 
   addCheckCommand(program, io, setExitCode);
+  addCalibrateCommand(program, io);
   addSweepCommands(program, io);
   addPlaygroundCommand(program, io);
   addAdviseCommand(program, io);

@@ -1,0 +1,56 @@
+// The calibration as text: the parameters, the fit's quality, the levels
+// (fitted and held out) and the peak. The JSON sections are printed by the CLI.
+import type { Calibration, CalibrationLevel } from "./calibrate.js";
+
+function figure(value: number, digits = 4): string {
+  return Number(value.toPrecision(digits)).toString();
+}
+
+function signed(value: number): string {
+  return `${value >= 0 ? "+" : ""}${value.toFixed(1)} %`;
+}
+
+function levelLines(title: string, levels: readonly CalibrationLevel[]): string[] {
+  if (levels.length === 0) return [];
+  const rows = levels.map((l) => [
+    String(l.concurrency),
+    String(l.repeats),
+    figure(l.measured, 5),
+    `${l.spreadPercent.toFixed(1)} %`,
+    figure(l.predicted, 5),
+    signed(l.errorPercent),
+  ]);
+  const header = ["clients", "runs", "measured/s", "spread", "predicted/s", "error"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: readonly string[]) =>
+    `  ${cells.map((c, i) => c.padStart(widths[i] ?? 0)).join("  ")}`;
+  return [title, line(header), ...rows.map(line)];
+}
+
+/**
+ * The calibration as lines of text (no trailing newline).
+ *
+ * @remarks Since 0.2.0
+ */
+export function formatCalibration(calibration: Calibration): string {
+  const p = calibration.parameters;
+  const parameters =
+    calibration.model === "usl" && calibration.usl !== undefined
+      ? [
+          `  λ (one client) ${figure(calibration.usl.lambda)}/s`,
+          `  σ ${figure(calibration.usl.sigma)}   κ ${figure(calibration.usl.kappa)}`,
+        ]
+      : [
+          `  server CPU per transaction ${figure(p.demandMs)} core-ms on ${p.cores} cores`,
+          `  client time per transaction ${figure(p.clientMs)} ms (think time and round trip)`,
+          `  σ ${figure(p.sigma)}   κ ${figure(p.kappa)} (fitted to what the mechanisms leave)`,
+        ];
+  return [
+    `Model: ${calibration.model === "usl" ? "USL (λ, σ, κ)" : "closed loop on dbsim's server, then USL σ, κ"}`,
+    ...parameters,
+    `R² ${calibration.rSquared.toFixed(4)}`,
+    ...levelLines("Fitted levels:", calibration.fitted),
+    ...levelLines("Held-out levels (predicted, not fitted):", calibration.heldOut),
+    `Peak: ${figure(calibration.peak.throughput, 5)}/s at ${calibration.peak.concurrency} clients`,
+  ].join("\n");
+}

@@ -1,0 +1,22 @@
+// Calibration: measurements in (pgbench, sysbench, CSV), a fitted scenario out.
+// Browser-safe: no file system here; the CLI reads the files.
+export {
+  type CalibrateOptions,
+  type Calibration,
+  type CalibrationLevel,
+  calibrate,
+} from "./calibrate.js";
+export { type ClosedLoopModel, closedLoopCapacity, closedLoopThroughput } from "./closed-loop.js";
+export { formatCalibration } from "./format.js";
+export { type Measurement, MeasurementFormatError } from "./measurement.js";
+export { detectMeasurementFormat, type MeasurementFormat, parseMeasurements } from "./parse.js";
+export { parseMeasurementCsv } from "./parse-csv.js";
+export { parsePgbench } from "./parse-pgbench.js";
+export { parseSysbench } from "./parse-sysbench.js";
+export {
+  type CalibratedDatabase,
+  type CalibratedSections,
+  type ExponentialSpec,
+  scenarioSections,
+} from "./sections.js";
+export { type UslParameters, uslPeakConcurrency, uslThroughput } from "./usl.js";

@@ -1,0 +1,50 @@
+// What a load test measured at one concurrency level, whatever tool produced it.
+// Parsers (pgbench, sysbench, CSV) turn their tool's text into these; the fit
+// reads nothing else.
+
+/**
+ * One run of a closed-loop load test: `concurrency` clients, each sending its next
+ * transaction as soon as the last one returns.
+ *
+ * @remarks Since 0.2.0
+ */
+export interface Measurement {
+  /** Clients (pgbench `-c`, sysbench `--threads`). */
+  readonly concurrency: number;
+  /** Transactions per second. */
+  readonly throughput: number;
+  /** Mean latency of a transaction (ms), when the tool reports it. */
+  readonly meanMs?: number;
+  /** 99th-percentile latency (ms), when reported. */
+  readonly p99Ms?: number;
+  /** 95th-percentile latency (ms), when reported (sysbench's default). */
+  readonly p95Ms?: number;
+}
+
+/**
+ * Bad measurement text: names the source, the line and what was expected.
+ *
+ * @remarks Since 0.2.0
+ */
+export class MeasurementFormatError extends Error {
+  /** @param message - the source, the line and what was expected */
+  constructor(message: string) {
+    super(message);
+    this.name = "MeasurementFormatError";
+  }
+}
+
+/**
+ * A finite positive number or an error naming where it came from.
+ *
+ * @internal
+ */
+export function positiveNumber(text: string, where: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new MeasurementFormatError(
+      `${where}: expected a positive number, got ${JSON.stringify(text)}.`,
+    );
+  }
+  return value;
+}

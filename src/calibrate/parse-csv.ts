@@ -1,0 +1,57 @@
+// A CSV of one's own measurements: a header naming the columns, then one run per
+// line. concurrency and throughput are required; mean and p99 (latency, ms) may
+// be left out or empty.
+import { type Measurement, MeasurementFormatError, positiveNumber } from "./measurement.js";
+
+const COLUMNS = ["concurrency", "throughput", "mean", "p99"] as const;
+type Column = (typeof COLUMNS)[number];
+
+function header(line: string, source: string): Map<Column, number> {
+  const names = line.split(",").map((n) => n.trim().toLowerCase());
+  const index = new Map<Column, number>();
+  for (const column of COLUMNS) {
+    const at = names.indexOf(column);
+    if (at >= 0) index.set(column, at);
+  }
+  for (const required of ["concurrency", "throughput"] as const) {
+    if (!index.has(required)) {
+      throw new MeasurementFormatError(
+        `${source}, line 1: expected a header naming the columns concurrency, throughput (and optionally mean, p99), got ${JSON.stringify(line)}.`,
+      );
+    }
+  }
+  return index;
+}
+
+/**
+ * Reads a CSV of concurrency, throughput (per second), mean and p99 latency (ms).
+ *
+ * @param text - the CSV, header first
+ * @param source - the file name, for error messages
+ * @remarks Since 0.2.0
+ */
+export function parseMeasurementCsv(text: string, source = "CSV"): Measurement[] {
+  const lines = text.split(/\r?\n/);
+  const columns = header(lines[0] ?? "", source);
+  const runs: Measurement[] = [];
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]?.trim() ?? "";
+    if (line === "" || line.startsWith("#")) continue;
+    const cells = line.split(",").map((c) => c.trim());
+    const cell = (column: Column): string | undefined => {
+      const at = columns.get(column);
+      const value = at === undefined ? undefined : cells[at];
+      return value === "" ? undefined : value;
+    };
+    const where = (column: Column) => `${source}, line ${i + 1}, column ${column}`;
+    const mean = cell("mean");
+    const p99 = cell("p99");
+    runs.push({
+      concurrency: positiveNumber(cell("concurrency") ?? "", where("concurrency")),
+      throughput: positiveNumber(cell("throughput") ?? "", where("throughput")),
+      ...(mean === undefined ? {} : { meanMs: positiveNumber(mean, where("mean")) }),
+      ...(p99 === undefined ? {} : { p99Ms: positiveNumber(p99, where("p99")) }),
+    });
+  }
+  return runs;
+}

@@ -1,0 +1,163 @@
+// `dbsim calibrate <file...>`: reads pgbench, sysbench or CSV measurements, fits
+// dbsim's server to them (src/calibrate/), prints the fit and the scenario
+// sections as JSON, and optionally writes those sections to a file.
+import { type Command, InvalidArgumentError, Option } from "commander";
+import {
+  type Calibration,
+  calibrate,
+  formatCalibration,
+  type Measurement,
+  type MeasurementFormat,
+  MeasurementFormatError,
+  parseMeasurements,
+} from "../calibrate/index.js";
+import { describeFsError, UsageError } from "./errors.js";
+import { resolvePath } from "./load.js";
+
+/**
+ * What `dbsim calibrate` needs of the CLI's I/O.
+ *
+ * @remarks Since 0.2.0
+ */
+export interface CalibrateIO {
+  /** Writes text to standard output. */
+  stdout(text: string): void;
+  /** Reads a UTF-8 text file by absolute path. */
+  readFile(path: string): Promise<string>;
+  /** Writes a UTF-8 text file by absolute path. */
+  writeFile(path: string, data: string): Promise<void>;
+  /** The directory relative paths are resolved against. */
+  readonly cwd: string;
+}
+
+interface CalibrateCliOptions {
+  readonly input: MeasurementFormat | "auto";
+  readonly model: "mechanisms" | "usl";
+  readonly cores: number;
+  readonly holdout: readonly number[];
+  readonly statements: number;
+  readonly json: boolean;
+  readonly output?: string;
+}
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < 1) {
+    throw new InvalidArgumentError(`Expected an integer ≥ 1, got ${JSON.stringify(value)}.`);
+  }
+  return n;
+}
+
+function levelList(value: string): number[] {
+  return value.split(",").map((part) => positiveInteger(part));
+}
+
+const CALIBRATE_HELP = `
+Each file holds pgbench's or sysbench's own output (several runs concatenated,
+repeats allowed), or a CSV with the header concurrency,throughput,mean,p99.
+The mechanism model is dbsim's server under a closed loop: CPU per transaction
+on --cores cores and the client's time per transaction are fitted first, then
+USL σ and κ to what they leave; --model usl fits Gunther's λ, σ, κ alone.
+docs/calibration.md has a worked example.
+
+Examples:
+  dbsim calibrate pgbench-select.txt --cores 2
+  dbsim calibrate runs.csv --model usl --holdout 8,16
+  dbsim calibrate r1.txt r2.txt r3.txt --cores 2 --output database.json`;
+
+async function readMeasurements(
+  files: readonly string[],
+  input: CalibrateCliOptions["input"],
+  io: CalibrateIO,
+): Promise<Measurement[]> {
+  const all: Measurement[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = await io.readFile(resolvePath(io, file));
+    } catch (error) {
+      throw new UsageError([`error: cannot read ${file}: ${describeFsError(error)}`]);
+    }
+    try {
+      all.push(...parseMeasurements(text, file, input === "auto" ? undefined : input));
+    } catch (error) {
+      if (error instanceof MeasurementFormatError)
+        throw new UsageError([`error: ${error.message}`]);
+      throw error;
+    }
+  }
+  return all;
+}
+
+function fitMeasurements(
+  measurements: readonly Measurement[],
+  options: CalibrateCliOptions,
+): Calibration {
+  try {
+    return calibrate(measurements, {
+      model: options.model,
+      cores: options.cores,
+      holdout: options.holdout,
+      statementsPerTransaction: options.statements,
+    });
+  } catch (error) {
+    if (error instanceof RangeError) throw new UsageError([`error: ${error.message}`]);
+    throw error;
+  }
+}
+
+/**
+ * Adds `dbsim calibrate <file...>` to the program.
+ *
+ * @remarks Since 0.2.0
+ */
+export function addCalibrateCommand(program: Command, io: CalibrateIO): void {
+  program
+    .command("calibrate")
+    .description("fit dbsim's server to measured throughput at several concurrency levels")
+    .argument("<file...>", "pgbench or sysbench output, or a CSV")
+    .addOption(
+      new Option("--input <format>", "the files' format")
+        .choices(["auto", "pgbench", "sysbench", "csv"])
+        .default("auto"),
+    )
+    .addOption(
+      new Option("--model <model>", "what to fit")
+        .choices(["mechanisms", "usl"])
+        .default("mechanisms"),
+    )
+    .addOption(
+      new Option("--cores <n>", "the database's cores").argParser(positiveInteger).default(8),
+    )
+    .addOption(
+      new Option("--holdout <levels>", "concurrency levels to predict instead of fit, e.g. 8,16")
+        .argParser(levelList)
+        .default([]),
+    )
+    .addOption(
+      new Option("--statements <n>", "statements per transaction (divides the CPU per transaction)")
+        .argParser(positiveInteger)
+        .default(1),
+    )
+    .option("--json", "print the whole calibration as JSON", false)
+    .option("--output <file>", "write the scenario sections (JSON) to this file")
+    .addHelpText("after", CALIBRATE_HELP)
+    .action(async (files: string[], options: CalibrateCliOptions) => {
+      const calibration = fitMeasurements(
+        await readMeasurements(files, options.input, io),
+        options,
+      );
+      const sections = `${JSON.stringify(calibration.sections, null, 2)}\n`;
+      if (options.json) io.stdout(`${JSON.stringify(calibration, null, 2)}\n`);
+      else io.stdout(`${formatCalibration(calibration)}\n\nScenario sections:\n${sections}`);
+      if (options.output !== undefined) {
+        try {
+          await io.writeFile(resolvePath(io, options.output), sections);
+        } catch (error) {
+          throw new UsageError([
+            `error: cannot write ${options.output}: ${describeFsError(error)}`,
+          ]);
+        }
+      }
+    });
+}

@@ -1,0 +1,66 @@
+// `dbsim calibrate`: reads measurement files, prints the fit and the scenario
+// sections, writes them with --output; bad input exits 2 naming the file.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { uslThroughput } from "../../src/calibrate/index.js";
+import { runCli } from "./harness.js";
+
+const dir = mkdtempSync(join(tmpdir(), "dbsim-calibrate-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const truth = { lambda: 1000, sigma: 0.05, kappa: 0.001 };
+const csv = [
+  "concurrency,throughput",
+  ...[1, 2, 4, 8, 16, 32].map((n) => `${n},${uslThroughput(n, truth)}`),
+].join("\n");
+writeFileSync(join(dir, "runs.csv"), csv);
+
+describe("dbsim calibrate", () => {
+  it("fits the USL, predicts the held-out level and writes the sections", async () => {
+    const result = await runCli(
+      ["calibrate", "runs.csv", "--model", "usl", "--holdout", "8", "--output", "db.json"],
+      dir,
+    );
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("σ 0.05   κ 0.001");
+    expect(result.stdout).toMatch(
+      /Held-out levels[^\n]*\n[^\n]*\n\s+8\s+1\s+\S+\s+0\.0 %\s+\S+\s+[+-]0\.0 %/,
+    );
+    const written = JSON.parse(readFileSync(join(dir, "db.json"), "utf8"));
+    expect(written.database).toMatchObject({ sigma: 0.05, kappa: 0.001, mechanisms: "none" });
+    // One transaction of 1/λ s = 1 ms of one core's work, as the USL's X(1) = λ.
+    expect(written.database.readTime).toEqual({ kind: "exponential", mean: 1 });
+  });
+
+  it("prints what docs/calibration.md shows for the real sysbench fixture", async () => {
+    const fixtures = fileURLToPath(new URL("../fixtures/calibrate/", import.meta.url));
+    const result = await runCli(
+      ["calibrate", "sysbench-point-select.txt", "--cores", "2", "--holdout", "8"],
+      fixtures,
+    );
+    const doc = readFileSync(new URL("../../docs/calibration.md", import.meta.url), "utf8");
+    const shown = doc
+      .split("$ dbsim calibrate sysbench-point-select.txt --cores 2 --holdout 8\n")[1]
+      ?.split("\n```")[0];
+    expect(shown).toBeDefined();
+    expect(result.stdout.startsWith(`${shown}\n`)).toBe(true);
+  });
+
+  it("exits 2 naming a missing file", async () => {
+    const result = await runCli(["calibrate", "nope.txt"], dir);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("cannot read nope.txt");
+  });
+
+  it("exits 2 when the hold-out leaves too few levels", async () => {
+    const result = await runCli(["calibrate", "runs.csv", "--holdout", "1,2,4,8"], dir);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      "expected at least 3 concurrency levels outside the hold-out, got 2 (16, 32)",
+    );
+  });
+});
