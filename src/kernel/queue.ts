@@ -44,16 +44,8 @@ export class Entry {
   fn: (() => void) | null;
   target: { _process(): void } | null;
   cancelled = false;
-  /**
-   * The next entry in the same bucket (or the top), while it waits outside the heap;
-   * in the spare list, the next spare.
-   */
+  /** The next entry in the same bucket (or the top), while it waits outside the heap. */
   next: Entry | null = null;
-  /**
-   * No handle to it outlives its run or its cancellation, so the queue may reuse it
-   * once it has left (see {@link EventQueue.release}).
-   */
-  readonly owned: boolean;
 
   constructor(
     time: number,
@@ -61,14 +53,12 @@ export class Entry {
     seq: number,
     fn: (() => void) | null,
     target: { _process(): void } | null,
-    owned = false,
   ) {
     this.time = time;
     this.priority = priority;
     this.seq = seq;
     this.fn = fn;
     this.target = target;
-    this.owned = owned;
   }
 }
 
@@ -125,12 +115,6 @@ export class EventQueue {
   private topCount = 0;
   /** Entries in the buckets and the top. */
   private farCount = 0;
-  /**
-   * Owned entries that have left the queue, for reuse: an event's entry would
-   * otherwise be young garbage per event (the server's completion alone is moved
-   * twice per statement), which every scavenge has to step over.
-   */
-  private spare: Entry | null = null;
 
   constructor(options: EventQueueOptions = {}) {
     this.minSpill = options.spillAt ?? SPILL_AT;
@@ -190,23 +174,14 @@ export class EventQueue {
   }
 
   /**
-   * An owned entry for (time, priority, seq), reused from the spare list when one
-   * is there; not yet pushed.
+   * `e`, an entry that has run and whose handle nobody keeps, set to (time,
+   * priority, seq) afresh; not yet pushed. The database server moves its one
+   * completion event at every start and completion of a statement, and reuses the
+   * entry that has just run for the move at a completion. Only such entries: reusing every entry
+   * that has run (the queue's own events' too) cost kernel processes 2–5 % in CPU,
+   * likely the write barrier of storing young objects into entries that had aged,
+   * and cancelled entries cannot be told apart from ones whose handle a user keeps.
    */
-  owned(
-    time: number,
-    priority: number,
-    seq: number,
-    fn: (() => void) | null,
-    target: { _process(): void } | null,
-  ): Entry {
-    const e = this.spare;
-    if (e === null) return new Entry(time, priority, seq, fn, target, true);
-    this.spare = e.next;
-    return this.reuse(e, time, priority, seq, fn, target);
-  }
-
-  /** `e`, an owned entry out of the queue, set to (time, priority, seq) afresh. */
   reuse(
     e: Entry,
     time: number,
@@ -225,20 +200,12 @@ export class EventQueue {
     return e;
   }
 
-  /** Takes back an owned entry that has left the queue (run, or cancelled and dropped). */
-  release(entry: Entry): void {
-    entry.fn = null;
-    entry.target = null;
-    entry.next = this.spare;
-    this.spare = entry;
-  }
-
   /** Removes and returns the first live entry, or undefined when none is left. */
   pop(): Entry | undefined {
     for (;;) {
       const top = this.popRaw();
       if (top === undefined || !top.cancelled) return top;
-      this.dropped(top);
+      this.cancelledCount--;
     }
   }
 
@@ -249,14 +216,8 @@ export class EventQueue {
       const top = this.entries[0] as Entry;
       if (!top.cancelled) return top;
       this.popRaw();
-      this.dropped(top);
+      this.cancelledCount--;
     }
-  }
-
-  /** A cancelled entry has left the heap. */
-  private dropped(entry: Entry): void {
-    this.cancelledCount--;
-    if (entry.owned) this.release(entry);
   }
 
   /** Marks an entry cancelled; it is dropped when it reaches the top. */

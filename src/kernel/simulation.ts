@@ -388,23 +388,22 @@ export class Simulation {
 
   /** @internal Queues an event's processing after `delay`. */
   _enqueueEvent(event: { _process(): void }, delay: number, priority: number): void {
-    // No handle escapes, so the entry is the queue's to reuse once it has run.
-    this.queue.push(this.queue.owned(this.clock + delay, priority, this.seq++, null, event));
+    this.queue.push(new Entry(this.clock + delay, priority, this.seq++, null, event));
   }
 
   /**
    * @internal As {@link Simulation.schedule} with priority 0, in the same order (the
    * same sequence number), for a caller that forgets the handle once the callback has
-   * run or it has cancelled it: the queue reuses the entry, so a kept handle could
-   * cancel a later, unrelated event. `spent` is a handle of the caller's whose
-   * callback has run (it may be running now), to reuse at once; or null.
+   * run or it has cancelled it. `spent` is a handle of the caller's whose callback
+   * has run (it may be running now), whose entry is reused; or null. A handle kept
+   * after it was passed as `spent` could cancel a later, unrelated event.
    */
   _scheduleOwned(delay: number, fn: () => void, spent: EventHandle | null): EventHandle {
     checkDelay(delay);
     const time = this.clock + delay;
     const entry =
       spent === null
-        ? this.queue.owned(time, 0, this.seq++, fn, null)
+        ? new Entry(time, 0, this.seq++, fn, null)
         : this.queue.reuse(spent as unknown as Entry, time, 0, this.seq++, fn, null);
     this.queue.push(entry);
     return entry as unknown as EventHandle;
@@ -420,8 +419,6 @@ export class Simulation {
       fn();
     } else {
       (entry.target as { _process(): void })._process();
-      // Only _enqueueEvent makes target entries, and it hands out no handle.
-      this.queue.release(entry);
     }
   }
 }
