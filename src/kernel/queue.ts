@@ -177,8 +177,9 @@ export class EventQueue {
    * `e`, an entry that has run and whose handle nobody keeps, set to (time,
    * priority, seq) afresh; not yet pushed. The database server moves its one
    * completion event at every start and completion of a statement, and reuses the
-   * entry that has just run for the move at a completion. Only such entries: reusing every entry
-   * that has run (the queue's own events' too) cost kernel processes 2–5 % in CPU,
+   * entry that has just run for the move at a completion. Only such entries:
+   * reusing every entry that has run (the queue's own events' too) cost kernel
+   * processes 2–5 % in CPU,
    * likely the write barrier of storing young objects into entries that had aged,
    * and cancelled entries cannot be told apart from ones whose handle a user keeps.
    */
