@@ -391,6 +391,24 @@ export class Simulation {
     this.queue.push(new Entry(this.clock + delay, priority, this.seq++, null, event));
   }
 
+  /**
+   * @internal As {@link Simulation.schedule} with priority 0, in the same order (the
+   * same sequence number), for a caller that forgets the handle once the callback has
+   * run or it has cancelled it. `spent` is a handle of the caller's whose callback
+   * has run (it may be running now), whose entry is reused; or null. A handle kept
+   * after it was passed as `spent` could cancel a later, unrelated event.
+   */
+  _scheduleOwned(delay: number, fn: () => void, spent: EventHandle | null): EventHandle {
+    checkDelay(delay);
+    const time = this.clock + delay;
+    const entry =
+      spent === null
+        ? new Entry(time, 0, this.seq++, fn, null)
+        : this.queue.reuse(spent as unknown as Entry, time, 0, this.seq++, fn, null);
+    this.queue.push(entry);
+    return entry as unknown as EventHandle;
+  }
+
   private runEntry(entry: Entry): void {
     this.clock = entry.time;
     this.processed++;

@@ -126,6 +126,8 @@ export class DatabaseServer implements ServerPort {
   private virtual = 0;
   private lastUpdate = 0;
   private pending: EventHandle | null = null;
+  /** The completion's entry after it has run, until changed() reuses it. */
+  private spent: EventHandle | null = null;
   private readonly onComplete = (): void => this.complete();
   private readonly rateTable: Float64Array;
   private pipelineInUse: StatementPipeline | null = null;
@@ -436,6 +438,8 @@ export class DatabaseServer implements ServerPort {
   }
 
   private complete(): void {
+    // This event's entry: it has run, so changed() below may reuse it.
+    this.spent = this.pending;
     this.pending = null;
     this.advance();
     const heap = this.heap;
@@ -465,7 +469,12 @@ export class DatabaseServer implements ServerPort {
     }
     if (n === 0) return;
     const remaining = Math.max(0, this.heap.peekKey() - this.virtual);
-    this.pending = this.sim.schedule(remaining / this.rate(n), this.onComplete);
+    // Two moves per statement: reusing the entry spares the collector one object
+    // each. The handle is dropped once it has run (complete) or been cancelled
+    // (above), as the kernel's reuse of entries requires.
+    const spent = this.spent;
+    this.spent = null;
+    this.pending = this.sim._scheduleOwned(remaining / this.rate(n), this.onComplete, spent);
   }
 }
 
