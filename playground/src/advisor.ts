@@ -100,9 +100,11 @@ function viewOf(advice: Advice): ScoreView {
       ? "No symptom: every resource has headroom."
       : advice.symptoms.map((s) => s.message).join(" ");
   slots.next =
-    next === null
-      ? "none: no step checked ranks before this plan"
-      : `${next.step} → ${next.score.label}: ${next.score.met} of ${next.score.scored} SLOs met (simulated)`;
+    advice.suggestions.length === 0
+      ? "none: no symptom calls for a step"
+      : next === null
+        ? "none: no step checked ranks before this plan"
+        : `${next.step} → ${next.score.label}: ${next.score.met} of ${next.score.scored} SLOs met (simulated)`;
   slots.runs = `${c.label}; seeds ${advice.seeds.join(", ")}`;
   return {
     title: `Advisor score (${advice.profile} profile): ${c.met} of ${c.scored} SLOs met`,
