@@ -2,6 +2,7 @@
 // worker that checks, draws and runs it. The page's thread never runs the
 // simulation and never parses text from a plan as markup.
 import type { Report } from "dbsim";
+import { SCORE_SLOTS, type ScoreView } from "./advisor.js";
 import { drawTopology } from "./diagram.js";
 import { FIGURE_SLOTS, figuresOf } from "./figures.js";
 import type { RunRequest, WorkerMessage } from "./messages.js";
@@ -152,6 +153,7 @@ function run(): void {
   byId("problems").replaceChildren();
   byId<HTMLProgressElement>("progress").value = 0;
   setStatus("Running the plan…");
+  showScoreSlots();
   const request: RunRequest = { id: running, plan };
   worker.postMessage(request);
 }
@@ -192,6 +194,9 @@ function receive(message: WorkerMessage): void {
     case "report":
       finish(message.reportJson);
       return;
+    case "score":
+      showScore(message.score);
+      return;
     case "failed":
       running = 0;
       setStatus(`The run failed: ${message.message}`);
@@ -199,15 +204,32 @@ function receive(message: WorkerMessage): void {
 }
 
 function finish(reportJson: string): void {
-  running = 0;
+  // Still running: the advisor's score comes next, and a new plan ends it.
   const report = JSON.parse(reportJson) as Report;
   byId("report-json").textContent = reportJson;
   byId<HTMLProgressElement>("progress").value = 1;
   showFigures(report);
   document.body.dataset.ran = String(Number(document.body.dataset.ran ?? "0") + 1);
   setStatus(
-    `Ran ${report.durationMs / 1000} s of simulated time (seed ${report.seed}, ${report.events} events).`,
+    `Ran ${report.durationMs / 1000} s of simulated time (seed ${report.seed}, ${report.events} events); the advisor is scoring the plan…`,
   );
+}
+
+/** Placeholders in every slot: the panel keeps its size while a plan runs. */
+function showScoreSlots(): void {
+  byId("advisor-title").textContent = "Advisor score: scored after the run";
+  for (const slot of SCORE_SLOTS) byId(`score-${slot.key}`).textContent = "—";
+}
+
+function showScore(score: ScoreView): void {
+  running = 0;
+  byId("advisor-title").textContent = score.title;
+  for (const slot of SCORE_SLOTS) {
+    byId(`score-${slot.key}`).textContent = score.slots[slot.key] ?? "—";
+  }
+  document.body.dataset.scored = String(Number(document.body.dataset.scored ?? "0") + 1);
+  const status = byId("status").textContent ?? "";
+  setStatus(status.replace(/; the advisor is scoring the plan…$/, "; scored by the advisor."));
 }
 
 function loadProfile(name: string): void {
@@ -218,14 +240,18 @@ function loadProfile(name: string): void {
   planChanged();
 }
 
-function buildFigureSlots(): void {
-  byId("figures").replaceChildren(
-    ...FIGURE_SLOTS.map((slot) => {
+function buildSlots(
+  listId: string,
+  prefix: string,
+  slots: readonly { key: string; label: string }[],
+): void {
+  byId(listId).replaceChildren(
+    ...slots.map((slot) => {
       const row = document.createElement("div");
       const term = document.createElement("dt");
       term.textContent = slot.label;
       const value = document.createElement("dd");
-      value.id = `figure-${slot.key}`;
+      value.id = `${prefix}-${slot.key}`;
       value.textContent = "—";
       row.append(term, value);
       return row;
@@ -296,5 +322,6 @@ fillSelect("cache-ttl", CHOICES.cacheTtl);
 fillSelect("shard-strategy", CHOICES.shardStrategy);
 fillSelect("duration", CHOICES.duration);
 select("duration").value = DEFAULT_DURATION;
-buildFigureSlots();
+buildSlots("figures", "figure", FIGURE_SLOTS);
+buildSlots("advisor", "score", SCORE_SLOTS);
 wireForm();

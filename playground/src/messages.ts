@@ -1,6 +1,7 @@
 // What the page and its worker say to each other: plain data only, so the
 // structured clone carries it and the page never receives markup.
 import type { TopologyGraph } from "dbsim";
+import type { ScoreView } from "./advisor.js";
 import type { PlanJson } from "./plan.js";
 
 /** The page asks for one plan to be checked, drawn and run. */
@@ -9,7 +10,7 @@ export interface RunRequest {
   readonly plan: PlanJson;
 }
 
-/** The worker's answers, in order: the graph (or the problems), progress, the report. */
+/** The worker's answers, in order: the graph (or the problems), progress, the report, the advisor's score. */
 export type WorkerMessage =
   | {
       readonly id: 0;
@@ -25,5 +26,11 @@ export type WorkerMessage =
       readonly kind: "report";
       /** The report exactly as `dbsim run --format json` prints it. */
       readonly reportJson: string;
+    }
+  | {
+      readonly id: number;
+      readonly kind: "score";
+      /** The advisor's score, after the report: it takes a few more runs. */
+      readonly score: ScoreView;
     }
   | { readonly id: number; readonly kind: "failed"; readonly message: string };

@@ -1,9 +1,11 @@
 // The simulation runs here, off the page's thread, so the page stays
 // responsive however long a plan takes. The page ends a run it no longer
-// wants by terminating this worker and starting another.
+// wants by terminating this worker and starting another. The figures are
+// posted first, the advisor's score (a few more runs) after them.
 import { builtinScenario, formatIssue, parseScenario, runScenario, topologyOf } from "dbsim";
+import { scoreOf } from "./advisor.js";
 import type { RunRequest, WorkerMessage } from "./messages.js";
-import { type PlanJson, PROFILES } from "./plan.js";
+import { type PlanJson, PROFILES, togglesOf } from "./plan.js";
 
 interface WorkerScope {
   onmessage: ((event: MessageEvent<RunRequest>) => void) | null;
@@ -31,6 +33,7 @@ function handle({ id, plan }: RunRequest): void {
     },
   });
   scope.postMessage({ id, kind: "report", reportJson: `${JSON.stringify(report, null, 2)}\n` });
+  scope.postMessage({ id, kind: "score", score: scoreOf(plan, togglesOf(plan)) });
 }
 
 scope.onmessage = (event) => {

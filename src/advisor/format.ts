@@ -18,8 +18,8 @@ function sloLine(s: SloResult): string {
 
 function costText(score: PlanScore): string {
   return score.costPerHour === null
-    ? "cost per hour unknown (no price for a node size: give the profile's prices)"
-    : `$${score.costPerHour.toFixed(2)} per hour (database nodes)`;
+    ? "cost per hour unknown (an item has no price: the report's cost.unpriced names it)"
+    : `$${score.costPerHour.toFixed(2)} per hour (instance hours of its database, pgbouncer and cache nodes)`;
 }
 
 function evidenceLines(score: PlanScore): string[] {

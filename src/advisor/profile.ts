@@ -14,58 +14,46 @@ const SIZES = nodeSizeNames() as [string, ...string[]];
  *
  * @remarks Since 0.2.0
  */
-export const PlanSchema = z
-  .strictObject({
-    size: z
-      .enum(SIZES)
-      .default("db.r6g.large")
-      .describe("Node size preset (Amazon RDS class) of every database node: scale up here"),
-    replicas: z
-      .strictObject({
-        count: positiveInt().max(15).describe("Read replicas (Amazon RDS allows 15 per source)"),
-        mode: z.enum(["async", "semi-sync", "sync"]).default("async"),
-      })
-      .optional()
-      .describe("Read replicas taking the reads, routed by the application"),
-    pool: z
-      .strictObject({
-        mode: z.enum(["session", "transaction", "statement"]).default("transaction"),
-        size: positiveInt().max(10_000).default(20).describe("pgbouncer default_pool_size"),
-      })
-      .optional()
-      .describe("pgbouncer in front of every node"),
-    cache: z
-      .strictObject({
-        pattern: z
-          .enum(["cache-aside", "read-through", "write-through", "write-behind"])
-          .default("cache-aside"),
-        ttl: DurationSchema.default(300_000).describe("Time to live of an entry"),
-        megabytes: z.number().positive().default(1024).describe("Redis maxmemory per node (MB)"),
-        flushInterval: DurationSchema.default(1_000).describe(
-          "write-behind: how long a write may wait in the cache before it is flushed",
-        ),
-      })
-      .optional()
-      .describe("An application cache on Redis in front of the database"),
-    shards: z
-      .strictObject({
-        count: z.number().int().min(2).max(64),
-        strategy: z.enum(["hash-mod", "consistent-hash", "jump", "rendezvous"]).default("hash-mod"),
-      })
-      .optional()
-      .describe("Shards, each a cluster of this plan's nodes, placed by key"),
-  })
-  .superRefine((plan, ctx) => {
-    // The scenario refuses a cache in front of a sharded plan until that lands.
-    if (plan.cache !== undefined && plan.shards !== undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["shards"],
-        input: plan.shards,
-        message: "a cache in front of a sharded plan is not supported yet; remove cache or shards",
-      });
-    }
-  });
+export const PlanSchema = z.strictObject({
+  size: z
+    .enum(SIZES)
+    .default("db.r6g.large")
+    .describe("Node size preset (Amazon RDS class) of every database node: scale up here"),
+  replicas: z
+    .strictObject({
+      count: positiveInt().max(15).describe("Read replicas (Amazon RDS allows 15 per source)"),
+      mode: z.enum(["async", "semi-sync", "sync"]).default("async"),
+    })
+    .optional()
+    .describe("Read replicas taking the reads, routed by the application"),
+  pool: z
+    .strictObject({
+      mode: z.enum(["session", "transaction", "statement"]).default("transaction"),
+      size: positiveInt().max(10_000).default(20).describe("pgbouncer default_pool_size"),
+    })
+    .optional()
+    .describe("pgbouncer in front of every node"),
+  cache: z
+    .strictObject({
+      pattern: z
+        .enum(["cache-aside", "read-through", "write-through", "write-behind"])
+        .default("cache-aside"),
+      ttl: DurationSchema.default(300_000).describe("Time to live of an entry"),
+      megabytes: z.number().positive().default(1024).describe("Redis maxmemory per node (MB)"),
+      flushInterval: DurationSchema.default(1_000).describe(
+        "write-behind: how long a write may wait in the cache before it is flushed",
+      ),
+    })
+    .optional()
+    .describe("An application cache on Redis in front of the database"),
+  shards: z
+    .strictObject({
+      count: z.number().int().min(2).max(64),
+      strategy: z.enum(["hash-mod", "consistent-hash", "jump", "rendezvous"]).default("hash-mod"),
+    })
+    .optional()
+    .describe("Shards, each a cluster of this plan's nodes, placed by key"),
+});
 
 /**
  * The SLOs a plan is scored against. Shares are fractions of operations.

@@ -101,13 +101,9 @@ function estimateOf(
 ): SearchEstimate {
   const plans = 1 + stages.reduce((n, s) => n + s.repeats.length, 0);
   const runs = plans * profile.simulation.seeds;
-  // A cache and shards exclude each other for now: the heaviest of the two paths.
-  const eventsPerRun = Math.max(
-    ...[stages, stages.filter((s) => s.step !== "cache")].map(
-      (path) =>
-        estimateWork(resolveScenario(planScenario(profile, heaviest(profile.plan, path)))).events,
-    ),
-  );
+  const eventsPerRun = estimateWork(
+    resolveScenario(planScenario(profile, heaviest(profile.plan, stages))),
+  ).events;
   return {
     runs,
     eventsPerRun,

@@ -58,9 +58,8 @@ export function applyStep(
     }
     case "pool":
       return plan.pool ? null : { ...plan, pool: { mode: "transaction", size: 20 } };
-    // A cache in front of a sharded plan is not supported yet (the scenario refuses it).
     case "cache":
-      return plan.cache || plan.shards
+      return plan.cache
         ? null
         : {
             ...plan,
@@ -68,7 +67,7 @@ export function applyStep(
           };
     case "shard": {
       const count = (plan.shards?.count ?? 1) * 2;
-      return count > 64 || plan.cache
+      return count > 64
         ? null
         : { ...plan, shards: { strategy: "hash-mod", ...plan.shards, count } };
     }

@@ -8,31 +8,29 @@ import { PlanSchema, ProfileSchema } from "../../src/advisor/profile.js";
 import { nodeSizeNames } from "../../src/models/server/node-sizes.js";
 import { parseScenario } from "../../src/scenario/parse.js";
 
-const arbPlan = fc
-  .record(
-    {
-      size: fc.constantFrom(...nodeSizeNames()),
-      replicas: fc.record({
-        count: fc.integer({ min: 1, max: 15 }),
-        mode: fc.constantFrom("async", "semi-sync", "sync"),
-      }),
-      pool: fc.record({
-        mode: fc.constantFrom("session", "transaction", "statement"),
-        size: fc.integer({ min: 1, max: 200 }),
-      }),
-      cache: fc.record({
-        pattern: fc.constantFrom("cache-aside", "read-through", "write-through", "write-behind"),
-        ttl: fc.integer({ min: 1, max: 3_600_000 }),
-        megabytes: fc.integer({ min: 1, max: 4096 }),
-      }),
-      shards: fc.record({
-        count: fc.integer({ min: 2, max: 64 }),
-        strategy: fc.constantFrom("hash-mod", "consistent-hash", "jump", "rendezvous"),
-      }),
-    },
-    { requiredKeys: ["size"] },
-  )
-  .filter((p) => !(p.cache && p.shards));
+const arbPlan = fc.record(
+  {
+    size: fc.constantFrom(...nodeSizeNames()),
+    replicas: fc.record({
+      count: fc.integer({ min: 1, max: 15 }),
+      mode: fc.constantFrom("async", "semi-sync", "sync"),
+    }),
+    pool: fc.record({
+      mode: fc.constantFrom("session", "transaction", "statement"),
+      size: fc.integer({ min: 1, max: 200 }),
+    }),
+    cache: fc.record({
+      pattern: fc.constantFrom("cache-aside", "read-through", "write-through", "write-behind"),
+      ttl: fc.integer({ min: 1, max: 3_600_000 }),
+      megabytes: fc.integer({ min: 1, max: 4096 }),
+    }),
+    shards: fc.record({
+      count: fc.integer({ min: 2, max: 64 }),
+      strategy: fc.constantFrom("hash-mod", "consistent-hash", "jump", "rendezvous"),
+    }),
+  },
+  { requiredKeys: ["size"] },
+);
 
 const arbProfile = fc.record({
   workload: fc.record({

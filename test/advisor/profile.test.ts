@@ -7,7 +7,8 @@ import { describe, expect, it } from "vitest";
 import { BUILTIN_PROFILES } from "../../src/advisor/builtins.js";
 import { AdvisorError, parseProfile, resolvePlan } from "../../src/advisor/parse.js";
 import { planLabel, planScenario, rowsAtHorizon } from "../../src/advisor/plan-scenario.js";
-import { PlanSchema, profileJsonSchema } from "../../src/advisor/profile.js";
+import { PlanSchema, ProfileSchema, profileJsonSchema } from "../../src/advisor/profile.js";
+import { scorePlan } from "../../src/advisor/score.js";
 import { planSearch } from "../../src/advisor/search.js";
 import { applyStep } from "../../src/advisor/steps.js";
 import { planTraits } from "../../src/advisor/traits.js";
@@ -113,10 +114,24 @@ describe("plan -> scenario", () => {
     expect(parseScenario(planScenario(profile, sharded)).ok).toBe(true);
   });
 
-  it("refuses a cache in front of shards until the scenario supports it", () => {
-    const issues = issuesOf({ ...MINIMAL, plan: { cache: {}, shards: { count: 2 } } });
-    expect(issues[0]).toMatchObject({ path: "plan.shards" });
-    expect(issues[0]?.message).toMatch(/not supported yet/);
+  it("scores a plan with a cache in front of shards", () => {
+    // The scenario places the cache in front of the router (docs/sharding.md):
+    // every shard's reads that hit the cache never reach it.
+    const profile = ProfileSchema.parse({
+      ...MINIMAL,
+      simulation: { duration: "1s", warmup: "200ms" },
+    });
+    const plan = PlanSchema.parse({ cache: {}, shards: { count: 2 } });
+    const scenario = planScenario(profile, plan);
+    expect(scenario.cache?.pattern).toBe("cache-aside");
+    expect(scenario.sharding).toEqual({ strategy: "hash-mod", shards: 2 });
+    const score = scorePlan(profile, plan);
+    expect(score.scored).toBeGreaterThan(0);
+    expect(score.evidence.cacheHitRatio).not.toBeNull();
+    expect(score.evidence.nodes.map((n) => n.name)).toContain("s1/primary");
+    // The steps compose too: a cache on a sharded plan, more shards behind a cache.
+    expect(applyStep(PlanSchema.parse({ shards: { count: 2 } }), "cache")?.cache).toBeDefined();
+    expect(applyStep(plan, "shard")?.shards?.count).toBe(4);
   });
 
   it("takes the progression's steps and stops at their ends", () => {

@@ -2,7 +2,9 @@
 // ranks by: the report's cost.perHour when the report has one, else the nodes'
 // prices summed, null when a node is unpriced.
 import { describe, expect, it } from "vitest";
+import { advise } from "../../src/advisor/advise.js";
 import { reportCostPerHour } from "../../src/advisor/cost.js";
+import { formatAdvice } from "../../src/advisor/format.js";
 import { searchPlans } from "../../src/advisor/search.js";
 import { runScenario } from "../../src/scenario/run.js";
 
@@ -47,5 +49,24 @@ describe("reportCostPerHour", () => {
     // No size: the database has no price, so the plan has none (docs/cost.md).
     const unsized = { ...scenario, database: {} };
     expect(reportCostPerHour(runScenario(unsized))).toBeNull();
+  });
+
+  it("prices an advisor plan's pgbouncer and cache nodes too, and says so", () => {
+    // The shipped list (docs/cost.md): db.r6g.large $0.225, pgbouncer on an
+    // m5.large $0.096, a Redis cache.r6g.large node $0.206.
+    const advice = advise(
+      {
+        workload: { rate: 100 },
+        data: { keys: 1000 },
+        slo: { readP99Ms: 10, writeP99Ms: 10 },
+        plan: { pool: {}, cache: {} },
+        simulation: { duration: "300ms", warmup: "0ms" },
+      },
+      { maxSuggestions: 0 },
+    );
+    expect(advice.current.costPerHour).toBeCloseTo(0.225 + 0.096 + 0.206, 9);
+    expect(formatAdvice(advice)).toContain(
+      "$0.53 per hour (instance hours of its database, pgbouncer and cache nodes)",
+    );
   });
 });

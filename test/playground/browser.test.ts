@@ -127,6 +127,9 @@ describe.runIf(present || process.env.CI === "true")("the playground in headless
   /** Waits for the page's `n`th finished run. */
   const ran = (page: Page, n: number) =>
     page.waitForSelector(`body[data-ran="${n}"]`, { timeout: 20_000 });
+  /** Waits for the advisor's `n`th score (it follows the run's figures). */
+  const scored = (page: Page, n: number) =>
+    page.waitForSelector(`body[data-scored="${n}"]`, { timeout: 30_000 });
   const figures = (page: Page) =>
     page.evaluate(
       `Object.fromEntries([...document.querySelectorAll("dd")].map((d) => [d.id, d.textContent]))`,
@@ -147,6 +150,7 @@ describe.runIf(present || process.env.CI === "true")("the playground in headless
     expect(await boxes(page)).toEqual(graphIds(SHORT));
     expect(await boxes(page)).toHaveLength(5);
     expect(before["figure-lag"]).toMatch(/^\d+\.\d\d ms \/ \d+\.\d\d ms$/);
+    await scored(page, 1);
     const placesBefore = await places(page);
     await page.screenshot({ path: join(SHOTS, "1-read-heavy.png"), fullPage: true });
     // Everything it needs is loaded: the rest runs with the network gone.
@@ -161,9 +165,38 @@ describe.runIf(present || process.env.CI === "true")("the playground in headless
     expect(after["figure-lag"]).toBe("no replicas");
     expect(after["figure-read"]).not.toBe(before["figure-read"]);
     expect(after["figure-connections"]).not.toBe(before["figure-connections"]);
-    // New figures, same places: nothing on the page moved.
+    // New figures and a new score, same places: nothing on the page moved.
+    await scored(page, 2);
     expect(await places(page)).toEqual(placesBefore);
     await page.screenshot({ path: join(SHOTS, "2-no-replicas.png"), fullPage: true });
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it("the score changes with the plan: replicas on a profile whose reads saturate one node", async () => {
+    // cache-plans is scored as the advisor's catalog-reads profile: 1,500 reads/s
+    // × 95 % × 2 ms of CPU = 2.85 cores on a 2-vCPU node (ρ > 1), so read p99
+    // misses 25 ms; two replicas spread the reads over three nodes (ρ ≈ 0.48).
+    const plan = {
+      ...planFromProfile(builtinScenario("cache-plans") as PlanJson),
+      duration: "2s",
+      warmup: "500ms",
+    };
+    const { page, context, problems } = await open(planToHash(plan));
+    await scored(page, 1);
+    const title = await page.textContent("#advisor-title");
+    expect(title).toMatch(/^Advisor score \(catalog-reads profile\): \d of \d SLOs met$/);
+    expect(await page.textContent("#score-readP99Ms")).toMatch(/^missed: /);
+    expect(await page.textContent("#score-next")).toMatch(/^replica → /);
+    const placesBefore = await places(page);
+    await page.screenshot({ path: join(SHOTS, "5-score-one-node.png"), fullPage: true });
+    await page.focus("#replica-on");
+    await page.keyboard.press("Space");
+    await scored(page, 2);
+    expect(await page.textContent("#score-readP99Ms")).toMatch(/^met: /);
+    expect(await page.textContent("#advisor-title")).not.toBe(title);
+    expect(await places(page)).toEqual(placesBefore);
+    await page.screenshot({ path: join(SHOTS, "6-score-replicas.png"), fullPage: true });
     expect(problems).toEqual([]);
     await context.close();
   });
@@ -213,7 +246,7 @@ describe.runIf(present || process.env.CI === "true")("the playground in headless
   it("axe-core finds no serious or critical accessibility problem", async () => {
     // axe is injected as a script: the page's policy allows only its own, so this context bypasses it.
     const { page, context } = await open(planToHash(SHORT), { bypassCSP: true });
-    await ran(page, 1);
+    await scored(page, 1);
     await page.addScriptTag({ path: "node_modules/axe-core/axe.min.js" });
     const violations = (await page.evaluate(
       `axe.run(document).then((r) => r.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id + ": " + v.nodes.map((n) => n.target.join(" ")).join(", ")))`,
