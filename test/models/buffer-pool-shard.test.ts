@@ -6,7 +6,13 @@
 // among the shard's keys; a key a resharding moves in is appended.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { BufferPool, ShardKeySlots, ShardRows } from "../../src/index.js";
+import {
+  BufferPool,
+  runScenario,
+  type ScenarioInput,
+  ShardKeySlots,
+  ShardRows,
+} from "../../src/index.js";
 
 const PAGE = 8192;
 
@@ -121,5 +127,30 @@ describe("a shard's pages are its own rows' pages", () => {
       ),
       { numRuns: 60 },
     );
+  });
+});
+
+describe("a reshard's new shard", () => {
+  it("starts with no pages and gets pages only for the rows moved into it", () => {
+    // Range [2000, 4000) of shard 1 split at 3000: keys 3000 … 3999 move to the new
+    // shard 2. Its table holds at most those 1000 rows: ⌈1000/64⌉ heap + ⌈1000/409⌉ leaf = 19 pages.
+    const report = runScenario({
+      seed: 7,
+      warmup: 200,
+      duration: 1_800,
+      workload: {
+        rate: 400,
+        readRatio: 0.9,
+        keys: { count: 4000, popularity: { kind: "uniform" } },
+      },
+      sharding: { strategy: "range", boundaries: [2_000] },
+      timeline: [{ at: 500, kind: "reshard", rowsPerSec: 5_000, batchRows: 200, split: 3_000 }],
+    } as ScenarioInput);
+    const pool = (name: string) => report.nodes.find((n) => n.name === name)?.server?.bufferPool;
+    const moved = pool("s2/primary");
+    expect(moved?.pages).toBeGreaterThan(0);
+    expect(moved?.pages).toBeLessThanOrEqual(19);
+    // Shard 0 keeps its 2000 rows: 32 heap + 5 leaf pages.
+    expect(pool("s0/primary")?.pages).toBe(37);
   });
 });
