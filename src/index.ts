@@ -294,6 +294,7 @@ export {
   type BufferPoolConfig,
   type BufferPoolSize,
 } from "./models/server/buffer-pool.js";
+export { type PoolRows, ShardRows } from "./models/server/buffer-pool-rows.js";
 export { type DiskConfig, DiskStation, parallelismForIops } from "./models/server/disk.js";
 export { type HotRow, HotRows } from "./models/server/hot-rows.js";
 export { type KeySlots, KeyVersions, ShardKeySlots } from "./models/server/key-versions.js";

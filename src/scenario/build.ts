@@ -15,6 +15,7 @@ import {
 } from "../latency/index.js";
 import type { Operation, Service, VersionHolder, VersionOracle } from "../models/operation.js";
 import type { Replication } from "../models/replication/replication.js";
+import { ShardRows } from "../models/server/buffer-pool-rows.js";
 import type { KeySlots } from "../models/server/key-versions.js";
 import type { DatabaseServer } from "../models/server/server.js";
 import type { RateSchedule, WorkloadConfig } from "../models/workload/workload.js";
@@ -165,14 +166,20 @@ export function buildTopology(sim: Simulation, scenario: Scenario): BuiltTopolog
     stats = one.stats;
   } else {
     layout = shardLayout(scenario);
-    const owned = layoutSlots(layout.map, shards);
+    const map = layout.map;
+    const owned = layoutSlots(map, shards);
     slots = owned;
     // Each shard is folded on its own graph, then drawn behind the router with its ids prefixed.
     parts = Array.from({ length: shards }, (_, index) => {
       const own = new GraphBuilder();
       const part = buildCluster(
         { ...base, scenario: withoutCache(shardScenario(scenario, index)), graph: own },
-        { index, prefix: `s${index}/`, keySlots: owned[index] as KeySlots },
+        {
+          index,
+          prefix: `s${index}/`,
+          keySlots: owned[index] as KeySlots,
+          rows: new ShardRows(owned[index] as KeySlots, index, (key) => map.shardOf(key)),
+        },
       );
       appendPrefixed(graph, own, `s${index}_`, `s${index}: `, `s${index}/`);
       return part;

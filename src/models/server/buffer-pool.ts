@@ -9,6 +9,9 @@
 // ratio under independent references Che's approximation gives: Che, Tung & Wang,
 // IEEE JSAC 2002; Fricker, Robert & Roberts, ITC 2012), the OS page cache, dirty
 // pages and their write-back.
+// A shard's node holds only its own rows (buffer-pool-rows.ts): its pages are
+// those rows' pages, and rows a resharding moves in get new pages past them.
+import type { PoolRows } from "./buffer-pool-rows.js";
 
 /**
  * How much memory the pool has, by the real setting's name.
@@ -29,8 +32,16 @@ export type BufferPoolSize =
 export interface BufferPoolConfig {
   /** Memory of the pool, by `shared_buffers` or `innodb_buffer_pool_size`. */
   readonly size: BufferPoolSize;
-  /** Rows (keys) the node holds. */
+  /** Rows (keys) the node holds (at the start, when `rows` is given: 0 allowed). */
   readonly keyCount: number;
+  /**
+   * Which row each key is: omitted, key k is row k. A shard's node gives its
+   * own rows (`rows.size` = `keyCount`); rows from `keyCount` on get pages added
+   * as they are first touched.
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly rows?: PoolRows;
   /** Bytes per row in a heap page, header included. */
   readonly rowBytes: number;
   /** Bytes per index entry in a leaf page (key + pointer + overhead). */
@@ -40,6 +51,17 @@ export interface BufferPoolConfig {
 }
 
 const NONE = -1;
+
+function rowCount(config: BufferPoolConfig): number {
+  if (config.rows === undefined) return positive("keyCount", config.keyCount);
+  const k = config.keyCount;
+  if (!(k >= 0) || !Number.isInteger(k) || k !== config.rows.size) {
+    throw new RangeError(
+      `buffer pool: keyCount ${k} is not the rows' size ${config.rows.size} (a non-negative integer)`,
+    );
+  }
+  return k;
+}
 
 function positive(name: string, value: number): number {
   if (!(value > 0) || !Number.isFinite(value)) {
@@ -69,9 +91,14 @@ export class BufferPool {
   misses = 0;
   private readonly rowsPerPage: number;
   private readonly entriesPerPage: number;
-  private readonly prev: Int32Array;
-  private readonly next: Int32Array;
-  private readonly resident: Uint8Array;
+  private readonly keys: number;
+  private readonly rows: PoolRows | null;
+  // Pages of rows added after the start, interleaved: heap 2i, index leaf 2i + 1.
+  private addedHeapPages = 0;
+  private addedIndexPages = 0;
+  private prev: Int32Array;
+  private next: Int32Array;
+  private resident: Uint8Array;
   private headPage = NONE; // most recently used
   private tailPage = NONE; // least recently used
   private count = 0;
@@ -87,7 +114,9 @@ export class BufferPool {
       "pageBytes",
       config.pageBytes ?? ("sharedBuffersMB" in size ? 8192 : 16384),
     );
-    const keys = positive("keyCount", config.keyCount);
+    const keys = rowCount(config);
+    this.keys = keys;
+    this.rows = config.rows ?? null;
     const rowBytes = positive("rowBytes", config.rowBytes);
     const entryBytes = positive("indexEntryBytes", config.indexEntryBytes);
     this.rowsPerPage = Math.max(1, Math.floor(this.pageBytes / rowBytes));
@@ -103,7 +132,7 @@ export class BufferPool {
 
   /** Heap and index pages together. */
   get totalPages(): number {
-    return this.dataPages + this.indexPages;
+    return this.dataPages + this.indexPages + this.addedHeapPages + this.addedIndexPages;
   }
 
   /** Pages in the pool now. */
@@ -117,14 +146,14 @@ export class BufferPool {
     return total === 0 ? 0 : this.hits / total;
   }
 
-  /** The heap page holding `key`. */
+  /** The heap page holding `key`, or −1 when the node has no row for it. */
   heapPageOf(key: number): number {
-    return Math.floor(key / this.rowsPerPage);
+    return this.heapPageOfRow(this.rows === null ? key : this.rows.rowOf(key));
   }
 
-  /** The index leaf page holding `key`'s entry. */
+  /** The index leaf page holding `key`'s entry, or −1 when the node has no row for it. */
   indexPageOf(key: number): number {
-    return this.dataPages + Math.floor(key / this.entriesPerPage);
+    return this.indexPageOfRow(this.rows === null ? key : this.rows.rowOf(key));
   }
 
   /**
@@ -132,16 +161,19 @@ export class BufferPool {
    * missing (each needs a disk read).
    */
   accessKey(key: number): number {
-    const a = this.access(this.indexPageOf(key)) ? 0 : 1;
-    const b = this.access(this.heapPageOf(key)) ? 0 : 1;
+    const row = this.rows === null ? key : this.rows.rowOf(key);
+    const a = this.access(this.indexPageOfRow(row)) ? 0 : 1;
+    const b = this.access(this.heapPageOfRow(row)) ? 0 : 1;
     return a + b;
   }
 
   /**
    * Touches one page: true if it was in the pool (it becomes the most recent),
    * false if not (it is brought in, evicting the least recently used when full).
+   * Page −1 (no row) touches nothing and counts nothing.
    */
   access(page: number): boolean {
+    if (page < 0) return true;
     if (this.resident[page] === 1) {
       this.hits++;
       this.moveToFront(page);
@@ -160,6 +192,39 @@ export class BufferPool {
   resetStats(): void {
     this.hits = 0;
     this.misses = 0;
+  }
+
+  private heapPageOfRow(row: number): number {
+    if (row < this.keys) return row < 0 ? -1 : Math.floor(row / this.rowsPerPage);
+    const i = Math.floor((row - this.keys) / this.rowsPerPage);
+    if (i >= this.addedHeapPages) this.addedHeapPages = i + 1;
+    return this.addedPage(2 * i);
+  }
+
+  private indexPageOfRow(row: number): number {
+    if (row < this.keys)
+      return row < 0 ? -1 : this.dataPages + Math.floor(row / this.entriesPerPage);
+    const i = Math.floor((row - this.keys) / this.entriesPerPage);
+    if (i >= this.addedIndexPages) this.addedIndexPages = i + 1;
+    return this.addedPage(2 * i + 1);
+  }
+
+  // The id of added page `i`, the arrays grown (doubled) to hold it.
+  private addedPage(i: number): number {
+    const page = this.dataPages + this.indexPages + i;
+    if (page >= this.resident.length) {
+      const length = Math.max(page + 1, 2 * this.resident.length);
+      const prev = new Int32Array(length).fill(NONE);
+      const next = new Int32Array(length).fill(NONE);
+      const resident = new Uint8Array(length);
+      prev.set(this.prev);
+      next.set(this.next);
+      resident.set(this.resident);
+      this.prev = prev;
+      this.next = next;
+      this.resident = resident;
+    }
+    return page;
   }
 
   private evict(): void {

@@ -15,6 +15,7 @@ import type {
   VersionOracle,
 } from "../../models/operation.js";
 import type { Replication } from "../../models/replication/replication.js";
+import type { PoolRows } from "../../models/server/buffer-pool-rows.js";
 import type { KeySlots } from "../../models/server/key-versions.js";
 import type { DatabaseServer } from "../../models/server/server.js";
 import type { GraphBuilder } from "../graph.js";
@@ -119,6 +120,13 @@ export interface ClusterInfo {
    * @remarks Since 0.2.0
    */
   readonly keySlots?: KeySlots;
+  /**
+   * The rows its nodes' buffer pools hold pages for (the shard's own, then the
+   * ones a resharding moves in); omitted: every key, row = key.
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly rows?: PoolRows;
 }
 
 /**

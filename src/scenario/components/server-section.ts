@@ -41,9 +41,12 @@ export function equipServer(context: BuildContext, server: DatabaseServer): void
     readMs: compile(db.diskReadTime),
     ...(db.diskIops === undefined ? {} : { iops: db.diskIops }),
   });
+  // A shard's nodes hold pages for its own rows only (buffer-pool-rows.ts).
+  const rows = context.cluster.rows;
   const bufferPool = new BufferPool({
     size: bufferPoolSize(db),
-    keyCount: scenario.workload.keys.count,
+    keyCount: rows === undefined ? scenario.workload.keys.count : rows.size,
+    ...(rows === undefined ? {} : { rows }),
     rowBytes: db.rowBytes,
     indexEntryBytes: db.indexEntryBytes,
   });
