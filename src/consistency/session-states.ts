@@ -81,6 +81,28 @@ export class SessionStates {
     this.boundSpan.note(lsn);
   }
 
+  /**
+   * A completed read's two bounds at once, one lookup of the session: as
+   * `raise(READ_LSN, snapshotLsn)` then `raise(READ_VERSION_LSN, versionLsn)`.
+   */
+  raiseRead(session: number, snapshotLsn: number, versionLsn: number): void {
+    if (!(snapshotLsn > NONE || versionLsn > NONE)) return;
+    let at = this.bounds.find(session);
+    if (at < 0) {
+      at = this.bounds.add(session);
+      this.bounds.data.fill(NONE, at, at + 3);
+    }
+    const data = this.bounds.data;
+    if (snapshotLsn > (data[at + READ_LSN] as number)) {
+      data[at + READ_LSN] = snapshotLsn;
+      this.boundSpan.note(snapshotLsn);
+    }
+    if (versionLsn > (data[at + READ_VERSION_LSN] as number)) {
+      data[at + READ_VERSION_LSN] = versionLsn;
+      this.boundSpan.note(versionLsn);
+    }
+  }
+
   /** Forgets every entry and bound whose LSN is ≤ `lsn` (NaN ones never). */
   compact(lsn: number): void {
     if (this.writeSpan.needsWalk(this.writes, lsn)) {

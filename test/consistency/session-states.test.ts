@@ -11,7 +11,8 @@ import {
 // when it is at or above every one (no NaN held). Both shortcuts must leave exactly what
 // the walk leaves: an entry goes when its LSN is ≤ the bound and never when it is NaN; a
 // session's LSN bound falls to "none" when ≤ the bound (monitor.ts's header). The model
-// below is that rule on Maps, with no shortcut.
+// below is that rule on Maps, with no shortcut. `raiseRead` must do what its two
+// `raise` calls do.
 const lsn = fc.oneof(
   { weight: 8, arbitrary: fc.integer({ min: 0, max: 30 }) },
   { weight: 1, arbitrary: fc.constant(Number.NaN) },
@@ -29,6 +30,12 @@ const step = fc.oneof(
     session: fc.integer({ min: 0, max: 3 }),
     field: fc.constantFrom(WRITE_LSN, READ_LSN, READ_VERSION_LSN),
     lsn,
+  }),
+  fc.record({
+    kind: fc.constant("raiseRead" as const),
+    session: fc.integer({ min: 0, max: 3 }),
+    lsn,
+    versionLsn: lsn,
   }),
   fc.record({ kind: fc.constant("compact" as const), bound: fc.integer({ min: -1, max: 32 }) }),
 );
@@ -86,6 +93,10 @@ describe("SessionStates.compact", () => {
           } else if (s.kind === "raise") {
             states.raise(s.session, s.field, s.lsn);
             model.raise(s.session, s.field, s.lsn);
+          } else if (s.kind === "raiseRead") {
+            states.raiseRead(s.session, s.lsn, s.versionLsn);
+            model.raise(s.session, READ_LSN, s.lsn);
+            model.raise(s.session, READ_VERSION_LSN, s.versionLsn);
           } else if (s.kind === "compact") {
             states.compact(s.bound);
             model.compact(s.bound);
