@@ -9,6 +9,7 @@
 //   npx tsx bench/ab.bench.ts --a /tmp/before/dist --b dist --only pending,scenario
 //   npx tsx bench/ab.bench.ts --a … --b … --rounds 9 --requests 300000
 //   npx tsx bench/ab.bench.ts --a … --b … --only shards                   # the 16-shard row alone
+//   npx tsx bench/ab.bench.ts --a … --b … --only cache,replicas           # the cache plan, 2 replicas
 //
 // Rows: the M/M/1 queue on kernel callbacks and on processes (as in kernel.bench.ts,
 // 10^6 customers); the closed network of pending.bench.ts at N = 10 … 10^5 pending
@@ -188,6 +189,22 @@ function readHeavy(d: Dbsim, topology: Topology, n: number): string {
   return JSON.stringify(d.runScenarioDetailed(scenario).report);
 }
 
+// As cache.bench.ts: read-heavy on its primary alone with cache-aside on one Redis
+// node (16 MB, 1 KB values) over 10,000 keys, about 90 % hits within the run.
+function cachePlan(d: Dbsim, n: number): string {
+  const base = d.resolveScenario(d.builtinScenario("read-heavy") as object);
+  const rate = base.workload.rate;
+  if (typeof rate !== "number") throw new Error("read-heavy is no longer constant-rate");
+  const { replication: _r, routing: _g, variants: _v, ...rest } = base;
+  const scenario = d.resolveScenario({
+    ...rest,
+    duration: (n / rate) * 1000 - base.warmup,
+    workload: { ...base.workload, keys: { ...base.workload.keys, count: 10_000 } },
+    cache: { engine: "redis" as const, capacity: { megabytes: 16 }, valueBytes: 1024 },
+  });
+  return JSON.stringify(d.runScenarioDetailed(scenario).report);
+}
+
 const PENDING_EVENTS = 2_000_000;
 const works: Work[] = [];
 if (only.has("kernel")) {
@@ -216,8 +233,8 @@ if (only.has("pending")) {
     });
   }
 }
-// "shards" alone: the 16-shard row only, without the others.
-if (only.has("scenario") || only.has("shards")) {
+// "shards" alone: the 16-shard row only, without the others; "replicas": the 2-replica row.
+if (only.has("scenario") || only.has("shards") || only.has("replicas")) {
   for (const [name, t] of [
     ["read-heavy, primary alone", "single"],
     ["read-heavy, primary + 2 replicas", "replicas"],
@@ -225,11 +242,19 @@ if (only.has("scenario") || only.has("shards")) {
     ["read-heavy, primary + 32 replicas", "replicas32"],
     ["read-heavy, 16 shards, each 2 replicas and a transaction pool", "shards16"],
   ] as const) {
-    if (!only.has("scenario") && t !== "shards16") continue;
+    if (!only.has("scenario") && !only.has(t === "shards16" ? "shards" : t)) continue;
     // A request with 32 replicas costs a few times one with 2: a quarter of them keeps the row short.
     const n = t === "replicas32" ? Math.round(requests / 4) : requests;
     works.push({ name, run: (d) => readHeavy(d, t, n), units: n, unit: "requests" });
   }
+}
+if (only.has("cache")) {
+  works.push({
+    name: "read-heavy with a cache at ≥ 90 % hits",
+    run: (d) => cachePlan(d, requests),
+    units: requests,
+    unit: "requests",
+  });
 }
 
 console.log(`A = ${values.a}\nB = ${values.b}`);

@@ -227,8 +227,7 @@ export class ConsistencyMonitor implements Resettable {
         if (behind > this.versionsBehindMax) this.versionsBehindMax = behind;
       }
       states.read(session, op.key, op.version, op.lsn);
-      if (hasLsn) states.raise(session, READ_LSN, op.lsn);
-      states.raise(session, READ_VERSION_LSN, op.versionLsn ?? Number.NaN);
+      states.raiseRead(session, op.lsn, op.versionLsn ?? Number.NaN);
     } else {
       if (hasLsn && first >= op.lsn) this.monotonicWrites += 1;
       if (hasLsn && second >= op.lsn) this.writesFollowReads += 1;
@@ -266,8 +265,10 @@ export class ConsistencyMonitor implements Resettable {
    * Forgets every entry of `cluster` whose LSN is ≤ `minAppliedLsn`, which must be at
    * most the applied LSN of every node of that cluster that can serve a read from now
    * on (caches included: the least `oldestLsnInUse()` of its version holders). Such
-   * entries can never be violated again (see this file's header). Costs time linear
-   * in the most entries the cluster has held at once; allocates nothing.
+   * entries can never be violated again (see this file's header). Costs almost
+   * nothing when `minAppliedLsn` is below every LSN the cluster holds (nothing to
+   * drop) or at or above every one (all dropped at once); otherwise time linear in
+   * the most entries the cluster has held at once. Allocates nothing.
    *
    * @param minAppliedLsn - the minimum applied LSN across the cluster's nodes
    * @param cluster - the cluster (default 0, the one of an unsharded run)

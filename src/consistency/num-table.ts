@@ -25,6 +25,14 @@ export class NumTable {
   /** 32 − log2(capacity): the hash keeps the product's top bits. */
   private shift: number;
   private count = 0;
+  /**
+   * After `removeWhereAtMost` or `lowerAtMost`: the least and the largest value kept
+   * (of the field, or of every value but the floor) and whether a NaN was kept. A slot
+   * looked at twice across the wrap counts twice, which changes neither.
+   */
+  keptMin = Number.POSITIVE_INFINITY;
+  keptMax = Number.NEGATIVE_INFINITY;
+  keptNaN = false;
 
   constructor(width: number) {
     this.stride = width + VALUES;
@@ -94,17 +102,39 @@ export class NumTable {
    * already kept), so slot i is looked at again and the pass goes on.
    */
   removeWhereAtMost(field: number, bound: number): void {
+    this.keptMin = Number.POSITIVE_INFINITY;
+    this.keptMax = Number.NEGATIVE_INFINITY;
+    this.keptNaN = false;
     if (this.count === 0) return;
     const stride = this.stride;
     const end = (this.mask + 1) * stride;
     let at = 0;
     while (at < end) {
-      if (this.data[at] !== 0 && (this.data[at + VALUES + field] as number) <= bound) {
-        this.removeAt(at + VALUES);
-      } else {
+      if (this.data[at] === 0) {
         at += stride;
+        continue;
       }
+      const value = this.data[at + VALUES + field] as number;
+      if (value <= bound) {
+        this.removeAt(at + VALUES);
+        continue;
+      }
+      this.keep(value);
+      at += stride;
     }
+  }
+
+  private keep(value: number): void {
+    if (value < this.keptMin) this.keptMin = value;
+    if (value > this.keptMax) this.keptMax = value;
+    if (Number.isNaN(value)) this.keptNaN = true;
+  }
+
+  /** Removes every key at once (the capacity stays). */
+  clear(): void {
+    if (this.count === 0) return;
+    this.data.fill(0);
+    this.count = 0;
   }
 
   /**
@@ -112,6 +142,9 @@ export class NumTable {
    * values are then all `floor`, in one pass (as `removeWhereAtMost`).
    */
   lowerAtMost(bound: number, floor: number): void {
+    this.keptMin = Number.POSITIVE_INFINITY;
+    this.keptMax = Number.NEGATIVE_INFINITY;
+    this.keptNaN = false;
     if (this.count === 0) return;
     const data = this.data;
     const stride = this.stride;
@@ -127,8 +160,14 @@ export class NumTable {
         if ((data[f] as number) <= bound) data[f] = floor;
         else if (data[f] !== floor) empty = false;
       }
-      if (empty) this.removeAt(at + VALUES);
-      else at += stride;
+      if (empty) {
+        this.removeAt(at + VALUES);
+        continue;
+      }
+      for (let f = at + VALUES; f < at + stride; f++) {
+        if (data[f] !== floor) this.keep(data[f] as number);
+      }
+      at += stride;
     }
   }
 

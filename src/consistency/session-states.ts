@@ -2,8 +2,17 @@
 // monitor's checks need (see monitor.ts), in three flat tables shared by every session
 // rather than one object per session: the newest version written and read per
 // (session, key), and per session the largest LSN of its writes, of its reads'
-// snapshots and of the versions its reads returned. Compaction walks three contiguous
-// arrays and allocates nothing; a session that holds nothing takes no room.
+// snapshots and of the versions its reads returned. Compaction allocates nothing; a
+// session that holds nothing takes no room.
+//
+// Compaction without a scan in the two cases a run mostly meets. Each table keeps the
+// least and the largest LSN it may hold (widened as entries are set, made exact by each
+// scan) and whether it may hold a NaN. A bound below the least removes nothing, so
+// the table is left as it is: behind a cache the bound often stays put for seconds
+// while a stale entry is served. A bound at or above the largest, with no NaN held,
+// removes everything, so the table is cleared at once: with replicas a second's
+// entries have mostly reached every node by the next compaction. Only a bound in
+// between walks the table. Either shortcut leaves exactly what the walk would.
 
 import { NumTable } from "./num-table.js";
 
@@ -28,6 +37,10 @@ export class SessionStates {
   private readonly reads = new NumTable(2);
   /** session → [WRITE_LSN, READ_LSN, READ_VERSION_LSN], -Infinity for none; held while one is finite. */
   private readonly bounds = new NumTable(3);
+  /** What each table may hold: the least and largest LSN set, and whether a NaN. */
+  private readonly writeSpan = new Span();
+  private readonly readSpan = new Span();
+  private readonly boundSpan = new Span();
 
   /** The newest version the session wrote of the key, or 0. */
   writtenVersion(session: number, key: number): number {
@@ -47,12 +60,12 @@ export class SessionStates {
 
   /** A completed write: its version of the key, when newer. */
   wrote(session: number, key: number, version: number, lsn: number): void {
-    improve(this.writes, session, key, version, lsn);
+    if (improve(this.writes, session, key, version, lsn)) this.writeSpan.note(lsn);
   }
 
   /** A completed read: the version it returned, when newer. */
   read(session: number, key: number, version: number, lsn: number): void {
-    improve(this.reads, session, key, version, lsn);
+    if (improve(this.reads, session, key, version, lsn)) this.readSpan.note(lsn);
   }
 
   /** Raises one of the session's LSN bounds to `lsn` (a NaN or smaller `lsn` changes nothing). */
@@ -65,13 +78,45 @@ export class SessionStates {
       this.bounds.data.fill(NONE, at, at + 3);
     }
     this.bounds.data[at + field] = lsn;
+    this.boundSpan.note(lsn);
+  }
+
+  /**
+   * A completed read's two bounds at once, one lookup of the session: as
+   * `raise(READ_LSN, snapshotLsn)` then `raise(READ_VERSION_LSN, versionLsn)`.
+   */
+  raiseRead(session: number, snapshotLsn: number, versionLsn: number): void {
+    if (!(snapshotLsn > NONE || versionLsn > NONE)) return;
+    let at = this.bounds.find(session);
+    if (at < 0) {
+      at = this.bounds.add(session);
+      this.bounds.data.fill(NONE, at, at + 3);
+    }
+    const data = this.bounds.data;
+    if (snapshotLsn > (data[at + READ_LSN] as number)) {
+      data[at + READ_LSN] = snapshotLsn;
+      this.boundSpan.note(snapshotLsn);
+    }
+    if (versionLsn > (data[at + READ_VERSION_LSN] as number)) {
+      data[at + READ_VERSION_LSN] = versionLsn;
+      this.boundSpan.note(versionLsn);
+    }
   }
 
   /** Forgets every entry and bound whose LSN is ≤ `lsn` (NaN ones never). */
   compact(lsn: number): void {
-    this.writes.removeWhereAtMost(LSN, lsn);
-    this.reads.removeWhereAtMost(LSN, lsn);
-    this.bounds.lowerAtMost(lsn, NONE);
+    if (this.writeSpan.needsWalk(this.writes, lsn)) {
+      this.writes.removeWhereAtMost(LSN, lsn);
+      this.writeSpan.walked(this.writes);
+    }
+    if (this.readSpan.needsWalk(this.reads, lsn)) {
+      this.reads.removeWhereAtMost(LSN, lsn);
+      this.readSpan.walked(this.reads);
+    }
+    if (this.boundSpan.needsWalk(this.bounds, lsn)) {
+      this.bounds.lowerAtMost(lsn, NONE);
+      this.boundSpan.walked(this.bounds);
+    }
   }
 
   /** One per (session, key) written or read, plus one per session with an LSN bound. */
@@ -85,25 +130,66 @@ function versionOf(table: NumTable, session: number, key: number): number {
   return at < 0 ? 0 : (table.data[at + VERSION] as number);
 }
 
-/** Keeps the newer version; at equal versions, one with an LSN over one without. */
+/** Keeps the newer version; at equal versions, one with an LSN over one without. True when it stored `lsn`. */
 function improve(
   table: NumTable,
   session: number,
   key: number,
   version: number,
   lsn: number,
-): void {
+): boolean {
   const at = table.find(session, key);
   if (at < 0) {
     const made = table.add(session, key);
     table.data[made + VERSION] = version;
     table.data[made + LSN] = lsn;
-    return;
+    return true;
   }
   const data = table.data;
   const old = data[at + VERSION] as number;
   if (version > old || (version === old && Number.isNaN(data[at + LSN]))) {
     data[at + VERSION] = version;
     data[at + LSN] = lsn;
+    return true;
+  }
+  return false;
+}
+
+/**
+ * Bounds on the LSNs a table holds: every one is in [min, max] or NaN (and then `nan`).
+ * Widened on every store, never narrowed but by a walk or a clear, so it stays a
+ * bound when entries are overwritten or removed.
+ */
+class Span {
+  min = Number.POSITIVE_INFINITY;
+  max = Number.NEGATIVE_INFINITY;
+  nan = false;
+
+  note(lsn: number): void {
+    if (lsn < this.min) this.min = lsn;
+    if (lsn > this.max) this.max = lsn;
+    if (Number.isNaN(lsn)) this.nan = true;
+  }
+
+  /**
+   * Compacts `table` to `lsn` when that needs no walk (see the file's header): true
+   * when the caller must walk it.
+   */
+  needsWalk(table: NumTable, lsn: number): boolean {
+    if (table.size === 0 || lsn < this.min) return false;
+    if (lsn >= this.max && !this.nan) {
+      table.clear();
+      this.min = Number.POSITIVE_INFINITY;
+      this.max = Number.NEGATIVE_INFINITY;
+      return false;
+    }
+    return true;
+  }
+
+  /** After a walk of `table`: the exact bounds of what it kept. */
+  walked(table: NumTable): void {
+    this.min = table.keptMin;
+    this.max = table.keptMax;
+    this.nan = table.keptNaN;
   }
 }
