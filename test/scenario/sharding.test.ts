@@ -409,6 +409,14 @@ describe("the sharding built-ins, shortened to 0.5 s warm-up + 2 s", () => {
     // The hot range holds the newest keys: the first range once the insert point has wrapped.
     const ops = range?.shards.map((s) => s.operations) ?? [];
     expect(ops.indexOf(Math.max(...ops))).toBe(0);
+    // Spread evenly, each replica serves 2,000/s × 0.9 reads / 4 shards of 3 ms mean CPU
+    // on 4 cores: utilisation 450 × 0.003 / 4 ≈ 0.34. The hot range's replica serves more
+    // than twice its share (imbalance > 2 above), so more than twice that utilisation.
+    const busiest = (name: string) =>
+      Math.max(...(r.get(name)?.nodes.map((n) => n.utilization) ?? [Number.NaN]));
+    expect(Math.abs(busiest("base") - 0.3375)).toBeLessThan(0.03);
+    expect(Math.abs(busiest("jump") - 0.3375)).toBeLessThan(0.03);
+    expect(busiest("range")).toBeGreaterThan(2 * 0.3375);
   });
 
   it("shard-key: by tenant every operation stays on one shard; by row key per-tenant queries scatter", () => {
