@@ -59,7 +59,14 @@ describe("the server's mechanisms, for any small scenario", () => {
         }
         timeouts += s.locks.timeouts;
       }
-      expect(report.errors.byKind.lock_timeout).toBe(timeouts);
+      // The server counts a timeout when it fires; the report counts the operation's
+      // error when it reaches the client, half a round trip later. Only operations in
+      // flight at the window's edges can fall on different sides of them: one that timed
+      // out in the warm-up and failed after the cut, or timed out before the end and had
+      // not failed yet.
+      const errors = report.errors.byKind.lock_timeout ?? 0;
+      expect(errors).toBeLessThanOrEqual(timeouts + report.verdict.inFlightAtStart);
+      expect(errors).toBeGreaterThanOrEqual(timeouts - report.verdict.inFlightAtEnd);
     },
   );
 });
