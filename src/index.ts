@@ -463,6 +463,7 @@ export {
   TimeSeriesReportSchema,
   TimeSeriesWindowSchema,
   type TopologyGraph,
+  topologyColumns,
   topologyOf,
   type Verdict,
   type VerdictReason,

@@ -3,7 +3,7 @@
 // stands first and the databases last; a replica fed only by a dotted
 // replication arrow sits under its primary. Boxes are sized from their text,
 // so no layout library or font metrics are needed. Pure: no DOM.
-import type { DiagramNode, TopologyGraph } from "dbsim";
+import { type DiagramNode, type TopologyGraph, topologyColumns } from "dbsim";
 
 const CHAR_PX = 6.6;
 const LINE_PX = 15;
@@ -28,32 +28,9 @@ export interface Layout {
   readonly height: number;
 }
 
-function columns(graph: TopologyGraph): Map<string, number> {
-  const column = new Map(graph.nodes.map((n) => [n.id, 0]));
-  // Longest path by relaxation, bounded by the node count so a cycle cannot run on.
-  for (let round = 0; round < graph.nodes.length; round++) {
-    let changed = false;
-    for (const e of graph.edges) {
-      if (e.style === "dotted") continue;
-      const next = (column.get(e.from) ?? 0) + 1;
-      if (next > (column.get(e.to) ?? 0) && next < graph.nodes.length) {
-        column.set(e.to, next);
-        changed = true;
-      }
-    }
-    if (!changed) break;
-  }
-  for (const e of graph.edges) {
-    if (e.style !== "dotted") continue;
-    const fedBySolid = graph.edges.some((s) => s.style !== "dotted" && s.to === e.to);
-    if (!fedBySolid) column.set(e.to, column.get(e.from) ?? 0);
-  }
-  return column;
-}
-
 /** Places every box of `graph`; the same graph always gives the same layout. */
 export function layoutGraph(graph: TopologyGraph): Layout {
-  const column = columns(graph);
+  const column = topologyColumns(graph);
   const byColumn: DiagramNode[][] = [];
   for (const node of graph.nodes) {
     const c = column.get(node.id) ?? 0;

@@ -93,3 +93,35 @@ export class GraphBuilder implements TopologyGraph {
 export function diagramId(name: string): string {
   return `node_${name.replace(/[^A-Za-z0-9_]/g, "_")}`;
 }
+
+/**
+ * Each node's column when the graph is drawn left to right: the longest chain of
+ * request arrows (solid) leading to it, so the workload stands first and the
+ * databases last; a node fed only by dotted (replication) arrows shares its
+ * source's column, so a replica sits under its primary. The HTML report's SVG and
+ * the playground both lay boxes out by it.
+ *
+ * @remarks Since 0.2.0
+ */
+export function topologyColumns(graph: TopologyGraph): Map<string, number> {
+  const column = new Map(graph.nodes.map((n) => [n.id, 0]));
+  // Longest path by relaxation, bounded by the node count (a cycle cannot run on).
+  for (let round = 0; round < graph.nodes.length; round++) {
+    let changed = false;
+    for (const e of graph.edges) {
+      if (e.style === "dotted") continue;
+      const next = (column.get(e.from) ?? 0) + 1;
+      if (next > (column.get(e.to) ?? 0) && next < graph.nodes.length) {
+        column.set(e.to, next);
+        changed = true;
+      }
+    }
+    if (!changed) break;
+  }
+  for (const e of graph.edges) {
+    if (e.style !== "dotted") continue;
+    const fedBySolid = graph.edges.some((s) => s.style !== "dotted" && s.to === e.to);
+    if (!fedBySolid) column.set(e.to, column.get(e.from) ?? 0);
+  }
+  return column;
+}

@@ -13,6 +13,7 @@ export { CostItemSchema, type CostReport, CostReportSchema } from "./cost-schema
 export { diagram, renderMermaid, topologyOf } from "./diagram.js";
 export { estimateWork, type MemoryItem, type WorkEstimate } from "./estimate.js";
 export type { DiagramEdge, DiagramNode, TopologyGraph } from "./graph.js";
+export { topologyColumns } from "./graph.js";
 export { scenarioJsonSchema } from "./json-schema.js";
 export {
   checkWorkLimits,

@@ -4,7 +4,7 @@
 // replication arrow sits under its primary. Labels keep the graph's own line
 // breaks (`<br/>`), and the boxes are sized from the text, so no layout library
 // or font metrics are needed.
-import type { DiagramNode, TopologyGraph } from "../../scenario/index.js";
+import { type DiagramNode, type TopologyGraph, topologyColumns } from "../../scenario/index.js";
 import { escapeXml } from "./svg.js";
 
 const CHAR_PX = 6.6;
@@ -25,32 +25,8 @@ interface Box {
   y: number;
 }
 
-/** Each node's column: the longest solid path to it; dotted-only nodes share their source's. */
-function columns(graph: TopologyGraph): Map<string, number> {
-  const column = new Map(graph.nodes.map((n) => [n.id, 0]));
-  // Longest path by relaxation, bounded by the node count (a cycle cannot run on).
-  for (let round = 0; round < graph.nodes.length; round++) {
-    let changed = false;
-    for (const e of graph.edges) {
-      if (e.style === "dotted") continue;
-      const next = (column.get(e.from) ?? 0) + 1;
-      if (next > (column.get(e.to) ?? 0) && next < graph.nodes.length) {
-        column.set(e.to, next);
-        changed = true;
-      }
-    }
-    if (!changed) break;
-  }
-  for (const e of graph.edges) {
-    if (e.style !== "dotted") continue;
-    const fedBySolid = graph.edges.some((s) => s.style !== "dotted" && s.to === e.to);
-    if (!fedBySolid) column.set(e.to, column.get(e.from) ?? 0);
-  }
-  return column;
-}
-
 function layout(graph: TopologyGraph): { boxes: Map<string, Box>; width: number; height: number } {
-  const column = columns(graph);
+  const column = topologyColumns(graph);
   const byColumn: Box[][] = [];
   const boxes = new Map<string, Box>();
   for (const node of graph.nodes) {
