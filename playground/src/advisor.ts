@@ -1,14 +1,31 @@
-// The advisor's score of the page's plan. The page's profiles are scenarios;
-// the advisor scores workload profiles, so each page profile maps onto the
-// built-in advisor profile with the same workload (read-heavy → read-heavy,
-// many-clients → connection-storm, cache-plans → catalog-reads: reads that
-// saturate one node), and the page's toggles become the advisor's plan. The
-// other page profiles have no advisor profile yet and say so. Pure data in,
-// plain data out, so the worker can post it and the page render it as text.
-import { type Advice, advise, BUILTIN_PROFILES, type PlanInput, type ProfileInput } from "dbsim";
+// The advisor's score of the page's plan: the page's own scenario, as written
+// (nodes sized by cores), run for three seeds and judged against SLOs. Each
+// page profile takes the SLOs of the built-in advisor profile with its workload
+// (read-heavy → read-heavy, many-clients → connection-storm, cache-plans →
+// catalog-reads); the others a default SLO set. The explanation is diagnosed
+// from the page's runs. The next step is the advisor's: it is checked on the
+// advisor's plan of the toggles (an RDS node size, the profile's workload),
+// because a step is a change to an advisor plan, not to a scenario. Pure data
+// in, plain data out, so the worker can post it and the page render it as text.
+import {
+  type Advice,
+  advise,
+  BUILTIN_PROFILES,
+  diagnose,
+  type PlanInput,
+  type ProfileInput,
+  planTraits,
+  resolvePlan,
+  resolveProfile,
+  type ScenarioInput,
+  type ScenarioScore,
+  type SloInput,
+  type SloResult,
+  scoreScenario,
+} from "dbsim";
 import type { PlanJson, Toggles } from "./plan.js";
 
-/** The advisor profile each page profile is scored as. */
+/** The advisor profile whose SLOs (and next steps) each page profile takes. */
 export const ADVISOR_PROFILE: Readonly<Record<string, string>> = {
   "read-heavy": "read-heavy",
   "many-clients": "connection-storm",
@@ -23,11 +40,11 @@ export const SCORE_SLOTS: readonly { key: string; label: string }[] = [
   { key: "staleReadBudget", label: "Stale read budget" },
   { key: "availability", label: "Availability" },
   { key: "budgetPerHour", label: "Budget per hour" },
-  { key: "cost", label: "Cost per hour (advisor's plan)" },
+  { key: "cost", label: "Cost per hour" },
   { key: "complexity", label: "Complexity, reversibility" },
   { key: "explanation", label: "Explanation" },
-  { key: "next", label: "Next step" },
-  { key: "runs", label: "Plan scored, seeds" },
+  { key: "next", label: "Next step (advisor's plan)" },
+  { key: "runs", label: "Scenario scored, seeds" },
 ];
 
 /** The score as the page shows it: a title and a sentence per slot, never markup. */
@@ -78,46 +95,107 @@ export function advisorProfile(plan: PlanJson): ProfileInput | string {
   return { ...profile, simulation: { ...profile.simulation, ...window } } as ProfileInput;
 }
 
+/**
+ * The SLOs of page profiles without an advisor profile: a generic OLTP target
+ * (read p99 10 ms, write p99 20 ms, 0.1 % of operations unserved), with the
+ * schema's defaults for the rest (stale reads unconstrained, no budget).
+ */
+export const DEFAULT_SLO: SloInput = { readP99Ms: 10, writeP99Ms: 20, errorBudget: 0.001 };
+
+/** Seeds of the score's runs. */
+const SEEDS = 3;
+
+/** The SLOs a page plan is judged against and where they come from. */
+export function pageSlos(plan: PlanJson): { slo: SloInput; source: string; budget?: number } {
+  const name = typeof plan.name === "string" ? plan.name : "";
+  const advisorName = ADVISOR_PROFILE[name];
+  const profile = advisorName === undefined ? undefined : BUILTIN_PROFILES[advisorName];
+  if (advisorName === undefined || profile === undefined) {
+    return { slo: DEFAULT_SLO, source: "default SLOs" };
+  }
+  return {
+    slo: profile.slo,
+    source: `${advisorName} profile's SLOs`,
+    ...(profile.budgetPerHour !== undefined ? { budget: profile.budgetPerHour } : {}),
+  };
+}
+
+/**
+ * The page's own scenario scored: three runs, seeds derived from the
+ * scenario's seed as the advisor derives a profile's (`deriveSeed(seed, 0, r)`).
+ */
+export function pageScore(plan: PlanJson): ScenarioScore {
+  const { slo, budget } = pageSlos(plan);
+  return scoreScenario(slo, plan as ScenarioInput, {
+    seeds: SEEDS,
+    ...(typeof plan.seed === "number" ? { seed: plan.seed } : {}),
+    ...(budget !== undefined ? { budgetPerHour: budget } : {}),
+  });
+}
+
 const fig = (x: number | null): string =>
   x === null ? "—" : Math.abs(x) >= 100 ? x.toFixed(0) : x.toPrecision(3);
 
-function sloText(s: Advice["current"]["slos"][number]): string {
+function sloText(s: SloResult): string {
   if (s.status === "not scored") return `not scored${s.note ? `: ${s.note}` : ""}`;
   const margin =
     s.margin === null ? "" : `, margin ${s.margin >= 0 ? "+" : ""}${(s.margin * 100).toFixed(0)} %`;
   return `${s.status}: ${fig(s.value)} against ${fig(s.target)}${margin}${s.withinNoise ? " (within noise)" : ""}`;
 }
 
-function viewOf(advice: Advice): ScoreView {
-  const c = advice.current;
+function nextText(advice: Advice | null, why: string): string {
+  if (advice === null) return why;
   const next = advice.nextStep;
-  const slots: Record<string, string> = Object.fromEntries(c.slos.map((s) => [s.slo, sloText(s)]));
-  slots.cost =
-    c.costPerHour === null ? `no price (${c.vcpus} vCPUs)` : `$${c.costPerHour.toFixed(2)} / h`;
-  slots.complexity = `${c.complexity} point${c.complexity === 1 ? "" : "s"}, ${c.reversible ? "reversible" : "one-way door (sharding)"}`;
-  slots.explanation =
-    advice.symptoms.length === 0
-      ? "No symptom: every resource has headroom."
-      : advice.symptoms.map((s) => s.message).join(" ");
-  slots.next =
-    advice.suggestions.length === 0
-      ? "none: no symptom calls for a step"
-      : next === null
-        ? "none: no step checked ranks before this plan"
-        : `${next.step} → ${next.score.label}: ${next.score.met} of ${next.score.scored} SLOs met (simulated)`;
-  slots.runs = `${c.label}; seeds ${advice.seeds.join(", ")}`;
-  return {
-    title: `Advisor score (${advice.profile} profile): ${c.met} of ${c.scored} SLOs met`,
-    slots,
-  };
+  return advice.suggestions.length === 0
+    ? "none: no symptom calls for a step"
+    : next === null
+      ? "none: no step checked ranks before this plan"
+      : `${next.step} → ${next.score.label}: ${next.score.met} of ${next.score.scored} SLOs met (simulated on the advisor's plan, ${next.score.plan.size})`;
 }
 
-/** Scores the page's plan with the advisor; deterministic for a plan. */
-export function scoreOf(plan: PlanJson, toggles: Toggles): ScoreView {
-  const profile = advisorProfile(plan);
+/** The page's runs' symptoms, diagnosed as the mapped advisor profile's workload. */
+function explanation(score: ScenarioScore, profile: ProfileInput | string): string {
   if (typeof profile === "string") {
-    return { title: "Advisor score: not scored", slots: { explanation: profile } };
+    return `Not diagnosed: ${profile}.`;
   }
-  const advice = advise(profile, { plan: advisorPlan(toggles), maxSuggestions: MAX_SUGGESTIONS });
-  return viewOf(advice);
+  const symptoms = diagnose(resolveProfile(profile), score.evidence, score.slos);
+  return symptoms.length === 0
+    ? "No symptom: every resource has headroom."
+    : symptoms.map((s) => s.message).join(" ");
+}
+
+function nodesText(score: ScenarioScore): string {
+  const nodes = score.evidence.nodes;
+  const cores = [...new Set(nodes.map((n) => n.cores))].join("/");
+  return `${nodes.length} node${nodes.length === 1 ? "" : "s"} of ${cores} cores`;
+}
+
+/** Scores the page's plan: its own scenario against its SLOs; deterministic for a plan. */
+export function scoreOf(plan: PlanJson, toggles: Toggles): ScoreView {
+  const score = pageScore(plan);
+  const { source } = pageSlos(plan);
+  const profile = advisorProfile(plan);
+  const advice =
+    typeof profile === "string"
+      ? null
+      : advise(profile, { plan: advisorPlan(toggles), maxSuggestions: MAX_SUGGESTIONS });
+  const traits = planTraits(resolvePlan(advisorPlan(toggles)));
+  const slots: Record<string, string> = Object.fromEntries(
+    score.slos.map((s) => [s.slo, sloText(s)]),
+  );
+  slots.cost =
+    score.costPerHour === null
+      ? `no price (${score.vcpus} cores)`
+      : `$${score.costPerHour.toFixed(2)} / h`;
+  slots.complexity = `${traits.complexity} point${traits.complexity === 1 ? "" : "s"}, ${traits.reversible ? "reversible" : "one-way door (sharding)"}`;
+  slots.explanation = explanation(score, profile);
+  slots.next = nextText(
+    advice,
+    "not checked: this page profile has no advisor profile to try steps on",
+  );
+  slots.runs = `the page's scenario, ${nodesText(score)}; seeds ${score.seeds.join(", ")}`;
+  return {
+    title: `Advisor score (${source}): ${score.met} of ${score.scored} SLOs met`,
+    slots,
+  };
 }

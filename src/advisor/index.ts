@@ -45,6 +45,12 @@ export {
   scorePlan,
 } from "./score.js";
 export {
+  type ScenarioScore,
+  type ScenarioScoreOptions,
+  type SloInput,
+  scoreScenario,
+} from "./score-scenario.js";
+export {
   planSearch,
   SEARCH_STAGES,
   type SearchEstimate,

@@ -142,8 +142,19 @@ function staleShare(r: Report): number {
   return reads === 0 ? 0 : (r.consistency?.staleReads ?? 0) / reads;
 }
 
-function judgeAll(profile: Profile, reports: readonly Report[], cost: number | null): SloResult[] {
-  const slo = profile.slo;
+/**
+ * Judges SLOs over the reports of one scenario's runs (one per seed): read and
+ * write p99, the unserved share against the error budget, the stale-read share,
+ * and the cost against the budget. Shared by {@link scorePlan} and `scoreScenario`.
+ *
+ * @remarks Since 0.2.0
+ */
+export function judgeSlos(
+  slo: Profile["slo"],
+  budget: number | null,
+  reports: readonly Report[],
+  cost: number | null,
+): SloResult[] {
   const slos = [
     judge(
       "readP99Ms",
@@ -159,7 +170,6 @@ function judgeAll(profile: Profile, reports: readonly Report[], cost: number | n
     judge("staleReadBudget", slo.staleReadBudget, reports.map(staleShare)),
     notScored("availability", slo.availability ?? null, "not yet scored: no faults are simulated"),
   ];
-  const budget = profile.budgetPerHour ?? null;
   if (budget === null) slos.push(notScored("budgetPerHour", null, "no budget in the profile"));
   else if (cost === null) slos.push(notScored("budgetPerHour", budget, "no price for a node size"));
   else
@@ -191,7 +201,7 @@ export function scorePlan(
     runScenario(scenario, { seed, ...(options.limits ? { limits: options.limits } : {}) }),
   );
   const costPerHour = reportCostPerHour(reports[0] as Report);
-  const slos = judgeAll(profile, reports, costPerHour);
+  const slos = judgeSlos(profile.slo, profile.budgetPerHour ?? null, reports, costPerHour);
   const traits = planTraits(plan);
   return {
     plan,

@@ -1,12 +1,15 @@
-// The advisor's score of the page's plan (playground/src/advisor.ts): each page
-// profile is scored as the advisor profile with its workload, the toggles are
-// the advisor's plan, and the score changes with the plan.
+// The advisor's score of the page's plan (playground/src/advisor.ts): the page's
+// own scenario is run and judged against SLOs (the advisor profile's with the
+// same workload, or the default set), and the score changes with the plan.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   ADVISOR_PROFILE,
   advisorPlan,
   advisorProfile,
+  DEFAULT_SLO,
+  pageScore,
+  pageSlos,
   SCORE_SLOTS,
   scoreOf,
 } from "../../playground/src/advisor.js";
@@ -17,7 +20,14 @@ import {
   planFromProfile,
   togglesOf,
 } from "../../playground/src/plan.js";
-import { BUILTIN_PROFILES, builtinScenario, PlanSchema } from "../../src/index.js";
+import {
+  BUILTIN_PROFILES,
+  builtinScenario,
+  deriveSeed,
+  PlanSchema,
+  runScenario,
+  type ScenarioInput,
+} from "../../src/index.js";
 
 const page = (name: string, window = { duration: "2s", warmup: "500ms" }): PlanJson => ({
   ...planFromProfile(builtinScenario(name) as PlanJson),
@@ -43,6 +53,35 @@ describe("the playground's advisor score", () => {
       });
     }
     expect(advisorProfile(page("write-heavy"))).toMatch(/"write-heavy" has no advisor profile yet/);
+    expect(pageSlos(page("write-heavy")).slo).toBe(DEFAULT_SLO);
+    expect(pageSlos(page("cache-plans")).slo).toBe(BUILTIN_PROFILES["catalog-reads"]?.slo);
+  });
+
+  it("scores the page's own scenario: its runs are runScenario of the page's plan, for every profile", () => {
+    for (const name of PROFILES) {
+      const plan = page(name, { duration: "1s", warmup: "200ms" });
+      const score = pageScore(plan);
+      // The seeds the advisor derives from a master seed, here the scenario's.
+      expect(score.seeds).toEqual([0, 1, 2].map((r) => deriveSeed(plan.seed as number, 0, r)));
+      const reports = score.seeds.map((seed) => runScenario(plan as ScenarioInput, { seed }));
+      const read = score.slos.find((s) => s.slo === "readP99Ms");
+      expect(read?.perSeed, name).toEqual(reports.map((r) => r.latency.read.p99));
+      expect(read?.status, name).not.toBe("not scored");
+    }
+  });
+
+  it("the panel names the page's nodes: cache-plans' one 8-core primary, not a 2-vCPU RDS class", () => {
+    const plan = page("cache-plans", { duration: "1s", warmup: "200ms" });
+    const view = scoreOf(plan, togglesOf(plan));
+    // src/scenario/builtins/cache-plans.json: "database": { "cores": 8 }.
+    expect(view.slots.runs).toMatch(/^the page's scenario, 1 node of 8 cores; seeds /);
+    expect(view.title).toMatch(
+      /^Advisor score \(catalog-reads profile's SLOs\): \d of \d SLOs met$/,
+    );
+    const unmapped = page("shard-key", { duration: "1s", warmup: "200ms" });
+    const other = scoreOf(unmapped, togglesOf(unmapped));
+    expect(other.title).toMatch(/^Advisor score \(default SLOs\): \d of \d SLOs met$/);
+    expect(other.slots.next).toMatch(/^not checked: /);
   });
 
   it("makes a valid advisor plan from every setting of the toggles", () => {
@@ -73,11 +112,19 @@ describe("the playground's advisor score", () => {
   });
 
   it("the score changes with the plan: replicas lift the reads that saturate one node", () => {
-    // catalog-reads on db.r6g.large (2 vCPUs): reads take 2 ms of CPU on average
-    // (uniform 1.5–2.5 ms), 1,500/s × 95 % × 2 ms = 2.85 cores of work on 2 cores
-    // (ρ > 1: the queue grows, read p99 far over 25 ms). With two replicas the
-    // reads spread over three nodes, 0.95 cores each (ρ ≈ 0.48: p99 well under it).
-    const plan = page("cache-plans");
+    // cache-plans made to saturate one node: 2 cores, reads of 1.5–2.5 ms of CPU
+    // (catalog-reads' listing queries), 1,500/s × 92 % × 2 ms = 2.76 cores of work
+    // on 2 cores (ρ > 1: the queue grows, read p99 far over 25 ms). With two
+    // replicas the reads spread over three nodes, 0.92 cores each (ρ ≈ 0.46).
+    const base = page("cache-plans");
+    const plan: PlanJson = {
+      ...base,
+      database: {
+        ...(base.database as object),
+        cores: 2,
+        readTime: { kind: "uniform", min: 1.5, max: 2.5 },
+      },
+    };
     const alone = scoreOf(plan, togglesOf(plan));
     const replicated = applyToggles(plan, {
       ...togglesOf(plan),
@@ -87,8 +134,9 @@ describe("the playground's advisor score", () => {
     expect(alone.slots.readP99Ms).toMatch(/^missed: /);
     expect(withReplicas.slots.readP99Ms).toMatch(/^met: /);
     expect(alone.title).not.toBe(withReplicas.title);
-    expect(alone.slots.next).toMatch(/^replica → /);
-    expect(withReplicas.slots.runs).toMatch(/2 replicas; seeds \d+, \d+, \d+$/);
+    expect(withReplicas.slots.runs).toMatch(
+      /^the page's scenario, 3 nodes of 2 cores; seeds \d+, \d+, \d+$/,
+    );
     for (const slot of SCORE_SLOTS) expect(withReplicas.slots[slot.key]).toBeTypeOf("string");
   });
 });

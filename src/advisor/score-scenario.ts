@@ -1,0 +1,113 @@
+// Scoring a scenario as written against SLOs: the same judgement as a plan's
+// score (score.ts), for a scenario that no advisor plan makes (a page's own
+// scenario, nodes sized by cores). The scenario runs once per seed, each SLO is
+// judged on the mean over the seeds with a Student-t 95 % interval.
+
+import type * as z from "zod";
+import { deriveSeed } from "../experiment/index.js";
+import { type Report, type RunLimits, runScenario } from "../scenario/index.js";
+import type { ScenarioInput } from "../scenario/schema.js";
+import { reportCostPerHour } from "./cost.js";
+import { type Evidence, gatherEvidence } from "./evidence.js";
+import { SloSchema } from "./profile.js";
+import { judgeSlos, type SloResult } from "./score.js";
+
+/**
+ * SLOs as written (defaults optional), as in a profile's `slo`.
+ *
+ * @remarks Since 0.2.0
+ */
+export type SloInput = z.input<typeof SloSchema>;
+
+/**
+ * Options of {@link scoreScenario}.
+ *
+ * @remarks Since 0.2.0
+ */
+export interface ScenarioScoreOptions {
+  /** Master seed: replication r runs with `deriveSeed(seed, 0, r)`, as a profile's (default 1). */
+  readonly seed?: number;
+  /** Replications, at least 3 (default 3). */
+  readonly seeds?: number;
+  /** Dollars per hour the scenario may cost; unscored without it. */
+  readonly budgetPerHour?: number;
+  /** Limits each run's estimate is checked against (see `RunLimits`). */
+  readonly limits?: RunLimits;
+}
+
+/**
+ * A scenario's score: its SLOs, cost and the evidence of its runs.
+ *
+ * @remarks Since 0.2.0
+ */
+export interface ScenarioScore {
+  /** The scenario as given; `dbsim run` on it with one of `seeds` reproduces that run. */
+  readonly scenario: ScenarioInput;
+  /** The seeds of its runs. */
+  readonly seeds: readonly number[];
+  /** Each SLO's judgement. */
+  readonly slos: readonly SloResult[];
+  /** SLOs met. */
+  readonly met: number;
+  /** SLOs scored (met or missed). */
+  readonly scored: number;
+  /** Dollars per hour, or null when a node has no price. */
+  readonly costPerHour: number | null;
+  /** Database vCPUs over every node. */
+  readonly vcpus: number;
+  /** What the runs showed. */
+  readonly evidence: Evidence;
+}
+
+function seedCount(n: number | undefined): number {
+  const count = n ?? 3;
+  if (!Number.isInteger(count) || count < 3 || count > 30) {
+    throw new RangeError(`scoreScenario: options.seeds is ${count}; expected an integer 3..30`);
+  }
+  return count;
+}
+
+/**
+ * Scores a scenario as written against SLOs by running it once per seed
+ * (replication r's seed is `deriveSeed(seed, 0, r)`, as {@link profileSeeds}).
+ * Deterministic: same SLOs, scenario and options, same score.
+ *
+ * @example
+ * ```ts
+ * const score = scoreScenario({ readP99Ms: 10, writeP99Ms: 20 }, builtinScenario("write-heavy")!);
+ * console.log(score.met, score.scored);
+ * ```
+ *
+ * @remarks Since 0.2.0
+ */
+export function scoreScenario(
+  sloInput: SloInput,
+  scenario: ScenarioInput,
+  options: ScenarioScoreOptions = {},
+): ScenarioScore {
+  const parsed = SloSchema.safeParse(sloInput);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new RangeError(
+      `scoreScenario: slo.${issue?.path.join(".") ?? ""} is invalid: ${issue?.message ?? "unknown"}`,
+    );
+  }
+  const count = seedCount(options.seeds);
+  const seeds = Array.from({ length: count }, (_, r) => deriveSeed(options.seed ?? 1, 0, r));
+  const reports = seeds.map((seed) =>
+    runScenario(scenario, { seed, ...(options.limits ? { limits: options.limits } : {}) }),
+  );
+  const first = reports[0] as Report;
+  const costPerHour = reportCostPerHour(first);
+  const slos = judgeSlos(parsed.data, options.budgetPerHour ?? null, reports, costPerHour);
+  return {
+    scenario,
+    seeds,
+    slos,
+    met: slos.filter((s) => s.status === "met").length,
+    scored: slos.filter((s) => s.status !== "not scored").length,
+    costPerHour,
+    vcpus: first.nodes.reduce((sum, n) => sum + n.cores, 0),
+    evidence: gatherEvidence(reports),
+  };
+}
