@@ -6,12 +6,16 @@
 // the steps): typecheck, lint and the API docs start with the build; the tests,
 // the packed-tarball check, publint and attw start once the build is done (the
 // CLI tests run the built binary, the others read dist/). Each step's output is
-// printed in one block when it ends, with its wall time.
+// printed in one block when it ends, with its wall time. The tests against real
+// programs (test/real/: PostgreSQL, pgbouncer, pgbench) run last, alone: pgbench
+// measures throughput on the machine's cores, and the other test files running
+// beside it made its measurements a mix of their load and its own.
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 
 const env = { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" };
 const json = ".test-results.json";
+const realJson = ".test-results-real.json";
 
 function step(name, cmd, args, problem = () => null) {
   const started = performance.now();
@@ -41,6 +45,7 @@ const skipped = (name, why) => {
 };
 
 rmSync(json, { force: true });
+rmSync(realJson, { force: true });
 // A circular import between chunks builds, but may run in the wrong order: the
 // bundler's warning fails the build step.
 const build = step("build", "npx", ["tsup"], (out) =>
@@ -61,29 +66,49 @@ const results = await Promise.all([
     "--reporter=default",
     "--reporter=json",
     `--outputFile.json=${json}`,
+    "--exclude=test/real/**",
   ]),
   afterBuild("pack", "node", ["scripts/pack-check.mjs"]),
   afterBuild("publint", "npx", ["publint", "--strict"]),
   afterBuild("attw", "npx", ["attw", "--pack", "."]),
 ]);
 
+results.push(
+  await (results.find((r) => r.name === "build")?.ok
+    ? step("vitest real programs", "npx", [
+        "vitest",
+        "run",
+        "test/real",
+        "--reporter=default",
+        "--reporter=json",
+        `--outputFile.json=${realJson}`,
+      ])
+    : skipped("vitest real programs", "the build failed")),
+);
+
+const VITEST_STEPS = new Map([
+  ["vitest", json],
+  ["vitest real programs", realJson],
+]);
 let testsPassed = 0;
 let testsFailed = 0;
-const vitestOk = results.find((r) => r.name === "vitest")?.ok === true;
-if (existsSync(json)) {
-  const report = JSON.parse(readFileSync(json, "utf8"));
-  testsPassed = report.numPassedTests ?? 0;
-  testsFailed = (report.numFailedTests ?? 0) + (vitestOk ? 0 : (report.numFailedTestSuites ?? 0));
-} else {
-  testsFailed += 1;
+for (const [name, file] of VITEST_STEPS) {
+  const ok = results.find((r) => r.name === name)?.ok === true;
+  if (existsSync(file)) {
+    const report = JSON.parse(readFileSync(file, "utf8"));
+    testsPassed += report.numPassedTests ?? 0;
+    testsFailed += (report.numFailedTests ?? 0) + (ok ? 0 : (report.numFailedTestSuites ?? 0));
+  } else {
+    testsFailed += 1;
+  }
 }
 
 const stepsFailed = results.filter((r) => !r.ok);
-const passed = testsPassed + results.filter((r) => r.ok && r.name !== "vitest").length;
+const passed = testsPassed + results.filter((r) => r.ok && !VITEST_STEPS.has(r.name)).length;
 const failed =
   testsFailed +
-  stepsFailed.filter((r) => r.name !== "vitest").length +
-  (stepsFailed.some((r) => r.name === "vitest") && testsFailed === 0 ? 1 : 0);
+  stepsFailed.filter((r) => !VITEST_STEPS.has(r.name)).length +
+  (stepsFailed.some((r) => VITEST_STEPS.has(r.name)) && testsFailed === 0 ? 1 : 0);
 process.stdout.write("\n");
 for (const r of results) process.stdout.write(`${r.ok ? "ok    " : "FAILED"} ${r.name}\n`);
 process.stdout.write(`${passed} passed, ${failed} failed\n`);

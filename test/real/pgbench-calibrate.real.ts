@@ -16,7 +16,7 @@ import { missingPrograms, PGBENCH, type RealCluster, run, startPostgres } from "
 const LEVELS = [1, 2, 4, 6, 8, 16];
 const HOLDOUT = [4, 6];
 const REPEATS = 3;
-const SECONDS = 2;
+const SECONDS = 1;
 const TOLERANCE_PERCENT = 15;
 
 const skip = missingPrograms();
