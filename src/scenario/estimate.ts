@@ -62,7 +62,7 @@ export function estimateWork(
   options: { readonly history?: boolean | { readonly limit?: number } } = {},
 ): WorkEstimate {
   const mean = meanOf(scenario);
-  const { operations, basis } = countOperations(scenario, mean);
+  const { operations, basis } = countOperations(scenario, mean, meanOf(scenario, true));
   const events = countEvents(scenario, operations, mean);
   const memory = memoryItems(scenario, operations, options.history);
   const memoryBytes = memory.reduce((sum, m) => sum + m.bytes, 0);
@@ -72,11 +72,17 @@ export function estimateWork(
 
 type MeanFn = (spec: DistributionSpec) => number;
 
-function meanOf(scenario: Scenario): MeanFn {
+/**
+ * Means for the estimate: 0 for what has none (a spec the run will refuse), and
+ * for an infinite mean too unless `keepInfinite` (a Pareto think time of shape ≤ 1
+ * makes a client's cycle infinitely long on average, not free).
+ */
+function meanOf(scenario: Scenario, keepInfinite = false): MeanFn {
   const table = resolveLatencyTable(scenario.latency);
   return (spec) => {
     try {
       const m = distributionMean(spec, table);
+      if (keepInfinite && m === Number.POSITIVE_INFINITY) return m;
       return Number.isFinite(m) && m >= 0 ? m : 0;
     } catch {
       // A spec the run cannot use fails there, with its own message.
@@ -85,11 +91,24 @@ function meanOf(scenario: Scenario): MeanFn {
   };
 }
 
-function countOperations(scenario: Scenario, mean: MeanFn): { operations: number; basis: string } {
+function countOperations(
+  scenario: Scenario,
+  mean: MeanFn,
+  meanOrInfinite: MeanFn,
+): { operations: number; basis: string } {
   const totalMs = scenario.warmup + scenario.duration;
   const seconds = `${formatCount(totalMs / 1000)} s`;
   const w = scenario.workload;
   if (w.clients !== undefined) {
+    if (meanOrInfinite(w.thinkTime) === Number.POSITIVE_INFINITY) {
+      // Cycles of infinite mean (a Pareto think time of shape ≤ 1): a run's count is
+      // finite but has no mean to scale by; count one operation per client rather
+      // than the infinitely many a zero-length cycle would give.
+      return {
+        operations: w.clients,
+        basis: `${formatCount(w.clients)} clients, about one operation each: their think time has no finite mean`,
+      };
+    }
     // Each client waits at least its think time, a round trip and a statement per cycle.
     const cycleMs =
       mean(w.thinkTime) + mean(scenario.client.roundTrip) + mean(scenario.database.readTime);

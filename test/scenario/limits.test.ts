@@ -82,6 +82,28 @@ describe("livelock (item 7)", () => {
 });
 
 describe("the work estimate (item 8)", () => {
+  it("a think time with no finite mean (Pareto, shape ≤ 1) gives a finite estimate, not NaN, and the run goes ahead", () => {
+    // A fast-check counterexample: the infinite mean was taken as 0, so the cycle was
+    // 0 ms long, the operations infinite, and their writes 0 × ∞ = NaN events.
+    const input = {
+      duration: 1,
+      warmup: 0,
+      workload: {
+        clients: 1,
+        thinkTime: { kind: "pareto" as const, scale: 0.000001, shape: 0.17 },
+        readRatio: 0,
+        transactions: { share: 0, statements: 0 },
+        keys: { count: 1 },
+      },
+      database: { readTime: 0 },
+      client: { roundTrip: 0 },
+    };
+    const e = estimateWork(resolveScenario(input));
+    expect(e.operations).toBe(1);
+    expect(Number.isFinite(e.events)).toBe(true);
+    expect(() => runScenario(input)).not.toThrow();
+  });
+
   it("operations = rate × (warm-up + duration)", () => {
     const e = estimateWork(resolveScenario({ workload: { rate: 1000 }, duration: "60s" }));
     expect(e.operations).toBe(65_000); // 1000/s × (5 s warm-up + 60 s)
