@@ -137,11 +137,7 @@ const fig = (x: number | null): string =>
   x === null ? "—" : Math.abs(x) >= 100 ? x.toFixed(0) : x.toPrecision(3);
 
 function sloText(s: SloResult): string {
-  // A note that says so itself ("not yet scored: …") is not prefixed a second time.
-  if (s.status === "not scored") {
-    if (s.note?.startsWith("not ")) return s.note;
-    return `not scored${s.note ? `: ${s.note}` : ""}`;
-  }
+  if (s.status === "not scored") return `not scored${s.note ? `: ${s.note}` : ""}`;
   const margin =
     s.margin === null ? "" : `, margin ${s.margin >= 0 ? "+" : ""}${(s.margin * 100).toFixed(0)} %`;
   return `${s.status}: ${fig(s.value)} against ${fig(s.target)}${margin}${s.withinNoise ? " (within noise)" : ""}`;

@@ -9,7 +9,8 @@ const fig = (x: number | null): string => (x === null ? "–" : String(Number(x.
 const pct = (x: number): string => `${(x * 100).toFixed(0)} %`;
 
 function sloLine(s: SloResult): string {
-  if (s.status === "not scored") return `  ${s.slo.padEnd(16)} ${s.note ?? "not scored"}`;
+  if (s.status === "not scored")
+    return `  ${s.slo.padEnd(16)} not scored${s.note === undefined ? "" : `: ${s.note}`}`;
   const ci = s.ci95 ? `95 % CI ${fig(s.ci95.low)}–${fig(s.ci95.high)}` : "";
   const margin = s.margin === null ? "" : `margin ${s.margin >= 0 ? "+" : ""}${pct(s.margin)}`;
   const noise = s.withinNoise ? " (within noise: the interval holds the target)" : "";

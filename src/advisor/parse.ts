@@ -2,7 +2,7 @@
 // the path, the value found and what was expected (the scenario's ScenarioIssue shape).
 import type * as z from "zod";
 import { MAX_NESTING_DEPTH, tooDeepAt } from "../latency/nesting.js";
-import type { ScenarioIssue } from "../scenario/index.js";
+import { formatIssue, readJsonInput, type ScenarioIssue } from "../scenario/parse.js";
 import { type Plan, type PlanInput, PlanSchema, type Profile, ProfileSchema } from "./profile.js";
 
 /**
@@ -26,7 +26,7 @@ export class AdvisorError extends Error {
 
   /** @param issues - the problems */
   constructor(issues: readonly ScenarioIssue[]) {
-    super(issues.map((i) => (i.path === "" ? i.message : `${i.path}: ${i.message}`)).join("\n"));
+    super(issues.map(formatIssue).join("\n"));
     this.name = "AdvisorError";
     this.issues = issues;
   }
@@ -39,15 +39,9 @@ export class AdvisorError extends Error {
  * @remarks Since 0.2.0
  */
 export function parseProfile(input: unknown): ProfileParseResult {
-  let value = input;
-  if (typeof input === "string") {
-    try {
-      value = JSON.parse(input);
-    } catch (error) {
-      const detail = error instanceof Error ? error.message : String(error);
-      return fail("", "invalid_json", `malformed JSON: ${detail}`);
-    }
-  }
+  const read = readJsonInput(input);
+  if (!read.ok) return { ok: false, issues: [read.issue] };
+  const value = read.value;
   const deep = tooDeepAt(value, MAX_NESTING_DEPTH);
   if (deep !== undefined) {
     return fail(deep.map(String).join("."), "too_deep", "expected input nested less deeply");

@@ -168,7 +168,7 @@ export function judgeSlos(
     ),
     judge("errorBudget", slo.errorBudget, reports.map(unservedShare)),
     judge("staleReadBudget", slo.staleReadBudget, reports.map(staleShare)),
-    notScored("availability", slo.availability ?? null, "not yet scored: no faults are simulated"),
+    notScored("availability", slo.availability ?? null, "no faults are simulated yet"),
   ];
   if (budget === null) slos.push(notScored("budgetPerHour", null, "no budget in the profile"));
   else if (cost === null) slos.push(notScored("budgetPerHour", budget, "no price for a node size"));

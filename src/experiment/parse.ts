@@ -10,7 +10,7 @@ import {
   formatIssue,
   parseScenario,
 } from "../scenario/index.js";
-import type { ScenarioIssue } from "../scenario/parse.js";
+import { readJsonInput, type ScenarioIssue } from "../scenario/parse.js";
 import type { Scenario } from "../scenario/schema.js";
 import {
   type GridAxis,
@@ -73,15 +73,9 @@ export class ExperimentError extends Error {
  * @remarks Since 0.2.0
  */
 export function parseExperiment(input: unknown): ExperimentParseResult {
-  let value = input;
-  if (typeof input === "string") {
-    try {
-      value = JSON.parse(input);
-    } catch (error) {
-      const detail = error instanceof Error ? error.message : String(error);
-      return fail([{ path: "", code: "invalid_json", message: `malformed JSON: ${detail}` }]);
-    }
-  }
+  const read = readJsonInput(input);
+  if (!read.ok) return fail([read.issue]);
+  const value = read.value;
   const deep = tooDeepAt(value, MAX_NESTING_DEPTH);
   if (deep !== undefined) {
     return fail([

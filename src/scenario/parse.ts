@@ -52,6 +52,30 @@ export class ScenarioError extends Error {
 }
 
 /**
+ * Reads `input` as JSON when it is text, or takes it as already parsed; a
+ * malformed text is one `invalid_json` issue at the root. Shared by the scenario,
+ * experiment and profile parsers.
+ *
+ * @internal
+ */
+export function readJsonInput(
+  input: unknown,
+):
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly issue: ScenarioIssue } {
+  if (typeof input !== "string") return { ok: true, value: input };
+  try {
+    return { ok: true, value: JSON.parse(input) };
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    return {
+      ok: false,
+      issue: { path: "", code: "invalid_json", message: `malformed JSON: ${detail}` },
+    };
+  }
+}
+
+/**
  * Formats an issue as one line: `path: message`.
  *
  * @remarks Since 0.1.0
@@ -67,18 +91,9 @@ export function formatIssue(issue: ScenarioIssue): string {
  * @remarks Since 0.1.0
  */
 export function parseScenario(input: unknown): ParseResult {
-  let value = input;
-  if (typeof input === "string") {
-    try {
-      value = JSON.parse(input);
-    } catch (error) {
-      const detail = error instanceof Error ? error.message : String(error);
-      return {
-        ok: false,
-        issues: [{ path: "", code: "invalid_json", message: `malformed JSON: ${detail}` }],
-      };
-    }
-  }
+  const read = readJsonInput(input);
+  if (!read.ok) return { ok: false, issues: [read.issue] };
+  const value = read.value;
   try {
     // zod walks nested input recursively: measure the depth first, without recursion,
     // so a deeply nested file is an issue rather than a stack overflow.

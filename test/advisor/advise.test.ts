@@ -65,7 +65,7 @@ describe("advise", () => {
     });
     const availability = advice.current.slos.find((s) => s.slo === "availability");
     expect(availability?.status).toBe("not scored");
-    expect(availability?.note).toMatch(/not yet scored/);
+    expect(availability?.note).toBe("no faults are simulated yet");
     expect(advice.notScored.join(" ")).toMatch(/CQRS: not yet scored/);
   });
 });
