@@ -5,17 +5,16 @@
 // from disk with every network request aborted and the browser offline.
 // Without /usr/bin/chromium the test fails under CI=true and is skipped, with
 // a message, elsewhere (apt-get install -y chromium).
-import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CHROMIUM, chromiumPresent, launchChromium } from "../support/chromium.js";
 import { runCli } from "./harness.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const present = existsSync(CHROMIUM);
+const present = chromiumPresent;
 if (!present && process.env.CI !== "true") {
   console.warn(`html-report.test.ts skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
 }
@@ -83,19 +82,7 @@ describe.runIf(present || process.env.CI === "true")("HTML reports in headless C
     if (!present)
       throw new Error(`${CHROMIUM} is missing: CI must install it (apt-get install -y chromium)`);
     dir = await mkdtemp(join(tmpdir(), "dbsim-html-"));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

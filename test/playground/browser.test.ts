@@ -7,22 +7,21 @@
 // serious or critical problem. Screenshots go to test-output/playground/ (not
 // committed). Without /usr/bin/chromium the test fails under CI=true and is
 // skipped, with a message, elsewhere (apt-get install -y chromium).
-import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type PlanJson, planFromProfile, planToHash } from "../../playground/src/plan.js";
 import { servePlayground } from "../../src/cli/playground.js";
 import { builtinScenario, type ScenarioInput, topologyOf } from "../../src/index.js";
 import { runCli } from "../cli/harness.js";
+import { CHROMIUM, chromiumPresent, launchChromium } from "../support/chromium.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const present = existsSync(CHROMIUM);
+const present = chromiumPresent;
 if (!present && process.env.CI !== "true") {
   console.warn(
     `playground browser test skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`,
@@ -62,19 +61,7 @@ describe.runIf(present || process.env.CI === "true")("the playground in headless
       build: { outDir: join(dir, "site"), emptyOutDir: true },
     });
     ({ server, url } = await servePlayground(join(dir, "site"), 0));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
