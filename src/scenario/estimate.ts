@@ -62,7 +62,7 @@ export function estimateWork(
   options: { readonly history?: boolean | { readonly limit?: number } } = {},
 ): WorkEstimate {
   const mean = meanOf(scenario);
-  const { operations, basis } = countOperations(scenario, mean, meanOf(scenario, true));
+  const { operations, basis } = countOperations(scenario, meanOf(scenario, true));
   const events = countEvents(scenario, operations, mean);
   const memory = memoryItems(scenario, operations, options.history);
   const memoryBytes = memory.reduce((sum, m) => sum + m.bytes, 0);
@@ -93,25 +93,26 @@ function meanOf(scenario: Scenario, keepInfinite = false): MeanFn {
 
 function countOperations(
   scenario: Scenario,
-  mean: MeanFn,
   meanOrInfinite: MeanFn,
 ): { operations: number; basis: string } {
   const totalMs = scenario.warmup + scenario.duration;
   const seconds = `${formatCount(totalMs / 1000)} s`;
   const w = scenario.workload;
   if (w.clients !== undefined) {
-    if (meanOrInfinite(w.thinkTime) === Number.POSITIVE_INFINITY) {
-      // Cycles of infinite mean (a Pareto think time of shape ≤ 1): a run's count is
-      // finite but has no mean to scale by; count one operation per client rather
-      // than the infinitely many a zero-length cycle would give.
-      return {
-        operations: w.clients,
-        basis: `${formatCount(w.clients)} clients, about one operation each: their think time has no finite mean`,
-      };
-    }
     // Each client waits at least its think time, a round trip and a statement per cycle.
     const cycleMs =
-      mean(w.thinkTime) + mean(scenario.client.roundTrip) + mean(scenario.database.readTime);
+      meanOrInfinite(w.thinkTime) +
+      meanOrInfinite(scenario.client.roundTrip) +
+      meanOrInfinite(scenario.database.readTime);
+    if (cycleMs === Number.POSITIVE_INFINITY) {
+      // Cycles of infinite mean (a Pareto part of shape ≤ 1): a run's count is finite
+      // but has no mean to scale by; count one operation per client rather than the
+      // infinitely many a zero-length cycle would give.
+      return {
+        operations: w.clients,
+        basis: `${formatCount(w.clients)} clients, about one operation each: their cycle has no finite mean`,
+      };
+    }
     const operations = cycleMs > 0 ? (w.clients * totalMs) / cycleMs : Number.POSITIVE_INFINITY;
     return {
       operations,
@@ -164,6 +165,8 @@ function countEvents(scenario: Scenario, operations: number, mean: MeanFn): numb
   if (typeof rate === "object" && "ramp" in rate) {
     periodic += (Math.max(rate.ramp.from, rate.ramp.to) * totalMs) / 1000;
   }
+  // Unbounded operations (a zero-length cycle) are unbounded events, never ∞ × 0 = NaN.
+  if (operations === Number.POSITIVE_INFINITY) return operations;
   return operations * perOp + writeEvents + periodic;
 }
 

@@ -82,26 +82,43 @@ describe("livelock (item 7)", () => {
 });
 
 describe("the work estimate (item 8)", () => {
-  it("a think time with no finite mean (Pareto, shape ≤ 1) gives a finite estimate, not NaN, and the run goes ahead", () => {
-    // A fast-check counterexample: the infinite mean was taken as 0, so the cycle was
-    // 0 ms long, the operations infinite, and their writes 0 × ∞ = NaN events.
-    const input = {
-      duration: 1,
-      warmup: 0,
-      workload: {
-        clients: 1,
-        thinkTime: { kind: "pareto" as const, scale: 0.000001, shape: 0.17 },
-        readRatio: 0,
-        transactions: { share: 0, statements: 0 },
-        keys: { count: 1 },
-      },
-      database: { readTime: 0 },
-      client: { roundTrip: 0 },
-    };
-    const e = estimateWork(resolveScenario(input));
-    expect(e.operations).toBe(1);
-    expect(Number.isFinite(e.events)).toBe(true);
-    expect(() => runScenario(input)).not.toThrow();
+  // Two fast-check counterexamples: an infinite mean was taken as 0, so the cycle was
+  // 0 ms long, the operations infinite, and the events NaN — first with the think
+  // time heavy-tailed, then with the statement time and the round trip.
+  const HEAVY = { kind: "pareto" as const, scale: 0.000001, shape: 0.17 };
+  const base = {
+    duration: 1,
+    warmup: 0,
+    workload: {
+      clients: 1,
+      thinkTime: 0,
+      readRatio: 0,
+      transactions: { share: 0, statements: 0 },
+      keys: { count: 1 },
+    },
+    database: { readTime: 0 },
+    client: { roundTrip: 0 },
+  };
+  it.each([
+    ["the think time", { ...base, workload: { ...base.workload, thinkTime: HEAVY } }],
+    [
+      "the statement time and the round trip",
+      { ...base, database: { readTime: HEAVY }, client: { roundTrip: HEAVY } },
+    ],
+  ])(
+    "a cycle with no finite mean (%s Pareto, shape ≤ 1): a finite estimate, not NaN, and the run goes ahead",
+    (_, input) => {
+      const e = estimateWork(resolveScenario(input));
+      expect(e.operations).toBe(1);
+      expect(Number.isFinite(e.events)).toBe(true);
+      expect(() => runScenario(input)).not.toThrow();
+    },
+  );
+
+  it("a zero-length cycle is unbounded work, said as ∞, never NaN", () => {
+    const e = estimateWork(resolveScenario(base));
+    expect(e.operations).toBe(Number.POSITIVE_INFINITY);
+    expect(e.events).toBe(Number.POSITIVE_INFINITY);
   });
 
   it("operations = rate × (warm-up + duration)", () => {
