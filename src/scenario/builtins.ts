@@ -13,6 +13,7 @@ import poolSizeIo from "./builtins/pool-size-io.json";
 import proxysql from "./builtins/proxysql.json";
 import readHeavy from "./builtins/read-heavy.json";
 import readYourWrites from "./builtins/read-your-writes.json";
+import regions from "./builtins/regions.json";
 import scaleUp from "./builtins/scale-up.json";
 import shardHotspot from "./builtins/shard-hotspot.json";
 import shardKey from "./builtins/shard-key.json";
@@ -41,6 +42,7 @@ export const BUILTIN_SCENARIOS: Readonly<Record<string, ScenarioInput>> = Object
   "cache-nodes": cacheNodes as ScenarioInput,
   "shard-hotspot": shardHotspot as ScenarioInput,
   "shard-key": shardKey as ScenarioInput,
+  regions: regions as ScenarioInput,
 });
 
 /**

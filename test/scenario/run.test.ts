@@ -92,6 +92,7 @@ describe("built-in scenarios, shortened to 1 s warm-up + 3 s", () => {
       "cache-nodes",
       "shard-hotspot",
       "shard-key",
+      "regions",
     ]);
   });
 

@@ -50,6 +50,14 @@ export interface ClientConfig {
   readonly connectRoundTrips: number;
   /** The label of the client's random stream (default "client.network"). */
   readonly rngLabel?: string;
+  /**
+   * A further round trip each statement and each connect round trip of `op`
+   * pays on top of {@link ClientConfig.roundTripMs} (ms): the trip between the
+   * session's region and the node's. Omitted: none.
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly hopMs?: (op: Operation, rng: RandomStream) => number;
 }
 
 /** One instance's pool of persistent connections. */
@@ -197,7 +205,7 @@ export class DatabaseClient implements Service {
 
   /** Pays the set-up round trips, then opens a connection at the endpoint. */
   private connect(call: Call): void {
-    const setup = this.roundTrips(this.config.connectRoundTrips);
+    const setup = this.roundTrips(this.config.connectRoundTrips, call.op);
     this.sim.schedule(setup, () => {
       this.server.connect((conn, error) => {
         if (conn === null) {
@@ -222,7 +230,9 @@ export class DatabaseClient implements Service {
   }
 
   private runStatement(call: Call): void {
-    call.half = this.config.roundTripMs(this.rng) / 2;
+    const hop = this.config.hopMs;
+    const trip = this.config.roundTripMs(this.rng);
+    call.half = (hop === undefined ? trip : trip + hop(call.op, this.rng)) / 2;
     call.answered = false;
     this.sim._enqueueEvent(call, call.half, 0);
   }
@@ -276,9 +286,13 @@ export class DatabaseClient implements Service {
     done(op);
   }
 
-  private roundTrips(n: number): number {
+  private roundTrips(n: number, op: Operation): number {
+    const hop = this.config.hopMs;
     let t = 0;
-    for (let i = 0; i < n; i++) t += this.config.roundTripMs(this.rng);
+    for (let i = 0; i < n; i++) {
+      t += this.config.roundTripMs(this.rng);
+      if (hop !== undefined) t += hop(op, this.rng);
+    }
     return t;
   }
 }

@@ -87,6 +87,14 @@ export interface ReplicaLinkConfig {
   readonly applyWorkers: number;
   /** Windows when the replica is unreachable, sorted and disjoint. */
   readonly outages: readonly Outage[];
+  /**
+   * Whether its acks count toward a semi-sync or sync commit (default true):
+   * false for a standby that PostgreSQL's `synchronous_standby_names` does not
+   * list, which streams the log but never holds a commit.
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly synchronous?: boolean;
 }
 
 /**
@@ -583,7 +591,7 @@ export class Replication implements VersionHolder {
     } else if (stage !== mode.synchronousCommit) {
       return;
     }
-    if (record.waiter === null) return;
+    if (record.waiter === null || s.link.synchronous === false) return;
     // The ack travels back to the primary.
     const back = s.link.roundTripMs(s.rng) / 2;
     this.sim.schedule(back, () => {

@@ -1,11 +1,12 @@
 // The application's driver: one per database node (the router picks among
 // them), or one in front of ProxySQL. It holds the application's connections.
 import * as z from "zod";
-import { DatabaseClient } from "../../models/client/client.js";
+import { type ClientConfig, DatabaseClient } from "../../models/client/client.js";
 import type { ClientErrorKind } from "../../models/client/errors.js";
 import { DistributionSpecSchema, DurationSchema, positiveInt } from "../fields.js";
 import { alignColumns } from "../table-text.js";
-import type { Component, Way } from "./component.js";
+import type { BuildContext, Component, Way } from "./component.js";
+import { regionMap, wayRegions } from "./regions-map.js";
 
 /**
  * The `client` section: how the application holds connections.
@@ -112,7 +113,8 @@ export const client: Component<typeof ClientSection, typeof ClientReportSchema> 
     const { sim, scenario, compile } = context;
     const c = scenario.client;
     const drivers: DatabaseClient[] = [];
-    const ways = downstream.ways.map((way): Way => {
+    const hops = regionHops(context);
+    const ways = downstream.ways.map((way, i): Way => {
       const driver = new DatabaseClient(
         sim,
         {
@@ -128,6 +130,7 @@ export const client: Component<typeof ClientSection, typeof ClientReportSchema> 
           roundTripMs: compile(c.roundTrip),
           connectRoundTrips: c.connectRoundTrips,
           rngLabel: way.role === "replica" ? `client.network.${way.name}` : "client.network",
+          ...hops(i),
         },
         way.port,
       );
@@ -162,6 +165,17 @@ export const client: Component<typeof ClientSection, typeof ClientReportSchema> 
     };
   },
 };
+
+/** The hop between a session's region and the region of way `i`, when the plan has regions. */
+function regionHops(context: BuildContext): (i: number) => Pick<ClientConfig, "hopMs"> {
+  const map = regionMap(context);
+  if (map === null) return () => ({});
+  const where = wayRegions(context.scenario, map);
+  return (i) => {
+    const node = where[i] as number;
+    return { hopMs: (op, rng) => map.roundTrip(map.regionOf(op.session), node)(rng) };
+  };
+}
 
 function appLabel(c: z.output<typeof ClientSchema>, toProxy: boolean): string {
   const who = c.instances > 1 ? `${c.instances} app instances` : "Application";

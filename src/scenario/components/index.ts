@@ -15,6 +15,7 @@ import type { Component } from "./component.js";
 import { database } from "./database.js";
 import { pool } from "./pool.js";
 import { proxy } from "./proxy.js";
+import { regions } from "./regions.js";
 import { ReplicaOutageEvent } from "./replica-outage.js";
 import { replication } from "./replication.js";
 import { ReshardEvent } from "./reshard-event.js";
@@ -31,6 +32,7 @@ import { sharding } from "./sharding.js";
 export const COMPONENTS: readonly Component[] = [
   cache,
   sharding,
+  regions,
   routing,
   client,
   proxy,
@@ -49,6 +51,7 @@ export const SCENARIO_SECTIONS = {
   proxy: proxy.schema,
   cache: cache.schema,
   sharding: sharding.schema,
+  regions: regions.schema,
 } as const;
 
 /**
@@ -67,6 +70,7 @@ export const REPORT_SECTIONS = {
   proxy: proxy.report.schema,
   cache: cache.report.schema,
   sharding: sharding.report.schema,
+  regions: regions.report.schema,
 } as const;
 
 /**

@@ -2,6 +2,7 @@
 // node and the replication link, draws the log arrows, samples lag, and reports
 // the replication figures.
 import * as z from "zod";
+import type { Sampler } from "../../latency/index.js";
 import {
   type ReplicaLinkConfig,
   Replication,
@@ -20,8 +21,9 @@ import { diagramId } from "../graph.js";
 import { LagRecorder } from "../lag.js";
 import type { Report } from "../report.js";
 import { alignColumns, formatDuration, formatFigure, NO_DATA, spreadMs } from "../table-text.js";
-import { type Component, clusterName, type Way } from "./component.js";
+import { type BuildContext, type Component, clusterName, type Way } from "./component.js";
 import { buildServer } from "./database.js";
+import { quorumAcks, quorumVoters, regionMap, wayRegions } from "./regions-map.js";
 import { checkOutageEvents, liftOutages, ReplicaOutageEvent } from "./replica-outage.js";
 import { everyReplica } from "./shard-sections.js";
 
@@ -58,6 +60,10 @@ const ReplicaSchema = z
       .max(256)
       .optional()
       .describe("Parallel appliers (default: replication.applyWorkers)"),
+    region: z
+      .string()
+      .optional()
+      .describe("The region it lives in, one of regions.list (default: the primary's)"),
     outages: z
       .array(OutageSchema)
       .max(1000)
@@ -278,6 +284,7 @@ export const replication: Component<typeof ReplicationSection, typeof Replicatio
     const ports = [];
     const links: ReplicaLinkConfig[] = [];
     const ways: Way[] = [];
+    const regions = regionLinks(context);
     for (const [i, spec] of specs.entries()) {
       const name = spec.name ?? `replica-${i + 1}`;
       const cores = spec.cores ?? db.cores;
@@ -290,7 +297,8 @@ export const replication: Component<typeof ReplicationSection, typeof Replicatio
       ports.push(node);
       context.nodes.push({ server: node, role: "replica" });
       links.push({
-        roundTripMs: compile(spec.network ?? rep.network),
+        roundTripMs: regions.roundTrip(i, compile(spec.network ?? rep.network)),
+        synchronous: regions.synchronous(i),
         flushMs: compile(rep.flushTime),
         applyMs: compile(spec.applyTime ?? rep.applyTime),
         applyWorkers: spec.applyWorkers ?? rep.applyWorkers,
@@ -306,8 +314,9 @@ export const replication: Component<typeof ReplicationSection, typeof Replicatio
       graph.arrow({ from: "primary", to: id, label: logLabel, style: "dotted" });
       ways.push({ name: node.name, role: "replica", port: node, service: null, diagramId: id });
     }
-    const mode: ReplicationMode =
-      rep.mode === "async"
+    const mode: ReplicationMode = regions.quorum
+      ? { kind: "sync", acks: quorumAcks(scenario), synchronousCommit: rep.synchronousCommit }
+      : rep.mode === "async"
         ? { kind: "async" }
         : rep.mode === "semi-sync"
           ? { kind: "semi-sync", acks: rep.acks, timeoutMs: rep.timeout }
@@ -331,7 +340,7 @@ export const replication: Component<typeof ReplicationSection, typeof Replicatio
         series: () => lag.series(),
         section: (): z.output<typeof ReplicationReportSchema> => ({
           log,
-          mode: rep.mode,
+          mode: mode.kind,
           primaryLsn: r.lsn,
           commitWaitMs: spread(r.commitWaitMs),
           semiSync: { timeouts: r.semiSyncTimeouts, fallbacks: r.semiSyncFallbacks },
@@ -341,6 +350,33 @@ export const replication: Component<typeof ReplicationSection, typeof Replicatio
     };
   },
 };
+
+/**
+ * A replica's link across regions: the pair's round trip on top of its own
+ * network, and, under a quorum commit, whether it votes (one per other region).
+ */
+function regionLinks(context: BuildContext): {
+  readonly quorum: boolean;
+  roundTrip(replica: number, own: Sampler): Sampler;
+  synchronous(replica: number): boolean;
+} {
+  const map = regionMap(context);
+  const quorum = context.scenario.regions?.commit === "quorum" && quorumAcks(context.scenario) > 0;
+  if (map === null) return { quorum, roundTrip: (_, own) => own, synchronous: () => true };
+  const where = wayRegions(context.scenario, map);
+  const primary = where[0] as number;
+  const voters = quorumVoters(context.scenario);
+  return {
+    quorum,
+    roundTrip(replica, own) {
+      const region = where[replica + 1] as number;
+      if (region === primary) return own;
+      const hop = map.roundTrip(primary, region);
+      return (rng) => own(rng) + hop(rng);
+    },
+    synchronous: (replica) => !quorum || voters.has(replica),
+  };
+}
 
 /** The replication section of the report's table. */
 function replicationTable(rep: z.output<typeof ReplicationReportSchema>): string[] {

@@ -1,0 +1,144 @@
+// Bad `regions` input: each mistake gets an issue at its path that names the
+// value and what was expected; and the section's figures and table.
+import { describe, expect, it } from "vitest";
+import { formatTable } from "../../src/cli/format.js";
+import { diagram, parseScenario, runScenario, type ScenarioInput } from "../../src/index.js";
+import { issueAt } from "./issues.js";
+
+const base: ScenarioInput = {
+  workload: { rate: 50, sessions: 30 },
+  replication: {
+    replicas: [
+      { name: "us-r", region: "us" },
+      { name: "eu-r", region: "eu" },
+    ],
+  },
+  routing: { via: "app" },
+  regions: { list: [{ name: "us" }, { name: "eu" }, { name: "ap" }], primary: "us" },
+};
+
+function withRegions(patch: Record<string, unknown>): Record<string, unknown> {
+  return { ...base, regions: { ...base.regions, ...patch } };
+}
+
+describe("regions: bad input", () => {
+  it("names a primary region that is not listed", () => {
+    const issue = issueAt(withRegions({ primary: "mars" }), "regions.primary");
+    expect(issue.message).toContain("us, eu, ap");
+    expect(issue.message).toContain('"mars"');
+  });
+
+  it("names a replica's region that is not listed", () => {
+    const input = {
+      ...base,
+      replication: { replicas: [{ name: "x", region: "moon" }] },
+    };
+    expect(issueAt(input, "replication.replicas.0.region").message).toContain('"moon"');
+  });
+
+  it("names a replica's region when there is no regions section", () => {
+    const { regions: _, ...rest } = base;
+    const issue = issueAt(rest, "replication.replicas.0.region");
+    expect(issue.message).toContain("regions section");
+  });
+
+  it("names an rtt pair that is not two regions", () => {
+    const issue = issueAt(withRegions({ rtt: { "us-mars": 50 } }), "regions.rtt.us-mars");
+    expect(issue.message).toContain('"a-b"');
+  });
+
+  it("names a pair missing when there is no default", () => {
+    const issue = issueAt(
+      withRegions({ rtt: { "us-eu": 80, "us-ap": 150 }, rttDefault: "none" }),
+      "regions.rtt",
+    );
+    expect(issue.message).toContain("between eu and ap");
+  });
+
+  it("names a pair given twice", () => {
+    const issue = issueAt(withRegions({ rtt: { "us-eu": 80, "eu-us": 70 } }), "regions.rtt.us-eu");
+    expect(issue.message).toContain("eu-us");
+  });
+
+  it("names shares that do not sum to 1", () => {
+    const list = [
+      { name: "us", clients: 0.5 },
+      { name: "eu", clients: 0.3 },
+      { name: "ap", clients: 0.1 },
+    ];
+    expect(issueAt(withRegions({ list }), "regions.list").message).toContain("sum to 1, got 0.9");
+  });
+
+  it("names a share missing on one region of several", () => {
+    const list = [{ name: "us", clients: 0.5 }, { name: "eu", clients: 0.5 }, { name: "ap" }];
+    expect(issueAt(withRegions({ list }), "regions.list.2.clients").message).toContain(
+      "every region",
+    );
+  });
+
+  it("names a region listed twice", () => {
+    const list = [{ name: "us" }, { name: "us" }];
+    expect(issueAt(withRegions({ list }), "regions.list.1.name").message).toContain(
+      "no other region",
+    );
+  });
+
+  it("names a quorum commit without enough regions holding a replica", () => {
+    const input = {
+      ...withRegions({ commit: "quorum" }),
+      replication: { replicas: [{ name: "us-r", region: "us" }] },
+    };
+    expect(issueAt(input, "regions.commit").message).toContain("at least 1 regions");
+  });
+
+  it("names a replication mode set beside a quorum commit", () => {
+    const input = {
+      ...withRegions({ commit: "quorum" }),
+      replication: { ...base.replication, mode: "semi-sync" },
+    };
+    expect(issueAt(input, "replication.mode").message).toContain('"semi-sync"');
+  });
+
+  it("names a routing consistency policy beside regions", () => {
+    const input = {
+      ...base,
+      routing: { via: "app", consistency: { policy: "read-your-writes", by: "window" } },
+    };
+    expect(issueAt(input, "routing.consistency").message).toContain('policy "none"');
+  });
+
+  it("accepts region names with dashes in pair keys", () => {
+    const input = {
+      ...base,
+      replication: { replicas: [{ name: "r", region: "eu-west" }] },
+      regions: {
+        list: [{ name: "us-east" }, { name: "eu-west" }],
+        primary: "us-east",
+        rtt: { "us-east-eu-west": 80 },
+      },
+    };
+    expect(parseScenario(input).ok).toBe(true);
+  });
+});
+
+describe("regions: report and diagram", () => {
+  const scenario = { ...base, duration: 3_000, warmup: 500 } as ScenarioInput;
+
+  it("reports every region, its sessions and its replicas", () => {
+    const report = runScenario(scenario);
+    const regions = report.regions?.regions ?? [];
+    expect(regions.map((r) => r.name)).toEqual(["us", "eu", "ap"]);
+    expect(regions.map((r) => r.sessions)).toEqual([10, 10, 10]);
+    expect(regions.map((r) => r.replicas)).toEqual([["us-r"], ["eu-r"], []]);
+    // ap holds no node: its reads are all remote.
+    const ap = regions[2];
+    expect(ap?.remoteReads).toBe(ap?.reads);
+    expect(formatTable(report)).toContain("Regions");
+  });
+
+  it("draws each node's region", () => {
+    const text = diagram(scenario);
+    expect(text).toContain("region eu");
+    expect(text).toContain("sessions in us, eu, ap");
+  });
+});
