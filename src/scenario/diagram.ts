@@ -22,8 +22,18 @@ function escapeLabel(label: string): string {
  */
 export function renderMermaid(graph: TopologyGraph): string {
   const lines = ["flowchart LR"];
+  const box = (node: TopologyGraph["nodes"][number]) =>
+    `${node.id}${SHAPES[node.shape](escapeLabel(node.label))}`;
+  const groups: string[] = [];
   for (const node of graph.nodes) {
-    lines.push(`  ${node.id}${SHAPES[node.shape](escapeLabel(node.label))}`);
+    if (node.group === undefined) lines.push(`  ${box(node)}`);
+    else if (!groups.includes(node.group)) groups.push(node.group);
+  }
+  // A group (a region) is a subgraph holding its boxes, in the order drawn.
+  for (const [i, group] of groups.entries()) {
+    lines.push(`  subgraph group_${i}["${escapeLabel(group)}"]`);
+    for (const node of graph.nodes) if (node.group === group) lines.push(`    ${box(node)}`);
+    lines.push("  end");
   }
   for (const edge of graph.edges) {
     const arrow = edge.style === "dotted" ? "-.->" : "-->";

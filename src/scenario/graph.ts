@@ -13,6 +13,13 @@ export interface DiagramNode {
   readonly label: string;
   /** How it is drawn: an actor, a component, or a database. */
   readonly shape: "actor" | "component" | "database";
+  /**
+   * The group it is drawn in (a region's name), or none: boxes of one group
+   * are framed together.
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly group?: string;
 }
 
 /**
@@ -72,6 +79,13 @@ export class GraphBuilder implements TopologyGraph {
   after(id: string, node: DiagramNode): void {
     const at = this.indexOf(id);
     this.nodes.splice(at < 0 ? this.nodes.length : at + 1, 0, node);
+  }
+
+  /** Puts the box `id` in `group` (a region), keeping its place. */
+  group(id: string, group: string): void {
+    const at = this.indexOf(id);
+    const node = this.nodes[at];
+    if (node !== undefined) this.nodes[at] = { ...node, group };
   }
 
   /** Draws an arrow after those drawn so far. */

@@ -2,7 +2,14 @@
 // value and what was expected; and the section's figures and table.
 import { describe, expect, it } from "vitest";
 import { formatTable } from "../../src/cli/format.js";
-import { diagram, parseScenario, runScenario, type ScenarioInput } from "../../src/index.js";
+import { topologySvg } from "../../src/experiment/html/topology-svg.js";
+import {
+  diagram,
+  parseScenario,
+  runScenario,
+  type ScenarioInput,
+  topologyOf,
+} from "../../src/index.js";
 import { issueAt } from "./issues.js";
 
 const base: ScenarioInput = {
@@ -107,6 +114,17 @@ describe("regions: bad input", () => {
     expect(issueAt(input, "routing.consistency").message).toContain('policy "none"');
   });
 
+  it("names a routing hop that local reads would skip", () => {
+    const input = { ...base, routing: { via: "proxy-hop" } };
+    expect(issueAt(input, "routing.via").message).toContain('"proxy-hop"');
+  });
+
+  it("names ProxySQL in front of a replica in another region", () => {
+    const { routing: _, ...rest } = base;
+    const input = { ...rest, proxy: {} };
+    expect(issueAt(input, "proxy").message).toContain("replication.replicas.1 is in eu");
+  });
+
   it("accepts region names with dashes in pair keys", () => {
     const input = {
       ...base,
@@ -136,9 +154,23 @@ describe("regions: report and diagram", () => {
     expect(formatTable(report)).toContain("Regions");
   });
 
-  it("draws each node's region", () => {
+  it("draws each region as a subgraph holding its nodes", () => {
     const text = diagram(scenario);
-    expect(text).toContain("region eu");
     expect(text).toContain("sessions in us, eu, ap");
+    const us = text.indexOf('subgraph group_0["us"]');
+    const eu = text.indexOf('subgraph group_1["eu"]');
+    expect(us).toBeGreaterThan(0);
+    expect(eu).toBeGreaterThan(us);
+    // The primary and us-r are in us; eu-r in eu; ap holds none.
+    expect(text.slice(us, eu)).toContain("primary[(");
+    expect(text.slice(us, eu)).toContain("node_us_r");
+    expect(text.slice(eu)).toContain("node_eu_r");
+    expect(text).not.toContain('["ap"]');
+  });
+
+  it("frames each region in the HTML report's topology", () => {
+    const svg = topologySvg(topologyOf(scenario));
+    expect(svg).toContain('class="group"');
+    expect(svg).toContain(">eu</text>");
   });
 });

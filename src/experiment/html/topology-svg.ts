@@ -15,6 +15,8 @@ const ROW_GAP = 22;
 /** How far an arrow within a column bulges out to the right, and the room kept for it and its label. */
 const BULGE_PX = 40;
 const RIGHT_ROOM_PX = 130;
+/** Room between a group's frame and its boxes. */
+const GROUP_MARGIN_PX = 6;
 
 interface Box {
   readonly node: DiagramNode;
@@ -43,6 +45,7 @@ function layout(graph: TopologyGraph): { boxes: Map<string, Box>; width: number;
   let height = 0;
   for (const list of byColumn) {
     if (list === undefined) continue;
+    groupTogether(list);
     const columnWidth = Math.max(...list.map((b) => b.width));
     let y = PAD;
     for (const box of list) {
@@ -54,6 +57,41 @@ function layout(graph: TopologyGraph): { boxes: Map<string, Box>; width: number;
     x += columnWidth + COLUMN_GAP;
   }
   return { boxes, width: x - COLUMN_GAP + PAD + RIGHT_ROOM_PX, height };
+}
+
+/** Within a column, a group's (a region's) boxes one after another, in the order of first appearance. */
+function groupTogether(list: Box[]): void {
+  const order: (string | undefined)[] = [];
+  for (const b of list) if (!order.includes(b.node.group)) order.push(b.node.group);
+  if (order.length < 2) return;
+  const sorted = [...list].sort(
+    (a, b) => order.indexOf(a.node.group) - order.indexOf(b.node.group),
+  );
+  list.splice(0, list.length, ...sorted);
+}
+
+/** A frame around each group's boxes in each column, its name on top. */
+function groupFrames(boxes: readonly Box[]): string[] {
+  const frames = new Map<
+    string,
+    { x1: number; y1: number; x2: number; y2: number; name: string }
+  >();
+  for (const b of boxes) {
+    const name = b.node.group;
+    if (name === undefined) continue;
+    const key = `${name}\u0000${Math.round(b.x + b.width / 2)}`;
+    const f = frames.get(key) ?? { x1: b.x, y1: b.y, x2: b.x + b.width, y2: b.y + b.height, name };
+    f.x1 = Math.min(f.x1, b.x);
+    f.y1 = Math.min(f.y1, b.y);
+    f.x2 = Math.max(f.x2, b.x + b.width);
+    f.y2 = Math.max(f.y2, b.y + b.height);
+    frames.set(key, f);
+  }
+  const m = GROUP_MARGIN_PX;
+  return [...frames.values()].map(
+    (f) =>
+      `<g class="group"><rect x="${(f.x1 - m).toFixed(1)}" y="${(f.y1 - m).toFixed(1)}" width="${(f.x2 - f.x1 + 2 * m).toFixed(1)}" height="${(f.y2 - f.y1 + 2 * m).toFixed(1)}" rx="6" fill="none" stroke="#999" stroke-dasharray="2 2"/><text x="${(f.x1 - m + 3).toFixed(1)}" y="${(f.y1 - m - 2).toFixed(1)}" font-size="10" fill="#555">${escapeXml(f.name)}</text></g>`,
+  );
 }
 
 function boxSvg(box: Box): string {
@@ -113,7 +151,7 @@ export function topologySvg(graph: TopologyGraph, id = "topology"): string {
     const to = boxes.get(e.to);
     return from && to ? [edgeSvg(from, to, e.label, e.style === "dotted", markerId)] : [];
   });
-  const nodes = [...boxes.values()].map(boxSvg);
+  const nodes = [...groupFrames([...boxes.values()]), ...[...boxes.values()].map(boxSvg)];
   const marker = `<defs><marker id="${markerId}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#555"/></marker></defs>`;
   return `<svg class="topology" id="${escapeXml(id)}" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width.toFixed(1)} ${height.toFixed(1)}" width="${width.toFixed(1)}" height="${height.toFixed(1)}" font-size="11" font-family="sans-serif" role="img" aria-label="topology">${marker}${edges.join("")}${nodes.join("")}</svg>`;
 }

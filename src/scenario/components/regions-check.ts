@@ -2,7 +2,7 @@
 // regions, what a quorum commit needs, and the combinations not modelled.
 import type * as z from "zod";
 import type { ParsedScenario } from "./component.js";
-import { quorumAcks, quorumVoters } from "./regions-map.js";
+import { quorumAcks, quorumVoters, replicaRegions } from "./regions-map.js";
 
 /** @internal Adds an issue for each way `scenario` places nodes in regions that does not hold. */
 export function checkRegions(s: ParsedScenario, ctx: z.RefinementCtx): void {
@@ -27,6 +27,34 @@ export function checkRegions(s: ParsedScenario, ctx: z.RefinementCtx): void {
     );
   }
   if (r.commit === "quorum") checkQuorum(s, ctx);
+  checkFronts(s, ctx);
+}
+
+/**
+ * Reads go straight from the driver to their region's node, so a proxy hop or
+ * a DNS endpoint in front of them would be skipped; and ProxySQL, in the
+ * primary's region, would reach a replica elsewhere without paying the trip.
+ */
+function checkFronts(s: ParsedScenario, ctx: z.RefinementCtx): void {
+  const via = s.routing?.via;
+  if (via !== undefined && via !== "app") {
+    issue(
+      ctx,
+      ["routing", "via"],
+      'expected "app" with regions: reads go from the application to their region\'s node',
+      via,
+    );
+  }
+  const primary = s.regions?.primary;
+  const away = replicaRegions(s).findIndex((region) => region !== primary);
+  if (s.proxy !== undefined && away >= 0) {
+    issue(
+      ctx,
+      ["proxy"],
+      `expected every replica in the primary's region (${primary}) with ProxySQL, which sits there: replication.replicas.${away} is in ${replicaRegions(s)[away]}`,
+      "proxy",
+    );
+  }
 }
 
 function checkReplicaRegions(s: ParsedScenario, ctx: z.RefinementCtx): void {

@@ -7,7 +7,7 @@ import type * as z from "zod";
 import type { Service } from "../../models/operation.js";
 import { RegionFront, type RegionNode } from "../../models/regions/local-reads.js";
 import type { RegionMap } from "../../models/regions/regions.js";
-import type { GraphBuilder } from "../graph.js";
+import { diagramId, type GraphBuilder } from "../graph.js";
 import type { Report } from "../report.js";
 import type { Component, MeasuredWindow, Way } from "./component.js";
 import { checkRegions } from "./regions-check.js";
@@ -79,7 +79,7 @@ export const regions: Component<typeof RegionsSection, typeof RegionsReportSecti
   },
 };
 
-/** Names each way's box's region, and the regions' shares of the sessions on the application's. */
+/** Frames each way's boxes (its pooler and node) in its region, and names the regions on the application's box. */
 function labelBoxes(
   graph: GraphBuilder,
   ways: readonly Way[],
@@ -92,7 +92,9 @@ function labelBoxes(
     if (node !== undefined) graph.nodes[at] = { ...node, label: `${node.label}<br/>${extra}` };
   };
   ways.forEach((way, i) => {
-    relabel(way.diagramId, `region ${map.names[where[i] as number]}`);
+    const region = map.names[where[i] as number] as string;
+    graph.group(way.diagramId, region);
+    graph.group(diagramId(way.name), region);
   });
   relabel("app", `sessions in ${map.names.join(", ")}`);
 }
