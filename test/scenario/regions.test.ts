@@ -168,6 +168,30 @@ describe("regions: report and diagram", () => {
     expect(text).not.toContain('["ap"]');
   });
 
+  it("counts a region's reads through ProxySQL in another region as remote", () => {
+    const { routing: _, ...rest } = base;
+    const report = runScenario({
+      ...rest,
+      duration: 2_000,
+      warmup: 200,
+      proxy: {},
+      replication: { replicas: [{ name: "us-r", region: "us" }] },
+    } as ScenarioInput);
+    const [us, eu] = report.regions?.regions ?? [];
+    expect(us?.remoteReads).toBe(0);
+    expect(eu?.reads).toBeGreaterThan(0);
+    expect(eu?.remoteReads).toBe(eu?.reads);
+  });
+
+  it("puts a pooler and its node in the node's region", () => {
+    const text = diagram({ ...scenario, pool: { poolMode: "transaction" } });
+    const us = text.indexOf('subgraph group_0["us"]');
+    const eu = text.indexOf('subgraph group_1["eu"]');
+    expect(text.slice(us, eu)).toContain("primary[(");
+    expect(text.slice(us, eu).match(/PgBouncer/g)).toHaveLength(2);
+    expect(text.slice(eu).match(/PgBouncer/g)).toHaveLength(1);
+  });
+
   it("frames each region in the HTML report's topology", () => {
     const svg = topologySvg(topologyOf(scenario));
     expect(svg).toContain('class="group"');

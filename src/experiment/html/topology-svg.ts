@@ -17,6 +17,8 @@ const BULGE_PX = 40;
 const RIGHT_ROOM_PX = 130;
 /** Room between a group's frame and its boxes. */
 const GROUP_MARGIN_PX = 6;
+/** Room for a group's name above its frame. */
+const GROUP_LABEL_PX = 14;
 
 interface Box {
   readonly node: DiagramNode;
@@ -48,7 +50,11 @@ function layout(graph: TopologyGraph): { boxes: Map<string, Box>; width: number;
     groupTogether(list);
     const columnWidth = Math.max(...list.map((b) => b.width));
     let y = PAD;
+    let group: string | undefined;
     for (const box of list) {
+      // Room above each group's frame for its name.
+      if (box.node.group !== undefined && box.node.group !== group) y += GROUP_LABEL_PX;
+      group = box.node.group;
       box.x = x + (columnWidth - box.width) / 2;
       box.y = y;
       y += box.height + ROW_GAP;

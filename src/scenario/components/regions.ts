@@ -54,14 +54,13 @@ export const regions: Component<typeof RegionsSection, typeof RegionsReportSecti
     }
     const writer = downstream.front ?? first.service;
     const where = wayRegions(context.scenario, map);
-    const nodes: RegionNode[] =
-      first.role === "proxy"
-        ? []
-        : downstream.ways.map((way, i) => ({
-            region: where[i] as number,
-            primary: way.role === "primary",
-            service: way.service as Service,
-          }));
+    // ProxySQL (the one way in, in the primary's region) takes every read: a
+    // region elsewhere reads remotely.
+    const nodes: RegionNode[] = downstream.ways.map((way, i) => ({
+      region: where[i] as number,
+      primary: way.role !== "replica",
+      service: way.service as Service,
+    }));
     const front = new RegionFront(context.sim, map, writer, nodes);
     labelBoxes(context.graph, downstream.ways, where, map);
     const replicaNames = downstream.ways.filter((w) => w.role === "replica").map((w) => w.name);
@@ -93,8 +92,9 @@ function labelBoxes(
   };
   ways.forEach((way, i) => {
     const region = map.names[where[i] as number] as string;
+    // The way's first box (a pooler, or the node) and the node's own box.
     graph.group(way.diagramId, region);
-    graph.group(diagramId(way.name), region);
+    graph.group(way.role === "primary" ? "primary" : diagramId(way.name), region);
   });
   relabel("app", `sessions in ${map.names.join(", ")}`);
 }
