@@ -3,6 +3,8 @@
 // - a write from a region other than the primary's pays the region pair's round
 //   trip once per statement on top of what the same write costs in the
 //   primary's region (the driver's statement crosses to the primary and back);
+// - the log reaches a replica in another region half the pair's round trip
+//   later than one in the primary's region (a record crosses one way);
 // - a quorum commit over n regions (PostgreSQL synchronous_standby_names =
 //   ANY k (…), one standby per other region; docs "Multiple Synchronous
 //   Standbys", 27.2.8.3 in PostgreSQL 16) waits for k = ⌊n/2⌋ acks, the leader
@@ -82,6 +84,18 @@ describe("remote-region writes (constant delays)", () => {
     const gap =
       regionOf(report, "eu").writeLatencyMs.mean - regionOf(report, "us").writeLatencyMs.mean;
     expect(gap).toBeCloseTo(40, 9);
+  });
+});
+
+describe("replication across regions (constant delays)", () => {
+  it("delivers to a replica in another region half the pair's round trip later", () => {
+    const rtt = 64;
+    const report = runScenario(plan(["us", "eu"], { rtt: { "us-eu": rtt } }));
+    const lag = (name: string) =>
+      report.replication?.replicas.find((r) => r.name === name)?.replayLagMs.mean ?? Number.NaN;
+    // Commit to visible: the one-way trip, then the same flush and apply as at home.
+    // Report figures keep six significant digits (roundFigure), hence 3 decimals here.
+    expect(lag("r1") - lag("r0")).toBeCloseTo(rtt / 2, 3);
   });
 });
 
