@@ -33,11 +33,13 @@ export interface RegionNode {
  * @remarks Since 0.2.0
  */
 export class RegionFigures {
-  /** Reads and writes of its sessions answered (errors included). */
+  /** Reads of its sessions answered (errors included). */
   reads = 0;
+  /** Writes of its sessions answered (errors included). */
   writes = 0;
-  /** Latency of its successful reads and writes (ms), issue to answer. */
+  /** Latency of its successful reads (ms), issue to answer. */
   readonly readMs = new Histogram();
+  /** Latency of its successful writes (ms), issue to answer. */
   readonly writeMs = new Histogram();
   /** Of its reads, those answered from another region (no node there). */
   remoteReads = 0;
