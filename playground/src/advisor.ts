@@ -184,7 +184,11 @@ function nextText(advice: ScenarioAdvice): string {
       : "none: no step applies to this scenario";
   }
   if (next === null) {
-    const tried = advice.suggestions.map((g) => `${stepText(g)}: ${figuresText(g.score)}`);
+    const tried = advice.suggestions.map((g) => {
+      const had = new Set(advice.symptoms.map((x) => x.code));
+      const fresh = [...new Set(g.symptoms.map((x) => x.code))].filter((c) => !had.has(c));
+      return `${stepText(g)}: ${figuresText(g.score)}${fresh.length > 0 ? `, shows ${fresh.join(", ")}` : ""}`;
+    });
     return `none ranks before this scenario; checked ${tried.join("; ")}`;
   }
   const cures = next.cures.length === 0 ? "" : `; no longer ${next.cures.join(", ")}`;
@@ -195,7 +199,7 @@ function nextText(advice: ScenarioAdvice): string {
 function explanation(advice: ScenarioAdvice): string {
   return advice.symptoms.length === 0
     ? "No symptom: every resource has headroom."
-    : advice.symptoms.map((s) => s.message).join(" ");
+    : advice.symptoms.map((s) => s.message).join("; ");
 }
 
 function nodesText(score: ScenarioScore): string {

@@ -79,6 +79,8 @@ describe.runIf(present || process.env.CI === "true")("the playground in headless
     // The page's own thread never loads the library: only the worker does.
     expect(await gzipped("index-")).toBeLessThan(16_000);
     expect(await gzipped("worker-")).toBeLessThan(150_000);
+    // The README's screenshot ships in the package: kept small.
+    expect((await readFile("docs/img/playground.png")).length).toBeLessThan(150_000);
   });
 
   /** Where the figures, the diagram and the advisor panel sit, to the pixel. */
@@ -181,7 +183,15 @@ describe.runIf(present || process.env.CI === "true")("the playground in headless
     const title = await page.textContent("#advisor-title");
     expect(title).toMatch(/^Advisor score \(catalog-reads profile's SLOs\): \d of \d SLOs met$/);
     expect(await page.textContent("#score-readP99Ms")).toMatch(/^missed: /);
-    expect(await page.textContent("#score-next")).toMatch(/^replica → /);
+    // The next step is checked on this scenario: twice the cores carry the
+    // 2.76 cores of reads (ρ ≈ 0.69) with the fewest cores of the steps tried.
+    expect(await page.textContent("#score-next")).toMatch(
+      /^scale up to 4 cores: \d of 4 SLOs met, read p99 .* \(simulated on this scenario\)$/,
+    );
+    // The README's picture (docs/img/playground.png, reduced to a palette):
+    // the page above the report. Taking it scrolls, so the page goes back to the top.
+    await page.locator("main").screenshot({ path: join(SHOTS, "readme.png") });
+    await page.evaluate("window.scrollTo(0, 0)");
     const placesBefore = await places(page);
     await page.screenshot({ path: join(SHOTS, "5-score-one-node.png"), fullPage: true });
     await page.focus("#replica-on");
