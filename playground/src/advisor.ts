@@ -141,8 +141,7 @@ const fig = (x: number | null): string =>
 
 function sloText(s: SloResult): string {
   if (s.status === "not scored") return `not scored${s.note ? `: ${s.note}` : ""}`;
-  const margin =
-    s.margin === null ? "" : `, margin ${s.margin >= 0 ? "+" : ""}${(s.margin * 100).toFixed(0)} %`;
+  const margin = s.margin === null ? "" : `, margin ${percent(s.margin)}`;
   return `${s.status}: ${fig(s.value)} against ${fig(s.target)}${margin}${s.withinNoise ? " (within noise)" : ""}`;
 }
 
@@ -171,10 +170,18 @@ function stepText(g: ScenarioSuggestion): string {
   }
 }
 
+/** A step's SLOs met and its p99s, each with its margin against the SLO. */
 function figuresText(score: ScenarioScore): string {
-  const value = (key: string) => fig(score.slos.find((x) => x.slo === key)?.value ?? null);
-  return `${score.met} of ${score.scored} SLOs met, read p99 ${value("readP99Ms")} ms, write p99 ${value("writeP99Ms")} ms`;
+  const p99 = (key: string) => {
+    const s = score.slos.find((x) => x.slo === key);
+    const margin = s?.margin === null || s?.margin === undefined ? "" : ` (${percent(s.margin)})`;
+    return `${fig(s?.value ?? null)} ms${margin}`;
+  };
+  return `${score.met} of ${score.scored} SLOs met, read p99 ${p99("readP99Ms")}, write p99 ${p99("writeP99Ms")}`;
 }
+
+const percent = (margin: number): string =>
+  `${margin >= 0 ? "+" : ""}${(margin * 100).toFixed(0)} %`;
 
 function nextText(advice: ScenarioAdvice): string {
   const next = advice.nextStep;

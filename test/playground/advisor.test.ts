@@ -102,6 +102,9 @@ describe("the playground's advisor score", () => {
     // Shown to three significant digits.
     expect(Math.abs(shown("read") - read)).toBeLessThanOrEqual(read * 0.005);
     expect(Math.abs(shown("write") - write)).toBeLessThanOrEqual(write * 0.005);
+    // Its margin against the default read p99 target of 10 ms: (target − value) / target.
+    const margin = Math.round(((10 - read) / 10) * 100);
+    expect(view.slots.next).toContain(`read p99 ${shown("read")} ms (+${margin} %)`);
     expect(view.slots.next).toMatch(
       /^read from the primary for 1 s after a write: .*; no longer read-your-writes-violated \(simulated on this scenario\)$/,
     );
