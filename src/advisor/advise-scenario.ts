@@ -6,7 +6,7 @@
 // and it cures a symptom that called for it without showing a new one: a
 // routing policy or a shard key changes no SLO of a default set, but its runs
 // show whether the violations or the scatter are gone.
-import { parseScenario } from "../scenario/index.js";
+import { formatIssue, parseScenario } from "../scenario/index.js";
 import type { ScenarioInput } from "../scenario/schema.js";
 import { type DiagnosisWorkload, diagnose, type Symptom } from "./diagnose.js";
 import { comparePlans, type RankKey } from "./rank.js";
@@ -100,7 +100,11 @@ function costsNoMore(a: ScenarioScore, b: ScenarioScore): boolean {
 /** What the diagnosis needs of a scenario's workload: its offered rate as run. */
 function workloadOf(scenario: ScenarioInput, score: ScenarioScore): DiagnosisWorkload {
   const parsed = parseScenario(scenario);
-  if (!parsed.ok) throw new RangeError("adviseScenario: the scenario is invalid");
+  if (!parsed.ok) {
+    throw new RangeError(
+      `adviseScenario: the scenario is invalid: ${parsed.issues.map(formatIssue).join("; ")}`,
+    );
+  }
   const w = parsed.scenario.workload;
   return {
     workload: { rate: score.evidence.offeredPerSec, readShare: w.readRatio },
