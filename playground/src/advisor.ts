@@ -191,12 +191,13 @@ function nextText(advice: ScenarioAdvice): string {
       : "none: no step applies to this scenario";
   }
   if (next === null) {
-    const tried = advice.suggestions.map((g) => {
-      const had = new Set(advice.symptoms.map((x) => x.code));
-      const fresh = [...new Set(g.symptoms.map((x) => x.code))].filter((c) => !had.has(c));
-      return `${stepText(g)}: ${figuresText(g.score)}${fresh.length > 0 ? `, shows ${fresh.join(", ")}` : ""}`;
-    });
-    return `none ranks before this scenario; checked ${tried.join("; ")}`;
+    // The best tried only, so the slot keeps its height (the rest are ranked after it).
+    const best = advice.suggestions[0] as ScenarioSuggestion;
+    const had = new Set(advice.symptoms.map((x) => x.code));
+    const fresh = [...new Set(best.symptoms.map((x) => x.code))].filter((c) => !had.has(c));
+    const shows = fresh.length > 0 ? `, shows ${fresh.join(", ")}` : "";
+    const count = advice.suggestions.length;
+    return `none ranks before this scenario (${count} step${count === 1 ? "" : "s"} checked); the best, ${stepText(best)}: ${figuresText(best.score)}${shows}`;
   }
   const cures = next.cures.length === 0 ? "" : `; no longer ${next.cures.join(", ")}`;
   return `${stepText(next)}: ${figuresText(next.score)}${cures} (simulated on this scenario)`;
