@@ -2,7 +2,7 @@
 // page's, nodes sized by cores), where steps.ts changes an advisor plan. Each
 // step touches the sections it needs and keeps every other field; the result
 // is checked by the scenario schema, so a step can never hand back a scenario
-// `dbsim run` would refuse. Besides the plan steps, three that only a
+// `dbsim run` would refuse. Besides the plan steps, four that only a
 // scenario can express:
 // - read-primary-after-write: routing's read-your-writes policy by window, the
 //   session reads from the primary for a while after its write (the "read
@@ -15,7 +15,8 @@
 // - shard-key: the other shard key (row ↔ tenant) of a sharding with tenants;
 // - write-batching: PostgreSQL's commit_delay (0.5 ms), which makes a flushing
 //   backend wait for siblings so one log flush covers more commits
-//   (src/backend/access/transam/xlog.c, XLogFlush).
+//   (src/backend/access/transam/xlog.c, XLogFlush: the flusher sleeps when
+//   at least commit_siblings other transactions are open).
 import { formatIssue, parseScenario } from "../scenario/index.js";
 import type { ScenarioInput } from "../scenario/schema.js";
 import { nextSize, type Step } from "./steps.js";
