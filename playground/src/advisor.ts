@@ -3,29 +3,28 @@
 // page profile takes the SLOs of the built-in advisor profile with its workload
 // (read-heavy → read-heavy, many-clients → connection-storm, cache-plans →
 // catalog-reads); the others a default SLO set. The explanation is diagnosed
-// from the page's runs. The next step is the advisor's: it is checked on the
-// advisor's plan of the toggles (an RDS node size, the profile's workload),
-// because a step is a change to an advisor plan, not to a scenario. Pure data
-// in, plain data out, so the worker can post it and the page render it as text.
+// from the page's runs, and each step the symptoms call for is applied to the
+// page's scenario itself (applyScenarioStep) and simulated on the same seeds,
+// so the next step's figures are those `dbsim run` gives for the stepped
+// scenario. Pure data in, plain data out, so the worker can post it and the
+// page render it as text.
 import {
-  type Advice,
-  advise,
+  adviseScenario,
   BUILTIN_PROFILES,
-  diagnose,
   type PlanInput,
-  type ProfileInput,
   planTraits,
   resolvePlan,
-  resolveProfile,
+  type ScenarioAdvice,
   type ScenarioInput,
   type ScenarioScore,
+  type ScenarioSuggestion,
   type SloInput,
   type SloResult,
   scoreScenario,
 } from "dbsim";
 import type { PlanJson, Toggles } from "./plan.js";
 
-/** The advisor profile whose SLOs (and next steps) each page profile takes. */
+/** The advisor profile whose SLOs each page profile takes. */
 export const ADVISOR_PROFILE: Readonly<Record<string, string>> = {
   "read-heavy": "read-heavy",
   "many-clients": "connection-storm",
@@ -43,7 +42,7 @@ export const SCORE_SLOTS: readonly { key: string; label: string }[] = [
   { key: "cost", label: "Cost per hour" },
   { key: "complexity", label: "Complexity, reversibility" },
   { key: "explanation", label: "Explanation" },
-  { key: "next", label: "Next step (advisor's plan)" },
+  { key: "next", label: "Next step (checked on this scenario)" },
   { key: "runs", label: "Scenario scored, seeds" },
 ];
 
@@ -51,12 +50,18 @@ export const SCORE_SLOTS: readonly { key: string; label: string }[] = [
 export interface ScoreView {
   readonly title: string;
   readonly slots: Readonly<Record<string, string>>;
+  /** The next step's scenario and the seeds it was simulated on, or null when there is none. */
+  readonly next: {
+    readonly step: string;
+    readonly scenario: PlanJson;
+    readonly seeds: readonly number[];
+  } | null;
 }
 
 /** Suggestions checked at most: each is three more runs. */
-const MAX_SUGGESTIONS = 2;
+const MAX_SUGGESTIONS = 3;
 
-/** The advisor's plan of the page's toggles (the node size is the profile's). */
+/** The advisor's plan of the page's toggles: its components give the complexity. */
 export function advisorPlan(t: Toggles): PlanInput {
   return {
     ...(t.replica.on
@@ -75,24 +80,6 @@ export function advisorPlan(t: Toggles): PlanInput {
       ? { shards: { count: Math.max(2, t.shard.count), strategy: t.shard.strategy } }
       : {}),
   };
-}
-
-/**
- * The advisor profile for a page plan, its simulation window the page's (so
- * the score takes about as long per run as the figures did), or why there is none.
- */
-export function advisorProfile(plan: PlanJson): ProfileInput | string {
-  const name = typeof plan.name === "string" ? plan.name : "";
-  const advisorName = ADVISOR_PROFILE[name];
-  const profile = advisorName === undefined ? undefined : BUILTIN_PROFILES[advisorName];
-  if (profile === undefined) {
-    return `the page profile "${name}" has no advisor profile yet (scored: ${Object.keys(ADVISOR_PROFILE).join(", ")})`;
-  }
-  const window = {
-    ...(plan.duration !== undefined ? { duration: plan.duration } : {}),
-    ...(plan.warmup !== undefined ? { warmup: plan.warmup } : {}),
-  };
-  return { ...profile, simulation: { ...profile.simulation, ...window } } as ProfileInput;
 }
 
 /**
@@ -126,10 +113,26 @@ export function pageSlos(plan: PlanJson): { slo: SloInput; source: string; budge
  */
 export function pageScore(plan: PlanJson): ScenarioScore {
   const { slo, budget } = pageSlos(plan);
-  return scoreScenario(slo, plan as ScenarioInput, {
+  return scoreScenario(slo, plan as ScenarioInput, scoreOptions(plan, budget));
+}
+
+function scoreOptions(plan: PlanJson, budget: number | undefined) {
+  return {
     seeds: SEEDS,
     ...(typeof plan.seed === "number" ? { seed: plan.seed } : {}),
     ...(budget !== undefined ? { budgetPerHour: budget } : {}),
+  };
+}
+
+/**
+ * The page's own scenario scored as {@link pageScore} does, diagnosed, and
+ * each step its symptoms call for applied to it and simulated on the same seeds.
+ */
+export function pageAdvice(plan: PlanJson): ScenarioAdvice {
+  const { slo, budget } = pageSlos(plan);
+  return adviseScenario(slo, plan as ScenarioInput, {
+    ...scoreOptions(plan, budget),
+    maxSuggestions: MAX_SUGGESTIONS,
   });
 }
 
@@ -138,30 +141,73 @@ const fig = (x: number | null): string =>
 
 function sloText(s: SloResult): string {
   if (s.status === "not scored") return `not scored${s.note ? `: ${s.note}` : ""}`;
-  const margin =
-    s.margin === null ? "" : `, margin ${s.margin >= 0 ? "+" : ""}${(s.margin * 100).toFixed(0)} %`;
+  const margin = s.margin === null ? "" : `, margin ${percent(s.margin)}`;
   return `${s.status}: ${fig(s.value)} against ${fig(s.target)}${margin}${s.withinNoise ? " (within noise)" : ""}`;
 }
 
-function nextText(advice: Advice | null, why: string): string {
-  if (advice === null) return why;
-  const next = advice.nextStep;
-  return advice.suggestions.length === 0
-    ? "none: no symptom calls for a step"
-    : next === null
-      ? "none: no step checked ranks before this plan"
-      : `${next.step} → ${next.score.label}: ${next.score.met} of ${next.score.scored} SLOs met (simulated on the advisor's plan, ${next.score.plan.size})`;
+/** What a step did to the page's scenario, read from the stepped scenario itself. */
+function stepText(g: ScenarioSuggestion): string {
+  const next = g.score.scenario;
+  switch (g.step) {
+    case "scale-up":
+      return `scale up to ${next.database?.size ?? `${next.database?.cores} cores`}`;
+    case "replica":
+      return `${String(next.replication?.replicas)} read replicas`;
+    case "pool":
+      return "pgbouncer, transaction pool of 20";
+    case "cache":
+      return "Redis cache-aside, TTL 5 min";
+    case "shard":
+      return `${String(next.sharding?.shards)} shards`;
+    case "read-primary-after-write":
+      return "read from the primary for 1 s after a write";
+    case "sync-replication":
+      return "sync replication (remote_apply, every replica)";
+    case "shard-key":
+      return `shard by ${String(next.sharding?.key)}`;
+    case "write-batching":
+      return "write batching (commit_delay 0.5 ms)";
+  }
 }
 
-/** The page's runs' symptoms, diagnosed as the mapped advisor profile's workload. */
-function explanation(score: ScenarioScore, profile: ProfileInput | string): string {
-  if (typeof profile === "string") {
-    return `Not diagnosed: ${profile}.`;
+/** A step's SLOs met and its p99s, each with its margin against the SLO. */
+function figuresText(score: ScenarioScore): string {
+  const p99 = (key: string) => {
+    const s = score.slos.find((x) => x.slo === key);
+    const margin = s?.margin === null || s?.margin === undefined ? "" : ` (${percent(s.margin)})`;
+    return `${fig(s?.value ?? null)} ms${margin}`;
+  };
+  return `${score.met} of ${score.scored} SLOs met, read p99 ${p99("readP99Ms")}, write p99 ${p99("writeP99Ms")}`;
+}
+
+const percent = (margin: number): string =>
+  `${margin >= 0 ? "+" : ""}${(margin * 100).toFixed(0)} %`;
+
+function nextText(advice: ScenarioAdvice): string {
+  const next = advice.nextStep;
+  if (advice.suggestions.length === 0) {
+    return advice.symptoms.length === 0
+      ? "none: no symptom calls for a step"
+      : "none: no step applies to this scenario";
   }
-  const symptoms = diagnose(resolveProfile(profile), score.evidence, score.slos);
-  return symptoms.length === 0
+  if (next === null) {
+    // The best tried only, so the slot keeps its height (the rest are ranked after it).
+    const best = advice.suggestions[0] as ScenarioSuggestion;
+    const had = new Set(advice.symptoms.map((x) => x.code));
+    const fresh = [...new Set(best.symptoms.map((x) => x.code))].filter((c) => !had.has(c));
+    const shows = fresh.length > 0 ? `, shows ${fresh.join(", ")}` : "";
+    const count = advice.suggestions.length;
+    return `none ranks before this scenario (${count} step${count === 1 ? "" : "s"} checked); the best, ${stepText(best)}: ${figuresText(best.score)}${shows}`;
+  }
+  const cures = next.cures.length === 0 ? "" : `; no longer ${next.cures.join(", ")}`;
+  return `${stepText(next)}: ${figuresText(next.score)}${cures} (simulated on this scenario)`;
+}
+
+/** The page's runs' symptoms, diagnosed from the page's own scenario. */
+function explanation(advice: ScenarioAdvice): string {
+  return advice.symptoms.length === 0
     ? "No symptom: every resource has headroom."
-    : symptoms.map((s) => s.message).join(" ");
+    : advice.symptoms.map((s) => s.message).join("; ");
 }
 
 function nodesText(score: ScenarioScore): string {
@@ -172,13 +218,9 @@ function nodesText(score: ScenarioScore): string {
 
 /** Scores the page's plan: its own scenario against its SLOs; deterministic for a plan. */
 export function scoreOf(plan: PlanJson, toggles: Toggles): ScoreView {
-  const score = pageScore(plan);
+  const advice = pageAdvice(plan);
+  const score = advice.current;
   const { source } = pageSlos(plan);
-  const profile = advisorProfile(plan);
-  const advice =
-    typeof profile === "string"
-      ? null
-      : advise(profile, { plan: advisorPlan(toggles), maxSuggestions: MAX_SUGGESTIONS });
   const traits = planTraits(resolvePlan(advisorPlan(toggles)));
   const slots: Record<string, string> = Object.fromEntries(
     score.slos.map((s) => [s.slo, sloText(s)]),
@@ -188,14 +230,16 @@ export function scoreOf(plan: PlanJson, toggles: Toggles): ScoreView {
       ? `no price (${score.vcpus} cores)`
       : `$${score.costPerHour.toFixed(2)} / h`;
   slots.complexity = `${traits.complexity} point${traits.complexity === 1 ? "" : "s"}, ${traits.reversible ? "reversible" : "one-way door (sharding)"}`;
-  slots.explanation = explanation(score, profile);
-  slots.next = nextText(
-    advice,
-    "not checked: this page profile has no advisor profile to try steps on",
-  );
+  slots.explanation = explanation(advice);
+  slots.next = nextText(advice);
   slots.runs = `the page's scenario, ${nodesText(score)}; seeds ${score.seeds.join(", ")}`;
+  const next = advice.nextStep;
   return {
     title: `Advisor score (${source}): ${score.met} of ${score.scored} SLOs met`,
     slots,
+    next:
+      next === null
+        ? null
+        : { step: next.step, scenario: next.score.scenario as PlanJson, seeds: next.score.seeds },
   };
 }

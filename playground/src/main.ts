@@ -37,6 +37,8 @@ let nextId = 1;
 let running = 0;
 let timer: ReturnType<typeof setTimeout> | undefined;
 let worker = startWorker();
+/** The scored next step's scenario, which "Take the next step" makes the plan. */
+let nextPlan: PlanJson | null = null;
 
 function startWorker(): Worker {
   const w = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
@@ -219,6 +221,8 @@ function finish(reportJson: string): void {
 function showScoreSlots(): void {
   byId("advisor-title").textContent = "Advisor score: scored after the run";
   for (const slot of SCORE_SLOTS) byId(`score-${slot.key}`).textContent = "—";
+  nextPlan = null;
+  byId<HTMLButtonElement>("take-next").disabled = true;
 }
 
 function showScore(score: ScoreView): void {
@@ -227,6 +231,8 @@ function showScore(score: ScoreView): void {
   for (const slot of SCORE_SLOTS) {
     byId(`score-${slot.key}`).textContent = score.slots[slot.key] ?? "—";
   }
+  nextPlan = score.next?.scenario ?? null;
+  byId<HTMLButtonElement>("take-next").disabled = nextPlan === null;
   document.body.dataset.scored = String(Number(document.body.dataset.scored ?? "0") + 1);
   const status = byId("status").textContent ?? "";
   setStatus(status.replace(/; the advisor is scoring the plan…$/, "; scored by the advisor."));
@@ -276,6 +282,12 @@ function wireForm(): void {
     planChanged();
   });
   byId("export").addEventListener("click", exportPlan);
+  byId("take-next").addEventListener("click", () => {
+    if (nextPlan === null) return;
+    plan = nextPlan;
+    showToggles(togglesOf(plan));
+    planChanged();
+  });
   byId("copy-link").addEventListener("click", () => {
     void navigator.clipboard?.writeText(location.href).then(
       () => setStatus("Link copied."),

@@ -8,7 +8,7 @@ import { AdvisorError, parseProfile, resolvePlan } from "./parse.js";
 import type { Plan, PlanInput, Profile, ProfileInput } from "./profile.js";
 import { comparePlans, rankPlans } from "./rank.js";
 import { type PlanScore, profileSeeds, scorePlan } from "./score.js";
-import { applyStep, type Step } from "./steps.js";
+import { applyStep, PROGRESSION, type Step } from "./steps.js";
 
 /**
  * A step the symptoms called for, checked by simulating it.
@@ -90,10 +90,14 @@ function sizedReplicas(symptoms: readonly Symptom[]): number | undefined {
   return symptoms.find((s) => s.code === "reads-saturate")?.figures.replicasNeeded;
 }
 
+/** A plan step: the others (a routing policy, a shard key) change a scenario only. */
+const isPlanStep = (step: string): step is Step =>
+  (PROGRESSION as readonly string[]).includes(step);
+
 function stepsFor(symptoms: readonly Symptom[]): Map<Step, Symptom["code"][]> {
   const steps = new Map<Step, Symptom["code"][]>();
   for (const s of symptoms) {
-    for (const step of s.steps) {
+    for (const step of s.steps.filter(isPlanStep)) {
       const because = steps.get(step) ?? [];
       if (!because.includes(s.code)) because.push(s.code);
       steps.set(step, because);

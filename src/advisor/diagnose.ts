@@ -7,13 +7,41 @@
 // it grows without bound towards 100 % (Kleinrock, Queueing Systems I, 1975).
 import type { Evidence, NodeEvidence } from "./evidence.js";
 import type { Profile } from "./profile.js";
+import type { ScenarioStep } from "./scenario-steps.js";
 import type { SloResult } from "./score.js";
-import type { Step } from "./steps.js";
 
 /** CPU utilisation from which a node counts as busy. */
 export const BUSY_UTILIZATION = 0.7;
 /** Buffer pool hit ratio below which the rows no longer fit a node's memory. */
 export const LOW_HIT_RATIO = 0.9;
+/**
+ * Shard imbalance (busiest shard's operations over the mean's) from which a
+ * shard counts as hot: it needs half again the capacity of an average shard,
+ * so every shard must be sized for it. A rule of thumb, not a measurement; a
+ * hash placement of uniform rows stays near 1 (the shard-key scenario: 1.01).
+ *
+ * @remarks Since 0.2.0
+ */
+export const HOT_SHARD_IMBALANCE = 1.5;
+/**
+ * Share of single-shard operations below which cross-shard queries are a
+ * symptom: more than one operation in ten scatters to several shards and
+ * waits for the slowest.
+ *
+ * @remarks Since 0.2.0
+ */
+export const SCATTER_SHARE = 0.9;
+
+/**
+ * What a diagnosis needs of the workload: a profile, or a scenario's workload
+ * (the offered rate, its read share, its key popularity).
+ *
+ * @remarks Since 0.2.0
+ */
+export interface DiagnosisWorkload {
+  readonly workload: { readonly rate: number; readonly readShare: number };
+  readonly data: { readonly popularity: { readonly kind: string; readonly s?: number } };
+}
 
 /**
  * Something the runs showed, with the figures it rests on and the steps it calls for.
@@ -28,13 +56,19 @@ export interface Symptom {
     | "writes-saturate"
     | "too-many-connections"
     | "rows-outgrow-memory"
-    | "replica-falling-behind";
+    | "replica-falling-behind"
+    | "read-your-writes-violated"
+    | "hot-shard"
+    | "scatter-queries";
   /** A sentence for people. */
   readonly message: string;
   /** The figures it rests on (report fields, averaged over the seeds). */
   readonly figures: Readonly<Record<string, number>>;
-  /** The steps the table suggests for it, first the first to try. */
-  readonly steps: readonly Step[];
+  /**
+   * The steps the table suggests for it, first the first to try (a profile's
+   * advice takes the plan steps among them).
+   */
+  readonly steps: readonly ScenarioStep[];
 }
 
 const pct = (x: number): string => `${(x * 100).toFixed(0)} %`;
@@ -46,9 +80,9 @@ function busiest(nodes: readonly NodeEvidence[], pick: (n: NodeEvidence) => bool
   return best;
 }
 
-function skewed(profile: Profile): boolean {
+function skewed(profile: DiagnosisWorkload): boolean {
   const p = profile.data.popularity;
-  return p.kind === "hotspot" || (p.kind === "zipf" && p.s >= 0.8);
+  return p.kind === "hotspot" || (p.kind === "zipf" && (p.s ?? 0) >= 0.8);
 }
 
 /**
@@ -57,7 +91,7 @@ function skewed(profile: Profile): boolean {
  * offered to the database (those the cache does not answer, per shard), over
  * what one node of that size gives. The router sends every read to a replica.
  */
-function replicasNeeded(profile: Profile, e: Evidence, reader: NodeEvidence): number {
+function replicasNeeded(profile: DiagnosisWorkload, e: Evidence, reader: NodeEvidence): number {
   if (reader.readsPerSec <= 0) return 1;
   const coreMsPerRead = (reader.utilization * reader.cores) / reader.readsPerSec;
   const shards = new Set(e.nodes.map((n) => n.name.split("/")[0])).size;
@@ -67,7 +101,7 @@ function replicasNeeded(profile: Profile, e: Evidence, reader: NodeEvidence): nu
   return Math.max(1, Math.ceil((reads * coreMsPerRead) / (reader.cores * BUSY_UTILIZATION)));
 }
 
-function loadSymptoms(profile: Profile, e: Evidence): Symptom[] {
+function loadSymptoms(profile: DiagnosisWorkload, e: Evidence): Symptom[] {
   const out: Symptom[] = [];
   const churning = e.connectionsOpenedPerSec >= CHURN_PER_SEC;
   const reader = busiest(e.nodes, (n) => n.readsPerSec >= n.writesPerSec);
@@ -89,7 +123,7 @@ function loadSymptoms(profile: Profile, e: Evidence): Symptom[] {
       code: "writes-saturate",
       message: `${writer.name} is ${pct(writer.utilization)} busy with ${writer.writesPerSec.toFixed(0)} writes/s: write throughput limited`,
       figures: { utilization: writer.utilization, writesPerSec: writer.writesPerSec },
-      steps: ["scale-up", "shard"],
+      steps: ["scale-up", "shard", "write-batching"],
     });
   }
   const cold = e.nodes.find(
@@ -159,15 +193,73 @@ function replicaSymptoms(e: Evidence): Symptom[] {
   ];
 }
 
-function sloSymptoms(slos: readonly SloResult[], profile: Profile): Symptom[] {
+/** A primary serving more writes than reads: a write p99 missed there is write-bound. */
+function writeBound(e: Evidence): NodeEvidence | undefined {
+  return busiest(e.nodes, (n) => n.role === "primary" && n.writesPerSec > n.readsPerSec);
+}
+
+function sloSteps(s: SloResult, profile: DiagnosisWorkload, e: Evidence): ScenarioStep[] {
+  if (s.slo === "readP99Ms" && skewed(profile)) return ["cache", "replica"];
+  if (s.slo === "writeP99Ms" && writeBound(e)) return ["scale-up", "shard", "write-batching"];
+  return [];
+}
+
+function sloSymptoms(
+  slos: readonly SloResult[],
+  profile: DiagnosisWorkload,
+  e: Evidence,
+): Symptom[] {
   return slos
     .filter((s) => s.status === "missed" && s.slo !== "budgetPerHour")
-    .map((s) => ({
-      code: "slo-missed" as const,
-      message: `${s.slo} missed: ${fmt(s.value)} against ${fmt(s.target)}${s.withinNoise ? " (within noise)" : ""}`,
-      figures: { value: s.value ?? 0, target: s.target ?? 0 },
-      steps: (s.slo === "readP99Ms" && skewed(profile) ? ["cache", "replica"] : []) as Step[],
-    }));
+    .map((s) => {
+      const writer = s.slo === "writeP99Ms" ? writeBound(e) : undefined;
+      const bound = writer
+        ? ` on ${writer.name}, which serves mostly writes (${writer.writesPerSec.toFixed(0)}/s, ${pct(writer.utilization)} busy)`
+        : "";
+      return {
+        code: "slo-missed" as const,
+        message: `${s.slo} missed: ${fmt(s.value)} against ${fmt(s.target)}${s.withinNoise ? " (within noise)" : ""}${bound}`,
+        figures: { value: s.value ?? 0, target: s.target ?? 0 },
+        steps: sloSteps(s, profile, e),
+      };
+    });
+}
+
+function consistencySymptoms(e: Evidence): Symptom[] {
+  const violations = e.readYourWritesViolations;
+  if (violations <= 0) return [];
+  const share = e.reads > 0 ? violations / e.reads : 0;
+  return [
+    {
+      code: "read-your-writes-violated",
+      message: `${violations.toFixed(0)} reads a run (${(share * 100).toPrecision(2)} % of reads) did not see the session's own write: a replica had not applied it yet`,
+      figures: { readYourWritesViolations: violations, share },
+      steps: ["read-primary-after-write", "sync-replication"],
+    },
+  ];
+}
+
+function shardingSymptoms(e: Evidence): Symptom[] {
+  const sh = e.sharding;
+  if (sh === null) return [];
+  const out: Symptom[] = [];
+  if (sh.imbalance >= HOT_SHARD_IMBALANCE) {
+    out.push({
+      code: "hot-shard",
+      message: `the busiest shard serves ${sh.imbalance.toFixed(2)} times the mean shard's operations (sharded by ${sh.key}): a hot shard`,
+      figures: { imbalance: sh.imbalance },
+      steps: ["shard-key", "shard"],
+    });
+  }
+  if (sh.singleShardShare < SCATTER_SHARE) {
+    out.push({
+      code: "scatter-queries",
+      message: `${pct(1 - sh.singleShardShare)} of operations touched several shards (sharded by ${sh.key}): each waits for the slowest shard and the merge`,
+      figures: { singleShardShare: sh.singleShardShare },
+      steps: ["shard-key"],
+    });
+  }
+  return out;
 }
 
 function fmt(x: number | null): string {
@@ -180,14 +272,16 @@ function fmt(x: number | null): string {
  * @remarks Since 0.2.0
  */
 export function diagnose(
-  profile: Profile,
+  profile: Profile | DiagnosisWorkload,
   evidence: Evidence,
   slos: readonly SloResult[],
 ): Symptom[] {
   return [
-    ...sloSymptoms(slos, profile),
+    ...sloSymptoms(slos, profile, evidence),
     ...connectionSymptoms(evidence),
     ...loadSymptoms(profile, evidence),
     ...replicaSymptoms(evidence),
+    ...consistencySymptoms(evidence),
+    ...shardingSymptoms(evidence),
   ];
 }

@@ -49,6 +49,44 @@ export interface Evidence {
   readonly cacheHitRatio: number | null;
   /** The verdict of each run (`verdict.status`), in seed order. */
   readonly verdicts: readonly string[];
+  /**
+   * Read-your-writes violations per run (`consistency.violations.readYourWrites`), mean.
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly readYourWritesViolations: number;
+  /**
+   * Reads per run (`latency.read.count`), mean: the violations' denominator.
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly reads: number;
+  /**
+   * Operations offered per second (`throughput.offeredPerSec`), mean.
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly offeredPerSec: number;
+  /**
+   * The sharding's figures (`sharding.*`, means), or null without sharding.
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly sharding: ShardingEvidence | null;
+}
+
+/**
+ * How a sharded plan's operations spread over its shards, averaged over the runs.
+ *
+ * @remarks Since 0.2.0
+ */
+export interface ShardingEvidence {
+  /** The shard key (`sharding.key`). */
+  readonly key: string;
+  /** The busiest shard's operations over the mean shard's (`sharding.imbalance`). */
+  readonly imbalance: number;
+  /** Share of operations that touched one shard (`sharding.singleShardShare`). */
+  readonly singleShardShare: number;
 }
 
 const average = (xs: readonly number[]): number =>
@@ -80,6 +118,17 @@ function replayLag(report: Report): number | undefined {
   return lags.length === 0 ? undefined : Math.max(...lags);
 }
 
+function shardingEvidence(reports: readonly Report[]): ShardingEvidence | null {
+  const rows = reports.map((r) => r.sharding).filter((s) => s !== undefined);
+  const first = rows[0];
+  if (first === undefined) return null;
+  return {
+    key: first.key,
+    imbalance: average(rows.map((s) => s.imbalance)),
+    singleShardShare: average(rows.map((s) => s.singleShardShare)),
+  };
+}
+
 /**
  * The evidence of a plan's runs (all of one scenario, different seeds).
  *
@@ -105,5 +154,11 @@ export function gatherEvidence(reports: readonly Report[]): Evidence {
     replayLagP99Ms: optionalAverage(reports.map(replayLag)),
     cacheHitRatio: optionalAverage(reports.map((r) => r.cache?.hitRatio)),
     verdicts: reports.map((r) => r.verdict.status),
+    readYourWritesViolations: average(
+      reports.map((r) => r.consistency?.violations.readYourWrites ?? 0),
+    ),
+    reads: average(reports.map((r) => r.latency.read.count)),
+    offeredPerSec: average(reports.map((r) => r.throughput.offeredPerSec)),
+    sharding: shardingEvidence(reports),
   };
 }

@@ -7,16 +7,30 @@ export {
   NOT_SCORED,
   type Suggestion,
 } from "./advise.js";
+export {
+  adviseScenario,
+  type ScenarioAdvice,
+  type ScenarioAdviseOptions,
+  type ScenarioSuggestion,
+} from "./advise-scenario.js";
 export { BUILTIN_PROFILES, builtinProfile } from "./builtins.js";
 export { reportCostPerHour } from "./cost.js";
 export {
   BUSY_UTILIZATION,
   CHURN_PER_SEC,
+  type DiagnosisWorkload,
   diagnose,
+  HOT_SHARD_IMBALANCE,
   LOW_HIT_RATIO,
+  SCATTER_SHARE,
   type Symptom,
 } from "./diagnose.js";
-export { type Evidence, gatherEvidence, type NodeEvidence } from "./evidence.js";
+export {
+  type Evidence,
+  gatherEvidence,
+  type NodeEvidence,
+  type ShardingEvidence,
+} from "./evidence.js";
 export { formatAdvice, formatSearch } from "./format.js";
 export {
   AdvisorError,
@@ -37,6 +51,7 @@ export {
   SloSchema,
 } from "./profile.js";
 export { comparePlans, type RankKey, rankPlans } from "./rank.js";
+export { applyScenarioStep, type ScenarioStep } from "./scenario-steps.js";
 export {
   type PlanScore,
   profileSeeds,
@@ -58,5 +73,5 @@ export {
   type SearchResult,
   searchPlans,
 } from "./search.js";
-export { applyStep, PROGRESSION, type Step } from "./steps.js";
+export { applyStep, nextSize, PROGRESSION, type Step } from "./steps.js";
 export { COMPONENT_TRAITS, type ComponentTraits, planTraits } from "./traits.js";

@@ -27,7 +27,13 @@ export const PROGRESSION: readonly Step[] = Object.freeze([
   "shard",
 ]);
 
-function nextSize(size: string): string | null {
+/**
+ * The next node size preset of `size`'s family (db.r6g.large → db.r6g.xlarge),
+ * or null at the family's largest or for a name outside the presets.
+ *
+ * @remarks Since 0.2.0
+ */
+export function nextSize(size: string): string | null {
   const family = size.slice(0, size.lastIndexOf("."));
   const names = nodeSizeNames().filter((n) => n.startsWith(`${family}.`));
   const at = names.indexOf(size);

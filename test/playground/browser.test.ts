@@ -17,7 +17,12 @@ import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type PlanJson, planFromProfile, planToHash } from "../../playground/src/plan.js";
 import { servePlayground } from "../../src/cli/playground.js";
-import { builtinScenario, type ScenarioInput, topologyOf } from "../../src/index.js";
+import {
+  applyScenarioStep,
+  builtinScenario,
+  type ScenarioInput,
+  topologyOf,
+} from "../../src/index.js";
 import { runCli } from "../cli/harness.js";
 import { CHROMIUM, chromiumPresent, launchChromium } from "../support/chromium.js";
 
@@ -79,6 +84,8 @@ describe.runIf(present || process.env.CI === "true")("the playground in headless
     // The page's own thread never loads the library: only the worker does.
     expect(await gzipped("index-")).toBeLessThan(16_000);
     expect(await gzipped("worker-")).toBeLessThan(150_000);
+    // The README's screenshot ships in the package: kept small.
+    expect((await readFile("docs/img/playground.png")).length).toBeLessThan(150_000);
   });
 
   /** Where the figures, the diagram and the advisor panel sit, to the pixel. */
@@ -160,11 +167,10 @@ describe.runIf(present || process.env.CI === "true")("the playground in headless
     await context.close();
   });
 
-  it("the score changes with the plan: replicas on a profile whose reads saturate one node", async () => {
+  it("the score changes with the plan: the next step, checked on the page's scenario, taken from the panel", async () => {
     // cache-plans made to saturate its one node (the page's own scenario is
     // scored, against catalog-reads' SLOs): 2 cores, reads of 1.5–2.5 ms of CPU,
-    // 1,500/s × 92 % × 2 ms = 2.76 cores of work (ρ > 1), so read p99 misses
-    // 25 ms; two replicas spread the reads over three nodes (ρ ≈ 0.46).
+    // 1,500/s × 92 % × 2 ms = 2.76 cores of work (ρ > 1), so read p99 misses 25 ms.
     const base = planFromProfile(builtinScenario("cache-plans") as PlanJson);
     const plan = {
       ...base,
@@ -181,16 +187,29 @@ describe.runIf(present || process.env.CI === "true")("the playground in headless
     const title = await page.textContent("#advisor-title");
     expect(title).toMatch(/^Advisor score \(catalog-reads profile's SLOs\): \d of \d SLOs met$/);
     expect(await page.textContent("#score-readP99Ms")).toMatch(/^missed: /);
-    expect(await page.textContent("#score-next")).toMatch(/^replica → /);
+    // Twice the cores carry the 2.76 cores of reads (ρ ≈ 0.69) with the fewest
+    // cores of the steps tried.
+    expect(await page.textContent("#score-next")).toMatch(
+      /^scale up to 4 cores: \d of 4 SLOs met, read p99 .* \(simulated on this scenario\)$/,
+    );
+    // The README's picture (docs/img/playground.png, reduced to a palette):
+    // the page above the report. Taking it scrolls, so the page goes back to the top.
+    await page.locator("main").screenshot({ path: join(SHOTS, "readme.png") });
+    await page.evaluate("window.scrollTo(0, 0)");
     const placesBefore = await places(page);
     await page.screenshot({ path: join(SHOTS, "5-score-one-node.png"), fullPage: true });
-    await page.focus("#replica-on");
-    await page.keyboard.press("Space");
+    // Taking the step makes the plan the scenario the step was checked on.
+    await page.focus("#take-next");
+    await page.keyboard.press("Enter");
     await scored(page, 2);
+    const taken = JSON.parse((await page.textContent("#plan-json")) as string);
+    expect(taken).toEqual(applyScenarioStep(plan as ScenarioInput, "scale-up"));
     expect(await page.textContent("#score-readP99Ms")).toMatch(/^met: /);
     expect(await page.textContent("#advisor-title")).not.toBe(title);
+    // Focusing the button scrolled to it: compare the places from the top.
+    await page.evaluate("window.scrollTo(0, 0)");
     expect(await places(page)).toEqual(placesBefore);
-    await page.screenshot({ path: join(SHOTS, "6-score-replicas.png"), fullPage: true });
+    await page.screenshot({ path: join(SHOTS, "6-next-step-taken.png"), fullPage: true });
     expect(problems).toEqual([]);
     await context.close();
   });
