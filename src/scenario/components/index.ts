@@ -12,6 +12,8 @@ import { cache } from "./cache.js";
 import { CacheNodeLossEvent } from "./cache-node-loss.js";
 import { client } from "./client.js";
 import type { Component } from "./component.js";
+import { cqrs } from "./cqrs.js";
+import { ProjectionReplayEvent } from "./cqrs-replay.js";
 import { database } from "./database.js";
 import { pool } from "./pool.js";
 import { proxy } from "./proxy.js";
@@ -29,6 +31,7 @@ import { sharding } from "./sharding.js";
  * @internal
  */
 export const COMPONENTS: readonly Component[] = [
+  cqrs,
   cache,
   sharding,
   routing,
@@ -49,13 +52,19 @@ export const SCENARIO_SECTIONS = {
   proxy: proxy.schema,
   cache: cache.schema,
   sharding: sharding.schema,
+  cqrs: cqrs.schema,
 } as const;
 
 /**
  * @internal The components' timeline event kinds (each component's `events`),
  * as one typed list: the timeline's discriminated union is composed from it.
  */
-export const TIMELINE_EVENTS = [CacheNodeLossEvent, ReshardEvent, ReplicaOutageEvent] as const;
+export const TIMELINE_EVENTS = [
+  ProjectionReplayEvent,
+  CacheNodeLossEvent,
+  ReshardEvent,
+  ReplicaOutageEvent,
+] as const;
 
 /** @internal The components' report sections, in the order of a report. */
 export const REPORT_SECTIONS = {
@@ -67,6 +76,7 @@ export const REPORT_SECTIONS = {
   proxy: proxy.report.schema,
   cache: cache.report.schema,
   sharding: sharding.report.schema,
+  cqrs: cqrs.report.schema,
 } as const;
 
 /**

@@ -1,0 +1,109 @@
+// The cqrs section through the public API: bad input is refused with its path,
+// the value and what was expected; the report's section, table and diagram.
+import { describe, expect, it } from "vitest";
+import { runScenarioDetailed, type ScenarioInput } from "../../src/index.js";
+import { issueAt, issuesOf } from "./issues.js";
+
+const BASE: ScenarioInput = {
+  duration: 1000,
+  warmup: 200,
+  workload: { rate: 400, readRatio: 0.7, keys: { count: 100 } },
+  cqrs: { projections: [{ name: "orders", throughput: 2000, serves: 0.5 }] },
+};
+
+function withCqrs(cqrs: Record<string, unknown>, extra: Record<string, unknown> = {}): unknown {
+  return { ...BASE, cqrs, ...extra };
+}
+
+describe("the cqrs section refuses", () => {
+  it("a projection name used twice", () => {
+    const issue = issueAt(
+      withCqrs({
+        projections: [
+          { name: "a", throughput: 10, serves: 0.1 },
+          { name: "a", throughput: 10, serves: 0.1 },
+        ],
+      }),
+      "cqrs.projections.1.name",
+    );
+    expect(issue.message).toContain("no other projection");
+  });
+
+  it("serves shares adding up to more than 1, with the sum", () => {
+    const issue = issueAt(
+      withCqrs({
+        projections: [
+          { name: "a", throughput: 10, serves: 0.7 },
+          { name: "b", throughput: 10, serves: 0.6 },
+        ],
+      }),
+      "cqrs.projections",
+    );
+    expect(issue.message).toContain("at most 1; got 1.3");
+  });
+
+  it("a projection with both throughput and applyTime, or neither", () => {
+    for (const p of [
+      { name: "a", throughput: 10, applyTime: 1, serves: 0 },
+      { name: "a", serves: 0 },
+    ]) {
+      expect(
+        issueAt(withCqrs({ projections: [p] }), "cqrs.projections.0.throughput").message,
+      ).toContain("exactly one of throughput");
+    }
+  });
+
+  it("a replay naming no projection, with the names there are", () => {
+    const issue = issueAt(
+      withCqrs(
+        { projections: [{ name: "orders", throughput: 10, serves: 0 }], store: "events" },
+        { timeline: [{ at: 100, kind: "projection-replay", projection: "order" }] },
+      ),
+      "timeline.0.projection",
+    );
+    expect(issue.message).toBe('expected the name of a projection: one of orders; got "order"');
+  });
+
+  it("a replay without an event store, and a replay without a cqrs section", () => {
+    const stateStore = issueAt(
+      withCqrs(
+        { projections: [{ name: "orders", throughput: 10, serves: 0 }] },
+        { timeline: [{ at: 100, kind: "projection-replay", projection: "orders" }] },
+      ),
+      "timeline.0.kind",
+    );
+    expect(stateStore.message).toContain('store: "events"');
+    const { cqrs: _, ...noCqrs } = BASE;
+    const none = issueAt(
+      { ...noCqrs, timeline: [{ at: 100, kind: "projection-replay", projection: "orders" }] },
+      "timeline.0.projection",
+    );
+    expect(none.message).toContain("no `cqrs.projections`");
+  });
+
+  it("snapshots without an event store, and cqrs with sharding", () => {
+    expect(
+      issueAt(
+        withCqrs({ projections: [{ name: "a", throughput: 10, serves: 0 }], snapshotEvery: 5 }),
+        "cqrs.snapshotEvery",
+      ).message,
+    ).toContain('store "events"');
+    const issues = issuesOf({ ...BASE, sharding: { strategy: "hash-mod", shards: 2 } });
+    expect(issues.map((i) => i.path)).toContain("cqrs");
+  });
+});
+
+describe("a cqrs run", () => {
+  it("reports each projection, sends a share of the reads to it, and draws it", () => {
+    const run = runScenarioDetailed(BASE);
+    const section = run.report.cqrs;
+    const p = section?.projections[0];
+    // 70 % reads at 400/s over 1 s, half of them queries: about 140 (binomial sd ≈ 12, Poisson arrivals on top).
+    expect(p?.queries).toBeGreaterThan(80);
+    expect(p?.queries).toBeLessThan(200);
+    // A projection applying 2000 events/s against ~120 writes/s keeps up.
+    expect(p?.backlogEvents.max).toBeLessThan(5);
+    expect(run.report.nodes.find((n) => n.name === "primary")?.readsServed).toBeGreaterThan(0);
+    expect(run.graph.nodes.map((n) => n.id)).toContain("node_projection_orders");
+  });
+});
