@@ -138,7 +138,8 @@ function drawCqrs(context: BuildContext, c: CqrsSpec): void {
     const id = diagramId(`projection-${p.name}`);
     const rate = p.throughput === undefined ? "" : `<br/>${p.throughput} events/s`;
     graph.back({ id, label: `${p.name} (projection)${rate}`, shape: "database" });
-    graph.arrow({ from: feed, to: id, label: "commit log", style: "dotted" });
+    const feeds = c.store === "events" ? "subscription" : "commit log";
+    graph.arrow({ from: feed, to: id, label: feeds, style: "dotted" });
     graph.arrow({ from: "app", to: id, label: `queries ${Math.round(p.serves * 100)}%` });
   }
 }
