@@ -106,4 +106,21 @@ describe("a cqrs run", () => {
     expect(run.report.nodes.find((n) => n.name === "primary")?.readsServed).toBeGreaterThan(0);
     expect(run.graph.nodes.map((n) => n.id)).toContain("node_projection_orders");
   });
+
+  it("offers each projection's lag and backlog to the time series", () => {
+    const { report } = runScenarioDetailed(
+      {
+        ...BASE,
+        workload: { rate: 1000, readRatio: 0, keys: { count: 100 } },
+        cqrs: { projections: [{ name: "orders", throughput: 500, serves: 0 }] },
+      },
+      { timeSeries: { windowMs: 400 } },
+    );
+    const windows = report.timeSeries?.windows ?? [];
+    // Writes at ~1000/s outrun 500 events/s: the backlog at each window's end grows.
+    const backlog = windows.map((w) => w.probes["backlog.orders"] ?? Number.NaN);
+    expect(backlog.length).toBeGreaterThan(1);
+    expect(backlog[backlog.length - 1]).toBeGreaterThan(backlog[0] ?? Number.POSITIVE_INFINITY);
+    expect(windows.every((w) => (w.probes["lag.orders"] ?? -1) >= 0)).toBe(true);
+  });
 });

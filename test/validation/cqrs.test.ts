@@ -125,6 +125,35 @@ describe("a replay rebuilds a projection in items × (read + apply) / appliers",
   });
 });
 
+describe("a replay's effect on live traffic", () => {
+  it("holds the live consumer for the replay's time and loads the primary with its reads", () => {
+    const base = writesAt(1000, 5000, 3000);
+    const cqrs = {
+      projections: [{ name: "view", applyTime: 0.2, serves: 0 }],
+      store: "events" as const,
+      replayReadTime: 0.1,
+    };
+    const without = runScenario({ ...base, cqrs });
+    const replayed = runScenario({
+      ...base,
+      cqrs,
+      timeline: [{ at: 2000, kind: "projection-replay", projection: "view" }],
+    });
+    const replay = replayed.cqrs?.projections[0]?.replays[0];
+    const ms = replay?.ms ?? Number.NaN;
+    // The first event committed after the replay starts waits for all of it (the
+    // next commit is ~1 ms away at 1000 writes/s); without a replay the consumer keeps up.
+    expect(replayed.cqrs?.projections[0]?.lagMs.max).toBeGreaterThan(ms - 20);
+    expect(without.cqrs?.projections[0]?.lagMs.max).toBeLessThan(5);
+    // Its reads are items × 0.1 core-ms more on the primary's 16 cores over 3 s.
+    const busy = (r: typeof without) =>
+      r.nodes.find((n) => n.name === "primary")?.utilization ?? Number.NaN;
+    const extra = ((replay?.items ?? 0) * 0.1) / (16 * 3000);
+    expect(busy(replayed) - busy(without)).toBeGreaterThan(0.8 * extra);
+    expect(busy(replayed) - busy(without)).toBeLessThan(1.2 * extra);
+  });
+});
+
 describe("query reads, as facts of the history", () => {
   it("never return a version newer than the committed one; with command-side RYW, never older than the session's own write", () => {
     fc.assert(

@@ -1,0 +1,80 @@
+// A projection applies the log as a replica does: whatever its appliers, batches
+// and apply times, what it shows is a prefix of the log in LSN order — every
+// key at the version the log's prefix up to its applied LSN gave it — and it
+// never shows a version the command side has not committed.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { Simulation } from "../../src/kernel/index.js";
+import { Projection } from "../../src/models/cqrs/projection.js";
+import { KeyVersions } from "../../src/models/server/key-versions.js";
+
+const KEYS = 8;
+
+/** One commit: when (ms after the previous) and the distinct rows it writes. */
+const commitArb = fc.record({
+  gapMs: fc.double({ min: 0, max: 3, noNaN: true }),
+  rows: fc.uniqueArray(fc.integer({ min: 0, max: KEYS - 1 }), { minLength: 1, maxLength: 3 }),
+});
+
+describe("a projection", () => {
+  it("shows a prefix of the log in LSN order, whatever its appliers, batches and apply times", () => {
+    fc.assert(
+      fc.property(
+        fc.array(commitArb, { minLength: 1, maxLength: 30 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.array(fc.double({ min: 0.1, max: 4, noNaN: true }), { minLength: 1, maxLength: 20 }),
+        (commits, threads, batch, applyTimes) => {
+          const sim = new Simulation({ seed: 1 });
+          let draw = 0;
+          const projection = new Projection(
+            sim,
+            {
+              name: "p",
+              applyMs: () => applyTimes[draw++ % applyTimes.length] as number,
+              threads,
+              batch,
+            },
+            new KeyVersions(KEYS, null),
+          );
+          // The log as the command side commits it: per LSN, each row's new version.
+          const committed = new Array<number>(KEYS).fill(0);
+          const log: { keys: number[]; versions: number[] }[] = [];
+          let at = 0;
+          commits.forEach((c, i) => {
+            at += c.gapMs;
+            const lsn = i + 1;
+            const versions = c.rows.map((k) => {
+              committed[k] = (committed[k] as number) + 1;
+              return committed[k] as number;
+            });
+            log.push({ keys: c.rows, versions });
+            sim.at(at, () =>
+              projection.commit(lsn, c.rows[0] as number, versions[0] as number, {
+                keys: c.rows,
+                versions,
+              }),
+            );
+          });
+          let lastApplied = 0;
+          const check = (): void => {
+            const applied = projection.appliedLsn;
+            expect(applied).toBeGreaterThanOrEqual(lastApplied);
+            lastApplied = applied;
+            const expected = new Array<number>(KEYS).fill(0);
+            for (const entry of log.slice(0, applied))
+              entry.keys.forEach((k, j) => {
+                expected[k] = entry.versions[j] as number;
+              });
+            for (let k = 0; k < KEYS; k++) expect(projection.read(k).version).toBe(expected[k]);
+          };
+          for (let t = 0.5; t < at + 400; t += 2.3) sim.at(t, check);
+          sim.run();
+          expect(projection.appliedLsn).toBe(commits.length);
+          expect(projection.backlog).toBe(0);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});
