@@ -1,7 +1,9 @@
 // The cqrs section through the public API: bad input is refused with its path,
 // the value and what was expected; the report's section, table and diagram.
+import { test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
-import { runScenarioDetailed, type ScenarioInput } from "../../src/index.js";
+import { runScenario, runScenarioDetailed, type ScenarioInput } from "../../src/index.js";
+import { arbScenario } from "../../src/testing/index.js";
 import { issueAt, issuesOf } from "./issues.js";
 
 const BASE: ScenarioInput = {
@@ -123,4 +125,22 @@ describe("a cqrs run", () => {
     expect(backlog[backlog.length - 1]).toBeGreaterThan(backlog[0] ?? Number.POSITIVE_INFINITY);
     expect(windows.every((w) => (w.probes["lag.orders"] ?? -1) >= 0)).toBe(true);
   });
+});
+
+describe("any cqrs plan (arbScenario)", () => {
+  test.prop([arbScenario({ cqrs: "always" })], { numRuns: 15 })(
+    "runs, and its figures hold together: stale queries ≤ queries, max ≥ mean ≥ 0, backlog ≥ 0",
+    (scenario) => {
+      const report = runScenario(scenario);
+      const section = report.cqrs;
+      expect(section).toBeDefined();
+      for (const p of section?.projections ?? []) {
+        expect(p.staleQueries).toBeLessThanOrEqual(p.queries);
+        expect(p.backlogEvents.end).toBeGreaterThanOrEqual(0);
+        expect(p.backlogEvents.max).toBeGreaterThanOrEqual(p.backlogEvents.mean);
+        expect(p.lagMs.max).toBeGreaterThanOrEqual(p.lagMs.mean);
+        expect(p.lagMs.mean).toBeGreaterThanOrEqual(0);
+      }
+    },
+  );
 });

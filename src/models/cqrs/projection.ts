@@ -9,7 +9,6 @@
 // not sampled. Left out: the read model's own storage engine.
 import type { Simulation } from "../../kernel/index.js";
 import type { RowWrites, VersionHolder } from "../operation.js";
-import type { KeyVersions } from "../server/key-versions.js";
 import { LagIntegral } from "./lag-integral.js";
 
 /**
@@ -26,6 +25,18 @@ export interface ProjectionConfig {
   readonly threads: number;
   /** Committed transactions an applier takes at once (made visible together). */
   readonly batch: number;
+}
+
+/**
+ * Where a projection keeps each key's applied version and the LSN that
+ * committed it (the server's KeyVersions meets it).
+ *
+ * @remarks Since 0.2.0
+ */
+export interface VersionTable {
+  version(key: number): number;
+  lsn(key: number): number;
+  set(key: number, version: number, lsn: number): void;
 }
 
 /** One committed transaction in the log, as the projection keeps it until applied. */
@@ -79,7 +90,7 @@ export class Projection implements VersionHolder {
   constructor(
     private readonly sim: Simulation,
     readonly config: ProjectionConfig,
-    private readonly versions: KeyVersions,
+    private readonly versions: VersionTable,
   ) {
     this.idle = config.threads;
   }

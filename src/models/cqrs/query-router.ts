@@ -53,12 +53,18 @@ export class QueryRouter implements Service {
   readYourWritesReads = 0;
   private readonly lastWriteMs = new Map<number, number>();
 
+  /**
+   * @param sim - the simulation
+   * @param config - the projections, their shares and the query time
+   * @param commandSide - what serves commands and the reads that are not queries
+   */
   constructor(
     private readonly sim: Simulation,
     private readonly config: QueryRouterConfig,
     private readonly commandSide: Service,
   ) {}
 
+  /** Sends `op` to the command side or, as a query, to a projection. */
   submit(op: Operation, done: Done): void {
     if (op.kind === "write") {
       this.commandSide.submit(op, (finished) => {

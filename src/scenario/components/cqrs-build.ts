@@ -112,7 +112,7 @@ function scheduleReplays(
   return replays;
 }
 
-/** Snapshots the streams hold now: one every snapshotEvery events of each key's stream. */
+/** @internal Snapshots the streams hold now: one every snapshotEvery events of each key's stream. */
 export function snapshotCount(c: CqrsSpec, primary: DatabaseServer, keys: number): number {
   if (c.store !== "events" || c.snapshotEvery === undefined) return 0;
   let total = 0;

@@ -3,7 +3,7 @@
 // `store: "events"` the command side is an event store whose projections can be
 // replayed. Front-most on the request path: it splits reads before a cache.
 import type * as z from "zod";
-import type { EventHandle } from "../../kernel/index.js";
+import type { EventHandle, Simulation } from "../../kernel/index.js";
 import { roundFigure } from "../fields.js";
 import type { Report } from "../report.js";
 import { alignColumns, formatFigure, NO_DATA } from "../table-text.js";
@@ -72,11 +72,9 @@ export const cqrs: Component<typeof CqrsSection, typeof CqrsReportSection> = {
   },
 };
 
+/** What the cqrs section measures: its counts restart at the cut, its timer compacts the history, its section and probes. */
 function cqrsStats(
-  sim: { readonly now: number } & Pick<
-    import("../../kernel/index.js").Simulation,
-    "schedule" | "cancel"
-  >,
+  sim: Pick<Simulation, "schedule" | "cancel">,
   c: CqrsSpec,
   built: BuiltCqrs,
   keys: number,
