@@ -78,3 +78,36 @@ describe("a projection", () => {
     );
   });
 });
+
+describe("a projection's replays", () => {
+  it("hold the live consumer until the last overlapping one ends", () => {
+    const sim = new Simulation({ seed: 1 });
+    const projection = new Projection(
+      sim,
+      { name: "p", applyMs: () => 1, threads: 1, batch: 1 },
+      new KeyVersions(4, null),
+    );
+    // Replay A runs 0.5 → 10.5 ms, B 5 → 21 ms; the commits at 1 and 6 ms wait for B.
+    sim.at(0.5, () =>
+      projection.replay(
+        0,
+        (done) => sim.schedule(10, done),
+        () => {},
+      ),
+    );
+    sim.at(5, () =>
+      projection.replay(
+        0,
+        (done) => sim.schedule(16, done),
+        () => {},
+      ),
+    );
+    sim.at(1, () => projection.commit(1, 0, 1, null));
+    sim.at(6, () => projection.commit(2, 1, 1, null));
+    const seen: number[] = [];
+    for (const t of [11, 21.5, 22.5, 23.5]) sim.at(t, () => seen.push(projection.appliedLsn));
+    sim.run();
+    // After B: LSN 1 applied at 22 ms, LSN 2 at 23 ms.
+    expect(seen).toEqual([0, 0, 1, 2]);
+  });
+});

@@ -79,7 +79,8 @@ export class Projection implements VersionHolder {
   private idle: number;
   private committedRows = 0;
   private visibleRows = 0;
-  private replaying = false;
+  /** Replays under way: the live consumer takes nothing while any is. */
+  private replaying = 0;
   private readonly lag = new LagIntegral();
 
   /**
@@ -143,9 +144,9 @@ export class Projection implements VersionHolder {
    * goes on from there.
    */
   replay(lsn: number, work: (done: () => void) => void, done: () => void): void {
-    this.replaying = true;
+    this.replaying++;
     work(() => {
-      this.replaying = false;
+      this.replaying--;
       this.mark();
       this.lag.sawLag(this.lagMs(this.sim.now));
       let entry = this.log[this.head];
@@ -183,7 +184,7 @@ export class Projection implements VersionHolder {
 
   /** Idle appliers take the next entries, up to `batch` each, in log order. */
   private take(): void {
-    while (!this.replaying && this.idle > 0 && this.next < this.log.length) {
+    while (this.replaying === 0 && this.idle > 0 && this.next < this.log.length) {
       const from = this.next;
       const to = Math.min(this.log.length, from + this.config.batch);
       this.next = to;

@@ -55,6 +55,10 @@ export const cqrs: Component<typeof CqrsSection, typeof CqrsReportSection> = {
       eventsPerOperation: 1,
       writeEvents: run.writes * c.projections.length,
       periodicEvents: run.totalMs / COMPACT_EVERY_MS,
+      // Each projection's version and LSN per key (two 4-byte arrays).
+      memory: [
+        { what: "projection versions", bytes: 8 * s.workload.keys.count * c.projections.length },
+      ],
     };
   },
   build(context, downstream) {
