@@ -3,6 +3,7 @@
 import { test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import { runScenario, runScenarioDetailed, type ScenarioInput } from "../../src/index.js";
+import { componentTables } from "../../src/scenario/tables.js";
 import { arbScenario } from "../../src/testing/index.js";
 import { issueAt, issuesOf } from "./issues.js";
 
@@ -107,6 +108,21 @@ describe("a cqrs run", () => {
     expect(p?.backlogEvents.max).toBeLessThan(5);
     expect(run.report.nodes.find((n) => n.name === "primary")?.readsServed).toBeGreaterThan(0);
     expect(run.graph.nodes.map((n) => n.id)).toContain("node_projection_orders");
+  });
+
+  it("prints its section in the report's table: a row per projection with its replays", () => {
+    const { report } = runScenarioDetailed({
+      ...BASE,
+      cqrs: { projections: [{ name: "orders", throughput: 2000, serves: 0.5 }], store: "events" },
+      timeline: [{ at: 300, kind: "projection-replay", projection: "orders" }],
+    });
+    const lines = componentTables(report);
+    const at = lines.indexOf("CQRS");
+    expect(at).toBeGreaterThan(-1);
+    const row = lines.slice(at).find((l) => l.trimStart().startsWith("orders"));
+    const replay = report.cqrs?.projections[0]?.replays[0];
+    expect(row).toContain(`${replay?.items} in `);
+    expect(row).toContain(String(report.cqrs?.projections[0]?.queries));
   });
 
   it("offers each projection's lag and backlog to the time series", () => {
