@@ -2,6 +2,7 @@
 // the value and what was expected; the report's section, table and diagram.
 import { test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
+import { timeSeriesCharts } from "../../src/experiment/html/time-series-html.js";
 import { runScenario, runScenarioDetailed, type ScenarioInput } from "../../src/index.js";
 import { componentTables } from "../../src/scenario/tables.js";
 import { arbScenario } from "../../src/testing/index.js";
@@ -140,6 +141,8 @@ describe("a cqrs run", () => {
     expect(backlog.length).toBeGreaterThan(1);
     expect(backlog[backlog.length - 1]).toBeGreaterThan(backlog[0] ?? Number.POSITIVE_INFINITY);
     expect(windows.every((w) => (w.probes["lag.orders"] ?? -1) >= 0)).toBe(true);
+    // The HTML report draws it (a chart only a plan with projections has).
+    expect(timeSeriesCharts([{ name: "base", report }])).toContain("Projection lag");
   });
 });
 
