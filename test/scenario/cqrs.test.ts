@@ -147,7 +147,7 @@ describe("a cqrs run", () => {
 });
 
 describe("any cqrs plan (arbScenario)", () => {
-  test.prop([arbScenario({ cqrs: "always" })], { numRuns: 15 })(
+  test.prop([arbScenario({ cqrs: "always" })], { numRuns: 8 })(
     "runs, and its figures hold together: stale queries ≤ queries, max ≥ mean ≥ 0, backlog ≥ 0",
     (scenario) => {
       const report = runScenario(scenario);
