@@ -111,3 +111,27 @@ describe("a projection's replays", () => {
     expect(seen).toEqual([0, 0, 1, 2]);
   });
 });
+
+describe("a projection's lag figures", () => {
+  it("integrate the lag exactly: the oldest unapplied event's age, rising with slope 1", () => {
+    // Commits at 1 and 2 ms, 5 ms an apply, one applier: the first is behind from
+    // 1 to 6 ms (lag t − 1, area 12.5), the second from 6 to 11 ms (lag t − 2, area
+    // (9² − 4²)/2 = 32.5); over [0, 11] the mean is 45/11, the max 9 (just before
+    // the second apply), the backlog's area 1 + 2·4 + 1·5 = 14.
+    const sim = new Simulation({ seed: 1 });
+    const projection = new Projection(
+      sim,
+      { name: "p", applyMs: () => 5, threads: 1, batch: 1 },
+      new KeyVersions(4, null),
+    );
+    sim.at(1, () => projection.commit(1, 0, 1, null));
+    sim.at(2, () => projection.commit(2, 1, 1, null));
+    sim.run();
+    const f = projection.figures(11);
+    expect(sim.now).toBe(11);
+    expect(f.lagMs.mean).toBeCloseTo(45 / 11, 12);
+    expect(f.lagMs.max).toBe(9);
+    expect(f.backlogEvents.mean).toBeCloseTo(14 / 11, 12);
+    expect(f.backlogEvents.max).toBe(2);
+  });
+});

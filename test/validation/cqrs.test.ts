@@ -65,7 +65,7 @@ describe("a projection whose consumer is outrun (λ > μ)", () => {
 });
 
 describe("a projection that keeps up (λ < μ)", () => {
-  it("keeps its lag within one apply time, whatever the rates (constant times)", () => {
+  it("keeps its lag within one apply time, whatever the rates, and its time means are exact (constant times)", () => {
     fc.assert(
       fc.property(
         fc.double({ min: 0.5, max: 5, noNaN: true }),
@@ -77,6 +77,11 @@ describe("a projection that keeps up (λ < μ)", () => {
           const f = projection.figures(sim.now);
           expect(f.lagMs.max).toBeLessThanOrEqual(applyMs + 1e-9);
           expect(f.backlogEvents.max).toBe(1);
+          // Time means, exact: each of the 200 events is behind for s ms, its lag
+          // rising from 0 to s (area s²/2), over 201 intervals.
+          const span = 201 * intervalMs;
+          expect(f.lagMs.mean).toBeCloseTo((200 * applyMs * applyMs) / 2 / span, 9);
+          expect(f.backlogEvents.mean).toBeCloseTo((200 * applyMs) / span, 9);
         },
       ),
       { numRuns: 50 },
