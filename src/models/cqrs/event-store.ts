@@ -2,8 +2,10 @@
 // per entity (per key), whose sequence numbers are the key's versions 1, 2, 3 …
 // (the database's per-key version is exactly a stream's event count). A snapshot
 // is taken every k events of a stream; rebuilding a stream reads its last
-// snapshot and the events after it (EventStoreDB and Axon document the same
-// snapshot-plus-tail read). A replay rebuilds a projection from the whole store:
+// snapshot and the events after it (Axon Framework reference, "Event Snapshots":
+// the store returns "the latest snapshot events and all events that occurred
+// after", snapshots triggered by an event-count threshold,
+// EventCountSnapshotTriggerDefinition). A replay rebuilds a projection from the whole store:
 // each item is read from the store's node, then applied, by the projection's
 // appliers in parallel — so its time is items × (read + apply) / appliers on an
 // idle store, and the reads load the node that serves live traffic.
