@@ -7,8 +7,8 @@
 //   (its age) grows at 1 − μ/λ seconds per second;
 // - below μ, the lag stays bounded (with constant times, by one apply time);
 // - a replay of N items (events, or a snapshot and the events after it, per
-//   stream) by c appliers, each item read from an idle store (r ms) and applied
-//   (a ms), takes N(r + a)/c ms.
+//   stream: the Axon Framework reference, "Event Snapshots") by c appliers, each
+//   item read from an idle store (r ms) and applied (a ms), takes N(r + a)/c ms.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { runScenario, runScenarioDetailed, type ScenarioInput } from "../../src/index.js";
