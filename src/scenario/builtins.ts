@@ -4,6 +4,7 @@
 import cacheNodes from "./builtins/cache-nodes.json";
 import cachePlans from "./builtins/cache-plans.json";
 import cacheRaces from "./builtins/cache-races.json";
+import cqrs from "./builtins/cqrs.json";
 import deadlock from "./builtins/deadlock.json";
 import groupCommit from "./builtins/group-commit.json";
 import hotRow from "./builtins/hot-row.json";
@@ -43,6 +44,7 @@ export const BUILTIN_SCENARIOS: Readonly<Record<string, ScenarioInput>> = Object
   "shard-hotspot": shardHotspot as ScenarioInput,
   "shard-key": shardKey as ScenarioInput,
   regions: regions as ScenarioInput,
+  cqrs: cqrs as ScenarioInput,
 });
 
 /**

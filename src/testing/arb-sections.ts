@@ -7,6 +7,7 @@
 import type { Arbitrary } from "fast-check";
 import type { ScenarioInput } from "../scenario/schema.js";
 import { cacheSection } from "./arb-cache.js";
+import { cqrsSection } from "./arb-cqrs.js";
 import { poolSection, proxySection, replicationSection, routingSection } from "./arb-plan.js";
 import { shardingSection } from "./arb-sharding.js";
 import type { ArbScenarioOptions, SectionChoice } from "./arb-types.js";
@@ -57,4 +58,5 @@ export const SECTION_ARBITRARIES: readonly SectionArbitrary[] = [
   proxySection,
   cacheSection,
   shardingSection,
+  cqrsSection,
 ];

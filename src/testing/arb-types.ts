@@ -112,4 +112,11 @@ export interface ArbScenarioOptions {
    * @remarks Since 0.2.0
    */
   readonly sharding?: SectionChoice;
+  /**
+   * Whether a `cqrs` section is present (1–3 projections, read-your-writes either
+   * way, a state or an event store); never with `sharding`. Default "never".
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly cqrs?: SectionChoice;
 }

@@ -67,7 +67,9 @@ function includedSections(drawn: readonly boolean[]): Set<string> {
  * sessions relying on session state (share 0–0.5, any feature) and locking reads
  * (0–0.3); a `cache` section in front (any pattern, engine and Redis policy, 1–3
  * nodes, capacities of 1–500 items or 0.01–4 MB, TTLs of 10–2000 ms, leases and
- * coalescing, XFetch). Shrinks towards fewer and simpler parts.
+ * coalescing, XFetch); a `cqrs` section (1–3 projections with their own appliers,
+ * shares of the reads adding up to at most 1, read-your-writes either way, a state
+ * or an event store), never with sharding. Shrinks towards fewer and simpler parts.
  *
  * @example
  * ```ts

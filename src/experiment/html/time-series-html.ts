@@ -102,5 +102,8 @@ function windowCharts(plans: readonly NamedReport[]): string[] {
     ...chart("Replica lag per window (mean of samples)", "ms", (w) =>
       Object.fromEntries(Object.entries(w.replicaLagMs).map(([k, v]) => [k, v.mean])),
     ),
+    ...chart("Projection lag at each window's end (CQRS)", "ms", (w) =>
+      Object.fromEntries(Object.entries(w.probes).filter(([k]) => k.startsWith("lag."))),
+    ),
   ];
 }

@@ -387,6 +387,16 @@ export class DatabaseServer implements ServerPort {
     this.commitHook = hook;
   }
 
+  /**
+   * The hook installed by {@link DatabaseServer.onCommit}, so a second consumer
+   * of the log (a CQRS projection) can chain it.
+   *
+   * @remarks Since 0.2.0
+   */
+  get installedCommitHook(): CommitHook | null {
+    return this.commitHook;
+  }
+
   /** A replica makes a replicated write visible: `key` takes `version`, the applied LSN becomes `lsn`. */
   applyReplicated(key: number, version: number, lsn: number): void {
     if (this.keys.whole) {

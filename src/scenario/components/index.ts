@@ -12,6 +12,8 @@ import { cache } from "./cache.js";
 import { CacheNodeLossEvent } from "./cache-node-loss.js";
 import { client } from "./client.js";
 import type { Component } from "./component.js";
+import { cqrs } from "./cqrs.js";
+import { ProjectionReplayEvent } from "./cqrs-replay.js";
 import { database } from "./database.js";
 import { pool } from "./pool.js";
 import { proxy } from "./proxy.js";
@@ -30,6 +32,7 @@ import { sharding } from "./sharding.js";
  * @internal
  */
 export const COMPONENTS: readonly Component[] = [
+  cqrs,
   cache,
   sharding,
   regions,
@@ -52,13 +55,19 @@ export const SCENARIO_SECTIONS = {
   cache: cache.schema,
   sharding: sharding.schema,
   regions: regions.schema,
+  cqrs: cqrs.schema,
 } as const;
 
 /**
  * @internal The components' timeline event kinds (each component's `events`),
  * as one typed list: the timeline's discriminated union is composed from it.
  */
-export const TIMELINE_EVENTS = [CacheNodeLossEvent, ReshardEvent, ReplicaOutageEvent] as const;
+export const TIMELINE_EVENTS = [
+  ProjectionReplayEvent,
+  CacheNodeLossEvent,
+  ReshardEvent,
+  ReplicaOutageEvent,
+] as const;
 
 /** @internal The components' report sections, in the order of a report. */
 export const REPORT_SECTIONS = {
@@ -71,6 +80,7 @@ export const REPORT_SECTIONS = {
   cache: cache.report.schema,
   sharding: sharding.report.schema,
   regions: regions.report.schema,
+  cqrs: cqrs.report.schema,
 } as const;
 
 /**
