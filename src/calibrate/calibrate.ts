@@ -3,7 +3,7 @@
 // scenario sections that make dbsim reproduce the fit.
 import { type ClosedLoopModel, closedLoopThroughput } from "./closed-loop.js";
 import { fitClosedLoop, fitUsl } from "./fit.js";
-import type { Point } from "./least-squares.js";
+import type { Point, ResidualKind } from "./least-squares.js";
 import type { Measurement } from "./measurement.js";
 import { type CalibratedSections, scenarioSections } from "./sections.js";
 import { type UslParameters, uslThroughput } from "./usl.js";
@@ -22,6 +22,14 @@ export interface CalibrateOptions {
   readonly holdout?: readonly number[];
   /** Statements per transaction (default 1, as pgbench -S): divides the CPU per transaction. */
   readonly statementsPerTransaction?: number;
+  /**
+   * What the fit minimises (default "relative"): relative errors weigh every
+   * level alike; "absolute" errors are what R's `nls` and the `usl` package
+   * minimise, to compare with coefficients published from them.
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly residuals?: ResidualKind;
 }
 
 /**
@@ -166,7 +174,7 @@ export function calibrate(
   let usl: UslParameters | undefined;
   let predict: (n: number) => number;
   if (model === "usl") {
-    usl = fitUsl(fitPoints);
+    usl = fitUsl(fitPoints, options.residuals);
     const fittedUsl = usl;
     predict = (n) => uslThroughput(n, fittedUsl);
     // The USL is a closed loop with no client time in which every client has its
@@ -179,7 +187,7 @@ export function calibrate(
       kappa: usl.kappa,
     };
   } else {
-    parameters = fitClosedLoop(fitPoints, cores);
+    parameters = fitClosedLoop(fitPoints, cores, options.residuals);
     const fittedModel = parameters;
     predict = (n) => closedLoopThroughput(n, fittedModel);
   }

@@ -8,6 +8,7 @@ export {
 } from "./calibrate.js";
 export { type ClosedLoopModel, closedLoopCapacity, closedLoopThroughput } from "./closed-loop.js";
 export { formatCalibration } from "./format.js";
+export type { ResidualKind } from "./least-squares.js";
 export { type Measurement, MeasurementFormatError } from "./measurement.js";
 export { detectMeasurementFormat, type MeasurementFormat, parseMeasurements } from "./parse.js";
 export { parseMeasurementCsv } from "./parse-csv.js";

@@ -36,6 +36,7 @@ interface CalibrateCliOptions {
   readonly cores: number;
   readonly holdout: readonly number[];
   readonly statements: number;
+  readonly residuals: "relative" | "absolute";
   readonly json: boolean;
   readonly output?: string;
 }
@@ -99,6 +100,7 @@ function fitMeasurements(
       cores: options.cores,
       holdout: options.holdout,
       statementsPerTransaction: options.statements,
+      residuals: options.residuals,
     });
   } catch (error) {
     if (error instanceof RangeError) throw new UsageError([`error: ${error.message}`]);
@@ -138,6 +140,14 @@ export function addCalibrateCommand(program: Command, io: CalibrateIO): void {
       new Option("--statements <n>", "statements per transaction (divides the CPU per transaction)")
         .argParser(positiveInteger)
         .default(1),
+    )
+    .addOption(
+      new Option(
+        "--residuals <kind>",
+        "minimise relative errors, or absolute ones (as R's usl package)",
+      )
+        .choices(["relative", "absolute"])
+        .default("relative"),
     )
     .option("--json", "print the whole calibration as JSON", false)
     .option("--output <file>", "write the scenario sections (JSON) to this file")
