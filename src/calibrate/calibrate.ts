@@ -6,6 +6,7 @@ import { fitClosedLoop, fitUsl } from "./fit.js";
 import type { Point, ResidualKind } from "./least-squares.js";
 import type { Measurement } from "./measurement.js";
 import { type CalibratedSections, scenarioSections } from "./sections.js";
+import { type ServiceTimeShape, serviceTimeShape } from "./service-time.js";
 import { type UslParameters, uslThroughput } from "./usl.js";
 
 /**
@@ -30,6 +31,20 @@ export interface CalibrateOptions {
    * @remarks Since 0.2.0
    */
   readonly residuals?: ResidualKind;
+  /**
+   * The statement time's distribution in the sections (default "exponential"):
+   * "lognormal" takes its shape from `latencySamplesMs`, or else from the mean and
+   * p99 measured at the fewest clients, and keeps the fitted mean.
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly serviceTime?: "exponential" | "lognormal";
+  /**
+   * Transaction latencies (ms), e.g. from {@link parsePgbenchLog}, for a lognormal service time.
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly latencySamplesMs?: readonly number[];
 }
 
 /**
@@ -74,6 +89,13 @@ export interface Calibration {
   readonly peak: { readonly concurrency: number; readonly throughput: number };
   /** The scenario's `database` and `workload` fields that reproduce the fit. */
   readonly sections: CalibratedSections;
+  /**
+   * The measured latency's lognormal and the shape given to the statement time,
+   * when `serviceTime` is "lognormal".
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly serviceTime?: ServiceTimeShape;
 }
 
 const PEAK_SEARCH_LIMIT = 4096;
@@ -192,6 +214,10 @@ export function calibrate(
     predict = (n) => closedLoopThroughput(n, fittedModel);
   }
   const heldOutPoints = all.filter((p) => holdout.has(p.n));
+  const shape =
+    options.serviceTime === "lognormal"
+      ? serviceTimeShape(measurements, options.latencySamplesMs)
+      : undefined;
   return {
     model,
     parameters,
@@ -200,6 +226,7 @@ export function calibrate(
     fitted: levels(fitPoints, predict),
     heldOut: levels(heldOutPoints, predict),
     peak: peakOf(predict),
-    sections: scenarioSections(parameters, options.statementsPerTransaction ?? 1),
+    sections: scenarioSections(parameters, options.statementsPerTransaction ?? 1, shape?.sigma),
+    ...(shape === undefined ? {} : { serviceTime: shape }),
   };
 }

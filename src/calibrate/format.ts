@@ -27,6 +27,16 @@ function levelLines(title: string, levels: readonly CalibrationLevel[]): string[
   return [title, line(header), ...rows.map(line)];
 }
 
+function serviceTimeLines(calibration: Calibration): string[] {
+  const shape = calibration.serviceTime;
+  if (shape === undefined) return [];
+  const { median, p99 } = shape.measured;
+  return [
+    `  latency (${shape.source}): lognormal, median ${figure(median)} ms, p99 ${figure(p99)} ms, σ ${figure(shape.sigma)}`,
+    "  statement time: a lognormal of that σ with the fitted mean",
+  ];
+}
+
 /**
  * The calibration as lines of text (no trailing newline).
  *
@@ -48,6 +58,7 @@ export function formatCalibration(calibration: Calibration): string {
   return [
     `Model: ${calibration.model === "usl" ? "USL (λ, σ, κ)" : "closed loop on dbsim's server, then USL σ, κ"}`,
     ...parameters,
+    ...serviceTimeLines(calibration),
     `R² ${calibration.rSquared.toFixed(4)}`,
     ...levelLines("Fitted levels:", calibration.fitted),
     ...levelLines("Held-out levels (predicted, not fitted):", calibration.heldOut),

@@ -10,6 +10,7 @@ import {
   type MeasurementFormat,
   MeasurementFormatError,
   parseMeasurements,
+  parsePgbenchLog,
 } from "../calibrate/index.js";
 import { describeFsError, UsageError } from "./errors.js";
 import { resolvePath } from "./load.js";
@@ -37,6 +38,8 @@ interface CalibrateCliOptions {
   readonly holdout: readonly number[];
   readonly statements: number;
   readonly residuals: "relative" | "absolute";
+  readonly serviceTime: "exponential" | "lognormal";
+  readonly latencyLog?: string;
   readonly json: boolean;
   readonly output?: string;
 }
@@ -90,9 +93,25 @@ async function readMeasurements(
   return all;
 }
 
+async function readLatencyLog(file: string, io: CalibrateIO): Promise<number[]> {
+  let text: string;
+  try {
+    text = await io.readFile(resolvePath(io, file));
+  } catch (error) {
+    throw new UsageError([`error: cannot read ${file}: ${describeFsError(error)}`]);
+  }
+  try {
+    return parsePgbenchLog(text, file);
+  } catch (error) {
+    if (error instanceof MeasurementFormatError) throw new UsageError([`error: ${error.message}`]);
+    throw error;
+  }
+}
+
 function fitMeasurements(
   measurements: readonly Measurement[],
   options: CalibrateCliOptions,
+  latencySamplesMs: readonly number[] | undefined,
 ): Calibration {
   try {
     return calibrate(measurements, {
@@ -101,6 +120,8 @@ function fitMeasurements(
       holdout: options.holdout,
       statementsPerTransaction: options.statements,
       residuals: options.residuals,
+      serviceTime: latencySamplesMs === undefined ? options.serviceTime : "lognormal",
+      ...(latencySamplesMs === undefined ? {} : { latencySamplesMs }),
     });
   } catch (error) {
     if (error instanceof RangeError) throw new UsageError([`error: ${error.message}`]);
@@ -149,14 +170,26 @@ export function addCalibrateCommand(program: Command, io: CalibrateIO): void {
         .choices(["relative", "absolute"])
         .default("relative"),
     )
+    .addOption(
+      new Option(
+        "--service-time <kind>",
+        "statement time: exponential, or lognormal shaped by the latency at the fewest clients",
+      )
+        .choices(["exponential", "lognormal"])
+        .default("exponential"),
+    )
+    .option(
+      "--latency-log <file>",
+      "pgbench --log per-transaction log: a lognormal statement time of its shape",
+    )
     .option("--json", "print the whole calibration as JSON", false)
     .option("--output <file>", "write the scenario sections (JSON) to this file")
     .addHelpText("after", CALIBRATE_HELP)
     .action(async (files: string[], options: CalibrateCliOptions) => {
-      const calibration = fitMeasurements(
-        await readMeasurements(files, options.input, io),
-        options,
-      );
+      const measurements = await readMeasurements(files, options.input, io);
+      const samples =
+        options.latencyLog === undefined ? undefined : await readLatencyLog(options.latencyLog, io);
+      const calibration = fitMeasurements(measurements, options, samples);
       const sections = `${JSON.stringify(calibration.sections, null, 2)}\n`;
       if (options.json) io.stdout(`${JSON.stringify(calibration, null, 2)}\n`);
       else io.stdout(`${formatCalibration(calibration)}\n\nScenario sections:\n${sections}`);

@@ -50,6 +50,29 @@ describe("dbsim calibrate", () => {
     expect(result.stdout.startsWith(`${shown}\n`)).toBe(true);
   });
 
+  it("--latency-log: a lognormal statement time shaped by pgbench's per-transaction log", async () => {
+    const fixtures = fileURLToPath(new URL("../fixtures/calibrate/", import.meta.url));
+    const result = await runCli(
+      [
+        "calibrate",
+        "sysbench-point-select.txt",
+        "--cores",
+        "2",
+        "--latency-log",
+        "pgbench-select-c1.log",
+        "--json",
+      ],
+      fixtures,
+    );
+    expect(result.stderr).toBe("");
+    const out = JSON.parse(result.stdout);
+    // The log's 500th/501st and 990th/991st smallest times are 50, 50 and 4210,
+    // 4214 µs: quantile 7 gives a median of 0.050 ms and a p99 of 4.21 + 0.01 · 0.004 ms.
+    expect(out.serviceTime.measured.median).toBeCloseTo(0.05, 9);
+    expect(out.serviceTime.measured.p99).toBeCloseTo(4.21004, 9);
+    expect(out.sections.database.readTime.kind).toBe("lognormal");
+  });
+
   it("exits 2 naming a missing file", async () => {
     const result = await runCli(["calibrate", "nope.txt"], dir);
     expect(result.code).toBe(2);
