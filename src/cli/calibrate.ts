@@ -62,12 +62,15 @@ repeats allowed), or a CSV with the header concurrency,throughput,mean,p99.
 The mechanism model is dbsim's server under a closed loop: CPU per transaction
 on --cores cores and the client's time per transaction are fitted first, then
 USL σ and κ to what they leave; --model usl fits Gunther's λ, σ, κ alone.
+--latency-log (pgbench --log) makes the statement time a lognormal of the
+logged latency's shape, with the fitted mean.
 docs/calibration.md has a worked example.
 
 Examples:
   dbsim calibrate pgbench-select.txt --cores 2
   dbsim calibrate runs.csv --model usl --holdout 8,16
-  dbsim calibrate r1.txt r2.txt r3.txt --cores 2 --output database.json`;
+  dbsim calibrate r1.txt r2.txt r3.txt --cores 2 --output database.json
+  dbsim calibrate r1.txt --cores 2 --latency-log pgbench_log.4992`;
 
 async function readMeasurements(
   files: readonly string[],

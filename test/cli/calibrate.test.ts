@@ -73,6 +73,28 @@ describe("dbsim calibrate", () => {
     expect(out.sections.database.readTime.kind).toBe("lognormal");
   });
 
+  it("--residuals absolute: the usl package's SPEC SDM91 fit, σ 0.0277285 and κ 0.0001044", async () => {
+    // Gunther's SPEC SDM91 data as in the R package usl (data/specsdm91.rda); the
+    // coefficients its nlxb fit prints (tests/usl-nlxb.Rout.save).
+    const sdm = [
+      "concurrency,throughput",
+      "1,64.9",
+      "18,995.9",
+      "36,1652.4",
+      "72,1853.2",
+      "108,1828.9",
+      "144,1775.0",
+      "216,1702.2",
+    ].join("\n");
+    writeFileSync(join(dir, "specsdm91.csv"), sdm);
+    const result = await runCli(
+      ["calibrate", "specsdm91.csv", "--model", "usl", "--residuals", "absolute"],
+      dir,
+    );
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toContain("σ 0.02773   κ 0.0001044");
+  });
+
   it("exits 2 naming a missing file", async () => {
     const result = await runCli(["calibrate", "nope.txt"], dir);
     expect(result.code).toBe(2);
