@@ -12,7 +12,9 @@ function signed(value: number): string {
 
 function levelLines(title: string, levels: readonly CalibrationLevel[]): string[] {
   if (levels.length === 0) return [];
+  const reads = levels.some((l) => l.pageReads !== undefined);
   const rows = levels.map((l) => [
+    ...(reads ? [figure(l.pageReads ?? 0, 3)] : []),
     String(l.concurrency),
     String(l.repeats),
     figure(l.measured, 5),
@@ -20,7 +22,15 @@ function levelLines(title: string, levels: readonly CalibrationLevel[]): string[
     figure(l.predicted, 5),
     signed(l.errorPercent),
   ]);
-  const header = ["clients", "runs", "measured/s", "spread", "predicted/s", "error"];
+  const header = [
+    ...(reads ? ["reads/tx"] : []),
+    "clients",
+    "runs",
+    "measured/s",
+    "spread",
+    "predicted/s",
+    "error",
+  ];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (cells: readonly string[]) =>
     `  ${cells.map((c, i) => c.padStart(widths[i] ?? 0)).join("  ")}`;
@@ -54,6 +64,9 @@ export function formatCalibration(calibration: Calibration): string {
           `  server CPU per transaction ${figure(p.demandMs)} core-ms on ${p.cores} cores`,
           `  client time per transaction ${figure(p.clientMs)} ms (think time and round trip)`,
           `  σ ${figure(p.sigma)}   κ ${figure(p.kappa)} (fitted to what the mechanisms leave)`,
+          ...(p.pageReadMs === undefined
+            ? []
+            : [`  page read ${figure(p.pageReadMs)} ms (a wait that holds no core)`]),
         ];
   return [
     `Model: ${calibration.model === "usl" ? "USL (λ, σ, κ)" : "closed loop on dbsim's server, then USL σ, κ"}`,

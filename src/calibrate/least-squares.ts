@@ -5,10 +5,11 @@
 // so what published USL coefficients were fitted with.
 import { levenbergMarquardt } from "ml-levenberg-marquardt";
 
-/** A measured point: clients and throughput per second. */
+/** A measured point: clients and throughput per second (and page reads per transaction, when measured). */
 export interface Point {
   readonly n: number;
   readonly x: number;
+  readonly pageReads?: number;
 }
 
 /**
@@ -41,7 +42,7 @@ export interface Bounded {
 export function fitRelative(
   points: readonly Point[],
   parameters: readonly Bounded[],
-  model: (p: readonly number[], n: number) => number,
+  model: (p: readonly number[], n: number, point: Point) => number,
   residuals: ResidualKind = "relative",
 ): number[] {
   // Absolute residuals are divided by one common figure, the mean throughput, so
@@ -56,7 +57,7 @@ export function fitRelative(
       const p = unscale(q);
       return (i) => {
         const point = points[i] as Point;
-        return model(p, point.n) / divisor(point);
+        return model(p, point.n, point) / divisor(point);
       };
     },
     {

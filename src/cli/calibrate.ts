@@ -58,7 +58,8 @@ function levelList(value: string): number[] {
 
 const CALIBRATE_HELP = `
 Each file holds pgbench's or sysbench's own output (several runs concatenated,
-repeats allowed), or a CSV with the header concurrency,throughput,mean,p99.
+repeats allowed), or a CSV with the header concurrency,throughput,mean,p99
+(and page_reads per transaction, for runs at several data sizes).
 The mechanism model is dbsim's server under a closed loop: CPU per transaction
 on --cores cores and the client's time per transaction are fitted first, then
 USL σ and κ to what they leave; --model usl fits Gunther's λ, σ, κ alone.
