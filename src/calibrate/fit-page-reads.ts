@@ -6,7 +6,7 @@
 // Runs at one data size cannot tell m from Z: the sets must differ in r.
 import type { ClosedLoopModel } from "./closed-loop.js";
 import { closedLoopThroughput } from "./closed-loop.js";
-import { fitClosedLoop } from "./fit.js";
+import { fitClosedLoop, KAPPA_SCALE, SIGMA_SCALE } from "./fit.js";
 import { fitRelative, type Point, type ResidualKind } from "./least-squares.js";
 import type { Measurement } from "./measurement.js";
 
@@ -39,9 +39,6 @@ export function checkPageReads(measurements: readonly Measurement[]): boolean {
   }
   return true;
 }
-
-const SIGMA_SCALE = 1e-2;
-const KAPPA_SCALE = 1e-4;
 
 /**
  * D, Z, σ, κ and a page read's wait m, fitted jointly over runs of differing

@@ -15,8 +15,8 @@ import { type UslParameters, uslLinearStart, uslThroughput } from "./usl.js";
 
 // Typical sizes of σ and κ in published fits (Gunther 2007, ch. 5–6: σ of a few
 // per cent, κ of 1e-4 to 1e-3): the solver's units.
-const SIGMA_SCALE = 1e-2;
-const KAPPA_SCALE = 1e-4;
+export const SIGMA_SCALE = 1e-2;
+export const KAPPA_SCALE = 1e-4;
 
 /**
  * Gunther's USL fitted to throughput against concurrency: the lowest sum of
