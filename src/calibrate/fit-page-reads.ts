@@ -56,13 +56,16 @@ export function fitClosedLoopWithReads(
   // Start by giving the reads a tenth of the client time.
   const readStart = meanReads > 0 ? (0.1 * start.clientMs) / meanReads : 0;
   const scale = Math.max(start.demandMs, 1e-6);
+  // The solver's central differences step past the bounds (a time of −1e-9 ms
+  // at 0): clamped here, or the closed form returns NaN and the solver's
+  // Cholesky step throws "Matrix is not symmetric".
   const model = (p: readonly number[]): ClosedLoopModel => ({
     cores,
-    demandMs: p[0] ?? start.demandMs,
-    clientMs: p[1] ?? start.clientMs,
-    sigma: p[2] ?? 0,
-    kappa: p[3] ?? 0,
-    pageReadMs: p[4] ?? 0,
+    demandMs: Math.max(1e-9, p[0] ?? start.demandMs),
+    clientMs: Math.max(0, p[1] ?? start.clientMs),
+    sigma: Math.max(0, p[2] ?? 0),
+    kappa: Math.max(0, p[3] ?? 0),
+    pageReadMs: Math.max(0, p[4] ?? 0),
   });
   const fitted = fitRelative(
     points,

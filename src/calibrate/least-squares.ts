@@ -57,7 +57,10 @@ export function fitRelative(
       const p = unscale(q);
       return (i) => {
         const point = points[i] as Point;
-        return model(p, point.n, point) / divisor(point);
+        // A model undefined at a trial point (a step past a bound) counts as no
+        // throughput: a NaN in the Jacobian makes the solver throw instead.
+        const value = model(p, point.n, point);
+        return (Number.isFinite(value) ? value : 0) / divisor(point);
       };
     },
     {

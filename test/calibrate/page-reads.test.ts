@@ -2,7 +2,9 @@
 // sizes. Synthetic check: dbsim's own server with its buffer pool and disk
 // (mechanisms "all", reads only, 8 MB of shared buffers, exponential CPU of
 // 0.1 ms and disk reads of 0.5 ms, 16 disk requests in service so a read never
-// queues behind another) at 20,000, 200,000 and 2,000,000 keys × 1–16 clients;
+// queues behind another) at 20,000, 200,000 and 2,000,000 keys × 1, 4 and 16
+// clients (these nine runs once made the solver step to a negative client time
+// and throw "Matrix is not symmetric");
 // the reads per transaction come from its report (the buffer pool's page reads
 // over the reads served), as pg_stat_database's blks_read / xact_commit would.
 // A read holds no core, so with a disk that never queues it is a delay, and the
@@ -53,7 +55,7 @@ function simulatedRun(keys: number, clients: number): Measurement {
 describe("calibrate with page reads per transaction", () => {
   it("recovers the CPU per statement and a page read's wait from dbsim's own server within 8 %", () => {
     const runs = [20_000, 200_000, 2_000_000].flatMap((keys) =>
-      [1, 2, 4, 8, 16].map((clients) => simulatedRun(keys, clients)),
+      [1, 4, 16].map((clients) => simulatedRun(keys, clients)),
     );
     const fit = calibrate(runs, { cores: 2 });
     expect(Math.abs(fit.parameters.demandMs / CPU_MS - 1)).toBeLessThan(0.08);
