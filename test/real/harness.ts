@@ -251,7 +251,7 @@ export function psql(
   });
 }
 
-export { PG_BIN, PGBENCH };
+export { PG_BIN, PGBENCH, PSQL };
 
 /** SHOW POOLS on pgbouncer's admin console: the row of database `postgres`, by column name. */
 export async function showPools(port: number): Promise<Record<string, number>> {
