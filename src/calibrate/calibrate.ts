@@ -3,9 +3,11 @@
 // scenario sections that make dbsim reproduce the fit.
 import { type ClosedLoopModel, closedLoopThroughput } from "./closed-loop.js";
 import { fitClosedLoop, fitUsl } from "./fit.js";
-import type { Point } from "./least-squares.js";
+import { checkPageReads, fitClosedLoopWithReads } from "./fit-page-reads.js";
+import type { Point, ResidualKind } from "./least-squares.js";
 import type { Measurement } from "./measurement.js";
 import { type CalibratedSections, scenarioSections } from "./sections.js";
+import { type ServiceTimeShape, serviceTimeShape } from "./service-time.js";
 import { type UslParameters, uslThroughput } from "./usl.js";
 
 /**
@@ -22,6 +24,28 @@ export interface CalibrateOptions {
   readonly holdout?: readonly number[];
   /** Statements per transaction (default 1, as pgbench -S): divides the CPU per transaction. */
   readonly statementsPerTransaction?: number;
+  /**
+   * What the fit minimises (default "relative"): relative errors weigh every
+   * level alike; "absolute" errors are what R's `nls` and the `usl` package
+   * minimise, to compare with coefficients published from them.
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly residuals?: ResidualKind;
+  /**
+   * The statement time's distribution in the sections (default "exponential"):
+   * "lognormal" takes its shape from `latencySamplesMs`, or else from the mean and
+   * p99 measured at the fewest clients, and keeps the fitted mean.
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly serviceTime?: "exponential" | "lognormal";
+  /**
+   * Transaction latencies (ms), e.g. from {@link parsePgbenchLog}, for a lognormal service time.
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly latencySamplesMs?: readonly number[];
 }
 
 /**
@@ -38,6 +62,13 @@ export interface CalibrationLevel {
   readonly measured: number;
   /** (max − min) / mean of the repeats, in percent (0 for one repeat). */
   readonly spreadPercent: number;
+  /**
+   * Page reads per transaction of these runs, when measured (runs of one
+   * concurrency then form one level per value).
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly pageReads?: number;
   /** The fitted model's throughput (per second). */
   readonly predicted: number;
   /** (predicted − measured) / measured, in percent. */
@@ -66,37 +97,60 @@ export interface Calibration {
   readonly peak: { readonly concurrency: number; readonly throughput: number };
   /** The scenario's `database` and `workload` fields that reproduce the fit. */
   readonly sections: CalibratedSections;
+  /**
+   * The measured latency's lognormal and the shape given to the statement time,
+   * when `serviceTime` is "lognormal".
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly serviceTime?: ServiceTimeShape;
 }
 
 const PEAK_SEARCH_LIMIT = 4096;
+
+/** The fitted runs' mean page reads per transaction (undefined when not measured). */
+function meanPageReads(points: readonly Point[]): number | undefined {
+  if (points.some((p) => p.pageReads === undefined)) return undefined;
+  return points.reduce((a, p) => a + (p.pageReads ?? 0), 0) / points.length;
+}
 const PEAK_GAIN = 1e-6;
 
-function levels(points: readonly Point[], predict: (n: number) => number): CalibrationLevel[] {
-  const byN = new Map<number, number[]>();
-  for (const p of points) byN.set(p.n, [...(byN.get(p.n) ?? []), p.x]);
-  return [...byN.keys()]
-    .sort((a, b) => a - b)
-    .map((n) => {
-      const xs = byN.get(n) ?? [];
+/** Predicted throughput at n clients and r page reads per transaction. */
+type Predict = (n: number, pageReads?: number) => number;
+
+function levels(points: readonly Point[], predict: Predict): CalibrationLevel[] {
+  const groups = new Map<string, Point[]>();
+  for (const p of points) {
+    const key = `${p.pageReads ?? ""}|${p.n}`;
+    groups.set(key, [...(groups.get(key) ?? []), p]);
+  }
+  return [...groups.values()]
+    .sort(
+      (a, b) => (a[0]?.pageReads ?? 0) - (b[0]?.pageReads ?? 0) || (a[0]?.n ?? 0) - (b[0]?.n ?? 0),
+    )
+    .map((group) => {
+      const { n, pageReads } = group[0] as Point;
+      const xs = group.map((p) => p.x);
       const measured = xs.reduce((a, b) => a + b, 0) / xs.length;
-      const predicted = predict(n);
+      const predicted = predict(n, pageReads);
       return {
         concurrency: n,
         repeats: xs.length,
         measured,
         spreadPercent: ((Math.max(...xs) - Math.min(...xs)) / measured) * 100,
+        ...(pageReads === undefined ? {} : { pageReads }),
         predicted,
         errorPercent: ((predicted - measured) / measured) * 100,
       };
     });
 }
 
-function rSquared(points: readonly Point[], predict: (n: number) => number): number {
+function rSquared(points: readonly Point[], predict: Predict): number {
   const mean = points.reduce((a, p) => a + p.x, 0) / points.length;
   let residual = 0;
   let total = 0;
   for (const p of points) {
-    residual += (p.x - predict(p.n)) ** 2;
+    residual += (p.x - predict(p.n, p.pageReads)) ** 2;
     total += (p.x - mean) ** 2;
   }
   return total > 0 ? 1 - residual / total : 1;
@@ -152,7 +206,11 @@ export function calibrate(
 ): Calibration {
   checkInput(measurements, options);
   const holdout = new Set(options.holdout ?? []);
-  const all: Point[] = measurements.map((m) => ({ n: m.concurrency, x: m.throughput }));
+  const all: Point[] = measurements.map((m) => ({
+    n: m.concurrency,
+    x: m.throughput,
+    ...(m.pageReadsPerTransaction === undefined ? {} : { pageReads: m.pageReadsPerTransaction }),
+  }));
   const fitPoints = all.filter((p) => !holdout.has(p.n));
   const distinct = new Set(fitPoints.map((p) => p.n)).size;
   if (distinct < 3) {
@@ -164,9 +222,9 @@ export function calibrate(
   const model = options.model ?? "mechanisms";
   let parameters: ClosedLoopModel;
   let usl: UslParameters | undefined;
-  let predict: (n: number) => number;
+  let predict: Predict;
   if (model === "usl") {
-    usl = fitUsl(fitPoints);
+    usl = fitUsl(fitPoints, options.residuals);
     const fittedUsl = usl;
     predict = (n) => uslThroughput(n, fittedUsl);
     // The USL is a closed loop with no client time in which every client has its
@@ -179,11 +237,18 @@ export function calibrate(
       kappa: usl.kappa,
     };
   } else {
-    parameters = fitClosedLoop(fitPoints, cores);
+    const withReads = checkPageReads(measurements);
+    parameters = withReads
+      ? fitClosedLoopWithReads(fitPoints, cores, options.residuals)
+      : fitClosedLoop(fitPoints, cores, options.residuals);
     const fittedModel = parameters;
-    predict = (n) => closedLoopThroughput(n, fittedModel);
+    predict = (n, pageReads) => closedLoopThroughput(n, fittedModel, pageReads ?? 0);
   }
   const heldOutPoints = all.filter((p) => holdout.has(p.n));
+  const shape =
+    options.serviceTime === "lognormal"
+      ? serviceTimeShape(measurements, options.latencySamplesMs)
+      : undefined;
   return {
     model,
     parameters,
@@ -191,7 +256,8 @@ export function calibrate(
     rSquared: rSquared(fitPoints, predict),
     fitted: levels(fitPoints, predict),
     heldOut: levels(heldOutPoints, predict),
-    peak: peakOf(predict),
-    sections: scenarioSections(parameters, options.statementsPerTransaction ?? 1),
+    peak: peakOf((n) => predict(n, meanPageReads(fitPoints))),
+    sections: scenarioSections(parameters, options.statementsPerTransaction ?? 1, shape?.sigma),
+    ...(shape === undefined ? {} : { serviceTime: shape }),
   };
 }

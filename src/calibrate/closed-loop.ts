@@ -28,6 +28,13 @@ export interface ClosedLoopModel {
   readonly sigma: number;
   /** USL coherency κ. */
   readonly kappa: number;
+  /**
+   * A page read's wait (ms), when page reads per transaction were measured: a
+   * wait that holds no core, added to the client time for each read.
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly pageReadMs?: number;
 }
 
 /**
@@ -44,9 +51,17 @@ export function closedLoopCapacity(n: number, model: ClosedLoopModel): number {
 /**
  * Transactions per second of `clients` closed-loop clients (exact mean).
  *
+ * @param pageReads - page reads per transaction, each a wait of `model.pageReadMs`
+ *   that holds no core: with the disk never queueing (parallelism at least the
+ *   clients) it is a delay like the client's own, so it adds to the client time (since 0.2.0)
  * @remarks Since 0.2.0
  */
-export function closedLoopThroughput(clients: number, model: ClosedLoopModel): number {
+export function closedLoopThroughput(
+  clients: number,
+  model: ClosedLoopModel,
+  pageReads = 0,
+): number {
   const station = { demandMs: model.demandMs, rate: (n: number) => closedLoopCapacity(n, model) };
-  return closedOneStation(Math.round(clients), station, model.clientMs).throughputPerMs * 1000;
+  const delayMs = model.clientMs + pageReads * (model.pageReadMs ?? 0);
+  return closedOneStation(Math.round(clients), station, delayMs).throughputPerMs * 1000;
 }

@@ -12,7 +12,9 @@ function signed(value: number): string {
 
 function levelLines(title: string, levels: readonly CalibrationLevel[]): string[] {
   if (levels.length === 0) return [];
+  const reads = levels.some((l) => l.pageReads !== undefined);
   const rows = levels.map((l) => [
+    ...(reads ? [figure(l.pageReads ?? 0, 3)] : []),
     String(l.concurrency),
     String(l.repeats),
     figure(l.measured, 5),
@@ -20,11 +22,29 @@ function levelLines(title: string, levels: readonly CalibrationLevel[]): string[
     figure(l.predicted, 5),
     signed(l.errorPercent),
   ]);
-  const header = ["clients", "runs", "measured/s", "spread", "predicted/s", "error"];
+  const header = [
+    ...(reads ? ["reads/tx"] : []),
+    "clients",
+    "runs",
+    "measured/s",
+    "spread",
+    "predicted/s",
+    "error",
+  ];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (cells: readonly string[]) =>
     `  ${cells.map((c, i) => c.padStart(widths[i] ?? 0)).join("  ")}`;
   return [title, line(header), ...rows.map(line)];
+}
+
+function serviceTimeLines(calibration: Calibration): string[] {
+  const shape = calibration.serviceTime;
+  if (shape === undefined) return [];
+  const { median, p99 } = shape.measured;
+  return [
+    `  latency (${shape.source}): lognormal, median ${figure(median)} ms, p99 ${figure(p99)} ms, σ ${figure(shape.sigma)}`,
+    "  statement time: a lognormal of that σ with the fitted mean",
+  ];
 }
 
 /**
@@ -44,10 +64,14 @@ export function formatCalibration(calibration: Calibration): string {
           `  server CPU per transaction ${figure(p.demandMs)} core-ms on ${p.cores} cores`,
           `  client time per transaction ${figure(p.clientMs)} ms (think time and round trip)`,
           `  σ ${figure(p.sigma)}   κ ${figure(p.kappa)} (fitted to what the mechanisms leave)`,
+          ...(p.pageReadMs === undefined
+            ? []
+            : [`  page read ${figure(p.pageReadMs)} ms (a wait that holds no core)`]),
         ];
   return [
     `Model: ${calibration.model === "usl" ? "USL (λ, σ, κ)" : "closed loop on dbsim's server, then USL σ, κ"}`,
     ...parameters,
+    ...serviceTimeLines(calibration),
     `R² ${calibration.rSquared.toFixed(4)}`,
     ...levelLines("Fitted levels:", calibration.fitted),
     ...levelLines("Held-out levels (predicted, not fitted):", calibration.heldOut),

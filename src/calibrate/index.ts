@@ -8,10 +8,20 @@ export {
 } from "./calibrate.js";
 export { type ClosedLoopModel, closedLoopCapacity, closedLoopThroughput } from "./closed-loop.js";
 export { formatCalibration } from "./format.js";
+export type { ResidualKind } from "./least-squares.js";
+export {
+  type LognormalSpec,
+  lognormalFromMeanP99,
+  lognormalFromSamples,
+  lognormalMean,
+  lognormalSigma,
+  lognormalWithMean,
+} from "./lognormal.js";
 export { type Measurement, MeasurementFormatError } from "./measurement.js";
 export { detectMeasurementFormat, type MeasurementFormat, parseMeasurements } from "./parse.js";
 export { parseMeasurementCsv } from "./parse-csv.js";
 export { parsePgbench } from "./parse-pgbench.js";
+export { parsePgbenchLog } from "./parse-pgbench-log.js";
 export { parseSysbench } from "./parse-sysbench.js";
 export {
   type CalibratedDatabase,
@@ -19,4 +29,5 @@ export {
   type ExponentialSpec,
   scenarioSections,
 } from "./sections.js";
+export { type ServiceTimeShape, serviceTimeShape } from "./service-time.js";
 export { type UslParameters, uslPeakConcurrency, uslThroughput } from "./usl.js";

@@ -19,6 +19,13 @@ export interface Measurement {
   readonly p99Ms?: number;
   /** 95th-percentile latency (ms), when reported (sysbench's default). */
   readonly p95Ms?: number;
+  /**
+   * Page reads from disk per transaction (PostgreSQL: the run's blks_read over
+   * its xact_commit in pg_stat_database), to fit a page read's wait.
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly pageReadsPerTransaction?: number;
 }
 
 /**

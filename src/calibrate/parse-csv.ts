@@ -1,9 +1,9 @@
 // A CSV of one's own measurements: a header naming the columns, then one run per
-// line. concurrency and throughput are required; mean and p99 (latency, ms) may
-// be left out or empty.
+// line. concurrency and throughput are required; mean and p99 (latency, ms) and
+// page_reads (per transaction) may be left out or empty.
 import { type Measurement, MeasurementFormatError, positiveNumber } from "./measurement.js";
 
-const COLUMNS = ["concurrency", "throughput", "mean", "p99"] as const;
+const COLUMNS = ["concurrency", "throughput", "mean", "p99", "page_reads"] as const;
 type Column = (typeof COLUMNS)[number];
 
 function header(line: string, source: string): Map<Column, number> {
@@ -16,11 +16,21 @@ function header(line: string, source: string): Map<Column, number> {
   for (const required of ["concurrency", "throughput"] as const) {
     if (!index.has(required)) {
       throw new MeasurementFormatError(
-        `${source}, line 1: expected a header naming the columns concurrency, throughput (and optionally mean, p99), got ${JSON.stringify(line)}.`,
+        `${source}, line 1: expected a header naming the columns concurrency, throughput (and optionally mean, p99, page_reads), got ${JSON.stringify(line)}.`,
       );
     }
   }
   return index;
+}
+
+function nonNegative(text: string, where: string): number {
+  const value = Number(text);
+  if (text.trim() === "" || !Number.isFinite(value) || value < 0) {
+    throw new MeasurementFormatError(
+      `${where}: expected a number ≥ 0, got ${JSON.stringify(text)}.`,
+    );
+  }
+  return value;
 }
 
 /**
@@ -46,11 +56,15 @@ export function parseMeasurementCsv(text: string, source = "CSV"): Measurement[]
     const where = (column: Column) => `${source}, line ${i + 1}, column ${column}`;
     const mean = cell("mean");
     const p99 = cell("p99");
+    const reads = cell("page_reads");
     runs.push({
       concurrency: positiveNumber(cell("concurrency") ?? "", where("concurrency")),
       throughput: positiveNumber(cell("throughput") ?? "", where("throughput")),
       ...(mean === undefined ? {} : { meanMs: positiveNumber(mean, where("mean")) }),
       ...(p99 === undefined ? {} : { p99Ms: positiveNumber(p99, where("p99")) }),
+      ...(reads === undefined
+        ? {}
+        : { pageReadsPerTransaction: nonNegative(reads, where("page_reads")) }),
     });
   }
   return runs;

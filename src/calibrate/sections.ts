@@ -8,7 +8,9 @@
 // (every client at the server together, then all thinking while it idles) and
 // gives up to 20 % less than the formula (12 clients on 2 cores, D = 0.2 ms,
 // Z = 0.15 ms: 8888/s simulated against 10 000/s). Any mixing distribution with
-// these means gives the same throughput (BCMP insensitivity).
+// these means gives the same throughput (BCMP insensitivity), so a lognormal of
+// the measured latency's shape (service-time.ts) may take their place.
+import { type LognormalSpec, lognormalWithMean } from "./lognormal.js";
 
 /**
  * An exponential distribution by its mean (ms), as the scenario spells it.
@@ -31,8 +33,10 @@ export interface CalibratedDatabase {
   readonly sigma: number;
   readonly kappa: number;
   readonly mechanisms: "none";
-  readonly readTime: ExponentialSpec;
-  readonly writeTime: ExponentialSpec;
+  /** Exponential, or a lognormal when the latency's shape was fitted. */
+  readonly readTime: ExponentialSpec | LognormalSpec;
+  /** As readTime. */
+  readonly writeTime: ExponentialSpec | LognormalSpec;
 }
 
 /**
@@ -61,6 +65,8 @@ function round(value: number): number {
  *
  * @param parameters - cores, demand and client time per transaction (ms), σ, κ
  * @param statementsPerTransaction - divides the server's work per transaction into statements
+ * @param serviceSigma - σ of ln(statement time): a lognormal of that shape and the
+ *   statement's mean instead of an exponential (since 0.2.0)
  * @remarks Since 0.2.0
  */
 export function scenarioSections(
@@ -72,8 +78,15 @@ export function scenarioSections(
     readonly kappa: number;
   },
   statementsPerTransaction: number,
+  serviceSigma?: number,
 ): CalibratedSections {
-  const statementMs = round(parameters.demandMs / statementsPerTransaction);
+  const meanMs = parameters.demandMs / statementsPerTransaction;
+  const statementMs = round(meanMs);
+  const fitted = serviceSigma === undefined ? undefined : lognormalWithMean(serviceSigma, meanMs);
+  const statement: ExponentialSpec | LognormalSpec =
+    fitted === undefined
+      ? { kind: "exponential", mean: statementMs }
+      : { kind: "lognormal", median: round(fitted.median), p99: round(fitted.p99) };
   return {
     database: {
       engine: "postgresql",
@@ -81,8 +94,8 @@ export function scenarioSections(
       sigma: round(parameters.sigma),
       kappa: round(parameters.kappa),
       mechanisms: "none",
-      readTime: { kind: "exponential", mean: statementMs },
-      writeTime: { kind: "exponential", mean: statementMs },
+      readTime: statement,
+      writeTime: statement,
     },
     workload: { thinkTime: { kind: "exponential", mean: round(parameters.clientMs) } },
     client: { roundTrip: 0 },

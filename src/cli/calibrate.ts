@@ -10,6 +10,7 @@ import {
   type MeasurementFormat,
   MeasurementFormatError,
   parseMeasurements,
+  parsePgbenchLog,
 } from "../calibrate/index.js";
 import { describeFsError, UsageError } from "./errors.js";
 import { resolvePath } from "./load.js";
@@ -36,6 +37,9 @@ interface CalibrateCliOptions {
   readonly cores: number;
   readonly holdout: readonly number[];
   readonly statements: number;
+  readonly residuals: "relative" | "absolute";
+  readonly serviceTime: "exponential" | "lognormal";
+  readonly latencyLog?: string;
   readonly json: boolean;
   readonly output?: string;
 }
@@ -54,16 +58,20 @@ function levelList(value: string): number[] {
 
 const CALIBRATE_HELP = `
 Each file holds pgbench's or sysbench's own output (several runs concatenated,
-repeats allowed), or a CSV with the header concurrency,throughput,mean,p99.
+repeats allowed), or a CSV with the header concurrency,throughput,mean,p99
+(and page_reads per transaction, for runs at several data sizes).
 The mechanism model is dbsim's server under a closed loop: CPU per transaction
 on --cores cores and the client's time per transaction are fitted first, then
 USL σ and κ to what they leave; --model usl fits Gunther's λ, σ, κ alone.
+--latency-log (pgbench --log) makes the statement time a lognormal of the
+logged latency's shape, with the fitted mean.
 docs/calibration.md has a worked example.
 
 Examples:
   dbsim calibrate pgbench-select.txt --cores 2
   dbsim calibrate runs.csv --model usl --holdout 8,16
-  dbsim calibrate r1.txt r2.txt r3.txt --cores 2 --output database.json`;
+  dbsim calibrate r1.txt r2.txt r3.txt --cores 2 --output database.json
+  dbsim calibrate r1.txt --cores 2 --latency-log pgbench_log.4992`;
 
 async function readMeasurements(
   files: readonly string[],
@@ -89,9 +97,25 @@ async function readMeasurements(
   return all;
 }
 
+async function readLatencyLog(file: string, io: CalibrateIO): Promise<number[]> {
+  let text: string;
+  try {
+    text = await io.readFile(resolvePath(io, file));
+  } catch (error) {
+    throw new UsageError([`error: cannot read ${file}: ${describeFsError(error)}`]);
+  }
+  try {
+    return parsePgbenchLog(text, file);
+  } catch (error) {
+    if (error instanceof MeasurementFormatError) throw new UsageError([`error: ${error.message}`]);
+    throw error;
+  }
+}
+
 function fitMeasurements(
   measurements: readonly Measurement[],
   options: CalibrateCliOptions,
+  latencySamplesMs: readonly number[] | undefined,
 ): Calibration {
   try {
     return calibrate(measurements, {
@@ -99,6 +123,9 @@ function fitMeasurements(
       cores: options.cores,
       holdout: options.holdout,
       statementsPerTransaction: options.statements,
+      residuals: options.residuals,
+      serviceTime: latencySamplesMs === undefined ? options.serviceTime : "lognormal",
+      ...(latencySamplesMs === undefined ? {} : { latencySamplesMs }),
     });
   } catch (error) {
     if (error instanceof RangeError) throw new UsageError([`error: ${error.message}`]);
@@ -139,14 +166,34 @@ export function addCalibrateCommand(program: Command, io: CalibrateIO): void {
         .argParser(positiveInteger)
         .default(1),
     )
+    .addOption(
+      new Option(
+        "--residuals <kind>",
+        "minimise relative errors, or absolute ones (as R's usl package)",
+      )
+        .choices(["relative", "absolute"])
+        .default("relative"),
+    )
+    .addOption(
+      new Option(
+        "--service-time <kind>",
+        "statement time: exponential, or lognormal shaped by the latency at the fewest clients",
+      )
+        .choices(["exponential", "lognormal"])
+        .default("exponential"),
+    )
+    .option(
+      "--latency-log <file>",
+      "pgbench --log per-transaction log: a lognormal statement time of its shape",
+    )
     .option("--json", "print the whole calibration as JSON", false)
     .option("--output <file>", "write the scenario sections (JSON) to this file")
     .addHelpText("after", CALIBRATE_HELP)
     .action(async (files: string[], options: CalibrateCliOptions) => {
-      const calibration = fitMeasurements(
-        await readMeasurements(files, options.input, io),
-        options,
-      );
+      const measurements = await readMeasurements(files, options.input, io);
+      const samples =
+        options.latencyLog === undefined ? undefined : await readLatencyLog(options.latencyLog, io);
+      const calibration = fitMeasurements(measurements, options, samples);
       const sections = `${JSON.stringify(calibration.sections, null, 2)}\n`;
       if (options.json) io.stdout(`${JSON.stringify(calibration, null, 2)}\n`);
       else io.stdout(`${formatCalibration(calibration)}\n\nScenario sections:\n${sections}`);

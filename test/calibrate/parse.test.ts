@@ -79,6 +79,17 @@ describe("parseMeasurementCsv", () => {
     ]);
   });
 
+  it("reads page_reads per transaction, 0 allowed, and names a negative one", () => {
+    const text = "concurrency,throughput,page_reads\n1,100,0\n2,180,1.5\n";
+    expect(parseMeasurementCsv(text)).toEqual([
+      { concurrency: 1, throughput: 100, pageReadsPerTransaction: 0 },
+      { concurrency: 2, throughput: 180, pageReadsPerTransaction: 1.5 },
+    ]);
+    expect(() =>
+      parseMeasurementCsv("concurrency,throughput,page_reads\n1,100,-1\n", "r.csv"),
+    ).toThrow('r.csv, line 2, column page_reads: expected a number ≥ 0, got "-1".');
+  });
+
   it("names the file, line, column and value of a bad cell", () => {
     expect(() => parseMeasurementCsv("concurrency,throughput\n4,fast\n", "m.csv")).toThrow(
       'm.csv, line 2, column throughput: expected a positive number, got "fast".',

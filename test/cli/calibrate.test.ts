@@ -50,6 +50,51 @@ describe("dbsim calibrate", () => {
     expect(result.stdout.startsWith(`${shown}\n`)).toBe(true);
   });
 
+  it("--latency-log: a lognormal statement time shaped by pgbench's per-transaction log", async () => {
+    const fixtures = fileURLToPath(new URL("../fixtures/calibrate/", import.meta.url));
+    const result = await runCli(
+      [
+        "calibrate",
+        "sysbench-point-select.txt",
+        "--cores",
+        "2",
+        "--latency-log",
+        "pgbench-select-c1.log",
+        "--json",
+      ],
+      fixtures,
+    );
+    expect(result.stderr).toBe("");
+    const out = JSON.parse(result.stdout);
+    // The log's 500th/501st and 990th/991st smallest times are 50, 50 and 4210,
+    // 4214 µs: quantile 7 gives a median of 0.050 ms and a p99 of 4.21 + 0.01 · 0.004 ms.
+    expect(out.serviceTime.measured.median).toBeCloseTo(0.05, 9);
+    expect(out.serviceTime.measured.p99).toBeCloseTo(4.21004, 9);
+    expect(out.sections.database.readTime.kind).toBe("lognormal");
+  });
+
+  it("--residuals absolute: the usl package's SPEC SDM91 fit, σ 0.0277285 and κ 0.0001044", async () => {
+    // Gunther's SPEC SDM91 data as in the R package usl (data/specsdm91.rda); the
+    // coefficients its nlxb fit prints (tests/usl-nlxb.Rout.save).
+    const sdm = [
+      "concurrency,throughput",
+      "1,64.9",
+      "18,995.9",
+      "36,1652.4",
+      "72,1853.2",
+      "108,1828.9",
+      "144,1775.0",
+      "216,1702.2",
+    ].join("\n");
+    writeFileSync(join(dir, "specsdm91.csv"), sdm);
+    const result = await runCli(
+      ["calibrate", "specsdm91.csv", "--model", "usl", "--residuals", "absolute"],
+      dir,
+    );
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toContain("σ 0.02773   κ 0.0001044");
+  });
+
   it("exits 2 naming a missing file", async () => {
     const result = await runCli(["calibrate", "nope.txt"], dir);
     expect(result.code).toBe(2);

@@ -17,7 +17,14 @@ const RUN_AS = "postgres";
 
 /** Why the real programs cannot run here, or null when they can. */
 export function missingPrograms(): string | null {
-  const needed = [`${PG_BIN}/initdb`, `${PG_BIN}/pg_ctl`, PGBOUNCER, PSQL, PGBENCH];
+  const needed = [
+    `${PG_BIN}/initdb`,
+    `${PG_BIN}/pg_ctl`,
+    `${PG_BIN}/pg_basebackup`,
+    PGBOUNCER,
+    PSQL,
+    PGBENCH,
+  ];
   const missing = needed.filter((path) => !existsSync(path));
   if (missing.length > 0) {
     return `skipped: ${missing.join(", ")} missing (apt-get install postgresql pgbouncer; .ci/run does)`;
@@ -29,7 +36,8 @@ export function missingPrograms(): string | null {
   return null;
 }
 
-function asUser(command: string, args: readonly string[]): [string, string[]] {
+/** The command line that runs `command` as the unprivileged user (runuser when root). */
+export function asUser(command: string, args: readonly string[]): [string, string[]] {
   return process.getuid?.() === 0
     ? ["runuser", ["-u", RUN_AS, "--", command, ...args]]
     : [command, [...args]];
@@ -243,7 +251,7 @@ export function psql(
   });
 }
 
-export { PG_BIN, PGBENCH };
+export { PG_BIN, PGBENCH, PSQL };
 
 /** SHOW POOLS on pgbouncer's admin console: the row of database `postgres`, by column name. */
 export async function showPools(port: number): Promise<Record<string, number>> {

@@ -4,3 +4,4 @@
 // only when PostgreSQL 15 or pgbouncer is not installed (.ci/run installs them).
 import "./pgbouncer.real.js";
 import "./pgbench-calibrate.real.js";
+import "./replica-lag.real.js";
