@@ -19,6 +19,7 @@ import { ReplicaOutageEvent } from "./replica-outage.js";
 import { replication } from "./replication.js";
 import { ReshardEvent } from "./reshard-event.js";
 import { routing } from "./routing.js";
+import { services } from "./services.js";
 import { sharding } from "./sharding.js";
 
 /**
@@ -29,6 +30,7 @@ import { sharding } from "./sharding.js";
  * @internal
  */
 export const COMPONENTS: readonly Component[] = [
+  services,
   cache,
   sharding,
   routing,
@@ -49,6 +51,7 @@ export const SCENARIO_SECTIONS = {
   proxy: proxy.schema,
   cache: cache.schema,
   sharding: sharding.schema,
+  services: services.schema,
 } as const;
 
 /**
@@ -67,6 +70,7 @@ export const REPORT_SECTIONS = {
   proxy: proxy.report.schema,
   cache: cache.report.schema,
   sharding: sharding.report.schema,
+  services: services.report.schema,
 } as const;
 
 /**
