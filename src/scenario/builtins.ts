@@ -1,6 +1,7 @@
 // The built-in scenarios, shipped inside the package as data. `dbsim run` with no
 // argument runs read-heavy.
 
+import apiComposition from "./builtins/api-composition.json";
 import cacheNodes from "./builtins/cache-nodes.json";
 import cachePlans from "./builtins/cache-plans.json";
 import cacheRaces from "./builtins/cache-races.json";
@@ -16,6 +17,7 @@ import readYourWrites from "./builtins/read-your-writes.json";
 import scaleUp from "./builtins/scale-up.json";
 import shardHotspot from "./builtins/shard-hotspot.json";
 import shardKey from "./builtins/shard-key.json";
+import sharedDatabase from "./builtins/shared-database.json";
 import writeHeavy from "./builtins/write-heavy.json";
 import type { ScenarioInput } from "./schema.js";
 
@@ -41,6 +43,8 @@ export const BUILTIN_SCENARIOS: Readonly<Record<string, ScenarioInput>> = Object
   "cache-nodes": cacheNodes as ScenarioInput,
   "shard-hotspot": shardHotspot as ScenarioInput,
   "shard-key": shardKey as ScenarioInput,
+  "api-composition": apiComposition as ScenarioInput,
+  "shared-database": sharedDatabase as ScenarioInput,
 });
 
 /**
