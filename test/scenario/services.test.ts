@@ -79,6 +79,13 @@ describe("services: a database per service", () => {
       "payments/replica-1": 4,
     });
     expect(report.services?.list[1]?.replication?.replicas).toHaveLength(2);
+    // The verdict follows every service's replicas, by their nodes' names.
+    expect(report.verdict.replicas.map((r) => r.name)).toEqual([
+      "customers/replica-1",
+      "orders/replica-1",
+      "orders/replica-2",
+      "payments/replica-1",
+    ]);
   });
 
   it("is deterministic: the same scenario and seed give the same report", () => {

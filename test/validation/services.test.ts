@@ -153,3 +153,26 @@ describe("API composition: a composed request's latency is at least each of its 
     },
   );
 });
+
+describe("API composition: a failed call fails the request at once", () => {
+  it("as asyncio.gather does with return_exceptions=False: at the failure's time, not the slowest answer's", () => {
+    // Arrange: service 1 fails after 2 ms; services 0 and 2 answer after 5 and 9 ms
+    const sim = new Simulation({ seed: 1 });
+    const delays = [5, 2, 9];
+    const router = composer(sim, 3, (i, sub) => {
+      if (i === 1) sub.error = "lock_timeout";
+      return delays[i] as number;
+    });
+    const op = new Operation(0, 0, "read", router.keyOf(0, 0), 1, 0);
+    router.place(op);
+    const seen: number[] = [];
+    // Act
+    router.submit(op, (o) => seen.push(o.completedAt));
+    sim.run();
+    // Assert: answered once, at 2 ms, with the call's error; no latency recorded for it
+    expect(seen).toEqual([2]);
+    expect(op.error).toBe("lock_timeout");
+    expect(router.composedRequests).toBe(1);
+    expect(router.composedLatencyMs.count).toBe(0);
+  });
+});

@@ -6,8 +6,9 @@
 // Each service sends its operations to its database's front: its own cluster
 // (database per service) or the one cluster every service shares. Left out:
 // the hop from the composer to each service's API (a composed call costs what
-// the service's own query costs) and partial answers (a failed call fails the
-// whole request, as gather without return_exceptions does).
+// the service's own query costs) and partial answers: the first failed call
+// fails the whole request at once, as asyncio.gather does by default (Python
+// docs, asyncio "Running Tasks Concurrently": return_exceptions=False).
 import type { RandomStream, Simulation } from "../../kernel/index.js";
 import { Histogram } from "../../metrics/index.js";
 import { type Done, Operation, type Service } from "../operation.js";
@@ -178,19 +179,23 @@ export class ServiceRouter implements Service {
     const home = services[this.serviceOf(op)] as ServiceRoute;
     const entity = op.key - home.from;
     let waiting = composed.length;
-    let error: Operation["error"] = null;
-    let last = -1;
+    let failed = false;
     const answered = (index: number) => (sub: Operation) => {
-      if (sub.error !== null && error === null) error = sub.error;
-      last = index;
-      if (--waiting > 0) return;
+      if (failed) return;
+      waiting--;
+      // As asyncio.gather does by default: the first failed call fails the request at once.
+      if (sub.error === null && waiting > 0) return;
       // Counted as it completes, so the warm-up cut splits requests, calls and the slowest alike.
       this.composedCount++;
-      for (const i of composed) this.parts[i] = (this.parts[i] as number) + 1;
-      this.slowest[last] = (this.slowest[last] as number) + 1;
-      op.error = error;
       op.completedAt = this.sim.now;
-      if (error === null) this.composedLatency.record(op.completedAt - op.issuedAt);
+      if (sub.error !== null) {
+        failed = true;
+        op.error = sub.error;
+      } else {
+        for (const i of composed) this.parts[i] = (this.parts[i] as number) + 1;
+        this.slowest[index] = (this.slowest[index] as number) + 1;
+        this.composedLatency.record(op.completedAt - op.issuedAt);
+      }
       done(op);
     };
     for (const index of composed) {
@@ -208,12 +213,12 @@ export class ServiceRouter implements Service {
     return [...this.perService];
   }
 
-  /** Calls each service answered for composed requests completed since the last reset. */
+  /** Calls each service answered for the successful composed requests since the last reset. */
   composedCallsPerService(): number[] {
     return [...this.parts];
   }
 
-  /** How often each service answered last in a composed request since the last reset. */
+  /** How often each service answered last in a successful composed request since the last reset. */
   slowestPerService(): number[] {
     return [...this.slowest];
   }

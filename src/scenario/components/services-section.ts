@@ -87,12 +87,16 @@ export const ServiceReportSchema = z.strictObject({
   name: z.string(),
   keys: z.strictObject({ from: z.number().int(), to: z.number().int() }),
   operations: z.number().int().nonnegative().describe("Operations sent to it alone (not composed)"),
-  composedCalls: z.number().int().nonnegative().describe("Calls it answered for composed requests"),
+  composedCalls: z
+    .number()
+    .int()
+    .nonnegative()
+    .describe("Calls it answered for the successful composed requests"),
   slowestInComposed: z
     .number()
     .int()
     .nonnegative()
-    .describe("Composed requests in which it answered last"),
+    .describe("Successful composed requests in which it answered last"),
   p50Ms: z.number().describe("p50 latency of its successful own operations (ms; 0 when none)"),
   p99Ms: z.number().describe("p99 latency of its successful own operations (ms; 0 when none)"),
   nodes: z
