@@ -136,6 +136,51 @@ describe("services: API composition", () => {
   });
 });
 
+describe("services: event-driven data replication", () => {
+  it("copies each acknowledged write of the source into the subscriber's database and reports the lag", () => {
+    // Arrange: writes only; customers' writes are copied into orders' database
+    const report = runScenario({
+      ...BASE,
+      workload: { ...(BASE.workload as object), readRatio: 0 },
+      services: {
+        list: [
+          { name: "customers", share: 0.5 },
+          { name: "orders", share: 0.5 },
+        ],
+        events: [{ from: "customers", to: "orders", applyTime: 1 }],
+      },
+    } as ScenarioInput);
+    // Assert
+    const events = report.services?.events?.[0];
+    const [customers, orders] = report.services?.list ?? [];
+    expect(events?.published).toBeGreaterThan(300);
+    // Every published write is applied, but for the few in hand at the window's edges.
+    expect(Math.abs((events?.published ?? 0) - (events?.applied ?? 0))).toBeLessThanOrEqual(5);
+    // The lag is at least the consumer's 1 ms of processing plus its write.
+    expect(events?.lagMs.mean).toBeGreaterThan(1);
+    // orders' primary runs its own writes' statements and the copies'; customers' only its own
+    // (statements per second over the 2 s window; `writesServed` counts the workload's operations only).
+    const statements = (name: string) =>
+      2 * (report.nodes.find((n) => n.name === name)?.statementsPerSec ?? 0);
+    expect(
+      Math.abs(statements("orders/primary") - (orders?.operations ?? 0) - (events?.applied ?? 0)),
+    ).toBeLessThanOrEqual(5);
+    expect(
+      Math.abs(statements("customers/primary") - (customers?.operations ?? 0)),
+    ).toBeLessThanOrEqual(5);
+  });
+
+  it("refuses an event stream naming an unknown service, or one service at both ends", () => {
+    const input = (events: unknown) => ({ ...BASE, services: { list: LIST, events } });
+    expect(
+      issueAt(input([{ from: "billing", to: "orders" }]), "services.events.0.from").message,
+    ).toMatch(/one of the services \(customers, orders, payments\), got "billing"/);
+    expect(
+      issueAt(input([{ from: "orders", to: "orders" }]), "services.events.0.to").message,
+    ).toMatch(/another service than "from"/);
+  });
+});
+
 describe("services: bad input", () => {
   it("refuses shares that do not sum to 1", () => {
     const issue = issueAt(

@@ -12,6 +12,7 @@ import { describe, expect, it } from "vitest";
 import { tInterval } from "../../src/experiment/stats.js";
 import { Simulation } from "../../src/kernel/index.js";
 import { type Done, Operation, type Service } from "../../src/models/operation.js";
+import { EventRelay } from "../../src/models/services/event-relay.js";
 import { ServiceRouter } from "../../src/models/services/service-router.js";
 
 /** k services of 100 keys each, every read composed over all of them; `answer(i)` the delay of service i. */
@@ -174,5 +175,46 @@ describe("API composition: a failed call fails the request at once", () => {
     expect(op.error).toBe("lock_timeout");
     expect(router.composedRequests).toBe(1);
     expect(router.composedLatencyMs.count).toBe(0);
+  });
+});
+
+describe("event-driven replication between services: the consumer's backlog arithmetic", () => {
+  // A consumer of w workers taking a ms per event applies μ = w/a events per ms.
+  // Events published at λ > μ leave a backlog growing at λ − μ, and the event
+  // applied at time t was published at t·μ/λ: its lag grows at 1 − μ/λ seconds
+  // per second (the arithmetic of a replica's single apply thread).
+  function relayRun(workers: number, perMs: number, applyMs: number, untilMs: number) {
+    const sim = new Simulation({ seed: 1 });
+    const target: Service = { submit: (op, done) => done(op) };
+    const relay = new EventRelay(sim, {
+      workers,
+      applyMs: () => applyMs,
+      rng: sim.rng("apply"),
+      target,
+      cluster: 1,
+      keyOf: (key) => key,
+    });
+    // One event every 1/λ ms from t = 0 to t < untilMs.
+    const gap = 1 / perMs;
+    const count = Math.round(untilMs * perMs);
+    for (let i = 0; i < count; i++) sim.at(i * gap, () => relay.publish(i));
+    sim.run({ until: untilMs });
+    return relay;
+  }
+
+  it("λ = 0.8/ms against one worker at 2 ms (μ = 0.5/ms): backlog (λ − μ)·T, lag growing at 1 − μ/λ", () => {
+    const relay = relayRun(1, 0.8, 2, 10_000);
+    expect(relay.published).toBe(8_000);
+    // Applies at 2, 4, …, 10 000 ms (the one at 10 000 ms runs as the run stops there).
+    expect(Math.abs(relay.applied - 5_000)).toBeLessThanOrEqual(1);
+    expect(Math.abs(relay.backlog - (0.8 - 0.5) * 10_000)).toBeLessThanOrEqual(1);
+    // The last copy, at ~10 000 ms, was published at ~10 000·μ/λ = 6 250 ms.
+    expect(relay.lagMs.max).toBeCloseTo(10_000 * (1 - 0.5 / 0.8), -1);
+  });
+
+  it("two workers (μ = 1/ms) keep up with λ = 0.8/ms: no backlog, each lag the processing time", () => {
+    const relay = relayRun(2, 0.8, 2, 10_000);
+    expect(relay.backlog).toBeLessThanOrEqual(2);
+    expect(relay.lagMs.max).toBeCloseTo(2, 6);
   });
 });

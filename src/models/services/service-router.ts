@@ -146,14 +146,15 @@ export class ServiceRouter implements Service {
 
   /**
    * Records a finished operation: a single-service one in its service's
-   * latency; forgets which service it was for. Call it for every operation as
-   * its `done` runs.
+   * latency; forgets which service it was for, and returns it. Call it for
+   * every operation as its `done` runs.
    */
-  completed(op: Operation): void {
+  completed(op: Operation): number {
     const service = this.serviceOf(op);
     this.owner.delete(op.id);
-    if (op.spans !== 1 || op.error !== null) return;
-    this.latency[service]?.record(this.sim.now - op.issuedAt);
+    if (op.spans === 1 && op.error === null)
+      this.latency[service]?.record(this.sim.now - op.issuedAt);
+    return service;
   }
 
   /** The service an operation is for: the one drawn for it, else the first whose range holds its key. */

@@ -3,7 +3,8 @@
 // and an API composition that fans a share of the reads out to several of them.
 // The cross-section checks refuse what the model does not cover, by name.
 import * as z from "zod";
-import { SpreadSchema, share } from "../fields.js";
+import { DistributionSpecSchema } from "../../latency/index.js";
+import { positiveInt, SpreadSchema, share } from "../fields.js";
 import type { Scenario } from "../schema.js";
 import type { ParsedScenario } from "./component.js";
 import { ShardReportSchema } from "./sharding-section.js";
@@ -74,6 +75,27 @@ export const ServicesSchema = z
       .describe(
         "API composition (a backend-for-frontend): a share of the reads fans out to several services",
       ),
+    events: z
+      .array(
+        z.strictObject({
+          from: z.string().describe("The service whose acknowledged writes are published"),
+          to: z
+            .string()
+            .describe("The service that keeps a local copy, written to its own database"),
+          applyTime: DistributionSpecSchema.default(0.5).describe(
+            "The consumer's own processing per event (ms), before its write",
+          ),
+          workers: positiveInt()
+            .max(1024)
+            .default(1)
+            .describe("Events the consumer handles at once"),
+        }),
+      )
+      .max(16)
+      .optional()
+      .describe(
+        "Event-driven data replication: a consumer copies one service's writes into another's database",
+      ),
   })
   .describe(
     "The application as services, each owning a key range, with a database each or one shared",
@@ -118,6 +140,34 @@ export const ServiceReportSchema = z.strictObject({
 export const ServicesReportSchema = z.strictObject({
   database: z.enum(["per-service", "shared"]),
   list: z.array(ServiceReportSchema),
+  events: z
+    .array(
+      z.strictObject({
+        from: z.string(),
+        to: z.string(),
+        published: z
+          .number()
+          .int()
+          .nonnegative()
+          .describe("Writes of `from` published in the window"),
+        applied: z
+          .number()
+          .int()
+          .nonnegative()
+          .describe("Copies committed in `to`'s database in the window"),
+        failed: z.number().int().nonnegative().describe("Copies whose write failed (not retried)"),
+        backlogAtEnd: z
+          .number()
+          .int()
+          .nonnegative()
+          .describe("Events published and not yet applied at the end"),
+        lagMs: SpreadSchema.describe(
+          "From the write's acknowledgement at `from` to its copy's commit (ms)",
+        ),
+      }),
+    )
+    .optional()
+    .describe("Each event stream between services; absent without `events`"),
   composed: z
     .strictObject({
       services: z.array(z.string()),
@@ -188,6 +238,17 @@ export function checkServices(scenario: ParsedScenario, ctx: z.RefinementCtx): v
       );
     else if (all.indexOf(name) !== i)
       issue(["compose", "services", i], `"${name}" is called twice: name it once`, name);
+  });
+  (s.events ?? []).forEach((e, i) => {
+    for (const end of ["from", "to"] as const)
+      if (!names.includes(e[end]))
+        issue(
+          ["events", i, end],
+          `expected one of the services (${names.join(", ")}), got "${e[end]}"`,
+          e[end],
+        );
+    if (e.from === e.to)
+      issue(["events", i, "to"], `expected another service than "from" ("${e.from}")`, e.to);
   });
   checkRanges(scenario, s, issue);
   checkUnsupported(scenario, s, issue);

@@ -4,12 +4,20 @@
 // fans a share of the reads out to several services (src/models/services/).
 import type * as z from "zod";
 import type { Operation, Service } from "../../models/operation.js";
+import { EventRelay } from "../../models/services/event-relay.js";
 import { ServiceRouter } from "../../models/services/service-router.js";
 import { roundFigure, spread } from "../fields.js";
 import type { Report } from "../report.js";
 import type { Scenario } from "../schema.js";
 import { alignColumns, formatFigure, NO_DATA, percentText } from "../table-text.js";
-import type { BuildContext, Component, ComponentStats, MeasuredWindow } from "./component.js";
+import type {
+  BuildContext,
+  Component,
+  ComponentStats,
+  EstimateInput,
+  MeasuredWindow,
+  WorkShare,
+} from "./component.js";
 import {
   checkServices,
   ServicesReportSchema,
@@ -89,16 +97,25 @@ export const services: Component<typeof ServicesSection, typeof ServicesReportSe
       shown: (reports) => reports.some((r) => r.services !== undefined),
     },
   ],
-  estimate: (s) => {
-    const c = s.services?.compose;
-    // A composed read sends a call to each service: about the work of one operation each.
-    return c === undefined
-      ? {}
-      : { eventsPerOperation: s.workload.readRatio * c.share * c.services.length * 7 };
-  },
+  estimate: (s, run) => servicesEstimate(s, run),
   build: (_context, downstream) => ({ downstream }),
   buildFront: (context, clusters) => buildServices(context, clusters),
 };
+
+// Events of one call or copy: its arrival, the round trip each way and the
+// server's work, with the hops in between (as a shard's scattered part).
+const EVENTS_PER_CALL = 7;
+
+/** The work composed calls and event copies add: each about one more operation. */
+function servicesEstimate(s: Scenario, run: EstimateInput): WorkShare {
+  const spec = s.services;
+  if (spec === undefined) return {};
+  const c = spec.compose;
+  const calls = c === undefined ? 0 : s.workload.readRatio * c.share * c.services.length;
+  // Every write of a source may be copied, whatever its service's share (an upper bound).
+  const copies = (spec.events ?? []).length * (EVENTS_PER_CALL + 1);
+  return { eventsPerOperation: calls * EVENTS_PER_CALL, writeEvents: run.writes * copies };
+}
 
 function servicesSummary(s: ServicesSpec): string {
   const list = s.list.map((x) => `${x.name} ${Math.round(x.share * 100)}%`).join(", ");
@@ -137,14 +154,26 @@ function buildServices(context: BuildContext, clusters: readonly ServiceCluster[
     compose: sim.rng("services.compose"),
   });
   drawServices(context, spec, shared);
+  const relays = buildRelays(context, spec, ranges, clusterOf);
+  const bySource = spec.list.map((_, i) => relays.filter((r) => r.from === i).map((r) => r.relay));
   const stats: ComponentStats = {
-    reset: () => router.resetStats(),
-    section: (window) => servicesSection(spec, ranges, router, clusterOf, window),
+    reset: () => {
+      router.resetStats();
+      for (const r of relays) r.relay.resetStats();
+    },
+    section: (window) => ({
+      ...servicesSection(spec, ranges, router, clusterOf, window),
+      ...(spec.events === undefined ? {} : { events: relayFigures(spec, relays) }),
+    }),
   };
   return {
     service: router,
     place: (op) => router.place(op),
-    complete: (op) => router.completed(op),
+    complete: (op) => {
+      const service = router.completed(op);
+      if (op.kind !== "write" || op.error !== null || op.spans !== 1) return;
+      for (const relay of bySource[service] ?? []) relay.publish(op.key);
+    },
     keyOf: (drawn, id) => router.keyOf(drawn, id),
     stats,
   };
@@ -182,6 +211,59 @@ function drawServices(context: BuildContext, spec: ServicesSpec, shared: boolean
 }
 
 type ServicesReport = z.output<typeof ServicesReportSchema>;
+
+interface BuiltRelay {
+  readonly from: number;
+  readonly to: number;
+  readonly relay: EventRelay;
+}
+
+/** A consumer per event stream, writing the copy to the subscriber's database. */
+function buildRelays(
+  context: BuildContext,
+  spec: ServicesSpec,
+  ranges: readonly { from: number; to: number }[],
+  clusterOf: (i: number) => ServiceCluster,
+): BuiltRelay[] {
+  const { sim, compile, graph } = context;
+  const index = (name: string): number => spec.list.findIndex((x) => x.name === name);
+  return (spec.events ?? []).map((e, n) => {
+    const from = index(e.from);
+    const to = index(e.to);
+    const source = ranges[from] as { from: number; to: number };
+    const target = ranges[to] as { from: number; to: number };
+    graph.arrow({
+      from: `service_${from}`,
+      to: `service_${to}`,
+      label: `events, ${e.workers} consumer${e.workers === 1 ? "" : "s"}`,
+      style: "dotted",
+    });
+    const relay = new EventRelay(sim, {
+      workers: e.workers,
+      applyMs: compile(e.applyTime),
+      rng: sim.rng(`services.events.${n}`),
+      target: clusterOf(to).front,
+      cluster: clusterOf(to).cluster,
+      keyOf: (key) => target.from + ((key - source.from) % (target.to - target.from)),
+    });
+    return { from, to, relay };
+  });
+}
+
+function relayFigures(
+  spec: ServicesSpec,
+  relays: readonly BuiltRelay[],
+): NonNullable<ServicesReport["events"]> {
+  return relays.map(({ from, to, relay }) => ({
+    from: spec.list[from]?.name ?? "",
+    to: spec.list[to]?.name ?? "",
+    published: relay.published,
+    applied: relay.applied,
+    failed: relay.failed,
+    backlogAtEnd: relay.backlog,
+    lagMs: spread(relay.lagMs),
+  }));
+}
 
 function servicesSection(
   spec: ServicesSpec,
@@ -229,6 +311,13 @@ function servicesSection(
   };
 }
 
+function eventLines(s: ServicesReport): string[] {
+  return (s.events ?? []).map(
+    (e) =>
+      `  events ${e.from} → ${e.to}: published ${e.published}, applied ${e.applied}, failed ${e.failed}, backlog at end ${e.backlogAtEnd}, lag mean ${formatFigure(e.lagMs.mean)} ms, p99 ${formatFigure(e.lagMs.p99)} ms, max ${formatFigure(e.lagMs.max)} ms`,
+  );
+}
+
 function servicesTable(s: ServicesReport): string[] {
   const head =
     s.composed === null
@@ -263,5 +352,6 @@ function servicesTable(s: ServicesReport): string[] {
       ],
       "llrrrrrr",
     ),
+    ...eventLines(s),
   ];
 }
