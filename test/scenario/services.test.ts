@@ -88,6 +88,24 @@ describe("services: a database per service", () => {
     ]);
   });
 
+  it("prices every service's database: each its own nodes", () => {
+    // a: a primary; b: a primary and the replica its own section adds — three RDS nodes.
+    const report = runScenario({
+      ...BASE,
+      duration: 200,
+      database: { size: "db.r6g.large" },
+      services: {
+        list: [
+          { name: "a", share: 0.5 },
+          { name: "b", share: 0.5, replication: { replicas: 1 } },
+        ],
+      },
+    });
+    const item = report.cost?.items.find((i) => i.component === "database");
+    expect(item?.count).toBe(3);
+    expect(report.cost?.perHour).toBeCloseTo(3 * (item?.unitPerHour ?? 0), 9);
+  });
+
   it("is deterministic: the same scenario and seed give the same report", () => {
     const input = {
       ...BASE,
