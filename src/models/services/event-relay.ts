@@ -7,7 +7,7 @@
 // (the backlog arithmetic of a replica's single apply thread). Lag is the time
 // from the source's acknowledgement to the copy's commit. Left out: the
 // broker (publishing costs nothing and loses nothing) and redelivery.
-import type { RandomStream, Simulation } from "../../kernel/index.js";
+import { type RandomStream, type Simulation, WaitLine } from "../../kernel/index.js";
 import { Histogram } from "../../metrics/index.js";
 import { Operation, type Service } from "../operation.js";
 
@@ -40,10 +40,8 @@ export interface EventRelayConfig {
 export class EventRelay {
   private readonly sim: Simulation;
   private readonly config: EventRelayConfig;
-  /** Waiting events: the source key and the acknowledgement time, in publish order. */
-  private readonly keys: number[] = [];
-  private readonly ackedAt: number[] = [];
-  private head = 0;
+  /** Waiting events, in publish order (they wait without a timeout). */
+  private readonly waiting: WaitLine<{ readonly key: number; readonly ackedAt: number }>;
   private busy = 0;
   private nextId = 0;
   private publishedCount = 0;
@@ -63,19 +61,20 @@ export class EventRelay {
       );
     this.sim = sim;
     this.config = config;
+    // No event times out: it waits until the consumer takes it.
+    this.waiting = new WaitLine(sim, () => {});
   }
 
   /** Publishes the event of a write acknowledged now at key `key` of the source. */
   publish(key: number): void {
     this.publishedCount++;
-    this.keys.push(key);
-    this.ackedAt.push(this.sim.now);
+    this.waiting.push({ key, ackedAt: this.sim.now }, Number.POSITIVE_INFINITY);
     if (this.busy < this.config.workers) this.next();
   }
 
   /** Events published and not yet applied (waiting or in hand). */
   get backlog(): number {
-    return this.keys.length - this.head + this.busy;
+    return this.waiting.length + this.busy;
   }
 
   /** Events published since the last reset. */
@@ -107,27 +106,19 @@ export class EventRelay {
   }
 
   private next(): void {
-    if (this.head === this.keys.length) return;
-    const key = this.keys[this.head] as number;
-    const acked = this.ackedAt[this.head] as number;
-    this.head++;
-    // Drop what was handed out once it is most of the arrays: memory stays the backlog's.
-    if (this.head > 1024 && this.head * 2 > this.keys.length) {
-      this.keys.splice(0, this.head);
-      this.ackedAt.splice(0, this.head);
-      this.head = 0;
-    }
+    const event = this.waiting.shift();
+    if (event === undefined) return;
     this.busy++;
     const { target, cluster, keyOf, applyMs, rng } = this.config;
     this.sim.schedule(Math.max(0, applyMs(rng)), () => {
       // The consumer is no user's session; session 0 keeps per-session arrays in range.
-      const copy = new Operation(this.nextId++, 0, "write", keyOf(key), 1, this.sim.now);
+      const copy = new Operation(this.nextId++, 0, "write", keyOf(event.key), 1, this.sim.now);
       copy.cluster = cluster;
       copy.spans = 1;
       target.submit(copy, (done) => {
         if (done.error === null) {
           this.appliedCount++;
-          this.lag.record(this.sim.now - acked);
+          this.lag.record(this.sim.now - event.ackedAt);
         } else this.failedCount++;
         this.busy--;
         this.next();
