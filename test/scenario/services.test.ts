@@ -199,6 +199,39 @@ describe("services: event-driven data replication", () => {
   });
 });
 
+describe("services: the diagram", () => {
+  it("draws a box per service, each to its own database (per-service) or to the one shared, and the composer's calls", () => {
+    for (const database of ["per-service", "shared"] as const) {
+      const { graph } = runScenarioDetailed({
+        ...BASE,
+        duration: 100,
+        services: {
+          database,
+          list: LIST,
+          compose: { share: 0.2, services: ["orders", "payments"] },
+        },
+      });
+      const ids = new Set(graph.nodes.map((n) => n.id));
+      for (const e of graph.edges)
+        expect(ids.has(e.from) && ids.has(e.to), `${e.from} -> ${e.to}`).toBe(true);
+      const arrows = graph.edges.map((e) => `${e.from}->${e.to}`);
+      const apps =
+        database === "shared" ? ["app", "app", "app"] : ["svc0_app", "svc1_app", "svc2_app"];
+      apps.forEach((app, i) => {
+        expect(arrows).toContain(`service_${i}->${app}`);
+      });
+      expect(arrows).toEqual(
+        expect.arrayContaining([
+          "workload->services",
+          "composer->service_1",
+          "composer->service_2",
+        ]),
+      );
+      expect(arrows).not.toContain("composer->service_0");
+    }
+  });
+});
+
 describe("services: bad input", () => {
   it("refuses shares that do not sum to 1", () => {
     const issue = issueAt(
