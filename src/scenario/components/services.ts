@@ -4,7 +4,6 @@
 // fans a share of the reads out to several services (src/models/services/).
 import type * as z from "zod";
 import type { Operation, Service } from "../../models/operation.js";
-import { EventRelay } from "../../models/services/event-relay.js";
 import { ServiceRouter } from "../../models/services/service-router.js";
 import { roundFigure, spread } from "../fields.js";
 import type { Report } from "../report.js";
@@ -18,6 +17,7 @@ import type {
   MeasuredWindow,
   WorkShare,
 } from "./component.js";
+import { buildRelays, eventLines, relayFigures } from "./services-events.js";
 import {
   checkServices,
   ServicesReportSchema,
@@ -55,13 +55,6 @@ export interface ServicesFront {
   /** The workload's key hook: a drawn key to its service's range. */
   readonly keyOf: (drawn: number, id: number) => number;
   readonly stats: ComponentStats;
-}
-
-/** @internal Clusters a services plan builds: one per service, 1 shared, null without services. */
-export function serviceClusterCount(scenario: Scenario): number | null {
-  const s = scenario.services;
-  if (s === undefined) return null;
-  return s.database === "per-service" ? s.list.length : 1;
 }
 
 /**
@@ -212,59 +205,6 @@ function drawServices(context: BuildContext, spec: ServicesSpec, shared: boolean
 
 type ServicesReport = z.output<typeof ServicesReportSchema>;
 
-interface BuiltRelay {
-  readonly from: number;
-  readonly to: number;
-  readonly relay: EventRelay;
-}
-
-/** A consumer per event stream, writing the copy to the subscriber's database. */
-function buildRelays(
-  context: BuildContext,
-  spec: ServicesSpec,
-  ranges: readonly { from: number; to: number }[],
-  clusterOf: (i: number) => ServiceCluster,
-): BuiltRelay[] {
-  const { sim, compile, graph } = context;
-  const index = (name: string): number => spec.list.findIndex((x) => x.name === name);
-  return (spec.events ?? []).map((e, n) => {
-    const from = index(e.from);
-    const to = index(e.to);
-    const source = ranges[from] as { from: number; to: number };
-    const target = ranges[to] as { from: number; to: number };
-    graph.arrow({
-      from: `service_${from}`,
-      to: `service_${to}`,
-      label: `events, ${e.workers} consumer${e.workers === 1 ? "" : "s"}`,
-      style: "dotted",
-    });
-    const relay = new EventRelay(sim, {
-      workers: e.workers,
-      applyMs: compile(e.applyTime),
-      rng: sim.rng(`services.events.${n}`),
-      target: clusterOf(to).front,
-      cluster: clusterOf(to).cluster,
-      keyOf: (key) => target.from + ((key - source.from) % (target.to - target.from)),
-    });
-    return { from, to, relay };
-  });
-}
-
-function relayFigures(
-  spec: ServicesSpec,
-  relays: readonly BuiltRelay[],
-): NonNullable<ServicesReport["events"]> {
-  return relays.map(({ from, to, relay }) => ({
-    from: spec.list[from]?.name ?? "",
-    to: spec.list[to]?.name ?? "",
-    published: relay.published,
-    applied: relay.applied,
-    failed: relay.failed,
-    backlogAtEnd: relay.backlog,
-    lagMs: spread(relay.lagMs),
-  }));
-}
-
 function servicesSection(
   spec: ServicesSpec,
   ranges: readonly { from: number; to: number }[],
@@ -309,13 +249,6 @@ function servicesSection(
             latencyMs: spread(h),
           },
   };
-}
-
-function eventLines(s: ServicesReport): string[] {
-  return (s.events ?? []).map(
-    (e) =>
-      `  events ${e.from} → ${e.to}: published ${e.published}, applied ${e.applied}, failed ${e.failed}, backlog at end ${e.backlogAtEnd}, lag mean ${formatFigure(e.lagMs.mean)} ms, p99 ${formatFigure(e.lagMs.p99)} ms, max ${formatFigure(e.lagMs.max)} ms`,
-  );
 }
 
 function servicesTable(s: ServicesReport): string[] {
