@@ -19,6 +19,7 @@ import { ShardRows } from "../models/server/buffer-pool-rows.js";
 import type { KeySlots } from "../models/server/key-versions.js";
 import type { DatabaseServer } from "../models/server/server.js";
 import type { RateSchedule, WorkloadConfig } from "../models/workload/workload.js";
+import { buildServices } from "./build-services.js";
 import { appendPrefixed, combineClusterStats } from "./cluster-stats.js";
 import { cacheInFrontOfShards } from "./components/cache-shards.js";
 import type {
@@ -29,6 +30,7 @@ import type {
   NodeEntry,
 } from "./components/component.js";
 import { COMPONENTS } from "./components/index.js";
+import { SERVICES_ID } from "./components/services.js";
 import {
   clusterCount,
   SHARD_ROUTER_ID,
@@ -159,7 +161,12 @@ export function buildTopology(sim: Simulation, scenario: Scenario): BuiltTopolog
   let complete: ((op: Operation) => void) | undefined;
   let layout: ShardLayout | undefined;
   let slots: readonly KeySlots[] | undefined;
-  if (shards === null) {
+  let keyOf: WorkloadConfig["keyOf"];
+  if (scenario.services !== undefined) {
+    const built = buildServices({ ...base, graph }, buildCluster, eventsOf(scenario));
+    ({ parts, stats, slots } = built);
+    ({ service, place, complete, keyOf } = built.front);
+  } else if (shards === null) {
     const one = buildCluster({ ...base, graph }, { index: 0, prefix: "" });
     parts = [one];
     service = one.front;
@@ -240,7 +247,10 @@ export function buildTopology(sim: Simulation, scenario: Scenario): BuiltTopolog
     versions: oracle,
     stats,
     graph,
-    workload: workloadConfig(scenario, compile),
+    workload: {
+      ...workloadConfig(scenario, compile),
+      ...(keyOf === undefined ? {} : { keyOf }),
+    },
     ...(place === undefined ? {} : { place }),
     ...(complete === undefined ? {} : { complete }),
   };
@@ -254,6 +264,7 @@ interface ClusterParts extends BuiltCluster {
 
 /** The box the workload's arrow enters: the application, or in a sharded plan its cache or shard router. */
 function frontId(scenario: Scenario, shards: number | null): string {
+  if (scenario.services !== undefined) return SERVICES_ID;
   if (shards === null) return "app";
   return scenario.cache === undefined ? SHARD_ROUTER_ID : "cache";
 }

@@ -1,6 +1,7 @@
 // The built-in scenarios, shipped inside the package as data. `dbsim run` with no
 // argument runs read-heavy.
 
+import apiComposition from "./builtins/api-composition.json";
 import cacheNodes from "./builtins/cache-nodes.json";
 import cachePlans from "./builtins/cache-plans.json";
 import cacheRaces from "./builtins/cache-races.json";
@@ -18,6 +19,7 @@ import regions from "./builtins/regions.json";
 import scaleUp from "./builtins/scale-up.json";
 import shardHotspot from "./builtins/shard-hotspot.json";
 import shardKey from "./builtins/shard-key.json";
+import sharedDatabase from "./builtins/shared-database.json";
 import writeHeavy from "./builtins/write-heavy.json";
 import type { ScenarioInput } from "./schema.js";
 
@@ -45,6 +47,8 @@ export const BUILTIN_SCENARIOS: Readonly<Record<string, ScenarioInput>> = Object
   "shard-key": shardKey as ScenarioInput,
   regions: regions as ScenarioInput,
   cqrs: cqrs as ScenarioInput,
+  "api-composition": apiComposition as ScenarioInput,
+  "shared-database": sharedDatabase as ScenarioInput,
 });
 
 /**

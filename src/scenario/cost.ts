@@ -11,6 +11,7 @@ import { clusterCount } from "./components/sharding-section.js";
 import { unitPrice } from "./cost-prices.js";
 import type { CostItemSchema, CostReport } from "./cost-schema.js";
 import type { Scenario } from "./schema.js";
+import { serviceScenario } from "./service-overrides.js";
 import { shardScenario } from "./shard-overrides.js";
 
 /**
@@ -48,6 +49,8 @@ function money(x: number): number {
 
 /** Every cluster's scenario: the shards (overrides merged), or the plan itself. */
 function clusters(scenario: Scenario): Scenario[] {
+  const s = scenario.services;
+  if (s?.database === "per-service") return s.list.map((_, i) => serviceScenario(scenario, i));
   const n = clusterCount(scenario);
   return n === null ? [scenario] : Array.from({ length: n }, (_, i) => shardScenario(scenario, i));
 }

@@ -5,6 +5,7 @@ import type * as z from "zod";
 import { MAX_NESTING_DEPTH, tooDeepAt } from "../latency/nesting.js";
 import { scenarioJsonSchema } from "./json-schema.js";
 import { type Scenario, ScenarioSchema } from "./schema.js";
+import { serviceOverrideIssues } from "./service-overrides.js";
 import { shardOverrideIssues } from "./shard-overrides.js";
 
 /**
@@ -102,7 +103,7 @@ export function parseScenario(input: unknown): ParseResult {
     const result = ScenarioSchema.safeParse(value, { reportInput: true });
     if (result.success) {
       // Each shard's overrides, checked as the whole scenario they make for it.
-      const shards = shardOverrideIssues(result.data);
+      const shards = [...shardOverrideIssues(result.data), ...serviceOverrideIssues(result.data)];
       if (shards.length === 0) return { ok: true, scenario: result.data };
       return { ok: false, issues: shards.flatMap(intoBranch).map(toIssue) };
     }

@@ -29,11 +29,12 @@ export function componentTables(report: Report): string[] {
 
 /**
  * A sharded report's per-shard sections (its shards' pools, replication,
- * routing or proxy), each drawn by its component's table under the shard's name.
+ * routing or proxy), and a database-per-service report's per-service ones,
+ * each drawn by its component's table under the shard's or service's name.
  */
 function shardTables(report: Report): string[] {
   const out: string[] = [];
-  for (const shard of report.sharding?.shards ?? []) {
+  for (const shard of [...(report.sharding?.shards ?? []), ...(report.services?.list ?? [])]) {
     const sections = shard as unknown as Readonly<Record<string, unknown>>;
     for (const key of PER_SHARD_SECTIONS) {
       const section = sections[key];

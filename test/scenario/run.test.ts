@@ -74,7 +74,7 @@ describe("determinism", () => {
 });
 
 describe("built-in scenarios, shortened to 1 s warm-up + 3 s", () => {
-  it("are the documented ones (README; docs/server.md for the server's five, docs/caching.md for the cache's two, docs/sharding.md for the sharding two, docs/patterns.md for cqrs)", () => {
+  it("are the documented ones (README; docs/server.md for the server's five, docs/caching.md for the cache's two, docs/sharding.md for the sharding two, docs/patterns.md for regions, cqrs and the services two)", () => {
     expect(builtinScenarioNames()).toEqual([
       "read-heavy",
       "write-heavy",
@@ -94,6 +94,8 @@ describe("built-in scenarios, shortened to 1 s warm-up + 3 s", () => {
       "shard-key",
       "regions",
       "cqrs",
+      "api-composition",
+      "shared-database",
     ]);
   });
 

@@ -98,6 +98,15 @@ export interface WorkloadConfig {
    * @remarks Since 0.2.0
    */
   readonly maxInFlight?: number;
+  /**
+   * The key an operation uses for the key the popularity drew, given the
+   * operation's id (a services plan: the same position in the key range of the
+   * service it is for). Default: the drawn key. It draws nothing from the
+   * workload's streams, so the rest of the workload stays the same.
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly keyOf?: (drawn: number, id: number) => number;
 }
 
 /**
@@ -260,6 +269,11 @@ export class Workload {
     }
   }
 
+  private mapKey(drawn: number): number {
+    const keyOf = this.config.keyOf;
+    return keyOf === undefined ? drawn : keyOf(drawn, this.issued);
+  }
+
   private makeOperation(session: number): Operation {
     const rng = this.opRng;
     const isRead = rng.next() < this.config.readRatio;
@@ -269,7 +283,7 @@ export class Workload {
     let key: number;
     const own = this.lastWritten;
     if (!isRead) {
-      key = this.keys.write();
+      key = this.mapKey(this.keys.write());
       if (own !== null) own[session] = key;
     } else if (
       own !== null &&
@@ -278,7 +292,7 @@ export class Workload {
     ) {
       key = own[session] as number;
     } else {
-      key = this.keys.read();
+      key = this.mapKey(this.keys.read());
     }
     const op = new Operation(
       this.issued++,

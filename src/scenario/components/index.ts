@@ -22,6 +22,7 @@ import { ReplicaOutageEvent } from "./replica-outage.js";
 import { replication } from "./replication.js";
 import { ReshardEvent } from "./reshard-event.js";
 import { routing } from "./routing.js";
+import { services } from "./services.js";
 import { sharding } from "./sharding.js";
 
 /**
@@ -32,6 +33,7 @@ import { sharding } from "./sharding.js";
  * @internal
  */
 export const COMPONENTS: readonly Component[] = [
+  services,
   cqrs,
   cache,
   sharding,
@@ -56,6 +58,7 @@ export const SCENARIO_SECTIONS = {
   sharding: sharding.schema,
   regions: regions.schema,
   cqrs: cqrs.schema,
+  services: services.schema,
 } as const;
 
 /**
@@ -81,6 +84,7 @@ export const REPORT_SECTIONS = {
   sharding: sharding.report.schema,
   regions: regions.report.schema,
   cqrs: cqrs.report.schema,
+  services: services.report.schema,
 } as const;
 
 /**

@@ -32,27 +32,32 @@ export function shardSections(
  * @internal Every shard's replicas by name (their nodes' names, `s0/replica-1`,
  * …), in cluster order: the verdict's names for a sharded plan's replicas.
  */
-export function shardReplicaNames(report: Pick<Report, "sharding">): string[] {
-  return (report.sharding?.shards ?? []).flatMap(
-    (s) => s.replication?.replicas.map((r) => r.name) ?? [],
-  );
+export function shardReplicaNames(report: Pick<Report, "sharding" | "services">): string[] {
+  return clusterRows(report).flatMap((s) => s.replication?.replicas.map((r) => r.name) ?? []);
+}
+
+/** Each cluster's own sections: a sharded plan's shards, or a database-per-service plan's services. */
+function clusterRows(report: Pick<Report, "sharding" | "services">): readonly Partial<PerShard>[] {
+  return [...(report.sharding?.shards ?? []), ...(report.services?.list ?? [])];
 }
 
 /** @internal Every replica's report row: the unsharded plan's, else every shard's. */
 export function everyReplica(
-  report: Pick<Report, "replication" | "sharding">,
+  report: Pick<Report, "replication" | "sharding" | "services">,
 ): NonNullable<Report["replication"]>["replicas"] {
   if (report.replication !== undefined) return report.replication.replicas;
-  return (report.sharding?.shards ?? []).flatMap((s) => s.replication?.replicas ?? []);
+  return clusterRows(report).flatMap((s) => s.replication?.replicas ?? []);
 }
 
 /**
  * @internal Reads the router sent to a primary: the unsharded plan's router's,
  * else the sum over the shards' routers; null when no router counted them.
  */
-export function routedReadsToPrimary(report: Pick<Report, "routing" | "sharding">): number | null {
+export function routedReadsToPrimary(
+  report: Pick<Report, "routing" | "sharding" | "services">,
+): number | null {
   if (report.routing !== undefined) return report.routing.readsToPrimary;
-  const routers = (report.sharding?.shards ?? []).flatMap((s) =>
+  const routers = clusterRows(report).flatMap((s) =>
     s.routing === undefined ? [] : [s.routing.readsToPrimary],
   );
   return routers.length === 0 ? null : routers.reduce((a, b) => a + b, 0);

@@ -1,0 +1,30 @@
+// One service's scenario (a database per service): the top-level sections with
+// that service's own sections merged in (a JSON merge patch per section, RFC
+// 7396), validated as a whole scenario, as a shard's overrides are.
+import type * as z from "zod";
+import { patchedService } from "./components/services-section.js";
+import { type Scenario, ScenarioSchema } from "./schema.js";
+import { mergePatch } from "./variants.js";
+
+/** @internal Service `i`'s scenario: the plan's with its own sections merged in. */
+export function serviceScenario(scenario: Scenario, i: number): Scenario {
+  const patched = patchedService(scenario, i, mergePatch);
+  return patched === scenario ? scenario : ScenarioSchema.parse(patched);
+}
+
+/**
+ * @internal The problems of every service's own sections, each as the whole
+ * scenario it makes would have them, under `services.list.<i>.`.
+ */
+export function serviceOverrideIssues(scenario: Scenario): z.core.$ZodIssue[] {
+  const list = scenario.services?.list ?? [];
+  return list.flatMap((_, i) => {
+    const patched = patchedService(scenario, i, mergePatch);
+    if (patched === scenario) return [];
+    const result = ScenarioSchema.safeParse(patched, { reportInput: true });
+    if (result.success) return [];
+    return result.error.issues.map(
+      (issue) => ({ ...issue, path: ["services", "list", i, ...issue.path] }) as z.core.$ZodIssue,
+    );
+  });
+}
