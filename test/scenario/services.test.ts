@@ -267,6 +267,19 @@ describe("services: bad input", () => {
     expect(issue.message).toMatch(/services with sharding are not supported/);
   });
 
+  it("refuses services with cqrs or regions, whose report sections are one cluster's", () => {
+    const cqrs = issueAt(
+      { ...BASE, cqrs: { projections: [{ name: "p", throughput: 1000, serves: 0.5 }] } },
+      "services",
+    );
+    expect(cqrs.message).toMatch(/services with cqrs are not supported/);
+    const regions = issueAt(
+      { ...BASE, regions: { list: [{ name: "a" }, { name: "b" }], primary: "a" } },
+      "services",
+    );
+    expect(regions.message).toMatch(/services with regions are not supported/);
+  });
+
   it("refuses overlapping key ranges with a database per service, and own sections with a shared one", () => {
     const overlap = issueAt(
       {

@@ -302,6 +302,11 @@ function checkUnsupported(
     );
   if (scenario.cache !== undefined)
     issue([], "services with a cache are not supported yet: remove `cache` or `services`");
+  // Their report sections are one cluster's: with a cluster per service they would be dropped.
+  if (scenario.cqrs !== undefined)
+    issue([], "services with cqrs are not supported yet: remove `cqrs` or `services`");
+  if (scenario.regions !== undefined)
+    issue([], "services with regions are not supported yet: remove `regions` or `services`");
   if ((scenario.workload.transactions.rows ?? "same") !== "same")
     issue(
       [],
