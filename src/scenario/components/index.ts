@@ -13,6 +13,8 @@ import { CacheNodeLossEvent } from "./cache-node-loss.js";
 import { client } from "./client.js";
 import type { Component } from "./component.js";
 import { database } from "./database.js";
+import { faults } from "./failover.js";
+import { PrimaryCrashEvent, ReplicaCrashEvent } from "./node-crash.js";
 import { pool } from "./pool.js";
 import { proxy } from "./proxy.js";
 import { ReplicaOutageEvent } from "./replica-outage.js";
@@ -32,6 +34,7 @@ export const COMPONENTS: readonly Component[] = [
   cache,
   sharding,
   routing,
+  faults,
   client,
   proxy,
   pool,
@@ -55,7 +58,13 @@ export const SCENARIO_SECTIONS = {
  * @internal The components' timeline event kinds (each component's `events`),
  * as one typed list: the timeline's discriminated union is composed from it.
  */
-export const TIMELINE_EVENTS = [CacheNodeLossEvent, ReshardEvent, ReplicaOutageEvent] as const;
+export const TIMELINE_EVENTS = [
+  CacheNodeLossEvent,
+  ReshardEvent,
+  ReplicaOutageEvent,
+  PrimaryCrashEvent,
+  ReplicaCrashEvent,
+] as const;
 
 /** @internal The components' report sections, in the order of a report. */
 export const REPORT_SECTIONS = {
@@ -67,6 +76,7 @@ export const REPORT_SECTIONS = {
   proxy: proxy.report.schema,
   cache: cache.report.schema,
   sharding: sharding.report.schema,
+  faults: faults.report.schema,
 } as const;
 
 /**
@@ -79,6 +89,15 @@ export const REPORT_SECTIONS = {
 export const ERROR_KINDS: readonly ErrorKind[] = Object.keys(SCENARIO_SECTIONS).flatMap(
   (key) => COMPONENTS.find((c) => c.key === key)?.errorKinds.map((e) => e.kind) ?? [],
 );
+
+/**
+ * @internal Error kinds of components without a scenario section (the timeline's
+ * faults): the report lists them only when they happened, so a run without
+ * faults reports exactly the kinds of {@link ERROR_KINDS}.
+ */
+export const EVENT_ERROR_KINDS: readonly ErrorKind[] = COMPONENTS.filter(
+  (c) => !(c.key in SCENARIO_SECTIONS),
+).flatMap((c) => c.errorKinds.map((e) => e.kind));
 
 /**
  * @internal What causes an error kind in this scenario: the component that

@@ -1,0 +1,192 @@
+// The timeline's node crashes as a component: it puts a gate in front of every
+// node's way in (models/faults/node-gate.ts), runs each primary crash's failover
+// (models/faults/failover.ts) and each replica crash, and reports them — downtime,
+// errors, acknowledged writes lost, RTO and RPO — in the report's `faults` section.
+// It has no scenario section of its own: its input is the timeline.
+import * as z from "zod";
+import { PrimaryFailover } from "../../models/faults/failover.js";
+import { NODE_DOWN, NodeGate } from "../../models/faults/node-gate.js";
+import type { Service } from "../../models/operation.js";
+import type { Router } from "../../models/routing/router.js";
+import type { BuildContext, Component, Downstream, Way } from "./component.js";
+import { type FaultRow, FaultsReportSchema, faultSummary, faultsTable } from "./failover-report.js";
+import { checkCrashEvents, PrimaryCrashEvent, ReplicaCrashEvent } from "./node-crash.js";
+
+const FaultsSection = z.undefined().optional();
+const FaultsReportSection = FaultsReportSchema.optional();
+
+/**
+ * Node crashes and failover, from the timeline.
+ *
+ * @remarks Since 0.2.0
+ */
+export const faults: Component<typeof FaultsSection, typeof FaultsReportSection> = {
+  key: "faults",
+  schema: FaultsSection,
+  report: { key: "faults", schema: FaultsReportSection },
+  errorKinds: [
+    {
+      kind: NODE_DOWN,
+      cause: () => "a node crash (timeline: primary-crash, replica-crash; failover.detection)",
+    },
+  ],
+  events: [PrimaryCrashEvent, ReplicaCrashEvent],
+  check: checkCrashEvents,
+  table: (section) => faultsTable(section),
+  summary: (s) => faultSummary(s.timeline ?? []),
+  compare: [
+    {
+      header: ["writes", "lost"],
+      rank: 115,
+      cell: (r) => (r.faults === undefined ? "0" : String(r.faults.lostWrites)),
+      shown: (reports) => reports.some((r) => r.faults !== undefined),
+    },
+  ],
+  estimate(s) {
+    const crashes = (s.timeline ?? []).filter(
+      (e) => e.kind === "primary-crash" || e.kind === "replica-crash",
+    ).length;
+    if (crashes === 0) return {};
+    // A handful of events per crash; failover keeps at most 4096 acknowledged writes' positions (8 bytes each, twice).
+    return {
+      periodicEvents: crashes * 4,
+      memory: [{ what: "acknowledged writes awaiting replication (failover)", bytes: 4096 * 16 }],
+    };
+  },
+  build(context, downstream) {
+    const primaryCrashes = context.events("primary-crash");
+    const replicaCrashes = context.events("replica-crash");
+    if (primaryCrashes.length === 0 && replicaCrashes.length === 0) return { downstream };
+    return buildFaults(context, downstream);
+  },
+};
+
+/** Gates every way, schedules the crashes, and reports them. */
+function buildFaults(context: BuildContext, downstream: Downstream) {
+  const { sim } = context;
+  const gates = downstream.ways.map((w) => new NodeGate(w.service as Service));
+  const ways: Way[] = downstream.ways.map((w, i) => ({ ...w, service: gates[i] as NodeGate }));
+  const primaryGate = gates[0] as NodeGate;
+  const replicaWays = downstream.ways.filter((w) => w.role === "replica");
+  const replicaGates = gates.filter((_, i) => downstream.ways[i]?.role === "replica");
+  const log = context.shared.replication;
+  let router: Router | null = null;
+  context.shared.routerBuilt = (r) => {
+    router = r;
+  };
+  const failovers = context.events("primary-crash").map((event) => ({
+    event,
+    // Scheduled before the failover's own crash event, so it counts the errors before it.
+    before: countAt(sim, event.at, primaryGate),
+    run: new PrimaryFailover(
+      sim,
+      {
+        atMs: event.at,
+        detectionMs: event.failover.detection,
+        routingUpdateMs: event.failover.routingUpdate,
+        forMs: event.for ?? Number.POSITIVE_INFINITY,
+      },
+      primaryGate,
+      log,
+      replicaWays.map((w) => w.service as Service),
+      (i) => (replicaGates[i] as NodeGate).down,
+    ),
+  }));
+  const replicaRuns = context.events("replica-crash").map((event) => {
+    const index = replicaWays.findIndex((w) => w.name === event.replica);
+    const gate = replicaGates[index] as NodeGate;
+    const state = { backMs: null as number | null, failedBefore: 0 };
+    sim.at(event.at, () => {
+      state.failedBefore = gate.failed;
+      gate.crash();
+      if (event.for === undefined) log?.detach(index);
+    });
+    sim.at(event.at + event.detection, () => {
+      if (event.for === undefined || event.detection < event.for)
+        router?.setReplicaDown(index, true);
+    });
+    if (event.for !== undefined) {
+      sim.at(event.at + event.for, () => {
+        state.backMs = sim.now;
+        gate.restoreOriginal();
+        router?.setReplicaDown(index, false);
+      });
+    }
+    return { event, gate, state };
+  });
+  const section = (nowMs: number) => {
+    const rows: FaultRow[] = [];
+    for (const [k, { event, run, before }] of failovers.entries()) {
+      const o = run.outcome();
+      const next = failovers[k + 1]?.before;
+      const failed = (next?.reached ? next.failed : primaryGate.failed) - before.failed;
+      const end = o.endMs ?? nowMs;
+      rows.push({
+        kind: "primary-crash",
+        node: event.node,
+        atMs: o.crashMs,
+        detectedMs: o.detectedMs,
+        promoted: o.promoted < 0 ? null : (replicaWays[o.promoted]?.name ?? null),
+        promotedLsn: o.promotedLsn,
+        promotedMs: o.promotedMs,
+        endMs: o.endMs,
+        downtimeMs: Math.max(0, end - o.crashMs),
+        rtoMs: o.firstWriteMs === null ? null : o.firstWriteMs - o.crashMs,
+        rpoMs: o.oldestLostCommitMs === null ? 0 : o.crashMs - o.oldestLostCommitMs,
+        lostWrites: o.lostWrites,
+        errors: { [NODE_DOWN]: before.reached ? failed : 0 },
+        note: primaryNote(o.promoted, replicaWays.length, event.for),
+      });
+    }
+    for (const { event, gate, state } of replicaRuns) {
+      const started = nowMs >= event.at;
+      const end = state.backMs ?? nowMs;
+      rows.push({
+        kind: "replica-crash",
+        node: event.replica,
+        atMs: event.at,
+        detectedMs: started ? event.at + event.detection : null,
+        promoted: null,
+        promotedLsn: null,
+        promotedMs: null,
+        endMs: state.backMs,
+        downtimeMs: started ? Math.max(0, end - event.at) : 0,
+        rtoMs: null,
+        rpoMs: 0,
+        lostWrites: 0,
+        errors: { [NODE_DOWN]: started ? gate.failed - state.failedBefore : 0 },
+        note: event.for === undefined ? "does not come back in the run" : "",
+      });
+    }
+    return {
+      lostWrites: rows.reduce((n, r) => n + r.lostWrites, 0),
+      events: rows.sort((a, b) => a.atMs - b.atMs),
+    };
+  };
+  return {
+    downstream: { ...downstream, ways },
+    stats: {
+      // The faults count over the whole run, the warm-up included: a crash is one event, not a rate.
+      reset() {},
+      section: (window: { readonly now: number }) => section(window.now),
+    },
+  };
+}
+
+/** The gate's failure count at `atMs`, once that instant has come. */
+function countAt(sim: BuildContext["sim"], atMs: number, gate: NodeGate) {
+  const count = { failed: 0, reached: false };
+  sim.at(atMs, () => {
+    count.failed = gate.failed;
+    count.reached = true;
+  });
+  return count;
+}
+
+function primaryNote(promoted: number, replicas: number, forMs: number | undefined): string {
+  if (promoted >= 0) return "";
+  if (replicas > 0) return "no replica up to promote";
+  return forMs === undefined
+    ? "no replica to promote: the primary is down for the rest of the run"
+    : "no replica to promote: writes wait for the primary to come back";
+}
