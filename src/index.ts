@@ -69,6 +69,7 @@ export {
   type CheckResult,
   ConsistencyMonitor,
   checkAll,
+  checkLostWrites,
   checkMonotonicReads,
   checkMonotonicReadsPerKey,
   checkMonotonicWrites,

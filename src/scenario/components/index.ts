@@ -61,9 +61,9 @@ export const SCENARIO_SECTIONS = {
 export const TIMELINE_EVENTS = [
   CacheNodeLossEvent,
   ReshardEvent,
-  ReplicaOutageEvent,
   PrimaryCrashEvent,
   ReplicaCrashEvent,
+  ReplicaOutageEvent,
 ] as const;
 
 /** @internal The components' report sections, in the order of a report. */
