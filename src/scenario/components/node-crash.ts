@@ -92,12 +92,12 @@ function crashIssues(scenario: ParsedScenario): Issue[] {
   );
   if (crashes.length === 0) return [];
   const [first] = crashes;
+  const at = first?.i ?? 0;
+  const kind = first?.event.kind ?? "";
   if (scenario.proxy !== undefined)
-    return [unsupported(first?.i ?? 0, "kind", "a node crash behind ProxySQL is not modelled yet")];
+    return [unsupported(at, kind, "a node crash behind ProxySQL is not modelled yet")];
   if (scenario.sharding !== undefined)
-    return [
-      unsupported(first?.i ?? 0, "kind", "a node crash in a sharded plan is not modelled yet"),
-    ];
+    return [unsupported(at, kind, "a node crash in a sharded plan is not modelled yet")];
   const replicas = scenario.replication?.replicas;
   const names = replicas === undefined ? [] : replicaNames(replicas);
   const issues: Issue[] = [];
@@ -157,10 +157,10 @@ function replicaIssue(replica: string, i: number, names: readonly string[]): Iss
   };
 }
 
-function unsupported(i: number, field: string, message: string): Issue {
+function unsupported(i: number, kind: string, message: string): Issue {
   return {
-    path: ["timeline", i, field],
+    path: ["timeline", i, "kind"],
     message: `expected no node crash: ${message}`,
-    input: field,
+    input: kind,
   };
 }
