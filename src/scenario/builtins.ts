@@ -5,6 +5,7 @@ import cacheNodes from "./builtins/cache-nodes.json";
 import cachePlans from "./builtins/cache-plans.json";
 import cacheRaces from "./builtins/cache-races.json";
 import deadlock from "./builtins/deadlock.json";
+import failover from "./builtins/failover.json";
 import groupCommit from "./builtins/group-commit.json";
 import hotRow from "./builtins/hot-row.json";
 import manyClients from "./builtins/many-clients.json";
@@ -41,6 +42,7 @@ export const BUILTIN_SCENARIOS: Readonly<Record<string, ScenarioInput>> = Object
   "cache-nodes": cacheNodes as ScenarioInput,
   "shard-hotspot": shardHotspot as ScenarioInput,
   "shard-key": shardKey as ScenarioInput,
+  failover: failover as ScenarioInput,
 });
 
 /**

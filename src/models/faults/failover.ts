@@ -51,7 +51,7 @@ export interface FailoverOutcome {
   readonly detectedMs: number | null;
   /** The replica promoted (its index), or −1 (none: no replica). */
   readonly promoted: number;
-  /** The LSN the new primary continues from. */
+  /** The LSN the new primary continues from (null before the promotion). */
   readonly promotedLsn: number | null;
   /** When the promoted replica had replayed all it received. */
   readonly promotedMs: number | null;
@@ -86,6 +86,8 @@ export class PrimaryFailover {
   private promotedMs: number | null = null;
   private endMs: number | null = null;
   private firstWriteMs: number | null = null;
+  /** Called with the promoted replica's index when the endpoint leads to it. */
+  onPromoted: ((replica: number) => void) | null = null;
 
   /**
    * @param sim - the simulation
@@ -193,6 +195,7 @@ export class PrimaryFailover {
       this.sim.schedule(this.config.routingUpdateMs, () => {
         this.endMs = this.sim.now;
         this.gate.restore(this.replicas[best] as Service);
+        this.onPromoted?.(best);
       });
     });
   }

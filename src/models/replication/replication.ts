@@ -395,6 +395,7 @@ export class Replication implements VersionHolder {
 
   private receiverConnected(s: ReplicaState): boolean {
     const now = this.sim.now;
+    if (now >= this.crashedAtMs) return false;
     for (const o of s.link.outages) if (now >= o.fromMs && now < o.toMs) return false;
     return true;
   }
@@ -403,7 +404,10 @@ export class Replication implements VersionHolder {
   lagMs(i: number): number {
     const s = this.states[i] as ReplicaState;
     const pending = this.recordAt(s.nextVisible);
-    return pending === undefined ? 0 : this.sim.now - pending.commitMs;
+    if (pending === undefined) return 0;
+    // After the primary crashed, what a replica never received will never come: not lag.
+    if (this.sim.now >= this.crashedAtMs && pending.lsn > s.receivedLsn) return 0;
+    return this.sim.now - pending.commitMs;
   }
 
   /**

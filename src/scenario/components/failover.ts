@@ -92,6 +92,14 @@ function buildFaults(context: BuildContext, downstream: Downstream) {
       (i) => (replicaGates[i] as NodeGate).down,
     ),
   }));
+  // The other replicas still follow the dead primary (re-pointing them is not
+  // modelled): they leave the read rotation when the new primary takes over.
+  for (const { run } of failovers) {
+    run.onPromoted = (best) =>
+      replicaWays.forEach((_, i) => {
+        if (i !== best) router?.setReplicaDown(i, true);
+      });
+  }
   const replicaRuns = context.events("replica-crash").map((event) => {
     const index = replicaWays.findIndex((w) => w.name === event.replica);
     const gate = replicaGates[index] as NodeGate;
