@@ -107,6 +107,21 @@ describe("node crashes: bad input", () => {
 });
 
 describe("node crashes: runs", () => {
+  it("promotes the most advanced replica (highest received LSN), not the first listed", () => {
+    // replica-1 is cut off from 500 ms, so at the crash it trails replica-2 by a second of writes.
+    const { report } = runScenarioDetailed({
+      ...BASE,
+      timeline: [
+        { at: 500, kind: "replica-outage", replica: "replica-1", for: 5_000 },
+        { at: 1_500, kind: "primary-crash", failover: { detection: 200 } },
+      ],
+    });
+    const f = report.faults?.events[0];
+    expect(f?.promoted).toBe("replica-2");
+    const replica1 = report.replication?.replicas.find((r) => r.name === "replica-1");
+    expect(f?.promotedLsn ?? 0).toBeGreaterThan((replica1?.appliedLsn ?? 0) + 100);
+  });
+
   it("a primary crash without replicas: no failover, writes fail until `for`, and the report says why", () => {
     const { report } = runScenarioDetailed({
       ...BASE,
