@@ -102,7 +102,7 @@ describe("primary crash and failover: acknowledged writes lost", () => {
   });
 
   it("async: a later read of a lost write's key returns an older version", () => {
-    const { ops, seen } = run({ mode: "async", crashMs: 3_000 });
+    const { ops, fault, seen } = run({ mode: "async", crashMs: 3_000 });
     const lost = ops.filter(
       (o) => o.ok && o.kind === "write" && o.completeMs <= 3_000 && o.lsn > seen.promotedLsn,
     );
@@ -112,7 +112,7 @@ describe("primary crash and failover: acknowledged writes lost", () => {
           r.ok &&
           r.kind === "read" &&
           r.key === w.key &&
-          r.node === "replica-1" &&
+          r.node === fault.promoted &&
           r.invokeMs >= 3_500 &&
           (r.versionLsn ?? Number.NaN) < w.lsn,
       ),

@@ -201,7 +201,12 @@ export class PrimaryFailover {
   }
 }
 
-/** The replica with the highest received LSN that is up (the first of equals), or −1. */
+/**
+ * The replica to promote: the one with the highest received LSN among those up
+ * (the first of equals), or −1 when none is.
+ *
+ * @remarks Since 0.2.0
+ */
 export function mostAdvanced(log: FailoverLog, down: (i: number) => boolean): number {
   let best = -1;
   for (let i = 0; i < log.replicaCount; i++) {

@@ -10,7 +10,13 @@ import type { Service } from "../../models/operation.js";
 import type { Router } from "../../models/routing/router.js";
 import type { BuildContext, Component, Downstream, Way } from "./component.js";
 import { type FaultRow, FaultsReportSchema, faultSummary, faultsTable } from "./failover-report.js";
-import { checkCrashEvents, PrimaryCrashEvent, ReplicaCrashEvent } from "./node-crash.js";
+import {
+  checkCrashEvents,
+  type PrimaryCrash,
+  PrimaryCrashEvent,
+  type ReplicaCrash,
+  ReplicaCrashEvent,
+} from "./node-crash.js";
 
 const FaultsSection = z.undefined().optional();
 const FaultsReportSection = FaultsReportSchema.optional();
@@ -103,69 +109,15 @@ function buildFaults(context: BuildContext, downstream: Downstream) {
   const replicaRuns = context.events("replica-crash").map((event) => {
     const index = replicaWays.findIndex((w) => w.name === event.replica);
     const gate = replicaGates[index] as NodeGate;
-    const state = { backMs: null as number | null, failedBefore: 0 };
-    sim.at(event.at, () => {
-      state.failedBefore = gate.failed;
-      gate.crash();
-      if (event.for === undefined) log?.detach(index);
-    });
-    sim.at(event.at + event.detection, () => {
-      if (event.for === undefined || event.detection < event.for)
-        router?.setReplicaDown(index, true);
-    });
-    if (event.for !== undefined) {
-      sim.at(event.at + event.for, () => {
-        state.backMs = sim.now;
-        gate.restoreOriginal();
-        router?.setReplicaDown(index, false);
-      });
-    }
-    return { event, gate, state };
+    return scheduleReplicaCrash(context, event, index, gate, () => router);
   });
   const section = (nowMs: number) => {
-    const rows: FaultRow[] = [];
-    for (const [k, { event, run, before }] of failovers.entries()) {
-      const o = run.outcome();
-      const next = failovers[k + 1]?.before;
-      const failed = (next?.reached ? next.failed : primaryGate.failed) - before.failed;
-      const end = o.endMs ?? nowMs;
-      rows.push({
-        kind: "primary-crash",
-        node: event.node,
-        atMs: o.crashMs,
-        detectedMs: o.detectedMs,
-        promoted: o.promoted < 0 ? null : (replicaWays[o.promoted]?.name ?? null),
-        promotedLsn: o.promotedLsn,
-        promotedMs: o.promotedMs,
-        endMs: o.endMs,
-        downtimeMs: Math.max(0, end - o.crashMs),
-        rtoMs: o.firstWriteMs === null ? null : o.firstWriteMs - o.crashMs,
-        rpoMs: o.oldestLostCommitMs === null ? 0 : o.crashMs - o.oldestLostCommitMs,
-        lostWrites: o.lostWrites,
-        errors: { [NODE_DOWN]: before.reached ? failed : 0 },
-        note: primaryNote(o.promoted, replicaWays.length, event.for),
-      });
-    }
-    for (const { event, gate, state } of replicaRuns) {
-      const started = nowMs >= event.at;
-      const end = state.backMs ?? nowMs;
-      rows.push({
-        kind: "replica-crash",
-        node: event.replica,
-        atMs: event.at,
-        detectedMs: started ? event.at + event.detection : null,
-        promoted: null,
-        promotedLsn: null,
-        promotedMs: null,
-        endMs: state.backMs,
-        downtimeMs: started ? Math.max(0, end - event.at) : 0,
-        rtoMs: null,
-        rpoMs: 0,
-        lostWrites: 0,
-        errors: { [NODE_DOWN]: started ? gate.failed - state.failedBefore : 0 },
-        note: event.for === undefined ? "does not come back in the run" : "",
-      });
-    }
+    const rows: FaultRow[] = [
+      ...failovers.map((f, k) =>
+        primaryRow(f, failovers[k + 1]?.before, primaryGate, replicaWays, nowMs),
+      ),
+      ...replicaRuns.map((r) => replicaRow(r, nowMs)),
+    ];
     return {
       lostWrites: rows.reduce((n, r) => n + r.lostWrites, 0),
       events: rows.sort((a, b) => a.atMs - b.atMs),
@@ -181,9 +133,98 @@ function buildFaults(context: BuildContext, downstream: Downstream) {
   };
 }
 
+type Count = { failed: number; reached: boolean };
+
+interface ReplicaRun {
+  readonly event: ReplicaCrash;
+  readonly gate: NodeGate;
+  readonly state: { backMs: number | null; failedBefore: number };
+}
+
+/** Schedules a replica's crash, its leaving the read rotation, and its return. */
+function scheduleReplicaCrash(
+  context: BuildContext,
+  event: ReplicaCrash,
+  index: number,
+  gate: NodeGate,
+  router: () => Router | null,
+): ReplicaRun {
+  const { sim } = context;
+  const log = context.shared.replication;
+  const state = { backMs: null as number | null, failedBefore: 0 };
+  sim.at(event.at, () => {
+    state.failedBefore = gate.failed;
+    gate.crash();
+    if (event.for === undefined) log?.detach(index);
+  });
+  // Back before its health check failed: the router never noticed.
+  if (event.for === undefined || event.detection < event.for) {
+    sim.at(event.at + event.detection, () => router()?.setReplicaDown(index, true));
+  }
+  if (event.for !== undefined) {
+    sim.at(event.at + event.for, () => {
+      state.backMs = sim.now;
+      gate.restoreOriginal();
+      router()?.setReplicaDown(index, false);
+    });
+  }
+  return { event, gate, state };
+}
+
+/** A primary crash's row: its failover's outcome, and the errors until the next crash. */
+function primaryRow(
+  f: { readonly event: PrimaryCrash; readonly run: PrimaryFailover; readonly before: Count },
+  next: Count | undefined,
+  gate: NodeGate,
+  replicaWays: readonly Way[],
+  nowMs: number,
+): FaultRow {
+  const o = f.run.outcome();
+  const failed = (next?.reached ? next.failed : gate.failed) - f.before.failed;
+  return {
+    kind: "primary-crash",
+    node: f.event.node,
+    atMs: o.crashMs,
+    detectedMs: o.detectedMs,
+    promoted: o.promoted < 0 ? null : (replicaWays[o.promoted]?.name ?? null),
+    promotedLsn: o.promotedLsn,
+    promotedMs: o.promotedMs,
+    endMs: o.endMs,
+    downtimeMs: f.before.reached ? Math.max(0, (o.endMs ?? nowMs) - o.crashMs) : 0,
+    rtoMs: o.firstWriteMs === null ? null : o.firstWriteMs - o.crashMs,
+    rpoMs: o.oldestLostCommitMs === null ? 0 : o.crashMs - o.oldestLostCommitMs,
+    lostWrites: o.lostWrites,
+    errors: { [NODE_DOWN]: f.before.reached ? failed : 0 },
+    note: primaryNote(o.promoted, replicaWays.length, f.event.for),
+  };
+}
+
+/** A replica crash's row. */
+function replicaRow({ event, gate, state }: ReplicaRun, nowMs: number): FaultRow {
+  const started = nowMs >= event.at;
+  const detectedAt = event.at + event.detection;
+  const detected = nowMs >= detectedAt && (event.for === undefined || event.detection < event.for);
+  return {
+    kind: "replica-crash",
+    node: event.replica,
+    atMs: event.at,
+    detectedMs: detected ? detectedAt : null,
+    promoted: null,
+    promotedLsn: null,
+    promotedMs: null,
+    endMs: state.backMs,
+    downtimeMs: started ? Math.max(0, (state.backMs ?? nowMs) - event.at) : 0,
+    rtoMs: null,
+    rpoMs: 0,
+    lostWrites: 0,
+    errors: { [NODE_DOWN]: started ? gate.failed - state.failedBefore : 0 },
+    note: event.for === undefined ? "does not come back in the run" : "",
+  };
+}
+
 /** The gate's failure count at `atMs`, once that instant has come. */
-function countAt(sim: BuildContext["sim"], atMs: number, gate: NodeGate) {
-  const count = { failed: 0, reached: false };
+function countAt(sim: BuildContext["sim"], atMs: number, gate: NodeGate): Count {
+  const count: Count = { failed: 0, reached: false };
   sim.at(atMs, () => {
     count.failed = gate.failed;
     count.reached = true;
