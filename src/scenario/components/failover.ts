@@ -8,6 +8,7 @@ import { PrimaryFailover } from "../../models/faults/failover.js";
 import { NODE_DOWN, NodeGate } from "../../models/faults/node-gate.js";
 import type { Service } from "../../models/operation.js";
 import type { Router } from "../../models/routing/router.js";
+import { roundFigure } from "../fields.js";
 import type { BuildContext, Component, Downstream, Way } from "./component.js";
 import { type FaultRow, FaultsReportSchema, faultSummary, faultsTable } from "./failover-report.js";
 import {
@@ -133,6 +134,11 @@ function buildFaults(context: BuildContext, downstream: Downstream) {
   };
 }
 
+/** A time of the report, rounded as every figure is, or null. */
+function nullableFigure(x: number | null): number | null {
+  return x === null ? null : roundFigure(x);
+}
+
 type Count = { failed: number; reached: boolean };
 
 interface ReplicaRun {
@@ -184,15 +190,15 @@ function primaryRow(
   return {
     kind: "primary-crash",
     node: f.event.node,
-    atMs: o.crashMs,
-    detectedMs: o.detectedMs,
+    atMs: roundFigure(o.crashMs),
+    detectedMs: nullableFigure(o.detectedMs),
     promoted: o.promoted < 0 ? null : (replicaWays[o.promoted]?.name ?? null),
     promotedLsn: o.promotedLsn,
-    promotedMs: o.promotedMs,
-    endMs: o.endMs,
-    downtimeMs: f.before.reached ? Math.max(0, (o.endMs ?? nowMs) - o.crashMs) : 0,
-    rtoMs: o.firstWriteMs === null ? null : o.firstWriteMs - o.crashMs,
-    rpoMs: o.oldestLostCommitMs === null ? 0 : o.crashMs - o.oldestLostCommitMs,
+    promotedMs: nullableFigure(o.promotedMs),
+    endMs: nullableFigure(o.endMs),
+    downtimeMs: f.before.reached ? roundFigure(Math.max(0, (o.endMs ?? nowMs) - o.crashMs)) : 0,
+    rtoMs: o.firstWriteMs === null ? null : roundFigure(o.firstWriteMs - o.crashMs),
+    rpoMs: o.oldestLostCommitMs === null ? 0 : roundFigure(o.crashMs - o.oldestLostCommitMs),
     lostWrites: o.lostWrites,
     errors: { [NODE_DOWN]: f.before.reached ? failed : 0 },
     note: primaryNote(o.promoted, replicaWays.length, f.event.for),
@@ -207,13 +213,13 @@ function replicaRow({ event, gate, state }: ReplicaRun, nowMs: number): FaultRow
   return {
     kind: "replica-crash",
     node: event.replica,
-    atMs: event.at,
-    detectedMs: detected ? detectedAt : null,
+    atMs: roundFigure(event.at),
+    detectedMs: detected ? roundFigure(detectedAt) : null,
     promoted: null,
     promotedLsn: null,
     promotedMs: null,
-    endMs: state.backMs,
-    downtimeMs: started ? Math.max(0, (state.backMs ?? nowMs) - event.at) : 0,
+    endMs: nullableFigure(state.backMs),
+    downtimeMs: started ? roundFigure(Math.max(0, (state.backMs ?? nowMs) - event.at)) : 0,
     rtoMs: null,
     rpoMs: 0,
     lostWrites: 0,
