@@ -3,6 +3,7 @@
 // report explains; a replica crash fails its reads until the router's health
 // check takes it out of rotation, then none.
 import { describe, expect, it } from "vitest";
+import { formatSummary, formatTable } from "../../src/cli/format.js";
 import {
   parseScenario,
   runScenarioDetailed,
@@ -138,6 +139,18 @@ describe("node crashes: runs", () => {
     // 300 operations/s for 0.5 s all go to the primary: about 150 fail.
     expect(f?.errors.node_down).toBeGreaterThan(100);
     expect(report.errors.byKind.node_down).toBe(f?.errors.node_down);
+  });
+
+  it("prints a Faults table in the text report and a faults line in the resolved scenario's summary", () => {
+    const { report, scenario } = runScenarioDetailed({
+      ...BASE,
+      timeline: [{ at: 1_000, kind: "primary-crash", failover: { detection: 500 } }],
+    });
+    const text = formatTable(report);
+    expect(text).toContain("Faults");
+    expect(text).toMatch(/primary-crash\s+primary\s+1000\s+1500\s+replica-\d/);
+    expect(text).toContain(`acknowledged writes lost: ${report.faults?.lostWrites}`);
+    expect(formatSummary(scenario)).toContain("primary crash at 1 s (detection 500 ms)");
   });
 
   it("a replica crash fails reads only until the router's detection, then the other replica serves them", () => {
