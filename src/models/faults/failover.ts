@@ -150,12 +150,16 @@ export class PrimaryFailover {
     if (this.acked.length > 4096) this.forgetReplicated();
   }
 
-  /** Drops the writes every replica has received: no promotion can lose them. */
+  /** Drops the writes every replica that is up has received: no promotion can lose them. */
   private forgetReplicated(): void {
     const log = this.log;
     if (log === null || log.replicaCount === 0) return;
+    // A replica down now (crashed for good, most likely) is not waited for.
     let min = Number.POSITIVE_INFINITY;
-    for (let i = 0; i < log.replicaCount; i++) min = Math.min(min, log.receivedLsn(i));
+    for (let i = 0; i < log.replicaCount; i++) {
+      if (!this.replicaDown(i)) min = Math.min(min, log.receivedLsn(i));
+    }
+    if (min === Number.POSITIVE_INFINITY) return;
     const kept: number[] = [];
     for (let i = 0; i < this.acked.length; i += 2) {
       if ((this.acked[i] as number) > min)
