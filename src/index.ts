@@ -80,6 +80,7 @@ export {
   type CheckResult,
   ConsistencyMonitor,
   checkAll,
+  checkLostWrites,
   checkMonotonicReads,
   checkMonotonicReadsPerKey,
   checkMonotonicWrites,

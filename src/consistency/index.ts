@@ -30,5 +30,6 @@ export {
   historyOpToJSONLine,
   parseHistoryLine,
 } from "./history.js";
+export { checkLostWrites } from "./lost-writes.js";
 export type { MonitorCounts } from "./monitor.js";
 export { ConsistencyMonitor } from "./monitor.js";

@@ -7,6 +7,7 @@ import cachePlans from "./builtins/cache-plans.json";
 import cacheRaces from "./builtins/cache-races.json";
 import cqrs from "./builtins/cqrs.json";
 import deadlock from "./builtins/deadlock.json";
+import failover from "./builtins/failover.json";
 import groupCommit from "./builtins/group-commit.json";
 import hotRow from "./builtins/hot-row.json";
 import manyClients from "./builtins/many-clients.json";
@@ -49,6 +50,7 @@ export const BUILTIN_SCENARIOS: Readonly<Record<string, ScenarioInput>> = Object
   cqrs: cqrs as ScenarioInput,
   "api-composition": apiComposition as ScenarioInput,
   "shared-database": sharedDatabase as ScenarioInput,
+  failover: failover as ScenarioInput,
 });
 
 /**

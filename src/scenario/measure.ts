@@ -7,7 +7,7 @@
 import { CounterMap, Histogram, type Resettable, WarmupGate } from "../metrics/index.js";
 import type { Operation } from "../models/operation.js";
 import type { MeasuredWindow } from "./components/component.js";
-import { ERROR_KINDS } from "./components/index.js";
+import { ERROR_KINDS, EVENT_ERROR_KINDS } from "./components/index.js";
 import { roundFigure } from "./fields.js";
 import type { LatencySummary } from "./report.js";
 import { InstantErrors } from "./stops.js";
@@ -76,7 +76,7 @@ export class Measurement {
   complete(op: Operation, now: number): void {
     if (op.error !== null) {
       // A kind no component declares would count in the total but not by kind.
-      if (!ERROR_KINDS.includes(op.error)) {
+      if (!ERROR_KINDS.includes(op.error) && !EVENT_ERROR_KINDS.includes(op.error)) {
         throw new Error(`internal: no component declares the error kind ${op.error}`);
       }
       this.errors.add(op.error, 1);
@@ -111,6 +111,10 @@ export class Measurement {
   errorsByKind(): Record<string, number> {
     const byKind: Record<string, number> = {};
     for (const kind of ERROR_KINDS) byKind[kind] = this.errors.get(kind);
+    for (const kind of EVENT_ERROR_KINDS) {
+      const n = this.errors.get(kind);
+      if (n > 0) byKind[kind] = n;
+    }
     return byKind;
   }
 

@@ -58,6 +58,11 @@ export function componentSummaries(scenario: Scenario): [string, string][] {
     const row = COMPONENTS.find((c) => c.key === key)?.summary?.(scenario);
     if (row !== undefined) rows.push([row[0], row[1]]);
   }
+  // Then the components without a section of their own (the timeline's faults).
+  for (const c of COMPONENTS) {
+    const row = c.key in SCENARIO_SECTIONS ? undefined : c.summary?.(scenario);
+    if (row !== undefined) rows.push([row[0], row[1]]);
+  }
   return rows;
 }
 

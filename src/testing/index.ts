@@ -15,6 +15,7 @@ export type {
 } from "../consistency/index.js";
 export {
   checkAll,
+  checkLostWrites,
   checkMonotonicReads,
   checkMonotonicReadsPerKey,
   checkMonotonicWrites,

@@ -15,6 +15,7 @@ import {
 } from "../../src/index.js";
 import {
   COMPONENTS,
+  EVENT_ERROR_KINDS,
   REPORT_SECTIONS,
   SCENARIO_SECTIONS,
 } from "../../src/scenario/components/index.js";
@@ -22,21 +23,28 @@ import {
 const SHORT = { duration: 300, warmup: 100 } as const;
 
 describe("the component registry", () => {
-  it("gives every component a scenario section and a report section, each once", () => {
-    // Arrange
+  it("gives every component a report section and, but for the timeline-only ones (faults), a scenario section, each once", () => {
+    // Arrange: node crashes are timeline entries, with no section of their own.
     const keys = COMPONENTS.map((c) => c.key);
     const reportKeys = COMPONENTS.map((c) => c.report.key);
+    const timelineOnly = COMPONENTS.filter(
+      (c) => (c.events?.length ?? 0) > 0 && !(c.key in SCENARIO_SECTIONS),
+    );
     // Assert
-    expect([...keys].sort()).toEqual(Object.keys(SCENARIO_SECTIONS).sort());
+    expect(timelineOnly.map((c) => c.key)).toEqual(["faults"]);
+    expect(keys.filter((k) => k !== "faults").sort()).toEqual(
+      Object.keys(SCENARIO_SECTIONS).sort(),
+    );
     expect([...reportKeys].sort()).toEqual(Object.keys(REPORT_SECTIONS).sort());
     expect(new Set(keys).size).toBe(keys.length);
   });
 
-  it("gives every error kind an owner: the components' error kinds are ERROR_KINDS, each once", () => {
+  it("gives every error kind an owner: the components' error kinds are ERROR_KINDS and the timeline's EVENT_ERROR_KINDS, each once", () => {
     // Act
     const owned = COMPONENTS.flatMap((c) => c.errorKinds.map((e) => e.kind));
-    // Assert
-    expect([...owned].sort()).toEqual([...ERROR_KINDS].sort());
+    // Assert: a run without faults lists ERROR_KINDS alone (reports stay as they were).
+    expect([...owned].sort()).toEqual([...ERROR_KINDS, ...EVENT_ERROR_KINDS].sort());
+    expect(EVENT_ERROR_KINDS).toEqual(["node_down"]);
   });
 
   it("checks consistency wherever a component holds versions: ProxySQL's query cache without replicas", () => {

@@ -190,6 +190,10 @@ class ReplicaState {
   flushedLsn = 0;
   /** Highest LSN visible to queries. */
   appliedLsn = 0;
+  /** Promoted, or cut off for good: it takes no more records from this log. */
+  fenced = false;
+  /** Cut off for good: the log keeps no records for it. */
+  gone = false;
   appliedBytes = 0;
   /** Records received and waiting for an applier, in LSN order. */
   readonly applyQueue: LogRecord[] = [];
@@ -261,6 +265,8 @@ export class Replication implements VersionHolder {
   private primaryBytes = 0;
   /** False while a semi-sync source has fallen back to async. */
   private semiSyncActive = true;
+  /** When the primary crashed (ms): records it had not sent by then never leave it. */
+  private crashedAtMs = Number.POSITIVE_INFINITY;
 
   /**
    * @param sim - the simulation
@@ -298,6 +304,61 @@ export class Replication implements VersionHolder {
   /** The LSN replica `i` has made visible. */
   appliedLsn(i: number): number {
     return (this.states[i] as ReplicaState).appliedLsn;
+  }
+
+  /**
+   * The highest LSN replica `i` has received (written to its log).
+   *
+   * @remarks Since 0.2.0
+   */
+  receivedLsn(i: number): number {
+    return (this.states[i] as ReplicaState).receivedLsn;
+  }
+
+  /**
+   * The primary crashed now: a record not delivered to a replica by now never is
+   * (the host's send buffer and its connections went with it), and no commit waits
+   * for acks any more — the clients of those commits lost their connection too.
+   *
+   * @remarks Since 0.2.0
+   */
+  primaryCrashed(): void {
+    this.crashedAtMs = this.sim.now;
+    for (const record of this.log) {
+      record.waiter = null;
+      if (record.timeout !== null) this.sim.cancel(record.timeout);
+      record.timeout = null;
+    }
+  }
+
+  /**
+   * Cuts replica `i` off for good (it crashed and does not come back): it takes
+   * no more records, and the log no longer keeps records for it.
+   *
+   * @remarks Since 0.2.0
+   */
+  detach(i: number): void {
+    const s = this.states[i] as ReplicaState;
+    s.fenced = true;
+    s.gone = true;
+  }
+
+  /**
+   * Promotes replica `i` (PostgreSQL's pg_promote, after the primary crashed):
+   * it takes no more records, replays what it has received, then calls `done`
+   * with its position — the new primary continues its log from there.
+   *
+   * @remarks Since 0.2.0
+   */
+  promote(i: number, done: (lsn: number) => void): void {
+    const s = this.states[i] as ReplicaState;
+    s.fenced = true;
+    const target = s.receivedLsn;
+    if (s.appliedLsn >= target) {
+      done(target);
+      return;
+    }
+    s.waiters.push({ lsn: target, done: () => done(target), timer: null, settled: false });
   }
 
   /** The smallest LSN visible on every replica. */
@@ -342,6 +403,7 @@ export class Replication implements VersionHolder {
 
   private receiverConnected(s: ReplicaState): boolean {
     const now = this.sim.now;
+    if (now >= this.crashedAtMs) return false;
     for (const o of s.link.outages) if (now >= o.fromMs && now < o.toMs) return false;
     return true;
   }
@@ -350,7 +412,10 @@ export class Replication implements VersionHolder {
   lagMs(i: number): number {
     const s = this.states[i] as ReplicaState;
     const pending = this.recordAt(s.nextVisible);
-    return pending === undefined ? 0 : this.sim.now - pending.commitMs;
+    if (pending === undefined) return 0;
+    // After the primary crashed, what a replica never received will never come: not lag.
+    if (this.sim.now >= this.crashedAtMs && pending.lsn > s.receivedLsn) return 0;
+    return this.sim.now - pending.commitMs;
   }
 
   /**
@@ -435,6 +500,8 @@ export class Replication implements VersionHolder {
     ack: () => void,
     rows: RowWrites | null = null,
   ): void {
+    // A crashed primary logs, ships and answers nothing.
+    if (this.sim.now >= this.crashedAtMs) return;
     const started = this.sim.now;
     const acked = (): void => {
       this.commitWaitMs.record(this.sim.now - started);
@@ -488,16 +555,21 @@ export class Replication implements VersionHolder {
 
   /** Sends a record down a replica's link: in order, delayed past outages. */
   private ship(s: ReplicaState, record: LogRecord): void {
+    if (s.fenced) return;
     let sendMs = this.sim.now;
     for (const o of s.link.outages) {
       if (sendMs >= o.fromMs && sendMs < o.toMs) sendMs = o.toMs;
     }
+    // Cut off for good (a replica that never comes back): nothing to send.
+    if (sendMs === Number.POSITIVE_INFINITY) return;
     const arrival = Math.max(s.lastArrivalMs, sendMs + s.link.roundTripMs(s.rng) / 2);
     s.lastArrivalMs = arrival;
     this.sim.at(arrival, () => this.received(s, record));
   }
 
   private received(s: ReplicaState, record: LogRecord): void {
+    // Not delivered before the primary crashed, or to a promoted replica.
+    if (this.sim.now >= this.crashedAtMs || s.fenced) return;
     s.receivedLsn = record.lsn;
     this.stageReached(s, record, "remote_write");
     const flushAt = Math.max(s.lastFlushMs, this.sim.now + s.link.flushMs(s.rng));
@@ -608,7 +680,8 @@ export class Replication implements VersionHolder {
   /** Drops records every replica has made visible. */
   private trimLog(): void {
     let min = Number.POSITIVE_INFINITY;
-    for (const s of this.states) if (s.nextVisible < min) min = s.nextVisible;
+    for (const s of this.states) if (!s.gone && s.nextVisible < min) min = s.nextVisible;
+    if (min === Number.POSITIVE_INFINITY) return;
     const drop = min - this.logBase;
     if (drop > 1024 && drop * 2 > this.log.length) {
       this.log = this.log.slice(drop);

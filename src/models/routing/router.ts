@@ -171,6 +171,8 @@ export class Router implements Service {
   private readonly dnsReplica: Int32Array;
   private readonly dnsExpiresMs: Float64Array;
   private lagTimer: EventHandle | null = null;
+  /** Replicas down (crashed), once one has been: null until then. */
+  private down: boolean[] | null = null;
   /** Answered records, reused by later operations. */
   private readonly spare: Routed[] = [];
 
@@ -451,8 +453,28 @@ export class Router implements Service {
   /** Shuns replicas whose lag is strictly greater than the threshold, at every check instant. */
   private checkLag(): void {
     const max = this.config.maxReplicationLagMs as number;
-    for (let i = 0; i < this.replicas.length; i++) this.shunned[i] = this.status.lagMs(i) > max;
+    const down = this.down;
+    for (let i = 0; i < this.replicas.length; i++) {
+      this.shunned[i] = this.status.lagMs(i) > max || (down !== null && (down[i] as boolean));
+    }
     this.lagTimer = this.sim.schedule(this.config.lagCheckIntervalMs, () => this.checkLag());
+  }
+
+  /**
+   * Takes replica `i` out of the read rotation (its health check failed: it
+   * crashed) or back in. A lag check does not bring a down replica back.
+   *
+   * @remarks Since 0.2.0
+   */
+  setReplicaDown(i: number, down: boolean): void {
+    if (this.down === null) this.down = this.replicas.map(() => false);
+    this.down[i] = down;
+    this.shunned[i] = down || this.lagShunned(i);
+  }
+
+  private lagShunned(i: number): boolean {
+    const max = this.config.maxReplicationLagMs;
+    return max !== null && this.status.lagMs(i) > max;
   }
 
   /** Stops the periodic lag check (end of run). */

@@ -15,6 +15,7 @@ import type {
   VersionOracle,
 } from "../../models/operation.js";
 import type { Replication } from "../../models/replication/replication.js";
+import type { Router } from "../../models/routing/router.js";
 import type { PoolRows } from "../../models/server/buffer-pool-rows.js";
 import type { KeySlots } from "../../models/server/key-versions.js";
 import type { DatabaseServer } from "../../models/server/server.js";
@@ -147,6 +148,13 @@ export function clusterName(context: BuildContext, name: string): string {
 export interface SharedParts {
   /** The replication link, when the scenario has replicas. */
   replication: Replication | null;
+  /**
+   * Called with the router once it is built (a crashed replica's health check
+   * takes it out of the read rotation).
+   *
+   * @remarks Since 0.2.0
+   */
+  routerBuilt?: (router: Router) => void;
 }
 
 /**

@@ -15,6 +15,8 @@ import type { Component } from "./component.js";
 import { cqrs } from "./cqrs.js";
 import { ProjectionReplayEvent } from "./cqrs-replay.js";
 import { database } from "./database.js";
+import { faults } from "./failover.js";
+import { PrimaryCrashEvent, ReplicaCrashEvent } from "./node-crash.js";
 import { pool } from "./pool.js";
 import { proxy } from "./proxy.js";
 import { regions } from "./regions.js";
@@ -39,6 +41,7 @@ export const COMPONENTS: readonly Component[] = [
   sharding,
   regions,
   routing,
+  faults,
   client,
   proxy,
   pool,
@@ -69,6 +72,8 @@ export const TIMELINE_EVENTS = [
   ProjectionReplayEvent,
   CacheNodeLossEvent,
   ReshardEvent,
+  PrimaryCrashEvent,
+  ReplicaCrashEvent,
   ReplicaOutageEvent,
 ] as const;
 
@@ -85,6 +90,7 @@ export const REPORT_SECTIONS = {
   regions: regions.report.schema,
   cqrs: cqrs.report.schema,
   services: services.report.schema,
+  faults: faults.report.schema,
 } as const;
 
 /**
@@ -97,6 +103,15 @@ export const REPORT_SECTIONS = {
 export const ERROR_KINDS: readonly ErrorKind[] = Object.keys(SCENARIO_SECTIONS).flatMap(
   (key) => COMPONENTS.find((c) => c.key === key)?.errorKinds.map((e) => e.kind) ?? [],
 );
+
+/**
+ * @internal Error kinds of components without a scenario section (the timeline's
+ * faults): the report lists them only when they happened, so a run without
+ * faults reports exactly the kinds of {@link ERROR_KINDS}.
+ */
+export const EVENT_ERROR_KINDS: readonly ErrorKind[] = COMPONENTS.filter(
+  (c) => !(c.key in SCENARIO_SECTIONS),
+).flatMap((c) => c.errorKinds.map((e) => e.kind));
 
 /**
  * @internal What causes an error kind in this scenario: the component that

@@ -305,6 +305,12 @@ export const replication: Component<typeof ReplicationSection, typeof Replicatio
         outages: [
           ...(spec.outages ?? []),
           ...context.events("replica-outage").filter((e) => e.replica === name),
+          // A crashed replica receives nothing until it is back (one that never is: see faults).
+          ...context
+            .events("replica-crash")
+            .flatMap((e) =>
+              e.replica === name && e.for !== undefined ? [{ at: e.at, for: e.for }] : [],
+            ),
         ]
           .map((o) => ({ fromMs: o.at, toMs: o.at + o.for }))
           .sort((a, b) => a.fromMs - b.fromMs),

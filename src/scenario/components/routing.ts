@@ -198,6 +198,7 @@ export const routing: Component<typeof RoutingSection, typeof RoutingReportSecti
       replicas.map((w) => w.service as Service),
       context.shared.replication ?? NO_REPLICAS,
     );
+    context.shared.routerBuilt?.(router);
     return {
       downstream: { ...downstream, front: router },
       stats: {

@@ -1,0 +1,97 @@
+// A node's endpoint as the application reaches it, for crashes: while the node is
+// down every operation sent to it fails at once with `node_down`, and the ones in
+// flight when it crashes fail at that instant (their connections died with it).
+// After a failover the endpoint leads to the promoted node instead, as Patroni's
+// leader endpoint (a virtual IP, HAProxy's health check, a DNS name) does.
+// Left out: TCP keepalive timeouts before the client notices (it notices at once),
+// client retries.
+import type { Done, ErrorKind, Operation, Service } from "../operation.js";
+
+/**
+ * The error an operation ends with when the node it was sent to is down.
+ *
+ * @remarks Since 0.2.0
+ */
+export const NODE_DOWN: ErrorKind = "node_down";
+
+/**
+ * One operation sent through the gate and not yet answered.
+ */
+interface InFlight {
+  readonly op: Operation;
+  readonly done: Done;
+  /** Answered already (failed at the crash): the node's late answer is dropped. */
+  settled: boolean;
+}
+
+/**
+ * A {@link Service} in front of one node's way in that fails operations while the
+ * node is down and can be pointed at another node (the promoted one).
+ *
+ * @remarks Since 0.2.0
+ */
+export class NodeGate implements Service {
+  /** Operations failed with {@link NODE_DOWN}, since the start of the run. */
+  failed = 0;
+  private target: Service | null;
+  private readonly original: Service;
+  private readonly inFlight = new Set<InFlight>();
+  /** Called for every write it answers without error (lost-write accounting). */
+  onWriteAcked: ((op: Operation) => void) | null = null;
+
+  /** @param target - the way in to the node (its driver) */
+  constructor(target: Service) {
+    this.target = target;
+    this.original = target;
+  }
+
+  /** Whether it fails every operation now. */
+  get down(): boolean {
+    return this.target === null;
+  }
+
+  /** {@inheritDoc Service.submit} */
+  submit(op: Operation, done: Done): void {
+    const target = this.target;
+    if (target === null) {
+      this.fail(op, done);
+      return;
+    }
+    const entry: InFlight = { op, done, settled: false };
+    this.inFlight.add(entry);
+    target.submit(op, (answered) => {
+      if (entry.settled) return;
+      this.inFlight.delete(entry);
+      if (answered.error === null && answered.kind === "write") this.onWriteAcked?.(answered);
+      done(answered);
+    });
+  }
+
+  /** The node crashed: every operation in flight fails now, and every later one at once. */
+  crash(): void {
+    this.target = null;
+    // In the order they were sent (a Set iterates in insertion order).
+    const pending = [...this.inFlight];
+    this.inFlight.clear();
+    for (const entry of pending) {
+      entry.settled = true;
+      this.fail(entry.op, entry.done);
+    }
+  }
+
+  /** From now on, operations go to `target` (the node back, or the promoted one). */
+  restore(target: Service): void {
+    this.target = target;
+  }
+
+  /** The node itself is back: operations go to it again. */
+  restoreOriginal(): void {
+    this.target = this.original;
+  }
+
+  private fail(op: Operation, done: Done): void {
+    this.failed++;
+    op.error = NODE_DOWN;
+    done(op);
+  }
+}

@@ -1,0 +1,247 @@
+// The timeline's node crashes as a component: it puts a gate in front of every
+// node's way in (models/faults/node-gate.ts), runs each primary crash's failover
+// (models/faults/failover.ts) and each replica crash, and reports them — downtime,
+// errors, acknowledged writes lost, RTO and RPO — in the report's `faults` section.
+// It has no scenario section of its own: its input is the timeline.
+import * as z from "zod";
+import { PrimaryFailover } from "../../models/faults/failover.js";
+import { NODE_DOWN, NodeGate } from "../../models/faults/node-gate.js";
+import type { Service } from "../../models/operation.js";
+import type { Router } from "../../models/routing/router.js";
+import { roundFigure } from "../fields.js";
+import type { BuildContext, Component, Downstream, Way } from "./component.js";
+import { type FaultRow, FaultsReportSchema, faultSummary, faultsTable } from "./failover-report.js";
+import {
+  checkCrashEvents,
+  type PrimaryCrash,
+  PrimaryCrashEvent,
+  type ReplicaCrash,
+  ReplicaCrashEvent,
+} from "./node-crash.js";
+
+const FaultsSection = z.undefined().optional();
+const FaultsReportSection = FaultsReportSchema.optional();
+
+/**
+ * Node crashes and failover, from the timeline.
+ *
+ * @remarks Since 0.2.0
+ */
+export const faults: Component<typeof FaultsSection, typeof FaultsReportSection> = {
+  key: "faults",
+  schema: FaultsSection,
+  report: { key: "faults", schema: FaultsReportSection },
+  errorKinds: [
+    {
+      kind: NODE_DOWN,
+      cause: () => "a node crash (timeline: primary-crash, replica-crash; failover.detection)",
+    },
+  ],
+  events: [PrimaryCrashEvent, ReplicaCrashEvent],
+  check: checkCrashEvents,
+  table: (section) => faultsTable(section),
+  summary: (s) => faultSummary(s.timeline ?? []),
+  compare: [
+    {
+      header: ["writes", "lost"],
+      rank: 115,
+      cell: (r) => (r.faults === undefined ? "0" : String(r.faults.lostWrites)),
+      shown: (reports) => reports.some((r) => r.faults !== undefined),
+    },
+  ],
+  estimate(s) {
+    const crashes = (s.timeline ?? []).filter(
+      (e) => e.kind === "primary-crash" || e.kind === "replica-crash",
+    ).length;
+    if (crashes === 0) return {};
+    // A handful of events per crash; failover keeps at most 4096 acknowledged writes' positions (8 bytes each, twice).
+    return {
+      periodicEvents: crashes * 4,
+      memory: [{ what: "acknowledged writes awaiting replication (failover)", bytes: 4096 * 16 }],
+    };
+  },
+  build(context, downstream) {
+    const primaryCrashes = context.events("primary-crash");
+    const replicaCrashes = context.events("replica-crash");
+    if (primaryCrashes.length === 0 && replicaCrashes.length === 0) return { downstream };
+    return buildFaults(context, downstream);
+  },
+};
+
+/** Gates every way, schedules the crashes, and reports them. */
+function buildFaults(context: BuildContext, downstream: Downstream) {
+  const { sim } = context;
+  const gates = downstream.ways.map((w) => new NodeGate(w.service as Service));
+  const ways: Way[] = downstream.ways.map((w, i) => ({ ...w, service: gates[i] as NodeGate }));
+  const primaryGate = gates[0] as NodeGate;
+  const replicaWays = downstream.ways.filter((w) => w.role === "replica");
+  const replicaGates = gates.filter((_, i) => downstream.ways[i]?.role === "replica");
+  const log = context.shared.replication;
+  let router: Router | null = null;
+  context.shared.routerBuilt = (r) => {
+    router = r;
+  };
+  const failovers = context.events("primary-crash").map((event) => ({
+    event,
+    // Scheduled before the failover's own crash event, so it counts the errors before it.
+    before: countAt(sim, event.at, primaryGate),
+    run: new PrimaryFailover(
+      sim,
+      {
+        atMs: event.at,
+        detectionMs: event.failover.detection,
+        routingUpdateMs: event.failover.routingUpdate,
+        forMs: event.for ?? Number.POSITIVE_INFINITY,
+      },
+      primaryGate,
+      log,
+      replicaWays.map((w) => w.service as Service),
+      (i) => (replicaGates[i] as NodeGate).down,
+    ),
+  }));
+  // The other replicas still follow the dead primary (re-pointing them is not
+  // modelled): they leave the read rotation when the new primary takes over.
+  for (const { run } of failovers) {
+    run.onPromoted = (best) =>
+      replicaWays.forEach((_, i) => {
+        if (i !== best) router?.setReplicaDown(i, true);
+      });
+  }
+  const replicaRuns = context.events("replica-crash").map((event) => {
+    const index = replicaWays.findIndex((w) => w.name === event.replica);
+    const gate = replicaGates[index] as NodeGate;
+    return scheduleReplicaCrash(context, event, index, gate, () => router);
+  });
+  const section = (nowMs: number) => {
+    const rows: FaultRow[] = [
+      ...failovers.map((f, k) =>
+        primaryRow(f, failovers[k + 1]?.before, primaryGate, replicaWays, nowMs),
+      ),
+      ...replicaRuns.map((r) => replicaRow(r, nowMs)),
+    ];
+    return {
+      lostWrites: rows.reduce((n, r) => n + r.lostWrites, 0),
+      events: rows.sort((a, b) => a.atMs - b.atMs),
+    };
+  };
+  return {
+    downstream: { ...downstream, ways },
+    stats: {
+      // The faults count over the whole run, the warm-up included: a crash is one event, not a rate.
+      reset() {},
+      section: (window: { readonly now: number }) => section(window.now),
+    },
+  };
+}
+
+/** A time of the report, rounded as every figure is, or null. */
+function nullableFigure(x: number | null): number | null {
+  return x === null ? null : roundFigure(x);
+}
+
+type Count = { failed: number; reached: boolean };
+
+interface ReplicaRun {
+  readonly event: ReplicaCrash;
+  readonly gate: NodeGate;
+  readonly state: { backMs: number | null; failedBefore: number };
+}
+
+/** Schedules a replica's crash, its leaving the read rotation, and its return. */
+function scheduleReplicaCrash(
+  context: BuildContext,
+  event: ReplicaCrash,
+  index: number,
+  gate: NodeGate,
+  router: () => Router | null,
+): ReplicaRun {
+  const { sim } = context;
+  const log = context.shared.replication;
+  const state = { backMs: null as number | null, failedBefore: 0 };
+  sim.at(event.at, () => {
+    state.failedBefore = gate.failed;
+    gate.crash();
+    if (event.for === undefined) log?.detach(index);
+  });
+  // Back before its health check failed: the router never noticed.
+  if (event.for === undefined || event.detection < event.for) {
+    sim.at(event.at + event.detection, () => router()?.setReplicaDown(index, true));
+  }
+  if (event.for !== undefined) {
+    sim.at(event.at + event.for, () => {
+      state.backMs = sim.now;
+      gate.restoreOriginal();
+      router()?.setReplicaDown(index, false);
+    });
+  }
+  return { event, gate, state };
+}
+
+/** A primary crash's row: its failover's outcome, and the errors until the next crash. */
+function primaryRow(
+  f: { readonly event: PrimaryCrash; readonly run: PrimaryFailover; readonly before: Count },
+  next: Count | undefined,
+  gate: NodeGate,
+  replicaWays: readonly Way[],
+  nowMs: number,
+): FaultRow {
+  const o = f.run.outcome();
+  const failed = (next?.reached ? next.failed : gate.failed) - f.before.failed;
+  return {
+    kind: "primary-crash",
+    node: f.event.node,
+    atMs: roundFigure(o.crashMs),
+    detectedMs: nullableFigure(o.detectedMs),
+    promoted: o.promoted < 0 ? null : (replicaWays[o.promoted]?.name ?? null),
+    promotedLsn: o.promotedLsn,
+    promotedMs: nullableFigure(o.promotedMs),
+    endMs: nullableFigure(o.endMs),
+    downtimeMs: f.before.reached ? roundFigure(Math.max(0, (o.endMs ?? nowMs) - o.crashMs)) : 0,
+    rtoMs: o.firstWriteMs === null ? null : roundFigure(o.firstWriteMs - o.crashMs),
+    rpoMs: o.oldestLostCommitMs === null ? 0 : roundFigure(o.crashMs - o.oldestLostCommitMs),
+    lostWrites: o.lostWrites,
+    errors: { [NODE_DOWN]: f.before.reached ? failed : 0 },
+    note: primaryNote(o.promoted, replicaWays.length, f.event.for),
+  };
+}
+
+/** A replica crash's row. */
+function replicaRow({ event, gate, state }: ReplicaRun, nowMs: number): FaultRow {
+  const started = nowMs >= event.at;
+  const detectedAt = event.at + event.detection;
+  const detected = nowMs >= detectedAt && (event.for === undefined || event.detection < event.for);
+  return {
+    kind: "replica-crash",
+    node: event.replica,
+    atMs: roundFigure(event.at),
+    detectedMs: detected ? roundFigure(detectedAt) : null,
+    promoted: null,
+    promotedLsn: null,
+    promotedMs: null,
+    endMs: nullableFigure(state.backMs),
+    downtimeMs: started ? roundFigure(Math.max(0, (state.backMs ?? nowMs) - event.at)) : 0,
+    rtoMs: null,
+    rpoMs: 0,
+    lostWrites: 0,
+    errors: { [NODE_DOWN]: started ? gate.failed - state.failedBefore : 0 },
+    note: event.for === undefined ? "does not come back in the run" : "",
+  };
+}
+
+/** The gate's failure count at `atMs`, once that instant has come. */
+function countAt(sim: BuildContext["sim"], atMs: number, gate: NodeGate): Count {
+  const count: Count = { failed: 0, reached: false };
+  sim.at(atMs, () => {
+    count.failed = gate.failed;
+    count.reached = true;
+  });
+  return count;
+}
+
+function primaryNote(promoted: number, replicas: number, forMs: number | undefined): string {
+  if (promoted >= 0) return "";
+  if (replicas > 0) return "no replica up to promote";
+  return forMs === undefined
+    ? "no replica to promote: the primary is down for the rest of the run"
+    : "no replica to promote: writes wait for the primary to come back";
+}

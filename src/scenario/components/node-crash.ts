@@ -1,0 +1,166 @@
+// The timeline's node crashes: `primary-crash` (failover to the most advanced
+// replica) and `replica-crash`, their settings and the checks that need the rest
+// of the scenario. Defaults follow real HA managers: Patroni's leader key `ttl`
+// (30 s: patroni.readthedocs.io, "Dynamic configuration") for the primary, and
+// HAProxy's health check (`inter` 2 s × `fall` 3: HAProxy configuration manual,
+// "5.2 Server and default-server options") for a replica leaving the read pool.
+import * as z from "zod";
+import { DurationSchema } from "../fields.js";
+import { timedEvent } from "../timeline-fields.js";
+import type { ParsedScenario } from "./component.js";
+import { replicaNames } from "./replica-outage.js";
+
+/**
+ * How a primary crash is failed over.
+ *
+ * @remarks Since 0.2.0
+ */
+export const FailoverSchema = z
+  .strictObject({
+    detection: DurationSchema.default(30_000).describe(
+      "Crash to the start of the promotion: Patroni's leader key ttl (30 s by default) expires, then a standby takes it",
+    ),
+    routingUpdate: DurationSchema.default(0).describe(
+      "Promotion done to the leader endpoint (virtual IP, HAProxy check, DNS) leading to the new primary",
+    ),
+  })
+  .describe("The HA manager's failover: detection, then promotion of the most advanced replica");
+
+/**
+ * `{ at, kind: "primary-crash", failover? , for? }`: the primary crashes at `at`.
+ *
+ * @remarks Since 0.2.0
+ */
+export const PrimaryCrashEvent = timedEvent(
+  "primary-crash",
+  "The primary crashes: in-flight operations fail, writes fail until the most advanced replica is promoted",
+  {
+    node: z
+      .string()
+      .min(1)
+      .default("primary")
+      .describe("The crashed node: primary (a shard's primary is not supported yet)"),
+    failover: FailoverSchema.default({ detection: 30_000, routingUpdate: 0 }),
+    for: DurationSchema.optional().describe(
+      "Without replicas only: how long until the primary is back with its data (default: never in the run)",
+    ),
+  },
+);
+
+/**
+ * `{ at, kind: "replica-crash", replica, for?, detection? }`: a replica crashes.
+ *
+ * @remarks Since 0.2.0
+ */
+export const ReplicaCrashEvent = timedEvent(
+  "replica-crash",
+  "A replica crashes: its in-flight reads fail; the router stops sending it reads after the detection time",
+  {
+    replica: z
+      .string()
+      .min(1)
+      .describe("The replica's name (replica-1, replica-2, … unless named)"),
+    for: DurationSchema.optional().describe(
+      "How long until it is back, catching up from the primary's log (default: never in the run)",
+    ),
+    detection: DurationSchema.default(6_000).describe(
+      "Crash to the router's taking it out of the read rotation: HAProxy's check inter 2 s × fall 3",
+    ),
+  },
+);
+
+/** @internal A primary crash, resolved. */
+export type PrimaryCrash = z.output<typeof PrimaryCrashEvent>;
+/** @internal A replica crash, resolved. */
+export type ReplicaCrash = z.output<typeof ReplicaCrashEvent>;
+
+type Issue = {
+  readonly path: (string | number)[];
+  readonly message: string;
+  readonly input: unknown;
+};
+
+/** @internal The node crashes of the timeline refer to nodes there are and do not overlap. */
+export function checkCrashEvents(scenario: ParsedScenario, ctx: z.RefinementCtx): void {
+  for (const issue of crashIssues(scenario)) ctx.addIssue({ code: "custom", ...issue });
+}
+
+function crashIssues(scenario: ParsedScenario): Issue[] {
+  const timeline = scenario.timeline ?? [];
+  const crashes = timeline.flatMap((event, i) =>
+    event.kind === "primary-crash" || event.kind === "replica-crash" ? [{ event, i }] : [],
+  );
+  if (crashes.length === 0) return [];
+  const [first] = crashes;
+  const at = first?.i ?? 0;
+  const kind = first?.event.kind ?? "";
+  if (scenario.proxy !== undefined)
+    return [unsupported(at, kind, "a node crash behind ProxySQL is not modelled yet")];
+  if (scenario.sharding !== undefined)
+    return [unsupported(at, kind, "a node crash in a sharded plan is not modelled yet")];
+  const replicas = scenario.replication?.replicas;
+  const names = replicas === undefined ? [] : replicaNames(replicas);
+  const issues: Issue[] = [];
+  const last = new Map<string, { readonly endMs: number; readonly at: number }>();
+  for (const { event, i } of crashes) {
+    const node = event.kind === "primary-crash" ? event.node : event.replica;
+    const issue =
+      event.kind === "primary-crash"
+        ? primaryIssue(event, i, names.length)
+        : replicaIssue(event.replica, i, names);
+    if (issue !== null) {
+      issues.push(issue);
+      continue;
+    }
+    const before = last.get(node);
+    if (before !== undefined && event.at < before.endMs) {
+      issues.push({
+        path: ["timeline", i, "at"],
+        message: `expected a crash of ${node} after the one at ${before.at} ms ends, but that one ${before.endMs === Number.POSITIVE_INFINITY ? "never ends (the node does not come back in the run)" : `ends at ${before.endMs} ms`}`,
+        input: event.at,
+      });
+      continue;
+    }
+    const forMs = (event as { readonly for?: number }).for;
+    const lasts = event.kind === "primary-crash" && names.length > 0 ? undefined : forMs;
+    last.set(node, { at: event.at, endMs: event.at + (lasts ?? Number.POSITIVE_INFINITY) });
+  }
+  return issues;
+}
+
+function primaryIssue(event: PrimaryCrash, i: number, replicas: number): Issue | null {
+  if (event.node !== "primary")
+    return {
+      path: ["timeline", i, "node"],
+      message: "expected primary: the only primary of an unsharded plan",
+      input: event.node,
+    };
+  if (replicas > 0 && event.for !== undefined)
+    return {
+      path: ["timeline", i, "for"],
+      message:
+        "expected no `for` with replicas: a replica is promoted and the old primary does not come back in the run (rejoining as a replica is not modelled)",
+      input: event.for,
+    };
+  return null;
+}
+
+function replicaIssue(replica: string, i: number, names: readonly string[]): Issue | null {
+  if (names.includes(replica)) return null;
+  return {
+    path: ["timeline", i, "replica"],
+    message:
+      names.length === 0
+        ? "expected the name of a replica, but the scenario has no `replication.replicas`"
+        : `expected the name of a replica: one of ${names.join(", ")}`,
+    input: replica,
+  };
+}
+
+function unsupported(i: number, kind: string, message: string): Issue {
+  return {
+    path: ["timeline", i, "kind"],
+    message: `expected no node crash: ${message}`,
+    input: kind,
+  };
+}

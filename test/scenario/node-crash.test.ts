@@ -1,0 +1,183 @@
+// Node crashes on the timeline: bad input is refused with its path, the value
+// and what was expected; a primary crash without replicas is an outage the
+// report explains; a replica crash fails its reads until the router's health
+// check takes it out of rotation, then none.
+import { describe, expect, it } from "vitest";
+import { formatSummary, formatTable } from "../../src/cli/format.js";
+import {
+  parseScenario,
+  runScenarioDetailed,
+  type ScenarioInput,
+  type ScenarioIssue,
+} from "../../src/index.js";
+
+const BASE = {
+  seed: 3,
+  duration: 3_000,
+  warmup: 0,
+  workload: { rate: 300, readRatio: 0.5, keys: { count: 100 } },
+  replication: { replicas: 2 },
+  routing: { via: "app" },
+} satisfies ScenarioInput;
+
+function issues(input: unknown): [string, string][] {
+  const r = parseScenario(input);
+  if (r.ok) throw new Error("expected the scenario to be refused");
+  return r.issues.map((i: ScenarioIssue) => [i.path, i.message]);
+}
+
+describe("node crashes: bad input", () => {
+  it("names a replica the scenario does not have", () => {
+    const found = issues({
+      ...BASE,
+      timeline: [{ at: 1, kind: "replica-crash", replica: "replica-9" }],
+    });
+    expect(found).toEqual([
+      [
+        "timeline.0.replica",
+        'expected the name of a replica: one of replica-1, replica-2; got "replica-9"',
+      ],
+    ]);
+  });
+
+  it("names a primary other than the plan's", () => {
+    const found = issues({ ...BASE, timeline: [{ at: 1, kind: "primary-crash", node: "db-7" }] });
+    expect(found).toEqual([
+      ["timeline.0.node", 'expected primary: the only primary of an unsharded plan; got "db-7"'],
+    ]);
+  });
+
+  it("refuses two crashes of one node that overlap, naming when the first ends", () => {
+    const found = issues({
+      ...BASE,
+      timeline: [
+        { at: 1_000, kind: "replica-crash", replica: "replica-1", for: 500 },
+        { at: 1_200, kind: "replica-crash", replica: "replica-1" },
+      ],
+    });
+    expect(found).toEqual([
+      [
+        "timeline.1.at",
+        "expected a crash of replica-1 after the one at 1000 ms ends, but that one ends at 1500 ms; got 1200",
+      ],
+    ]);
+  });
+
+  it("refuses a second primary crash after a failover: the old primary never comes back", () => {
+    const found = issues({
+      ...BASE,
+      timeline: [
+        { at: 1_000, kind: "primary-crash" },
+        { at: 2_000, kind: "primary-crash" },
+      ],
+    });
+    expect(found.map(([path]) => path)).toEqual(["timeline.1.at"]);
+    expect(found[0]?.[1]).toContain("never ends (the node does not come back in the run)");
+  });
+
+  it("refuses `for` on a primary crash with replicas (it does not rejoin)", () => {
+    const found = issues({ ...BASE, timeline: [{ at: 1, kind: "primary-crash", for: 100 }] });
+    expect(found.map(([path]) => path)).toEqual(["timeline.0.for"]);
+  });
+
+  it("refuses crashes in a sharded plan, and behind ProxySQL, as not modelled yet", () => {
+    const sharded = issues({
+      ...BASE,
+      sharding: { shards: 2, strategy: "hash-mod" },
+      timeline: [{ at: 1, kind: "primary-crash" }],
+    });
+    expect(sharded).toEqual([
+      [
+        "timeline.0.kind",
+        'expected no node crash: a node crash in a sharded plan is not modelled yet; got "primary-crash"',
+      ],
+    ]);
+    const proxied = issues({
+      ...BASE,
+      routing: undefined,
+      proxy: {},
+      timeline: [{ at: 1, kind: "replica-crash", replica: "replica-1" }],
+    });
+    expect(proxied).toEqual([
+      [
+        "timeline.0.kind",
+        'expected no node crash: a node crash behind ProxySQL is not modelled yet; got "replica-crash"',
+      ],
+    ]);
+  });
+});
+
+describe("node crashes: runs", () => {
+  it("promotes the most advanced replica (highest received LSN), not the first listed", () => {
+    // replica-1 is cut off from 500 ms, so at the crash it trails replica-2 by a second of writes.
+    const { report } = runScenarioDetailed({
+      ...BASE,
+      timeline: [
+        { at: 500, kind: "replica-outage", replica: "replica-1", for: 5_000 },
+        { at: 1_500, kind: "primary-crash", failover: { detection: 200 } },
+      ],
+    });
+    const f = report.faults?.events[0];
+    expect(f?.promoted).toBe("replica-2");
+    const replica1 = report.replication?.replicas.find((r) => r.name === "replica-1");
+    expect(f?.promotedLsn ?? 0).toBeGreaterThan((replica1?.appliedLsn ?? 0) + 100);
+  });
+
+  it("a primary crash without replicas: no failover, writes fail until `for`, and the report says why", () => {
+    const { report } = runScenarioDetailed({
+      ...BASE,
+      replication: undefined,
+      routing: undefined,
+      timeline: [{ at: 1_000, kind: "primary-crash", for: 500 }],
+    } as ScenarioInput);
+    const f = report.faults?.events[0];
+    expect(f?.promoted).toBeNull();
+    expect(f?.endMs).toBe(1_500);
+    expect(f?.downtimeMs).toBe(500);
+    expect(f?.lostWrites).toBe(0);
+    expect(f?.note).toContain("no replica to promote");
+    // 300 operations/s for 0.5 s all go to the primary: about 150 fail.
+    expect(f?.errors.node_down).toBeGreaterThan(100);
+    expect(report.errors.byKind.node_down).toBe(f?.errors.node_down);
+  });
+
+  it("prints a Faults table in the text report and a faults line in the resolved scenario's summary", () => {
+    const { report, scenario } = runScenarioDetailed({
+      ...BASE,
+      timeline: [{ at: 1_000, kind: "primary-crash", failover: { detection: 500 } }],
+    });
+    const text = formatTable(report);
+    expect(text).toContain("Faults");
+    expect(text).toMatch(/primary-crash\s+primary\s+1000\s+1500\s+replica-\d/);
+    expect(text).toContain(`acknowledged writes lost: ${report.faults?.lostWrites}`);
+    expect(formatSummary(scenario)).toContain("primary crash at 1 s (detection 500 ms)");
+  });
+
+  it("a replica crash fails reads only until the router's detection, then the other replica serves them", () => {
+    const { history, report } = runScenarioDetailed(
+      {
+        ...BASE,
+        timeline: [
+          { at: 1_000, kind: "replica-crash", replica: "replica-1", for: 1_000, detection: 300 },
+        ],
+      },
+      { history: true },
+    );
+    const failed = (history?.toArray() ?? []).filter((o) => !o.ok);
+    expect(failed.length).toBeGreaterThan(10);
+    // Failures only from the crash to the detection (in flight at the crash, or sent before it).
+    for (const o of failed) {
+      expect(o.kind).toBe("read");
+      expect(o.completeMs).toBeGreaterThanOrEqual(1_000);
+      expect(o.invokeMs).toBeLessThan(1_300);
+    }
+    const f = report.faults?.events[0];
+    expect(f?.errors.node_down).toBe(failed.length);
+    expect(f?.endMs).toBe(2_000);
+    // Back in rotation after `for`: it serves reads again.
+    const served = (history?.toArray() ?? []).filter(
+      (o) => o.ok && o.node === "replica-1" && o.invokeMs > 2_100,
+    );
+    expect(served.length).toBeGreaterThan(50);
+  });
+});
