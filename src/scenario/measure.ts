@@ -7,7 +7,7 @@
 import { CounterMap, Histogram, type Resettable, WarmupGate } from "../metrics/index.js";
 import type { Operation } from "../models/operation.js";
 import type { MeasuredWindow } from "./components/component.js";
-import { ERROR_KINDS } from "./components/index.js";
+import { ERROR_KINDS, OCCASIONAL_ERROR_KINDS } from "./components/index.js";
 import { roundFigure } from "./fields.js";
 import type { LatencySummary } from "./report.js";
 import { InstantErrors } from "./stops.js";
@@ -76,7 +76,7 @@ export class Measurement {
   complete(op: Operation, now: number): void {
     if (op.error !== null) {
       // A kind no component declares would count in the total but not by kind.
-      if (!ERROR_KINDS.includes(op.error)) {
+      if (!ERROR_KINDS.includes(op.error) && !OCCASIONAL_ERROR_KINDS.includes(op.error)) {
         throw new Error(`internal: no component declares the error kind ${op.error}`);
       }
       this.errors.add(op.error, 1);
@@ -107,10 +107,14 @@ export class Measurement {
     return this.completedCount;
   }
 
-  /** Failed operations since the cut, by kind (every kind listed). */
+  /** Failed operations since the cut, by kind (every kind listed; an occasional kind once seen). */
   errorsByKind(): Record<string, number> {
     const byKind: Record<string, number> = {};
     for (const kind of ERROR_KINDS) byKind[kind] = this.errors.get(kind);
+    for (const kind of OCCASIONAL_ERROR_KINDS) {
+      const n = this.errors.get(kind);
+      if (n > 0) byKind[kind] = n;
+    }
     return byKind;
   }
 

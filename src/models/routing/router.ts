@@ -157,6 +157,9 @@ export class Router implements Service {
   private readonly status: ReplicaStatus;
   private readonly rng: RandomStream;
   private readonly shunned: boolean[];
+  /** Per replica, whether its health check finds it unreachable (it then gets no reads, as one shunned for lag). */
+  private readonly unreachable: boolean[];
+  private readonly lagShunned: boolean[];
   private readonly inFlight: Int32Array;
   private rr = 0;
   /** Per replica, when `argMin` last chose it, as a count of its choices (−1: never). */
@@ -195,6 +198,8 @@ export class Router implements Service {
     this.status = status;
     this.rng = sim.rng("routing");
     this.shunned = replicas.map(() => false);
+    this.unreachable = replicas.map(() => false);
+    this.lagShunned = replicas.map(() => false);
     this.inFlight = new Int32Array(replicas.length);
     this.lastChosen = new Float64Array(replicas.length).fill(-1);
     this.stats = Router.emptyStats(replicas.length);
@@ -237,7 +242,18 @@ export class Router implements Service {
     this.replicaReadMs.reset();
   }
 
-  /** Whether replica `i` is shunned for lag now. */
+  /**
+   * Marks replica `i` unreachable (its health check has failed) or reachable
+   * again: an unreachable replica gets no reads, as one shunned for lag.
+   *
+   * @remarks Since 0.2.0
+   */
+  setReachable(i: number, reachable: boolean): void {
+    this.unreachable[i] = !reachable;
+    this.shunned[i] = !reachable || this.lagShunned[i] === true;
+  }
+
+  /** Whether replica `i` is shunned for lag (or unreachable) now. */
   isShunned(i: number): boolean {
     return this.shunned[i] === true;
   }
@@ -451,7 +467,11 @@ export class Router implements Service {
   /** Shuns replicas whose lag is strictly greater than the threshold, at every check instant. */
   private checkLag(): void {
     const max = this.config.maxReplicationLagMs as number;
-    for (let i = 0; i < this.replicas.length; i++) this.shunned[i] = this.status.lagMs(i) > max;
+    for (let i = 0; i < this.replicas.length; i++) {
+      const lagged = this.status.lagMs(i) > max;
+      this.lagShunned[i] = lagged;
+      this.shunned[i] = lagged || this.unreachable[i] === true;
+    }
     this.lagTimer = this.sim.schedule(this.config.lagCheckIntervalMs, () => this.checkLag());
   }
 

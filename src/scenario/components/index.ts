@@ -13,6 +13,9 @@ import { CacheNodeLossEvent } from "./cache-node-loss.js";
 import { client } from "./client.js";
 import type { Component } from "./component.js";
 import { database } from "./database.js";
+import { DelaySpikeEvent } from "./delay-spike.js";
+import { network } from "./network.js";
+import { PartitionEvent } from "./partition.js";
 import { pool } from "./pool.js";
 import { proxy } from "./proxy.js";
 import { ReplicaOutageEvent } from "./replica-outage.js";
@@ -34,6 +37,7 @@ export const COMPONENTS: readonly Component[] = [
   routing,
   client,
   proxy,
+  network,
   pool,
   replication,
   database,
@@ -55,7 +59,13 @@ export const SCENARIO_SECTIONS = {
  * @internal The components' timeline event kinds (each component's `events`),
  * as one typed list: the timeline's discriminated union is composed from it.
  */
-export const TIMELINE_EVENTS = [CacheNodeLossEvent, ReshardEvent, ReplicaOutageEvent] as const;
+export const TIMELINE_EVENTS = [
+  CacheNodeLossEvent,
+  ReshardEvent,
+  DelaySpikeEvent,
+  PartitionEvent,
+  ReplicaOutageEvent,
+] as const;
 
 /** @internal The components' report sections, in the order of a report. */
 export const REPORT_SECTIONS = {
@@ -67,6 +77,7 @@ export const REPORT_SECTIONS = {
   proxy: proxy.report.schema,
   cache: cache.report.schema,
   sharding: sharding.report.schema,
+  network: network.report.schema,
 } as const;
 
 /**
@@ -79,6 +90,16 @@ export const REPORT_SECTIONS = {
 export const ERROR_KINDS: readonly ErrorKind[] = Object.keys(SCENARIO_SECTIONS).flatMap(
   (key) => COMPONENTS.find((c) => c.key === key)?.errorKinds.map((e) => e.kind) ?? [],
 );
+
+/**
+ * @internal Error kinds of the components without a scenario section (the
+ * network's, which only timeline events cause): `errors.byKind` lists one only
+ * when an operation ended with it, so a run without those events reports as
+ * before they existed.
+ */
+export const OCCASIONAL_ERROR_KINDS: readonly ErrorKind[] = COMPONENTS.filter(
+  (c) => !(c.key in SCENARIO_SECTIONS),
+).flatMap((c) => c.errorKinds.map((e) => e.kind));
 
 /**
  * @internal What causes an error kind in this scenario: the component that

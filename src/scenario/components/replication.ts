@@ -22,6 +22,7 @@ import type { Report } from "../report.js";
 import { alignColumns, formatDuration, formatFigure, NO_DATA, spreadMs } from "../table-text.js";
 import { type Component, clusterName, type Way } from "./component.js";
 import { buildServer } from "./database.js";
+import { linkOutages, spikedLink } from "./network-health.js";
 import { checkOutageEvents, liftOutages, ReplicaOutageEvent } from "./replica-outage.js";
 import { everyReplica } from "./shard-sections.js";
 
@@ -290,16 +291,24 @@ export const replication: Component<typeof ReplicationSection, typeof Replicatio
       ports.push(node);
       context.nodes.push({ server: node, role: "replica" });
       links.push({
-        roundTripMs: compile(spec.network ?? rep.network),
+        roundTripMs: spikedLink(
+          context,
+          clusterName(context, "primary"),
+          node.name,
+          compile(spec.network ?? rep.network),
+        ),
         flushMs: compile(rep.flushTime),
         applyMs: compile(spec.applyTime ?? rep.applyTime),
         applyWorkers: spec.applyWorkers ?? rep.applyWorkers,
-        outages: [
-          ...(spec.outages ?? []),
-          ...context.events("replica-outage").filter((e) => e.replica === name),
-        ]
-          .map((o) => ({ fromMs: o.at, toMs: o.at + o.for }))
-          .sort((a, b) => a.fromMs - b.fromMs),
+        outages: linkOutages(
+          context,
+          clusterName(context, "primary"),
+          node.name,
+          [
+            ...(spec.outages ?? []),
+            ...context.events("replica-outage").filter((e) => e.replica === name),
+          ].map((o) => ({ fromMs: o.at, toMs: o.at + o.for })),
+        ),
       });
       const id = diagramId(name);
       graph.back({ id, label: `${node.name}<br/>${cores} cores`, shape: "database" });

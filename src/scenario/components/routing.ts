@@ -12,6 +12,7 @@ import {
 } from "../fields.js";
 import { alignColumns, countOf, formatDuration, formatFigure, NO_DATA } from "../table-text.js";
 import type { BuildContext, Component, Downstream } from "./component.js";
+import { watchReplicas } from "./network-health.js";
 import { routedReadsToPrimary } from "./shard-sections.js";
 
 const num = () => z.number();
@@ -198,6 +199,7 @@ export const routing: Component<typeof RoutingSection, typeof RoutingReportSecti
       replicas.map((w) => w.service as Service),
       context.shared.replication ?? NO_REPLICAS,
     );
+    watchReplicas(context, router, replicas);
     return {
       downstream: { ...downstream, front: router },
       stats: {

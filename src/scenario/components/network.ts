@@ -1,0 +1,165 @@
+// The network between the application and the nodes, under the timeline's
+// network events (delay spikes, partitions): it sits behind the drivers (and
+// behind ProxySQL, which is on the application's side of every link) and in
+// front of the poolers and nodes, and wraps the hop to each node whose link an
+// event touches. A scenario without network events builds nothing here, so its
+// runs are exactly what they were. The replication links read their own
+// windows (replication.ts) and the read router its health checks (routing.ts).
+import * as z from "zod";
+import { roundFigure } from "../fields.js";
+import { alignColumns, formatFigure } from "../table-text.js";
+import type { Component, Way } from "./component.js";
+import { DelaySpikeEvent } from "./delay-spike.js";
+import { checkNetworkEvents } from "./network-checks.js";
+import { APP, isClear, linkFaults, type NetworkEvent, networkEvents } from "./network-links.js";
+import { EventCounts, FaultyPort, NETWORK_TIMEOUT } from "./network-port.js";
+import { PartitionEvent } from "./partition.js";
+
+/**
+ * One network event's row in the report: its window and what it did to the
+ * application's operations in the measured window.
+ *
+ * @remarks Since 0.2.0
+ */
+export const NetworkEventReportSchema = z.strictObject({
+  kind: z.enum(["delay-spike", "partition"]),
+  fromMs: z.number().describe("Its start (ms from the start of the run)"),
+  untilMs: z.number().describe("Its end (ms from the start of the run)"),
+  link: z.string().describe("The links it touches"),
+  roundTripsDelayed: z
+    .number()
+    .int()
+    .nonnegative()
+    .describe("Round trips from the application that paid the spike's extra"),
+  extraMsMean: z.number().describe("The extra each of them paid, on average (ms)"),
+  held: z
+    .number()
+    .int()
+    .nonnegative()
+    .describe("Statements and connection set-ups held at the partition until it healed"),
+  failedByKind: z
+    .record(z.string(), z.number().int().nonnegative())
+    .describe("Operations it failed, by error kind"),
+});
+
+/**
+ * The `network` section of the report: one row per delay spike or partition
+ * of the timeline, in timeline order. Counts cover the application's hops
+ * from the warm-up cut on (a replication link's records are in
+ * `replication`).
+ *
+ * @remarks Since 0.2.0
+ */
+export const NetworkReportSchema = z.strictObject({
+  events: z.array(NetworkEventReportSchema),
+});
+
+type NetworkReport = z.output<typeof NetworkReportSchema>;
+const NetworkSection = z.undefined().optional();
+const NetworkReportSection = NetworkReportSchema.optional();
+
+/**
+ * The network under delay spikes and partitions.
+ *
+ * @remarks Since 0.2.0
+ */
+export const network: Component<typeof NetworkSection, typeof NetworkReportSection> = {
+  key: "network",
+  schema: NetworkSection,
+  events: [DelaySpikeEvent, PartitionEvent],
+  check: checkNetworkEvents,
+  report: { key: "network", schema: NetworkReportSection },
+  errorKinds: [
+    {
+      kind: NETWORK_TIMEOUT,
+      cause: () =>
+        "a partition in the timeline (the driver's timeout, the partition's driverTimeout)",
+    },
+  ],
+  table: (section) => networkTable(section),
+  // Each statement across a spike: the two halves of its extra; across a cut: its release.
+  estimate: () => ({}),
+  combine: (sections) => combineNetwork(sections as readonly NetworkReport[]),
+  build(context, downstream) {
+    const events = networkEvents(context.scenario.timeline);
+    if (events.length === 0) return { downstream };
+    const { sim, compile, scenario } = context;
+    const counts = events.map(() => new EventCounts());
+    const ways = downstream.ways.map((way): Way => {
+      const faults = linkFaults(events, APP, way.name);
+      if (isClear(faults)) return way;
+      const parts = { compile, counts, connectRoundTrips: scenario.client.connectRoundTrips };
+      return { ...way, port: new FaultyPort(sim, way.port, faults, parts) };
+    });
+    return {
+      downstream: { ...downstream, ways },
+      stats: {
+        reset: () => {
+          for (const c of counts) c.reset();
+        },
+        section: (): NetworkReport => ({
+          events: events.map((e, i) => eventRow(e, counts[i] as EventCounts)),
+        }),
+      },
+    };
+  },
+};
+
+function eventRow(e: NetworkEvent, c: EventCounts): NetworkReport["events"][number] {
+  return {
+    kind: e.kind,
+    fromMs: roundFigure(e.at),
+    untilMs: roundFigure(e.at + e.for),
+    link: linkText(e),
+    roundTripsDelayed: c.delayed,
+    extraMsMean: roundFigure(c.delayed === 0 ? 0 : c.extraMs / c.delayed),
+    held: c.held,
+    failedByKind: { [NETWORK_TIMEOUT]: c.failed },
+  };
+}
+
+function linkText(e: NetworkEvent): string {
+  if (e.kind === "partition") return `${e.sides[0].join(", ")} | ${e.sides[1].join(", ")}`;
+  return e.between === undefined ? "app ↔ every node" : `${e.between[0]} ↔ ${e.between[1]}`;
+}
+
+/** Over shards: the same events, their counts added up (the mean extra weighted by round trips). */
+function combineNetwork(sections: readonly NetworkReport[]): NetworkReport | undefined {
+  const first = sections[0];
+  if (first === undefined) return undefined;
+  const events = first.events.map((row, i) => {
+    const rows = sections.map((s) => s.events[i] ?? row);
+    const delayed = rows.reduce((n, r) => n + r.roundTripsDelayed, 0);
+    const extra = rows.reduce((n, r) => n + r.extraMsMean * r.roundTripsDelayed, 0);
+    const failed = rows.reduce((n, r) => n + (r.failedByKind[NETWORK_TIMEOUT] ?? 0), 0);
+    return {
+      ...row,
+      roundTripsDelayed: delayed,
+      extraMsMean: roundFigure(delayed === 0 ? 0 : extra / delayed),
+      held: rows.reduce((n, r) => n + r.held, 0),
+      failedByKind: { [NETWORK_TIMEOUT]: failed },
+    };
+  });
+  return { events };
+}
+
+function networkTable(section: NetworkReport): string[] {
+  return [
+    "Network faults",
+    ...alignColumns(
+      [
+        ["event", "window (ms)", "link", "delayed", "extra mean", "held", "failed"],
+        ...section.events.map((e) => [
+          e.kind,
+          `${formatFigure(e.fromMs)}–${formatFigure(e.untilMs)}`,
+          e.link,
+          String(e.roundTripsDelayed),
+          formatFigure(e.extraMsMean),
+          String(e.held),
+          String(e.failedByKind[NETWORK_TIMEOUT] ?? 0),
+        ]),
+      ],
+      "ll",
+    ),
+  ];
+}
