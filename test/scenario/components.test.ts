@@ -39,7 +39,11 @@ describe("the component registry", () => {
     // Act
     const owned = COMPONENTS.flatMap((c) => c.errorKinds.map((e) => e.kind));
     // Assert: the network's kind is listed only when it occurs, so runs without its events report as before
-    expect(OCCASIONAL_ERROR_KINDS).toEqual(["network_timeout"]);
+    expect(OCCASIONAL_ERROR_KINDS).toEqual([
+      "network_timeout",
+      "connection_refused",
+      "server_closed_connection",
+    ]);
     expect([...owned].sort()).toEqual([...ERROR_KINDS, ...OCCASIONAL_ERROR_KINDS].sort());
   });
 

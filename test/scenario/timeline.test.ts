@@ -123,7 +123,7 @@ describe("the timeline: bad entries", () => {
         path: "timeline.0.kind",
         code: "invalid_union",
         message:
-          'expected kind to be one of "rate", "cache-node-loss", "reshard", "delay-spike", "partition", "replica-outage"; got "cache-loss"',
+          'expected kind to be one of "rate", "cache-node-loss", "reshard", "delay-spike", "partition", "pooler-restart", "replica-outage"; got "cache-loss"',
       },
     ]);
   });

@@ -17,6 +17,7 @@ import { DelaySpikeEvent } from "./delay-spike.js";
 import { network } from "./network.js";
 import { PartitionEvent } from "./partition.js";
 import { pool } from "./pool.js";
+import { PoolerRestartEvent } from "./pooler-restart.js";
 import { proxy } from "./proxy.js";
 import { ReplicaOutageEvent } from "./replica-outage.js";
 import { replication } from "./replication.js";
@@ -64,6 +65,7 @@ export const TIMELINE_EVENTS = [
   ReshardEvent,
   DelaySpikeEvent,
   PartitionEvent,
+  PoolerRestartEvent,
   ReplicaOutageEvent,
 ] as const;
 

@@ -36,7 +36,9 @@ export function checkNetworkEvents(scenario: ParsedScenario, ctx: z.RefinementCt
       issues.push(...spikeIssues(e.between, nodes, known, i));
     }
     if (e.kind === "partition") issues.push(...partitionIssues(e.sides, nodes, known, i));
+    if (e.kind === "pooler-restart") issues.push(...restartIssues(scenario, e.node, nodes, i));
   });
+  issues.push(...restartOverlaps(timeline));
   issues.push(...overlapIssues(timeline));
   for (const issue of issues) ctx.addIssue({ code: "custom", ...issue });
 }
@@ -97,6 +99,52 @@ function partitionIssues(
         input: name,
       });
   });
+  return issues;
+}
+
+function restartIssues(
+  scenario: ParsedScenario,
+  node: string,
+  nodes: readonly string[],
+  i: number,
+): Issue[] {
+  if (scenario.pool === undefined)
+    return [
+      {
+        path: ["timeline", i, "kind"],
+        message:
+          "expected a `pool` section: a pooler restart needs a pgbouncer in front of the node, and the scenario has none",
+        input: "pooler-restart",
+      },
+    ];
+  if (nodes.includes(node)) return [];
+  return [
+    {
+      path: ["timeline", i, "node"],
+      message: `expected a node with a pgbouncer in front: one of ${nodes.join(", ")}`,
+      input: node,
+    },
+  ];
+}
+
+/** A pooler cannot restart while it is restarting. */
+function restartOverlaps(timeline: readonly { readonly kind: string }[]): Issue[] {
+  type Restart = { kind: "pooler-restart"; at: number; for: number; node: string };
+  const restarts = timeline.flatMap((e, i) =>
+    e.kind === "pooler-restart" ? [{ e: e as Restart, i }] : [],
+  );
+  const issues: Issue[] = [];
+  for (const [k, x] of restarts.entries()) {
+    for (const y of restarts.slice(k + 1)) {
+      const overlap = x.e.at < y.e.at + y.e.for && y.e.at < x.e.at + x.e.for;
+      if (!overlap || x.e.node !== y.e.node) continue;
+      issues.push({
+        path: ["timeline", y.i],
+        message: `expected restarts of one pooler one after the other: this one and timeline[${x.i}] both restart pgbouncer-${x.e.node} at ${Math.max(x.e.at, y.e.at)} ms`,
+        input: { at: y.e.at, node: y.e.node },
+      });
+    }
+  }
   return issues;
 }
 

@@ -6,12 +6,14 @@ import type { DistributionSpec } from "../../latency/index.js";
 import type { TimelineEntry } from "../timeline.js";
 import type { DelaySpike } from "./delay-spike.js";
 import type { Partition } from "./partition.js";
+import type { PoolerRestart } from "./pooler-restart.js";
+import type { RestartWindow } from "./pooler-restart-port.js";
 
 /** @internal The application's end of a link, as partitions and spikes name it. */
 export const APP = "app";
 
-/** @internal A network event of the timeline: a delay spike or a partition. */
-export type NetworkEvent = DelaySpike | Partition;
+/** @internal A network event of the timeline: a delay spike, a partition or a pooler restart. */
+export type NetworkEvent = DelaySpike | Partition | PoolerRestart;
 
 /** @internal A window of a network event on one link. */
 export interface LinkWindow {
@@ -41,7 +43,8 @@ export interface LinkFaults {
 /** @internal The timeline's network events, in timeline order. */
 export function networkEvents(timeline: readonly TimelineEntry[] | undefined): NetworkEvent[] {
   return (timeline ?? []).filter(
-    (e): e is NetworkEvent => e.kind === "delay-spike" || e.kind === "partition",
+    (e): e is NetworkEvent =>
+      e.kind === "delay-spike" || e.kind === "partition" || e.kind === "pooler-restart",
   );
 }
 
@@ -74,12 +77,26 @@ export function linkFaults(events: readonly NetworkEvent[], a: string, b: string
     if (e.kind === "delay-spike") {
       const on = e.between === undefined ? a === APP : names(e.between, a, b);
       if (on) spikes.push({ ...window, extra: e.extra });
-    } else if (separates(e.sides, a, b)) {
+    } else if (e.kind === "partition" && separates(e.sides, a, b)) {
       cuts.push({ ...window, driverTimeoutMs: e.driverTimeout, healthCheck: e.healthCheck });
     }
   });
   const byStart = (x: LinkWindow, y: LinkWindow) => x.fromMs - y.fromMs;
   return { spikes: spikes.sort(byStart), cuts: cuts.sort(byStart) };
+}
+
+/**
+ * The restarts of the pgbouncer in front of `node`, in time order.
+ *
+ * @internal
+ */
+export function restartsOf(events: readonly NetworkEvent[], node: string): RestartWindow[] {
+  const out: RestartWindow[] = [];
+  events.forEach((e, event) => {
+    if (e.kind === "pooler-restart" && e.node === node)
+      out.push({ fromMs: e.at, toMs: e.at + e.for, online: e.online, event });
+  });
+  return out.sort((x, y) => x.fromMs - y.fromMs);
 }
 
 /** @internal Whether a link has no fault at all (it then runs as if the network layer were absent). */

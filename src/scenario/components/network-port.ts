@@ -23,12 +23,16 @@ export class EventCounts {
   /** Statements and connection set-ups held by a partition until it healed. */
   held = 0;
   /** Operations failed, by kind. */
-  failed = 0;
+  readonly failed = new Map<string, number>();
+  /** Counts an operation failed with `kind`. */
+  fail(kind: ErrorKind): void {
+    this.failed.set(kind, (this.failed.get(kind) ?? 0) + 1);
+  }
   reset(): void {
     this.delayed = 0;
     this.extraMs = 0;
     this.held = 0;
-    this.failed = 0;
+    this.failed.clear();
   }
 }
 
@@ -117,7 +121,7 @@ export class FaultyPort implements ServerPort {
       return;
     }
     this.sim.at(deadline, () => {
-      counts.failed++;
+      counts.fail(NETWORK_TIMEOUT);
       fail();
     });
   }

@@ -11,9 +11,18 @@ import { alignColumns, formatFigure } from "../table-text.js";
 import type { Component, Way } from "./component.js";
 import { DelaySpikeEvent } from "./delay-spike.js";
 import { checkNetworkEvents } from "./network-checks.js";
-import { APP, isClear, linkFaults, type NetworkEvent, networkEvents } from "./network-links.js";
+import {
+  APP,
+  isClear,
+  linkFaults,
+  type NetworkEvent,
+  networkEvents,
+  restartsOf,
+} from "./network-links.js";
 import { EventCounts, FaultyPort, NETWORK_TIMEOUT } from "./network-port.js";
 import { PartitionEvent } from "./partition.js";
+import { PoolerRestartEvent } from "./pooler-restart.js";
+import { CONNECTION_REFUSED, RestartingPort, SERVER_CLOSED } from "./pooler-restart-port.js";
 
 /**
  * One network event's row in the report: its window and what it did to the
@@ -22,7 +31,7 @@ import { PartitionEvent } from "./partition.js";
  * @remarks Since 0.2.0
  */
 export const NetworkEventReportSchema = z.strictObject({
-  kind: z.enum(["delay-spike", "partition"]),
+  kind: z.enum(["delay-spike", "partition", "pooler-restart"]),
   fromMs: z.number().describe("Its start (ms from the start of the run)"),
   untilMs: z.number().describe("Its end (ms from the start of the run)"),
   link: z.string().describe("The links it touches"),
@@ -66,7 +75,7 @@ const NetworkReportSection = NetworkReportSchema.optional();
 export const network: Component<typeof NetworkSection, typeof NetworkReportSection> = {
   key: "network",
   schema: NetworkSection,
-  events: [DelaySpikeEvent, PartitionEvent],
+  events: [DelaySpikeEvent, PartitionEvent, PoolerRestartEvent],
   check: checkNetworkEvents,
   report: { key: "network", schema: NetworkReportSection },
   errorKinds: [
@@ -74,6 +83,14 @@ export const network: Component<typeof NetworkSection, typeof NetworkReportSecti
       kind: NETWORK_TIMEOUT,
       cause: () =>
         "a partition in the timeline (the driver's timeout, the partition's driverTimeout)",
+    },
+    {
+      kind: CONNECTION_REFUSED,
+      cause: () => "a pooler restart in the timeline (connections refused while it is down)",
+    },
+    {
+      kind: SERVER_CLOSED,
+      cause: () => "a pooler restart in the timeline (connections closed under transactions)",
     },
   ],
   table: (section) => networkTable(section),
@@ -86,10 +103,14 @@ export const network: Component<typeof NetworkSection, typeof NetworkReportSecti
     const { sim, compile, scenario } = context;
     const counts = events.map(() => new EventCounts());
     const ways = downstream.ways.map((way): Way => {
+      const restarts = restartsOf(events, way.name);
       const faults = linkFaults(events, APP, way.name);
-      if (isClear(faults)) return way;
+      if (restarts.length === 0 && isClear(faults)) return way;
+      let port = way.port;
+      if (restarts.length > 0) port = new RestartingPort(sim, port, restarts, counts);
       const parts = { compile, counts, connectRoundTrips: scenario.client.connectRoundTrips };
-      return { ...way, port: new FaultyPort(sim, way.port, faults, parts) };
+      if (!isClear(faults)) port = new FaultyPort(sim, port, faults, parts);
+      return { ...way, port };
     });
     return {
       downstream: { ...downstream, ways },
@@ -114,11 +135,17 @@ function eventRow(e: NetworkEvent, c: EventCounts): NetworkReport["events"][numb
     roundTripsDelayed: c.delayed,
     extraMsMean: roundFigure(c.delayed === 0 ? 0 : c.extraMs / c.delayed),
     held: c.held,
-    failedByKind: { [NETWORK_TIMEOUT]: c.failed },
+    failedByKind: Object.fromEntries(kindsOf(e).map((k) => [k, c.failed.get(k) ?? 0])),
   };
 }
 
+/** The error kinds an event's row lists, in a fixed order. */
+function kindsOf(e: NetworkEvent): readonly string[] {
+  return e.kind === "pooler-restart" ? [CONNECTION_REFUSED, SERVER_CLOSED] : [NETWORK_TIMEOUT];
+}
+
 function linkText(e: NetworkEvent): string {
+  if (e.kind === "pooler-restart") return `pgbouncer-${e.node}${e.online ? " (online)" : ""}`;
   if (e.kind === "partition") return `${e.sides[0].join(", ")} | ${e.sides[1].join(", ")}`;
   return e.between === undefined ? "app ↔ every node" : `${e.between[0]} ↔ ${e.between[1]}`;
 }
@@ -131,13 +158,18 @@ function combineNetwork(sections: readonly NetworkReport[]): NetworkReport | und
     const rows = sections.map((s) => s.events[i] ?? row);
     const delayed = rows.reduce((n, r) => n + r.roundTripsDelayed, 0);
     const extra = rows.reduce((n, r) => n + r.extraMsMean * r.roundTripsDelayed, 0);
-    const failed = rows.reduce((n, r) => n + (r.failedByKind[NETWORK_TIMEOUT] ?? 0), 0);
+    const failedByKind = Object.fromEntries(
+      Object.keys(row.failedByKind).map((k) => [
+        k,
+        rows.reduce((n, r) => n + (r.failedByKind[k] ?? 0), 0),
+      ]),
+    );
     return {
       ...row,
       roundTripsDelayed: delayed,
       extraMsMean: roundFigure(delayed === 0 ? 0 : extra / delayed),
       held: rows.reduce((n, r) => n + r.held, 0),
-      failedByKind: { [NETWORK_TIMEOUT]: failed },
+      failedByKind,
     };
   });
   return { events };
@@ -156,7 +188,7 @@ function networkTable(section: NetworkReport): string[] {
           String(e.roundTripsDelayed),
           formatFigure(e.extraMsMean),
           String(e.held),
-          String(e.failedByKind[NETWORK_TIMEOUT] ?? 0),
+          String(Object.values(e.failedByKind).reduce((a, b) => a + b, 0)),
         ]),
       ],
       "ll",
