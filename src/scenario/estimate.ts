@@ -177,6 +177,12 @@ function componentShares(scenario: Scenario, run: EstimateInput): WorkShare[] {
     const share = COMPONENTS.find((c) => c.key === key)?.estimate?.(scenario, run);
     if (share !== undefined) shares.push(share);
   }
+  // Components without a section of their own (the network's timeline events) come last.
+  for (const c of COMPONENTS) {
+    if (c.key in SCENARIO_SECTIONS) continue;
+    const share = c.estimate?.(scenario, run);
+    if (share !== undefined) shares.push(share);
+  }
   return shares;
 }
 

@@ -8,7 +8,7 @@
 import * as z from "zod";
 import { roundFigure } from "../fields.js";
 import { alignColumns, formatFigure } from "../table-text.js";
-import type { Component, Way } from "./component.js";
+import type { Component, Way, WorkShare } from "./component.js";
 import { DelaySpikeEvent } from "./delay-spike.js";
 import { checkNetworkEvents } from "./network-checks.js";
 import {
@@ -94,8 +94,7 @@ export const network: Component<typeof NetworkSection, typeof NetworkReportSecti
     },
   ],
   table: (section) => networkTable(section),
-  // Each statement across a spike: the two halves of its extra; across a cut: its release.
-  estimate: () => ({}),
+  estimate: (scenario, run) => networkEstimate(networkEvents(scenario.timeline), run.totalMs),
   combine: (sections) => combineNetwork(sections as readonly NetworkReport[]),
   build(context, downstream) {
     const events = networkEvents(context.scenario.timeline);
@@ -125,6 +124,24 @@ export const network: Component<typeof NetworkSection, typeof NetworkReportSecti
     };
   },
 };
+
+/**
+ * The events' share of a run's work: an operation inside a spike schedules
+ * the two halves of its extra; one at a partition or an online restart, its
+ * release or its failure; the router's health check, two verdicts per
+ * partition and replica.
+ */
+function networkEstimate(events: readonly NetworkEvent[], totalMs: number): WorkShare {
+  let perOperation = 0;
+  let periodic = 0;
+  for (const e of events) {
+    const share =
+      totalMs > 0 ? Math.min(1, Math.max(0, Math.min(e.for, totalMs - e.at)) / totalMs) : 0;
+    perOperation += (e.kind === "delay-spike" ? 2 : 1) * share;
+    if (e.kind === "partition") periodic += 2 * (e.sides[0].length + e.sides[1].length);
+  }
+  return { eventsPerOperation: perOperation, periodicEvents: periodic };
+}
 
 function eventRow(e: NetworkEvent, c: EventCounts): NetworkReport["events"][number] {
   return {

@@ -4,7 +4,9 @@
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import {
+  estimateWork,
   parseScenario,
+  resolveScenario,
   runScenario,
   type ScenarioInput,
   type ScenarioIssue,
@@ -185,5 +187,22 @@ describe("network events: any valid timeline runs", () => {
     // Every failure is of a kind some component declares, the network's included.
     const declared = [...ERROR_KINDS, ...OCCASIONAL_ERROR_KINDS];
     for (const kind of Object.keys(report.errors.byKind)) expect(declared).toContain(kind);
+  });
+});
+
+describe("network events: the work estimate", () => {
+  it("counts the events a spike adds: two per operation inside it (the halves of its extra)", () => {
+    // Arrange: the same run with and without a spike over all of it
+    const plain = resolveScenario({ ...BASE, timeline: [] });
+    const spiked = resolveScenario({
+      ...BASE,
+      timeline: [{ at: 0, kind: "delay-spike", for: 350, extra: 1 }],
+    });
+    // Act
+    const a = estimateWork(plain);
+    const b = estimateWork(spiked);
+    // Assert
+    expect(b.operations).toBe(a.operations);
+    expect(b.events - a.events).toBeCloseTo(2 * a.operations, 6);
   });
 });
