@@ -6,6 +6,9 @@
 // runs are exactly what they were. The replication links read their own
 // windows (replication.ts) and the read router its health checks (routing.ts).
 import * as z from "zod";
+import type { Simulation } from "../../kernel/index.js";
+import type { ServerPort } from "../../models/operation.js";
+import { PgBouncer } from "../../models/pool/pgbouncer.js";
 import { roundFigure } from "../fields.js";
 import { alignColumns, formatFigure } from "../table-text.js";
 import type { Component, Way, WorkShare } from "./component.js";
@@ -22,7 +25,12 @@ import {
 import { EventCounts, FaultyPort, NETWORK_TIMEOUT } from "./network-port.js";
 import { PartitionEvent } from "./partition.js";
 import { PoolerRestartEvent } from "./pooler-restart.js";
-import { CONNECTION_REFUSED, RestartingPort, SERVER_CLOSED } from "./pooler-restart-port.js";
+import {
+  CONNECTION_REFUSED,
+  RestartingPort,
+  type RestartWindow,
+  SERVER_CLOSED,
+} from "./pooler-restart-port.js";
 
 /**
  * One network event's row in the report: its window and what it did to the
@@ -106,7 +114,10 @@ export const network: Component<typeof NetworkSection, typeof NetworkReportSecti
       const faults = linkFaults(events, APP, way.name);
       if (restarts.length === 0 && isClear(faults)) return way;
       let port = way.port;
-      if (restarts.length > 0) port = new RestartingPort(sim, port, restarts, counts);
+      if (restarts.length > 0) {
+        dropServersAt(sim, way.port, restarts);
+        port = new RestartingPort(sim, port, restarts, counts);
+      }
       const parts = { compile, counts, connectRoundTrips: scenario.client.connectRoundTrips };
       if (!isClear(faults)) port = new FaultyPort(sim, port, faults, parts);
       return { ...way, port };
@@ -124,6 +135,16 @@ export const network: Component<typeof NetworkSection, typeof NetworkReportSecti
     };
   },
 };
+
+/** At each immediate restart, the pooler's new process starts without server connections. */
+function dropServersAt(
+  sim: Simulation,
+  port: ServerPort,
+  restarts: readonly RestartWindow[],
+): void {
+  if (!(port instanceof PgBouncer)) return;
+  for (const r of restarts) if (!r.online) sim.at(r.fromMs, () => port.dropServers());
+}
 
 /**
  * The events' share of a run's work: an operation inside a spike schedules

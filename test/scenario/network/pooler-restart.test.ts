@@ -106,6 +106,19 @@ describe("pooler-restart", () => {
     expect(run.report.network?.events[0]?.held).toBeGreaterThan(0);
   });
 
+  it("starts the new process without server connections: the pool opens them again after an immediate restart", () => {
+    // Arrange: min_pool_size keeps 5 server connections open from the start
+    const pool = { ...BASE.pool, minPoolSize: 5 };
+    // Act
+    const steady = runScenario({ ...BASE, pool }).pool?.pools[0];
+    const restarted = runScenario({ ...restart(false), pool }).pool?.pools[0];
+    // Assert: after the warm-up cut the steady pool opens nothing; after the
+    // restart (pgbouncer's usage.md: SHUTDOWN closes every connection) the
+    // pool opens server connections again, each paying its set-up
+    expect(steady?.serverConnectionsOpened).toBe(0);
+    expect(restarted?.serverConnectionsOpened).toBeGreaterThan(0);
+  });
+
   it("is refused without a pool, on a node the scenario does not have, and twice at once", () => {
     const { pool: _, ...noPool } = BASE;
     const r1 = parseScenario({ ...noPool, timeline: [{ at: 1, kind: "pooler-restart", for: 5 }] });
