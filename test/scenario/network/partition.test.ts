@@ -179,3 +179,32 @@ describe("partition: a replica cut from its primary", () => {
     expect(report.errors.total).toBe(0);
   });
 });
+
+describe("network events: determinism", () => {
+  it("gives the same report bytes for the same scenario and seed, every kind at once", () => {
+    const input: ScenarioInput = {
+      ...BASE,
+      client: {},
+      workload: { ...BASE.workload, readRatio: 0.8 },
+      replication: { replicas: 2, mode: "semi-sync", timeout: 20 },
+      routing: { via: "app" },
+      pool: { poolMode: "transaction" },
+      timeline: [
+        { at: 400, kind: "delay-spike", for: 300, extra: { kind: "exponential", mean: 3 } },
+        { at: 500, kind: "delay-spike", for: 300, extra: 2, between: ["primary", "replica-1"] },
+        {
+          at: 600,
+          kind: "partition",
+          for: 200,
+          sides: [["app", "primary"], ["replica-2"]],
+          driverTimeout: 50,
+        },
+        { at: 900, kind: "pooler-restart", for: 100 },
+      ],
+    };
+    const a = JSON.stringify(runScenario(input));
+    const b = JSON.stringify(runScenario(input));
+    expect(b).toBe(a);
+    expect(JSON.parse(a).network.events).toHaveLength(4);
+  });
+});
