@@ -177,7 +177,7 @@ function componentShares(scenario: Scenario, run: EstimateInput): WorkShare[] {
     const share = COMPONENTS.find((c) => c.key === key)?.estimate?.(scenario, run);
     if (share !== undefined) shares.push(share);
   }
-  // Then the components without a section of their own (the timeline's faults).
+  // Then the components without a section of their own (the timeline's faults, the network's events).
   for (const c of COMPONENTS) {
     if (c.key in SCENARIO_SECTIONS) continue;
     const share = c.estimate?.(scenario, run);

@@ -107,7 +107,7 @@ export class Measurement {
     return this.completedCount;
   }
 
-  /** Failed operations since the cut, by kind (every kind listed). */
+  /** Failed operations since the cut, by kind (every kind listed; an occasional kind once seen). */
   errorsByKind(): Record<string, number> {
     const byKind: Record<string, number> = {};
     for (const kind of ERROR_KINDS) byKind[kind] = this.errors.get(kind);

@@ -40,7 +40,7 @@ export const TimeSeriesWindowSchema = z.strictObject({
   probes: z
     .record(z.string(), num())
     .describe(
-      "The components' figures: cpu.<node> (mean busy share of cores), waiting.* (requests waiting for a connection: time average, or at the window's end)",
+      "The components' figures: cpu.<node> (mean busy share of cores), waiting.* (requests waiting for a connection: time average, or at the window's end), misses.cache and loads.cache (per second)",
     ),
   inFlight: num()
     .optional()

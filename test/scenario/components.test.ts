@@ -31,8 +31,8 @@ describe("the component registry", () => {
       (c) => (c.events?.length ?? 0) > 0 && !(c.key in SCENARIO_SECTIONS),
     );
     // Assert
-    expect(timelineOnly.map((c) => c.key)).toEqual(["faults"]);
-    expect(keys.filter((k) => k !== "faults").sort()).toEqual(
+    expect(timelineOnly.map((c) => c.key)).toEqual(["faults", "network"]);
+    expect(keys.filter((k) => k !== "faults" && k !== "network").sort()).toEqual(
       Object.keys(SCENARIO_SECTIONS).sort(),
     );
     expect([...reportKeys].sort()).toEqual(Object.keys(REPORT_SECTIONS).sort());
@@ -44,7 +44,12 @@ describe("the component registry", () => {
     const owned = COMPONENTS.flatMap((c) => c.errorKinds.map((e) => e.kind));
     // Assert: a run without faults lists ERROR_KINDS alone (reports stay as they were).
     expect([...owned].sort()).toEqual([...ERROR_KINDS, ...EVENT_ERROR_KINDS].sort());
-    expect(EVENT_ERROR_KINDS).toEqual(["node_down"]);
+    expect(EVENT_ERROR_KINDS).toEqual([
+      "node_down",
+      "network_timeout",
+      "connection_refused",
+      "server_closed_connection",
+    ]);
   });
 
   it("checks consistency wherever a component holds versions: ProxySQL's query cache without replicas", () => {

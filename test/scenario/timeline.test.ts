@@ -123,7 +123,7 @@ describe("the timeline: bad entries", () => {
         path: "timeline.0.kind",
         code: "invalid_union",
         message:
-          'expected kind to be one of "rate", "projection-replay", "cache-node-loss", "reshard", "primary-crash", "replica-crash", "replica-outage"; got "cache-loss"',
+          'expected kind to be one of "rate", "projection-replay", "cache-node-loss", "reshard", "primary-crash", "replica-crash", "delay-spike", "partition", "pooler-restart", "replica-outage"; got "cache-loss"',
       },
     ]);
   });

@@ -170,6 +170,8 @@ export class PgBouncer implements ServerPort {
   private reserveInUse = 0;
   private reserveTimer: EventHandle | null = null;
   private retryTimer: EventHandle | null = null;
+  /** When the pooler last restarted: server connections opened before it close when released. */
+  private restartedAtMs = Number.NEGATIVE_INFINITY;
 
   /**
    * @param sim - the simulation
@@ -358,7 +360,10 @@ export class PgBouncer implements ServerPort {
     const now = this.sim.now;
     this.serversActive.add(now, -1);
     const lifetime = this.config.serverLifetimeMs;
-    if (lifetime > 0 && now - server.openedAt >= lifetime) {
+    if (
+      (lifetime > 0 && now - server.openedAt >= lifetime) ||
+      server.openedAt < this.restartedAtMs
+    ) {
       this.closeServer(server);
       if (this.waiting.value > 0 && this.retryTimer === null && this.canOpen(false)) {
         this.openServer(false);
@@ -390,6 +395,30 @@ export class PgBouncer implements ServerPort {
         this.serversIdle.set(this.sim.now, this.idle.length);
         this.closeServer(server);
       });
+    }
+  }
+
+  /**
+   * A restart (SHUTDOWN, then a new process): the new process holds no server
+   * connection, so the idle ones close now and those lent out close when they
+   * come back (dbsim cannot abort the transaction on one midway); the pool
+   * opens min_pool_size again and any other connection on demand, each paying
+   * its set-up.
+   *
+   * @remarks Since 0.2.0
+   */
+  dropServers(): void {
+    const now = this.sim.now;
+    this.restartedAtMs = now;
+    for (const server of this.idle) {
+      if (server.idleTimer !== null) this.sim.cancel(server.idleTimer);
+      server.idleTimer = null;
+      this.closeServer(server);
+    }
+    this.idle.length = 0;
+    this.serversIdle.set(now, 0);
+    while (this.serversOpen.value < this.config.minPoolSize && this.canOpen(false)) {
+      this.openServer(false);
     }
   }
 

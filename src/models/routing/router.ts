@@ -157,6 +157,9 @@ export class Router implements Service {
   private readonly status: ReplicaStatus;
   private readonly rng: RandomStream;
   private readonly shunned: boolean[];
+  /** Per replica, whether its health check finds it unreachable (it then gets no reads, as one shunned for lag). */
+  private readonly unreachable: boolean[];
+  private readonly lagShunned: boolean[];
   private readonly inFlight: Int32Array;
   private rr = 0;
   /** Per replica, when `argMin` last chose it, as a count of its choices (−1: never). */
@@ -197,6 +200,8 @@ export class Router implements Service {
     this.status = status;
     this.rng = sim.rng("routing");
     this.shunned = replicas.map(() => false);
+    this.unreachable = replicas.map(() => false);
+    this.lagShunned = replicas.map(() => false);
     this.inFlight = new Int32Array(replicas.length);
     this.lastChosen = new Float64Array(replicas.length).fill(-1);
     this.stats = Router.emptyStats(replicas.length);
@@ -239,7 +244,24 @@ export class Router implements Service {
     this.replicaReadMs.reset();
   }
 
-  /** Whether replica `i` is shunned for lag now. */
+  /**
+   * Marks replica `i` unreachable (its health check has failed) or reachable
+   * again: an unreachable replica gets no reads, as one shunned for lag.
+   *
+   * @remarks Since 0.2.0
+   */
+  setReachable(i: number, reachable: boolean): void {
+    this.unreachable[i] = !reachable;
+    this.refreshShunned(i);
+  }
+
+  /** A replica gets no reads while its last lag check shunned it, it is unreachable, or it is down. */
+  private refreshShunned(i: number): void {
+    const down = this.down !== null && this.down[i] === true;
+    this.shunned[i] = this.lagShunned[i] === true || this.unreachable[i] === true || down;
+  }
+
+  /** Whether replica `i` is shunned for lag (or unreachable) now. */
   isShunned(i: number): boolean {
     return this.shunned[i] === true;
   }
@@ -453,9 +475,9 @@ export class Router implements Service {
   /** Shuns replicas whose lag is strictly greater than the threshold, at every check instant. */
   private checkLag(): void {
     const max = this.config.maxReplicationLagMs as number;
-    const down = this.down;
     for (let i = 0; i < this.replicas.length; i++) {
-      this.shunned[i] = this.status.lagMs(i) > max || (down !== null && (down[i] as boolean));
+      this.lagShunned[i] = this.status.lagMs(i) > max;
+      this.refreshShunned(i);
     }
     this.lagTimer = this.sim.schedule(this.config.lagCheckIntervalMs, () => this.checkLag());
   }
@@ -469,12 +491,7 @@ export class Router implements Service {
   setReplicaDown(i: number, down: boolean): void {
     if (this.down === null) this.down = this.replicas.map(() => false);
     this.down[i] = down;
-    this.shunned[i] = down || this.lagShunned(i);
-  }
-
-  private lagShunned(i: number): boolean {
-    const max = this.config.maxReplicationLagMs;
-    return max !== null && this.status.lagMs(i) > max;
+    this.refreshShunned(i);
   }
 
   /** Stops the periodic lag check (end of run). */

@@ -120,6 +120,12 @@ export function startCache(context: BuildContext, c: CacheSpec, model: AppCache)
       if (timer !== null) context.sim.cancel(timer);
     },
     section: () => cacheReport(model, c),
+    // Per window, the misses and the database loads: a node loss shows as a
+    // cold cache and the reads it sends to the database at once.
+    probes: () => [
+      { name: "misses.cache", kind: "count", read: () => model.stats.misses },
+      { name: "loads.cache", kind: "count", read: () => model.stats.databaseLoads },
+    ],
   };
 }
 

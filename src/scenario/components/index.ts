@@ -15,9 +15,13 @@ import type { Component } from "./component.js";
 import { cqrs } from "./cqrs.js";
 import { ProjectionReplayEvent } from "./cqrs-replay.js";
 import { database } from "./database.js";
+import { DelaySpikeEvent } from "./delay-spike.js";
 import { faults } from "./failover.js";
+import { network } from "./network.js";
 import { PrimaryCrashEvent, ReplicaCrashEvent } from "./node-crash.js";
+import { PartitionEvent } from "./partition.js";
 import { pool } from "./pool.js";
+import { PoolerRestartEvent } from "./pooler-restart.js";
 import { proxy } from "./proxy.js";
 import { regions } from "./regions.js";
 import { ReplicaOutageEvent } from "./replica-outage.js";
@@ -44,6 +48,7 @@ export const COMPONENTS: readonly Component[] = [
   faults,
   client,
   proxy,
+  network,
   pool,
   replication,
   database,
@@ -74,6 +79,9 @@ export const TIMELINE_EVENTS = [
   ReshardEvent,
   PrimaryCrashEvent,
   ReplicaCrashEvent,
+  DelaySpikeEvent,
+  PartitionEvent,
+  PoolerRestartEvent,
   ReplicaOutageEvent,
 ] as const;
 
@@ -91,6 +99,7 @@ export const REPORT_SECTIONS = {
   cqrs: cqrs.report.schema,
   services: services.report.schema,
   faults: faults.report.schema,
+  network: network.report.schema,
 } as const;
 
 /**
@@ -106,8 +115,9 @@ export const ERROR_KINDS: readonly ErrorKind[] = Object.keys(SCENARIO_SECTIONS).
 
 /**
  * @internal Error kinds of components without a scenario section (the timeline's
- * faults): the report lists them only when they happened, so a run without
- * faults reports exactly the kinds of {@link ERROR_KINDS}.
+ * faults: node crashes, the network's events): the report lists them only when
+ * they happened, so a run without faults reports exactly the kinds of
+ * {@link ERROR_KINDS}.
  */
 export const EVENT_ERROR_KINDS: readonly ErrorKind[] = COMPONENTS.filter(
   (c) => !(c.key in SCENARIO_SECTIONS),

@@ -23,6 +23,7 @@ import type { Report } from "../report.js";
 import { alignColumns, formatDuration, formatFigure, NO_DATA, spreadMs } from "../table-text.js";
 import { type BuildContext, type Component, clusterName, type Way } from "./component.js";
 import { buildServer } from "./database.js";
+import { linkOutages, spikedLink } from "./network-health.js";
 import { quorumAcks, quorumVoters, regionMap, wayRegions } from "./regions-map.js";
 import { checkOutageEvents, liftOutages, ReplicaOutageEvent } from "./replica-outage.js";
 import { everyReplica } from "./shard-sections.js";
@@ -297,23 +298,31 @@ export const replication: Component<typeof ReplicationSection, typeof Replicatio
       ports.push(node);
       context.nodes.push({ server: node, role: "replica" });
       links.push({
-        roundTripMs: regions.roundTrip(i, compile(spec.network ?? rep.network)),
+        roundTripMs: spikedLink(
+          context,
+          clusterName(context, "primary"),
+          node.name,
+          regions.roundTrip(i, compile(spec.network ?? rep.network)),
+        ),
         synchronous: regions.synchronous(i),
         flushMs: compile(rep.flushTime),
         applyMs: compile(spec.applyTime ?? rep.applyTime),
         applyWorkers: spec.applyWorkers ?? rep.applyWorkers,
-        outages: [
-          ...(spec.outages ?? []),
-          ...context.events("replica-outage").filter((e) => e.replica === name),
-          // A crashed replica receives nothing until it is back (one that never is: see faults).
-          ...context
-            .events("replica-crash")
-            .flatMap((e) =>
-              e.replica === name && e.for !== undefined ? [{ at: e.at, for: e.for }] : [],
-            ),
-        ]
-          .map((o) => ({ fromMs: o.at, toMs: o.at + o.for }))
-          .sort((a, b) => a.fromMs - b.fromMs),
+        outages: linkOutages(
+          context,
+          clusterName(context, "primary"),
+          node.name,
+          [
+            ...(spec.outages ?? []),
+            ...context.events("replica-outage").filter((e) => e.replica === name),
+            // A crashed replica receives nothing until it is back (one that never is: see faults).
+            ...context
+              .events("replica-crash")
+              .flatMap((e) =>
+                e.replica === name && e.for !== undefined ? [{ at: e.at, for: e.for }] : [],
+              ),
+          ].map((o) => ({ fromMs: o.at, toMs: o.at + o.for })),
+        ),
       });
       const id = diagramId(name);
       graph.back({ id, label: `${node.name}<br/>${cores} cores`, shape: "database" });

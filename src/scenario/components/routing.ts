@@ -12,6 +12,7 @@ import {
 } from "../fields.js";
 import { alignColumns, countOf, formatDuration, formatFigure, NO_DATA } from "../table-text.js";
 import type { BuildContext, Component, Downstream } from "./component.js";
+import { watchReplicas } from "./network-health.js";
 import { routedReadsToPrimary } from "./shard-sections.js";
 
 const num = () => z.number();
@@ -199,6 +200,7 @@ export const routing: Component<typeof RoutingSection, typeof RoutingReportSecti
       context.shared.replication ?? NO_REPLICAS,
     );
     context.shared.routerBuilt?.(router);
+    watchReplicas(context, router, replicas);
     return {
       downstream: { ...downstream, front: router },
       stats: {
