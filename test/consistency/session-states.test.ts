@@ -122,3 +122,92 @@ describe("SessionStates.compact", () => {
     );
   });
 });
+
+// Many sessions, so the table outgrows the size at which a compaction walks it (64
+// sessions, then twice what a walk kept), and compaction bounds that mostly rise, as the
+// minimum applied LSN of a run does, with a few that fall (a lagging cache's oldest
+// version): the lazy lowering must still leave what the model's walk leaves.
+const manyStep = fc.oneof(
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constant("raiseRead" as const),
+      session: fc.integer({ min: 0, max: 299 }),
+      lsn: fc.integer({ min: 0, max: 60 }),
+      versionLsn: fc.integer({ min: 0, max: 60 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("raise" as const),
+      session: fc.integer({ min: 0, max: 299 }),
+      field: fc.constant(WRITE_LSN),
+      lsn: fc.integer({ min: 0, max: 60 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant("compact" as const),
+      rise: fc.integer({ min: -3, max: 6 }),
+    }),
+  },
+);
+
+describe("SessionStates' LSN bounds, lowered lazily", () => {
+  it("leave what the walk leaves with hundreds of sessions and rising, sometimes falling bounds", () => {
+    fc.assert(
+      fc.property(fc.array(manyStep, { minLength: 200, maxLength: 600 }), (steps) => {
+        const states = new SessionStates();
+        const model = new Model();
+        let bound = -1;
+        for (const s of steps) {
+          if (s.kind === "raiseRead") {
+            states.raiseRead(s.session, s.lsn, s.versionLsn);
+            model.raise(s.session, READ_LSN, s.lsn);
+            model.raise(s.session, READ_VERSION_LSN, s.versionLsn);
+          } else if (s.kind === "raise") {
+            states.raise(s.session, s.field, s.lsn);
+            model.raise(s.session, s.field, s.lsn);
+          } else {
+            bound = Math.max(-1, bound + s.rise);
+            states.compact(bound);
+            model.compact(bound);
+            expect(states.entries).toBe(model.bounds.size);
+          }
+        }
+        expect(states.entries).toBe(model.bounds.size);
+        for (let session = 0; session < 300; session++) {
+          for (const field of [WRITE_LSN, READ_LSN, READ_VERSION_LSN])
+            expect(states.bound(session, field)).toBe(
+              model.bounds.get(session)?.[field] ?? -Infinity,
+            );
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("are not walked at every compaction when one session holds an old bound", () => {
+    // 1,000 sessions read recently (snapshots at LSNs 1000–1999, no version LSN yet);
+    // between two compactions one session's read hits a cold key and returns a
+    // version written long ago (LSN 5 + c). Each compaction's bound (the minimum
+    // applied LSN) rises past that old LSN but stays below the recent ones, so before
+    // the lazy lowering every compaction walked the 1,000 sessions; now the table is
+    // walked only once it has doubled since the last walk, which it never does here.
+    const states = new SessionStates();
+    for (let s = 0; s < 1000; s++) states.raiseRead(s, 1000 + s, Number.NaN);
+    let lsn = 2000;
+    for (let c = 0; c < 50; c++) {
+      states.raiseRead(c % 1000, lsn, 5 + c); // a hit on a cold key: an old version's LSN
+      lsn++;
+      states.compact(10 + c);
+    }
+    expect(states.boundWalks).toBeLessThanOrEqual(1);
+    // And what they left is what walks leave: the old version LSNs read as none.
+    expect(states.bound(0, READ_VERSION_LSN)).toBe(-Infinity);
+    expect(states.bound(0, READ_LSN)).toBe(2000);
+    expect(states.entries).toBe(1000);
+  });
+});
