@@ -171,64 +171,6 @@ export class NumTable {
     }
   }
 
-  /**
-   * For a table whose last value is a stamp: in the slots stamped below `stamp`, lowers
-   * to `floor` every other value ≤ `bound` (NaN never is) and stamps them `stamp`; then
-   * removes every key whose other values are all `floor`, stamped or not, in one pass
-   * (as `removeWhereAtMost`). The kept bounds cover the values other than the stamp.
-   */
-  lowerStale(bound: number, floor: number, stamp: number): void {
-    this.keptMin = Number.POSITIVE_INFINITY;
-    this.keptMax = Number.NEGATIVE_INFINITY;
-    this.keptNaN = false;
-    if (this.count === 0) return;
-    const data = this.data;
-    const stride = this.stride;
-    const end = (this.mask + 1) * stride;
-    let at = 0;
-    while (at < end) {
-      if (data[at] === 0) {
-        at += stride;
-        continue;
-      }
-      const last = at + stride - 1;
-      const stale = (data[last] as number) < stamp;
-      let empty = true;
-      for (let f = at + VALUES; f < last; f++) {
-        if (stale && (data[f] as number) <= bound) data[f] = floor;
-        else if (data[f] !== floor) empty = false;
-      }
-      data[last] = stamp;
-      if (empty) {
-        this.removeAt(at + VALUES);
-        continue;
-      }
-      for (let f = at + VALUES; f < last; f++) {
-        if (data[f] !== floor) this.keep(data[f] as number);
-      }
-      at += stride;
-    }
-  }
-
-  /** The keys `lowerStale(bound, floor, stamp)` would keep, counted without changing any. */
-  countKept(bound: number, floor: number, stamp: number): number {
-    const data = this.data;
-    const stride = this.stride;
-    let n = 0;
-    for (let at = 0; at < data.length; at += stride) {
-      if (data[at] === 0) continue;
-      const last = at + stride - 1;
-      const stale = (data[last] as number) < stamp;
-      for (let f = at + VALUES; f < last; f++) {
-        if (data[f] !== floor && !(stale && (data[f] as number) <= bound)) {
-          n++;
-          break;
-        }
-      }
-    }
-    return n;
-  }
-
   /** Marks a free slot for (a, b) in use and returns its start (the table has room). */
   private place(a: number, b: number): number {
     const data = this.data;

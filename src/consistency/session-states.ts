@@ -13,18 +13,6 @@
 // removes everything, so the table is cleared at once: with replicas a second's
 // entries have mostly reached every node by the next compaction. Only a bound in
 // between walks the table. Either shortcut leaves exactly what the walk would.
-//
-// The sessions' LSN bounds are lowered lazily. A read that hits a cold key returns a
-// version written long ago, so some session nearly always holds an old bound and the
-// walk would run at almost every compaction, over every session (10^4 in read-heavy,
-// once per simulated second). Instead each session's slot carries the number of the
-// compaction it was last brought up to (its stamp), and a compaction whose bound is not
-// below the previous one only counts itself and keeps its bound: while the bounds of
-// the compactions since a session's stamp do not decrease, the largest of them is the
-// last, so a stale session's bound ≤ it reads as none, which is what the walks would
-// have left. A session is brought up to date before any of its bounds is raised. A
-// bound below the previous one, or a table twice the size it had after the last walk
-// (sessions emptied by the lowering stay until a walk), walks the table first.
 
 import { NumTable } from "./num-table.js";
 
@@ -38,10 +26,6 @@ export const WRITE_LSN = 0;
 export const READ_LSN = 1;
 /** Largest LSN of a version its reads returned (MR over all keys). */
 export const READ_VERSION_LSN = 2;
-/** The number of the compaction the session's bounds were last lowered by (its stamp). */
-const STAMP = 3;
-/** The fewest sessions a walk waits for (see `walkAt`). */
-const MIN_WALK_AT = 64;
 
 const NONE = Number.NEGATIVE_INFINITY;
 
@@ -51,19 +35,8 @@ export class SessionStates {
   private readonly writes = new NumTable(2);
   /** (session, key) → newest version read [VERSION, LSN] (MR). */
   private readonly reads = new NumTable(2);
-  /**
-   * session → [WRITE_LSN, READ_LSN, READ_VERSION_LSN, STAMP], -Infinity for none; held
-   * while one is finite, or until a walk once lowering has left none.
-   */
-  private readonly bounds = new NumTable(4);
-  /** Compactions of the bounds so far: a session stamped below has yet to be lowered. */
-  private epoch = 0;
-  /** The bound of the last of them, the largest since any stale session's stamp. */
-  private floor = NONE;
-  /** Sessions held that make the next compaction walk the table first. */
-  private walkAt = MIN_WALK_AT;
-  /** Walks of the bounds table so far (read by tests: compaction is meant to skip them). */
-  boundWalks = 0;
+  /** session → [WRITE_LSN, READ_LSN, READ_VERSION_LSN], -Infinity for none; held while one is finite. */
+  private readonly bounds = new NumTable(3);
   /** What each table may hold: the least and largest LSN set, and whether a NaN. */
   private readonly writeSpan = new Span();
   private readonly readSpan = new Span();
@@ -82,32 +55,7 @@ export class SessionStates {
   /** One of the session's LSN bounds (WRITE_LSN, READ_LSN, READ_VERSION_LSN), or -Infinity. */
   bound(session: number, field: number): number {
     const at = this.bounds.find(session);
-    if (at < 0) return NONE;
-    const data = this.bounds.data;
-    const b = data[at + field] as number;
-    return (data[at + STAMP] as number) < this.epoch && b <= this.floor ? NONE : b;
-  }
-
-  /** The index of the session's bounds, lowered to date, or -1 when it holds none. */
-  private current(session: number): number {
-    const at = this.bounds.find(session);
-    if (at < 0) return at;
-    const data = this.bounds.data;
-    if ((data[at + STAMP] as number) < this.epoch) {
-      const floor = this.floor;
-      for (let f = at; f < at + STAMP; f++) if ((data[f] as number) <= floor) data[f] = NONE;
-      data[at + STAMP] = this.epoch;
-    }
-    return at;
-  }
-
-  /** A new session's slot, no bound held. */
-  private addSession(session: number): number {
-    const at = this.bounds.add(session);
-    const data = this.bounds.data;
-    data.fill(NONE, at, at + STAMP);
-    data[at + STAMP] = this.epoch;
-    return at;
+    return at < 0 ? NONE : (this.bounds.data[at + field] as number);
   }
 
   /** A completed write: its version of the key, when newer. */
@@ -122,11 +70,12 @@ export class SessionStates {
 
   /** Raises one of the session's LSN bounds to `lsn` (a NaN or smaller `lsn` changes nothing). */
   raise(session: number, field: number, lsn: number): void {
-    let at = this.current(session);
+    let at = this.bounds.find(session);
     if (at >= 0 && !(lsn > (this.bounds.data[at + field] as number))) return;
     if (at < 0) {
       if (!(lsn > NONE)) return;
-      at = this.addSession(session);
+      at = this.bounds.add(session);
+      this.bounds.data.fill(NONE, at, at + 3);
     }
     this.bounds.data[at + field] = lsn;
     this.boundSpan.note(lsn);
@@ -138,8 +87,11 @@ export class SessionStates {
    */
   raiseRead(session: number, snapshotLsn: number, versionLsn: number): void {
     if (!(snapshotLsn > NONE || versionLsn > NONE)) return;
-    let at = this.current(session);
-    if (at < 0) at = this.addSession(session);
+    let at = this.bounds.find(session);
+    if (at < 0) {
+      at = this.bounds.add(session);
+      this.bounds.data.fill(NONE, at, at + 3);
+    }
     const data = this.bounds.data;
     if (snapshotLsn > (data[at + READ_LSN] as number)) {
       data[at + READ_LSN] = snapshotLsn;
@@ -161,33 +113,15 @@ export class SessionStates {
       this.reads.removeWhereAtMost(LSN, lsn);
       this.readSpan.walked(this.reads);
     }
-    if (this.boundSpan.needsWalk(this.bounds, lsn)) this.lowerBounds(lsn);
-  }
-
-  /** Lowers every session's bounds ≤ `lsn` to none, by a stamp or a walk (see the header). */
-  private lowerBounds(lsn: number): void {
-    if (lsn < this.floor) {
-      // The stale sessions' pending bound first: it is not the largest any more.
-      this.bounds.lowerStale(this.floor, NONE, this.epoch);
-    } else if (this.bounds.size >= this.walkAt) {
-      // Every session is lowered by max(pending, lsn) = lsn: a walk that completes this compaction.
-      this.bounds.lowerStale(lsn, NONE, this.epoch + 1);
-    } else {
-      this.epoch++;
-      this.floor = lsn;
-      return;
+    if (this.boundSpan.needsWalk(this.bounds, lsn)) {
+      this.bounds.lowerAtMost(lsn, NONE);
+      this.boundSpan.walked(this.bounds);
     }
-    this.boundWalks++;
-    this.boundSpan.walked(this.bounds);
-    this.walkAt = Math.max(MIN_WALK_AT, 2 * this.bounds.size);
-    this.epoch++;
-    this.floor = lsn;
   }
 
   /** One per (session, key) written or read, plus one per session with an LSN bound. */
   get entries(): number {
-    const bounds = this.bounds.countKept(this.floor, NONE, this.epoch);
-    return this.writes.size + this.reads.size + bounds;
+    return this.writes.size + this.reads.size + this.bounds.size;
   }
 }
 
