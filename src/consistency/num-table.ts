@@ -108,7 +108,8 @@ export class NumTable {
       // j stays unless the hole lies cyclically in [k, j), on its probe path.
       const stays = hole <= j ? hole < k && k <= j : hole < k || k <= j;
       if (stays) continue;
-      data.copyWithin(hole * stride, j * stride, j * stride + stride);
+      // A loop, not `copyWithin`: a call into the runtime costs more than a few stores.
+      for (let f = 0; f < stride; f++) data[hole * stride + f] = data[j * stride + f] as number;
       hole = j;
     }
     data[hole * stride] = 0;
