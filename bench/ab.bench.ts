@@ -10,6 +10,7 @@
 //   npx tsx bench/ab.bench.ts --a … --b … --rounds 9 --requests 300000
 //   npx tsx bench/ab.bench.ts --a … --b … --only shards                   # the 16-shard row alone
 //   npx tsx bench/ab.bench.ts --a … --b … --only cache,replicas           # the cache plan, 2 replicas
+//   npx tsx bench/ab.bench.ts --a … --b … --only monitor                  # the consistency monitor alone
 //
 // Rows: the M/M/1 queue on kernel callbacks and on processes (as in kernel.bench.ts,
 // 10^6 customers); the closed network of pending.bench.ts at N = 10 … 10^5 pending
@@ -22,6 +23,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import seedrandom from "seedrandom";
 import { loadAverage } from "./measure.js";
+import { monitorStream, replayMonitor } from "./monitor-stream.js";
 
 type Dbsim = typeof import("../src/index.js");
 
@@ -247,6 +249,23 @@ if (only.has("scenario") || only.has("shards") || only.has("replicas")) {
     const n = t === "replicas32" ? Math.round(requests / 4) : requests;
     works.push({ name, run: (d) => readHeavy(d, t, n), units: n, unit: "requests" });
   }
+}
+if (only.has("monitor")) {
+  const stream = monitorStream(requests * 4);
+  works.push(
+    {
+      name: "consistency monitor alone, replicas 40 commits behind",
+      run: (d) => replayMonitor(d, stream),
+      units: stream.n,
+      unit: "ops",
+    },
+    {
+      name: "consistency monitor alone, compacted 5,000 commits behind (a cache)",
+      run: (d) => replayMonitor(d, stream, 5_000),
+      units: stream.n,
+      unit: "ops",
+    },
+  );
 }
 if (only.has("cache")) {
   works.push({

@@ -64,8 +64,25 @@ export class NumTable {
    * index, and `data` itself, are valid until the next insert or removal.
    */
   insert(a: number, b = 0): number {
-    const found = this.find(a, b);
-    return found >= 0 ? found : this.add(a, b);
+    // One probe sequence: the empty slot that ends a failed search is where the key goes,
+    // unless the table must grow first.
+    const data = this.data;
+    const stride = this.stride;
+    const mask = this.mask;
+    let i = home(a, b, this.shift);
+    for (; ; i = (i + 1) & mask) {
+      const at = i * stride;
+      if (data[at] === 0) break;
+      if (data[at + 1] === a && data[at + 2] === b) return at + VALUES;
+    }
+    if ((this.count + 1) * 2 > mask + 1) return this.add(a, b);
+    const at = i * stride;
+    data[at] = 1;
+    data[at + 1] = a;
+    data[at + 2] = b;
+    for (let f = at + VALUES; f < at + stride; f++) data[f] = 0;
+    this.count += 1;
+    return at + VALUES;
   }
 
   /** As `insert`, for a key known to be absent (one probe sequence fewer). */
@@ -73,7 +90,9 @@ export class NumTable {
     // Load at most 1/2: probe sequences stay short.
     if ((this.count + 1) * 2 > this.mask + 1) this.grow();
     const at = this.place(a, b);
-    this.data.fill(0, at + VALUES, at + this.stride);
+    // A loop, not `fill`: a call into the runtime costs more than two or three stores.
+    const data = this.data;
+    for (let f = at + VALUES; f < at + this.stride; f++) data[f] = 0;
     this.count += 1;
     return at + VALUES;
   }
@@ -89,7 +108,8 @@ export class NumTable {
       // j stays unless the hole lies cyclically in [k, j), on its probe path.
       const stays = hole <= j ? hole < k && k <= j : hole < k || k <= j;
       if (stays) continue;
-      data.copyWithin(hole * stride, j * stride, j * stride + stride);
+      // A loop, not `copyWithin`: a call into the runtime costs more than a few stores.
+      for (let f = 0; f < stride; f++) data[hole * stride + f] = data[j * stride + f] as number;
       hole = j;
     }
     data[hole * stride] = 0;

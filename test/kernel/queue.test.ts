@@ -54,6 +54,8 @@ const tunings: [string, EventQueueOptions][] = [
   ["default", {}],
   ["spill at 4, 1 per bucket", { spillAt: 4, perBucket: 1 }],
   ["spill at 8, 2 per bucket", { spillAt: 8, perBucket: 2 }],
+  // More buckets than entries (the default's regime): most buckets are empty.
+  ["spill at 4, a quarter per bucket", { spillAt: 4, perBucket: 0.25 }],
 ];
 
 type SimOp = { kind: "schedule"; delay: number; priority: number } | { kind: "step" };
