@@ -1,15 +1,16 @@
 // The size budget of the library in a browser: the public entry bundled and
 // minified for `platform: "browser"` (as a web page's bundler would) must stay
-// under BUDGET_GZIP_BYTES compressed. At 0.2.0-dev it was 149 KB gzip; the
-// budget leaves room for this release's additions and fails a jump (a new
-// dependency, a whole locale table) loudly. The playground's own assets have
+// under BUDGET_GZIP_BYTES compressed. At 0.2.0-dev it was 149 KB gzip, 168 KB
+// with the advisor, 196 KB once regions, CQRS, services and faults came in
+// (about 7,500 lines of source: 28 KB, in proportion); the budget leaves room
+// and fails a jump (a new dependency, a whole locale table) loudly. The playground's own assets have
 // their budgets in test/playground/browser.test.ts.
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
 
-/** The budget: 180 KB after gzip -9. */
-const BUDGET_GZIP_BYTES = 180_000;
+/** The budget: 215 KB after gzip -9. */
+const BUDGET_GZIP_BYTES = 215_000;
 
 describe("browser bundle size", () => {
   it(`the minified browser bundle of the public API is under ${BUDGET_GZIP_BYTES / 1000} KB gzip`, async () => {

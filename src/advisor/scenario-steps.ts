@@ -162,10 +162,30 @@ function writeBatching(s: ScenarioInput, db: Section, engine: string): ScenarioI
 }
 
 /**
+ * Steps the scenario's other sections refuse, and those sections (not modelled
+ * together yet: each refusal is the schema's own, see docs/scenario.md).
+ */
+const NOT_WITH: Partial<Record<ScenarioStep, readonly (keyof ScenarioInput)[]>> = {
+  cache: ["services"],
+  shard: ["regions", "cqrs", "services"],
+  "read-primary-after-write": ["regions"],
+};
+
+/** Node crashes are not modelled in a sharded plan (the timeline refuses them there). */
+const CRASHES: readonly string[] = ["primary-crash", "replica-crash"];
+
+function refused(step: ScenarioStep, scenario: ScenarioInput): boolean {
+  if ((NOT_WITH[step] ?? []).some((key) => scenario[key] !== undefined)) return true;
+  return step === "shard" && (scenario.timeline ?? []).some((e) => CRASHES.includes(e.kind));
+}
+
+/**
  * The scenario after `step`, or null when the step is taken already or cannot
  * go further (a list of replicas, 15 replicas, 64 shards, 128 cores, the
  * family's largest size; sync replication and write batching on PostgreSQL
- * only; another shard key only with tenants). Pure: `scenario` is not changed.
+ * only; another shard key only with tenants; a step a pattern section refuses:
+ * a cache with `services`, shards with `regions`, `cqrs` or `services`, a
+ * read-your-writes window with `regions`). Pure: `scenario` is not changed.
  * Scale up doubles `database.cores`, or takes the next size of
  * `database.size`'s family when the size gives the cores. `replicas` asks the
  * replica step for that many replicas (at least one more than now).
@@ -191,6 +211,7 @@ export function applyScenarioStep(
     );
   }
   const resolved = parsed.scenario;
+  if (refused(step, scenario)) return null;
   const db = section(scenario.database) ?? {};
   const engine = resolved.database.engine;
   const next = stepOf(scenario, step, db, engine, sizing.replicas, resolved);

@@ -9,6 +9,8 @@ import type { ScenarioInput } from "../scenario/schema.js";
 import { cacheSection } from "./arb-cache.js";
 import { cqrsSection } from "./arb-cqrs.js";
 import { poolSection, proxySection, replicationSection, routingSection } from "./arb-plan.js";
+import { regionsSection } from "./arb-regions.js";
+import { servicesSection } from "./arb-services.js";
 import { shardingSection } from "./arb-sharding.js";
 import type { ArbScenarioOptions, SectionChoice } from "./arb-types.js";
 import { clientSection, databaseSection } from "./arb-workload.js";
@@ -58,5 +60,7 @@ export const SECTION_ARBITRARIES: readonly SectionArbitrary[] = [
   proxySection,
   cacheSection,
   shardingSection,
+  regionsSection,
   cqrsSection,
+  servicesSection,
 ];

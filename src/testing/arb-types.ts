@@ -119,4 +119,21 @@ export interface ArbScenarioOptions {
    * @remarks Since 0.2.0
    */
   readonly cqrs?: SectionChoice;
+  /**
+   * Whether a `regions` section is present (1–3 regions, round trips of 1–100 ms,
+   * the sessions' shares given or equal, the primary in any region); never with
+   * `sharding` or a `routing` section (ask for `routing: "never"` to have it
+   * always). Default "never".
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly regions?: SectionChoice;
+  /**
+   * Whether a `services` section is present (1–3 services, a database each or one
+   * shared, a composed share of the reads); never with `sharding`, `cache`, `cqrs`
+   * or `regions`. Default "never".
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly services?: SectionChoice;
 }

@@ -1,5 +1,6 @@
 // Bad `regions` input: each mistake gets an issue at its path that names the
 // value and what was expected; and the section's figures and table.
+import { test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import { formatTable } from "../../src/cli/format.js";
 import { topologySvg } from "../../src/experiment/html/topology-svg.js";
@@ -10,6 +11,7 @@ import {
   type ScenarioInput,
   topologyOf,
 } from "../../src/index.js";
+import { arbScenario } from "../../src/testing/index.js";
 import { issueAt } from "./issues.js";
 
 const base: ScenarioInput = {
@@ -197,4 +199,21 @@ describe("regions: report and diagram", () => {
     expect(svg).toContain('class="group"');
     expect(svg).toContain(">eu</text>");
   });
+});
+
+describe("any plan with regions (arbScenario)", () => {
+  // Every node lives in the primary's region (the arbitrary leaves replicas' regions
+  // at their default), so the routing rule — a node in the session's region, else the
+  // nearest region holding one — makes the primary's region's reads all local and
+  // every other region's reads all remote.
+  test.prop([arbScenario({ regions: "always", routing: "never" })], { numRuns: 8 })(
+    "reads are remote exactly in the regions that hold no node",
+    (scenario) => {
+      const section = runScenario(scenario).regions;
+      expect(section).toBeDefined();
+      for (const r of section?.regions ?? []) {
+        expect(r.remoteReads).toBe(r.name === section?.primary ? 0 : r.reads);
+      }
+    },
+  );
 });

@@ -3,8 +3,10 @@
 // operations there; a shared database builds one cluster for all; API
 // composition fans a share of the reads out and is reported as its own class;
 // bad input is refused with the path, the value and what was expected.
+import { test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import { runScenario, runScenarioDetailed, type ScenarioInput } from "../../src/index.js";
+import { arbScenario } from "../../src/testing/index.js";
 import { issueAt } from "./issues.js";
 
 const LIST = [
@@ -311,4 +313,18 @@ describe("services: bad input", () => {
     );
     expect(issue.message).toMatch(/>|positive|expected/);
   });
+});
+
+describe("any services plan (arbScenario)", () => {
+  test.prop([arbScenario({ services: "always" })], { numRuns: 8 })(
+    "runs, reports every service once, and composes only when asked",
+    (scenario) => {
+      const section = runScenario(scenario).services;
+      const asked = (scenario.services as { list: { name: string }[]; compose?: unknown }).list;
+      expect(section?.list.map((s) => s.name)).toEqual(asked.map((s) => s.name));
+      for (const s of section?.list ?? []) expect(s.p99Ms).toBeGreaterThanOrEqual(s.p50Ms);
+      const composes = (scenario.services as { compose?: unknown }).compose !== undefined;
+      expect(section?.composed === null).toBe(!composes);
+    },
+  );
 });
