@@ -95,6 +95,18 @@ describe("the cqrs section refuses", () => {
     const issues = issuesOf({ ...BASE, sharding: { strategy: "hash-mod", shards: 2 } });
     expect(issues.map((i) => i.path)).toContain("cqrs");
   });
+
+  it("a primary crash: the projections would stop at the old primary's log", () => {
+    const crash = issueAt(
+      {
+        ...BASE,
+        replication: { replicas: 1 },
+        timeline: [{ at: 500, kind: "primary-crash" }],
+      },
+      "timeline.0.kind",
+    );
+    expect(crash.message).toContain("no primary crash with `cqrs`");
+  });
 });
 
 describe("a cqrs run", () => {

@@ -282,6 +282,14 @@ describe("services: bad input", () => {
     expect(regions.message).toMatch(/services with regions are not supported/);
   });
 
+  it("refuses node crashes with services", () => {
+    const crash = issueAt(
+      { ...BASE, replication: { replicas: 1 }, timeline: [{ at: 500, kind: "primary-crash" }] },
+      "timeline.0.kind",
+    );
+    expect(crash.message).toMatch(/no node crash with `services`/);
+  });
+
   it("refuses overlapping key ranges with a database per service, and own sections with a shared one", () => {
     const overlap = issueAt(
       {

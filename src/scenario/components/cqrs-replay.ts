@@ -20,7 +20,8 @@ export const ProjectionReplayEvent = timedEvent(
 );
 
 /**
- * A `cqrs` section needs one cluster (no `sharding`); every `projection-replay`
+ * A `cqrs` section needs one cluster (no `sharding`) and one primary (no
+ * `primary-crash`); every `projection-replay`
  * names one of its projections, and replays need `store: "events"` (a state
  * store keeps no history to replay).
  *
@@ -37,6 +38,15 @@ export function checkCqrs(scenario: ParsedScenario, ctx: z.RefinementCtx): void 
     });
   const names = cqrs?.projections.map((p) => p.name) ?? [];
   (scenario.timeline ?? []).forEach((event, i) => {
+    // The projections follow the first primary's commits: after a failover they would stop.
+    if (cqrs !== undefined && event.kind === "primary-crash")
+      ctx.addIssue({
+        code: "custom",
+        path: ["timeline", i, "kind"],
+        message:
+          "expected no primary crash with `cqrs`: projections following the promoted primary's log are not modelled yet",
+        input: event.kind,
+      });
     if (event.kind !== "projection-replay") return;
     if (!names.includes(event.projection))
       ctx.addIssue({
