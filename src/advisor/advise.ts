@@ -68,7 +68,7 @@ export interface AdviseOptions {
  * @remarks Since 0.2.0
  */
 export const NOT_SCORED: readonly string[] = Object.freeze([
-  "availability: not yet scored (no faults are simulated yet)",
+  "availability: scored for the writes only, from one primary crash per failures.interval (replica crashes, network partitions and sharded plans are not simulated by the advisor)",
   "CQRS: not yet scored (separate read models are not a plan component yet)",
   "optimising queries and indexes: not simulated (the profile's statement costs are taken as given)",
 ]);

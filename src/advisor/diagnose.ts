@@ -199,6 +199,8 @@ function writeBound(e: Evidence): NodeEvidence | undefined {
 }
 
 function sloSteps(s: SloResult, profile: DiagnosisWorkload, e: Evidence): ScenarioStep[] {
+  // Without a replica nothing can be promoted: the writes wait for a new node.
+  if (s.slo === "availability") return e.nodes.some((n) => n.role === "replica") ? [] : ["replica"];
   if (s.slo === "readP99Ms" && skewed(profile)) return ["cache", "replica"];
   if (s.slo === "writeP99Ms" && writeBound(e)) return ["scale-up", "shard", "write-batching"];
   return [];

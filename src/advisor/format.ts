@@ -51,6 +51,19 @@ function scoreLines(score: PlanScore): string[] {
     `  ${costText(score)}; complexity ${score.complexity}, ${door}`,
     "  evidence (mean over the seeds):",
     ...evidenceLines(score),
+    ...availabilityLines(score),
+  ];
+}
+
+const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+function availabilityLines(score: PlanScore): string[] {
+  const a = score.availability;
+  if (a === null) return [];
+  const promoted = a.promoted[0] ?? null;
+  const how = promoted === null ? "no replica: down until replaced" : `${promoted} promoted`;
+  return [
+    `  primary crash at ${fig(a.crashAtMs)} ms (one per ${fig(a.intervalMs / 3_600_000)} h): ${how}; recovery ${fig(mean(a.recoveryMs))} ms, acknowledged writes lost ${fig(mean(a.lostWrites))} (RPO ${fig(mean(a.rpoMs))} ms)`,
   ];
 }
 

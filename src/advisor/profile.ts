@@ -5,6 +5,7 @@
 import * as z from "zod";
 import { nodeSizeNames } from "../models/server/node-sizes.js";
 import { DistributionSpecSchema, DurationSchema, positiveInt, share } from "../scenario/fields.js";
+import { FailureModelSchema } from "./availability.js";
 
 const SIZES = nodeSizeNames() as [string, ...string[]];
 
@@ -71,7 +72,9 @@ export const SloSchema = z.strictObject({
     .describe("Share of reads that may return an older version than the newest acknowledged write"),
   availability: share()
     .optional()
-    .describe("Target availability; not yet scored (no faults are simulated yet)"),
+    .describe(
+      "Target availability (share of time writes are served), scored by simulating a primary crash (see `failures`)",
+    ),
 });
 
 const PopularitySchema = z.discriminatedUnion("kind", [
@@ -133,6 +136,9 @@ export const ProfileSchema = z.strictObject({
     .optional()
     .describe("Dollars per hour by node size preset, from your provider's price list"),
   plan: PlanSchema.prefault({}).describe("The plan to score (and to start a search from)"),
+  failures: FailureModelSchema.prefault({}).describe(
+    "How often the primary fails and how it recovers: the fault model of the availability SLO",
+  ),
   simulation: z
     .strictObject({
       duration: DurationSchema.default(10_000),

@@ -6,6 +6,12 @@
 import { deriveSeed, tInterval } from "../experiment/index.js";
 import { type Report, type RunLimits, runScenario } from "../scenario/index.js";
 import type { ScenarioInput } from "../scenario/schema.js";
+import {
+  type AvailabilityEvidence,
+  availabilityPerSeed,
+  availabilityUnsupported,
+  simulateFailures,
+} from "./availability.js";
 import { reportCostPerHour } from "./cost.js";
 import { type Evidence, gatherEvidence } from "./evidence.js";
 import { resolvePlan } from "./parse.js";
@@ -69,6 +75,13 @@ export interface PlanScore {
   readonly reversible: boolean;
   /** What the runs showed. */
   readonly evidence: Evidence;
+  /**
+   * What the primary-crash runs showed (recovery, writes lost), or null when
+   * availability was not scored.
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly availability: AvailabilityEvidence | null;
 }
 
 /**
@@ -154,6 +167,7 @@ export function judgeSlos(
   budget: number | null,
   reports: readonly Report[],
   cost: number | null,
+  availability: SloResult | null = null,
 ): SloResult[] {
   const slos = [
     judge(
@@ -168,7 +182,12 @@ export function judgeSlos(
     ),
     judge("errorBudget", slo.errorBudget, reports.map(unservedShare)),
     judge("staleReadBudget", slo.staleReadBudget, reports.map(staleShare)),
-    notScored("availability", slo.availability ?? null, "no faults are simulated yet"),
+    availability ??
+      notScored(
+        "availability",
+        slo.availability ?? null,
+        "no primary crash simulated: availability is scored for a profile's plan (advise)",
+      ),
   ];
   if (budget === null) slos.push(notScored("budgetPerHour", null, "no budget in the profile"));
   else if (cost === null) slos.push(notScored("budgetPerHour", budget, "no price for a node size"));
@@ -201,7 +220,14 @@ export function scorePlan(
     runScenario(scenario, { seed, ...(options.limits ? { limits: options.limits } : {}) }),
   );
   const costPerHour = reportCostPerHour(reports[0] as Report);
-  const slos = judgeSlos(profile.slo, profile.budgetPerHour ?? null, reports, costPerHour);
+  const failures = scoreAvailability(profile, plan, scenario, seeds, options.limits);
+  const slos = judgeSlos(
+    profile.slo,
+    profile.budgetPerHour ?? null,
+    reports,
+    costPerHour,
+    failures.slo,
+  );
   const traits = planTraits(plan);
   return {
     plan,
@@ -216,5 +242,35 @@ export function scorePlan(
     complexity: traits.complexity,
     reversible: traits.reversible,
     evidence: gatherEvidence(reports),
+    availability: failures.evidence,
   };
+}
+
+/**
+ * The availability SLO of a plan: its primary crashed once per seed, the
+ * measured recovery against the profile's failure interval. Not run when the
+ * profile sets no target (the crash runs cost as much as the plan's own).
+ */
+function scoreAvailability(
+  profile: Profile,
+  plan: Plan,
+  scenario: ScenarioInput,
+  seeds: readonly number[],
+  limits: RunLimits | undefined,
+): { slo: SloResult; evidence: AvailabilityEvidence | null } {
+  const target = profile.slo.availability ?? null;
+  if (target === null)
+    return { slo: notScored("availability", null, "no target in the profile"), evidence: null };
+  const unsupported = availabilityUnsupported(plan);
+  if (unsupported !== null)
+    return { slo: notScored("availability", target, unsupported), evidence: null };
+  const evidence = simulateFailures(
+    scenario,
+    plan,
+    profile.failures,
+    profile.simulation,
+    seeds,
+    limits,
+  );
+  return { slo: judge("availability", target, availabilityPerSeed(evidence), true), evidence };
 }
