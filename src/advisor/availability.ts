@@ -42,7 +42,7 @@ export const FailureModelSchema = z
       "Promotion done to the endpoint leading to the new primary",
     ),
     replacement: DurationSchema.default(600_000).describe(
-      "Without replicas: crash to a replacement primary with the data (Aurora recreates a primary without replicas in less than 10 minutes)",
+      "Without replicas: crash to a new primary with the data (a cluster without replicas creates a new instance: minutes)",
     ),
   })
   .describe("The fault model availability is scored with: one primary crash per interval");

@@ -5,7 +5,13 @@
 // writes come back after detection + promotion (the replay is ~0 at this rate)
 // plus the wait for the next write; without, after the replacement.
 import { describe, expect, it } from "vitest";
-import { advise, type ProfileInput, resolveProfile, scorePlan } from "../../src/advisor/index.js";
+import {
+  advise,
+  formatAdvice,
+  type ProfileInput,
+  resolveProfile,
+  scorePlan,
+} from "../../src/advisor/index.js";
 import { planSearch } from "../../src/advisor/search.js";
 
 const DAY_MS = 86_400_000;
@@ -68,6 +74,9 @@ describe("availability scored by a simulated primary crash", () => {
     expect(advice.nextStep?.step).toBe("replica");
     const after = advice.nextStep?.score.slos.find((s) => s.slo === "availability");
     expect(after?.status).toBe("met");
+    // The text keeps the nines: 1 − 120 s / 1 day = 0.998611 shows as 0.99861, not 0.9986.
+    expect(formatAdvice(advice)).toMatch(/availability +missed +0\.9986\d against 0\.999/);
+    expect(formatAdvice(advice)).toMatch(/no replica: down until replaced; recovery 1200\d\d ms/);
   });
 
   it("counts the crash runs in a search's bounds", () => {
