@@ -76,11 +76,17 @@ export interface AvailabilityEvidence {
   readonly scenario: ScenarioInput;
 }
 
-/** Why a plan's availability cannot be simulated, or null when it can. */
+/**
+ * Why a plan's availability cannot be simulated, or null when it can.
+ *
+ * @remarks Since 0.2.0
+ */
 export function availabilityUnsupported(plan: Plan): string | null {
-  return plan.shards
-    ? "a primary crash in a sharded plan is not simulated yet (each shard fails over on its own)"
-    : null;
+  if (plan.shards)
+    return "a primary crash in a sharded plan is not simulated yet (each shard fails over on its own)";
+  if (plan.cqrs)
+    return "a primary crash with a CQRS read model is not simulated yet (the read model follows the first primary's log)";
+  return null;
 }
 
 /**

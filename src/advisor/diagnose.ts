@@ -114,7 +114,9 @@ function loadSymptoms(profile: DiagnosisWorkload, e: Evidence): Symptom[] {
         readsPerSec: reader.readsPerSec,
         replicasNeeded: replicasNeeded(profile, e, reader),
       },
-      steps: skewed(profile) ? ["replica", "cache", "scale-up"] : ["replica", "scale-up", "cache"],
+      steps: skewed(profile)
+        ? ["replica", "cache", "scale-up", "cqrs"]
+        : ["replica", "scale-up", "cache", "cqrs"],
     });
   }
   const writer = busiest(e.nodes, (n) => n.role === "primary" && n.writesPerSec > n.readsPerSec);

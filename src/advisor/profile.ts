@@ -47,6 +47,16 @@ export const PlanSchema = z.strictObject({
     })
     .optional()
     .describe("An application cache on Redis in front of the database"),
+  cqrs: z
+    .strictObject({
+      serves: share()
+        .default(0.5)
+        .describe("Share of all reads that are queries to the read model"),
+    })
+    .optional()
+    .describe(
+      "A CQRS read model: a projection of the primary's log serving a share of the reads (not with shards)",
+    ),
   shards: z
     .strictObject({
       count: z.number().int().min(2).max(64),

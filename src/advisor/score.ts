@@ -155,6 +155,17 @@ function staleShare(r: Report): number {
   return reads === 0 ? 0 : (r.consistency?.staleReads ?? 0) / reads;
 }
 
+/** A scenario as written gets no crash added to its timeline. */
+function scenarioAvailability(target: number | null): SloResult {
+  return target === null
+    ? notScored("availability", null, "no target in the profile")
+    : notScored(
+        "availability",
+        target,
+        "no primary crash simulated: availability is scored for a profile's plan (advise)",
+      );
+}
+
 /**
  * Judges SLOs over the reports of one scenario's runs (one per seed): read and
  * write p99, the unserved share against the error budget, the stale-read share,
@@ -182,12 +193,7 @@ export function judgeSlos(
     ),
     judge("errorBudget", slo.errorBudget, reports.map(unservedShare)),
     judge("staleReadBudget", slo.staleReadBudget, reports.map(staleShare)),
-    availability ??
-      notScored(
-        "availability",
-        slo.availability ?? null,
-        "no primary crash simulated: availability is scored for a profile's plan (advise)",
-      ),
+    availability ?? scenarioAvailability(slo.availability ?? null),
   ];
   if (budget === null) slos.push(notScored("budgetPerHour", null, "no budget in the profile"));
   else if (cost === null) slos.push(notScored("budgetPerHour", budget, "no price for a node size"));

@@ -9,7 +9,7 @@
 // too), and the crash run of a plan without replicas lasts the replacement.
 import { estimateWork, type RunLimits, resolveScenario } from "../scenario/index.js";
 import { NOT_SCORED, profileOf } from "./advise.js";
-import { crashScenario } from "./availability.js";
+import { availabilityUnsupported, crashScenario } from "./availability.js";
 import { AdvisorError } from "./parse.js";
 import { planScenario } from "./plan-scenario.js";
 import type { Plan, ProfileInput } from "./profile.js";
@@ -123,7 +123,8 @@ function estimateOf(
  * starting plan's replicas (none: the crash run lasts the replacement).
  */
 function crashEvents(profile: ReturnType<typeof profileOf>, top: Plan): number | null {
-  if (profile.slo.availability === undefined || profile.plan.shards) return null;
+  if (profile.slo.availability === undefined || availabilityUnsupported(profile.plan) !== null)
+    return null;
   const { shards: _, replicas: __, ...rest } = top;
   const plan: Plan = profile.plan.replicas ? { ...rest, replicas: profile.plan.replicas } : rest;
   const scenario = crashScenario(

@@ -81,6 +81,6 @@ describe("advise", () => {
     expect(formatAdvice(advice)).toMatch(
       /primary crash at 350 ms \(one per 720 h\): replica-\d promoted/,
     );
-    expect(advice.notScored.join(" ")).toMatch(/CQRS: not yet scored/);
+    expect(advice.notScored.join(" ")).toMatch(/CQRS: the read model's own store is not simulated/);
   });
 });

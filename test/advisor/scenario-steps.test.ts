@@ -20,6 +20,7 @@ const STEPS: readonly ScenarioStep[] = [
   "replica",
   "pool",
   "cache",
+  "cqrs",
   "shard",
   "read-primary-after-write",
   "sync-replication",

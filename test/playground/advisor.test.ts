@@ -166,9 +166,7 @@ describe("the playground's advisor score", () => {
     );
     for (const slot of SCORE_SLOTS) expect(withReplicas.slots[slot.key]).toBeTypeOf("string");
     // The status is said once, then the advisor's reason.
-    // A page's scenario is scored as written: no crash is added to its timeline.
-    expect(withReplicas.slots.availability).toBe(
-      "not scored: no primary crash simulated: availability is scored for a profile's plan (advise)",
-    );
+    // The page's SLOs set no availability target.
+    expect(withReplicas.slots.availability).toBe("not scored: no target in the profile");
   });
 });
