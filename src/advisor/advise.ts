@@ -92,7 +92,7 @@ function sizedReplicas(symptoms: readonly Symptom[]): number | undefined {
 
 /** A plan step: the others (a routing policy, a shard key) change a scenario only. */
 const isPlanStep = (step: string): step is Step =>
-  (PROGRESSION as readonly string[]).includes(step);
+  step === "semi-sync" || (PROGRESSION as readonly string[]).includes(step);
 
 function stepsFor(symptoms: readonly Symptom[]): Map<Step, Symptom["code"][]> {
   const steps = new Map<Step, Symptom["code"][]>();

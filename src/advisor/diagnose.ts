@@ -203,6 +203,8 @@ function writeBound(e: Evidence): NodeEvidence | undefined {
 function sloSteps(s: SloResult, profile: DiagnosisWorkload, e: Evidence): ScenarioStep[] {
   // Without a replica nothing can be promoted: the writes wait for a new node.
   if (s.slo === "availability") return e.nodes.some((n) => n.role === "replica") ? [] : ["replica"];
+  // A commit that waits for a replica's receipt is on it when the primary dies.
+  if (s.slo === "lostWrites") return ["semi-sync"];
   if (s.slo === "readP99Ms" && skewed(profile)) return ["cache", "replica"];
   if (s.slo === "writeP99Ms" && writeBound(e)) return ["scale-up", "shard", "write-batching"];
   return [];

@@ -80,6 +80,14 @@ export const SloSchema = z.strictObject({
   staleReadBudget: share()
     .default(1)
     .describe("Share of reads that may return an older version than the newest acknowledged write"),
+  lostWrites: z
+    .number()
+    .int()
+    .nonnegative()
+    .optional()
+    .describe(
+      "Acknowledged writes one primary failure may lose (the RPO counted in writes), scored on the same crash runs",
+    ),
   availability: share()
     .optional()
     .describe(

@@ -113,6 +113,19 @@ function addCqrs(s: ScenarioInput): ScenarioInput | null {
   return { ...s, cqrs: cqrsSection({ serves: CQRS_SERVES }) };
 }
 
+/**
+ * Async replicas made semi-sync: a commit returns once a replica has received
+ * it (MySQL's AFTER_SYNC wait point, dev.mysql.com/doc/refman/8.4/en/replication-semisync.html),
+ * so a failover to the most advanced replica loses no acknowledged write.
+ * Not with regions, whose quorum commit needs async.
+ */
+function semiSync(s: ScenarioInput): ScenarioInput | null {
+  const rep = section(s.replication);
+  if (rep === undefined || s.regions !== undefined) return null;
+  if (rep.mode !== undefined && rep.mode !== "async") return null;
+  return { ...s, replication: { ...rep, mode: "semi-sync" } as ScenarioInput["replication"] };
+}
+
 function moreShards(s: ScenarioInput): ScenarioInput | null {
   if (s.cqrs !== undefined) return null;
   const sh = section(s.sharding);
@@ -240,6 +253,8 @@ function stepOf(
       return addCache(s, resolved.database.rowBytes);
     case "cqrs":
       return addCqrs(s);
+    case "semi-sync":
+      return semiSync(s);
     case "shard":
       return moreShards(s);
     case "read-primary-after-write":

@@ -25,7 +25,7 @@ import { planTraits } from "./traits.js";
  * @remarks Since 0.2.0
  */
 export interface SloResult {
-  /** The profile's field (`readP99Ms`, `writeP99Ms`, `errorBudget`, `staleReadBudget`, `availability`, `budgetPerHour`). */
+  /** The profile's field (`readP99Ms`, `writeP99Ms`, `errorBudget`, `staleReadBudget`, `availability`, `lostWrites`, `budgetPerHour`). */
   readonly slo: string;
   /** The target (an upper bound; for availability, a lower bound); null when the profile sets none. */
   readonly target: number | null;
@@ -155,15 +155,26 @@ function staleShare(r: Report): number {
   return reads === 0 ? 0 : (r.consistency?.staleReads ?? 0) / reads;
 }
 
-/** A scenario as written gets no crash added to its timeline. */
-function scenarioAvailability(target: number | null): SloResult {
-  return target === null
-    ? notScored("availability", null, "no target in the profile")
-    : notScored(
-        "availability",
-        target,
-        "no primary crash simulated: availability is scored for a profile's plan (advise)",
-      );
+/**
+ * The SLOs judged on a plan's primary-crash runs: availability, and the
+ * acknowledged writes a failure may lose.
+ *
+ * @remarks Since 0.2.0
+ */
+export interface FaultSlos {
+  /** 1 − recovery / `failures.interval`, at least the target. */
+  readonly availability: SloResult;
+  /** Acknowledged writes lost per failure (`faults.lostWrites`), at most the target. */
+  readonly lostWrites: SloResult;
+}
+
+/** Both unscored, for `reason` (or for want of a target). */
+function unscoredFaults(slo: Profile["slo"], reason: string): FaultSlos {
+  const one = (name: "availability" | "lostWrites") => {
+    const target = slo[name] ?? null;
+    return notScored(name, target, target === null ? "no target in the profile" : reason);
+  };
+  return { availability: one("availability"), lostWrites: one("lostWrites") };
 }
 
 /**
@@ -178,8 +189,14 @@ export function judgeSlos(
   budget: number | null,
   reports: readonly Report[],
   cost: number | null,
-  availability: SloResult | null = null,
+  faults: FaultSlos | null = null,
 ): SloResult[] {
+  const crash =
+    faults ??
+    unscoredFaults(
+      slo,
+      "no primary crash simulated: faults are scored for a profile's plan (advise)",
+    );
   const slos = [
     judge(
       "readP99Ms",
@@ -193,7 +210,8 @@ export function judgeSlos(
     ),
     judge("errorBudget", slo.errorBudget, reports.map(unservedShare)),
     judge("staleReadBudget", slo.staleReadBudget, reports.map(staleShare)),
-    availability ?? scenarioAvailability(slo.availability ?? null),
+    crash.availability,
+    crash.lostWrites,
   ];
   if (budget === null) slos.push(notScored("budgetPerHour", null, "no budget in the profile"));
   else if (cost === null) slos.push(notScored("budgetPerHour", budget, "no price for a node size"));
@@ -232,7 +250,7 @@ export function scorePlan(
     profile.budgetPerHour ?? null,
     reports,
     costPerHour,
-    failures.slo,
+    failures.slos,
   );
   const traits = planTraits(plan);
   return {
@@ -253,9 +271,10 @@ export function scorePlan(
 }
 
 /**
- * The availability SLO of a plan: its primary crashed once per seed, the
- * measured recovery against the profile's failure interval. Not run when the
- * profile sets no target (the crash runs cost as much as the plan's own).
+ * The fault SLOs of a plan: its primary crashed once per seed, the measured
+ * recovery against the profile's failure interval and the writes lost against
+ * their budget. Not run when the profile sets neither target (the crash runs
+ * cost as much as the plan's own).
  */
 function scoreAvailability(
   profile: Profile,
@@ -263,13 +282,12 @@ function scoreAvailability(
   scenario: ScenarioInput,
   seeds: readonly number[],
   limits: RunLimits | undefined,
-): { slo: SloResult; evidence: AvailabilityEvidence | null } {
-  const target = profile.slo.availability ?? null;
-  if (target === null)
-    return { slo: notScored("availability", null, "no target in the profile"), evidence: null };
+): { slos: FaultSlos; evidence: AvailabilityEvidence | null } {
+  const { slo } = profile;
+  if (slo.availability === undefined && slo.lostWrites === undefined)
+    return { slos: unscoredFaults(slo, ""), evidence: null };
   const unsupported = availabilityUnsupported(plan);
-  if (unsupported !== null)
-    return { slo: notScored("availability", target, unsupported), evidence: null };
+  if (unsupported !== null) return { slos: unscoredFaults(slo, unsupported), evidence: null };
   const evidence = simulateFailures(
     scenario,
     plan,
@@ -278,5 +296,14 @@ function scoreAvailability(
     seeds,
     limits,
   );
-  return { slo: judge("availability", target, availabilityPerSeed(evidence), true), evidence };
+  const slos = {
+    availability: judge(
+      "availability",
+      slo.availability ?? null,
+      availabilityPerSeed(evidence),
+      true,
+    ),
+    lostWrites: judge("lostWrites", slo.lostWrites ?? null, evidence.lostWrites),
+  };
+  return { slos, evidence };
 }

@@ -123,8 +123,9 @@ function estimateOf(
  * starting plan's replicas (none: the crash run lasts the replacement).
  */
 function crashEvents(profile: ReturnType<typeof profileOf>, top: Plan): number | null {
-  if (profile.slo.availability === undefined || availabilityUnsupported(profile.plan) !== null)
-    return null;
+  const { availability, lostWrites } = profile.slo;
+  if (availability === undefined && lostWrites === undefined) return null;
+  if (availabilityUnsupported(profile.plan) !== null) return null;
   const { shards: _, replicas: __, ...rest } = top;
   const plan: Plan = profile.plan.replicas ? { ...rest, replicas: profile.plan.replicas } : rest;
   const scenario = crashScenario(

@@ -13,10 +13,11 @@ import type { Plan } from "./profile.js";
  *
  * @remarks Since 0.2.0
  */
-export type Step = "scale-up" | "replica" | "pool" | "cache" | "cqrs" | "shard";
+export type Step = "scale-up" | "replica" | "pool" | "cache" | "cqrs" | "shard" | "semi-sync";
 
 /**
- * The steps in the progression's order.
+ * The steps in the progression's order. `semi-sync` is not one of them: it
+ * changes how the replicas acknowledge, called for by writes lost at a failover.
  *
  * @remarks Since 0.2.0
  */
@@ -84,6 +85,10 @@ export function applyStep(
           };
     case "cqrs":
       return plan.cqrs || plan.shards ? null : { ...plan, cqrs: { serves: CQRS_SERVES } };
+    case "semi-sync":
+      return plan.replicas?.mode === "async"
+        ? { ...plan, replicas: { ...plan.replicas, mode: "semi-sync" } }
+        : null;
     case "shard": {
       if (plan.cqrs) return null;
       const count = (plan.shards?.count ?? 1) * 2;

@@ -7,12 +7,16 @@
 import { describe, expect, it } from "vitest";
 import {
   advise,
+  diagnose,
   formatAdvice,
   type ProfileInput,
+  resolvePlan,
   resolveProfile,
+  type SloResult,
   scorePlan,
 } from "../../src/advisor/index.js";
 import { planSearch } from "../../src/advisor/search.js";
+import { applyStep } from "../../src/advisor/steps.js";
 
 const DAY_MS = 86_400_000;
 const DETECTION_MS = 10_000;
@@ -87,5 +91,21 @@ describe("availability scored by a simulated primary crash", () => {
     // The longest crash run (no replica) lasts half the window + the 120 s replacement + 2 s,
     // over 100 times the plan's 1.5 s: its events bound each run.
     expect(crashed.eventsPerRun).toBeGreaterThan(50 * plain.eventsPerRun);
+  });
+
+  it("judges the writes a failure loses; semi-sync loses none, and is the step for a missed budget", () => {
+    const budget = { ...profile, slo: { ...profile.slo, lostWrites: 0 } };
+    // Semi-sync (MySQL AFTER_SYNC): a commit returns once a replica received it, and the
+    // most advanced replica is promoted, so no acknowledged write is lost (faults.md).
+    const semi = availabilityOf(budget, { replicas: { count: 1, mode: "semi-sync" } }).score;
+    const lost = semi.slos.find((s) => s.slo === "lostWrites");
+    expect(semi.availability?.lostWrites).toEqual([0, 0, 0]);
+    expect(lost?.status).toBe("met");
+    const missed = { ...(lost as SloResult), status: "missed" as const, value: 3 };
+    const symptoms = diagnose(resolveProfile(budget), semi.evidence, [missed]);
+    expect(symptoms[0]?.steps).toEqual(["semi-sync"]);
+    const async = resolvePlan({ replicas: { count: 2 } });
+    expect(applyStep(async, "semi-sync")?.replicas).toEqual({ count: 2, mode: "semi-sync" });
+    expect(applyStep(resolvePlan({}), "semi-sync")).toBeNull();
   });
 });

@@ -21,6 +21,7 @@ const STEPS: readonly ScenarioStep[] = [
   "pool",
   "cache",
   "cqrs",
+  "semi-sync",
   "shard",
   "read-primary-after-write",
   "sync-replication",
