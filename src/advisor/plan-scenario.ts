@@ -117,6 +117,8 @@ function poolSection(
  * One read model fed by the primary's log. Its applier applies an event (a row
  * written) at a replica's apply cost (`replication.applyTime`'s default): a
  * read-model update is a row write in another store, as a replica's apply is.
+ *
+ * @internal
  */
 export function cqrsSection(cqrs: NonNullable<Plan["cqrs"]>): NonNullable<ScenarioInput["cqrs"]> {
   return {
