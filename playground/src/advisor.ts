@@ -157,6 +157,10 @@ function stepText(g: ScenarioSuggestion): string {
       return "pgbouncer, transaction pool of 20";
     case "cache":
       return "Redis cache-aside, TTL 5 min";
+    case "semi-sync":
+      return "semi-sync replication (a commit waits for a replica's receipt)";
+    case "cqrs":
+      return `a CQRS read model serving ${Math.round((next.cqrs?.projections[0]?.serves ?? 0) * 100)} % of the reads`;
     case "shard":
       return `${String(next.sharding?.shards)} shards`;
     case "read-primary-after-write":

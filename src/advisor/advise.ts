@@ -68,8 +68,8 @@ export interface AdviseOptions {
  * @remarks Since 0.2.0
  */
 export const NOT_SCORED: readonly string[] = Object.freeze([
-  "availability: not yet scored (no faults are simulated yet)",
-  "CQRS: not yet scored (separate read models are not a plan component yet)",
+  "availability: scored for the writes only, from one primary crash per failures.interval (replica crashes, network partitions and sharded plans are not simulated by the advisor)",
+  "CQRS: the read model's own store is not simulated (a query takes cqrs.queryTime, with no queue), and the share of reads it serves is the plan's (default half), not derived from query shapes",
   "optimising queries and indexes: not simulated (the profile's statement costs are taken as given)",
 ]);
 
@@ -92,7 +92,7 @@ function sizedReplicas(symptoms: readonly Symptom[]): number | undefined {
 
 /** A plan step: the others (a routing policy, a shard key) change a scenario only. */
 const isPlanStep = (step: string): step is Step =>
-  (PROGRESSION as readonly string[]).includes(step);
+  step === "semi-sync" || (PROGRESSION as readonly string[]).includes(step);
 
 function stepsFor(symptoms: readonly Symptom[]): Map<Step, Symptom["code"][]> {
   const steps = new Map<Step, Symptom["code"][]>();

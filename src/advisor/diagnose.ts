@@ -114,7 +114,9 @@ function loadSymptoms(profile: DiagnosisWorkload, e: Evidence): Symptom[] {
         readsPerSec: reader.readsPerSec,
         replicasNeeded: replicasNeeded(profile, e, reader),
       },
-      steps: skewed(profile) ? ["replica", "cache", "scale-up"] : ["replica", "scale-up", "cache"],
+      steps: skewed(profile)
+        ? ["replica", "cache", "scale-up", "cqrs"]
+        : ["replica", "scale-up", "cache", "cqrs"],
     });
   }
   const writer = busiest(e.nodes, (n) => n.role === "primary" && n.writesPerSec > n.readsPerSec);
@@ -199,6 +201,10 @@ function writeBound(e: Evidence): NodeEvidence | undefined {
 }
 
 function sloSteps(s: SloResult, profile: DiagnosisWorkload, e: Evidence): ScenarioStep[] {
+  // Without a replica nothing can be promoted: the writes wait for a new node.
+  if (s.slo === "availability") return e.nodes.some((n) => n.role === "replica") ? [] : ["replica"];
+  // A commit that waits for a replica's receipt is on it when the primary dies.
+  if (s.slo === "lostWrites") return ["semi-sync"];
   if (s.slo === "readP99Ms" && skewed(profile)) return ["cache", "replica"];
   if (s.slo === "writeP99Ms" && writeBound(e)) return ["scale-up", "shard", "write-batching"];
   return [];

@@ -8,13 +8,25 @@ import type { SearchResult } from "./search.js";
 const fig = (x: number | null): string => (x === null ? "–" : String(Number(x.toPrecision(4))));
 const pct = (x: number): string => `${(x * 100).toFixed(0)} %`;
 
+/** A share near 1 (availability) needs its nines: 0.99861, not 0.9986. */
+const nines = (x: number | null): string =>
+  x === null
+    ? "–"
+    : String(Number(x.toPrecision(Math.max(4, 2 - Math.floor(Math.log10(1 - x || 1e-12))))));
+
+/** A margin under 1 % keeps two significant digits rather than rounding to 0 %. */
+const marginPct = (x: number): string =>
+  x !== 0 && Math.abs(x) < 0.01 ? `${(x * 100).toPrecision(2)} %` : pct(x);
+
 function sloLine(s: SloResult): string {
   if (s.status === "not scored")
     return `  ${s.slo.padEnd(16)} not scored${s.note === undefined ? "" : `: ${s.note}`}`;
-  const ci = s.ci95 ? `95 % CI ${fig(s.ci95.low)}–${fig(s.ci95.high)}` : "";
-  const margin = s.margin === null ? "" : `margin ${s.margin >= 0 ? "+" : ""}${pct(s.margin)}`;
+  const f = s.slo === "availability" ? nines : fig;
+  const ci = s.ci95 ? `95 % CI ${f(s.ci95.low)}–${f(s.ci95.high)}` : "";
+  const margin =
+    s.margin === null ? "" : `margin ${s.margin >= 0 ? "+" : ""}${marginPct(s.margin)}`;
   const noise = s.withinNoise ? " (within noise: the interval holds the target)" : "";
-  return `  ${s.slo.padEnd(16)} ${s.status.padEnd(7)} ${fig(s.value)} against ${fig(s.target)}, ${ci}, ${margin}${noise}`;
+  return `  ${s.slo.padEnd(16)} ${s.status.padEnd(7)} ${f(s.value)} against ${f(s.target)}, ${ci}, ${margin}${noise}`;
 }
 
 function costText(score: PlanScore): string {
@@ -51,6 +63,19 @@ function scoreLines(score: PlanScore): string[] {
     `  ${costText(score)}; complexity ${score.complexity}, ${door}`,
     "  evidence (mean over the seeds):",
     ...evidenceLines(score),
+    ...availabilityLines(score),
+  ];
+}
+
+const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+function availabilityLines(score: PlanScore): string[] {
+  const a = score.availability;
+  if (a === null) return [];
+  const promoted = a.promoted[0] ?? null;
+  const how = promoted === null ? "no replica: down until replaced" : `${promoted} promoted`;
+  return [
+    `  primary crash at ${fig(a.crashAtMs)} ms (one per ${fig(a.intervalMs / 3_600_000)} h): ${how}; recovery ${fig(mean(a.recoveryMs))} ms, acknowledged writes lost ${fig(mean(a.lostWrites))} (RPO ${fig(mean(a.rpoMs))} ms)`,
   ];
 }
 

@@ -13,6 +13,13 @@ export {
   type ScenarioAdviseOptions,
   type ScenarioSuggestion,
 } from "./advise-scenario.js";
+export {
+  type AvailabilityEvidence,
+  availabilityPerSeed,
+  crashScenario,
+  type FailureModel,
+  FailureModelSchema,
+} from "./availability.js";
 export { BUILTIN_PROFILES, builtinProfile } from "./builtins.js";
 export { reportCostPerHour } from "./cost.js";
 export {

@@ -33,6 +33,7 @@ export function planLabel(plan: Plan): string {
   }
   if (plan.pool) parts.push(`pool ${plan.pool.mode}/${plan.pool.size}`);
   if (plan.cache) parts.push(plan.cache.pattern);
+  if (plan.cqrs) parts.push(`CQRS read model ${Math.round(plan.cqrs.serves * 100)} %`);
   if (plan.shards) parts.push(`${plan.shards.count} shards ${plan.shards.strategy}`);
   return parts.join(" + ");
 }
@@ -85,6 +86,7 @@ export function planScenario(profile: Profile, plan: Plan): ScenarioInput {
       ...(c.pattern === "write-behind" ? { flushInterval: c.flushInterval } : {}),
     };
   }
+  if (plan.cqrs) scenario.cqrs = cqrsSection(plan.cqrs);
   if (plan.shards) {
     scenario.sharding = { strategy: plan.shards.strategy, shards: plan.shards.count };
   }
@@ -109,4 +111,17 @@ function poolSection(
   const c = profile.clients;
   const clients = c.connections === "per-request" ? c.instances : c.instances * c.poolSize;
   return { poolMode: pool.mode, defaultPoolSize: pool.size, maxClientConn: Math.max(100, clients) };
+}
+
+/**
+ * One read model fed by the primary's log. Its applier applies an event (a row
+ * written) at a replica's apply cost (`replication.applyTime`'s default): a
+ * read-model update is a row write in another store, as a replica's apply is.
+ *
+ * @internal
+ */
+export function cqrsSection(cqrs: NonNullable<Plan["cqrs"]>): NonNullable<ScenarioInput["cqrs"]> {
+  return {
+    projections: [{ name: "read-model", applyTime: "ssdRandomRead", serves: cqrs.serves }],
+  };
 }

@@ -5,6 +5,7 @@
 import * as z from "zod";
 import { nodeSizeNames } from "../models/server/node-sizes.js";
 import { DistributionSpecSchema, DurationSchema, positiveInt, share } from "../scenario/fields.js";
+import { FailureModelSchema } from "./availability.js";
 
 const SIZES = nodeSizeNames() as [string, ...string[]];
 
@@ -46,6 +47,16 @@ export const PlanSchema = z.strictObject({
     })
     .optional()
     .describe("An application cache on Redis in front of the database"),
+  cqrs: z
+    .strictObject({
+      serves: share()
+        .default(0.5)
+        .describe("Share of all reads that are queries to the read model"),
+    })
+    .optional()
+    .describe(
+      "A CQRS read model: a projection of the primary's log serving a share of the reads (not with shards)",
+    ),
   shards: z
     .strictObject({
       count: z.number().int().min(2).max(64),
@@ -69,9 +80,19 @@ export const SloSchema = z.strictObject({
   staleReadBudget: share()
     .default(1)
     .describe("Share of reads that may return an older version than the newest acknowledged write"),
+  lostWrites: z
+    .number()
+    .int()
+    .nonnegative()
+    .optional()
+    .describe(
+      "Acknowledged writes one primary failure may lose (the RPO counted in writes), scored on the same crash runs",
+    ),
   availability: share()
     .optional()
-    .describe("Target availability; not yet scored (no faults are simulated yet)"),
+    .describe(
+      "Target availability (share of time writes are served), scored by simulating a primary crash (see `failures`)",
+    ),
 });
 
 const PopularitySchema = z.discriminatedUnion("kind", [
@@ -133,6 +154,9 @@ export const ProfileSchema = z.strictObject({
     .optional()
     .describe("Dollars per hour by node size preset, from your provider's price list"),
   plan: PlanSchema.prefault({}).describe("The plan to score (and to start a search from)"),
+  failures: FailureModelSchema.prefault({}).describe(
+    "How often the primary fails and how it recovers: the fault model of the availability SLO",
+  ),
   simulation: z
     .strictObject({
       duration: DurationSchema.default(10_000),

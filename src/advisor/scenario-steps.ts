@@ -19,7 +19,8 @@
 //   at least commit_siblings other transactions are open).
 import { formatIssue, parseScenario } from "../scenario/index.js";
 import type { ScenarioInput } from "../scenario/schema.js";
-import { nextSize, type Step } from "./steps.js";
+import { cqrsSection } from "./plan-scenario.js";
+import { CQRS_SERVES, nextSize, type Step } from "./steps.js";
 
 /**
  * A step that changes a scenario: a plan step or one only a scenario expresses.
@@ -102,7 +103,31 @@ function addCache(s: ScenarioInput, rowBytes: number): ScenarioInput | null {
   };
 }
 
+/**
+ * A read model serving half the reads. None beside shards or services, nor with
+ * a primary crash: a read model follows one primary's log (the schema refuses them).
+ */
+function addCqrs(s: ScenarioInput): ScenarioInput | null {
+  if (s.cqrs !== undefined || s.sharding !== undefined || s.services !== undefined) return null;
+  if ((s.timeline ?? []).some((e) => e.kind === "primary-crash")) return null;
+  return { ...s, cqrs: cqrsSection({ serves: CQRS_SERVES }) };
+}
+
+/**
+ * Async replicas made semi-sync: a commit returns once a replica has received
+ * it (MySQL's AFTER_SYNC wait point, dev.mysql.com/doc/refman/8.4/en/replication-semisync.html),
+ * so a failover to the most advanced replica loses no acknowledged write.
+ * Not with regions, whose quorum commit needs async.
+ */
+function semiSync(s: ScenarioInput): ScenarioInput | null {
+  const rep = section(s.replication);
+  if (rep === undefined || s.regions !== undefined) return null;
+  if (rep.mode !== undefined && rep.mode !== "async") return null;
+  return { ...s, replication: { ...rep, mode: "semi-sync" } as ScenarioInput["replication"] };
+}
+
 function moreShards(s: ScenarioInput): ScenarioInput | null {
+  if (s.cqrs !== undefined) return null;
   const sh = section(s.sharding);
   const now = typeof sh?.shards === "number" ? sh.shards : 1;
   if (sh !== undefined && typeof sh.shards !== "number") return null;
@@ -247,6 +272,10 @@ function stepOf(
     }
     case "cache":
       return addCache(s, resolved.database.rowBytes);
+    case "cqrs":
+      return addCqrs(s);
+    case "semi-sync":
+      return semiSync(s);
     case "shard":
       return moreShards(s);
     case "read-primary-after-write":

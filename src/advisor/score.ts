@@ -6,6 +6,12 @@
 import { deriveSeed, tInterval } from "../experiment/index.js";
 import { type Report, type RunLimits, runScenario } from "../scenario/index.js";
 import type { ScenarioInput } from "../scenario/schema.js";
+import {
+  type AvailabilityEvidence,
+  availabilityPerSeed,
+  availabilityUnsupported,
+  simulateFailures,
+} from "./availability.js";
 import { reportCostPerHour } from "./cost.js";
 import { type Evidence, gatherEvidence } from "./evidence.js";
 import { resolvePlan } from "./parse.js";
@@ -19,7 +25,7 @@ import { planTraits } from "./traits.js";
  * @remarks Since 0.2.0
  */
 export interface SloResult {
-  /** The profile's field (`readP99Ms`, `writeP99Ms`, `errorBudget`, `staleReadBudget`, `availability`, `budgetPerHour`). */
+  /** The profile's field (`readP99Ms`, `writeP99Ms`, `errorBudget`, `staleReadBudget`, `availability`, `lostWrites`, `budgetPerHour`). */
   readonly slo: string;
   /** The target (an upper bound; for availability, a lower bound); null when the profile sets none. */
   readonly target: number | null;
@@ -69,6 +75,13 @@ export interface PlanScore {
   readonly reversible: boolean;
   /** What the runs showed. */
   readonly evidence: Evidence;
+  /**
+   * What the primary-crash runs showed (recovery, writes lost), or null when
+   * availability was not scored.
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly availability: AvailabilityEvidence | null;
 }
 
 /**
@@ -143,6 +156,28 @@ function staleShare(r: Report): number {
 }
 
 /**
+ * The SLOs judged on a plan's primary-crash runs: availability, and the
+ * acknowledged writes a failure may lose.
+ *
+ * @remarks Since 0.2.0
+ */
+export interface FaultSlos {
+  /** 1 − recovery / `failures.interval`, at least the target. */
+  readonly availability: SloResult;
+  /** Acknowledged writes lost per failure (`faults.lostWrites`), at most the target. */
+  readonly lostWrites: SloResult;
+}
+
+/** Both unscored, for `reason` (or for want of a target). */
+function unscoredFaults(slo: Profile["slo"], reason: string): FaultSlos {
+  const one = (name: "availability" | "lostWrites") => {
+    const target = slo[name] ?? null;
+    return notScored(name, target, target === null ? "no target in the profile" : reason);
+  };
+  return { availability: one("availability"), lostWrites: one("lostWrites") };
+}
+
+/**
  * Judges SLOs over the reports of one scenario's runs (one per seed): read and
  * write p99, the unserved share against the error budget, the stale-read share,
  * and the cost against the budget. Shared by {@link scorePlan} and `scoreScenario`.
@@ -154,7 +189,14 @@ export function judgeSlos(
   budget: number | null,
   reports: readonly Report[],
   cost: number | null,
+  faults: FaultSlos | null = null,
 ): SloResult[] {
+  const crash =
+    faults ??
+    unscoredFaults(
+      slo,
+      "no primary crash simulated: faults are scored for a profile's plan (advise)",
+    );
   const slos = [
     judge(
       "readP99Ms",
@@ -168,7 +210,8 @@ export function judgeSlos(
     ),
     judge("errorBudget", slo.errorBudget, reports.map(unservedShare)),
     judge("staleReadBudget", slo.staleReadBudget, reports.map(staleShare)),
-    notScored("availability", slo.availability ?? null, "no faults are simulated yet"),
+    crash.availability,
+    crash.lostWrites,
   ];
   if (budget === null) slos.push(notScored("budgetPerHour", null, "no budget in the profile"));
   else if (cost === null) slos.push(notScored("budgetPerHour", budget, "no price for a node size"));
@@ -201,7 +244,14 @@ export function scorePlan(
     runScenario(scenario, { seed, ...(options.limits ? { limits: options.limits } : {}) }),
   );
   const costPerHour = reportCostPerHour(reports[0] as Report);
-  const slos = judgeSlos(profile.slo, profile.budgetPerHour ?? null, reports, costPerHour);
+  const failures = scoreAvailability(profile, plan, scenario, seeds, options.limits);
+  const slos = judgeSlos(
+    profile.slo,
+    profile.budgetPerHour ?? null,
+    reports,
+    costPerHour,
+    failures.slos,
+  );
   const traits = planTraits(plan);
   return {
     plan,
@@ -216,5 +266,44 @@ export function scorePlan(
     complexity: traits.complexity,
     reversible: traits.reversible,
     evidence: gatherEvidence(reports),
+    availability: failures.evidence,
   };
+}
+
+/**
+ * The fault SLOs of a plan: its primary crashed once per seed, the measured
+ * recovery against the profile's failure interval and the writes lost against
+ * their budget. Not run when the profile sets neither target (the crash runs
+ * cost as much as the plan's own).
+ */
+function scoreAvailability(
+  profile: Profile,
+  plan: Plan,
+  scenario: ScenarioInput,
+  seeds: readonly number[],
+  limits: RunLimits | undefined,
+): { slos: FaultSlos; evidence: AvailabilityEvidence | null } {
+  const { slo } = profile;
+  if (slo.availability === undefined && slo.lostWrites === undefined)
+    return { slos: unscoredFaults(slo, ""), evidence: null };
+  const unsupported = availabilityUnsupported(plan);
+  if (unsupported !== null) return { slos: unscoredFaults(slo, unsupported), evidence: null };
+  const evidence = simulateFailures(
+    scenario,
+    plan,
+    profile.failures,
+    profile.simulation,
+    seeds,
+    limits,
+  );
+  const slos = {
+    availability: judge(
+      "availability",
+      slo.availability ?? null,
+      availabilityPerSeed(evidence),
+      true,
+    ),
+    lostWrites: judge("lostWrites", slo.lostWrites ?? null, evidence.lostWrites),
+  };
+  return { slos, evidence };
 }

@@ -4,9 +4,12 @@
 // work is bounded before anything runs: runs = seeds × (1 + the stages'
 // options), each run's events estimated on the heaviest plan the walk can
 // reach; a walk over the bounds loses its last stages (the estimate says which),
-// and a profile whose first plan alone is over them is refused.
+// and a profile whose first plan alone is over them is refused. A profile with
+// an availability target runs each plan twice per seed (its primary-crash run
+// too), and the crash run of a plan without replicas lasts the replacement.
 import { estimateWork, type RunLimits, resolveScenario } from "../scenario/index.js";
 import { NOT_SCORED, profileOf } from "./advise.js";
+import { availabilityUnsupported, crashScenario } from "./availability.js";
 import { AdvisorError } from "./parse.js";
 import { planScenario } from "./plan-scenario.js";
 import type { Plan, ProfileInput } from "./profile.js";
@@ -53,9 +56,9 @@ export interface SearchOptions {
  * @remarks Since 0.2.0
  */
 export interface SearchEstimate {
-  /** Runs (plans × seeds). */
+  /** Runs (plans × seeds, twice with an availability target: the crash runs). */
   readonly runs: number;
-  /** Estimated kernel events of one run of the heaviest plan the walk can reach. */
+  /** Estimated kernel events of one run of the heaviest plan the walk can reach (or of its crash run, when longer). */
   readonly eventsPerRun: number;
   /** runs × eventsPerRun. */
   readonly events: number;
@@ -100,10 +103,11 @@ function estimateOf(
   trimmed: readonly Step[],
 ): SearchEstimate {
   const plans = 1 + stages.reduce((n, s) => n + s.repeats.length, 0);
-  const runs = plans * profile.simulation.seeds;
-  const eventsPerRun = estimateWork(
-    resolveScenario(planScenario(profile, heaviest(profile.plan, stages))),
-  ).events;
+  const top = heaviest(profile.plan, stages);
+  const crash = crashEvents(profile, top);
+  const runs = plans * profile.simulation.seeds * (crash === null ? 1 : 2);
+  const planEvents = estimateWork(resolveScenario(planScenario(profile, top))).events;
+  const eventsPerRun = Math.max(planEvents, crash ?? 0);
   return {
     runs,
     eventsPerRun,
@@ -111,6 +115,26 @@ function estimateOf(
     stages: stages.map((s) => s.step),
     trimmed,
   };
+}
+
+/**
+ * The events of the longest crash run the walk makes, or null when it makes
+ * none: the heaviest plan unsharded (sharded plans are not crashed) with the
+ * starting plan's replicas (none: the crash run lasts the replacement).
+ */
+function crashEvents(profile: ReturnType<typeof profileOf>, top: Plan): number | null {
+  const { availability, lostWrites } = profile.slo;
+  if (availability === undefined && lostWrites === undefined) return null;
+  if (availabilityUnsupported(profile.plan) !== null) return null;
+  const { shards: _, replicas: __, ...rest } = top;
+  const plan: Plan = profile.plan.replicas ? { ...rest, replicas: profile.plan.replicas } : rest;
+  const scenario = crashScenario(
+    planScenario(profile, plan),
+    plan,
+    profile.failures,
+    profile.simulation,
+  );
+  return estimateWork(resolveScenario(scenario)).events;
 }
 
 /**

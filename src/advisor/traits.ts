@@ -12,7 +12,7 @@ import type { Plan } from "./profile.js";
  */
 export interface ComponentTraits {
   /** The component, in the progression's order. */
-  readonly component: "scale-up" | "replicas" | "pool" | "cache" | "shards";
+  readonly component: "scale-up" | "replicas" | "pool" | "cache" | "cqrs" | "shards";
   /** Ordinal complexity points (0 none … 5 most). */
   readonly complexity: number;
   /** `two-way`: removed as it was added; `one-way`: undoing it is a migration of its own. */
@@ -52,6 +52,13 @@ export const COMPONENT_TRAITS: readonly ComponentTraits[] = Object.freeze([
     reason: "invalidation in application code, stale reads, cold starts and stampedes",
   },
   {
+    component: "cqrs",
+    complexity: 4,
+    reversibility: "two-way",
+    reason:
+      "a second model of the data, its projection code and lag to run; queries may be stale. Dropping it sends the reads back",
+  },
+  {
     component: "shards",
     complexity: 5,
     reversibility: "one-way",
@@ -79,6 +86,7 @@ export function planTraits(plan: Plan): {
   if (plan.replicas) components.push(traitsOf("replicas"));
   if (plan.pool) components.push(traitsOf("pool"));
   if (plan.cache) components.push(traitsOf("cache"));
+  if (plan.cqrs) components.push(traitsOf("cqrs"));
   if (plan.shards) components.push(traitsOf("shards"));
   return {
     components,

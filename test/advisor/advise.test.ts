@@ -57,15 +57,30 @@ describe("advise", () => {
     expect(advice.nextStep?.score.met).toBeGreaterThan(advice.current.met);
   });
 
-  it("says what it does not score yet", () => {
-    const advice = advise({
-      ...SATURATED,
-      plan: { size: "db.r6g.16xlarge", replicas: { count: 2 } },
-      slo: { ...SATURATED.slo, availability: 0.999 },
-    });
+  it("scores availability from a simulated primary crash, and says what it does not score yet", () => {
+    // One crash a month (the default interval, 720 h), detected in 2 s: the writes
+    // come back after 2 s plus the next write (200 × 0.5 = 100 writes/s), so
+    // availability = 1 − recovery / interval is between 1 − 3 s / 720 h and 1 − 2 s / 720 h.
+    const month = 720 * 3_600_000;
+    const advice = advise(
+      {
+        name: "small",
+        workload: { rate: 200, readShare: 0.5, sessions: 50 },
+        data: { keys: 1000 },
+        slo: { readP99Ms: 100, writeP99Ms: 100, availability: 0.999 },
+        failures: { detection: "2s" },
+        plan: { replicas: { count: 2 } },
+        simulation: { duration: "500ms", warmup: "100ms", seeds: 3 },
+      },
+      { maxSuggestions: 0 },
+    );
     const availability = advice.current.slos.find((s) => s.slo === "availability");
-    expect(availability?.status).toBe("not scored");
-    expect(availability?.note).toBe("no faults are simulated yet");
-    expect(advice.notScored.join(" ")).toMatch(/CQRS: not yet scored/);
+    expect(availability?.status).toBe("met");
+    expect(availability?.value).toBeGreaterThanOrEqual(1 - 3_000 / month);
+    expect(availability?.value).toBeLessThanOrEqual(1 - 2_000 / month);
+    expect(formatAdvice(advice)).toMatch(
+      /primary crash at 350 ms \(one per 720 h\): replica-\d promoted/,
+    );
+    expect(advice.notScored.join(" ")).toMatch(/CQRS: the read model's own store is not simulated/);
   });
 });

@@ -20,6 +20,8 @@ const STEPS: readonly ScenarioStep[] = [
   "replica",
   "pool",
   "cache",
+  "cqrs",
+  "semi-sync",
   "shard",
   "read-primary-after-write",
   "sync-replication",

@@ -54,6 +54,17 @@ describe("scoreScenario", () => {
     expect(scenario.evidence).toEqual(plan.evidence);
   });
 
+  it("adds no crash to a scenario as written: availability with a target is not scored", () => {
+    const score = scoreScenario(
+      { readP99Ms: 10, writeP99Ms: 20, availability: 0.999 },
+      short("write-heavy"),
+    );
+    const availability = score.slos.find((s) => s.slo === "availability");
+    expect(availability?.status).toBe("not scored");
+    expect(availability?.target).toBe(0.999);
+    expect(availability?.note).toMatch(/scored for a profile's plan/);
+  });
+
   it("names the option and the value it refuses", () => {
     expect(() =>
       scoreScenario({ readP99Ms: 10, writeP99Ms: 20 }, short("write-heavy"), { seeds: 2 }),

@@ -54,7 +54,7 @@ describe("dbsim advise", () => {
     expect(out.code).toBe(0);
     expect(out.stdout).toMatch(/^Profile tiny: every plan run with seeds \d+, \d+, \d+$/m);
     expect(out.stdout).toMatch(/readP99Ms +met/);
-    expect(out.stdout).toMatch(/availability +not scored: no faults are simulated yet/);
+    expect(out.stdout).toMatch(/availability +not scored: no target in the profile/);
   });
 
   it("--seed replaces the profile's master seed, and the same seed gives the same bytes", async () => {

@@ -166,6 +166,7 @@ describe("the playground's advisor score", () => {
     );
     for (const slot of SCORE_SLOTS) expect(withReplicas.slots[slot.key]).toBeTypeOf("string");
     // The status is said once, then the advisor's reason.
-    expect(withReplicas.slots.availability).toBe("not scored: no faults are simulated yet");
+    // The page's SLOs set no availability target.
+    expect(withReplicas.slots.availability).toBe("not scored: no target in the profile");
   });
 });
