@@ -152,4 +152,17 @@ describe("a partition naming regions: bad input", () => {
     // "app" is the application of every region, eu's included.
     expect(issues([["app"], ["eu"]])[0]?.message).toContain("both hold app@eu");
   });
+
+  it("refuses two partitions that cut one link at once through a region", () => {
+    const r = parseScenario(
+      plan([
+        { at: 1, kind: "partition", for: 5, sides: [["ap"], ["us", "eu"]] },
+        { at: 3, kind: "partition", for: 5, sides: [["r-ap"], ["primary"]] },
+      ]),
+    );
+    expect(r.ok).toBe(false);
+    const found = r.ok ? [] : r.issues;
+    expect(found.map((i) => i.path)).toEqual(["timeline.1.sides"]);
+    expect(found[0]?.message).toContain("both cut r-ap–primary between 3 and 6 ms");
+  });
 });

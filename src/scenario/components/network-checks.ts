@@ -43,7 +43,7 @@ export function checkNetworkEvents(scenario: ParsedScenario, ctx: z.RefinementCt
     if (e.kind === "pooler-restart") issues.push(...restartIssues(scenario, e.node, nodes, i));
   });
   issues.push(...restartOverlaps(timeline));
-  issues.push(...overlapIssues(timeline));
+  issues.push(...overlapIssues(scenario, timeline));
   for (const issue of issues) ctx.addIssue({ code: "custom", ...issue });
 }
 
@@ -169,7 +169,10 @@ function restartOverlaps(timeline: readonly { readonly kind: string }[]): Issue[
 }
 
 /** Two partitions that cut one link over overlapping windows contradict each other. */
-function overlapIssues(timeline: readonly { readonly kind: string }[]): Issue[] {
+function overlapIssues(
+  scenario: ParsedScenario,
+  timeline: readonly { readonly kind: string }[],
+): Issue[] {
   const parts = timeline.flatMap((e, i) =>
     e.kind === "partition" ? [{ e: e as Extract<NetworkEvent, { kind: "partition" }>, i }] : [],
   );
@@ -177,7 +180,9 @@ function overlapIssues(timeline: readonly { readonly kind: string }[]): Issue[] 
   for (const [k, x] of parts.entries()) {
     for (const y of parts.slice(k + 1)) {
       const overlap = x.e.at < y.e.at + y.e.for && y.e.at < x.e.at + x.e.for;
-      const link = overlap ? sharedLink(x.e.sides, y.e.sides) : undefined;
+      const link = overlap
+        ? sharedLink(expandSides(scenario, x.e.sides), expandSides(scenario, y.e.sides))
+        : undefined;
       if (link === undefined) continue;
       issues.push({
         path: ["timeline", y.i, "sides"],
