@@ -9,6 +9,7 @@
 //   npm run build && npx tsx bench/regions-faults.bench.ts --dist
 //   npx tsx bench/regions-faults.bench.ts --dist --requests 300000 --runs 1
 //   npx tsx bench/regions-faults.bench.ts --dist --no-faults       # the same plan, no timeline
+//   node --expose-gc --import tsx bench/regions-faults.bench.ts --dist --runs 1   # live heap too
 import { cpus } from "node:os";
 import { parseArgs } from "node:util";
 import { fmt, loadAverage, measure } from "./measure.js";
@@ -25,6 +26,8 @@ const { values } = parseArgs({
     dist: { type: "boolean", default: false },
     // The same plan without its timeline: what the faults cost, and whether memory grows without them.
     "no-faults": { type: "boolean", default: false },
+    // Keep only the timeline's events of one kind (partition, primary-crash, delay-spike).
+    only: { type: "string" },
   },
 });
 const requests = Number(values.requests);
@@ -107,6 +110,15 @@ for (let i = 0; i < runs; i++) {
     `run ${i + 1}: ${(m.cpuMs / 1000).toFixed(2)} s CPU, ${(m.wallMs / 1000).toFixed(2)} s wall; ` +
       `${fmt(perCpuSec)} simulated requests per CPU-s, GC pauses ${((100 * m.gcMs) / m.wallMs).toFixed(1)} % of wall; ` +
       `promoted ${fault?.promoted}, lost ${report.faults?.lostWrites}, errors ${JSON.stringify(report.errors.byKind)}; load ${loadAverage()}`,
+  );
+}
+// With --expose-gc: the live heap once the run is over (its report still held),
+// which unlike the peak RSS does not count garbage the collector had not yet freed.
+const gc = (globalThis as { gc?: () => void }).gc;
+if (gc !== undefined) {
+  gc();
+  console.log(
+    `live heap after a full collection ${(process.memoryUsage().heapUsed / 1e6).toFixed(1)} MB`,
   );
 }
 console.log(
