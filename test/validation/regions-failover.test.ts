@@ -10,7 +10,14 @@
 // - a crashed replica leaves its region's reads after the health check
 //   (HAProxy `inter` × `fall`), which then go to the nearest other region.
 import { describe, expect, it } from "vitest";
-import { type HistoryOp, runScenarioDetailed, type ScenarioInput } from "../../src/index.js";
+import {
+  builtinScenario,
+  type HistoryOp,
+  resolveVariants,
+  runScenario,
+  runScenarioDetailed,
+  type ScenarioInput,
+} from "../../src/index.js";
 
 const NAMES = ["us", "eu", "ap"] as const;
 const RTT = { "us-eu": 70, "us-ap": 190, "eu-ap": 120 };
@@ -132,5 +139,23 @@ describe("replica crash in a 3-region plan (constant delays)", () => {
     const failed = ops.filter((o) => !o.ok);
     expect(failed.length).toBeGreaterThan(0);
     expect(failed.every((o) => o.invokeMs < detected)).toBe(true);
+  });
+});
+
+describe("the built-in regions, variant regional-failover", () => {
+  it("promotes the replica the log reaches first, and async loses what was on its way", () => {
+    const input = builtinScenario("regions");
+    if (input === undefined) throw new Error("no built-in regions");
+    // 35 s of run: the crash at 30 s, its detection 10 s later still inside.
+    const resolved = resolveVariants({ ...input, duration: "30s", warmup: "15s" });
+    if (!resolved.ok) throw new Error(JSON.stringify(resolved.issues));
+    const plan = resolved.variants.find((v) => v.name === "regional-failover");
+    if (plan === undefined) throw new Error("no variant regional-failover");
+    const faults = runScenario(plan.scenario).faults;
+    // A record reaches eu-west after half of 75 ms, ap-south after half of 190 ms.
+    expect(faults?.events[0]?.promoted).toBe("eu-west-1");
+    // Async: a write committed within the one-way trip before the crash had not arrived.
+    expect(faults?.lostWrites).toBeGreaterThan(0);
+    expect(faults?.events[0]?.rpoMs).toBeLessThanOrEqual(75 / 2 + 5);
   });
 });
