@@ -165,4 +165,23 @@ describe("a partition naming regions: bad input", () => {
     expect(found.map((i) => i.path)).toEqual(["timeline.1.sides"]);
     expect(found[0]?.message).toContain("both cut r-ap–primary between 3 and 6 ms");
   });
+
+  it("refuses a region named like a node in a side", () => {
+    const named = plan([{ at: 1, kind: "partition", for: 5, sides: [["primary"], ["us"]] }]);
+    const regions = named.regions as NonNullable<ScenarioInput["regions"]>;
+    const r = parseScenario({
+      ...named,
+      regions: {
+        ...regions,
+        list: [{ name: "primary" }, { name: "us" }, { name: "ap" }],
+        primary: "us",
+        rtt: {},
+      },
+      replication: { ...named.replication, replicas: [{ name: "r-ap", region: "ap" }] },
+    } as ScenarioInput);
+    expect(r.ok).toBe(false);
+    const found = r.ok ? [] : r.issues;
+    expect(found.map((i) => i.path)).toEqual(["timeline.0.sides.0.0"]);
+    expect(found[0]?.message).toContain("a node or a region, not both");
+  });
 });

@@ -88,7 +88,17 @@ function partitionIssues(
   const issues: Issue[] = [];
   sides.forEach((side, s) => {
     side.forEach((name, j) => {
-      if (name !== APP && !nodes.includes(name))
+      // A region named like a node (or app) would make the name ambiguous in a side.
+      if (
+        scenario.regions?.list.some((r) => r.name === name) &&
+        nodeNames(scenario).concat(APP).includes(name)
+      )
+        issues.push({
+          path: ["timeline", i, "sides", s, j],
+          message: `expected a name that is a node or a region, not both: rename the region ${name}`,
+          input: name,
+        });
+      else if (name !== APP && !nodes.includes(name))
         issues.push({
           path: ["timeline", i, "sides", s, j],
           message: `expected ${known}`,
