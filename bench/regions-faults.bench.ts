@@ -4,7 +4,8 @@
 // timeline a partition that cuts ap-south off, a primary crash with failover and
 // a delay spike on every application hop, placed at fixed shares of the run so
 // any run length has all three. CPU time, best of the runs; peak RSS of the
-// process (run it once at 3·10^5 and once at 10^6 requests: it must stay flat).
+// process (run it once at 3·10^5 and once at 10^6 requests and compare: see
+// bench/README.md for why it is not flat yet after a failover).
 //
 //   npm run build && npx tsx bench/regions-faults.bench.ts --dist
 //   npx tsx bench/regions-faults.bench.ts --dist --requests 300000 --runs 1
