@@ -71,6 +71,9 @@ export class RegionFront implements Service {
   /** Per region: the nodes its reads go to (one region's), and the next in turn. */
   private readonly readNodes: Service[][];
   private readonly remote: boolean[];
+  private readonly nodes: readonly RegionNode[];
+  /** Per node (in the order given): out of the read rotation (crashed, or left behind by a failover). */
+  private readonly nodeDown: boolean[];
   private readonly turn: number[];
   private readonly spare: Tracked[] = [];
 
@@ -85,13 +88,35 @@ export class RegionFront implements Service {
     this.map = map;
     this.writer = writer;
     this.figures = map.names.map(() => new RegionFigures());
+    this.nodes = nodes;
+    this.nodeDown = nodes.map(() => false);
     this.readNodes = [];
     this.remote = [];
     this.turn = map.names.map(() => 0);
-    for (let r = 0; r < map.names.length; r++) {
-      const chosen = nearestNodes(map, r, nodes);
-      this.readNodes.push(chosen.services);
-      this.remote.push(chosen.region !== r);
+    this.choose();
+  }
+
+  /**
+   * Takes node `node` (its index in the nodes given) out of the read rotation,
+   * or puts it back: each region's reads then go to the nearest region that
+   * still holds a node, as a health check or a failover leaves them.
+   *
+   * @remarks Since 0.2.0
+   */
+  setNodeDown(node: number, down: boolean): void {
+    if (this.nodeDown[node] === down) return;
+    this.nodeDown[node] = down;
+    this.choose();
+  }
+
+  /** Each region's read nodes: the nearest region's nodes that are up. */
+  private choose(): void {
+    const up = this.nodes.filter((_, i) => this.nodeDown[i] !== true);
+    for (let r = 0; r < this.map.names.length; r++) {
+      const chosen = nearestNodes(this.map, r, up);
+      this.readNodes[r] = chosen.services;
+      this.remote[r] = chosen.region !== r;
+      this.turn[r] = 0;
     }
   }
 

@@ -14,6 +14,7 @@ import type {
   VersionHolder,
   VersionOracle,
 } from "../../models/operation.js";
+import type { RegionFront } from "../../models/regions/local-reads.js";
 import type { Replication } from "../../models/replication/replication.js";
 import type { Router } from "../../models/routing/router.js";
 import type { PoolRows } from "../../models/server/buffer-pool-rows.js";
@@ -155,6 +156,13 @@ export interface SharedParts {
    * @remarks Since 0.2.0
    */
   routerBuilt?: (router: Router) => void;
+  /**
+   * Called with the region-local reads once they are built, so a crash or a
+   * failover takes a node out of their rotation too.
+   *
+   * @remarks Since 0.2.0
+   */
+  regionReadsBuilt?: (front: RegionFront) => void;
 }
 
 /**

@@ -7,6 +7,7 @@ import * as z from "zod";
 import { PrimaryFailover } from "../../models/faults/failover.js";
 import { NODE_DOWN, NodeGate } from "../../models/faults/node-gate.js";
 import type { Service } from "../../models/operation.js";
+import type { RegionFront } from "../../models/regions/local-reads.js";
 import type { Router } from "../../models/routing/router.js";
 import { roundFigure } from "../fields.js";
 import type { BuildContext, Component, Downstream, Way } from "./component.js";
@@ -78,8 +79,24 @@ function buildFaults(context: BuildContext, downstream: Downstream) {
   const replicaGates = gates.filter((_, i) => downstream.ways[i]?.role === "replica");
   const log = context.shared.replication;
   let router: Router | null = null;
+  let regionReads: RegionFront | null = null;
   context.shared.routerBuilt = (r) => {
     router = r;
+  };
+  context.shared.regionReadsBuilt = (front) => {
+    regionReads = front;
+  };
+  // Both read paths: the router's rotation, and with regions the region-local
+  // reads (their nodes are the ways: the primary first, then the replicas).
+  const rotation: ReadRotation = {
+    setReplicaDown(i, down) {
+      router?.setReplicaDown(i, down);
+      regionReads?.setNodeDown(i + 1, down);
+    },
+    primaryMoved() {
+      // The old primary's way now leads to the promoted node, which region reads reach directly.
+      regionReads?.setNodeDown(0, true);
+    },
   };
   const failovers = context.events("primary-crash").map((event) => ({
     event,
@@ -102,15 +119,17 @@ function buildFaults(context: BuildContext, downstream: Downstream) {
   // The other replicas still follow the dead primary (re-pointing them is not
   // modelled): they leave the read rotation when the new primary takes over.
   for (const { run } of failovers) {
-    run.onPromoted = (best) =>
+    run.onPromoted = (best) => {
+      rotation.primaryMoved();
       replicaWays.forEach((_, i) => {
-        if (i !== best) router?.setReplicaDown(i, true);
+        if (i !== best) rotation.setReplicaDown(i, true);
       });
+    };
   }
   const replicaRuns = context.events("replica-crash").map((event) => {
     const index = replicaWays.findIndex((w) => w.name === event.replica);
     const gate = replicaGates[index] as NodeGate;
-    return scheduleReplicaCrash(context, event, index, gate, () => router);
+    return scheduleReplicaCrash(context, event, index, gate, rotation);
   });
   const section = (nowMs: number) => {
     const rows: FaultRow[] = [
@@ -141,6 +160,13 @@ function nullableFigure(x: number | null): number | null {
 
 type Count = { failed: number; reached: boolean };
 
+/** What takes a node out of the reads' rotation: the router, and the region-local reads. */
+interface ReadRotation {
+  setReplicaDown(i: number, down: boolean): void;
+  /** The primary's endpoint now leads to the promoted replica. */
+  primaryMoved(): void;
+}
+
 interface ReplicaRun {
   readonly event: ReplicaCrash;
   readonly gate: NodeGate;
@@ -153,7 +179,7 @@ function scheduleReplicaCrash(
   event: ReplicaCrash,
   index: number,
   gate: NodeGate,
-  router: () => Router | null,
+  rotation: ReadRotation,
 ): ReplicaRun {
   const { sim } = context;
   const log = context.shared.replication;
@@ -165,13 +191,13 @@ function scheduleReplicaCrash(
   });
   // Back before its health check failed: the router never noticed.
   if (event.for === undefined || event.detection < event.for) {
-    sim.at(event.at + event.detection, () => router()?.setReplicaDown(index, true));
+    sim.at(event.at + event.detection, () => rotation.setReplicaDown(index, true));
   }
   if (event.for !== undefined) {
     sim.at(event.at + event.for, () => {
       state.backMs = sim.now;
       gate.restoreOriginal();
-      router()?.setReplicaDown(index, false);
+      rotation.setReplicaDown(index, false);
     });
   }
   return { event, gate, state };

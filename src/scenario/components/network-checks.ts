@@ -5,6 +5,7 @@
 import type * as z from "zod";
 import type { ParsedScenario } from "./component.js";
 import { APP, type NetworkEvent, separates } from "./network-links.js";
+import { expandSides } from "./partition-regions.js";
 import { replicaNames } from "./replica-outage.js";
 import { clusterCount } from "./sharding-section.js";
 
@@ -29,17 +30,20 @@ type Issue = { path: (string | number)[]; message: string; input: unknown };
 export function checkNetworkEvents(scenario: ParsedScenario, ctx: z.RefinementCtx): void {
   const nodes = nodeNames(scenario);
   const known = `"app" or a node: ${nodes.join(", ")}`;
+  const regions = scenario.regions?.list.map((x) => x.name) ?? [];
+  const knownSide = regions.length === 0 ? known : `${known}, or a region: ${regions.join(", ")}`;
   const issues: Issue[] = [];
   const timeline = scenario.timeline ?? [];
   timeline.forEach((e, i) => {
     if (e.kind === "delay-spike" && e.between !== undefined) {
       issues.push(...spikeIssues(e.between, nodes, known, i));
     }
-    if (e.kind === "partition") issues.push(...partitionIssues(e.sides, nodes, known, i));
+    if (e.kind === "partition")
+      issues.push(...partitionIssues(scenario, e.sides, [...nodes, ...regions], knownSide, i));
     if (e.kind === "pooler-restart") issues.push(...restartIssues(scenario, e.node, nodes, i));
   });
   issues.push(...restartOverlaps(timeline));
-  issues.push(...overlapIssues(timeline));
+  issues.push(...overlapIssues(scenario, timeline));
   for (const issue of issues) ctx.addIssue({ code: "custom", ...issue });
 }
 
@@ -75,6 +79,7 @@ function spikeIssues(
 }
 
 function partitionIssues(
+  scenario: ParsedScenario,
   sides: readonly [readonly string[], readonly string[]],
   nodes: readonly string[],
   known: string,
@@ -83,7 +88,17 @@ function partitionIssues(
   const issues: Issue[] = [];
   sides.forEach((side, s) => {
     side.forEach((name, j) => {
-      if (name !== APP && !nodes.includes(name))
+      // A region named like a node (or app) would make the name ambiguous in a side.
+      if (
+        scenario.regions?.list.some((r) => r.name === name) &&
+        nodeNames(scenario).concat(APP).includes(name)
+      )
+        issues.push({
+          path: ["timeline", i, "sides", s, j],
+          message: `expected a name that is a node or a region, not both: rename the region ${name}`,
+          input: name,
+        });
+      else if (name !== APP && !nodes.includes(name))
         issues.push({
           path: ["timeline", i, "sides", s, j],
           message: `expected ${known}`,
@@ -91,15 +106,30 @@ function partitionIssues(
         });
     });
   });
+  if (issues.length > 0) return issues;
   sides[1].forEach((name, j) => {
-    if (sides[0].includes(name))
-      issues.push({
-        path: ["timeline", i, "sides", 1, j],
-        message: "expected a name on one side only: it is on both",
-        input: name,
-      });
+    const other = sides[0].find((left) => overlaps(scenario, left, name));
+    if (other === undefined) return;
+    issues.push({
+      path: ["timeline", i, "sides", 1, j],
+      message:
+        other === name
+          ? "expected a name on one side only: it is on both"
+          : `expected sides that share nothing: ${name} and ${other} (on the other side) both hold ${shared(scenario, other, name)}`,
+      input: name,
+    });
   });
   return issues;
+}
+
+/** Whether two names of a partition's sides hold something in common (a region holds its nodes and its application). */
+function overlaps(scenario: ParsedScenario, a: string, b: string): boolean {
+  return a === b || shared(scenario, a, b) !== "";
+}
+
+function shared(scenario: ParsedScenario, a: string, b: string): string {
+  const [left, right] = expandSides(scenario, [[a], [b]]);
+  return left.filter((x) => right.includes(x)).join(", ");
 }
 
 function restartIssues(
@@ -149,7 +179,10 @@ function restartOverlaps(timeline: readonly { readonly kind: string }[]): Issue[
 }
 
 /** Two partitions that cut one link over overlapping windows contradict each other. */
-function overlapIssues(timeline: readonly { readonly kind: string }[]): Issue[] {
+function overlapIssues(
+  scenario: ParsedScenario,
+  timeline: readonly { readonly kind: string }[],
+): Issue[] {
   const parts = timeline.flatMap((e, i) =>
     e.kind === "partition" ? [{ e: e as Extract<NetworkEvent, { kind: "partition" }>, i }] : [],
   );
@@ -157,7 +190,9 @@ function overlapIssues(timeline: readonly { readonly kind: string }[]): Issue[] 
   for (const [k, x] of parts.entries()) {
     for (const y of parts.slice(k + 1)) {
       const overlap = x.e.at < y.e.at + y.e.for && y.e.at < x.e.at + x.e.for;
-      const link = overlap ? sharedLink(x.e.sides, y.e.sides) : undefined;
+      const link = overlap
+        ? sharedLink(expandSides(scenario, x.e.sides), expandSides(scenario, y.e.sides))
+        : undefined;
       if (link === undefined) continue;
       issues.push({
         path: ["timeline", y.i, "sides"],

@@ -13,6 +13,7 @@ import {
   networkEvents,
   unreachableWindows,
 } from "./network-links.js";
+import { expandedNetworkEvents } from "./partition-regions.js";
 
 /**
  * The replication link `primary`–`replica`'s round trip under the timeline's
@@ -55,7 +56,7 @@ export function linkOutages(
   replica: string,
   own: readonly { readonly fromMs: number; readonly toMs: number }[],
 ): { fromMs: number; toMs: number }[] {
-  const { cuts } = linkFaults(networkEvents(context.scenario.timeline), primary, replica);
+  const { cuts } = linkFaults(expandedNetworkEvents(context.scenario), primary, replica);
   return mergeWindows([...own, ...cuts]);
 }
 

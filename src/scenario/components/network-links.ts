@@ -31,6 +31,11 @@ export interface SpikeWindow extends LinkWindow {
 /** @internal A partition across one link. */
 export interface CutWindow extends LinkWindow {
   readonly driverTimeoutMs: number;
+  /**
+   * On the application's hop in a plan with regions: per region (index), whether
+   * its sessions are cut from the node; null when every session is.
+   */
+  readonly sessionRegions: readonly boolean[] | null;
   readonly healthCheck: Partition["healthCheck"];
 }
 
@@ -65,11 +70,18 @@ function names(between: readonly [string, string], a: string, b: string): boolea
 
 /**
  * The faults on the link `a`–`b`. A spike without `between` is on every link
- * from the application (`a` = `app`).
+ * from the application (`a` = `app`). With `regions` (their names; the
+ * partitions' sides expanded by partition-regions.ts), a cut of the
+ * application's hop says which regions' sessions it cuts.
  *
  * @internal
  */
-export function linkFaults(events: readonly NetworkEvent[], a: string, b: string): LinkFaults {
+export function linkFaults(
+  events: readonly NetworkEvent[],
+  a: string,
+  b: string,
+  regions: readonly string[] | null = null,
+): LinkFaults {
   const spikes: SpikeWindow[] = [];
   const cuts: CutWindow[] = [];
   events.forEach((e, event) => {
@@ -77,12 +89,32 @@ export function linkFaults(events: readonly NetworkEvent[], a: string, b: string
     if (e.kind === "delay-spike") {
       const on = e.between === undefined ? a === APP : names(e.between, a, b);
       if (on) spikes.push({ ...window, extra: e.extra });
-    } else if (e.kind === "partition" && separates(e.sides, a, b)) {
-      cuts.push({ ...window, driverTimeoutMs: e.driverTimeout, healthCheck: e.healthCheck });
+    } else if (e.kind === "partition") {
+      const sessionRegions = cutRegions(e.sides, a, b, regions);
+      if (sessionRegions === null ? !separates(e.sides, a, b) : !sessionRegions.includes(true))
+        return;
+      const all = sessionRegions === null || sessionRegions.every(Boolean);
+      cuts.push({
+        ...window,
+        driverTimeoutMs: e.driverTimeout,
+        healthCheck: e.healthCheck,
+        sessionRegions: all ? null : sessionRegions,
+      });
     }
   });
   const byStart = (x: LinkWindow, y: LinkWindow) => x.fromMs - y.fromMs;
   return { spikes: spikes.sort(byStart), cuts: cuts.sort(byStart) };
+}
+
+/** Per region, whether a partition cuts that region's sessions from node `b` (null: not an application hop with regions). */
+function cutRegions(
+  sides: readonly [readonly string[], readonly string[]],
+  a: string,
+  b: string,
+  regions: readonly string[] | null,
+): boolean[] | null {
+  if (a !== APP || regions === null) return null;
+  return regions.map((region) => separates(sides, `${APP}@${region}`, b));
 }
 
 /**

@@ -47,6 +47,8 @@ export class FaultyPort implements ServerPort {
   private readonly counts: readonly EventCounts[];
   /** Round trips a connection set-up makes (each pays a spike's extra). */
   private readonly connectRoundTrips: number;
+  /** A session's region, in a plan with regions (a cut may hold only some regions' sessions). */
+  private readonly regionOf: ((session: number) => number) | null;
 
   constructor(
     sim: Simulation,
@@ -56,6 +58,7 @@ export class FaultyPort implements ServerPort {
       readonly compile: (spec: SpikeWindow["extra"]) => Sampler;
       readonly counts: readonly EventCounts[];
       readonly connectRoundTrips: number;
+      readonly regionOf?: ((session: number) => number) | null;
     },
   ) {
     this.sim = sim;
@@ -66,6 +69,7 @@ export class FaultyPort implements ServerPort {
     this.rng = sim.rng(`network.${inner.name}`);
     this.counts = parts.counts;
     this.connectRoundTrips = parts.connectRoundTrips;
+    this.regionOf = parts.regionOf ?? null;
   }
 
   connect(done: (conn: PortConnection | null, error: ErrorKind | null) => void): void {
@@ -75,7 +79,8 @@ export class FaultyPort implements ServerPort {
       if (extra === 0) this.inner.connect(done);
       else this.sim.schedule(extra, () => this.inner.connect(done));
     };
-    this.across(sentMs, go, () => done(null, NETWORK_TIMEOUT));
+    // A pool's connection serves every region's sessions: only a cut of them all holds its set-up.
+    this.across(sentMs, -1, go, () => done(null, NETWORK_TIMEOUT));
   }
 
   disconnect(conn: PortConnection): void {
@@ -100,15 +105,16 @@ export class FaultyPort implements ServerPort {
       );
     };
     if (index > 0) go();
-    else this.across(this.sim.now, go, () => done(NETWORK_TIMEOUT));
+    else
+      this.across(this.sim.now, this.regionOf?.(op.session) ?? -1, go, () => done(NETWORK_TIMEOUT));
   }
 
   /**
    * Sends now if the link carries traffic; else holds until it heals (and
    * sends then) or until the driver's timeout, counted from `sentMs`, fails it.
    */
-  private across(sentMs: number, send: () => void, fail: () => void): void {
-    const cut = this.cutAt(this.sim.now);
+  private across(sentMs: number, region: number, send: () => void, fail: () => void): void {
+    const cut = this.cutAt(this.sim.now, region);
     if (cut === undefined) {
       send();
       return;
@@ -117,7 +123,7 @@ export class FaultyPort implements ServerPort {
     const deadline = sentMs + cut.driverTimeoutMs;
     if (cut.toMs < deadline) {
       counts.held++;
-      this.sim.at(cut.toMs, () => this.across(sentMs, send, fail));
+      this.sim.at(cut.toMs, () => this.across(sentMs, region, send, fail));
       return;
     }
     this.sim.at(deadline, () => {
@@ -126,8 +132,12 @@ export class FaultyPort implements ServerPort {
     });
   }
 
-  private cutAt(now: number): CutWindow | undefined {
-    for (const c of this.faults.cuts) if (now >= c.fromMs && now < c.toMs) return c;
+  /** The cut holding the link now for a session of `region` (−1: a set-up, cut only with every region). */
+  private cutAt(now: number, region: number): CutWindow | undefined {
+    for (const c of this.faults.cuts) {
+      if (now < c.fromMs || now >= c.toMs) continue;
+      if (c.sessionRegions === null || c.sessionRegions[region] === true) return c;
+    }
     return undefined;
   }
 

@@ -24,6 +24,7 @@ import {
 } from "./network-links.js";
 import { EventCounts, FaultyPort, NETWORK_TIMEOUT } from "./network-port.js";
 import { PartitionEvent } from "./partition.js";
+import { expandedNetworkEvents, regionNames } from "./partition-regions.js";
 import { PoolerRestartEvent } from "./pooler-restart.js";
 import {
   CONNECTION_REFUSED,
@@ -31,6 +32,7 @@ import {
   type RestartWindow,
   SERVER_CLOSED,
 } from "./pooler-restart-port.js";
+import { regionMap } from "./regions-map.js";
 
 /**
  * One network event's row in the report: its window and what it did to the
@@ -105,20 +107,30 @@ export const network: Component<typeof NetworkSection, typeof NetworkReportSecti
   estimate: (scenario, run) => networkEstimate(networkEvents(scenario.timeline), run.totalMs),
   combine: (sections) => combineNetwork(sections as readonly NetworkReport[]),
   build(context, downstream) {
-    const events = networkEvents(context.scenario.timeline);
-    if (events.length === 0) return { downstream };
+    const given = networkEvents(context.scenario.timeline);
+    if (given.length === 0) return { downstream };
+    // The links take the sides expanded over the regions; the report's rows, the sides as given.
+    const events = expandedNetworkEvents(context.scenario);
     const { sim, compile, scenario } = context;
+    const regions = regionNames(scenario);
+    const map = regionMap(context);
+    const regionOf = map === null ? null : (session: number) => map.regionOf(session);
     const counts = events.map(() => new EventCounts());
     const ways = downstream.ways.map((way): Way => {
       const restarts = restartsOf(events, way.name);
-      const faults = linkFaults(events, APP, way.name);
+      const faults = linkFaults(events, APP, way.name, regions);
       if (restarts.length === 0 && isClear(faults)) return way;
       let port = way.port;
       if (restarts.length > 0) {
         dropServersAt(sim, way.port, restarts);
         port = new RestartingPort(sim, port, restarts, counts);
       }
-      const parts = { compile, counts, connectRoundTrips: scenario.client.connectRoundTrips };
+      const parts = {
+        compile,
+        counts,
+        connectRoundTrips: scenario.client.connectRoundTrips,
+        regionOf,
+      };
       if (!isClear(faults)) port = new FaultyPort(sim, port, faults, parts);
       return { ...way, port };
     });
@@ -129,7 +141,7 @@ export const network: Component<typeof NetworkSection, typeof NetworkReportSecti
           for (const c of counts) c.reset();
         },
         section: (): NetworkReport => ({
-          events: events.map((e, i) => eventRow(e, counts[i] as EventCounts)),
+          events: given.map((e, i) => eventRow(e, counts[i] as EventCounts)),
         }),
       },
     };

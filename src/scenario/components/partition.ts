@@ -13,8 +13,10 @@ const side = () => z.array(z.string().min(1)).min(1).max(10_000);
 /**
  * `{ at, kind: "partition", for, sides: [[…], […]] }`: from `at` for `for`,
  * nothing crosses between a name of one side and a name of the other. Names
- * are node names (`primary`, `replica-1`, `s0/primary`, …) and `app` (the
- * application with its drivers, poolers and proxy).
+ * are node names (`primary`, `replica-1`, `s0/primary`, …), `app` (the
+ * application with its drivers, poolers and proxy) and, with a `regions`
+ * section, region names: a region stands for its sessions and its nodes
+ * (partition-regions.ts).
  *
  * @remarks Since 0.2.0
  */
@@ -25,7 +27,9 @@ export const PartitionEvent = timedEvent(
     for: DurationSchema.describe("How long the partition lasts"),
     sides: z
       .tuple([side(), side()])
-      .describe('The two sides: node names and "app" (the application, its poolers and proxy)'),
+      .describe(
+        'The two sides: node names, "app" (the application, its poolers and proxy) and, with a regions section, region names (everything in the region: its sessions and its nodes)',
+      ),
     driverTimeout: DurationSchema.default(924_600).describe(
       "How long the application's driver waits on a link that carries nothing before it fails the operation with network_timeout. libpq and JDBC set no such timeout by default, so the kernel's TCP retransmissions decide: about 924.6 s with Linux's default tcp_retries2 = 15 (docs/networking/ip-sysctl.rst); set libpq's tcp_user_timeout or JDBC's socketTimeout to shorten it",
     ),

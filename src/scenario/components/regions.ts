@@ -62,6 +62,7 @@ export const regions: Component<typeof RegionsSection, typeof RegionsReportSecti
       service: way.service as Service,
     }));
     const front = new RegionFront(context.sim, map, writer, nodes);
+    context.shared.regionReadsBuilt?.(front);
     labelBoxes(context.graph, downstream.ways, where, map);
     const replicaNames = downstream.ways.filter((w) => w.role === "replica").map((w) => w.name);
     const regionOfReplica = replicaRegions(context.scenario);
