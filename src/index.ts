@@ -23,6 +23,7 @@ export {
   diagnose,
   type Evidence,
   type FailureModel,
+  FailureModelSchema,
   formatAdvice,
   formatSearch,
   gatherEvidence,
