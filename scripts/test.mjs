@@ -56,7 +56,10 @@ const afterBuild = (name, cmd, args) =>
 
 const results = await Promise.all([
   step("typecheck", "npx", ["tsc", "--noEmit"]),
-  step("typecheck playground", "npx", ["tsc", "--noEmit", "-p", "playground"]),
+  // The page is checked against the built package's declarations, as a user's page
+  // would be (playground/tsconfig.json maps `dbsim` to dist/index.d.ts): seconds,
+  // where checking it against the source type-checked the whole library again.
+  afterBuild("typecheck playground", "npx", ["tsc", "--noEmit", "-p", "playground"]),
   step("lint", "npx", ["biome", "check", "."]),
   build,
   step("docs", "npx", ["typedoc"]),

@@ -173,7 +173,7 @@ function countWhere<T>(xs: readonly T[], p: (x: T) => boolean): number {
 
 describe("pooled and proxied runs", () => {
   test.prop([pooledOrProxied], {
-    numRuns: 200,
+    numRuns: 120,
     examples: [[RESERVE_TIMER_ROUNDING], [RESERVE_LOGIN_RETRY]],
   })("reach their end: no run is stuck at one instant", (scenario) => {
     // Act
@@ -184,7 +184,7 @@ describe("pooled and proxied runs", () => {
 });
 
 describe("connection limits", () => {
-  test.prop([pooledOrProxied], { numRuns: 200, examples: [[MIN_POOL_OVER_MAX_DB]] })(
+  test.prop([pooledOrProxied], { numRuns: 120, examples: [[MIN_POOL_OVER_MAX_DB]] })(
     "are never exceeded",
     (scenario) => {
       // Act
@@ -250,7 +250,7 @@ describe("connection limits", () => {
 });
 
 describe("accounting", () => {
-  test.prop([pooledOrProxied], { numRuns: 150 })(
+  test.prop([pooledOrProxied], { numRuns: 90 })(
     "every operation is in the history once, and the report's counts are the history's",
     (scenario) => {
       // Arrange
@@ -389,7 +389,7 @@ function statementModeRun(r: ScenarioRun): StatementModeRun {
 }
 
 describe("statement mode", () => {
-  test.prop([statementMode], { numRuns: 100 })(
+  test.prop([statementMode], { numRuns: 60 })(
     "refuses every multi-statement transaction and no single statement",
     (scenario) => {
       // Arrange
@@ -483,7 +483,7 @@ function sessionStateRun(r: ScenarioRun): SessionStateRun {
 }
 
 describe("session state", () => {
-  test.prop([withSessionState], { numRuns: 150 })(
+  test.prop([withSessionState], { numRuns: 90 })(
     "transaction and statement modes break it (protocol-level PREPARE only without max_prepared_statements); session mode never",
     (scenario) => {
       // Arrange
@@ -515,7 +515,7 @@ describe("session state", () => {
 });
 
 describe("determinism", () => {
-  test.prop([pooledOrProxied], { numRuns: 100 })(
+  test.prop([pooledOrProxied], { numRuns: 60 })(
     "two runs give byte-identical reports; recording the history changes nothing",
     (scenario) => {
       // Act

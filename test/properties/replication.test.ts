@@ -140,7 +140,7 @@ function stressed(options: ArbScenarioOptions): fc.Arbitrary<ScenarioInput> {
 describe("read your writes by LSN", () => {
   test.prop(
     [stressed({ consistency: { policy: "read-your-writes", by: "lsn" }, replication: "always" })],
-    { numRuns: 200, examples: [[PROXY_COMPLETION_STAMP]] },
+    { numRuns: 120, examples: [[PROXY_COMPLETION_STAMP]] },
   )("no read misses its session's own completed write", (scenario) => {
     // Act
     const result = checkReadYourWrites(historyOf(scenario));
@@ -162,7 +162,7 @@ describe("monotonic reads", () => {
         maxReplicationLag: "never",
       }),
     ],
-    { numRuns: 150 },
+    { numRuns: 90 },
   )(
     "by pinning, without lag shunning: no read lacks a write an earlier read observed, on any key",
     (scenario) => {
@@ -176,7 +176,7 @@ describe("monotonic reads", () => {
   // By LSN, shunning is harmless: whatever node serves the read must have applied
   // the session's largest snapshot LSN so far (the primary always has).
   test.prop([stressed({ consistency: { policy: "monotonic-reads", by: "lsn" } })], {
-    numRuns: 150,
+    numRuns: 90,
     examples: [[EQUAL_INSTANTS]],
   })("by LSN: no read lacks a write an earlier read observed, on any key", (scenario) => {
     // Act
@@ -191,7 +191,7 @@ describe("monotonic writes and writes follow reads", () => {
   // of its log: whatever the routing and the replication mode, a session's later
   // write gets a larger LSN than its earlier writes and than anything it has read,
   // and every read returns exactly its key's version as of its snapshot LSN.
-  test.prop([fc.oneof(arbScenario(), stressed({ replication: "always" }))], { numRuns: 200 })(
+  test.prop([fc.oneof(arbScenario(), stressed({ replication: "always" }))], { numRuns: 120 })(
     "hold for every scenario (both parts of monotonic writes)",
     (scenario) => {
       // Arrange
@@ -288,7 +288,7 @@ describe("the report's consistency counts", () => {
   test.prop(
     [fc.oneof(arbScenario({ replication: "always" }), stressed({ replication: "always" }))],
     {
-      numRuns: 150,
+      numRuns: 90,
       examples: [[WRITES_IN_FLIGHT_AT_END], [PROXY_COMPLETION_STAMP], [EQUAL_INSTANTS]],
     },
   )("equal the offline checkers' on the measured window of the history", (scenario) => {
