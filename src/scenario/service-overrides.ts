@@ -4,6 +4,7 @@
 import type * as z from "zod";
 import { patchedService } from "./components/services-section.js";
 import { type Scenario, ScenarioSchema } from "./schema.js";
+import { patchIssues } from "./shard-overrides.js";
 import { mergePatch } from "./variants.js";
 
 /** @internal Service `i`'s scenario: the plan's with its own sections merged in. */
@@ -20,11 +21,6 @@ export function serviceOverrideIssues(scenario: Scenario): z.core.$ZodIssue[] {
   const list = scenario.services?.list ?? [];
   return list.flatMap((_, i) => {
     const patched = patchedService(scenario, i, mergePatch);
-    if (patched === scenario) return [];
-    const result = ScenarioSchema.safeParse(patched, { reportInput: true });
-    if (result.success) return [];
-    return result.error.issues.map(
-      (issue) => ({ ...issue, path: ["services", "list", i, ...issue.path] }) as z.core.$ZodIssue,
-    );
+    return patched === scenario ? [] : patchIssues(patched, ["services", "list", i]);
   });
 }

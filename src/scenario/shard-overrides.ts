@@ -45,12 +45,22 @@ export function shardScenario(scenario: Scenario, index: number): Scenario {
  */
 export function shardOverrideIssues(scenario: Scenario): z.core.$ZodIssue[] {
   const overrides = scenario.sharding?.overrides ?? [];
-  return overrides.flatMap((_, i) => {
-    const result = ScenarioSchema.safeParse(patched(scenario, i), { reportInput: true });
-    if (result.success) return [];
-    return result.error.issues.map(
-      (issue) =>
-        ({ ...issue, path: ["sharding", "overrides", i, ...issue.path] }) as z.core.$ZodIssue,
-    );
-  });
+  return overrides.flatMap((_, i) =>
+    patchIssues(patched(scenario, i), ["sharding", "overrides", i]),
+  );
+}
+
+/**
+ * @internal The problems of a patched scenario (a shard's, a service's) as a
+ * whole scenario, each under `prefix`, the place of the patch.
+ */
+export function patchIssues(
+  patchedScenario: unknown,
+  prefix: readonly (string | number)[],
+): z.core.$ZodIssue[] {
+  const result = ScenarioSchema.safeParse(patchedScenario, { reportInput: true });
+  if (result.success) return [];
+  return result.error.issues.map(
+    (issue) => ({ ...issue, path: [...prefix, ...issue.path] }) as z.core.$ZodIssue,
+  );
 }
