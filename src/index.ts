@@ -337,7 +337,12 @@ export {
   type PriceGroup,
 } from "./models/server/price-list.data.js";
 export { listPrice, listPrices, type PriceListSection } from "./models/server/price-list.js";
-export { type CommitHook, DatabaseServer, type ServerConfig } from "./models/server/server.js";
+export {
+  type CommitHook,
+  type CommitObserver,
+  DatabaseServer,
+  type ServerConfig,
+} from "./models/server/server.js";
 export {
   type ServerMechanisms,
   ServerTransaction,

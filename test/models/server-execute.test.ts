@@ -86,6 +86,32 @@ describe("DatabaseServer.execute through the pipeline", () => {
     expect(wal.flushes).toBe(2);
   });
 
+  it("commit observers see every commit in LSN order, before the hook, and never hold the acknowledgement", () => {
+    const sim = new Simulation();
+    const { server } = node(sim);
+    const seen: string[] = [];
+    server.observeCommits((lsn, key) => seen.push(`a${lsn}:${key}`));
+    server.observeCommits((lsn) => seen.push(`b${lsn}`));
+    server.onCommit((lsn, _key, _version, ack) => {
+      seen.push(`hook${lsn}`);
+      ack();
+    });
+    const log: { at: number; error: string | null }[] = [];
+    runAll(sim, server, new Operation(0, 0, "write", 4, 1, 0), log);
+    runAll(sim, server, new Operation(1, 1, "write", 7, 1, 0), log);
+    sim.run();
+    // Two commits, each seen by both observers in the order added, then by the hook.
+    expect(seen).toEqual(["a1:4", "b1", "hook1", "a2:7", "b2", "hook2"]);
+    // The hook acks at once: each write ends at its CPU + flush, as with no observer at all.
+    const bare = new Simulation();
+    const plain = node(bare).server;
+    const plainLog: { at: number; error: string | null }[] = [];
+    runAll(bare, plain, new Operation(0, 0, "write", 4, 1, 0), plainLog);
+    runAll(bare, plain, new Operation(1, 1, "write", 7, 1, 0), plainLog);
+    bare.run();
+    expect(log).toEqual(plainLog);
+  });
+
   it("a read-only transaction does not flush the log", () => {
     const sim = new Simulation();
     const { server, wal } = node(sim);

@@ -79,6 +79,20 @@ export type CommitHook = (
   rows: RowWrites | null,
 ) => void;
 
+/**
+ * A consumer of a server's commits: the commit's LSN, the key and version it
+ * wrote (the last row's, for a transaction), and every row a multi-row
+ * transaction wrote (null for one row).
+ *
+ * @remarks Since 0.2.0
+ */
+export type CommitObserver = (
+  lsn: number,
+  key: number,
+  version: number,
+  rows: RowWrites | null,
+) => void;
+
 /** The token a server hands out for a connection (it counts connections, not identities). */
 const SERVER_CONNECTION: PortConnection = Object.freeze({ server: true });
 
@@ -121,6 +135,8 @@ export class DatabaseServer implements ServerPort {
   private readonly sim: Simulation;
   private readonly rng: RandomStream;
   private commitHook: CommitHook | null = null;
+  /** Who sees every commit without holding its acknowledgement back (CQRS projections); null for none. */
+  private commitObservers: CommitObserver[] | null = null;
   /** Statements in service by the virtual time they finish at (ties: the first started first). */
   private readonly heap = new MinHeap<() => void>();
   private virtual = 0;
@@ -347,6 +363,7 @@ export class DatabaseServer implements ServerPort {
   commit(key: number, done: (version: number, lsn: number) => void): void {
     const version = this.write(key);
     const lsn = this.lsn;
+    if (this.commitObservers !== null) this.notifyCommit(lsn, key, version, null);
     if (this.commitHook === null) done(version, lsn);
     else this.commitHook(lsn, key, version, () => done(version, lsn), null);
   }
@@ -375,8 +392,14 @@ export class DatabaseServer implements ServerPort {
       op.writtenRows = written;
       done(null);
     };
+    if (this.commitObservers !== null) this.notifyCommit(lsn, op.key, version, written);
     if (this.commitHook === null) settle();
     else this.commitHook(lsn, op.key, version, settle, written);
+  }
+
+  private notifyCommit(lsn: number, key: number, version: number, rows: RowWrites | null): void {
+    for (const observe of this.commitObservers as CommitObserver[])
+      observe(lsn, key, version, rows);
   }
 
   /**
@@ -388,13 +411,15 @@ export class DatabaseServer implements ServerPort {
   }
 
   /**
-   * The hook installed by {@link DatabaseServer.onCommit}, so a second consumer
-   * of the log (a CQRS projection) can chain it.
+   * Adds a consumer of the commit log that sees every commit, in LSN order, as
+   * it is made, without holding its acknowledgement back (a CQRS projection);
+   * observers run in the order added, before the commit hook.
    *
    * @remarks Since 0.2.0
    */
-  get installedCommitHook(): CommitHook | null {
-    return this.commitHook;
+  observeCommits(observer: CommitObserver): void {
+    this.commitObservers ??= [];
+    this.commitObservers.push(observer);
   }
 
   /** A replica makes a replicated write visible: `key` takes `version`, the applied LSN becomes `lsn`. */

@@ -43,11 +43,8 @@ export function buildCqrs(context: BuildContext, c: CqrsSpec, commandSide: Servi
     );
     return { projection, serves: p.serves, queries: 0, staleQueries: 0 };
   });
-  const previous = primary.installedCommitHook;
-  primary.onCommit((lsn, key, version, ack, rows) => {
+  primary.observeCommits((lsn, key, version, rows) => {
     for (const t of targets) t.projection.commit(lsn, key, version, rows);
-    if (previous === null) ack();
-    else previous(lsn, key, version, ack, rows);
   });
   const query = compile(c.queryTime);
   const queryRng = sim.rng("cqrs.query");
