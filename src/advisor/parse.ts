@@ -1,7 +1,6 @@
 // Untrusted JSON into a resolved profile, or a list of problems that each name
 // the path, the value found and what was expected (the scenario's ScenarioIssue shape).
 import type * as z from "zod";
-import { MAX_NESTING_DEPTH, tooDeepAt } from "../latency/nesting.js";
 import { formatIssue, readJsonInput, type ScenarioIssue } from "../scenario/parse.js";
 import { type Plan, type PlanInput, PlanSchema, type Profile, ProfileSchema } from "./profile.js";
 
@@ -42,10 +41,6 @@ export function parseProfile(input: unknown): ProfileParseResult {
   const read = readJsonInput(input);
   if (!read.ok) return { ok: false, issues: [read.issue] };
   const value = read.value;
-  const deep = tooDeepAt(value, MAX_NESTING_DEPTH);
-  if (deep !== undefined) {
-    return fail(deep.map(String).join("."), "too_deep", "expected input nested less deeply");
-  }
   try {
     const result = ProfileSchema.safeParse(value, { reportInput: true });
     if (result.success) return { ok: true, profile: result.data };

@@ -3,7 +3,6 @@
 // and what was expected. Every point's scenario is validated before anything
 // runs, so a sweep never fails an hour in on its last point.
 import type * as z from "zod";
-import { MAX_NESTING_DEPTH, tooDeepAt } from "../latency/nesting.js";
 import {
   builtinScenario,
   builtinScenarioNames,
@@ -76,16 +75,6 @@ export function parseExperiment(input: unknown): ExperimentParseResult {
   const read = readJsonInput(input);
   if (!read.ok) return fail([read.issue]);
   const value = read.value;
-  const deep = tooDeepAt(value, MAX_NESTING_DEPTH);
-  if (deep !== undefined) {
-    return fail([
-      {
-        path: deep.map(String).join("."),
-        code: "too_deep",
-        message: `expected input nested at most ${MAX_NESTING_DEPTH} levels deep; got more`,
-      },
-    ]);
-  }
   const parsed = ExperimentSchema.safeParse(value, { reportInput: true });
   if (!parsed.success) return fail(parsed.error.issues.map(toIssue));
   const experiment = parsed.data;

@@ -54,7 +54,8 @@ export class ScenarioError extends Error {
 
 /**
  * Reads `input` as JSON when it is text, or takes it as already parsed; a
- * malformed text is one `invalid_json` issue at the root. Shared by the scenario,
+ * malformed text is one `invalid_json` issue at the root, and a value nested
+ * deeper than zod can walk one `too_deep` issue at its path. Shared by the scenario,
  * experiment and profile parsers.
  *
  * @internal
@@ -64,16 +65,32 @@ export function readJsonInput(
 ):
   | { readonly ok: true; readonly value: unknown }
   | { readonly ok: false; readonly issue: ScenarioIssue } {
-  if (typeof input !== "string") return { ok: true, value: input };
-  try {
-    return { ok: true, value: JSON.parse(input) };
-  } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    return {
-      ok: false,
-      issue: { path: "", code: "invalid_json", message: `malformed JSON: ${detail}` },
-    };
+  let value: unknown = input;
+  if (typeof input === "string") {
+    try {
+      value = JSON.parse(input);
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      return {
+        ok: false,
+        issue: { path: "", code: "invalid_json", message: `malformed JSON: ${detail}` },
+      };
+    }
   }
+  try {
+    // zod walks nested input recursively: measure the depth first, without recursion,
+    // so a deeply nested file is an issue rather than a stack overflow.
+    const deep = tooDeepAt(value, MAX_NESTING_DEPTH);
+    return deep === undefined ? { ok: true, value } : { ok: false, issue: tooDeepIssue(deep) };
+  } catch (error) {
+    return { ok: false, issue: cannotValidate(error) };
+  }
+}
+
+/** The issue of an input that trips a check nobody foresaw (a getter that throws, say). */
+function cannotValidate(error: unknown): ScenarioIssue {
+  const detail = error instanceof Error ? error.message : safeString(error);
+  return { path: "", code: "invalid_input", message: `cannot be validated: ${detail}` };
 }
 
 /**
@@ -96,10 +113,6 @@ export function parseScenario(input: unknown): ParseResult {
   if (!read.ok) return { ok: false, issues: [read.issue] };
   const value = read.value;
   try {
-    // zod walks nested input recursively: measure the depth first, without recursion,
-    // so a deeply nested file is an issue rather than a stack overflow.
-    const deep = tooDeepAt(value, MAX_NESTING_DEPTH);
-    if (deep !== undefined) return { ok: false, issues: [tooDeepIssue(deep)] };
     const result = ScenarioSchema.safeParse(value, { reportInput: true });
     if (result.success) {
       // Each shard's overrides, checked as the whole scenario they make for it.
@@ -111,11 +124,7 @@ export function parseScenario(input: unknown): ParseResult {
   } catch (error) {
     // The promise is "never throws": an input that trips a check nobody foresaw (a
     // getter that throws, say) is still reported as an issue, not an exception.
-    const detail = error instanceof Error ? error.message : safeString(error);
-    return {
-      ok: false,
-      issues: [{ path: "", code: "invalid_input", message: `cannot be validated: ${detail}` }],
-    };
+    return { ok: false, issues: [cannotValidate(error)] };
   }
 }
 

@@ -7,6 +7,8 @@ import {
   distributionMean,
   LatencyError,
   mergePatch,
+  parseExperiment,
+  parseProfile,
   parseScenario,
   resolveLatencyTable,
   resolveVariants,
@@ -43,6 +45,17 @@ describe("parseScenario never throws (10a)", () => {
     expect(issue.code).toBe("too_deep");
     expect(issue.path.startsWith("workload.rate.0.0")).toBe(true);
     expect(issue.message).toContain("64 levels");
+  });
+
+  it("the experiment and profile parsers refuse deep nesting the same way, at its path", () => {
+    for (const parse of [parseExperiment, parseProfile]) {
+      const result = parse({ scenario: { workload: { rate: nestedArrays(4_000) } } });
+      expect(result.ok).toBe(false);
+      const issue = (result as { issues: readonly ScenarioIssue[] }).issues[0] as ScenarioIssue;
+      expect(issue.code).toBe("too_deep");
+      expect(issue.path.startsWith("scenario.workload.rate.0.0")).toBe(true);
+      expect(issue.message).toContain("64 levels");
+    }
   });
 
   it("mixtures nested 600 deep are refused before zod recurses", () => {
