@@ -23,6 +23,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import seedrandom from "seedrandom";
 import { loadAverage } from "./measure.js";
+import { mm1Processes } from "./mm1-processes.js";
 import { monitorStream, replayMonitor } from "./monitor-stream.js";
 
 type Dbsim = typeof import("../src/index.js");
@@ -92,30 +93,6 @@ function mm1Callbacks(d: Dbsim, customers: number): string {
   };
   sim.schedule(ar.exponential(1 / 0.9), arrive);
   arrived++;
-  sim.run();
-  return (totalWait / customers).toFixed(9);
-}
-
-function mm1Processes(d: Dbsim, customers: number): string {
-  const sim = new d.Simulation({ seed: 42 });
-  const ar = sim.rng("arrivals");
-  const sr = sim.rng("service");
-  const server = new d.Resource(sim, { capacity: 1 });
-  let totalWait = 0;
-  function* customer(): Generator<InstanceType<Dbsim["SimEvent"]>, void, unknown> {
-    const at = sim.now;
-    const req = yield* server.request();
-    totalWait += sim.now - at;
-    yield sim.timeout(sr.exponential(1));
-    server.release(req);
-  }
-  function* source(): Generator<InstanceType<Dbsim["SimEvent"]>, void, unknown> {
-    for (let i = 0; i < customers; i++) {
-      yield sim.timeout(ar.exponential(1 / 0.9));
-      sim.process(customer());
-    }
-  }
-  sim.process(source());
   sim.run();
   return (totalWait / customers).toFixed(9);
 }

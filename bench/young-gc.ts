@@ -16,6 +16,7 @@ import { resolve } from "node:path";
 import { PerformanceObserver } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { loadAverage } from "./measure.js";
+import { mm1Processes } from "./mm1-processes.js";
 
 type Dbsim = typeof import("../src/index.js");
 
@@ -36,30 +37,6 @@ if (!(Number.isSafeInteger(requests) && requests >= 1)) {
 }
 const d = (await import(resolve(values.dist, "index.js"))) as Dbsim;
 
-function mm1Processes(customers: number): string {
-  const sim = new d.Simulation({ seed: 42 });
-  const ar = sim.rng("arrivals");
-  const sr = sim.rng("service");
-  const server = new d.Resource(sim, { capacity: 1 });
-  let totalWait = 0;
-  function* customer(): Generator<InstanceType<Dbsim["SimEvent"]>, void, unknown> {
-    const at = sim.now;
-    const req = yield* server.request();
-    totalWait += sim.now - at;
-    yield sim.timeout(sr.exponential(1));
-    server.release(req);
-  }
-  function* source(): Generator<InstanceType<Dbsim["SimEvent"]>, void, unknown> {
-    for (let i = 0; i < customers; i++) {
-      yield sim.timeout(ar.exponential(1 / 0.9));
-      sim.process(customer());
-    }
-  }
-  sim.process(source());
-  sim.run();
-  return (totalWait / customers).toFixed(9);
-}
-
 function readHeavy(topology: "single" | "replicas" | "pool"): string {
   const base = d.resolveScenario(d.builtinScenario("read-heavy") as object);
   const rate = base.workload.rate;
@@ -74,7 +51,7 @@ function readHeavy(topology: "single" | "replicas" | "pool"): string {
   return String(d.runScenarioDetailed(scenario).report.events);
 }
 
-const run = (): string => (work === "mm1p" ? mm1Processes(1e6) : readHeavy(work));
+const run = (): string => (work === "mm1p" ? mm1Processes(d, 1e6) : readHeavy(work));
 const settle = (): Promise<void> => new Promise((done) => setTimeout(done, 50));
 let scavenges = 0;
 const observer = new PerformanceObserver((list) => {
