@@ -67,6 +67,11 @@ export class QueryRouter implements Service {
   /** Sends `op` to the command side or, as a query, to a projection. */
   submit(op: Operation, done: Done): void {
     if (op.kind === "write") {
+      // Its completion is remembered only when read-your-writes routing will ask for it.
+      if (this.config.readYourWritesMs === null) {
+        this.commandSide.submit(op, done);
+        return;
+      }
       this.commandSide.submit(op, (finished) => {
         if (finished.error === null) this.lastWriteMs.set(finished.session, this.sim.now);
         done(finished);
