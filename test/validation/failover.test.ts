@@ -109,6 +109,20 @@ describe("primary crash and failover: acknowledged writes lost", () => {
     for (const v of checked.violations) expect(v.op.lsn).toBeGreaterThan(seen.promotedLsn);
   });
 
+  it("async, both replicas cut off long before the crash: more than 2 048 writes lost, every one counted", () => {
+    // The model keeps a bounded buffer of acknowledged writes and forgets those every
+    // replica has received; here none is received after 500 ms, so the buffer must keep
+    // all of them past its bound: the report's count equals the history's exactly.
+    const cut = [
+      { at: 500, kind: "replica-outage", replica: "replica-1", for: 30_000 },
+      { at: 500, kind: "replica-outage", replica: "replica-2", for: 30_000 },
+    ] as NonNullable<ScenarioInput["timeline"]>;
+    const { report, fault, seen } = run({ mode: "async", crashMs: 12_000, timeline: cut });
+    expect(seen.lost).toBeGreaterThan(2_048);
+    expect(fault.lostWrites).toBe(seen.lost);
+    expect(report.faults?.lostWrites).toBe(seen.lost);
+  });
+
   it("async: a later read of a lost write's key returns an older version", () => {
     const { ops, fault, seen } = run({ mode: "async", crashMs: 3_000 });
     const lost = ops.filter(
