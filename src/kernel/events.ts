@@ -15,6 +15,7 @@ import type { Simulation } from "./simulation.js";
  * @remarks Since 0.1.0
  */
 export type EventCallback<T> = {
+  /** Runs with the processed event (the method form is what makes it bivariant). */
   bivarianceHack(event: SimEvent<T>): void;
 }["bivarianceHack"];
 
