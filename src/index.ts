@@ -433,6 +433,7 @@ export {
   ERROR_KINDS,
   estimateWork,
   formatIssue,
+  InputError,
   type LagPoint,
   type LagSeries,
   type LatencyHistograms,

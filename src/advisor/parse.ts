@@ -1,7 +1,8 @@
 // Untrusted JSON into a resolved profile, or a list of problems that each name
 // the path, the value found and what was expected (the scenario's ScenarioIssue shape).
 import type * as z from "zod";
-import { formatIssue, readJsonInput, type ScenarioIssue } from "../scenario/parse.js";
+import { describeValue, InputError } from "../scenario/input-error.js";
+import { readJsonInput, type ScenarioIssue } from "../scenario/parse.js";
 import { type Plan, type PlanInput, PlanSchema, type Profile, ProfileSchema } from "./profile.js";
 
 /**
@@ -19,15 +20,10 @@ export type ProfileParseResult =
  *
  * @remarks Since 0.2.0
  */
-export class AdvisorError extends Error {
-  /** Every problem found. */
-  readonly issues: readonly ScenarioIssue[];
-
+export class AdvisorError extends InputError {
   /** @param issues - the problems */
   constructor(issues: readonly ScenarioIssue[]) {
-    super(issues.map(formatIssue).join("\n"));
-    this.name = "AdvisorError";
-    this.issues = issues;
+    super(issues, "AdvisorError");
   }
 }
 
@@ -96,16 +92,5 @@ function toIssue(issue: z.core.$ZodIssue): ScenarioIssue {
     return { path, code: issue.code, message: `required: expected ${issue.expected}; got nothing` };
   }
   const expected = issue.message.replace(/^Invalid input: /, "");
-  return { path, code: issue.code, message: `${expected}; got ${describe(issue.input)}` };
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) return "nothing";
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = Object.prototype.toString.call(value);
-  }
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  return { path, code: issue.code, message: `${expected}; got ${describeValue(issue.input)}` };
 }

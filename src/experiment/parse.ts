@@ -3,12 +3,8 @@
 // and what was expected. Every point's scenario is validated before anything
 // runs, so a sweep never fails an hour in on its last point.
 import type * as z from "zod";
-import {
-  builtinScenario,
-  builtinScenarioNames,
-  formatIssue,
-  parseScenario,
-} from "../scenario/index.js";
+import { builtinScenario, builtinScenarioNames, parseScenario } from "../scenario/index.js";
+import { describeValue, InputError } from "../scenario/input-error.js";
 import { readJsonInput, type ScenarioIssue } from "../scenario/parse.js";
 import type { Scenario } from "../scenario/schema.js";
 import {
@@ -53,15 +49,10 @@ export type ExperimentParseResult =
  *
  * @remarks Since 0.2.0
  */
-export class ExperimentError extends Error {
-  /** Every problem found. */
-  readonly issues: readonly ScenarioIssue[];
-
+export class ExperimentError extends InputError {
   /** @param issues - the problems */
   constructor(issues: readonly ScenarioIssue[]) {
-    super(issues.map(formatIssue).join("\n"));
-    this.name = "ExperimentError";
-    this.issues = issues;
+    super(issues, "ExperimentError");
   }
 }
 
@@ -242,17 +233,6 @@ function resolvePoints(
     }
   }
   return out;
-}
-
-function describeValue(value: unknown): string {
-  if (value === undefined) return "nothing";
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = Object.prototype.toString.call(value);
-  }
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 function toIssue(issue: z.core.$ZodIssue): ScenarioIssue {

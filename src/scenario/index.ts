@@ -24,6 +24,7 @@ export {
 } from "./limits.js";
 export {
   formatIssue,
+  InputError,
   type ParseResult,
   parseScenario,
   resolveScenario,

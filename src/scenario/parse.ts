@@ -3,28 +3,13 @@
 // zod's own issues, so the CLI and editors can show them as they like.
 import type * as z from "zod";
 import { MAX_NESTING_DEPTH, tooDeepAt } from "../latency/nesting.js";
+import { describeValue, ScenarioError, type ScenarioIssue, safeString } from "./input-error.js";
 import { scenarioJsonSchema } from "./json-schema.js";
 import { type Scenario, ScenarioSchema } from "./schema.js";
 import { serviceOverrideIssues } from "./service-overrides.js";
 import { shardOverrideIssues } from "./shard-overrides.js";
 
-/**
- * One problem with a scenario.
- *
- * @remarks Since 0.1.0
- */
-export interface ScenarioIssue {
-  /** Where, as a dotted path (`workload.readRatio`, `database.cores`); "" for the whole scenario. */
-  readonly path: string;
-  /**
-   * A stable code: zod's issue code (`invalid_type`, `too_big`, `unrecognized_keys`, …),
-   * `invalid_json`, `too_deep` (input nested more than 64 levels) or `invalid_input`
-   * (a value that could not be inspected).
-   */
-  readonly code: string;
-  /** A sentence naming the value and what was expected. */
-  readonly message: string;
-}
+export { formatIssue, InputError, ScenarioError, type ScenarioIssue } from "./input-error.js";
 
 /**
  * The result of {@link parseScenario}: the resolved scenario, or the problems.
@@ -34,23 +19,6 @@ export interface ScenarioIssue {
 export type ParseResult =
   | { readonly ok: true; readonly scenario: Scenario }
   | { readonly ok: false; readonly issues: readonly ScenarioIssue[] };
-
-/**
- * A scenario that failed validation. `issues` lists every problem.
- *
- * @remarks Since 0.1.0
- */
-export class ScenarioError extends Error {
-  /** Every problem found. */
-  readonly issues: readonly ScenarioIssue[];
-
-  /** @param issues - the problems */
-  constructor(issues: readonly ScenarioIssue[]) {
-    super(issues.map(formatIssue).join("\n"));
-    this.name = "ScenarioError";
-    this.issues = issues;
-  }
-}
 
 /**
  * Reads `input` as JSON when it is text, or takes it as already parsed; a
@@ -91,15 +59,6 @@ export function readJsonInput(
 function cannotValidate(error: unknown): ScenarioIssue {
   const detail = error instanceof Error ? error.message : safeString(error);
   return { path: "", code: "invalid_input", message: `cannot be validated: ${detail}` };
-}
-
-/**
- * Formats an issue as one line: `path: message`.
- *
- * @remarks Since 0.1.0
- */
-export function formatIssue(issue: ScenarioIssue): string {
-  return issue.path === "" ? issue.message : `${issue.path}: ${issue.message}`;
 }
 
 /**
@@ -160,28 +119,6 @@ function tooDeepIssue(path: readonly PropertyKey[]): ScenarioIssue {
     code: "too_deep",
     message: `expected input nested at most ${MAX_NESTING_DEPTH} levels deep (objects and arrays count one level each); got more`,
   };
-}
-
-function describeValue(value: unknown): string {
-  if (value === undefined) return "nothing";
-  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
-  if (typeof value === "bigint") return `${value}n (a BigInt)`;
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? safeString(value);
-  } catch {
-    text = safeString(value);
-  }
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
-/** String(value), or a tag such as "[object Object]" when that throws (a null-prototype object). */
-function safeString(value: unknown): string {
-  try {
-    return String(value);
-  } catch {
-    return Object.prototype.toString.call(value);
-  }
 }
 
 type JsonSchemaNode = {

@@ -6,8 +6,13 @@
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import {
+  AdvisorError,
+  ExperimentError,
+  InputError,
   type ParseResult,
   parseScenario,
+  resolveExperiment,
+  resolveProfile,
   resolveScenario,
   ScenarioError,
   type ScenarioInput,
@@ -461,6 +466,34 @@ const mutatedScenario = fc
       ? setAt(scenario, [...path, key], replacement)
       : setAt(scenario, path, replacement);
   });
+
+describe("one error type for bad input", () => {
+  it("a bad scenario, experiment and profile each throw their own error, all an InputError with path: message lines", () => {
+    const thrown = [
+      () => resolveScenario({ workload: { rate: -1 } }),
+      () => resolveExperiment({ scenario: "read-heavy", replications: 0 }),
+      () => resolveProfile({ reads: "many" }),
+    ].map((f) => {
+      try {
+        f();
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    });
+    const kinds = [ScenarioError, ExperimentError, AdvisorError];
+    thrown.forEach((error, i) => {
+      expect(error).toBeInstanceOf(kinds[i]);
+      expect(error).toBeInstanceOf(InputError);
+      const e = error as InputError;
+      expect(e.name).toBe(kinds[i]?.name);
+      expect(e.issues.length).toBeGreaterThan(0);
+      expect(e.message.split("\n")).toEqual(
+        e.issues.map((x) => (x.path === "" ? x.message : `${x.path}: ${x.message}`)),
+      );
+    });
+  });
+});
 
 describe("properties", () => {
   test.prop([fc.anything()], { numRuns: 300 })("never throws on anything", (input) => {
