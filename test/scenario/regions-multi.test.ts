@@ -67,7 +67,7 @@ describe("multi-primary: bad input", () => {
 });
 
 describe("multi-primary: report and diagram", () => {
-  const scenario = { ...base, duration: 4_000, warmup: 500 } as ScenarioInput;
+  const scenario = { ...base, duration: 1_500, warmup: 200 } as ScenarioInput;
 
   it("reports conflicts, lost updates and the lag between primaries, and a table line", () => {
     const report = runScenario(scenario);

@@ -43,7 +43,7 @@ describe("multi-primary write latency (constant delays)", () => {
     const names = ["us", "eu", "ap"];
     const input: ScenarioInput = {
       seed: 5,
-      duration: 3_000,
+      duration: 1_000,
       warmup: 0,
       latency: { sameDatacenterRoundTrip: 0.5, crossRegionRoundTrip: 40 },
       workload: {
@@ -52,7 +52,7 @@ describe("multi-primary write latency (constant delays)", () => {
         thinkTime: 5,
         readRatio: 0.5,
         transactions: { share: 0 },
-        keys: { count: 1_000_000, popularity: { kind: "uniform" } },
+        keys: { count: 10_000, popularity: { kind: "uniform" } },
       },
       database: {
         cores: 16,
@@ -82,7 +82,7 @@ describe("multi-primary write latency (constant delays)", () => {
     const report = runScenario(input);
     for (const name of names) {
       const r = report.regions?.regions.find((x) => x.name === name);
-      expect(r?.writes).toBeGreaterThan(100);
+      expect(r?.writes).toBeGreaterThan(30);
       // The same-datacenter round trip plus the write's own time, as in one region.
       expect(r?.writeLatencyMs.mean).toBeCloseTo(0.5 + 0.2, 9);
       expect(r?.writeLatencyMs.p99).toBeCloseTo(0.5 + 0.2, 9);
@@ -139,9 +139,9 @@ function pairsWithin(first: readonly number[], second: readonly number[], d: num
 describe("conflicts of two regions writing one key (constant one-way delay d)", () => {
   it("are exactly the pairs of writes within d of each other, and the checker agrees", () => {
     const d = 40;
-    const { model, times } = twoRegions(4, 3, d, 300, 11);
+    const { model, times } = twoRegions(4, 3, d, 150, 11);
     const pairs = pairsWithin(times[0], times[1], d);
-    expect(pairs).toBeGreaterThan(50);
+    expect(pairs).toBeGreaterThan(25);
     expect(model.conflicts).toBe(pairs);
     const checked = checkConcurrentWrites(model.writes);
     expect(checked.conflicts).toBe(pairs);
@@ -154,13 +154,13 @@ describe("conflicts of two regions writing one key (constant one-way delay d)", 
     const dS = d / 1000;
     const expected = l1 * l2 * (2 * dS * seconds - dS * dS);
     let total = 0;
-    const runs = 8;
+    const runs = 4;
     for (let seed = 1; seed <= runs; seed++)
       total += twoRegions(l1, l2, d, seconds, seed).model.conflicts;
-    // 400 expected per run, 3 200 in all: the count's standard deviation is about
-    // √(3 200 × (1 + 2d(λ₁ + λ₂))) ≈ 63 (pairs sharing a write are correlated), so ±8 % is > 4σ.
-    expect(total / runs).toBeGreaterThan(expected * 0.92);
-    expect(total / runs).toBeLessThan(expected * 1.08);
+    // 400 expected per run, 1 600 in all: the count's standard deviation is about
+    // √(1 600 × (1 + 2d(λ₁ + λ₂))) ≈ 48 (pairs sharing a write are correlated), so ±12 % is 4σ.
+    expect(total / runs).toBeGreaterThan(expected * 0.88);
+    expect(total / runs).toBeLessThan(expected * 1.12);
   });
 });
 
@@ -214,7 +214,7 @@ describe("convergence (property)", () => {
           expect(checked.lost.length).toBe(model.figures.reduce((s, f) => s + f.lostUpdates, 0));
         },
       ),
-      { numRuns: 150 },
+      { numRuns: 100 },
     );
   });
 });
