@@ -45,6 +45,15 @@ export const regions: Component<typeof RegionsSection, typeof RegionsReportSecti
       cell: (r: Report) => worstWriteP99(r),
       shown: (reports) => reports.some((r) => r.regions !== undefined),
     },
+    {
+      header: ["conflicts /", "lost updates"],
+      rank: 76,
+      cell: (r: Report) => {
+        const m = r.regions?.multiPrimary;
+        return m === undefined ? "–" : `${m.conflicts} / ${m.lostUpdates}`;
+      },
+      shown: (reports) => reports.some((r) => r.regions?.multiPrimary !== undefined),
+    },
   ],
   build(context, downstream) {
     const map = regionMap(context);
