@@ -13,6 +13,8 @@
 //   it arises, and checkConcurrentWrites, reading only the recorded writes,
 //   finds the same pairs and the same lost updates; with two regions and
 //   constant d the pairs are exactly those within d of each other;
+// - a read in another region returns the old version until the change has
+//   arrived (half the round trip) and been applied (the apply work);
 // - convergence: once every change has arrived, every region holds the same
 //   version of every key, the one last writer wins picks over all its writes
 //   (property, fast-check).
@@ -161,6 +163,29 @@ describe("conflicts of two regions writing one key (constant one-way delay d)", 
     // √(1 600 × (1 + 2d(λ₁ + λ₂))) ≈ 48 (pairs sharing a write are correlated), so ±12 % is 4σ.
     expect(total / runs).toBeGreaterThan(expected * 0.88);
     expect(total / runs).toBeLessThan(expected * 1.12);
+  });
+});
+
+describe("a read in another region (constant delays)", () => {
+  it("sees the write once its change has arrived and been applied: one-way trip plus apply work", () => {
+    const sim = new Simulation({ seed: 1 });
+    const work = (ms: number, done: () => void) => sim.schedule(ms, done);
+    const model = new MultiPrimary(
+      sim,
+      mapOf([
+        [0, 80],
+        [80, 0],
+      ]),
+      [{ runWork: work }, { runWork: work }],
+      { applyMs: () => 0.5 },
+    );
+    sim.at(10, () => model.committed(0, 1, [3]));
+    const seen: number[] = [];
+    for (const at of [10, 50.4, 50.6]) sim.at(at, () => seen.push(model.versionAt(1, 3)));
+    sim.run();
+    // Committed at 10 ms, arrives at 10 + 80/2, applied 0.5 ms later.
+    expect(seen).toEqual([0, 0, 1]);
+    expect(model.versionAt(0, 3)).toBe(1);
   });
 });
 
