@@ -112,7 +112,8 @@ export function regionsSection(
     commit: r.commit,
     regions: map.names.map((name, i) => {
       const f = front.figures[i] as RegionFront["figures"][number];
-      const replicas = replicasIn(name);
+      // With a primary in every region, a region's node is its primary: no replica lags.
+      const replicas = multi === undefined ? replicasIn(name) : [];
       return {
         name,
         sessions: map.sessionsIn(i),
