@@ -21,6 +21,8 @@ export {
   checkWritesFollowReads,
   measureStaleness,
 } from "./checkers.js";
+export type { ConcurrentWrite, ConcurrentWritesResult } from "./concurrent-writes.js";
+export { checkConcurrentWrites, lastWriterWins } from "./concurrent-writes.js";
 export type { HistoryOp, HistoryOptions } from "./history.js";
 export {
   DEFAULT_HISTORY_LIMIT,

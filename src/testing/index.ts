@@ -15,6 +15,7 @@ export type {
 } from "../consistency/index.js";
 export {
   checkAll,
+  checkConcurrentWrites,
   checkLostWrites,
   checkMonotonicReads,
   checkMonotonicReadsPerKey,

@@ -714,6 +714,7 @@ describe("the dbsim/testing entry", () => {
         "arbScenario",
         "arbSeed",
         "checkAll",
+        "checkConcurrentWrites",
         "checkLostWrites",
         "checkMonotonicReads",
         "checkMonotonicReadsPerKey",

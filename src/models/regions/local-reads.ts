@@ -68,6 +68,8 @@ export class RegionFront implements Service {
   private readonly sim: Simulation;
   private readonly map: RegionMap;
   private readonly writer: Service;
+  /** Per region, its own primary (multi-primary writes), or null: every write goes to `writer`. */
+  private readonly localWriters: readonly Service[] | null;
   /** Per region: the nodes its reads go to (one region's), and the next in turn. */
   private readonly readNodes: Service[][];
   private readonly remote: boolean[];
@@ -82,11 +84,19 @@ export class RegionFront implements Service {
    * @param map - regions and sessions
    * @param writer - where writes go (the router, or the primary's driver)
    * @param nodes - the nodes reads may go to
+   * @param localWriters - per region, the primary its writes go to (multi-primary); omitted: `writer`
    */
-  constructor(sim: Simulation, map: RegionMap, writer: Service, nodes: readonly RegionNode[]) {
+  constructor(
+    sim: Simulation,
+    map: RegionMap,
+    writer: Service,
+    nodes: readonly RegionNode[],
+    localWriters: readonly Service[] | null = null,
+  ) {
     this.sim = sim;
     this.map = map;
     this.writer = writer;
+    this.localWriters = localWriters;
     this.figures = map.names.map(() => new RegionFigures());
     this.nodes = nodes;
     this.nodeDown = nodes.map(() => false);
@@ -139,7 +149,7 @@ export class RegionFront implements Service {
     tracked.remote = false;
     const nodes = this.readNodes[region] as Service[];
     if (op.kind === "write" || op.forUpdate || nodes.length === 0) {
-      this.writer.submit(op, tracked.onAnswer);
+      (this.localWriters?.[region] ?? this.writer).submit(op, tracked.onAnswer);
       return;
     }
     const i = this.turn[region] as number;

@@ -3,6 +3,7 @@
 import type * as z from "zod";
 import type { ParsedScenario } from "./component.js";
 import { quorumAcks, quorumVoters, replicaRegions } from "./regions-map.js";
+import { checkMultiPrimary } from "./regions-multi-check.js";
 
 /** @internal Adds an issue for each way `scenario` places nodes in regions that does not hold. */
 export function checkRegions(s: ParsedScenario, ctx: z.RefinementCtx): void {
@@ -27,6 +28,7 @@ export function checkRegions(s: ParsedScenario, ctx: z.RefinementCtx): void {
     );
   }
   if (r.commit === "quorum") checkQuorum(s, ctx);
+  if (r.writes === "multi-primary") checkMultiPrimary(s, ctx);
   checkFronts(s, ctx);
 }
 

@@ -3,6 +3,7 @@
 import * as z from "zod";
 import type { Histogram } from "../../metrics/index.js";
 import type { RegionFront } from "../../models/regions/local-reads.js";
+import type { MultiPrimary } from "../../models/regions/multi-primary.js";
 import type { RegionMap } from "../../models/regions/regions.js";
 import { roundFigure } from "../fields.js";
 import type { Report } from "../report.js";
@@ -45,6 +46,38 @@ export const RegionsReportSchema = z.strictObject({
         .describe("The worst p99 replay lag of its replicas (ms); 0 without replicas"),
     }),
   ),
+  multiPrimary: z
+    .strictObject({
+      conflicts: z
+        .number()
+        .int()
+        .nonnegative()
+        .describe(
+          "Pairs of concurrent writes of a key (neither region had seen the other's) made in the window",
+        ),
+      lostUpdates: z
+        .number()
+        .int()
+        .nonnegative()
+        .describe("Acknowledged writes a concurrent write overwrote under last writer wins"),
+      regions: z.array(
+        z.strictObject({
+          name: z.string(),
+          lostUpdates: z
+            .number()
+            .int()
+            .nonnegative()
+            .describe("Of the lost updates, those its primary committed"),
+          applyLagMs: LatencySchema.describe(
+            "Commit elsewhere to applied here, over the changes its primary applied (ms)",
+          ),
+        }),
+      ),
+    })
+    .optional()
+    .describe(
+      'With regions.writes "multi-primary": conflicts, lost updates and the lag between primaries',
+    ),
 });
 
 type RegionsReport = z.output<typeof RegionsReportSchema>;
@@ -65,6 +98,7 @@ export function regionsSection(
   front: RegionFront,
   window: MeasuredWindow,
   replicasIn: (region: string) => string[],
+  multi?: MultiPrimary,
 ): RegionsReport {
   const r = scenario.regions as NonNullable<Scenario["regions"]>;
   const lag = new Map(
@@ -78,7 +112,8 @@ export function regionsSection(
     commit: r.commit,
     regions: map.names.map((name, i) => {
       const f = front.figures[i] as RegionFront["figures"][number];
-      const replicas = replicasIn(name);
+      // With a primary in every region, a region's node is its primary: no replica lags.
+      const replicas = multi === undefined ? replicasIn(name) : [];
       return {
         name,
         sessions: map.sessionsIn(i),
@@ -91,6 +126,22 @@ export function regionsSection(
         replicaLagMs: roundFigure(Math.max(0, ...replicas.map((n) => lag.get(n) ?? 0))),
       };
     }),
+    ...(multi === undefined ? {} : { multiPrimary: multiPrimarySection(map, multi) }),
+  };
+}
+
+function multiPrimarySection(
+  map: RegionMap,
+  multi: MultiPrimary,
+): NonNullable<RegionsReport["multiPrimary"]> {
+  const regions = map.names.map((name, i) => {
+    const f = multi.figures[i] as MultiPrimary["figures"][number];
+    return { name, lostUpdates: f.lostUpdates, applyLagMs: latency(f.applyLagMs) };
+  });
+  return {
+    conflicts: multi.conflicts,
+    lostUpdates: regions.reduce((n, r) => n + r.lostUpdates, 0),
+    regions,
   };
 }
 
@@ -101,7 +152,7 @@ export function regionsTable(section: RegionsReport): string[] {
     "Regions",
     ...alignColumns(
       [
-        ["primary in", section.primary],
+        ["primary in", section.multiPrimary === undefined ? section.primary : "every region"],
         ["commit", section.commit],
       ],
       "ll",
@@ -121,6 +172,27 @@ export function regionsTable(section: RegionsReport): string[] {
           ms(x.writes, x.writeLatencyMs.p99),
           String(x.remoteReads),
           x.replicas.length > 0 ? formatFigure(x.replicaLagMs) : NO_DATA,
+        ]),
+      ],
+      "l",
+    ),
+    ...multiPrimaryTable(section.multiPrimary),
+  ];
+}
+
+function multiPrimaryTable(m: RegionsReport["multiPrimary"]): string[] {
+  if (m === undefined) return [];
+  return [
+    "",
+    `Multi-primary: ${m.conflicts} conflicts, ${m.lostUpdates} lost updates (last writer wins)`,
+    ...alignColumns(
+      [
+        ["region", "lost updates", "apply lag p50 (ms)", "p99 (ms)"],
+        ...m.regions.map((x) => [
+          x.name,
+          String(x.lostUpdates),
+          formatFigure(x.applyLagMs.p50),
+          formatFigure(x.applyLagMs.p99),
         ]),
       ],
       "l",

@@ -49,6 +49,12 @@ export const RegionsSchema = z
       .describe(
         "local: a commit returns once the primary has it (replication as the replication section says); quorum: it waits for a majority of regions, the primary's voting for itself (PostgreSQL synchronous_standby_names = ANY k (…), one standby per other region)",
       ),
+    writes: z
+      .enum(["single-primary", "multi-primary"])
+      .default("single-primary")
+      .describe(
+        "single-primary: every write goes to the primary's region; multi-primary: each region's primary (the primary in its region, the replica elsewhere) takes its own sessions' writes and ships them to the others asynchronously, conflicts resolved last writer wins (pglogical last_update_wins, DynamoDB global tables)",
+      ),
   })
   .superRefine((r, ctx) => {
     checkNames(r.list, ctx);

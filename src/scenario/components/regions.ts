@@ -12,6 +12,7 @@ import type { Report } from "../report.js";
 import type { Component, MeasuredWindow, Way } from "./component.js";
 import { checkRegions } from "./regions-check.js";
 import { regionMap, replicaRegions, wayRegions } from "./regions-map.js";
+import { buildMultiPrimary } from "./regions-multi.js";
 import {
   RegionsReportSchema,
   regionsSection,
@@ -44,6 +45,15 @@ export const regions: Component<typeof RegionsSection, typeof RegionsReportSecti
       cell: (r: Report) => worstWriteP99(r),
       shown: (reports) => reports.some((r) => r.regions !== undefined),
     },
+    {
+      header: ["conflicts /", "lost updates"],
+      rank: 76,
+      cell: (r: Report) => {
+        const m = r.regions?.multiPrimary;
+        return m === undefined ? "–" : `${m.conflicts} / ${m.lostUpdates}`;
+      },
+      shown: (reports) => reports.some((r) => r.regions?.multiPrimary !== undefined),
+    },
   ],
   build(context, downstream) {
     const map = regionMap(context);
@@ -61,18 +71,30 @@ export const regions: Component<typeof RegionsSection, typeof RegionsReportSecti
       primary: way.role !== "replica",
       service: way.service as Service,
     }));
-    const front = new RegionFront(context.sim, map, writer, nodes);
-    context.shared.regionReadsBuilt?.(front);
     labelBoxes(context.graph, downstream.ways, where, map);
+    const multi =
+      context.scenario.regions?.writes === "multi-primary"
+        ? buildMultiPrimary(context, map, downstream.ways, where)
+        : null;
+    const front = new RegionFront(context.sim, map, writer, nodes, multi?.writers ?? null);
+    context.shared.regionReadsBuilt?.(front);
     const replicaNames = downstream.ways.filter((w) => w.role === "replica").map((w) => w.name);
     const regionOfReplica = replicaRegions(context.scenario);
     return {
-      downstream: { ...downstream, front },
+      downstream: { ...downstream, front: multi === null ? front : multi.wrap(front) },
       stats: {
-        reset: () => front.resetStats(),
+        reset: () => {
+          front.resetStats();
+          multi?.model.resetStats();
+        },
         section: (window: MeasuredWindow) =>
-          regionsSection(context.scenario, map, front, window, (region) =>
-            replicaNames.filter((_, i) => regionOfReplica[i] === region),
+          regionsSection(
+            context.scenario,
+            map,
+            front,
+            window,
+            (region) => replicaNames.filter((_, i) => regionOfReplica[i] === region),
+            multi?.model,
           ),
       },
     };
@@ -107,5 +129,6 @@ function regionsSummary(s: {
   const list = r.list
     .map((x) => (x.clients === undefined ? x.name : `${x.name} ${Math.round(x.clients * 100)}%`))
     .join(", ");
+  if (r.writes === "multi-primary") return `${list}; a primary in every region, last writer wins`;
   return `${list}; primary in ${r.primary}; commit ${r.commit}`;
 }
