@@ -70,6 +70,22 @@ describe("ShardMap", () => {
     expect(Math.abs(moved("jump") - 1 / 11)).toBeLessThan(0.025);
   });
 
+  it("a snapshot keeps the layout it was taken at: a later move copies the map's table first", () => {
+    // Arrange
+    const map = new ShardMap({ strategy: "hash-mod", shards: 4 }, 100);
+    const snapshot = map.snapshot();
+    // Without a move the snapshot is the layout now (and one array with the map's).
+    expect(Array.from(snapshot, (_, key) => map.shardOf(key))).toEqual(Array.from(snapshot));
+    const before = map.shardOf(5);
+    const to = (before + 1) % 4;
+    // Act
+    map.move(5, to);
+    // Assert: the map moved the key; the snapshot still places it where it was.
+    expect(map.shardOf(5)).toBe(to);
+    expect(snapshot[5]).toBe(before);
+    expect(map.snapshot()[5]).toBe(to);
+  });
+
   it("a directory move changes one key's shard", () => {
     const map = new ShardMap({ strategy: "jump", shards: 4 }, 100);
     const before = map.shardOf(42);
