@@ -5,6 +5,7 @@
 // SwitchTraffic; vitess website, reference/vreplication/movetables.md `--timeout`).
 import { describe, expect, it } from "vitest";
 import { runScenario, type ScenarioInput } from "../../src/index.js";
+import { componentTables } from "../../src/scenario/tables.js";
 
 const KEYS = 4_000;
 const AT = 500;
@@ -37,7 +38,8 @@ function split(applyMsPerChange: number): ScenarioInput {
 }
 
 describe("a keyrange split with writes during the copy", () => {
-  const light = runScenario(split(0.05)).sharding?.resharding;
+  const lightReport = runScenario(split(0.05));
+  const light = lightReport.sharding?.resharding;
   const heavy = runScenario(split(20)).sharding?.resharding;
 
   it("carries the writes made after each batch's snapshot: λ_w/K × Σ rows_b × (end − snapshot_b)", () => {
@@ -75,5 +77,12 @@ describe("a keyrange split with writes during the copy", () => {
     expect(pause).toBeGreaterThan((light?.writePauseMaxMs ?? 0) + 100);
     expect(heavy?.catchUpLagMaxMs).toBeGreaterThan(100);
     expect(heavy?.finishedMs).toBeCloseTo(AT + copyMs + pause, 2);
+  });
+
+  it("the text report gives the catch-up's figures on the resharding's line", () => {
+    const line = componentTables(lightReport).find((l) => l.startsWith("Resharding")) ?? "";
+    expect(line).toContain(`2 → 4 shards: ${light?.keysMoved} of ${light?.keysToMove} keys moved`);
+    expect(line).toContain(`${light?.caughtUpChanges} changes caught up`);
+    expect(line).toMatch(/longest write pause 5\d(\.\d+)? ms/);
   });
 });
