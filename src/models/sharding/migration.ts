@@ -169,15 +169,18 @@ export class Migration implements WriteGate {
     this.nextBatch(0);
   }
 
+  /** {@inheritDoc WriteGate.holds} */
   holds(key: number): boolean {
     const batch = this.batchOf[key] as number;
     return batch >= this.cutFrom && batch < this.cutTo;
   }
 
+  /** {@inheritDoc WriteGate.hold} */
   hold(_key: number, resume: () => void): void {
     this.held.push(resume);
   }
 
+  /** {@inheritDoc WriteGate.sent} */
   sent(key: number, done: Done): Done {
     const batch = this.batchOf[key] as number;
     // A key that stays, or one already switched: its writes are the new shard's own.

@@ -87,6 +87,8 @@ export class ShardRouter implements Service {
    * Hands every write to a resharding's gate (its Migration): held
    * while its key is being cut over, watched while its key's rows are copied;
    * null for none.
+   *
+   * @remarks Since 0.2.0
    */
   gateWrites(gate: WriteGate | null): void {
     this.gate = gate;
