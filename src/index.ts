@@ -357,6 +357,8 @@ export {
   Migration,
   type MigrationConfig,
   type MigrationFigures,
+  type MigrationTrace,
+  type WriteGate,
 } from "./models/sharding/migration.js";
 export {
   ShardMap,

@@ -5,13 +5,12 @@ import type { ShardMap } from "../models/sharding/shard-map.js";
 
 /**
  * One set of slots per cluster `0 … clusters − 1`, from the layout `map` has now
- * (copied: a resharding or a directory moves keys in the map later, while the
- * nodes' arrays keep their first layout and keep moved keys aside).
+ * (its snapshot: a resharding or a directory moves keys in the map later, which
+ * copies the map's table first, while the nodes' arrays keep their first layout
+ * and keep moved keys aside; a layout that never moves shares the map's table).
  *
  * @internal
  */
 export function layoutSlots(map: ShardMap, clusters: number): ShardKeySlots[] {
-  const home = new Uint16Array(map.keys);
-  for (let key = 0; key < home.length; key++) home[key] = map.shardOf(key);
-  return ShardKeySlots.ofLayout(home, Math.max(clusters, map.shards));
+  return ShardKeySlots.ofLayout(map.snapshot(), Math.max(clusters, map.shards));
 }

@@ -70,6 +70,22 @@ describe("ShardMap", () => {
     expect(Math.abs(moved("jump") - 1 / 11)).toBeLessThan(0.025);
   });
 
+  it("a snapshot keeps the layout it was taken at: a later move copies the map's table first", () => {
+    // Arrange
+    const map = new ShardMap({ strategy: "hash-mod", shards: 4 }, 100);
+    const snapshot = map.snapshot();
+    // Without a move the snapshot is the layout now (and one array with the map's).
+    expect(Array.from(snapshot, (_, key) => map.shardOf(key))).toEqual(Array.from(snapshot));
+    const before = map.shardOf(5);
+    const to = (before + 1) % 4;
+    // Act
+    map.move(5, to);
+    // Assert: the map moved the key; the snapshot still places it where it was.
+    expect(map.shardOf(5)).toBe(to);
+    expect(snapshot[5]).toBe(before);
+    expect(map.snapshot()[5]).toBe(to);
+  });
+
   it("a directory move changes one key's shard", () => {
     const map = new ShardMap({ strategy: "jump", shards: 4 }, 100);
     const before = map.shardOf(42);
@@ -255,6 +271,7 @@ describe("Migration", () => {
       batchRows: 100,
       copyMs: 0.1,
       cutoverMs: 5,
+      applyMs: 0.1,
       rowBytes: 200,
       work: (shard, ms, done) => {
         handed[shard] = (handed[shard] as number) + ms;
@@ -283,7 +300,7 @@ describe("Migration", () => {
     expect(handed.reduce((a, b) => a + b, 0)).toBeCloseTo(2 * 0.1 * toMove, 6);
   });
 
-  it("pauses a batch's writes during its cut-over, and no others", () => {
+  it("holds a batch's writes during its cut-over, and no others", () => {
     const { sim, target, live, migration } = grow(1000);
     const moving = Array.from({ length: 1000 }, (_, k) => k).filter(
       (k) => live.shardOf(k) !== target.shardOf(k),
@@ -292,13 +309,15 @@ describe("Migration", () => {
       (k) => live.shardOf(k) === target.shardOf(k),
     ) as number;
     migration.start();
-    // The first batch (the first 100 moved keys) is copied at 1 ms per row, then cut over.
+    // The first batch (the first 100 moved keys) is copied at 1 ms per row, then cut over
+    // for 5 ms (no write was made, so there is nothing to catch up on).
     const copyEnd = Math.min(100, moving.length);
     sim.run({ until: copyEnd + 1 });
-    expect(migration.writeDelayMs(moving[0] as number)).toBeCloseTo(4, 6);
-    expect(migration.writeDelayMs(staying)).toBe(0);
-    sim.run();
-    expect(migration.writeDelayMs(moving[0] as number)).toBe(0);
+    expect(migration.holds(moving[0] as number)).toBe(true);
+    expect(migration.holds(staying)).toBe(false);
+    sim.run({ until: copyEnd + 5 + 1e-9 });
+    expect(migration.holds(moving[0] as number)).toBe(false);
+    expect(live.shardOf(moving[0] as number)).toBe(target.shardOf(moving[0] as number));
   });
 
   it("refuses layouts of different shard counts and a zero throttle", () => {
@@ -310,6 +329,7 @@ describe("Migration", () => {
       batchRows: 1,
       copyMs: 0,
       cutoverMs: 0,
+      applyMs: 0,
       rowBytes: 0,
       work: () => {},
     };

@@ -17,6 +17,7 @@
 import type { Simulation } from "../../kernel/index.js";
 import { Histogram } from "../../metrics/index.js";
 import { type Done, Operation, type Service } from "../operation.js";
+import type { WriteGate } from "./migration.js";
 import type { ShardMap } from "./shard-map.js";
 
 /**
@@ -55,7 +56,7 @@ export class ShardRouter implements Service {
   private readonly sim: Simulation;
   private readonly config: ShardRouterConfig;
   private readonly perShard: Float64Array;
-  private writeDelay: ((key: number) => number) | null = null;
+  private gate: WriteGate | null = null;
   private single = 0;
   private scattered = 0;
   private fanOutSum = 0;
@@ -83,11 +84,14 @@ export class ShardRouter implements Service {
   }
 
   /**
-   * Holds writes back while a key is being cut over to another shard (a
-   * resharding's `writeDelayMs`); null for none.
+   * Hands every write to a resharding's gate (its Migration): held
+   * while its key is being cut over, watched while its key's rows are copied;
+   * null for none.
+   *
+   * @remarks Since 0.2.0
    */
-  pauseWrites(delay: ((key: number) => number) | null): void {
-    this.writeDelay = delay;
+  gateWrites(gate: WriteGate | null): void {
+    this.gate = gate;
   }
 
   /** Marks `op` as a cross-shard query before it is submitted (its {@link Operation.spans}). */
@@ -105,17 +109,25 @@ export class ShardRouter implements Service {
     const home = this.config.map.shardOf(op.key);
     op.cluster = home;
     // A write held by a cut-over may run on the key's new shard: no single shard to judge it on.
-    if (op.kind === "write" && this.writeDelay !== null && this.writeDelay(op.key) > 0)
-      return false;
+    if (op.kind === "write" && this.gate !== null && this.gate.holds(op.key)) return false;
     return this.targets(op, home) === null;
   }
 
   submit(op: Operation, done: Done): void {
-    const wait = op.kind === "write" && this.writeDelay !== null ? this.writeDelay(op.key) : 0;
-    if (wait > 0) {
-      this.sim.schedule(wait, () => this.submit(op, done));
+    const gate = this.gate;
+    if (gate !== null && op.kind === "write") {
+      if (gate.holds(op.key)) {
+        gate.hold(op.key, () => this.submit(op, done));
+        return;
+      }
+      this.route(op, gate.sent(op.key, done));
       return;
     }
+    this.route(op, done);
+  }
+
+  /** Sends `op` to its key's shard, or scatters it. */
+  private route(op: Operation, done: Done): void {
     const map = this.config.map;
     const home = map.shardOf(op.key);
     const targets = this.targets(op, home);

@@ -63,8 +63,14 @@ export const ReshardEvent = timedEvent(
       .default(0.05)
       .describe("Work a row's copy costs on its source and on its target primary (ms)"),
     cutover: DurationSchema.default(50).describe(
-      "How long a batch's writes pause while the router switches",
+      "How long a batch's writes pause while the router switches, after the target has applied every change to the batch's keys",
     ),
+    applyMsPerChange: nonNegative()
+      .max(1_000)
+      .optional()
+      .describe(
+        "Work a change (a write made after its row was copied) costs on its target primary (ms); absent: copyMsPerRow",
+      ),
     rowBytes: positiveInt().max(1e9).default(250).describe("Bytes a row occupies"),
   },
 );

@@ -1,7 +1,8 @@
 // A scheduled `reshard`: at its instant the live shard map grows and a
 // Migration (src/models/sharding/migration.ts) copies the keys whose shard
-// differs in the target layout (reshard-layout.ts); operations are timed by
-// the migration's phase when they are answered.
+// differs in the target layout (reshard-layout.ts), the router handing it
+// every write (held at a cut-over, carried to the target when made after its
+// row's copy); operations are timed by the migration's phase when they are answered.
 import type * as z from "zod";
 import { Histogram } from "../../metrics/index.js";
 import type { Operation } from "../../models/operation.js";
@@ -47,12 +48,14 @@ export function scheduleReshard(
       batchRows: event.batchRows,
       copyMs: event.copyMsPerRow,
       cutoverMs: event.cutover,
+      // Applying a change writes one row on the target, as copying it did.
+      applyMs: event.applyMsPerChange ?? event.copyMsPerRow,
       rowBytes: event.rowBytes,
       // Vitess copies the whole keyrange, then switches traffic once.
       switchAtEnd: spec.strategy === "keyspace",
       work: (shard, ms, done) => (shards[shard] as ShardCluster).work(ms, done),
     });
-    router.pauseWrites((key) => m.writeDelayMs(key));
+    router.gateWrites(m);
     migration = m;
     m.start();
   });
@@ -81,6 +84,9 @@ export function scheduleReshard(
         keysToMove: f?.keysToMove ?? 0,
         keysMoved: f?.keysMoved ?? 0,
         bytesMoved: f?.bytesMoved ?? 0,
+        caughtUpChanges: f?.caughtUpChanges ?? 0,
+        writePauseMaxMs: roundFigure(f?.writePauseMaxMs ?? 0),
+        catchUpLagMaxMs: roundFigure(f?.catchUpLagMaxMs ?? 0),
         ...(directory === null ? {} : { misroutes: directory.misroutes }),
         p99Ms: {
           before: spread(phases[0]).p99,

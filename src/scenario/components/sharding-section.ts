@@ -198,6 +198,19 @@ export const ShardingReportSchema = z.strictObject({
       keysToMove: z.number().int().nonnegative().describe("Keys whose shard the strategy changes"),
       keysMoved: z.number().int().nonnegative().describe("Keys cut over to their new shard"),
       bytesMoved: z.number().int().nonnegative(),
+      caughtUpChanges: z
+        .number()
+        .int()
+        .nonnegative()
+        .describe(
+          "Writes made after their row was copied, carried to the target by the catch-up stream and applied there",
+        ),
+      writePauseMaxMs: num().describe(
+        "The longest a cut-over held writes: until the target had applied every change to its keys, then the cut-over (ms)",
+      ),
+      catchUpLagMaxMs: num().describe(
+        "The most age of a change not yet applied on its target when a cut-over stopped writes (ms)",
+      ),
       misroutes: z
         .number()
         .int()

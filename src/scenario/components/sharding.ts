@@ -322,6 +322,7 @@ function replicaLagMax(shard: ShardCluster, window: MeasuredWindow): number | nu
 function shardingTable(s: z.output<typeof ShardingReportSchema>): string[] {
   return [
     `Sharding (${s.strategy} by ${s.key}${s.directory === undefined ? "" : `, directory lookups ${s.directory.lookups}, cache hits ${s.directory.cacheHits}`}): imbalance ${formatFigure(s.imbalance)}, single-shard ${percentText(s.singleShardShare)}, fan-out ${formatFigure(s.meanFanOut)}, scatter p99 ${formatFigure(s.scatterMs.p99)} ms`,
+    ...(s.resharding === undefined ? [] : [reshardingLine(s.resharding)]),
     ...alignColumns(
       [
         ["shard", "keys", "operations", "share", "p99 ms", "primary util.", "replica lag max ms"],
@@ -338,4 +339,12 @@ function shardingTable(s: z.output<typeof ShardingReportSchema>): string[] {
       "lr",
     ),
   ];
+}
+
+/** The reshard's line: keys moved, when, what the catch-up carried and the longest write pause. */
+function reshardingLine(
+  r: NonNullable<z.output<typeof ShardingReportSchema>["resharding"]>,
+): string {
+  const end = r.finishedMs === null ? "not finished" : `to ${formatFigure(r.finishedMs)} ms`;
+  return `Resharding ${r.fromShards} → ${r.toShards} shards: ${r.keysMoved} of ${r.keysToMove} keys moved, from ${formatFigure(r.startedMs)} ms ${end}; ${r.caughtUpChanges} changes caught up, longest write pause ${formatFigure(r.writePauseMaxMs)} ms (catch-up lag ${formatFigure(r.catchUpLagMaxMs)} ms); p99 before ${formatFigure(r.p99Ms.before)}, during ${formatFigure(r.p99Ms.during)}, after ${formatFigure(r.p99Ms.after)} ms`;
 }
