@@ -37,6 +37,7 @@ interface CalibrateCliOptions {
   readonly input: MeasurementFormat | "auto";
   readonly model: "mechanisms" | "usl" | "write";
   readonly asyncCommit: readonly string[];
+  readonly runTransactions: number;
   readonly cores: number;
   readonly holdout: readonly number[];
   readonly statements: number;
@@ -134,6 +135,7 @@ function fitWritePath(
       cores: options.cores,
       holdout: options.holdout,
       residuals: options.residuals,
+      transactionsPerRun: options.runTransactions,
       ...(options.statements > 1 ? { statementsPerTransaction: options.statements } : {}),
     });
     return { text: formatWritePathCalibration(fit), json: fit, sections: fit.sections };
@@ -222,6 +224,14 @@ export function addCalibrateCommand(program: Command, io: CalibrateIO): void {
       "runs measured with synchronous_commit=off (repeatable), for --model write",
       collect,
       [],
+    )
+    .addOption(
+      new Option(
+        "--run-transactions <n>",
+        "--model write: transactions in each simulated run (fewer: a faster, noisier fit)",
+      )
+        .argParser(positiveInteger)
+        .default(2000),
     )
     .option("--json", "print the whole calibration as JSON", false)
     .option("--output <file>", "write the scenario sections (JSON) to this file")
