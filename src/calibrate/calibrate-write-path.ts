@@ -47,7 +47,9 @@ export interface WritePathOptions {
  * @remarks Since 0.2.0
  */
 export interface WritePathLevel extends CalibrationLevel {
+  /** The runs' synchronous_commit. */
   readonly synchronousCommit: "on" | "off";
+  /** Rows every transaction updated one of (0: none shared). */
   readonly hotRows: number;
 }
 
@@ -62,17 +64,23 @@ export interface WritePathCalibration {
   readonly parameters: WritePathModel;
   /** The fitted log flush (ms), or null with `flushRefusal` saying why. */
   readonly flushMs: number | null;
+  /** Why the flush was not fitted (null when it was). */
   readonly flushRefusal: string | null;
   /** A row's lock hold at light load (ms): CPU, round trips between statements, one flush; or null with `lockRefusal`. */
   readonly lockHoldMs: number | null;
+  /** Why the lock hold was not fitted (null when it was). */
   readonly lockRefusal: string | null;
   /** 1 − SS_res / SS_tot over the fitted runs. */
   readonly rSquared: number;
+  /** The fitted levels, each simulated with the fitted parameters. */
   readonly fitted: readonly WritePathLevel[];
+  /** The held-out levels, predicted by simulation. */
   readonly heldOut: readonly WritePathLevel[];
-  /** Transactions in each simulated run's window, and the runs made. */
+  /** Transactions in each simulated run's measured window. */
   readonly transactionsPerRun: number;
+  /** Simulated runs made, the predictions' included. */
   readonly simulations: number;
+  /** The scenario's `database`, `workload` and `client` fields that reproduce the fit. */
   readonly sections: WritePathSections;
 }
 

@@ -22,7 +22,9 @@ import { simulateWritePath, type WritePathModel, type WritePathRun } from "./wri
  * @remarks Since 0.2.0
  */
 export interface WritePoint extends Point {
+  /** The run's synchronous_commit. */
   readonly synchronousCommit: "on" | "off";
+  /** Rows every transaction updated one of (0: none shared). */
   readonly hotRows: number;
 }
 
@@ -30,12 +32,18 @@ export interface WritePoint extends Point {
  * Steps of each golden-section search: the bracket shrinks to 0.618^14 ≈ 0.0012 of
  * itself — 1.7 % of the flush time over its log bracket, 0.12 % of the share —
  * finer than a short run's sampling error.
+ *
+ * @internal
  */
 export const SEARCH_STEPS = 14;
 /** The flush time's bracket (ms), searched on a log scale: 1 µs (a write cache) to 1 s. */
 const FLUSH_RANGE_MS = [1e-3, 1e3] as const;
 
-/** What a stage could not fit, and why. */
+/**
+ * The fitted model, what a stage could not fit and why, and the runs made.
+ *
+ * @internal
+ */
 export interface WritePathFit {
   readonly model: WritePathModel;
   /** Why the flush time was not fitted, or null when it was. */
@@ -46,14 +54,22 @@ export interface WritePathFit {
   readonly simulations: number;
 }
 
-/** One simulated run per level: the repeats of a client count under one condition. */
+/**
+ * One simulated run per level: the repeats of a client count under one condition.
+ *
+ * @internal
+ */
 export interface WriteLevelGroup {
   readonly key: string;
   readonly points: readonly WritePoint[];
   readonly run: WritePathRun;
 }
 
-/** The points grouped into levels (commit rule, shared rows, clients), each sized to `transactions`. */
+/**
+ * The points grouped into levels (commit rule, shared rows, clients), each sized to `transactions`.
+ *
+ * @internal
+ */
 export function groupLevels(
   points: readonly WritePoint[],
   transactions: number,
@@ -79,7 +95,11 @@ export function groupLevels(
   });
 }
 
-/** Runs a search may make on these points: one simulation per level and trial. */
+/**
+ * Runs a search may make on these points: one simulation per level and trial.
+ *
+ * @internal
+ */
 export function searchRuns(points: readonly WritePoint[]): number {
   return (SEARCH_STEPS + 2) * groupLevels(points, 1).length;
 }
@@ -112,6 +132,8 @@ function objective(
  * D, C, σ, κ; `flushRuns` (on, no shared row) for F; `lockRuns` (2 or more
  * clients on a shared row, with commits that flush only if F is fitted) for the
  * lock hold.
+ *
+ * @internal
  */
 export function stagePoints(points: readonly WritePoint[]): {
   base: WritePoint[];

@@ -2,7 +2,11 @@
 // (fitted and held out) and the peak. The JSON sections are printed by the CLI.
 import type { Calibration, CalibrationLevel } from "./calibrate.js";
 
-/** A figure to `digits` significant digits. */
+/**
+ * A figure to `digits` significant digits.
+ *
+ * @internal
+ */
 export function figure(value: number, digits = 4): string {
   return Number(value.toPrecision(digits)).toString();
 }
@@ -11,7 +15,11 @@ function signed(value: number): string {
   return `${value >= 0 ? "+" : ""}${value.toFixed(1)} %`;
 }
 
-/** Leading columns a table of levels may carry: their headers and each level's cells. */
+/**
+ * Leading columns a table of levels may carry: their headers and each level's cells.
+ *
+ * @internal
+ */
 export interface LevelColumns<L extends CalibrationLevel> {
   readonly header: readonly string[];
   readonly cells: (level: L) => readonly string[];
@@ -22,7 +30,11 @@ const READS: LevelColumns<CalibrationLevel> = {
   cells: (l) => [figure(l.pageReads ?? 0, 3)],
 };
 
-/** A titled, aligned table of levels (none: no lines). */
+/**
+ * A titled, aligned table of levels (none: no lines).
+ *
+ * @internal
+ */
 export function levelLines<L extends CalibrationLevel>(
   title: string,
   levels: readonly L[],

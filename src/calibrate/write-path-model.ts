@@ -39,8 +39,11 @@ export interface WritePathModel {
  * @remarks Since 0.2.0
  */
 export interface WritePathRun {
+  /** Closed-loop clients. */
   readonly clients: number;
+  /** Rows the transactions spread over uniformly; 0 = contention-free (100,000 rows). */
   readonly hotRows: number;
+  /** "off": commits do not wait for a flush (fsyncTime 0). */
   readonly synchronousCommit: "on" | "off";
   /** Transactions the measured window should hold (its length is this over the expected throughput). */
   readonly transactions: number;

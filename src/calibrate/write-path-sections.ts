@@ -12,6 +12,7 @@ import type { WritePathModel } from "./write-path-model.js";
  * @remarks Since 0.2.0
  */
 export interface WritePathSections {
+  /** The server with its mechanisms on, the fitted CPU, σ, κ and flush. */
   readonly database: {
     readonly engine: "postgresql";
     readonly cores: number;
@@ -23,6 +24,7 @@ export interface WritePathSections {
     /** The fitted log flush (absent when not fitted). */
     readonly fsyncTime?: ExponentialSpec;
   };
+  /** The client time outside the transaction, and the transactions' shape; set `clients` and `keys` yourself. */
   readonly workload: {
     readonly thinkTime: ExponentialSpec;
     readonly transactions: {
@@ -31,6 +33,7 @@ export interface WritePathSections {
       readonly rows: "same";
     };
   };
+  /** The round trip per statement: the client's time inside the transaction. */
   readonly client: { readonly roundTrip: ExponentialSpec | 0 };
 }
 
