@@ -13,6 +13,7 @@
 // 2σ. The lock hold is the inverse of the shared row's plateau, whose error
 // is the level's (~5 %, ~3.5 % over two levels); 10 % allows about 3σ.
 import { describe, expect, it } from "vitest";
+import { lockHoldMs } from "../../src/calibrate/fit-write-path.js";
 import { calibrateWritePath, type Measurement } from "../../src/calibrate/index.js";
 import { type WritePathModel, writePathScenario } from "../../src/calibrate/write-path-model.js";
 import { runScenario } from "../../src/index.js";
@@ -97,6 +98,25 @@ describe("calibrateWritePath", () => {
     expect(() => calibrateWritePath([...base, ...one(1, "on")], { cores: 2 })).toThrow(
       /no runs of 2 or more clients sharing a row with synchronous_commit off, and the flush, which the lock is held across, was not fitted/,
     );
+  });
+
+  // With every transaction on one row and 16 clients the row is never free, and
+  // its holder runs alone (the others wait for the lock holding no core, and
+  // flush nothing): one transaction ends per hold, so the plateau is 1/hold.
+  // Hold times are sums of exponentials (CV ≈ 0.67 here), so 3,000 of them
+  // give the mean within ±1.2 % (1σ); 4 % allows 3σ, and a hold counted with
+  // k round trips instead of k − 1 (2.5 ms, +8.7 %) is caught.
+  it("lockHoldMs is the inverse of a shared row's plateau in dbsim's simulation", () => {
+    const scenario = writePathScenario(TRUTH, {
+      clients: 16,
+      hotRows: 1,
+      synchronousCommit: "on",
+      transactions: 3000,
+      expectedPerSec: 1000 / TRUE_HOLD_MS,
+    });
+    const plateau = runScenario(scenario).throughput.completedPerSec;
+    expect(lockHoldMs(TRUTH)).toBeCloseTo(TRUE_HOLD_MS, 12);
+    expect(Math.abs(plateau / (1000 / lockHoldMs(TRUTH)) - 1)).toBeLessThan(0.04);
   });
 
   it("refuses a fit beyond its budget of simulated transactions, saying how many runs it needed", () => {
