@@ -36,6 +36,8 @@ export interface WritePoint extends Point {
  * @internal
  */
 export const SEARCH_STEPS = 14;
+/** Distinct client counts of the base runs from which σ and κ are fitted besides D and Z. */
+const CONTENTION_LEVELS = 5;
 /** The flush time's bracket (ms), searched on a log scale: 1 µs (a write cache) to 1 s. */
 const FLUSH_RANGE_MS = [1e-3, 1e3] as const;
 
@@ -177,7 +179,10 @@ export function fitWritePath(
       `measurements: the write path needs runs with synchronous_commit off and no shared row (pgbench -N) at 3 or more client counts, got ${distinctLevels(base)}: with a flush in every commit, its time cannot be told from the client's.`,
     );
   }
-  const loop = fitClosedLoop(base, cores, residuals);
+  // D, Z, σ and κ need more levels than parameters: on fewer than five, σ and
+  // κ stay 0 (three levels fit four parameters exactly, any way, and the
+  // arbitrary split of D and Z then moves the flush and the hold).
+  const loop = fitClosedLoop(base, cores, residuals, distinctLevels(base) >= CONTENTION_LEVELS);
   const counter = { runs: 0 };
   let model: WritePathModel = {
     cores,
