@@ -63,6 +63,7 @@ function fitUslFace(
 
 /**
  * The closed-loop model fitted in two stages; `cores` is given, not fitted.
+ * With `contention` false, σ and κ stay 0 and only D and Z are fitted (since 0.2.0).
  *
  * @remarks Since 0.2.0
  */
@@ -70,6 +71,7 @@ export function fitClosedLoop(
   points: readonly Point[],
   cores: number,
   residuals: ResidualKind = "relative",
+  contention = true,
 ): ClosedLoopModel {
   const first = points.reduce((a, b) => (b.n < a.n ? b : a));
   // At one client a transaction's whole cycle is 1000/X(1) ms: split it into the
@@ -90,6 +92,7 @@ export function fitClosedLoop(
     residuals,
   );
   const held = base(mechanism);
+  if (!contention) return held;
   const [sigma = 0, kappa = 0] = fitRelative(
     points,
     [

@@ -2,7 +2,12 @@
 // (fitted and held out) and the peak. The JSON sections are printed by the CLI.
 import type { Calibration, CalibrationLevel } from "./calibrate.js";
 
-function figure(value: number, digits = 4): string {
+/**
+ * A figure to `digits` significant digits.
+ *
+ * @internal
+ */
+export function figure(value: number, digits = 4): string {
   return Number(value.toPrecision(digits)).toString();
 }
 
@@ -10,11 +15,36 @@ function signed(value: number): string {
   return `${value >= 0 ? "+" : ""}${value.toFixed(1)} %`;
 }
 
-function levelLines(title: string, levels: readonly CalibrationLevel[]): string[] {
+/**
+ * Leading columns a table of levels may carry: their headers and each level's cells.
+ *
+ * @internal
+ */
+export interface LevelColumns<L extends CalibrationLevel> {
+  readonly header: readonly string[];
+  readonly cells: (level: L) => readonly string[];
+}
+
+const READS: LevelColumns<CalibrationLevel> = {
+  header: ["reads/tx"],
+  cells: (l) => [figure(l.pageReads ?? 0, 3)],
+};
+
+/**
+ * A titled, aligned table of levels (none: no lines).
+ *
+ * @internal
+ */
+export function levelLines<L extends CalibrationLevel>(
+  title: string,
+  levels: readonly L[],
+  columns?: LevelColumns<L>,
+): string[] {
   if (levels.length === 0) return [];
-  const reads = levels.some((l) => l.pageReads !== undefined);
+  const lead: LevelColumns<L> | undefined =
+    columns ?? (levels.some((l) => l.pageReads !== undefined) ? READS : undefined);
   const rows = levels.map((l) => [
-    ...(reads ? [figure(l.pageReads ?? 0, 3)] : []),
+    ...(lead === undefined ? [] : lead.cells(l)),
     String(l.concurrency),
     String(l.repeats),
     figure(l.measured, 5),
@@ -23,7 +53,7 @@ function levelLines(title: string, levels: readonly CalibrationLevel[]): string[
     signed(l.errorPercent),
   ]);
   const header = [
-    ...(reads ? ["reads/tx"] : []),
+    ...(lead === undefined ? [] : lead.header),
     "clients",
     "runs",
     "measured/s",

@@ -6,8 +6,15 @@ export {
   type CalibrationLevel,
   calibrate,
 } from "./calibrate.js";
+export {
+  calibrateWritePath,
+  type WritePathCalibration,
+  type WritePathLevel,
+  type WritePathOptions,
+} from "./calibrate-write-path.js";
 export { type ClosedLoopModel, closedLoopCapacity, closedLoopThroughput } from "./closed-loop.js";
 export { formatCalibration } from "./format.js";
+export { formatWritePathCalibration } from "./format-write-path.js";
 export type { ResidualKind } from "./least-squares.js";
 export {
   type LognormalSpec,
@@ -31,3 +38,5 @@ export {
 } from "./sections.js";
 export { type ServiceTimeShape, serviceTimeShape } from "./service-time.js";
 export { type UslParameters, uslPeakConcurrency, uslThroughput } from "./usl.js";
+export { type WritePathModel, type WritePathRun, writePathScenario } from "./write-path-model.js";
+export { type WritePathSections, writePathSections } from "./write-path-sections.js";

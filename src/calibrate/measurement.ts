@@ -26,6 +26,22 @@ export interface Measurement {
    * @remarks Since 0.2.0
    */
   readonly pageReadsPerTransaction?: number;
+  /**
+   * The run's `synchronous_commit`: "off" when commits did not wait for the log
+   * flush (PGOPTIONS="-c synchronous_commit=off"), for the write-path fit.
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly synchronousCommit?: "on" | "off";
+  /**
+   * Rows every transaction updates one of, uniformly: pgbench's TPC-B-like
+   * script updates one of its branches (as many as the scaling factor), so its
+   * transactions queue for that row's lock; 0 for a script sharing no row
+   * (pgbench -N, "simple update"). For the write-path fit.
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly hotRows?: number;
 }
 
 /**

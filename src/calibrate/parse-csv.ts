@@ -1,9 +1,18 @@
 // A CSV of one's own measurements: a header naming the columns, then one run per
 // line. concurrency and throughput are required; mean and p99 (latency, ms) and
-// page_reads (per transaction) may be left out or empty.
+// page_reads (per transaction), synchronous_commit (on/off) and hot_rows (rows
+// every transaction updates one of; 0 for none) may be left out or empty.
 import { type Measurement, MeasurementFormatError, positiveNumber } from "./measurement.js";
 
-const COLUMNS = ["concurrency", "throughput", "mean", "p99", "page_reads"] as const;
+const COLUMNS = [
+  "concurrency",
+  "throughput",
+  "mean",
+  "p99",
+  "page_reads",
+  "synchronous_commit",
+  "hot_rows",
+] as const;
 type Column = (typeof COLUMNS)[number];
 
 function header(line: string, source: string): Map<Column, number> {
@@ -21,6 +30,14 @@ function header(line: string, source: string): Map<Column, number> {
     }
   }
   return index;
+}
+
+function commitRule(text: string, where: string): "on" | "off" {
+  const value = text.trim().toLowerCase();
+  if (value !== "on" && value !== "off") {
+    throw new MeasurementFormatError(`${where}: expected on or off, got ${JSON.stringify(text)}.`);
+  }
+  return value;
 }
 
 function nonNegative(text: string, where: string): number {
@@ -57,6 +74,8 @@ export function parseMeasurementCsv(text: string, source = "CSV"): Measurement[]
     const mean = cell("mean");
     const p99 = cell("p99");
     const reads = cell("page_reads");
+    const commit = cell("synchronous_commit");
+    const hot = cell("hot_rows");
     runs.push({
       concurrency: positiveNumber(cell("concurrency") ?? "", where("concurrency")),
       throughput: positiveNumber(cell("throughput") ?? "", where("throughput")),
@@ -65,6 +84,10 @@ export function parseMeasurementCsv(text: string, source = "CSV"): Measurement[]
       ...(reads === undefined
         ? {}
         : { pageReadsPerTransaction: nonNegative(reads, where("page_reads")) }),
+      ...(commit === undefined
+        ? {}
+        : { synchronousCommit: commitRule(commit, where("synchronous_commit")) }),
+      ...(hot === undefined ? {} : { hotRows: nonNegative(hot, where("hot_rows")) }),
     });
   }
   return runs;

@@ -5,7 +5,9 @@ import { type Command, InvalidArgumentError, Option } from "commander";
 import {
   type Calibration,
   calibrate,
+  calibrateWritePath,
   formatCalibration,
+  formatWritePathCalibration,
   type Measurement,
   type MeasurementFormat,
   MeasurementFormatError,
@@ -33,7 +35,9 @@ export interface CalibrateIO {
 
 interface CalibrateCliOptions {
   readonly input: MeasurementFormat | "auto";
-  readonly model: "mechanisms" | "usl";
+  readonly model: "mechanisms" | "usl" | "write";
+  readonly asyncCommit: readonly string[];
+  readonly runTransactions: number;
   readonly cores: number;
   readonly holdout: readonly number[];
   readonly statements: number;
@@ -52,6 +56,10 @@ function positiveInteger(value: string): number {
   return n;
 }
 
+function collect(value: string, previous: readonly string[]): string[] {
+  return [...previous, value];
+}
+
 function levelList(value: string): number[] {
   return value.split(",").map((part) => positiveInteger(part));
 }
@@ -65,13 +73,18 @@ on --cores cores and the client's time per transaction are fitted first, then
 USL σ and κ to what they leave; --model usl fits Gunther's λ, σ, κ alone.
 --latency-log (pgbench --log) makes the statement time a lognormal of the
 logged latency's shape, with the fitted mean.
+--model write fits the log flush and the row-lock hold by simulating dbsim's
+server: give pgbench's TPC-B-like and simple-update (-N) runs, with
+synchronous_commit on (files) and off (--async-commit files).
 docs/calibration.md has a worked example.
 
 Examples:
   dbsim calibrate pgbench-select.txt --cores 2
   dbsim calibrate runs.csv --model usl --holdout 8,16
   dbsim calibrate r1.txt r2.txt r3.txt --cores 2 --output database.json
-  dbsim calibrate r1.txt --cores 2 --latency-log pgbench_log.4992`;
+  dbsim calibrate r1.txt --cores 2 --latency-log pgbench_log.4992
+  dbsim calibrate tpcb-on.txt simple-on.txt --async-commit tpcb-off.txt \
+    --async-commit simple-off.txt --model write --cores 2 --holdout 4`;
 
 async function readMeasurements(
   files: readonly string[],
@@ -112,9 +125,29 @@ async function readLatencyLog(file: string, io: CalibrateIO): Promise<number[]> 
   }
 }
 
-function fitMeasurements(
+/** The write path's fit, its text and sections; a refusal is a usage error. */
+function fitWritePath(
   measurements: readonly Measurement[],
   options: CalibrateCliOptions,
+): { text: string; json: unknown; sections: unknown } {
+  try {
+    const fit = calibrateWritePath(measurements, {
+      cores: options.cores,
+      holdout: options.holdout,
+      residuals: options.residuals,
+      transactionsPerRun: options.runTransactions,
+      ...(options.statements > 1 ? { statementsPerTransaction: options.statements } : {}),
+    });
+    return { text: formatWritePathCalibration(fit), json: fit, sections: fit.sections };
+  } catch (error) {
+    if (error instanceof RangeError) throw new UsageError([`error: ${error.message}`]);
+    throw error;
+  }
+}
+
+function fitMeasurements(
+  measurements: readonly Measurement[],
+  options: CalibrateCliOptions & { readonly model: "mechanisms" | "usl" },
   latencySamplesMs: readonly number[] | undefined,
 ): Calibration {
   try {
@@ -150,7 +183,7 @@ export function addCalibrateCommand(program: Command, io: CalibrateIO): void {
     )
     .addOption(
       new Option("--model <model>", "what to fit")
-        .choices(["mechanisms", "usl"])
+        .choices(["mechanisms", "usl", "write"])
         .default("mechanisms"),
     )
     .addOption(
@@ -186,17 +219,57 @@ export function addCalibrateCommand(program: Command, io: CalibrateIO): void {
       "--latency-log <file>",
       "pgbench --log per-transaction log: a lognormal statement time of its shape",
     )
+    .option(
+      "--async-commit <file>",
+      "runs measured with synchronous_commit=off (repeatable), for --model write",
+      collect,
+      [],
+    )
+    .addOption(
+      new Option(
+        "--run-transactions <n>",
+        "--model write: transactions in each simulated run (fewer: a faster, noisier fit)",
+      )
+        .argParser(positiveInteger)
+        .default(2000),
+    )
     .option("--json", "print the whole calibration as JSON", false)
     .option("--output <file>", "write the scenario sections (JSON) to this file")
     .addHelpText("after", CALIBRATE_HELP)
     .action(async (files: string[], options: CalibrateCliOptions) => {
       const measurements = await readMeasurements(files, options.input, io);
-      const samples =
-        options.latencyLog === undefined ? undefined : await readLatencyLog(options.latencyLog, io);
-      const calibration = fitMeasurements(measurements, options, samples);
-      const sections = `${JSON.stringify(calibration.sections, null, 2)}\n`;
-      if (options.json) io.stdout(`${JSON.stringify(calibration, null, 2)}\n`);
-      else io.stdout(`${formatCalibration(calibration)}\n\nScenario sections:\n${sections}`);
+      const offRuns = await readMeasurements(options.asyncCommit, options.input, io);
+      let result: { text: string; json: unknown; sections: unknown };
+      if (options.model === "write") {
+        const runs = [
+          ...measurements.map((m) => ({ ...m, synchronousCommit: m.synchronousCommit ?? "on" })),
+          ...offRuns.map((m) => ({ ...m, synchronousCommit: "off" as const })),
+        ];
+        result = fitWritePath(runs, options);
+      } else {
+        if (offRuns.length > 0) {
+          throw new UsageError([
+            `error: --async-commit is for --model write (the ${options.model} model has no log flush to leave out)`,
+          ]);
+        }
+        const samples =
+          options.latencyLog === undefined
+            ? undefined
+            : await readLatencyLog(options.latencyLog, io);
+        const calibration = fitMeasurements(
+          measurements,
+          { ...options, model: options.model },
+          samples,
+        );
+        result = {
+          text: formatCalibration(calibration),
+          json: calibration,
+          sections: calibration.sections,
+        };
+      }
+      const sections = `${JSON.stringify(result.sections, null, 2)}\n`;
+      if (options.json) io.stdout(`${JSON.stringify(result.json, null, 2)}\n`);
+      else io.stdout(`${result.text}\n\nScenario sections:\n${sections}`);
       if (options.output !== undefined) {
         try {
           await io.writeFile(resolvePath(io, options.output), sections);

@@ -28,6 +28,24 @@ describe("parsePgbench", () => {
     expect(parsePgbench(fixture("pgbench-tpcb.txt")).map((r) => r.concurrency)).toEqual([1, 4, 16]);
   });
 
+  // pgbench.c's builtin_script: "TPC-B (sort of)" updates one of its scale's
+  // branch rows in every transaction; "simple update" (-N) updates no shared
+  // row; "select only" writes nothing, so it carries no hotRows.
+  it("reads the built-in script and scaling factor as the rows every transaction shares", () => {
+    expect(parsePgbench(fixture("pgbench-tpcb-sync-on.txt"))[0]).toEqual({
+      concurrency: 1,
+      throughput: 1254.357725,
+      meanMs: 0.797,
+      hotRows: 1,
+    });
+    expect(
+      parsePgbench(fixture("pgbench-simple-update-sync-off.txt")).every((r) => r.hotRows === 0),
+    ).toBe(true);
+    expect(parsePgbench(fixture("pgbench-select-r1.txt")).some((r) => "hotRows" in r)).toBe(false);
+    const scaled = fixture("pgbench-tpcb.txt").replace("scaling factor: 1", "scaling factor: 10");
+    expect(parsePgbench(scaled).map((r) => r.hotRows)).toEqual([10, 1, 1]);
+  });
+
   it("reads PostgreSQL 13's two tps lines by the one without connection set-up", () => {
     const pg13 = [
       "number of clients: 4",
@@ -88,6 +106,17 @@ describe("parseMeasurementCsv", () => {
     expect(() =>
       parseMeasurementCsv("concurrency,throughput,page_reads\n1,100,-1\n", "r.csv"),
     ).toThrow('r.csv, line 2, column page_reads: expected a number ≥ 0, got "-1".');
+  });
+
+  it("reads synchronous_commit and hot_rows for the write path, and names a bad commit rule", () => {
+    const text = "concurrency,throughput,synchronous_commit,hot_rows\n1,300,on,0\n4,900,OFF,1\n";
+    expect(parseMeasurementCsv(text)).toEqual([
+      { concurrency: 1, throughput: 300, synchronousCommit: "on", hotRows: 0 },
+      { concurrency: 4, throughput: 900, synchronousCommit: "off", hotRows: 1 },
+    ]);
+    expect(() =>
+      parseMeasurementCsv("concurrency,throughput,synchronous_commit\n1,100,local\n", "w.csv"),
+    ).toThrow('w.csv, line 2, column synchronous_commit: expected on or off, got "local".');
   });
 
   it("names the file, line, column and value of a bad cell", () => {
