@@ -75,10 +75,17 @@ class ServerConn {
   /** Opened from the reserve pool. */
   readonly reserve: boolean;
   idleTimer: EventHandle | null = null;
-  constructor(backend: PortConnection, openedAt: number, reserve: boolean) {
+  /**
+   * What its server_idle_timeout timer runs. In transaction mode the timer is set
+   * at every release and cancelled at the next lend, so it is bound once here,
+   * not made per statement.
+   */
+  readonly idleTimeout: () => void;
+  constructor(bouncer: PgBouncer, backend: PortConnection, openedAt: number, reserve: boolean) {
     this.backend = backend;
     this.openedAt = openedAt;
     this.reserve = reserve;
+    this.idleTimeout = () => bouncer._idleTimeout(this);
   }
 }
 
@@ -386,16 +393,17 @@ export class PgBouncer implements ServerPort {
     this.idle.push(server);
     this.serversIdle.set(now, this.idle.length);
     const idleTimeout = this.config.serverIdleTimeoutMs;
-    if (idleTimeout > 0) {
-      server.idleTimer = this.sim.schedule(idleTimeout, () => {
-        server.idleTimer = null;
-        const i = this.idle.indexOf(server);
-        if (i < 0 || this.serversOpen.value <= this.config.minPoolSize) return;
-        this.idle.splice(i, 1);
-        this.serversIdle.set(this.sim.now, this.idle.length);
-        this.closeServer(server);
-      });
-    }
+    if (idleTimeout > 0) server.idleTimer = this.sim.schedule(idleTimeout, server.idleTimeout);
+  }
+
+  /** @internal A server connection has been idle for server_idle_timeout: closed, unless min_pool_size needs it. */
+  _idleTimeout(server: ServerConn): void {
+    server.idleTimer = null;
+    const i = this.idle.indexOf(server);
+    if (i < 0 || this.serversOpen.value <= this.config.minPoolSize) return;
+    this.idle.splice(i, 1);
+    this.serversIdle.set(this.sim.now, this.idle.length);
+    this.closeServer(server);
   }
 
   /**
@@ -485,7 +493,7 @@ export class PgBouncer implements ServerPort {
           return;
         }
         this.stats.serverConnectionsOpened++;
-        const server = new ServerConn(backend, this.sim.now, reserve);
+        const server = new ServerConn(this, backend, this.sim.now, reserve);
         this.serversActive.add(this.sim.now, 1);
         this.release(server);
       });
