@@ -18,11 +18,15 @@
 // hold no core; without one, a statement is its CPU work alone. Left out: memory
 // pressure beyond counting it and the planner; a statement's work is one draw
 // from its distribution.
-import type { EventHandle, RandomStream, Simulation } from "../../kernel/index.js";
+import {
+  type EventHandle,
+  MinHeap,
+  type RandomStream,
+  type Simulation,
+} from "../../kernel/index.js";
 import { TimeWeighted } from "../../metrics/index.js";
 import type { ErrorKind, Operation, PortConnection, RowWrites, ServerPort } from "../operation.js";
 import { type KeySlots, KeyVersions } from "./key-versions.js";
-import { PsJob, PsJobHeap } from "./ps-jobs.js";
 import type { ServerTransaction, StatementPipeline } from "./statement.js";
 
 /**
@@ -134,9 +138,7 @@ export class DatabaseServer implements ServerPort {
   /** Who sees every commit without holding its acknowledgement back (CQRS projections); null for none. */
   private commitObservers: CommitObserver[] | null = null;
   /** Statements in service by the virtual time they finish at (ties: the first started first). */
-  private readonly heap = new PsJobHeap();
-  /** Finished jobs, reused: a statement allocates no closure. */
-  private readonly spareJobs: PsJob[] = [];
+  private readonly heap = new MinHeap<() => void>();
   private virtual = 0;
   private lastUpdate = 0;
   private pending: EventHandle | null = null;
@@ -229,12 +231,13 @@ export class DatabaseServer implements ServerPort {
       this.executeThrough(this.pipelineInUse, op, index, work(this.rng), done);
       return;
     }
-    const cpuMs = work(this.rng);
-    const job = this.spareJobs.pop() ?? new PsJob();
-    job.op = op;
-    job.index = index;
-    job.answer = done;
-    this.start(cpuMs, job);
+    this.runWork(work(this.rng), () => {
+      if (index < op.statements - 1) {
+        done(null);
+        return;
+      }
+      this.finish(op, done);
+    });
   }
 
   /**
@@ -333,14 +336,8 @@ export class DatabaseServer implements ServerPort {
    * when it has had that much service.
    */
   runWork(work: number, done: () => void): void {
-    const job = this.spareJobs.pop() ?? new PsJob();
-    job.after = done;
-    this.start(work, job);
-  }
-
-  private start(work: number, job: PsJob): void {
     this.advance();
-    this.heap.push(this.virtual + work, job);
+    this.heap.push(this.virtual + work, done);
     this.changed();
   }
 
@@ -464,8 +461,7 @@ export class DatabaseServer implements ServerPort {
   }
 
   private rate(n: number): number {
-    const table = this.rateTable;
-    return n < table.length ? (table[n] as number) : this.speed(n);
+    return n < this.rateTable.length ? (this.rateTable[n] as number) : this.speed(n);
   }
 
   /** Moves virtual time to now at the speed of the current N. */
@@ -483,36 +479,17 @@ export class DatabaseServer implements ServerPort {
     this.advance();
     const heap = this.heap;
     // The top finishes now (this event was scheduled for it); others may tie with it.
-    const first = heap.pop();
+    const first = heap.pop() as () => void;
     const limit = this.virtual + 1e-9 * (1 + Math.abs(this.virtual));
-    let finished: PsJob[] | null = null;
+    let finished: (() => void)[] | null = null;
     while (heap.peekKey() <= limit) {
       if (finished === null) finished = [];
-      finished.push(heap.pop());
+      finished.push(heap.pop() as () => void);
     }
     this.statements += 1 + (finished === null ? 0 : finished.length);
     this.changed();
-    this.finishJob(first);
-    if (finished !== null) for (const job of finished) this.finishJob(job);
-  }
-
-  /** Hands `job` back for reuse, then runs what its end calls for. */
-  private finishJob(job: PsJob): void {
-    const op = job.op;
-    const index = job.index;
-    const answer = job.answer;
-    const after = job.after;
-    job.op = null;
-    job.answer = null;
-    job.after = null;
-    this.spareJobs.push(job);
-    if (op === null) {
-      (after as () => void)();
-      return;
-    }
-    const done = answer as (error: ErrorKind | null) => void;
-    if (index < op.statements - 1) done(null);
-    else this.finish(op, done);
+    first();
+    if (finished !== null) for (const done of finished) done();
   }
 
   /** Records the new N and moves the one pending completion. */
