@@ -11,6 +11,7 @@
 //   npx tsx bench/ab.bench.ts --a … --b … --only shards                   # the 16-shard row alone
 //   npx tsx bench/ab.bench.ts --a … --b … --only cache,replicas           # the cache plan, 2 replicas
 //   npx tsx bench/ab.bench.ts --a … --b … --only monitor                  # the consistency monitor alone
+//   npx tsx bench/ab.bench.ts --a … --b … --only single,replicas,pool --mechanisms none   # pure processor sharing
 //
 // Rows: the M/M/1 queue on kernel callbacks and on processes (as in kernel.bench.ts,
 // 10^6 customers); the closed network of pending.bench.ts at N = 10 … 10^5 pending
@@ -35,6 +36,7 @@ const { values } = parseArgs({
     rounds: { type: "string", default: "5" },
     requests: { type: "string", default: "300000" },
     only: { type: "string", default: "kernel,pending,scenario" },
+    mechanisms: { type: "string", default: "all" },
   },
 });
 if (values.a === undefined || values.b === undefined) {
@@ -51,6 +53,13 @@ for (const [flag, v] of [
   }
 }
 const only = new Set(values.only.split(","));
+if (values.mechanisms !== "all" && values.mechanisms !== "none")
+  throw new RangeError(
+    `--mechanisms: expected "all" or "none"; got ${JSON.stringify(values.mechanisms)}`,
+  );
+// "none": the scenario rows' pure processor-sharing form, as scenario.bench.ts's
+// `--mechanisms none` (its 1–5 ms statements of CPU alone).
+const PURE = values.mechanisms === "none";
 const load = async (dir: string): Promise<Dbsim> =>
   (await import(resolve(dir, "index.js"))) as Dbsim;
 const builds = [await load(values.a), await load(values.b)] as const;
@@ -149,9 +158,17 @@ function readHeavy(d: Dbsim, topology: Topology, n: number): string {
   const base = d.resolveScenario(d.builtinScenario("read-heavy") as object);
   const rate = base.workload.rate;
   if (typeof rate !== "number") throw new Error("read-heavy is no longer constant-rate");
-  const { replication, routing, variants: _variants, ...rest } = base;
+  const { replication, routing, variants: _variants, database, ...rest } = base;
   const scenario = d.resolveScenario({
     ...rest,
+    database: PURE
+      ? {
+          ...database,
+          mechanisms: "none" as const,
+          readTime: "simpleIndexedQuery",
+          writeTime: "simpleIndexedQuery",
+        }
+      : database,
     duration: (n / rate) * 1000 - base.warmup,
     ...(topology === "single"
       ? {}
@@ -212,8 +229,9 @@ if (only.has("pending")) {
     });
   }
 }
-// "shards" alone: the 16-shard row only, without the others; "replicas": the 2-replica row.
-if (only.has("scenario") || only.has("shards") || only.has("replicas")) {
+// "shards" alone: the 16-shard row only, without the others; "single", "replicas",
+// "pool": the primary-alone, 2-replica and pooled rows.
+if (["scenario", "shards", "single", "replicas", "pool"].some((row) => only.has(row))) {
   for (const [name, t] of [
     ["read-heavy, primary alone", "single"],
     ["read-heavy, primary + 2 replicas", "replicas"],

@@ -74,7 +74,8 @@ class ServerConn {
   readonly openedAt: number;
   /** Opened from the reserve pool. */
   readonly reserve: boolean;
-  idleTimer: EventHandle | null = null;
+  /** When its server_idle_timeout runs out, while it waits idle with one running; else NaN. */
+  idleDeadline = Number.NaN;
   constructor(backend: PortConnection, openedAt: number, reserve: boolean) {
     this.backend = backend;
     this.openedAt = openedAt;
@@ -170,6 +171,17 @@ export class PgBouncer implements ServerPort {
   private reserveInUse = 0;
   private reserveTimer: EventHandle | null = null;
   private retryTimer: EventHandle | null = null;
+  /**
+   * One timer for every idle connection's server_idle_timeout: the one that runs
+   * out first (`idleTimerFor`). In transaction mode a connection goes idle at every
+   * release and is lent again at the next statement; a timer per release, set and
+   * cancelled each time, cost an event entry per statement and filled the event
+   * queue with cancelled ones. The idle list is in release order and every
+   * connection waits the same timeout, so the first with a deadline runs out first.
+   */
+  private idleTimer: EventHandle | null = null;
+  private idleTimerFor: ServerConn | null = null;
+  private readonly onIdleTimer = (): void => this.idleTimedOut();
   /** When the pooler last restarted: server connections opened before it close when released. */
   private restartedAtMs = Number.NEGATIVE_INFINITY;
 
@@ -348,9 +360,14 @@ export class PgBouncer implements ServerPort {
   }
 
   private lend(server: ServerConn): void {
-    if (server.idleTimer !== null) {
-      this.sim.cancel(server.idleTimer);
-      server.idleTimer = null;
+    if (!Number.isNaN(server.idleDeadline)) {
+      server.idleDeadline = Number.NaN;
+      if (this.idleTimerFor === server) {
+        this.sim.cancel(this.idleTimer as EventHandle);
+        this.idleTimer = null;
+        this.idleTimerFor = null;
+        this.armIdleTimer();
+      }
     }
     this.serversActive.add(this.sim.now, 1);
   }
@@ -387,15 +404,34 @@ export class PgBouncer implements ServerPort {
     this.serversIdle.set(now, this.idle.length);
     const idleTimeout = this.config.serverIdleTimeoutMs;
     if (idleTimeout > 0) {
-      server.idleTimer = this.sim.schedule(idleTimeout, () => {
-        server.idleTimer = null;
-        const i = this.idle.indexOf(server);
-        if (i < 0 || this.serversOpen.value <= this.config.minPoolSize) return;
-        this.idle.splice(i, 1);
-        this.serversIdle.set(this.sim.now, this.idle.length);
-        this.closeServer(server);
-      });
+      // The instant a timer set now for idleTimeout would run at (the kernel's clock + delay).
+      server.idleDeadline = now + idleTimeout;
+      if (this.idleTimer === null) this.armIdleTimer();
     }
+  }
+
+  /** Sets the idle timer for the first idle connection with a deadline, if any. */
+  private armIdleTimer(): void {
+    for (const server of this.idle) {
+      if (Number.isNaN(server.idleDeadline)) continue;
+      this.idleTimerFor = server;
+      this.idleTimer = this.sim.at(server.idleDeadline, this.onIdleTimer);
+      return;
+    }
+  }
+
+  /** A connection has been idle for server_idle_timeout: closed, unless min_pool_size needs it. */
+  private idleTimedOut(): void {
+    const server = this.idleTimerFor as ServerConn;
+    this.idleTimer = null;
+    this.idleTimerFor = null;
+    server.idleDeadline = Number.NaN;
+    if (this.serversOpen.value > this.config.minPoolSize) {
+      this.idle.splice(this.idle.indexOf(server), 1);
+      this.serversIdle.set(this.sim.now, this.idle.length);
+      this.closeServer(server);
+    }
+    this.armIdleTimer();
   }
 
   /**
@@ -410,9 +446,11 @@ export class PgBouncer implements ServerPort {
   dropServers(): void {
     const now = this.sim.now;
     this.restartedAtMs = now;
+    if (this.idleTimer !== null) this.sim.cancel(this.idleTimer);
+    this.idleTimer = null;
+    this.idleTimerFor = null;
     for (const server of this.idle) {
-      if (server.idleTimer !== null) this.sim.cancel(server.idleTimer);
-      server.idleTimer = null;
+      server.idleDeadline = Number.NaN;
       this.closeServer(server);
     }
     this.idle.length = 0;
