@@ -55,6 +55,13 @@ export interface ReplicaPort {
    * @remarks Since 0.2.0
    */
   applyWork?(key: number, work: number, done: () => void): void;
+  /**
+   * The node's newest LSN: once promoted, the head of its own log. Omitted: the
+   * position it was promoted at stands for it.
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly lsn?: number;
 }
 
 /**
@@ -267,6 +274,12 @@ export class Replication implements VersionHolder {
   private semiSyncActive = true;
   /** When the primary crashed (ms): records it had not sent by then never leave it. */
   private crashedAtMs = Number.POSITIVE_INFINITY;
+  /** The replica promoted in place of the crashed primary, once its replay is done; -1 before. */
+  private promotedIndex = -1;
+  /** The LSN it was promoted at: its log continues from there. */
+  private promotedLsn = 0;
+  /** Fork points not yet taken by {@link Replication.takeForks}. */
+  private forks: number[] = [];
 
   /**
    * @param sim - the simulation
@@ -354,11 +367,31 @@ export class Replication implements VersionHolder {
     const s = this.states[i] as ReplicaState;
     s.fenced = true;
     const target = s.receivedLsn;
-    if (s.appliedLsn >= target) {
+    const promoted = (): void => {
+      this.promotedIndex = i;
+      this.promotedLsn = target;
+      this.forks.push(target);
       done(target);
+    };
+    if (s.appliedLsn >= target) {
+      promoted();
       return;
     }
-    s.waiters.push({ lsn: target, done: () => done(target), timer: null, settled: false });
+    s.waiters.push({ lsn: target, done: promoted, timer: null, settled: false });
+  }
+
+  /**
+   * The LSNs at which the log forked (each promotion's position) since the last
+   * call, oldest first: a consistency monitor must keep the entries beyond each
+   * ({@link VersionHolder.takeForks}).
+   *
+   * @remarks Since 0.2.0
+   */
+  takeForks(): readonly number[] {
+    if (this.forks.length === 0) return NO_FORKS;
+    const taken = this.forks;
+    this.forks = [];
+    return taken;
   }
 
   /** The smallest LSN visible on every replica. */
@@ -375,7 +408,21 @@ export class Replication implements VersionHolder {
    * @remarks Since 0.2.0
    */
   oldestLsnInUse(): number {
-    return this.minAppliedLsn();
+    if (this.promotedIndex < 0) return this.minAppliedLsnServing();
+    // After a failover the promoted replica is the primary: its own log's head, on the new timeline.
+    const head = (this.states[this.promotedIndex] as ReplicaState).port.lsn ?? this.promotedLsn;
+    let min = head;
+    for (const [i, s] of this.states.entries()) {
+      if (i !== this.promotedIndex && !s.gone && s.appliedLsn < min) min = s.appliedLsn;
+    }
+    return min;
+  }
+
+  /** As {@link Replication.minAppliedLsn}, leaving out the replicas cut off for good: they serve nothing. */
+  private minAppliedLsnServing(): number {
+    let min = this.primaryLsn;
+    for (const s of this.states) if (!s.gone && s.appliedLsn < min) min = s.appliedLsn;
+    return min;
   }
 
   /** Replica `i`'s lag now. */
@@ -689,6 +736,8 @@ export class Replication implements VersionHolder {
     }
   }
 }
+
+const NO_FORKS: readonly number[] = [];
 
 /**
  * One applier applies a transaction's rows one after the other, each through the

@@ -117,12 +117,15 @@ function buildFaults(context: BuildContext, downstream: Downstream) {
     ),
   }));
   // The other replicas still follow the dead primary (re-pointing them is not
-  // modelled): they leave the read rotation when the new primary takes over.
+  // modelled): they leave the read rotation when the new primary takes over, and
+  // the log no longer counts them among the nodes that serve reads.
   for (const { run } of failovers) {
     run.onPromoted = (best) => {
       rotation.primaryMoved();
       replicaWays.forEach((_, i) => {
-        if (i !== best) rotation.setReplicaDown(i, true);
+        if (i === best) return;
+        rotation.setReplicaDown(i, true);
+        log?.detach(i);
       });
     };
   }
