@@ -116,23 +116,25 @@ function buildFaults(context: BuildContext, downstream: Downstream) {
       (i) => (replicaGates[i] as NodeGate).down,
     ),
   }));
-  // The other replicas still follow the dead primary (re-pointing them is not
-  // modelled): they leave the read rotation when the new primary takes over, and
-  // the log no longer counts them among the nodes that serve reads.
+  // The other replicas follow the new primary (the log re-points them at the
+  // promotion) and stay in the rotation; one that diverged is down then, and
+  // rejoins when it is back, after its rewind.
+  const rewindMs = context.events("primary-crash")[0]?.failover.rewind ?? DEFAULT_REWIND_MS;
   for (const { run } of failovers) {
-    run.onPromoted = (best) => {
+    run.onPromoted = () => {
       rotation.primaryMoved();
-      replicaWays.forEach((_, i) => {
-        if (i === best) return;
+      // One that came back while the promotion was under way: rewound now.
+      replicaGates.forEach((gate, i) => {
+        if (gate.down || log?.diverged(i) !== true) return;
         rotation.setReplicaDown(i, true);
-        log?.detach(i);
+        sim.schedule(rewindMs, () => log.rejoin(i, () => rotation.setReplicaDown(i, false)));
       });
     };
   }
   const replicaRuns = context.events("replica-crash").map((event) => {
     const index = replicaWays.findIndex((w) => w.name === event.replica);
     const gate = replicaGates[index] as NodeGate;
-    return scheduleReplicaCrash(context, event, index, gate, rotation);
+    return scheduleReplicaCrash(context, event, index, gate, rotation, rewindMs);
   });
   const section = (nowMs: number) => {
     const rows: FaultRow[] = [
@@ -155,6 +157,13 @@ function buildFaults(context: BuildContext, downstream: Downstream) {
     },
   };
 }
+
+/**
+ * pg_rewind's time when the scenario does not give it: Patroni runs it on its next
+ * cycle (`loop_wait`, 10 s by default), and on a small database the rewind and the
+ * restart take seconds.
+ */
+const DEFAULT_REWIND_MS = 10_000;
 
 /** A time of the report, rounded as every figure is, or null. */
 function nullableFigure(x: number | null): number | null {
@@ -183,6 +192,7 @@ function scheduleReplicaCrash(
   index: number,
   gate: NodeGate,
   rotation: ReadRotation,
+  rewindMs: number,
 ): ReplicaRun {
   const { sim } = context;
   const log = context.shared.replication;
@@ -200,7 +210,13 @@ function scheduleReplicaCrash(
     sim.at(event.at + event.for, () => {
       state.backMs = sim.now;
       gate.restoreOriginal();
-      rotation.setReplicaDown(index, false);
+      // It received WAL the promoted replica had not (a failover meanwhile):
+      // rewound, then back in rotation once it has replayed to the new primary's position.
+      if (log?.diverged(index) === true) {
+        sim.schedule(rewindMs, () =>
+          log.rejoin(index, () => rotation.setReplicaDown(index, false)),
+        );
+      } else rotation.setReplicaDown(index, false);
     });
   }
   return { event, gate, state };

@@ -23,6 +23,9 @@ export const FailoverSchema = z
     routingUpdate: DurationSchema.default(0).describe(
       "Promotion done to the leader endpoint (virtual IP, HAProxy check, DNS) leading to the new primary",
     ),
+    rewind: DurationSchema.optional().describe(
+      "A replica that had received WAL beyond the promoted one's (a timeline fork) is out of the read rotation this long once it is back (Patroni's use_pg_rewind: pg_rewind, then a restart as a standby), then catches up from the new primary (default 10 s)",
+    ),
   })
   .describe("The HA manager's failover: detection, then promotion of the most advanced replica");
 
