@@ -51,17 +51,17 @@ function ok(ops: readonly HistoryOp[], kind: "read" | "write") {
 
 describe("failover: the surviving replicas follow the new primary", () => {
   it("the replica not promoted keeps serving reads, at most a round trip and an apply behind the new primary", () => {
-    const { report, history } = runScenarioDetailed(plan([], 6_000), { history: true });
+    const { report, history } = runScenarioDetailed(plan([], 4_000), { history: true });
     const ops = history?.toArray() ?? [];
     const promoted = report.faults?.events[0]?.promoted;
     const other = promoted === "replica-1" ? "replica-2" : "replica-1";
     const writes = ok(ops, "write");
-    // Reads it served a second after the promotion: each saw every write committed
+    // Reads it served half a second after the promotion: each saw every write committed
     // 100 ms before it was invoked (a one-way trip, flush and apply take 10.2 ms).
     const reads = ok(ops, "read").filter(
-      (r) => r.node === other && r.invokeMs >= CRASH_MS + DETECTION_MS + 1_000,
+      (r) => r.node === other && r.invokeMs >= CRASH_MS + DETECTION_MS + 500,
     );
-    expect(reads.length).toBeGreaterThan(100);
+    expect(reads.length).toBeGreaterThan(50);
     for (const r of reads) {
       const due = writes.filter((w) => w.invokeMs > CRASH_MS && w.completeMs <= r.invokeMs - 100);
       expect(r.lsn).toBeGreaterThanOrEqual(Math.max(...due.map((w) => w.lsn)));
@@ -73,12 +73,12 @@ describe("failover: the surviving replicas follow the new primary", () => {
   it("a replica that diverged (it had received the lost branch) is rewound: never serves a lost version, then follows", () => {
     // replica-1 is cut off from 1 s, replica-2 crashes at 1.9 s: at the crash replica-2
     // had received 0.9 s more of the log than replica-1, which is promoted (replica-2 is down).
-    const back = 4_900;
+    const back = 3_400;
     const timeline = [
       { at: 1_000, kind: "replica-outage", replica: "replica-1", for: 1_100 },
       { at: 1_900, kind: "replica-crash", replica: "replica-2", for: back - 1_900, detection: 50 },
     ] as NonNullable<ScenarioInput["timeline"]>;
-    const { report, history } = runScenarioDetailed(plan(timeline, 8_000), { history: true });
+    const { report, history } = runScenarioDetailed(plan(timeline, 5_000), { history: true });
     const ops = history?.toArray() ?? [];
     const fault = report.faults?.events.find((e) => e.kind === "primary-crash");
     expect(fault?.promoted).toBe("replica-1");
@@ -101,7 +101,7 @@ describe("failover: the surviving replicas follow the new primary", () => {
     const after = ok(ops, "read").filter((r) => r.node === "replica-2" && r.invokeMs >= back);
     // Out of the rotation for the rewind (500 ms), then serving again…
     expect(Math.min(...after.map((r) => r.invokeMs))).toBeGreaterThanOrEqual(back + 500);
-    expect(after.length).toBeGreaterThan(100);
+    expect(after.length).toBeGreaterThan(50);
     // …never a version of the lost branch.
     const lostServed = after.filter((r) => lostBranch.has(`${r.key}/${r.version}/${r.versionLsn}`));
     expect(lostServed).toEqual([]);
