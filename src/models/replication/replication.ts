@@ -66,6 +66,22 @@ export interface ReplicaPort {
    * @remarks Since 0.2.0
    */
   versionOf?(key: number): readonly [version: number, lsn: number];
+  /**
+   * Installs what runs at each of the node's commits before it is acknowledged:
+   * once promoted, its commits are the log's records. Omitted: a promoted node's
+   * commits are not shipped.
+   *
+   * @remarks Since 0.2.0
+   */
+  onCommit?(
+    hook: (
+      lsn: number,
+      key: number,
+      version: number,
+      ack: () => void,
+      rows: RowWrites | null,
+    ) => void,
+  ): void;
 }
 
 /**
@@ -400,6 +416,10 @@ export class Replication implements VersionHolder {
    * down at the promotion: the promoted replica had received the most of those up).
    */
   private repoint(promoted: ReplicaState, forkLsn: number): void {
+    const index = this.states.indexOf(promoted);
+    promoted.port.onCommit?.((lsn, key, version, ack, rows) =>
+      this.commitOnReplica(index, lsn, key, version, ack, rows),
+    );
     promoted.fenced = true;
     promoted.gone = true;
     promoted.nextVisible = Number.MAX_SAFE_INTEGER;

@@ -339,12 +339,6 @@ export const replication: Component<typeof ReplicationSection, typeof Replicatio
     const replayFrom = log === "wal" ? "flushed" : "received";
     const r = new Replication(sim, { mode, bytesPerWrite, replicas: links, replayFrom }, ports);
     primary.onCommit((lsn, key, version, ack, rows) => r.commit(lsn, key, version, ack, rows));
-    // A replica commits only once promoted (a failover); its log is then this one's.
-    for (const [i, node] of ports.entries()) {
-      node.onCommit((lsn, key, version, ack, rows) =>
-        r.commitOnReplica(i, lsn, key, version, ack, rows),
-      );
-    }
     context.shared.replication = r;
     const names = ways.map((w) => w.name);
     const lag = new LagRecorder(sim, r, names, rep.lagSampleInterval);
