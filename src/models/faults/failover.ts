@@ -8,7 +8,8 @@
 // then the leader endpoint points at it. Its log continues from its own position
 // (a new timeline), so every write the old primary had acknowledged beyond it is
 // lost. The log re-points the other replicas at the new primary (Replication.promote).
-// Left out: the old primary rejoining (pg_rewind), fencing by STONITH.
+// The old primary may come back as a replica of the new one (Replication.addOldPrimary,
+// wired in scenario/components/failover.ts). Left out: fencing by STONITH.
 import type { Simulation } from "../../kernel/index.js";
 import type { Operation, Service } from "../operation.js";
 import type { NodeGate } from "./node-gate.js";

@@ -302,6 +302,8 @@ export class Replication implements VersionHolder {
   private promotedIndex = -1;
   /** Fork points not yet taken by {@link Replication.takeForks}. */
   private forks: number[] = [];
+  /** Rows the crashed primary's node committed without logging them (after its crash). */
+  private unlogged: number[] = [];
   /** After a promotion: the records of the lost branch, and each of their rows' version as of the fork. */
   private fork: ForkPoint | null = null;
 
@@ -325,7 +327,7 @@ export class Replication implements VersionHolder {
 
   /** Number of replicas. */
   get replicaCount(): number {
-    return this.states.length;
+    return this.config.replicas.length;
   }
 
   /** The primary's latest LSN. */
@@ -481,6 +483,45 @@ export class Replication implements VersionHolder {
       const record = this.log[i] as LogRecord;
       if (record.lsn > s.receivedLsn) this.ship(s, record);
     }
+  }
+
+  /**
+   * The crashed primary's node is back and joins as a replica of the new primary
+   * (Patroni starts it as a standby; with `use_pg_rewind` it is rewound first):
+   * it has diverged — every record of the lost branch, and what it committed
+   * without logging after its crash, is on it — so its rows of that branch go
+   * back to the new primary's versions, and it streams nothing until
+   * {@link Replication.rejoin}. It streams over `via`'s link (the promoted
+   * replica's link to it). Returns its index, past the configured replicas
+   * ({@link Replication.replicaCount} does not count it).
+   *
+   * @remarks Since 0.2.0
+   */
+  addOldPrimary(port: ReplicaPort, via: number): number {
+    const fork = this.fork;
+    if (fork === null) throw new Error("Replication.addOldPrimary: no promotion yet");
+    const link = (this.states[via] as ReplicaState).link;
+    const s = new ReplicaState(
+      port,
+      { ...link, outages: [] },
+      this.sim.rng(`replication.${port.name}`),
+    );
+    const source = (this.states[this.promotedIndex] as ReplicaState).port;
+    const keys = [...fork.lost.flatMap((r) => r.rows?.keys ?? [r.key]), ...this.unlogged];
+    this.unlogged = [];
+    // The new primary's rows now: the replay from the fork brings each to its version at the consistency point.
+    for (const key of keys) {
+      const at = fork.versions.get(key) ?? source.versionOf?.(key);
+      if (at !== undefined) s.port.applyReplicated(key, at[0], at[1]);
+    }
+    s.appliedLsn = fork.lsn;
+    s.receivedLsn = fork.lsn;
+    s.flushedLsn = fork.lsn;
+    s.appliedBytes = fork.bytes;
+    s.nextVisible = fork.index;
+    s.fenced = true;
+    this.states.push(s);
+    return this.states.length - 1;
   }
 
   /**
@@ -705,7 +746,12 @@ export class Replication implements VersionHolder {
     rows: RowWrites | null = null,
   ): void {
     // A crashed primary logs, ships and answers nothing (after a failover, nor ever again).
-    if (this.sim.now >= this.crashedAtMs || this.promotedIndex >= 0) return;
+    if (this.sim.now >= this.crashedAtMs || this.promotedIndex >= 0) {
+      // A transaction under way at the crash still commits on the node (nothing
+      // aborts it): its rows are of the lost branch too, for a rewind to undo.
+      this.unlogged.push(...(rows?.keys ?? [key]));
+      return;
+    }
     this.append(lsn, key, version, ack, rows);
   }
 

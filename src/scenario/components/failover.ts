@@ -100,6 +100,7 @@ function buildFaults(context: BuildContext, downstream: Downstream) {
   };
   const failovers = context.events("primary-crash").map((event) => ({
     event,
+    rejoin: { rewoundMs: null, caughtUpMs: null } as OldPrimaryRejoin,
     // Scheduled before the failover's own crash event, so it counts the errors before it.
     before: countAt(sim, event.at, primaryGate),
     run: new PrimaryFailover(
@@ -120,9 +121,13 @@ function buildFaults(context: BuildContext, downstream: Downstream) {
   // promotion) and stay in the rotation; one that diverged is down then, and
   // rejoins when it is back, after its rewind.
   const rewindMs = context.events("primary-crash")[0]?.failover.rewind ?? DEFAULT_REWIND_MS;
-  for (const { run } of failovers) {
-    run.onPromoted = () => {
+  const oldPrimary = context.nodes[0]?.server;
+  for (const { run, event, rejoin } of failovers) {
+    run.onPromoted = (best) => {
       rotation.primaryMoved();
+      if (event.for !== undefined && log !== null && oldPrimary !== undefined) {
+        scheduleOldPrimary(sim, log, oldPrimary, best, event.at + event.for, rewindMs, rejoin);
+      }
       // One that came back while the promotion was under way: rewound now.
       replicaGates.forEach((gate, i) => {
         if (gate.down || log?.diverged(i) !== true) return;
@@ -164,6 +169,35 @@ function buildFaults(context: BuildContext, downstream: Downstream) {
  * restart take seconds.
  */
 const DEFAULT_REWIND_MS = 10_000;
+
+/** When the old primary, back as a replica, was rewound and had caught up (null: not yet). */
+interface OldPrimaryRejoin {
+  rewoundMs: number | null;
+  caughtUpMs: number | null;
+}
+
+/**
+ * The old primary back at `backMs` (or at the promotion, if later) joins as a
+ * replica of the promoted one: rewound for `rewindMs`, then streaming until it
+ * has caught up. It serves no reads: the router's replicas are the configured ones.
+ */
+function scheduleOldPrimary(
+  sim: BuildContext["sim"],
+  log: NonNullable<BuildContext["shared"]["replication"]>,
+  node: Parameters<NonNullable<BuildContext["shared"]["replication"]>["addOldPrimary"]>[0],
+  promoted: number,
+  backMs: number,
+  rewindMs: number,
+  rejoin: OldPrimaryRejoin,
+): void {
+  const index = log.addOldPrimary(node, promoted);
+  sim.at(Math.max(sim.now, backMs) + rewindMs, () => {
+    rejoin.rewoundMs = sim.now;
+    log.rejoin(index, () => {
+      rejoin.caughtUpMs = sim.now;
+    });
+  });
+}
 
 /** A time of the report, rounded as every figure is, or null. */
 function nullableFigure(x: number | null): number | null {
@@ -224,7 +258,12 @@ function scheduleReplicaCrash(
 
 /** A primary crash's row: its failover's outcome, and the errors until the next crash. */
 function primaryRow(
-  f: { readonly event: PrimaryCrash; readonly run: PrimaryFailover; readonly before: Count },
+  f: {
+    readonly event: PrimaryCrash;
+    readonly run: PrimaryFailover;
+    readonly before: Count;
+    readonly rejoin: OldPrimaryRejoin;
+  },
   next: Count | undefined,
   gate: NodeGate,
   replicaWays: readonly Way[],
@@ -246,7 +285,7 @@ function primaryRow(
     rpoMs: o.oldestLostCommitMs === null ? 0 : roundFigure(o.crashMs - o.oldestLostCommitMs),
     lostWrites: o.lostWrites,
     errors: { [NODE_DOWN]: f.before.reached ? failed : 0 },
-    note: primaryNote(o.promoted, replicaWays.length, f.event.for),
+    note: primaryNote(o.promoted, replicaWays.length, f.event.for) + rejoinNote(f.rejoin),
   };
 }
 
@@ -281,6 +320,13 @@ function countAt(sim: BuildContext["sim"], atMs: number, gate: NodeGate): Count 
     count.reached = true;
   });
   return count;
+}
+
+function rejoinNote({ rewoundMs, caughtUpMs }: OldPrimaryRejoin): string {
+  if (rewoundMs === null) return "";
+  const caughtUp =
+    caughtUpMs === null ? "not caught up by the end" : `caught up at ${roundFigure(caughtUpMs)} ms`;
+  return `old primary rejoined as a replica: rewound at ${roundFigure(rewoundMs)} ms, ${caughtUp}`;
 }
 
 function primaryNote(promoted: number, replicas: number, forMs: number | undefined): string {
