@@ -3,7 +3,15 @@
 // the log (a new timeline from its position), the other replica streams from it,
 // and the old primary, added back, has its lost branch undone before it streams.
 import { describe, expect, it } from "vitest";
-import { Replication, Simulation } from "../../src/index.js";
+import { Replication, type RowWrites, Simulation } from "../../src/index.js";
+
+type Hook = (
+  lsn: number,
+  key: number,
+  version: number,
+  ack: () => void,
+  rows: RowWrites | null,
+) => void;
 
 /** A node stub keeping each key's [version, lsn]; work takes its time, FIFO. */
 function stubNode(sim: Simulation, name: string) {
@@ -20,8 +28,8 @@ function stubNode(sim: Simulation, name: string) {
     versionOf(key: number): readonly [number, number] {
       return rows.get(key) ?? [0, 0];
     },
-    hook: null as null | ((lsn: number, key: number, version: number, ack: () => void) => void),
-    onCommit(hook: (lsn: number, key: number, version: number, ack: () => void) => void) {
+    hook: null as Hook | null,
+    onCommit(hook: Hook) {
       this.hook = hook;
     },
   };
@@ -60,7 +68,7 @@ describe("Replication across a failover", () => {
     // the old primary comes back at 30 ms and rejoins at once.
     sim.at(20, () => {
       a.applyReplicated(4, 2, 5);
-      a.hook?.(5, 4, 2, () => {});
+      a.hook?.(5, 4, 2, () => {}, null);
     });
     let caughtUp = -1;
     sim.at(30, () => {
