@@ -147,8 +147,8 @@ describe("the built-in regions, variant regional-failover", () => {
   it("promotes the replica the log reaches first, and async loses what was on its way", () => {
     const input = builtinScenario("regions");
     if (input === undefined) throw new Error("no built-in regions");
-    // 35 s of run: the crash at 30 s, its detection 10 s later still inside.
-    const resolved = resolveVariants({ ...input, duration: "30s", warmup: "15s" });
+    // 41 s of run: the crash at 30 s, its detection 10 s later still inside.
+    const resolved = resolveVariants({ ...input, duration: "26s", warmup: "15s" });
     if (!resolved.ok) throw new Error(JSON.stringify(resolved.issues));
     const plan = resolved.variants.find((v) => v.name === "regional-failover");
     if (plan === undefined) throw new Error("no variant regional-failover");
