@@ -4,8 +4,8 @@
 // timeline a partition that cuts ap-south off, a primary crash with failover and
 // a delay spike on every application hop, placed at fixed shares of the run so
 // any run length has all three. CPU time, best of the runs; peak RSS of the
-// process (run it once at 3·10^5 and once at 10^6 requests and compare: see
-// bench/README.md for why it is not flat yet after a failover).
+// process (run it once at 3·10^5 and once at 3·10^6 requests and compare: flat,
+// see bench/README.md).
 //
 //   npm run build && npx tsx bench/regions-faults.bench.ts --dist
 //   npx tsx bench/regions-faults.bench.ts --dist --requests 300000 --runs 1
@@ -55,10 +55,10 @@ function scenario() {
     ...base,
     duration: durationMs,
     workload: { ...base.workload, rate: RATE },
-    // After the failover the replicas left behind leave the rotation, so every
-    // region reads from the new primary and a cross-region read holds its
-    // connection for the round trip: the built-in's 4 × 20 connections would
-    // run out (connection_timeout piling up, an unstable run). 4 × 60 keep it stable.
+    // Between the crash and the promotion reads of the old primary's region cross
+    // regions and hold their connection for the round trip: the built-in's
+    // 4 × 20 connections ran out (connection_timeout piling up) when the replicas
+    // left behind also left the rotation; 4 × 60 keep the figures comparable.
     client: { ...base.client, poolSize: 60 },
     database: { ...base.database, maxConnections: 300 },
     replication: {

@@ -284,6 +284,29 @@ export class ConsistencyMonitor implements Resettable {
     states.compact(minAppliedLsn);
   }
 
+  /**
+   * The log of `cluster` forked at `lsn`: a failover promoted a replica whose log
+   * ends there, and the new primary's LSNs continue from it, so the LSNs beyond it
+   * name two different writes. Call it before any {@link ConsistencyMonitor.compact}
+   * of that cluster above `lsn`. The entries of versions beyond the fork (the lost
+   * writes a session made, the lost versions it read) are kept until the session
+   * writes or reads a newer version of the key, so a later read that returns an
+   * older version is still counted; everything else compacts on the new timeline as
+   * before. Memory stays bounded: those entries are at most the operations of the
+   * replication window at the crash.
+   *
+   * @param lsn - the promoted replica's position (the last LSN both branches share)
+   * @param cluster - the cluster (default 0)
+   * @throws RangeError when `lsn` is NaN
+   * @remarks Since 0.2.0
+   */
+  fork(lsn: number, cluster = 0): void {
+    if (Number.isNaN(lsn)) {
+      throw new RangeError("ConsistencyMonitor.fork: lsn must be a number, got NaN");
+    }
+    this.clusters.get(cluster)?.fork(lsn);
+  }
+
   /** Operations invoked and not yet completed. */
   get inFlight(): number {
     return this.inFlightOps.size;

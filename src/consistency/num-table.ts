@@ -191,6 +191,21 @@ export class NumTable {
     }
   }
 
+  /** Sets `field` to `value` in every slot whose `field` is > `bound`; returns how many. */
+  setWhereAbove(field: number, bound: number, value: number): number {
+    let changed = 0;
+    const data = this.data;
+    const stride = this.stride;
+    const end = (this.mask + 1) * stride;
+    for (let at = 0; at < end; at += stride) {
+      if (data[at] !== 0 && (data[at + VALUES + field] as number) > bound) {
+        data[at + VALUES + field] = value;
+        changed++;
+      }
+    }
+    return changed;
+  }
+
   /** Marks a free slot for (a, b) in use and returns its start (the table has room). */
   private place(a: number, b: number): number {
     const data = this.data;

@@ -119,6 +119,20 @@ export class SessionStates {
     }
   }
 
+  /**
+   * The log forked at `lsn` (a failover: the new primary continues from there): a
+   * per-key entry beyond it holds a version of the lost branch, which no node of the
+   * new timeline holds, so no later compaction point says it is safe to forget. Its
+   * LSN becomes NaN (never dropped) until the session writes or reads a newer version.
+   * The LSN bounds stay: a later operation's LSN on the new timeline is compared with
+   * them as with any other, and once the compaction point passes them no later one
+   * can fall at or below them.
+   */
+  fork(lsn: number): void {
+    if (this.writes.setWhereAbove(LSN, lsn, Number.NaN) > 0) this.writeSpan.note(Number.NaN);
+    if (this.reads.setWhereAbove(LSN, lsn, Number.NaN) > 0) this.readSpan.note(Number.NaN);
+  }
+
   /** One per (session, key) written or read, plus one per session with an LSN bound. */
   get entries(): number {
     return this.writes.size + this.reads.size + this.bounds.size;

@@ -279,4 +279,12 @@ export interface VersionHolder {
    * serve. A read it serves sees at least the log prefix up to this LSN.
    */
   oldestLsnInUse(): number;
+  /**
+   * The LSNs at which its cluster's log forked since the last call (a failover's
+   * promotion: the LSNs beyond it named writes of the lost branch), oldest first.
+   * Omitted: its log never forks.
+   *
+   * @remarks Since 0.2.0
+   */
+  takeForks?(): readonly number[];
 }

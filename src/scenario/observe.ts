@@ -80,6 +80,11 @@ export class ConsistencyObservers {
     this.monitor?.reset();
   }
 
+  /** The log of `cluster` forked at `lsn` (a failover): keeps what the lost branch's versions need. */
+  fork(lsn: number, cluster: number): void {
+    this.monitor?.fork(lsn, cluster);
+  }
+
   /** Forgets what no later read of `cluster` can be checked against: every holder of its versions is at or past `lsn`. */
   compact(lsn: number, cluster: number): void {
     this.monitor?.compact(lsn, cluster);

@@ -356,6 +356,8 @@ function startSamplers(
     if (!observers.monitoring || sim.now - compactedAt < 1000) return;
     compactedAt = sim.now;
     topology.clusters.forEach((c, i) => {
+      // A fork first: the compaction point may already be past it, on the new timeline.
+      for (const h of c.holders) for (const lsn of h.takeForks?.() ?? []) observers.fork(lsn, i);
       observers.compact(Math.min(...c.holders.map((h) => h.oldestLsnInUse())), i);
     });
   };

@@ -210,4 +210,38 @@ describe("ConsistencyMonitor", () => {
     expect(uncompacted.entries).toBeGreaterThan(10_000);
     expect(maxEntries).toBeLessThan(500);
   });
+
+  it("after a fork keeps a lost write's entry however far the new timeline's compaction point goes", () => {
+    // Arrange: session 1 writes key 5 (version 3, LSN 10) on the old primary; a
+    // failover promotes a replica at LSN 8, so LSN 10 is lost, and the new
+    // timeline's LSNs run 9, 10, 11 … over other writes. Session 2 read the lost
+    // version too (snapshot 10). The compaction point then passes 10 on the new
+    // timeline. A read of key 5 returning version 2 (what the new primary holds)
+    // breaks read-your-writes for session 1 and monotonic reads for session 2, as
+    // checkReadYourWrites / checkMonotonicReadsPerKey find from the history alone.
+    const monitor = new ConsistencyMonitor();
+    feed(monitor, [write(1, 1, 5, 0, 1, 3, 10), read(2, 2, 5, 1, 2, 3, 10)]);
+    // Act
+    monitor.fork(8);
+    monitor.compact(50);
+    feed(monitor, [read(3, 1, 5, 10, 11, 2, 50), read(4, 2, 5, 10, 11, 2, 50)]);
+    // Assert
+    expect(monitor.counts().readYourWrites).toBe(1);
+    expect(monitor.counts().monotonicReadsPerKey).toBe(1);
+    // The two pinned entries stay; a newer version written on the new timeline frees one.
+    feed(monitor, [write(5, 1, 5, 12, 13, 4, 51)]);
+    monitor.compact(60);
+    expect(monitor.entries).toBe(1);
+    expect(() => monitor.fork(Number.NaN)).toThrow(
+      "ConsistencyMonitor.fork: lsn must be a number, got NaN",
+    );
+  });
+
+  it("without a fork, compaction past a write's LSN forgets it (why a failover must report its fork)", () => {
+    const monitor = new ConsistencyMonitor();
+    feed(monitor, [write(1, 1, 5, 0, 1, 3, 10)]);
+    monitor.compact(50);
+    feed(monitor, [read(3, 1, 5, 10, 11, 2, 50)]);
+    expect(monitor.counts().readYourWrites).toBe(0);
+  });
 });

@@ -75,9 +75,13 @@ describe("node crashes: bad input", () => {
     expect(found[0]?.[1]).toContain("never ends (the node does not come back in the run)");
   });
 
-  it("refuses `for` on a primary crash with replicas (it does not rejoin)", () => {
+  it("with replicas, takes a primary crash's `for` longer than the detection only (the old primary rejoins as a replica)", () => {
     const found = issues({ ...BASE, timeline: [{ at: 1, kind: "primary-crash", for: 100 }] });
     expect(found.map(([path]) => path)).toEqual(["timeline.0.for"]);
+    expect(found[0]?.[1]).toContain("longer than failover.detection (30000 ms)");
+    expect(
+      parseScenario({ ...BASE, timeline: [{ at: 1, kind: "primary-crash", for: 40_000 }] }).ok,
+    ).toBe(true);
   });
 
   it("refuses crashes in a sharded plan, and behind ProxySQL, as not modelled yet", () => {

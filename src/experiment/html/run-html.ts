@@ -4,6 +4,7 @@
 // carries over time, and each plan's topology as SVG.
 import type { Report, TopologyGraph } from "../../scenario/index.js";
 import { histogramCdf, type PortableHistogram } from "../histogram.js";
+import { faultSections } from "./faults-html.js";
 import { htmlPage, htmlTable, type PageSection } from "./page.js";
 import { type ChartSeries, escapeXml, formatNumber, lineChart } from "./svg.js";
 import { timeSeriesCharts } from "./time-series-html.js";
@@ -105,6 +106,7 @@ export function runReportHtml(plans: readonly HtmlRunPlan[]): string {
       heading: "Over time",
       html: timeSeriesCharts(plans.map((p) => ({ name: p.name, report: p.report }))),
     },
+    ...faultSections(plans),
     { heading: "Topology", html: topologies(plans) },
   ];
   const subtitle = `dbsim ${first.report.version} · seed ${first.report.seed} · ${formatNumber(first.report.durationMs / 1000)} s measured after ${formatNumber(first.report.warmupMs / 1000)} s of warm-up`;

@@ -7,8 +7,9 @@
 // startup process has replayed all WAL available), and that replay is downtime;
 // then the leader endpoint points at it. Its log continues from its own position
 // (a new timeline), so every write the old primary had acknowledged beyond it is
-// lost. Left out: the old primary rejoining (pg_rewind), re-pointing the other
-// replicas at the new primary (they keep what they had), fencing by STONITH.
+// lost. The log re-points the other replicas at the new primary (Replication.promote).
+// The old primary may come back as a replica of the new one (Replication.addOldPrimary,
+// wired in scenario/components/failover.ts). Left out: fencing by STONITH.
 import type { Simulation } from "../../kernel/index.js";
 import type { Operation, Service } from "../operation.js";
 import type { NodeGate } from "./node-gate.js";

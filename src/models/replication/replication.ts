@@ -28,6 +28,9 @@
 // 0 when the applier has applied all it received and the receiver is connected,
 // however much is still in transit; NULL when it has applied all it received
 // and the receiver is cut off (an outage).
+// After a failover the promoted replica's log is this one (a new timeline from
+// the promoted position), the others stream from it, and one that had received
+// the lost branch waits for a rewind (`rejoin`); see docs/faults.md.
 // Left out: the receiver's own CPU, WAL archiving, cascading replicas, conflicts
 // between replay and queries on the standby, network partitions other than
 // outage windows.
@@ -55,6 +58,30 @@ export interface ReplicaPort {
    * @remarks Since 0.2.0
    */
   applyWork?(key: number, work: number, done: () => void): void;
+  /**
+   * The version of `key` the node holds now and the LSN that wrote it: what a
+   * rewind of a diverged replica puts back (the promoted node's, as of the fork).
+   * Omitted: a rewind cannot put the lost branch's rows back.
+   *
+   * @remarks Since 0.2.0
+   */
+  versionOf?(key: number): readonly [version: number, lsn: number];
+  /**
+   * Installs what runs at each of the node's commits before it is acknowledged:
+   * once promoted, its commits are the log's records. Omitted: a promoted node's
+   * commits are not shipped.
+   *
+   * @remarks Since 0.2.0
+   */
+  onCommit?(
+    hook: (
+      lsn: number,
+      key: number,
+      version: number,
+      ack: () => void,
+      rows: RowWrites | null,
+    ) => void,
+  ): void;
 }
 
 /**
@@ -194,6 +221,10 @@ class ReplicaState {
   fenced = false;
   /** Cut off for good: the log keeps no records for it. */
   gone = false;
+  /** Bumped when what it was sent can no longer arrive (its source crashed, or it was re-pointed). */
+  stream = 0;
+  /** Bumped at a rewind: records it received or applied before it are discarded. */
+  rewinds = 0;
   appliedBytes = 0;
   /** Records received and waiting for an applier, in LSN order. */
   readonly applyQueue: LogRecord[] = [];
@@ -267,6 +298,14 @@ export class Replication implements VersionHolder {
   private semiSyncActive = true;
   /** When the primary crashed (ms): records it had not sent by then never leave it. */
   private crashedAtMs = Number.POSITIVE_INFINITY;
+  /** The replica promoted in place of the crashed primary, once its replay is done; -1 before. */
+  private promotedIndex = -1;
+  /** Fork points not yet taken by {@link Replication.takeForks}. */
+  private forks: number[] = [];
+  /** Rows the crashed primary's node committed without logging them (after its crash). */
+  private unlogged: number[] = [];
+  /** After a promotion: the records of the lost branch, and each of their rows' version as of the fork. */
+  private fork: ForkPoint | null = null;
 
   /**
    * @param sim - the simulation
@@ -288,7 +327,7 @@ export class Replication implements VersionHolder {
 
   /** Number of replicas. */
   get replicaCount(): number {
-    return this.states.length;
+    return this.config.replicas.length;
   }
 
   /** The primary's latest LSN. */
@@ -324,6 +363,7 @@ export class Replication implements VersionHolder {
    */
   primaryCrashed(): void {
     this.crashedAtMs = this.sim.now;
+    for (const s of this.states) s.stream++;
     for (const record of this.log) {
       record.waiter = null;
       if (record.timeout !== null) this.sim.cancel(record.timeout);
@@ -354,11 +394,208 @@ export class Replication implements VersionHolder {
     const s = this.states[i] as ReplicaState;
     s.fenced = true;
     const target = s.receivedLsn;
-    if (s.appliedLsn >= target) {
+    const promoted = (): void => {
+      this.promotedIndex = i;
+      this.forks.push(target);
+      this.repoint(s, target);
       done(target);
+    };
+    if (s.appliedLsn >= target) {
+      promoted();
       return;
     }
-    s.waiters.push({ lsn: target, done: () => done(target), timer: null, settled: false });
+    s.waiters.push({ lsn: target, done: promoted, timer: null, settled: false });
+  }
+
+  /**
+   * The promoted replica's log is the log from now on: what the old primary
+   * logged beyond `forkLsn` is cut off (the lost branch), and every other replica
+   * streams from the new primary (Patroni rewrites `primary_conninfo`, which
+   * PostgreSQL 13 and later apply on a reload by restarting the WAL receiver).
+   * One that already holds records of the lost branch has diverged: it takes
+   * nothing until {@link Replication.rejoin} (pg_rewind); its rows of that branch
+   * go back to the fork's versions now, since nobody reads it meanwhile (it was
+   * down at the promotion: the promoted replica had received the most of those up).
+   */
+  private repoint(promoted: ReplicaState, forkLsn: number): void {
+    const index = this.states.indexOf(promoted);
+    promoted.port.onCommit?.((lsn, key, version, ack, rows) =>
+      this.commitOnReplica(index, lsn, key, version, ack, rows),
+    );
+    promoted.fenced = true;
+    promoted.gone = true;
+    promoted.nextVisible = Number.MAX_SAFE_INTEGER;
+    let keep = this.log.length;
+    while (keep > 0 && (this.log[keep - 1] as LogRecord).lsn > forkLsn) keep--;
+    const lost = this.log.slice(keep);
+    this.log.length = keep;
+    const versions = new Map<number, readonly [number, number]>();
+    const versionOf = promoted.port.versionOf?.bind(promoted.port);
+    if (versionOf !== undefined) {
+      for (const r of lost)
+        for (const key of r.rows?.keys ?? [r.key]) versions.set(key, versionOf(key));
+    }
+    this.fork = {
+      lsn: forkLsn,
+      bytes: promoted.appliedBytes,
+      index: this.logBase + keep,
+      lost,
+      versions,
+    };
+    this.primaryLsn = forkLsn;
+    this.primaryBytes = promoted.appliedBytes;
+    this.semiSyncActive = true;
+    this.crashedAtMs = Number.POSITIVE_INFINITY;
+    for (const s of this.states) {
+      if (s.gone) continue;
+      s.stream++;
+      if (s.receivedLsn > forkLsn) this.discardLostBranch(s, this.fork);
+      else this.resend(s);
+    }
+  }
+
+  /** Rows of the lost branch back to the fork's versions, positions back to the fork; it takes nothing until rejoined. */
+  private discardLostBranch(s: ReplicaState, fork: ForkPoint): void {
+    s.fenced = true;
+    s.rewinds++;
+    for (const r of fork.lost) {
+      if (r.lsn > s.appliedLsn) break;
+      for (const key of r.rows?.keys ?? [r.key]) {
+        const at = fork.versions.get(key);
+        if (at !== undefined) s.port.applyReplicated(key, at[0], at[1]);
+      }
+    }
+    if (s.appliedLsn > fork.lsn) {
+      s.appliedLsn = fork.lsn;
+      s.appliedBytes = fork.bytes;
+      s.nextVisible = fork.index;
+    }
+    s.receivedLsn = s.appliedLsn;
+    s.flushedLsn = s.appliedLsn;
+    s.applyQueue.length = 0;
+    s.applyHead = 0;
+    s.appliedAhead.clear();
+  }
+
+  /** Ships again, from the new primary, every record of the log it has not received. */
+  private resend(s: ReplicaState): void {
+    for (let i = 0; i < this.log.length; i++) {
+      const record = this.log[i] as LogRecord;
+      if (record.lsn > s.receivedLsn) this.ship(s, record);
+    }
+  }
+
+  /**
+   * The crashed primary's node is back and joins as a replica of the new primary
+   * (Patroni starts it as a standby; with `use_pg_rewind` it is rewound first):
+   * it has diverged — every record of the lost branch, and what it committed
+   * without logging after its crash, is on it — so its rows of that branch go
+   * back to the new primary's versions, and it streams nothing until
+   * {@link Replication.rejoin}. It streams over `via`'s link (the promoted
+   * replica's link to it). Returns its index, past the configured replicas
+   * ({@link Replication.replicaCount} does not count it).
+   *
+   * @remarks Since 0.2.0
+   */
+  addOldPrimary(port: ReplicaPort, via: number): number {
+    const fork = this.fork;
+    if (fork === null) throw new Error("Replication.addOldPrimary: no promotion yet");
+    const link = (this.states[via] as ReplicaState).link;
+    const s = new ReplicaState(
+      port,
+      { ...link, outages: [] },
+      this.sim.rng(`replication.${port.name}`),
+    );
+    const source = (this.states[this.promotedIndex] as ReplicaState).port;
+    const keys = [...fork.lost.flatMap((r) => r.rows?.keys ?? [r.key]), ...this.unlogged];
+    this.unlogged = [];
+    // The new primary's rows now: the replay from the fork brings each to its version at the consistency point.
+    for (const key of keys) {
+      const at = fork.versions.get(key) ?? source.versionOf?.(key);
+      if (at !== undefined) s.port.applyReplicated(key, at[0], at[1]);
+    }
+    s.appliedLsn = fork.lsn;
+    s.receivedLsn = fork.lsn;
+    s.flushedLsn = fork.lsn;
+    s.appliedBytes = fork.bytes;
+    s.nextVisible = fork.index;
+    s.fenced = true;
+    this.states.push(s);
+    return this.states.length - 1;
+  }
+
+  /**
+   * Whether replica `i` diverged at the last promotion (it had received records
+   * of the lost branch) and has not rejoined since.
+   *
+   * @remarks Since 0.2.0
+   */
+  diverged(i: number): boolean {
+    const s = this.states[i] as ReplicaState;
+    return s.fenced && !s.gone;
+  }
+
+  /**
+   * A diverged replica rejoins now, rewound (pg_rewind: its data directory as a
+   * base backup of the new primary's): it streams from the new primary from the
+   * fork on, and `consistent` is called once it has replayed up to the new
+   * primary's position at this instant — the point from which a hot standby
+   * serves reads again. Does nothing to a replica that did not diverge.
+   *
+   * @remarks Since 0.2.0
+   */
+  rejoin(i: number, consistent: () => void): void {
+    const s = this.states[i] as ReplicaState;
+    if (!this.diverged(i)) return;
+    s.fenced = false;
+    s.stream++;
+    this.resend(s);
+    const target = this.primaryLsn;
+    if (s.appliedLsn >= target) consistent();
+    else s.waiters.push({ lsn: target, done: consistent, timer: null, settled: false });
+  }
+
+  /**
+   * A commit on replica `i`'s node: once it is the promoted primary, its log's
+   * next record (the same as {@link Replication.commit} of the old primary).
+   * Before that a replica commits nothing; a commit of another node is acknowledged
+   * and not logged.
+   *
+   * @remarks Since 0.2.0
+   */
+  commitOnReplica(
+    i: number,
+    lsn: number,
+    key: number,
+    version: number,
+    ack: () => void,
+    rows: RowWrites | null = null,
+  ): void {
+    if (i !== this.promotedIndex) {
+      ack();
+      return;
+    }
+    const head = this.states[i] as ReplicaState;
+    // The primary itself: never behind its own log.
+    head.appliedBytes =
+      this.primaryBytes + this.config.bytesPerWrite * (rows === null ? 1 : rows.keys.length);
+    head.appliedLsn = lsn;
+    head.receivedLsn = lsn;
+    this.append(lsn, key, version, ack, rows);
+  }
+
+  /**
+   * The LSNs at which the log forked (each promotion's position) since the last
+   * call, oldest first: a consistency monitor must keep the entries beyond each
+   * ({@link VersionHolder.takeForks}).
+   *
+   * @remarks Since 0.2.0
+   */
+  takeForks(): readonly number[] {
+    if (this.forks.length === 0) return NO_FORKS;
+    const taken = this.forks;
+    this.forks = [];
+    return taken;
   }
 
   /** The smallest LSN visible on every replica. */
@@ -375,7 +612,14 @@ export class Replication implements VersionHolder {
    * @remarks Since 0.2.0
    */
   oldestLsnInUse(): number {
-    return this.minAppliedLsn();
+    // After a failover the log is the new primary's (its head on the new timeline),
+    // and a replica that diverged serves nothing until it has rejoined.
+    let min = this.primaryLsn;
+    for (const s of this.states) {
+      if (!s.gone && !(s.fenced && this.promotedIndex >= 0) && s.appliedLsn < min)
+        min = s.appliedLsn;
+    }
+    return min;
   }
 
   /** Replica `i`'s lag now. */
@@ -403,7 +647,8 @@ export class Replication implements VersionHolder {
 
   private receiverConnected(s: ReplicaState): boolean {
     const now = this.sim.now;
-    if (now >= this.crashedAtMs) return false;
+    // Its source crashed, or it diverged and waits to be rewound.
+    if (now >= this.crashedAtMs || (s.fenced && !s.gone)) return false;
     for (const o of s.link.outages) if (now >= o.fromMs && now < o.toMs) return false;
     return true;
   }
@@ -500,8 +745,24 @@ export class Replication implements VersionHolder {
     ack: () => void,
     rows: RowWrites | null = null,
   ): void {
-    // A crashed primary logs, ships and answers nothing.
-    if (this.sim.now >= this.crashedAtMs) return;
+    // A crashed primary logs, ships and answers nothing (after a failover, nor ever again).
+    if (this.sim.now >= this.crashedAtMs || this.promotedIndex >= 0) {
+      // A transaction under way at the crash still commits on the node (nothing
+      // aborts it): its rows are of the lost branch too, for a rewind to undo.
+      this.unlogged.push(...(rows?.keys ?? [key]));
+      return;
+    }
+    this.append(lsn, key, version, ack, rows);
+  }
+
+  /** Appends a record of the primary's (the first, or the promoted one) and ships it. */
+  private append(
+    lsn: number,
+    key: number,
+    version: number,
+    ack: () => void,
+    rows: RowWrites | null,
+  ): void {
     const started = this.sim.now;
     const acked = (): void => {
       this.commitWaitMs.record(this.sim.now - started);
@@ -564,18 +825,21 @@ export class Replication implements VersionHolder {
     if (sendMs === Number.POSITIVE_INFINITY) return;
     const arrival = Math.max(s.lastArrivalMs, sendMs + s.link.roundTripMs(s.rng) / 2);
     s.lastArrivalMs = arrival;
-    this.sim.at(arrival, () => this.received(s, record));
+    const stream = s.stream;
+    this.sim.at(arrival, () => this.received(s, record, stream));
   }
 
-  private received(s: ReplicaState, record: LogRecord): void {
-    // Not delivered before the primary crashed, or to a promoted replica.
-    if (this.sim.now >= this.crashedAtMs || s.fenced) return;
+  private received(s: ReplicaState, record: LogRecord, stream: number): void {
+    // Not delivered before its source crashed or it was re-pointed, or to a promoted replica.
+    if (stream !== s.stream || s.fenced) return;
     s.receivedLsn = record.lsn;
     this.stageReached(s, record, "remote_write");
     const flushAt = Math.max(s.lastFlushMs, this.sim.now + s.link.flushMs(s.rng));
     s.lastFlushMs = flushAt;
     const afterFlush = this.config.replayFrom !== "received";
+    const rewinds = s.rewinds;
     this.sim.at(flushAt, () => {
+      if (rewinds !== s.rewinds) return;
       s.flushedLsn = record.lsn;
       this.stageReached(s, record, "on");
       if (afterFlush) this.queueForApply(s, record);
@@ -593,9 +857,10 @@ export class Replication implements VersionHolder {
       const record = s.applyQueue[s.applyHead] as LogRecord;
       s.applyHead++;
       s.busyWorkers++;
+      const rewinds = s.rewinds;
       const done = (): void => {
         s.busyWorkers--;
-        this.applied(s, record);
+        if (rewinds === s.rewinds) this.applied(s, record);
         this.startApplying(s);
       };
       const work = s.link.applyMs(s.rng);
@@ -688,6 +953,21 @@ export class Replication implements VersionHolder {
       this.logBase = min;
     }
   }
+}
+
+const NO_FORKS: readonly number[] = [];
+
+/** Where the log forked at a promotion, and what of the lost branch a rewind must undo. */
+interface ForkPoint {
+  readonly lsn: number;
+  /** Log bytes up to it. */
+  readonly bytes: number;
+  /** Index in the log of the first record after it. */
+  readonly index: number;
+  /** The records of the lost branch, in LSN order. */
+  readonly lost: readonly LogRecord[];
+  /** Each of their rows' version and its LSN on the promoted node, as of the fork. */
+  readonly versions: ReadonlyMap<number, readonly [number, number]>;
 }
 
 /**

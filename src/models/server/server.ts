@@ -442,6 +442,17 @@ export class DatabaseServer implements ServerPort {
     else this.pipelineInUse.apply(key, work, done);
   }
 
+  /**
+   * The version of `key` held now and the LSN that wrote it (0 when the node keeps
+   * versions only): what a rewound replica takes back after a failover.
+   *
+   * @remarks Since 0.2.0
+   */
+  versionOf(key: number): readonly [version: number, lsn: number] {
+    if (this.keys.whole) return [this.versions[key] as number, this.versionLsns[key] ?? 0];
+    return [this.keys.version(key), this.keys.lsn(key)];
+  }
+
   /** The version of `key` held now. */
   read(key: number): number {
     return this.keys.whole ? (this.versions[key] as number) : this.keys.version(key);

@@ -76,8 +76,19 @@ export type FaultRow = z.output<typeof FaultRowSchema>;
 
 /** @internal The faults section of the report's table. */
 export function faultsTable(section: z.output<typeof FaultsReportSchema>): string[] {
+  const notes = section.events.filter((e) => e.note !== "").map((e) => `${e.node}: ${e.note}`);
+  return [
+    "Faults",
+    ...alignColumns(faultsRows(section), "l"),
+    `acknowledged writes lost: ${section.lostWrites}`,
+    ...notes,
+  ];
+}
+
+/** @internal The faults table's header and rows (the text report and the HTML report). */
+export function faultsRows(section: z.output<typeof FaultsReportSchema>): string[][] {
   const at = (x: number | null): string => (x === null ? "-" : formatFigure(x));
-  const rows = [
+  return [
     [
       "fault",
       "node",
@@ -106,13 +117,6 @@ export function faultsTable(section: z.output<typeof FaultsReportSchema>): strin
       String(e.lostWrites),
       String(e.errors.node_down ?? 0),
     ]),
-  ];
-  const notes = section.events.filter((e) => e.note !== "").map((e) => `${e.node}: ${e.note}`);
-  return [
-    "Faults",
-    ...alignColumns(rows, "l"),
-    `acknowledged writes lost: ${section.lostWrites}`,
-    ...notes,
   ];
 }
 

@@ -100,6 +100,7 @@ function buildFaults(context: BuildContext, downstream: Downstream) {
   };
   const failovers = context.events("primary-crash").map((event) => ({
     event,
+    rejoin: { rewoundMs: null, caughtUpMs: null } as OldPrimaryRejoin,
     // Scheduled before the failover's own crash event, so it counts the errors before it.
     before: countAt(sim, event.at, primaryGate),
     run: new PrimaryFailover(
@@ -116,20 +117,29 @@ function buildFaults(context: BuildContext, downstream: Downstream) {
       (i) => (replicaGates[i] as NodeGate).down,
     ),
   }));
-  // The other replicas still follow the dead primary (re-pointing them is not
-  // modelled): they leave the read rotation when the new primary takes over.
-  for (const { run } of failovers) {
+  // The other replicas follow the new primary (the log re-points them at the
+  // promotion) and stay in the rotation; one that diverged is down then, and
+  // rejoins when it is back, after its rewind.
+  const rewindMs = context.events("primary-crash")[0]?.failover.rewind ?? DEFAULT_REWIND_MS;
+  const oldPrimary = context.nodes[0]?.server;
+  for (const { run, event, rejoin } of failovers) {
     run.onPromoted = (best) => {
       rotation.primaryMoved();
-      replicaWays.forEach((_, i) => {
-        if (i !== best) rotation.setReplicaDown(i, true);
+      if (event.for !== undefined && log !== null && oldPrimary !== undefined) {
+        scheduleOldPrimary(sim, log, oldPrimary, best, event.at + event.for, rewindMs, rejoin);
+      }
+      // One that came back while the promotion was under way: rewound now.
+      replicaGates.forEach((gate, i) => {
+        if (gate.down || log?.diverged(i) !== true) return;
+        rotation.setReplicaDown(i, true);
+        sim.schedule(rewindMs, () => log.rejoin(i, () => rotation.setReplicaDown(i, false)));
       });
     };
   }
   const replicaRuns = context.events("replica-crash").map((event) => {
     const index = replicaWays.findIndex((w) => w.name === event.replica);
     const gate = replicaGates[index] as NodeGate;
-    return scheduleReplicaCrash(context, event, index, gate, rotation);
+    return scheduleReplicaCrash(context, event, index, gate, rotation, rewindMs);
   });
   const section = (nowMs: number) => {
     const rows: FaultRow[] = [
@@ -151,6 +161,42 @@ function buildFaults(context: BuildContext, downstream: Downstream) {
       section: (window: { readonly now: number }) => section(window.now),
     },
   };
+}
+
+/**
+ * pg_rewind's time when the scenario does not give it: Patroni runs it on its next
+ * cycle (`loop_wait`, 10 s by default), and on a small database the rewind and the
+ * restart take seconds.
+ */
+const DEFAULT_REWIND_MS = 10_000;
+
+/** When the old primary, back as a replica, was rewound and had caught up (null: not yet). */
+interface OldPrimaryRejoin {
+  rewoundMs: number | null;
+  caughtUpMs: number | null;
+}
+
+/**
+ * The old primary back at `backMs` (or at the promotion, if later) joins as a
+ * replica of the promoted one: rewound for `rewindMs`, then streaming until it
+ * has caught up. It serves no reads: the router's replicas are the configured ones.
+ */
+function scheduleOldPrimary(
+  sim: BuildContext["sim"],
+  log: NonNullable<BuildContext["shared"]["replication"]>,
+  node: Parameters<NonNullable<BuildContext["shared"]["replication"]>["addOldPrimary"]>[0],
+  promoted: number,
+  backMs: number,
+  rewindMs: number,
+  rejoin: OldPrimaryRejoin,
+): void {
+  const index = log.addOldPrimary(node, promoted);
+  sim.at(Math.max(sim.now, backMs) + rewindMs, () => {
+    rejoin.rewoundMs = sim.now;
+    log.rejoin(index, () => {
+      rejoin.caughtUpMs = sim.now;
+    });
+  });
 }
 
 /** A time of the report, rounded as every figure is, or null. */
@@ -180,6 +226,7 @@ function scheduleReplicaCrash(
   index: number,
   gate: NodeGate,
   rotation: ReadRotation,
+  rewindMs: number,
 ): ReplicaRun {
   const { sim } = context;
   const log = context.shared.replication;
@@ -197,7 +244,13 @@ function scheduleReplicaCrash(
     sim.at(event.at + event.for, () => {
       state.backMs = sim.now;
       gate.restoreOriginal();
-      rotation.setReplicaDown(index, false);
+      // It received WAL the promoted replica had not (a failover meanwhile):
+      // rewound, then back in rotation once it has replayed to the new primary's position.
+      if (log?.diverged(index) === true) {
+        sim.schedule(rewindMs, () =>
+          log.rejoin(index, () => rotation.setReplicaDown(index, false)),
+        );
+      } else rotation.setReplicaDown(index, false);
     });
   }
   return { event, gate, state };
@@ -205,7 +258,12 @@ function scheduleReplicaCrash(
 
 /** A primary crash's row: its failover's outcome, and the errors until the next crash. */
 function primaryRow(
-  f: { readonly event: PrimaryCrash; readonly run: PrimaryFailover; readonly before: Count },
+  f: {
+    readonly event: PrimaryCrash;
+    readonly run: PrimaryFailover;
+    readonly before: Count;
+    readonly rejoin: OldPrimaryRejoin;
+  },
   next: Count | undefined,
   gate: NodeGate,
   replicaWays: readonly Way[],
@@ -227,7 +285,7 @@ function primaryRow(
     rpoMs: o.oldestLostCommitMs === null ? 0 : roundFigure(o.crashMs - o.oldestLostCommitMs),
     lostWrites: o.lostWrites,
     errors: { [NODE_DOWN]: f.before.reached ? failed : 0 },
-    note: primaryNote(o.promoted, replicaWays.length, f.event.for),
+    note: primaryNote(o.promoted, replicaWays.length, f.event.for) + rejoinNote(f.rejoin),
   };
 }
 
@@ -262,6 +320,13 @@ function countAt(sim: BuildContext["sim"], atMs: number, gate: NodeGate): Count 
     count.reached = true;
   });
   return count;
+}
+
+function rejoinNote({ rewoundMs, caughtUpMs }: OldPrimaryRejoin): string {
+  if (rewoundMs === null) return "";
+  const caughtUp =
+    caughtUpMs === null ? "not caught up by the end" : `caught up at ${roundFigure(caughtUpMs)} ms`;
+  return `old primary rejoined as a replica: rewound at ${roundFigure(rewoundMs)} ms, ${caughtUp}`;
 }
 
 function primaryNote(promoted: number, replicas: number, forMs: number | undefined): string {

@@ -226,22 +226,21 @@ function combineNetwork(sections: readonly NetworkReport[]): NetworkReport | und
 }
 
 function networkTable(section: NetworkReport): string[] {
+  return ["Network faults", ...alignColumns(networkRows(section), "ll")];
+}
+
+/** @internal The network table's header and rows (the text report and the HTML report). */
+export function networkRows(section: NetworkReport): string[][] {
   return [
-    "Network faults",
-    ...alignColumns(
-      [
-        ["event", "window (ms)", "link", "delayed", "extra mean", "held", "failed"],
-        ...section.events.map((e) => [
-          e.kind,
-          `${formatFigure(e.fromMs)}–${formatFigure(e.untilMs)}`,
-          e.link,
-          String(e.roundTripsDelayed),
-          formatFigure(e.extraMsMean),
-          String(e.held),
-          String(Object.values(e.failedByKind).reduce((a, b) => a + b, 0)),
-        ]),
-      ],
-      "ll",
-    ),
+    ["event", "window (ms)", "link", "delayed", "extra mean", "held", "failed"],
+    ...section.events.map((e) => [
+      e.kind,
+      `${formatFigure(e.fromMs)}–${formatFigure(e.untilMs)}`,
+      e.link,
+      String(e.roundTripsDelayed),
+      formatFigure(e.extraMsMean),
+      String(e.held),
+      String(Object.values(e.failedByKind).reduce((a, b) => a + b, 0)),
+    ]),
   ];
 }

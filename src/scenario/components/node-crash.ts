@@ -23,6 +23,9 @@ export const FailoverSchema = z
     routingUpdate: DurationSchema.default(0).describe(
       "Promotion done to the leader endpoint (virtual IP, HAProxy check, DNS) leading to the new primary",
     ),
+    rewind: DurationSchema.optional().describe(
+      "A replica that had received WAL beyond the promoted one's (a timeline fork) is out of the read rotation this long once it is back (Patroni's use_pg_rewind: pg_rewind, then a restart as a standby), then catches up from the new primary (default 10 s)",
+    ),
   })
   .describe("The HA manager's failover: detection, then promotion of the most advanced replica");
 
@@ -42,7 +45,7 @@ export const PrimaryCrashEvent = timedEvent(
       .describe("The crashed node: primary (a shard's primary is not supported yet)"),
     failover: FailoverSchema.default({ detection: 30_000, routingUpdate: 0 }),
     for: DurationSchema.optional().describe(
-      "Without replicas only: how long until the primary is back with its data (default: never in the run)",
+      "How long until the node is back (default: never in the run): without replicas, the primary with its data; with replicas, a replica of the promoted one, after its rewind (longer than the detection)",
     ),
   },
 );
@@ -135,11 +138,10 @@ function primaryIssue(event: PrimaryCrash, i: number, replicas: number): Issue |
       message: "expected primary: the only primary of an unsharded plan",
       input: event.node,
     };
-  if (replicas > 0 && event.for !== undefined)
+  if (replicas > 0 && event.for !== undefined && event.for <= event.failover.detection)
     return {
       path: ["timeline", i, "for"],
-      message:
-        "expected no `for` with replicas: a replica is promoted and the old primary does not come back in the run (rejoining as a replica is not modelled)",
+      message: `expected \`for\` longer than failover.detection (${event.failover.detection} ms) with replicas: the old primary rejoins as a replica of the promoted one; back before the detection, the HA manager would keep it the primary (not modelled)`,
       input: event.for,
     };
   return null;
