@@ -14,10 +14,10 @@
 // load does not overwrite a key whose newer writes wait to be flushed. Every
 // command at a node (get, set, delete) waits for one of the node's threads
 // (command-queue.ts) when the node has a queue: Redis one, Memcached `-t`.
-import type { RandomStream } from "../../kernel/index.js";
+import type { EventHandle, RandomStream, Simulation } from "../../kernel/index.js";
 import type { Done, Operation, Service, VersionHolder } from "../operation.js";
 import type { Coalescer } from "./coalescer.js";
-import type { CommandQueue } from "./command-queue.js";
+import type { Command, CommandQueue } from "./command-queue.js";
 import type { CacheStore } from "./entry.js";
 import type { LeaseTable } from "./leases.js";
 import type { TtlPolicy } from "./ttl.js";
@@ -150,10 +150,31 @@ export interface CacheNodeStats {
   misses: number;
 }
 
-/** A timer callback's shape. */
-interface Clock {
-  readonly now: number;
-  schedule(delayMs: number, fn: () => void): unknown;
+/** The clock: `_scheduleOwned` lets a point read move one event entry from hop to hop. */
+type Clock = Pick<Simulation, "now" | "schedule" | "_scheduleOwned">;
+
+/**
+ * A point read on its way to the cache node and, on a hit, back: one object
+ * per read in flight, reused, whose callback and event entry serve both hops
+ * and whose `executed` is its command at the node, so a hit allocates nothing.
+ */
+class PointRead implements Command {
+  op: Operation | null = null;
+  done: Done | null = null;
+  /** The node the key is placed on. */
+  index = 0;
+  /** The hit's answer is on its way back (the second hop). */
+  answered = false;
+  handle: EventHandle | null = null;
+  readonly hop: () => void;
+
+  constructor(private readonly cache: AppCache) {
+    this.hop = () => cache._hopped(this);
+  }
+
+  executed(): void {
+    this.cache._lookup(this);
+  }
 }
 
 function zeroStats(): AppCacheStats {
@@ -205,6 +226,8 @@ export class AppCache implements Service, VersionHolder {
   private readonly queue: WriteBehind | null;
   private readonly clusterOf: (key: number) => number;
   private readonly bypass: ((op: Operation) => boolean) | null;
+  /** Point reads done with, for the next ones. */
+  private readonly spareReads: PointRead[] = [];
 
   constructor(
     private readonly sim: Clock,
@@ -325,10 +348,32 @@ export class AppCache implements Service, VersionHolder {
   }
 
   private read(op: Operation, done: Done): void {
-    const index = this.config.nodeOf(op.key);
-    const node = this.config.nodes[index] as CacheNode;
-    // Both closures share this call's context: one context per read, not one per closure.
-    this.sim.schedule(this.half(), () => this.execute(node, () => this.lookup(op, index, done)));
+    const read = this.spareReads.pop() ?? new PointRead(this);
+    read.op = op;
+    read.done = done;
+    read.index = this.config.nodeOf(op.key);
+    read.answered = false;
+    read.handle = this.sim._scheduleOwned(this.half(), read.hop, read.handle);
+  }
+
+  /** @internal A point read's hop has arrived: at the node, a command; back at the application, the answer. */
+  _hopped(read: PointRead): void {
+    if (!read.answered) {
+      const node = this.config.nodes[read.index] as CacheNode;
+      if (node.commands === undefined) this._lookup(read);
+      else node.commands.execute(read);
+      return;
+    }
+    const op = read.op as Operation;
+    const done = read.done as Done;
+    this.release(read);
+    done(op);
+  }
+
+  private release(read: PointRead): void {
+    read.op = null;
+    read.done = null;
+    this.spareReads.push(read);
   }
 
   /** A command at the node: it waits for a thread and executes (at once with no queue). */
@@ -337,23 +382,35 @@ export class AppCache implements Service, VersionHolder {
     else node.commands.execute(command);
   }
 
-  /** At the cache node: a hit goes back; a miss loads, waits for a lease, or joins a load. */
-  private lookup(op: Operation, index: number, done: Done): void {
+  /** @internal At the cache node: a hit goes back; a miss loads, waits for a lease, or joins a load. */
+  _lookup(read: PointRead): void {
+    const op = read.op as Operation;
+    const index = read.index;
     const node = this.config.nodes[index] as CacheNode;
     const entry = node.store.get(op.key, this.sim.now);
-    if (entry !== undefined && this.refreshesEarly(op.key, entry.expiresAt, entry.value)) {
+    const early = entry !== undefined && this.refreshesEarly(op.key, entry.expiresAt, entry.value);
+    if (entry !== undefined && !early) {
+      this.hit(op, index, entry.value);
+      if (this.config.ttl.renewOnRead)
+        entry.expiresAt = this.config.ttl.expiryAt(this.sim.now, this.rng.next());
+      read.answered = true;
+      read.handle = this.sim._scheduleOwned(this.half(), read.hop, read.handle);
+      return;
+    }
+    const done = read.done as Done;
+    this.release(read);
+    if (early) {
       this.stats.earlyRefreshes++;
       this.stats.databaseLoads++;
       this.sim.schedule(this.half(), () => this.load(op, node, 0, done));
       return;
     }
-    if (entry !== undefined) {
-      this.hit(op, index, entry.value);
-      if (this.config.ttl.renewOnRead)
-        entry.expiresAt = this.config.ttl.expiryAt(this.sim.now, this.rng.next());
-      this.sim.schedule(this.half(), () => done(op));
-      return;
-    }
+    this.miss(op, index, done);
+  }
+
+  /** A miss at the node: it loads, waits for a lease, or joins a load. */
+  private miss(op: Operation, index: number, done: Done): void {
+    const node = this.config.nodes[index] as CacheNode;
     this.stats.misses++;
     (this.nodeStats[index] as CacheNodeStats).misses++;
     let token = 0;
