@@ -8,6 +8,7 @@ export {
   type CacheNode,
   type CacheNodeStats,
 } from "./app-cache.js";
+export { CachedRows } from "./cached-rows.js";
 export { Coalescer } from "./coalescer.js";
 export { type Command, CommandQueue, type CommandQueueStats } from "./command-queue.js";
 export { CacheEntry, type CacheStore, RecencyList, type SetOutcome } from "./entry.js";
