@@ -14,10 +14,11 @@
 // load does not overwrite a key whose newer writes wait to be flushed. Every
 // command at a node (get, set, delete) waits for one of the node's threads
 // (command-queue.ts) when the node has a queue: Redis one, Memcached `-t`.
-import type { RandomStream } from "../../kernel/index.js";
+import type { EventHandle, RandomStream, Simulation } from "../../kernel/index.js";
 import type { Done, Operation, Service, VersionHolder } from "../operation.js";
+import type { CachedRows } from "./cached-rows.js";
 import type { Coalescer } from "./coalescer.js";
-import type { CommandQueue } from "./command-queue.js";
+import type { Command, CommandQueue } from "./command-queue.js";
 import type { CacheStore } from "./entry.js";
 import type { LeaseTable } from "./leases.js";
 import type { TtlPolicy } from "./ttl.js";
@@ -40,6 +41,11 @@ export interface CachedVersion {
   readonly versionLsn: number;
   /** How long the load that fetched it took (XFetch's δ); 0 when it was not loaded (a write's set). */
   readonly loadMs: number;
+  /**
+   * Its row in the nodes' {@link CachedRows} while a node holds it (which then
+   * keeps its `lsn`); −1 otherwise.
+   */
+  row: number;
 }
 
 /**
@@ -112,6 +118,13 @@ export interface AppCacheConfig {
    * @remarks Since 0.2.0
    */
   readonly bypass?: (op: Operation) => boolean;
+  /**
+   * The rows of the values the nodes hold, when every node's store releases
+   * its values into it (`onRelease`); absent: the entries are scanned instead.
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly rows?: CachedRows;
 }
 
 /**
@@ -150,10 +163,31 @@ export interface CacheNodeStats {
   misses: number;
 }
 
-/** A timer callback's shape. */
-interface Clock {
-  readonly now: number;
-  schedule(delayMs: number, fn: () => void): unknown;
+/** The clock: `_scheduleOwned` lets a point read move one event entry from hop to hop. */
+type Clock = Pick<Simulation, "now" | "schedule" | "_scheduleOwned">;
+
+/**
+ * A point read on its way to the cache node and, on a hit, back: one object
+ * per read in flight, reused, whose callback and event entry serve both hops
+ * and whose `executed` is its command at the node, so a hit allocates nothing.
+ */
+class PointRead implements Command {
+  op: Operation | null = null;
+  done: Done | null = null;
+  /** The node the key is placed on. */
+  index = 0;
+  /** The hit's answer is on its way back (the second hop). */
+  answered = false;
+  handle: EventHandle | null = null;
+  readonly hop: () => void;
+
+  constructor(private readonly cache: AppCache) {
+    this.hop = () => cache._hopped(this);
+  }
+
+  executed(): void {
+    this.cache._lookup(this);
+  }
 }
 
 function zeroStats(): AppCacheStats {
@@ -205,6 +239,9 @@ export class AppCache implements Service, VersionHolder {
   private readonly queue: WriteBehind | null;
   private readonly clusterOf: (key: number) => number;
   private readonly bypass: ((op: Operation) => boolean) | null;
+  /** Point reads done with, for the next ones. */
+  private readonly spareReads: PointRead[] = [];
+  private readonly rows: CachedRows | null;
 
   constructor(
     private readonly sim: Clock,
@@ -217,6 +254,7 @@ export class AppCache implements Service, VersionHolder {
     this.queue = config.writeBehind ?? null;
     this.clusterOf = config.clusterOf ?? (() => 0);
     this.bypass = config.bypass ?? null;
+    this.rows = config.rows ?? null;
     const clusters = config.clusters ?? 1;
     this.lsnSeen = new Array<number>(clusters).fill(0);
     this.entriesFloor = new Array<number>(clusters).fill(Number.POSITIVE_INFINITY);
@@ -296,6 +334,10 @@ export class AppCache implements Service, VersionHolder {
     const floor = this.entriesFloor;
     floor.fill(Number.POSITIVE_INFINITY);
     const now = this.sim.now;
+    if (this.rows !== null) {
+      this.scanRows(this.rows, now);
+      return;
+    }
     for (const node of this.config.nodes) {
       for (const entry of node.store.values()) {
         if (entry.expiresAt <= now) continue;
@@ -306,12 +348,39 @@ export class AppCache implements Service, VersionHolder {
     }
   }
 
+  /** As the entries' scan, over the rows: the same moves and floor, in another order. */
+  private scanRows(rows: CachedRows, now: number): void {
+    const floor = this.entriesFloor;
+    const { key: keys, version, lsn, expiresAt } = rows;
+    for (let row = 0; row < rows.count; row++) {
+      if ((expiresAt[row] as number) <= now) continue;
+      const key = keys[row] as number;
+      const cluster = this.clusterOf(key);
+      const seen = this.lsnSeen[cluster] as number;
+      let at = lsn[row] as number;
+      if (at < seen && version[row] === this.config.newestCommitted(key)) {
+        at = seen;
+        lsn[row] = seen;
+      }
+      if (at < (floor[cluster] as number)) floor[cluster] = at;
+    }
+  }
+
   /** Moves a current value's snapshot up to the newest LSN seen in its key's cluster. */
   private refresh(value: CachedVersion, key: number, cluster: number): void {
     const seen = this.lsnSeen[cluster] as number;
-    if (value.lsn < seen && value.version === this.config.newestCommitted(key)) {
+    if (value.row >= 0) {
+      const lsn = (this.rows as CachedRows).lsn;
+      if ((lsn[value.row] as number) < seen && value.version === this.config.newestCommitted(key))
+        lsn[value.row] = seen;
+    } else if (value.lsn < seen && value.version === this.config.newestCommitted(key)) {
       value.lsn = seen;
     }
+  }
+
+  /** A value's snapshot LSN: its row's while a node holds it. */
+  private lsnOf(value: CachedVersion): number {
+    return value.row >= 0 ? ((this.rows as CachedRows).lsn[value.row] as number) : value.lsn;
   }
 
   /** Notes an operation's log position, in its cluster's log, as it completes through the cache. */
@@ -325,10 +394,32 @@ export class AppCache implements Service, VersionHolder {
   }
 
   private read(op: Operation, done: Done): void {
-    const index = this.config.nodeOf(op.key);
-    const node = this.config.nodes[index] as CacheNode;
-    // Both closures share this call's context: one context per read, not one per closure.
-    this.sim.schedule(this.half(), () => this.execute(node, () => this.lookup(op, index, done)));
+    const read = this.spareReads.pop() ?? new PointRead(this);
+    read.op = op;
+    read.done = done;
+    read.index = this.config.nodeOf(op.key);
+    read.answered = false;
+    read.handle = this.sim._scheduleOwned(this.half(), read.hop, read.handle);
+  }
+
+  /** @internal A point read's hop has arrived: at the node, a command; back at the application, the answer. */
+  _hopped(read: PointRead): void {
+    if (!read.answered) {
+      const node = this.config.nodes[read.index] as CacheNode;
+      if (node.commands === undefined) this._lookup(read);
+      else node.commands.execute(read);
+      return;
+    }
+    const op = read.op as Operation;
+    const done = read.done as Done;
+    this.release(read);
+    done(op);
+  }
+
+  private release(read: PointRead): void {
+    read.op = null;
+    read.done = null;
+    this.spareReads.push(read);
   }
 
   /** A command at the node: it waits for a thread and executes (at once with no queue). */
@@ -337,23 +428,38 @@ export class AppCache implements Service, VersionHolder {
     else node.commands.execute(command);
   }
 
-  /** At the cache node: a hit goes back; a miss loads, waits for a lease, or joins a load. */
-  private lookup(op: Operation, index: number, done: Done): void {
+  /** @internal At the cache node: a hit goes back; a miss loads, waits for a lease, or joins a load. */
+  _lookup(read: PointRead): void {
+    const op = read.op as Operation;
+    const index = read.index;
     const node = this.config.nodes[index] as CacheNode;
     const entry = node.store.get(op.key, this.sim.now);
-    if (entry !== undefined && this.refreshesEarly(op.key, entry.expiresAt, entry.value)) {
+    const early = entry !== undefined && this.refreshesEarly(op.key, entry.expiresAt, entry.value);
+    if (entry !== undefined && !early) {
+      this.hit(op, index, entry.value);
+      if (this.config.ttl.renewOnRead) {
+        entry.expiresAt = this.config.ttl.expiryAt(this.sim.now, this.rng.next());
+        if (entry.value.row >= 0)
+          (this.rows as CachedRows).expiresAt[entry.value.row] = entry.expiresAt;
+      }
+      read.answered = true;
+      read.handle = this.sim._scheduleOwned(this.half(), read.hop, read.handle);
+      return;
+    }
+    const done = read.done as Done;
+    this.release(read);
+    if (early) {
       this.stats.earlyRefreshes++;
       this.stats.databaseLoads++;
       this.sim.schedule(this.half(), () => this.load(op, node, 0, done));
       return;
     }
-    if (entry !== undefined) {
-      this.hit(op, index, entry.value);
-      if (this.config.ttl.renewOnRead)
-        entry.expiresAt = this.config.ttl.expiryAt(this.sim.now, this.rng.next());
-      this.sim.schedule(this.half(), () => done(op));
-      return;
-    }
+    this.miss(op, index, done);
+  }
+
+  /** A miss at the node: it loads, waits for a lease, or joins a load. */
+  private miss(op: Operation, index: number, done: Done): void {
+    const node = this.config.nodes[index] as CacheNode;
     this.stats.misses++;
     (this.nodeStats[index] as CacheNodeStats).misses++;
     let token = 0;
@@ -397,7 +503,7 @@ export class AppCache implements Service, VersionHolder {
     op.lsn =
       this.queue !== null && value.version > this.config.newestCommitted(op.key)
         ? Number.NaN
-        : value.lsn;
+        : this.lsnOf(value);
     op.versionLsn = value.versionLsn;
     op.node = (this.config.nodes[index] as CacheNode).name;
   }
@@ -446,6 +552,7 @@ export class AppCache implements Service, VersionHolder {
         lsn: op.lsn,
         versionLsn: op.versionLsn,
         loadMs,
+        row: -1,
       };
       this.sim.schedule(this.half(), () =>
         this.execute(node, () => {
@@ -467,7 +574,7 @@ export class AppCache implements Service, VersionHolder {
     }
     this.store(
       op.key,
-      { version: op.version, lsn: op.lsn, versionLsn: op.versionLsn, loadMs },
+      { version: op.version, lsn: op.lsn, versionLsn: op.versionLsn, loadMs, row: -1 },
       node,
       token,
     );
@@ -481,15 +588,12 @@ export class AppCache implements Service, VersionHolder {
     }
     this.refresh(value, key, this.clusterOf(key));
     const now = this.sim.now;
-    const outcome = node.store.set(
-      key,
-      value,
-      this.config.valueBytes,
-      this.config.ttl.expiryAt(now, this.rng.next()),
-      now,
-    );
-    if (outcome === "stored") this.stats.sets++;
-    else if (outcome === "oom") this.stats.oomSets++;
+    const expiresAt = this.config.ttl.expiryAt(now, this.rng.next());
+    const outcome = node.store.set(key, value, this.config.valueBytes, expiresAt, now);
+    if (outcome === "stored") {
+      this.stats.sets++;
+      this.rows?.add(value, key, expiresAt);
+    } else if (outcome === "oom") this.stats.oomSets++;
     else this.stats.tooLargeSets++;
   }
 
@@ -514,6 +618,7 @@ export class AppCache implements Service, VersionHolder {
         lsn: op.lsn,
         versionLsn: op.versionLsn,
         loadMs: 0,
+        row: -1,
       };
       this.sim.schedule(this.half(), () =>
         this.execute(node, () => {
@@ -538,7 +643,7 @@ export class AppCache implements Service, VersionHolder {
     node.leases?.invalidate(op.key);
     const version = queue.accept(op, index, this.config.newestCommitted(op.key));
     const lsn = this.lsnSeen[op.cluster] as number;
-    this.store(op.key, { version, lsn, versionLsn: Number.NaN, loadMs: 0 }, node, 0);
+    this.store(op.key, { version, lsn, versionLsn: Number.NaN, loadMs: 0, row: -1 }, node, 0);
     op.version = version;
     op.lsn = Number.NaN;
     op.versionLsn = Number.NaN;

@@ -4,15 +4,43 @@
 // redis.conf's "THREADED I/O" section); Memcached runs `-t` worker threads
 // (memcached.c settings_init: num_threads = 4). So a hot Redis node is an
 // M/M/1-like queue and saturates at 1 / commandTime commands per second.
-/** A timer callback's shape. */
-interface Clock {
-  readonly now: number;
-  schedule(delayMs: number, fn: () => void): unknown;
+import type { EventHandle, Simulation } from "../../kernel/index.js";
+
+/** The clock: `_scheduleOwned` lets a thread move its one event entry from command to command. */
+type Clock = Pick<Simulation, "now" | "_scheduleOwned">;
+
+/**
+ * A command given as an object: `executed` runs when it has executed. A hit's
+ * read passes itself, so a command allocates no closure.
+ *
+ * @remarks Since 0.2.0
+ */
+export interface Command {
+  executed(): void;
 }
+
+/** What runs when a command has executed: a callback or a {@link Command}. */
+type Runnable = (() => void) | Command;
 
 interface Waiting {
   readonly arrivedAt: number;
-  readonly run: () => void;
+  readonly run: Runnable;
+}
+
+function runIt(run: Runnable): void {
+  if (typeof run === "function") run();
+  else run.executed();
+}
+
+/** A busy thread: the command it executes and its event, reused for its next command. */
+class Thread {
+  run: Runnable | null = null;
+  handle: EventHandle | null = null;
+  readonly done: () => void;
+
+  constructor(queue: CommandQueue) {
+    this.done = () => queue._finish(this);
+  }
 }
 
 /**
@@ -44,6 +72,8 @@ export class CommandQueue {
   private commands = 0;
   private waitSum = 0;
   private waitMax = 0;
+  /** Threads not executing a command (objects kept for reuse; `busy` counts the others). */
+  private readonly idle: Thread[] = [];
   /** Busy thread-time up to `lastChange`; reset at the warm-up cut. */
   private busyArea = 0;
   private lastChange: number;
@@ -65,14 +95,23 @@ export class CommandQueue {
     this.resetAt = sim.now;
   }
 
-  /** Runs `fn` when the command has executed: after its wait for a thread and its execution time. */
-  execute(fn: () => void): void {
+  /**
+   * Runs `fn` (a callback, or a {@link Command}'s `executed`) when the command
+   * has executed: after its wait for a thread and its execution time.
+   */
+  execute(fn: (() => void) | Command): void {
     if (this.busy < this.threads) {
       // A free thread takes it at once: no wait to record, so no record of its arrival.
       this.setBusy(this.busy + 1);
       this.commands++;
-      this.sim.schedule(this.commandMs(), () => this.finish(fn));
+      this.start(this.idle.pop() ?? new Thread(this), fn);
     } else this.waiting.push({ arrivedAt: this.sim.now, run: fn });
+  }
+
+  /** The thread executes `run` for one command time. */
+  private start(thread: Thread, run: Runnable): void {
+    thread.run = run;
+    thread.handle = this.sim._scheduleOwned(this.commandMs(), thread.done, thread.handle);
   }
 
   private next(): Waiting | undefined {
@@ -124,21 +163,25 @@ export class CommandQueue {
     this.busy = busy;
   }
 
-  /** A thread takes the command: its wait ends, its execution starts. */
-  private begin(command: Waiting): void {
+  /** `thread` takes the command: its wait ends, its execution starts. */
+  private begin(thread: Thread, command: Waiting): void {
     const wait = this.sim.now - command.arrivedAt;
     this.commands++;
     this.waitSum += wait;
     if (wait > this.waitMax) this.waitMax = wait;
-    const run = command.run;
-    this.sim.schedule(this.commandMs(), () => this.finish(run));
+    this.start(thread, command.run);
   }
 
-  private finish(run: () => void): void {
+  /** @internal `thread`'s command has executed. */
+  _finish(thread: Thread): void {
+    const run = thread.run as Runnable;
     const next = this.next();
     // The thread goes straight to the next command: it stays busy.
-    if (next === undefined) this.setBusy(this.busy - 1);
-    else this.begin(next);
-    run();
+    if (next === undefined) {
+      this.setBusy(this.busy - 1);
+      thread.run = null;
+      this.idle.push(thread);
+    } else this.begin(thread, next);
+    runIt(run);
   }
 }

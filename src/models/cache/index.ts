@@ -8,8 +8,9 @@ export {
   type CacheNode,
   type CacheNodeStats,
 } from "./app-cache.js";
+export { CachedRows } from "./cached-rows.js";
 export { Coalescer } from "./coalescer.js";
-export { CommandQueue, type CommandQueueStats } from "./command-queue.js";
+export { type Command, CommandQueue, type CommandQueueStats } from "./command-queue.js";
 export { CacheEntry, type CacheStore, RecencyList, type SetOutcome } from "./entry.js";
 export { type LeaseGrant, LeaseTable } from "./leases.js";
 export { ExactLruStore } from "./lru-store.js";

@@ -1,7 +1,8 @@
 // A store's key → entry index. dbsim's keys are integers below the workload's
 // key count, so when that bound is known an array indexed by key answers a
 // lookup without hashing (a Map of numbers costs about a tenth of a cache hit's
-// simulation time); without it, a Map.
+// simulation time); without it, a Map. It also tells the owner of the values
+// when one leaves the store (`onRelease`): dropped, or replaced by a newer set.
 import type { CacheEntry } from "./entry.js";
 
 /**
@@ -15,8 +16,14 @@ export class KeyIndex<V> {
   private readonly map: Map<number, CacheEntry<V>> | null;
   private count = 0;
 
-  /** @param keySpace - keys are integers in [0, keySpace); undefined for any key */
-  constructor(keySpace?: number) {
+  /**
+   * @param keySpace - keys are integers in [0, keySpace); undefined for any key
+   * @param onRelease - told of each value that leaves the index (deleted or replaced)
+   */
+  constructor(
+    keySpace?: number,
+    private readonly onRelease: ((value: V) => void) | null = null,
+  ) {
     if (keySpace !== undefined && !(Number.isInteger(keySpace) && keySpace > 0)) {
       throw new RangeError(`Cache key space ${keySpace}; expected an integer > 0`);
     }
@@ -52,8 +59,18 @@ export class KeyIndex<V> {
   }
 
   delete(key: number): void {
+    if (this.onRelease !== null) {
+      const entry = this.get(key);
+      if (entry !== undefined) this.onRelease(entry.value);
+    }
     if (this.slots === null) (this.map as Map<number, CacheEntry<V>>).delete(key);
     else this.slots[key] = undefined;
     this.count--;
+  }
+
+  /** A set of a key held: `entry` now holds `value` (the old value is released). */
+  replace(entry: CacheEntry<V>, value: V): void {
+    if (this.onRelease !== null) this.onRelease(entry.value);
+    entry.value = value;
   }
 }

@@ -42,9 +42,15 @@ export class ExactLruStore<V> implements CacheStore<V> {
    * @param capacity - items, or bytes: a number > 0
    * @param unit - what the capacity counts
    * @param keySpace - keys are integers in [0, keySpace) (faster lookups); undefined for any
+   * @param onRelease - told of each value that leaves the store (dropped, or replaced by a set)
    */
-  constructor(capacity: number, unit: "items" | "bytes", keySpace?: number) {
-    this.entries = new KeyIndex<V>(keySpace);
+  constructor(
+    capacity: number,
+    unit: "items" | "bytes",
+    keySpace?: number,
+    onRelease?: (value: V) => void,
+  ) {
+    this.entries = new KeyIndex<V>(keySpace, onRelease ?? null);
     if (!(capacity > 0 && Number.isFinite(capacity))) {
       throw new RangeError(`Exact LRU capacity ${capacity} ${unit}; expected a number > 0`);
     }
@@ -82,7 +88,7 @@ export class ExactLruStore<V> implements CacheStore<V> {
       this.recency.push(entry);
     } else {
       this.used -= entry.bytes;
-      entry.value = value;
+      this.entries.replace(entry, value);
       entry.bytes = units;
       entry.expiresAt = expiresAt;
       this.recency.touch(entry);

@@ -49,9 +49,14 @@ export class MemcachedStore<V> implements CacheStore<V> {
   /**
    * @param config - memory settings (memcached's defaults when left out)
    * @param keySpace - keys are integers in [0, keySpace) (faster lookups); undefined for any
+   * @param onRelease - told of each value that leaves the store (dropped, or replaced by a set)
    */
-  constructor(config: MemcachedMemoryConfig = {}, keySpace?: number) {
-    this.entries = new KeyIndex<V>(keySpace);
+  constructor(
+    config: MemcachedMemoryConfig = {},
+    keySpace?: number,
+    onRelease?: (value: V) => void,
+  ) {
+    this.entries = new KeyIndex<V>(keySpace, onRelease ?? null);
     this.pageSize = config.slabPageSize ?? 1024 * 1024;
     const maxbytes = config.maxbytes ?? 64 * 1024 * 1024;
     if (!(maxbytes >= this.pageSize)) {

@@ -76,13 +76,15 @@ export class RedisStore<V> implements CacheStore<V> {
   /**
    * @param random - uniform draws in [0, 1) from a seeded stream
    * @param keySpace - keys are integers in [0, keySpace) (faster lookups); undefined for any
+   * @param onRelease - told of each value that leaves the store (dropped, or replaced by a set)
    */
   constructor(
     config: RedisMemoryConfig,
     private readonly random: () => number,
     keySpace?: number,
+    onRelease?: (value: V) => void,
   ) {
-    this.entries = new KeyIndex<V>(keySpace);
+    this.entries = new KeyIndex<V>(keySpace, onRelease ?? null);
     this.config = {
       maxmemorySamples: 5,
       lfuLogFactor: 10,
@@ -133,7 +135,7 @@ export class RedisStore<V> implements CacheStore<V> {
       // SET looks the key up for writing (an access), then keeps its lru field (db.c dbSetValue).
       this.access(entry, now);
       this.used -= entry.bytes;
-      entry.value = value;
+      this.entries.replace(entry, value);
       entry.bytes = bytes;
     }
     this.used += bytes;

@@ -6,6 +6,7 @@ import type * as z from "zod";
 import type { EventHandle } from "../../kernel/index.js";
 import type { CachedVersion } from "../../models/cache/app-cache.js";
 import { AppCache, type AppCacheConfig, type CacheNode } from "../../models/cache/app-cache.js";
+import { CachedRows } from "../../models/cache/cached-rows.js";
 import { Coalescer } from "../../models/cache/coalescer.js";
 import { CommandQueue } from "../../models/cache/command-queue.js";
 import type { CacheStore } from "../../models/cache/entry.js";
@@ -136,13 +137,20 @@ function engineName(c: CacheSpec): string {
 /** Key spaces up to this many keys get an array index per node (8 bytes a key); larger ones a Map. */
 const ARRAY_INDEX_KEYS = 1 << 22;
 
-function storeOf(context: BuildContext, c: CacheSpec, index: number): CacheStore<CachedVersion> {
+/** Node `index`'s memory, releasing the values it drops (or replaces) from `rows`. */
+function storeOf(
+  context: BuildContext,
+  c: CacheSpec,
+  index: number,
+  rows: CachedRows,
+): CacheStore<CachedVersion> {
   const keys = context.scenario.workload.keys.count;
   const keySpace = keys <= ARRAY_INDEX_KEYS ? keys : undefined;
-  if ("items" in c.capacity) return new ExactLruStore(c.capacity.items, "items", keySpace);
+  const release = (value: CachedVersion): void => rows.release(value);
+  if ("items" in c.capacity) return new ExactLruStore(c.capacity.items, "items", keySpace, release);
   const bytes = c.capacity.megabytes * MB;
-  if (c.engine === "lru") return new ExactLruStore(bytes, "bytes", keySpace);
-  if (c.engine === "memcached") return new MemcachedStore({ maxbytes: bytes }, keySpace);
+  if (c.engine === "lru") return new ExactLruStore(bytes, "bytes", keySpace, release);
+  if (c.engine === "memcached") return new MemcachedStore({ maxbytes: bytes }, keySpace, release);
   const rng = context.sim.rng(`cache.${index}.evict`);
   return new RedisStore(
     {
@@ -152,6 +160,7 @@ function storeOf(context: BuildContext, c: CacheSpec, index: number): CacheStore
     },
     () => rng.next(),
     keySpace,
+    release,
   );
 }
 
@@ -201,9 +210,10 @@ export function buildCache(
   across?: CacheClusters,
 ): AppCache {
   const names = cacheNodeNames(c.nodes);
+  const rows = new CachedRows();
   const nodes: CacheNode[] = names.map((name, i) => ({
     name,
-    store: storeOf(context, c, i),
+    store: storeOf(context, c, i, rows),
     leases: c.leases ? new LeaseTable(c.leaseHold) : null,
     coalescer: c.coalescing ? new Coalescer<Operation>() : null,
     ...commandQueue(context, c, i),
@@ -239,6 +249,7 @@ export function buildCache(
       hopMs: (rng) => hop(rng) + memory(rng),
       leaseRetryMs: c.leaseRetry,
       earlyRefreshBeta: c.earlyRefresh ?? null,
+      rows,
       ...versionsOf(versions, across),
       ...(writeBehind === undefined ? {} : { writeBehind }),
     },
