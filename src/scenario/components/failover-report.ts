@@ -71,6 +71,17 @@ export const FaultsReportSchema = z
   })
   .describe("Node crashes and their failovers (only when the timeline has one)");
 
+/** @internal The faults section. */
+export type FaultsReport = z.output<typeof FaultsReportSchema>;
+
+/** @internal Several clusters' faults sections as one: every row, by crash time (stable: cluster order among equals). */
+export function combineFaults(sections: readonly FaultsReport[]): FaultsReport {
+  return {
+    lostWrites: sections.reduce((n, s) => n + s.lostWrites, 0),
+    events: sections.flatMap((s) => s.events).sort((a, b) => a.atMs - b.atMs),
+  };
+}
+
 /** @internal One row of the faults section. */
 export type FaultRow = z.output<typeof FaultRowSchema>;
 
@@ -123,7 +134,7 @@ export function faultSummary(
   const parts = timeline.flatMap((e) => {
     if (e.kind === "primary-crash")
       return [
-        `primary crash at ${formatDuration(e.at)} (detection ${formatDuration(e.failover.detection)})`,
+        `${e.node} crash at ${formatDuration(e.at)} (detection ${formatDuration(e.failover.detection)})`,
       ];
     if (e.kind === "replica-crash") return [`${e.replica} crash at ${formatDuration(e.at)}`];
     return [];

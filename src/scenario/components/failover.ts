@@ -11,7 +11,14 @@ import type { RegionFront } from "../../models/regions/local-reads.js";
 import type { Router } from "../../models/routing/router.js";
 import { roundFigure } from "../fields.js";
 import type { BuildContext, Component, Downstream, Way } from "./component.js";
-import { type FaultRow, FaultsReportSchema, faultSummary, faultsTable } from "./failover-report.js";
+import {
+  combineFaults,
+  type FaultRow,
+  type FaultsReport,
+  FaultsReportSchema,
+  faultSummary,
+  faultsTable,
+} from "./failover-report.js";
 import {
   checkCrashEvents,
   type PrimaryCrash,
@@ -41,6 +48,8 @@ export const faults: Component<typeof FaultsSection, typeof FaultsReportSection>
   events: [PrimaryCrashEvent, ReplicaCrashEvent],
   check: checkCrashEvents,
   table: (section) => faultsTable(section),
+  // A sharded plan's shards each fail over their own nodes: one row list, in time order.
+  combine: (sections) => combineFaults(sections as readonly FaultsReport[]),
   summary: (s) => faultSummary(s.timeline ?? []),
   compare: [
     {

@@ -9,6 +9,7 @@ import { DurationSchema } from "../fields.js";
 import { timedEvent } from "../timeline-fields.js";
 import type { ParsedScenario } from "./component.js";
 import { replicaNames } from "./replica-outage.js";
+import { type CrashNodes, shardCrashNodes } from "./shard-failover.js";
 
 /**
  * How a primary crash is failed over.
@@ -39,7 +40,9 @@ export const PrimaryCrashEvent = timedEvent(
       .string()
       .min(1)
       .default("primary")
-      .describe("The crashed node: primary (a shard's primary is not supported yet)"),
+      .describe(
+        "The crashed node: primary, or in a sharded plan a shard's (s0/primary, s1/primary, …)",
+      ),
     failover: FailoverSchema.default({ detection: 30_000, routingUpdate: 0 }),
     for: DurationSchema.optional().describe(
       "Without replicas only: how long until the primary is back with its data (default: never in the run)",
@@ -59,7 +62,9 @@ export const ReplicaCrashEvent = timedEvent(
     replica: z
       .string()
       .min(1)
-      .describe("The replica's name (replica-1, replica-2, … unless named)"),
+      .describe(
+        "The replica's name (replica-1, replica-2, … unless named; in a sharded plan the shard's: s0/replica-1, …)",
+      ),
     for: DurationSchema.optional().describe(
       "How long until it is back, catching up from the primary's log (default: never in the run)",
     ),
@@ -96,18 +101,18 @@ function crashIssues(scenario: ParsedScenario): Issue[] {
   const kind = first?.event.kind ?? "";
   if (scenario.proxy !== undefined)
     return [unsupported(at, kind, "a node crash behind ProxySQL is not modelled yet")];
-  if (scenario.sharding !== undefined)
-    return [unsupported(at, kind, "a node crash in a sharded plan is not modelled yet")];
-  const replicas = scenario.replication?.replicas;
-  const names = replicas === undefined ? [] : replicaNames(replicas);
+  if (timeline.some((e) => e.kind === "reshard"))
+    return [unsupported(at, kind, "a node crash in a plan that reshards is not modelled yet")];
+  const nodes =
+    scenario.sharding === undefined ? clusterNodes(scenario) : shardCrashNodes(scenario);
   const issues: Issue[] = [];
   const last = new Map<string, { readonly endMs: number; readonly at: number }>();
   for (const { event, i } of crashes) {
     const node = event.kind === "primary-crash" ? event.node : event.replica;
     const issue =
       event.kind === "primary-crash"
-        ? primaryIssue(event, i, names.length)
-        : replicaIssue(event.replica, i, names);
+        ? primaryIssue(event, i, nodes)
+        : replicaIssue(event.replica, i, nodes.replicas);
     if (issue !== null) {
       issues.push(issue);
       continue;
@@ -122,20 +127,29 @@ function crashIssues(scenario: ParsedScenario): Issue[] {
       continue;
     }
     const forMs = (event as { readonly for?: number }).for;
-    const lasts = event.kind === "primary-crash" && names.length > 0 ? undefined : forMs;
+    const lasts =
+      event.kind === "primary-crash" && nodes.replicasBehind(node) > 0 ? undefined : forMs;
     last.set(node, { at: event.at, endMs: event.at + (lasts ?? Number.POSITIVE_INFINITY) });
   }
   return issues;
 }
 
-function primaryIssue(event: PrimaryCrash, i: number, replicas: number): Issue | null {
-  if (event.node !== "primary")
-    return {
-      path: ["timeline", i, "node"],
-      message: "expected primary: the only primary of an unsharded plan",
-      input: event.node,
-    };
-  if (replicas > 0 && event.for !== undefined)
+/** The one cluster's nodes: its primary and replicas. */
+function clusterNodes(scenario: ParsedScenario): CrashNodes {
+  const replicas = scenario.replication?.replicas;
+  const names = replicas === undefined ? [] : replicaNames(replicas);
+  return {
+    primaries: ["primary"],
+    replicas: names,
+    replicasBehind: () => names.length,
+    primaryExpected: "expected primary: the only primary of an unsharded plan",
+  };
+}
+
+function primaryIssue(event: PrimaryCrash, i: number, nodes: CrashNodes): Issue | null {
+  if (!nodes.primaries.includes(event.node))
+    return { path: ["timeline", i, "node"], message: nodes.primaryExpected, input: event.node };
+  if (nodes.replicasBehind(event.node) > 0 && event.for !== undefined)
     return {
       path: ["timeline", i, "for"],
       message:
