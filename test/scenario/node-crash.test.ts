@@ -123,7 +123,7 @@ describe("node crashes: bad input", () => {
     expect(ok("s0/replica-2")).toBe(true);
   });
 
-  it("refuses crashes in a plan that reshards, and behind ProxySQL, as not modelled yet", () => {
+  it("refuses crashes in a plan that reshards, and replica crashes behind ProxySQL, as not modelled yet", () => {
     const resharded = issues({
       ...BASE,
       sharding: { shards: 2, strategy: "hash-mod" },
@@ -147,7 +147,20 @@ describe("node crashes: bad input", () => {
     expect(proxied).toEqual([
       [
         "timeline.0.kind",
-        'expected no node crash: a node crash behind ProxySQL is not modelled yet; got "replica-crash"',
+        'expected no node crash: a replica crash behind ProxySQL is not modelled yet; got "replica-crash"',
+      ],
+    ]);
+    const unpromotable = issues({
+      ...BASE,
+      replication: undefined,
+      routing: undefined,
+      proxy: { readers: { primaryWeight: 1 } },
+      timeline: [{ at: 1, kind: "primary-crash" }],
+    });
+    expect(unpromotable).toEqual([
+      [
+        "timeline.0.kind",
+        'expected no node crash: a primary crash behind ProxySQL without a replica to promote is not modelled yet; got "primary-crash"',
       ],
     ]);
   });

@@ -10,6 +10,7 @@
 // gtid-aware routing, max_latency_ms.
 import type { RandomStream, Simulation } from "../../kernel/index.js";
 import { type Histogram, TimeWeighted } from "../../metrics/index.js";
+import { NODE_DOWN } from "../faults/node-gate.js";
 import type {
   ErrorKind,
   Operation,
@@ -26,6 +27,7 @@ import {
 import { LagMonitor } from "./lag-monitor.js";
 import { QueryCache } from "./query-cache.js";
 import { type QueryRule, QueryRules } from "./query-rules.js";
+import { nextReadOnlyPollMs } from "./read-only-monitor.js";
 
 export type { ProxyServerConfig, ProxyServerStats } from "./backend-pools.js";
 export type { QueryRule, QueryRuleMatch } from "./query-rules.js";
@@ -67,6 +69,13 @@ export interface ProxySqlConfig {
   readonly monitorSlaveLagWhenNullS?: number;
   /** `mysql-connect_timeout_server_max` (default 10 000 ms). */
   readonly connectTimeoutServerMaxMs: number;
+  /**
+   * `mysql-monitor_read_only_interval` (ms): how often the monitor reads every
+   * backend's read_only. Absent: 1000 (lib/MySQL_Thread.cpp).
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly monitorReadOnlyIntervalMs?: number;
 }
 
 /**
@@ -334,6 +343,42 @@ export class ProxySql implements ServerPort, VersionHolder {
     });
   }
 
+  /**
+   * The node behind `port` crashed: ProxySQL shuns its rows and kills their
+   * connections (MySQL_HostGroups_Manager::shun_and_killall).
+   *
+   * @remarks Since 0.2.0
+   */
+  backendDown(port: ServerPort): void {
+    this.pools.backendDown(port);
+  }
+
+  /**
+   * The server behind `port` now has read_only = 0 (it was promoted): at the
+   * monitor's next read_only poll its reader row is copied into
+   * `writerHostgroup`, and `seen` is told the poll's time.
+   *
+   * @remarks Since 0.2.0
+   */
+  readOnlyCleared(port: ServerPort, writerHostgroup: number, seen: (atMs: number) => void): void {
+    const intervalMs = this.config.monitorReadOnlyIntervalMs ?? 1000;
+    this.sim.at(nextReadOnlyPollMs(this.sim.now, intervalMs), () => {
+      const rows = this.pools.rows;
+      if (!rows.some((r) => r.config.port === port && r.config.hostgroup === writerHostgroup)) {
+        const reader = rows.find((r) => r.config.port === port);
+        if (reader !== undefined) {
+          this.pools.addRow({
+            ...reader.config,
+            hostgroup: writerHostgroup,
+            maxReplicationLagS: 0,
+            secondsBehindSource: null,
+          });
+        }
+      }
+      seen(this.sim.now);
+    });
+  }
+
   /** Stops the monitor (end of run). */
   stop(): void {
     this.monitor.stop();
@@ -357,7 +402,12 @@ export class ProxySql implements ServerPort, VersionHolder {
           if (last) {
             fe.current = null;
             const multiplexes = this.config.multiplexing && !fe.multiplexingDisabled;
-            if (!fe.held.includes(bc)) {
+            if (error === NODE_DOWN) {
+              // The backend died: its connection is gone, held or not.
+              const held = fe.held.indexOf(bc);
+              if (held >= 0) fe.held.splice(held, 1);
+              this.pools.drop(bc);
+            } else if (!fe.held.includes(bc)) {
               if (multiplexes || fe.closed) this.pools.release(bc);
               else fe.held.push(bc);
             }

@@ -52,7 +52,16 @@ const FaultRowSchema = z.strictObject({
   errors: z
     .record(z.string(), z.number().int().nonnegative())
     .describe("Operations it failed, by error kind"),
-  note: z.string().describe("Why there was no failover, when there was none; else empty"),
+  proxyReadOnlyWaitMs: ms()
+    .optional()
+    .describe(
+      "Behind ProxySQL: the promotion to the read_only poll that moved the new primary into the writer hostgroup (writes waited meanwhile); null before it",
+    ),
+  note: z
+    .string()
+    .describe(
+      "Why there was no failover, when there was none; behind ProxySQL, when its read_only poll saw the new primary; else empty",
+    ),
 });
 
 /**

@@ -26,6 +26,7 @@ import {
   type ReplicaCrash,
   ReplicaCrashEvent,
 } from "./node-crash.js";
+import { buildProxyFaults } from "./proxy-failover.js";
 
 const FaultsSection = z.undefined().optional();
 const FaultsReportSection = FaultsReportSchema.optional();
@@ -74,6 +75,7 @@ export const faults: Component<typeof FaultsSection, typeof FaultsReportSection>
     const primaryCrashes = context.events("primary-crash");
     const replicaCrashes = context.events("replica-crash");
     if (primaryCrashes.length === 0 && replicaCrashes.length === 0) return { downstream };
+    if (context.scenario.proxy !== undefined) return buildProxyFaults(context, downstream);
     return buildFaults(context, downstream);
   },
 };

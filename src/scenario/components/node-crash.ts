@@ -99,8 +99,10 @@ function crashIssues(scenario: ParsedScenario): Issue[] {
   const [first] = crashes;
   const at = first?.i ?? 0;
   const kind = first?.event.kind ?? "";
-  if (scenario.proxy !== undefined)
-    return [unsupported(at, kind, "a node crash behind ProxySQL is not modelled yet")];
+  if (scenario.proxy !== undefined) {
+    const issue = proxyCrashIssue(crashes, scenario);
+    if (issue !== null) return [issue];
+  }
   if (timeline.some((e) => e.kind === "reshard"))
     return [unsupported(at, kind, "a node crash in a plan that reshards is not modelled yet")];
   const nodes =
@@ -169,6 +171,28 @@ function replicaIssue(replica: string, i: number, names: readonly string[]): Iss
         : `expected the name of a replica: one of ${names.join(", ")}`,
     input: replica,
   };
+}
+
+/** Behind ProxySQL: primary crashes with a replica to promote only. */
+function proxyCrashIssue(
+  crashes: readonly { readonly event: { readonly kind: string }; readonly i: number }[],
+  scenario: ParsedScenario,
+): Issue | null {
+  const replica = crashes.find((c) => c.event.kind === "replica-crash");
+  if (replica !== undefined)
+    return unsupported(
+      replica.i,
+      "replica-crash",
+      "a replica crash behind ProxySQL is not modelled yet",
+    );
+  const replicas = scenario.replication?.replicas;
+  if (replicas !== undefined && replicaNames(replicas).length > 0) return null;
+  const first = crashes[0] as { readonly i: number };
+  return unsupported(
+    first.i,
+    "primary-crash",
+    "a primary crash behind ProxySQL without a replica to promote is not modelled yet",
+  );
 }
 
 function unsupported(i: number, kind: string, message: string): Issue {
