@@ -9,7 +9,7 @@ import { DurationSchema } from "../fields.js";
 import { timedEvent } from "../timeline-fields.js";
 import type { ParsedScenario } from "./component.js";
 import { replicaNames } from "./replica-outage.js";
-import { type CrashNodes, shardCrashNodes } from "./shard-failover.js";
+import { type CrashNodes, serviceCrashNodes, shardCrashNodes } from "./shard-failover.js";
 
 /**
  * How a primary crash is failed over.
@@ -41,7 +41,7 @@ export const PrimaryCrashEvent = timedEvent(
       .min(1)
       .default("primary")
       .describe(
-        "The crashed node: primary, or in a sharded plan a shard's (s0/primary, s1/primary, …)",
+        "The crashed node: primary; in a sharded plan a shard's (s0/primary, …), with a database per service a service's (orders/primary)",
       ),
     failover: FailoverSchema.default({ detection: 30_000, routingUpdate: 0 }),
     for: DurationSchema.optional().describe(
@@ -63,7 +63,7 @@ export const ReplicaCrashEvent = timedEvent(
       .string()
       .min(1)
       .describe(
-        "The replica's name (replica-1, replica-2, … unless named; in a sharded plan the shard's: s0/replica-1, …)",
+        "The replica's name (replica-1, replica-2, … unless named; in a sharded plan the shard's, s0/replica-1, with a database per service the service's, orders/replica-1)",
       ),
     for: DurationSchema.optional().describe(
       "How long until it is back, catching up from the primary's log (default: never in the run)",
@@ -105,8 +105,7 @@ function crashIssues(scenario: ParsedScenario): Issue[] {
   }
   if (timeline.some((e) => e.kind === "reshard"))
     return [unsupported(at, kind, "a node crash in a plan that reshards is not modelled yet")];
-  const nodes =
-    scenario.sharding === undefined ? clusterNodes(scenario) : shardCrashNodes(scenario);
+  const nodes = crashNodes(scenario);
   const issues: Issue[] = [];
   const last = new Map<string, { readonly endMs: number; readonly at: number }>();
   for (const { event, i } of crashes) {
@@ -134,6 +133,14 @@ function crashIssues(scenario: ParsedScenario): Issue[] {
     last.set(node, { at: event.at, endMs: event.at + (lasts ?? Number.POSITIVE_INFINITY) });
   }
   return issues;
+}
+
+/** The nodes a crash may name: one cluster's, or every shard's or service's by its prefix. */
+function crashNodes(scenario: ParsedScenario): CrashNodes {
+  if (scenario.sharding !== undefined) return shardCrashNodes(scenario);
+  if (scenario.services !== undefined && scenario.services.database !== "shared")
+    return serviceCrashNodes(scenario);
+  return clusterNodes(scenario);
 }
 
 /** The one cluster's nodes: its primary and replicas. */

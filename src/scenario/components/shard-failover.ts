@@ -1,9 +1,9 @@
-// Node crashes in a sharded plan: each shard is a cluster of its own (a primary,
-// its replicas, its routing), so a crash names one shard's node by the name the
-// report gives it (`s1/primary`, `s1/replica-2`) and fails over inside that shard
-// only, as an HA manager per shard does (Vitess runs one VTOrc recovery per
-// keyspace shard; Citus leaves each worker group's failover to its own HA). The
-// other shards' folds never see the event.
+// Node crashes in a plan of several clusters — a sharded plan, or services with
+// a database each: each cluster has its own primary, replicas and routing, so a
+// crash names one cluster's node by the name the report gives it (`s1/primary`,
+// `orders/replica-2`) and fails over inside that cluster only, as an HA manager
+// per cluster does (Vitess runs one VTOrc recovery per keyspace shard). The
+// other clusters' folds never see the event.
 import type { TimelineEntry } from "../timeline.js";
 import type { ParsedScenario } from "./component.js";
 import { replicaNames } from "./replica-outage.js";
@@ -24,26 +24,54 @@ type Replicas = NonNullable<ParsedScenario["replication"]>["replicas"];
 /** @internal The crashable nodes of a sharded plan: every shard's primary and replicas, by report name. */
 export function shardCrashNodes(scenario: ParsedScenario): CrashNodes {
   const shards = shardCount(scenario) ?? 0;
-  const perShard = Array.from({ length: shards }, (_, i) => {
-    const replicas = shardReplicas(scenario, i);
-    return replicas === undefined ? [] : replicaNames(replicas).map((name) => `s${i}/${name}`);
-  });
-  const primaries = perShard.map((_, i) => `s${i}/primary`);
+  const clusters = Array.from({ length: shards }, (_, i) => ({
+    prefix: `s${i}/`,
+    replicas: ownReplicas(
+      scenario,
+      scenario.sharding?.overrides?.find((o) => o.shard === i)?.replication,
+    ),
+  }));
+  return prefixedNodes(clusters, "a shard's");
+}
+
+/**
+ * @internal The crashable nodes of a services plan with a database per service:
+ * every service's primary and replicas (`orders/primary`, `orders/replica-1`).
+ */
+export function serviceCrashNodes(scenario: ParsedScenario): CrashNodes {
+  const list = scenario.services?.list ?? [];
+  const clusters = list.map((x) => ({
+    prefix: `${x.name}/`,
+    replicas: ownReplicas(scenario, x.replication as Record<string, unknown> | undefined),
+  }));
+  return prefixedNodes(clusters, "a service's");
+}
+
+function prefixedNodes(
+  clusters: readonly { readonly prefix: string; readonly replicas: Replicas | undefined }[],
+  whose: string,
+): CrashNodes {
+  const perCluster = clusters.map(({ prefix, replicas }) =>
+    replicas === undefined ? [] : replicaNames(replicas).map((name) => `${prefix}${name}`),
+  );
+  const primaries = clusters.map(({ prefix }) => `${prefix}primary`);
   return {
     primaries,
-    replicas: perShard.flat(),
-    replicasBehind: (primary) => perShard[primaries.indexOf(primary)]?.length ?? 0,
-    primaryExpected: `expected a shard's primary: one of ${primaries.join(", ")}`,
+    replicas: perCluster.flat(),
+    replicasBehind: (primary) => perCluster[primaries.indexOf(primary)]?.length ?? 0,
+    primaryExpected: `expected ${whose} primary: one of ${primaries.join(", ")}`,
   };
 }
 
 /**
- * Shard `i`'s replicas: its override's `replication.replicas` when it has one (a
- * merge patch replaces a number or a list whole), else the top-level section's.
+ * A cluster's replicas: its own section's `replication.replicas` when it has one
+ * (a merge patch replaces a number or a list whole), else the top-level section's.
  */
-function shardReplicas(scenario: ParsedScenario, i: number): Replicas | undefined {
+function ownReplicas(
+  scenario: ParsedScenario,
+  override: Record<string, unknown> | undefined,
+): Replicas | undefined {
   const top = scenario.replication?.replicas;
-  const override = scenario.sharding?.overrides?.find((o) => o.shard === i)?.replication;
   if (override === undefined || !("replicas" in override)) return top;
   const own = override.replicas;
   if (own === null) return undefined;
@@ -55,31 +83,29 @@ function shardReplicas(scenario: ParsedScenario, i: number): Replicas | undefine
   return top;
 }
 
-/** @internal The shard a crash names (`s<i>/…`), or −1 for a timeline event that is no crash. */
-export function crashShard(event: TimelineEntry): number {
-  if (event.kind !== "primary-crash" && event.kind !== "replica-crash") return -1;
-  const node = event.kind === "primary-crash" ? event.node : event.replica;
-  const match = /^s(\d+)\//.exec(node);
-  return match === null ? -1 : Number(match[1]);
-}
-
 /**
- * @internal Shard `index`'s timeline: every event but the other shards' crashes,
- * so that its fold (and the check of its overridden scenario) sees its own only.
+ * @internal A cluster's timeline: every event but the crashes of nodes outside
+ * it (whose names do not start with its `prefix`, `s1/` or `orders/`), so that
+ * its fold (and the check of its own patched scenario) sees its own only.
  */
-export function shardTimeline<S extends { readonly timeline?: readonly TimelineEntry[] }>(
+export function clusterTimeline<S extends { readonly timeline?: readonly TimelineEntry[] }>(
   scenario: S,
-  index: number,
+  prefix: string,
 ): S {
   const timeline = scenario.timeline;
   if (timeline === undefined) return scenario;
   const own = timeline.filter((e) => {
-    const shard = crashShard(e);
-    return shard < 0 ? !isCrash(e) : shard === index;
+    if (e.kind === "primary-crash") return e.node.startsWith(prefix);
+    if (e.kind === "replica-crash") return e.replica.startsWith(prefix);
+    return true;
   });
   return own.length === timeline.length ? scenario : { ...scenario, timeline: own };
 }
 
-function isCrash(event: TimelineEntry): boolean {
-  return event.kind === "primary-crash" || event.kind === "replica-crash";
+/** @internal Shard `index`'s timeline: {@link clusterTimeline} for its prefix. */
+export function shardTimeline<S extends { readonly timeline?: readonly TimelineEntry[] }>(
+  scenario: S,
+  index: number,
+): S {
+  return clusterTimeline(scenario, `s${index}/`);
 }
