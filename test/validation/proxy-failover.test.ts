@@ -108,3 +108,38 @@ describe("a primary crash behind ProxySQL", () => {
     for (const o of short) expect(o.ok).toBe(true);
   });
 });
+
+describe("a replica crash behind ProxySQL", () => {
+  it("fails the reads ProxySQL sends it until it shuns it after `detection`, and serves it again once back", () => {
+    const input = {
+      seed: 4,
+      duration: 1_600,
+      warmup: 0,
+      workload: { rate: 400, readRatio: 0.8, sessions: 200, keys: { count: 300 } },
+      client: { poolSize: 200, roundTrip: 0.5 },
+      replication: { replicas: 2, network: 1 },
+      proxy: { backendRoundTrip: 0.5 },
+      timeline: [
+        { at: 500, kind: "replica-crash", replica: "replica-1", detection: 300, for: 600 },
+      ],
+    } as ScenarioInput;
+    const { report, history } = runScenarioDetailed(input, { history: true });
+    const ops = history?.toArray() ?? [];
+    const failed = ops.filter((o) => !o.ok);
+    expect(failed.length).toBeGreaterThan(5);
+    // Reads only, sent between the crash and ProxySQL's shunning it (the hop to ProxySQL: under 2 ms).
+    for (const o of failed) {
+      expect(o.kind).toBe("read");
+      expect(o.invokeMs).toBeGreaterThanOrEqual(500 - 2);
+      expect(o.invokeMs).toBeLessThan(800);
+    }
+    const row = report.faults?.events[0];
+    expect(row?.errors.node_down).toBe(failed.length);
+    expect([row?.detectedMs, row?.endMs, row?.downtimeMs]).toEqual([800, 1_100, 600]);
+    // Back at 1 100 ms: ProxySQL sends it reads again.
+    expect(ops.some((o) => o.ok && o.node === "replica-1" && o.invokeMs > 1_150)).toBe(true);
+    expect(
+      ops.some((o) => o.ok && o.node === "replica-1" && o.invokeMs > 820 && o.completeMs < 1_100),
+    ).toBe(false);
+  });
+});

@@ -87,6 +87,11 @@ export class BackendGate implements ServerPort {
     }
   }
 
+  /** The node is back (its data intact): connections to it open again. */
+  restore(): void {
+    this.isDown = false;
+  }
+
   private fail(done: (error: ErrorKind | null) => void): void {
     this.failed++;
     done(NODE_DOWN);

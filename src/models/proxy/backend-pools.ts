@@ -302,6 +302,18 @@ export class BackendPools {
     }
   }
 
+  /** The node behind `port` is back: its rows are ONLINE again, and take the queries waiting for their hostgroup. */
+  backendUp(port: ServerPort): void {
+    const now = this.sim.now;
+    for (const row of this.rows) {
+      if (row.config.port !== port || !row.down) continue;
+      row.down = false;
+      row.shunned = false;
+      row.shunnedMs += now - row.shunnedSince;
+      this.dispatchPending(row);
+    }
+  }
+
   /** A connection whose backend died: it leaves its pool instead of going back. */
   drop(bc: BackendConn): void {
     const now = this.sim.now;

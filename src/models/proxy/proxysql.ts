@@ -354,6 +354,16 @@ export class ProxySql implements ServerPort, VersionHolder {
   }
 
   /**
+   * The node behind `port` is back and reachable: its rows are ONLINE again (as
+   * ProxySQL's monitor finds it answering pings).
+   *
+   * @remarks Since 0.2.0
+   */
+  backendUp(port: ServerPort): void {
+    this.pools.backendUp(port);
+  }
+
+  /**
    * The server behind `port` now has read_only = 0 (it was promoted): at the
    * monitor's next read_only poll its reader row is copied into
    * `writerHostgroup`, and `seen` is told the poll's time.

@@ -185,6 +185,8 @@ export interface ProxyBackends {
   readonly model: ProxySql;
   /** One per way, in the ways' order (the primary first). */
   readonly gates: readonly BackendGate[];
+  /** The ways' node names, in the same order (a gate's port may be its pooler). */
+  readonly names: readonly string[];
   readonly writerHostgroup: number;
 }
 

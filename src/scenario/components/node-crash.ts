@@ -180,23 +180,24 @@ function replicaIssue(replica: string, i: number, names: readonly string[]): Iss
   };
 }
 
-/** Behind ProxySQL: primary crashes with a replica to promote only. */
+/** Behind ProxySQL: crashes in a plan with a replica to promote only. */
 function proxyCrashIssue(
   crashes: readonly { readonly event: { readonly kind: string }; readonly i: number }[],
   scenario: ParsedScenario,
 ): Issue | null {
-  const replica = crashes.find((c) => c.event.kind === "replica-crash");
-  if (replica !== undefined)
+  const [first] = crashes;
+  if (scenario.regions !== undefined && first !== undefined)
     return unsupported(
-      replica.i,
-      "replica-crash",
-      "a replica crash behind ProxySQL is not modelled yet",
+      first.i,
+      first.event.kind,
+      "a node crash behind ProxySQL in a multi-region plan is not modelled yet",
     );
+  if (!crashes.some((c) => c.event.kind === "primary-crash")) return null;
   const replicas = scenario.replication?.replicas;
   if (replicas !== undefined && replicaNames(replicas).length > 0) return null;
-  const first = crashes[0] as { readonly i: number };
+  const primary = crashes.find((c) => c.event.kind === "primary-crash") as { readonly i: number };
   return unsupported(
-    first.i,
+    primary.i,
     "primary-crash",
     "a primary crash behind ProxySQL without a replica to promote is not modelled yet",
   );

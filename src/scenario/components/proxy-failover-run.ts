@@ -42,6 +42,7 @@ export class ProxyPrimaryFailover {
   private readonly config: ProxyCrashConfig;
   private readonly proxy: ProxyBackends;
   private readonly log: FailoverLog;
+  private readonly replicaDown: (i: number) => boolean;
   /** Acknowledged writes committed on the old primary and not known to be on every replica: LSN, commit time. */
   private acked: number[] = [];
   private crashed = false;
@@ -53,11 +54,22 @@ export class ProxyPrimaryFailover {
   private firstWriteMs: number | null = null;
   private readonly errors = new Map<string, number>();
 
-  constructor(sim: Simulation, config: ProxyCrashConfig, proxy: ProxyBackends, log: FailoverLog) {
+  /**
+   * @param replicaDown - whether replica `i` is down (crashed) now: it is neither
+   *   promoted nor waited for
+   */
+  constructor(
+    sim: Simulation,
+    config: ProxyCrashConfig,
+    proxy: ProxyBackends,
+    log: FailoverLog,
+    replicaDown: (i: number) => boolean,
+  ) {
     this.sim = sim;
     this.config = config;
     this.proxy = proxy;
     this.log = log;
+    this.replicaDown = replicaDown;
     sim.at(config.atMs, () => this.crash());
   }
 
@@ -107,7 +119,10 @@ export class ProxyPrimaryFailover {
   /** Drops the writes every replica has received: no promotion can lose them. */
   private forgetReplicated(): void {
     let min = Number.POSITIVE_INFINITY;
-    for (let i = 0; i < this.log.replicaCount; i++) min = Math.min(min, this.log.receivedLsn(i));
+    for (let i = 0; i < this.log.replicaCount; i++) {
+      if (!this.replicaDown(i)) min = Math.min(min, this.log.receivedLsn(i));
+    }
+    if (min === Number.POSITIVE_INFINITY) return;
     const kept: number[] = [];
     for (let i = 0; i < this.acked.length; i += 2) {
       if ((this.acked[i] as number) > min)
@@ -128,7 +143,7 @@ export class ProxyPrimaryFailover {
 
   private detect(): void {
     this.detectedMs = this.sim.now;
-    const best = mostAdvanced(this.log, () => false);
+    const best = mostAdvanced(this.log, this.replicaDown);
     if (best < 0) return;
     this.promoted = best;
     this.log.promote(best, (lsn) => {

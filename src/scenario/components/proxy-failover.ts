@@ -1,6 +1,6 @@
 // Node crashes behind ProxySQL: the proxy component puts a gate in front of each
 // backend when the timeline has a crash (gateBackends), and the faults
-// component, in a plan with a proxy, runs each primary crash through them
+// component, in a plan with a proxy, runs each crash through them
 // (buildProxyFaults) instead of gating the application's ways, which all lead
 // to ProxySQL. The report's row is the unproxied one's, its end the read_only
 // poll that gave ProxySQL its new writer; `proxyReadOnlyWaitMs` is the time
@@ -13,6 +13,7 @@ import type { BuildContext, Downstream, ProxyBackends, Way } from "./component.j
 import type { FaultRow, FaultsReport } from "./failover-report.js";
 import type { PrimaryCrash } from "./node-crash.js";
 import { ProxyPrimaryFailover } from "./proxy-failover-run.js";
+import { proxyReplicaRow, scheduleProxyReplicaCrash } from "./proxy-replica-crash.js";
 
 /**
  * @internal The ways with a gate in front of each backend when the timeline has
@@ -22,7 +23,8 @@ export function gateBackends(
   context: BuildContext,
   ways: readonly Way[],
 ): { readonly ways: readonly Way[]; readonly gates: readonly BackendGate[] | null } {
-  if (context.events("primary-crash").length === 0) return { ways, gates: null };
+  if (context.events("primary-crash").length === 0 && context.events("replica-crash").length === 0)
+    return { ways, gates: null };
   const gates = ways.map((w) => new BackendGate(w.port));
   return { ways: ways.map((w, i) => ({ ...w, port: gates[i] as BackendGate })), gates };
 }
@@ -34,6 +36,7 @@ export function buildProxyFaults(context: BuildContext, downstream: Downstream) 
   const log = context.shared.replication;
   if (proxy === undefined || log === null)
     throw new Error("a primary crash behind ProxySQL needs ProxySQL's gates and replicas");
+  const replicaDown = (i: number) => proxy.gates[i + 1]?.down === true;
   const runs = context.events("primary-crash").map((event) => ({
     event,
     run: new ProxyPrimaryFailover(
@@ -41,8 +44,14 @@ export function buildProxyFaults(context: BuildContext, downstream: Downstream) 
       { atMs: event.at, detectionMs: event.failover.detection },
       proxy,
       log,
+      replicaDown,
     ),
   }));
+  const replicaRuns = context.events("replica-crash").map((event) => {
+    const index = proxy.names.indexOf(event.replica) - 1;
+    if (index < 0) throw new Error(`no backend of ProxySQL is named ${event.replica}`);
+    return scheduleProxyReplicaCrash(context, proxy, event, index);
+  });
   const answered = (op: Operation) => {
     for (const { run } of runs) run.answered(op);
   };
@@ -51,7 +60,10 @@ export function buildProxyFaults(context: BuildContext, downstream: Downstream) 
     service: w.service === null ? null : observed(w.service, answered),
   }));
   const section = (nowMs: number): FaultsReport => {
-    const rows = runs.map(({ event, run }) => proxyRow(event, run, proxy, nowMs));
+    const rows = [
+      ...runs.map(({ event, run }) => proxyRow(event, run, proxy, nowMs)),
+      ...replicaRuns.map((r) => proxyReplicaRow(r, nowMs)),
+    ].sort((a, b) => a.atMs - b.atMs);
     return { lostWrites: rows.reduce((n, r) => n + r.lostWrites, 0), events: rows };
   };
   return {
@@ -86,7 +98,7 @@ function proxyRow(
   const at = event.at;
   const started = nowMs >= at;
   const figure = (x: number | null) => (x === null ? null : roundFigure(x));
-  const promoted = o.promoted < 0 ? null : (proxy.gates[o.promoted + 1]?.name ?? null);
+  const promoted = o.promoted < 0 ? null : (proxy.names[o.promoted + 1] ?? null);
   const waitMs = o.writerMs === null || o.promotedMs === null ? null : o.writerMs - o.promotedMs;
   return {
     kind: "primary-crash",

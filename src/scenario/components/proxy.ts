@@ -131,7 +131,12 @@ function buildProxy(context: BuildContext, downstream: Downstream, px: ProxySpec
     (key) => versions.newestCommittedVersion(cluster, key),
   );
   if (gated.gates !== null)
-    context.shared.proxy = { model, gates: gated.gates, writerHostgroup: px.writerHostgroup };
+    context.shared.proxy = {
+      model,
+      gates: gated.gates,
+      names: gated.ways.map((w) => w.name),
+      writerHostgroup: px.writerHostgroup,
+    };
   return model;
 }
 
