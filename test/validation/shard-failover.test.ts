@@ -18,10 +18,10 @@ import {
 const CRASH_MS = 2_000;
 const SHARD = 1;
 
-function scenario(timeline: unknown[]): ScenarioInput {
+function scenario(timeline: unknown[], durationMs = 3_000): ScenarioInput {
   return {
     seed: 11,
-    duration: 3_500,
+    duration: durationMs,
     warmup: 0,
     workload: { rate: 900, readRatio: 0.5, sessions: 60, keys: { count: 600 } },
     database: { cores: 8, maxConnections: 500 },
@@ -95,7 +95,10 @@ describe("a crash in a sharded plan fails over inside its shard", () => {
 
   it("crashes the named shard's replica only", () => {
     const run = runScenarioDetailed(
-      scenario([{ at: 500, kind: "replica-crash", replica: "s2/replica-1", detection: 300 }]),
+      scenario(
+        [{ at: 500, kind: "replica-crash", replica: "s2/replica-1", detection: 300 }],
+        1_200,
+      ),
       { history: true },
     );
     const all = run.history?.toArray() ?? [];
