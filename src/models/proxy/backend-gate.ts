@@ -4,8 +4,16 @@
 // fail at that instant, and its late answers are dropped. Left out: the TCP and
 // connect timeouts before ProxySQL notices (mysql-connect_timeout_server, 1 s):
 // it notices at once, as the application's NodeGate does.
-import { NODE_DOWN } from "../faults/node-gate.js";
 import type { ErrorKind, Operation, PortConnection, ServerPort } from "../operation.js";
+
+/**
+ * The error a statement or a connection attempt ends with when its backend is
+ * down: the kind the application's own node gate uses (models never import each
+ * other), so the report counts both as one.
+ *
+ * @remarks Since 0.2.0
+ */
+export const NODE_DOWN: ErrorKind = "node_down";
 
 interface Running {
   readonly done: (error: ErrorKind | null) => void;

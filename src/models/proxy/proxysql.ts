@@ -10,7 +10,6 @@
 // gtid-aware routing, max_latency_ms.
 import type { RandomStream, Simulation } from "../../kernel/index.js";
 import { type Histogram, TimeWeighted } from "../../metrics/index.js";
-import { NODE_DOWN } from "../faults/node-gate.js";
 import type {
   ErrorKind,
   Operation,
@@ -18,6 +17,7 @@ import type {
   ServerPort,
   VersionHolder,
 } from "../operation.js";
+import { NODE_DOWN } from "./backend-gate.js";
 import {
   type BackendConn,
   BackendPools,
