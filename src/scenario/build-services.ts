@@ -9,6 +9,7 @@ import { appendPrefixed, combineClusterStats } from "./cluster-stats.js";
 import type { BuildContext, ClusterInfo, ComponentStats } from "./components/component.js";
 import { type ServiceCluster, type ServicesFront, services } from "./components/services.js";
 import { serviceRanges } from "./components/services-section.js";
+import { clusterTimeline } from "./components/shard-failover.js";
 import { GraphBuilder } from "./graph.js";
 import type { Scenario } from "./schema.js";
 import { serviceScenario } from "./service-overrides.js";
@@ -52,7 +53,11 @@ export function buildServices<P extends BuiltPart>(
       const own = new GraphBuilder();
       const keySlots = slots?.[index] as KeySlots;
       const part = buildCluster(
-        { ...base, scenario: serviceScenario(scenario, index), graph: own },
+        {
+          ...base,
+          scenario: serviceScenario(clusterTimeline(scenario, `${x.name}/`), index),
+          graph: own,
+        },
         {
           index,
           prefix: `${x.name}/`,

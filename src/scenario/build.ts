@@ -31,6 +31,7 @@ import type {
 } from "./components/component.js";
 import { COMPONENTS } from "./components/index.js";
 import { SERVICES_ID } from "./components/services.js";
+import { shardTimeline } from "./components/shard-failover.js";
 import {
   clusterCount,
   SHARD_ROUTER_ID,
@@ -180,7 +181,11 @@ export function buildTopology(sim: Simulation, scenario: Scenario): BuiltTopolog
     parts = Array.from({ length: shards }, (_, index) => {
       const own = new GraphBuilder();
       const part = buildCluster(
-        { ...base, scenario: withoutCache(shardScenario(scenario, index)), graph: own },
+        {
+          ...base,
+          scenario: withoutCache(shardTimeline(shardScenario(scenario, index), index)),
+          graph: own,
+        },
         {
           index,
           prefix: `s${index}/`,

@@ -3,6 +3,7 @@
 // 7396), validated as a whole scenario, as a shard's overrides are.
 import type * as z from "zod";
 import { patchedService } from "./components/services-section.js";
+import { clusterTimeline } from "./components/shard-failover.js";
 import { type Scenario, ScenarioSchema } from "./schema.js";
 import { patchIssues } from "./shard-overrides.js";
 import { mergePatch } from "./variants.js";
@@ -19,8 +20,10 @@ export function serviceScenario(scenario: Scenario, i: number): Scenario {
  */
 export function serviceOverrideIssues(scenario: Scenario): z.core.$ZodIssue[] {
   const list = scenario.services?.list ?? [];
-  return list.flatMap((_, i) => {
-    const patched = patchedService(scenario, i, mergePatch);
-    return patched === scenario ? [] : patchIssues(patched, ["services", "list", i]);
+  return list.flatMap((x, i) => {
+    // The other services' crashes name nodes this service's scenario does not have.
+    const own = clusterTimeline(scenario, `${x.name}/`);
+    const patched = patchedService(own, i, mergePatch);
+    return patched === own ? [] : patchIssues(patched, ["services", "list", i]);
   });
 }

@@ -4,6 +4,7 @@
 // cross-section checks (acks ≤ replicas, a replica-outage naming a replica the
 // shard has, a routing section without replicas) hold for every shard.
 import type * as z from "zod";
+import { shardTimeline } from "./components/shard-failover.js";
 import { type Scenario, ScenarioSchema } from "./schema.js";
 import { mergePatch } from "./variants.js";
 
@@ -24,7 +25,8 @@ function patched(scenario: Scenario, i: number): unknown {
   const o = s?.overrides?.[i];
   if (s === undefined || o === undefined) return scenario;
   const { overrides: _, ...sharding } = s;
-  return mergePatch({ ...scenario, sharding }, patchOf(o));
+  // The other shards' crashes name nodes this shard's scenario does not have.
+  return mergePatch({ ...shardTimeline(scenario, o.shard), sharding }, patchOf(o));
 }
 
 /**

@@ -84,28 +84,86 @@ describe("node crashes: bad input", () => {
     ).toBe(true);
   });
 
-  it("refuses crashes in a sharded plan, and behind ProxySQL, as not modelled yet", () => {
-    const sharded = issues({
-      ...BASE,
-      sharding: { shards: 2, strategy: "hash-mod" },
-      timeline: [{ at: 1, kind: "primary-crash" }],
-    });
-    expect(sharded).toEqual([
+  it("in a sharded plan, names a shard's node as the report does (s<i>/primary, s<i>/replica-k)", () => {
+    const sharded = { ...BASE, sharding: { shards: 2, strategy: "hash-mod" } };
+    expect(issues({ ...sharded, timeline: [{ at: 1, kind: "primary-crash" }] })).toEqual([
       [
-        "timeline.0.kind",
-        'expected no node crash: a node crash in a sharded plan is not modelled yet; got "primary-crash"',
+        "timeline.0.node",
+        'expected a shard\'s primary: one of s0/primary, s1/primary; got "primary"',
       ],
     ]);
-    const proxied = issues({
+    const found = issues({
+      ...sharded,
+      timeline: [
+        { at: 1, kind: "primary-crash", node: "s2/primary" },
+        { at: 1, kind: "replica-crash", replica: "replica-1" },
+        { at: 1, kind: "replica-crash", replica: "s1/replica-3" },
+      ],
+    });
+    expect(found.map(([path]) => path)).toEqual([
+      "timeline.0.node",
+      "timeline.1.replica",
+      "timeline.2.replica",
+    ]);
+    expect(found[2]?.[1]).toBe(
+      'expected the name of a replica: one of s0/replica-1, s0/replica-2, s1/replica-1, s1/replica-2; got "s1/replica-3"',
+    );
+  });
+
+  it("in a sharded plan, takes a shard's replicas from its override", () => {
+    const overridden = {
+      ...BASE,
+      sharding: {
+        shards: 2,
+        strategy: "hash-mod",
+        overrides: [{ shard: 1, replication: { replicas: 3 } }],
+      },
+    };
+    const ok = (replica: string) =>
+      parseScenario({ ...overridden, timeline: [{ at: 1, kind: "replica-crash", replica }] }).ok;
+    expect(ok("s1/replica-3")).toBe(true);
+    expect(ok("s0/replica-3")).toBe(false);
+    // Shard 1's own scenario is checked too: s0's crash is not its business.
+    expect(ok("s0/replica-2")).toBe(true);
+  });
+
+  it("refuses crashes in a plan that reshards, and a primary crash behind ProxySQL with no replica, as not modelled yet", () => {
+    const resharded = issues({
+      ...BASE,
+      sharding: { shards: 2, strategy: "hash-mod" },
+      timeline: [
+        { at: 1, kind: "primary-crash", node: "s0/primary" },
+        { at: 500, kind: "reshard", shards: 3 },
+      ],
+    });
+    expect(resharded).toEqual([
+      [
+        "timeline.0.kind",
+        'expected no node crash: a node crash in a plan that reshards is not modelled yet; got "primary-crash"',
+      ],
+    ]);
+    const regional = issues({
       ...BASE,
       routing: undefined,
       proxy: {},
+      regions: { list: [{ name: "eu" }, { name: "us" }], primary: "eu" },
       timeline: [{ at: 1, kind: "replica-crash", replica: "replica-1" }],
     });
-    expect(proxied).toEqual([
+    expect(regional).toContainEqual([
+      "timeline.0.kind",
+      'expected no node crash: a node crash behind ProxySQL in a multi-region plan is not modelled yet; got "replica-crash"',
+    ]);
+    const unpromotable = issues({
+      ...BASE,
+      replication: undefined,
+      routing: undefined,
+      proxy: { readers: { primaryWeight: 1 } },
+      timeline: [{ at: 1, kind: "primary-crash" }],
+    });
+    expect(unpromotable).toEqual([
       [
         "timeline.0.kind",
-        'expected no node crash: a node crash behind ProxySQL is not modelled yet; got "replica-crash"',
+        'expected no node crash: a primary crash behind ProxySQL without a replica to promote is not modelled yet; got "primary-crash"',
       ],
     ]);
   });

@@ -5,7 +5,12 @@
 // bad input is refused with the path, the value and what was expected.
 import { test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
-import { runScenario, runScenarioDetailed, type ScenarioInput } from "../../src/index.js";
+import {
+  parseScenario,
+  runScenario,
+  runScenarioDetailed,
+  type ScenarioInput,
+} from "../../src/index.js";
 import { arbScenario } from "../../src/testing/index.js";
 import { issueAt } from "./issues.js";
 
@@ -282,12 +287,35 @@ describe("services: bad input", () => {
     expect(regions.message).toMatch(/services with regions are not supported/);
   });
 
-  it("refuses node crashes with services", () => {
-    const crash = issueAt(
-      { ...BASE, replication: { replicas: 1 }, timeline: [{ at: 500, kind: "primary-crash" }] },
-      "timeline.0.kind",
+  it("names a crashed node by its service with a database per service (orders/primary)", () => {
+    const withReplica = { ...BASE, replication: { replicas: 1 } };
+    const bare = issueAt(
+      { ...withReplica, timeline: [{ at: 500, kind: "primary-crash" }] },
+      "timeline.0.node",
     );
-    expect(crash.message).toMatch(/no node crash with `services`/);
+    expect(bare.message).toBe(
+      'expected a service\'s primary: one of customers/primary, orders/primary, payments/primary; got "primary"',
+    );
+    const replica = issueAt(
+      {
+        ...withReplica,
+        timeline: [{ at: 500, kind: "replica-crash", replica: "orders/replica-2" }],
+      },
+      "timeline.0.replica",
+    );
+    expect(replica.message).toMatch(
+      /one of customers\/replica-1, orders\/replica-1, payments\/replica-1;/,
+    );
+  });
+
+  it("takes a shared database's crash as one cluster's (primary)", () => {
+    const shared = {
+      ...BASE,
+      services: { database: "shared", list: LIST },
+      replication: { replicas: 1 },
+      timeline: [{ at: 500, kind: "primary-crash" }],
+    } as ScenarioInput;
+    expect(parseScenario(shared).ok).toBe(true);
   });
 
   it("refuses overlapping key ranges with a database per service, and own sections with a shared one", () => {

@@ -100,6 +100,8 @@ export class ServerRow {
   /** Its hostgroup's index among the proxy's hostgroup ids. */
   readonly hostgroupIndex: number;
   shunned = false;
+  /** Its node crashed: shunned for good, whatever its replication lag (since 0.2.0). */
+  down = false;
   readonly free: BackendConn[] = [];
   readonly waiters: WaitLine<PendingQuery>;
   /** Connections open or opening. */
@@ -148,8 +150,8 @@ export interface BackendPoolsConfig {
 
 /** Every row's pool, the hostgroups over them, and the figures of both. */
 export class BackendPools {
-  /** The rows, in the order given. */
-  readonly rows: readonly ServerRow[];
+  /** The rows, in the order given, then those the read_only monitor added. */
+  readonly rows: ServerRow[];
   /** Time queries waited for a backend connection (every acquire, waits of 0 included). */
   readonly waitMs = new Histogram();
   /** Queries that got a backend connection since the last reset. */
@@ -250,6 +252,73 @@ export class BackendPools {
       hg.pending.shift();
       this.acquireFrom(online, query.since, query.grant);
     }
+  }
+
+  /**
+   * A row added at run time (the read_only monitor copying a server into the
+   * writer hostgroup); queries waiting for that hostgroup go to it.
+   */
+  addRow(config: ProxyServerConfig): ServerRow {
+    const hg = this.hostgroups.get(config.hostgroup);
+    if (hg === undefined)
+      throw new Error(`hostgroup ${config.hostgroup} is not one of the proxy's hostgroups`);
+    const index = [...this.hostgroups.keys()].indexOf(config.hostgroup);
+    const waitTimedOut = (q: PendingQuery) => {
+      this.waitTimeouts++;
+      q.grant(null, "hostgroup_unavailable");
+    };
+    const row = new ServerRow(config, index, this.sim.now, new WaitLine(this.sim, waitTimedOut));
+    hg.rows.push(row);
+    this.rows.push(row);
+    this.dispatchPending(row);
+    return row;
+  }
+
+  /**
+   * The node behind `port` crashed: its rows are shunned for good, their idle
+   * connections closed, and the queries waiting for one of their connections
+   * wait for the hostgroup instead (ProxySQL's session retries another server
+   * within the same connect_timeout_server_max deadline).
+   */
+  backendDown(port: ServerPort): void {
+    const now = this.sim.now;
+    for (const row of this.rows) {
+      if (row.config.port !== port || row.down) continue;
+      row.down = true;
+      if (!row.shunned) {
+        row.shunned = true;
+        row.shunnedSince = now;
+      }
+      row.open.add(now, -row.free.length);
+      row.free.length = 0;
+      const hg = this.hostgroups.get(row.config.hostgroup) as Hostgroup;
+      // From when it began waiting for this row (a query that had waited for the
+      // hostgroup before gets that wait again: a rare slack, not modelled).
+      for (let q = row.waiters.shift(); q !== undefined; q = row.waiters.shift()) {
+        const left = Math.max(0, q.since + this.config.connectTimeoutServerMaxMs - now);
+        hg.pending.push(q, left);
+      }
+      this.dispatchPending(row);
+    }
+  }
+
+  /** The node behind `port` is back: its rows are ONLINE again, and take the queries waiting for their hostgroup. */
+  backendUp(port: ServerPort): void {
+    const now = this.sim.now;
+    for (const row of this.rows) {
+      if (row.config.port !== port || !row.down) continue;
+      row.down = false;
+      row.shunned = false;
+      row.shunnedMs += now - row.shunnedSince;
+      this.dispatchPending(row);
+    }
+  }
+
+  /** A connection whose backend died: it leaves its pool instead of going back. */
+  drop(bc: BackendConn): void {
+    const now = this.sim.now;
+    bc.row.used.add(now, -1);
+    bc.row.open.add(now, -1);
   }
 
   /** Figures of every row, in the order given. */

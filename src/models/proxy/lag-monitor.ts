@@ -62,7 +62,7 @@ export class LagMonitor {
     const now = this.sim.now;
     for (const row of this.rows) {
       const { maxReplicationLagS, secondsBehindSource } = row.config;
-      if (maxReplicationLagS <= 0 || secondsBehindSource === null) continue;
+      if (maxReplicationLagS <= 0 || secondsBehindSource === null || row.down) continue;
       // MySQL_Monitor.cpp: repl_lag = mysql_thread___monitor_slave_lag_when_null,
       // replaced by the reading when the column is not NULL.
       const lagS = secondsBehindSource() ?? this.config.lagWhenNullS;

@@ -17,6 +17,7 @@ import type {
   ServerPort,
   VersionHolder,
 } from "../operation.js";
+import { NODE_DOWN } from "./backend-gate.js";
 import {
   type BackendConn,
   BackendPools,
@@ -26,6 +27,7 @@ import {
 import { LagMonitor } from "./lag-monitor.js";
 import { QueryCache } from "./query-cache.js";
 import { type QueryRule, QueryRules } from "./query-rules.js";
+import { nextReadOnlyPollMs } from "./read-only-monitor.js";
 
 export type { ProxyServerConfig, ProxyServerStats } from "./backend-pools.js";
 export type { QueryRule, QueryRuleMatch } from "./query-rules.js";
@@ -67,6 +69,13 @@ export interface ProxySqlConfig {
   readonly monitorSlaveLagWhenNullS?: number;
   /** `mysql-connect_timeout_server_max` (default 10 000 ms). */
   readonly connectTimeoutServerMaxMs: number;
+  /**
+   * `mysql-monitor_read_only_interval` (ms): how often the monitor reads every
+   * backend's read_only. Absent: 1000 (lib/MySQL_Thread.cpp).
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly monitorReadOnlyIntervalMs?: number;
 }
 
 /**
@@ -334,6 +343,52 @@ export class ProxySql implements ServerPort, VersionHolder {
     });
   }
 
+  /**
+   * The node behind `port` crashed: ProxySQL shuns its rows and kills their
+   * connections (MySQL_HostGroups_Manager::shun_and_killall).
+   *
+   * @remarks Since 0.2.0
+   */
+  backendDown(port: ServerPort): void {
+    this.pools.backendDown(port);
+  }
+
+  /**
+   * The node behind `port` is back and reachable: its rows are ONLINE again (as
+   * ProxySQL's monitor finds it answering pings).
+   *
+   * @remarks Since 0.2.0
+   */
+  backendUp(port: ServerPort): void {
+    this.pools.backendUp(port);
+  }
+
+  /**
+   * The server behind `port` now has read_only = 0 (it was promoted): at the
+   * monitor's next read_only poll its reader row is copied into
+   * `writerHostgroup`, and `seen` is told the poll's time.
+   *
+   * @remarks Since 0.2.0
+   */
+  readOnlyCleared(port: ServerPort, writerHostgroup: number, seen: (atMs: number) => void): void {
+    const intervalMs = this.config.monitorReadOnlyIntervalMs ?? 1000;
+    this.sim.at(nextReadOnlyPollMs(this.sim.now, intervalMs), () => {
+      const rows = this.pools.rows;
+      if (!rows.some((r) => r.config.port === port && r.config.hostgroup === writerHostgroup)) {
+        const reader = rows.find((r) => r.config.port === port);
+        if (reader !== undefined) {
+          this.pools.addRow({
+            ...reader.config,
+            hostgroup: writerHostgroup,
+            maxReplicationLagS: 0,
+            secondsBehindSource: null,
+          });
+        }
+      }
+      seen(this.sim.now);
+    });
+  }
+
   /** Stops the monitor (end of run). */
   stop(): void {
     this.monitor.stop();
@@ -357,7 +412,12 @@ export class ProxySql implements ServerPort, VersionHolder {
           if (last) {
             fe.current = null;
             const multiplexes = this.config.multiplexing && !fe.multiplexingDisabled;
-            if (!fe.held.includes(bc)) {
+            if (error === NODE_DOWN) {
+              // The backend died: its connection is gone, held or not.
+              const held = fe.held.indexOf(bc);
+              if (held >= 0) fe.held.splice(held, 1);
+              this.pools.drop(bc);
+            } else if (!fe.held.includes(bc)) {
               if (multiplexes || fe.closed) this.pools.release(bc);
               else fe.held.push(bc);
             }

@@ -3,6 +3,7 @@
 // composition root folds over that list from the back; the runner resets and
 // reads what each built component measures. Nothing outside this folder needs
 // to know a component by name.
+
 import type * as z from "zod";
 import type { Simulation } from "../../kernel/index.js";
 import type { DistributionSpec, Sampler } from "../../latency/index.js";
@@ -14,6 +15,8 @@ import type {
   VersionHolder,
   VersionOracle,
 } from "../../models/operation.js";
+import type { BackendGate } from "../../models/proxy/backend-gate.js";
+import type { ProxySql } from "../../models/proxy/proxysql.js";
 import type { RegionFront } from "../../models/regions/local-reads.js";
 import type { Replication } from "../../models/replication/replication.js";
 import type { Router } from "../../models/routing/router.js";
@@ -163,6 +166,28 @@ export interface SharedParts {
    * @remarks Since 0.2.0
    */
   regionReadsBuilt?: (front: RegionFront) => void;
+  /**
+   * ProxySQL and the gates in front of its backends (the ways' order: the
+   * primary first), when a node crash is on the timeline: a crash behind ProxySQL
+   * fails over through them (proxy-failover.ts).
+   *
+   * @remarks Since 0.2.0
+   */
+  proxy?: ProxyBackends;
+}
+
+/**
+ * ProxySQL as a crash behind it needs it.
+ *
+ * @remarks Since 0.2.0
+ */
+export interface ProxyBackends {
+  readonly model: ProxySql;
+  /** One per way, in the ways' order (the primary first). */
+  readonly gates: readonly BackendGate[];
+  /** The ways' node names, in the same order (a gate's port may be its pooler). */
+  readonly names: readonly string[];
+  readonly writerHostgroup: number;
 }
 
 /**

@@ -52,7 +52,16 @@ const FaultRowSchema = z.strictObject({
   errors: z
     .record(z.string(), z.number().int().nonnegative())
     .describe("Operations it failed, by error kind"),
-  note: z.string().describe("Why there was no failover, when there was none; else empty"),
+  proxyReadOnlyWaitMs: ms()
+    .optional()
+    .describe(
+      "Behind ProxySQL: the promotion to the read_only poll that moved the new primary into the writer hostgroup (writes waited meanwhile); null before it",
+    ),
+  note: z
+    .string()
+    .describe(
+      "Why there was no failover, when there was none; behind ProxySQL, when its read_only poll saw the new primary; else empty",
+    ),
 });
 
 /**
@@ -70,6 +79,17 @@ export const FaultsReportSchema = z
     events: z.array(FaultRowSchema),
   })
   .describe("Node crashes and their failovers (only when the timeline has one)");
+
+/** @internal The faults section. */
+export type FaultsReport = z.output<typeof FaultsReportSchema>;
+
+/** @internal Several clusters' faults sections as one: every row, by crash time (stable: cluster order among equals). */
+export function combineFaults(sections: readonly FaultsReport[]): FaultsReport {
+  return {
+    lostWrites: sections.reduce((n, s) => n + s.lostWrites, 0),
+    events: sections.flatMap((s) => s.events).sort((a, b) => a.atMs - b.atMs),
+  };
+}
 
 /** @internal One row of the faults section. */
 export type FaultRow = z.output<typeof FaultRowSchema>;
@@ -127,7 +147,7 @@ export function faultSummary(
   const parts = timeline.flatMap((e) => {
     if (e.kind === "primary-crash")
       return [
-        `primary crash at ${formatDuration(e.at)} (detection ${formatDuration(e.failover.detection)})`,
+        `${e.node} crash at ${formatDuration(e.at)} (detection ${formatDuration(e.failover.detection)})`,
       ];
     if (e.kind === "replica-crash") return [`${e.replica} crash at ${formatDuration(e.at)}`];
     return [];

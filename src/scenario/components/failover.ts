@@ -11,7 +11,14 @@ import type { RegionFront } from "../../models/regions/local-reads.js";
 import type { Router } from "../../models/routing/router.js";
 import { roundFigure } from "../fields.js";
 import type { BuildContext, Component, Downstream, Way } from "./component.js";
-import { type FaultRow, FaultsReportSchema, faultSummary, faultsTable } from "./failover-report.js";
+import {
+  combineFaults,
+  type FaultRow,
+  type FaultsReport,
+  FaultsReportSchema,
+  faultSummary,
+  faultsTable,
+} from "./failover-report.js";
 import {
   checkCrashEvents,
   type PrimaryCrash,
@@ -19,6 +26,7 @@ import {
   type ReplicaCrash,
   ReplicaCrashEvent,
 } from "./node-crash.js";
+import { buildProxyFaults } from "./proxy-failover.js";
 
 const FaultsSection = z.undefined().optional();
 const FaultsReportSection = FaultsReportSchema.optional();
@@ -41,6 +49,8 @@ export const faults: Component<typeof FaultsSection, typeof FaultsReportSection>
   events: [PrimaryCrashEvent, ReplicaCrashEvent],
   check: checkCrashEvents,
   table: (section) => faultsTable(section),
+  // A sharded plan's shards each fail over their own nodes: one row list, in time order.
+  combine: (sections) => combineFaults(sections as readonly FaultsReport[]),
   summary: (s) => faultSummary(s.timeline ?? []),
   compare: [
     {
@@ -65,6 +75,7 @@ export const faults: Component<typeof FaultsSection, typeof FaultsReportSection>
     const primaryCrashes = context.events("primary-crash");
     const replicaCrashes = context.events("replica-crash");
     if (primaryCrashes.length === 0 && replicaCrashes.length === 0) return { downstream };
+    if (context.scenario.proxy !== undefined) return buildProxyFaults(context, downstream);
     return buildFaults(context, downstream);
   },
 };

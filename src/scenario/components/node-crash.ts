@@ -9,6 +9,7 @@ import { DurationSchema } from "../fields.js";
 import { timedEvent } from "../timeline-fields.js";
 import type { ParsedScenario } from "./component.js";
 import { replicaNames } from "./replica-outage.js";
+import { type CrashNodes, serviceCrashNodes, shardCrashNodes } from "./shard-failover.js";
 
 /**
  * How a primary crash is failed over.
@@ -42,7 +43,9 @@ export const PrimaryCrashEvent = timedEvent(
       .string()
       .min(1)
       .default("primary")
-      .describe("The crashed node: primary (a shard's primary is not supported yet)"),
+      .describe(
+        "The crashed node: primary; in a sharded plan a shard's (s0/primary, …), with a database per service a service's (orders/primary)",
+      ),
     failover: FailoverSchema.default({ detection: 30_000, routingUpdate: 0 }),
     for: DurationSchema.optional().describe(
       "How long until the node is back (default: never in the run): without replicas, the primary with its data; with replicas, a replica of the promoted one, after its rewind (longer than the detection)",
@@ -62,7 +65,9 @@ export const ReplicaCrashEvent = timedEvent(
     replica: z
       .string()
       .min(1)
-      .describe("The replica's name (replica-1, replica-2, … unless named)"),
+      .describe(
+        "The replica's name (replica-1, replica-2, … unless named; in a sharded plan the shard's, s0/replica-1, with a database per service the service's, orders/replica-1)",
+      ),
     for: DurationSchema.optional().describe(
       "How long until it is back, catching up from the primary's log (default: never in the run)",
     ),
@@ -97,20 +102,21 @@ function crashIssues(scenario: ParsedScenario): Issue[] {
   const [first] = crashes;
   const at = first?.i ?? 0;
   const kind = first?.event.kind ?? "";
-  if (scenario.proxy !== undefined)
-    return [unsupported(at, kind, "a node crash behind ProxySQL is not modelled yet")];
-  if (scenario.sharding !== undefined)
-    return [unsupported(at, kind, "a node crash in a sharded plan is not modelled yet")];
-  const replicas = scenario.replication?.replicas;
-  const names = replicas === undefined ? [] : replicaNames(replicas);
+  if (scenario.proxy !== undefined) {
+    const issue = proxyCrashIssue(crashes, scenario);
+    if (issue !== null) return [issue];
+  }
+  if (timeline.some((e) => e.kind === "reshard"))
+    return [unsupported(at, kind, "a node crash in a plan that reshards is not modelled yet")];
+  const nodes = crashNodes(scenario);
   const issues: Issue[] = [];
   const last = new Map<string, { readonly endMs: number; readonly at: number }>();
   for (const { event, i } of crashes) {
     const node = event.kind === "primary-crash" ? event.node : event.replica;
     const issue =
       event.kind === "primary-crash"
-        ? primaryIssue(event, i, names.length)
-        : replicaIssue(event.replica, i, names);
+        ? primaryIssue(event, i, nodes)
+        : replicaIssue(event.replica, i, nodes.replicas);
     if (issue !== null) {
       issues.push(issue);
       continue;
@@ -125,20 +131,41 @@ function crashIssues(scenario: ParsedScenario): Issue[] {
       continue;
     }
     const forMs = (event as { readonly for?: number }).for;
-    const lasts = event.kind === "primary-crash" && names.length > 0 ? undefined : forMs;
+    const lasts =
+      event.kind === "primary-crash" && nodes.replicasBehind(node) > 0 ? undefined : forMs;
     last.set(node, { at: event.at, endMs: event.at + (lasts ?? Number.POSITIVE_INFINITY) });
   }
   return issues;
 }
 
-function primaryIssue(event: PrimaryCrash, i: number, replicas: number): Issue | null {
-  if (event.node !== "primary")
-    return {
-      path: ["timeline", i, "node"],
-      message: "expected primary: the only primary of an unsharded plan",
-      input: event.node,
-    };
-  if (replicas > 0 && event.for !== undefined && event.for <= event.failover.detection)
+/** The nodes a crash may name: one cluster's, or every shard's or service's by its prefix. */
+function crashNodes(scenario: ParsedScenario): CrashNodes {
+  if (scenario.sharding !== undefined) return shardCrashNodes(scenario);
+  if (scenario.services !== undefined && scenario.services.database !== "shared")
+    return serviceCrashNodes(scenario);
+  return clusterNodes(scenario);
+}
+
+/** The one cluster's nodes: its primary and replicas. */
+function clusterNodes(scenario: ParsedScenario): CrashNodes {
+  const replicas = scenario.replication?.replicas;
+  const names = replicas === undefined ? [] : replicaNames(replicas);
+  return {
+    primaries: ["primary"],
+    replicas: names,
+    replicasBehind: () => names.length,
+    primaryExpected: "expected primary: the only primary of an unsharded plan",
+  };
+}
+
+function primaryIssue(event: PrimaryCrash, i: number, nodes: CrashNodes): Issue | null {
+  if (!nodes.primaries.includes(event.node))
+    return { path: ["timeline", i, "node"], message: nodes.primaryExpected, input: event.node };
+  if (
+    nodes.replicasBehind(event.node) > 0 &&
+    event.for !== undefined &&
+    event.for <= event.failover.detection
+  )
     return {
       path: ["timeline", i, "for"],
       message: `expected \`for\` longer than failover.detection (${event.failover.detection} ms) with replicas: the old primary rejoins as a replica of the promoted one; back before the detection, the HA manager would keep it the primary (not modelled)`,
@@ -157,6 +184,29 @@ function replicaIssue(replica: string, i: number, names: readonly string[]): Iss
         : `expected the name of a replica: one of ${names.join(", ")}`,
     input: replica,
   };
+}
+
+/** Behind ProxySQL: crashes in a plan with a replica to promote only. */
+function proxyCrashIssue(
+  crashes: readonly { readonly event: { readonly kind: string }; readonly i: number }[],
+  scenario: ParsedScenario,
+): Issue | null {
+  const [first] = crashes;
+  if (scenario.regions !== undefined && first !== undefined)
+    return unsupported(
+      first.i,
+      first.event.kind,
+      "a node crash behind ProxySQL in a multi-region plan is not modelled yet",
+    );
+  if (!crashes.some((c) => c.event.kind === "primary-crash")) return null;
+  const replicas = scenario.replication?.replicas;
+  if (replicas !== undefined && replicaNames(replicas).length > 0) return null;
+  const primary = crashes.find((c) => c.event.kind === "primary-crash") as { readonly i: number };
+  return unsupported(
+    primary.i,
+    "primary-crash",
+    "a primary crash behind ProxySQL without a replica to promote is not modelled yet",
+  );
 }
 
 function unsupported(i: number, kind: string, message: string): Issue {

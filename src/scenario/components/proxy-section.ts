@@ -205,6 +205,10 @@ export const ProxySchema = z
     connectTimeoutServerMax: DurationSchema.default(10_000).describe(
       "mysql-connect_timeout_server_max: a query that finds no ONLINE server or no backend connection within this fails (hostgroup_unavailable)",
     ),
+    // No default in the schema, so resolved scenarios without a crash stay as they were.
+    monitorReadOnlyInterval: DurationSchema.optional().describe(
+      "mysql-monitor_read_only_interval: how often the monitor reads read_only on every backend; a promoted replica joins the writer hostgroup at the first read after its promotion (default 1000 ms, lib/MySQL_Thread.cpp; the sample proxysql.cnf sets 1500)",
+    ),
     instanceType: instanceField("The EC2 instance type ProxySQL runs on", "m5.large"),
     prices: pricesField("EC2 instance type"),
   })
@@ -222,6 +226,8 @@ export const ProxySchema = z
       ["monitorReplicationLagInterval"],
       ctx,
     );
+    if (p.monitorReadOnlyInterval !== undefined)
+      requirePositiveDuration(p.monitorReadOnlyInterval, ["monitorReadOnlyInterval"], ctx);
     const rules = p.queryRules;
     if (rules === undefined) return;
     const seen = new Set<number>();

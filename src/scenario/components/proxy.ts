@@ -7,6 +7,7 @@ import { type ProxyServerConfig, ProxySql, type QueryRule } from "../../models/p
 import { roundFigure, spread } from "../fields.js";
 import { alignColumns, countOf, formatDuration, percentText, spreadMs } from "../table-text.js";
 import type { BuildContext, Component, Downstream, Way } from "./component.js";
+import { gateBackends } from "./proxy-failover.js";
 import { checkProxy, ProxyReportSchema, ProxySchema } from "./proxy-section.js";
 import { replicaCount } from "./replication.js";
 
@@ -82,7 +83,8 @@ function buildProxy(context: BuildContext, downstream: Downstream, px: ProxySpec
     maxReplicationLagS: 0,
     secondsBehindSource: null,
   });
-  const [primary, ...rest] = downstream.ways as [Way, ...Way[]];
+  const gated = gateBackends(context, downstream.ways);
+  const [primary, ...rest] = gated.ways as [Way, ...Way[]];
   const servers: ProxyServerConfig[] = [row(primary, px.writerHostgroup, 1)];
   if (px.readers.primaryWeight > 0) {
     servers.push(row(primary, px.readerHostgroup, px.readers.primaryWeight));
@@ -95,7 +97,7 @@ function buildProxy(context: BuildContext, downstream: Downstream, px: ProxySpec
         replication === null ? null : () => replication.lag(i).secondsBehindSource,
     });
   });
-  return new ProxySql(
+  const model = new ProxySql(
     sim,
     {
       name: "proxysql",
@@ -119,12 +121,23 @@ function buildProxy(context: BuildContext, downstream: Downstream, px: ProxySpec
       monitorReplicationLagIntervalMs: px.monitorReplicationLagInterval,
       monitorSlaveLagWhenNullS: px.monitorSlaveLagWhenNull,
       connectTimeoutServerMaxMs: px.connectTimeoutServerMax,
+      ...(px.monitorReadOnlyInterval === undefined
+        ? {}
+        : { monitorReadOnlyIntervalMs: px.monitorReadOnlyInterval }),
     },
     servers,
     // One cluster behind each proxy (a sharded plan builds one per shard): its
     // stale-hit count compares with that cluster's primary.
     (key) => versions.newestCommittedVersion(cluster, key),
   );
+  if (gated.gates !== null)
+    context.shared.proxy = {
+      model,
+      gates: gated.gates,
+      names: gated.ways.map((w) => w.name),
+      writerHostgroup: px.writerHostgroup,
+    };
+  return model;
 }
 
 /** The ProxySQL box in front of the ways it fans out to, and its hostgroup arrows. */

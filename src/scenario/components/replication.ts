@@ -316,11 +316,10 @@ export const replication: Component<typeof ReplicationSection, typeof Replicatio
             ...(spec.outages ?? []),
             ...context.events("replica-outage").filter((e) => e.replica === name),
             // A crashed replica receives nothing until it is back (one that never is: see faults).
-            ...context
-              .events("replica-crash")
-              .flatMap((e) =>
-                e.replica === name && e.for !== undefined ? [{ at: e.at, for: e.for }] : [],
-              ),
+            ...context.events("replica-crash").flatMap((e) =>
+              // By the node's name: a sharded plan's crash names the shard's (s1/replica-1).
+              e.replica === node.name && e.for !== undefined ? [{ at: e.at, for: e.for }] : [],
+            ),
           ].map((o) => ({ fromMs: o.at, toMs: o.at + o.for })),
         ),
       });

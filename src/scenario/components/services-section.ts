@@ -252,16 +252,6 @@ export function checkServices(scenario: ParsedScenario, ctx: z.RefinementCtx): v
   });
   checkRanges(scenario, s, issue);
   checkUnsupported(scenario, s, issue);
-  // The faults section is one cluster's: with several it would be dropped.
-  (scenario.timeline ?? []).forEach((event, i) => {
-    if (event.kind === "primary-crash" || event.kind === "replica-crash")
-      ctx.addIssue({
-        code: "custom",
-        path: ["timeline", i, "kind"],
-        message: `expected no node crash with \`services\`: crashes in a plan of several clusters are not modelled yet; got "${event.kind}"`,
-        input: event.kind,
-      });
-  });
 }
 
 function checkRanges(
