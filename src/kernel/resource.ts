@@ -26,25 +26,28 @@ export interface ResourceOptions {
  */
 export class Request extends SimEvent<Request> {
   /** The resource it asks for. */
-  readonly resource: Resource;
+  declare readonly resource: Resource;
   /** Its priority (lower is served first on a PriorityResource). */
-  readonly priority: number;
+  declare readonly priority: number;
   /** The time it was made (ms). */
-  readonly requestedAt: number;
+  declare readonly requestedAt: number;
   /** The time it was granted (ms), or NaN while waiting. */
-  grantedAt = Number.NaN;
+  declare grantedAt: number;
   /** @internal */
-  _order: number;
+  declare _order: number;
   /** @internal */
-  _released = false;
+  declare _released: boolean;
 
   /** Use `resource.request()` rather than this constructor. */
   constructor(resource: Resource, priority: number, order: number) {
     super(resource.sim);
+    // Assigned, not initialised in the class body: see SimEvent's constructor.
     this.resource = resource;
     this.priority = priority;
     this.requestedAt = resource.sim.now;
+    this.grantedAt = Number.NaN;
     this._order = order;
+    this._released = false;
   }
 
   /** True once the slot is granted. */
