@@ -53,38 +53,28 @@ const MAX_IMMEDIATE_RESUMES = 1_000_000;
  */
 export class SimEvent<T = unknown> {
   /** The simulation this event belongs to. */
-  declare readonly sim: Simulation;
+  readonly sim: Simulation;
   /**
    * @internal The first callback. Almost every event has exactly one listener,
    * so the array for more is made only when a second one comes.
    */
-  declare _cb: Listener<T> | null;
+  _cb: Listener<T> | null = null;
   /** @internal Callbacks after the first, in the order they were added. */
-  declare _more: Listener<T>[] | null;
+  _more: Listener<T>[] | null = null;
   /** @internal */
-  declare _state: number;
+  _state = PENDING;
   /** @internal */
-  declare _ok: boolean;
+  _ok = true;
   /** @internal */
-  declare _value: T | undefined;
+  _value: T | undefined = undefined;
   /** @internal */
-  declare _error: unknown;
+  _error: unknown = undefined;
   /** @internal */
-  declare _defused: boolean;
+  _defused = false;
 
   /** @param sim - the simulation the event belongs to */
   constructor(sim: Simulation) {
-    // Assigned here, not initialised in the class body (nor in Request's and Process's):
-    // with the subclasses, class-body fields cost the M/M/1 on processes 5–10 % more
-    // CPU in A/B runs (Node 20; bench/README.md, "The kernel's own overhead").
     this.sim = sim;
-    this._cb = null;
-    this._more = null;
-    this._state = PENDING;
-    this._ok = true;
-    this._value = undefined;
-    this._error = undefined;
-    this._defused = false;
   }
 
   /** True once the event has a value or an error. */
@@ -271,15 +261,15 @@ export type ProcessGenerator<R = unknown> = Generator<SimEvent<unknown>, R, unkn
  * @remarks Since 0.1.0
  */
 export class Process<R = unknown> extends SimEvent<R> {
-  declare private readonly generator: ProcessGenerator<R>;
-  declare private target: SimEvent<unknown> | null;
+  private readonly generator: ProcessGenerator<R>;
+  private target: SimEvent<unknown> | null = null;
   /**
    * The start: NO_START once it has run, START_AWAITED while it is queued,
    * START_SKIPPED while it is queued but an interrupt came first. The process is its
    * own start event (its first queue entry), as SimPy's `Initialize` is one event, so a
    * process costs no separate event object or closure to start.
    */
-  declare private start: number;
+  private start = START_AWAITED;
 
   /**
    * Use `sim.process(generator)` rather than this constructor.
@@ -290,8 +280,6 @@ export class Process<R = unknown> extends SimEvent<R> {
   constructor(sim: Simulation, generator: ProcessGenerator<R>) {
     super(sim);
     this.generator = generator;
-    this.target = null;
-    this.start = START_AWAITED;
     sim._enqueueEvent(this, 0, 0);
   }
 

@@ -26,28 +26,25 @@ export interface ResourceOptions {
  */
 export class Request extends SimEvent<Request> {
   /** The resource it asks for. */
-  declare readonly resource: Resource;
+  readonly resource: Resource;
   /** Its priority (lower is served first on a PriorityResource). */
-  declare readonly priority: number;
+  readonly priority: number;
   /** The time it was made (ms). */
-  declare readonly requestedAt: number;
+  readonly requestedAt: number;
   /** The time it was granted (ms), or NaN while waiting. */
-  declare grantedAt: number;
+  grantedAt = Number.NaN;
   /** @internal */
-  declare _order: number;
+  _order: number;
   /** @internal */
-  declare _released: boolean;
+  _released = false;
 
   /** Use `resource.request()` rather than this constructor. */
   constructor(resource: Resource, priority: number, order: number) {
     super(resource.sim);
-    // Assigned, not initialised in the class body: see SimEvent's constructor.
     this.resource = resource;
     this.priority = priority;
     this.requestedAt = resource.sim.now;
-    this.grantedAt = Number.NaN;
     this._order = order;
-    this._released = false;
   }
 
   /** True once the slot is granted. */
