@@ -64,7 +64,7 @@ export class Heap4Queue {
   pop(): Entry | undefined {
     for (;;) {
       const top = this.popRaw();
-      if (top === undefined || !top.cancelled) return top;
+      if (top === undefined || top.action !== null) return top;
       this.cancelledCount--;
     }
   }
@@ -74,7 +74,7 @@ export class Heap4Queue {
     for (;;) {
       if (this.size === 0) return undefined;
       const top = this.entries[0] as Entry;
-      if (!top.cancelled) return top;
+      if (top.action !== null) return top;
       this.popRaw();
       this.cancelledCount--;
     }
@@ -82,7 +82,7 @@ export class Heap4Queue {
 
   /** Marks an entry cancelled; it is dropped when it reaches the top. */
   cancel(entry: Entry): void {
-    entry.cancelled = true;
+    entry.action = null;
     this.cancelledCount++;
     // Bound memory when most pending entries are cancelled (e.g. timeouts that rarely fire).
     if (this.cancelledCount > 1024 && this.cancelledCount * 2 > this.size) this.compact();
@@ -141,7 +141,7 @@ export class Heap4Queue {
     let live = 0;
     for (let i = 0; i < this.size; i++) {
       const e = entries[i] as Entry;
-      if (e.cancelled) continue;
+      if (e.action === null) continue;
       entries[live] = e;
       this.times[live] = e.time;
       live++;

@@ -123,7 +123,7 @@ function onQueue(queue: QueueLike, clients: number): Result {
       return clock;
     },
     schedule(delay, fn) {
-      queue.push(new Entry(clock + delay, 0, seq++, fn, null));
+      queue.push(new Entry(clock + delay, 0, seq++, fn));
     },
   };
   const requests = { left: EVENTS / 2, sum: 0 };
@@ -135,8 +135,8 @@ function onQueue(queue: QueueLike, clients: number): Result {
     queue.pop();
     clock = next.time;
     events++;
-    const fn = next.fn as () => void;
-    next.fn = null;
+    const fn = next.action as () => void;
+    next.action = null;
     fn();
   }
   return { meanResponseMs: requests.sum / (EVENTS / 2), events };

@@ -36,7 +36,7 @@ export class PointerHeapQueue {
   pop(): Entry | undefined {
     for (;;) {
       const top = this.popRaw();
-      if (top === undefined || !top.cancelled) return top;
+      if (top === undefined || top.action !== null) return top;
       this.cancelledCount--;
     }
   }
@@ -45,7 +45,7 @@ export class PointerHeapQueue {
   peek(): Entry | undefined {
     for (;;) {
       const top = this.heap[0];
-      if (top === undefined || !top.cancelled) return top;
+      if (top === undefined || top.action !== null) return top;
       this.popRaw();
       this.cancelledCount--;
     }
@@ -53,7 +53,7 @@ export class PointerHeapQueue {
 
   /** Marks an entry cancelled; it is dropped when it reaches the top. */
   cancel(entry: Entry): void {
-    entry.cancelled = true;
+    entry.action = null;
     this.cancelledCount++;
     // Bound memory when most pending entries are cancelled (e.g. timeouts that rarely fire).
     if (this.cancelledCount > 1024 && this.cancelledCount * 2 > this.heap.length) this.compact();
@@ -89,7 +89,7 @@ export class PointerHeapQueue {
   }
 
   private compact(): void {
-    const live = this.heap.filter((e) => !e.cancelled);
+    const live = this.heap.filter((e) => e.action !== null);
     this.heap = live;
     this.cancelledCount = 0;
     for (let i = (live.length >> 1) - 1; i >= 0; i--) this.siftDown(live[i] as Entry, i);

@@ -23,6 +23,22 @@ const PENDING = 0;
 const TRIGGERED = 1;
 const PROCESSED = 2;
 
+/**
+ * What waits on an event: a callback, or a process resumed through its method, so a
+ * process needs no closure of its own to wait (one fewer allocation per process).
+ */
+type Listener<T> = EventCallback<T> | { _resume(event: SimEvent<unknown>): void };
+
+/** Calls one listener with the event that has been processed. */
+function notify<T>(listener: Listener<T>, event: SimEvent<T>): void {
+  if (typeof listener === "function") listener(event);
+  else listener._resume(event as SimEvent<unknown>);
+}
+
+const NO_START = 0;
+const START_AWAITED = 1;
+const START_SKIPPED = 2;
+
 /** The bound on how many already-processed events a process may yield in a row without time passing. */
 const MAX_IMMEDIATE_RESUMES = 1_000_000;
 
@@ -43,9 +59,9 @@ export class SimEvent<T = unknown> {
    * @internal The first callback. Almost every event has exactly one listener,
    * so the array for more is made only when a second one comes.
    */
-  _cb: EventCallback<T> | null = null;
+  _cb: Listener<T> | null = null;
   /** @internal Callbacks after the first, in the order they were added. */
-  _more: EventCallback<T>[] | null = null;
+  _more: Listener<T>[] | null = null;
   /** @internal */
   _state = PENDING;
   /** @internal */
@@ -137,14 +153,14 @@ export class SimEvent<T = unknown> {
   }
 
   /** @internal */
-  _addCallback(callback: EventCallback<T>): void {
+  _addCallback(callback: Listener<T>): void {
     if (this._cb === null && this._more === null) this._cb = callback;
     else if (this._more === null) this._more = [callback];
     else this._more.push(callback);
   }
 
   /** @internal Removes a callback added before; false when it was not there. */
-  _removeCallback(callback: EventCallback<T>): boolean {
+  _removeCallback(callback: Listener<T>): boolean {
     if (this._cb === callback) {
       this._cb = this._more !== null && this._more.length > 0 ? (this._more.shift() ?? null) : null;
       return true;
@@ -163,8 +179,8 @@ export class SimEvent<T = unknown> {
     const more = this._more;
     this._cb = null;
     this._more = null;
-    if (first !== null) first(this);
-    if (more !== null) for (let i = 0; i < more.length; i++) (more[i] as EventCallback<T>)(this);
+    if (first !== null) notify(first, this);
+    if (more !== null) for (let i = 0; i < more.length; i++) notify(more[i] as Listener<T>, this);
     if (!this._ok && !this._defused) {
       const err = this._error;
       if (err instanceof Error) throw err;
@@ -248,7 +264,13 @@ export type ProcessGenerator<R = unknown> = Generator<SimEvent<unknown>, R, unkn
 export class Process<R = unknown> extends SimEvent<R> {
   private readonly generator: ProcessGenerator<R>;
   private target: SimEvent<unknown> | null = null;
-  private readonly resumeFn: EventCallback<unknown>;
+  /**
+   * The start: NO_START once it has run, START_AWAITED while it is queued,
+   * START_SKIPPED while it is queued but an interrupt came first. The process is its
+   * own start event (its first queue entry), as SimPy's `Initialize` is one event, so a
+   * process costs no separate event object or closure to start.
+   */
+  private start = START_AWAITED;
 
   /**
    * Use `sim.process(generator)` rather than this constructor.
@@ -259,11 +281,7 @@ export class Process<R = unknown> extends SimEvent<R> {
   constructor(sim: Simulation, generator: ProcessGenerator<R>) {
     super(sim);
     this.generator = generator;
-    this.resumeFn = (event) => this.resume(event);
-    const start = new SimEvent<unknown>(sim);
-    start._cb = this.resumeFn;
-    start.succeed(undefined);
-    this.target = start;
+    sim._enqueueEvent(this, 0, 0);
   }
 
   /** True while the generator has not returned or thrown. */
@@ -285,20 +303,44 @@ export class Process<R = unknown> extends SimEvent<R> {
     signal._defused = true;
     signal._cb = () => {
       if (!this.isAlive) return;
-      this.target?._removeCallback(this.resumeFn);
+      if (this.start === START_AWAITED) this.start = START_SKIPPED;
+      else this.target?._removeCallback(this);
       this.resume(signal);
     };
     signal._state = TRIGGERED;
     this.sim._enqueueEvent(signal, 0, -Infinity);
   }
 
-  private resume(event: SimEvent<unknown>): void {
+  /**
+   * @internal The queue runs a process twice: its start (always first: it was queued
+   * when the process was made, and its end is queued later at the same time or after)
+   * and, once the generator is done, its end as an event.
+   */
+  override _process(): void {
+    if (this.start === NO_START) {
+      super._process();
+      return;
+    }
+    const awaited = this.start === START_AWAITED;
+    this.start = NO_START;
+    if (awaited) this.resume(null);
+  }
+
+  /** @internal Called when the event the process waits on is processed. */
+  _resume(event: SimEvent<unknown>): void {
+    this.resume(event);
+  }
+
+  /** Runs the generator on from its `yield`; `event` null is its start. */
+  private resume(event: SimEvent<unknown> | null): void {
     this.target = null;
     let current = event;
     for (let n = 0; ; n++) {
       let step: IteratorResult<SimEvent<unknown>, R>;
       try {
-        if (current._ok) {
+        if (current === null) {
+          step = this.generator.next(undefined);
+        } else if (current._ok) {
           step = this.generator.next(current._value);
         } else {
           current._defused = true;
@@ -337,7 +379,7 @@ export class Process<R = unknown> extends SimEvent<R> {
         return;
       }
       if (next._state !== PROCESSED) {
-        next._addCallback(this.resumeFn);
+        next._addCallback(this);
         this.target = next;
         return;
       }

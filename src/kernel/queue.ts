@@ -41,26 +41,30 @@ export class Entry {
   time: number;
   priority: number;
   seq: number;
-  fn: (() => void) | null;
-  target: { _process(): void } | null;
-  cancelled = false;
+  /**
+   * What runs: a callback, or an object whose `_process` runs (the kernel's events, the
+   * client's calls); null once it has run or was cancelled. One field, not a callback,
+   * a target and a cancelled flag: an entry is made per event, so each field is a store
+   * per event (five fields against the seven this replaces).
+   */
+  action: EntryAction | null;
   /** The next entry in the same bucket (or the top), while it waits outside the heap. */
   next: Entry | null = null;
 
-  constructor(
-    time: number,
-    priority: number,
-    seq: number,
-    fn: (() => void) | null,
-    target: { _process(): void } | null,
-  ) {
+  constructor(time: number, priority: number, seq: number, action: EntryAction) {
     this.time = time;
     this.priority = priority;
     this.seq = seq;
-    this.fn = fn;
-    this.target = target;
+    this.action = action;
   }
 }
+
+/**
+ * A callback, or an object the queue runs through its `_process` method.
+ *
+ * @internal
+ */
+export type EntryAction = (() => void) | { _process(): void };
 
 const ARITY = 4;
 const INITIAL_CAPACITY = 64;
@@ -196,21 +200,12 @@ export class EventQueue {
    * likely the write barrier of storing young objects into entries that had aged,
    * and cancelled entries cannot be told apart from ones whose handle a user keeps.
    */
-  reuse(
-    e: Entry,
-    time: number,
-    priority: number,
-    seq: number,
-    fn: (() => void) | null,
-    target: { _process(): void } | null,
-  ): Entry {
+  reuse(e: Entry, time: number, priority: number, seq: number, action: EntryAction): Entry {
     e.next = null;
     e.time = time;
     e.priority = priority;
     e.seq = seq;
-    e.fn = fn;
-    e.target = target;
-    e.cancelled = false;
+    e.action = action;
     return e;
   }
 
@@ -218,7 +213,7 @@ export class EventQueue {
   pop(): Entry | undefined {
     for (;;) {
       const top = this.popRaw();
-      if (top === undefined || !top.cancelled) return top;
+      if (top === undefined || top.action !== null) return top;
       this.cancelledCount--;
     }
   }
@@ -228,15 +223,27 @@ export class EventQueue {
     for (;;) {
       if (this.size === 0 && !this.refill()) return undefined;
       const top = this.entries[0] as Entry;
-      if (!top.cancelled) return top;
+      if (top.action !== null) return top;
       this.popRaw();
       this.cancelledCount--;
     }
   }
 
-  /** Marks an entry cancelled; it is dropped when it reaches the top. */
+  /**
+   * Removes the entry {@link EventQueue.peek} has just returned (live, in the heap): the
+   * run loop peeks to compare with its limits, then takes it without a second look.
+   */
+  popPeeked(): void {
+    const entries = this.entries;
+    const last = this.size - 1;
+    this.size = last;
+    if (last > 0) this.siftDown(0, this.times[last] as number, entries[last] as Entry);
+    entries[last] = null;
+  }
+
+  /** Marks an entry cancelled (its action null); it is dropped when it reaches the top. */
   cancel(entry: Entry): void {
-    entry.cancelled = true;
+    entry.action = null;
     this.cancelledCount++;
     // Bound memory when most pending entries are cancelled (e.g. timeouts that rarely fire).
     if (this.cancelledCount > 1024 && this.cancelledCount * 2 > this.size + this.farCount) {
@@ -297,7 +304,7 @@ export class EventQueue {
     let live = 0;
     for (let i = 0; i < this.size; i++) {
       const e = entries[i] as Entry;
-      if (e.cancelled) continue;
+      if (e.action === null) continue;
       entries[live] = e;
       this.times[live] = e.time;
       live++;
@@ -370,7 +377,7 @@ export class EventQueue {
       const next = e.next;
       e.next = null;
       this.farCount--;
-      if (e.cancelled) this.cancelledCount--;
+      if (e.action === null) this.cancelledCount--;
       else this.heapPush(e);
       e = next;
     }
@@ -441,7 +448,7 @@ function dropCancelled(head: Entry | null): [Entry | null, number] {
   let n = 0;
   for (let e = head; e !== null; ) {
     const next = e.next;
-    if (e.cancelled) e.next = null;
+    if (e.action === null) e.next = null;
     else {
       e.next = kept;
       kept = e;

@@ -3,7 +3,7 @@
 // sequence) order; only stepping moves the clock; every run is bounded.
 import { LivelockError, SimulationError } from "./errors.js";
 import { type AnyOfValue, condition, Process, type ProcessGenerator, SimEvent } from "./events.js";
-import { Entry, EventQueue } from "./queue.js";
+import { Entry, type EntryAction, EventQueue } from "./queue.js";
 import { RandomStream, type UniformSource } from "./random.js";
 
 /**
@@ -116,11 +116,11 @@ function checkPriority(priority: number): void {
 }
 
 function livelock(next: Entry, events: number): LivelockError {
-  const fn = next.fn;
+  const action = next.action;
   const handler =
-    fn !== null
-      ? fn.name || "anonymous callback"
-      : ((next.target as object | null)?.constructor.name ?? "event");
+    typeof action === "function"
+      ? action.name || "anonymous callback"
+      : (action?.constructor.name ?? "event");
   return new LivelockError(next.time, events, handler);
 }
 
@@ -197,7 +197,7 @@ export class Simulation {
   schedule(delay: number, fn: () => void, priority = 0): EventHandle {
     checkDelay(delay);
     checkPriority(priority);
-    const entry = new Entry(this.clock + delay, priority, this.seq++, fn, null);
+    const entry = new Entry(this.clock + delay, priority, this.seq++, fn);
     this.queue.push(entry);
     return entry as unknown as EventHandle;
   }
@@ -218,7 +218,7 @@ export class Simulation {
       );
     }
     checkPriority(priority);
-    const entry = new Entry(time, priority, this.seq++, fn, null);
+    const entry = new Entry(time, priority, this.seq++, fn);
     this.queue.push(entry);
     return entry as unknown as EventHandle;
   }
@@ -230,8 +230,8 @@ export class Simulation {
    */
   cancel(handle: EventHandle): boolean {
     const entry = handle as unknown as Entry;
-    if (entry.cancelled || entry.fn === null) return false;
-    entry.fn = null;
+    // Null once it has run or was cancelled (only the queue's entries are ever handles).
+    if (entry.action === null) return false;
     this.queue.cancel(entry);
     return true;
   }
@@ -317,7 +317,7 @@ export class Simulation {
         if (next.time === this.clock) {
           if (++atInstant > maxPerInstant) throw livelock(next, atInstant - 1);
         } else atInstant = 1;
-        queue.pop();
+        queue.popPeeked();
         this.runEntry(next);
         events++;
       }
@@ -388,7 +388,7 @@ export class Simulation {
 
   /** @internal Queues an event's processing after `delay`. */
   _enqueueEvent(event: { _process(): void }, delay: number, priority: number): void {
-    this.queue.push(new Entry(this.clock + delay, priority, this.seq++, null, event));
+    this.queue.push(new Entry(this.clock + delay, priority, this.seq++, event));
   }
 
   /**
@@ -403,8 +403,8 @@ export class Simulation {
     const time = this.clock + delay;
     const entry =
       spent === null
-        ? new Entry(time, 0, this.seq++, fn, null)
-        : this.queue.reuse(spent as unknown as Entry, time, 0, this.seq++, fn, null);
+        ? new Entry(time, 0, this.seq++, fn)
+        : this.queue.reuse(spent as unknown as Entry, time, 0, this.seq++, fn);
     this.queue.push(entry);
     return entry as unknown as EventHandle;
   }
@@ -413,12 +413,9 @@ export class Simulation {
     this.clock = entry.time;
     this.processed++;
     if (this.trace !== undefined) this.trace(entry.time, entry.priority, entry.seq);
-    const fn = entry.fn;
-    if (fn !== null) {
-      entry.fn = null;
-      fn();
-    } else {
-      (entry.target as { _process(): void })._process();
-    }
+    const action = entry.action as EntryAction;
+    entry.action = null;
+    if (typeof action === "function") action();
+    else action._process();
   }
 }

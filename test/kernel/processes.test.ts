@@ -81,6 +81,34 @@ describe("a process", () => {
     expect(startedAt).toBe(7);
   });
 
+  it("starts in the order it was made among the callbacks of its instant, with a sequence number of its own", () => {
+    // (time, priority, sequence): the start takes the next sequence number when the
+    // process is made, as a scheduled callback would, so the trace is that order.
+    const trace: string[] = [];
+    const sim = new Simulation({ trace: (t, p, s) => trace.push(`${t}/${p}/${s}`) });
+    const ran: string[] = [];
+    sim.schedule(0, () => ran.push("callback 0"));
+    sim.process(
+      (function* () {
+        ran.push("process 1");
+        yield sim.timeout(0);
+        ran.push("process 1 again");
+      })(),
+    );
+    sim.schedule(0, () => ran.push("callback 2"));
+    sim.process(
+      (function* () {
+        ran.push("process 3");
+        yield sim.timeout(1);
+      })(),
+    );
+
+    sim.run();
+
+    expect(ran).toEqual(["callback 0", "process 1", "callback 2", "process 3", "process 1 again"]);
+    expect(trace).toEqual(["0/0/0", "0/0/1", "0/0/2", "0/0/3", "0/0/4", "1/0/5"]);
+  });
+
   it("is an event whose value is the generator's return value", () => {
     const sim = new Simulation();
     const child = sim.process(
@@ -564,6 +592,42 @@ describe("interrupt", () => {
     expect(thrown).toBeInstanceOf(Interrupt);
     expect(worker.isAlive).toBe(false);
     expect(worker.ok).toBe(false);
+  });
+
+  it("before the process has started: its body never runs, and its waiters hear the Interrupt once", () => {
+    // A process is its own start event (as SimPy's Initialize); an interrupt queued
+    // ahead of the start must leave the start nothing to do.
+    const sim = new Simulation();
+    let bodyRan = false;
+    const heard: string[] = [];
+    let child: Process<void> | undefined;
+    // The waiter starts first, so it already waits on the child when the child's start runs.
+    sim.process(
+      (function* () {
+        try {
+          yield child as Process<void>;
+          heard.push("returned");
+        } catch (error) {
+          heard.push(`${(error as Interrupt).name}@${sim.now}`);
+        }
+        yield sim.timeout(5);
+        heard.push(`done@${sim.now}`);
+      })(),
+    );
+    child = sim.process(
+      (function* () {
+        bodyRan = true;
+        yield sim.timeout(1);
+      })(),
+    );
+    child.interrupt("before start");
+
+    const result = sim.run();
+
+    expect(bodyRan).toBe(false);
+    expect(child.isAlive).toBe(false);
+    expect(heard).toEqual(["Interrupt@0", "done@5"]);
+    expect(result.reason).toBe("empty");
   });
 
   it("of a finished process is an error", () => {

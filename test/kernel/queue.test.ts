@@ -83,9 +83,9 @@ describe.each(tunings)("EventQueue (%s)", (_name, options) => {
     // A spill whose entries have no span goes back to one heap; the entry that
     // set it off must go there too (it was once left on an unread list).
     const queue = new EventQueue(options);
-    const pushed = Array.from({ length: 200 }, (_, i) => new Entry(3, 0, i, () => {}, null));
+    const pushed = Array.from({ length: 200 }, (_, i) => new Entry(3, 0, i, () => {}));
     for (const e of pushed) queue.push(e);
-    queue.push(new Entry(10, 0, 200, () => {}, null));
+    queue.push(new Entry(10, 0, 200, () => {}));
     const popped: number[] = [];
     for (let e = queue.pop(); e !== undefined; e = queue.pop()) popped.push(e.seq);
     expect(popped).toEqual(Array.from({ length: 201 }, (_, i) => i));
@@ -100,7 +100,7 @@ describe.each(tunings)("EventQueue (%s)", (_name, options) => {
       let seq = 0;
       for (const op of ops) {
         if (op.kind === "schedule") {
-          const e = new Entry(now + op.delay, op.priority, seq++, () => {}, null);
+          const e = new Entry(now + op.delay, op.priority, seq++, () => {});
           queue.push(e);
           model.push(e);
         } else {
@@ -126,7 +126,7 @@ describe.each(tunings)("EventQueue (%s)", (_name, options) => {
       let seq = 0;
       for (const op of ops) {
         if (op.kind === "push") {
-          const e = new Entry(op.time, op.priority, seq++, () => {}, null);
+          const e = new Entry(op.time, op.priority, seq++, () => {});
           queue.push(e);
           model.push(e);
         } else if (op.kind === "pop") {
@@ -155,7 +155,7 @@ describe.each(tunings)("EventQueue (%s)", (_name, options) => {
       return x;
     };
     for (let seq = 0; seq < 5000; seq++) {
-      const e = new Entry(next() % 100, next() % 3, seq, () => {}, null);
+      const e = new Entry(next() % 100, next() % 3, seq, () => {});
       queue.push(e);
       model.push(e);
     }
