@@ -155,18 +155,7 @@ export class PrimaryFailover {
   private forgetReplicated(): void {
     const log = this.log;
     if (log === null || log.replicaCount === 0) return;
-    // A replica down now (crashed for good, most likely) is not waited for.
-    let min = Number.POSITIVE_INFINITY;
-    for (let i = 0; i < log.replicaCount; i++) {
-      if (!this.replicaDown(i)) min = Math.min(min, log.receivedLsn(i));
-    }
-    if (min === Number.POSITIVE_INFINITY) return;
-    const kept: number[] = [];
-    for (let i = 0; i < this.acked.length; i += 2) {
-      if ((this.acked[i] as number) > min)
-        kept.push(this.acked[i] as number, this.acked[i + 1] as number);
-    }
-    this.acked = kept;
+    this.acked = unreplicated(this.acked, log, this.replicaDown);
   }
 
   private crash(): void {
@@ -219,4 +208,29 @@ export function mostAdvanced(log: FailoverLog, down: (i: number) => boolean): nu
     if (best < 0 || log.receivedLsn(i) > log.receivedLsn(best)) best = i;
   }
   return best;
+}
+
+/**
+ * The acknowledged writes, as (LSN, key) pairs, that some replica up now has not
+ * received: a write every such replica has is in every promotion's branch, so
+ * it can never be lost. A replica down now (crashed for good, most likely) is
+ * not waited for; with none up, every pair is kept.
+ *
+ * @internal
+ */
+export function unreplicated(
+  acked: number[],
+  log: FailoverLog,
+  down: (i: number) => boolean,
+): number[] {
+  let min = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < log.replicaCount; i++) {
+    if (!down(i)) min = Math.min(min, log.receivedLsn(i));
+  }
+  if (min === Number.POSITIVE_INFINITY) return acked;
+  const kept: number[] = [];
+  for (let i = 0; i < acked.length; i += 2) {
+    if ((acked[i] as number) > min) kept.push(acked[i] as number, acked[i + 1] as number);
+  }
+  return kept;
 }

@@ -27,6 +27,7 @@ import {
   ReplicaCrashEvent,
 } from "./node-crash.js";
 import { buildProxyFaults } from "./proxy-failover.js";
+import { replicaRow } from "./replica-crash-row.js";
 
 const FaultsSection = z.undefined().optional();
 const FaultsReportSection = FaultsReportSchema.optional();
@@ -297,29 +298,6 @@ function primaryRow(
     lostWrites: o.lostWrites,
     errors: { [NODE_DOWN]: f.before.reached ? failed : 0 },
     note: primaryNote(o.promoted, replicaWays.length, f.event.for) + rejoinNote(f.rejoin),
-  };
-}
-
-/** A replica crash's row. */
-function replicaRow({ event, gate, state }: ReplicaRun, nowMs: number): FaultRow {
-  const started = nowMs >= event.at;
-  const detectedAt = event.at + event.detection;
-  const detected = nowMs >= detectedAt && (event.for === undefined || event.detection < event.for);
-  return {
-    kind: "replica-crash",
-    node: event.replica,
-    atMs: roundFigure(event.at),
-    detectedMs: detected ? roundFigure(detectedAt) : null,
-    promoted: null,
-    promotedLsn: null,
-    promotedMs: null,
-    endMs: nullableFigure(state.backMs),
-    downtimeMs: started ? roundFigure(Math.max(0, (state.backMs ?? nowMs) - event.at)) : 0,
-    rtoMs: null,
-    rpoMs: 0,
-    lostWrites: 0,
-    errors: { [NODE_DOWN]: started ? gate.failed - state.failedBefore : 0 },
-    note: event.for === undefined ? "does not come back in the run" : "",
   };
 }
 

@@ -10,7 +10,7 @@
 // handler_again___status_CONNECTING_SERVER: error 9001 after it), and the
 // statements in flight on the dead primary fail.
 import type { Simulation } from "../../kernel/index.js";
-import { type FailoverLog, mostAdvanced } from "../../models/faults/failover.js";
+import { type FailoverLog, mostAdvanced, unreplicated } from "../../models/faults/failover.js";
 import type { Operation } from "../../models/operation.js";
 import type { ProxyBackends } from "./component.js";
 
@@ -118,17 +118,7 @@ export class ProxyPrimaryFailover {
 
   /** Drops the writes every replica has received: no promotion can lose them. */
   private forgetReplicated(): void {
-    let min = Number.POSITIVE_INFINITY;
-    for (let i = 0; i < this.log.replicaCount; i++) {
-      if (!this.replicaDown(i)) min = Math.min(min, this.log.receivedLsn(i));
-    }
-    if (min === Number.POSITIVE_INFINITY) return;
-    const kept: number[] = [];
-    for (let i = 0; i < this.acked.length; i += 2) {
-      if ((this.acked[i] as number) > min)
-        kept.push(this.acked[i] as number, this.acked[i + 1] as number);
-    }
-    this.acked = kept;
+    this.acked = unreplicated(this.acked, this.log, this.replicaDown);
   }
 
   private crash(): void {

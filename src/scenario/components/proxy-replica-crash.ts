@@ -5,10 +5,10 @@
 // MySQL_Monitor.cpp, MySQL_HostGroups_Manager::shun_and_killall). Back after
 // `for`, its rows are ONLINE again and it catches up from the primary's log.
 import type { BackendGate } from "../../models/proxy/backend-gate.js";
-import { roundFigure } from "../fields.js";
 import type { BuildContext, ProxyBackends } from "./component.js";
 import type { FaultRow } from "./failover-report.js";
 import type { ReplicaCrash } from "./node-crash.js";
+import { replicaRow } from "./replica-crash-row.js";
 
 /** @internal One replica crash behind ProxySQL, scheduled: what its report row reads. */
 export interface ProxyReplicaRun {
@@ -47,25 +47,7 @@ export function scheduleProxyReplicaCrash(
   return { event, gate, state };
 }
 
-/** @internal Its row in the faults section. */
-export function proxyReplicaRow({ event, gate, state }: ProxyReplicaRun, nowMs: number): FaultRow {
-  const started = nowMs >= event.at;
-  const detectedAt = event.at + event.detection;
-  const detected = nowMs >= detectedAt && (event.for === undefined || event.detection < event.for);
-  return {
-    kind: "replica-crash",
-    node: event.replica,
-    atMs: roundFigure(event.at),
-    detectedMs: detected ? roundFigure(detectedAt) : null,
-    promoted: null,
-    promotedLsn: null,
-    promotedMs: null,
-    endMs: state.backMs === null ? null : roundFigure(state.backMs),
-    downtimeMs: started ? roundFigure(Math.max(0, (state.backMs ?? nowMs) - event.at)) : 0,
-    rtoMs: null,
-    rpoMs: 0,
-    lostWrites: 0,
-    errors: { node_down: started ? gate.failed - state.failedBefore : 0 },
-    note: event.for === undefined ? "does not come back in the run" : "",
-  };
+/** @internal Its row in the faults section: a replica crash's, as without ProxySQL. */
+export function proxyReplicaRow(run: ProxyReplicaRun, nowMs: number): FaultRow {
+  return replicaRow(run, nowMs);
 }
