@@ -94,6 +94,13 @@ export interface AvailabilityEvidence {
    * @remarks Since 0.2.0
    */
   readonly shard?: { readonly node: string; readonly shards: number };
+  /**
+   * A scenario's crash run: the primaries crashed at once, each its own
+   * cluster (every service's); the figures per seed are the worst one's.
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly crashed?: readonly string[];
 }
 
 /**
