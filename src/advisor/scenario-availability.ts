@@ -13,11 +13,7 @@
 // read_only poll (MySQL_Monitor::monitor_read_only, every
 // mysql-monitor_read_only_interval): the run lasts one interval longer.
 import type { ParsedScenario } from "../scenario/components/component.js";
-import {
-  type CrashNodes,
-  serviceCrashNodes,
-  shardCrashNodes,
-} from "../scenario/components/shard-failover.js";
+import { serviceCrashNodes, shardCrashNodes } from "../scenario/components/shard-failover.js";
 import { parseScenario, type Report, type RunLimits, runScenario } from "../scenario/index.js";
 import type { ScenarioInput } from "../scenario/schema.js";
 import type { AvailabilityEvidence, FailureModel } from "./availability.js";
@@ -27,18 +23,16 @@ const TAIL_MS = 2_000;
 /** ProxySQL's mysql-monitor_read_only_interval compiled in (lib/MySQL_Thread.cpp). */
 const READ_ONLY_INTERVAL_MS = 1_000;
 
-type Crashes = { readonly nodes: readonly string[]; readonly cluster: CrashNodes };
+/** The primaries to crash, and how many replicas each can fail over to. */
+type Crashes = {
+  readonly nodes: readonly string[];
+  readonly replicasBehind: (primary: string) => number;
+};
 
-function clusterNodes(p: ParsedScenario): CrashNodes {
+function replicaCount(p: ParsedScenario): number {
   const replicas = p.replication?.replicas;
-  const count =
-    replicas === undefined ? 0 : typeof replicas === "number" ? replicas : replicas.length;
-  return {
-    primaries: ["primary"],
-    replicas: [],
-    replicasBehind: () => count,
-    primaryExpected: "",
-  };
+  if (replicas === undefined) return 0;
+  return typeof replicas === "number" ? replicas : replicas.length;
 }
 
 /** The nodes to crash, or why the scenario's availability is not simulated. */
@@ -53,17 +47,17 @@ function crashTargets(p: ParsedScenario): Crashes | string {
   if (p.proxy !== undefined && p.regions !== undefined)
     return "a node crash behind ProxySQL in a multi-region plan is not modelled yet";
   if (p.sharding !== undefined) {
-    const cluster = shardCrashNodes(p);
-    return { nodes: cluster.primaries.slice(0, 1), cluster };
+    const shards = shardCrashNodes(p);
+    return { nodes: shards.primaries.slice(0, 1), replicasBehind: shards.replicasBehind };
   }
   if (p.services !== undefined && p.services.database !== "shared") {
-    const cluster = serviceCrashNodes(p);
-    return { nodes: cluster.primaries, cluster };
+    const services = serviceCrashNodes(p);
+    return { nodes: services.primaries, replicasBehind: services.replicasBehind };
   }
-  const cluster = clusterNodes(p);
-  if (p.proxy !== undefined && cluster.replicasBehind("primary") === 0)
+  const count = replicaCount(p);
+  if (p.proxy !== undefined && count === 0)
     return "a primary crash behind ProxySQL without a replica to promote is not modelled yet";
-  return { nodes: ["primary"], cluster };
+  return { nodes: ["primary"], replicasBehind: () => count };
 }
 
 /**
@@ -94,7 +88,7 @@ export function scenarioCrash(
   const failover = { detection: failures.detection, routingUpdate: failures.routingUpdate };
   let expected = 0;
   const crashes = targets.nodes.map((node) => {
-    const replicas = targets.cluster.replicasBehind(node) > 0;
+    const replicas = targets.replicasBehind(node) > 0;
     expected = Math.max(
       expected,
       replicas ? failures.detection + failures.routingUpdate : failures.replacement,

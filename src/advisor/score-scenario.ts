@@ -9,7 +9,11 @@ import type * as z from "zod";
 import { deriveSeed } from "../experiment/index.js";
 import { type Report, type RunLimits, runScenario } from "../scenario/index.js";
 import type { ScenarioInput } from "../scenario/schema.js";
-import { type AvailabilityEvidence, FailureModelSchema } from "./availability.js";
+import {
+  type AvailabilityEvidence,
+  type FailureModel,
+  FailureModelSchema,
+} from "./availability.js";
 import { reportCostPerHour } from "./cost.js";
 import { type Evidence, gatherEvidence } from "./evidence.js";
 import { SloSchema } from "./profile.js";
@@ -112,13 +116,14 @@ export function scoreScenario(
     );
   }
   const count = seedCount(options.seeds);
+  const model = failureModel(options);
   const seeds = Array.from({ length: count }, (_, r) => deriveSeed(options.seed ?? 1, 0, r));
   const reports = seeds.map((seed) =>
     runScenario(scenario, { seed, ...(options.limits ? { limits: options.limits } : {}) }),
   );
   const first = reports[0] as Report;
   const costPerHour = reportCostPerHour(first);
-  const faults = scenarioFaults(parsed.data, scenario, options, seeds);
+  const faults = scenarioFaults(parsed.data, scenario, model, seeds, options.limits);
   const slos = judgeSlos(
     parsed.data,
     options.budgetPerHour ?? null,
@@ -139,24 +144,31 @@ export function scoreScenario(
   };
 }
 
+/** The fault model of `options`, checked; null without one. */
+function failureModel(options: ScenarioScoreOptions): FailureModel | null {
+  if (options.failures === undefined) return null;
+  const model = FailureModelSchema.safeParse(options.failures);
+  if (model.success) return model.data;
+  const issue = model.error.issues[0];
+  const key = String(issue?.path[0] ?? "");
+  const value = (options.failures as Record<string, unknown>)[key];
+  throw new RangeError(
+    `scoreScenario: options.failures.${issue?.path.join(".") ?? ""} is ${JSON.stringify(value)}: ${issue?.message ?? "invalid"}`,
+  );
+}
+
 /** The fault SLOs of a scenario's crash runs; null without a fault model. */
 function scenarioFaults(
   slo: z.infer<typeof SloSchema>,
   scenario: ScenarioInput,
-  options: ScenarioScoreOptions,
+  model: FailureModel | null,
   seeds: readonly number[],
+  limits: RunLimits | undefined,
 ): { slos: FaultSlos; evidence: AvailabilityEvidence | null } | null {
-  if (options.failures === undefined) return null;
-  const model = FailureModelSchema.safeParse(options.failures);
-  if (!model.success) {
-    const issue = model.error.issues[0];
-    throw new RangeError(
-      `scoreScenario: options.failures.${issue?.path.join(".") ?? ""} is ${JSON.stringify((options.failures as Record<string, unknown>)[String(issue?.path[0])])}: ${issue?.message ?? "invalid"}`,
-    );
-  }
+  if (model === null) return null;
   if (slo.availability === undefined && slo.lostWrites === undefined)
     return { slos: unscoredFaults(slo, ""), evidence: null };
-  const evidence = simulateScenarioFailures(scenario, model.data, seeds, options.limits);
+  const evidence = simulateScenarioFailures(scenario, model, seeds, limits);
   if (typeof evidence === "string") return { slos: unscoredFaults(slo, evidence), evidence: null };
   return { slos: judgeFaults(slo, evidence), evidence };
 }

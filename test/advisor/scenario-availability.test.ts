@@ -98,4 +98,10 @@ describe("availability of a scenario as written, given a fault model", () => {
     expect(own.availability.status).toBe("not scored");
     expect(own.availability.note).toMatch(/crashes nodes itself/);
   });
+
+  it("names a fault model's invalid field, its value and what was expected", () => {
+    expect(() => scoreScenario(slo, proxied, { failures: { interval: 0 } })).toThrow(
+      /scoreScenario: options\.failures\.interval is 0: expected a duration > 0/,
+    );
+  });
 });
