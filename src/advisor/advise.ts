@@ -68,7 +68,7 @@ export interface AdviseOptions {
  * @remarks Since 0.2.0
  */
 export const NOT_SCORED: readonly string[] = Object.freeze([
-  "availability: scored for the writes only, from one primary crash per failures.interval (replica crashes, network partitions and sharded plans are not simulated by the advisor)",
+  "availability: scored for the writes only, from one primary crash per failures.interval (in a sharded plan one shard's primary, each shard failing once per interval; replica crashes, network partitions and plans with a CQRS read model are not simulated by the advisor)",
   "CQRS: the read model's own store is not simulated (a query takes cqrs.queryTime, with no queue), and the share of reads it serves is the plan's (default half), not derived from query shapes",
   "optimising queries and indexes: not simulated (the profile's statement costs are taken as given)",
 ]);

@@ -11,6 +11,19 @@
 // by availability SLAs). The recovery of a run is its RTO (crash to the first
 // write acknowledged after it), the acknowledged writes lost its evidence of
 // data loss (RPO).
+//
+// A sharded plan: every shard's primary fails once per interval (the interval
+// is per node, so n shards fail n times as often), and a failure takes the
+// writes of that shard's keys down for its recovery; the run crashes shard 0's
+// primary (`s0/primary`) and its figures stand for every shard's (the shards
+// are copies of one cluster). Availability is what a user of a key sees: the
+// share of writes, over the interval, whose shard is up. Shard i, holding the
+// share w_i of the writes, is down r_i per interval, so
+//   unavailability = Σ_i w_i · r_i / interval = r / interval   (Σ w_i = 1, r_i = r)
+// — the same formula as one cluster's: n times the failures, each 1/n of the
+// keys. (The share of time every key is up, 1 − n · r / interval, is the
+// figure of a transaction touching every shard; the advisor does not score it.)
+// Lost writes stay per failure: one shard's, of the writes it acknowledged.
 import * as z from "zod";
 import { DurationSchema } from "../scenario/fields.js";
 import { type Report, type RunLimits, runScenario } from "../scenario/index.js";
@@ -74,6 +87,20 @@ export interface AvailabilityEvidence {
   readonly promoted: readonly (string | null)[];
   /** The crash scenario: `dbsim run` on it with one of the seeds reproduces that run. */
   readonly scenario: ScenarioInput;
+  /**
+   * In a sharded plan, the node crashed (`s0/primary`) and the shards, each
+   * failing once per interval; absent: the plan's one primary.
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly shard?: { readonly node: string; readonly shards: number };
+  /**
+   * A scenario's crash run: the primaries crashed at once, each its own
+   * cluster (every service's); the figures per seed are the worst one's.
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly crashed?: readonly string[];
 }
 
 /**
@@ -82,17 +109,18 @@ export interface AvailabilityEvidence {
  * @remarks Since 0.2.0
  */
 export function availabilityUnsupported(plan: Plan): string | null {
-  if (plan.shards)
-    return "a primary crash in a sharded plan is not simulated yet (each shard fails over on its own)";
   if (plan.cqrs)
     return "a primary crash with a CQRS read model is not simulated yet (the read model follows the first primary's log)";
   return null;
 }
 
+/** The node a plan's crash run crashes: shard 0's primary in a sharded plan. */
+const SHARD_NODE = "s0/primary";
+
 /**
- * The plan's scenario with its primary crashing mid-window, run long enough
- * for the expected recovery (detection + routing update with replicas, the
- * replacement without) and a tail after it.
+ * The plan's scenario with its primary (shard 0's in a sharded plan) crashing
+ * mid-window, run long enough for the expected recovery (detection + routing
+ * update with replicas, the replacement without) and a tail after it.
  *
  * @remarks Since 0.2.0
  */
@@ -108,9 +136,10 @@ export function crashScenario(
   const expected = plan.replicas
     ? failures.detection + failures.routingUpdate
     : failures.replacement;
+  const node = plan.shards ? { node: SHARD_NODE } : {};
   const crash = plan.replicas
-    ? { at, kind: "primary-crash" as const, failover }
-    : { at, kind: "primary-crash" as const, failover, for: failures.replacement };
+    ? { at, kind: "primary-crash" as const, ...node, failover }
+    : { at, kind: "primary-crash" as const, ...node, failover, for: failures.replacement };
   return {
     ...scenario,
     name: `${scenario.name} (primary crash)`,
@@ -155,11 +184,14 @@ export function simulateFailures(
     rpoMs: figures.map((f) => f.rpoMs),
     promoted: figures.map((f) => f.promoted),
     scenario: crash,
+    ...(plan.shards ? { shard: { node: SHARD_NODE, shards: plan.shards.count } } : {}),
   };
 }
 
 /**
- * Availability of each seed's run: 1 − recovery / interval (at least 0).
+ * Availability of each seed's run: 1 − recovery / interval (at least 0). In a
+ * sharded plan the same formula is the share of writes whose shard is up: n
+ * shards fail n times per interval, each failure taking 1/n of the writes down.
  *
  * @remarks Since 0.2.0
  */

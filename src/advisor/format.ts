@@ -75,7 +75,7 @@ function availabilityLines(score: PlanScore): string[] {
   const promoted = a.promoted[0] ?? null;
   const how = promoted === null ? "no replica: down until replaced" : `${promoted} promoted`;
   return [
-    `  primary crash at ${fig(a.crashAtMs)} ms (one per ${fig(a.intervalMs / 3_600_000)} h): ${how}; recovery ${fig(mean(a.recoveryMs))} ms, acknowledged writes lost ${fig(mean(a.lostWrites))} (RPO ${fig(mean(a.rpoMs))} ms)`,
+    `  ${a.shard?.node ?? "primary"} crash at ${fig(a.crashAtMs)} ms (one per ${fig(a.intervalMs / 3_600_000)} h${a.shard ? ` per shard, ${a.shard.shards} shards` : ""}): ${how}; recovery ${fig(mean(a.recoveryMs))} ms, acknowledged writes lost ${fig(mean(a.lostWrites))} (RPO ${fig(mean(a.rpoMs))} ms)`,
   ];
 }
 

@@ -196,12 +196,18 @@ const NOT_WITH: Partial<Record<ScenarioStep, readonly (keyof ScenarioInput)[]>> 
   "read-primary-after-write": ["regions"],
 };
 
-/** Node crashes are not modelled in a sharded plan (the timeline refuses them there). */
+/**
+ * Node crashes of an unsharded scenario name its one cluster's nodes (`primary`,
+ * `replica-1`), which a sharded plan does not have: its crashes name a shard's
+ * (`s0/primary`), and which shard the crash should hit is the user's choice.
+ * Doubling the shards of a sharded plan keeps every node a crash names.
+ */
 const CRASHES: readonly string[] = ["primary-crash", "replica-crash"];
 
 function refused(step: ScenarioStep, scenario: ScenarioInput): boolean {
   if ((NOT_WITH[step] ?? []).some((key) => scenario[key] !== undefined)) return true;
-  return step === "shard" && (scenario.timeline ?? []).some((e) => CRASHES.includes(e.kind));
+  if (step !== "shard" || scenario.sharding !== undefined) return false;
+  return (scenario.timeline ?? []).some((e) => CRASHES.includes(e.kind));
 }
 
 /**

@@ -1,16 +1,24 @@
 // Scoring a scenario as written against SLOs: the same judgement as a plan's
 // score (score.ts), for a scenario that no advisor plan makes (a page's own
 // scenario, nodes sized by cores). The scenario runs once per seed, each SLO is
-// judged on the mean over the seeds with a Student-t 95 % interval.
+// judged on the mean over the seeds with a Student-t 95 % interval. Given a
+// fault model, availability and lost writes are judged on crash runs of the
+// scenario (scenario-availability.ts), as a plan's are.
 
 import type * as z from "zod";
 import { deriveSeed } from "../experiment/index.js";
 import { type Report, type RunLimits, runScenario } from "../scenario/index.js";
 import type { ScenarioInput } from "../scenario/schema.js";
+import {
+  type AvailabilityEvidence,
+  type FailureModel,
+  FailureModelSchema,
+} from "./availability.js";
 import { reportCostPerHour } from "./cost.js";
 import { type Evidence, gatherEvidence } from "./evidence.js";
 import { SloSchema } from "./profile.js";
-import { judgeSlos, type SloResult } from "./score.js";
+import { simulateScenarioFailures } from "./scenario-availability.js";
+import { type FaultSlos, judgeFaults, judgeSlos, type SloResult, unscoredFaults } from "./score.js";
 
 /**
  * SLOs as written (defaults optional), as in a profile's `slo`.
@@ -33,6 +41,15 @@ export interface ScenarioScoreOptions {
   readonly budgetPerHour?: number;
   /** Limits each run's estimate is checked against (see `RunLimits`). */
   readonly limits?: RunLimits;
+  /**
+   * The fault model, as a profile's `failures`: with it, availability and lost
+   * writes are judged on a crash run per seed (the primary; shard 0's in a
+   * sharded plan; every service's with a database per service). Without it
+   * they are not scored.
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly failures?: z.input<typeof FailureModelSchema>;
 }
 
 /**
@@ -57,6 +74,12 @@ export interface ScenarioScore {
   readonly vcpus: number;
   /** What the runs showed. */
   readonly evidence: Evidence;
+  /**
+   * What the crash runs showed, when `failures` was given and they ran.
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly availability?: AvailabilityEvidence;
 }
 
 function seedCount(n: number | undefined): number {
@@ -93,13 +116,21 @@ export function scoreScenario(
     );
   }
   const count = seedCount(options.seeds);
+  const model = failureModel(options);
   const seeds = Array.from({ length: count }, (_, r) => deriveSeed(options.seed ?? 1, 0, r));
   const reports = seeds.map((seed) =>
     runScenario(scenario, { seed, ...(options.limits ? { limits: options.limits } : {}) }),
   );
   const first = reports[0] as Report;
   const costPerHour = reportCostPerHour(first);
-  const slos = judgeSlos(parsed.data, options.budgetPerHour ?? null, reports, costPerHour);
+  const faults = scenarioFaults(parsed.data, scenario, model, seeds, options.limits);
+  const slos = judgeSlos(
+    parsed.data,
+    options.budgetPerHour ?? null,
+    reports,
+    costPerHour,
+    faults?.slos ?? null,
+  );
   return {
     scenario,
     seeds,
@@ -109,5 +140,35 @@ export function scoreScenario(
     costPerHour,
     vcpus: first.nodes.reduce((sum, n) => sum + n.cores, 0),
     evidence: gatherEvidence(reports),
+    ...(faults?.evidence ? { availability: faults.evidence } : {}),
   };
+}
+
+/** The fault model of `options`, checked; null without one. */
+function failureModel(options: ScenarioScoreOptions): FailureModel | null {
+  if (options.failures === undefined) return null;
+  const model = FailureModelSchema.safeParse(options.failures);
+  if (model.success) return model.data;
+  const issue = model.error.issues[0];
+  const key = String(issue?.path[0] ?? "");
+  const value = (options.failures as Record<string, unknown>)[key];
+  throw new RangeError(
+    `scoreScenario: options.failures.${issue?.path.join(".") ?? ""} is ${JSON.stringify(value)}: ${issue?.message ?? "invalid"}`,
+  );
+}
+
+/** The fault SLOs of a scenario's crash runs; null without a fault model. */
+function scenarioFaults(
+  slo: z.infer<typeof SloSchema>,
+  scenario: ScenarioInput,
+  model: FailureModel | null,
+  seeds: readonly number[],
+  limits: RunLimits | undefined,
+): { slos: FaultSlos; evidence: AvailabilityEvidence | null } | null {
+  if (model === null) return null;
+  if (slo.availability === undefined && slo.lostWrites === undefined)
+    return { slos: unscoredFaults(slo, ""), evidence: null };
+  const evidence = simulateScenarioFailures(scenario, model, seeds, limits);
+  if (typeof evidence === "string") return { slos: unscoredFaults(slo, evidence), evidence: null };
+  return { slos: judgeFaults(slo, evidence), evidence };
 }

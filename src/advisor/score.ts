@@ -168,8 +168,8 @@ export interface FaultSlos {
   readonly lostWrites: SloResult;
 }
 
-/** Both unscored, for `reason` (or for want of a target). */
-function unscoredFaults(slo: Profile["slo"], reason: string): FaultSlos {
+/** @internal Both unscored, for `reason` (or for want of a target). */
+export function unscoredFaults(slo: Profile["slo"], reason: string): FaultSlos {
   const one = (name: "availability" | "lostWrites") => {
     const target = slo[name] ?? null;
     return notScored(name, target, target === null ? "no target in the profile" : reason);
@@ -195,7 +195,7 @@ export function judgeSlos(
     faults ??
     unscoredFaults(
       slo,
-      "no primary crash simulated: faults are scored for a profile's plan (advise)",
+      "no primary crash simulated: faults are scored for a profile's plan (advise), or a scenario given a fault model (scoreScenario's failures)",
     );
   const slos = [
     judge(
@@ -296,7 +296,12 @@ function scoreAvailability(
     seeds,
     limits,
   );
-  const slos = {
+  return { slos: judgeFaults(slo, evidence), evidence };
+}
+
+/** @internal Availability and lost writes judged on crash runs' evidence. */
+export function judgeFaults(slo: Profile["slo"], evidence: AvailabilityEvidence): FaultSlos {
+  return {
     availability: judge(
       "availability",
       slo.availability ?? null,
@@ -305,5 +310,4 @@ function scoreAvailability(
     ),
     lostWrites: judge("lostWrites", slo.lostWrites ?? null, evidence.lostWrites),
   };
-  return { slos, evidence };
 }

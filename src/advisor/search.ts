@@ -119,8 +119,10 @@ function estimateOf(
 
 /**
  * The events of the longest crash run the walk makes, or null when it makes
- * none: the heaviest plan unsharded (sharded plans are not crashed) with the
- * starting plan's replicas (none: the crash run lasts the replacement).
+ * none: the heaviest plan unsharded with the starting plan's replicas (none:
+ * the crash run lasts the replacement). Its shards are left out: a sharded
+ * crash run serves the same operations over the same time, so its events are
+ * those of one cluster's, give or take the shards' own nodes.
  */
 function crashEvents(profile: ReturnType<typeof profileOf>, top: Plan): number | null {
   const { availability, lostWrites } = profile.slo;

@@ -110,6 +110,16 @@ describe("applyScenarioStep", () => {
     );
   });
 
+  it("doubles the shards of a sharded plan with node crashes, not an unsharded plan's", () => {
+    const sharded = applyScenarioStep(base("read-heavy"), "shard") as ScenarioInput;
+    const crash = { at: 1_000, kind: "primary-crash" as const, failover: { detection: 100 } };
+    // A shard's node is named by its shard (docs/faults.md, "In a sharded plan"):
+    // s0/primary is there after doubling, an unsharded plan's `primary` is not.
+    const withCrash = { ...sharded, timeline: [{ ...crash, node: "s0/primary" }] };
+    expect(applyScenarioStep(withCrash, "shard")?.sharding?.shards).toBe(4);
+    expect(applyScenarioStep({ ...base("read-heavy"), timeline: [crash] }, "shard")).toBeNull();
+  });
+
   it("names the problems of an invalid scenario", () => {
     const bad = { ...base("read-heavy"), workload: { rate: -1 } } as ScenarioInput;
     expect(() => applyScenarioStep(bad, "pool")).toThrow(/applyScenarioStep: .*workload\.rate/);
