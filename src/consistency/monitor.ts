@@ -32,7 +32,9 @@
 // `compact(m, cluster)` drops those entries. What remains is what has not yet reached every
 // node, so memory is bounded by the writes and reads of the replication window (the
 // most it has held at once: the tables keep their size), not by the length of the
-// run. Entries without an LSN (NaN) are never dropped.
+// run. Entries without an LSN (NaN) are never dropped. For the same reason a session's
+// LSN bound at or below the last compaction's point is not stored at all
+// (session-states.ts), so it never holds a later compaction to a walk.
 //
 // Allocation-free once warm: the in-flight bounds and every cluster's session states
 // (session-states.ts) live in typed-array hash tables (num-table.ts), entries removed

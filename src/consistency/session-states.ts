@@ -41,6 +41,15 @@ export class SessionStates {
   private readonly writeSpan = new Span();
   private readonly readSpan = new Span();
   private readonly boundSpan = new Span();
+  /**
+   * The last compaction's LSN (-Infinity before any, and after a fork). A session's LSN
+   * bound at or below it can never be violated (monitor.ts's header: every read issued
+   * since has a snapshot at least that, every write commits above it), so it is not
+   * stored: a read that returns a version written long ago (a cache's cold key) would
+   * otherwise hold the bounds table's least LSN below every later compaction's and
+   * make each of them walk the table only to lower it again.
+   */
+  private floor = NONE;
 
   /** The newest version the session wrote of the key, or 0. */
   writtenVersion(session: number, key: number): number {
@@ -70,10 +79,10 @@ export class SessionStates {
 
   /** Raises one of the session's LSN bounds to `lsn` (a NaN or smaller `lsn` changes nothing). */
   raise(session: number, field: number, lsn: number): void {
+    if (!(lsn > this.floor)) return;
     let at = this.bounds.find(session);
     if (at >= 0 && !(lsn > (this.bounds.data[at + field] as number))) return;
     if (at < 0) {
-      if (!(lsn > NONE)) return;
       at = this.bounds.add(session);
       noBounds(this.bounds.data, at);
     }
@@ -86,18 +95,19 @@ export class SessionStates {
    * `raise(READ_LSN, snapshotLsn)` then `raise(READ_VERSION_LSN, versionLsn)`.
    */
   raiseRead(session: number, snapshotLsn: number, versionLsn: number): void {
-    if (!(snapshotLsn > NONE || versionLsn > NONE)) return;
+    const floor = this.floor;
+    if (!(snapshotLsn > floor || versionLsn > floor)) return;
     let at = this.bounds.find(session);
     if (at < 0) {
       at = this.bounds.add(session);
       noBounds(this.bounds.data, at);
     }
     const data = this.bounds.data;
-    if (snapshotLsn > (data[at + READ_LSN] as number)) {
+    if (snapshotLsn > floor && snapshotLsn > (data[at + READ_LSN] as number)) {
       data[at + READ_LSN] = snapshotLsn;
       this.boundSpan.note(snapshotLsn);
     }
-    if (versionLsn > (data[at + READ_VERSION_LSN] as number)) {
+    if (versionLsn > floor && versionLsn > (data[at + READ_VERSION_LSN] as number)) {
       data[at + READ_VERSION_LSN] = versionLsn;
       this.boundSpan.note(versionLsn);
     }
@@ -117,6 +127,7 @@ export class SessionStates {
       this.bounds.lowerAtMost(lsn, NONE);
       this.boundSpan.walked(this.bounds);
     }
+    this.floor = lsn;
   }
 
   /**
@@ -129,6 +140,8 @@ export class SessionStates {
    * can fall at or below them.
    */
   fork(lsn: number): void {
+    // The new timeline's LSNs are not ordered with the old one's compaction point.
+    this.floor = NONE;
     if (this.writes.setWhereAbove(LSN, lsn, Number.NaN) > 0) this.writeSpan.note(Number.NaN);
     if (this.reads.setWhereAbove(LSN, lsn, Number.NaN) > 0) this.readSpan.note(Number.NaN);
   }

@@ -12,7 +12,10 @@ import {
 // the walk leaves: an entry goes when its LSN is ≤ the bound and never when it is NaN; a
 // session's LSN bound falls to "none" when ≤ the bound (monitor.ts's header). The model
 // below is that rule on Maps, with no shortcut. `raiseRead` must do what its two
-// `raise` calls do.
+// `raise` calls do. A session's LSN bound at or below the last compaction's is not
+// stored at all (reads issued since have a snapshot at least that, writes commit above
+// it: it can never be violated), so the bounds walk is not made to lower it again; a
+// fork forgets that floor.
 const lsn = fc.oneof(
   { weight: 8, arbitrary: fc.integer({ min: 0, max: 30 }) },
   { weight: 1, arbitrary: fc.constant(Number.NaN) },
@@ -49,6 +52,7 @@ class Model {
   readonly writes = new Map<string, Entry>();
   readonly reads = new Map<string, Entry>();
   readonly bounds = new Map<number, number[]>();
+  floor = -Infinity;
 
   improve(table: Map<string, Entry>, session: number, key: number, version: number, l: number) {
     const old = table.get(`${session}/${key}`);
@@ -61,12 +65,14 @@ class Model {
   }
 
   raise(session: number, field: number, l: number): void {
+    if (!(l > this.floor)) return;
     const held = this.bounds.get(session) ?? [-Infinity, -Infinity, -Infinity];
     if (l > (held[field] as number)) held[field] = l;
     if (held.some((b) => b > -Infinity)) this.bounds.set(session, held);
   }
 
   compact(bound: number): void {
+    this.floor = bound;
     for (const table of [this.writes, this.reads])
       for (const [k, e] of table) if (e.lsn <= bound) table.delete(k);
     for (const [s, held] of this.bounds) {
