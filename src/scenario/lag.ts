@@ -12,6 +12,7 @@ import { Histogram } from "../metrics/index.js";
 import type { Replication } from "../models/replication/replication.js";
 import type { ReplicationReportSchema } from "./components/replication.js";
 import { roundFigure } from "./fields.js";
+import { LagColumns } from "./lag-points.js";
 
 /**
  * One replica's lag at an instant, in the time series.
@@ -69,10 +70,12 @@ class ReplicaSamples {
   readonly sbs = new Histogram();
   samples = 0;
   nullSamples = 0;
-  points: LagPoint[] = [];
+  readonly points = new LagColumns();
 
   reset(): void {
-    for (const h of [this.age, this.bytes, this.sbs]) h.reset();
+    this.age.reset();
+    this.bytes.reset();
+    this.sbs.reset();
     this.samples = 0;
     this.nullSamples = 0;
   }
@@ -138,19 +141,25 @@ export class LagRecorder {
   private sample(): void {
     const keep = this.tick % this.stride === 0;
     this.tick++;
-    this.replicas.forEach((r, i) => {
-      const s = this.replication.lag(i);
+    const rep = this.replication;
+    const now = this.sim.now;
+    // By replica, without a sample object: this runs for every replica of every shard.
+    for (let i = 0; i < this.replicas.length; i++) {
+      const r = this.replicas[i] as ReplicaSamples;
+      const age = rep.lagMs(i);
+      const bytes = rep.lagBytesNow(i);
+      const sbs = rep.secondsBehindSourceNow(i);
       if (this.measuring) {
-        r.age.record(s.oldestUnappliedAgeMs);
-        r.bytes.record(s.lagBytes);
+        r.age.record(age);
+        r.bytes.record(bytes);
         r.samples++;
-        if (s.secondsBehindSource === null) r.nullSamples++;
-        else r.sbs.record(s.secondsBehindSource);
+        if (sbs === null) r.nullSamples++;
+        else r.sbs.record(sbs);
       }
-      if (keep) r.points.push({ tMs: this.sim.now, ...s });
-    });
+      if (keep) r.points.push(now, age, bytes, sbs);
+    }
     if ((this.replicas[0]?.points.length ?? 0) >= MAX_SERIES_POINTS) {
-      for (const r of this.replicas) r.points = r.points.filter((_, k) => k % 2 === 0);
+      for (const r of this.replicas) r.points.keepEven();
       this.stride *= 2;
     }
   }
@@ -188,7 +197,7 @@ export class LagRecorder {
   series(): LagSeries[] {
     return this.names.map((replica, i) => ({
       replica,
-      points: (this.replicas[i] as ReplicaSamples).points,
+      points: (this.replicas[i] as ReplicaSamples).points.points(),
     }));
   }
 }

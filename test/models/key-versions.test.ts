@@ -49,6 +49,24 @@ describe("KeyVersions over a shard's slots", () => {
     );
   });
 
+  it("ranks keys in 2 bytes while every shard holds at most 65,536 keys, in 4 past that, and still counts past 65,535", () => {
+    // A Uint16Array holds 0 … 65,535: ranks of a shard of 65,536 keys fit, of 65,537 they do not.
+    for (const [held, width] of [
+      [65_536, 2],
+      [65_537, 4],
+    ] as const) {
+      const home = new Uint16Array(held + 3).fill(0);
+      home.fill(1, held); // the last 3 keys are shard 1's
+      const [s0, s1] = ShardKeySlots.ofLayout(home, 2) as [ShardKeySlots, ShardKeySlots];
+      expect([s0.rankBytes, s1.rankBytes]).toEqual([width, width]);
+      expect([s0.slotOf(held - 1), s0.slotOf(held), s1.slotOf(held + 2)]).toEqual([
+        held - 1,
+        -1,
+        2,
+      ]);
+    }
+  });
+
   it("keeps a value past 2^32 − 1 aside as a Uint32Array slot would (modulo 2^32)", () => {
     const held = new KeyVersions(4, ShardKeySlots.ofLayout(Uint16Array.from([0, 1, 0, 1]), 2)[0]!);
     held.set(1, 2 ** 32 + 5, 2 ** 32 + 7);

@@ -635,6 +635,25 @@ export class Replication implements VersionHolder {
   }
 
   /**
+   * Replica `i`'s byte lag now: {@link LagSample.lagBytes} without the sample
+   * object (a periodic sampler reads it for every replica at every tick).
+   *
+   * @remarks Since 0.2.0
+   */
+  lagBytesNow(i: number): number {
+    return this.primaryBytes - (this.states[i] as ReplicaState).appliedBytes;
+  }
+
+  /**
+   * Replica `i`'s {@link LagSample.secondsBehindSource} now, without the sample object.
+   *
+   * @remarks Since 0.2.0
+   */
+  secondsBehindSourceNow(i: number): number | null {
+    return this.secondsBehindSource(this.states[i] as ReplicaState);
+  }
+
+  /**
    * MySQL's rule (sql/rpl_replica.cc, show_slave_status_send_data): with the
    * applier at the receiver's position, 0 if the receiver is connected, else
    * NULL; otherwise now minus the source timestamp of the event being applied.
