@@ -86,6 +86,8 @@ function buildFaults(context: BuildContext, downstream: Downstream) {
   const gates = downstream.ways.map((w) => new NodeGate(w.service as Service));
   const ways: Way[] = downstream.ways.map((w, i) => ({ ...w, service: gates[i] as NodeGate }));
   const primaryGate = gates[0] as NodeGate;
+  // The old primary's own driver: the primary's way leads to the promoted node after a failover.
+  const oldPrimaryService = downstream.ways[0]?.service as Service;
   const replicaWays = downstream.ways.filter((w) => w.role === "replica");
   const replicaGates = gates.filter((_, i) => downstream.ways[i]?.role === "replica");
   const log = context.shared.replication;
@@ -137,7 +139,20 @@ function buildFaults(context: BuildContext, downstream: Downstream) {
     run.onPromoted = (best) => {
       rotation.primaryMoved();
       if (event.for !== undefined && log !== null && oldPrimary !== undefined) {
-        scheduleOldPrimary(sim, log, oldPrimary, best, event.at + event.for, rewindMs, rejoin);
+        const index = scheduleOldPrimary(
+          sim,
+          log,
+          oldPrimary,
+          best,
+          event.at + event.for,
+          rewindMs,
+          {
+            rejoin,
+            // Its lag among the replication rows, from its rewind on.
+            rewound: () => context.shared.lagOfAddedReplica?.(`${oldPrimary.name} (rejoined)`),
+            caughtUp: () => joinReads(router, index, oldPrimaryService),
+          },
+        );
       }
       // One that came back while the promotion was under way: rewound now.
       replicaGates.forEach((gate, i) => {
@@ -187,10 +202,19 @@ interface OldPrimaryRejoin {
   caughtUpMs: number | null;
 }
 
+/** What the failover does as the old primary rejoins: the report's note, and its lag's row. */
+interface OldPrimaryHooks {
+  readonly rejoin: OldPrimaryRejoin;
+  /** It was rewound and streams from the new primary. */
+  rewound(): void;
+  /** It has replayed to the new primary's position at its rewind: a consistent point. */
+  caughtUp(): void;
+}
+
 /**
  * The old primary back at `backMs` (or at the promotion, if later) joins as a
  * replica of the promoted one: rewound for `rewindMs`, then streaming until it
- * has caught up. It serves no reads: the router's replicas are the configured ones.
+ * has caught up. Returns its index in the log.
  */
 function scheduleOldPrimary(
   sim: BuildContext["sim"],
@@ -199,15 +223,33 @@ function scheduleOldPrimary(
   promoted: number,
   backMs: number,
   rewindMs: number,
-  rejoin: OldPrimaryRejoin,
-): void {
+  hooks: OldPrimaryHooks,
+): number {
   const index = log.addOldPrimary(node, promoted);
   sim.at(Math.max(sim.now, backMs) + rewindMs, () => {
-    rejoin.rewoundMs = sim.now;
+    hooks.rejoin.rewoundMs = sim.now;
+    hooks.rewound();
     log.rejoin(index, () => {
-      rejoin.caughtUpMs = sim.now;
+      hooks.rejoin.caughtUpMs = sim.now;
+      hooks.caughtUp();
     });
   });
+  return index;
+}
+
+/**
+ * The caught-up old primary enters the router's read rotation as one more
+ * replica (a hot standby serves reads from a consistent point on: PostgreSQL
+ * docs, "Hot Standby"), at the index its replication status answers for.
+ */
+function joinReads(router: Router | null, logIndex: number, service: Service): void {
+  if (router === null) return;
+  const index = router.addReplica(service);
+  if (index !== logIndex) {
+    throw new Error(
+      `faults: the rejoined old primary is replica ${index} of the router but ${logIndex} of the log (expected the same index)`,
+    );
+  }
 }
 
 /** A time of the report, rounded as every figure is, or null. */
