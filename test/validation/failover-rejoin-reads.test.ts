@@ -16,7 +16,10 @@ const FOR_MS = 1_500;
 const REWIND_MS = 200;
 const REJOINED = "primary (rejoined)";
 
-function plan(routing: Record<string, unknown>): ScenarioInput {
+function plan(
+  routing: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+): ScenarioInput {
   return {
     seed: 3,
     duration: 4_000,
@@ -35,10 +38,12 @@ function plan(routing: Record<string, unknown>): ScenarioInput {
       {
         at: CRASH_MS,
         kind: "primary-crash",
+        node: extra.node ?? "primary",
         for: FOR_MS,
         failover: { detection: DETECTION_MS, rewind: REWIND_MS },
       },
     ],
+    ...(extra.sharding === undefined ? {} : { sharding: extra.sharding }),
   } as ScenarioInput;
 }
 
@@ -84,7 +89,9 @@ describe("failover: the rejoined old primary serves reads", () => {
     expect(lost.length).toBe(fault?.lostWrites ?? -1);
     expect(lost.length).toBeGreaterThan(0);
     const lostSet = new Set(lost);
-    expect(served.filter((r) => lostSet.has(identity(r.key, r.version, r.versionLsn ?? -1)))).toEqual([]);
+    expect(
+      served.filter((r) => lostSet.has(identity(r.key, r.version, r.versionLsn ?? -1))),
+    ).toEqual([]);
     // Its row among the replicas: caught up with the new primary's log by the end.
     const row = report.replication?.replicas.find((x) => x.name === REJOINED);
     expect(row).toBeDefined();
@@ -104,5 +111,32 @@ describe("failover: the rejoined old primary serves reads", () => {
     expect(follower).toBeGreaterThan(10);
     expect(old).toBeGreaterThanOrEqual(follower / 2);
     expect(old).toBeLessThanOrEqual(follower * 2);
+  });
+
+  it("sharded: the old primary of the crashed shard rejoins that shard and serves a third of its reads", () => {
+    const { report, history } = runScenarioDetailed(
+      plan(
+        { readBalancing: "round-robin" },
+        { node: "s1/primary", sharding: { shards: 2, strategy: "hash-mod" } },
+      ),
+      { history: true },
+    );
+    const ops = history?.toArray() ?? [];
+    const fault = report.faults?.events[0];
+    expect(fault?.promoted).toMatch(/^s1\/replica-[12]$/);
+    const caughtUpMs = Number(/caught up at ([0-9.]+) ms/.exec(fault?.note ?? "")?.[1]);
+    expect(caughtUpMs).toBeGreaterThanOrEqual(CRASH_MS + FOR_MS + REWIND_MS);
+    const reads = ops.filter((o) => o.ok && o.kind === "read" && o.invokeMs > CRASH_MS);
+    const fromOld = reads.filter((r) => r.node === "s1/primary");
+    expect(fromOld.filter((r) => r.invokeMs < caughtUpMs)).toEqual([]);
+    // Only shard 1's reads reach it; the other shard's primary serves none.
+    expect(fromOld.every((r) => r.cluster === 1)).toBe(true);
+    expect(reads.filter((r) => r.node === "s0/primary")).toEqual([]);
+    const shardAfter = reads.filter((r) => r.cluster === 1 && r.invokeMs >= caughtUpMs);
+    expect(shardAfter.length).toBeGreaterThan(100);
+    expect(fromOld.length / shardAfter.length).toBeGreaterThan(0.3);
+    expect(fromOld.length / shardAfter.length).toBeLessThan(0.37);
+    const names = report.sharding?.shards[1]?.replication?.replicas.map((x) => x.name);
+    expect(names).toContain("s1/primary (rejoined)");
   });
 });
