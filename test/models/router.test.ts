@@ -241,6 +241,35 @@ describe("Router", () => {
     expect(t.served).toEqual(["r0", "r1", "r0", "r1"]);
   });
 
+  it("a replica added during the run (the rejoined old primary) takes its round-robin turn", () => {
+    const t = setup({});
+    t.op("read");
+    t.op("read");
+    t.sim.run();
+    expect(t.router.addReplica(node(t.sim, "r2", () => 0))).toBe(2);
+    for (let k = 0; k < 3; k++) t.op("read");
+    t.sim.run();
+    // The rotation continues where it was, now over three.
+    expect(t.served).toEqual(["r0", "r1", "r2", "r0", "r1"]);
+    expect(t.router.stats.readsPerReplica).toEqual([2, 2, 1]);
+  });
+
+  it("least-lag reads an added replica's lag from its status index, next to a down one", () => {
+    const t = setup({ readBalancing: "least-lag" });
+    t.router.setReplicaDown(0, true);
+    t.lag[1] = 3;
+    t.lag[2] = 1;
+    t.router.addReplica(node(t.sim, "r2", () => 0));
+    t.op("read");
+    t.op("read");
+    t.sim.run();
+    expect(t.served).toEqual(["r2", "r2"]);
+    t.lag[2] = 5;
+    t.op("read");
+    t.sim.run();
+    expect(t.served).toEqual(["r2", "r2", "r1"]);
+  });
+
   it("via dns: an instance keeps its resolved replica for the TTL", () => {
     const t = setup({ via: "dns", dnsTtlMs: 100 });
     t.op("read", 0, 0);
