@@ -17,6 +17,7 @@
 // in three.
 import { describe, expect, it } from "vitest";
 import { type HistoryOp, runScenarioDetailed, type ScenarioInput } from "../../src/index.js";
+import { shardReplicaNames } from "../../src/scenario/components/shard-sections.js";
 
 const CRASH_MS = 1_000;
 const DETECTION_MS = 300;
@@ -210,5 +211,12 @@ describe("failover: the rejoined old primary serves reads", () => {
     expect(fromOld.length / shardAfter.length).toBeLessThan(0.37);
     const names = report.sharding?.shards[1]?.replication?.replicas.map((x) => x.name);
     expect(names).toContain("s1/primary (rejoined)");
+    // The verdict names each shard's configured replicas in order: the rejoined row is not one.
+    expect(shardReplicaNames(report)).toEqual([
+      "s0/replica-1",
+      "s0/replica-2",
+      "s1/replica-1",
+      "s1/replica-2",
+    ]);
   });
 });

@@ -27,6 +27,7 @@ import {
   ReplicaCrashEvent,
 } from "./node-crash.js";
 import { buildProxyFaults } from "./proxy-failover.js";
+import { rejoinedName } from "./rejoined-name.js";
 
 const FaultsSection = z.undefined().optional();
 const FaultsReportSection = FaultsReportSchema.optional();
@@ -149,7 +150,7 @@ function buildFaults(context: BuildContext, downstream: Downstream) {
           {
             rejoin,
             // Its lag among the replication rows, from its rewind on.
-            rewound: () => context.shared.lagOfAddedReplica?.(`${oldPrimary.name} (rejoined)`),
+            rewound: () => context.shared.lagOfAddedReplica?.(rejoinedName(oldPrimary.name)),
             caughtUp: () => joinReads(router, index, oldPrimaryService),
           },
         );
