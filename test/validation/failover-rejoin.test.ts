@@ -16,7 +16,13 @@
 // version of the lost branch. Round-robin over three replicas gives it one read
 // in three.
 import { describe, expect, it } from "vitest";
-import { type HistoryOp, runScenarioDetailed, type ScenarioInput } from "../../src/index.js";
+import {
+  checkMonotonicReads,
+  checkReadYourWrites,
+  type HistoryOp,
+  runScenarioDetailed,
+  type ScenarioInput,
+} from "../../src/index.js";
 import { shardReplicaNames } from "../../src/scenario/components/shard-sections.js";
 
 const CRASH_MS = 1_000;
@@ -170,6 +176,9 @@ describe("failover: the rejoined old primary serves reads", () => {
     expect(row).toBeDefined();
     expect(report.replication?.primaryLsn).toBeGreaterThanOrEqual(row?.appliedLsn ?? 0);
     expect(row?.appliedLsn).toBeGreaterThan(forkLsn);
+    // The monitor counts what the checker finds in the history, its reads included.
+    expect(report.consistency?.violations.readYourWrites).toBe(checkReadYourWrites(ops).count);
+    expect(report.consistency?.violations.monotonicReads).toBe(checkMonotonicReads(ops).count);
   });
 
   it("least-lag: its lag counts like any replica's, so it takes as many reads as the other follower", () => {
