@@ -270,6 +270,20 @@ describe("Router", () => {
     expect(t.served).toEqual(["r2", "r2", "r1"]);
   });
 
+  it("lag shunning checks an added replica from the next check on", () => {
+    const t = setup({ maxReplicationLagMs: 100, lagCheckIntervalMs: 1000 });
+    t.sim.run({ until: 500 });
+    t.router.addReplica(node(t.sim, "r2", () => 0));
+    t.lag[2] = 101;
+    expect(t.router.isShunned(2)).toBe(false);
+    t.sim.run({ until: 1001 });
+    expect(t.router.isShunned(2)).toBe(true);
+    t.lag[2] = 0;
+    t.sim.run({ until: 2001 });
+    expect(t.router.isShunned(2)).toBe(false);
+    t.router.stop();
+  });
+
   it("via dns: an instance keeps its resolved replica for the TTL", () => {
     const t = setup({ via: "dns", dnsTtlMs: 100 });
     t.op("read", 0, 0);
