@@ -1,5 +1,6 @@
 // The router on its own: stub services that answer after a fixed delay and say
 // which node they are, and a replica status whose lag and applied LSN the test sets.
+import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import {
   BUILTIN_SCENARIOS,
@@ -269,6 +270,20 @@ describe("Router", () => {
     t.sim.run();
     expect(t.served).toEqual(["r2", "r2", "r1"]);
   });
+
+  test.prop([fc.integer({ min: 1, max: 4 }), fc.nat(7), fc.integer({ min: 1, max: 5 })])(
+    "round-robin after a replica joins: every k rounds over the n + 1 replicas give each exactly k reads",
+    (n, before, k) => {
+      const t = setup({}, n);
+      for (let r = 0; r < before; r++) t.op("read");
+      t.sim.run();
+      t.router.addReplica(node(t.sim, "added", () => 0));
+      t.router.resetStats();
+      for (let r = 0; r < k * (n + 1); r++) t.op("read");
+      t.sim.run();
+      expect(t.router.stats.readsPerReplica).toEqual(new Array<number>(n + 1).fill(k));
+    },
+  );
 
   it("lag shunning checks an added replica from the next check on", () => {
     const t = setup({ maxReplicationLagMs: 100, lagCheckIntervalMs: 1000 });
