@@ -90,7 +90,7 @@ export class LagRecorder {
   private readonly sim: Simulation;
   private readonly replication: Replication;
   private readonly intervalMs: number;
-  private readonly names: readonly string[];
+  private readonly names: string[];
   private readonly replicas: ReplicaSamples[];
   private stride = 1;
   private tick = 0;
@@ -111,9 +111,20 @@ export class LagRecorder {
   ) {
     this.sim = sim;
     this.replication = replication;
-    this.names = names;
+    this.names = [...names];
     this.intervalMs = intervalMs;
     this.replicas = names.map(() => new ReplicaSamples());
+  }
+
+  /**
+   * A replica the log added during the run (the old primary rejoined as a
+   * replica), at the log's next index: sampled from now on.
+   *
+   * @remarks Since 0.2.0
+   */
+  addReplica(name: string): void {
+    this.names.push(name);
+    this.replicas.push(new ReplicaSamples());
   }
 
   /** Starts sampling now; `onSample` runs after each sample. */

@@ -1,5 +1,6 @@
 // The router on its own: stub services that answer after a fixed delay and say
 // which node they are, and a replica status whose lag and applied LSN the test sets.
+import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import {
   BUILTIN_SCENARIOS,
@@ -239,6 +240,63 @@ describe("Router", () => {
     for (let k = 0; k < 4; k++) t.op("read", 0, 10 * k);
     t.sim.run();
     expect(t.served).toEqual(["r0", "r1", "r0", "r1"]);
+  });
+
+  it("a replica added during the run (the rejoined old primary) takes its round-robin turn", () => {
+    const t = setup({});
+    t.op("read");
+    t.op("read");
+    t.sim.run();
+    expect(t.router.addReplica(node(t.sim, "r2", () => 0))).toBe(2);
+    for (let k = 0; k < 3; k++) t.op("read");
+    t.sim.run();
+    // The rotation continues where it was, now over three.
+    expect(t.served).toEqual(["r0", "r1", "r2", "r0", "r1"]);
+    expect(t.router.stats.readsPerReplica).toEqual([2, 2, 1]);
+  });
+
+  it("least-lag reads an added replica's lag from its status index, next to a down one", () => {
+    const t = setup({ readBalancing: "least-lag" });
+    t.router.setReplicaDown(0, true);
+    t.lag[1] = 3;
+    t.lag[2] = 1;
+    t.router.addReplica(node(t.sim, "r2", () => 0));
+    t.op("read");
+    t.op("read");
+    t.sim.run();
+    expect(t.served).toEqual(["r2", "r2"]);
+    t.lag[2] = 5;
+    t.op("read");
+    t.sim.run();
+    expect(t.served).toEqual(["r2", "r2", "r1"]);
+  });
+
+  test.prop([fc.integer({ min: 1, max: 4 }), fc.nat(7), fc.integer({ min: 1, max: 5 })])(
+    "round-robin after a replica joins: every k rounds over the n + 1 replicas give each exactly k reads",
+    (n, before, k) => {
+      const t = setup({}, n);
+      for (let r = 0; r < before; r++) t.op("read");
+      t.sim.run();
+      t.router.addReplica(node(t.sim, "added", () => 0));
+      t.router.resetStats();
+      for (let r = 0; r < k * (n + 1); r++) t.op("read");
+      t.sim.run();
+      expect(t.router.stats.readsPerReplica).toEqual(new Array<number>(n + 1).fill(k));
+    },
+  );
+
+  it("lag shunning checks an added replica from the next check on", () => {
+    const t = setup({ maxReplicationLagMs: 100, lagCheckIntervalMs: 1000 });
+    t.sim.run({ until: 500 });
+    t.router.addReplica(node(t.sim, "r2", () => 0));
+    t.lag[2] = 101;
+    expect(t.router.isShunned(2)).toBe(false);
+    t.sim.run({ until: 1001 });
+    expect(t.router.isShunned(2)).toBe(true);
+    t.lag[2] = 0;
+    t.sim.run({ until: 2001 });
+    expect(t.router.isShunned(2)).toBe(false);
+    t.router.stop();
   });
 
   it("via dns: an instance keeps its resolved replica for the TTL", () => {

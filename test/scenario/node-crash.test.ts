@@ -166,6 +166,19 @@ describe("node crashes: bad input", () => {
         'expected no node crash: a primary crash behind ProxySQL without a replica to promote is not modelled yet; got "primary-crash"',
       ],
     ]);
+    // With replicas the failover runs, but the old primary would not come back: refused, not ignored.
+    const rejoining = issues({
+      ...BASE,
+      routing: undefined,
+      proxy: { readers: { primaryWeight: 1 } },
+      timeline: [{ at: 1, kind: "primary-crash", for: 40_000 }],
+    });
+    expect(rejoining).toEqual([
+      [
+        "timeline.0.for",
+        "expected no `for` on a primary crash behind ProxySQL with replicas: the old primary coming back as a replica of the promoted one is not modelled there yet; got 40000",
+      ],
+    ]);
   });
 });
 

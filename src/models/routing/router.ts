@@ -153,17 +153,18 @@ export class Router implements Service {
   private readonly sim: Simulation;
   private readonly config: RouterConfig;
   private readonly primary: Service;
-  private readonly replicas: readonly Service[];
+  /** Grows only by {@link Router.addReplica}. */
+  private readonly replicas: Service[];
   private readonly status: ReplicaStatus;
   private readonly rng: RandomStream;
   private readonly shunned: boolean[];
   /** Per replica, whether its health check finds it unreachable (it then gets no reads, as one shunned for lag). */
   private readonly unreachable: boolean[];
   private readonly lagShunned: boolean[];
-  private readonly inFlight: Int32Array;
+  private inFlight: Int32Array;
   private rr = 0;
   /** Per replica, when `argMin` last chose it, as a count of its choices (−1: never). */
-  private readonly lastChosen: Float64Array;
+  private lastChosen: Float64Array;
   private choices = 0;
   // Per-session state, allocated only for the policy that reads it (null otherwise):
   // a billion sessions with no policy cost nothing.
@@ -196,7 +197,7 @@ export class Router implements Service {
     this.sim = sim;
     this.config = config;
     this.primary = primary;
-    this.replicas = replicas;
+    this.replicas = [...replicas];
     this.status = status;
     this.rng = sim.rng("routing");
     this.shunned = replicas.map(() => false);
@@ -494,9 +495,36 @@ export class Router implements Service {
     this.refreshShunned(i);
   }
 
+  /**
+   * A new replica joins the read rotation now, as the last index (the same
+   * index its replication status answers for): the old primary back as a
+   * replica of the promoted one, once it has replayed to a consistent point.
+   * Returns its index.
+   *
+   * @remarks Since 0.2.0
+   */
+  addReplica(service: Service): number {
+    const i = this.replicas.length;
+    this.replicas.push(service);
+    this.shunned.push(false);
+    this.unreachable.push(false);
+    this.lagShunned.push(false);
+    this.down?.push(false);
+    this.inFlight = grown(this.inFlight, new Int32Array(i + 1));
+    this.lastChosen = grown(this.lastChosen, new Float64Array(i + 1).fill(-1));
+    this.stats.readsPerReplica.push(0);
+    return i;
+  }
+
   /** Stops the periodic lag check (end of run). */
   stop(): void {
     if (this.lagTimer !== null) this.sim.cancel(this.lagTimer);
     this.lagTimer = null;
   }
+}
+
+/** `to` with `from`'s values in front (`to` is one longer). */
+function grown<T extends Int32Array | Float64Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
 }

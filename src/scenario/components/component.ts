@@ -160,6 +160,13 @@ export interface SharedParts {
    */
   routerBuilt?: (router: Router) => void;
   /**
+   * Reports the lag of a replica the log added during the run (the old primary
+   * back as a replica), under `name`, among the replication rows.
+   *
+   * @remarks Since 0.2.0
+   */
+  lagOfAddedReplica?: (name: string) => void;
+  /**
    * Called with the region-local reads once they are built, so a crash or a
    * failover takes a node out of their rotation too.
    *

@@ -27,6 +27,7 @@ import {
   ReplicaCrashEvent,
 } from "./node-crash.js";
 import { buildProxyFaults } from "./proxy-failover.js";
+import { rejoinedName } from "./rejoined-name.js";
 import { replicaRow } from "./replica-crash-row.js";
 
 const FaultsSection = z.undefined().optional();
@@ -87,29 +88,12 @@ function buildFaults(context: BuildContext, downstream: Downstream) {
   const gates = downstream.ways.map((w) => new NodeGate(w.service as Service));
   const ways: Way[] = downstream.ways.map((w, i) => ({ ...w, service: gates[i] as NodeGate }));
   const primaryGate = gates[0] as NodeGate;
+  // The old primary's own driver: the primary's way leads to the promoted node after a failover.
+  const oldPrimaryService = downstream.ways[0]?.service as Service;
   const replicaWays = downstream.ways.filter((w) => w.role === "replica");
   const replicaGates = gates.filter((_, i) => downstream.ways[i]?.role === "replica");
   const log = context.shared.replication;
-  let router: Router | null = null;
-  let regionReads: RegionFront | null = null;
-  context.shared.routerBuilt = (r) => {
-    router = r;
-  };
-  context.shared.regionReadsBuilt = (front) => {
-    regionReads = front;
-  };
-  // Both read paths: the router's rotation, and with regions the region-local
-  // reads (their nodes are the ways: the primary first, then the replicas).
-  const rotation: ReadRotation = {
-    setReplicaDown(i, down) {
-      router?.setReplicaDown(i, down);
-      regionReads?.setNodeDown(i + 1, down);
-    },
-    primaryMoved() {
-      // The old primary's way now leads to the promoted node, which region reads reach directly.
-      regionReads?.setNodeDown(0, true);
-    },
-  };
+  const rotation = readRotation(context);
   const failovers = context.events("primary-crash").map((event) => ({
     event,
     rejoin: { rewoundMs: null, caughtUpMs: null } as OldPrimaryRejoin,
@@ -133,12 +117,13 @@ function buildFaults(context: BuildContext, downstream: Downstream) {
   // promotion) and stay in the rotation; one that diverged is down then, and
   // rejoins when it is back, after its rewind.
   const rewindMs = context.events("primary-crash")[0]?.failover.rewind ?? DEFAULT_REWIND_MS;
-  const oldPrimary = context.nodes[0]?.server;
   for (const { run, event, rejoin } of failovers) {
     run.onPromoted = (best) => {
       rotation.primaryMoved();
-      if (event.for !== undefined && log !== null && oldPrimary !== undefined) {
-        scheduleOldPrimary(sim, log, oldPrimary, best, event.at + event.for, rewindMs, rejoin);
+      if (event.for !== undefined) {
+        scheduleOldPrimary(context, best, event.at + event.for, rewindMs, rejoin, (index) =>
+          rotation.addReplica(oldPrimaryService, index),
+        );
       }
       // One that came back while the promotion was under way: rewound now.
       replicaGates.forEach((gate, i) => {
@@ -191,24 +176,64 @@ interface OldPrimaryRejoin {
 /**
  * The old primary back at `backMs` (or at the promotion, if later) joins as a
  * replica of the promoted one: rewound for `rewindMs`, then streaming until it
- * has caught up. It serves no reads: the router's replicas are the configured ones.
+ * has caught up, when `joinReads` gets its index in the log.
  */
 function scheduleOldPrimary(
-  sim: BuildContext["sim"],
-  log: NonNullable<BuildContext["shared"]["replication"]>,
-  node: Parameters<NonNullable<BuildContext["shared"]["replication"]>["addOldPrimary"]>[0],
+  context: BuildContext,
   promoted: number,
   backMs: number,
   rewindMs: number,
   rejoin: OldPrimaryRejoin,
+  joinReads: (index: number) => void,
 ): void {
+  const { sim } = context;
+  const log = context.shared.replication;
+  const node = context.nodes[0]?.server;
+  if (log === null || node === undefined) return;
   const index = log.addOldPrimary(node, promoted);
   sim.at(Math.max(sim.now, backMs) + rewindMs, () => {
     rejoin.rewoundMs = sim.now;
+    // Its lag among the replication rows, from its rewind on.
+    context.shared.lagOfAddedReplica?.(rejoinedName(node.name));
     log.rejoin(index, () => {
       rejoin.caughtUpMs = sim.now;
+      joinReads(index);
     });
   });
+}
+
+/**
+ * Both read paths: the router's rotation, and with regions the region-local
+ * reads (their nodes are the ways: the primary first, then the replicas).
+ */
+function readRotation(context: BuildContext): ReadRotation {
+  let router: Router | null = null;
+  let regionReads: RegionFront | null = null;
+  context.shared.routerBuilt = (r) => {
+    router = r;
+  };
+  context.shared.regionReadsBuilt = (front) => {
+    regionReads = front;
+  };
+  return {
+    setReplicaDown(i, down) {
+      router?.setReplicaDown(i, down);
+      regionReads?.setNodeDown(i + 1, down);
+    },
+    primaryMoved() {
+      // The old primary's way now leads to the promoted node, which region reads reach directly.
+      regionReads?.setNodeDown(0, true);
+    },
+    addReplica(service, logIndex) {
+      if (router === null) return;
+      const index = router.addReplica(service);
+      if (index !== logIndex) {
+        throw new Error(
+          `faults: the rejoined old primary is replica ${index} of the router but ${logIndex} of the log (expected the same index)`,
+        );
+      }
+    },
+  };
 }
 
 /** A time of the report, rounded as every figure is, or null. */
@@ -223,6 +248,13 @@ interface ReadRotation {
   setReplicaDown(i: number, down: boolean): void;
   /** The primary's endpoint now leads to the promoted replica. */
   primaryMoved(): void;
+  /**
+   * The caught-up old primary enters the router's rotation as one more replica
+   * (a hot standby serves reads from a consistent point on: PostgreSQL docs,
+   * "Hot Standby"), at the index its replication status answers for. Region-local
+   * reads keep it out (their nodes are fixed at build).
+   */
+  addReplica(service: Service, logIndex: number): void;
 }
 
 interface ReplicaRun {

@@ -200,13 +200,30 @@ function proxyCrashIssue(
     );
   if (!crashes.some((c) => c.event.kind === "primary-crash")) return null;
   const replicas = scenario.replication?.replicas;
-  if (replicas !== undefined && replicaNames(replicas).length > 0) return null;
+  if (replicas !== undefined && replicaNames(replicas).length > 0) return proxyRejoinIssue(crashes);
   const primary = crashes.find((c) => c.event.kind === "primary-crash") as { readonly i: number };
   return unsupported(
     primary.i,
     "primary-crash",
     "a primary crash behind ProxySQL without a replica to promote is not modelled yet",
   );
+}
+
+/** Behind ProxySQL the old primary does not come back as a replica: its hostgroups are fixed at build. */
+function proxyRejoinIssue(
+  crashes: readonly { readonly event: { readonly kind: string }; readonly i: number }[],
+): Issue | null {
+  for (const { event, i } of crashes) {
+    const forMs = (event as { readonly for?: number }).for;
+    if (event.kind !== "primary-crash" || forMs === undefined) continue;
+    return {
+      path: ["timeline", i, "for"],
+      message:
+        "expected no `for` on a primary crash behind ProxySQL with replicas: the old primary coming back as a replica of the promoted one is not modelled there yet",
+      input: forMs,
+    };
+  }
+  return null;
 }
 
 function unsupported(i: number, kind: string, message: string): Issue {

@@ -341,6 +341,7 @@ export const replication: Component<typeof ReplicationSection, typeof Replicatio
     context.shared.replication = r;
     const names = ways.map((w) => w.name);
     const lag = new LagRecorder(sim, r, names, rep.lagSampleInterval);
+    context.shared.lagOfAddedReplica = (name) => lag.addReplica(name);
     return {
       downstream: { ways: [...downstream.ways, ...ways] },
       holders: [r],

@@ -7,6 +7,7 @@
 import type * as z from "zod";
 import type { Report } from "../report.js";
 import type { ComponentStats, MeasuredWindow } from "./component.js";
+import { isRejoinedName } from "./rejoined-name.js";
 import type { ShardReportSchema } from "./sharding-section.js";
 
 /** @internal The report keys of the sections each shard carries for itself. */
@@ -33,7 +34,10 @@ export function shardSections(
  * …), in cluster order: the verdict's names for a sharded plan's replicas.
  */
 export function shardReplicaNames(report: Pick<Report, "sharding" | "services">): string[] {
-  return clusterRows(report).flatMap((s) => s.replication?.replicas.map((r) => r.name) ?? []);
+  // The verdict counts each cluster's configured replicas: a rejoined old primary's row would shift the next clusters' names.
+  return clusterRows(report).flatMap(
+    (s) => s.replication?.replicas.map((r) => r.name).filter((n) => !isRejoinedName(n)) ?? [],
+  );
 }
 
 /** Each cluster's own sections: a sharded plan's shards, or a database-per-service plan's services. */
