@@ -6,16 +6,19 @@
 // the steps): typecheck, lint and the API docs start with the build; the tests,
 // the packed-tarball check, publint and attw start once the build is done (the
 // CLI tests run the built binary, the others read dist/). Each step's output is
-// printed in one block when it ends, with its wall time. The tests against real
-// programs (test/real/: PostgreSQL, pgbouncer, pgbench) run last, alone: pgbench
+// printed in one block when it ends, with its wall time. The tests against
+// pgbench and pgbouncer (test/real/real-programs.test.ts) run last, alone: pgbench
 // measures throughput on the machine's cores, and the other test files running
-// beside it made its measurements a mix of their load and its own.
+// beside it made its measurements a mix of their load and its own. The real
+// streaming standby's test (test/real/standby.test.ts), whose lag a replay delay
+// sets, runs beside the unit tests.
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 
 const env = { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" };
 const json = ".test-results.json";
 const realJson = ".test-results-real.json";
+const standbyJson = ".test-results-standby.json";
 
 function step(name, cmd, args, problem = () => null) {
   const started = performance.now();
@@ -46,6 +49,7 @@ const skipped = (name, why) => {
 
 rmSync(json, { force: true });
 rmSync(realJson, { force: true });
+rmSync(standbyJson, { force: true });
 // A circular import between chunks builds, but may run in the wrong order: the
 // bundler's warning fails the build step.
 const build = step("build", "npx", ["tsup"], (out) =>
@@ -73,6 +77,16 @@ const results = await Promise.all([
     `--outputFile.json=${json}`,
     "--exclude=test/real/**",
   ]),
+  // The real standby's lag is set by a replay delay, not CPU: it runs beside the
+  // unit tests (test/real/standby.test.ts); pgbench and pgbouncer run last, alone.
+  afterBuild("vitest real standby", "npx", [
+    "vitest",
+    "run",
+    "test/real/standby.test.ts",
+    "--reporter=default",
+    "--reporter=json",
+    `--outputFile.json=${standbyJson}`,
+  ]),
   afterBuild("pack", "node", ["scripts/pack-check.mjs"]),
   afterBuild("publint", "npx", ["publint", "--strict"]),
   afterBuild("attw", "npx", ["attw", "--pack", "."]),
@@ -83,7 +97,7 @@ results.push(
     ? step("vitest real programs", "npx", [
         "vitest",
         "run",
-        "test/real",
+        "test/real/real-programs.test.ts",
         "--reporter=default",
         "--reporter=json",
         `--outputFile.json=${realJson}`,
@@ -94,6 +108,7 @@ results.push(
 const VITEST_STEPS = new Map([
   ["vitest", json],
   ["vitest real programs", realJson],
+  ["vitest real standby", standbyJson],
 ]);
 let testsPassed = 0;
 let testsFailed = 0;
