@@ -4,9 +4,9 @@
 //   leader race; PostgreSQL promote) and the leader endpoint leads to it, so the
 //   primary's region becomes the promoted replica's: a write from region X then
 //   costs the local write plus rtt(X, new primary's region) (0 in that region);
-// - reads go to the nearest region that holds a node still in the rotation: the
-//   replicas left following the dead primary leave it (re-pointing them at the
-//   new primary is not modelled), as they do without regions;
+// - reads go to the nearest region that holds a node still in the rotation; the
+//   other replicas follow the new primary (Patroni re-points them) and keep
+//   serving their regions' reads, as they do without regions;
 // - a crashed replica leaves its region's reads after the health check
 //   (HAProxy `inter` × `fall`), which then go to the nearest other region.
 import { describe, expect, it } from "vitest";
@@ -18,6 +18,7 @@ import {
   runScenarioDetailed,
   type ScenarioInput,
 } from "../../src/index.js";
+import { regionsPlan } from "./regions-plan.js";
 
 const NAMES = ["us", "eu", "ap"] as const;
 const RTT = { "us-eu": 70, "us-ap": 190, "eu-ap": 120 };
@@ -29,41 +30,18 @@ const DETECTION = 500;
 
 /** One closed client per region (session i in region i), single statements, nothing queues. */
 function plan(timeline: NonNullable<ScenarioInput["timeline"]>): ScenarioInput {
-  return {
+  return regionsPlan({
     seed: 3,
     duration: 3_000,
-    warmup: 0,
-    latency: { sameDatacenterRoundTrip: 0.5, crossRegionRoundTrip: 40 },
-    workload: {
-      clients: 3,
-      sessions: 3,
-      thinkTime: 5,
-      readRatio: 0.5,
-      transactions: { share: 0 },
-      keys: { count: 1_000_000, popularity: { kind: "uniform" } },
-    },
-    database: {
-      cores: 16,
-      mechanisms: "none",
-      readTime: 0.1,
-      writeTime: 0.2,
-      connectionSetupTime: 0,
-    },
-    client: { connectRoundTrips: 0 },
-    replication: {
-      // eu is nearer the primary, so its replica has received at least as much: promoted.
-      replicas: [
-        { name: "r-eu", region: "eu" },
-        { name: "r-ap", region: "ap" },
-      ],
-      network: 0,
-      flushTime: 0,
-      applyTime: 0.01,
-    },
-    routing: { via: "app" },
+    names: NAMES,
+    // eu is nearer the primary, so its replica has received at least as much: promoted.
+    replicas: [
+      { name: "r-eu", region: "eu" },
+      { name: "r-ap", region: "ap" },
+    ],
     regions: { list: NAMES.map((name) => ({ name })), primary: "us", rtt: RTT },
     timeline,
-  };
+  });
 }
 
 /** The distinct latencies of a region's successful operations of one kind in [from, to). */

@@ -21,10 +21,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { checkConcurrentWrites, lastWriterWins } from "../../src/consistency/concurrent-writes.js";
-import { runScenario, type ScenarioInput } from "../../src/index.js";
+import { runScenario } from "../../src/index.js";
 import { Simulation } from "../../src/kernel/index.js";
 import { MultiPrimary } from "../../src/models/regions/multi-primary.js";
 import { RegionMap } from "../../src/models/regions/regions.js";
+import { regionsPlan } from "./regions-plan.js";
 
 /** A region map whose pairs take a constant round trip `rtt[a][b]`. */
 function mapOf(rtt: number[][], sessions = 1): RegionMap {
@@ -43,44 +44,22 @@ const instant = { runWork: (_work: number, done: () => void) => done() };
 describe("multi-primary write latency (constant delays)", () => {
   it("is the local write's in every region: no round trip to another region", () => {
     const names = ["us", "eu", "ap"];
-    const input: ScenarioInput = {
+    const input = regionsPlan({
       seed: 5,
       duration: 1_000,
-      warmup: 0,
-      latency: { sameDatacenterRoundTrip: 0.5, crossRegionRoundTrip: 40 },
-      workload: {
-        clients: 3,
-        sessions: 3,
-        thinkTime: 5,
-        readRatio: 0.5,
-        transactions: { share: 0 },
-        keys: { count: 10_000, popularity: { kind: "uniform" } },
-      },
-      database: {
-        cores: 16,
-        mechanisms: "none",
-        readTime: 0.1,
-        writeTime: 0.2,
-        connectionSetupTime: 0,
-      },
-      client: { connectRoundTrips: 0 },
-      replication: {
-        replicas: [
-          { name: "eu-1", region: "eu" },
-          { name: "ap-1", region: "ap" },
-        ],
-        network: 0,
-        flushTime: 0,
-        applyTime: 0.01,
-      },
-      routing: { via: "app" },
+      names,
+      keys: 10_000,
+      replicas: [
+        { name: "eu-1", region: "eu" },
+        { name: "ap-1", region: "ap" },
+      ],
       regions: {
         list: names.map((name) => ({ name })),
         primary: "us",
         rtt: { "us-eu": 80, "us-ap": 190, "eu-ap": 120 },
         writes: "multi-primary",
       },
-    };
+    });
     const report = runScenario(input);
     for (const name of names) {
       const r = report.regions?.regions.find((x) => x.name === name);

@@ -18,6 +18,7 @@ import {
   type ScenarioInput,
   type ScenarioIssue,
 } from "../../src/index.js";
+import { regionsPlan } from "./regions-plan.js";
 
 const NAMES = ["us", "eu", "ap"] as const;
 const RTT = { "us-eu": 70, "us-ap": 190, "eu-ap": 120 };
@@ -28,40 +29,22 @@ const FROM = 1_000;
 const FOR = 500;
 
 function plan(timeline: NonNullable<ScenarioInput["timeline"]>): ScenarioInput {
-  return {
+  return regionsPlan({
     seed: 5,
     duration: 3_000,
-    warmup: 0,
-    latency: { sameDatacenterRoundTrip: SAME_DC, crossRegionRoundTrip: 40 },
-    workload: {
-      clients: 3,
-      sessions: 3,
-      thinkTime: 1,
-      readRatio: 0.3,
-      transactions: { share: 0 },
-      keys: { count: 1_000_000, popularity: { kind: "uniform" } },
-    },
-    database: {
-      cores: 16,
-      mechanisms: "none",
-      readTime: READ_TIME,
-      writeTime: WRITE_TIME,
-      connectionSetupTime: 0,
-    },
-    client: { connectRoundTrips: 0 },
-    replication: {
-      replicas: [
-        { name: "r-eu", region: "eu" },
-        { name: "r-ap", region: "ap" },
-      ],
-      network: 0,
-      flushTime: 0,
-      applyTime: 0.01,
-    },
-    routing: { via: "app" },
+    names: NAMES,
+    thinkTime: 1,
+    readRatio: 0.3,
+    sameDatacenterRoundTrip: SAME_DC,
+    readTime: READ_TIME,
+    writeTime: WRITE_TIME,
+    replicas: [
+      { name: "r-eu", region: "eu" },
+      { name: "r-ap", region: "ap" },
+    ],
     regions: { list: NAMES.map((name) => ({ name })), primary: "us", rtt: RTT },
     timeline,
-  };
+  });
 }
 
 function cut(driverTimeout: number) {

@@ -16,6 +16,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { runScenario, type ScenarioInput } from "../../src/index.js";
+import { regionsPlan } from "./regions-plan.js";
 
 type Regions = NonNullable<ScenarioInput["regions"]>;
 
@@ -29,36 +30,13 @@ function plan(
   regions: Partial<Regions>,
   replicaIn = names,
 ): ScenarioInput {
-  return {
+  return regionsPlan({
     seed: 3,
     duration: 4_000,
-    warmup: 0,
-    latency: { sameDatacenterRoundTrip: 0.5, crossRegionRoundTrip: 40 },
-    workload: {
-      clients: names.length,
-      sessions: names.length,
-      thinkTime: 5,
-      readRatio: 0.5,
-      transactions: { share: 0 },
-      keys: { count: 1_000_000, popularity: { kind: "uniform" } },
-    },
-    database: {
-      cores: 16,
-      mechanisms: "none",
-      readTime: 0.1,
-      writeTime: 0.2,
-      connectionSetupTime: 0,
-    },
-    client: { connectRoundTrips: 0 },
-    replication: {
-      replicas: replicaIn.map((region, i) => ({ name: `r${i}`, region })),
-      network: 0,
-      flushTime: 0,
-      applyTime: 0.01,
-    },
-    routing: { via: "app" },
+    names,
+    replicas: replicaIn.map((region, i) => ({ name: `r${i}`, region })),
     regions: { list: names.map((name) => ({ name })), primary: names[0] as string, ...regions },
-  };
+  });
 }
 
 function regionOf(report: ReturnType<typeof runScenario>, name: string) {

@@ -9,7 +9,7 @@
 //   timestamp, region) is the larger — pglogical's last_update_wins
 //   (pglogical_conflict.c, conflict_resolve_by_timestamp: the remote row is
 //   applied when its commit timestamp is later); pglogical breaks an exact tie
-//   by applying the remote row whatever it is (its comment: "XXX: TODO"), which
+//   by applying the remote row whatever it is (a case its source marks as still to do), which
 //   need not converge, so here, as Spock's per-node tiebreaker does, the region
 //   listed later wins. DynamoDB global tables resolve concurrent updates the
 //   same way ("last writer wins", Global tables: how it works).
