@@ -69,7 +69,7 @@ function scenario() {
         { name: "ap-south-1", region: "ap-south" },
       ],
     },
-    timeline: values["no-faults"]
+    timeline: (values["no-faults"]
       ? []
       : [
           {
@@ -85,7 +85,8 @@ function scenario() {
             failover: { detection: 10_000, routingUpdate: 1_000 },
           },
           { at: at(0.6), kind: "delay-spike", for: 30_000, extra: 40 },
-        ],
+        ]
+    ).filter((e) => values.only === undefined || e.kind === values.only),
   });
 }
 

@@ -15,13 +15,16 @@ import type { Done, ErrorKind, Operation, Service } from "../operation.js";
 export const NODE_DOWN: ErrorKind = "node_down";
 
 /**
- * One operation sent through the gate and not yet answered.
+ * One operation sent through the gate and not yet answered, linked to the ones
+ * sent just before and after it.
  */
 interface InFlight {
   readonly op: Operation;
   readonly done: Done;
   /** Answered already (failed at the crash): the node's late answer is dropped. */
   settled: boolean;
+  prev: InFlight | null;
+  next: InFlight | null;
 }
 
 /**
@@ -35,7 +38,15 @@ export class NodeGate implements Service {
   failed = 0;
   private target: Service | null;
   private readonly original: Service;
-  private readonly inFlight = new Set<InFlight>();
+  // The operations in flight, oldest first, as a list linked through the entries
+  // rather than a Set: with a Set (one add and one delete per operation) every
+  // operation of a run with a primary crash survived the scavenges into the old
+  // generation, which took GC from 5 to 19 % of the regions-with-faults bench.
+  // A rebuilt Set table keeps a link to its successor and its old slots (v8
+  // src/objects/ordered-hash-table.h, the obsolete table's layout), so one
+  // promoted dead table holds every later one. An answered entry is unlinked.
+  private head: InFlight | null = null;
+  private tail: InFlight | null = null;
   /** Called for every write it answers without error (lost-write accounting). */
   onWriteAcked: ((op: Operation) => void) | null = null;
 
@@ -57,11 +68,13 @@ export class NodeGate implements Service {
       this.fail(op, done);
       return;
     }
-    const entry: InFlight = { op, done, settled: false };
-    this.inFlight.add(entry);
+    const entry: InFlight = { op, done, settled: false, prev: this.tail, next: null };
+    if (this.tail === null) this.head = entry;
+    else this.tail.next = entry;
+    this.tail = entry;
     target.submit(op, (answered) => {
       if (entry.settled) return;
-      this.inFlight.delete(entry);
+      this.unlink(entry);
       if (answered.error === null && answered.kind === "write") this.onWriteAcked?.(answered);
       done(answered);
     });
@@ -70,12 +83,17 @@ export class NodeGate implements Service {
   /** The node crashed: every operation in flight fails now, and every later one at once. */
   crash(): void {
     this.target = null;
-    // In the order they were sent (a Set iterates in insertion order).
-    const pending = [...this.inFlight];
-    this.inFlight.clear();
-    for (const entry of pending) {
+    // In the order they were sent.
+    let entry = this.head;
+    this.head = null;
+    this.tail = null;
+    while (entry !== null) {
+      const next = entry.next;
+      entry.prev = null;
+      entry.next = null;
       entry.settled = true;
       this.fail(entry.op, entry.done);
+      entry = next;
     }
   }
 
@@ -87,6 +105,17 @@ export class NodeGate implements Service {
   /** The node itself is back: operations go to it again. */
   restoreOriginal(): void {
     this.target = this.original;
+  }
+
+  private unlink(entry: InFlight): void {
+    const { prev, next } = entry;
+    if (prev === null) this.head = next;
+    else prev.next = next;
+    if (next === null) this.tail = prev;
+    else next.prev = prev;
+    // An answered entry may have reached the old generation: it must not hold later ones.
+    entry.prev = null;
+    entry.next = null;
   }
 
   private fail(op: Operation, done: Done): void {
