@@ -16,15 +16,24 @@ export const NODE_DOWN: ErrorKind = "node_down";
 
 /**
  * One operation sent through the gate and not yet answered, linked to the ones
- * sent just before and after it.
+ * sent just before and after it. A class, not an object literal: V8 tracks a
+ * literal's allocation site and, once many of its objects survived a scavenge,
+ * allocates the later ones straight in the old generation ("allocation-site
+ * pretenuring", v8 src/heap/pretenuring-handler.cc); a dead entry there held its
+ * operation and callback through every scavenge until the next full collection,
+ * and so promoted every operation of a run with a primary crash (GC 15–20 % of
+ * the regions-with-faults bench; 6–7 % with the literal under node
+ * --no-allocation-site-pretenuring, and with this class).
  */
-interface InFlight {
-  readonly op: Operation;
-  readonly done: Done;
+class InFlight {
   /** Answered already (failed at the crash): the node's late answer is dropped. */
-  settled: boolean;
-  prev: InFlight | null;
-  next: InFlight | null;
+  settled = false;
+  next: InFlight | null = null;
+  constructor(
+    readonly op: Operation,
+    readonly done: Done,
+    public prev: InFlight | null,
+  ) {}
 }
 
 /**
@@ -38,13 +47,9 @@ export class NodeGate implements Service {
   failed = 0;
   private target: Service | null;
   private readonly original: Service;
-  // The operations in flight, oldest first, as a list linked through the entries
-  // rather than a Set: with a Set (one add and one delete per operation) every
-  // operation of a run with a primary crash survived the scavenges into the old
-  // generation, which took GC from 5 to 19 % of the regions-with-faults bench.
-  // A rebuilt Set table keeps a link to its successor and its old slots (v8
-  // src/objects/ordered-hash-table.h, the obsolete table's layout), so one
-  // promoted dead table holds every later one. An answered entry is unlinked.
+  // The operations in flight, oldest first, as a list linked through the
+  // entries rather than a Set: nothing to rehash as they come and go (a Set's
+  // delete reallocates its table as it shrinks). An answered entry is unlinked.
   private head: InFlight | null = null;
   private tail: InFlight | null = null;
   /** Called for every write it answers without error (lost-write accounting). */
@@ -68,7 +73,7 @@ export class NodeGate implements Service {
       this.fail(op, done);
       return;
     }
-    const entry: InFlight = { op, done, settled: false, prev: this.tail, next: null };
+    const entry = new InFlight(op, done, this.tail);
     if (this.tail === null) this.head = entry;
     else this.tail.next = entry;
     this.tail = entry;
