@@ -97,11 +97,11 @@ export class SessionStates {
   raiseRead(session: number, snapshotLsn: number, versionLsn: number): void {
     const floor = this.floor;
     if (!(snapshotLsn > floor || versionLsn > floor)) return;
-    // One probe sequence: an absent session always gets a slot here (a bound above the
-    // floor is above -Infinity, so it is stored).
-    const held = this.bounds.size;
-    const at = this.bounds.insert(session);
-    if (this.bounds.size !== held) noBounds(this.bounds.data, at);
+    let at = this.bounds.find(session);
+    if (at < 0) {
+      at = this.bounds.add(session);
+      noBounds(this.bounds.data, at);
+    }
     const data = this.bounds.data;
     if (snapshotLsn > floor && snapshotLsn > (data[at + READ_LSN] as number)) {
       data[at + READ_LSN] = snapshotLsn;
