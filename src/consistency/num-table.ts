@@ -5,8 +5,10 @@
 // Open addressing with linear probing and backward-shift deletion (Knuth, TAOCP vol. 3,
 // §6.4, Algorithm R), so no tombstones build up however many keys come and go. A slot
 // is [in use (0 or 1), key a, key b, value 0, …, value width−1], side by side, so a
-// lookup touches one array and, mostly, one cache line. A table keyed by one number
-// leaves b at 0.
+// lookup touches one array and, mostly, one cache line. A byte per slot beside them
+// holds 7 bits of the key's hash (the tag: SwissTable's idea, Abseil's
+// `absl/container/internal/raw_hash_set.h`), so a probe compares a byte before it reads
+// a slot. A table keyed by one number leaves b at 0.
 
 /** The fewest slots a table starts with (a power of two). */
 const MIN_CAPACITY = 8;
@@ -20,6 +22,13 @@ export class NumTable {
    * of that slot is `data[index + f]`.
    */
   data: Float64Array;
+  /**
+   * One byte per slot: 0 when free, else 7 bits of the key's hash with the top bit set.
+   * A lookup compares these first, so a probe for an absent key (most of the monitor's
+   * lookups: a cache miss, a session with nothing held) reads one small array and no
+   * slot, and a present key's slot is read once.
+   */
+  private tags: Uint8Array;
   private readonly stride: number;
   private mask: number;
   /** 32 − log2(capacity): the hash keeps the product's top bits. */
@@ -37,6 +46,7 @@ export class NumTable {
   constructor(width: number) {
     this.stride = width + VALUES;
     this.data = new Float64Array(MIN_CAPACITY * this.stride);
+    this.tags = new Uint8Array(MIN_CAPACITY);
     this.mask = MIN_CAPACITY - 1;
     this.shift = 32 - Math.log2(MIN_CAPACITY);
   }
@@ -50,11 +60,16 @@ export class NumTable {
   find(a: number, b = 0): number {
     if (this.count === 0) return -1;
     const data = this.data;
+    const tags = this.tags;
     const stride = this.stride;
     const mask = this.mask;
-    for (let i = home(a, b, this.shift); ; i = (i + 1) & mask) {
+    const h = hash(a, b);
+    const tag = tagOf(h);
+    for (let i = h >>> this.shift; ; i = (i + 1) & mask) {
+      const t = tags[i] as number;
+      if (t === 0) return -1;
+      if (t !== tag) continue;
       const at = i * stride;
-      if (data[at] === 0) return -1;
       if (data[at + 1] === a && data[at + 2] === b) return at + VALUES;
     }
   }
@@ -67,16 +82,22 @@ export class NumTable {
     // One probe sequence: the empty slot that ends a failed search is where the key goes,
     // unless the table must grow first.
     const data = this.data;
+    const tags = this.tags;
     const stride = this.stride;
     const mask = this.mask;
-    let i = home(a, b, this.shift);
+    const h = hash(a, b);
+    const tag = tagOf(h);
+    let i = h >>> this.shift;
     for (; ; i = (i + 1) & mask) {
+      const t = tags[i] as number;
+      if (t === 0) break;
+      if (t !== tag) continue;
       const at = i * stride;
-      if (data[at] === 0) break;
       if (data[at + 1] === a && data[at + 2] === b) return at + VALUES;
     }
     if ((this.count + 1) * 2 > mask + 1) return this.add(a, b);
     const at = i * stride;
+    tags[i] = tag;
     data[at] = 1;
     data[at + 1] = a;
     data[at + 2] = b;
@@ -100,19 +121,22 @@ export class NumTable {
   /** Removes the key whose values are at `index`, shifting back the keys whose probe ran through its slot. */
   removeAt(index: number): void {
     const data = this.data;
+    const tags = this.tags;
     const stride = this.stride;
     const mask = this.mask;
     let hole = (index - VALUES) / stride;
-    for (let j = (hole + 1) & mask; data[j * stride] !== 0; j = (j + 1) & mask) {
-      const k = home(data[j * stride + 1] as number, data[j * stride + 2] as number, this.shift);
+    for (let j = (hole + 1) & mask; tags[j] !== 0; j = (j + 1) & mask) {
+      const k = hash(data[j * stride + 1] as number, data[j * stride + 2] as number) >>> this.shift;
       // j stays unless the hole lies cyclically in [k, j), on its probe path.
       const stays = hole <= j ? hole < k && k <= j : hole < k || k <= j;
       if (stays) continue;
       // A loop, not `copyWithin`: a call into the runtime costs more than a few stores.
       for (let f = 0; f < stride; f++) data[hole * stride + f] = data[j * stride + f] as number;
+      tags[hole] = tags[j] as number;
       hole = j;
     }
     data[hole * stride] = 0;
+    tags[hole] = 0;
     this.count -= 1;
   }
 
@@ -154,6 +178,7 @@ export class NumTable {
   clear(): void {
     if (this.count === 0) return;
     this.data.fill(0);
+    this.tags.fill(0);
     this.count = 0;
   }
 
@@ -209,9 +234,12 @@ export class NumTable {
   /** Marks a free slot for (a, b) in use and returns its start (the table has room). */
   private place(a: number, b: number): number {
     const data = this.data;
+    const tags = this.tags;
     const stride = this.stride;
-    let i = home(a, b, this.shift);
-    while (data[i * stride] !== 0) i = (i + 1) & this.mask;
+    const h = hash(a, b);
+    let i = h >>> this.shift;
+    while (tags[i] !== 0) i = (i + 1) & this.mask;
+    tags[i] = tagOf(h);
     const at = i * stride;
     data[at] = 1;
     data[at + 1] = a;
@@ -224,6 +252,7 @@ export class NumTable {
     const stride = this.stride;
     const capacity = (this.mask + 1) * 2;
     this.data = new Float64Array(capacity * stride);
+    this.tags = new Uint8Array(capacity);
     this.mask = capacity - 1;
     this.shift -= 1;
     for (let from = 0; from < old.length; from += stride) {
@@ -235,12 +264,20 @@ export class NumTable {
 }
 
 /**
- * Fibonacci hashing (Knuth, TAOCP vol. 3, §6.4): the top bits of the keys' low 32 bits,
- * mixed, times 2^32/φ, which spread keys that share their low bits (ids that are
- * multiples of a power of two) as well as consecutive ones. Other keys than integers
- * still work, they just collide more.
+ * Fibonacci hashing (Knuth, TAOCP vol. 3, §6.4): the keys' low 32 bits, mixed, times
+ * 2^32/φ; a key's home slot is the product's top bits (`>>> shift`), which spread keys
+ * that share their low bits (ids that are multiples of a power of two) as well as
+ * consecutive ones. Other keys than integers still work, they just collide more.
  */
-function home(a: number, b: number, shift: number): number {
+function hash(a: number, b: number): number {
   const mixed = (a | 0) ^ ((a / 4294967296) | 0) ^ Math.imul(b | 0, 0x85ebca6b);
-  return Math.imul(mixed, 0x9e3779b1) >>> shift;
+  return Math.imul(mixed, 0x9e3779b1);
+}
+
+/**
+ * A slot's tag: the product's low 7 bits, which the home slot (its top bits) does not
+ * use, so keys that probe through the same run of slots mostly differ in it.
+ */
+function tagOf(h: number): number {
+  return (h & 0x7f) | 0x80;
 }
