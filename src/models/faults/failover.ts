@@ -12,6 +12,7 @@
 // wired in scenario/components/failover.ts). Left out: fencing by STONITH.
 import type { Simulation } from "../../kernel/index.js";
 import type { Operation, Service } from "../operation.js";
+import { AckedWrites } from "./acked-writes.js";
 import type { NodeGate } from "./node-gate.js";
 
 /**
@@ -78,8 +79,8 @@ export class PrimaryFailover {
   private readonly log: FailoverLog | null;
   private readonly replicas: readonly Service[];
   private readonly replicaDown: (i: number) => boolean;
-  /** Acknowledged writes not yet known to be on every replica: LSN and commit time, pairwise. */
-  private acked: number[] = [];
+  /** Acknowledged writes not yet known to be on every replica. */
+  private readonly acked: AckedWrites;
   private crashed = false;
   private detectedMs: number | null = null;
   private promoted = -1;
@@ -112,6 +113,7 @@ export class PrimaryFailover {
     this.log = log;
     this.replicas = replicas;
     this.replicaDown = replicaDown;
+    this.acked = new AckedWrites(log, replicaDown);
     gate.onWriteAcked = (op) => this.acknowledged(op);
     sim.at(config.atMs, () => this.crash());
   }
@@ -119,16 +121,7 @@ export class PrimaryFailover {
   /** What happened, so far. */
   outcome(): FailoverOutcome {
     const cut = this.promotedLsn;
-    let lost = 0;
-    let oldest: number | null = null;
-    if (cut !== null) {
-      for (let i = 0; i < this.acked.length; i += 2) {
-        if ((this.acked[i] as number) <= cut) continue;
-        lost++;
-        const commit = this.acked[i + 1] as number;
-        if (oldest === null || commit < oldest) oldest = commit;
-      }
-    }
+    const { lost, oldestCommitMs } = this.acked.beyond(cut);
     return {
       crashMs: this.config.atMs,
       detectedMs: this.detectedMs,
@@ -138,7 +131,7 @@ export class PrimaryFailover {
       endMs: this.endMs,
       firstWriteMs: this.firstWriteMs,
       lostWrites: lost,
-      oldestLostCommitMs: oldest,
+      oldestLostCommitMs: oldestCommitMs,
     };
   }
 
@@ -147,15 +140,7 @@ export class PrimaryFailover {
       if (this.firstWriteMs === null) this.firstWriteMs = this.sim.now;
       return;
     }
-    this.acked.push(op.lsn, op.commitMs);
-    if (this.acked.length > 4096) this.forgetReplicated();
-  }
-
-  /** Drops the writes every replica that is up has received: no promotion can lose them. */
-  private forgetReplicated(): void {
-    const log = this.log;
-    if (log === null || log.replicaCount === 0) return;
-    this.acked = unreplicated(this.acked, log, this.replicaDown);
+    this.acked.add(op.lsn, op.commitMs, true);
   }
 
   private crash(): void {
@@ -208,29 +193,4 @@ export function mostAdvanced(log: FailoverLog, down: (i: number) => boolean): nu
     if (best < 0 || log.receivedLsn(i) > log.receivedLsn(best)) best = i;
   }
   return best;
-}
-
-/**
- * The acknowledged writes, as (LSN, key) pairs, that some replica up now has not
- * received: a write every such replica has is in every promotion's branch, so
- * it can never be lost. A replica down now (crashed for good, most likely) is
- * not waited for; with none up, every pair is kept.
- *
- * @internal
- */
-export function unreplicated(
-  acked: number[],
-  log: FailoverLog,
-  down: (i: number) => boolean,
-): number[] {
-  let min = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < log.replicaCount; i++) {
-    if (!down(i)) min = Math.min(min, log.receivedLsn(i));
-  }
-  if (min === Number.POSITIVE_INFINITY) return acked;
-  const kept: number[] = [];
-  for (let i = 0; i < acked.length; i += 2) {
-    if ((acked[i] as number) > min) kept.push(acked[i] as number, acked[i + 1] as number);
-  }
-  return kept;
 }

@@ -10,7 +10,8 @@
 // handler_again___status_CONNECTING_SERVER: error 9001 after it), and the
 // statements in flight on the dead primary fail.
 import type { Simulation } from "../../kernel/index.js";
-import { type FailoverLog, mostAdvanced, unreplicated } from "../../models/faults/failover.js";
+import { AckedWrites } from "../../models/faults/acked-writes.js";
+import { type FailoverLog, mostAdvanced } from "../../models/faults/failover.js";
 import type { Operation } from "../../models/operation.js";
 import type { ProxyBackends } from "./component.js";
 
@@ -43,8 +44,8 @@ export class ProxyPrimaryFailover {
   private readonly proxy: ProxyBackends;
   private readonly log: FailoverLog;
   private readonly replicaDown: (i: number) => boolean;
-  /** Acknowledged writes committed on the old primary and not known to be on every replica: LSN, commit time. */
-  private acked: number[] = [];
+  /** Acknowledged writes committed on the old primary and not known to be on every replica. */
+  private readonly acked: AckedWrites;
   private crashed = false;
   private detectedMs: number | null = null;
   private promoted = -1;
@@ -70,6 +71,7 @@ export class ProxyPrimaryFailover {
     this.proxy = proxy;
     this.log = log;
     this.replicaDown = replicaDown;
+    this.acked = new AckedWrites(log, replicaDown);
     sim.at(config.atMs, () => this.crash());
   }
 
@@ -82,8 +84,7 @@ export class ProxyPrimaryFailover {
     if (op.kind !== "write") return;
     // Committed on the old primary (acknowledged before the crash, or on its way back through ProxySQL).
     if (!this.crashed || op.commitMs < this.config.atMs) {
-      this.acked.push(op.lsn, op.commitMs);
-      if (this.acked.length > 4096 && !this.crashed) this.forgetReplicated();
+      this.acked.add(op.lsn, op.commitMs, !this.crashed);
       return;
     }
     if (this.firstWriteMs === null) this.firstWriteMs = this.sim.now;
@@ -91,16 +92,7 @@ export class ProxyPrimaryFailover {
 
   outcome(): ProxyFailoverOutcome {
     const cut = this.promotedLsn;
-    let lost = 0;
-    let oldest: number | null = null;
-    if (cut !== null) {
-      for (let i = 0; i < this.acked.length; i += 2) {
-        if ((this.acked[i] as number) <= cut) continue;
-        lost++;
-        const commit = this.acked[i + 1] as number;
-        if (oldest === null || commit < oldest) oldest = commit;
-      }
-    }
+    const { lost, oldestCommitMs } = this.acked.beyond(cut);
     const errors: Record<string, number> = {};
     for (const kind of [...this.errors.keys()].sort()) errors[kind] = this.errors.get(kind) ?? 0;
     return {
@@ -111,14 +103,9 @@ export class ProxyPrimaryFailover {
       writerMs: this.writerMs,
       firstWriteMs: this.firstWriteMs,
       lostWrites: lost,
-      oldestLostCommitMs: oldest,
+      oldestLostCommitMs: oldestCommitMs,
       errors,
     };
-  }
-
-  /** Drops the writes every replica has received: no promotion can lose them. */
-  private forgetReplicated(): void {
-    this.acked = unreplicated(this.acked, this.log, this.replicaDown);
   }
 
   private crash(): void {
