@@ -78,6 +78,7 @@ export {
 } from "./advisor/index.js";
 // Consistency: histories, checkers for the session guarantees, the online monitor
 export {
+  acrossShards,
   type CheckAllResult,
   type CheckOptions,
   type CheckResult,

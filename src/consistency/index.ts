@@ -3,6 +3,8 @@
 // writes, writes follow reads) with a staleness measure, and an online monitor that
 // counts the same violations in bounded memory. It imports only metrics. Every export
 // is listed by hand so nothing leaks by accident.
+
+export { acrossShards } from "./across-shards.js";
 export type {
   CheckAllResult,
   CheckOptions,

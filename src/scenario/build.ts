@@ -207,10 +207,14 @@ export function buildTopology(sim: Simulation, scenario: Scenario): BuiltTopolog
     };
     const front = sharding.buildFront(
       context,
-      parts.map((p) => ({
+      parts.map((p, index) => ({
         front: p.front,
         stats: p.stats,
         work: (ms: number, done: () => void) => p.primary.runWork(ms, done),
+        version: (key: number) => p.primary.read(key),
+        carry: (key: number, version: number) => p.primary.commitCopy(key, version),
+        acknowledgeCarried: (key: number, version: number) =>
+          built().acknowledgeCarried(index, key, version),
       })),
       layout,
     );

@@ -71,6 +71,16 @@ export class ClusterVersionOracle implements VersionOracle {
     } else if (op.version > acked.version(op.key)) acked.set(op.key, op.version, 0);
   }
 
+  /**
+   * `version` of `key` counts as acknowledged in `cluster` (a newer one already
+   * there stays): a resharding switched the key in, its writes acknowledged on
+   * its old shard, whose versions the new one continues.
+   */
+  acknowledgeCarried(cluster: number, key: number, version: number): void {
+    const acked = cluster === 0 ? this.first : this.ackedOf(cluster);
+    if (version > acked.version(key)) acked.set(key, version, 0);
+  }
+
   /** {@inheritDoc VersionOracle.newestAckedVersion} */
   newestAckedVersion(cluster: number, key: number): number {
     const acked = cluster === 0 ? this.first : this.ackedOf(cluster);

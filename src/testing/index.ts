@@ -14,6 +14,7 @@ export type {
   Violation,
 } from "../consistency/index.js";
 export {
+  acrossShards,
   checkAll,
   checkConcurrentWrites,
   checkLostWrites,

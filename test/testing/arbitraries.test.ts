@@ -702,12 +702,14 @@ describe("the dbsim/testing entry", () => {
     expect(testing.checkMonotonicWrites).toBe(consistency.checkMonotonicWrites);
     expect(testing.checkWritesFollowReads).toBe(consistency.checkWritesFollowReads);
     expect(testing.measureStaleness).toBe(consistency.measureStaleness);
+    expect(testing.acrossShards).toBe(consistency.acrossShards);
     expect(testing.History).toBe(consistency.History);
   });
 
   it("exports exactly the documented names", () => {
     expect(Object.keys(testing).sort()).toEqual(
       [
+        "acrossShards",
         "arbDistributionSpec",
         "arbHistory",
         "arbHistoryOp",

@@ -369,6 +369,23 @@ export class DatabaseServer implements ServerPort {
   }
 
   /**
+   * Commits a row copied in from another shard (a resharding's copy, or a change
+   * its catch-up replays) at the version it holds there: a write of this node's
+   * own log at the next LSN, shipped to the replicas like any other (Vitess's
+   * VReplication inserts the copied rows on the target, vcopier.go). Nobody waits
+   * for its acknowledgement.
+   *
+   * @remarks Since 0.2.0
+   */
+  commitCopy(key: number, version: number): void {
+    this.lsn++;
+    const lsn = this.lsn;
+    this.keys.set(key, version, lsn);
+    if (this.commitObservers !== null) this.notifyCommit(lsn, key, version, null);
+    this.commitHook?.(lsn, key, version, () => {}, null);
+  }
+
+  /**
    * Commits a transaction that wrote several rows (`op.statementKeys`): every
    * distinct row takes a new version at one commit LSN, as one transaction's
    * changes all become visible at its commit record; `op.version` is that of

@@ -12,17 +12,23 @@ import type { Simulation } from "../../kernel/index.js";
 
 /**
  * A change applied on its target: its key, the batch that key belongs to,
- * and when the source acknowledged the write (ms).
+ * when the source acknowledged the write (ms) and the version it wrote.
  *
  * @internal
  */
-export type AppliedChange = (key: number, batch: number, ackedAtMs: number) => void;
+export type AppliedChange = (
+  key: number,
+  batch: number,
+  ackedAtMs: number,
+  version: number,
+) => void;
 
 /** One target shard's changes in arrival order, applied one at a time. */
 class TargetQueue {
   readonly keys: number[] = [];
   readonly batches: number[] = [];
   readonly ackedAtMs: number[] = [];
+  readonly versions: number[] = [];
   head = 0;
   applying = false;
 
@@ -62,8 +68,8 @@ export class CatchUpStreams {
     this.appliedChange = appliedChange;
   }
 
-  /** Queues a change to `key` (of `batch`) for `shard`, acknowledged on the source now. */
-  push(shard: number, key: number, batch: number): void {
+  /** Queues a change to `key` (of `batch`) for `shard`, acknowledged on the source now at `version`. */
+  push(shard: number, key: number, batch: number, version: number): void {
     let queue = this.queues.get(shard);
     if (queue === undefined) {
       queue = new TargetQueue();
@@ -72,6 +78,7 @@ export class CatchUpStreams {
     queue.keys.push(key);
     queue.batches.push(batch);
     queue.ackedAtMs.push(this.sim.now);
+    queue.versions.push(version);
     if (!queue.applying) this.applyNext(shard, queue);
   }
 
@@ -96,6 +103,7 @@ export class CatchUpStreams {
       queue.keys.length = 0;
       queue.batches.length = 0;
       queue.ackedAtMs.length = 0;
+      queue.versions.length = 0;
       queue.head = 0;
       return;
     }
@@ -107,6 +115,7 @@ export class CatchUpStreams {
         queue.keys[at] as number,
         queue.batches[at] as number,
         queue.ackedAtMs[at] as number,
+        queue.versions[at] as number,
       );
       this.applyNext(shard, queue);
     });

@@ -15,7 +15,11 @@
 // them is applied, then pauses `cutoverMs` and switches — Vitess's
 // SwitchTraffic ("stops writes on the source primary and waits for the
 // replication to the target to catchup", MoveTables `--timeout`) and Citus's
-// BlockWritesToShardList then WaitForAllSubscriptionsToCatchUp.
+// BlockWritesToShardList then WaitForAllSubscriptionsToCatchUp. With a
+// `carry`, a copied row and each change are writes of the target's own log
+// holding the row's version (vitess go/vt/vttablet/tabletmanager/vreplication/
+// vcopier.go copyTable bulk-inserts the rows; vplayer.go applyRowEvent replays
+// each change as a statement), so its replicas get them as any write.
 import type { Simulation } from "../../kernel/index.js";
 import type { Done, Operation } from "../operation.js";
 import { CatchUpStreams } from "./catch-up.js";
@@ -49,6 +53,23 @@ export interface MigrationConfig {
   work(shard: number, ms: number, done: () => void): void;
   /** Told of each copy, change and switch (for checks); absent: nobody. */
   readonly trace?: MigrationTrace;
+  /** Carries the rows' versions to their targets; absent: the copy is work only. */
+  readonly carry?: RowCarrier;
+}
+
+/**
+ * How a migration reads a row's version on its source and writes it on its
+ * target: the copy and each change land on the target's primary as a write of
+ * its own log at the version the row holds (its replicas then apply it as any
+ * write).
+ *
+ * @remarks Since 0.2.0
+ */
+export interface RowCarrier {
+  /** The version of `key` that `shard`'s primary holds now. */
+  version(shard: number, key: number): number;
+  /** Commits `key` at `version` on `shard`'s primary. */
+  write(shard: number, key: number, version: number): void;
 }
 
 /**
@@ -101,8 +122,8 @@ export interface MigrationTrace {
   copied?(key: number): void;
   /** A change to `key`, acknowledged on the source at `ackedAtMs`, is applied on its target now. */
   applied?(key: number, ackedAtMs: number): void;
-  /** `key` switched to its new shard now. */
-  switched?(key: number): void;
+  /** `key` switched from shard `from` to shard `to` now (`from` and `to` since 0.2.0). */
+  switched?(key: number, from: number, to: number): void;
 }
 
 /**
@@ -156,11 +177,17 @@ export class Migration implements WriteGate {
     this.snapshotMs = new Float64Array(batches).fill(Number.NaN);
     this.inFlight = new Int32Array(batches);
     this.unapplied = new Int32Array(batches);
-    this.streams = new CatchUpStreams(sim, config.applyMs, config.work, (key, batch, ackedAt) => {
-      this.unapplied[batch] = (this.unapplied[batch] as number) - 1;
-      config.trace?.applied?.(key, ackedAt);
-      this.settled(batch);
-    });
+    this.streams = new CatchUpStreams(
+      sim,
+      config.applyMs,
+      config.work,
+      (key, batch, ackedAt, version) => {
+        this.unapplied[batch] = (this.unapplied[batch] as number) - 1;
+        this.carryRow(key, version);
+        config.trace?.applied?.(key, ackedAt);
+        this.settled(batch);
+      },
+    );
   }
 
   /** Starts copying now. */
@@ -192,7 +219,7 @@ export class Migration implements WriteGate {
       // hold it: the stream carries it. Acknowledged by then, it was committed in time.
       if (op.error === null && this.sim.now > (this.snapshotMs[batch] as number)) {
         this.unapplied[batch] = (this.unapplied[batch] as number) + 1;
-        this.streams.push(this.target.shardOf(key), key, batch);
+        this.streams.push(this.target.shardOf(key), key, batch, op.version);
       }
       this.settled(batch);
       done(op);
@@ -227,11 +254,14 @@ export class Migration implements WriteGate {
     if (trace?.copied !== undefined) {
       for (let i = at; i < end; i++) trace.copied(this.pending[i] as number);
     }
+    const snapshot = this.snapshotVersions(at, end);
     const paceMs = ((end - at) / this.config.rowsPerSec) * 1000;
     let copies = 0;
     let paced = false;
     const copied = (): void => {
       if (copies > 0 || !paced) return;
+      for (let i = at; i < end; i++)
+        this.carryRow(this.pending[i] as number, snapshot[i - at] as number);
       if (this.config.switchAtEnd !== true) this.cutOver(batch, batch + 1);
       else if (end < this.pending.length) this.nextBatch(end);
       else this.cutOver(0, batch + 1);
@@ -256,6 +286,31 @@ export class Migration implements WriteGate {
       paced = true;
       copied();
     });
+  }
+
+  /** The versions the batch [at, end) of `pending` holds on its sources now (empty without a carry). */
+  private snapshotVersions(at: number, end: number): Uint32Array {
+    const carry = this.config.carry;
+    if (carry === undefined) return new Uint32Array(0);
+    const versions = new Uint32Array(end - at);
+    for (let i = at; i < end; i++) {
+      const key = this.pending[i] as number;
+      versions[i - at] = carry.version(this.live.shardOf(key), key);
+    }
+    return versions;
+  }
+
+  /**
+   * Writes `version` of `key` on its target, unless the target holds it or a newer
+   * one already: a change acknowledged after the snapshot but committed before it
+   * is in the copy too, and a change may land before its batch's copy (Vitess's
+   * catch-up skips the rows not copied yet instead: vcopier.go copyNext).
+   */
+  private carryRow(key: number, version: number): void {
+    const carry = this.config.carry;
+    if (carry === undefined) return;
+    const shard = this.target.shardOf(key);
+    if (version > carry.version(shard, key)) carry.write(shard, key, version);
   }
 
   private inCut(batch: number): boolean {
@@ -292,8 +347,10 @@ export class Migration implements WriteGate {
     this.sim.schedule(this.config.cutoverMs, () => {
       for (let i = from; i < end; i++) {
         const key = this.pending[i] as number;
-        this.live.move(key, this.target.shardOf(key));
-        this.config.trace?.switched?.(key);
+        const source = this.live.shardOf(key);
+        const shard = this.target.shardOf(key);
+        this.live.move(key, shard);
+        this.config.trace?.switched?.(key, source, shard);
       }
       this.moved += end - from;
       this.pauseMax = Math.max(this.pauseMax, this.sim.now - heldSince);

@@ -2,7 +2,9 @@
 // Migration (src/models/sharding/migration.ts) copies the keys whose shard
 // differs in the target layout (reshard-layout.ts), the router handing it
 // every write (held at a cut-over, carried to the target when made after its
-// row's copy); operations are timed by the migration's phase when they are answered.
+// row's copy). The copy and the changes write the rows' versions on the targets'
+// primaries, and at a key's switch its newest acknowledged version becomes its
+// new shard's; operations are timed by the migration's phase when they are answered.
 import type * as z from "zod";
 import { Histogram } from "../../metrics/index.js";
 import type { Operation } from "../../models/operation.js";
@@ -54,6 +56,19 @@ export function scheduleReshard(
       // Vitess copies the whole keyrange, then switches traffic once.
       switchAtEnd: spec.strategy === "keyspace",
       work: (shard, ms, done) => (shards[shard] as ShardCluster).work(ms, done),
+      carry: {
+        version: (shard, key) => (shards[shard] as ShardCluster).version(key),
+        write: (shard, key, version) => (shards[shard] as ShardCluster).carry(key, version),
+      },
+      trace: {
+        // Every write to the key was acknowledged on its old shard (the cut-over
+        // waited for them): a read on the new one is stale against the newest.
+        switched: (key, source, shard) =>
+          (shards[shard] as ShardCluster).acknowledgeCarried(
+            key,
+            context.versions.newestAckedVersion(source, key),
+          ),
+      },
     });
     router.gateWrites(m);
     migration = m;

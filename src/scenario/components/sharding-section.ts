@@ -303,6 +303,12 @@ export interface ShardCluster {
   readonly stats: ReadonlyMap<string, ComponentStats>;
   /** Runs background work on its primary (a resharding's copy). */
   readonly work: (ms: number, done: () => void) => void;
+  /** The version of `key` its primary holds now (what a resharding's copy reads). */
+  readonly version: (key: number) => number;
+  /** Commits `key` at `version` on its primary: a row a resharding copied in. */
+  readonly carry: (key: number, version: number) => void;
+  /** `version` of `key` counts as acknowledged here: the key switched in, its writes acknowledged on its old shard. */
+  readonly acknowledgeCarried: (key: number, version: number) => void;
 }
 
 /** @internal Cross-section checks: the layout's fields for its strategy, tenants against the keys. */
