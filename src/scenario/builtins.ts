@@ -1,6 +1,7 @@
 // The built-in scenarios, shipped inside the package as data. `dbsim run` with no
 // argument runs read-heavy.
 
+import addShard from "./builtins/add-shard.json";
 import apiComposition from "./builtins/api-composition.json";
 import cacheNodes from "./builtins/cache-nodes.json";
 import cachePlans from "./builtins/cache-plans.json";
@@ -46,6 +47,7 @@ export const BUILTIN_SCENARIOS: Readonly<Record<string, ScenarioInput>> = Object
   "cache-nodes": cacheNodes as ScenarioInput,
   "shard-hotspot": shardHotspot as ScenarioInput,
   "shard-key": shardKey as ScenarioInput,
+  "add-shard": addShard as ScenarioInput,
   regions: regions as ScenarioInput,
   cqrs: cqrs as ScenarioInput,
   "api-composition": apiComposition as ScenarioInput,

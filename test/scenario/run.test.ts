@@ -74,7 +74,7 @@ describe("determinism", () => {
 });
 
 describe("built-in scenarios, shortened to 1 s warm-up + 3 s", () => {
-  it("are the documented ones (README; docs/server.md for the server's five, docs/caching.md for the cache's two, docs/sharding.md for the sharding two, docs/patterns.md for regions, cqrs and the services two, docs/faults.md for failover)", () => {
+  it("are the documented ones (README; docs/server.md for the server's five, docs/caching.md for the cache's two, docs/sharding.md for the sharding three, docs/patterns.md for regions, cqrs and the services two, docs/faults.md for failover)", () => {
     expect(builtinScenarioNames()).toEqual([
       "read-heavy",
       "write-heavy",
@@ -92,6 +92,7 @@ describe("built-in scenarios, shortened to 1 s warm-up + 3 s", () => {
       "cache-nodes",
       "shard-hotspot",
       "shard-key",
+      "add-shard",
       "regions",
       "cqrs",
       "api-composition",

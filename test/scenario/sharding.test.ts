@@ -2,8 +2,6 @@
 // router (node names and diagram ids by shard), the layout's shapes under a
 // recency-skewed workload and under tenant queries, cross-shard fan-out, the
 // router's statistics cut at the warm-up, and bad input named by path and value.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
@@ -351,29 +349,30 @@ describe("any sharded plan arbScenario draws", () => {
   });
 });
 
-describe("examples/add-shard.json", () => {
+describe("the add-shard built-in", () => {
   it("adds an 11th shard: hash-mod moves 10 keys in 11, consistent hashing and jump about 1 in 11, and finish sooner", () => {
-    // n/(n+1) and 1/(n+1) for n = 10 (see "resharding on the timeline" above). Shortened, the
-    // reshard at 1 s: jump's ~9,100 keys go in 19 batches of 500, each 500 × 0.5 ms of copy
-    // work on the one new shard plus a 50 ms cut-over, ≈ 19 × 0.3 s = 5.7 s; hash-mod's
-    // ~91,000 go in 182 batches of at least 25 ms (the throttle) + 50 ms, ≥ 13.6 s.
-    const file = JSON.parse(
-      readFileSync(join(import.meta.dirname, "..", "..", "examples", "add-shard.json"), "utf8"),
-    );
-    // A third of the example's rate: the keys moved and the copy's pace do not depend on
-    // it (the copy's work on the new shard sets the pace), and the test runs in a third.
+    // n/(n+1) and 1/(n+1) for n = 10 (see "resharding on the timeline" above). Shortened to
+    // 20,000 keys and the reshard at 1 s of a 3.5 s run: jump's ~1,800 keys go in 4 batches
+    // of 500, each 500 × 0.5 ms of copy work on the one new shard plus a 50 ms cut-over,
+    // ≈ 4 × 0.3 s = 1.2 s; hash-mod's ~18,200 go in 37 batches of at least 25 ms (the
+    // throttle) + 50 ms, ≥ 2.8 s: more than the 2.5 s left.
+    const builtin = BUILTIN_SCENARIOS["add-shard"] as ScenarioInput & {
+      timeline: Record<string, unknown>[];
+    };
+    // A tenth of the built-in's rate: the keys moved and the copy's pace do not depend on
+    // it (the copy's work on the new shard sets the pace).
+    const keys = 20_000;
     const resolved = resolveVariants({
-      ...file,
+      ...builtin,
       warmup: 500,
-      duration: 7_000,
-      workload: { ...file.workload, rate: 1_000 },
-      timeline: [{ ...file.timeline[0], at: 1_000 }],
+      duration: 3_000,
+      workload: { ...builtin.workload, rate: 300, keys: { count: keys } },
+      timeline: [{ ...builtin.timeline[0], at: 1_000 }],
     });
     if (!resolved.ok) throw new Error(resolved.issues.map((i) => i.message).join("\n"));
     const figures = new Map(
       resolved.variants.map((v) => [v.name, runScenario(v.scenario).sharding?.resharding]),
     );
-    const keys = 100_000;
     const hash = figures.get("base");
     expect((hash?.keysToMove ?? 0) / keys).toBeCloseTo(10 / 11, 2);
     for (const name of ["consistent-hash", "jump"]) {
