@@ -85,6 +85,8 @@ export interface BuiltTopology {
   readonly place?: (op: Operation) => boolean;
   /** Told of every finished operation, after `front`'s done (a sharded plan's per-shard latency). */
   readonly complete?: (op: Operation) => void;
+  /** Read-your-writes violations across a resharding's move, which the monitor (per cluster) does not see. */
+  readonly movedKeyViolations?: () => number;
 }
 
 /** @internal Compiles distribution specs against the scenario's latency table. */
@@ -160,6 +162,7 @@ export function buildTopology(sim: Simulation, scenario: Scenario): BuiltTopolog
   let stats: Map<string, ComponentStats>;
   let place: ((op: Operation) => boolean) | undefined;
   let complete: ((op: Operation) => void) | undefined;
+  let movedKeyViolations: (() => number) | null = null;
   let layout: ShardLayout | undefined;
   let slots: readonly KeySlots[] | undefined;
   let keyOf: WorkloadConfig["keyOf"];
@@ -221,6 +224,7 @@ export function buildTopology(sim: Simulation, scenario: Scenario): BuiltTopolog
     service = front.service;
     place = front.place;
     complete = front.complete;
+    movedKeyViolations = front.movedKeyViolations;
     stats.set(sharding.report.key, front.stats);
     if (scenario.cache !== undefined) {
       const cached = cacheInFrontOfShards(
@@ -262,6 +266,7 @@ export function buildTopology(sim: Simulation, scenario: Scenario): BuiltTopolog
     },
     ...(place === undefined ? {} : { place }),
     ...(complete === undefined ? {} : { complete }),
+    ...(movedKeyViolations === null ? {} : { movedKeyViolations }),
   };
 }
 

@@ -20,11 +20,13 @@ export class ConsistencyObservers {
    * @param versions - the newest acknowledged version of a key: what a read is stale against
    * @param replicated - whether the plan has replicas (the monitor runs only then)
    * @param history - the run's `history` option
+   * @param movedKeyViolations - read-your-writes violations across a resharding's move, counted apart (the monitor judges each cluster alone)
    */
   constructor(
     private readonly versions: VersionOracle,
     replicated: boolean,
     history: boolean | { readonly limit?: number } | undefined,
+    private readonly movedKeyViolations: () => number = () => 0,
   ) {
     const limit = typeof history === "object" ? history.limit : undefined;
     this.history = history ? new History(limit === undefined ? {} : { limit }) : null;
@@ -96,7 +98,7 @@ export class ConsistencyObservers {
     const c = this.monitor.counts();
     return {
       violations: {
-        readYourWrites: c.readYourWrites,
+        readYourWrites: c.readYourWrites + this.movedKeyViolations(),
         monotonicReads: c.monotonicReads,
         monotonicReadsPerKey: c.monotonicReadsPerKey,
         monotonicWrites: c.monotonicWrites,

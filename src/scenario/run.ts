@@ -230,6 +230,7 @@ function wireRun(
     topology.versions,
     topology.clusters.some((c) => c.holders.length > 0),
     options.history,
+    topology.movedKeyViolations,
   );
   // One set of windows: the verdict reads the time series' when one is asked for.
   const verdict = new VerdictRecorder(

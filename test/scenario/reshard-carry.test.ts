@@ -5,7 +5,12 @@
 // that returns an older version than a write acknowledged before it is counted by
 // the report, and the history, judged across shards, shows the same reads.
 import { describe, expect, it } from "vitest";
-import { acrossShards, type HistoryOp, measureStaleness } from "../../src/consistency/index.js";
+import {
+  acrossShards,
+  checkReadYourWrites,
+  type HistoryOp,
+  measureStaleness,
+} from "../../src/consistency/index.js";
 import { runScenarioDetailed, type ScenarioInput } from "../../src/index.js";
 
 // One shard split in two at key 8 at 500 ms; each shard's replica 50 ms behind
@@ -84,5 +89,17 @@ describe("a split's moved rows keep their versions on the new shard", () => {
     // The report counts every one (and those against writes held at the cut-over,
     // which the history leaves out: they ran on no single shard when issued).
     expect(run.report.consistency?.staleReads ?? 0).toBeGreaterThanOrEqual(acrossTheMove);
+  });
+
+  it("a session's read on the new shard that misses its own write on the old one is a read-your-writes violation in the report", () => {
+    // The monitor keeps a session's state per shard; the reads judged across the move
+    // add the ones the per-shard check cannot pair (write on shard 0, read on shard 1).
+    const perShard = checkReadYourWrites(ops).count;
+    const acrossTheMove = checkReadYourWrites(acrossShards(ops)).count;
+    expect(acrossTheMove).toBeGreaterThan(perShard);
+    // The report counts every one (and those against writes held at the cut-over).
+    expect(run.report.consistency?.violations.readYourWrites ?? 0).toBeGreaterThanOrEqual(
+      acrossTheMove,
+    );
   });
 });

@@ -14,6 +14,7 @@ import type { ShardRouter } from "../../models/sharding/shard-router.js";
 import type { TenantLayout } from "../../models/sharding/tenants.js";
 import { roundFigure, spread } from "../fields.js";
 import type { BuildContext } from "./component.js";
+import { MovedKeyChecks } from "./reshard-checks.js";
 import { type Reshard, shardsAfter } from "./reshard-event.js";
 import { reshardTarget } from "./reshard-layout.js";
 import type { ShardCluster, ShardingReportSchema, ShardingSpec } from "./sharding-section.js";
@@ -42,8 +43,13 @@ export function scheduleReshard(
   const from = live.shards;
   let migration: Migration | null = null;
   const to = shardsAfter(from, event);
+  const target = reshardTarget(spec, event, scenario.workload.keys.count, tenants);
+  const moving = new Uint8Array(live.keys);
+  for (let key = 0; key < live.keys; key++) {
+    if (live.shardOf(key) !== target.shardOf(key)) moving[key] = 1;
+  }
+  const checks = new MovedKeyChecks((key) => moving[key] === 1);
   sim.at(event.at, () => {
-    const target = reshardTarget(spec, event, scenario.workload.keys.count, tenants);
     live.grow(to);
     const m = new Migration(sim, live, target, {
       rowsPerSec: event.rowsPerSec,
@@ -63,11 +69,13 @@ export function scheduleReshard(
       trace: {
         // Every write to the key was acknowledged on its old shard (the cut-over
         // waited for them): a read on the new one is stale against the newest.
-        switched: (key, source, shard) =>
+        switched: (key, source, shard) => {
           (shards[shard] as ShardCluster).acknowledgeCarried(
             key,
             context.versions.newestAckedVersion(source, key),
-          ),
+          );
+          checks.switched(key);
+        },
       },
     });
     router.gateWrites(m);
@@ -82,11 +90,15 @@ export function scheduleReshard(
     return Number.isNaN(m.figures().finishedMs) ? 1 : 2;
   };
   return {
+    invoked: (op) => checks.invoked(op),
     completed: (op) => {
+      checks.completed(op);
       if (op.error === null) phases[phase()].record(sim.now - op.issuedAt);
     },
+    readYourWrites: () => checks.readYourWrites,
     reset: () => {
       for (const h of phases) h.reset();
+      checks.reset();
     },
     figures: () => {
       const f = (migration as Migration | null)?.figures();
@@ -113,10 +125,14 @@ export function scheduleReshard(
   };
 }
 
-/** @internal A scheduled resharding: its latency recorder and its figures. */
+/** @internal A scheduled resharding: its latency recorder, its checks across the move and its figures. */
 export interface ReshardRun {
-  /** Times a finished operation by the migration's phase when it is answered. */
+  /** An operation placed on a single shard is issued now. */
+  invoked(op: Operation): void;
+  /** Times a finished operation by the migration's phase when it is answered, and checks it. */
   completed(op: Operation): void;
+  /** Reads on a moved key's new shard that returned less than their session wrote on its old one. */
+  readYourWrites(): number;
   reset(): void;
   figures(): NonNullable<z.output<typeof ShardingReportSchema>["resharding"]>;
 }

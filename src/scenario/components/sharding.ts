@@ -61,6 +61,8 @@ export interface ShardFront {
   /** Told of every finished operation: the shards' and the resharding phases' latency. */
   readonly complete: (op: Operation) => void;
   readonly stats: ComponentStats;
+  /** Read-your-writes violations across a resharding's move (the monitor judges each shard alone); null without a reshard. */
+  readonly movedKeyViolations: (() => number) | null;
 }
 
 /**
@@ -202,7 +204,22 @@ function buildShardRouter(
           router.completed(op);
           resharding.completed(op);
         };
-  return { service: directory ?? router, place, complete, stats };
+  const placeChecked =
+    resharding === null
+      ? place
+      : (op: Operation) => {
+          const single = place(op);
+          // A write held by a cut-over is not single, but still the session's write.
+          if (single || op.kind === "write") resharding.invoked(op);
+          return single;
+        };
+  return {
+    service: directory ?? router,
+    place: placeChecked,
+    complete,
+    stats,
+    movedKeyViolations: resharding === null ? null : () => resharding.readYourWrites(),
+  };
 }
 
 /**
