@@ -359,6 +359,7 @@ export {
   type MigrationConfig,
   type MigrationFigures,
   type MigrationTrace,
+  type RowCarrier,
   type WriteGate,
 } from "./models/sharding/migration.js";
 export {
