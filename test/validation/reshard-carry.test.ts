@@ -180,9 +180,10 @@ describe("a moved key's versions are carried to its new shard", () => {
   it("after the switch the session reads on the new shard the version it wrote on the old one", () => {
     // Act
     const { read, migration, shards } = writeMoveRead((s) => s.carrier());
-    // Assert: the catch-up wrote key 80 at version 4 on shard 1's log at 301 ms; the copy
-    // that lands at 600 ms holds the snapshot's version 3, older, so it writes nothing
-    // (nor for the other moved rows, at the initial version every node starts with).
+    // Assert: the catch-up wrote key 80 at version 4 on shard 1's log at 303 ms (acknowledged
+    // at 302 ms, 1 ms to apply); the copy that lands at 600 ms holds the snapshot's version
+    // 3, older, so it writes nothing (nor for the other moved rows, at the initial version
+    // every node starts with).
     expect(migration.figures().keysMoved).toBe(50);
     expect(migration.figures().caughtUpChanges).toBe(1);
     expect(shards.lsn[1]).toBe(1);
