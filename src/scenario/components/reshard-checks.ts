@@ -45,6 +45,8 @@ export class MovedKeyChecks {
   /** An operation finished (every one, as the run reports them). */
   completed(op: Operation): void {
     if (op.kind === "read") {
+      // Most reads never had a bound: no lookup for them.
+      if (this.bounds.size === 0) return;
       const bound = this.bounds.get(op.id);
       if (bound === undefined) return;
       this.bounds.delete(op.id);
