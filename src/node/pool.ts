@@ -16,6 +16,7 @@ import {
 } from "../experiment/index.js";
 import { longestFirst } from "./schedule.js";
 import { RunThreads } from "./threads.js";
+import { checkWorkers, type ExperimentWorkers } from "./workers.js";
 
 /**
  * Options of {@link runExperimentOnWorkers}.
@@ -23,19 +24,14 @@ import { RunThreads } from "./threads.js";
  * @remarks Since 0.2.0
  */
 export interface WorkerOptions {
-  /** Worker threads (default: the machine's available parallelism). */
+  /** Worker threads (default: the machine's available parallelism); not with `pool`. */
   readonly workers?: number;
+  /** Threads kept between experiments, to run on instead of starting new ones. */
+  readonly pool?: ExperimentWorkers;
   /** Run only this slice of the points. */
   readonly shard?: Shard;
   /** Called after each run with the runs done and the runs planned. */
   readonly onProgress?: (done: number, total: number) => void;
-}
-
-function checkWorkers(workers: number): number {
-  if (!Number.isSafeInteger(workers) || workers < 1 || workers > 1024) {
-    throw new RangeError(`workers: expected an integer from 1 to 1024; got ${workers}`);
-  }
-  return workers;
 }
 
 /**
@@ -48,9 +44,15 @@ export async function runPartialOnWorkers(
   input: unknown,
   options: WorkerOptions = {},
 ): Promise<PartialResult> {
-  const workers = checkWorkers(options.workers ?? availableParallelism());
-  // The first thread starts now, while the experiment is parsed and planned (threads.ts).
-  const threads = new RunThreads();
+  const shared = options.pool;
+  if (shared !== undefined && options.workers !== undefined) {
+    throw new RangeError(
+      `workers: give either workers (${options.workers}) or pool (${shared.size} threads), not both`,
+    );
+  }
+  const workers = checkWorkers(options.workers ?? shared?.size ?? availableParallelism());
+  // Without a pool, the first thread starts now, while the experiment is parsed and planned (threads.ts).
+  const threads = shared?.threads() ?? new RunThreads();
   try {
     const plan: ExperimentPlan = resolveExperiment(input);
     const shard = options.shard ?? WHOLE;
@@ -73,7 +75,7 @@ export async function runPartialOnWorkers(
     }
     return step.value;
   } finally {
-    await threads.destroy();
+    if (shared === undefined) await threads.destroy();
   }
 }
 
