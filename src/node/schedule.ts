@@ -12,7 +12,7 @@ import { estimateWork } from "../scenario/index.js";
  * The positions of `tasks`, costliest first by the run's estimated kernel events
  * (`estimateWork`), equal estimates in their given order.
  *
- * @remarks Since 0.2.0
+ * @internal
  */
 export function longestFirst(tasks: readonly RunTask[]): number[] {
   // The replications of a point share its scenario object: estimate each once.

@@ -20,7 +20,7 @@ function workerModule(): { filename: string; execArgv: string[] } {
   return { filename: new URL("./node-worker.js", self).href, execArgv: [] };
 }
 
-/** What {@link RunThreads} needs of a pool of threads (piscina's `Piscina`). */
+/** @internal What {@link RunThreads} needs of a pool of threads (piscina's `Piscina`). */
 export interface ThreadPool {
   run(task: RunTask): Promise<RunRecord>;
   destroy(): Promise<void>;
@@ -36,7 +36,7 @@ function startPool(threads: number): ThreadPool {
   });
 }
 
-/** Worker threads for the runs of one experiment; {@link RunThreads.destroy} ends them. */
+/** @internal Worker threads for the runs of experiments; {@link RunThreads.destroy} ends them. */
 export class RunThreads {
   /** One entry per thread: the pool that owns it. */
   private readonly slots: ThreadPool[];
