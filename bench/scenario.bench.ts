@@ -236,7 +236,7 @@ async function table(): Promise<void> {
   rows.push({
     what: "a sweep on 2 workers vs 1",
     "server mechanisms": "–",
-    "requests per CPU-s": `${sweep.cpuSpeedup.toFixed(3)}x (CPU bound)`,
+    "requests per CPU-s": `${sweep.cpuSpeedup.toFixed(3)}x (2-core bound, CPU)`,
     "per wall-s": `${sweep.wallSpeedup.toFixed(3)}x (wall)`,
     "GC % of wall": "",
     target: "≥ 1.8x",

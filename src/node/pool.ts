@@ -3,7 +3,6 @@
 // stored at the task's position, so the result does not depend on the number of
 // workers nor on which finished first.
 import { availableParallelism } from "node:os";
-import { Piscina } from "piscina";
 import {
   checkRunLimits,
   type ExperimentPlan,
@@ -11,12 +10,13 @@ import {
   experimentRounds,
   finalizeResult,
   type PartialResult,
-  type RunRecord,
-  type RunTask,
   resolveExperiment,
   type Shard,
   WHOLE,
 } from "../experiment/index.js";
+import { longestFirst } from "./schedule.js";
+import { RunThreads } from "./threads.js";
+import { checkWorkers, type ExperimentWorkers } from "./workers.js";
 
 /**
  * Options of {@link runExperimentOnWorkers}.
@@ -24,31 +24,14 @@ import {
  * @remarks Since 0.2.0
  */
 export interface WorkerOptions {
-  /** Worker threads (default: the machine's available parallelism). */
+  /** Worker threads (default: the machine's available parallelism); not with `pool`. */
   readonly workers?: number;
+  /** Threads kept between experiments, to run on instead of starting new ones. */
+  readonly pool?: ExperimentWorkers;
   /** Run only this slice of the points. */
   readonly shard?: Shard;
   /** Called after each run with the runs done and the runs planned. */
   readonly onProgress?: (done: number, total: number) => void;
-}
-
-/**
- * The worker module: the built `node-worker.js` beside this file, or, when this
- * file runs as TypeScript (tests, tsx), `worker.ts` loaded through tsx.
- */
-function workerModule(): { filename: string; execArgv: string[] } {
-  const self = import.meta.url;
-  if (self.endsWith(".ts")) {
-    return { filename: new URL("./worker.ts", self).href, execArgv: ["--import", "tsx"] };
-  }
-  return { filename: new URL("./node-worker.js", self).href, execArgv: [] };
-}
-
-function checkWorkers(workers: number): number {
-  if (!Number.isSafeInteger(workers) || workers < 1 || workers > 1024) {
-    throw new RangeError(`workers: expected an integer from 1 to 1024; got ${workers}`);
-  }
-  return workers;
 }
 
 /**
@@ -61,42 +44,38 @@ export async function runPartialOnWorkers(
   input: unknown,
   options: WorkerOptions = {},
 ): Promise<PartialResult> {
-  const plan: ExperimentPlan = resolveExperiment(input);
-  const shard = options.shard ?? WHOLE;
-  const rounds = experimentRounds(plan, shard);
-  let step = rounds.next();
-  checkRunLimits(plan, shard);
-  const workers = checkWorkers(options.workers ?? availableParallelism());
-  const { filename, execArgv } = workerModule();
-  const threads = Math.min(workers, step.done ? 1 : step.value.length || 1);
-  const pool = new Piscina<RunTask, RunRecord>({
-    filename,
-    execArgv,
-    minThreads: threads,
-    maxThreads: threads,
-    // One task per thread at a time: a second queued task would only hold memory.
-    concurrentTasksPerWorker: 1,
-  });
+  const shared = options.pool;
+  if (shared !== undefined && options.workers !== undefined) {
+    throw new RangeError(
+      `workers: give either workers (${options.workers}) or pool (${shared.size} threads), not both`,
+    );
+  }
+  const workers = checkWorkers(options.workers ?? shared?.size ?? availableParallelism());
+  // Without a pool, the first thread starts now, while the experiment is parsed and planned (threads.ts).
+  const threads = shared?.threads() ?? new RunThreads();
   try {
+    const plan: ExperimentPlan = resolveExperiment(input);
+    const shard = options.shard ?? WHOLE;
+    const rounds = experimentRounds(plan, shard);
+    let step = rounds.next();
+    checkRunLimits(plan, shard);
+    threads.grow(Math.min(workers, step.done ? 1 : step.value.length || 1));
     let done = 0;
     let planned = 0;
     // Each round runs whole before the next is decided: the rounds are those of one thread.
     while (!step.done) {
       const tasks = step.value;
       planned += tasks.length;
-      const records = await Promise.all(
-        tasks.map(async (task) => {
-          const record = await pool.run(task);
-          done++;
-          options.onProgress?.(done, planned);
-          return record;
-        }),
-      );
+      // Handed out longest first (schedule.ts); each record is kept at its task's position.
+      const records = await threads.run(tasks, longestFirst(tasks), () => {
+        done++;
+        options.onProgress?.(done, planned);
+      });
       step = rounds.next(records);
     }
     return step.value;
   } finally {
-    await pool.destroy();
+    if (shared === undefined) await threads.destroy();
   }
 }
 

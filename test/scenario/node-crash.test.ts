@@ -216,6 +216,40 @@ describe("node crashes: runs", () => {
     expect(report.errors.byKind.node_down).toBe(f?.errors.node_down);
   });
 
+  it("a primary crash the run ends before detecting: the note says so, not that no replica was up", () => {
+    // failover.ts (models/faults) promotes only at detection, `detection` ms after
+    // the crash (Patroni's leader-key ttl): a run ending sooner never tried.
+    const { report } = runScenarioDetailed({
+      ...BASE,
+      timeline: [{ at: 2_800, kind: "primary-crash", failover: { detection: 500 } }],
+    });
+    const f = report.faults?.events[0];
+    expect(f?.detectedMs).toBeNull();
+    expect(f?.promoted).toBeNull();
+    expect(f?.note).toBe(
+      "the run ended 200 ms after the crash, before its detection (500 ms): no promotion was attempted",
+    );
+    const after = runScenarioDetailed({
+      ...BASE,
+      timeline: [{ at: 5_000, kind: "primary-crash" }],
+    }).report.faults?.events[0];
+    expect(after?.note).toBe("the run ended before the crash");
+  });
+
+  it("a primary crash detected with every replica down: no replica up to promote", () => {
+    const { report } = runScenarioDetailed({
+      ...BASE,
+      timeline: [
+        { at: 500, kind: "replica-crash", replica: "replica-1" },
+        { at: 500, kind: "replica-crash", replica: "replica-2" },
+        { at: 1_000, kind: "primary-crash", failover: { detection: 500 } },
+      ],
+    });
+    const f = report.faults?.events.find((e) => e.kind === "primary-crash");
+    expect(f?.detectedMs).toBe(1_500);
+    expect(f?.note).toBe("no replica up to promote");
+  });
+
   it("prints a Faults table in the text report and a faults line in the resolved scenario's summary", () => {
     const { report, scenario } = runScenarioDetailed({
       ...BASE,

@@ -4,7 +4,7 @@
 // errors, acknowledged writes lost, RTO and RPO — in the report's `faults` section.
 // It has no scenario section of its own: its input is the timeline.
 import * as z from "zod";
-import { PrimaryFailover } from "../../models/faults/failover.js";
+import { type FailoverOutcome, PrimaryFailover } from "../../models/faults/failover.js";
 import { NODE_DOWN, NodeGate } from "../../models/faults/node-gate.js";
 import type { Service } from "../../models/operation.js";
 import type { RegionFront } from "../../models/regions/local-reads.js";
@@ -329,7 +329,7 @@ function primaryRow(
     rpoMs: o.oldestLostCommitMs === null ? 0 : roundFigure(o.crashMs - o.oldestLostCommitMs),
     lostWrites: o.lostWrites,
     errors: { [NODE_DOWN]: f.before.reached ? failed : 0 },
-    note: primaryNote(o.promoted, replicaWays.length, f.event.for) + rejoinNote(f.rejoin),
+    note: primaryNote(o, replicaWays.length, f.event, nowMs) + rejoinNote(f.rejoin),
   };
 }
 
@@ -350,10 +350,20 @@ function rejoinNote({ rewoundMs, caughtUpMs }: OldPrimaryRejoin): string {
   return `old primary rejoined as a replica: rewound at ${roundFigure(rewoundMs)} ms, ${caughtUp}`;
 }
 
-function primaryNote(promoted: number, replicas: number, forMs: number | undefined): string {
-  if (promoted >= 0) return "";
+function primaryNote(
+  o: FailoverOutcome,
+  replicas: number,
+  event: PrimaryCrash,
+  nowMs: number,
+): string {
+  if (o.promoted >= 0) return "";
+  if (nowMs < o.crashMs) return "the run ended before the crash";
+  // A replica is chosen at detection only: a run that ends sooner never looked for one.
+  if (replicas > 0 && o.detectedMs === null) {
+    return `the run ended ${roundFigure(nowMs - o.crashMs)} ms after the crash, before its detection (${roundFigure(event.failover.detection)} ms): no promotion was attempted`;
+  }
   if (replicas > 0) return "no replica up to promote";
-  return forMs === undefined
+  return event.for === undefined
     ? "no replica to promote: the primary is down for the rest of the run"
     : "no replica to promote: writes wait for the primary to come back";
 }
