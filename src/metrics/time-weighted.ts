@@ -11,11 +11,14 @@
  * @remarks Since 0.1.0
  */
 export class TimeWeighted {
-  private startTime: number;
-  private lastTime: number;
-  private current: number;
+  // Initialised here, not only in the constructor: a field declared bare starts as
+  // undefined (ES2022 class fields), so V8 keeps it as a tagged field and every store
+  // of a time boxes a new number; from a number it keeps an unboxed double in place.
+  private startTime = 0;
+  private lastTime = 0;
+  private current = 0;
   private integral = 0;
-  private peak: number;
+  private peak = 0;
 
   /**
    * @param startMs - the time the window starts (default 0)

@@ -15,9 +15,21 @@ import type { ErrorKind, Operation, PortConnection, ServerPort } from "../operat
  */
 export const NODE_DOWN: ErrorKind = "node_down";
 
-interface Running {
-  readonly done: (error: ErrorKind | null) => void;
-  settled: boolean;
+/**
+ * One statement sent to the backend and not yet answered, linked to the ones sent
+ * just before and after it. A class in a linked list, as the application's node
+ * gate keeps its operations (src/models/faults/node-gate.ts, where an object
+ * literal's allocation site was pretenured by V8 and a Set's table regrew as
+ * entries came and went).
+ */
+class Running {
+  /** Answered already (failed at the crash): the backend's late answer is dropped. */
+  settled = false;
+  next: Running | null = null;
+  constructor(
+    readonly done: (error: ErrorKind | null) => void,
+    public prev: Running | null,
+  ) {}
 }
 
 /**
@@ -31,7 +43,9 @@ export class BackendGate implements ServerPort {
   failed = 0;
   private readonly port: ServerPort;
   private isDown = false;
-  private readonly running = new Set<Running>();
+  /** The statements running, oldest first. */
+  private head: Running | null = null;
+  private tail: Running | null = null;
 
   /** @param port - the backend's own port (its node, or the pooler in front of it) */
   constructor(port: ServerPort) {
@@ -74,11 +88,13 @@ export class BackendGate implements ServerPort {
       this.fail(done);
       return;
     }
-    const entry: Running = { done, settled: false };
-    this.running.add(entry);
+    const entry = new Running(done, this.tail);
+    if (this.tail === null) this.head = entry;
+    else this.tail.next = entry;
+    this.tail = entry;
     this.port.execute(conn, op, index, (error) => {
       if (entry.settled) return;
-      this.running.delete(entry);
+      this.unlink(entry);
       done(error);
     });
   }
@@ -86,18 +102,34 @@ export class BackendGate implements ServerPort {
   /** The node crashed: the statements running on it fail now, every later one at once. */
   crash(): void {
     this.isDown = true;
-    // In the order they were sent (a Set iterates in insertion order).
-    const running = [...this.running];
-    this.running.clear();
-    for (const entry of running) {
+    // In the order they were sent.
+    let entry = this.head;
+    this.head = null;
+    this.tail = null;
+    while (entry !== null) {
+      const next = entry.next;
+      entry.prev = null;
+      entry.next = null;
       entry.settled = true;
       this.fail(entry.done);
+      entry = next;
     }
   }
 
   /** The node is back (its data intact): connections to it open again. */
   restore(): void {
     this.isDown = false;
+  }
+
+  private unlink(entry: Running): void {
+    const { prev, next } = entry;
+    if (prev === null) this.head = next;
+    else prev.next = next;
+    if (next === null) this.tail = prev;
+    else next.prev = prev;
+    // An answered entry may have reached the old generation: it must not hold later ones.
+    entry.prev = null;
+    entry.next = null;
   }
 
   private fail(done: (error: ErrorKind | null) => void): void {
