@@ -1,6 +1,7 @@
 // A read at a node that holds every key reports the key's current version and the
 // LSN that committed it (src/models/server/server.ts, `finish`), whichever way the
-// key got there: a commit, a multi-row commit, a replicated apply, or a rewind back
+// key got there: a commit, a multi-row commit, a replicated apply, a row copied in
+// by a resharding (`commitCopy`), or a rewind back
 // to version 0 (a failover's discarded branch, replication.ts `discardLostBranch`),
 // and 0 / 0 for a key never written. The server tells never-written keys by a bit
 // per key, so each of those ways must set it.
@@ -17,6 +18,7 @@ const action = fc.oneof(
   fc.record({ rows: fc.array(fc.nat(KEYS - 1), { minLength: 2, maxLength: 4 }) }),
   fc.record({ apply: fc.nat(KEYS - 1), version: fc.nat(1000), lsn: fc.nat(1000) }),
   fc.record({ rewind: fc.nat(KEYS - 1) }),
+  fc.record({ copy: fc.nat(KEYS - 1), version: fc.integer({ min: 1, max: 1000 }) }),
 );
 
 test.prop([fc.array(action, { maxLength: 40 }), fc.nat(KEYS - 1)])(
@@ -54,6 +56,9 @@ test.prop([fc.array(action, { maxLength: 40 }), fc.nat(KEYS - 1)])(
       } else if ("apply" in a) {
         server.applyReplicated(a.apply, a.version, a.lsn);
         expected.set(a.apply, [a.version, a.lsn]);
+      } else if ("copy" in a) {
+        server.commitCopy(a.copy, a.version);
+        expected.set(a.copy, [a.version, server.lsn]);
       } else {
         server.applyReplicated(a.rewind, 0, 0);
         expected.set(a.rewind, [0, 0]);

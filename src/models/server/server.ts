@@ -411,6 +411,7 @@ export class DatabaseServer implements ServerPort {
     this.lsn++;
     const lsn = this.lsn;
     this.keys.set(key, version, lsn);
+    if (this.keys.whole) this.markWritten(key);
     if (this.commitObservers !== null) this.notifyCommit(lsn, key, version, null);
     this.commitHook?.(lsn, key, version, () => {}, null);
   }
