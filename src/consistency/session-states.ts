@@ -72,9 +72,26 @@ export class SessionStates {
     if (improve(this.writes, session, key, version, lsn)) this.writeSpan.note(lsn);
   }
 
-  /** A completed read: the version it returned, when newer. */
-  read(session: number, key: number, version: number, lsn: number): void {
-    if (improve(this.reads, session, key, version, lsn)) this.readSpan.note(lsn);
+  /**
+   * A completed read: the version it returned, when newer. The entry is safe to forget
+   * once every node holds that version, i.e. at the LSN of the write that made it
+   * (`versionLsn`), which is at most the read's snapshot `lsn`: the read-your-writes
+   * argument of monitor.ts's header, for the write the read observed. Either LSN will
+   * do, the lesser drops the entry sooner; NaN for an unknown one (the snapshot's is
+   * used then, and a NaN snapshot keeps the entry). At or below the last compaction's
+   * point the version is already everywhere, so no later read can return less: the
+   * entry is not stored, and an entry of the key it supersedes (an older or the same
+   * version) is dropped as it would have been at the next compaction.
+   */
+  read(session: number, key: number, version: number, lsn: number, versionLsn: number): void {
+    const safeAt = versionLsn < lsn ? versionLsn : lsn;
+    if (safeAt <= this.floor) {
+      const at = this.reads.find(session, key);
+      if (at >= 0 && !((this.reads.data[at + VERSION] as number) > version))
+        this.reads.removeAt(at);
+      return;
+    }
+    if (improve(this.reads, session, key, version, safeAt)) this.readSpan.note(safeAt);
   }
 
   /** Raises one of the session's LSN bounds to `lsn` (a NaN or smaller `lsn` changes nothing). */
