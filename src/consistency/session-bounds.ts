@@ -40,9 +40,10 @@ export class SessionBounds {
   get(session: number, field: number): number {
     const direct = this.direct;
     if (direct !== null) {
+      // Only int32 sessions are stored here (1/3 would land on session 0's second field).
+      if (session !== (session | 0)) return NONE;
       const at = FIELDS * session + field;
-      // Outside the array (or not an index at all) reads undefined: no bound.
-      return at < direct.length ? ((direct[at] as number | undefined) ?? NONE) : NONE;
+      return at >= 0 && at < direct.length ? (direct[at] as number) : NONE;
     }
     const table = this.hashed as NumTable;
     const at = table.find(session);
@@ -52,9 +53,9 @@ export class SessionBounds {
   /** Raises one of the session's bounds to `lsn` when that is larger; true when it did. */
   raise(session: number, field: number, lsn: number): boolean {
     const direct = this.direct;
-    if (direct !== null && FIELDS * session < direct.length && session >= 0) {
+    if (direct !== null && session === (session | 0) && session >= 0) {
       const base = FIELDS * session;
-      if (base === Math.floor(base)) {
+      if (base < direct.length) {
         const old = direct[base + field] as number;
         if (!(lsn > old)) return false;
         if (old === NONE && isNone(direct, base, field)) this.hold(session);
