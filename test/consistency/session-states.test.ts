@@ -133,7 +133,7 @@ describe("SessionStates.compact", () => {
           }
         }
       }),
-      { numRuns: 150 },
+      { numRuns: 100 },
     );
   });
 });
