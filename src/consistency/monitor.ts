@@ -24,7 +24,8 @@
 // - a monotonic-reads entry (the newest version v a session read of a key, at snapshot
 //   L): the write of v, at LSN W ≤ L, once W ≤ m is in the prefix held everywhere, so
 //   no later read returns less than v (the entry is kept by the lesser of W and L; a
-//   read whose W or L is already at or below the last compaction's point adds none);
+//   read whose W or L is already at or below the last compaction's point adds none;
+//   after a fork, by L alone: a cache may still serve a version of the lost branch);
 // - the monotonic-writes bound (largest LSN of the session's writes) and the
 //   writes-follow-reads bound (largest snapshot LSN of its reads), when ≤ m: any later
 //   write commits above m, so above them;

@@ -52,6 +52,13 @@ export class SessionStates {
    * make each of them walk the table only to lower it again.
    */
   private floor = NONE;
+  /**
+   * Whether the log forked. From then on an LSN may name a write of either branch: a
+   * cache may still serve a version of the lost one, whose LSN the new timeline's
+   * compaction point can pass while no node of the new timeline holds it. A read's
+   * entry then goes by its snapshot alone, as it did before the version's LSN was used.
+   */
+  private forked = false;
 
   /** The newest version the session wrote of the key, or 0. */
   writtenVersion(session: number, key: number): number {
@@ -85,6 +92,10 @@ export class SessionStates {
    * version) is dropped as it would have been at the next compaction.
    */
   read(session: number, key: number, version: number, lsn: number, versionLsn: number): void {
+    if (this.forked) {
+      if (improve(this.reads, session, key, version, lsn)) this.readSpan.note(lsn);
+      return;
+    }
     const safeAt = versionLsn < lsn ? versionLsn : lsn;
     if (safeAt <= this.floor) {
       const at = this.reads.find(session, key);
@@ -144,6 +155,7 @@ export class SessionStates {
   fork(lsn: number): void {
     // The new timeline's LSNs are not ordered with the old one's compaction point.
     this.floor = NONE;
+    this.forked = true;
     if (this.writes.setWhereAbove(LSN, lsn, Number.NaN) > 0) this.writeSpan.note(Number.NaN);
     if (this.reads.setWhereAbove(LSN, lsn, Number.NaN) > 0) this.readSpan.note(Number.NaN);
   }
