@@ -22,8 +22,10 @@
 // - a read-your-writes entry (the session's newest write w of a key, w.lsn ≤ m): every
 //   node holds version ≥ w.version of the key, so no later read returns less;
 // - a monotonic-reads entry (the newest version v a session read of a key, at snapshot
-//   L ≤ m): the write of v is in the prefix up to L, held everywhere, so no later read
-//   returns less than v;
+//   L): the write of v, at LSN W ≤ L, once W ≤ m is in the prefix held everywhere, so
+//   no later read returns less than v (the entry is kept by the lesser of W and L; a
+//   read whose W or L is already at or below the last compaction's point adds none;
+//   after a fork, by L alone: a cache may still serve a version of the lost branch);
 // - the monotonic-writes bound (largest LSN of the session's writes) and the
 //   writes-follow-reads bound (largest snapshot LSN of its reads), when ≤ m: any later
 //   write commits above m, so above them;
@@ -37,8 +39,9 @@
 // (session-states.ts), so it never holds a later compaction to a walk.
 //
 // Allocation-free once warm: the in-flight bounds and every cluster's session states
-// (session-states.ts) live in typed-array hash tables (num-table.ts), entries removed
-// in place, not in an object per session or per entry.
+// (session-states.ts) live in typed arrays — hash tables (num-table.ts) and an array
+// indexed by the session (session-bounds.ts) — entries removed in place, not in an
+// object per session or per entry.
 
 import type { Resettable } from "../metrics/warmup.js";
 import type { HistoryOp } from "./history.js";
@@ -228,8 +231,9 @@ export class ConsistencyMonitor implements Resettable {
         if (behind > 0) this.staleReads += 1;
         if (behind > this.versionsBehindMax) this.versionsBehindMax = behind;
       }
-      states.read(session, op.key, op.version, op.lsn);
-      states.raiseRead(session, op.lsn, op.versionLsn ?? Number.NaN);
+      const versionLsn = op.versionLsn ?? Number.NaN;
+      states.read(session, op.key, op.version, op.lsn, versionLsn);
+      states.raiseRead(session, op.lsn, versionLsn);
     } else {
       if (hasLsn && first >= op.lsn) this.monotonicWrites += 1;
       if (hasLsn && second >= op.lsn) this.writesFollowReads += 1;

@@ -1,9 +1,10 @@
 // What the sessions of one cluster have completed, reduced to the bounds the consistency
 // monitor's checks need (see monitor.ts), in three flat tables shared by every session
 // rather than one object per session: the newest version written and read per
-// (session, key), and per session the largest LSN of its writes, of its reads'
-// snapshots and of the versions its reads returned. Compaction allocates nothing; a
-// session that holds nothing takes no room.
+// (session, key) in hash tables (num-table.ts), where a session that holds nothing
+// takes no room, and per session the largest LSN of its writes, of its reads'
+// snapshots and of the versions its reads returned (session-bounds.ts: an array
+// indexed by the session). Compaction allocates nothing.
 //
 // Compaction without a scan in the two cases a run mostly meets. Each table keeps the
 // least and the largest LSN it may hold (widened as entries are set, made exact by each
@@ -15,6 +16,7 @@
 // between walks the table. Either shortcut leaves exactly what the walk would.
 
 import { NumTable } from "./num-table.js";
+import { SessionBounds } from "./session-bounds.js";
 
 // A per-key entry's values: a version and the LSN that makes it safe to forget.
 const VERSION = 0;
@@ -36,7 +38,7 @@ export class SessionStates {
   /** (session, key) → newest version read [VERSION, LSN] (MR). */
   private readonly reads = new NumTable(2);
   /** session → [WRITE_LSN, READ_LSN, READ_VERSION_LSN], -Infinity for none; held while one is finite. */
-  private readonly bounds = new NumTable(3);
+  private readonly bounds = new SessionBounds();
   /** What each table may hold: the least and largest LSN set, and whether a NaN. */
   private readonly writeSpan = new Span();
   private readonly readSpan = new Span();
@@ -50,6 +52,13 @@ export class SessionStates {
    * make each of them walk the table only to lower it again.
    */
   private floor = NONE;
+  /**
+   * Whether the log forked. From then on an LSN may name a write of either branch: a
+   * cache may still serve a version of the lost one, whose LSN the new timeline's
+   * compaction point can pass while no node of the new timeline holds it. A read's
+   * entry then goes by its snapshot alone, as it did before the version's LSN was used.
+   */
+  private forked = false;
 
   /** The newest version the session wrote of the key, or 0. */
   writtenVersion(session: number, key: number): number {
@@ -63,8 +72,7 @@ export class SessionStates {
 
   /** One of the session's LSN bounds (WRITE_LSN, READ_LSN, READ_VERSION_LSN), or -Infinity. */
   bound(session: number, field: number): number {
-    const at = this.bounds.find(session);
-    return at < 0 ? NONE : (this.bounds.data[at + field] as number);
+    return this.bounds.get(session, field);
   }
 
   /** A completed write: its version of the key, when newer. */
@@ -72,43 +80,48 @@ export class SessionStates {
     if (improve(this.writes, session, key, version, lsn)) this.writeSpan.note(lsn);
   }
 
-  /** A completed read: the version it returned, when newer. */
-  read(session: number, key: number, version: number, lsn: number): void {
-    if (improve(this.reads, session, key, version, lsn)) this.readSpan.note(lsn);
+  /**
+   * A completed read: the version it returned, when newer. The entry is safe to forget
+   * once every node holds that version, i.e. at the LSN of the write that made it
+   * (`versionLsn`), which is at most the read's snapshot `lsn`: the read-your-writes
+   * argument of monitor.ts's header, for the write the read observed. Either LSN will
+   * do, the lesser drops the entry sooner; NaN for an unknown one (the snapshot's is
+   * used then, and a NaN snapshot keeps the entry). At or below the last compaction's
+   * point the version is already everywhere, so no later read can return less: the
+   * entry is not stored, and an entry of the key it supersedes (an older or the same
+   * version) is dropped as it would have been at the next compaction.
+   */
+  read(session: number, key: number, version: number, lsn: number, versionLsn: number): void {
+    if (this.forked) {
+      if (improve(this.reads, session, key, version, lsn)) this.readSpan.note(lsn);
+      return;
+    }
+    const safeAt = versionLsn < lsn ? versionLsn : lsn;
+    if (safeAt <= this.floor) {
+      const at = this.reads.find(session, key);
+      if (at >= 0 && !((this.reads.data[at + VERSION] as number) > version))
+        this.reads.removeAt(at);
+      return;
+    }
+    if (improve(this.reads, session, key, version, safeAt)) this.readSpan.note(safeAt);
   }
 
   /** Raises one of the session's LSN bounds to `lsn` (a NaN or smaller `lsn` changes nothing). */
   raise(session: number, field: number, lsn: number): void {
-    if (!(lsn > this.floor)) return;
-    let at = this.bounds.find(session);
-    if (at >= 0 && !(lsn > (this.bounds.data[at + field] as number))) return;
-    if (at < 0) {
-      at = this.bounds.add(session);
-      noBounds(this.bounds.data, at);
-    }
-    this.bounds.data[at + field] = lsn;
-    this.boundSpan.note(lsn);
+    if (lsn > this.floor && this.bounds.raise(session, field, lsn)) this.boundSpan.note(lsn);
   }
 
   /**
-   * A completed read's two bounds at once, one lookup of the session: as
-   * `raise(READ_LSN, snapshotLsn)` then `raise(READ_VERSION_LSN, versionLsn)`.
+   * A completed read's two bounds: as `raise(READ_LSN, snapshotLsn)` then
+   * `raise(READ_VERSION_LSN, versionLsn)`.
    */
   raiseRead(session: number, snapshotLsn: number, versionLsn: number): void {
     const floor = this.floor;
-    if (!(snapshotLsn > floor || versionLsn > floor)) return;
-    let at = this.bounds.find(session);
-    if (at < 0) {
-      at = this.bounds.add(session);
-      noBounds(this.bounds.data, at);
-    }
-    const data = this.bounds.data;
-    if (snapshotLsn > floor && snapshotLsn > (data[at + READ_LSN] as number)) {
-      data[at + READ_LSN] = snapshotLsn;
+    const bounds = this.bounds;
+    if (snapshotLsn > floor && bounds.raise(session, READ_LSN, snapshotLsn)) {
       this.boundSpan.note(snapshotLsn);
     }
-    if (versionLsn > floor && versionLsn > (data[at + READ_VERSION_LSN] as number)) {
-      data[at + READ_VERSION_LSN] = versionLsn;
+    if (versionLsn > floor && bounds.raise(session, READ_VERSION_LSN, versionLsn)) {
       this.boundSpan.note(versionLsn);
     }
   }
@@ -124,7 +137,7 @@ export class SessionStates {
       this.readSpan.walked(this.reads);
     }
     if (this.boundSpan.needsWalk(this.bounds, lsn)) {
-      this.bounds.lowerAtMost(lsn, NONE);
+      this.bounds.lowerAtMost(lsn);
       this.boundSpan.walked(this.bounds);
     }
     this.floor = lsn;
@@ -142,6 +155,7 @@ export class SessionStates {
   fork(lsn: number): void {
     // The new timeline's LSNs are not ordered with the old one's compaction point.
     this.floor = NONE;
+    this.forked = true;
     if (this.writes.setWhereAbove(LSN, lsn, Number.NaN) > 0) this.writeSpan.note(Number.NaN);
     if (this.reads.setWhereAbove(LSN, lsn, Number.NaN) > 0) this.readSpan.note(Number.NaN);
   }
@@ -150,13 +164,6 @@ export class SessionStates {
   get entries(): number {
     return this.writes.size + this.reads.size + this.bounds.size;
   }
-}
-
-/** A new session's slot: no bound yet (three stores, cheaper than a call to `fill`). */
-function noBounds(data: Float64Array, at: number): void {
-  data[at + WRITE_LSN] = NONE;
-  data[at + READ_LSN] = NONE;
-  data[at + READ_VERSION_LSN] = NONE;
 }
 
 function versionOf(table: NumTable, session: number, key: number): number {
@@ -189,6 +196,15 @@ function improve(
   return false;
 }
 
+/** What a compaction needs of a table: its size, a clear, and what its last walk kept. */
+interface Compactable {
+  readonly size: number;
+  clear(): void;
+  readonly keptMin: number;
+  readonly keptMax: number;
+  readonly keptNaN: boolean;
+}
+
 /**
  * Bounds on the LSNs a table holds: every one is in [min, max] or NaN (and then `nan`).
  * Widened on every store, never narrowed but by a walk or a clear, so it stays a
@@ -209,7 +225,7 @@ class Span {
    * Compacts `table` to `lsn` when that needs no walk (see the file's header): true
    * when the caller must walk it.
    */
-  needsWalk(table: NumTable, lsn: number): boolean {
+  needsWalk(table: Compactable, lsn: number): boolean {
     if (table.size === 0 || lsn < this.min) return false;
     if (lsn >= this.max && !this.nan) {
       table.clear();
@@ -221,7 +237,7 @@ class Span {
   }
 
   /** After a walk of `table`: the exact bounds of what it kept. */
-  walked(table: NumTable): void {
+  walked(table: Compactable): void {
     this.min = table.keptMin;
     this.max = table.keptMax;
     this.nan = table.keptNaN;

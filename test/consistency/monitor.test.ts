@@ -2,7 +2,8 @@
 // at invocation, ignores failed operations, survives the warm-up reset, and forgets
 // what compaction proves can no longer be violated.
 import { describe, expect, it } from "vitest";
-import type { HistoryOp } from "../../src/consistency/history.js";
+import { checkMonotonicReadsPerKey } from "../../src/consistency/checkers.js";
+import { History, type HistoryOp } from "../../src/consistency/history.js";
 import { ConsistencyMonitor } from "../../src/consistency/monitor.js";
 import { feedOrder, laggingHistory, type OpSpec, read, write } from "./models.js";
 
@@ -209,6 +210,28 @@ describe("ConsistencyMonitor", () => {
     expect(compacted.counts()).toEqual(uncompacted.counts());
     expect(uncompacted.entries).toBeGreaterThan(10_000);
     expect(maxEntries).toBeLessThan(500);
+  });
+
+  it("after a fork counts a read going back from a lost version a cache still served", () => {
+    // Arrange: a failover promotes a replica at LSN 8; the old primary had written key 5's
+    // version 5 at LSN 10 (lost) and a cache loaded it at snapshot 60, which it still
+    // serves after the fork, so the new timeline's compaction point (50) passes LSN 10
+    // while no node of the new timeline holds version 5. Session 1 reads version 5 from
+    // the cache, then version 4 from the new primary: monotonic reads per key broken,
+    // as checkMonotonicReadsPerKey finds from the history alone. (Before a fork the
+    // entry may go at LSN 10: every node then holds version 5 or newer.)
+    const ops = [
+      read(1, 1, 5, 0, 1, 5, 60, { versionLsn: 10 }),
+      read(2, 1, 5, 2, 3, 4, 55, { versionLsn: 7 }),
+    ];
+    const monitor = new ConsistencyMonitor();
+    monitor.fork(8);
+    monitor.compact(50);
+    // Act
+    feed(monitor, ops);
+    // Assert
+    expect(checkMonotonicReadsPerKey(History.from(ops)).count).toBe(1);
+    expect(monitor.counts().monotonicReadsPerKey).toBe(1);
   });
 
   it("after a fork keeps a lost write's entry however far the new timeline's compaction point goes", () => {

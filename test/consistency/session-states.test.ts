@@ -27,6 +27,7 @@ const step = fc.oneof(
     key: fc.integer({ min: 0, max: 5 }),
     version: fc.integer({ min: 0, max: 6 }),
     lsn,
+    versionLsn: lsn,
   }),
   fc.record({
     kind: fc.constant("raise" as const),
@@ -64,6 +65,14 @@ class Model {
       table.set(`${session}/${key}`, { version, lsn: l });
   }
 
+  read(session: number, key: number, version: number, l: number, versionLsn: number): void {
+    const safeAt = versionLsn < l ? versionLsn : l;
+    if (safeAt <= this.floor) {
+      const old = this.reads.get(`${session}/${key}`);
+      if (old !== undefined && old.version <= version) this.reads.delete(`${session}/${key}`);
+    } else this.improve(this.reads, session, key, version, safeAt);
+  }
+
   raise(session: number, field: number, l: number): void {
     if (!(l > this.floor)) return;
     const held = this.bounds.get(session) ?? [-Infinity, -Infinity, -Infinity];
@@ -94,8 +103,8 @@ describe("SessionStates.compact", () => {
             states.wrote(s.session, s.key, s.version, s.lsn);
             model.improve(model.writes, s.session, s.key, s.version, s.lsn);
           } else if (s.kind === "read") {
-            states.read(s.session, s.key, s.version, s.lsn);
-            model.improve(model.reads, s.session, s.key, s.version, s.lsn);
+            states.read(s.session, s.key, s.version, s.lsn, s.versionLsn);
+            model.read(s.session, s.key, s.version, s.lsn, s.versionLsn);
           } else if (s.kind === "raise") {
             states.raise(s.session, s.field, s.lsn);
             model.raise(s.session, s.field, s.lsn);
@@ -124,7 +133,7 @@ describe("SessionStates.compact", () => {
           }
         }
       }),
-      { numRuns: 150 },
+      { numRuns: 100 },
     );
   });
 });

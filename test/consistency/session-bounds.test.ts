@@ -1,0 +1,86 @@
+import { fc } from "@fast-check/vitest";
+import { describe, expect, it } from "vitest";
+import { SessionBounds } from "../../src/consistency/session-bounds.js";
+
+// The sessions' LSN bounds must behave as a Map from session to three bounds (-Infinity
+// for none), a session held while one is finite, whatever the ids: small integers sit in
+// an array indexed by the session and its list of held sessions; the first id that does
+// not fit (negative, fractional, 2^16 or more) moves every bound to a hash table. A
+// compaction (`lowerAtMost`) lowers the bounds ≤ its bound to none and forgets sessions
+// left with none, and reports the least and largest bound kept.
+const NONE = Number.NEGATIVE_INFINITY;
+const smallSession = fc.integer({ min: 0, max: 40 });
+const anySession = fc.oneof(
+  { weight: 12, arbitrary: smallSession },
+  { weight: 1, arbitrary: fc.constantFrom(-1, 2.5, 1 / 3, 65_535, 65_536, 1e9) },
+);
+type Step =
+  | { kind: "raise"; session: number; field: number; lsn: number }
+  | { kind: "lower"; bound: number }
+  | { kind: "clear" };
+const step = (session: fc.Arbitrary<number>): fc.Arbitrary<Step> =>
+  fc.oneof(
+    fc.record({
+      kind: fc.constant("raise" as const),
+      session,
+      field: fc.integer({ min: 0, max: 2 }),
+      lsn: fc.oneof(
+        { weight: 8, arbitrary: fc.integer({ min: 0, max: 30 }) },
+        { weight: 1, arbitrary: fc.constant(Number.NaN) },
+      ),
+    }),
+    fc.record({ kind: fc.constant("lower" as const), bound: fc.integer({ min: -1, max: 32 }) }),
+    fc.record({ kind: fc.constant("clear" as const) }),
+  );
+
+function check(steps: readonly Step[], probe: readonly number[]): void {
+  const bounds = new SessionBounds();
+  const model = new Map<number, number[]>();
+  for (const s of steps) {
+    if (s.kind === "raise") {
+      const held = model.get(s.session) ?? [NONE, NONE, NONE];
+      const raised = s.lsn > (held[s.field] as number);
+      if (raised) held[s.field] = s.lsn;
+      if (held.some((b) => b > NONE)) model.set(s.session, held);
+      expect(bounds.raise(s.session, s.field, s.lsn)).toBe(raised);
+    } else if (s.kind === "lower") {
+      bounds.lowerAtMost(s.bound);
+      const kept: number[] = [];
+      for (const [session, held] of model) {
+        const lowered = held.map((b) => (b <= s.bound ? NONE : b));
+        if (lowered.every((b) => b === NONE)) model.delete(session);
+        else model.set(session, lowered);
+        kept.push(...lowered.filter((b) => b > NONE));
+      }
+      expect(bounds.keptMin).toBe(kept.length === 0 ? Infinity : Math.min(...kept));
+      expect(bounds.keptMax).toBe(kept.length === 0 ? NONE : Math.max(...kept));
+    } else {
+      bounds.clear();
+      model.clear();
+    }
+    expect(bounds.size).toBe(model.size);
+    for (const session of [...probe, ...model.keys()])
+      for (let field = 0; field < 3; field++)
+        expect(bounds.get(session, field)).toBe(model.get(session)?.[field] ?? NONE);
+  }
+}
+
+describe("SessionBounds", () => {
+  it("holds what a Map holds, for sessions that fit the direct array", () => {
+    fc.assert(
+      fc.property(fc.array(step(smallSession), { maxLength: 80 }), (steps) => {
+        check(steps, [0, 1, 7, 8, 9, 40, 41, 1000]);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it("holds what a Map holds when an id that does not fit moves the bounds to a hash table", () => {
+    fc.assert(
+      fc.property(fc.array(step(anySession), { maxLength: 80 }), (steps) => {
+        check(steps, [0, 1, 40, -1, 2.5, 1 / 3, 65_535, 65_536, 1e9]);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
