@@ -47,8 +47,9 @@ const MAX_IMMEDIATE_RESUMES = 1_000_000;
  * resource request, the end of a process, or an event you trigger yourself.
  * Processes wait on events by yielding them; callbacks attach with {@link SimEvent.on}.
  *
- * `yield* event` inside a process evaluates to the event's value with its type;
- * a plain `yield event` evaluates to it as `unknown`.
+ * Inside a process, a plain `yield event` is the fast form (SimPy's idiom) and
+ * evaluates to the event's value as `unknown`; `yield* event` waits the same way and
+ * gives the value with its type, for an iterator object and two iterator results.
  *
  * @remarks Since 0.1.0
  */
@@ -145,8 +146,8 @@ export class SimEvent<T = unknown> {
 
   /**
    * Lets `const v = yield* event` give the event's value with its type inside a
-   * process. A hand-written iterator rather than a generator: `yield*` is on the
-   * hot path of every process.
+   * process; a plain `yield event` waits the same way without the iterator. A
+   * hand-written iterator rather than a generator, so a `yield*` costs one small object.
    */
   [Symbol.iterator](): Iterator<SimEvent<T>, T, unknown> {
     return new EventIterator(this);
@@ -249,7 +250,8 @@ export class Interrupt extends Error {
 
 /**
  * The body of a process: a generator that yields events and receives each
- * one's value when it is processed.
+ * one's value when it is processed. Wait with a plain `yield event` (its value
+ * comes back as `unknown`), or with `yield* event` for the value typed.
  *
  * @remarks Since 0.1.0
  */
@@ -258,6 +260,18 @@ export type ProcessGenerator<R = unknown> = Generator<SimEvent<unknown>, R, unkn
 /**
  * A running generator function. It is an event itself: it succeeds with the
  * generator's return value, or fails with what the generator threw.
+ *
+ * @example
+ * ```ts
+ * const p = sim.process((function* () {
+ *   const req = server.request();
+ *   yield req; // the fast form, as SimPy writes it: wait for the slot
+ *   yield sim.timeout(5);
+ *   server.release(req);
+ *   return "done";
+ * })());
+ * // Another process: `yield* p` gives "done" typed as string; a plain `yield p`, as unknown.
+ * ```
  *
  * @remarks Since 0.1.0
  */
