@@ -63,12 +63,11 @@ export class SimEvent<T = unknown> {
   /** The simulation this event belongs to. */
   readonly sim: Simulation;
   /**
-   * @internal The first callback. Almost every event has exactly one listener,
-   * so the array for more is made only when a second one comes.
+   * @internal What waits: one listener, or an array of them in the order they were
+   * added. Almost every event has exactly one, so the array is made only for a second,
+   * and one field serves both (a field is a store per event).
    */
-  _cb: Listener<T> | null = null;
-  /** @internal Callbacks after the first, in the order they were added. */
-  _more: Listener<T>[] | null = null;
+  _cb: Listener<T> | Listener<T>[] | null = null;
   /** @internal The stage (PENDING, TRIGGERED, PROCESSED) and the FAILED and DEFUSED flags. */
   _state = PENDING;
   /** @internal The value, or the error once the event failed. */
@@ -154,33 +153,35 @@ export class SimEvent<T = unknown> {
 
   /** @internal */
   _addCallback(callback: Listener<T>): void {
-    if (this._cb === null && this._more === null) this._cb = callback;
-    else if (this._more === null) this._more = [callback];
-    else this._more.push(callback);
+    const cb = this._cb;
+    if (cb === null) this._cb = callback;
+    else if (Array.isArray(cb)) cb.push(callback);
+    else this._cb = [cb, callback];
   }
 
   /** @internal Removes a callback added before; false when it was not there. */
   _removeCallback(callback: Listener<T>): boolean {
-    if (this._cb === callback) {
-      this._cb = this._more !== null && this._more.length > 0 ? (this._more.shift() ?? null) : null;
+    const cb = this._cb;
+    if (cb === callback) {
+      this._cb = null;
       return true;
     }
-    if (this._more === null) return false;
-    const i = this._more.indexOf(callback);
+    if (!Array.isArray(cb)) return false;
+    const i = cb.indexOf(callback);
     if (i < 0) return false;
-    this._more.splice(i, 1);
+    cb.splice(i, 1);
     return true;
   }
 
   /** @internal Called by the simulation when the event leaves the queue. */
   _process(): void {
     this._state = (this._state & ~STAGE) | PROCESSED;
-    const first = this._cb;
-    const more = this._more;
+    const cb = this._cb;
     this._cb = null;
-    this._more = null;
-    if (first !== null) notify(first, this);
-    if (more !== null) for (let i = 0; i < more.length; i++) notify(more[i] as Listener<T>, this);
+    if (cb !== null) {
+      if (!Array.isArray(cb)) notify(cb, this);
+      else for (let i = 0; i < cb.length; i++) notify(cb[i] as Listener<T>, this);
+    }
     // Read after the callbacks: a callback (a process, allOf/anyOf) that handles the failure defuses it.
     if ((this._state & (FAILED | DEFUSED)) === FAILED) {
       const err = this._value;

@@ -1,8 +1,9 @@
 // An event's stage (pending, triggered, processed) and its two flags (failed, defused)
 // are independent: defusing does not trigger, triggering does not forget a defuse,
 // and a failure is judged unhandled only after every waiter has run (a waiter that
-// handles it defuses it). src/kernel/events.ts packs the three into one field; these
-// are the combinations that packing must keep apart.
+// handles it defuses it). src/kernel/events.ts packs the three into one field, and
+// keeps one waiter or an array of them in another; these are the combinations that
+// packing must keep apart.
 import { describe, expect, it } from "vitest";
 import { Interrupt, Simulation, SimulationError } from "../../src/kernel/index.js";
 
@@ -98,5 +99,60 @@ describe("an event's stage and flags", () => {
 
     expect(() => ev.succeed(1)).toThrow(SimulationError);
     expect(() => ev.fail(new Error("second"))).toThrow(SimulationError);
+  });
+
+  it("waiters run in the order they were added, also after one withdrew", () => {
+    const sim = new Simulation();
+    const ev = sim.event<string>();
+    const order: string[] = [];
+    const waiter = (name: string) =>
+      sim.process(
+        (function* () {
+          try {
+            yield ev;
+            order.push(name);
+          } catch {
+            order.push(`${name} interrupted`);
+          }
+        })(),
+      );
+    waiter("first");
+    ev.on(() => order.push("callback"));
+    const second = waiter("second");
+    sim.run();
+    second.interrupt();
+    sim.run();
+    ev.on(() => order.push("late callback"));
+    waiter("third");
+    sim.run();
+
+    ev.succeed("go");
+    sim.run();
+
+    // The callbacks attach at once; a process attaches when it starts, at run().
+    expect(order).toEqual(["second interrupted", "callback", "first", "late callback", "third"]);
+  });
+
+  it("a lone waiter that withdrew leaves the event with none", () => {
+    const sim = new Simulation();
+    const ev = sim.event();
+    const p = sim.process(
+      (function* () {
+        yield ev;
+      })(),
+    );
+    p.defuse();
+    sim.run();
+    p.interrupt();
+    sim.run();
+    const after: string[] = [];
+    ev.on(() => after.push("added after the withdrawal"));
+
+    ev.succeed();
+    sim.run();
+
+    expect(after).toEqual(["added after the withdrawal"]);
+    // The withdrawn process is not resumed again: it ended with the interrupt.
+    expect(() => p.value).toThrow(Interrupt);
   });
 });
