@@ -170,6 +170,8 @@ export class SimEvent<T = unknown> {
     const i = cb.indexOf(callback);
     if (i < 0) return false;
     cb.splice(i, 1);
+    // Null again once nobody waits: a process that ends with `_cb` null skips its end event.
+    if (cb.length === 0) this._cb = null;
     return true;
   }
 

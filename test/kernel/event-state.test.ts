@@ -155,4 +155,31 @@ describe("an event's stage and flags", () => {
     // The withdrawn process is not resumed again: it ended with the interrupt.
     expect(() => p.value).toThrow(Interrupt);
   });
+
+  it("a process whose waiters all withdrew ends as one nobody waits on", () => {
+    // A process that nobody waits on is done when its generator returns, without an
+    // end event in the queue; withdrawn waiters must leave it in that state.
+    const sim = new Simulation();
+    const p = sim.process(
+      (function* () {
+        yield sim.timeout(5);
+      })(),
+    );
+    const waiters = [1, 2].map(() =>
+      sim.process(
+        (function* () {
+          yield p;
+        })(),
+      ),
+    );
+    for (const w of waiters) w.defuse();
+    sim.run({ until: 1 });
+    for (const w of waiters) w.interrupt();
+    sim.run({ until: 5 });
+
+    sim.step(); // p's timeout: p resumes and returns
+
+    expect(p.processed).toBe(true);
+    expect(sim.pending).toBe(0);
+  });
 });
