@@ -13,9 +13,10 @@
 //   npx tsx bench/ab.bench.ts --a … --b … --only monitor                  # the consistency monitor alone
 //   npx tsx bench/ab.bench.ts --a … --b … --only single,replicas,pool --mechanisms none   # pure processor sharing
 //
-// Rows: the M/M/1 queue on kernel callbacks and on processes (as in kernel.bench.ts,
-// 10^6 customers); the closed network of pending.bench.ts at N = 10 … 10^5 pending
-// events (2·10^6 events), on `Simulation`; read-heavy with its primary alone, with 2
+// Rows: the M/M/1 queue on kernel callbacks and on processes, with a plain `yield` and
+// with `yield*` (as in kernel.bench.ts, 10^6 customers); the closed network of
+// pending.bench.ts at N = 10 … 10^5 pending events (2·10^6 events), on `Simulation`;
+// read-heavy with its primary alone, with 2
 // replicas, with a transaction pool in front of every node, with 32 replicas, and
 // 16 shards of the pooled cluster (the 16-shard row of scenario.bench.ts).
 // A build directory needs its dependencies resolvable from where it sits (a copy
@@ -213,7 +214,13 @@ if (only.has("kernel")) {
     },
     {
       name: "M/M/1, processes + Resource",
-      run: (d) => mm1Processes(d, 1e6),
+      run: (d) => mm1Processes(d, 1e6, "yield"),
+      units: 1e6,
+      unit: "customers",
+    },
+    {
+      name: "M/M/1, processes + Resource, yield*",
+      run: (d) => mm1Processes(d, 1e6, "yield*"),
       units: 1e6,
       unit: "customers",
     },

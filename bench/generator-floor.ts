@@ -1,7 +1,9 @@
 // What the generator protocol alone costs in the processes M/M/1 of kernel.bench.ts,
-// against the same bare loop: per customer a generator made and resumed three times
-// through one `yield*` on a hand-written iterator (as `SimEvent`'s), and one resume of
-// a source generator; no events, no queue. It bounds from below what a process costs
+// against the same bare loop: per customer a generator made and resumed three times,
+// and one resume of a source generator; no events, no queue. Two forms, as the bench's
+// two processes rows: the request waited on with a plain `yield` (SimPy's own idiom), and
+// through `yield*` on a hand-written iterator (as `SimEvent`'s), which adds an iterator
+// object, its two results and the delegation. It bounds from below what a process costs
 // beyond the events it takes (bench/README.md, "The kernel's own overhead").
 // Run: `npx tsx bench/generator-floor.ts [--rounds=N]`.
 import seedrandom from "seedrandom";
@@ -75,7 +77,9 @@ class OnceIterator implements Iterator<unknown, number, unknown> {
 }
 const token = { [Symbol.iterator]: () => new OnceIterator(token) };
 
-function generators(customers: number): number {
+// Each form has its own driver loop: one loop shared by two generator functions would
+// see two shapes of generator objects at its calls, which costs both forms.
+function delegated(customers: number): number {
   let sum = 0;
   function* customer(): Generator<unknown, void, unknown> {
     sum += yield* token as unknown as Iterable<unknown, number, unknown>;
@@ -96,25 +100,53 @@ function generators(customers: number): number {
   return sum;
 }
 
-for (let i = 0; i < 3; i++) {
-  bare(100_000);
-  generators(100_000);
+function plain(customers: number): number {
+  let sum = 0;
+  function* customer(): Generator<unknown, void, unknown> {
+    sum += (yield token) as number;
+    yield token;
+  }
+  function* source(): Generator<unknown, void, unknown> {
+    for (let i = 0; i < customers; i++) yield token;
+  }
+  const src = source();
+  src.next();
+  for (let i = 0; i < customers; i++) {
+    src.next();
+    const g = customer();
+    g.next();
+    g.next(1);
+    if (g.next(2).done !== true) throw new Error("the customer did not finish");
+  }
+  return sum;
 }
-const cpu = { bare: [] as number[], generators: [] as number[] };
+
+const variants = [
+  ["bare loop", bare],
+  ["plain `yield`", plain],
+  ["`yield*`", delegated],
+] as const;
+for (let i = 0; i < 3; i++) for (const [, fn] of variants) fn(100_000);
+const cpu = variants.map(() => [] as number[]);
 for (let r = 0; r < ROUNDS; r++) {
-  for (const [name, fn] of [
-    ["bare", bare],
-    ["generators", generators],
-  ] as const) {
+  // Rotated, so no variant always runs right after another's garbage.
+  for (let k = 0; k < variants.length; k++) {
+    const i = (k + r) % variants.length;
     const c0 = process.cpuUsage();
-    fn(CUSTOMERS);
+    (variants[i] as (typeof variants)[number])[1](CUSTOMERS);
     const c = process.cpuUsage(c0);
-    cpu[name].push((c.user + c.system) / 1000);
+    (cpu[i] as number[]).push((c.user + c.system) / 1000);
   }
 }
-const bareMin = Math.min(...cpu.bare);
-const genMin = Math.min(...cpu.generators);
+const mins = cpu.map((xs) => Math.min(...xs));
+const bareMin = mins[0] as number;
 console.log(
-  `${CUSTOMERS.toLocaleString("en")} customers, ${ROUNDS} rounds, CPU min: bare loop ${bareMin.toFixed(1)} ms, ` +
-    `generator protocol alone ${genMin.toFixed(1)} ms = ${(genMin / bareMin).toFixed(2)}× bare. Load ${loadAverage()}`,
+  `${CUSTOMERS.toLocaleString("en")} customers, ${ROUNDS} rounds, CPU min: bare loop ${bareMin.toFixed(1)} ms; ` +
+    `generator protocol alone: ${variants
+      .slice(1)
+      .map(([name], i) => {
+        const m = mins[i + 1] as number;
+        return `${name} ${m.toFixed(1)} ms = ${(m / bareMin).toFixed(2)}× bare`;
+      })
+      .join(", ")}. Load ${loadAverage()}`,
 );

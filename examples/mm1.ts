@@ -10,7 +10,8 @@ let served = 0;
 let waited = 0;
 function* customer() {
   const arrived = sim.now;
-  const req = yield* server.request();
+  const req = server.request();
+  yield req; // wait for the slot
   waited += sim.now - arrived;
   yield sim.timeout(service.exponential(1));
   server.release(req);

@@ -19,9 +19,15 @@ export type EventCallback<T> = {
   bivarianceHack(event: SimEvent<T>): void;
 }["bivarianceHack"];
 
+// An event's `_state`: the stage in the two low bits, and two flags above them. One
+// small integer, not a stage, an ok flag and a defused flag: an event is made per step
+// of a process, and each field is a store.
 const PENDING = 0;
 const TRIGGERED = 1;
 const PROCESSED = 2;
+const STAGE = 3;
+const FAILED = 4;
+const DEFUSED = 8;
 
 /**
  * What waits on an event: a callback, or a process resumed through its method, so a
@@ -47,8 +53,9 @@ const MAX_IMMEDIATE_RESUMES = 1_000_000;
  * resource request, the end of a process, or an event you trigger yourself.
  * Processes wait on events by yielding them; callbacks attach with {@link SimEvent.on}.
  *
- * `yield* event` inside a process evaluates to the event's value with its type;
- * a plain `yield event` evaluates to it as `unknown`.
+ * Inside a process, a plain `yield event` is the fast form (SimPy's idiom) and
+ * evaluates to the event's value as `unknown`; `yield* event` waits the same way and
+ * gives the value with its type, for an iterator object and two iterator results.
  *
  * @remarks Since 0.1.0
  */
@@ -56,22 +63,15 @@ export class SimEvent<T = unknown> {
   /** The simulation this event belongs to. */
   readonly sim: Simulation;
   /**
-   * @internal The first callback. Almost every event has exactly one listener,
-   * so the array for more is made only when a second one comes.
+   * @internal What waits: one listener, or an array of them in the order they were
+   * added. Almost every event has exactly one, so the array is made only for a second,
+   * and one field serves both (a field is a store per event).
    */
-  _cb: Listener<T> | null = null;
-  /** @internal Callbacks after the first, in the order they were added. */
-  _more: Listener<T>[] | null = null;
-  /** @internal */
+  _cb: Listener<T> | Listener<T>[] | null = null;
+  /** @internal The stage (PENDING, TRIGGERED, PROCESSED) and the FAILED and DEFUSED flags. */
   _state = PENDING;
-  /** @internal */
-  _ok = true;
-  /** @internal */
-  _value: T | undefined = undefined;
-  /** @internal */
-  _error: unknown = undefined;
-  /** @internal */
-  _defused = false;
+  /** @internal The value, or the error once the event failed. */
+  _value: unknown = undefined;
 
   /** @param sim - the simulation the event belongs to */
   constructor(sim: Simulation) {
@@ -80,25 +80,25 @@ export class SimEvent<T = unknown> {
 
   /** True once the event has a value or an error. */
   get triggered(): boolean {
-    return this._state !== PENDING;
+    return (this._state & STAGE) !== PENDING;
   }
 
   /** True once the event's callbacks have run. */
   get processed(): boolean {
-    return this._state === PROCESSED;
+    return (this._state & STAGE) === PROCESSED;
   }
 
   /** True unless the event failed. Meaningful once triggered. */
   get ok(): boolean {
-    return this._ok;
+    return (this._state & FAILED) === 0;
   }
 
   /** The event's value. Throws when the event is not triggered yet or failed. */
   get value(): T {
-    if (this._state === PENDING) {
+    if ((this._state & STAGE) === PENDING) {
       throw new SimulationError("NOT_RUNNING", "The value of a pending event is not available yet");
     }
-    if (!this._ok) throw this._error;
+    if ((this._state & FAILED) !== 0) throw this._value;
     return this._value as T;
   }
 
@@ -108,7 +108,7 @@ export class SimEvent<T = unknown> {
    */
   succeed(value?: T): this {
     this.assertPending();
-    this._state = TRIGGERED;
+    this._state |= TRIGGERED;
     this._value = value;
     this.sim._enqueueEvent(this, 0, 0);
     return this;
@@ -120,16 +120,15 @@ export class SimEvent<T = unknown> {
    */
   fail(error: unknown): this {
     this.assertPending();
-    this._state = TRIGGERED;
-    this._ok = false;
-    this._error = error;
+    this._state |= TRIGGERED | FAILED;
+    this._value = error;
     this.sim._enqueueEvent(this, 0, 0);
     return this;
   }
 
   /** Marks a failure as handled, so it does not stop the run. */
   defuse(): this {
-    this._defused = true;
+    this._state |= DEFUSED;
     return this;
   }
 
@@ -138,15 +137,15 @@ export class SimEvent<T = unknown> {
    * callback runs at once.
    */
   on(callback: (event: this) => void): this {
-    if (this._state === PROCESSED) callback(this);
+    if ((this._state & STAGE) === PROCESSED) callback(this);
     else this._addCallback(callback as EventCallback<T>);
     return this;
   }
 
   /**
    * Lets `const v = yield* event` give the event's value with its type inside a
-   * process. A hand-written iterator rather than a generator: `yield*` is on the
-   * hot path of every process.
+   * process; a plain `yield event` waits the same way without the iterator. A
+   * hand-written iterator rather than a generator, so a `yield*` costs one small object.
    */
   [Symbol.iterator](): Iterator<SimEvent<T>, T, unknown> {
     return new EventIterator(this);
@@ -154,35 +153,40 @@ export class SimEvent<T = unknown> {
 
   /** @internal */
   _addCallback(callback: Listener<T>): void {
-    if (this._cb === null && this._more === null) this._cb = callback;
-    else if (this._more === null) this._more = [callback];
-    else this._more.push(callback);
+    const cb = this._cb;
+    if (cb === null) this._cb = callback;
+    else if (Array.isArray(cb)) cb.push(callback);
+    else this._cb = [cb, callback];
   }
 
   /** @internal Removes a callback added before; false when it was not there. */
   _removeCallback(callback: Listener<T>): boolean {
-    if (this._cb === callback) {
-      this._cb = this._more !== null && this._more.length > 0 ? (this._more.shift() ?? null) : null;
+    const cb = this._cb;
+    if (cb === callback) {
+      this._cb = null;
       return true;
     }
-    if (this._more === null) return false;
-    const i = this._more.indexOf(callback);
+    if (!Array.isArray(cb)) return false;
+    const i = cb.indexOf(callback);
     if (i < 0) return false;
-    this._more.splice(i, 1);
+    cb.splice(i, 1);
+    // Null again once nobody waits: a process that ends with `_cb` null skips its end event.
+    if (cb.length === 0) this._cb = null;
     return true;
   }
 
   /** @internal Called by the simulation when the event leaves the queue. */
   _process(): void {
-    this._state = PROCESSED;
-    const first = this._cb;
-    const more = this._more;
+    this._state = (this._state & ~STAGE) | PROCESSED;
+    const cb = this._cb;
     this._cb = null;
-    this._more = null;
-    if (first !== null) notify(first, this);
-    if (more !== null) for (let i = 0; i < more.length; i++) notify(more[i] as Listener<T>, this);
-    if (!this._ok && !this._defused) {
-      const err = this._error;
+    if (cb !== null) {
+      if (!Array.isArray(cb)) notify(cb, this);
+      else for (let i = 0; i < cb.length; i++) notify(cb[i] as Listener<T>, this);
+    }
+    // Read after the callbacks: a callback (a process, allOf/anyOf) that handles the failure defuses it.
+    if ((this._state & (FAILED | DEFUSED)) === FAILED) {
+      const err = this._value;
       if (err instanceof Error) throw err;
       throw new SimulationError("PROCESS_FAILED", `Unhandled event failure: ${String(err)}`);
     }
@@ -190,12 +194,12 @@ export class SimEvent<T = unknown> {
 
   /** @internal Marks the event triggered without queueing it (timeouts queue themselves). */
   _markTriggered(value: T): void {
-    this._state = TRIGGERED;
+    this._state |= TRIGGERED;
     this._value = value;
   }
 
   private assertPending(): void {
-    if (this._state !== PENDING) {
+    if ((this._state & STAGE) !== PENDING) {
       throw new SimulationError(
         "EVENT_ALREADY_TRIGGERED",
         "This event was already triggered; an event triggers once",
@@ -249,7 +253,8 @@ export class Interrupt extends Error {
 
 /**
  * The body of a process: a generator that yields events and receives each
- * one's value when it is processed.
+ * one's value when it is processed. Wait with a plain `yield event` (its value
+ * comes back as `unknown`), or with `yield* event` for the value typed.
  *
  * @remarks Since 0.1.0
  */
@@ -258,6 +263,18 @@ export type ProcessGenerator<R = unknown> = Generator<SimEvent<unknown>, R, unkn
 /**
  * A running generator function. It is an event itself: it succeeds with the
  * generator's return value, or fails with what the generator threw.
+ *
+ * @example
+ * ```ts
+ * const p = sim.process((function* () {
+ *   const req = server.request();
+ *   yield req; // the fast form, as SimPy writes it: wait for the slot
+ *   yield sim.timeout(5);
+ *   server.release(req);
+ *   return "done";
+ * })());
+ * // Another process: `yield* p` gives "done" typed as string; a plain `yield p`, as unknown.
+ * ```
  *
  * @remarks Since 0.1.0
  */
@@ -286,7 +303,7 @@ export class Process<R = unknown> extends SimEvent<R> {
 
   /** True while the generator has not returned or thrown. */
   get isAlive(): boolean {
-    return this._state === PENDING;
+    return (this._state & STAGE) === PENDING;
   }
 
   /**
@@ -298,16 +315,14 @@ export class Process<R = unknown> extends SimEvent<R> {
       throw new SimulationError("NOT_RUNNING", "Cannot interrupt a process that has finished");
     }
     const signal = new SimEvent<unknown>(this.sim);
-    signal._ok = false;
-    signal._error = new Interrupt(cause);
-    signal._defused = true;
+    signal._value = new Interrupt(cause);
     signal._cb = () => {
       if (!this.isAlive) return;
       if (this.start === START_AWAITED) this.start = START_SKIPPED;
       else this.target?._removeCallback(this);
       this.resume(signal);
     };
-    signal._state = TRIGGERED;
+    signal._state = TRIGGERED | FAILED | DEFUSED;
     this.sim._enqueueEvent(signal, 0, -Infinity);
   }
 
@@ -340,11 +355,11 @@ export class Process<R = unknown> extends SimEvent<R> {
       try {
         if (current === null) {
           step = this.generator.next(undefined);
-        } else if (current._ok) {
+        } else if ((current._state & FAILED) === 0) {
           step = this.generator.next(current._value);
         } else {
-          current._defused = true;
-          step = this.generator.throw(current._error);
+          current._state |= DEFUSED;
+          step = this.generator.throw(current._value);
         }
       } catch (error) {
         this.fail(error);
@@ -354,7 +369,7 @@ export class Process<R = unknown> extends SimEvent<R> {
         if (this._cb === null) {
           // Nobody waits on the process: it is done now, without a trip through
           // the queue. A callback attached later runs at once (see `on`).
-          this._state = PROCESSED;
+          this._state = (this._state & ~STAGE) | PROCESSED;
           this._value = step.value;
         } else {
           this.succeed(step.value);
@@ -378,7 +393,7 @@ export class Process<R = unknown> extends SimEvent<R> {
         );
         return;
       }
-      if (next._state !== PROCESSED) {
+      if ((next._state & STAGE) !== PROCESSED) {
         next._addCallback(this);
         this.target = next;
         return;
@@ -428,13 +443,13 @@ export function condition(
     const result = new SimEvent<unknown[]>(sim);
     let done = 0;
     const check = (e: SimEvent<unknown>): void => {
-      if (result._state !== PENDING) {
-        if (!e._ok) e._defused = true;
+      if ((result._state & STAGE) !== PENDING) {
+        if ((e._state & FAILED) !== 0) e._state |= DEFUSED;
         return;
       }
-      if (!e._ok) {
-        e._defused = true;
-        result.fail(e._error);
+      if ((e._state & FAILED) !== 0) {
+        e._state |= DEFUSED;
+        result.fail(e._value);
         return;
       }
       done++;
@@ -450,13 +465,13 @@ export function condition(
   }
   events.forEach((e, index) => {
     e.on((x) => {
-      if (result._state !== PENDING) {
-        if (!x._ok) x._defused = true;
+      if ((result._state & STAGE) !== PENDING) {
+        if ((x._state & FAILED) !== 0) x._state |= DEFUSED;
         return;
       }
-      if (!x._ok) {
-        x._defused = true;
-        result.fail(x._error);
+      if ((x._state & FAILED) !== 0) {
+        x._state |= DEFUSED;
+        result.fail(x._value);
         return;
       }
       result.succeed({ index, value: x._value });

@@ -70,7 +70,8 @@ function checkCapacity(capacity: number): void {
  * ```ts
  * const server = new Resource(sim, { capacity: 2 });
  * sim.process(function* () {
- *   const req = yield* server.request();
+ *   const req = server.request();
+ *   yield req; // wait for the slot
  *   yield sim.timeout(5);
  *   server.release(req);
  * }());
@@ -106,7 +107,13 @@ export class Resource {
     return this.waitingCount();
   }
 
-  /** Asks for a slot. The returned request succeeds when the slot is granted. */
+  /**
+   * Asks for a slot. The returned request succeeds (with itself) when the slot is
+   * granted. In a process, keep it and wait with a plain `yield`, as SimPy does
+   * (`const req = server.request(); yield req;`); `const req = yield* server.request()`
+   * waits the same way in one line, for an iterator object and two iterator results.
+   * Hand it back to {@link Resource.release}.
+   */
   request(priority = 0): Request {
     if (!Number.isFinite(priority)) {
       throw new SimulationError("BAD_PRIORITY", `Priority ${priority} is not a finite number`);
