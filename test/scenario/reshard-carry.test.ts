@@ -7,6 +7,8 @@
 import { describe, expect, it } from "vitest";
 import {
   acrossShards,
+  checkMonotonicReads,
+  checkMonotonicReadsPerKey,
   checkReadYourWrites,
   type HistoryOp,
   measureStaleness,
@@ -113,5 +115,17 @@ describe("a split's moved rows keep their versions on the new shard", () => {
     expect(run.report.consistency?.violations.readYourWrites ?? 0).toBeGreaterThanOrEqual(
       acrossTheMove,
     );
+  });
+
+  it("a session's read on the new shard older than its read on the old one is a monotonic-reads violation in the report", () => {
+    // Every read goes to its shard's one replica, which applies its log in order, so
+    // a shard alone shows no violation; across the move, a read on the new shard's
+    // replica before it applied the copy returns less than the session read on the old.
+    const acrossTheMove = checkMonotonicReadsPerKey(acrossShards(ops)).count;
+    expect(acrossTheMove).toBeGreaterThan(checkMonotonicReadsPerKey(ops).count);
+    // The report counts each such read once, as the history judged across shards does.
+    const counted = run.report.consistency?.violations;
+    expect(counted?.monotonicReadsPerKey).toBe(acrossTheMove);
+    expect(counted?.monotonicReads).toBe(checkMonotonicReads(acrossShards(ops)).count);
   });
 });
