@@ -12,7 +12,8 @@ export class ConsistencyObservers {
   /** Every operation, when the history was asked for; otherwise null. */
   readonly history: History | null;
   private readonly monitor: ConsistencyMonitor | null;
-  // Scattered operations in flight (by id): they have no single shard or version.
+  // Operations in flight placed on no single shard (by id): scattered reads, which have
+  // no single version, and writes held by a cut-over, whose shard is known at the end.
   private readonly unjudged = new Set<number>();
   // One scratch record, refilled per operation: History and the monitor copy what they keep.
   private readonly scratch = toHistoryOp(new Operation(0, 0, "read", 0, 1, 0));
@@ -45,8 +46,9 @@ export class ConsistencyObservers {
 
   /**
    * `front`, telling the monitor of each operation as it is issued. `place`
-   * (a sharded plan's) tells an operation its shard first; one it says spans
-   * shards has no single version and is neither judged nor recorded.
+   * (a sharded plan's) tells an operation its shard first; one it says is on no
+   * single shard is not judged: a scattered read (no single version) is not
+   * recorded either, a write held by a cut-over is recorded when it ends.
    */
   wrap(front: Service, place?: (op: Operation) => boolean): Service {
     const monitor = this.monitor;
@@ -72,7 +74,17 @@ export class ConsistencyObservers {
 
   /** Records a finished operation. */
   complete(op: Operation): void {
-    if (this.unjudged.size > 0 && this.unjudged.delete(op.id)) return;
+    if (this.unjudged.size > 0 && this.unjudged.delete(op.id)) {
+      // Only reads scatter: an unplaced write was held by a cut-over, then sent to its
+      // key's shard (its new one) and acknowledged there. The history keeps it, at that
+      // shard and version, for the checks across shards; the monitor, which judges a
+      // shard alone, leaves it to the checks across the move.
+      if (op.kind === "write" && this.history !== null) {
+        fillHistoryOp(this.scratch, op);
+        this.history.record(this.scratch);
+      }
+      return;
+    }
     if (this.history !== null || this.monitor !== null) {
       fillHistoryOp(this.scratch, op);
       this.history?.record(this.scratch);
