@@ -113,7 +113,8 @@ export class MovedKeyChecks implements MovedKeyCounts {
       return;
     }
     if (op.cluster === source) {
-      this.read.raise(op.key, op.session, op.version);
+      // Version 0 (a row never written) bounds nothing: no read returns less.
+      if (op.version > 0) this.read.raise(op.key, op.session, op.version);
       return;
     }
     const bound = this.readBounds.get(op.id);
