@@ -30,6 +30,7 @@ import type {
   NodeEntry,
 } from "./components/component.js";
 import { COMPONENTS } from "./components/index.js";
+import type { MovedKeyCounts } from "./components/reshard-checks.js";
 import { SERVICES_ID } from "./components/services.js";
 import { shardTimeline } from "./components/shard-failover.js";
 import {
@@ -85,8 +86,8 @@ export interface BuiltTopology {
   readonly place?: (op: Operation) => boolean;
   /** Told of every finished operation, after `front`'s done (a sharded plan's per-shard latency). */
   readonly complete?: (op: Operation) => void;
-  /** Read-your-writes violations across a resharding's move, which the monitor (per cluster) does not see. */
-  readonly movedKeyViolations?: () => number;
+  /** Violations across a resharding's move, which the monitor (per cluster) does not see. */
+  readonly movedKeyViolations?: MovedKeyCounts;
 }
 
 /** @internal Compiles distribution specs against the scenario's latency table. */
@@ -162,7 +163,7 @@ export function buildTopology(sim: Simulation, scenario: Scenario): BuiltTopolog
   let stats: Map<string, ComponentStats>;
   let place: ((op: Operation) => boolean) | undefined;
   let complete: ((op: Operation) => void) | undefined;
-  let movedKeyViolations: (() => number) | null = null;
+  let movedKeyViolations: MovedKeyCounts | null = null;
   let layout: ShardLayout | undefined;
   let slots: readonly KeySlots[] | undefined;
   let keyOf: WorkloadConfig["keyOf"];

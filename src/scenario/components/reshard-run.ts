@@ -14,7 +14,7 @@ import type { ShardRouter } from "../../models/sharding/shard-router.js";
 import type { TenantLayout } from "../../models/sharding/tenants.js";
 import { roundFigure, spread } from "../fields.js";
 import type { BuildContext } from "./component.js";
-import { MovedKeyChecks } from "./reshard-checks.js";
+import { MovedKeyChecks, type MovedKeyCounts } from "./reshard-checks.js";
 import { type Reshard, shardsAfter } from "./reshard-event.js";
 import { reshardTarget } from "./reshard-layout.js";
 import type { ShardCluster, ShardingReportSchema, ShardingSpec } from "./sharding-section.js";
@@ -44,11 +44,11 @@ export function scheduleReshard(
   let migration: Migration | null = null;
   const to = shardsAfter(from, event);
   const target = reshardTarget(spec, event, scenario.workload.keys.count, tenants);
-  const moving = new Uint8Array(live.keys);
+  const source = new Int32Array(live.keys).fill(-1);
   for (let key = 0; key < live.keys; key++) {
-    if (live.shardOf(key) !== target.shardOf(key)) moving[key] = 1;
+    if (live.shardOf(key) !== target.shardOf(key)) source[key] = live.shardOf(key);
   }
-  const checks = new MovedKeyChecks((key) => moving[key] === 1);
+  const checks = new MovedKeyChecks((key) => source[key] as number);
   sim.at(event.at, () => {
     live.grow(to);
     const m = new Migration(sim, live, target, {
@@ -95,7 +95,7 @@ export function scheduleReshard(
       checks.completed(op);
       if (op.error === null) phases[phase()].record(sim.now - op.issuedAt);
     },
-    readYourWrites: () => checks.readYourWrites,
+    checks,
     reset: () => {
       for (const h of phases) h.reset();
       checks.reset();
@@ -131,8 +131,8 @@ export interface ReshardRun {
   invoked(op: Operation): void;
   /** Times a finished operation by the migration's phase when it is answered, and checks it. */
   completed(op: Operation): void;
-  /** Reads on a moved key's new shard that returned less than their session wrote on its old one. */
-  readYourWrites(): number;
+  /** What the checks across the move counted. */
+  readonly checks: MovedKeyCounts;
   reset(): void;
   figures(): NonNullable<z.output<typeof ShardingReportSchema>["resharding"]>;
 }

@@ -24,6 +24,7 @@ import type {
   MeasuredWindow,
   WorkShare,
 } from "./component.js";
+import type { MovedKeyCounts } from "./reshard-checks.js";
 import { checkReshardEvents, ReshardEvent } from "./reshard-event.js";
 import { scheduleReshard } from "./reshard-run.js";
 import { shardSections } from "./shard-sections.js";
@@ -61,8 +62,8 @@ export interface ShardFront {
   /** Told of every finished operation: the shards' and the resharding phases' latency. */
   readonly complete: (op: Operation) => void;
   readonly stats: ComponentStats;
-  /** Read-your-writes violations across a resharding's move (the monitor judges each shard alone); null without a reshard. */
-  readonly movedKeyViolations: (() => number) | null;
+  /** Violations across a resharding's move (the monitor judges each shard alone); null without a reshard. */
+  readonly movedKeyViolations: MovedKeyCounts | null;
 }
 
 /**
@@ -218,7 +219,7 @@ function buildShardRouter(
     place: placeChecked,
     complete,
     stats,
-    movedKeyViolations: resharding === null ? null : () => resharding.readYourWrites(),
+    movedKeyViolations: resharding === null ? null : resharding.checks,
   };
 }
 
