@@ -74,7 +74,7 @@ describe.runIf(present || process.env.CI === "true")("the playground in headless
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it("the page's assets keep their size budgets (gzip -9): page script 16 KB, worker 180 KB", async () => {
+  it("the page's assets keep their size budgets (gzip -9): page script 16 KB, worker 190 KB", async () => {
     const assets = await readdir(join(dir, "site", "assets"));
     const gzipped = async (prefix: string) => {
       const name = assets.find((a) => a.startsWith(prefix) && a.endsWith(".js"));
@@ -83,8 +83,9 @@ describe.runIf(present || process.env.CI === "true")("the playground in headless
     };
     // The page's own thread never loads the library: only the worker does.
     expect(await gzipped("index-")).toBeLessThan(16_000);
-    // The worker is the library tree-shaken: 137 KB before regions, CQRS, services and faults, 164 KB after.
-    expect(await gzipped("worker-")).toBeLessThan(180_000);
+    // The worker is the library tree-shaken: 137 KB before regions, CQRS, services and faults, 164 KB after,
+    // 180.1 KB with the resharding's carry and its checks across a move.
+    expect(await gzipped("worker-")).toBeLessThan(190_000);
     // The README's screenshot ships in the package: kept small.
     expect((await readFile("docs/img/playground.png")).length).toBeLessThan(150_000);
   });
