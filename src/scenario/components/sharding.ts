@@ -98,6 +98,40 @@ export const sharding: Component<typeof ShardingSection, typeof ShardingReportSe
           `${s.sharding.strategy}, ${shardCount(s)} shards by ${s.sharding.key}${overridden(s.sharding.overrides)}`,
         ],
   table: (section) => shardingTable(section),
+  compare: [
+    {
+      header: ["shard", "imbalance"],
+      rank: 77,
+      cell: (r) => (r.sharding === undefined ? NO_DATA : formatFigure(r.sharding.imbalance)),
+      shown: (reports) => reports.some((r) => r.sharding !== undefined),
+    },
+    {
+      header: ["single", "shard"],
+      rank: 78,
+      cell: (r) => (r.sharding === undefined ? NO_DATA : percentText(r.sharding.singleShardShare)),
+      shown: (reports) => reports.some((r) => r.sharding !== undefined),
+    },
+    {
+      header: ["keys", "moved"],
+      rank: 78.5,
+      cell: (r) => {
+        const m = r.sharding?.resharding;
+        return m === undefined ? NO_DATA : `${m.keysMoved}/${m.keysToMove}`;
+      },
+      shown: (reports) => reports.some((r) => r.sharding?.resharding !== undefined),
+    },
+    {
+      // When the last cut-over switched: how long the plan ran two layouts at once.
+      header: ["moved", "by ms"],
+      rank: 79,
+      cell: (r) => {
+        const m = r.sharding?.resharding;
+        if (m === undefined) return NO_DATA;
+        return m.finishedMs === null ? "not done" : formatFigure(m.finishedMs);
+      },
+      shown: (reports) => reports.some((r) => r.sharding?.resharding !== undefined),
+    },
+  ],
   estimate: (s, run) => shardingEstimate(s, run),
   build: (_context, downstream) => ({ downstream }),
   buildFront: (context, shards, layout) => buildShardRouter(context, shards, layout),
@@ -364,5 +398,7 @@ function reshardingLine(
   r: NonNullable<z.output<typeof ShardingReportSchema>["resharding"]>,
 ): string {
   const end = r.finishedMs === null ? "not finished" : `to ${formatFigure(r.finishedMs)} ms`;
-  return `Resharding ${r.fromShards} → ${r.toShards} shards: ${r.keysMoved} of ${r.keysToMove} keys moved, from ${formatFigure(r.startedMs)} ms ${end}; ${r.caughtUpChanges} changes caught up, longest write pause ${formatFigure(r.writePauseMaxMs)} ms (catch-up lag ${formatFigure(r.catchUpLagMaxMs)} ms); p99 before ${formatFigure(r.p99Ms.before)}, during ${formatFigure(r.p99Ms.during)}, after ${formatFigure(r.p99Ms.after)} ms`;
+  // Unfinished, it has no "after": the JSON's 0 there means no operation, not 0 ms.
+  const after = r.finishedMs === null ? NO_DATA : formatFigure(r.p99Ms.after);
+  return `Resharding ${r.fromShards} → ${r.toShards} shards: ${r.keysMoved} of ${r.keysToMove} keys moved, from ${formatFigure(r.startedMs)} ms ${end}; ${r.caughtUpChanges} changes caught up, longest write pause ${formatFigure(r.writePauseMaxMs)} ms (catch-up lag ${formatFigure(r.catchUpLagMaxMs)} ms); p99 before ${formatFigure(r.p99Ms.before)}, during ${formatFigure(r.p99Ms.during)}, after ${after} ms`;
 }
