@@ -37,6 +37,11 @@ export class Measurement {
   private readonly readsServed: Float64Array;
   private readonly writesServed: Float64Array;
   private readonly nodeIndex: Map<string, number>;
+  // The node last looked up and its index (-1: none of ours, e.g. a proxy's query
+  // cache): a primary alone serves every operation, and a run's node names are the
+  // servers' own strings, so the comparison is mostly one of pointers, no hash.
+  private lastNode = "";
+  private lastAt = -1;
   private completedCount = 0;
   private issuedAtCut = 0;
 
@@ -85,16 +90,24 @@ export class Measurement {
     }
     const latency = op.completedAt - op.issuedAt;
     this.all.record(latency);
-    // A read answered by a proxy's query cache has no node of its own.
-    const at = this.nodeIndex.get(op.node);
+    const at = this.indexOf(op.node);
+    // A read answered by a proxy's query cache has no node of its own (-1).
     if (op.kind === "read") {
       this.read.record(latency);
-      if (at !== undefined) this.readsServed[at] = (this.readsServed[at] as number) + 1;
+      if (at >= 0) this.readsServed[at] = (this.readsServed[at] as number) + 1;
     } else {
       this.write.record(latency);
-      if (at !== undefined) this.writesServed[at] = (this.writesServed[at] as number) + 1;
+      if (at >= 0) this.writesServed[at] = (this.writesServed[at] as number) + 1;
     }
     this.completedCount++;
+  }
+
+  private indexOf(node: string): number {
+    if (node === this.lastNode) return this.lastAt;
+    const at = this.nodeIndex.get(node) ?? -1;
+    this.lastNode = node;
+    this.lastAt = at;
+    return at;
   }
 
   /** Operations issued since the cut. */
