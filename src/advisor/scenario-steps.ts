@@ -91,6 +91,9 @@ function addPool(s: ScenarioInput, appConnections: number): ScenarioInput | null
 
 function addCache(s: ScenarioInput, rowBytes: number): ScenarioInput | null {
   if (s.cache !== undefined) return null;
+  // The schema refuses a cache in front of a plan that reshards (the cache judges
+  // a key by the shard that owned it at the start).
+  if ((s.timeline ?? []).some((e) => e.kind === "reshard")) return null;
   return {
     ...s,
     cache: {
@@ -128,6 +131,9 @@ function semiSync(s: ScenarioInput): ScenarioInput | null {
 
 function moreShards(s: ScenarioInput): ScenarioInput | null {
   if (s.cqrs !== undefined) return null;
+  // A plan that reshards already names its layouts before and after: doubling one
+  // would leave the timeline's target behind it.
+  if ((s.timeline ?? []).some((e) => e.kind === "reshard")) return null;
   const sh = section(s.sharding);
   const now = typeof sh?.shards === "number" ? sh.shards : 1;
   if (sh !== undefined && typeof sh.shards !== "number") return null;
@@ -212,10 +218,12 @@ function refused(step: ScenarioStep, scenario: ScenarioInput): boolean {
 
 /**
  * The scenario after `step`, or null when the step is taken already or cannot
- * go further (a list of replicas, 15 replicas, 64 shards, 128 cores, the
+ * go further (a list of replicas, 15 replicas, 64 shards, a plan that reshards
+ * on its timeline for the shard step, 128 cores, the
  * family's largest size; sync replication and write batching on PostgreSQL
  * only; another shard key only with tenants; a step a pattern section refuses:
- * a cache with `services`, shards with `regions`, `cqrs` or `services`, a
+ * a cache with `services` or in front of a plan that reshards, shards with
+ * `regions`, `cqrs` or `services`, a
  * read-your-writes window with `regions`). Pure: `scenario` is not changed.
  * Scale up doubles `database.cores`, or takes the next size of
  * `database.size`'s family when the size gives the cores. `replicas` asks the
