@@ -5,6 +5,7 @@
 // leader endpoint (a virtual IP, HAProxy's health check, a DNS name) does.
 // Left out: TCP keepalive timeouts before the client notices (it notices at once),
 // client retries.
+import { InFlightList } from "../in-flight.js";
 import type { Done, ErrorKind, Operation, Service } from "../operation.js";
 
 /**
@@ -13,28 +14,6 @@ import type { Done, ErrorKind, Operation, Service } from "../operation.js";
  * @remarks Since 0.2.0
  */
 export const NODE_DOWN: ErrorKind = "node_down";
-
-/**
- * One operation sent through the gate and not yet answered, linked to the ones
- * sent just before and after it. A class, not an object literal: V8 tracks a
- * literal's allocation site and, once many of its objects survived a scavenge,
- * allocates the later ones straight in the old generation ("allocation-site
- * pretenuring", v8 src/heap/pretenuring-handler.cc); a dead entry there held its
- * operation and callback through every scavenge until the next full collection,
- * and so promoted every operation of a run with a primary crash (GC 15–20 % of
- * the regions-with-faults bench; 6–7 % with the literal under node
- * --no-allocation-site-pretenuring, and with this class).
- */
-class InFlight {
-  /** Answered already (failed at the crash): the node's late answer is dropped. */
-  settled = false;
-  next: InFlight | null = null;
-  constructor(
-    readonly op: Operation,
-    readonly done: Done,
-    public prev: InFlight | null,
-  ) {}
-}
 
 /**
  * A {@link Service} in front of one node's way in that fails operations while the
@@ -47,11 +26,8 @@ export class NodeGate implements Service {
   failed = 0;
   private target: Service | null;
   private readonly original: Service;
-  // The operations in flight, oldest first, as a list linked through the
-  // entries rather than a Set: nothing to rehash as they come and go (a Set's
-  // delete reallocates its table as it shrinks). An answered entry is unlinked.
-  private head: InFlight | null = null;
-  private tail: InFlight | null = null;
+  /** The operations in flight, oldest first (a crash fails them in that order). */
+  private readonly inFlight = new InFlightList<Operation, Done>();
   /** Called for every write it answers without error (lost-write accounting). */
   onWriteAcked: ((op: Operation) => void) | null = null;
 
@@ -73,13 +49,10 @@ export class NodeGate implements Service {
       this.fail(op, done);
       return;
     }
-    const entry = new InFlight(op, done, this.tail);
-    if (this.tail === null) this.head = entry;
-    else this.tail.next = entry;
-    this.tail = entry;
+    const entry = this.inFlight.add(op, done);
     target.submit(op, (answered) => {
       if (entry.settled) return;
-      this.unlink(entry);
+      this.inFlight.remove(entry);
       if (answered.error === null && answered.kind === "write") this.onWriteAcked?.(answered);
       done(answered);
     });
@@ -88,18 +61,7 @@ export class NodeGate implements Service {
   /** The node crashed: every operation in flight fails now, and every later one at once. */
   crash(): void {
     this.target = null;
-    // In the order they were sent.
-    let entry = this.head;
-    this.head = null;
-    this.tail = null;
-    while (entry !== null) {
-      const next = entry.next;
-      entry.prev = null;
-      entry.next = null;
-      entry.settled = true;
-      this.fail(entry.op, entry.done);
-      entry = next;
-    }
+    this.inFlight.settleAll((op, done) => this.fail(op, done));
   }
 
   /** From now on, operations go to `target` (the node back, or the promoted one). */
@@ -110,17 +72,6 @@ export class NodeGate implements Service {
   /** The node itself is back: operations go to it again. */
   restoreOriginal(): void {
     this.target = this.original;
-  }
-
-  private unlink(entry: InFlight): void {
-    const { prev, next } = entry;
-    if (prev === null) this.head = next;
-    else prev.next = next;
-    if (next === null) this.tail = prev;
-    else next.prev = prev;
-    // An answered entry may have reached the old generation: it must not hold later ones.
-    entry.prev = null;
-    entry.next = null;
   }
 
   private fail(op: Operation, done: Done): void {

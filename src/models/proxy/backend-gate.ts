@@ -4,6 +4,7 @@
 // fail at that instant, and its late answers are dropped. Left out: the TCP and
 // connect timeouts before ProxySQL notices (mysql-connect_timeout_server, 1 s):
 // it notices at once, as the application's NodeGate does.
+import { InFlightList } from "../in-flight.js";
 import type { ErrorKind, Operation, PortConnection, ServerPort } from "../operation.js";
 
 /**
@@ -16,23 +17,6 @@ import type { ErrorKind, Operation, PortConnection, ServerPort } from "../operat
 export const NODE_DOWN: ErrorKind = "node_down";
 
 /**
- * One statement sent to the backend and not yet answered, linked to the ones sent
- * just before and after it. A class in a linked list, as the application's node
- * gate keeps its operations (src/models/faults/node-gate.ts, where an object
- * literal's allocation site was pretenured by V8 and a Set's table regrew as
- * entries came and went).
- */
-class Running {
-  /** Answered already (failed at the crash): the backend's late answer is dropped. */
-  settled = false;
-  next: Running | null = null;
-  constructor(
-    readonly done: (error: ErrorKind | null) => void,
-    public prev: Running | null,
-  ) {}
-}
-
-/**
  * A {@link ServerPort} in front of one backend that fails everything while the
  * node is down.
  *
@@ -43,9 +27,8 @@ export class BackendGate implements ServerPort {
   failed = 0;
   private readonly port: ServerPort;
   private isDown = false;
-  /** The statements running, oldest first. */
-  private head: Running | null = null;
-  private tail: Running | null = null;
+  /** The statements running, oldest first (a crash fails them in that order). */
+  private readonly running = new InFlightList<Operation, (error: ErrorKind | null) => void>();
 
   /** @param port - the backend's own port (its node, or the pooler in front of it) */
   constructor(port: ServerPort) {
@@ -88,13 +71,10 @@ export class BackendGate implements ServerPort {
       this.fail(done);
       return;
     }
-    const entry = new Running(done, this.tail);
-    if (this.tail === null) this.head = entry;
-    else this.tail.next = entry;
-    this.tail = entry;
+    const entry = this.running.add(op, done);
     this.port.execute(conn, op, index, (error) => {
       if (entry.settled) return;
-      this.unlink(entry);
+      this.running.remove(entry);
       done(error);
     });
   }
@@ -102,34 +82,12 @@ export class BackendGate implements ServerPort {
   /** The node crashed: the statements running on it fail now, every later one at once. */
   crash(): void {
     this.isDown = true;
-    // In the order they were sent.
-    let entry = this.head;
-    this.head = null;
-    this.tail = null;
-    while (entry !== null) {
-      const next = entry.next;
-      entry.prev = null;
-      entry.next = null;
-      entry.settled = true;
-      this.fail(entry.done);
-      entry = next;
-    }
+    this.running.settleAll((_op, done) => this.fail(done));
   }
 
   /** The node is back (its data intact): connections to it open again. */
   restore(): void {
     this.isDown = false;
-  }
-
-  private unlink(entry: Running): void {
-    const { prev, next } = entry;
-    if (prev === null) this.head = next;
-    else prev.next = next;
-    if (next === null) this.tail = prev;
-    else next.prev = prev;
-    // An answered entry may have reached the old generation: it must not hold later ones.
-    entry.prev = null;
-    entry.next = null;
   }
 
   private fail(done: (error: ErrorKind | null) => void): void {
