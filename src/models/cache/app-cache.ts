@@ -242,6 +242,15 @@ export class AppCache implements Service, VersionHolder {
   /** Point reads done with, for the next ones. */
   private readonly spareReads: PointRead[] = [];
   private readonly rows: CachedRows | null;
+  // The settings a hit reads, taken out of the config once per run: the hit path
+  // then loads them from this object instead of through `config` each time.
+  private readonly cacheNodes: readonly CacheNode[];
+  private readonly hopMs: (rng: RandomStream) => number;
+  private readonly nodeOf: (key: number) => number;
+  private readonly newestAcked: (key: number) => number;
+  private readonly newestCommitted: (key: number) => number;
+  private readonly renewOnRead: boolean;
+  private readonly earlyRefreshBeta: number | null;
 
   constructor(
     private readonly sim: Clock,
@@ -255,6 +264,13 @@ export class AppCache implements Service, VersionHolder {
     this.clusterOf = config.clusterOf ?? (() => 0);
     this.bypass = config.bypass ?? null;
     this.rows = config.rows ?? null;
+    this.cacheNodes = config.nodes;
+    this.hopMs = config.hopMs;
+    this.nodeOf = config.nodeOf;
+    this.newestAcked = config.newestAcked;
+    this.newestCommitted = config.newestCommitted;
+    this.renewOnRead = config.ttl.renewOnRead;
+    this.earlyRefreshBeta = config.earlyRefreshBeta;
     const clusters = config.clusters ?? 1;
     this.lsnSeen = new Array<number>(clusters).fill(0);
     this.entriesFloor = new Array<number>(clusters).fill(Number.POSITIVE_INFINITY);
@@ -368,19 +384,24 @@ export class AppCache implements Service, VersionHolder {
 
   /** Moves a current value's snapshot up to the newest LSN seen in its key's cluster. */
   private refresh(value: CachedVersion, key: number, cluster: number): void {
-    const seen = this.lsnSeen[cluster] as number;
-    if (value.row >= 0) {
-      const lsn = (this.rows as CachedRows).lsn;
-      if ((lsn[value.row] as number) < seen && value.version === this.config.newestCommitted(key))
-        lsn[value.row] = seen;
-    } else if (value.lsn < seen && value.version === this.config.newestCommitted(key)) {
-      value.lsn = seen;
-    }
+    this.refreshed(value, key, cluster);
   }
 
-  /** A value's snapshot LSN: its row's while a node holds it. */
-  private lsnOf(value: CachedVersion): number {
-    return value.row >= 0 ? ((this.rows as CachedRows).lsn[value.row] as number) : value.lsn;
+  /** As {@link refresh}, and gives the value's snapshot LSN after it (a hit reads its row once). */
+  private refreshed(value: CachedVersion, key: number, cluster: number): number {
+    const seen = this.lsnSeen[cluster] as number;
+    const row = value.row;
+    if (row >= 0) {
+      const lsns = (this.rows as CachedRows).lsn;
+      const lsn = lsns[row] as number;
+      if (lsn < seen && value.version === this.newestCommitted(key)) {
+        lsns[row] = seen;
+        return seen;
+      }
+      return lsn;
+    }
+    if (value.lsn < seen && value.version === this.newestCommitted(key)) value.lsn = seen;
+    return value.lsn;
   }
 
   /** Notes an operation's log position, in its cluster's log, as it completes through the cache. */
@@ -390,14 +411,14 @@ export class AppCache implements Service, VersionHolder {
   }
 
   private half(): number {
-    return this.config.hopMs(this.rng) / 2;
+    return this.hopMs(this.rng) / 2;
   }
 
   private read(op: Operation, done: Done): void {
     const read = this.spareReads.pop() ?? new PointRead(this);
     read.op = op;
     read.done = done;
-    read.index = this.config.nodeOf(op.key);
+    read.index = this.nodeOf(op.key);
     read.answered = false;
     read.handle = this.sim._scheduleOwned(this.half(), read.hop, read.handle);
   }
@@ -405,7 +426,7 @@ export class AppCache implements Service, VersionHolder {
   /** @internal A point read's hop has arrived: at the node, a command; back at the application, the answer. */
   _hopped(read: PointRead): void {
     if (!read.answered) {
-      const node = this.config.nodes[read.index] as CacheNode;
+      const node = this.cacheNodes[read.index] as CacheNode;
       if (node.commands === undefined) this._lookup(read);
       else node.commands.execute(read);
       return;
@@ -432,12 +453,15 @@ export class AppCache implements Service, VersionHolder {
   _lookup(read: PointRead): void {
     const op = read.op as Operation;
     const index = read.index;
-    const node = this.config.nodes[index] as CacheNode;
+    const node = this.cacheNodes[index] as CacheNode;
     const entry = node.store.get(op.key, this.sim.now);
-    const early = entry !== undefined && this.refreshesEarly(op.key, entry.expiresAt, entry.value);
+    const early =
+      entry !== undefined &&
+      this.earlyRefreshBeta !== null &&
+      this.refreshesEarly(op.key, entry.expiresAt, entry.value);
     if (entry !== undefined && !early) {
       this.hit(op, index, entry.value);
-      if (this.config.ttl.renewOnRead) {
+      if (this.renewOnRead) {
         entry.expiresAt = this.config.ttl.expiryAt(this.sim.now, this.rng.next());
         if (entry.value.row >= 0)
           (this.rows as CachedRows).expiresAt[entry.value.row] = entry.expiresAt;
@@ -494,18 +518,15 @@ export class AppCache implements Service, VersionHolder {
   private hit(op: Operation, index: number, value: CachedVersion): void {
     this.stats.hits++;
     (this.nodeStats[index] as CacheNodeStats).hits++;
-    if (value.version < this.config.newestAcked(op.key)) this.stats.staleReads++;
-    this.refresh(value, op.key, op.cluster);
+    if (value.version < this.newestAcked(op.key)) this.stats.staleReads++;
+    const lsn = this.refreshed(value, op.key, op.cluster);
     op.version = value.version;
     // A write-behind version not yet committed is in no log prefix: the read has no
     // snapshot LSN, so the monitor keeps it until the end (a later read of the older
     // committed version, after an eviction or a loss, still counts against it).
-    op.lsn =
-      this.queue !== null && value.version > this.config.newestCommitted(op.key)
-        ? Number.NaN
-        : this.lsnOf(value);
+    op.lsn = this.queue !== null && value.version > this.newestCommitted(op.key) ? Number.NaN : lsn;
     op.versionLsn = value.versionLsn;
-    op.node = (this.config.nodes[index] as CacheNode).name;
+    op.node = (this.cacheNodes[index] as CacheNode).name;
   }
 
   /** A miss that joined another's load gets its result. */
