@@ -190,6 +190,34 @@ class PointRead implements Command {
   }
 }
 
+/**
+ * A miss's load, reused as {@link PointRead} is: its event entry serves the hop
+ * to the database's caller and, for cache-aside, the set's hop back to the node;
+ * `finished` is the database's callback and `executed` the set at the node. So a
+ * miss allocates the value it stores and no closure.
+ */
+class Load implements Command {
+  op: Operation | null = null;
+  done: Done | null = null;
+  node: CacheNode | null = null;
+  token = 0;
+  sentAt = 0;
+  /** The value on its way to the node (cache-aside), once loaded. */
+  value: CachedVersion | null = null;
+  handle: EventHandle | null = null;
+  readonly hop: () => void;
+  readonly finished: () => void;
+
+  constructor(private readonly cache: AppCache) {
+    this.hop = () => cache._loadHop(this);
+    this.finished = () => cache._loaded(this);
+  }
+
+  executed(): void {
+    this.cache._set(this);
+  }
+}
+
 function zeroStats(): AppCacheStats {
   return {
     hits: 0,
@@ -241,6 +269,8 @@ export class AppCache implements Service, VersionHolder {
   private readonly bypass: ((op: Operation) => boolean) | null;
   /** Point reads done with, for the next ones. */
   private readonly spareReads: PointRead[] = [];
+  /** Loads done with, for the next ones. */
+  private readonly spareLoads: Load[] = [];
   private readonly rows: CachedRows | null;
   // The settings a hit reads, taken out of the config once per run: the hit path
   // then loads them from this object instead of through `config` each time.
@@ -475,7 +505,7 @@ export class AppCache implements Service, VersionHolder {
     if (early) {
       this.stats.earlyRefreshes++;
       this.stats.databaseLoads++;
-      this.sim.schedule(this.half(), () => this.load(op, node, 0, done));
+      this.sendLoad(this.half(), op, node, 0, done);
       return;
     }
     this.miss(op, index, done);
@@ -505,7 +535,44 @@ export class AppCache implements Service, VersionHolder {
     // Counted with the miss (at one instant, so both fall on one side of the warm-up cut).
     this.stats.databaseLoads++;
     const back = this.loadsItself ? 0 : this.half();
-    this.sim.schedule(back, () => this.load(op, node, token, done));
+    this.sendLoad(back, op, node, token, done);
+  }
+
+  /** After `delay`, the load goes to the database. */
+  private sendLoad(delay: number, op: Operation, node: CacheNode, token: number, done: Done): void {
+    const load = this.spareLoads.pop() ?? new Load(this);
+    load.op = op;
+    load.done = done;
+    load.node = node;
+    load.token = token;
+    load.handle = this.sim._scheduleOwned(delay, load.hop, load.handle);
+  }
+
+  /** @internal A load's hop: to the database, or (its value set) back at the node. */
+  _loadHop(load: Load): void {
+    if (load.value === null) {
+      this.load(load);
+      return;
+    }
+    const node = load.node as CacheNode;
+    if (node.commands === undefined) this._set(load);
+    else node.commands.execute(load);
+  }
+
+  /** @internal A cache-aside load's set at the node. */
+  _set(load: Load): void {
+    const op = load.op as Operation;
+    this.pendingSets.delete(op);
+    this.store(op.key, load.value as CachedVersion, load.node as CacheNode, load.token);
+    this.releaseLoad(load);
+  }
+
+  private releaseLoad(load: Load): void {
+    load.op = null;
+    load.done = null;
+    load.node = null;
+    load.value = null;
+    this.spareLoads.push(load);
   }
 
   /** XFetch (Vattani et al., VLDB 2015): reload before the expiry, unless a load of the key is already out. */
@@ -540,49 +607,54 @@ export class AppCache implements Service, VersionHolder {
   }
 
   /** Reads the key from the database, then sets it (read-through: at the cache; cache-aside: from the application). */
-  private load(op: Operation, node: CacheNode, token: number, done: Done): void {
+  private load(load: Load): void {
+    const op = load.op as Operation;
     const inFlight = (this.loading.get(op.key) ?? 0) + 1;
     this.loading.set(op.key, inFlight);
     if (inFlight > this.stats.loadsAtOnceMax) this.stats.loadsAtOnceMax = inFlight;
     this.inFlight.set(op, this.lsnSeen[op.cluster] as number);
-    const sentAt = this.sim.now;
-    this.database.submit(op, () => {
-      const loadMs = this.sim.now - sentAt;
-      this.inFlight.delete(op);
-      this.seen(op);
-      const left = (this.loading.get(op.key) ?? 1) - 1;
-      if (left === 0) this.loading.delete(op.key);
-      else this.loading.set(op.key, left);
-      node.coalescer?.settle(op.key, op);
-      if (op.error !== null) {
-        done(op);
-        return;
-      }
-      if (this.loadsItself) {
-        this.pendingSets.add(op);
-        this.execute(node, () => {
-          this.pendingSets.delete(op);
-          this.fill(op, node, token, loadMs);
-        });
-        this.sim.schedule(this.half(), () => done(op));
-        return;
-      }
-      this.pendingSets.add(op);
-      const version: CachedVersion = {
-        version: op.version,
-        lsn: op.lsn,
-        versionLsn: op.versionLsn,
-        loadMs,
-        row: -1,
-      };
-      this.sim.schedule(this.half(), () =>
-        this.execute(node, () => {
-          this.pendingSets.delete(op);
-          this.store(op.key, version, node, token);
-        }),
-      );
+    load.sentAt = this.sim.now;
+    this.database.submit(op, load.finished);
+  }
+
+  /** @internal A load's answer from the database. */
+  _loaded(load: Load): void {
+    const op = load.op as Operation;
+    const node = load.node as CacheNode;
+    const token = load.token;
+    const done = load.done as Done;
+    const loadMs = this.sim.now - load.sentAt;
+    this.inFlight.delete(op);
+    this.seen(op);
+    const left = (this.loading.get(op.key) ?? 1) - 1;
+    if (left === 0) this.loading.delete(op.key);
+    else this.loading.set(op.key, left);
+    node.coalescer?.settle(op.key, op);
+    if (op.error !== null) {
+      this.releaseLoad(load);
       done(op);
-    });
+      return;
+    }
+    if (this.loadsItself) {
+      this.releaseLoad(load);
+      this.pendingSets.add(op);
+      this.execute(node, () => {
+        this.pendingSets.delete(op);
+        this.fill(op, node, token, loadMs);
+      });
+      this.sim.schedule(this.half(), () => done(op));
+      return;
+    }
+    this.pendingSets.add(op);
+    load.value = {
+      version: op.version,
+      lsn: op.lsn,
+      versionLsn: op.versionLsn,
+      loadMs,
+      row: -1,
+    };
+    load.handle = this.sim._scheduleOwned(this.half(), load.hop, load.handle);
+    done(op);
   }
 
   private fill(op: Operation, node: CacheNode, token: number, loadMs: number): void {
