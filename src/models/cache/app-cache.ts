@@ -190,6 +190,34 @@ class PointRead implements Command {
   }
 }
 
+/**
+ * A miss's load, reused as {@link PointRead} is: its event entry serves the hop
+ * to the database's caller and, for cache-aside, the set's hop back to the node;
+ * `finished` is the database's callback and `executed` the set at the node. So a
+ * miss allocates the value it stores and no closure.
+ */
+class Load implements Command {
+  op: Operation | null = null;
+  done: Done | null = null;
+  node: CacheNode | null = null;
+  token = 0;
+  sentAt = 0;
+  /** The value on its way to the node (cache-aside), once loaded. */
+  value: CachedVersion | null = null;
+  handle: EventHandle | null = null;
+  readonly hop: () => void;
+  readonly finished: () => void;
+
+  constructor(private readonly cache: AppCache) {
+    this.hop = () => cache._loadHop(this);
+    this.finished = () => cache._loaded(this);
+  }
+
+  executed(): void {
+    this.cache._set(this);
+  }
+}
+
 function zeroStats(): AppCacheStats {
   return {
     hits: 0,
@@ -241,7 +269,18 @@ export class AppCache implements Service, VersionHolder {
   private readonly bypass: ((op: Operation) => boolean) | null;
   /** Point reads done with, for the next ones. */
   private readonly spareReads: PointRead[] = [];
+  /** Loads done with, for the next ones. */
+  private readonly spareLoads: Load[] = [];
   private readonly rows: CachedRows | null;
+  // The settings a hit reads, taken out of the config once per run: the hit path
+  // then loads them from this object instead of through `config` each time.
+  private readonly cacheNodes: readonly CacheNode[];
+  private readonly hopMs: (rng: RandomStream) => number;
+  private readonly nodeOf: (key: number) => number;
+  private readonly newestAcked: (key: number) => number;
+  private readonly newestCommitted: (key: number) => number;
+  private readonly renewOnRead: boolean;
+  private readonly earlyRefreshBeta: number | null;
 
   constructor(
     private readonly sim: Clock,
@@ -255,6 +294,13 @@ export class AppCache implements Service, VersionHolder {
     this.clusterOf = config.clusterOf ?? (() => 0);
     this.bypass = config.bypass ?? null;
     this.rows = config.rows ?? null;
+    this.cacheNodes = config.nodes;
+    this.hopMs = config.hopMs;
+    this.nodeOf = config.nodeOf;
+    this.newestAcked = config.newestAcked;
+    this.newestCommitted = config.newestCommitted;
+    this.renewOnRead = config.ttl.renewOnRead;
+    this.earlyRefreshBeta = config.earlyRefreshBeta;
     const clusters = config.clusters ?? 1;
     this.lsnSeen = new Array<number>(clusters).fill(0);
     this.entriesFloor = new Array<number>(clusters).fill(Number.POSITIVE_INFINITY);
@@ -368,19 +414,24 @@ export class AppCache implements Service, VersionHolder {
 
   /** Moves a current value's snapshot up to the newest LSN seen in its key's cluster. */
   private refresh(value: CachedVersion, key: number, cluster: number): void {
-    const seen = this.lsnSeen[cluster] as number;
-    if (value.row >= 0) {
-      const lsn = (this.rows as CachedRows).lsn;
-      if ((lsn[value.row] as number) < seen && value.version === this.config.newestCommitted(key))
-        lsn[value.row] = seen;
-    } else if (value.lsn < seen && value.version === this.config.newestCommitted(key)) {
-      value.lsn = seen;
-    }
+    this.refreshed(value, key, cluster);
   }
 
-  /** A value's snapshot LSN: its row's while a node holds it. */
-  private lsnOf(value: CachedVersion): number {
-    return value.row >= 0 ? ((this.rows as CachedRows).lsn[value.row] as number) : value.lsn;
+  /** As {@link refresh}, and gives the value's snapshot LSN after it (a hit reads its row once). */
+  private refreshed(value: CachedVersion, key: number, cluster: number): number {
+    const seen = this.lsnSeen[cluster] as number;
+    const row = value.row;
+    if (row >= 0) {
+      const lsns = (this.rows as CachedRows).lsn;
+      const lsn = lsns[row] as number;
+      if (lsn < seen && value.version === this.newestCommitted(key)) {
+        lsns[row] = seen;
+        return seen;
+      }
+      return lsn;
+    }
+    if (value.lsn < seen && value.version === this.newestCommitted(key)) value.lsn = seen;
+    return value.lsn;
   }
 
   /** Notes an operation's log position, in its cluster's log, as it completes through the cache. */
@@ -390,14 +441,14 @@ export class AppCache implements Service, VersionHolder {
   }
 
   private half(): number {
-    return this.config.hopMs(this.rng) / 2;
+    return this.hopMs(this.rng) / 2;
   }
 
   private read(op: Operation, done: Done): void {
     const read = this.spareReads.pop() ?? new PointRead(this);
     read.op = op;
     read.done = done;
-    read.index = this.config.nodeOf(op.key);
+    read.index = this.nodeOf(op.key);
     read.answered = false;
     read.handle = this.sim._scheduleOwned(this.half(), read.hop, read.handle);
   }
@@ -405,7 +456,7 @@ export class AppCache implements Service, VersionHolder {
   /** @internal A point read's hop has arrived: at the node, a command; back at the application, the answer. */
   _hopped(read: PointRead): void {
     if (!read.answered) {
-      const node = this.config.nodes[read.index] as CacheNode;
+      const node = this.cacheNodes[read.index] as CacheNode;
       if (node.commands === undefined) this._lookup(read);
       else node.commands.execute(read);
       return;
@@ -432,12 +483,15 @@ export class AppCache implements Service, VersionHolder {
   _lookup(read: PointRead): void {
     const op = read.op as Operation;
     const index = read.index;
-    const node = this.config.nodes[index] as CacheNode;
+    const node = this.cacheNodes[index] as CacheNode;
     const entry = node.store.get(op.key, this.sim.now);
-    const early = entry !== undefined && this.refreshesEarly(op.key, entry.expiresAt, entry.value);
+    const early =
+      entry !== undefined &&
+      this.earlyRefreshBeta !== null &&
+      this.refreshesEarly(op.key, entry.expiresAt, entry.value);
     if (entry !== undefined && !early) {
       this.hit(op, index, entry.value);
-      if (this.config.ttl.renewOnRead) {
+      if (this.renewOnRead) {
         entry.expiresAt = this.config.ttl.expiryAt(this.sim.now, this.rng.next());
         if (entry.value.row >= 0)
           (this.rows as CachedRows).expiresAt[entry.value.row] = entry.expiresAt;
@@ -451,7 +505,7 @@ export class AppCache implements Service, VersionHolder {
     if (early) {
       this.stats.earlyRefreshes++;
       this.stats.databaseLoads++;
-      this.sim.schedule(this.half(), () => this.load(op, node, 0, done));
+      this.sendLoad(this.half(), op, node, 0, done);
       return;
     }
     this.miss(op, index, done);
@@ -481,7 +535,44 @@ export class AppCache implements Service, VersionHolder {
     // Counted with the miss (at one instant, so both fall on one side of the warm-up cut).
     this.stats.databaseLoads++;
     const back = this.loadsItself ? 0 : this.half();
-    this.sim.schedule(back, () => this.load(op, node, token, done));
+    this.sendLoad(back, op, node, token, done);
+  }
+
+  /** After `delay`, the load goes to the database. */
+  private sendLoad(delay: number, op: Operation, node: CacheNode, token: number, done: Done): void {
+    const load = this.spareLoads.pop() ?? new Load(this);
+    load.op = op;
+    load.done = done;
+    load.node = node;
+    load.token = token;
+    load.handle = this.sim._scheduleOwned(delay, load.hop, load.handle);
+  }
+
+  /** @internal A load's hop: to the database, or (its value set) back at the node. */
+  _loadHop(load: Load): void {
+    if (load.value === null) {
+      this.load(load);
+      return;
+    }
+    const node = load.node as CacheNode;
+    if (node.commands === undefined) this._set(load);
+    else node.commands.execute(load);
+  }
+
+  /** @internal A cache-aside load's set at the node. */
+  _set(load: Load): void {
+    const op = load.op as Operation;
+    this.pendingSets.delete(op);
+    this.store(op.key, load.value as CachedVersion, load.node as CacheNode, load.token);
+    this.releaseLoad(load);
+  }
+
+  private releaseLoad(load: Load): void {
+    load.op = null;
+    load.done = null;
+    load.node = null;
+    load.value = null;
+    this.spareLoads.push(load);
   }
 
   /** XFetch (Vattani et al., VLDB 2015): reload before the expiry, unless a load of the key is already out. */
@@ -494,18 +585,15 @@ export class AppCache implements Service, VersionHolder {
   private hit(op: Operation, index: number, value: CachedVersion): void {
     this.stats.hits++;
     (this.nodeStats[index] as CacheNodeStats).hits++;
-    if (value.version < this.config.newestAcked(op.key)) this.stats.staleReads++;
-    this.refresh(value, op.key, op.cluster);
+    if (value.version < this.newestAcked(op.key)) this.stats.staleReads++;
+    const lsn = this.refreshed(value, op.key, op.cluster);
     op.version = value.version;
     // A write-behind version not yet committed is in no log prefix: the read has no
     // snapshot LSN, so the monitor keeps it until the end (a later read of the older
     // committed version, after an eviction or a loss, still counts against it).
-    op.lsn =
-      this.queue !== null && value.version > this.config.newestCommitted(op.key)
-        ? Number.NaN
-        : this.lsnOf(value);
+    op.lsn = this.queue !== null && value.version > this.newestCommitted(op.key) ? Number.NaN : lsn;
     op.versionLsn = value.versionLsn;
-    op.node = (this.config.nodes[index] as CacheNode).name;
+    op.node = (this.cacheNodes[index] as CacheNode).name;
   }
 
   /** A miss that joined another's load gets its result. */
@@ -519,49 +607,54 @@ export class AppCache implements Service, VersionHolder {
   }
 
   /** Reads the key from the database, then sets it (read-through: at the cache; cache-aside: from the application). */
-  private load(op: Operation, node: CacheNode, token: number, done: Done): void {
+  private load(load: Load): void {
+    const op = load.op as Operation;
     const inFlight = (this.loading.get(op.key) ?? 0) + 1;
     this.loading.set(op.key, inFlight);
     if (inFlight > this.stats.loadsAtOnceMax) this.stats.loadsAtOnceMax = inFlight;
     this.inFlight.set(op, this.lsnSeen[op.cluster] as number);
-    const sentAt = this.sim.now;
-    this.database.submit(op, () => {
-      const loadMs = this.sim.now - sentAt;
-      this.inFlight.delete(op);
-      this.seen(op);
-      const left = (this.loading.get(op.key) ?? 1) - 1;
-      if (left === 0) this.loading.delete(op.key);
-      else this.loading.set(op.key, left);
-      node.coalescer?.settle(op.key, op);
-      if (op.error !== null) {
-        done(op);
-        return;
-      }
-      if (this.loadsItself) {
-        this.pendingSets.add(op);
-        this.execute(node, () => {
-          this.pendingSets.delete(op);
-          this.fill(op, node, token, loadMs);
-        });
-        this.sim.schedule(this.half(), () => done(op));
-        return;
-      }
-      this.pendingSets.add(op);
-      const version: CachedVersion = {
-        version: op.version,
-        lsn: op.lsn,
-        versionLsn: op.versionLsn,
-        loadMs,
-        row: -1,
-      };
-      this.sim.schedule(this.half(), () =>
-        this.execute(node, () => {
-          this.pendingSets.delete(op);
-          this.store(op.key, version, node, token);
-        }),
-      );
+    load.sentAt = this.sim.now;
+    this.database.submit(op, load.finished);
+  }
+
+  /** @internal A load's answer from the database. */
+  _loaded(load: Load): void {
+    const op = load.op as Operation;
+    const node = load.node as CacheNode;
+    const token = load.token;
+    const done = load.done as Done;
+    const loadMs = this.sim.now - load.sentAt;
+    this.inFlight.delete(op);
+    this.seen(op);
+    const left = (this.loading.get(op.key) ?? 1) - 1;
+    if (left === 0) this.loading.delete(op.key);
+    else this.loading.set(op.key, left);
+    node.coalescer?.settle(op.key, op);
+    if (op.error !== null) {
+      this.releaseLoad(load);
       done(op);
-    });
+      return;
+    }
+    if (this.loadsItself) {
+      this.releaseLoad(load);
+      this.pendingSets.add(op);
+      this.execute(node, () => {
+        this.pendingSets.delete(op);
+        this.fill(op, node, token, loadMs);
+      });
+      this.sim.schedule(this.half(), () => done(op));
+      return;
+    }
+    this.pendingSets.add(op);
+    load.value = {
+      version: op.version,
+      lsn: op.lsn,
+      versionLsn: op.versionLsn,
+      loadMs,
+      row: -1,
+    };
+    load.handle = this.sim._scheduleOwned(this.half(), load.hop, load.handle);
+    done(op);
   }
 
   private fill(op: Operation, node: CacheNode, token: number, loadMs: number): void {

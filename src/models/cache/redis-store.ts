@@ -72,6 +72,9 @@ export class RedisStore<V> implements CacheStore<V> {
   private readonly pool = new EvictionPool();
   private readonly scoring: Scoring;
   private readonly volatile: boolean;
+  /** Whether a hit updates the LFU counter (else the LRU clock): fixed per store, so read once. */
+  private readonly lfu: boolean;
+  private readonly lruClockResolutionMs: number;
 
   /**
    * @param random - uniform draws in [0, 1) from a seeded stream
@@ -101,6 +104,8 @@ export class RedisStore<V> implements CacheStore<V> {
     }
     this.scoring = scoringOf(config.maxmemoryPolicy);
     this.volatile = config.maxmemoryPolicy.startsWith("volatile");
+    this.lfu = this.scoring === "lfu";
+    this.lruClockResolutionMs = this.config.lruClockResolutionMs;
   }
 
   get items(): number {
@@ -202,7 +207,7 @@ export class RedisStore<V> implements CacheStore<V> {
   }
 
   private lruClock(now: number): number {
-    return Math.floor(now / this.config.lruClockResolutionMs);
+    return Math.floor(now / this.lruClockResolutionMs);
   }
 
   /** initObjectLRUOrLFU (object.c). */
@@ -214,7 +219,7 @@ export class RedisStore<V> implements CacheStore<V> {
 
   /** lookupKey's touch (db.c): the LRU clock, or updateLFU. */
   private access(entry: CacheEntry<V>, now: number): void {
-    if (this.scoring !== "lfu") {
+    if (!this.lfu) {
       entry.lruClock = this.lruClock(now);
       return;
     }
