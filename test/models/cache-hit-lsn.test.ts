@@ -17,43 +17,8 @@ import {
   RedisStore,
   TtlPolicy,
 } from "../../src/models/cache/index.js";
-import { Operation, type Service } from "../../src/models/operation.js";
-
-/** One log for all keys: a write commits at the next LSN; a read sees its snapshot at submit. */
-class FakeDatabase implements Service {
-  readonly versions = new Map<number, number>();
-  /** Commit LSN of each key's version v at index v (version 0 at LSN 0). */
-  readonly commits = new Map<number, number[]>();
-  readonly served = new Set<Operation>();
-  lsn = 0;
-  constructor(private readonly sim: Simulation) {}
-
-  submit(op: Operation, done: (op: Operation) => void): void {
-    this.served.add(op);
-    if (op.kind === "read") {
-      const version = this.versions.get(op.key) ?? 0;
-      const snapshot = this.lsn;
-      this.sim.schedule(3, () => {
-        op.version = version;
-        op.lsn = snapshot;
-        op.versionLsn = version;
-        done(op);
-      });
-      return;
-    }
-    this.sim.schedule(2, () => {
-      const version = (this.versions.get(op.key) ?? 0) + 1;
-      this.versions.set(op.key, version);
-      op.version = version;
-      op.lsn = ++this.lsn;
-      op.versionLsn = op.lsn;
-      const commits = this.commits.get(op.key) ?? [0];
-      commits[version] = op.lsn;
-      this.commits.set(op.key, commits);
-      done(op);
-    });
-  }
-}
+import { Operation } from "../../src/models/operation.js";
+import { FakeOneLogDatabase } from "./fake-one-log-database.js";
 
 interface Read {
   readonly op: Operation;
@@ -67,9 +32,9 @@ function run(
   invalidation: "delete" | "update" | "none",
   ttlMs: number,
   ops: readonly { gapMs: number; key: number; write: boolean }[],
-): { db: FakeDatabase; reads: Read[] } {
+): { db: FakeOneLogDatabase; reads: Read[] } {
   const sim = new Simulation({ seed: 11 });
-  const db = new FakeDatabase(sim);
+  const db = new FakeOneLogDatabase(sim);
   const rows = withRows ? new CachedRows() : undefined;
   const evict = sim.rng("evict");
   const store = new RedisStore<CachedVersion>(

@@ -17,36 +17,8 @@ import {
   RedisStore,
   TtlPolicy,
 } from "../../src/models/cache/index.js";
-import { Operation, type Service } from "../../src/models/operation.js";
-
-/** One committed version per key and one log for all: a write commits at the next LSN. */
-class FakeDatabase implements Service {
-  readonly versions = new Map<number, number>();
-  private lsn = 0;
-  constructor(private readonly sim: Simulation) {}
-
-  submit(op: Operation, done: (op: Operation) => void): void {
-    if (op.kind === "read") {
-      const version = this.versions.get(op.key) ?? 0;
-      const snapshot = this.lsn;
-      this.sim.schedule(3, () => {
-        op.version = version;
-        op.lsn = snapshot;
-        op.versionLsn = version;
-        done(op);
-      });
-      return;
-    }
-    this.sim.schedule(2, () => {
-      const version = (this.versions.get(op.key) ?? 0) + 1;
-      this.versions.set(op.key, version);
-      op.version = version;
-      op.lsn = ++this.lsn;
-      op.versionLsn = op.lsn;
-      done(op);
-    });
-  }
-}
+import { Operation } from "../../src/models/operation.js";
+import { FakeOneLogDatabase } from "./fake-one-log-database.js";
 
 type Engine = "lru" | "redis" | "memcached";
 interface Plan {
@@ -85,7 +57,7 @@ function storeOf(
 /** Runs the plan; returns what every read saw and the least snapshot in use every 5 ms. */
 function run(plan: Plan, withRows: boolean): number[] {
   const sim = new Simulation({ seed: 7 });
-  const db = new FakeDatabase(sim);
+  const db = new FakeOneLogDatabase(sim);
   const rows = withRows ? new CachedRows() : undefined;
   const store = storeOf(plan.engine, sim, rows === undefined ? undefined : (v) => rows.release(v));
   const config: AppCacheConfig = {
