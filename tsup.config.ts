@@ -11,7 +11,16 @@ export default defineConfig([
       calibrate: "src/calibrate/index.ts",
     },
     format: ["esm", "cjs"],
-    dts: true,
+    // The declarations of dbsim/node too: one TypeScript program for every entry's
+    // types instead of a second one in the next config (a third of the build's CPU).
+    dts: {
+      entry: {
+        index: "src/index.ts",
+        testing: "src/testing/index.ts",
+        calibrate: "src/calibrate/index.ts",
+        node: "src/node/index.ts",
+      },
+    },
     sourcemap: true,
     // tsup builds the configs in parallel: keep the CLI's output (next config) out of the clean.
     clean: ["!cli.js", "!cli.js.map", "!node*"],
@@ -31,7 +40,8 @@ export default defineConfig([
     format: ["esm", "cjs"],
     platform: "node",
     target: "node20",
-    dts: { entry: { node: "src/node/index.ts" } },
+    // Its declarations come from the first config's program.
+    dts: false,
     sourcemap: true,
     clean: false,
     shims: true,

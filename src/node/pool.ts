@@ -3,17 +3,12 @@
 // stored at the task's position, so the result does not depend on the number of
 // workers nor on which finished first.
 import { availableParallelism } from "node:os";
-import {
-  checkRunLimits,
-  type ExperimentPlan,
-  type ExperimentResult,
-  experimentRounds,
-  finalizeResult,
-  type PartialResult,
-  resolveExperiment,
-  type Shard,
-  WHOLE,
-} from "../experiment/index.js";
+// From the modules that define them, not experiment/index.ts: the declaration
+// bundle (tsup's dts, shared with dbsim's other entries) warns of a cycle through
+// a re-exporting index.
+import { type ExperimentPlan, resolveExperiment } from "../experiment/parse.js";
+import { type ExperimentResult, finalizeResult, type PartialResult } from "../experiment/result.js";
+import { checkRunLimits, experimentRounds, type Shard, WHOLE } from "../experiment/run.js";
 import { longestFirst } from "./schedule.js";
 import { RunThreads } from "./threads.js";
 import { checkWorkers, type ExperimentWorkers } from "./workers.js";

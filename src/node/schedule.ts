@@ -5,7 +5,7 @@
 // grid order often grow with the swept parameter, so the costliest came last and
 // one worker sat idle while the other finished them. Only the order of hand-out
 // changes: each record is still stored at its task's position.
-import type { RunTask } from "../experiment/index.js";
+import type { RunTask } from "../experiment/run.js";
 import { estimateWork } from "../scenario/index.js";
 
 /**

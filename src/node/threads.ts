@@ -6,7 +6,8 @@
 // so a thread that finishes early takes the next run (no run is bound to a thread
 // in advance).
 import { Piscina } from "piscina";
-import type { RunRecord, RunTask } from "../experiment/index.js";
+import type { RunRecord } from "../experiment/result.js";
+import type { RunTask } from "../experiment/run.js";
 
 /**
  * The worker module: the built `node-worker.js` beside this file, or, when this

@@ -1,6 +1,7 @@
 // The module each worker thread loads (built as dist/node-worker.js): one run of
 // an experiment per task, a pure function of the task.
-import { executeRun, type RunRecord, type RunTask } from "../experiment/index.js";
+import type { RunRecord } from "../experiment/result.js";
+import { executeRun, type RunTask } from "../experiment/run.js";
 
 /**
  * Runs one task of an experiment on a worker thread.
