@@ -18,6 +18,7 @@ import {
   TtlPolicy,
 } from "../../src/models/cache/index.js";
 import { Operation } from "../../src/models/operation.js";
+import { cacheOps } from "./cache-test-ops.js";
 import { FakeOneLogDatabase } from "./fake-one-log-database.js";
 
 interface Read {
@@ -90,14 +91,7 @@ const plans = fc.record({
   withRows: fc.boolean(),
   invalidation: fc.constantFrom<"delete" | "update" | "none">("delete", "update", "none"),
   ttlMs: fc.oneof(fc.integer({ min: 5, max: 40 }), fc.integer({ min: 41, max: 2000 })),
-  ops: fc.array(
-    fc.record({
-      gapMs: fc.integer({ min: 0, max: 4 }),
-      key: fc.integer({ min: 0, max: 7 }),
-      write: fc.boolean(),
-    }),
-    { minLength: 1, maxLength: 200 },
-  ),
+  ops: cacheOps(8, 200),
 });
 
 test.prop([plans], { numRuns: 200 })(

@@ -18,6 +18,7 @@ import {
   TtlPolicy,
 } from "../../src/models/cache/index.js";
 import { Operation } from "../../src/models/operation.js";
+import { cacheOps } from "./cache-test-ops.js";
 import { FakeOneLogDatabase } from "./fake-one-log-database.js";
 
 type Engine = "lru" | "redis" | "memcached";
@@ -97,14 +98,7 @@ const plans = fc.record({
   renewOnRead: fc.boolean(),
   // Short TTLs expire and renew entries within a run; long ones let stale entries age.
   ttlMs: fc.oneof(fc.integer({ min: 5, max: 40 }), fc.integer({ min: 41, max: 2000 })),
-  ops: fc.array(
-    fc.record({
-      gapMs: fc.integer({ min: 0, max: 4 }),
-      key: fc.integer({ min: 0, max: 9 }),
-      write: fc.boolean(),
-    }),
-    { minLength: 1, maxLength: 300 },
-  ),
+  ops: cacheOps(10, 300),
 });
 
 test.prop([plans], { numRuns: 300 })(

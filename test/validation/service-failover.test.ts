@@ -7,12 +7,8 @@
 // writes beyond the promoted replica's position, and the other services, one
 // failure domain each, fail nothing.
 import { describe, expect, it } from "vitest";
-import {
-  checkLostWrites,
-  type HistoryOp,
-  runScenarioDetailed,
-  type ScenarioInput,
-} from "../../src/index.js";
+import { checkLostWrites, runScenarioDetailed, type ScenarioInput } from "../../src/index.js";
+import { clusterOf, LAGGING_REPLICAS, lostBeyondPromoted } from "./cluster-failover.js";
 
 const CRASH_MS = 1_500;
 const ORDERS = 1;
@@ -22,14 +18,7 @@ const input = {
   duration: 2_800,
   warmup: 0,
   workload: { rate: 900, readRatio: 0.5, sessions: 60, keys: { count: 900 } },
-  database: { cores: 8, maxConnections: 500 },
-  client: { poolSize: 50 },
-  replication: {
-    replicas: 2,
-    mode: "async",
-    network: { kind: "lognormal", median: 20, p99: 200 },
-  },
-  routing: { via: "app", readBalancing: "round-robin" },
+  ...LAGGING_REPLICAS,
   services: {
     database: "per-service",
     list: [
@@ -43,18 +32,13 @@ const input = {
   ],
 } as ScenarioInput;
 
-const clusterOf = (o: HistoryOp): number => o.cluster ?? 0;
-
 describe("a crash in a services plan fails over inside the service's own database", () => {
   const { report, history } = runScenarioDetailed(input, { history: true });
   const ops = history?.toArray() ?? [];
   const fault = report.faults?.events[0];
 
   it("loses exactly the service's acknowledged writes beyond its promoted replica", () => {
-    const writes = ops.filter((o) => o.ok && o.kind === "write" && clusterOf(o) === ORDERS);
-    const after = writes.filter((o) => o.invokeMs >= CRASH_MS);
-    const promotedLsn = Math.min(...after.map((o) => o.lsn)) - 1;
-    const lost = writes.filter((o) => o.completeMs <= CRASH_MS && o.lsn > promotedLsn);
+    const { promotedLsn, lost } = lostBeyondPromoted(ops, ORDERS, CRASH_MS);
     expect(lost.length).toBeGreaterThan(0);
     expect(fault?.node).toBe("orders/primary");
     expect(fault?.promoted).toMatch(/^orders\/replica-[12]$/);

@@ -8,12 +8,8 @@
 // are gone. The other shards' logs, nodes and clients are untouched: none of their
 // operations fails and none of their writes is lost.
 import { describe, expect, it } from "vitest";
-import {
-  checkLostWrites,
-  type HistoryOp,
-  runScenarioDetailed,
-  type ScenarioInput,
-} from "../../src/index.js";
+import { checkLostWrites, runScenarioDetailed, type ScenarioInput } from "../../src/index.js";
+import { clusterOf, LAGGING_REPLICAS, lostBeyondPromoted } from "./cluster-failover.js";
 
 const CRASH_MS = 2_000;
 const SHARD = 1;
@@ -24,21 +20,11 @@ function scenario(timeline: unknown[], durationMs = 3_000): ScenarioInput {
     duration: durationMs,
     warmup: 0,
     workload: { rate: 900, readRatio: 0.5, sessions: 60, keys: { count: 600 } },
-    database: { cores: 8, maxConnections: 500 },
-    client: { poolSize: 50 },
-    // A slow cross-zone link, so async replicas trail their primary by tens of ms.
-    replication: {
-      replicas: 2,
-      mode: "async",
-      network: { kind: "lognormal", median: 20, p99: 200 },
-    },
-    routing: { via: "app", readBalancing: "round-robin" },
+    ...LAGGING_REPLICAS,
     sharding: { shards: 3, strategy: "hash-mod" },
     timeline,
   } as ScenarioInput;
 }
-
-const clusterOf = (o: HistoryOp): number => o.cluster ?? 0;
 
 describe("a crash in a sharded plan fails over inside its shard", () => {
   const { report, history } = runScenarioDetailed(
@@ -56,11 +42,7 @@ describe("a crash in a sharded plan fails over inside its shard", () => {
   const fault = report.faults?.events[0];
 
   it("loses exactly the shard's acknowledged writes beyond its promoted replica, as the history shows", () => {
-    const writes = ops.filter((o) => o.ok && o.kind === "write" && clusterOf(o) === SHARD);
-    const after = writes.filter((o) => o.invokeMs >= CRASH_MS);
-    // The new timeline starts right after the promoted position.
-    const promotedLsn = Math.min(...after.map((o) => o.lsn)) - 1;
-    const lost = writes.filter((o) => o.completeMs <= CRASH_MS && o.lsn > promotedLsn);
+    const { promotedLsn, lost } = lostBeyondPromoted(ops, SHARD, CRASH_MS);
     expect(lost.length).toBeGreaterThan(0);
     expect(fault?.node).toBe(`s${SHARD}/primary`);
     expect(fault?.promoted).toMatch(/^s1\/replica-[12]$/);
