@@ -204,6 +204,10 @@ class Load implements Command {
   sentAt = 0;
   /** The value on its way to the node (cache-aside), once loaded. */
   value: CachedVersion | null = null;
+  /** While at the database: the LSN seen when it was sent, a lower bound on its snapshot. */
+  sentLsn = 0;
+  /** Its place among the cache's loads in use (at the database or setting), or −1. */
+  activeAt = -1;
   handle: EventHandle | null = null;
   readonly hop: () => void;
   readonly finished: () => void;
@@ -248,7 +252,7 @@ export class AppCache implements Service, VersionHolder {
   readonly nodeStats: CacheNodeStats[];
   /** Loads in flight per key. */
   private readonly loading = new Map<number, number>();
-  /** Reads whose value is on its way into the cache: their snapshot LSNs are still in use. */
+  /** Read-through's reads whose value is on its way into the cache: their snapshot LSNs are still in use. */
   private readonly pendingSets = new Set<Operation>();
   /**
    * Per cluster, the newest log position of any operation completed through the
@@ -257,8 +261,13 @@ export class AppCache implements Service, VersionHolder {
    * LSNs of different clusters are different logs and are never compared.
    */
   private readonly lsnSeen: number[];
-  /** Loads at the database, with the LSN seen when each was sent: a lower bound on its snapshot. */
-  private readonly inFlight = new Map<Operation, number>();
+  /**
+   * Loads whose LSN is still in use, unordered: at the database (with the LSN seen
+   * when each was sent: a lower bound on its snapshot) or, cache-aside, with the
+   * value on its way into the cache (its snapshot). Each knows its place, so one
+   * leaves without a search and a miss makes no map entry.
+   */
+  private readonly active: Load[] = [];
   /** Per cluster, the entries' floor at the last scan; and the operations since. */
   private readonly entriesFloor: number[];
   private opsSinceScan = 0;
@@ -367,13 +376,30 @@ export class AppCache implements Service, VersionHolder {
     let oldest = this.entriesFloor[cluster] as number;
     for (const op of this.pendingSets)
       if (op.lsn < oldest && op.cluster === cluster) oldest = op.lsn;
-    if (this.lsnSeen.length === 1) {
-      for (const sent of this.inFlight.values()) if (sent < oldest) oldest = sent;
-    } else {
-      for (const [op, sent] of this.inFlight)
-        if (sent < oldest && op.cluster === cluster) oldest = sent;
+    const oneCluster = this.lsnSeen.length === 1;
+    for (const load of this.active) {
+      const op = load.op as Operation;
+      if (load.value !== null) {
+        if (op.lsn < oldest && op.cluster === cluster) oldest = op.lsn;
+      } else if (load.sentLsn < oldest && (oneCluster || op.cluster === cluster))
+        oldest = load.sentLsn;
     }
     return oldest;
+  }
+
+  private activate(load: Load): void {
+    load.activeAt = this.active.push(load) - 1;
+  }
+
+  /** Swap-removes `load` from the loads in use. */
+  private deactivate(load: Load): void {
+    const at = load.activeAt;
+    const last = this.active.pop() as Load;
+    if (last !== load) {
+      this.active[at] = last;
+      last.activeAt = at;
+    }
+    load.activeAt = -1;
   }
 
   private scanEntries(): void {
@@ -562,7 +588,7 @@ export class AppCache implements Service, VersionHolder {
   /** @internal A cache-aside load's set at the node. */
   _set(load: Load): void {
     const op = load.op as Operation;
-    this.pendingSets.delete(op);
+    this.deactivate(load);
     this.store(op.key, load.value as CachedVersion, load.node as CacheNode, load.token);
     this.releaseLoad(load);
   }
@@ -612,7 +638,8 @@ export class AppCache implements Service, VersionHolder {
     const inFlight = (this.loading.get(op.key) ?? 0) + 1;
     this.loading.set(op.key, inFlight);
     if (inFlight > this.stats.loadsAtOnceMax) this.stats.loadsAtOnceMax = inFlight;
-    this.inFlight.set(op, this.lsnSeen[op.cluster] as number);
+    load.sentLsn = this.lsnSeen[op.cluster] as number;
+    this.activate(load);
     load.sentAt = this.sim.now;
     this.database.submit(op, load.finished);
   }
@@ -624,18 +651,19 @@ export class AppCache implements Service, VersionHolder {
     const token = load.token;
     const done = load.done as Done;
     const loadMs = this.sim.now - load.sentAt;
-    this.inFlight.delete(op);
     this.seen(op);
     const left = (this.loading.get(op.key) ?? 1) - 1;
     if (left === 0) this.loading.delete(op.key);
     else this.loading.set(op.key, left);
     node.coalescer?.settle(op.key, op);
     if (op.error !== null) {
+      this.deactivate(load);
       this.releaseLoad(load);
       done(op);
       return;
     }
     if (this.loadsItself) {
+      this.deactivate(load);
       this.releaseLoad(load);
       this.pendingSets.add(op);
       this.execute(node, () => {
@@ -645,7 +673,7 @@ export class AppCache implements Service, VersionHolder {
       this.sim.schedule(this.half(), () => done(op));
       return;
     }
-    this.pendingSets.add(op);
+    // Still active: its value, at the read's snapshot, is on its way into the cache.
     load.value = {
       version: op.version,
       lsn: op.lsn,
