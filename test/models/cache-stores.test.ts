@@ -147,6 +147,29 @@ describe("RedisStore", () => {
     expect(noTtl.set(3, 3, 1, NEVER, 0)).toBe("oom");
   });
 
+  it("expires a key with a TTL on lookup beside keys without one, and a SET without a TTL removes it", () => {
+    // Redis expires lazily on access (db.c expireIfNeeded: the key is gone once now ≥
+    // its expire time), and a plain SET removes the key's TTL (db.c setKey:
+    // removeExpire unless KEEPTTL).
+    const store = new RedisStore<number>(
+      { maxmemoryBytes: 0, maxmemoryPolicy: "allkeys-lru" },
+      stream(),
+    );
+    store.set(1, 1, 1, NEVER, 0);
+    store.set(2, 2, 1, 10, 0);
+    store.set(3, 3, 1, 20, 0);
+    expect([store.get(1, 5)?.value, store.get(2, 5)?.value]).toEqual([1, 2]);
+    expect(store.get(2, 10)).toBeUndefined();
+    expect([store.get(1, 10)?.value, store.expirations]).toEqual([1, 1]);
+    store.set(3, 33, 1, NEVER, 15);
+    store.set(4, 4, 1, 30, 15);
+    expect([store.get(3, 25)?.value, store.get(4, 30), store.expirations]).toEqual([
+      33,
+      undefined,
+      2,
+    ]);
+  });
+
   it("refuses bad settings naming the value", () => {
     expect(
       () => new RedisStore({ maxmemoryBytes: -1, maxmemoryPolicy: "noeviction" }, Math.random),
