@@ -5,6 +5,9 @@
 // answered, the read's snapshot is in use until the set lands at the node (the
 // value is on its way and will be served). Entries found current move up to the
 // newest LSN seen, so without the loads the floor would pass the load's snapshot.
+// And a hit that finds its value current moves the value's snapshot up for good:
+// once the value goes stale, it is served at the last snapshot it was found
+// current at (`hit`, `refreshed`), whether the hit read the value or its row.
 import { describe, expect, it } from "vitest";
 import { Simulation } from "../../src/kernel/index.js";
 import {
@@ -17,19 +20,24 @@ import {
 import { Operation } from "../../src/models/operation.js";
 import { FakeOneLogDatabase } from "./fake-one-log-database.js";
 
-function cacheOver(sim: Simulation, db: FakeOneLogDatabase): AppCache {
-  const rows = new CachedRows();
+function cacheOver(
+  sim: Simulation,
+  db: FakeOneLogDatabase,
+  invalidation: "delete" | "none" = "delete",
+  keySpace: number | undefined = undefined,
+): AppCache {
+  const rows = new CachedRows(keySpace);
   const store = new RedisStore<CachedVersion>(
     { maxmemoryBytes: 0, maxmemoryPolicy: "allkeys-lru" },
     () => 0,
-    16,
+    keySpace,
     (v) => rows.release(v),
   );
   return new AppCache(
     sim,
     {
       pattern: "cache-aside",
-      invalidation: "delete",
+      invalidation,
       nodes: [{ name: "cache", store, leases: null, coalescer: null }],
       nodeOf: () => 0,
       ttl: new TtlPolicy({ ttlMs: Number.POSITIVE_INFINITY }),
@@ -72,5 +80,37 @@ describe("a cache-aside load's LSNs in use", () => {
     // 13.5: key 1's entry moves up to LSN 3, the load at the database holds 1.
     // 14.25: the value (snapshot 1) is on its way. 20: both entries current, at 3.
     expect(floors).toEqual([1, 1, 3]);
+  });
+});
+
+describe("a hit's snapshot", () => {
+  it.each([
+    ["the value", undefined],
+    ["its row, found by key", 16],
+  ])("stays where a hit moved it once the value is stale (the hit reads %s)", (_, keySpace) => {
+    const sim = new Simulation({ seed: 1 });
+    const db = new FakeOneLogDatabase(sim);
+    const cache = cacheOver(sim, db, "none", keySpace);
+    const seen: number[] = [];
+    let id = 0;
+    const submit = (at: number, kind: "read" | "write", key: number): void => {
+      sim.at(at, () =>
+        cache.submit(new Operation(id++, 0, kind, key, 1, at), (op) => {
+          if (kind === "read") seen.push(op.version, op.lsn);
+        }),
+      );
+    };
+    // Key 1's version 0 is cached at snapshot 0 (set at 4.5).
+    submit(0, "read", 1);
+    // Writes of key 3 commit LSNs 1, 2, 3 (at 7, 8, 9).
+    for (const at of [5, 6, 7]) submit(at, "write", 3);
+    // A hit at 10.5 finds version 0 current: served at LSN 3, the newest seen.
+    submit(10, "read", 1);
+    // Key 1's version 1 commits at LSN 4 (at 14); invalidation none leaves version 0 cached.
+    submit(12, "write", 1);
+    // A hit at 20.5 serves the stale version 0 at LSN 3, the last snapshot it was current at.
+    submit(20, "read", 1);
+    sim.run({ until: 30 });
+    expect(seen).toEqual([0, 0, 0, 3, 0, 3]);
   });
 });

@@ -102,17 +102,28 @@ describe("RedisStore", () => {
     expect(store.evictions).toBe(0);
   });
 
-  it("allkeys-lru with many samples evicts the idlest key (1 s LRU clock)", () => {
-    const store = new RedisStore<number>(
-      { maxmemoryBytes: 3, maxmemoryPolicy: "allkeys-lru", maxmemorySamples: 64 },
-      stream(),
-    );
-    for (let key = 1; key <= 4; key++) store.set(key, key, 1, NEVER, key * 1000);
-    store.get(1, 5000); // key 2 is now the idlest
-    store.set(5, 5, 1, NEVER, 6000);
-    expect(store.get(2, 6000)).toBeUndefined();
-    expect(store.items).toBe(4);
-  });
+  it.each([
+    ["in the entries", undefined],
+    ["by key (a key space given)", 8],
+  ])(
+    "allkeys-lru with many samples evicts the idlest key (1 s LRU clock), clocks %s",
+    (_, keySpace) => {
+      const store = new RedisStore<number>(
+        { maxmemoryBytes: 3, maxmemoryPolicy: "allkeys-lru", maxmemorySamples: 64 },
+        stream(),
+        keySpace,
+      );
+      for (let key = 1; key <= 4; key++) store.set(key, key, 1, NEVER, key * 1000);
+      store.get(1, 5000); // key 2 is now the idlest
+      store.set(5, 5, 1, NEVER, 6000);
+      expect(store.get(2, 6000)).toBeUndefined();
+      expect(store.items).toBe(4);
+      // Key 1 again, then 3 is the idlest (its clock 3 s; 4's 4 s, 5's 6 s).
+      store.get(1, 7000);
+      store.set(6, 6, 1, NEVER, 8000);
+      expect(store.get(3, 8000)).toBeUndefined();
+    },
+  );
 
   it("allkeys-lfu keeps the frequently read key and evicts a once-read one", () => {
     const store = new RedisStore<number>(

@@ -16,7 +16,14 @@
 // (command-queue.ts) when the node has a queue: Redis one, Memcached `-t`.
 import type { EventHandle, RandomStream, Simulation } from "../../kernel/index.js";
 import type { Done, Operation, Service, VersionHolder } from "../operation.js";
-import type { CachedRows } from "./cached-rows.js";
+import {
+  type CachedRows,
+  ROW_EXPIRES_AT,
+  ROW_FIELDS,
+  ROW_LSN,
+  ROW_VERSION,
+  ROW_VERSION_LSN,
+} from "./cached-rows.js";
 import type { Coalescer } from "./coalescer.js";
 import type { Command, CommandQueue } from "./command-queue.js";
 import type { CacheStore } from "./entry.js";
@@ -281,6 +288,8 @@ export class AppCache implements Service, VersionHolder {
   /** Loads done with, for the next ones. */
   private readonly spareLoads: Load[] = [];
   private readonly rows: CachedRows | null;
+  /** Each key's row, when the rows know it: a hit then reads its row alone. */
+  private readonly rowOf: Int32Array | null;
   // The settings a hit reads, taken out of the config once per run: the hit path
   // then loads them from this object instead of through `config` each time.
   private readonly cacheNodes: readonly CacheNode[];
@@ -303,6 +312,7 @@ export class AppCache implements Service, VersionHolder {
     this.clusterOf = config.clusterOf ?? (() => 0);
     this.bypass = config.bypass ?? null;
     this.rows = config.rows ?? null;
+    this.rowOf = this.rows?.rowOf ?? null;
     this.cacheNodes = config.nodes;
     this.hopMs = config.hopMs;
     this.nodeOf = config.nodeOf;
@@ -423,16 +433,17 @@ export class AppCache implements Service, VersionHolder {
   /** As the entries' scan, over the rows: the same moves and floor, in another order. */
   private scanRows(rows: CachedRows, now: number): void {
     const floor = this.entriesFloor;
-    const { key: keys, version, lsn, expiresAt } = rows;
+    const { key: keys, data } = rows;
     for (let row = 0; row < rows.count; row++) {
-      if ((expiresAt[row] as number) <= now) continue;
+      const base = ROW_FIELDS * row;
+      if ((data[base + ROW_EXPIRES_AT] as number) <= now) continue;
       const key = keys[row] as number;
       const cluster = this.clusterOf(key);
       const seen = this.lsnSeen[cluster] as number;
-      let at = lsn[row] as number;
-      if (at < seen && version[row] === this.config.newestCommitted(key)) {
+      let at = data[base + ROW_LSN] as number;
+      if (at < seen && data[base + ROW_VERSION] === this.config.newestCommitted(key)) {
         at = seen;
-        lsn[row] = seen;
+        data[base + ROW_LSN] = seen;
       }
       if (at < (floor[cluster] as number)) floor[cluster] = at;
     }
@@ -448,10 +459,11 @@ export class AppCache implements Service, VersionHolder {
     const seen = this.lsnSeen[cluster] as number;
     const row = value.row;
     if (row >= 0) {
-      const lsns = (this.rows as CachedRows).lsn;
-      const lsn = lsns[row] as number;
+      const data = (this.rows as CachedRows).data;
+      const at = ROW_FIELDS * row + ROW_LSN;
+      const lsn = data[at] as number;
       if (lsn < seen && value.version === this.newestCommitted(key)) {
-        lsns[row] = seen;
+        data[at] = seen;
         return seen;
       }
       return lsn;
@@ -516,11 +528,15 @@ export class AppCache implements Service, VersionHolder {
       this.earlyRefreshBeta !== null &&
       this.refreshesEarly(op.key, entry.expiresAt, entry.value);
     if (entry !== undefined && !early) {
-      this.hit(op, index, entry.value);
+      // With each key's row known, a hit reads the row alone (see cached-rows.ts).
+      const rowOf = this.rowOf;
+      if (rowOf !== null) this.hitRow(op, index, rowOf[op.key] as number);
+      else this.hit(op, index, entry.value);
       if (this.renewOnRead) {
         entry.expiresAt = this.config.ttl.expiryAt(this.sim.now, this.rng.next());
-        if (entry.value.row >= 0)
-          (this.rows as CachedRows).expiresAt[entry.value.row] = entry.expiresAt;
+        const row = entry.value.row;
+        if (row >= 0)
+          (this.rows as CachedRows).data[ROW_FIELDS * row + ROW_EXPIRES_AT] = entry.expiresAt;
       }
       read.answered = true;
       read.handle = this.sim._scheduleOwned(this.half(), read.hop, read.handle);
@@ -619,6 +635,27 @@ export class AppCache implements Service, VersionHolder {
     // committed version, after an eviction or a loss, still counts against it).
     op.lsn = this.queue !== null && value.version > this.newestCommitted(op.key) ? Number.NaN : lsn;
     op.versionLsn = value.versionLsn;
+    op.node = (this.cacheNodes[index] as CacheNode).name;
+  }
+
+  /** As {@link hit}, for the value in `row` of the rows, read from the row alone. */
+  private hitRow(op: Operation, index: number, row: number): void {
+    this.stats.hits++;
+    (this.nodeStats[index] as CacheNodeStats).hits++;
+    const data = (this.rows as CachedRows).data;
+    const at = ROW_FIELDS * row;
+    const version = data[at + ROW_VERSION] as number;
+    if (version < this.newestAcked(op.key)) this.stats.staleReads++;
+    // As `refreshed`: a current value's snapshot moves up to the newest LSN seen.
+    const seen = this.lsnSeen[op.cluster] as number;
+    let lsn = data[at + ROW_LSN] as number;
+    if (lsn < seen && version === this.newestCommitted(op.key)) {
+      data[at + ROW_LSN] = seen;
+      lsn = seen;
+    }
+    op.version = version;
+    op.lsn = this.queue !== null && version > this.newestCommitted(op.key) ? Number.NaN : lsn;
+    op.versionLsn = data[at + ROW_VERSION_LSN] as number;
     op.node = (this.cacheNodes[index] as CacheNode).name;
   }
 

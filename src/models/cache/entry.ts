@@ -16,7 +16,11 @@ export class CacheEntry<V> {
   bytes: number;
   /** When it expires (ms); Infinity for no TTL. */
   expiresAt: number;
-  /** Redis's LRU clock at the last access (in clock units), for the sampled LRU. */
+  /**
+   * Redis's LRU clock at the last access (in clock units), for the sampled LRU; a
+   * store that keeps the clocks by key (`RedisStore` with a key space) sets it only
+   * when the entry is made.
+   */
   lruClock = 0;
   /** Redis's logarithmic LFU counter (0 … 255). */
   lfuCounter = 0;

@@ -75,6 +75,12 @@ export class RedisStore<V> implements CacheStore<V> {
   /** Whether a hit updates the LFU counter (else the LRU clock): fixed per store, so read once. */
   private readonly lfu: boolean;
   private readonly lruClockResolutionMs: number;
+  /**
+   * Each key's LRU clock, when the key space is given (else the entry's
+   * `lruClock`): a hit then writes it here and, with no key under a TTL, does not
+   * touch the entry at all (see `get`).
+   */
+  private readonly clocks: Float64Array | null;
 
   /**
    * @param random - uniform draws in [0, 1) from a seeded stream
@@ -88,6 +94,7 @@ export class RedisStore<V> implements CacheStore<V> {
     onRelease?: (value: V) => void,
   ) {
     this.entries = new KeyIndex<V>(keySpace, onRelease ?? null);
+    this.clocks = keySpace === undefined ? null : new Float64Array(keySpace);
     this.config = {
       maxmemorySamples: 5,
       lfuLogFactor: 10,
@@ -127,7 +134,7 @@ export class RedisStore<V> implements CacheStore<V> {
       this.expirations++;
       return undefined;
     }
-    this.access(entry, now);
+    this.access(entry, key, now);
     return entry;
   }
 
@@ -141,7 +148,7 @@ export class RedisStore<V> implements CacheStore<V> {
       this.initAccess(entry, now);
     } else {
       // SET looks the key up for writing (an access), then keeps its lru field (db.c dbSetValue).
-      this.access(entry, now);
+      this.access(entry, key, now);
       this.used -= entry.bytes;
       this.entries.replace(entry, value);
       entry.bytes = bytes;
@@ -197,7 +204,8 @@ export class RedisStore<V> implements CacheStore<V> {
 
   private score(entry: CacheEntry<V>, now: number): number {
     if (this.scoring === "lru") {
-      return (this.lruClock(now) - entry.lruClock) * this.config.lruClockResolutionMs;
+      const clock = this.clocks === null ? entry.lruClock : (this.clocks[entry.key] as number);
+      return (this.lruClock(now) - clock) * this.config.lruClockResolutionMs;
     }
     if (this.scoring === "lfu") {
       const minutes = Math.floor(now / 60_000);
@@ -216,14 +224,16 @@ export class RedisStore<V> implements CacheStore<V> {
   /** initObjectLRUOrLFU (object.c). */
   private initAccess(entry: CacheEntry<V>, now: number): void {
     entry.lruClock = this.lruClock(now);
+    if (this.clocks !== null) this.clocks[entry.key] = entry.lruClock;
     entry.lfuCounter = LFU_INIT_VAL;
     entry.lfuMinutes = Math.floor(now / 60_000);
   }
 
-  /** lookupKey's touch (db.c): the LRU clock, or updateLFU. */
-  private access(entry: CacheEntry<V>, now: number): void {
+  /** lookupKey's touch (db.c) of `entry`, the key's: the LRU clock, or updateLFU. */
+  private access(entry: CacheEntry<V>, key: number, now: number): void {
     if (!this.lfu) {
-      entry.lruClock = this.lruClock(now);
+      if (this.clocks !== null) this.clocks[key] = this.lruClock(now);
+      else entry.lruClock = this.lruClock(now);
       return;
     }
     const minutes = Math.floor(now / 60_000);

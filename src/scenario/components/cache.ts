@@ -210,7 +210,8 @@ export function buildCache(
   across?: CacheClusters,
 ): AppCache {
   const names = cacheNodeNames(c.nodes);
-  const rows = new CachedRows();
+  const keys = context.scenario.workload.keys.count;
+  const rows = new CachedRows(keys <= ARRAY_INDEX_KEYS ? keys : undefined);
   const nodes: CacheNode[] = names.map((name, i) => ({
     name,
     store: storeOf(context, c, i, rows),
