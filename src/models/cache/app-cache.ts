@@ -229,6 +229,17 @@ class Load implements Command {
   }
 }
 
+/**
+ * `x`, as a small integer when it is one. A number read from a Float64Array is a
+ * double to V8, and storing it into an object's field that held small integers
+ * turns that field into a boxed double for every object of its shape (each
+ * operation would then allocate a box for its version); `x | 0` stays a small
+ * integer. The same number either way (−0 becomes 0; versions are never −0).
+ */
+function small(x: number): number {
+  return (x | 0) === x ? x | 0 : x;
+}
+
 function zeroStats(): AppCacheStats {
   return {
     hits: 0,
@@ -653,9 +664,9 @@ export class AppCache implements Service, VersionHolder {
       data[at + ROW_LSN] = seen;
       lsn = seen;
     }
-    op.version = version;
+    op.version = small(version);
     op.lsn = this.queue !== null && version > this.newestCommitted(op.key) ? Number.NaN : lsn;
-    op.versionLsn = data[at + ROW_VERSION_LSN] as number;
+    op.versionLsn = small(data[at + ROW_VERSION_LSN] as number);
     op.node = (this.cacheNodes[index] as CacheNode).name;
   }
 
