@@ -42,7 +42,7 @@ function run(
     { maxmemoryBytes: 500, maxmemoryPolicy: "allkeys-lru" },
     () => evict.next(),
     16,
-    rows === undefined ? undefined : (v) => rows.release(v),
+    rows === undefined ? undefined : (v, key) => rows.release(v, key),
   );
   const cache = new AppCache(
     sim,

@@ -31,7 +31,7 @@ function cacheOver(
     { maxmemoryBytes: 0, maxmemoryPolicy: "allkeys-lru" },
     () => 0,
     keySpace,
-    (v) => rows.release(v),
+    (v, key) => rows.release(v, key),
   );
   return new AppCache(
     sim,

@@ -42,7 +42,7 @@ const KEYS = 16;
 function storeOf(
   engine: Engine,
   sim: Simulation,
-  release: ((v: CachedVersion) => void) | undefined,
+  release: ((v: CachedVersion, key: number) => void) | undefined,
   keySpace: number | undefined,
 ): CacheStore<CachedVersion> {
   if (engine === "lru") return new ExactLruStore<CachedVersion>(6, "items", keySpace, release);
@@ -70,7 +70,8 @@ function run(plan: Plan, layout: Layout): number[] {
   const db = new FakeOneLogDatabase(sim);
   const keySpace = layout === "rows by key" ? KEYS : undefined;
   const rows = layout === "entries" ? undefined : new CachedRows(keySpace);
-  const release = rows === undefined ? undefined : (v: CachedVersion) => rows.release(v);
+  const release =
+    rows === undefined ? undefined : (v: CachedVersion, key: number) => rows.release(v, key);
   const store = storeOf(plan.engine, sim, release, keySpace);
   const config: AppCacheConfig = {
     pattern: "cache-aside",

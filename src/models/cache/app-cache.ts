@@ -50,7 +50,8 @@ export interface CachedVersion {
   readonly loadMs: number;
   /**
    * Its row in the nodes' {@link CachedRows} while a node holds it (which then
-   * keeps its `lsn`); −1 otherwise.
+   * keeps its `lsn`); −1 otherwise, and always when the rows find a key's row by
+   * key (`CachedRows.rowOf`).
    */
   row: number;
 }
@@ -545,7 +546,7 @@ export class AppCache implements Service, VersionHolder {
       else this.hit(op, index, entry.value);
       if (this.renewOnRead) {
         entry.expiresAt = this.config.ttl.expiryAt(this.sim.now, this.rng.next());
-        const row = entry.value.row;
+        const row = rowOf === null ? entry.value.row : (rowOf[op.key] as number);
         if (row >= 0)
           (this.rows as CachedRows).data[ROW_FIELDS * row + ROW_EXPIRES_AT] = entry.expiresAt;
       }

@@ -9,7 +9,9 @@
 // A row's four numbers sit side by side (32 bytes, two rows to a cache line), and
 // with the key space known each key's row is found by key: a hit then reads one
 // line of the rows and touches neither the store's entry nor the value object,
-// two dependent cache misses on a hit when the entries are cold.
+// two dependent cache misses on a hit when the entries are cold; and a value that
+// leaves is released by its key, without touching it or the value whose row
+// moves into its place.
 import type { CachedVersion } from "./app-cache.js";
 
 const INITIAL_ROWS = 1024;
@@ -63,7 +65,10 @@ export class CachedRows {
     this.rowOf = keySpace === undefined ? null : new Int32Array(keySpace).fill(-1);
   }
 
-  /** `value` is now held for `key` until `expiresAt`: it gets a row, which keeps its LSN. */
+  /**
+   * `value` is now held for `key` until `expiresAt`: it gets a row, which keeps its
+   * LSN (and, unless rows are found by key, the value learns its row).
+   */
   add(value: CachedVersion, key: number, expiresAt: number): void {
     const rowOf = this.rowOf;
     if (rowOf !== null && !(Number.isInteger(key) && key >= 0 && key < rowOf.length)) {
@@ -81,34 +86,43 @@ export class CachedRows {
     data[at + ROW_LSN] = value.lsn;
     data[at + ROW_VERSION_LSN] = value.versionLsn;
     data[at + ROW_EXPIRES_AT] = expiresAt;
-    this.owners[row] = value;
-    value.row = row;
     if (rowOf !== null) rowOf[key] = row;
+    else {
+      this.owners[row] = value;
+      value.row = row;
+    }
   }
 
-  /** `value` is no longer held (dropped, or replaced by a newer set): its LSN goes back to it. */
-  release(value: CachedVersion): void {
-    const row = value.row;
+  /**
+   * `value`, held for `key`, is no longer held (dropped, or replaced by a newer
+   * set). Unless rows are found by key, its LSN goes back to it; with them the value
+   * is not touched (no one reads a released value's LSN).
+   */
+  release(value: CachedVersion, key: number): void {
+    const rowOf = this.rowOf;
+    const row = rowOf === null ? value.row : (rowOf[key] ?? -1);
     if (row < 0) return;
     const data = this.data;
-    value.lsn = data[ROW_FIELDS * row + ROW_LSN] as number;
-    value.row = -1;
-    const rowOf = this.rowOf;
-    if (rowOf !== null) rowOf[this.key[row] as number] = -1;
+    if (rowOf === null) {
+      value.lsn = data[ROW_FIELDS * row + ROW_LSN] as number;
+      value.row = -1;
+    } else rowOf[key] = -1;
     const last = --this.count;
     if (row !== last) {
-      const key = this.key[last] as number;
-      this.key[row] = key;
+      const moving = this.key[last] as number;
+      this.key[row] = moving;
       const to = ROW_FIELDS * row;
       const from = ROW_FIELDS * last;
       data[to + ROW_VERSION] = data[from + ROW_VERSION] as number;
       data[to + ROW_LSN] = data[from + ROW_LSN] as number;
       data[to + ROW_VERSION_LSN] = data[from + ROW_VERSION_LSN] as number;
       data[to + ROW_EXPIRES_AT] = data[from + ROW_EXPIRES_AT] as number;
-      const moved = this.owners[last] as CachedVersion;
-      this.owners[row] = moved;
-      moved.row = row;
-      if (rowOf !== null) rowOf[key] = row;
+      if (rowOf !== null) rowOf[moving] = row;
+      else {
+        const moved = this.owners[last] as CachedVersion;
+        this.owners[row] = moved;
+        moved.row = row;
+      }
     }
     this.owners[last] = null;
   }

@@ -18,11 +18,11 @@ export class KeyIndex<V> {
 
   /**
    * @param keySpace - keys are integers in [0, keySpace); undefined for any key
-   * @param onRelease - told of each value that leaves the index (deleted or replaced)
+   * @param onRelease - told of each value that leaves the index (deleted or replaced), with its key
    */
   constructor(
     keySpace?: number,
-    private readonly onRelease: ((value: V) => void) | null = null,
+    private readonly onRelease: ((value: V, key: number) => void) | null = null,
   ) {
     if (keySpace !== undefined && !(Number.isInteger(keySpace) && keySpace > 0)) {
       throw new RangeError(`Cache key space ${keySpace}; expected an integer > 0`);
@@ -61,7 +61,7 @@ export class KeyIndex<V> {
   delete(key: number): void {
     if (this.onRelease !== null) {
       const entry = this.get(key);
-      if (entry !== undefined) this.onRelease(entry.value);
+      if (entry !== undefined) this.onRelease(entry.value, key);
     }
     if (this.slots === null) (this.map as Map<number, CacheEntry<V>>).delete(key);
     else this.slots[key] = undefined;
@@ -70,7 +70,7 @@ export class KeyIndex<V> {
 
   /** A set of a key held: `entry` now holds `value` (the old value is released). */
   replace(entry: CacheEntry<V>, value: V): void {
-    if (this.onRelease !== null) this.onRelease(entry.value);
+    if (this.onRelease !== null) this.onRelease(entry.value, entry.key);
     entry.value = value;
   }
 }

@@ -42,13 +42,13 @@ export class ExactLruStore<V> implements CacheStore<V> {
    * @param capacity - items, or bytes: a number > 0
    * @param unit - what the capacity counts
    * @param keySpace - keys are integers in [0, keySpace) (faster lookups); undefined for any
-   * @param onRelease - told of each value that leaves the store (dropped, or replaced by a set)
+   * @param onRelease - told of each value that leaves the store (dropped, or replaced by a set), with its key
    */
   constructor(
     capacity: number,
     unit: "items" | "bytes",
     keySpace?: number,
-    onRelease?: (value: V) => void,
+    onRelease?: (value: V, key: number) => void,
   ) {
     this.entries = new KeyIndex<V>(keySpace, onRelease ?? null);
     if (!(capacity > 0 && Number.isFinite(capacity))) {

@@ -49,12 +49,12 @@ export class MemcachedStore<V> implements CacheStore<V> {
   /**
    * @param config - memory settings (memcached's defaults when left out)
    * @param keySpace - keys are integers in [0, keySpace) (faster lookups); undefined for any
-   * @param onRelease - told of each value that leaves the store (dropped, or replaced by a set)
+   * @param onRelease - told of each value that leaves the store (dropped, or replaced by a set), with its key
    */
   constructor(
     config: MemcachedMemoryConfig = {},
     keySpace?: number,
-    onRelease?: (value: V) => void,
+    onRelease?: (value: V, key: number) => void,
   ) {
     this.entries = new KeyIndex<V>(keySpace, onRelease ?? null);
     this.pageSize = config.slabPageSize ?? 1024 * 1024;

@@ -85,13 +85,13 @@ export class RedisStore<V> implements CacheStore<V> {
   /**
    * @param random - uniform draws in [0, 1) from a seeded stream
    * @param keySpace - keys are integers in [0, keySpace) (faster lookups); undefined for any
-   * @param onRelease - told of each value that leaves the store (dropped, or replaced by a set)
+   * @param onRelease - told of each value that leaves the store (dropped, or replaced by a set), with its key
    */
   constructor(
     config: RedisMemoryConfig,
     private readonly random: () => number,
     keySpace?: number,
-    onRelease?: (value: V) => void,
+    onRelease?: (value: V, key: number) => void,
   ) {
     this.entries = new KeyIndex<V>(keySpace, onRelease ?? null);
     this.clocks = keySpace === undefined ? null : new Float64Array(keySpace);

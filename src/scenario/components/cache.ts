@@ -146,7 +146,7 @@ function storeOf(
 ): CacheStore<CachedVersion> {
   const keys = context.scenario.workload.keys.count;
   const keySpace = keys <= ARRAY_INDEX_KEYS ? keys : undefined;
-  const release = (value: CachedVersion): void => rows.release(value);
+  const release = (value: CachedVersion, key: number): void => rows.release(value, key);
   if ("items" in c.capacity) return new ExactLruStore(c.capacity.items, "items", keySpace, release);
   const bytes = c.capacity.megabytes * MB;
   if (c.engine === "lru") return new ExactLruStore(bytes, "bytes", keySpace, release);
