@@ -241,6 +241,32 @@ function small(x: number): number {
   return (x | 0) === x ? x | 0 : x;
 }
 
+/**
+ * A write that deletes or updates its key after the database acknowledged it,
+ * reused as {@link PointRead} is: `acked` is the database's callback, its event
+ * entry serves the hop to the node and the hop back, and `executed` is its
+ * command at the node. So a write allocates no closure (four before).
+ */
+class Write implements Command {
+  op: Operation | null = null;
+  done: Done | null = null;
+  node: CacheNode | null = null;
+  /** The key's update at the node is done: the acknowledgement is on its way back. */
+  answered = false;
+  handle: EventHandle | null = null;
+  readonly acked: () => void;
+  readonly hop: () => void;
+
+  constructor(private readonly cache: AppCache) {
+    this.acked = () => cache._writeAcked(this);
+    this.hop = () => cache._writeHop(this);
+  }
+
+  executed(): void {
+    this.cache._writeAtNode(this);
+  }
+}
+
 function zeroStats(): AppCacheStats {
   return {
     hits: 0,
@@ -299,6 +325,8 @@ export class AppCache implements Service, VersionHolder {
   private readonly spareReads: PointRead[] = [];
   /** Loads done with, for the next ones. */
   private readonly spareLoads: Load[] = [];
+  /** Writes done with, for the next ones. */
+  private readonly spareWrites: Write[] = [];
   private readonly rows: CachedRows | null;
   /** Each key's row, when the rows know it: a hit then reads its row alone. */
   private readonly rowOf: Int32Array | null;
@@ -774,15 +802,47 @@ export class AppCache implements Service, VersionHolder {
       this.sim.schedule(this.half(), () => this.execute(node, () => this.writeBehind(op, done)));
       return;
     }
-    this.database.submit(op, () => {
-      this.seen(op);
-      const invalidation =
-        this.config.pattern === "write-through" ? "update" : this.config.invalidation;
-      if (op.error !== null || invalidation === "none") {
-        done(op);
-        return;
-      }
-      const node = this.config.nodes[this.config.nodeOf(op.key)] as CacheNode;
+    const write = this.spareWrites.pop() ?? new Write(this);
+    write.op = op;
+    write.done = done;
+    this.database.submit(op, write.acked);
+  }
+
+  private invalidation(): "delete" | "update" | "none" {
+    return this.config.pattern === "write-through" ? "update" : this.config.invalidation;
+  }
+
+  /** @internal The database acknowledged a write: the key is deleted or updated at its node, or left. */
+  _writeAcked(write: Write): void {
+    const op = write.op as Operation;
+    this.seen(op);
+    if (op.error !== null || this.invalidation() === "none") {
+      this.answerWrite(write);
+      return;
+    }
+    write.node = this.cacheNodes[this.nodeOf(op.key)] as CacheNode;
+    write.answered = false;
+    write.handle = this.sim._scheduleOwned(this.half(), write.hop, write.handle);
+  }
+
+  /** @internal A write's hop: at the node, a command; back at the application, the acknowledgement. */
+  _writeHop(write: Write): void {
+    if (write.answered) {
+      this.answerWrite(write);
+      return;
+    }
+    const node = write.node as CacheNode;
+    if (node.commands === undefined) this._writeAtNode(write);
+    else node.commands.execute(write);
+  }
+
+  /** @internal A write's delete or update at the node; the value is the acknowledged write's. */
+  _writeAtNode(write: Write): void {
+    const op = write.op as Operation;
+    const node = write.node as CacheNode;
+    node.leases?.invalidate(op.key);
+    if (this.invalidation() === "delete") node.store.delete(op.key);
+    else {
       const value: CachedVersion = {
         version: op.version,
         lsn: op.lsn,
@@ -790,15 +850,20 @@ export class AppCache implements Service, VersionHolder {
         loadMs: 0,
         row: -1,
       };
-      this.sim.schedule(this.half(), () =>
-        this.execute(node, () => {
-          node.leases?.invalidate(op.key);
-          if (invalidation === "delete") node.store.delete(op.key);
-          else this.store(op.key, value, node, 0);
-          this.sim.schedule(this.half(), () => done(op));
-        }),
-      );
-    });
+      this.store(op.key, value, node, 0);
+    }
+    write.answered = true;
+    write.handle = this.sim._scheduleOwned(this.half(), write.hop, write.handle);
+  }
+
+  private answerWrite(write: Write): void {
+    const op = write.op as Operation;
+    const done = write.done as Done;
+    write.op = null;
+    write.done = null;
+    write.node = null;
+    this.spareWrites.push(write);
+    done(op);
   }
 
   /**
