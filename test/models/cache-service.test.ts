@@ -55,7 +55,13 @@ class FakeDatabase implements Service {
 function cacheOver(
   sim: Simulation,
   db: FakeDatabase,
-  extra: { ttlMs: number; leases?: boolean; coalescing?: boolean; earlyRefreshBeta?: number },
+  extra: {
+    ttlMs: number;
+    leases?: boolean;
+    coalescing?: boolean;
+    earlyRefreshBeta?: number;
+    keySpace?: number;
+  },
 ): AppCache {
   const config: AppCacheConfig = {
     pattern: "cache-aside",
@@ -76,6 +82,7 @@ function cacheOver(
     earlyRefreshBeta: extra.earlyRefreshBeta ?? null,
     newestAcked: (key) => db.versions.get(key) ?? 0,
     newestCommitted: (key) => db.versions.get(key) ?? 0,
+    ...(extra.keySpace === undefined ? {} : { keySpace: extra.keySpace }),
   };
   return new AppCache(sim, config, db, sim.rng("cache"));
 }
@@ -134,23 +141,42 @@ describe("a stampede on a hot key", () => {
   // The key is read every 2 ms; a load takes 40 ms (plus the hop's 0.5). After the
   // entry expires, every read until the first load's set lands misses: about
   // (40 + 0.5 + 0.5) / 2 ≈ 20 loads at once (λL with λ = 1/2 per ms, L = 41 ms).
-  function stampede(coalescing: boolean, earlyRefreshBeta?: number) {
+  function stampede(coalescing: boolean, earlyRefreshBeta?: number, keySpace?: number) {
     const sim = new Simulation({ seed: 1 });
     const db = new FakeDatabase(sim, 40, 1);
     const cache = cacheOver(sim, db, {
       ttlMs: 200,
       coalescing,
       ...(earlyRefreshBeta === undefined ? {} : { earlyRefreshBeta }),
+      ...(keySpace === undefined ? {} : { keySpace }),
     });
     for (let t = 0; t < 1000; t += 2) issue(sim, cache, "read", t, []);
     sim.run({ until: 1200 });
     return cache.stats;
   }
 
-  it("without coalescing, about λL loads of the key are in flight at once", () => {
-    const stats = stampede(false);
-    expect(stats.loadsAtOnceMax).toBeGreaterThanOrEqual(20);
-    expect(stats.loadsAtOnceMax).toBeLessThanOrEqual(21);
+  it.each([
+    ["in a map", undefined],
+    ["in an array over the key space", 4],
+  ])(
+    "without coalescing, about λL loads of the key are in flight at once (counted %s)",
+    (_, keySpace) => {
+      const stats = stampede(false, undefined, keySpace);
+      expect(stats.loadsAtOnceMax).toBeGreaterThanOrEqual(20);
+      expect(stats.loadsAtOnceMax).toBeLessThanOrEqual(21);
+    },
+  );
+
+  it("with XFetch, counts the loads in flight per key in the key space as in a map", () => {
+    // XFetch skips a key whose load is out: the count must fall back to 0 when it ends.
+    expect(stampede(false, 1, 4)).toEqual(stampede(false, 1));
+  });
+
+  it("refuses a key outside the given key space, naming it", () => {
+    const sim = new Simulation({ seed: 1 });
+    const cache = cacheOver(sim, new FakeDatabase(sim, 1, 1), { ttlMs: 10, keySpace: 1 });
+    cache.submit(new Operation(0, 0, "read", 1, 1, 0), () => undefined);
+    expect(() => sim.run()).toThrow(/key 1 is outside the key space \[0, 1\)/);
   });
 
   it("with coalescing, one load at a time; the other misses wait for it", () => {

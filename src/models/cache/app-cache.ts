@@ -133,6 +133,49 @@ export interface AppCacheConfig {
    * @remarks Since 0.2.0
    */
   readonly rows?: CachedRows;
+  /**
+   * Keys are integers in [0, keySpace): the loads in flight are then counted per
+   * key in an array (4 bytes a key) instead of a Map; absent: any key.
+   *
+   * @remarks Since 0.2.0
+   */
+  readonly keySpace?: number;
+}
+
+/**
+ * The loads in flight per key, 0 for none. With the key space known an array: a
+ * Map whose keys come and go with every miss rehashes as deleted entries fill its
+ * table (V8's ordered hash tables reclaim them only then), some 150 bytes a miss.
+ */
+class LoadCounts {
+  private readonly counts: Int32Array | null;
+  private readonly map: Map<number, number> | null;
+
+  constructor(keySpace: number | undefined) {
+    if (keySpace !== undefined && !(Number.isInteger(keySpace) && keySpace > 0)) {
+      throw new RangeError(`AppCache keySpace ${keySpace}; expected an integer > 0`);
+    }
+    this.counts = keySpace === undefined ? null : new Int32Array(keySpace);
+    this.map = keySpace === undefined ? new Map() : null;
+  }
+
+  get(key: number): number {
+    if (this.counts !== null) return this.counts[key] ?? 0;
+    return (this.map as Map<number, number>).get(key) ?? 0;
+  }
+
+  set(key: number, count: number): void {
+    const counts = this.counts;
+    if (counts !== null && Number.isInteger(key) && key >= 0 && key < counts.length) {
+      counts[key] = count;
+      return;
+    }
+    if (counts !== null)
+      throw new RangeError(`AppCache: key ${key} is outside the key space [0, ${counts.length})`);
+    const map = this.map as Map<number, number>;
+    if (count === 0) map.delete(key);
+    else map.set(key, count);
+  }
 }
 
 /**
@@ -296,7 +339,7 @@ export class AppCache implements Service, VersionHolder {
   stats: AppCacheStats = zeroStats();
   readonly nodeStats: CacheNodeStats[];
   /** Loads in flight per key. */
-  private readonly loading = new Map<number, number>();
+  private readonly loading: LoadCounts;
   /** Read-through's reads whose value is on its way into the cache: their snapshot LSNs are still in use. */
   private readonly pendingSets = new Set<Operation>();
   /**
@@ -353,6 +396,7 @@ export class AppCache implements Service, VersionHolder {
     this.bypass = config.bypass ?? null;
     this.rows = config.rows ?? null;
     this.rowOf = this.rows?.rowOf ?? null;
+    this.loading = new LoadCounts(config.keySpace);
     this.cacheNodes = config.nodes;
     this.hopMs = config.hopMs;
     this.nodeOf = config.nodeOf;
@@ -660,7 +704,7 @@ export class AppCache implements Service, VersionHolder {
   /** XFetch (Vattani et al., VLDB 2015): reload before the expiry, unless a load of the key is already out. */
   private refreshesEarly(key: number, expiresAt: number, value: CachedVersion): boolean {
     const beta = this.config.earlyRefreshBeta;
-    if (beta === null || value.loadMs === 0 || this.loading.has(key)) return false;
+    if (beta === null || value.loadMs === 0 || this.loading.get(key) > 0) return false;
     return xfetchShouldRefresh(this.sim.now, expiresAt, value.loadMs, beta, 1 - this.rng.next());
   }
 
@@ -712,7 +756,7 @@ export class AppCache implements Service, VersionHolder {
   /** Reads the key from the database, then sets it (read-through: at the cache; cache-aside: from the application). */
   private load(load: Load): void {
     const op = load.op as Operation;
-    const inFlight = (this.loading.get(op.key) ?? 0) + 1;
+    const inFlight = this.loading.get(op.key) + 1;
     this.loading.set(op.key, inFlight);
     if (inFlight > this.stats.loadsAtOnceMax) this.stats.loadsAtOnceMax = inFlight;
     load.sentLsn = this.lsnSeen[op.cluster] as number;
@@ -729,9 +773,7 @@ export class AppCache implements Service, VersionHolder {
     const done = load.done as Done;
     const loadMs = this.sim.now - load.sentAt;
     this.seen(op);
-    const left = (this.loading.get(op.key) ?? 1) - 1;
-    if (left === 0) this.loading.delete(op.key);
-    else this.loading.set(op.key, left);
+    this.loading.set(op.key, this.loading.get(op.key) - 1);
     node.coalescer?.settle(op.key, op);
     if (op.error !== null) {
       this.deactivate(load);

@@ -251,6 +251,7 @@ export function buildCache(
       leaseRetryMs: c.leaseRetry,
       earlyRefreshBeta: c.earlyRefresh ?? null,
       rows,
+      ...(keys <= ARRAY_INDEX_KEYS ? { keySpace: keys } : {}),
       ...versionsOf(versions, across),
       ...(writeBehind === undefined ? {} : { writeBehind }),
     },
