@@ -76,9 +76,9 @@ export class RedisStore<V> implements CacheStore<V> {
   private readonly lfu: boolean;
   private readonly lruClockResolutionMs: number;
   /**
-   * Each key's LRU clock, when the key space is given (else the entry's
-   * `lruClock`): a hit then writes it here and, with no key under a TTL, does not
-   * touch the entry at all (see `get`).
+   * Each key's LRU clock (8 bytes a key), when the key space is given and the
+   * policy evicts by LRU (else the entry's `lruClock`): a hit then writes it here
+   * and, with no key under a TTL, does not touch the entry at all (see `get`).
    */
   private readonly clocks: Float64Array | null;
 
@@ -94,7 +94,6 @@ export class RedisStore<V> implements CacheStore<V> {
     onRelease?: (value: V, key: number) => void,
   ) {
     this.entries = new KeyIndex<V>(keySpace, onRelease ?? null);
-    this.clocks = keySpace === undefined ? null : new Float64Array(keySpace);
     this.config = {
       maxmemorySamples: 5,
       lfuLogFactor: 10,
@@ -113,6 +112,8 @@ export class RedisStore<V> implements CacheStore<V> {
     this.volatile = config.maxmemoryPolicy.startsWith("volatile");
     this.lfu = this.scoring === "lfu";
     this.lruClockResolutionMs = this.config.lruClockResolutionMs;
+    this.clocks =
+      keySpace !== undefined && this.scoring === "lru" ? new Float64Array(keySpace) : null;
   }
 
   get items(): number {
