@@ -30,6 +30,14 @@
 // Buckets and the top are lists threaded through the entries (`next`), not arrays: an
 // array's backing store, regrown at every round, would be young memory that lives as
 // long as the far future waits, which the collector copies at every scavenge.
+//
+// Most entries are pushed for the current instant with priority 0: a granted request,
+// a triggered event, a process's start, `schedule(0, ...)`. Pushed at one time with
+// one priority, they arrive in key order (the sequence only grows), so they wait in a
+// FIFO list, the "now lane", instead of being sifted into the heap; the next entry is
+// the lane's head or the heap's minimum, whichever has the lesser key. The order is
+// the heap's exactly: the lane holds only entries at the current time, and the clock
+// cannot pass a live lane entry, since that entry would be taken first. (Sorted runs merged with a priority queue: Knuth, TAOCP vol. 3, §5.4.1.)
 
 /**
  * One scheduled entry. Opaque to users: `Simulation.schedule` returns it as an
@@ -48,7 +56,7 @@ export class Entry {
    * per event (five fields against the seven this replaces).
    */
   action: EntryAction | null;
-  /** The next entry in the same bucket (or the top), while it waits outside the heap. */
+  /** The next entry in the same bucket, the top or the now lane, while it waits outside the heap. */
   next: Entry | null = null;
 
   constructor(time: number, priority: number, seq: number, action: EntryAction) {
@@ -132,6 +140,10 @@ export class EventQueue {
   private topCount = 0;
   /** Entries in the buckets and the top. */
   private farCount = 0;
+  /** The now lane, oldest first (see the file's header), and its length. */
+  private laneHead: Entry | null = null;
+  private laneTail: Entry | null = null;
+  private laneCount = 0;
 
   constructor(options: EventQueueOptions = {}) {
     this.minSpill = options.spillAt ?? SPILL_AT;
@@ -140,7 +152,25 @@ export class EventQueue {
   }
 
   get length(): number {
-    return this.size + this.farCount - this.cancelledCount;
+    return this.size + this.farCount + this.laneCount - this.cancelledCount;
+  }
+
+  /**
+   * Queues an entry for the current instant with priority 0 at the end of the now lane.
+   * The caller's promise: every live entry in the lane has the same time, and a lower
+   * sequence number (the simulation's clock and counter give both).
+   */
+  pushNow(entry: Entry): void {
+    const tail = this.laneTail;
+    if (tail === null) this.laneHead = entry;
+    else tail.next = entry;
+    this.laneTail = entry;
+    this.laneCount++;
+  }
+
+  /** Entries in the now lane, cancelled ones included (for tests). */
+  get laneLength(): number {
+    return this.laneCount;
   }
 
   push(entry: Entry): void {
@@ -211,15 +241,14 @@ export class EventQueue {
 
   /** Removes and returns the first live entry, or undefined when none is left. */
   pop(): Entry | undefined {
-    for (;;) {
-      const top = this.popRaw();
-      if (top === undefined || top.action !== null) return top;
-      this.cancelledCount--;
-    }
+    const next = this.peek();
+    if (next !== undefined) this.popPeeked(next);
+    return next;
   }
 
-  /** The first live entry without removing it. */
+  /** The first live entry without removing it: the lane's head or the heap's minimum. */
   peek(): Entry | undefined {
+    if (this.laneHead !== null) return this.peekWithLane();
     for (;;) {
       if (this.size === 0 && !this.refill()) return undefined;
       const top = this.entries[0] as Entry;
@@ -229,11 +258,37 @@ export class EventQueue {
     }
   }
 
+  /** {@link EventQueue.peek} when the lane holds entries: the lesser of its head and the heap's minimum. */
+  private peekWithLane(): Entry | undefined {
+    let lane = this.laneHead;
+    while (lane !== null && lane.action === null) lane = this.dropLaneHead(lane);
+    for (;;) {
+      if (this.size === 0 && !this.refill()) return lane ?? undefined;
+      const top = this.entries[0] as Entry;
+      if (top.action !== null) {
+        if (lane === null) return top;
+        const t = this.times[0] as number;
+        return t < lane.time || (t === lane.time && tieBefore(top, lane)) ? top : lane;
+      }
+      this.popRaw();
+      this.cancelledCount--;
+    }
+  }
+
   /**
-   * Removes the entry {@link EventQueue.peek} has just returned (live, in the heap): the
-   * run loop peeks to compare with its limits, then takes it without a second look.
+   * Removes `entry`, which {@link EventQueue.peek} has just returned: the run loop
+   * peeks to compare with its limits, then takes it without a second look.
    */
-  popPeeked(): void {
+  popPeeked(entry: Entry): void {
+    if (entry === this.laneHead) {
+      const next = entry.next;
+      this.laneHead = next;
+      if (next === null) this.laneTail = null;
+      // A handle kept by a user must not hold the rest of the lane.
+      else entry.next = null;
+      this.laneCount--;
+      return;
+    }
     const entries = this.entries;
     const last = this.size - 1;
     this.size = last;
@@ -241,12 +296,26 @@ export class EventQueue {
     entries[last] = null;
   }
 
+  /** Drops the lane's head, a cancelled entry; returns the new head. */
+  private dropLaneHead(head: Entry): Entry | null {
+    const next = head.next;
+    head.next = null;
+    this.laneHead = next;
+    if (next === null) this.laneTail = null;
+    this.laneCount--;
+    this.cancelledCount--;
+    return next;
+  }
+
   /** Marks an entry cancelled (its action null); it is dropped when it reaches the top. */
   cancel(entry: Entry): void {
     entry.action = null;
     this.cancelledCount++;
     // Bound memory when most pending entries are cancelled (e.g. timeouts that rarely fire).
-    if (this.cancelledCount > 1024 && this.cancelledCount * 2 > this.size + this.farCount) {
+    if (
+      this.cancelledCount > 1024 &&
+      this.cancelledCount * 2 > this.size + this.farCount + this.laneCount
+    ) {
       this.compact();
     }
   }
@@ -324,7 +393,29 @@ export class EventQueue {
     this.top = head;
     this.topCount = n;
     this.farCount += n;
+    this.compactLane();
     this.cancelledCount = 0;
+  }
+
+  /** Drops the lane's cancelled entries, keeping the others' order. */
+  private compactLane(): void {
+    let head: Entry | null = null;
+    let tail: Entry | null = null;
+    let n = 0;
+    for (let e = this.laneHead; e !== null; ) {
+      const next = e.next;
+      e.next = null;
+      if (e.action !== null) {
+        if (tail === null) head = e;
+        else tail.next = e;
+        tail = e;
+        n++;
+      }
+      e = next;
+    }
+    this.laneHead = head;
+    this.laneTail = tail;
+    this.laneCount = n;
   }
 
   /** Moves every heap entry to the top and spreads the top over buckets. */

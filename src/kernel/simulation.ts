@@ -198,7 +198,8 @@ export class Simulation {
     checkDelay(delay);
     checkPriority(priority);
     const entry = new Entry(this.clock + delay, priority, this.seq++, fn);
-    this.queue.push(entry);
+    if (delay === 0 && priority === 0) this.queue.pushNow(entry);
+    else this.queue.push(entry);
     return entry as unknown as EventHandle;
   }
 
@@ -317,7 +318,7 @@ export class Simulation {
         if (next.time === this.clock) {
           if (++atInstant > maxPerInstant) throw livelock(next, atInstant - 1);
         } else atInstant = 1;
-        queue.popPeeked();
+        queue.popPeeked(next);
         this.runEntry(next);
         events++;
       }
@@ -388,7 +389,9 @@ export class Simulation {
 
   /** @internal Queues an event's processing after `delay`. */
   _enqueueEvent(event: { _process(): void }, delay: number, priority: number): void {
-    this.queue.push(new Entry(this.clock + delay, priority, this.seq++, event));
+    const entry = new Entry(this.clock + delay, priority, this.seq++, event);
+    if (delay === 0 && priority === 0) this.queue.pushNow(entry);
+    else this.queue.push(entry);
   }
 
   /**
@@ -405,7 +408,8 @@ export class Simulation {
       spent === null
         ? new Entry(time, 0, this.seq++, fn)
         : this.queue.reuse(spent as unknown as Entry, time, 0, this.seq++, fn);
-    this.queue.push(entry);
+    if (delay === 0) this.queue.pushNow(entry);
+    else this.queue.push(entry);
     return entry as unknown as EventHandle;
   }
 
