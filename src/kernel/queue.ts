@@ -31,13 +31,15 @@
 // array's backing store, regrown at every round, would be young memory that lives as
 // long as the far future waits, which the collector copies at every scavenge.
 //
-// Most entries are pushed for the current instant with priority 0: a granted request,
-// a triggered event, a process's start, `schedule(0, ...)`. Pushed at one time with
-// one priority, they arrive in key order (the sequence only grows), so they wait in a
-// FIFO list, the "now lane", instead of being sifted into the heap; the next entry is
-// the lane's head or the heap's minimum, whichever has the lesser key. The order is
-// the heap's exactly: the lane holds only entries at the current time, and the clock
-// cannot pass a live lane entry, since that entry would be taken first. (Sorted runs merged with a priority queue: Knuth, TAOCP vol. 3, §5.4.1.)
+// Most events are queued for the current instant with priority 0 by the kernel itself:
+// a granted request, a triggered event, a process's start. Queued at one time with one
+// priority, they arrive in key order (the sequence only grows), so they wait in a FIFO
+// ring, the "now lane", beside the heap, as an event and its sequence number without
+// an entry of their own (nobody holds a handle to cancel them); the simulation takes
+// the lane's head when the heap's least entry does not precede it. The order is the
+// heap's exactly: the lane holds only events at the current time, and the clock cannot
+// pass one, since it would be taken first. (Sorted runs merged with a priority queue:
+// Knuth, TAOCP vol. 3, §5.4.1.)
 
 /**
  * One scheduled entry. Opaque to users: `Simulation.schedule` returns it as an
@@ -56,7 +58,7 @@ export class Entry {
    * per event (five fields against the seven this replaces).
    */
   action: EntryAction | null;
-  /** The next entry in the same bucket, the top or the now lane, while it waits outside the heap. */
+  /** The next entry in the same bucket (or the top), while it waits outside the heap. */
   next: Entry | null = null;
 
   constructor(time: number, priority: number, seq: number, action: EntryAction) {
@@ -72,7 +74,16 @@ export class Entry {
  *
  * @internal
  */
-export type EntryAction = (() => void) | { _process(): void };
+export type EntryAction = (() => void) | LaneEvent;
+
+/**
+ * An object the queue runs through its `_process` method: the kernel's events.
+ *
+ * @internal
+ */
+export interface LaneEvent {
+  _process(): void;
+}
 
 const ARITY = 4;
 const INITIAL_CAPACITY = 64;
@@ -140,9 +151,13 @@ export class EventQueue {
   private topCount = 0;
   /** Entries in the buckets and the top. */
   private farCount = 0;
-  /** The now lane, oldest first (see the file's header), and its length. */
-  private laneHead: Entry | null = null;
-  private laneTail: Entry | null = null;
+  /** The now lane (see the file's header): a ring of events, oldest first from `laneHead`. */
+  private laneEvents: (LaneEvent | null)[] = new Array<LaneEvent | null>(INITIAL_CAPACITY).fill(
+    null,
+  );
+  /** Each lane event's sequence number, in the same slot. */
+  private laneSeqs = new Float64Array(INITIAL_CAPACITY);
+  private laneHead = 0;
   private laneCount = 0;
 
   constructor(options: EventQueueOptions = {}) {
@@ -156,21 +171,78 @@ export class EventQueue {
   }
 
   /**
-   * Queues an entry for the current instant with priority 0 at the end of the now lane.
-   * The caller's promise: every live entry in the lane has the same time, and a lower
-   * sequence number (the simulation's clock and counter give both).
+   * Queues `event` for the current instant with priority 0, sequence `seq`, at the end
+   * of the now lane. The caller's promise: every event in the lane is for the current
+   * time and has a lower sequence number (the simulation's clock and counter give both).
    */
-  pushNow(entry: Entry): void {
-    const tail = this.laneTail;
-    if (tail === null) this.laneHead = entry;
-    else tail.next = entry;
-    this.laneTail = entry;
-    this.laneCount++;
+  pushNow(event: LaneEvent, seq: number): void {
+    const events = this.laneEvents;
+    const n = this.laneCount;
+    if (n === events.length) {
+      this.growLane();
+      this.pushNow(event, seq);
+      return;
+    }
+    const slot = (this.laneHead + n) & (events.length - 1);
+    events[slot] = event;
+    this.laneSeqs[slot] = seq;
+    this.laneCount = n + 1;
   }
 
-  /** Entries in the now lane, cancelled ones included (for tests). */
+  /** Events in the now lane. */
   get laneLength(): number {
     return this.laneCount;
+  }
+
+  /**
+   * True when the lane's head, an event at `now` with priority 0, comes before `next`,
+   * the heap's least live entry ({@link EventQueue.peek}; undefined when none).
+   */
+  laneFirst(next: Entry | undefined, now: number): boolean {
+    if (this.laneCount === 0) return false;
+    if (next === undefined || next.time > now) return true;
+    const p = next.priority;
+    return (
+      next.time === now &&
+      (p > 0 || (p === 0 && next.seq > (this.laneSeqs[this.laneHead] as number)))
+    );
+  }
+
+  /** The sequence number of the lane's head (the lane is not empty). */
+  laneHeadSeq(): number {
+    return this.laneSeqs[this.laneHead] as number;
+  }
+
+  /** The lane's head (the lane is not empty). */
+  laneHeadEvent(): LaneEvent {
+    return this.laneEvents[this.laneHead] as LaneEvent;
+  }
+
+  /** Removes and returns the lane's head (the lane is not empty). */
+  takeLane(): LaneEvent {
+    const events = this.laneEvents;
+    const head = this.laneHead;
+    const event = events[head] as LaneEvent;
+    events[head] = null;
+    this.laneHead = (head + 1) & (events.length - 1);
+    this.laneCount--;
+    return event;
+  }
+
+  /** Doubles the ring, its events moved to the front in order. */
+  private growLane(): void {
+    const old = this.laneEvents;
+    const oldSeqs = this.laneSeqs;
+    const mask = old.length - 1;
+    const events = new Array<LaneEvent | null>(old.length * 2).fill(null);
+    const seqs = new Float64Array(old.length * 2);
+    for (let i = 0; i < old.length; i++) {
+      events[i] = old[(this.laneHead + i) & mask] as LaneEvent;
+      seqs[i] = oldSeqs[(this.laneHead + i) & mask] as number;
+    }
+    this.laneEvents = events;
+    this.laneSeqs = seqs;
+    this.laneHead = 0;
   }
 
   push(entry: Entry): void {
@@ -239,16 +311,15 @@ export class EventQueue {
     return e;
   }
 
-  /** Removes and returns the first live entry, or undefined when none is left. */
+  /** Removes and returns the heap's first live entry (the lane aside), or undefined. */
   pop(): Entry | undefined {
     const next = this.peek();
-    if (next !== undefined) this.popPeeked(next);
+    if (next !== undefined) this.popPeeked();
     return next;
   }
 
-  /** The first live entry without removing it: the lane's head or the heap's minimum. */
+  /** The heap's first live entry without removing it (the lane aside). */
   peek(): Entry | undefined {
-    if (this.laneHead !== null) return this.peekWithLane();
     for (;;) {
       if (this.size === 0 && !this.refill()) return undefined;
       const top = this.entries[0] as Entry;
@@ -258,37 +329,11 @@ export class EventQueue {
     }
   }
 
-  /** {@link EventQueue.peek} when the lane holds entries: the lesser of its head and the heap's minimum. */
-  private peekWithLane(): Entry | undefined {
-    let lane = this.laneHead;
-    while (lane !== null && lane.action === null) lane = this.dropLaneHead(lane);
-    for (;;) {
-      if (this.size === 0 && !this.refill()) return lane ?? undefined;
-      const top = this.entries[0] as Entry;
-      if (top.action !== null) {
-        if (lane === null) return top;
-        const t = this.times[0] as number;
-        return t < lane.time || (t === lane.time && tieBefore(top, lane)) ? top : lane;
-      }
-      this.popRaw();
-      this.cancelledCount--;
-    }
-  }
-
   /**
-   * Removes `entry`, which {@link EventQueue.peek} has just returned: the run loop
-   * peeks to compare with its limits, then takes it without a second look.
+   * Removes the entry {@link EventQueue.peek} has just returned (live, in the heap): the
+   * run loop peeks to compare with its limits, then takes it without a second look.
    */
-  popPeeked(entry: Entry): void {
-    if (entry === this.laneHead) {
-      const next = entry.next;
-      this.laneHead = next;
-      if (next === null) this.laneTail = null;
-      // A handle kept by a user must not hold the rest of the lane.
-      else entry.next = null;
-      this.laneCount--;
-      return;
-    }
+  popPeeked(): void {
     const entries = this.entries;
     const last = this.size - 1;
     this.size = last;
@@ -296,26 +341,12 @@ export class EventQueue {
     entries[last] = null;
   }
 
-  /** Drops the lane's head, a cancelled entry; returns the new head. */
-  private dropLaneHead(head: Entry): Entry | null {
-    const next = head.next;
-    head.next = null;
-    this.laneHead = next;
-    if (next === null) this.laneTail = null;
-    this.laneCount--;
-    this.cancelledCount--;
-    return next;
-  }
-
   /** Marks an entry cancelled (its action null); it is dropped when it reaches the top. */
   cancel(entry: Entry): void {
     entry.action = null;
     this.cancelledCount++;
     // Bound memory when most pending entries are cancelled (e.g. timeouts that rarely fire).
-    if (
-      this.cancelledCount > 1024 &&
-      this.cancelledCount * 2 > this.size + this.farCount + this.laneCount
-    ) {
+    if (this.cancelledCount > 1024 && this.cancelledCount * 2 > this.size + this.farCount) {
       this.compact();
     }
   }
@@ -393,29 +424,7 @@ export class EventQueue {
     this.top = head;
     this.topCount = n;
     this.farCount += n;
-    this.compactLane();
     this.cancelledCount = 0;
-  }
-
-  /** Drops the lane's cancelled entries, keeping the others' order. */
-  private compactLane(): void {
-    let head: Entry | null = null;
-    let tail: Entry | null = null;
-    let n = 0;
-    for (let e = this.laneHead; e !== null; ) {
-      const next = e.next;
-      e.next = null;
-      if (e.action !== null) {
-        if (tail === null) head = e;
-        else tail.next = e;
-        tail = e;
-        n++;
-      }
-      e = next;
-    }
-    this.laneHead = head;
-    this.laneTail = tail;
-    this.laneCount = n;
   }
 
   /** Moves every heap entry to the top and spreads the top over buckets. */

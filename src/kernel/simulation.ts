@@ -3,7 +3,7 @@
 // sequence) order; only stepping moves the clock; every run is bounded.
 import { LivelockError, SimulationError } from "./errors.js";
 import { type AnyOfValue, condition, Process, type ProcessGenerator, SimEvent } from "./events.js";
-import { Entry, type EntryAction, EventQueue } from "./queue.js";
+import { Entry, type EntryAction, EventQueue, type LaneEvent } from "./queue.js";
 import { RandomStream, type UniformSource } from "./random.js";
 
 /**
@@ -115,13 +115,12 @@ function checkPriority(priority: number): void {
   }
 }
 
-function livelock(next: Entry, events: number): LivelockError {
-  const action = next.action;
+function livelock(time: number, action: EntryAction | null, events: number): LivelockError {
   const handler =
     typeof action === "function"
       ? action.name || "anonymous callback"
       : (action?.constructor.name ?? "event");
-  return new LivelockError(next.time, events, handler);
+  return new LivelockError(time, events, handler);
 }
 
 /**
@@ -198,8 +197,7 @@ export class Simulation {
     checkDelay(delay);
     checkPriority(priority);
     const entry = new Entry(this.clock + delay, priority, this.seq++, fn);
-    if (delay === 0 && priority === 0) this.queue.pushNow(entry);
-    else this.queue.push(entry);
+    this.queue.push(entry);
     return entry as unknown as EventHandle;
   }
 
@@ -239,6 +237,8 @@ export class Simulation {
 
   /** The time of the next event, or `Infinity` when none is pending. */
   peek(): number {
+    // The lane's events are at the current time, and nothing pending is earlier.
+    if (this.queue.laneLength !== 0) return this.clock;
     const next = this.queue.peek();
     return next === undefined ? Number.POSITIVE_INFINITY : next.time;
   }
@@ -254,8 +254,14 @@ export class Simulation {
     }
     this.running = true;
     try {
-      const entry = this.queue.pop();
+      const entry = this.queue.peek();
+      if (this.queue.laneFirst(entry, this.clock)) {
+        this.atInstant++;
+        this.runLaneHead();
+        return true;
+      }
       if (entry === undefined) return false;
+      this.queue.popPeeked();
       this.atInstant = entry.time === this.clock ? this.atInstant + 1 : 1;
       this.runEntry(entry);
       return true;
@@ -301,6 +307,23 @@ export class Simulation {
           break;
         }
         const next = queue.peek();
+        if (queue.laneFirst(next, this.clock)) {
+          // The lane's head, at the current time: `until` and the instant's count as below.
+          if (this.clock >= until) {
+            reason = "until";
+            break;
+          }
+          if (events >= maxEvents) {
+            reason = "maxEvents";
+            break;
+          }
+          if (++atInstant > maxPerInstant) {
+            throw livelock(this.clock, queue.laneHeadEvent(), atInstant - 1);
+          }
+          this.runLaneHead();
+          events++;
+          continue;
+        }
         if (next === undefined) {
           reason = "empty";
           break;
@@ -316,9 +339,9 @@ export class Simulation {
         }
         // One compare per event; the counter only grows while the clock stands still.
         if (next.time === this.clock) {
-          if (++atInstant > maxPerInstant) throw livelock(next, atInstant - 1);
+          if (++atInstant > maxPerInstant) throw livelock(next.time, next.action, atInstant - 1);
         } else atInstant = 1;
-        queue.popPeeked(next);
+        queue.popPeeked();
         this.runEntry(next);
         events++;
       }
@@ -388,10 +411,10 @@ export class Simulation {
   }
 
   /** @internal Queues an event's processing after `delay`. */
-  _enqueueEvent(event: { _process(): void }, delay: number, priority: number): void {
-    const entry = new Entry(this.clock + delay, priority, this.seq++, event);
-    if (delay === 0 && priority === 0) this.queue.pushNow(entry);
-    else this.queue.push(entry);
+  _enqueueEvent(event: LaneEvent, delay: number, priority: number): void {
+    // At the current instant with priority 0 (most of the kernel's own events): the now lane, no entry.
+    if (delay === 0 && priority === 0) this.queue.pushNow(event, this.seq++);
+    else this.queue.push(new Entry(this.clock + delay, priority, this.seq++, event));
   }
 
   /**
@@ -408,9 +431,16 @@ export class Simulation {
       spent === null
         ? new Entry(time, 0, this.seq++, fn)
         : this.queue.reuse(spent as unknown as Entry, time, 0, this.seq++, fn);
-    if (delay === 0) this.queue.pushNow(entry);
-    else this.queue.push(entry);
+    this.queue.push(entry);
     return entry as unknown as EventHandle;
+  }
+
+  /** Runs the now lane's head: an event at the current time with priority 0. */
+  private runLaneHead(): void {
+    const queue = this.queue;
+    this.processed++;
+    if (this.trace !== undefined) this.trace(this.clock, 0, queue.laneHeadSeq());
+    queue.takeLane()._process();
   }
 
   private runEntry(entry: Entry): void {

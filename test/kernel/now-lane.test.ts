@@ -1,19 +1,20 @@
-// The now lane (src/kernel/queue.ts) must not move any event: entries for the current
-// instant with priority 0 wait in a FIFO list beside the heap, and the next event is
-// still the pending one with the least (time, priority, sequence), the order SimPy's
+// The now lane (src/kernel/queue.ts) must not move any event: the kernel's own events
+// for the current instant with priority 0 (a triggered event, a granted request, a
+// process's start) wait in a FIFO ring beside the heap, and the next event is still
+// the pending one with the least (time, priority, sequence), the order SimPy's
 // core.py keeps (its heap key is (time, priority, event id)). Random programs run on
 // `Simulation` against a reference written here, a plain array searched for its
-// minimum: callbacks that schedule (delay 0 most often, priorities 0, ±1 and -∞ as
-// `interrupt` uses), cancel lane and heap entries, reuse their own entry
-// (`_scheduleOwned`), trigger events; runs stopped by `until` (also at the current
-// instant, with entries left in the lane), `maxEvents` and `step()`; `peek()` and
-// `pending` checked after each. Far delays keep more than 16 events pending, so the
-// queue's far-future buckets take part. A second property drives the `EventQueue`
-// itself with a small spill threshold and checks that the lane is empty whenever time
-// moves on.
+// minimum: callbacks that schedule (delay 0 most often, priorities 0 and ±1), trigger
+// events (the lane), queue events with priority -∞ as `interrupt` does, cancel
+// pending callbacks, reuse their own entry (`_scheduleOwned`); runs stopped by
+// `until` (also at the current instant, with events left in the lane), `maxEvents`
+// and `step()`; `peek()` and `pending` checked after each. Far delays keep more than
+// 16 events pending, so the queue's far-future buckets take part. A second property
+// drives the `EventQueue` itself with a small spill threshold and checks that the
+// lane is empty whenever time moves on.
 import { fc, test } from "@fast-check/vitest";
-import { describe, expect } from "vitest";
-import { Entry, EventQueue } from "../../src/kernel/queue.js";
+import { describe, expect, it } from "vitest";
+import { Entry, EventQueue, type LaneEvent } from "../../src/kernel/queue.js";
 import { type EventHandle, Simulation } from "../../src/kernel/simulation.js";
 
 /** A pending event of the reference: its key and its body (ops to run). */
@@ -145,11 +146,14 @@ function runProgram(bodies: readonly (readonly Op[])[], tops: readonly Top[]): v
   /** Handles the program may cancel, beside their reference records. */
   const cancellable: [EventHandle, Pending][] = [];
   let budget = BUDGET;
+  /** The current run's `until`: events at or after it stay pending. */
+  let limit = Number.POSITIVE_INFINITY;
 
   /** Runs when the simulation processes `mine`; checks it is the reference's least. */
   const processed = (mine: Pending, handle: EventHandle | null): void => {
     const least = ref.least();
     expect(least).toBe(mine);
+    expect(mine.time).toBeLessThan(limit);
     ref.take(mine);
     expected.push(`${mine.time}/${mine.priority}/${mine.seq}`);
     expect(sim.now).toBe(ref.now);
@@ -218,7 +222,9 @@ function runProgram(bodies: readonly (readonly Op[])[], tops: readonly Top[]): v
     } else {
       const until = top.kind === "until" ? ref.now + top.ahead : Number.POSITIVE_INFINITY;
       const maxEvents = top.kind === "maxEvents" ? top.n : undefined;
+      limit = until;
       const result = sim.run(maxEvents === undefined ? { until } : { until, maxEvents });
+      limit = Number.POSITIVE_INFINITY;
       if (top.kind === "until") {
         expect(result.reason).toBe("until");
         const least = ref.least();
@@ -244,7 +250,7 @@ describe("the now lane", () => {
   );
 
   type QueueOp =
-    | { kind: "push"; delay: number; priority: number }
+    | { kind: "push"; delay: number; priority: number; event: boolean }
     | { kind: "pop" }
     | { kind: "cancel"; pick: number }
     | { kind: "reuse"; delay: number }
@@ -257,6 +263,7 @@ describe("the now lane", () => {
         kind: fc.constant("push" as const),
         delay: delayArb,
         priority: priorityArb,
+        event: fc.boolean(),
       }),
     },
     { weight: 4, arbitrary: fc.record({ kind: fc.constant("pop" as const) }) },
@@ -271,6 +278,14 @@ describe("the now lane", () => {
     },
   );
 
+  /** A record of the reference: the key, and the lane's event or the heap's entry. */
+  interface Queued {
+    readonly time: number;
+    readonly priority: number;
+    readonly seq: number;
+    readonly item: LaneEvent | Entry;
+  }
+
   test.prop(
     [
       fc.array(queueOpArb, { maxLength: 400 }),
@@ -278,41 +293,56 @@ describe("the now lane", () => {
     ],
     { numRuns: 200 },
   )("in the queue's buckets too, and the lane is empty whenever time moves on", (ops, tuning) => {
-    // Pushes as the simulation makes them: the clock plus a delay, a growing sequence,
-    // the lane for delay 0 with priority 0; the clock moves to what is taken, or to an
-    // `until` that nothing pending precedes.
+    // The queue driven as the simulation drives it: events at the current instant with
+    // priority 0 into the lane (as `_enqueueEvent` does), everything else as entries
+    // keyed by the clock plus a delay and a growing sequence; the next is the lane's
+    // head when `laneFirst` says so, else the heap's; the clock moves to what is taken,
+    // or to an `until` that nothing pending precedes.
     const queue = new EventQueue(tuning);
-    const model: Entry[] = [];
+    const model: Queued[] = [];
     let now = 0;
     let seq = 0;
     let spent: Entry | null = null;
-    const least = (): Entry | undefined =>
-      model.reduce<Entry | undefined>(
+    const least = (): Queued | undefined =>
+      model.reduce<Queued | undefined>(
         (m, e) => (m === undefined || keyBefore(e, m) ? e : m),
         undefined,
       );
-    const add = (e: Entry, delay: number): void => {
-      if (delay === 0 && e.priority === 0) queue.pushNow(e);
-      else queue.push(e);
-      model.push(e);
+    const addEntry = (e: Entry): void => {
+      queue.push(e);
+      model.push({ time: e.time, priority: e.priority, seq: e.seq, item: e });
+    };
+    const take = (): Queued | undefined => {
+      const next = queue.peek();
+      if (queue.laneFirst(next, now)) {
+        const s = queue.laneHeadSeq();
+        const item = queue.takeLane();
+        return model.find((q) => q.item === item && q.seq === s);
+      }
+      if (next === undefined) return undefined;
+      queue.popPeeked();
+      spent = next;
+      next.action = null;
+      return model.find((q) => q.item === next);
     };
     for (const op of ops) {
-      if (op.kind === "push")
-        add(new Entry(now + op.delay, op.priority, seq++, () => {}), op.delay);
-      else if (op.kind === "reuse") {
-        if (spent !== null)
-          add(
-            queue.reuse(spent, now + op.delay, 0, seq++, () => {}),
-            op.delay,
-          );
+      if (op.kind === "push") {
+        if (op.event && op.delay === 0 && op.priority === 0) {
+          const item: LaneEvent = { _process: () => {} };
+          queue.pushNow(item, seq);
+          model.push({ time: now, priority: 0, seq: seq++, item });
+        } else addEntry(new Entry(now + op.delay, op.priority, seq++, () => {}));
+      } else if (op.kind === "reuse") {
+        if (spent !== null) addEntry(queue.reuse(spent, now + op.delay, 0, seq++, () => {}));
         spent = null;
       } else if (op.kind === "cancel") {
-        if (model.length === 0) continue;
-        const [e] = model.splice(op.pick % model.length, 1);
-        queue.cancel(e as Entry);
-        if (e === spent) spent = null;
+        const entries = model.filter((q) => q.item instanceof Entry);
+        const pick = entries[op.pick % Math.max(1, entries.length)];
+        if (pick === undefined) continue;
+        model.splice(model.indexOf(pick), 1);
+        queue.cancel(pick.item as Entry);
+        if (pick.item === spent) spent = null;
       } else if (op.kind === "until") {
-        queue.peek();
         const next = least();
         const until = now + op.ahead;
         if (next === undefined || next.time >= until) {
@@ -320,23 +350,39 @@ describe("the now lane", () => {
           now = until;
         }
       } else {
-        const e = queue.pop();
-        const m = least();
-        expect(e).toBe(m);
-        if (e === undefined) continue;
-        model.splice(model.indexOf(e), 1);
-        if (e.time > now) expect(queue.laneLength).toBe(0);
-        now = e.time;
-        e.action = null;
-        spent = e;
+        const expected = least();
+        const got = take();
+        expect(got).toBe(expected);
+        if (got === undefined) continue;
+        model.splice(model.indexOf(got), 1);
+        if (got.time > now) expect(queue.laneLength).toBe(0);
+        now = got.time;
       }
       expect(queue.length).toBe(model.length);
-      expect(queue.peek()).toBe(least());
     }
+  });
+
+  it("keeps its order while the ring grows (200 events at one instant)", () => {
+    const queue = new EventQueue();
+    const events = Array.from({ length: 200 }, () => ({ _process: () => {} }));
+    // Taken a few at a time, so the ring wraps around before it grows.
+    let taken = 0;
+    events.forEach((e, i) => {
+      queue.pushNow(e, i);
+      if (i % 3 === 0) expect(queue.takeLane()).toBe(events[taken++]);
+    });
+    while (queue.laneLength > 0) {
+      expect(queue.laneHeadSeq()).toBe(taken);
+      expect(queue.takeLane()).toBe(events[taken++]);
+    }
+    expect(taken).toBe(200);
   });
 });
 
-function keyBefore(a: Entry, b: Entry): boolean {
+function keyBefore(
+  a: { time: number; priority: number; seq: number },
+  b: { time: number; priority: number; seq: number },
+): boolean {
   if (a.time !== b.time) return a.time < b.time;
   if (a.priority !== b.priority) return a.priority < b.priority;
   return a.seq < b.seq;
