@@ -115,6 +115,21 @@ function checkPriority(priority: number): void {
   }
 }
 
+function checkLimits(until: number, maxEvents: number, now: number): void {
+  if (Number.isNaN(until) || until < now) {
+    throw new SimulationError(
+      "BAD_LIMIT",
+      `run({ until: ${until} }) must be a time at or after now (${now} ms)`,
+    );
+  }
+  if (!(maxEvents >= 0) || !Number.isFinite(maxEvents)) {
+    throw new SimulationError(
+      "BAD_LIMIT",
+      `run({ maxEvents: ${maxEvents} }) must be a finite number ≥ 0`,
+    );
+  }
+}
+
 function livelock(time: number, action: EntryAction | null, events: number): LivelockError {
   const handler =
     typeof action === "function"
@@ -278,18 +293,7 @@ export class Simulation {
   run(options: RunOptions = {}): RunResult {
     const until = options.until ?? Number.POSITIVE_INFINITY;
     const maxEvents = options.maxEvents ?? DEFAULT_MAX_EVENTS;
-    if (Number.isNaN(until) || until < this.clock) {
-      throw new SimulationError(
-        "BAD_LIMIT",
-        `run({ until: ${until} }) must be a time at or after now (${this.clock} ms)`,
-      );
-    }
-    if (!(maxEvents >= 0) || !Number.isFinite(maxEvents)) {
-      throw new SimulationError(
-        "BAD_LIMIT",
-        `run({ maxEvents: ${maxEvents} }) must be a finite number ≥ 0`,
-      );
-    }
+    checkLimits(until, maxEvents, this.clock);
     if (this.running) {
       throw new SimulationError("REENTRANT_RUN", "run() was called from inside an event");
     }
@@ -307,28 +311,14 @@ export class Simulation {
           break;
         }
         const next = queue.peek();
-        if (queue.laneFirst(next, this.clock)) {
-          // The lane's head, at the current time: `until` and the instant's count as below.
-          if (this.clock >= until) {
-            reason = "until";
-            break;
-          }
-          if (events >= maxEvents) {
-            reason = "maxEvents";
-            break;
-          }
-          if (++atInstant > maxPerInstant) {
-            throw livelock(this.clock, queue.laneHeadEvent(), atInstant - 1);
-          }
-          this.runLaneHead();
-          events++;
-          continue;
-        }
-        if (next === undefined) {
+        // The lane's head (an event at the current time) or the heap's least entry.
+        const lane = queue.laneFirst(next, this.clock);
+        if (!lane && next === undefined) {
           reason = "empty";
           break;
         }
-        if (next.time >= until) {
+        const time = lane ? this.clock : (next as Entry).time;
+        if (time >= until) {
           reason = "until";
           break;
         }
@@ -338,11 +328,17 @@ export class Simulation {
           break;
         }
         // One compare per event; the counter only grows while the clock stands still.
-        if (next.time === this.clock) {
-          if (++atInstant > maxPerInstant) throw livelock(next.time, next.action, atInstant - 1);
+        if (time === this.clock) {
+          if (++atInstant > maxPerInstant) {
+            const action = lane ? queue.laneHeadEvent() : (next as Entry).action;
+            throw livelock(time, action, atInstant - 1);
+          }
         } else atInstant = 1;
-        queue.popPeeked();
-        this.runEntry(next);
+        if (lane) this.runLaneHead();
+        else {
+          queue.popPeeked();
+          this.runEntry(next as Entry);
+        }
         events++;
       }
     } finally {
