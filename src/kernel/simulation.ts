@@ -3,7 +3,7 @@
 // sequence) order; only stepping moves the clock; every run is bounded.
 import { LivelockError, SimulationError } from "./errors.js";
 import { type AnyOfValue, condition, Process, type ProcessGenerator, SimEvent } from "./events.js";
-import { Entry, type EntryAction, EventQueue } from "./queue.js";
+import { Entry, type EntryAction, EventQueue, type LaneEvent } from "./queue.js";
 import { RandomStream, type UniformSource } from "./random.js";
 
 /**
@@ -115,13 +115,27 @@ function checkPriority(priority: number): void {
   }
 }
 
-function livelock(next: Entry, events: number): LivelockError {
-  const action = next.action;
+function checkLimits(until: number, maxEvents: number, now: number): void {
+  if (Number.isNaN(until) || until < now) {
+    throw new SimulationError(
+      "BAD_LIMIT",
+      `run({ until: ${until} }) must be a time at or after now (${now} ms)`,
+    );
+  }
+  if (!(maxEvents >= 0) || !Number.isFinite(maxEvents)) {
+    throw new SimulationError(
+      "BAD_LIMIT",
+      `run({ maxEvents: ${maxEvents} }) must be a finite number ≥ 0`,
+    );
+  }
+}
+
+function livelock(time: number, action: EntryAction | null, events: number): LivelockError {
   const handler =
     typeof action === "function"
       ? action.name || "anonymous callback"
       : (action?.constructor.name ?? "event");
-  return new LivelockError(next.time, events, handler);
+  return new LivelockError(time, events, handler);
 }
 
 /**
@@ -238,6 +252,8 @@ export class Simulation {
 
   /** The time of the next event, or `Infinity` when none is pending. */
   peek(): number {
+    // The lane's events are at the current time, and nothing pending is earlier.
+    if (this.queue.laneLength !== 0) return this.clock;
     const next = this.queue.peek();
     return next === undefined ? Number.POSITIVE_INFINITY : next.time;
   }
@@ -253,8 +269,14 @@ export class Simulation {
     }
     this.running = true;
     try {
-      const entry = this.queue.pop();
+      const entry = this.queue.peek();
+      if (this.queue.laneFirst(entry, this.clock)) {
+        this.atInstant++;
+        this.runLaneHead();
+        return true;
+      }
       if (entry === undefined) return false;
+      this.queue.popPeeked();
       this.atInstant = entry.time === this.clock ? this.atInstant + 1 : 1;
       this.runEntry(entry);
       return true;
@@ -271,18 +293,7 @@ export class Simulation {
   run(options: RunOptions = {}): RunResult {
     const until = options.until ?? Number.POSITIVE_INFINITY;
     const maxEvents = options.maxEvents ?? DEFAULT_MAX_EVENTS;
-    if (Number.isNaN(until) || until < this.clock) {
-      throw new SimulationError(
-        "BAD_LIMIT",
-        `run({ until: ${until} }) must be a time at or after now (${this.clock} ms)`,
-      );
-    }
-    if (!(maxEvents >= 0) || !Number.isFinite(maxEvents)) {
-      throw new SimulationError(
-        "BAD_LIMIT",
-        `run({ maxEvents: ${maxEvents} }) must be a finite number ≥ 0`,
-      );
-    }
+    checkLimits(until, maxEvents, this.clock);
     if (this.running) {
       throw new SimulationError("REENTRANT_RUN", "run() was called from inside an event");
     }
@@ -300,11 +311,14 @@ export class Simulation {
           break;
         }
         const next = queue.peek();
-        if (next === undefined) {
+        // The lane's head (an event at the current time) or the heap's least entry.
+        const lane = queue.laneFirst(next, this.clock);
+        if (!lane && next === undefined) {
           reason = "empty";
           break;
         }
-        if (next.time >= until) {
+        const time = lane ? this.clock : (next as Entry).time;
+        if (time >= until) {
           reason = "until";
           break;
         }
@@ -314,11 +328,17 @@ export class Simulation {
           break;
         }
         // One compare per event; the counter only grows while the clock stands still.
-        if (next.time === this.clock) {
-          if (++atInstant > maxPerInstant) throw livelock(next, atInstant - 1);
+        if (time === this.clock) {
+          if (++atInstant > maxPerInstant) {
+            const action = lane ? queue.laneHeadEvent() : (next as Entry).action;
+            throw livelock(time, action, atInstant - 1);
+          }
         } else atInstant = 1;
-        queue.popPeeked();
-        this.runEntry(next);
+        if (lane) this.runLaneHead();
+        else {
+          queue.popPeeked();
+          this.runEntry(next as Entry);
+        }
         events++;
       }
     } finally {
@@ -387,8 +407,10 @@ export class Simulation {
   }
 
   /** @internal Queues an event's processing after `delay`. */
-  _enqueueEvent(event: { _process(): void }, delay: number, priority: number): void {
-    this.queue.push(new Entry(this.clock + delay, priority, this.seq++, event));
+  _enqueueEvent(event: LaneEvent, delay: number, priority: number): void {
+    // At the current instant with priority 0 (most of the kernel's own events): the now lane, no entry.
+    if (delay === 0 && priority === 0) this.queue.pushNow(event, this.seq++);
+    else this.queue.push(new Entry(this.clock + delay, priority, this.seq++, event));
   }
 
   /**
@@ -407,6 +429,14 @@ export class Simulation {
         : this.queue.reuse(spent as unknown as Entry, time, 0, this.seq++, fn);
     this.queue.push(entry);
     return entry as unknown as EventHandle;
+  }
+
+  /** Runs the now lane's head: an event at the current time with priority 0. */
+  private runLaneHead(): void {
+    const queue = this.queue;
+    this.processed++;
+    if (this.trace !== undefined) this.trace(this.clock, 0, queue.laneHeadSeq());
+    queue.takeLane()._process();
   }
 
   private runEntry(entry: Entry): void {
