@@ -57,7 +57,7 @@ const other = fc.record({
 
 describe("owned entries at an absolute time", () => {
   test.prop([fc.array(chain, { maxLength: 4 }), fc.array(other, { maxLength: 30 })], {
-    numRuns: 300,
+    numRuns: 150,
   })("run in the order `at` gives, event for event", (chains, others) => {
     const reference = runProgram(chains, others, false);
     const owned = runProgram(chains, others, true);

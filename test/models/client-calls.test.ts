@@ -52,7 +52,7 @@ describe("calls in flight at once", () => {
       fc.constantFrom(0, 1, 3),
       fc.constantFrom(1, 2),
     ],
-    { numRuns: 200 },
+    { numRuns: 100 },
   )("every operation completes k·(r + w) after it was issued", (arrivals, workMs, roundTrip) => {
     const sim = new Simulation({ seed: 1 });
     const client = new DatabaseClient(

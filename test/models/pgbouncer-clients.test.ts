@@ -43,7 +43,7 @@ describe("pooler clients in flight at once", () => {
       fc.constantFrom(1, 2),
       fc.constantFrom("session" as const, "transaction" as const),
     ],
-    { numRuns: 150 },
+    { numRuns: 80 },
   )("every transaction of k statements takes k·(r + w)", (clients, workMs, roundTrip, mode) => {
     const sim = new Simulation({ seed: 1 });
     const bouncer = new PgBouncer(
