@@ -49,12 +49,19 @@
  * @internal
  */
 export class Entry {
-  time: number;
+  /**
+   * Initialised as a number, not declared bare: a bare field starts undefined, so V8
+   * keeps it tagged and every store of a non-integer time boxes a new number; from a
+   * number it keeps the double in the entry and a store writes it in place. A new
+   * entry then allocates that box, but a reused one (`reuse`: the owned entries of
+   * the request path) is re-timed without allocating or passing the write barrier.
+   */
+  time = 0;
   priority: number;
   seq: number;
   /**
-   * What runs: a callback, or an object whose `_process` runs (the kernel's events, the
-   * client's calls); null once it has run or was cancelled. One field, not a callback,
+   * What runs: a callback, or an object whose `_process` runs (the kernel's events);
+   * null once it has run or was cancelled. One field, not a callback,
    * a target and a cancelled flag: an entry is made per event, so each field is a store
    * per event (five fields against the seven this replaces).
    */

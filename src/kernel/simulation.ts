@@ -238,6 +238,31 @@ export class Simulation {
   }
 
   /**
+   * @internal As {@link Simulation.at}, in the same order (the same sequence number),
+   * for a caller that forgets the handle once the callback has run; `spent` is reused
+   * as {@link Simulation._scheduleOwned} reuses it. The workload's open arrivals:
+   * one pending at a time, each scheduled from the one before.
+   */
+  _atOwned(time: number, fn: () => void, priority: number, spent: EventHandle | null): EventHandle {
+    if (!Number.isFinite(time)) {
+      throw new SimulationError("BAD_TIME", `Time ${time} ms is not a finite number`);
+    }
+    if (time < this.clock) {
+      throw new SimulationError(
+        "PAST_TIME",
+        `Time ${time} ms is in the past (now is ${this.clock} ms)`,
+      );
+    }
+    checkPriority(priority);
+    const entry =
+      spent === null
+        ? new Entry(time, priority, this.seq++, fn)
+        : this.queue.reuse(spent as unknown as Entry, time, priority, this.seq++, fn);
+    this.queue.push(entry);
+    return entry as unknown as EventHandle;
+  }
+
+  /**
    * Cancels a scheduled callback.
    *
    * @returns true if it was pending, false if it had already run or been cancelled

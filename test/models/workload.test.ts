@@ -258,13 +258,14 @@ describe("operation mix", () => {
 
   it("ids count from 0 in issue order, and issue times do not decrease", () => {
     const { submitted, workload } = mixRun();
-    expect(submitted.map((op) => op.id)).toEqual(submitted.map((_, i) => i));
+    // The first offender, not an expect per operation: tens of thousands of them.
+    expect(submitted.findIndex((op, i) => op.id !== i)).toBe(-1);
     expect(workload.issued).toBe(submitted.length);
-    for (let i = 1; i < submitted.length; i++) {
-      expect((submitted[i] as Operation).issuedAt).toBeGreaterThanOrEqual(
-        (submitted[i - 1] as Operation).issuedAt,
-      );
-    }
+    expect(
+      submitted.findIndex(
+        (op, i) => i > 0 && op.issuedAt < (submitted[i - 1] as Operation).issuedAt,
+      ),
+    ).toBe(-1);
   });
 
   it("keys come from the popularity: hotspot puts opShare of the operations on the hot keys", () => {

@@ -9,7 +9,12 @@
 // a pooler hands out a client connection almost for free).
 // Left out: TLS, retries of failed connects, connection validation queries.
 
-import { type RandomStream, type Simulation, WaitLine } from "../../kernel/index.js";
+import {
+  type EventHandle,
+  type RandomStream,
+  type Simulation,
+  WaitLine,
+} from "../../kernel/index.js";
 import type {
   Done,
   ErrorKind,
@@ -73,9 +78,10 @@ class InstancePool {
 }
 
 /**
- * An operation in flight through the client. It is its own kernel event (the two
- * halves of each statement's round trip) and carries the one callback the server
- * answers, so a statement allocates nothing; finished calls are reused.
+ * An operation in flight through the client. It carries the one callback the server
+ * answers and the one queue entry its events (the two halves of each statement's
+ * round trip) take in turn, so a statement allocates nothing; finished calls are
+ * reused.
  */
 class Call {
   op!: Operation;
@@ -89,23 +95,28 @@ class Call {
   error: ErrorKind | null = null;
   /** Whether the next event is the answer's arrival (else the statement's). */
   answered = false;
-  private readonly client: DatabaseClient;
+  /**
+   * The queue entry of this call's last event, reused for the next: a call has at
+   * most one event pending, and each is scheduled only once the one before has run
+   * (the statement's arrival before the server answers, the answer before the next
+   * statement or the call's release). Re-timing an entry writes its time in place,
+   * where a fresh one per event would be a young object stored into the event
+   * queue's old arrays, each store through the collector's write barrier.
+   */
+  entry: EventHandle | null = null;
   /** The server's callback for every statement of every operation this call carries. */
   readonly onExecuted: (error: ErrorKind | null) => void;
+  /** What the kernel runs when the call's event comes due. */
+  readonly onEvent: () => void;
 
   constructor(client: DatabaseClient) {
-    this.client = client;
     this.onExecuted = (error) => {
       this.statement++;
       this.error = error;
       this.answered = true;
       client._answerLater(this);
     };
-  }
-
-  /** @internal The kernel runs this when the call's event comes due. */
-  _process(): void {
-    this.client._arrived(this);
+    this.onEvent = () => client._arrived(this);
   }
 }
 
@@ -234,7 +245,7 @@ export class DatabaseClient implements Service {
     const trip = this.config.roundTripMs(this.rng);
     call.half = (hop === undefined ? trip : trip + hop(call.op, this.rng)) / 2;
     call.answered = false;
-    this.sim._enqueueEvent(call, call.half, 0);
+    call.entry = this.sim._scheduleOwned(call.half, call.onEvent, call.entry);
   }
 
   /** @internal The statement has crossed the network (or its answer has). */
@@ -248,7 +259,7 @@ export class DatabaseClient implements Service {
 
   /** @internal The server has answered: the answer crosses the network back. */
   _answerLater(call: Call): void {
-    this.sim._enqueueEvent(call, call.half, 0);
+    call.entry = this.sim._scheduleOwned(call.half, call.onEvent, call.entry);
   }
 
   /** The operation is done with its connection: close it, or hand it to a waiter. */

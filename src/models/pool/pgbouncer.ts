@@ -99,6 +99,14 @@ class ClientConn {
   error: ErrorKind | null = null;
   /** When it joined the line for a server connection (cl_waiting). */
   waitingSince = 0;
+  /**
+   * The queue entry of its last event, reused for the next: one statement at a time,
+   * and its answer's trip back is scheduled only once its trip out has run, the next
+   * statement's trip only once the answer has. Re-timing an entry writes its time in
+   * place, where a fresh one per event would be a young object stored into the event
+   * queue's old arrays, each store through the collector's write barrier.
+   */
+  entry: EventHandle | null = null;
   /** Receives a server connection (or a refusal) from the pool. */
   readonly granted: (server: ServerConn | null, error: ErrorKind | null) => void;
   /** The statement reaches the server. */
@@ -113,7 +121,7 @@ class ClientConn {
     this.arrive = () => bouncer._arrive(this);
     this.ran = (error) => {
       this.error = error;
-      bouncer._schedule(this.half, this.answer);
+      bouncer._answerLater(this);
     };
     this.answer = () => bouncer._answer(this);
   }
@@ -302,7 +310,7 @@ export class PgBouncer implements ServerPort {
   private run(client: ClientConn): void {
     this.stats.queryCount++;
     client.half = this.config.serverRoundTripMs(this.rng) / 2;
-    this.sim.schedule(client.half, client.arrive);
+    client.entry = this.sim._scheduleOwned(client.half, client.arrive, client.entry);
   }
 
   /** @internal The statement reached the server. */
@@ -311,9 +319,9 @@ export class PgBouncer implements ServerPort {
     this.backend.execute(server.backend, client.op as Operation, client.index, client.ran);
   }
 
-  /** @internal */
-  _schedule(delay: number, fn: () => void): void {
-    this.sim.schedule(delay, fn);
+  /** @internal The server has run the client's statement: the answer crosses the link back. */
+  _answerLater(client: ClientConn): void {
+    client.entry = this.sim._scheduleOwned(client.half, client.answer, client.entry);
   }
 
   /** @internal The answer is back: release the server connection as the mode says. */

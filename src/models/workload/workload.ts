@@ -7,7 +7,7 @@
 // the reads (lockingReads) are locking reads, SELECT … FOR UPDATE. A write
 // transaction's statements may each touch a row of their own (transactions.rows);
 // the server versions every one of them at the commit.
-import type { RandomStream, Simulation } from "../../kernel/index.js";
+import type { EventHandle, RandomStream, Simulation } from "../../kernel/index.js";
 import { type Done, Operation, type Service, type SessionStateFeature } from "../operation.js";
 import { createKeyChooser, type KeyChooser, type KeyPopularity } from "./keys.js";
 
@@ -138,6 +138,14 @@ export class Workload {
   };
   /** The open arrivals' rate (set by `start`); one callback per workload, not per arrival. */
   private openRate: RateSchedule | null = null;
+  /**
+   * The queue entry of the last open arrival (or ramp candidate), reused for the
+   * next: one is pending at a time, each scheduled from the one before as it runs.
+   * Re-timing an entry writes its time in place, where a fresh one per arrival would
+   * be a young object stored into the event queue's old arrays, each store through
+   * the collector's write barrier.
+   */
+  private arrivalEntry: EventHandle | null = null;
   private readonly arriveNow = (): void => this.arrive(this.openRate as RateSchedule);
   /** A ramp's rejected candidate: the next one is drawn from its time, which is now. */
   private readonly nextCandidate = (): void =>
@@ -216,7 +224,12 @@ export class Workload {
       return;
     }
     const next = this.nextArrival(rate, from);
-    if (next < this.config.stopAtMs) this.sim.at(next, this.arriveNow, ARRIVAL_PRIORITY);
+    if (next < this.config.stopAtMs) this.arriveAt(next, this.arriveNow);
+  }
+
+  /** Schedules the next open arrival or ramp candidate on the entry of the one before. */
+  private arriveAt(time: number, fn: () => void): void {
+    this.arrivalEntry = this.sim._atOwned(time, fn, ARRIVAL_PRIORITY, this.arrivalEntry);
   }
 
   private arrive(rate: RateSchedule): void {
@@ -240,8 +253,7 @@ export class Workload {
     if (t >= this.config.stopAtMs) return;
     const f = rate.overMs > 0 ? Math.min(1, t / rate.overMs) : 1;
     const at = rate.fromPerSec + (rate.toPerSec - rate.fromPerSec) * f;
-    if (rng.next() * peak < at) this.sim.at(t, this.arriveNow, ARRIVAL_PRIORITY);
-    else this.sim.at(t, this.nextCandidate, ARRIVAL_PRIORITY);
+    this.arriveAt(t, rng.next() * peak < at ? this.arriveNow : this.nextCandidate);
   }
 
   /** The time of the next open arrival after `now` (Infinity when the rate stays 0). */
