@@ -66,6 +66,39 @@ function check(steps: readonly Step[], probe: readonly number[]): void {
 }
 
 describe("SessionBounds", () => {
+  // A byte per session says whether it is held, so that a lookup or a first bound of a
+  // session holding nothing skips its bounds: each way a session stops being held must
+  // clear the byte, or its next bound is stored without listing it (size, compaction
+  // and clear then miss it), and growing the array must keep the bytes.
+  it("holds a session again after a compaction, a clear or a growth dropped or moved it", () => {
+    const bounds = new SessionBounds();
+    bounds.raise(3, 0, 5);
+    bounds.lowerAtMost(10); // forgets session 3
+    expect(bounds.size).toBe(0);
+    expect(bounds.raise(3, 1, 7)).toBe(true);
+    expect(bounds.size).toBe(1);
+    bounds.lowerAtMost(10);
+    expect(bounds.size).toBe(0);
+    expect(bounds.get(3, 1)).toBe(NONE);
+
+    bounds.raise(1, 0, 4); // one held of 8: the clear resets it alone
+    bounds.clear();
+    expect(bounds.raise(1, 2, 6)).toBe(true);
+    expect(bounds.size).toBe(1);
+    for (let s = 0; s < 8; s++) bounds.raise(s, 0, 9); // all held: the clear fills
+    bounds.clear();
+    expect(bounds.raise(2, 0, 3)).toBe(true);
+    expect(bounds.size).toBe(1);
+    bounds.lowerAtMost(3);
+    expect(bounds.size).toBe(0);
+
+    bounds.raise(5, 0, 8);
+    bounds.raise(1000, 0, 8); // grows the array past 5
+    expect(bounds.get(5, 0)).toBe(8);
+    expect(bounds.raise(5, 0, 8)).toBe(false);
+    expect(bounds.size).toBe(2);
+  });
+
   it("holds what a Map holds, for sessions that fit the direct array", () => {
     fc.assert(
       fc.property(fc.array(step(smallSession), { maxLength: 80 }), (steps) => {
