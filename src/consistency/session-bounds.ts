@@ -77,6 +77,28 @@ export class SessionBounds {
     return this.raiseSlow(session, field, lsn);
   }
 
+  /**
+   * `raise(session, first, a)` then `raise(session, second, b)`, for two different
+   * fields, in one step: a session not held stores both without loading its bounds (a
+   * load of the line a first store has just missed would wait for it). Returns 1 when
+   * `a` was stored, plus 2 when `b` was.
+   */
+  raiseTwo(session: number, first: number, a: number, second: number, b: number): number {
+    const direct = this.direct;
+    if (direct !== null && session === (session | 0) && session >= 0) {
+      const base = FIELDS * session;
+      if (base < direct.length && this.holds[session] === 0) {
+        const stored = (a > NONE ? 1 : 0) | (b > NONE ? 2 : 0);
+        if (stored === 0) return 0;
+        this.hold(session);
+        if ((stored & 1) !== 0) direct[base + first] = a;
+        if ((stored & 2) !== 0) direct[base + second] = b;
+        return stored;
+      }
+    }
+    return (this.raise(session, first, a) ? 1 : 0) | (this.raise(session, second, b) ? 2 : 0);
+  }
+
   /** Removes every session at once. */
   clear(): void {
     if (this.count === 0) return;

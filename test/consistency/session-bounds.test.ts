@@ -16,6 +16,7 @@ const anySession = fc.oneof(
 );
 type Step =
   | { kind: "raise"; session: number; field: number; lsn: number }
+  | { kind: "raiseTwo"; session: number; first: number; a: number; b: number }
   | { kind: "lower"; bound: number }
   | { kind: "clear" };
 const step = (session: fc.Arbitrary<number>): fc.Arbitrary<Step> =>
@@ -29,6 +30,13 @@ const step = (session: fc.Arbitrary<number>): fc.Arbitrary<Step> =>
         { weight: 1, arbitrary: fc.constant(Number.NaN) },
       ),
     }),
+    fc.record({
+      kind: fc.constant("raiseTwo" as const),
+      session,
+      first: fc.integer({ min: 0, max: 2 }),
+      a: fc.oneof(fc.integer({ min: 0, max: 30 }), fc.constantFrom(NONE, Number.NaN)),
+      b: fc.oneof(fc.integer({ min: 0, max: 30 }), fc.constantFrom(NONE, Number.NaN)),
+    }),
     fc.record({ kind: fc.constant("lower" as const), bound: fc.integer({ min: -1, max: 32 }) }),
     fc.record({ kind: fc.constant("clear" as const) }),
   );
@@ -36,13 +44,23 @@ const step = (session: fc.Arbitrary<number>): fc.Arbitrary<Step> =>
 function check(steps: readonly Step[], probe: readonly number[]): void {
   const bounds = new SessionBounds();
   const model = new Map<number, number[]>();
+  const raise = (session: number, field: number, lsn: number): boolean => {
+    const held = model.get(session) ?? [NONE, NONE, NONE];
+    const raised = lsn > (held[field] as number);
+    if (raised) held[field] = lsn;
+    if (held.some((b) => b > NONE)) model.set(session, held);
+    return raised;
+  };
   for (const s of steps) {
     if (s.kind === "raise") {
-      const held = model.get(s.session) ?? [NONE, NONE, NONE];
-      const raised = s.lsn > (held[s.field] as number);
-      if (raised) held[s.field] = s.lsn;
-      if (held.some((b) => b > NONE)) model.set(s.session, held);
+      const raised = raise(s.session, s.field, s.lsn);
       expect(bounds.raise(s.session, s.field, s.lsn)).toBe(raised);
+    } else if (s.kind === "raiseTwo") {
+      // Two different fields: the one after `first`, cyclically.
+      const second = (s.first + 1) % 3;
+      const stored =
+        (raise(s.session, s.first, s.a) ? 1 : 0) | (raise(s.session, second, s.b) ? 2 : 0);
+      expect(bounds.raiseTwo(s.session, s.first, s.a, second, s.b)).toBe(stored);
     } else if (s.kind === "lower") {
       bounds.lowerAtMost(s.bound);
       const kept: number[] = [];
