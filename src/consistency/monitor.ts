@@ -38,10 +38,10 @@
 // LSN bound at or below the last compaction's point is not stored at all
 // (session-states.ts), so it never holds a later compaction to a walk.
 //
-// Allocation-free once warm: the in-flight bounds and every cluster's session states
-// (session-states.ts) live in typed arrays — hash tables (num-table.ts) and an array
-// indexed by the session (session-bounds.ts) — entries removed in place, not in an
-// object per session or per entry.
+// Allocation-free once warm: the in-flight bounds (in-flight.ts: a ring by op id) and
+// every cluster's session states (session-states.ts) live in typed arrays — hash tables
+// (num-table.ts) and an array indexed by the session (session-bounds.ts) — entries
+// removed in place, not in an object per session or per entry.
 
 import type { Resettable } from "../metrics/warmup.js";
 import type { HistoryOp } from "./history.js";
