@@ -38,14 +38,14 @@
 // LSN bound at or below the last compaction's point is not stored at all
 // (session-states.ts), so it never holds a later compaction to a walk.
 //
-// Allocation-free once warm: the in-flight bounds and every cluster's session states
-// (session-states.ts) live in typed arrays — hash tables (num-table.ts) and an array
-// indexed by the session (session-bounds.ts) — entries removed in place, not in an
-// object per session or per entry.
+// Allocation-free once warm: the in-flight bounds (in-flight.ts: a ring by op id) and
+// every cluster's session states (session-states.ts) live in typed arrays — hash tables
+// (num-table.ts) and an array indexed by the session (session-bounds.ts) — entries
+// removed in place, not in an object per session or per entry.
 
 import type { Resettable } from "../metrics/warmup.js";
 import type { HistoryOp } from "./history.js";
-import { NumTable } from "./num-table.js";
+import { InFlightOps } from "./in-flight.js";
 import { READ_LSN, READ_VERSION_LSN, SessionStates, WRITE_LSN } from "./session-states.js";
 
 /** The largest cluster number, as the history stores it. */
@@ -85,15 +85,11 @@ export interface MonitorCounts {
 }
 
 // What an in-flight op needs at completion, the bounds taken at its invocation, as the
-// four values of its slot in the in-flight table:
-/** Read: RYW bound (version). Write: MW bound (LSN). */
-const FIRST = 0;
-/** Read: MR bound (version). Write: WFR bound (LSN). */
-const SECOND = 1;
-/** Read: MR bound over all keys (largest version LSN read). Write: unused. */
-const THIRD = 2;
-/** Read: the primary's version at invocation, or NaN when not given. */
-const LATEST = 3;
+// four values it holds in the in-flight table (in-flight.ts): first, for a read the RYW
+// bound (version), for a write the MW bound (LSN); second, for a read the MR bound
+// (version), for a write the WFR bound (LSN); third, for a read the MR bound over all
+// keys (largest version LSN read), unused for a write; fourth, for a read the primary's
+// version at invocation, or NaN when not given.
 
 /**
  * Counts session-guarantee violations online, in bounded memory.
@@ -128,8 +124,8 @@ const LATEST = 3;
  * @remarks Since 0.1.0
  */
 export class ConsistencyMonitor implements Resettable {
-  /** The bounds of each op in flight, by op id: [FIRST, SECOND, THIRD, LATEST]. */
-  private readonly inFlightOps = new NumTable(4);
+  /** The bounds of each op in flight, by op id. */
+  private readonly inFlightOps = new InFlightOps();
   /** Cluster 0's session states, the only ones of an unsharded run. */
   private readonly firstCluster = new SessionStates();
   /** Every cluster's session states, by cluster then session. */
@@ -177,16 +173,9 @@ export class ConsistencyMonitor implements Resettable {
       first = states.bound(session, WRITE_LSN);
       second = states.bound(session, READ_LSN);
     }
-    const held = this.inFlightOps.size;
-    const at = this.inFlightOps.insert(op.id);
-    if (this.inFlightOps.size === held) {
+    if (!this.inFlightOps.put(op.id, first, second, third, latestVersion ?? Number.NaN)) {
       throw new RangeError(`ConsistencyMonitor.onInvoke: op ${op.id} is already in flight`);
     }
-    const bounds = this.inFlightOps.data;
-    bounds[at + FIRST] = first;
-    bounds[at + SECOND] = second;
-    bounds[at + THIRD] = third;
-    bounds[at + LATEST] = latestVersion ?? Number.NaN;
   }
 
   /**
@@ -204,16 +193,14 @@ export class ConsistencyMonitor implements Resettable {
       "id" | "session" | "kind" | "key" | "ok" | "version" | "lsn" | "versionLsn" | "cluster"
     >,
   ): void {
-    const at = this.inFlightOps.find(op.id);
-    if (at < 0) {
+    const inFlight = this.inFlightOps;
+    if (!inFlight.take(op.id)) {
       throw new RangeError(`ConsistencyMonitor.onComplete: op ${op.id} was not in flight`);
     }
-    const bounds = this.inFlightOps.data;
-    const first = bounds[at + FIRST] as number;
-    const second = bounds[at + SECOND] as number;
-    const third = bounds[at + THIRD] as number;
-    const latestVersion = bounds[at + LATEST] as number;
-    this.inFlightOps.removeAt(at);
+    const first = inFlight.first;
+    const second = inFlight.second;
+    const third = inFlight.third;
+    const latestVersion = inFlight.fourth;
     if (!op.ok) return;
     const cluster = op.cluster ?? 0;
     const states = cluster === 0 ? this.firstCluster : this.clusterStates(cluster, op.id);

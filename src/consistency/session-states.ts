@@ -117,13 +117,15 @@ export class SessionStates {
    */
   raiseRead(session: number, snapshotLsn: number, versionLsn: number): void {
     const floor = this.floor;
-    const bounds = this.bounds;
-    if (snapshotLsn > floor && bounds.raise(session, READ_LSN, snapshotLsn)) {
-      this.boundSpan.note(snapshotLsn);
-    }
-    if (versionLsn > floor && bounds.raise(session, READ_VERSION_LSN, versionLsn)) {
-      this.boundSpan.note(versionLsn);
-    }
+    const stored = this.bounds.raiseTwo(
+      session,
+      READ_LSN,
+      snapshotLsn > floor ? snapshotLsn : NONE,
+      READ_VERSION_LSN,
+      versionLsn > floor ? versionLsn : NONE,
+    );
+    if ((stored & 1) !== 0) this.boundSpan.note(snapshotLsn);
+    if ((stored & 2) !== 0) this.boundSpan.note(versionLsn);
   }
 
   /** Forgets every entry and bound whose LSN is ≤ `lsn` (NaN ones never). */

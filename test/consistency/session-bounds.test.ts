@@ -16,6 +16,7 @@ const anySession = fc.oneof(
 );
 type Step =
   | { kind: "raise"; session: number; field: number; lsn: number }
+  | { kind: "raiseTwo"; session: number; first: number; a: number; b: number }
   | { kind: "lower"; bound: number }
   | { kind: "clear" };
 const step = (session: fc.Arbitrary<number>): fc.Arbitrary<Step> =>
@@ -29,6 +30,13 @@ const step = (session: fc.Arbitrary<number>): fc.Arbitrary<Step> =>
         { weight: 1, arbitrary: fc.constant(Number.NaN) },
       ),
     }),
+    fc.record({
+      kind: fc.constant("raiseTwo" as const),
+      session,
+      first: fc.integer({ min: 0, max: 2 }),
+      a: fc.oneof(fc.integer({ min: 0, max: 30 }), fc.constantFrom(NONE, Number.NaN)),
+      b: fc.oneof(fc.integer({ min: 0, max: 30 }), fc.constantFrom(NONE, Number.NaN)),
+    }),
     fc.record({ kind: fc.constant("lower" as const), bound: fc.integer({ min: -1, max: 32 }) }),
     fc.record({ kind: fc.constant("clear" as const) }),
   );
@@ -36,13 +44,23 @@ const step = (session: fc.Arbitrary<number>): fc.Arbitrary<Step> =>
 function check(steps: readonly Step[], probe: readonly number[]): void {
   const bounds = new SessionBounds();
   const model = new Map<number, number[]>();
+  const raise = (session: number, field: number, lsn: number): boolean => {
+    const held = model.get(session) ?? [NONE, NONE, NONE];
+    const raised = lsn > (held[field] as number);
+    if (raised) held[field] = lsn;
+    if (held.some((b) => b > NONE)) model.set(session, held);
+    return raised;
+  };
   for (const s of steps) {
     if (s.kind === "raise") {
-      const held = model.get(s.session) ?? [NONE, NONE, NONE];
-      const raised = s.lsn > (held[s.field] as number);
-      if (raised) held[s.field] = s.lsn;
-      if (held.some((b) => b > NONE)) model.set(s.session, held);
+      const raised = raise(s.session, s.field, s.lsn);
       expect(bounds.raise(s.session, s.field, s.lsn)).toBe(raised);
+    } else if (s.kind === "raiseTwo") {
+      // Two different fields: the one after `first`, cyclically.
+      const second = (s.first + 1) % 3;
+      const stored =
+        (raise(s.session, s.first, s.a) ? 1 : 0) | (raise(s.session, second, s.b) ? 2 : 0);
+      expect(bounds.raiseTwo(s.session, s.first, s.a, second, s.b)).toBe(stored);
     } else if (s.kind === "lower") {
       bounds.lowerAtMost(s.bound);
       const kept: number[] = [];
@@ -66,6 +84,39 @@ function check(steps: readonly Step[], probe: readonly number[]): void {
 }
 
 describe("SessionBounds", () => {
+  // A byte per session says whether it is held, so that a lookup or a first bound of a
+  // session holding nothing skips its bounds: each way a session stops being held must
+  // clear the byte, or its next bound is stored without listing it (size, compaction
+  // and clear then miss it), and growing the array must keep the bytes.
+  it("holds a session again after a compaction, a clear or a growth dropped or moved it", () => {
+    const bounds = new SessionBounds();
+    bounds.raise(3, 0, 5);
+    bounds.lowerAtMost(10); // forgets session 3
+    expect(bounds.size).toBe(0);
+    expect(bounds.raise(3, 1, 7)).toBe(true);
+    expect(bounds.size).toBe(1);
+    bounds.lowerAtMost(10);
+    expect(bounds.size).toBe(0);
+    expect(bounds.get(3, 1)).toBe(NONE);
+
+    bounds.raise(1, 0, 4); // one held of 8: the clear resets it alone
+    bounds.clear();
+    expect(bounds.raise(1, 2, 6)).toBe(true);
+    expect(bounds.size).toBe(1);
+    for (let s = 0; s < 8; s++) bounds.raise(s, 0, 9); // all held: the clear fills
+    bounds.clear();
+    expect(bounds.raise(2, 0, 3)).toBe(true);
+    expect(bounds.size).toBe(1);
+    bounds.lowerAtMost(3);
+    expect(bounds.size).toBe(0);
+
+    bounds.raise(5, 0, 8);
+    bounds.raise(1000, 0, 8); // grows the array past 5
+    expect(bounds.get(5, 0)).toBe(8);
+    expect(bounds.raise(5, 0, 8)).toBe(false);
+    expect(bounds.size).toBe(2);
+  });
+
   it("holds what a Map holds, for sessions that fit the direct array", () => {
     fc.assert(
       fc.property(fc.array(step(smallSession), { maxLength: 80 }), (steps) => {
