@@ -38,7 +38,7 @@ const { values } = parseArgs({
     mechanisms: { type: "string", default: "all" },
     dist: { type: "boolean", default: false },
     table: { type: "boolean", default: false },
-    "sweep-replications": { type: "string", default: "4" },
+    "sweep-replications": { type: "string", default: "20" },
   },
 });
 const requests = Number(values.requests);

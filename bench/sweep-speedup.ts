@@ -1,9 +1,14 @@
 // The sweep row of the targets: the same experiment on 1 worker thread and on 2, in
 // interleaved pairs (1, 2, 1, 2, …) so both sides see the same neighbours.
 //
-//   npx tsx bench/sweep-speedup.ts --dist                      # 3 pairs, 4 replications (40 runs)
-//   npx tsx bench/sweep-speedup.ts --dist --pairs 5 --replications 10
-//   npx tsx bench/sweep-speedup.ts --dist --kept     # then on threads kept between sweeps
+//   npx tsx bench/sweep-speedup.ts --dist                      # 3 pairs, 20 replications (200 runs)
+//   npx tsx bench/sweep-speedup.ts --dist --replications 4 --kept  # a 4-s sweep, then on kept threads
+//
+// The default sweep, 200 runs of about 10^5 requests (about 17 s of CPU on one thread),
+// is the size of a capacity experiment (10 points × 20 replications). Each fresh thread
+// pays a fixed start-up and JIT warm-up (about 0.6 s of CPU, most of it on V8's compiler
+// threads), which weighs on a short sweep: on a 4-second one 2 fresh threads gave 1.57×
+// where this sweep gives 1.90× (bench/README.md, "Where the targets stand").
 //
 // Four figures, because on a shared 2-core machine wall time also measures the
 // neighbours:
@@ -211,7 +216,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const { values } = parseArgs({
     options: {
       dist: { type: "boolean", default: false },
-      replications: { type: "string", default: "4" },
+      replications: { type: "string", default: "20" },
       pairs: { type: "string", default: "3" },
       kept: { type: "boolean", default: false },
     },
