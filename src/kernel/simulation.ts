@@ -109,6 +109,16 @@ function checkDelay(delay: number): void {
   }
 }
 
+/** `time` must be a finite time at or after `now`. */
+function checkTime(time: number, now: number): void {
+  if (!Number.isFinite(time)) {
+    throw new SimulationError("BAD_TIME", `Time ${time} ms is not a finite number`);
+  }
+  if (time < now) {
+    throw new SimulationError("PAST_TIME", `Time ${time} ms is in the past (now is ${now} ms)`);
+  }
+}
+
 function checkPriority(priority: number): void {
   if (!Number.isFinite(priority)) {
     throw new SimulationError("BAD_PRIORITY", `Priority ${priority} is not a finite number`);
@@ -222,15 +232,7 @@ export class Simulation {
    * @returns a handle for {@link Simulation.cancel}
    */
   at(time: number, fn: () => void, priority = 0): EventHandle {
-    if (!Number.isFinite(time)) {
-      throw new SimulationError("BAD_TIME", `Time ${time} ms is not a finite number`);
-    }
-    if (time < this.clock) {
-      throw new SimulationError(
-        "PAST_TIME",
-        `Time ${time} ms is in the past (now is ${this.clock} ms)`,
-      );
-    }
+    checkTime(time, this.clock);
     checkPriority(priority);
     const entry = new Entry(time, priority, this.seq++, fn);
     this.queue.push(entry);
@@ -244,15 +246,7 @@ export class Simulation {
    * one pending at a time, each scheduled from the one before.
    */
   _atOwned(time: number, fn: () => void, priority: number, spent: EventHandle | null): EventHandle {
-    if (!Number.isFinite(time)) {
-      throw new SimulationError("BAD_TIME", `Time ${time} ms is not a finite number`);
-    }
-    if (time < this.clock) {
-      throw new SimulationError(
-        "PAST_TIME",
-        `Time ${time} ms is in the past (now is ${this.clock} ms)`,
-      );
-    }
+    checkTime(time, this.clock);
     checkPriority(priority);
     const entry =
       spent === null

@@ -15,6 +15,7 @@ import {
   type ServerPort,
   Simulation,
 } from "../../src/index.js";
+import { pgbouncerConfig } from "../support/pgbouncer-config.js";
 
 function fixedBackend(sim: Simulation, workMs: number): ServerPort {
   return {
@@ -48,24 +49,12 @@ describe("pooler clients in flight at once", () => {
     const sim = new Simulation({ seed: 1 });
     const bouncer = new PgBouncer(
       sim,
-      {
-        name: "pgbouncer",
+      pgbouncerConfig({
         poolMode: mode,
         defaultPoolSize: 64,
-        minPoolSize: 0,
-        reservePoolSize: 0,
-        reservePoolTimeoutMs: 5000,
         maxClientConn: 1000,
-        maxDbConnections: 0,
-        queryWaitTimeoutMs: 120_000,
-        serverIdleTimeoutMs: 600_000,
-        serverLifetimeMs: 3_600_000,
-        serverConnectTimeoutMs: 15_000,
-        serverLoginRetryMs: 15_000,
-        maxPreparedStatements: 200,
         serverRoundTripMs: () => roundTrip,
-        serverConnectRoundTrips: 0,
-      },
+      }),
       fixedBackend(sim, workMs),
     );
     const took = new Map<number, number>();

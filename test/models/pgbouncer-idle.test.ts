@@ -18,6 +18,7 @@ import {
   type ServerPort,
   Simulation,
 } from "../../src/index.js";
+import { pgbouncerConfig } from "../support/pgbouncer-config.js";
 
 const IDLE_TIMEOUT = 700;
 
@@ -82,24 +83,12 @@ test.prop([
     const b = backend(sim, workMs);
     const bouncer = new PgBouncer(
       sim,
-      {
-        name: "pgbouncer",
-        poolMode: "transaction",
+      pgbouncerConfig({
         defaultPoolSize: poolSize,
         minPoolSize: Math.min(minPool, poolSize),
-        reservePoolSize: 0,
-        reservePoolTimeoutMs: 5000,
         maxClientConn: 1000,
-        maxDbConnections: 0,
-        queryWaitTimeoutMs: 120_000,
         serverIdleTimeoutMs: IDLE_TIMEOUT,
-        serverLifetimeMs: 3_600_000,
-        serverConnectTimeoutMs: 15_000,
-        serverLoginRetryMs: 15_000,
-        maxPreparedStatements: 200,
-        serverRoundTripMs: () => 0,
-        serverConnectRoundTrips: 0,
-      },
+      }),
       b.port,
     );
     starts.forEach((at, i) => {

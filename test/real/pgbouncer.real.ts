@@ -12,6 +12,7 @@
 // log shows them up to 1/3 s later than dbsim.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DatabaseServer, Operation, PgBouncer, Simulation } from "../../src/index.js";
+import { pgbouncerConfig } from "../support/pgbouncer-config.js";
 import { missingPrograms, psql, type RealCluster, showPools, startPostgres } from "./harness.js";
 
 const POOL_SIZE = 2;
@@ -68,25 +69,14 @@ function simulate(): Outcome[] {
   });
   const bouncer = new PgBouncer(
     sim,
-    {
-      name: "pgbouncer",
-      poolMode: "transaction",
+    pgbouncerConfig({
       defaultPoolSize: POOL_SIZE,
-      minPoolSize: 0,
       reservePoolSize: RESERVE,
       reservePoolTimeoutMs: RESERVE_TIMEOUT_MS,
-      maxClientConn: 100,
-      maxDbConnections: 0,
       queryWaitTimeoutMs: QUERY_WAIT_TIMEOUT_MS,
-      serverIdleTimeoutMs: 600_000,
-      serverLifetimeMs: 3_600_000,
-      serverConnectTimeoutMs: 15_000,
-      serverLoginRetryMs: 15_000,
       // pgbouncer 1.18 predates max_prepared_statements (1.21): 0 is its behaviour.
       maxPreparedStatements: 0,
-      serverRoundTripMs: () => 0,
-      serverConnectRoundTrips: 0,
-    },
+    }),
     server,
   );
   const outcomes: Outcome[] = [];

@@ -18,6 +18,7 @@ import {
   type ScenarioInput,
   Simulation,
 } from "../../src/index.js";
+import { pgbouncerConfig } from "../support/pgbouncer-config.js";
 import { confidenceInterval, erlangC, formatInterval } from "./queueing.js";
 
 function pooled(c: number, lambdaPerMs: number, seed: number): ScenarioInput {
@@ -102,29 +103,7 @@ function pool(overrides: Partial<PgBouncerConfig>, workMs: number) {
     writeWorkMs: () => workMs,
     connectWorkMs: () => 0,
   });
-  const bouncer = new PgBouncer(
-    sim,
-    {
-      name: "pgbouncer",
-      poolMode: "transaction",
-      defaultPoolSize: 20,
-      minPoolSize: 0,
-      reservePoolSize: 0,
-      reservePoolTimeoutMs: 5000,
-      maxClientConn: 100,
-      maxDbConnections: 0,
-      queryWaitTimeoutMs: 120_000,
-      serverIdleTimeoutMs: 600_000,
-      serverLifetimeMs: 3_600_000,
-      serverConnectTimeoutMs: 15_000,
-      serverLoginRetryMs: 15_000,
-      maxPreparedStatements: 200,
-      serverRoundTripMs: () => 0,
-      serverConnectRoundTrips: 0,
-      ...overrides,
-    },
-    server,
-  );
+  const bouncer = new PgBouncer(sim, pgbouncerConfig(overrides), server);
   const outcomes: { client: number; error: string | null; at: number }[] = [];
   const start = (client: number, statements = 1) => {
     bouncer.connect((conn) => {
