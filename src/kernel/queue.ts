@@ -311,6 +311,13 @@ export class EventQueue {
    * and cancelled entries cannot be told apart from ones whose handle a user keeps.
    */
   reuse(e: Entry, time: number, priority: number, seq: number, action: EntryAction): Entry {
+    // Re-timing an entry that still waits in the heap or a bucket would break the queue
+    // (and run its owner twice): a bug in the owner, so say so where it happens.
+    if (e.action !== null) {
+      throw new Error(
+        `dbsim internal error: a queue entry for ${e.time} ms was reused while still pending`,
+      );
+    }
     e.next = null;
     e.time = time;
     e.priority = priority;

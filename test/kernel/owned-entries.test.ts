@@ -92,3 +92,17 @@ describe("owned entries", () => {
     expect(owned.distinct).toBe(OWNERS);
   });
 });
+
+describe("an owned entry still pending", () => {
+  it("is refused, so an owner that hands back a pending entry fails where it does", () => {
+    const sim = new Simulation();
+    const pending = sim._scheduleOwned(5, () => {}, null);
+    expect(() => sim._scheduleOwned(1, () => {}, pending)).toThrow(/reused while still pending/);
+    expect(() => sim._atOwned(2, () => {}, 0, pending)).toThrow(/reused while still pending/);
+    // The refused reuse left the queue as it was: the pending entry still runs once, at 5.
+    const ran: number[] = [];
+    sim.schedule(5, () => ran.push(sim.now));
+    expect(sim.run().events).toBe(2);
+    expect(ran).toEqual([5]);
+  });
+});
