@@ -19,7 +19,7 @@ import {
 } from "../../src/models/cache/index.js";
 import { Operation } from "../../src/models/operation.js";
 import { cacheOps } from "./cache-test-ops.js";
-import { FakeOneLogDatabase } from "./fake-one-log-database.js";
+import { cacheAsideOver, FakeOneLogDatabase } from "./fake-one-log-database.js";
 
 interface Read {
   readonly op: Operation;
@@ -44,25 +44,13 @@ function run(
     16,
     rows === undefined ? undefined : (v, key) => rows.release(v, key),
   );
-  const cache = new AppCache(
-    sim,
-    {
-      pattern: "cache-aside",
-      invalidation,
-      nodes: [{ name: "cache", store, leases: null, coalescer: null }],
-      nodeOf: () => 0,
-      ttl: new TtlPolicy({ ttlMs, jitter: 0.5 }),
-      valueBytes: 100,
-      hopMs: (rng) => rng.next(),
-      leaseRetryMs: 1,
-      earlyRefreshBeta: null,
-      newestAcked: (key) => db.versions.get(key) ?? 0,
-      newestCommitted: (key) => db.versions.get(key) ?? 0,
-      ...(rows === undefined ? {} : { rows }),
-    },
-    db,
-    sim.rng("cache"),
-  );
+  const config = cacheAsideOver(db, store, {
+    invalidation,
+    ttl: new TtlPolicy({ ttlMs, jitter: 0.5 }),
+    hopMs: (rng) => rng.next(),
+    ...(rows === undefined ? {} : { rows }),
+  });
+  const cache = new AppCache(sim, config, db, sim.rng("cache"));
   const reads: Read[] = [];
   let at = 0;
   ops.forEach((o, i) => {

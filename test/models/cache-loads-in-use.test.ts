@@ -18,7 +18,7 @@ import {
   TtlPolicy,
 } from "../../src/models/cache/index.js";
 import { Operation } from "../../src/models/operation.js";
-import { FakeOneLogDatabase } from "./fake-one-log-database.js";
+import { cacheAsideOver, FakeOneLogDatabase } from "./fake-one-log-database.js";
 
 function cacheOver(
   sim: Simulation,
@@ -33,25 +33,13 @@ function cacheOver(
     keySpace,
     (v, key) => rows.release(v, key),
   );
-  return new AppCache(
-    sim,
-    {
-      pattern: "cache-aside",
-      invalidation,
-      nodes: [{ name: "cache", store, leases: null, coalescer: null }],
-      nodeOf: () => 0,
-      ttl: new TtlPolicy({ ttlMs: Number.POSITIVE_INFINITY }),
-      valueBytes: 100,
-      hopMs: () => 1,
-      leaseRetryMs: 1,
-      earlyRefreshBeta: null,
-      newestAcked: (key) => db.versions.get(key) ?? 0,
-      newestCommitted: (key) => db.versions.get(key) ?? 0,
-      rows,
-    },
-    db,
-    sim.rng("cache"),
-  );
+  const config = cacheAsideOver(db, store, {
+    invalidation,
+    ttl: new TtlPolicy({ ttlMs: Number.POSITIVE_INFINITY }),
+    hopMs: () => 1,
+    rows,
+  });
+  return new AppCache(sim, config, db, sim.rng("cache"));
 }
 
 describe("a cache-aside load's LSNs in use", () => {

@@ -10,7 +10,6 @@ import { expect } from "vitest";
 import { Simulation } from "../../src/kernel/index.js";
 import {
   AppCache,
-  type AppCacheConfig,
   CachedRows,
   type CachedVersion,
   type CacheStore,
@@ -21,7 +20,7 @@ import {
 } from "../../src/models/cache/index.js";
 import { Operation } from "../../src/models/operation.js";
 import { cacheOps } from "./cache-test-ops.js";
-import { FakeOneLogDatabase } from "./fake-one-log-database.js";
+import { cacheAsideOver, FakeOneLogDatabase } from "./fake-one-log-database.js";
 
 type Engine = "lru" | "redis" | "memcached";
 interface Plan {
@@ -73,20 +72,12 @@ function run(plan: Plan, layout: Layout): number[] {
   const release =
     rows === undefined ? undefined : (v: CachedVersion, key: number) => rows.release(v, key);
   const store = storeOf(plan.engine, sim, release, keySpace);
-  const config: AppCacheConfig = {
-    pattern: "cache-aside",
+  const config = cacheAsideOver(db, store, {
     invalidation: plan.invalidation,
-    nodes: [{ name: "cache", store, leases: null, coalescer: null }],
-    nodeOf: () => 0,
     ttl: new TtlPolicy({ ttlMs: plan.ttlMs, jitter: 0.5, renewOnRead: plan.renewOnRead }),
-    valueBytes: 100,
     hopMs: (rng) => rng.next(),
-    leaseRetryMs: 1,
-    earlyRefreshBeta: null,
-    newestAcked: (key) => db.versions.get(key) ?? 0,
-    newestCommitted: (key) => db.versions.get(key) ?? 0,
     ...(rows === undefined ? {} : { rows }),
-  };
+  });
   const cache = new AppCache(sim, config, db, sim.rng("cache"));
   const seen: number[] = [];
   let at = 0;

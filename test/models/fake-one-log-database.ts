@@ -2,6 +2,12 @@
 // for all keys. A write commits 2 ms after it is sent, at the next LSN; a read
 // sees the versions committed when it is sent (its snapshot) and answers 3 ms later.
 import type { Simulation } from "../../src/kernel/index.js";
+import type {
+  AppCacheConfig,
+  CachedRows,
+  CachedVersion,
+  CacheStore,
+} from "../../src/models/cache/index.js";
 import type { Operation, Service } from "../../src/models/operation.js";
 
 export class FakeOneLogDatabase implements Service {
@@ -38,4 +44,30 @@ export class FakeOneLogDatabase implements Service {
       done(op);
     });
   }
+}
+
+/**
+ * One cache node in front of `db`, cache-aside, as the cache's tests over this fake
+ * use it: values of 100 bytes, the newest acknowledged and committed versions read
+ * from the fake's versions, no leases, coalescing or early refresh; each test sets
+ * the invalidation, the TTL, the hop and whether the values are kept as rows.
+ */
+export function cacheAsideOver(
+  db: FakeOneLogDatabase,
+  store: CacheStore<CachedVersion>,
+  settings: Pick<AppCacheConfig, "invalidation" | "ttl" | "hopMs"> & { rows?: CachedRows },
+): AppCacheConfig {
+  const { rows, ...rest } = settings;
+  return {
+    pattern: "cache-aside",
+    nodes: [{ name: "cache", store, leases: null, coalescer: null }],
+    nodeOf: () => 0,
+    valueBytes: 100,
+    leaseRetryMs: 1,
+    earlyRefreshBeta: null,
+    newestAcked: (key) => db.versions.get(key) ?? 0,
+    newestCommitted: (key) => db.versions.get(key) ?? 0,
+    ...rest,
+    ...(rows === undefined ? {} : { rows }),
+  };
 }
