@@ -205,7 +205,11 @@ function processes(customers: number): Result {
   return { meanWaitMs: totalWait / customers, events: run.events };
 }
 
-/** As {@link processes}, with the request waited on through `yield*` (its value typed). */
+/**
+ * As {@link processes}, with the request waited on through `yield*` (its value typed).
+ * A copy rather than one function over two customer bodies: a shared source loop would
+ * see two generator shapes and slow both rows (as bench/generator-floor.ts explains).
+ */
 function processesDelegated(customers: number): Result {
   const sim = new Simulation({ seed: SEED });
   const arrivalRng = sim.rng("arrivals");
